@@ -1,0 +1,1 @@
+"""Composition root: configuration, application factory, channels and the command line."""

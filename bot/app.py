@@ -1,0 +1,72 @@
+"""The application factory: one python-telegram-bot Application, whatever the channel."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from zoneinfo import ZoneInfo
+
+from telegram import LinkPreviewOptions
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
+
+import handlers
+from bot.config import Config
+from bot.container import Services
+from handlers.common import BotContext
+from handlers.menu import bot_commands
+from storage.persistence import SqlitePersistence
+
+log = logging.getLogger(__name__)
+
+# Our conversations are per user and chat on purpose: a tap on an old message is answered by the flow's state.
+warnings.filterwarnings("ignore", message=r".*per_message=False.*", category=PTBUserWarning)
+
+LOCAL_TOKEN = "1:LOCAL-OFFLINE-TOKEN"
+
+
+class MediatorApplication(Application):
+    """An Application that owns the services and knows its channel ('telegram', 'console', 'zalo')."""
+
+    services: Services
+    channel: str
+
+    async def initialize(self) -> None:
+        await self.services.open()
+        await super().initialize()
+        try:
+            await self.bot.set_my_commands(bot_commands())
+        except Exception:  # the command list is a convenience; never block start-up on it
+            log.warning("could not register the command list", exc_info=True)
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        await self.services.close()
+
+
+def build_application(config: Config, *, channel: str = "telegram", request: BaseRequest | None = None,
+                      services: Services | None = None, rate_limit: bool | None = None) -> MediatorApplication:
+    """Build the bot for `channel`; pass `request` to swap the transport (console, tests, Zalo)."""
+    services = services or Services.build(config)
+    token = config.bot_token or LOCAL_TOKEN
+    builder = (
+        ApplicationBuilder()
+        .application_class(MediatorApplication)
+        .token(token)
+        .base_url(config.telegram_base_url)
+        .persistence(SqlitePersistence(services.db, update_interval=config.persistence_interval_s))
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(tzinfo=ZoneInfo(config.timezone),
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit if rate_limit is not None else channel == "telegram":
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=config.rate_limit_per_s,
+                                                      overall_time_period=1, max_retries=3))
+    app: MediatorApplication = builder.build()  # type: ignore[assignment]
+    app.services = services
+    app.channel = channel
+    handlers.register_all(app)
+    return app

@@ -1,0 +1,65 @@
+"""Buttons as numbered options, for channels that cannot show inline keyboards (console, Zalo).
+
+`options(markup)` flattens a keyboard into numbered choices; `choose(text, options)` maps what the user
+typed — a number, or the button's text with or without diacritics — back to the button they meant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from unidecode import unidecode
+
+
+@dataclass(frozen=True)
+class Option:
+    number: int
+    label: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+def options(markup: dict | None) -> list[Option]:
+    if not markup:
+        return []
+    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+    found: list[Option] = []
+    for row in rows:
+        for button in row:
+            if isinstance(button, str):
+                button = {"text": button}
+            found.append(Option(len(found) + 1, str(button.get("text", "")), button.get("callback_data"),
+                                button.get("url")))
+    return found
+
+
+def render(text: str, opts: list[Option]) -> str:
+    if not opts:
+        return text
+    lines = [text, ""] if text else []
+    lines += [f"  {o.number}. {o.label}" + (f" — {o.url}" if o.url else "") for o in opts]
+    return "\n".join(lines)
+
+
+def _fold(text: str) -> str:
+    return " ".join(unidecode(text).lower().replace("đ", "d").split())
+
+
+def choose(text: str, opts: list[Option]) -> Option | None:
+    """The option the user meant, or None when `text` is something else (a typed answer)."""
+    if not opts:
+        return None
+    stripped = text.strip().rstrip(".)")
+    if stripped.isdigit():
+        number = int(stripped)
+        return next((o for o in opts if o.number == number), None)
+    folded = _fold(text)
+    if not folded:
+        return None
+    for o in opts:
+        label = _fold(o.label)
+        # Labels often start with an emoji or symbol that nobody types.
+        label_words = " ".join(w for w in label.split() if any(ch.isalnum() for ch in w))
+        if folded in (label, label_words):
+            return o
+    return None

@@ -1,0 +1,39 @@
+"""The Telegram channel: long polling by default, or a webhook protected by a secret token."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Config
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def check_telegram_config(config: Config, webhook: bool) -> None:
+    if not config.bot_token:
+        raise ConfigError("BOT_TOKEN chưa được đặt (lấy token từ @BotFather). Chạy thử ngoại tuyến: mediator-bot chat")
+    if webhook:
+        if not config.webhook_url:
+            raise ConfigError("Chế độ webhook cần WEBHOOK_URL (địa chỉ https công khai của bot).")
+        if not config.webhook_secret or len(config.webhook_secret) < 16:
+            raise ConfigError("Chế độ webhook cần WEBHOOK_SECRET dài ít nhất 16 ký tự (A-Z, a-z, 0-9, _ hoặc -).")
+
+
+def run_telegram(config: Config, webhook: bool = False) -> None:
+    check_telegram_config(config, webhook)
+    app = build_application(config, channel="telegram")
+    if webhook:
+        url = f"{config.webhook_url.rstrip('/')}/{config.webhook_path}"
+        log.info("starting webhook on %s:%s, public url %s", config.webhook_listen, config.webhook_port, url)
+        app.run_webhook(listen=config.webhook_listen, port=config.webhook_port, url_path=config.webhook_path,
+                        secret_token=config.webhook_secret, webhook_url=url, allowed_updates=Update.ALL_TYPES)
+    else:
+        log.info("starting long polling")
+        app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,184 @@
+"""The command line: `mediator-bot …` and `python -m bot …`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.config import Config
+from bot.logs import setup_logging
+
+
+def _services(args: argparse.Namespace):
+    from bot.container import Services
+
+    config = Config.from_env().with_overrides(database_path=getattr(args, "db", None))
+    return Services.build(config)
+
+
+# --- run ---------------------------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.channels.telegram import ConfigError, run_telegram
+
+    config = Config.from_env().with_overrides(database_path=args.db)
+    setup_logging(config.log_level, config.log_json)
+    channels = [c.strip() for c in args.channel.split(",") if c.strip()]
+    if channels != ["telegram"]:
+        print(f"Kênh chưa hỗ trợ: {', '.join(c for c in channels if c != 'telegram')}", file=sys.stderr)
+        return 2
+    try:
+        run_telegram(config, webhook=args.webhook)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+# --- chat (offline console) --------------------------------------------------------------------------------
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.app import build_application
+    from bot.channels.console import run_console
+    from bot.channels.local import LocalBotApi, LocalRequest
+    from bot.container import Services
+    from bot.demo import DEMO_INVITE, DEMO_USERS, seed_demo
+    from services.registration import format_code
+
+    config = Config.from_env().with_overrides(database_path=args.db)
+    setup_logging("WARNING" if not args.verbose else "INFO")
+    user_id, name = DEMO_USERS[args.as_role]
+
+    async def main() -> None:
+        services = Services.build(config)
+        await services.open()
+        if await seed_demo(services):
+            print(f"Đã tạo dữ liệu mẫu trong {config.database_path} (mã mời thử: {format_code(DEMO_INVITE)}).")
+        api = LocalBotApi(bot_username=config.bot_username)
+        app = build_application(config, channel="console", request=LocalRequest(api), services=services)
+        roles = ", ".join(DEMO_USERS)
+        print(f"Đang dùng vai: {args.as_role} ({name}). Đổi vai: mediator-bot chat --as <{roles}>")
+        await run_console(app, api, user_id, name, files_dir=Path(config.database_path).parent / "console-files")
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+# --- admin -------------------------------------------------------------------------------------------------
+def cmd_load_org(args: argparse.Namespace) -> int:
+    from services.org_loader import OrgFileError, load_org_file
+
+    async def main() -> int:
+        services = _services(args)
+        await services.open()
+        try:
+            summary = await load_org_file(args.file, services.org, services.people)
+        except OrgFileError as exc:
+            print("Tệp tổ chức có lỗi, chưa nạp gì:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  - {problem}", file=sys.stderr)
+            return 1
+        finally:
+            await services.close()
+        print(f"Đã nạp: {summary.provinces} tỉnh, {summary.communes} xã/phường, {summary.teams} tổ hòa giải, "
+              f"{summary.people} người.")
+        return 0
+
+    if not Path(args.file).is_file():
+        print(f"Không thấy tệp {args.file}", file=sys.stderr)
+        return 1
+    return asyncio.run(main())
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from services.models import Role
+    from services.registration import format_code
+
+    async def main() -> int:
+        services = _services(args)
+        await services.open()
+        try:
+            commune = await services.org.commune_by_code(args.commune)
+            if commune is None:
+                print(f"Không có xã/phường mã {args.commune}", file=sys.stderr)
+                return 1
+            team_id = None
+            if args.team:
+                team = await services.org.team_by_code(args.team)
+                if team is None or team.commune_id != commune.id:
+                    print(f"Không có tổ {args.team} thuộc {commune.name}", file=sys.stderr)
+                    return 1
+                team_id = team.id
+            try:
+                invite = await services.registration.create_invite(
+                    None, commune.id, Role(args.role), team_id=team_id, max_uses=args.uses, days=args.days)
+            except ValueError as exc:
+                print(f"Không tạo được mã: {exc}", file=sys.stderr)
+                return 1
+            username = services.config.bot_username
+            print(f"{format_code(invite.code)}\thttps://t.me/{username}?start={invite.code}\t"
+                  f"{args.role}\t{invite.max_uses} lượt\thết hạn {invite.expires_at[:10]}")
+            return 0
+        finally:
+            await services.close()
+
+    return asyncio.run(main())
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    async def main() -> int:
+        services = _services(args)
+        await services.db.open(migrate=False)
+        applied = await services.db.migrate()
+        version = await services.db.schema_version()
+        await services.close()
+        print(f"Phiên bản CSDL: {version}" + (f" (vừa áp dụng: {applied})" if applied else " (đã mới nhất)"))
+        return 0
+
+    return asyncio.run(main())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mediator-bot", description="Trợ lý Hòa giải ở cơ sở")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", help="tệp SQLite (mặc định DATABASE_PATH hoặc ./data/mediator.db)")
+        return p
+
+    run = with_db(sub.add_parser("run", help="chạy bot Telegram (long polling hoặc --webhook)"))
+    run.add_argument("--webhook", action="store_true", help="nhận cập nhật qua webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
+    run.add_argument("--channel", default="telegram", help="kênh: telegram")
+    run.set_defaults(func=cmd_run)
+
+    from bot.demo import DEMO_USERS
+
+    chat = with_db(sub.add_parser("chat", help="trò chuyện với bot ngay trên máy, không cần mạng"))
+    chat.add_argument("--as", dest="as_role", choices=list(DEMO_USERS), default="mediator",
+                      help="đóng vai người dùng mẫu (mặc định: mediator)")
+    chat.add_argument("--verbose", action="store_true")
+    chat.set_defaults(func=cmd_chat)
+
+    admin = sub.add_parser("admin", help="việc quản trị").add_subparsers(dest="admin_command", required=True)
+    load = with_db(admin.add_parser("load-org", help="nạp danh sách tỉnh/xã/tổ/người từ tệp YAML"))
+    load.add_argument("file")
+    load.set_defaults(func=cmd_load_org)
+    invite = with_db(admin.add_parser("invite", help="tạo mã mời"))
+    invite.add_argument("--commune", required=True, help="mã xã/phường")
+    invite.add_argument("--team", help="mã tổ hòa giải (bỏ trống: người dùng tự chọn tổ)")
+    invite.add_argument("--role", default="mediator", choices=["mediator", "team_leader", "commune_official"])
+    invite.add_argument("--uses", type=int, default=1, help="số người dùng được (mặc định 1)")
+    invite.add_argument("--days", type=int, default=14, help="số ngày hiệu lực (mặc định 14)")
+    invite.set_defaults(func=cmd_invite)
+    migrate = with_db(admin.add_parser("migrate", help="cập nhật cấu trúc CSDL"))
+    migrate.set_defaults(func=cmd_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)

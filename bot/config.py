@@ -1,0 +1,74 @@
+"""Configuration from environment variables (see .env.example); embedded defaults run offline."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_DB = "./data/mediator.db"
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on", "co", "có")
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    value = env.get(key)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ValueError(f"{key} must be a number, got {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Config:
+    bot_token: str | None = None
+    telegram_base_url: str = TELEGRAM_API
+    database_path: str = DEFAULT_DB
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
+    rate_limit_per_s: float = 25.0
+    persistence_interval_s: float = 1.0
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+    log_json: bool = False
+    bot_username: str = "hoagiaicoso_bot"
+    admin_telegram_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+        return cls(
+            bot_token=env.get("BOT_TOKEN") or None,
+            telegram_base_url=env.get("TELEGRAM_BASE_URL") or TELEGRAM_API,
+            database_path=env.get("DATABASE_PATH") or DEFAULT_DB,
+            webhook_url=env.get("WEBHOOK_URL") or None,
+            webhook_secret=env.get("WEBHOOK_SECRET") or None,
+            webhook_listen=env.get("WEBHOOK_LISTEN") or "0.0.0.0",
+            webhook_port=int(_float(env, "WEBHOOK_PORT", 8443)),
+            webhook_path=(env.get("WEBHOOK_PATH") or "telegram").strip("/"),
+            rate_limit_per_s=_float(env, "RATE_LIMIT_PER_S", 25.0),
+            persistence_interval_s=_float(env, "PERSISTENCE_INTERVAL_S", 1.0),
+            timezone=env.get("TZ_NAME") or "Asia/Ho_Chi_Minh",
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            log_json=_bool(env.get("LOG_JSON"), False),
+            bot_username=env.get("BOT_USERNAME") or "hoagiaicoso_bot",
+            admin_telegram_ids=tuple(x.strip() for x in (env.get("ADMIN_TELEGRAM_IDS") or "").split(",") if x.strip()),
+        )
+
+    def with_overrides(self, **changes: object) -> Config:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def database_file(self) -> Path:
+        return Path(self.database_path)

@@ -1,0 +1,21 @@
+"""Chat handlers, one module per capability; thin translators between the chat and the services."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from telegram.ext import Application
+
+#: Capability modules in registration order; `fallback` must stay last.
+MODULES = [
+    "handlers.start",
+    "handlers.menu",
+    "handlers.invite",
+    "handlers.errors",
+    "handlers.fallback",
+]
+
+
+def register_all(app: Application) -> None:
+    for name in MODULES:
+        import_module(name).register(app)

@@ -1,0 +1,116 @@
+"""What every handler shares: the context type, the current person, role checks, keyboards."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import CallbackContext, ConversationHandler, ExtBot
+
+from bot import messages as msg
+from services.models import Person, Role
+
+if TYPE_CHECKING:
+    from bot.container import Services
+
+log = logging.getLogger(__name__)
+
+_UNSET = object()
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """The callback context: gives handlers the services and the channel of the update."""
+
+    @property
+    def services(self) -> Services:
+        return self.application.services  # type: ignore[attr-defined]
+
+    @property
+    def channel(self) -> str:
+        return self.application.channel  # type: ignore[attr-defined]
+
+    async def person(self, update: Update) -> Person | None:
+        """The registered person behind this update (cached for the update), or None."""
+        cached = self.__dict__.get("_person", _UNSET)
+        if cached is not _UNSET:
+            return cached
+        user = update.effective_user
+        person = None
+        if user is not None:
+            person = await self.services.people.by_identity(self.channel, str(user.id))
+        self.__dict__["_person"] = person
+        return person
+
+    def forget_person(self) -> None:
+        self.__dict__.pop("_person", None)
+
+
+def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """[[(label, callback_data), ...], ...] → inline keyboard."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                                 for row in rows])
+
+
+def column(buttons: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """One button per row: easiest to tap on a small phone."""
+    return keyboard([[b] for b in buttons])
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None, **kwargs: Any) -> Message:
+    """Answer a message or a button tap with a new message in the same chat."""
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except Exception:  # an expired query must not stop the answer itself
+            log.debug("callback answer failed", exc_info=True)
+    chat = update.effective_chat
+    return await chat.send_message(text, reply_markup=markup, **kwargs)
+
+
+async def clear_buttons(update: Update) -> None:
+    """Remove the buttons of the message that was tapped, so an old choice cannot be tapped twice."""
+    query = update.callback_query
+    if query is not None and query.message is not None and getattr(query.message, "reply_markup", None):
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except Exception:
+            log.debug("could not clear buttons", exc_info=True)
+
+
+def requires(*roles: Role, same_message: bool = False) -> Callable[[Handler], Handler]:
+    """Allow the handler only for registered people with one of `roles` (all registered if none given)."""
+
+    def decorate(func: Handler) -> Handler:
+        @functools.wraps(func)
+        async def wrapper(update: Update, context: BotContext, *args: Any, **kwargs: Any) -> Any:
+            person = await context.person(update)
+            if person is None:
+                await reply(update, msg.NEED_REGISTRATION)
+                return ConversationHandler.END
+            if roles and person.role not in roles:
+                await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
+                return ConversationHandler.END
+            return await func(update, context, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def callback_arg(update: Update, index: int = -1) -> str:
+    """The `index`-th ':'-separated part of the tapped button's data."""
+    data = update.callback_query.data if update.callback_query else ""
+    parts = (data or "").split(":")
+    try:
+        return parts[index]
+    except IndexError:
+        return ""
+
+
+def int_arg(update: Update, index: int = -1) -> int | None:
+    value = callback_arg(update, index)
+    return int(value) if value.isdigit() else None

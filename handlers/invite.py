@@ -1,0 +1,167 @@
+"""/moi: officials create invite codes for the teams of their commune."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages as msg
+from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
+from handlers.menu import Capability, register_capability
+from services.models import Role
+from services.registration import PermissionDenied, format_code
+
+PICK_COMMUNE, PICK_ROLE, PICK_TEAM, PICK_USES, PICK_DAYS = range(5)
+INVITERS = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.ADMIN)
+USES = (1, 5, 10, 30)
+DAYS = (7, 14, 30)
+
+register_capability(Capability("moi", msg.BTN_INVITE, "moi", msg.CMD_DESCRIPTIONS["moi"],
+                               frozenset(INVITERS), order=90))
+
+
+@requires(*INVITERS)
+async def start(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    person = await context.person(update)
+    context.user_data["inv"] = {}
+    if person.role == Role.COMMUNE_OFFICIAL:
+        context.user_data["inv"]["commune_id"] = person.commune_id
+        return await _ask_role(update, context)
+    org = context.services.org
+    if person.role == Role.PROVINCE_OFFICIAL:
+        communes = await org.communes_of_province(person.province_id)
+    else:
+        communes = [c for p in await _all_provinces(context) for c in await org.communes_of_province(p)]
+    await reply(update, msg.INVITE_PICK_COMMUNE, column((c.name, f"inv:c:{c.id}") for c in communes[:40]))
+    return PICK_COMMUNE
+
+
+async def _all_provinces(context: BotContext) -> list[int]:
+    rows = await context.services.db.fetchall("SELECT id FROM provinces ORDER BY name")
+    return [r["id"] for r in rows]
+
+
+async def commune_picked(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    context.user_data.setdefault("inv", {})["commune_id"] = int_arg(update)
+    return await _ask_role(update, context)
+
+
+async def _ask_role(update: Update, context: BotContext) -> int:
+    person = await context.person(update)
+    roles = [Role.MEDIATOR, Role.TEAM_LEADER]
+    if person.role in (Role.PROVINCE_OFFICIAL, Role.ADMIN):
+        roles.append(Role.COMMUNE_OFFICIAL)
+    await reply(update, msg.INVITE_PICK_ROLE,
+                column((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in roles))
+    return PICK_ROLE
+
+
+async def role_picked(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    role = update.callback_query.data.rsplit(":", 1)[-1]
+    if role not in (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL):
+        return PICK_ROLE
+    inv = context.user_data.setdefault("inv", {})
+    inv["role"] = role
+    if role == Role.COMMUNE_OFFICIAL:
+        inv["team_id"] = None
+        return await _ask_uses(update)
+    teams = await context.services.org.teams_of_commune(inv.get("commune_id") or 0)
+    if not teams:
+        await reply(update, msg.INVITE_NO_TEAMS)
+        return ConversationHandler.END
+    buttons = [(t.name, f"inv:t:{t.id}") for t in teams[:40]] + [(msg.INVITE_ANY_TEAM, "inv:t:0")]
+    await reply(update, msg.INVITE_PICK_TEAM, column(buttons))
+    return PICK_TEAM
+
+
+async def team_picked(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    context.user_data.setdefault("inv", {})["team_id"] = int_arg(update) or None
+    return await _ask_uses(update)
+
+
+async def _ask_uses(update: Update) -> int:
+    await reply(update, msg.INVITE_PICK_USES,
+                keyboard([[(msg.INVITE_USES_BUTTON.format(uses=u), f"inv:u:{u}") for u in USES]]))
+    return PICK_USES
+
+
+async def uses_picked(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    context.user_data.setdefault("inv", {})["uses"] = int_arg(update) or 1
+    await reply(update, msg.INVITE_PICK_DAYS,
+                keyboard([[(msg.INVITE_DAYS_BUTTON.format(days=d), f"inv:d:{d}") for d in DAYS]]))
+    return PICK_DAYS
+
+
+async def days_picked(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    inv = context.user_data.pop("inv", {})
+    person = await context.person(update)
+    services = context.services
+    try:
+        invite = await services.registration.create_invite(
+            person, int(inv.get("commune_id") or 0), Role(inv.get("role", Role.MEDIATOR)),
+            team_id=inv.get("team_id"), max_uses=int(inv.get("uses") or 1), days=int_arg(update) or 14,
+        )
+    except PermissionDenied:
+        await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
+        return ConversationHandler.END
+    except ValueError:
+        await reply(update, msg.BUTTON_EXPIRED)
+        return ConversationHandler.END
+    await reply(update, await invite_text(context, invite))
+    return ConversationHandler.END
+
+
+async def invite_text(context: BotContext, invite) -> str:
+    org = context.services.org
+    commune = await org.commune(invite.commune_id)
+    team = await org.team(invite.team_id) if invite.team_id else None
+    place = f"{team.name}, {commune.name}" if team else commune.name
+    username = context.bot.username or context.services.config.bot_username
+    expires = datetime.fromisoformat(invite.expires_at).strftime("%d/%m/%Y")
+    return msg.INVITE_CREATED.format(
+        code=format_code(invite.code), role=msg.ROLE_NAMES[invite.role], place=place, uses=invite.max_uses,
+        expires=expires, link=f"https://t.me/{username}?start={invite.code}",
+    )
+
+
+async def use_buttons(update: Update, context: BotContext) -> None:
+    await reply(update, msg.USE_BUTTONS)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    context.user_data.pop("inv", None)
+    await reply(update, msg.CANCELLED)
+    return ConversationHandler.END
+
+
+def register(app: Application) -> None:
+    text = filters.TEXT & ~filters.COMMAND
+    app.add_handler(ConversationHandler(
+        name="invite",
+        persistent=True,
+        entry_points=[CommandHandler("moi", start), CallbackQueryHandler(start, pattern=r"^menu:moi$")],
+        states={
+            PICK_COMMUNE: [CallbackQueryHandler(commune_picked, pattern=r"^inv:c:\d+$")],
+            PICK_ROLE: [CallbackQueryHandler(role_picked, pattern=r"^inv:r:\w+$")],
+            PICK_TEAM: [CallbackQueryHandler(team_picked, pattern=r"^inv:t:\d+$")],
+            PICK_USES: [CallbackQueryHandler(uses_picked, pattern=r"^inv:u:\d+$")],
+            PICK_DAYS: [CallbackQueryHandler(days_picked, pattern=r"^inv:d:\d+$")],
+        },
+        fallbacks=[CommandHandler(["huy", "cancel"], cancel), MessageHandler(text, use_buttons)],
+        allow_reentry=True,
+    ))

@@ -1,0 +1,70 @@
+"""The help menu (/trogiup) and the registry of capabilities shown in it and in the command list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import messages as msg
+from handlers.common import BotContext, column, reply
+from services.models import Person, Role
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A capability in the menu: `menu:<key>` is the callback data its module handles."""
+
+    key: str
+    label: str
+    command: str | None
+    description: str
+    roles: frozenset[Role] | None  # None: everyone, even people who are not registered
+    order: int = 50
+
+
+CAPABILITIES: dict[str, Capability] = {}
+
+
+def register_capability(capability: Capability) -> None:
+    CAPABILITIES[capability.key] = capability
+
+
+def allowed(capability: Capability, person: Person | None) -> bool:
+    if capability.roles is None:
+        return True
+    return person is not None and person.role in capability.roles
+
+
+def menu_for(person: Person | None) -> list[tuple[str, str]]:
+    items = sorted((c for c in CAPABILITIES.values() if allowed(c, person)), key=lambda c: c.order)
+    buttons = [(c.label, f"menu:{c.key}") for c in items]
+    if person is None:
+        buttons.insert(0, (msg.BTN_REGISTER, "reg:code"))
+    return buttons
+
+
+def bot_commands() -> list[BotCommand]:
+    """The command list registered with Telegram, in Vietnamese."""
+    commands = [BotCommand("start", msg.CMD_DESCRIPTIONS["start"]),
+                BotCommand("trogiup", msg.CMD_DESCRIPTIONS["trogiup"])]
+    for c in sorted(CAPABILITIES.values(), key=lambda c: c.order):
+        if c.command:
+            commands.append(BotCommand(c.command, c.description))
+    commands.append(BotCommand("huy", msg.CMD_DESCRIPTIONS["huy"]))
+    return commands
+
+
+async def show_menu(update: Update, context: BotContext) -> None:
+    person = await context.person(update)
+    if person is None:
+        title = msg.MENU_TITLE_GUEST
+    else:
+        title = msg.MENU_TITLE.format(name=person.full_name, role=msg.ROLE_NAMES[person.role])
+    await reply(update, f"{title}\n\n{msg.MENU_FOOTER}", column(menu_for(person)))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler(["trogiup", "help", "menu"], show_menu))
+    app.add_handler(CallbackQueryHandler(show_menu, pattern=r"^menu:home$"))

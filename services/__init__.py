@@ -1,0 +1,1 @@
+"""Domain logic: plain async Python, testable without Telegram or disk."""

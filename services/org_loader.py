@@ -1,0 +1,187 @@
+"""Load an organisation file (YAML) into the database — idempotent, validated before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from services.models import COMMUNE_KINDS, LEGAL_SUPPORTER_KINDS, PersonDraft, Role
+from storage.org import OrgRepository
+from storage.people import PeopleRepository
+
+MEMBER_ROLES = {"mediator": Role.MEDIATOR, "team_leader": Role.TEAM_LEADER}
+GENDERS = ("nam", "nu", "khac")
+
+
+class OrgFileError(ValueError):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadSummary:
+    provinces: int = 0
+    communes: int = 0
+    teams: int = 0
+    people: int = 0
+    identities: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _date(value: Any, where: str, problems: list[str]) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        problems.append(f"{where}: ngày không hợp lệ {value!r} (cần dạng YYYY-MM-DD)")
+        return None
+
+
+def _person(raw: Any, where: str, problems: list[str], default_role: Role | None) -> dict | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: cần một bảng (mapping)")
+        return None
+    name = str(raw.get("name") or "").strip()
+    if not name:
+        problems.append(f"{where}: thiếu 'name'")
+    role_text = raw.get("role")
+    role = default_role
+    if role_text is not None:
+        try:
+            role = Role(str(role_text))
+        except ValueError:
+            problems.append(f"{where}: vai trò không hợp lệ {role_text!r}")
+    gender = raw.get("gender")
+    if gender is not None and gender not in GENDERS:
+        problems.append(f"{where}: giới tính phải là một trong {GENDERS}")
+    supporter = raw.get("legal_supporter")
+    if supporter is not None and supporter not in LEGAL_SUPPORTER_KINDS:
+        problems.append(f"{where}: legal_supporter phải là một trong {LEGAL_SUPPORTER_KINDS}")
+    return {
+        "ref": str(raw["ref"]) if raw.get("ref") is not None else None,
+        "name": name,
+        "role": role,
+        "gender": gender,
+        "ethnic_minority": None if raw.get("ethnic_minority") is None else bool(raw.get("ethnic_minority")),
+        "recognised_on": _date(raw.get("recognised_on"), where, problems),
+        "trained_on": _date(raw.get("trained_on"), where, problems),
+        "legal_background": raw.get("legal_background"),
+        "legal_supporter": supporter,
+        "identities": raw.get("identities") or {},
+    }
+
+
+def parse_org(data: Any) -> tuple[dict, list[str]]:
+    """Check the structure; returns (normalised data, problems in Vietnamese)."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        return {}, ["Tệp phải là một bảng YAML có khóa 'province' và 'communes'."]
+    province = data.get("province")
+    if not isinstance(province, dict) or not province.get("code") or not province.get("name"):
+        problems.append("province: cần có 'code' và 'name'")
+        province = {}
+    officials = [
+        p for i, raw in enumerate(data.get("officials") or [])
+        if (p := _person(raw, f"officials[{i}]", problems, Role.PROVINCE_OFFICIAL))
+    ]
+    communes = []
+    seen_codes: set[str] = set()
+    for ci, c in enumerate(data.get("communes") or []):
+        where = f"communes[{ci}]"
+        if not isinstance(c, dict) or not c.get("code") or not c.get("name"):
+            problems.append(f"{where}: cần có 'code' và 'name'")
+            continue
+        kind = c.get("kind", "xa")
+        if kind not in COMMUNE_KINDS:
+            problems.append(f"{where}: kind phải là một trong {COMMUNE_KINDS}")
+        target = c.get("success_target")
+        if target is not None and not (isinstance(target, int | float) and 0 < target <= 1):
+            problems.append(f"{where}: success_target phải là tỷ lệ trong (0, 1], ví dụ 0.85")
+        teams = []
+        for ti, t in enumerate(c.get("teams") or []):
+            twhere = f"{where}.teams[{ti}]"
+            if not isinstance(t, dict) or not t.get("code") or not t.get("name"):
+                problems.append(f"{twhere}: cần có 'code' và 'name'")
+                continue
+            if t["code"] in seen_codes:
+                problems.append(f"{twhere}: mã tổ trùng {t['code']!r}")
+            seen_codes.add(t["code"])
+            members = []
+            for mi, m in enumerate(t.get("members") or []):
+                member = _person(m, f"{twhere}.members[{mi}]", problems, Role.MEDIATOR)
+                if member and member["role"] not in MEMBER_ROLES.values():
+                    problems.append(f"{twhere}.members[{mi}]: thành viên tổ chỉ là mediator hoặc team_leader")
+                if member:
+                    members.append(member)
+            teams.append({"code": str(t["code"]), "name": str(t["name"]), "members": members})
+        c_officials = []
+        for oi, o in enumerate(c.get("officials") or []):
+            official = _person(o, f"{where}.officials[{oi}]", problems, Role.COMMUNE_OFFICIAL)
+            if official:
+                c_officials.append(official)
+        communes.append({
+            "code": str(c["code"]), "name": str(c["name"]), "kind": kind, "is_pilot": bool(c.get("pilot", False)),
+            "many_ethnic_minority": bool(c.get("many_ethnic_minority", False)), "success_target": target,
+            "store_party_names": bool(c.get("store_party_names", False)), "teams": teams,
+            "officials": c_officials,
+        })
+    return {"province": province, "officials": officials, "communes": communes}, problems
+
+
+async def load_org(data: Any, org: OrgRepository, people: PeopleRepository) -> LoadSummary:
+    """Validate everything first; then upsert. People need a `ref` to be updated rather than duplicated."""
+    parsed, problems = parse_org(data)
+    if problems:
+        raise OrgFileError(problems)
+    summary = LoadSummary()
+    province = await org.upsert_province(parsed["province"]["code"], str(parsed["province"]["name"]))
+    summary.provinces = 1
+
+    async def person(p: dict, **where: Any) -> None:
+        draft = PersonDraft(
+            full_name=p["name"], role=p["role"], gender=p["gender"], ethnic_minority=p["ethnic_minority"],
+            recognised_on=p["recognised_on"], trained_on=p["trained_on"],
+            legal_background=p["legal_background"], legal_supporter=p["legal_supporter"],
+            external_ref=p["ref"], province_id=province.id, **where,
+        )
+        if p["ref"]:
+            person_id = await people.upsert_by_ref(draft)
+        else:
+            person_id = await people.create(draft)
+        for channel, external_id in dict(p["identities"]).items():
+            await people.link_identity(person_id, str(channel), str(external_id), str(external_id))
+            summary.identities.append((person_id, str(channel), str(external_id)))
+        summary.people += 1
+
+    for p in parsed["officials"]:
+        await person(p)
+    for c in parsed["communes"]:
+        commune = await org.upsert_commune(
+            province.id, c["code"], c["name"], kind=c["kind"], is_pilot=c["is_pilot"],
+            many_ethnic_minority=c["many_ethnic_minority"], success_target=c["success_target"],
+            store_party_names=c["store_party_names"],
+        )
+        summary.communes += 1
+        for p in c["officials"]:
+            await person(p, commune_id=commune.id)
+        for t in c["teams"]:
+            team = await org.upsert_team(commune.id, t["code"], t["name"])
+            summary.teams += 1
+            for p in t["members"]:
+                await person(p, commune_id=commune.id, team_id=team.id)
+    return summary
+
+
+async def load_org_file(path: str | Path, org: OrgRepository, people: PeopleRepository) -> LoadSummary:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise OrgFileError([f"YAML không đọc được: {exc}"]) from exc
+    return await load_org(data, org, people)

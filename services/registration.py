@@ -1,0 +1,147 @@
+"""Invite codes and registration: who may invite whom, code format, validation reasons."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from services.models import INVITABLE_ROLES, Commune, Invite, Person, PersonDraft, Role, Team
+from storage.invites import InviteRepository, InviteUnavailable
+from storage.org import OrgRepository
+from storage.people import PeopleRepository
+
+#: Letters and digits that cannot be confused on a small screen (no 0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+REASONS = ("malformed", "unknown", "revoked", "expired", "used_up", "already_registered")
+MAX_USES_LIMIT = 500
+MAX_DAYS_LIMIT = 365
+
+
+class RegistrationError(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PermissionDenied(Exception):
+    pass
+
+
+def normalize_code(text: str) -> str | None:
+    """'abcd-efgh', ' ABCD EFGH ' → 'ABCDEFGH'; None when it cannot be a code."""
+    if not text:
+        return None
+    cleaned = re.sub(r"[\s\-_.]", "", text).upper()
+    return cleaned if CODE_PATTERN.match(cleaned) else None
+
+
+def looks_like_code(text: str) -> bool:
+    return normalize_code(text) is not None
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    """Shown to people in two groups of four: 'ABCD-EFGH'."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def now_iso(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class InviteCheck:
+    invite: Invite
+    commune: Commune
+    team: Team | None
+
+
+class RegistrationService:
+    def __init__(self, org: OrgRepository, people: PeopleRepository, invites: InviteRepository):
+        self.org = org
+        self.people = people
+        self.invites = invites
+
+    async def check(self, raw_code: str, now: datetime | None = None) -> InviteCheck:
+        """Validate an invite without using it up; raises RegistrationError with a reason."""
+        code = normalize_code(raw_code)
+        if code is None:
+            raise RegistrationError("malformed")
+        invite = await self.invites.by_code(code)
+        if invite is None:
+            raise RegistrationError("unknown")
+        if invite.revoked:
+            raise RegistrationError("revoked")
+        if invite.expires_at <= now_iso(now):
+            raise RegistrationError("expired")
+        if invite.uses >= invite.max_uses:
+            raise RegistrationError("used_up")
+        commune = await self.org.commune(invite.commune_id)
+        team = await self.org.team(invite.team_id) if invite.team_id else None
+        return InviteCheck(invite, commune, team)
+
+    async def register(self, raw_code: str, full_name: str, channel: str, external_id: str,
+                       chat_id: str | None = None, team_id: int | None = None,
+                       now: datetime | None = None) -> Person:
+        """Use the invite and create the person; team_id picks a team when the invite names none."""
+        checked = await self.check(raw_code, now)
+        invite = checked.invite
+        full_name = " ".join(full_name.split())[:100]
+        if not full_name:
+            raise RegistrationError("malformed")
+        team = checked.team
+        if team is None and invite.role in (Role.MEDIATOR, Role.TEAM_LEADER):
+            team = await self.org.team(team_id) if team_id else None
+            if team is None or team.commune_id != invite.commune_id:
+                raise RegistrationError("team_required")
+        draft = PersonDraft(
+            full_name=full_name, role=invite.role, province_id=checked.commune.province_id,
+            commune_id=invite.commune_id, team_id=team.id if team and invite.role in (Role.MEDIATOR,
+                                                                                        Role.TEAM_LEADER) else None,
+        )
+        try:
+            person_id = await self.invites.redeem(invite.code, now_iso(now), draft, channel, external_id, chat_id,
+                                                  self.people)
+        except InviteUnavailable as exc:
+            raise RegistrationError(exc.reason) from exc
+        return await self.people.get(person_id)
+
+    async def create_invite(self, creator: Person | None, commune_id: int, role: Role, *,
+                            team_id: int | None = None, max_uses: int = 1, days: int = 14,
+                            now: datetime | None = None) -> Invite:
+        """Create an invite; `creator` None means the operator's command line (trusted)."""
+        if role not in INVITABLE_ROLES:
+            raise ValueError(f"role {role} cannot be invited")
+        if not 1 <= max_uses <= MAX_USES_LIMIT or not 1 <= days <= MAX_DAYS_LIMIT:
+            raise ValueError("max_uses or days out of range")
+        commune = await self.org.commune(commune_id)
+        if commune is None:
+            raise ValueError("unknown commune")
+        if creator is not None:
+            allowed = (
+                creator.role == Role.ADMIN
+                or (creator.role == Role.COMMUNE_OFFICIAL and creator.commune_id == commune_id)
+                or (creator.role == Role.PROVINCE_OFFICIAL and creator.province_id == commune.province_id)
+            )
+            if not allowed:
+                raise PermissionDenied()
+        if team_id is not None:
+            team = await self.org.team(team_id)
+            if team is None or team.commune_id != commune_id:
+                raise ValueError("team not in commune")
+        expires = (now or datetime.now(UTC)) + timedelta(days=days)
+        for _ in range(5):
+            code = new_code()
+            if await self.invites.by_code(code) is None:
+                return await self.invites.create(
+                    code, commune_id, role, max_uses, now_iso(expires), team_id=team_id,
+                    created_by=creator.id if creator else None,
+                )
+        raise RuntimeError("could not allocate a unique invite code")

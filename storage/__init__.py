@@ -1,0 +1,1 @@
+"""Persistence: one SQLite database through aiosqlite; SQL lives only in this package."""

@@ -1,0 +1,90 @@
+"""Repository of the invite aggregate: invite codes and their redemptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.models import Invite, PersonDraft, Role
+from storage.db import Database, utcnow
+from storage.people import PeopleRepository
+
+
+def _invite(row: Any) -> Invite:
+    return Invite(
+        id=row["id"], code=row["code"], commune_id=row["commune_id"], team_id=row["team_id"], role=Role(row["role"]),
+        max_uses=row["max_uses"], uses=row["uses"], expires_at=row["expires_at"], revoked=bool(row["revoked"]),
+        person_id=row["person_id"], created_by=row["created_by"],
+    )
+
+
+class InviteUnavailable(Exception):
+    """The invite could not be redeemed; `reason` is one of services.registration.REASONS."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InviteRepository:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def create(self, code: str, commune_id: int, role: Role, max_uses: int, expires_at: str, *,
+                     team_id: int | None = None, person_id: int | None = None,
+                     created_by: int | None = None) -> Invite:
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "INSERT INTO invites(code, commune_id, team_id, person_id, role, max_uses, expires_at, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (code, commune_id, team_id, person_id, str(role), max_uses, expires_at, created_by, utcnow()),
+            ) as cur:
+                invite_id = cur.lastrowid
+            async with conn.execute("SELECT * FROM invites WHERE id = ?", (invite_id,)) as cur:
+                return _invite(await cur.fetchone())
+
+    async def by_code(self, code: str) -> Invite | None:
+        row = await self.db.fetchone("SELECT * FROM invites WHERE code = ?", (code,))
+        return _invite(row) if row else None
+
+    async def of_commune(self, commune_id: int, limit: int = 20) -> list[Invite]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM invites WHERE commune_id = ? ORDER BY id DESC LIMIT ?", (commune_id, limit)
+        )
+        return [_invite(r) for r in rows]
+
+    async def redeem(self, code: str, now: str, draft: PersonDraft, channel: str, external_id: str,
+                     chat_id: str | None, people: PeopleRepository) -> int:
+        """Atomically check the invite, create (or claim) the person, link the identity, count the use.
+
+        Raises InviteUnavailable when the code is unknown, revoked, expired or used up; nothing is written then.
+        """
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT * FROM invites WHERE code = ?", (code,)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                raise InviteUnavailable("unknown")
+            invite = _invite(row)
+            if invite.revoked:
+                raise InviteUnavailable("revoked")
+            if invite.expires_at <= now:
+                raise InviteUnavailable("expired")
+            if invite.uses >= invite.max_uses:
+                raise InviteUnavailable("used_up")
+            async with conn.execute(
+                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?", (channel, str(external_id))
+            ) as cur:
+                if await cur.fetchone() is not None:
+                    raise InviteUnavailable("already_registered")
+            if invite.person_id is not None:
+                person_id = invite.person_id
+                await conn.execute("UPDATE persons SET full_name = ?, updated_at = ? WHERE id = ?",
+                                   (draft.full_name, utcnow(), person_id))
+            else:
+                person_id = await people.create(draft, conn=conn)
+            await people.link_identity(person_id, channel, external_id, chat_id, conn=conn)
+            await conn.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite.id,))
+            await conn.execute(
+                "INSERT INTO invite_redemptions(invite_id, person_id, redeemed_at) VALUES (?, ?, ?)",
+                (invite.id, person_id, utcnow()),
+            )
+            return person_id

@@ -1,0 +1,106 @@
+"""Repository of the organisation aggregate: provinces, communes and mediation teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.models import Commune, Province, Team
+from storage.db import Database
+
+
+def _province(row: Any) -> Province:
+    return Province(id=row["id"], code=row["code"], name=row["name"])
+
+
+def _commune(row: Any) -> Commune:
+    return Commune(
+        id=row["id"],
+        province_id=row["province_id"],
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        is_pilot=bool(row["is_pilot"]),
+        many_ethnic_minority=bool(row["many_ethnic_minority"]),
+        success_target=row["success_target"],
+        store_party_names=bool(row["store_party_names"]),
+    )
+
+
+def _team(row: Any) -> Team:
+    return Team(id=row["id"], commune_id=row["commune_id"], code=row["code"], name=row["name"],
+                active=bool(row["active"]))
+
+
+class OrgRepository:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def upsert_province(self, code: str, name: str) -> Province:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO provinces(code, name) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name",
+                (code, name),
+            )
+            async with conn.execute("SELECT * FROM provinces WHERE code = ?", (code,)) as cur:
+                return _province(await cur.fetchone())
+
+    async def upsert_commune(self, province_id: int, code: str, name: str, *, kind: str = "xa",
+                             is_pilot: bool = False, many_ethnic_minority: bool = False,
+                             success_target: float | None = None, store_party_names: bool = False) -> Commune:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO communes(province_id, code, name, kind, is_pilot, many_ethnic_minority,"
+                " success_target, store_party_names) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(code) DO UPDATE SET province_id = excluded.province_id, name = excluded.name,"
+                " kind = excluded.kind, is_pilot = excluded.is_pilot,"
+                " many_ethnic_minority = excluded.many_ethnic_minority, success_target = excluded.success_target,"
+                " store_party_names = excluded.store_party_names",
+                (province_id, code, name, kind, int(is_pilot), int(many_ethnic_minority), success_target,
+                 int(store_party_names)),
+            )
+            async with conn.execute("SELECT * FROM communes WHERE code = ?", (code,)) as cur:
+                return _commune(await cur.fetchone())
+
+    async def upsert_team(self, commune_id: int, code: str, name: str) -> Team:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO teams(commune_id, code, name) VALUES (?, ?, ?)"
+                " ON CONFLICT(code) DO UPDATE SET commune_id = excluded.commune_id, name = excluded.name",
+                (commune_id, code, name),
+            )
+            async with conn.execute("SELECT * FROM teams WHERE code = ?", (code,)) as cur:
+                return _team(await cur.fetchone())
+
+    async def province(self, province_id: int) -> Province | None:
+        row = await self.db.fetchone("SELECT * FROM provinces WHERE id = ?", (province_id,))
+        return _province(row) if row else None
+
+    async def province_by_code(self, code: str) -> Province | None:
+        row = await self.db.fetchone("SELECT * FROM provinces WHERE code = ?", (code,))
+        return _province(row) if row else None
+
+    async def commune(self, commune_id: int) -> Commune | None:
+        row = await self.db.fetchone("SELECT * FROM communes WHERE id = ?", (commune_id,))
+        return _commune(row) if row else None
+
+    async def commune_by_code(self, code: str) -> Commune | None:
+        row = await self.db.fetchone("SELECT * FROM communes WHERE code = ?", (code,))
+        return _commune(row) if row else None
+
+    async def communes_of_province(self, province_id: int) -> list[Commune]:
+        rows = await self.db.fetchall("SELECT * FROM communes WHERE province_id = ? ORDER BY name", (province_id,))
+        return [_commune(r) for r in rows]
+
+    async def team(self, team_id: int) -> Team | None:
+        row = await self.db.fetchone("SELECT * FROM teams WHERE id = ?", (team_id,))
+        return _team(row) if row else None
+
+    async def team_by_code(self, code: str) -> Team | None:
+        row = await self.db.fetchone("SELECT * FROM teams WHERE code = ?", (code,))
+        return _team(row) if row else None
+
+    async def teams_of_commune(self, commune_id: int) -> list[Team]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM teams WHERE commune_id = ? AND active = 1 ORDER BY code", (commune_id,)
+        )
+        return [_team(r) for r in rows]

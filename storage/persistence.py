@@ -1,0 +1,88 @@
+"""python-telegram-bot persistence in the application's SQLite database (conversation states, user data).
+
+Values are stored as JSON, so handlers keep only JSON-friendly values in user_data / chat_data.
+"""
+
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+
+from storage.db import Database
+
+
+class SqlitePersistence(BasePersistence):
+    def __init__(self, db: Database, update_interval: float = 1.0):
+        super().__init__(store_data=PersistenceInput(bot_data=False, callback_data=False),
+                         update_interval=update_interval)
+        self.db = db
+
+    async def _load(self, kind: str) -> dict[str, Any]:
+        rows = await self.db.fetchall("SELECT key, data FROM bot_state WHERE kind = ?", (kind,))
+        return {r["key"]: json.loads(r["data"]) for r in rows}
+
+    async def _save(self, kind: str, key: str, data: Any) -> None:
+        await self.db.execute(
+            "INSERT INTO bot_state(kind, key, data) VALUES (?, ?, ?)"
+            " ON CONFLICT(kind, key) DO UPDATE SET data = excluded.data",
+            (kind, key, json.dumps(data, ensure_ascii=False, default=str)),
+        )
+
+    async def _drop(self, kind: str, key: str) -> None:
+        await self.db.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
+
+    async def get_user_data(self) -> dict[int, dict]:
+        return {int(k): v for k, v in (await self._load("user")).items()}
+
+    async def get_chat_data(self) -> dict[int, dict]:
+        return {int(k): v for k, v in (await self._load("chat")).items()}
+
+    async def get_bot_data(self) -> dict:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> dict:
+        stored = await self._load(f"conv:{name}")
+        return {tuple(json.loads(k)): v for k, v in stored.items()}
+
+    async def update_conversation(self, name: str, key: tuple, new_state: object | None) -> None:
+        db_key = json.dumps(list(key))
+        if new_state is None:
+            await self._drop(f"conv:{name}", db_key)
+        else:
+            await self._save(f"conv:{name}", db_key, new_state)
+
+    async def update_user_data(self, user_id: int, data: dict) -> None:
+        await self._save("user", str(user_id), deepcopy(data))
+
+    async def update_chat_data(self, chat_id: int, data: dict) -> None:
+        await self._save("chat", str(chat_id), deepcopy(data))
+
+    async def update_bot_data(self, data: dict) -> None:
+        return None
+
+    async def update_callback_data(self, data: Any) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self._drop("chat", str(chat_id))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self._drop("user", str(user_id))
+
+    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
