@@ -69,13 +69,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 # --- admin -------------------------------------------------------------------------------------------------
 def cmd_load_org(args: argparse.Namespace) -> int:
-    from services.org_loader import OrgFileError, load_org_file
+    from services.org_loader import OrgFileError, load_org, read_org_file
 
     async def main() -> int:
         services = _services(args)
         await services.open()
         try:
-            summary = await load_org_file(args.file, services.org, services.people)
+            summary = await load_org(read_org_file(args.file), services.org, services.people)
         except OrgFileError as exc:
             print("Tệp tổ chức có lỗi, chưa nạp gì:", file=sys.stderr)
             for problem in exc.problems:

@@ -179,9 +179,8 @@ async def load_org(data: Any, org: OrgRepository, people: PeopleRepository) -> L
     return summary
 
 
-async def load_org_file(path: str | Path, org: OrgRepository, people: PeopleRepository) -> LoadSummary:
+def read_org_file(path: str | Path) -> Any:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise OrgFileError([f"YAML không đọc được: {exc}"]) from exc
-    return await load_org(data, org, people)
