@@ -113,4 +113,4 @@ def callback_arg(update: Update, index: int = -1) -> str:
 
 def int_arg(update: Update, index: int = -1) -> int | None:
     value = callback_arg(update, index)
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None

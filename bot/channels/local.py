@@ -66,6 +66,7 @@ class LocalBotApi:
     faults: list[Fault] = field(default_factory=list)
     webhook: dict | None = None
     calls: list[str] = field(default_factory=list)
+    max_poll_s: float = 30.0
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -195,7 +196,7 @@ class LocalBotApi:
 
     async def m_getupdates(self, params: dict, files: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)
-        timeout = float(params.get("timeout") or 0)
+        timeout = min(float(params.get("timeout") or 0), self.max_poll_s)
         limit = int(params.get("limit") or 100)
         if offset:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]

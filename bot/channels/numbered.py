@@ -50,7 +50,7 @@ def choose(text: str, opts: list[Option]) -> Option | None:
     if not opts:
         return None
     stripped = text.strip().rstrip(".)")
-    if stripped.isdigit():
+    if stripped.isascii() and stripped.isdigit():
         number = int(stripped)
         return next((o for o in opts if o.number == number), None)
     folded = _fold(text)
