@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from importlib import import_module
 from pathlib import Path
 
 from bot.config import Config
 from bot.logs import setup_logging
+
+#: Modules that add the commands of a capability: each has add_commands(sub, admin, with_db).
+EXTENSIONS: list[str] = []
 
 
 def _services(args: argparse.Namespace):
@@ -175,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     invite.set_defaults(func=cmd_invite)
     migrate = with_db(admin.add_parser("migrate", help="cập nhật cấu trúc CSDL"))
     migrate.set_defaults(func=cmd_migrate)
+    for name in EXTENSIONS:
+        import_module(name).add_commands(sub, admin, with_db)
     return parser
 
 

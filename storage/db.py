@@ -90,13 +90,21 @@ class Database:
             row = await cur.fetchone()
         return int(row[0])
 
+    async def applied_versions(self) -> set[int]:
+        await self.schema_version()
+        async with self.conn.execute("SELECT version FROM schema_migrations") as cur:
+            return {int(r[0]) for r in await cur.fetchall()}
+
     async def migrate(self, target: int | None = None) -> list[int]:
-        """Apply pending migrations, each in its own transaction. Safe to call again."""
+        """Apply every bundled migration not applied yet, in order, each in its own transaction.
+
+        Safe to call again; a migration merged later with a lower number than one already applied is applied too.
+        """
         applied = []
         async with self._lock:
-            current = await self.schema_version()
+            done = await self.applied_versions()
             for version, name, sql in migrations():
-                if version <= current or (target is not None and version > target):
+                if version in done or (target is not None and version > target):
                     continue
                 log.info("applying migration %s", name)
                 await self.conn.execute("BEGIN IMMEDIATE")
