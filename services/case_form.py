@@ -56,9 +56,9 @@ IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = ("external_id",)
 class FormError(ValueError):
     """An answer that does not fit the form; `message` is the Vietnamese text for the user."""
 
-    def __init__(self, code: str, **params: Any):
-        super().__init__(code)
-        self.code = code
+    def __init__(self, error_code: str, /, **params: Any):
+        super().__init__(error_code)
+        self.code = error_code
         self.params = params
 
     @property
@@ -103,7 +103,8 @@ def _concluded(values: Mapping[str, Any], ctx: FormContext) -> bool:
 
 
 def _successful(values: Mapping[str, Any], ctx: FormContext) -> bool:
-    return values.get("result") == SUCCESS_RESULT
+    # The import has no column for it: imported successful cases leave it unknown (NULL).
+    return values.get("result") == SUCCESS_RESULT and ctx.mode == "chat"
 
 
 def _in_chat(values: Mapping[str, Any], ctx: FormContext) -> bool:
