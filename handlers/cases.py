@@ -108,8 +108,9 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
                 label = f"✓ {label}"
             rows.append([(label, f"case:a:{p}:{key}:{code}")])
     elif f.kind == "count":
-        rows = [[(str(n), f"case:a:{p}:{key}:{n}") for n in (2, 3, 4)]
-                + [(msg.CASE_BTN_MORE_PARTIES, f"case:a:{p}:{key}:more")]]
+        # "More" first, so that on numbered channels (console, Zalo) typing 2…5 picks the button with that number.
+        rows = [[(msg.CASE_BTN_MORE_PARTIES, f"case:a:{p}:{key}:more")],
+                [(str(n), f"case:a:{p}:{key}:{n}") for n in (2, 3, 4, 5)]]
     elif f.kind == "yesno":
         rows = [[(msg.CASE_BTN_YES, f"case:a:{p}:{key}:1"), (msg.CASE_BTN_NO, f"case:a:{p}:{key}:0")]]
     elif f.kind == "people":

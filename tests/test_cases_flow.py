@@ -136,8 +136,8 @@ async def test_count_summary_and_mediator_edits(bot):
                    "Hòa giải thành"):
         await bot.tap(MEDIATOR, choice)
     await bot.tap(MEDIATOR, "Sửa: Số bên")
-    assert labels(bot)[:4] == ["2", "3", "4", "5+"]
-    out = await bot.tap(MEDIATOR, "5+")
+    assert labels(bot)[:5] == [msg.CASE_BTN_MORE_PARTIES, "2", "3", "4", "5"]
+    out = await bot.tap(MEDIATOR, msg.CASE_BTN_MORE_PARTIES)
     assert msg.CASE_ASK_MORE_PARTIES in texts(out)
     out = await bot.say(MEDIATOR, "1")
     assert "Số bên phải từ 2" in texts(out)
