@@ -136,21 +136,28 @@ class CaseRepository:
 
     # --- writing -------------------------------------------------------------------------------------------
     @staticmethod
-    async def _next_number(conn: aiosqlite.Connection, commune_id: int, commune_code: str, year: str) -> str:
+    async def _next_number(conn: aiosqlite.Connection, commune_id: int, commune_code: str, year: str,
+                           counters: dict[str, int] | None = None) -> str:
         prefix = f"{commune_code}-{year}-"
+        if counters is not None and prefix in counters:
+            counters[prefix] += 1
+            return f"{prefix}{counters[prefix]:04d}"
         async with conn.execute(
             "SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM cases WHERE commune_id = ? AND number LIKE ?",
             (len(prefix) + 1, commune_id, prefix + "%"),
         ) as cur:
             row = await cur.fetchone()
+        if counters is not None:
+            counters[prefix] = (row[0] or 0) + 1
         return f"{prefix}{(row[0] or 0) + 1:04d}"
 
     async def _insert(self, conn: aiosqlite.Connection, values: Mapping[str, Any], *, province_id: int,
                       commune_id: int, commune_code: str, reporter_id: int | None, submission_key: str | None,
-                      external_id: str | None, actor_id: int | None, action: str) -> Case:
+                      external_id: str | None, actor_id: int | None, action: str,
+                      counters: dict[str, int] | None = None) -> Case:
         now = utcnow()
         columns = _column_values(values)
-        number = await self._next_number(conn, commune_id, commune_code, values["received_on"][:4])
+        number = await self._next_number(conn, commune_id, commune_code, values["received_on"][:4], counters)
         names = ["number", "province_id", "commune_id", "reporter_id", *columns, "external_id", "submission_key",
                  "created_at", "updated_at"]
         params = [number, province_id, commune_id, reporter_id, *columns.values(), external_id, submission_key,
@@ -232,6 +239,7 @@ class CaseRepository:
         Returns (created cases, number skipped as existing)."""
         created: list[Case] = []
         existing = 0
+        counters: dict[str, int] = {}  # case numbers within this transaction, without re-reading the table
         async with self.db.transaction() as conn:
             for values, external_id in rows:
                 if external_id is not None:
@@ -242,7 +250,8 @@ class CaseRepository:
                             continue
                 created.append(await self._insert(
                     conn, values, province_id=province_id, commune_id=commune_id, commune_code=commune_code,
-                    reporter_id=None, submission_key=None, external_id=external_id, actor_id=None, action="import"))
+                    reporter_id=None, submission_key=None, external_id=external_id, actor_id=None, action="import",
+                    counters=counters))
         return created, existing
 
     # --- drafts --------------------------------------------------------------------------------------------
