@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.cases import CaseService, CaseSettings
+from services.privacy import PartyCipher
 from services.registration import RegistrationService
+from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
 from storage.org import OrgRepository
@@ -20,6 +24,7 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
+    cases: CaseService = field(default=None)  # type: ignore[assignment]
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:
@@ -30,6 +35,8 @@ class Services:
         return cls(
             config=config, db=db, org=org, people=people, invites=invites,
             registration=RegistrationService(org, people, invites),
+            cases=CaseService(CaseRepository(db), org, people, PartyCipher.from_env(os.environ),
+                              CaseSettings.from_env(os.environ, timezone=config.timezone)),
         )
 
     async def open(self) -> None:
