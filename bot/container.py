@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.library import LibraryService
+from services.quiz import QuizService
 from services.registration import RegistrationService
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.library import LibraryRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.quiz import QuizRepository
 
 
 @dataclass
@@ -20,6 +24,8 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
+    library: LibraryService = field(default=None)
+    quiz: QuizService = field(default=None)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:
@@ -30,6 +36,7 @@ class Services:
         return cls(
             config=config, db=db, org=org, people=people, invites=invites,
             registration=RegistrationService(org, people, invites),
+            library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
         )
 
     async def open(self) -> None:

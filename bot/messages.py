@@ -101,3 +101,74 @@ INVITE_CREATED = (
     "hoặc dặn họ mở bot và gõ: /start {code}"
 )
 INVITE_NO_TEAMS = "Xã/phường này chưa có tổ hòa giải nào trong hệ thống. Hãy nạp danh sách tổ trước."
+
+# --- Materials library (/tailieu) and self-test quizzes (/ontap) -------------------------------------------
+BTN_LIBRARY = "📚 Tài liệu"
+BTN_QUIZ = "✍️ Ôn tập"
+CMD_LIBRARY = "Tài liệu tập huấn"
+CMD_QUIZ = "Tự ôn tập, kiểm tra kiến thức"
+LIBRARY_HOME = (
+    "📚 Thư viện tài liệu tập huấn. Anh/chị chọn chủ đề bên dưới,\n"
+    "hoặc gõ tên tài liệu cần tìm (gõ không dấu cũng được, ví dụ: so theo doi)."
+)
+LIBRARY_TOPIC_BUTTON = "{name} ({count})"
+LIBRARY_TOPIC = "📂 {name} — bấm vào tài liệu để nhận:"
+LIBRARY_TOPIC_EMPTY = "Chủ đề này chưa có tài liệu."
+LIBRARY_BACK_TOPICS = "◀ Các chủ đề"
+LIBRARY_FILE_ICON = "📄"
+LIBRARY_LINK_ICON = "🔗"
+LIBRARY_NOT_FOUND_ITEM = "Không tìm thấy tài liệu này (có thể đã được gỡ khỏi thư viện). Anh/chị chọn lại giúp."
+LIBRARY_SEARCH_RESULTS = "🔎 Tìm thấy {count} tài liệu cho \"{query}\":"
+LIBRARY_SEARCH_NONE = (
+    "Không tìm thấy tài liệu nào cho \"{query}\". Anh/chị thử gõ từ khác (ví dụ: mau bien ban, ky nang) "
+    "hoặc chọn chủ đề."
+)
+LIBRARY_SEARCH_EMPTY = "Anh/chị gõ vài chữ trong tên tài liệu cần tìm, hoặc chọn chủ đề."
+LIBRARY_SENDING = "Đang gửi tài liệu, anh/chị chờ một chút…"
+LIBRARY_CAPTION = "{title}\n\n{description}"
+LIBRARY_LINK = "{icon} {title}\n\n{description}\n\nXem tại: {link}"
+LIBRARY_OPEN_LINK = "🌐 Mở trang"
+LIBRARY_TXT_HINT = "Tệp chữ (.txt): bấm vào tệp để mở bằng ứng dụng xem văn bản có sẵn trên điện thoại."
+LIBRARY_XLSX_HINT = "Tệp Excel (.xlsx): mở bằng Excel, WPS Office hoặc Google Trang tính; in khổ A4 ngang."
+LIBRARY_SEND_FAILED = "Xin lỗi, chưa gửi được tài liệu. Anh/chị thử lại sau ít phút."
+LIBRARY_MORE = "Anh/chị muốn xem tài liệu nào khác?"
+LIBRARY_ACCESS_PLACE = "📊 {opened}/{total} hòa giải viên của {place} đã mở tài liệu ({share})."
+LIBRARY_ACCESS_NONE = "📊 {place} chưa có hòa giải viên nào trong hệ thống."
+LIBRARY_ACCESS_TARGET = "Chỉ tiêu Đề án 315: 100% hòa giải viên được tiếp cận tài liệu."
+
+QUIZ_HOME = "✍️ Ôn tập: mỗi lượt {size} câu hỏi trắc nghiệm, có đáp án và căn cứ pháp luật sau mỗi câu."
+QUIZ_BTN_RANDOM = "🎲 Làm {size} câu ngẫu nhiên"
+QUIZ_BTN_TOPICS = "📂 Chọn chủ đề"
+QUIZ_BTN_HISTORY = "📈 Kết quả của tôi"
+QUIZ_BTN_RESUME = "▶ Làm tiếp (câu {number}/{total})"
+QUIZ_BTN_NEW = "🆕 Làm lượt mới"
+QUIZ_BTN_NEXT_ROUND = "🔁 Làm lượt khác"
+QUIZ_RESUME = "Anh/chị đang làm dở một lượt ôn tập: đã trả lời {done}/{total} câu, đúng {score} câu."
+QUIZ_PICK_TOPIC = "Chọn chủ đề muốn ôn:"
+QUIZ_TOPIC_BUTTON = "{name} ({count} câu)"
+QUIZ_UNKNOWN_TOPIC = "Không có chủ đề này. Anh/chị chọn lại giúp."
+QUIZ_QUESTION = "Câu {number}/{total}{topic}\n\n{question}\n\n{choices}"
+QUIZ_QUESTION_TOPIC = " · {name}"
+QUIZ_LETTERS = "ABCD"
+QUIZ_RIGHT = "✅ Đúng rồi!"
+QUIZ_WRONG = "❌ Chưa đúng. Anh/chị chọn {chosen}; đáp án đúng là {right}."
+QUIZ_FEEDBACK = "{verdict}\n\n{explanation}\n\n📖 Căn cứ: {citation}"
+QUIZ_ALREADY_ANSWERED = "Câu này anh/chị đã trả lời rồi."
+QUIZ_NOT_CURRENT = "Câu hỏi này không còn hiệu lực. Gõ /ontap để làm tiếp."
+QUIZ_QUESTION_GONE = "Câu hỏi của lượt này đã được cập nhật. Anh/chị bắt đầu lượt mới giúp."
+QUIZ_FINISHED = "🏁 Xong lượt ôn tập: đúng {score}/{total} câu. {praise}"
+QUIZ_PRAISE = (
+    (0.9, "Rất tốt, anh/chị nắm chắc kiến thức!"),
+    (0.7, "Khá tốt! Xem lại các câu sai để nhớ lâu hơn."),
+    (0.5, "Đạt. Anh/chị nên ôn thêm và làm lại nhé."),
+    (0.0, "Anh/chị nên đọc lại tài liệu (/tailieu) rồi làm lại nhé."),
+)
+QUIZ_HISTORY_TITLE = "📈 Kết quả ôn tập gần đây của anh/chị:"
+QUIZ_HISTORY_LINE = "• {date}: {score}/{total} câu đúng{topic}"
+QUIZ_HISTORY_EMPTY = "Anh/chị chưa làm xong lượt ôn tập nào."
+QUIZ_STATS_TITLE = "📊 Ôn tập của hòa giải viên — {place}:"
+QUIZ_STATS_LINE = "• {period}: {participants}/{mediators} người đã làm bài ({share}), {sessions} lượt hoàn thành{average}."
+QUIZ_STATS_AVERAGE = ", điểm trung bình {average}/10"
+QUIZ_STATS_RECENT = "30 ngày qua"
+QUIZ_STATS_ALL = "Từ trước đến nay"
+QUIZ_STATS_NONE = "{place}: chưa có hòa giải viên nào trong hệ thống."

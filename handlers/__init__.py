@@ -12,6 +12,8 @@ MODULES = [
     "handlers.menu",
     "handlers.invite",
     "handlers.errors",
+    "handlers.library",
+    "handlers.quiz",
     "handlers.fallback",
 ]
 
