@@ -281,3 +281,47 @@ async def test_cancel_leaves_library(bot):
     assert msg.CANCELLED in texts(out)
     out = await bot.say(MEDIATOR, "so theo doi")
     assert "Tìm thấy" not in texts(out)
+
+
+async def test_material_upload_and_reuse_over_real_http(tmp_path):
+    """The real bot process (python-telegram-bot's HTTP stack) uploads a material once, then reuses its file id."""
+    import asyncio
+    import os
+
+    from bot.config import Config
+    from bot.container import Services
+    from tests.emulator import BotApiEmulator
+
+    emulator = await BotApiEmulator().start()
+    db_path = str(tmp_path / "e2e.db")
+    env = {**os.environ, "BOT_TOKEN": emulator.token, "TELEGRAM_BASE_URL": emulator.base_url,
+           "DATABASE_PATH": db_path, "LOG_LEVEL": "WARNING"}
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        api = emulator.api
+        await emulator.wait_for(lambda: api.commands, timeout=30)
+        assert any(c["command"] == "tailieu" for c in api.commands)
+        sent = []
+        for user in (515151, 525252):
+            mark = len(api.outbox)
+            api.user_message(user, "/tailieu")
+            home = (await emulator.reply_to(user, mark))[-1]
+            mark = len(api.outbox)
+            api.user_click(user, home["message_id"], "doc:m:cac-buoc-hoa-giai")
+            await emulator.wait_for(lambda u=user, m=mark: any("document" in x for x in api.outbox[m:]
+                                                                if x["chat"]["id"] == u), timeout=20)
+            sent += [x for x in api.outbox[mark:] if "document" in x]
+        assert len(sent) == 2 and sent[0]["document"]["file_id"] == sent[1]["document"]["file_id"]
+        assert sent[0]["document"]["file_name"] == "cac-buoc-hoa-giai.txt"
+        assert api.files[sent[0]["document"]["file_id"]][1].decode("utf-8-sig").startswith("CÁC BƯỚC")
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        await emulator.stop()
+    assert b"Traceback" not in stderr, stderr.decode()
+    services = Services.build(Config(database_path=db_path))
+    await services.open()
+    rows = await services.db.fetchall("SELECT channel, external_id FROM material_opens ORDER BY id")
+    await services.close()
+    assert [(r["channel"], r["external_id"]) for r in rows] == [("telegram", "515151"), ("telegram", "525252")]
