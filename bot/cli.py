@@ -15,6 +15,7 @@ from bot.logs import setup_logging
 EXTENSIONS: list[str] = [
     "bot.cli_ops",
     "bot.cli_cases",
+    "bot.cli_library",
 ]
 
 

@@ -7,13 +7,17 @@ from dataclasses import dataclass, field
 
 from bot.config import Config
 from services.cases import CaseService, CaseSettings
+from services.library import LibraryService
 from services.privacy import PartyCipher
+from services.quiz import QuizService
 from services.registration import RegistrationService
 from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.library import LibraryRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.quiz import QuizRepository
 
 
 @dataclass
@@ -25,6 +29,8 @@ class Services:
     invites: InviteRepository
     registration: RegistrationService
     cases: CaseService = field(default=None)  # type: ignore[assignment]
+    library: LibraryService = field(default=None)
+    quiz: QuizService = field(default=None)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:
@@ -37,6 +43,7 @@ class Services:
             registration=RegistrationService(org, people, invites),
             cases=CaseService(CaseRepository(db), org, people, PartyCipher.from_env(os.environ),
                               CaseSettings.from_env(os.environ, timezone=config.timezone)),
+            library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
         )
 
     async def open(self) -> None:

@@ -13,6 +13,8 @@ MODULES = [
     "handlers.invite",
     "handlers.errors",
     "handlers.cases",
+    "handlers.library",
+    "handlers.quiz",
     "handlers.fallback",
 ]
 
