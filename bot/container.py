@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.knowledge import KnowledgeService
+from services.qa import QAService
 from services.registration import RegistrationService
 from storage.db import Database
 from storage.invites import InviteRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.qa import QARepository
 
 
 @dataclass
@@ -20,6 +23,8 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
+    knowledge: KnowledgeService = field(default=None)  # type: ignore[assignment]
+    qa: QAService = field(default=None)  # type: ignore[assignment]
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:
@@ -30,11 +35,14 @@ class Services:
         return cls(
             config=config, db=db, org=org, people=people, invites=invites,
             registration=RegistrationService(org, people, invites),
+            knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
         )
 
     async def open(self) -> None:
         if self.db._conn is None:
             await self.db.open()
+        if self.knowledge is not None:
+            await self.knowledge.load()
 
     async def close(self) -> None:
         await self.db.close()
