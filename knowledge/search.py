@@ -22,6 +22,7 @@ How a query is scored
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -47,6 +48,7 @@ trong tu va vao vay ve voi vi xin xem
 """.split())
 STOP_WEIGHT = 0.25
 FUZZY_CANDIDATES = 25
+MAX_POSTINGS = 80
 MAX_QUERY_WORDS = 40
 #: Weights of the final score: lexical (normalised to 0–1 by what the query could score at best) and fuzzy.
 LEX_WEIGHT = 0.65
@@ -179,7 +181,11 @@ class SearchIndex:
                     combined[term] += weight * count / norm
             for term, tfw in combined.items():
                 postings[term][i] = self.idf[term] * tfw / (K1 + tfw)
-        self.postings = dict(postings)
+        # impact-ordered postings, cut to the MAX_POSTINGS strongest: a very common word ("hoa giai") adds the
+        # same little to every entry, so scoring its long tail costs time and changes nothing worth having
+        self.postings: dict[str, tuple[tuple[int, float], ...]] = {
+            t: tuple(sorted(p.items(), key=lambda kv: -kv[1])[:MAX_POSTINGS]) for t, p in postings.items()
+        }
         self.entry_terms: list[frozenset[str]] = [frozenset(c) for c in self._entry_term_sets(field_tf)]
         self.words = sorted(t for t in self.postings if "_" not in t)
         self._word_set = frozenset(self.words)
@@ -292,17 +298,30 @@ class SearchIndex:
     # --- searching --------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 3) -> SearchResult:
         analysis = self.analyse(query or "")
-        scores: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = {}
+        get = scores.get
         for term, weight in analysis.terms.items():
-            for i, contribution in self.postings[term].items():
-                scores[i] += weight * contribution
+            for i, contribution in self.postings[term]:
+                scores[i] = get(i, 0.0) + weight * contribution
         if not scores:
             return SearchResult(query=query, hits=(), confidence=0.0, confident=False, out_of_scope=True)
-        top = sorted(scores.items(), key=lambda kv: -kv[1])[:FUZZY_CANDIDATES]
+        top = heapq.nlargest(FUZZY_CANDIDATES, scores.items(), key=lambda kv: kv[1])
         best_lex = top[0][1]
+        # fuzzy similarity of the query to every phrasing of the candidates, in one call into rapidfuzz
+        owners: list[int] = []
+        flat: list[str] = []
+        for rank, (i, _) in enumerate(top):
+            for phrasing in self.phrasings[i]:
+                owners.append(rank)
+                flat.append(phrasing)
+        fuzzy = [0.0] * len(top)
+        for _, value, j in process.extract(analysis.text, flat, scorer=fuzz.token_sort_ratio, limit=None):
+            rank = owners[j]
+            if value > fuzzy[rank]:
+                fuzzy[rank] = value
         ranked = []
-        for i, lex in top:
-            fz = max((fuzz.token_sort_ratio(analysis.text, p) for p in self.phrasings[i]), default=0.0) / 100.0
+        for rank, (i, lex) in enumerate(top):
+            fz = fuzzy[rank] / 100.0
             ranked.append((LEX_WEIGHT * lex / best_lex + FUZZ_WEIGHT * fz, i, fz))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         best, first, fz = ranked[0]
