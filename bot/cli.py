@@ -12,7 +12,12 @@ from bot.config import Config
 from bot.logs import setup_logging
 
 #: Modules that add the commands of a capability: each has add_commands(sub, admin, with_db).
-EXTENSIONS: list[str] = ["bot.cli_kb"]
+EXTENSIONS: list[str] = [
+    "bot.cli_ops",
+    "bot.cli_cases",
+    "bot.cli_library",
+    "bot.cli_kb",
+]
 
 
 def _services(args: argparse.Namespace):
