@@ -16,6 +16,7 @@ EXTENSIONS: list[str] = [
     "bot.cli_ops",
     "bot.cli_cases",
     "bot.cli_library",
+    "bot.cli_kb",
 ]
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from bot.config import Config
 from services.cases import CaseService, CaseSettings
+from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.privacy import PartyCipher
+from services.qa import QAService
 from services.quiz import QuizService
 from services.registration import RegistrationService
 from storage.cases import CaseRepository
@@ -17,6 +19,7 @@ from storage.invites import InviteRepository
 from storage.library import LibraryRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.qa import QARepository
 from storage.quiz import QuizRepository
 
 
@@ -31,6 +34,8 @@ class Services:
     cases: CaseService = field(default=None)  # type: ignore[assignment]
     library: LibraryService = field(default=None)
     quiz: QuizService = field(default=None)
+    knowledge: KnowledgeService = field(default=None)  # type: ignore[assignment]
+    qa: QAService = field(default=None)  # type: ignore[assignment]
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:
@@ -44,11 +49,14 @@ class Services:
             cases=CaseService(CaseRepository(db), org, people, PartyCipher.from_env(os.environ),
                               CaseSettings.from_env(os.environ, timezone=config.timezone)),
             library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
+            knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
         )
 
     async def open(self) -> None:
         if self.db._conn is None:
             await self.db.open()
+        if self.knowledge is not None:
+            await self.knowledge.load()
 
     async def close(self) -> None:
         await self.db.close()

@@ -344,3 +344,83 @@ QUIZ_STATS_AVERAGE = ", điểm trung bình {average}/10"
 QUIZ_STATS_RECENT = "30 ngày qua"
 QUIZ_STATS_ALL = "Từ trước đến nay"
 QUIZ_STATS_NONE = "{place}: chưa có hòa giải viên nào trong hệ thống."
+# --- Legal Q&A (hỏi đáp pháp luật, /hoi) ----------------------------------------------------------------
+BTN_QA = "❓ Hỏi đáp pháp luật"
+BTN_QA_RELOAD = "🔄 Tải lại cơ sở tri thức"
+CMD_DESCRIPTIONS["hoi"] = "Hỏi đáp pháp luật về hòa giải"
+QA_ASK = (
+    "Anh/chị cứ gõ câu hỏi, có dấu hay không dấu đều được. Ví dụ: \"hgv có được trả thù lao không\", "
+    "\"tổ hòa giải cần mấy người\", \"hàng xóm lấn đất thì hòa giải thế nào\"."
+)
+QA_CITATION = "📖 Căn cứ: {citation}"
+QA_ANSWER = "✅ {title}\n\n{answer}\n\n{citation}"
+QA_NOT_SURE = "🤔 Tôi chưa chắc đã hiểu đúng câu hỏi. Có phải anh/chị muốn hỏi một trong các câu sau?"
+QA_NOT_SURE_FOOTER = "Nếu không phải, anh/chị thử hỏi lại bằng cách khác, hoặc bấm \"Hỏi chuyên gia\"."
+QA_OUT_OF_SCOPE = (
+    "Xin lỗi, câu hỏi này nằm ngoài phạm vi hiểu biết của tôi. Tôi chỉ trả lời về hòa giải ở cơ sở: "
+    "Luật Hòa giải ở cơ sở 2013, Nghị định 15/2014/NĐ-CP, việc công nhận hòa giải thành tại Tòa án, "
+    "Đề án 315, kỹ năng hòa giải và cách xử lý các tranh chấp thường gặp (đất đai, thừa kế, vợ chồng, nợ, "
+    "hàng xóm)."
+)
+QA_EMPTY = "Anh/chị gõ câu hỏi giúp tôi (ít nhất vài chữ)."
+BTN_QA_HELPFUL = "👍 Hữu ích"
+BTN_QA_NOT_HELPFUL = "👎 Chưa đúng"
+BTN_QA_MORE = "📄 Xem thêm"
+BTN_QA_ARTICLE = "📜 Xem điều luật"
+BTN_QA_EXPERT = "🧑‍⚖️ Hỏi chuyên gia"
+QA_RELATED_PREFIX = "➡ "
+QA_THANKS_HELPFUL = "Cảm ơn anh/chị đã đánh giá! 👍"
+QA_THANKS_NOT_HELPFUL = (
+    "Cảm ơn anh/chị. Câu hỏi đã được ghi lại để cán bộ bổ sung. Anh/chị có thể bấm \"Hỏi chuyên gia\" "
+    "để hỏi trực tiếp công chức Tư pháp xã."
+)
+QA_NO_MORE = "Mục này chưa có phần giải thích thêm."
+QA_ARTICLE_TITLE = "📜 Điều {article} {document} — các nội dung trong cơ sở tri thức:"
+QA_ARTICLE_ITEM = "• {where}{title}: {answer}"
+QA_CONTINUED = "(tiếp theo)"
+QA_EXPERT_SENT = (
+    "Đã gửi câu hỏi của anh/chị tới {count} chuyên gia của {commune}. Khi có trả lời, tôi sẽ chuyển ngay "
+    "cho anh/chị tại đây."
+)
+QA_EXPERT_ALREADY = "Câu hỏi này đã được gửi cho chuyên gia rồi; anh/chị vui lòng chờ trả lời."
+QA_EXPERT_NONE = (
+    "{commune} hiện chưa có chuyên gia nào dùng bot. Câu hỏi đã được ghi lại để công chức Tư pháp – hộ tịch "
+    "xem và bổ sung; anh/chị cũng có thể hỏi trực tiếp tại UBND xã/phường."
+)
+QA_EXPERT_QUESTION = (
+    "❓ Câu hỏi cần chuyên gia trả lời (#{request})\n"
+    "Người hỏi: {asker} — {place}\n\n"
+    "«{question}»\n\n"
+    "{suggestion}"
+    "Bấm \"Trả lời\" rồi gõ câu trả lời; tôi sẽ chuyển cho người hỏi."
+)
+QA_EXPERT_SUGGESTION = "Bot đã gợi ý: {title} ({citation}).\n\n"
+BTN_QA_REPLY = "✍️ Trả lời"
+QA_EXPERT_TYPE_ANSWER = "Anh/chị gõ câu trả lời cho câu hỏi #{request}:\n«{question}»\n(Gõ /huy để thôi.)"
+QA_EXPERT_DONE = "Đã chuyển câu trả lời tới người hỏi. Cảm ơn anh/chị! Câu trả lời được đưa vào hàng chờ duyệt."
+QA_EXPERT_REPLY_TO_ASKER = (
+    "🧑‍⚖️ Chuyên gia {expert} ({role}) đã trả lời câu hỏi của anh/chị:\n«{question}»\n\n{answer}"
+)
+QA_EXPERT_DELIVERY_FAILED = (
+    "Đã lưu câu trả lời nhưng chưa gửi được tới người hỏi (họ có thể đã chặn bot). Câu trả lời vẫn nằm "
+    "trong hàng chờ duyệt."
+)
+QA_EXPERT_CANCELLED = "Đã thôi trả lời. Câu hỏi vẫn chờ chuyên gia khác."
+QA_ERRORS = {
+    "not_registered": (
+        "Chỉ hòa giải viên và cán bộ đã đăng ký mới gửi được câu hỏi cho chuyên gia. Để đăng ký, anh/chị xin "
+        "mã mời ở công chức Tư pháp – hộ tịch của xã/phường, rồi gõ /start kèm mã (ví dụ: /start ABCD-EFGH)."
+    ),
+    "no_commune": "Tài khoản của anh/chị không thuộc xã/phường nào nên chưa gửi được câu hỏi cho chuyên gia.",
+    "not_yours": "Nút này không thuộc câu hỏi của anh/chị.",
+    "entry_gone": "Mục này vừa được cán bộ cập nhật. Anh/chị vui lòng hỏi lại.",
+    "request_gone": "Không tìm thấy câu hỏi này nữa.",
+    "not_expert": "Xin lỗi, anh/chị không phải chuyên gia được giao trả lời câu hỏi này.",
+    "already_answered": "Câu hỏi này đã có chuyên gia khác trả lời rồi. Cảm ơn anh/chị!",
+    "empty_answer": "Câu trả lời đang trống. Anh/chị gõ lại giúp, hoặc /huy để thôi.",
+}
+QA_RELOADED = "Đã tải lại cơ sở tri thức: {entries} mục. Thay đổi có hiệu lực ngay."
+QA_RELOAD_FAILED = (
+    "Chưa tải lại được: tệp cơ sở tri thức có {count} lỗi. Bot vẫn dùng bản cũ. Lỗi đầu tiên:\n{problems}\n"
+    "Chạy `mediator-bot kb check` để xem đủ."
+)

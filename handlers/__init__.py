@@ -15,6 +15,7 @@ MODULES = [
     "handlers.cases",
     "handlers.library",
     "handlers.quiz",
+    "handlers.qa",
     "handlers.fallback",
 ]
 
