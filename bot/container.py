@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.broadcast import BroadcastService, ScopeChecker
 from services.registration import RegistrationService
+from storage.broadcasts import BroadcastRepository
 from storage.db import Database
 from storage.invites import InviteRepository
 from storage.org import OrgRepository
@@ -20,6 +22,12 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
+    scopes: ScopeChecker = field(default=None)
+    broadcasts: BroadcastService = field(default=None)
+
+    def __post_init__(self) -> None:
+        self.scopes = self.scopes or ScopeChecker(self.db, self.org)
+        self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -101,3 +101,86 @@ INVITE_CREATED = (
     "hoặc dặn họ mở bot và gõ: /start {code}"
 )
 INVITE_NO_TEAMS = "Xã/phường này chưa có tổ hòa giải nào trong hệ thống. Hãy nạp danh sách tổ trước."
+
+# --- Broadcasts (/thongbao) and training events (/taphuan) ----------------------------------------------
+BTN_BROADCAST = "📢 Gửi thông báo"
+CMD_BROADCAST = "Gửi thông báo cho hòa giải viên"
+BC_MENU = "Thông báo: anh/chị muốn làm gì?"
+BC_BTN_NEW = "✏️ Soạn thông báo mới"
+BC_BTN_HISTORY = "📋 Thông báo đã gửi"
+BC_PICK_COMMUNES = "Gửi cho xã/phường nào?"
+BC_BTN_ALL_COMMUNES = "Tất cả xã/phường ({count})"
+BC_BTN_CHOOSE_COMMUNES = "Chọn từng xã/phường"
+BC_TOGGLE_COMMUNES = "Bấm để chọn/bỏ chọn xã/phường (đã chọn {count}), rồi bấm \"Xong\"."
+BC_TOGGLE_TEAMS = "Bấm để chọn/bỏ chọn tổ hòa giải (đã chọn {count}), rồi bấm \"Xong\"."
+BC_BTN_DONE = "✔ Xong"
+BC_BTN_PREV = "◀ Trang trước"
+BC_BTN_NEXT = "Trang sau ▶"
+BC_NONE_SELECTED = "Anh/chị chưa chọn mục nào. Bấm vào tên để chọn."
+BC_PICK_AUDIENCE = "Gửi cho ai?"
+BC_AUDIENCE_BUTTONS = {
+    "all": "Tất cả (hòa giải viên và công chức)",
+    "teams": "Chọn tổ hòa giải",
+    "leaders": "Chỉ các tổ trưởng",
+    "officials": "Chỉ công chức Tư pháp xã",
+}
+BC_AUDIENCE_COMMUNE_ALL = "Toàn xã/phường"
+BC_SCOPE_LABELS = {
+    "all": "tất cả hòa giải viên và công chức",
+    "leaders": "các tổ trưởng",
+    "officials": "công chức Tư pháp – hộ tịch",
+}
+BC_SCOPE = "{audience} — {where}"
+BC_SCOPE_TEAMS = "thành viên {teams}"
+BC_ASK_TEXT = (
+    "Anh/chị gõ nội dung thông báo (tối đa {limit} ký tự). Có thể gửi luôn ảnh hoặc tệp kèm chú thích là nội "
+    "dung. Gõ /huy để dừng."
+)
+BC_TEXT_EMPTY = "Nội dung đang trống. Anh/chị gõ nội dung thông báo giúp."
+BC_TEXT_TOO_LONG = "Nội dung dài {length} ký tự, quá giới hạn {limit} ký tự. Anh/chị rút gọn rồi gửi lại giúp."
+BC_ASK_ATTACHMENT = (
+    "Anh/chị có muốn gửi kèm tài liệu hoặc ảnh không? Nếu có, gửi tệp/ảnh ngay bây giờ; nếu không, bấm nút bên "
+    "dưới."
+)
+BC_BTN_NO_ATTACHMENT = "Không đính kèm"
+BC_CAPTION_TOO_LONG = (
+    "Khi gửi kèm tệp hoặc ảnh, nội dung chỉ được tối đa {limit} ký tự (nội dung hiện có {length} ký tự). "
+    "Anh/chị bấm \"Không đính kèm\", hoặc gõ /huy rồi soạn lại ngắn hơn."
+)
+BC_ATTACHMENT_ONLY = "Bước này chỉ nhận tệp tài liệu hoặc ảnh. Nếu không đính kèm, anh/chị bấm nút bên dưới."
+BC_HEADER = "📢 THÔNG BÁO — {sender}, {org}"
+BC_PREVIEW_INTRO = "Xem trước — người nhận sẽ thấy đúng như sau:"
+BC_CONFIRM = "Gửi thông báo trên cho {count} người ({scope})?"
+BC_BTN_SEND = "✅ Gửi cho {count} người"
+BC_BTN_EDIT = "✏️ Sửa nội dung"
+BC_NO_RECIPIENTS = (
+    "Trong phạm vi đã chọn chưa có ai kết nối với bot nên chưa gửi được. Anh/chị mời họ đăng ký (/moi) "
+    "rồi gửi lại sau."
+)
+BC_BTN_ACK = "✅ Đã nhận"
+BC_BTN_ACKED = "✅ Đã xác nhận đã nhận"
+BC_ACK_THANKS = "Cảm ơn anh/chị đã xác nhận."
+BC_ACK_NOT_FOR_YOU = "Thông báo này không gửi cho anh/chị."
+BC_PREVIEW_BUTTON = "Đây là bản xem trước."
+BC_PROGRESS = (
+    "📤 Đang gửi thông báo số {id}: {done}/{total} ({percent} %)\n"
+    "Đã gửi: {sent} · Không gửi được: {failed} · Đã chặn bot: {blocked}"
+)
+BC_DONE = (
+    "✅ Đã gửi xong thông báo số {id} cho {total} người.\n"
+    "Đã gửi: {sent} · Không gửi được: {failed} · Đã chặn bot: {blocked} · Đã bấm \"Đã nhận\": {acked}"
+)
+BC_BTN_DETAILS = "📋 Xem chi tiết"
+BC_HISTORY_EMPTY = "Anh/chị chưa gửi thông báo nào."
+BC_HISTORY_TITLE = "Các thông báo anh/chị đã gửi gần đây:"
+BC_HISTORY_LINE = "Số {id} ({date}): {preview}\n   gửi {sent}/{total} · đã nhận {acked}{pending}"
+BC_HISTORY_PENDING = " · đang gửi"
+BC_DETAILS = (
+    "Thông báo số {id} ({date}), gửi cho {total} người.\n"
+    "Đã gửi: {sent} · Chờ gửi: {pending} · Không gửi được: {failed} · Đã chặn bot: {blocked}\n"
+    "Đã bấm \"Đã nhận\": {acked}/{sent}"
+)
+BC_DETAILS_FAILURES = "Chưa nhận được:"
+BC_FAILURE_LINE = "• {name}: {reason}"
+BC_REASON_BLOCKED = "đã chặn bot"
+BC_STARTED = "Đã lưu thông báo số {id}, bắt đầu gửi cho {count} người."
