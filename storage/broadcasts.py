@@ -121,6 +121,12 @@ class BroadcastRepository:
             (broadcast_id, limit))
         return [dict(r) for r in rows]
 
+    async def retried_rows(self, broadcast_id: int) -> int:
+        """Rows claimed more than once (sent again after a restart or a retry)."""
+        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE broadcast_id = ? AND attempts > 1",
+                                     (broadcast_id,))
+        return row["n"]
+
     async def history(self, sender_id: int, limit: int = 10) -> list[dict]:
         rows = await self.db.fetchall(
             "SELECT * FROM broadcasts WHERE sender_id = ? ORDER BY id DESC LIMIT ?", (sender_id, limit))
