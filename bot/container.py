@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from bot.config import Config
 from services.broadcast import BroadcastService, ScopeChecker
 from services.registration import RegistrationService
+from services.training import TrainingService
 from storage.broadcasts import BroadcastRepository
 from storage.db import Database
 from storage.invites import InviteRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.training import TrainingRepository
 
 
 @dataclass
@@ -24,10 +26,13 @@ class Services:
     registration: RegistrationService
     scopes: ScopeChecker = field(default=None)
     broadcasts: BroadcastService = field(default=None)
+    training: TrainingService = field(default=None)
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
         self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
+        self.training = self.training or TrainingService(TrainingRepository(self.db), self.broadcasts,
+                                                         self.config.timezone)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -184,3 +184,58 @@ BC_DETAILS_FAILURES = "Chưa nhận được:"
 BC_FAILURE_LINE = "• {name}: {reason}"
 BC_REASON_BLOCKED = "đã chặn bot"
 BC_STARTED = "Đã lưu thông báo số {id}, bắt đầu gửi cho {count} người."
+BTN_TRAINING = "📅 Tập huấn"
+CMD_TRAINING = "Lịch tập huấn, đăng ký tham gia"
+TR_MENU = "Tập huấn: anh/chị muốn làm gì?"
+TR_BTN_NEW = "➕ Tạo buổi tập huấn"
+TR_BTN_UPCOMING = "📅 Các buổi sắp tới"
+TR_BTN_ATTENDANCE = "✅ Điểm danh sau buổi tập huấn"
+TR_ASK_TITLE = "Tên buổi tập huấn là gì? (ví dụ: Kỹ năng hòa giải tranh chấp đất đai). Gõ /huy để dừng."
+TR_BAD_TITLE = "Tên buổi tập huấn cần từ 3 đến 200 ký tự. Anh/chị gõ lại giúp."
+TR_ASK_WHEN = "Tập huấn vào ngày giờ nào? Gõ theo mẫu ngày/tháng/năm giờ:phút, ví dụ: 14/10/2025 08:00"
+TR_WHEN_ERRORS = {
+    "format": "Chưa đọc được ngày giờ. Anh/chị gõ theo mẫu ngày/tháng/năm giờ:phút, ví dụ: 14/10/2025 08:00",
+    "invalid": "Ngày giờ này không có thật (ví dụ 30/02). Anh/chị kiểm tra và gõ lại giúp.",
+    "past": "Thời điểm này đã qua. Anh/chị gõ ngày giờ sắp tới giúp.",
+    "too_far": "Chỉ lên lịch được trong vòng một năm tới. Anh/chị gõ lại giúp.",
+}
+TR_ASK_PLACE = "Địa điểm tập huấn ở đâu? (ví dụ: Hội trường UBND phường)"
+TR_BAD_PLACE = "Địa điểm cần từ 3 đến 200 ký tự. Anh/chị gõ lại giúp."
+TR_ANNOUNCEMENT = (
+    "📅 TẬP HUẤN: {title}\n"
+    "Thời gian: {time}, {weekday} {date}\n"
+    "Địa điểm: {place}\n"
+    "Đơn vị tổ chức: {organiser}\n\n"
+    "Anh/chị vui lòng bấm nút bên dưới để báo có tham gia hay không."
+)
+TR_REMINDER = "⏰ NHẮC LỊCH: ngày mai tập huấn.\n\n{announcement}"
+TR_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+TR_BTN_YES = "✅ Tham gia"
+TR_BTN_NO = "❌ Không tham gia"
+TR_BTN_YES_CHOSEN = "✅ Tham gia (đã chọn)"
+TR_BTN_NO_CHOSEN = "❌ Không tham gia (đã chọn)"
+TR_CONFIRM = "Tạo buổi tập huấn và báo cho {count} người ({scope})?"
+TR_BTN_SEND = "✅ Tạo và gửi thông báo"
+TR_ANSWER_YES = "Đã ghi nhận: anh/chị sẽ tham gia. Cảm ơn!"
+TR_ANSWER_NO = "Đã ghi nhận: anh/chị không tham gia."
+TR_NOT_INVITED = "Buổi tập huấn này không dành cho anh/chị."
+TR_ALREADY_STARTED = "Buổi tập huấn này đã bắt đầu hoặc đã qua, không đăng ký được nữa."
+TR_NONE_UPCOMING = "Hiện chưa có buổi tập huấn nào sắp tới."
+TR_UPCOMING_TITLE = "Các buổi tập huấn sắp tới:"
+TR_UPCOMING_LINE = "• {date} {time} — {title}\n   tại {place}"
+TR_MY_ANSWER = {"yes": "   Anh/chị: sẽ tham gia", "no": "   Anh/chị: không tham gia", None: "   Anh/chị: chưa trả lời"}
+TR_COUNTS_LINE = "   Tham gia: {yes} · Không: {no} · Chưa trả lời: {none}"
+TR_BTN_EVENT_YES = "✅ Tham gia: {title}"
+TR_BTN_EVENT_NO = "❌ Không: {title}"
+TR_NONE_FOR_ATTENDANCE = "Chưa có buổi tập huấn nào đã diễn ra (trong 90 ngày qua) để điểm danh."
+TR_PICK_EVENT = "Điểm danh buổi nào?"
+TR_CHECKLIST = (
+    "Điểm danh: {title} ({date}).\nBấm tên người đã dự (đã chọn {count}/{total}), rồi bấm \"Xong\" để lưu."
+)
+TR_NO_CANDIDATES = "Buổi này không có hòa giải viên nào trong danh sách mời."
+TR_ATTENDANCE_SAVED = (
+    "Đã lưu điểm danh: {count} người dự buổi \"{title}\" ({date}). "
+    "Đã cập nhật ngày được tập huấn cho {changed} người."
+)
+TR_NOT_STARTED = "Buổi tập huấn chưa diễn ra nên chưa điểm danh được."
+TR_STARTED = "Đã tạo buổi tập huấn số {id} và bắt đầu báo cho {count} người."

@@ -13,6 +13,7 @@ MODULES = [
     "handlers.invite",
     "handlers.errors",
     "handlers.broadcast",
+    "handlers.training",
     "handlers.fallback",
 ]
 
