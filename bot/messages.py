@@ -183,7 +183,6 @@ BC_DETAILS = (
 BC_DETAILS_FAILURES = "Chưa nhận được:"
 BC_FAILURE_LINE = "• {name}: {reason}"
 BC_REASON_BLOCKED = "đã chặn bot"
-BC_STARTED = "Đã lưu thông báo số {id}, bắt đầu gửi cho {count} người."
 BTN_TRAINING = "📅 Tập huấn"
 CMD_TRAINING = "Lịch tập huấn, đăng ký tham gia"
 TR_MENU = "Tập huấn: anh/chị muốn làm gì?"
