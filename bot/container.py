@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.broadcast import BroadcastService, ScopeChecker
 from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
@@ -13,6 +14,8 @@ from services.privacy import PartyCipher
 from services.qa import QAService
 from services.quiz import QuizService
 from services.registration import RegistrationService
+from services.training import TrainingService
+from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
@@ -21,6 +24,7 @@ from storage.org import OrgRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
 from storage.quiz import QuizRepository
+from storage.training import TrainingRepository
 
 
 @dataclass
@@ -36,6 +40,15 @@ class Services:
     quiz: QuizService = field(default=None)
     knowledge: KnowledgeService = field(default=None)  # type: ignore[assignment]
     qa: QAService = field(default=None)  # type: ignore[assignment]
+    scopes: ScopeChecker = field(default=None)
+    broadcasts: BroadcastService = field(default=None)
+    training: TrainingService = field(default=None)
+
+    def __post_init__(self) -> None:
+        self.scopes = self.scopes or ScopeChecker(self.db, self.org)
+        self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
+        self.training = self.training or TrainingService(TrainingRepository(self.db), self.broadcasts,
+                                                         self.config.timezone)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -424,3 +424,139 @@ QA_RELOAD_FAILED = (
     "Chưa tải lại được: tệp cơ sở tri thức có {count} lỗi. Bot vẫn dùng bản cũ. Lỗi đầu tiên:\n{problems}\n"
     "Chạy `mediator-bot kb check` để xem đủ."
 )
+# --- Broadcasts (/thongbao) and training events (/taphuan) ----------------------------------------------
+BTN_BROADCAST = "📢 Gửi thông báo"
+CMD_BROADCAST = "Gửi thông báo cho hòa giải viên"
+BC_MENU = "Thông báo: anh/chị muốn làm gì?"
+BC_BTN_NEW = "✏️ Soạn thông báo mới"
+BC_BTN_HISTORY = "📋 Thông báo đã gửi"
+BC_PICK_COMMUNES = "Gửi cho xã/phường nào?"
+BC_BTN_ALL_COMMUNES = "Tất cả xã/phường ({count})"
+BC_BTN_CHOOSE_COMMUNES = "Chọn từng xã/phường"
+BC_TOGGLE_COMMUNES = "Bấm để chọn/bỏ chọn xã/phường (đã chọn {count}), rồi bấm \"Xong\"."
+BC_TOGGLE_TEAMS = "Bấm để chọn/bỏ chọn tổ hòa giải (đã chọn {count}), rồi bấm \"Xong\"."
+BC_BTN_DONE = "✔ Xong"
+BC_BTN_PREV = "◀ Trang trước"
+BC_BTN_NEXT = "Trang sau ▶"
+BC_NONE_SELECTED = "Anh/chị chưa chọn mục nào. Bấm vào tên để chọn."
+BC_PICK_AUDIENCE = "Gửi cho ai?"
+BC_AUDIENCE_BUTTONS = {
+    "all": "Tất cả (hòa giải viên và công chức)",
+    "teams": "Chọn tổ hòa giải",
+    "leaders": "Chỉ các tổ trưởng",
+    "officials": "Chỉ công chức Tư pháp xã",
+}
+BC_AUDIENCE_COMMUNE_ALL = "Toàn xã/phường"
+BC_SCOPE_LABELS = {
+    "all": "tất cả hòa giải viên và công chức",
+    "leaders": "các tổ trưởng",
+    "officials": "công chức Tư pháp – hộ tịch",
+}
+BC_SCOPE = "{audience} — {where}"
+BC_SCOPE_TEAMS = "thành viên {teams}"
+BC_ASK_TEXT = (
+    "Anh/chị gõ nội dung thông báo (tối đa {limit} ký tự). Có thể gửi luôn ảnh hoặc tệp kèm chú thích là nội "
+    "dung. Gõ /huy để dừng."
+)
+BC_TEXT_EMPTY = "Nội dung đang trống. Anh/chị gõ nội dung thông báo giúp."
+BC_TEXT_TOO_LONG = "Nội dung dài {length} ký tự, quá giới hạn {limit} ký tự. Anh/chị rút gọn rồi gửi lại giúp."
+BC_ASK_ATTACHMENT = (
+    "Anh/chị có muốn gửi kèm tài liệu hoặc ảnh không? Nếu có, gửi tệp/ảnh ngay bây giờ; nếu không, bấm nút bên "
+    "dưới."
+)
+BC_BTN_NO_ATTACHMENT = "Không đính kèm"
+BC_CAPTION_TOO_LONG = (
+    "Khi gửi kèm tệp hoặc ảnh, nội dung chỉ được tối đa {limit} ký tự (nội dung hiện có {length} ký tự). "
+    "Anh/chị bấm \"Không đính kèm\", hoặc gõ /huy rồi soạn lại ngắn hơn."
+)
+BC_ATTACHMENT_ONLY = "Bước này chỉ nhận tệp tài liệu hoặc ảnh. Nếu không đính kèm, anh/chị bấm nút bên dưới."
+BC_HEADER = "📢 THÔNG BÁO — {sender}, {org}"
+BC_PREVIEW_INTRO = "Xem trước — người nhận sẽ thấy đúng như sau:"
+BC_CONFIRM = "Gửi thông báo trên cho {count} người ({scope})?"
+BC_BTN_SEND = "✅ Gửi cho {count} người"
+BC_BTN_EDIT = "✏️ Sửa nội dung"
+BC_NO_RECIPIENTS = (
+    "Trong phạm vi đã chọn chưa có ai kết nối với bot nên chưa gửi được. Anh/chị mời họ đăng ký (/moi) "
+    "rồi gửi lại sau."
+)
+BC_BTN_ACK = "✅ Đã nhận"
+BC_BTN_ACKED = "✅ Đã xác nhận đã nhận"
+BC_ACK_THANKS = "Cảm ơn anh/chị đã xác nhận."
+BC_ACK_NOT_FOR_YOU = "Thông báo này không gửi cho anh/chị."
+BC_PREVIEW_BUTTON = "Đây là bản xem trước."
+BC_PROGRESS = (
+    "📤 Đang gửi thông báo số {id}: {done}/{total} ({percent} %)\n"
+    "Đã gửi: {sent} · Không gửi được: {failed} · Đã chặn bot: {blocked}"
+)
+BC_DONE = (
+    "✅ Đã gửi xong thông báo số {id} cho {total} người.\n"
+    "Đã gửi: {sent} · Không gửi được: {failed} · Đã chặn bot: {blocked} · Đã bấm \"Đã nhận\": {acked}"
+)
+BC_BTN_DETAILS = "📋 Xem chi tiết"
+BC_HISTORY_EMPTY = "Anh/chị chưa gửi thông báo nào."
+BC_HISTORY_TITLE = "Các thông báo anh/chị đã gửi gần đây:"
+BC_HISTORY_LINE = "Số {id} ({date}): {preview}\n   gửi {sent}/{total} · đã nhận {acked}{pending}"
+BC_HISTORY_PENDING = " · đang gửi"
+BC_DETAILS = (
+    "Thông báo số {id} ({date}), gửi cho {total} người.\n"
+    "Đã gửi: {sent} · Chờ gửi: {pending} · Không gửi được: {failed} · Đã chặn bot: {blocked}\n"
+    "Đã bấm \"Đã nhận\": {acked}/{sent}"
+)
+BC_DETAILS_FAILURES = "Chưa nhận được:"
+BC_FAILURE_LINE = "• {name}: {reason}"
+BC_REASON_BLOCKED = "đã chặn bot"
+BTN_TRAINING = "📅 Tập huấn"
+CMD_TRAINING = "Lịch tập huấn, đăng ký tham gia"
+TR_MENU = "Tập huấn: anh/chị muốn làm gì?"
+TR_BTN_NEW = "➕ Tạo buổi tập huấn"
+TR_BTN_UPCOMING = "📅 Các buổi sắp tới"
+TR_BTN_ATTENDANCE = "✅ Điểm danh sau buổi tập huấn"
+TR_ASK_TITLE = "Tên buổi tập huấn là gì? (ví dụ: Kỹ năng hòa giải tranh chấp đất đai). Gõ /huy để dừng."
+TR_BAD_TITLE = "Tên buổi tập huấn cần từ 3 đến 200 ký tự. Anh/chị gõ lại giúp."
+TR_ASK_WHEN = "Tập huấn vào ngày giờ nào? Gõ theo mẫu ngày/tháng/năm giờ:phút, ví dụ: 14/10/2025 08:00"
+TR_WHEN_ERRORS = {
+    "format": "Chưa đọc được ngày giờ. Anh/chị gõ theo mẫu ngày/tháng/năm giờ:phút, ví dụ: 14/10/2025 08:00",
+    "invalid": "Ngày giờ này không có thật (ví dụ 30/02). Anh/chị kiểm tra và gõ lại giúp.",
+    "past": "Thời điểm này đã qua. Anh/chị gõ ngày giờ sắp tới giúp.",
+    "too_far": "Chỉ lên lịch được trong vòng một năm tới. Anh/chị gõ lại giúp.",
+}
+TR_ASK_PLACE = "Địa điểm tập huấn ở đâu? (ví dụ: Hội trường UBND phường)"
+TR_BAD_PLACE = "Địa điểm cần từ 3 đến 200 ký tự. Anh/chị gõ lại giúp."
+TR_ANNOUNCEMENT = (
+    "📅 TẬP HUẤN: {title}\n"
+    "Thời gian: {time}, {weekday} {date}\n"
+    "Địa điểm: {place}\n"
+    "Đơn vị tổ chức: {organiser}\n\n"
+    "Anh/chị vui lòng bấm nút bên dưới để báo có tham gia hay không."
+)
+TR_REMINDER = "⏰ NHẮC LỊCH: ngày mai tập huấn.\n\n{announcement}"
+TR_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+TR_BTN_YES = "✅ Tham gia"
+TR_BTN_NO = "❌ Không tham gia"
+TR_BTN_YES_CHOSEN = "✅ Tham gia (đã chọn)"
+TR_BTN_NO_CHOSEN = "❌ Không tham gia (đã chọn)"
+TR_CONFIRM = "Tạo buổi tập huấn và báo cho {count} người ({scope})?"
+TR_BTN_SEND = "✅ Tạo và gửi thông báo"
+TR_ANSWER_YES = "Đã ghi nhận: anh/chị sẽ tham gia. Cảm ơn!"
+TR_ANSWER_NO = "Đã ghi nhận: anh/chị không tham gia."
+TR_NOT_INVITED = "Buổi tập huấn này không dành cho anh/chị."
+TR_ALREADY_STARTED = "Buổi tập huấn này đã bắt đầu hoặc đã qua, không đăng ký được nữa."
+TR_NONE_UPCOMING = "Hiện chưa có buổi tập huấn nào sắp tới."
+TR_UPCOMING_TITLE = "Các buổi tập huấn sắp tới:"
+TR_UPCOMING_LINE = "• {date} {time} — {title}\n   tại {place}"
+TR_MY_ANSWER = {"yes": "   Anh/chị: sẽ tham gia", "no": "   Anh/chị: không tham gia", None: "   Anh/chị: chưa trả lời"}
+TR_COUNTS_LINE = "   Tham gia: {yes} · Không: {no} · Chưa trả lời: {none}"
+TR_BTN_EVENT_YES = "✅ Tham gia: {title}"
+TR_BTN_EVENT_NO = "❌ Không: {title}"
+TR_NONE_FOR_ATTENDANCE = "Chưa có buổi tập huấn nào đã diễn ra (trong 90 ngày qua) để điểm danh."
+TR_PICK_EVENT = "Điểm danh buổi nào?"
+TR_CHECKLIST = (
+    "Điểm danh: {title} ({date}).\nBấm tên người đã dự (đã chọn {count}/{total}), rồi bấm \"Xong\" để lưu."
+)
+TR_NO_CANDIDATES = "Buổi này không có hòa giải viên nào trong danh sách mời."
+TR_ATTENDANCE_SAVED = (
+    "Đã lưu điểm danh: {count} người dự buổi \"{title}\" ({date}). "
+    "Đã cập nhật ngày được tập huấn cho {changed} người."
+)
+TR_NOT_STARTED = "Buổi tập huấn chưa diễn ra nên chưa điểm danh được."
+TR_STARTED = "Đã tạo buổi tập huấn số {id} và bắt đầu báo cho {count} người."

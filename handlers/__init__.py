@@ -16,6 +16,8 @@ MODULES = [
     "handlers.library",
     "handlers.quiz",
     "handlers.qa",
+    "handlers.broadcast",
+    "handlers.training",
     "handlers.fallback",
 ]
 

@@ -1,0 +1,181 @@
+"""Training events: creation (announced through the outbox), answers, the reminder, attendance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from services.broadcast import TEAM_MEMBER_ROLES, BroadcastService, PermissionDenied, Scope
+from services.models import Person, Role
+from storage.training import TrainingRepository
+
+REMINDER_LEAD = timedelta(hours=24)
+#: How long after an event the official may still record attendance.
+ATTENDANCE_WINDOW = timedelta(days=90)
+MAX_AHEAD = timedelta(days=366)
+
+_WHEN = re.compile(
+    r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?"  # dd/mm[/yyyy]
+    r"(?:\s*,)?\s+(?:lúc\s+|luc\s+)?"
+    r"(\d{1,2})(?:\s*(?::|h|giờ|gio|g)\s*(\d{1,2})?)?\s*(?:phút|phut|p)?\s*$"  # hh[:mm], 8h30, 8 giờ
+)
+
+
+class WhenError(ValueError):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # 'format' | 'invalid' | 'past' | 'too_far'
+
+
+def parse_when(text: str, tz: str, now: datetime | None = None) -> datetime:
+    """'14/10/2025 08:00' (also 14-10-2025 8h30, 14/10 8h, 14/10/25 14:00) → aware datetime in `tz`.
+
+    Without a year: this year, or next year if that date has passed. Raises WhenError.
+    """
+    zone = ZoneInfo(tz)
+    now = (now or datetime.now(UTC)).astimezone(zone)
+    match = _WHEN.match((text or "").lower())
+    if not match:
+        raise WhenError("format")
+    day, month, year, hour = int(match[1]), int(match[2]), match[3], int(match[4])
+    minute = int(match[5] or 0)
+    explicit_year = year is not None
+    year_value = (2000 + int(year) if len(year) == 2 else int(year)) if explicit_year else now.year
+    try:
+        when = datetime(year_value, month, day, hour, minute, tzinfo=zone)
+    except ValueError as exc:
+        raise WhenError("invalid") from exc
+    if not explicit_year and when <= now:
+        try:
+            when = when.replace(year=year_value + 1)
+        except ValueError as exc:
+            raise WhenError("invalid") from exc
+    if when <= now:
+        raise WhenError("past")
+    if when - now > MAX_AHEAD:
+        raise WhenError("too_far")
+    return when
+
+
+def utc_iso(when: datetime) -> str:
+    return when.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+class TrainingService:
+    def __init__(self, repo: TrainingRepository, broadcasts: BroadcastService, timezone: str):
+        self.repo = repo
+        self.broadcasts = broadcasts
+        self.timezone = timezone
+
+    def local(self, iso: str) -> datetime:
+        return datetime.fromisoformat(iso).astimezone(ZoneInfo(self.timezone))
+
+    async def create(self, organiser: Person, scope: Scope, channel: str, *, title: str, starts_at: datetime,
+                     place: str, render: Callable[[dict], str]) -> tuple[int, int, int]:
+        """Check the scope, store the event with its announcement and outbox (one transaction).
+
+        `render(event)` gives the announcement text. Returns (event id, broadcast id, recipients).
+        """
+        if starts_at <= datetime.now(UTC):
+            raise WhenError("past")
+        recipients = await self.broadcasts.recipients(organiser, scope, channel)
+        event = {"title": title, "starts_at": utc_iso(starts_at),
+                 "local_date": starts_at.astimezone(ZoneInfo(self.timezone)).date().isoformat(), "place": place,
+                 "scope": scope.as_json(), "organiser_id": organiser.id, "province_id": organiser.province_id,
+                 "commune_id": organiser.commune_id}
+        event_id, broadcast_id = await self.repo.create_with_announcement(event=event, broadcast={
+            "sender_id": organiser.id, "channel": channel, "scope": scope.as_json(), "text": render(event),
+            "recipients": recipients})
+        return event_id, broadcast_id, len(recipients)
+
+    # --- who sees what -----------------------------------------------------------------------------
+    async def may_manage(self, official: Person, event: dict) -> bool:
+        """The organiser, an admin, or an official whose reach covers every commune of the event."""
+        if official.role not in (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.ADMIN):
+            return False
+        if official.role == Role.ADMIN or event["organiser_id"] == official.id:
+            return True
+        reach = {c.id for c in await self.broadcasts.scopes.communes_for(official)}
+        return set(Scope.from_json(event["scope"]).communes) <= reach
+
+    async def upcoming_for(self, person: Person, now: datetime | None = None) -> list[dict]:
+        events = await self.repo.starting_after(utc_iso(now or datetime.now(UTC)))
+        if person.is_official:
+            return [e for e in events if await self.may_manage(person, e)]
+        return [e for e in events if Scope.from_json(e["scope"]).contains(person)]
+
+    async def for_attendance(self, official: Person, now: datetime | None = None) -> list[dict]:
+        """Events that have started (within the last 90 days) this official may record attendance for."""
+        now = now or datetime.now(UTC)
+        events = await self.repo.started_between(utc_iso(now - ATTENDANCE_WINDOW), utc_iso(now))
+        return [e for e in events if await self.may_manage(official, e)]
+
+    # --- answers -----------------------------------------------------------------------------------
+    async def answer(self, person: Person, event_id: int, answer: str, now: datetime | None = None) -> dict:
+        """Record 'yes' / 'no'; PermissionDenied if the person is not invited, WhenError if it has started."""
+        if answer not in ("yes", "no"):
+            raise ValueError(answer)
+        event = await self.repo.get(event_id)
+        if event is None or not Scope.from_json(event["scope"]).contains(person):
+            raise PermissionDenied("audience")
+        if event["starts_at"] <= utc_iso(now or datetime.now(UTC)):
+            raise WhenError("past")
+        await self.repo.set_rsvp(event_id, person.id, answer)
+        return event
+
+    async def counts(self, event: dict) -> dict[str, int]:
+        """Answers 'yes' / 'no', and 'none': people the announcement was sent to who have not answered."""
+        counts = await self.repo.rsvp_counts(event["id"])
+        announced = await self.broadcasts.repo.counts(event["announcement_id"]) if event["announcement_id"] else {}
+        counts["invited"] = announced.get("total", 0)
+        counts["none"] = max(0, counts["invited"] - counts["yes"] - counts["no"])
+        return counts
+
+    # --- reminder ----------------------------------------------------------------------------------
+    async def due_reminders(self, now: datetime | None = None) -> list[dict]:
+        """Events starting within 24 hours, not reminded yet, announced more than 24 hours before they start
+        (a later announcement is itself the reminder)."""
+        now = now or datetime.now(UTC)
+        due = []
+        for event in await self.repo.not_reminded_after(utc_iso(now)):
+            starts = datetime.fromisoformat(event["starts_at"])
+            if starts - REMINDER_LEAD <= now and datetime.fromisoformat(event["created_at"]) < starts - REMINDER_LEAD:
+                due.append(event)
+        return due
+
+    async def remind(self, event: dict, channel: str, text: str) -> tuple[int | None, int]:
+        """Store the reminder (once) for the invited people who have not declined. (broadcast id, recipients)."""
+        scope = Scope.from_json(event["scope"])
+        recipients = await self.broadcasts.repo.recipients(
+            channel, list(scope.communes), scope.roles, None if scope.teams is None else list(scope.teams),
+            exclude_person_id=event["organiser_id"], exclude_declined_event=event["id"])
+        broadcast_id = await self.repo.add_reminder(event["id"], {
+            "sender_id": event["organiser_id"], "channel": channel, "scope": event["scope"], "text": text,
+            "recipients": recipients})
+        return broadcast_id, len(recipients)
+
+    # --- attendance --------------------------------------------------------------------------------
+    async def candidates(self, event: dict) -> list[dict]:
+        """Team members invited to the event: the checklist of attendance."""
+        scope = Scope.from_json(event["scope"])
+        roles = tuple(r for r in scope.roles if r in TEAM_MEMBER_ROLES)
+        return await self.repo.members(list(scope.communes), roles,
+                                       None if scope.teams is None else list(scope.teams))
+
+    async def save_attendance(self, official: Person, event_id: int, ticked: set[int],
+                              now: datetime | None = None) -> tuple[int, int]:
+        event = await self.repo.get(event_id)
+        if event is None or not await self.may_manage(official, event):
+            raise PermissionDenied("event")
+        if event["starts_at"] > utc_iso(now or datetime.now(UTC)):
+            raise WhenError("not_started")
+        allowed = {c["id"] for c in await self.candidates(event)} | set(await self.repo.attendees(event_id))
+        if not ticked <= allowed:
+            raise PermissionDenied("person")
+        return await self.repo.save_attendance(event_id, event["local_date"], ticked, official.id)
+
+
+def event_day(event: dict) -> date:
+    return date.fromisoformat(event["local_date"])

@@ -1,0 +1,208 @@
+"""Repository of the broadcast aggregate: a broadcast and its outbox (one row per recipient)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from services.models import Role
+from storage.db import Database, utcnow
+
+#: Outbox statuses; `sent`, `failed` and `blocked` are final.
+PENDING, SENDING, SENT, FAILED, BLOCKED = "pending", "sending", "sent", "failed", "blocked"
+FINAL = (SENT, FAILED, BLOCKED)
+
+
+def precise_now(now: datetime | None = None) -> str:
+    """Sortable UTC timestamp with microseconds (outbox scheduling needs sub-second precision)."""
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _broadcast(row: Any) -> dict:
+    data = dict(row)
+    data["scope"] = json.loads(data.pop("scope_json"))
+    return data
+
+
+def _in(values: list) -> str:
+    return ", ".join("?" * len(values))
+
+
+class BroadcastRepository:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # --- audience ----------------------------------------------------------------------------------
+    async def recipients(self, channel: str, commune_ids: list[int], roles: tuple[Role, ...],
+                         team_ids: list[int] | None = None, exclude_person_id: int | None = None,
+                         exclude_declined_event: int | None = None) -> list[tuple[int, str]]:
+        """(person_id, chat_id) of active people in scope with an identity on `channel`, by person id.
+
+        A person with several identities on the channel is reached on the latest one; when an identity has no
+        chat id recorded (pre-linked in the organisation file) the private chat of that user is its id.
+        """
+        if not commune_ids or not roles or (team_ids is not None and not team_ids):
+            return []
+        sql = (
+            "SELECT p.id AS person_id, COALESCE(i.chat_id, i.external_id) AS chat_id FROM persons p"
+            " JOIN identities i ON i.id = (SELECT MAX(j.id) FROM identities j"
+            "   WHERE j.person_id = p.id AND j.channel = ?)"
+            f" WHERE p.active = 1 AND p.commune_id IN ({_in(commune_ids)}) AND p.role IN ({_in(list(roles))})"
+        )
+        params: list[Any] = [channel, *commune_ids, *[str(r) for r in roles]]
+        if team_ids is not None:
+            sql += f" AND p.team_id IN ({_in(team_ids)})"
+            params += team_ids
+        if exclude_person_id is not None:
+            sql += " AND p.id != ?"
+            params.append(exclude_person_id)
+        if exclude_declined_event is not None:
+            sql += (" AND NOT EXISTS (SELECT 1 FROM training_rsvps r WHERE r.event_id = ? AND r.person_id = p.id"
+                    " AND r.answer = 'no')")
+            params.append(exclude_declined_event)
+        rows = await self.db.fetchall(sql + " ORDER BY p.id", params)
+        return [(r["person_id"], str(r["chat_id"])) for r in rows]
+
+    # --- creation ----------------------------------------------------------------------------------
+    @staticmethod
+    async def insert(conn: Any, *, sender_id: int, channel: str, kind: str, scope: dict, text: str,
+                     recipients: list[tuple[int, str]], attachment: dict | None = None,
+                     event_id: int | None = None) -> int:
+        """Insert a broadcast and its outbox rows inside the caller's transaction; returns the broadcast id."""
+        attachment = attachment or {}
+        async with conn.execute(
+            "INSERT INTO broadcasts(sender_id, channel, kind, scope_json, text, attachment_kind, attachment_file_id,"
+            " attachment_name, event_id, recipients, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (sender_id, channel, kind, json.dumps(scope, sort_keys=True), text, attachment.get("kind"),
+             attachment.get("file_id"), attachment.get("name"), event_id, len(recipients), utcnow()),
+        ) as cur:
+            broadcast_id = cur.lastrowid
+        await conn.executemany(
+            "INSERT INTO outbox(broadcast_id, person_id, channel, chat_id) VALUES (?, ?, ?, ?)",
+            [(broadcast_id, person_id, channel, chat_id) for person_id, chat_id in recipients],
+        )
+        if not recipients:
+            await conn.execute("UPDATE broadcasts SET finished_at = ? WHERE id = ?", (utcnow(), broadcast_id))
+        return broadcast_id
+
+    async def create(self, **fields: Any) -> int:
+        """The broadcast and ONE outbox row per recipient, in one transaction, before anything is sent."""
+        async with self.db.transaction() as conn:
+            return await self.insert(conn, **fields)
+
+    async def set_progress_message(self, broadcast_id: int, chat_id: str, message_id: int) -> None:
+        await self.db.execute("UPDATE broadcasts SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
+                              (str(chat_id), message_id, broadcast_id))
+
+    # --- reading -----------------------------------------------------------------------------------
+    async def get(self, broadcast_id: int) -> dict | None:
+        row = await self.db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+        return _broadcast(row) if row else None
+
+    async def counts(self, broadcast_id: int) -> dict[str, int]:
+        """Recipients by outbox status, plus `acked` and `total`."""
+        rows = await self.db.fetchall(
+            "SELECT status, COUNT(*) AS n, SUM(acked_at IS NOT NULL) AS acked FROM outbox WHERE broadcast_id = ?"
+            " GROUP BY status", (broadcast_id,))
+        counts = {status: 0 for status in (PENDING, SENDING, SENT, FAILED, BLOCKED)}
+        acked = 0
+        for row in rows:
+            counts[row["status"]] = row["n"]
+            acked += row["acked"] or 0
+        counts["acked"] = acked
+        counts["total"] = sum(counts[s] for s in (PENDING, SENDING, SENT, FAILED, BLOCKED))
+        return counts
+
+    async def failures(self, broadcast_id: int, limit: int = 20) -> list[dict]:
+        rows = await self.db.fetchall(
+            "SELECT o.status, o.error, p.full_name FROM outbox o JOIN persons p ON p.id = o.person_id"
+            " WHERE o.broadcast_id = ? AND o.status IN ('failed', 'blocked') ORDER BY p.full_name LIMIT ?",
+            (broadcast_id, limit))
+        return [dict(r) for r in rows]
+
+    async def retried_rows(self, broadcast_id: int) -> int:
+        """Rows claimed more than once (sent again after a restart or a retry)."""
+        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE broadcast_id = ? AND attempts > 1",
+                                     (broadcast_id,))
+        return row["n"]
+
+    async def history(self, sender_id: int, limit: int = 10) -> list[dict]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM broadcasts WHERE sender_id = ? ORDER BY id DESC LIMIT ?", (sender_id, limit))
+        return [_broadcast(r) for r in rows]
+
+    async def unfinished(self, channel: str) -> list[dict]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM broadcasts WHERE channel = ? AND finished_at IS NULL ORDER BY id", (channel,))
+        return [_broadcast(r) for r in rows]
+
+    async def outbox_row(self, broadcast_id: int, person_id: int) -> dict | None:
+        row = await self.db.fetchone("SELECT * FROM outbox WHERE broadcast_id = ? AND person_id = ?",
+                                     (broadcast_id, person_id))
+        return dict(row) if row else None
+
+    # --- the worker's side -------------------------------------------------------------------------
+    async def requeue_inflight(self, channel: str) -> int:
+        """Rows left in `sending` by a crash go back to `pending` (the attempt stays counted). Returns how many."""
+        async with self.db.transaction() as conn, conn.execute(
+            "UPDATE outbox SET status = 'pending', error = 'interrupted' WHERE channel = ? AND status = 'sending'",
+            (channel,),
+        ) as cur:
+            return cur.rowcount
+
+    async def claim_next(self, channel: str, now: datetime | None = None) -> dict | None:
+        """Claim the oldest due pending row: status `sending`, one more attempt. None when nothing is due."""
+        stamp = precise_now(now)
+        async with self.db.transaction() as conn, conn.execute(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?"
+            " WHERE id = (SELECT id FROM outbox WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ?"
+            "             ORDER BY next_attempt_at, id LIMIT 1)"
+            " RETURNING *",
+            (stamp, channel, stamp),
+        ) as cur:
+            row = await cur.fetchone()
+        return dict(row) if row else None
+
+    async def next_due_at(self, channel: str) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE channel = ? AND status = 'pending'", (channel,))
+        return row["at"] if row and row["at"] is not None else None
+
+    async def mark_sent(self, row_id: int, message_id: int | None) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, error = NULL WHERE id = ?",
+            (utcnow(), message_id, row_id))
+
+    async def mark_final(self, row_id: int, status: str, error: str | None) -> None:
+        assert status in (FAILED, BLOCKED)
+        await self.db.execute("UPDATE outbox SET status = ?, error = ? WHERE id = ?",
+                              (status, (error or "")[:300], row_id))
+
+    async def reschedule(self, row_id: int, at: datetime, error: str | None) -> None:
+        """Back to `pending`, due at `at` (after RetryAfter or a network failure)."""
+        await self.db.execute("UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?",
+                              (precise_now(at), (error or "")[:300], row_id))
+
+    async def finish_if_done(self, broadcast_id: int) -> bool:
+        """Mark the broadcast finished when no row is left to deliver; True only for the call that did it."""
+        async with self.db.transaction() as conn, conn.execute(
+            "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM outbox WHERE broadcast_id = ? AND status IN ('pending', 'sending'))",
+            (utcnow(), broadcast_id, broadcast_id),
+        ) as cur:
+            return cur.rowcount == 1
+
+    async def ack(self, broadcast_id: int, person_id: int) -> bool | None:
+        """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT acked_at FROM outbox WHERE broadcast_id = ? AND person_id = ?",
+                                    (broadcast_id, person_id)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                return None
+            if row["acked_at"]:
+                return False
+            await conn.execute("UPDATE outbox SET acked_at = ? WHERE broadcast_id = ? AND person_id = ?",
+                               (utcnow(), broadcast_id, person_id))
+            return True
