@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Config
 from services.registration import RegistrationService
+from services.statistics import StatisticsService
 from storage.db import Database
 from storage.invites import InviteRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.stats import StatsRepository
 
 
 @dataclass
@@ -20,6 +22,8 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
+    stats: StatsRepository = field(default=None)
+    statistics: StatisticsService = field(default=None)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:
@@ -30,6 +34,7 @@ class Services:
         return cls(
             config=config, db=db, org=org, people=people, invites=invites,
             registration=RegistrationService(org, people, invites),
+            stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
         )
 
     async def open(self) -> None:
