@@ -160,6 +160,7 @@ STATS_INDICATOR_NAMES = {
 }
 STATS_TRAINED_TARGET_NOTE = "Mục tiêu tập huấn 80–90 % hòa giải viên (QĐ 315/QĐ-TTg)."
 STATS_ORGANISATION = "Tổ chức: {teams} tổ, {mediators} hòa giải viên ({women} nữ, {ethnic_minority} DTTS)"
+STATS_BTN_SUMMARY = "🔔 Bản tin thống kê hằng tháng"
 STATS_SUMMARY_TITLE = "🗓 Bản tin hằng tháng"
 STATS_SUMMARY_OFF_BUTTON = "🔕 Không nhận bản tin này"
 STATS_SUMMARY_ON_BUTTON = "🔔 Nhận bản tin hằng tháng"

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.models import Team
+from services.models import Province, Team
 from services.statistics import MEDIATOR_ROLES, TeamMembers
 from storage.db import Database, utcnow
 
@@ -61,6 +61,10 @@ class StatsRepository:
         return [(r["commune_id"], r["team_id"], r["result"], r["n"]) for r in rows]
 
     # --- organisation ------------------------------------------------------------------------------------
+    async def provinces(self) -> list[Province]:
+        rows = await self.db.fetchall("SELECT * FROM provinces ORDER BY name")
+        return [Province(id=r["id"], code=r["code"], name=r["name"]) for r in rows]
+
     async def teams(self, level: str, scope_id: int) -> list[Team]:
         """Active teams of a commune or province."""
         if level == "commune":
