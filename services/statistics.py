@@ -241,6 +241,9 @@ class TeamMembers:
     ethnic_minority: int = 0
     trained: int = 0
     legal_supporters: int = 0
+    #: mediators recognised in the window of the 6-month indicator, and those of them trained in time
+    recent: int = 0
+    recent_trained_in_time: int = 0
 
 
 def team_complete(members: TeamMembers | None, many_ethnic_minority: bool) -> bool:
@@ -337,13 +340,12 @@ def trained_within_6_months(groups: Iterable[tuple[str, str | None, int]], perio
     return ratio(on_time, eligible)
 
 
-def compute_indicators(cases: Counts, organisation: Organisation, recognition_groups: Iterable[tuple],
-                       period_end: date, target_success: float) -> dict[str, Indicator]:
+def compute_indicators(cases: Counts, organisation: Organisation, trained_in_time: float | None,
+                       target_success: float) -> dict[str, Indicator]:
     return {
         "success_rate": Indicator(cases.success_rate, target_success),
         "trained_share": Indicator(ratio(organisation.trained, organisation.mediators), TRAINED_TARGET),
-        "trained_within_6_months": Indicator(trained_within_6_months(recognition_groups, period_end),
-                                             TRAINED_IN_6_MONTHS_TARGET),
+        "trained_within_6_months": Indicator(trained_in_time, TRAINED_IN_6_MONTHS_TARGET),
         "teams_full_composition": Indicator(ratio(organisation.teams_full_composition, organisation.teams),
                                             FULL_COMPOSITION_TARGET),
         "teams_with_legal_supporter": Indicator(ratio(organisation.teams_with_legal_supporter, organisation.teams),
@@ -431,13 +433,15 @@ class Report:
 
 def build_report(scope: Scope, period: Period, *, field_results: Iterable[tuple[str, str, int]],
                  team_results: Iterable[tuple[int, int, str, int]], teams: Iterable[Team],
-                 members: Iterable[TeamMembers], recognition_groups: Iterable[tuple],
+                 members: Iterable[TeamMembers], recognition_groups: Iterable[tuple] | None = None,
                  communes: Iterable[Commune] = ()) -> Report:
     """Assemble a report from storage aggregates.
 
     field_results: (field, result, n); team_results: (commune_id, team_id, result, n); teams: the teams of the
     scope (every one appears in by_team, also with no cases); members: per-team aggregates of mediators;
     communes: the communes of the scope (for a province: every one appears in by_commune).
+    The 6-month training indicator comes from `recognition_groups` (recognised_on, trained_on, n) when given,
+    else from the `recent` / `recent_trained_in_time` counts of the members of active teams.
     """
     by_field = {code: Counts() for code in FIELDS}
     cases = Counts()
@@ -457,6 +461,7 @@ def build_report(scope: Scope, period: Period, *, field_results: Iterable[tuple[
     commune_orgs: dict[int, Organisation] = {c.id: Organisation() for c in commune_list}
     organisation = Organisation()
     lines = []
+    recent = recent_in_time = 0
     for team in sorted(teams, key=lambda t: t.code):
         commune = communes_by_id.get(team.commune_id)
         many_em = bool(commune and commune.many_ethnic_minority)
@@ -464,11 +469,18 @@ def build_report(scope: Scope, period: Period, *, field_results: Iterable[tuple[
         complete = team_complete(team_members, many_em)
         if team.active:
             organisation.add_team(team_members, complete)
+            if team_members is not None:
+                recent += team_members.recent
+                recent_in_time += team_members.recent_trained_in_time
             commune_orgs.setdefault(team.commune_id, Organisation()).add_team(team_members, complete)
         lines.append(TeamLine(team, team_counts.get(team.id, Counts()), team_members, complete))
 
     target = success_target(scope.commune) if scope.level in ("commune", "team") else SUCCESS_TARGET
-    indicators = compute_indicators(cases, organisation, recognition_groups, period.end, target)
+    if recognition_groups is not None:
+        trained_in_time = trained_within_6_months(recognition_groups, period.end)
+    else:
+        trained_in_time = ratio(recent_in_time, recent)
+    indicators = compute_indicators(cases, organisation, trained_in_time, target)
     by_commune = None
     if scope.level == "province":
         by_commune = [CommuneLine(c, commune_counts.get(c.id, Counts()), commune_orgs.get(c.id, Organisation()))
@@ -564,9 +576,8 @@ class StatisticsService:
         missing = {team_id for _, team_id, _, _ in team_results} - known
         if missing:  # inactive or moved teams that still have cases in the period
             teams += await self.stats.teams_by_ids(sorted(missing))
-        members = await self.stats.team_members(level, sid, end)
         since, cutoff = recognition_window(period.end)
-        groups = await self.stats.recognition_groups(level, sid, since.isoformat(), cutoff.isoformat())
+        members = await self.stats.team_members(level, sid, end, since.isoformat(), cutoff.isoformat())
         communes = await self.org.communes_of_province(sid) if level == "province" else ()
         return build_report(scope, period, field_results=field_results, team_results=team_results, teams=teams,
-                            members=members, recognition_groups=groups, communes=communes)
+                            members=members, communes=communes)

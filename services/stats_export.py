@@ -309,10 +309,11 @@ def report_chart(report: Report) -> bytes:
         ax.xaxis.get_major_locator().set_params(integer=True)
         if not any(left):
             ax.text(0.5, 0.5, x["empty"], transform=ax.transAxes, ha="center", va="center", color="#757575")
-    axes[0].legend(fontsize=7, loc="lower right", ncols=3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=len(_RESULT_SERIES), fontsize=8, frameon=False)
     fig.suptitle(msg.STATS_CHART_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period)),
                  fontsize=12)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -71,9 +71,9 @@ class StatsRepository:
             rows = await self.db.fetchall(
                 "SELECT * FROM teams WHERE commune_id = ? AND active = 1 ORDER BY code", (scope_id,))
         elif level == "province":
-            rows = await self.db.fetchall(
-                "SELECT t.* FROM teams t JOIN communes c ON c.id = t.commune_id"
-                " WHERE c.province_id = ? AND t.active = 1 ORDER BY t.code", (scope_id,))
+            rows = await self.db.fetchall(  # no ORDER BY: the report sorts, SQLite need not
+                "SELECT t.id, t.commune_id, t.code, t.name, t.active FROM teams t JOIN communes c"
+                " ON c.id = t.commune_id WHERE c.province_id = ? AND t.active = 1", (scope_id,))
         elif level == "team":
             rows = await self.db.fetchall("SELECT * FROM teams WHERE id = ?", (scope_id,))
         else:
@@ -89,9 +89,12 @@ class StatsRepository:
             found += [_team(r) for r in rows]
         return found
 
-    async def team_members(self, level: str, scope_id: int, as_of: str) -> list[TeamMembers]:
+    async def team_members(self, level: str, scope_id: int, as_of: str, since: str,
+                           cutoff: str) -> list[TeamMembers]:
         """Per-team aggregates of the active mediators (team leaders included) recognised by `as_of` (or with no
-        recognition date); `trained` counts those trained on or before `as_of`."""
+        recognition date); `trained` counts those trained on or before `as_of`; `recent` those recognised in
+        [since, cutoff] and `recent_trained_in_time` those of them trained at most 6 calendar months after
+        recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
         _check(level)
         join, where = _PEOPLE_SCOPE[level]
         rows = await self.db.fetchall(
@@ -99,27 +102,20 @@ class StatsRepository:
             " SUM(p.role = 'team_leader') AS leaders, SUM(p.gender = 'nu') AS women, SUM(p.gender = 'nam') AS men,"
             " SUM(COALESCE(p.ethnic_minority, 0) = 1) AS ethnic,"
             " SUM(p.trained_on IS NOT NULL AND p.trained_on <= ?) AS trained,"
-            " SUM(p.legal_supporter IS NOT NULL AND p.legal_supporter <> '') AS supporters"
-            f" FROM persons p {join} WHERE {where} AND p.active = 1 AND p.role IN ({_MEDIATOR_ROLES_SQL})"
+            " SUM(p.legal_supporter IS NOT NULL AND p.legal_supporter <> '') AS supporters,"
+            " SUM(p.recognised_on BETWEEN ? AND ?) AS recent,"
+            " SUM(p.recognised_on BETWEEN ? AND ? AND p.trained_on IS NOT NULL"
+            "     AND p.trained_on <= MIN(date(p.recognised_on, '+6 months'),"
+            "                             date(p.recognised_on, 'start of month', '+7 months', '-1 day'))) AS in_time"
+            f" FROM persons p {join} WHERE {where} AND p.active = 1"
+            f" AND p.role IN ({_MEDIATOR_ROLES_SQL})"
             " AND (p.recognised_on IS NULL OR p.recognised_on <= ?) GROUP BY p.team_id",
-            (as_of, scope_id, as_of),
+            (as_of, since, cutoff, since, cutoff, scope_id, as_of),
         )
         return [TeamMembers(team_id=r["team_id"], mediators=r["mediators"], leaders=r["leaders"],
                             women=r["women"], men=r["men"], ethnic_minority=r["ethnic"], trained=r["trained"],
-                            legal_supporters=r["supporters"]) for r in rows]
-
-    async def recognition_groups(self, level: str, scope_id: int, since: str,
-                                 until: str) -> list[tuple[str, str | None, int]]:
-        """(recognised_on, trained_on, number of mediators) recognised in [since, until]."""
-        _check(level)
-        join, where = _PEOPLE_SCOPE[level]
-        rows = await self.db.fetchall(
-            "SELECT p.recognised_on AS recognised_on, p.trained_on AS trained_on, COUNT(*) AS n"
-            f" FROM persons p {join} WHERE {where} AND p.active = 1 AND p.role IN ({_MEDIATOR_ROLES_SQL})"
-            " AND p.recognised_on BETWEEN ? AND ? GROUP BY p.recognised_on, p.trained_on",
-            (scope_id, since, until),
-        )
-        return [(r["recognised_on"], r["trained_on"], r["n"]) for r in rows]
+                            legal_supporters=r["supporters"], recent=r["recent"] or 0,
+                            recent_trained_in_time=r["in_time"] or 0) for r in rows]
 
     # --- monthly summary ---------------------------------------------------------------------------------
     async def set_summary_opt_out(self, person_id: int, opted_out: bool) -> None:

@@ -55,6 +55,15 @@ def drop_indexes(conn: sqlite3.Connection, table: str) -> list[str]:
     return [sql for _, sql in rows]
 
 
+#: The indexes migration 0006 adds for the reports (dropped by `bench/stats.py --without-stats-indexes`).
+STATS_INDEXES = ("cases_stats_commune", "cases_stats_province", "cases_stats_team", "persons_stats")
+
+
+def drop_stats_indexes(conn: sqlite3.Connection) -> None:
+    for name in STATS_INDEXES:
+        conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
 def create_indexes(conn: sqlite3.Connection, statements: Iterable[str]) -> None:
     for sql in statements:
         conn.execute(sql)

@@ -378,3 +378,19 @@ def test_cli_bad_arguments_exit_2(cli_db, capsys, args, expected):
     assert exited.value.code == 2
     captured = capsys.readouterr()
     assert expected in captured.err and captured.out == ""
+
+
+async def test_six_month_deadline_in_sql_matches_python(org):
+    """The SQL count of mediators trained in time agrees with add_months on month ends and leap days."""
+    pairs = [("2024-01-31", "2024-07-31"), ("2024-01-31", "2024-08-01"), ("2024-08-31", "2025-02-28"),
+             ("2024-08-31", "2025-03-01"), ("2024-02-29", "2024-08-29"), ("2024-02-29", "2024-08-30"),
+             ("2024-03-31", "2024-09-30"), ("2024-03-31", "2024-10-01"), ("2024-12-30", "2025-06-30"),
+             ("2024-06-15", None), ("2024-05-31", "2024-01-01")]
+    for i, (recognised, trained) in enumerate(pairs):
+        await org.person("B-1", f"Người Số {chr(65 + i)}", gender="nu", recognised_on=recognised,
+                         trained_on=trained)
+    period = Period(date(2025, 1, 1), date(2025, 6, 30))
+    data = (await report(org, "commune", "B", period)).as_json()
+    expected = trained_within_6_months([(r, t, 1) for r, t in pairs], period.end)
+    assert expected == 6 / 11
+    assert data["indicators"]["trained_within_6_months"]["value"] == pytest.approx(expected)

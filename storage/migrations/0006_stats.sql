@@ -5,6 +5,9 @@ CREATE INDEX cases_stats_commune ON cases(commune_id, received_on, team_id, fiel
 CREATE INDEX cases_stats_province ON cases(province_id, received_on, commune_id, team_id, field, result);
 -- Team reports (team leaders).
 CREATE INDEX cases_stats_team ON cases(team_id, received_on, field, result);
+-- Organisation and training indicators: the mediators of each team, read from the index alone.
+CREATE INDEX persons_stats ON persons(team_id, active, role, recognised_on, trained_on, gender, ethnic_minority,
+                                      legal_supporter);
 
 -- Commune officials who asked not to receive the monthly summary.
 CREATE TABLE stats_summary_optout (
