@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.cases import CaseService, CaseSettings
+from services.knowledge import KnowledgeService
+from services.library import LibraryService
+from services.privacy import PartyCipher
+from services.qa import QAService
+from services.quiz import QuizService
 from services.registration import RegistrationService
 from services.statistics import StatisticsService
+from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.library import LibraryRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.qa import QARepository
+from storage.quiz import QuizRepository
 from storage.stats import StatsRepository
 
 
@@ -22,6 +33,11 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
+    cases: CaseService = field(default=None)  # type: ignore[assignment]
+    library: LibraryService = field(default=None)
+    quiz: QuizService = field(default=None)
+    knowledge: KnowledgeService = field(default=None)  # type: ignore[assignment]
+    qa: QAService = field(default=None)  # type: ignore[assignment]
     stats: StatsRepository = field(default=None)
     statistics: StatisticsService = field(default=None)
 
@@ -34,12 +50,18 @@ class Services:
         return cls(
             config=config, db=db, org=org, people=people, invites=invites,
             registration=RegistrationService(org, people, invites),
+            cases=CaseService(CaseRepository(db), org, people, PartyCipher.from_env(os.environ),
+                              CaseSettings.from_env(os.environ, timezone=config.timezone)),
+            library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
+            knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
             stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
         )
 
     async def open(self) -> None:
         if self.db._conn is None:
             await self.db.open()
+        if self.knowledge is not None:
+            await self.knowledge.load()
 
     async def close(self) -> None:
         await self.db.close()

@@ -12,6 +12,10 @@ MODULES = [
     "handlers.menu",
     "handlers.invite",
     "handlers.errors",
+    "handlers.cases",
+    "handlers.library",
+    "handlers.quiz",
+    "handlers.qa",
     "handlers.stats",
     "handlers.fallback",
 ]

@@ -394,3 +394,12 @@ async def test_six_month_deadline_in_sql_matches_python(org):
     expected = trained_within_6_months([(r, t, 1) for r, t in pairs], period.end)
     assert expected == 6 / 11
     assert data["indicators"]["trained_within_6_months"]["value"] == pytest.approx(expected)
+
+
+def test_codes_match_the_case_form():
+    """Statistics uses short labels of its own, on exactly the codes of the case form and the cases table."""
+    from services import case_form
+    from services.statistics import FIELDS, RESULT_COUNT, RESULTS
+
+    assert set(FIELDS) == set(case_form.FIELDS)
+    assert set(RESULTS) == set(case_form.RESULTS) == set(RESULT_COUNT)

@@ -1,0 +1,346 @@
+"""Legal Q&A: any text outside a form is a question (also /hoi); answers with citation, feedback, the article,
+related questions, and a hand-off to the commune's experts. /tailai_kb reloads the knowledge base (admins)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages as msg
+from handlers import fallback
+from handlers.common import BotContext, callback_arg, clear_buttons, int_arg, keyboard, reply, requires
+from handlers.menu import Capability, register_capability
+from knowledge.catalog import Entry
+from services.models import Role
+from services.qa import Answer, Asker, QAError
+from services.text import clean_text
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_LIMIT = 4096
+TEXT_LIMIT = 4000
+BUTTON_LABEL_LIMIT = 60
+MIN_QUESTION_CHARS = 2
+ANSWER = 0
+
+register_capability(Capability("hoi", msg.BTN_QA, "hoi", msg.CMD_DESCRIPTIONS["hoi"], None, order=10))
+register_capability(Capability("tailai_kb", msg.BTN_QA_RELOAD, None, msg.BTN_QA_RELOAD, frozenset({Role.ADMIN}),
+                               order=98))
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut a long text into messages under Telegram's limit, at line breaks (or spaces) where possible."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = rest.rfind(" ", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    parts.append(rest)
+    return [p for p in parts if p] or [""]
+
+
+async def send_long(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    parts = split_text(text)
+    for i, part in enumerate(parts):
+        await reply(update, part, markup if i == len(parts) - 1 else None)
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= BUTTON_LABEL_LIMIT else text[:BUTTON_LABEL_LIMIT - 1].rstrip() + "…"
+
+
+async def _asker(update: Update, context: BotContext) -> Asker:
+    person = await context.person(update)
+    return Asker(channel=context.channel, ref=str(update.effective_user.id), person=person)
+
+
+def _answer_markup(context: BotContext, qid: int, entry: Entry) -> InlineKeyboardMarkup:
+    rows: list[list[tuple[str, str]]] = [[(msg.BTN_QA_HELPFUL, f"qa:fb:{qid}:1"),
+                                          (msg.BTN_QA_NOT_HELPFUL, f"qa:fb:{qid}:0")]]
+    if entry.more:
+        rows.append([(msg.BTN_QA_MORE, f"qa:more:{qid}")])
+    rows.append([(msg.BTN_QA_ARTICLE, f"qa:art:{qid}")])
+    for n, related in enumerate(context.services.knowledge.index.related(entry)[:3]):
+        rows.append([(_label(msg.QA_RELATED_PREFIX + related.title), f"qa:rel:{qid}:{n}")])
+    rows.append([(msg.BTN_QA_EXPERT, f"qa:exp:{qid}")])
+    return keyboard(rows)
+
+
+async def _show_entry(update: Update, context: BotContext, qid: int, entry: Entry) -> None:
+    kb = context.services.knowledge.kb
+    text = msg.QA_ANSWER.format(title=entry.title, answer=entry.answer,
+                                citation=msg.QA_CITATION.format(citation=kb.citation(entry)))
+    await send_long(update, text, _answer_markup(context, qid, entry))
+
+
+async def _error(update: Update, exc: QAError) -> None:
+    markup = keyboard([[(msg.BTN_REGISTER, "reg:code")]]) if exc.reason == "not_registered" else None
+    await reply(update, msg.QA_ERRORS.get(exc.reason, msg.ERROR_GENERIC), markup)
+
+
+# --- asking -------------------------------------------------------------------------------------------------
+async def answer_question(update: Update, context: BotContext, text: str) -> None:
+    text = clean_text(text, limit=1000)
+    if len(text) < MIN_QUESTION_CHARS:
+        await reply(update, msg.QA_EMPTY)
+        return
+    answer: Answer = await context.services.qa.ask(text, await _asker(update, context))
+    result = answer.result
+    if answer.outcome == "answered":
+        await _show_entry(update, context, answer.question_id, result.best.entry)
+    elif answer.outcome == "out_of_scope":
+        await reply(update, msg.QA_OUT_OF_SCOPE)
+    else:
+        buttons = [[(_label(f"{n + 1}. {h.entry.title}"), f"qa:pick:{answer.question_id}:{n}")]
+                   for n, h in enumerate(result.hits[:3])]
+        buttons.append([(msg.BTN_QA_EXPERT, f"qa:exp:{answer.question_id}")])
+        await reply(update, f"{msg.QA_NOT_SURE}\n\n{msg.QA_NOT_SURE_FOOTER}", keyboard(buttons))
+
+
+async def free_text_question(update: Update, context: BotContext) -> None:
+    """The FREE_TEXT hook: text outside any flow is a question (or an expert's pending answer)."""
+    if context.user_data.get("qa_answering"):
+        await expert_answer(update, context)
+        return
+    await answer_question(update, context, update.message.text or "")
+
+
+async def cmd_hoi(update: Update, context: BotContext) -> None:
+    question = " ".join(context.args or [])
+    if question.strip():
+        await answer_question(update, context, question)
+    else:
+        await reply(update, msg.QA_ASK)
+
+
+async def menu_hoi(update: Update, context: BotContext) -> None:
+    await reply(update, msg.QA_ASK)
+
+
+# --- buttons on an answer -----------------------------------------------------------------------------------
+async def on_feedback(update: Update, context: BotContext) -> None:
+    qid, helpful = int_arg(update, 2), callback_arg(update) == "1"
+    try:
+        await context.services.qa.feedback(qid or 0, helpful, await _asker(update, context))
+    except QAError as exc:
+        await _error(update, exc)
+        return
+    await update.callback_query.answer()
+    message = update.callback_query.message
+    # keep the other buttons (article, related, expert), drop the two feedback buttons
+    if message is not None and message.reply_markup is not None:
+        rows = [row for row in message.reply_markup.inline_keyboard
+                if not any((b.callback_data or "").startswith("qa:fb:") for b in row)]
+        try:
+            await update.callback_query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        except TelegramError:
+            log.debug("could not update feedback buttons", exc_info=True)
+    await reply(update, msg.QA_THANKS_HELPFUL if helpful else msg.QA_THANKS_NOT_HELPFUL)
+
+
+async def _shown_entry(update: Update, context: BotContext, qid: int | None) -> tuple[int, Entry] | None:
+    try:
+        record = await context.services.qa.own_question(qid or 0, await _asker(update, context))
+    except QAError as exc:
+        await _error(update, exc)
+        return None
+    entry = context.services.knowledge.kb.get(record.shown_id or "")
+    if entry is None:
+        await reply(update, msg.QA_ERRORS["entry_gone"])
+        return None
+    return record.id, entry
+
+
+async def on_more(update: Update, context: BotContext) -> None:
+    found = await _shown_entry(update, context, int_arg(update))
+    if found:
+        await send_long(update, found[1].more or msg.QA_NO_MORE)
+
+
+async def on_article(update: Update, context: BotContext) -> None:
+    found = await _shown_entry(update, context, int_arg(update))
+    if not found:
+        return
+    entry = found[1]
+    kb = context.services.knowledge.kb
+    doc = kb.document(entry.source.document)
+    lines = [msg.QA_ARTICLE_TITLE.format(article=entry.source.article,
+                                         document=doc.short if doc else entry.source.document)]
+    for item in kb.article_entries(entry.source.document, entry.source.article):
+        where = f"Khoản {item.source.clause} — " if item.source.clause else ""
+        lines.append(msg.QA_ARTICLE_ITEM.format(where=where, title=item.title, answer=item.answer))
+    await send_long(update, "\n\n".join(lines))
+
+
+async def on_related(update: Update, context: BotContext) -> None:
+    found = await _shown_entry(update, context, int_arg(update, 2))
+    n = int_arg(update)
+    if not found or n is None:
+        return
+    related = context.services.knowledge.index.related(found[1])
+    if n >= len(related):
+        await reply(update, msg.BUTTON_EXPIRED)
+        return
+    await _open(update, context, found[0], related[n].id)
+
+
+async def on_pick(update: Update, context: BotContext) -> None:
+    qid, n = int_arg(update, 2), int_arg(update)
+    try:
+        record = await context.services.qa.own_question(qid or 0, await _asker(update, context))
+    except QAError as exc:
+        await _error(update, exc)
+        return
+    if n is None or n >= len(record.matched_ids):
+        await reply(update, msg.BUTTON_EXPIRED)
+        return
+    await clear_buttons(update)
+    await _open(update, context, record.id, record.matched_ids[n])
+
+
+async def _open(update: Update, context: BotContext, parent_id: int, entry_id: str) -> None:
+    try:
+        qid, entry = await context.services.qa.open_entry(parent_id, entry_id, await _asker(update, context))
+    except QAError as exc:
+        await _error(update, exc)
+        return
+    await _show_entry(update, context, qid, entry)
+
+
+# --- expert hand-off ----------------------------------------------------------------------------------------
+async def on_expert(update: Update, context: BotContext) -> None:
+    services = context.services
+    try:
+        request, created, experts, question = await services.qa.request_expert(
+            int_arg(update) or 0, await _asker(update, context))
+    except QAError as exc:
+        await _error(update, exc)
+        return
+    if not created:
+        await reply(update, msg.QA_EXPERT_ALREADY)
+        return
+    asker = await context.person(update)
+    commune = await services.org.commune(request.commune_id)
+    team = await services.org.team(asker.team_id) if asker.team_id else None
+    place = f"{team.name}, {commune.name}" if team else commune.name
+    suggestion = ""
+    if question.matched_ids:
+        entry = services.knowledge.kb.get(question.matched_ids[0])
+        if entry is not None:
+            suggestion = msg.QA_EXPERT_SUGGESTION.format(title=entry.title,
+                                                         citation=services.knowledge.kb.citation(entry))
+    text = msg.QA_EXPERT_QUESTION.format(request=request.id, asker=f"{asker.full_name} "
+                                         f"({msg.ROLE_NAMES[asker.role]})", place=place,
+                                         question=question.text, suggestion=suggestion)
+    sent = 0
+    for expert, chat in experts:
+        try:
+            await context.bot.send_message(chat_id=int(chat), text=text[:TELEGRAM_LIMIT],
+                                           reply_markup=keyboard([[(msg.BTN_QA_REPLY, f"qa:ans:{request.id}")]]))
+            sent += 1
+        except (TelegramError, ValueError):
+            log.warning("could not notify expert %s of request %s", expert.id, request.id, exc_info=True)
+    if sent:
+        await reply(update, msg.QA_EXPERT_SENT.format(count=sent, commune=commune.name))
+    else:
+        await reply(update, msg.QA_EXPERT_NONE.format(commune=commune.name))
+
+
+async def expert_start(update: Update, context: BotContext) -> int:
+    request_id = int_arg(update) or 0
+    try:
+        request, question = await context.services.qa.expert_request(request_id, await context.person(update))
+    except QAError as exc:
+        await _error(update, exc)
+        return ConversationHandler.END
+    context.user_data["qa_answering"] = request.id
+    await reply(update, msg.QA_EXPERT_TYPE_ANSWER.format(request=request.id, question=question.text))
+    return ANSWER
+
+
+async def expert_answer(update: Update, context: BotContext) -> int:
+    request_id = context.user_data.get("qa_answering")
+    if not request_id:
+        await answer_question(update, context, update.message.text or "")
+        return ConversationHandler.END
+    expert = await context.person(update)
+    services = context.services
+    try:
+        request, question = await services.qa.answer_request(int(request_id), expert, update.message.text or "")
+    except QAError as exc:
+        await _error(update, exc)
+        if exc.reason == "empty_answer":
+            return ANSWER
+        context.user_data.pop("qa_answering", None)
+        return ConversationHandler.END
+    context.user_data.pop("qa_answering", None)
+    chat = await services.qa.repo.chat_of(request.asker_id, context.channel)
+    text = msg.QA_EXPERT_REPLY_TO_ASKER.format(expert=expert.full_name, role=msg.ROLE_NAMES[expert.role],
+                                               question=question.text, answer=request.answer)
+    delivered = False
+    if chat:
+        try:
+            for part in split_text(text):
+                await context.bot.send_message(chat_id=int(chat), text=part)
+            delivered = True
+        except (TelegramError, ValueError):
+            log.warning("could not deliver expert answer %s", request.id, exc_info=True)
+    await reply(update, msg.QA_EXPERT_DONE if delivered else msg.QA_EXPERT_DELIVERY_FAILED)
+    return ConversationHandler.END
+
+
+async def expert_cancel(update: Update, context: BotContext) -> int:
+    context.user_data.pop("qa_answering", None)
+    await reply(update, msg.QA_EXPERT_CANCELLED)
+    return ConversationHandler.END
+
+
+# --- reload (admins) ----------------------------------------------------------------------------------------
+@requires(Role.ADMIN)
+async def reload_kb(update: Update, context: BotContext) -> None:
+    report = await context.services.knowledge.reload()
+    if report.ok:
+        await reply(update, msg.QA_RELOADED.format(entries=report.entries))
+    else:
+        problems = "\n".join(f"- {p}" for p in report.problems[:5])
+        await send_long(update, msg.QA_RELOAD_FAILED.format(count=len(report.problems), problems=problems))
+
+
+def register(app: Application) -> None:
+    if free_text_question not in fallback.FREE_TEXT:
+        fallback.FREE_TEXT.append(free_text_question)
+    text = filters.TEXT & ~filters.COMMAND
+    app.add_handler(ConversationHandler(
+        name="qa_expert",
+        persistent=True,
+        entry_points=[CallbackQueryHandler(expert_start, pattern=r"^qa:ans:\d+$")],
+        states={ANSWER: [MessageHandler(text, expert_answer)]},
+        fallbacks=[CommandHandler(["huy", "cancel"], expert_cancel)],
+        allow_reentry=True,
+    ))
+    app.add_handler(CommandHandler("hoi", cmd_hoi))
+    app.add_handler(CommandHandler("tailai_kb", reload_kb))
+    app.add_handler(CallbackQueryHandler(menu_hoi, pattern=r"^menu:hoi$"))
+    app.add_handler(CallbackQueryHandler(reload_kb, pattern=r"^menu:tailai_kb$"))
+    app.add_handler(CallbackQueryHandler(on_feedback, pattern=r"^qa:fb:\d+:[01]$"))
+    app.add_handler(CallbackQueryHandler(on_more, pattern=r"^qa:more:\d+$"))
+    app.add_handler(CallbackQueryHandler(on_article, pattern=r"^qa:art:\d+$"))
+    app.add_handler(CallbackQueryHandler(on_related, pattern=r"^qa:rel:\d+:\d$"))
+    app.add_handler(CallbackQueryHandler(on_pick, pattern=r"^qa:pick:\d+:\d$"))
+    app.add_handler(CallbackQueryHandler(on_expert, pattern=r"^qa:exp:\d+$"))

@@ -1,0 +1,351 @@
+"""Search over the knowledge base: folded, typo-tolerant, synonym-aware, with a calibrated confidence.
+
+Everything heavy happens once, when the index is built: folding every field, the vocabulary of words and
+word pairs, the postings with their BM25F contributions, and the folded phrasings for fuzzy matching. A
+query then costs a few dictionary look-ups, a fuzzy look-up for words that are not in the vocabulary
+(typos), and a fuzzy comparison against the phrasings of the best few candidates.
+
+How a query is scored
+1. Fold it (lower case, no diacritics, đ → d), split into words, expand abbreviations and village words from
+   knowledge/synonyms.yaml ("hgv" → "hoa giai vien", "ko" → "khong").
+2. Words that are not in the vocabulary are typos until proven otherwise: the closest vocabulary words
+   (optimal-string-alignment distance 1, or 2 for long words) stand in for them, and word pairs decide which
+   reading fits ("thnah" → "thanh" because "hoa giai thanh" exists).
+3. Lexical relevance: BM25F over words and word pairs of title, questions, keywords, synonyms, tags and
+   answer, fields weighted (a word in the title counts more than one in the answer).
+4. The best candidates are re-ranked with the fuzzy similarity of the query to each entry's phrasings.
+5. Confidence combines how much of the query (by information content) the best entry explains, its fuzzy
+   similarity, and its margin over the runner-up. Unknown words weigh as much as the rarest known word, so a
+   question about something the knowledge base never mentions ("giá lúa hôm nay") explains little and comes
+   out not confident.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from knowledge.catalog import Entry, KnowledgeBase
+from knowledge.text import MAX_QUERY_CHARS, fold
+
+#: Field weights of BM25F (title and phrasings matter most; the answer adds recall for specific details).
+FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "keywords": 2.0, "synonyms": 1.5, "tags": 1.0, "answer": 0.6}
+FIELD_B = {"title": 0.5, "questions": 0.75, "keywords": 0.5, "synonyms": 0.5, "tags": 0.3, "answer": 0.75}
+K1 = 1.2
+PAIR_WEIGHT = 1.0
+#: Words that carry little meaning in a question; they still count, with a small weight.
+STOPWORDS = frozenset("""
+a ah ai ak anh ba bac bao bi biet bo cac cai cho chi chu chua co con cua cung da dang day de den di do
+duoc em gi gio giup ha hay hoi hoac hom hon khi khong kia la lai lam len luc ma minh mot muon nao nay neu
+nghe nhe nhi nhieu nhu nhung noi o oi ong phai qua ra rang roi sao se sau sang tai the thi thoi thuong toi
+trong tu va vao vay ve voi vi xin xem
+""".split())
+STOP_WEIGHT = 0.25
+FUZZY_CANDIDATES = 25
+MAX_POSTINGS = 80
+MAX_QUERY_WORDS = 40
+#: Weights of the final score: lexical (normalised to 0–1 by what the query could score at best) and fuzzy.
+LEX_WEIGHT = 0.65
+FUZZ_WEIGHT = 0.35
+#: Confidence at or above which an answer is given directly.
+CONFIDENT = 0.5
+#: A not-confident question is out of scope when it shares no common word pair of the knowledge base
+#: (pairs found in at least this share of entries: "hoa giai", "to hoa", "thu lao"...).
+DOMAIN_SHARE = 0.03
+
+
+@dataclass(slots=True)
+class Analysis:
+    terms: dict[str, float]
+    text: str
+    #: content words (their readings) and adjacent word pairs, each with its information weight
+    content: list[tuple[tuple[str, ...], float]]
+    pairs: list[tuple[tuple[str, ...], float]]
+
+    def in_domain(self, domain_pairs: frozenset[str]) -> bool:
+        return any(t in domain_pairs for t in self.terms)
+
+    def coverage(self, entry_terms: frozenset[str]) -> tuple[float, float]:
+        """Share of the query's content words and word pairs (by weight) that the entry contains."""
+        def share(items: list[tuple[tuple[str, ...], float]]) -> float:
+            total = sum(w for _, w in items)
+            if total <= 0:
+                return 0.0
+            return sum(w for readings, w in items if any(r in entry_terms for r in readings)) / total
+        return share(self.content), share(self.pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    hits: tuple[Hit, ...]
+    confidence: float
+    confident: bool
+    out_of_scope: bool
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+    def as_json(self) -> dict:
+        """The `mediator-bot ask --json` contract."""
+        return {
+            "query": self.query,
+            "confident": self.confident,
+            "results": [
+                {"id": h.entry.id, "title": h.entry.title, "score": float(h.score),
+                 "source": h.entry.source.as_json() if h.entry.source.document else None}
+                for h in self.hits
+            ],
+        }
+
+
+def _pairs(words: Sequence[str]) -> list[str]:
+    return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def _terms(phrase: str) -> list[str]:
+    words = phrase.split()
+    return words + _pairs(words)
+
+
+class SearchIndex:
+    """An immutable index over one version of the knowledge base; build once, query from any task."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.entries: list[Entry] = list(kb.entries)
+        self.synonyms = kb.synonyms
+        self._max_syn_words = max((len(k.split()) for k in self.synonyms), default=1)
+        self._build()
+
+    # --- building ---------------------------------------------------------------------------------------
+    def _fields(self, entry: Entry) -> dict[str, list[str]]:
+        return {
+            "title": [fold(entry.title)],
+            "questions": [fold(q) for q in entry.questions],
+            "keywords": [fold(k) for k in entry.keywords],
+            "synonyms": [fold(s) for s in entry.synonyms],
+            "tags": [t.replace("-", " ") for t in entry.tags],
+            "answer": [fold(entry.answer)],
+        }
+
+    def _build(self) -> None:
+        n = len(self.entries)
+        field_tf: list[dict[str, dict[str, int]]] = []
+        field_len: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
+        self.phrasings: list[list[str]] = []
+        doc_freq: dict[str, int] = defaultdict(int)
+        for entry in self.entries:
+            fields = self._fields(entry)
+            per_field: dict[str, dict[str, int]] = {}
+            seen: set[str] = set()
+            for name, phrases in fields.items():
+                tf: dict[str, int] = defaultdict(int)
+                length = 0
+                for phrase in phrases:
+                    for term in _terms(phrase):
+                        tf[term] += 1
+                    length += len(phrase.split())
+                per_field[name] = tf
+                field_len[name].append(length)
+                seen.update(tf)
+            for term in seen:
+                doc_freq[term] += 1
+            field_tf.append(per_field)
+            self.phrasings.append([p for p in fields["title"] + fields["questions"] if p])
+        avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in field_len.items()}
+        self.idf: dict[str, float] = {
+            t: math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()
+        }
+        self.max_idf = math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for i, per_field in enumerate(field_tf):
+            combined: dict[str, float] = defaultdict(float)
+            for name, tf in per_field.items():
+                norm = 1.0 - FIELD_B[name] + FIELD_B[name] * field_len[name][i] / avg[name]
+                weight = FIELD_WEIGHTS[name]
+                for term, count in tf.items():
+                    combined[term] += weight * count / norm
+            for term, tfw in combined.items():
+                postings[term][i] = self.idf[term] * tfw / (K1 + tfw)
+        # impact-ordered postings, cut to the MAX_POSTINGS strongest: a very common word ("hoa giai") adds the
+        # same little to every entry, so scoring its long tail costs time and changes nothing worth having
+        self.postings: dict[str, tuple[tuple[int, float], ...]] = {
+            t: tuple(sorted(p.items(), key=lambda kv: -kv[1])[:MAX_POSTINGS]) for t, p in postings.items()
+        }
+        self.entry_terms: list[frozenset[str]] = [frozenset(c) for c in self._entry_term_sets(field_tf)]
+        self.words = sorted(t for t in self.postings if "_" not in t)
+        self._word_set = frozenset(self.words)
+        self._fuzzy_words = [w for w in self.words if len(w) >= 3 and not w.isdigit()]
+        self._typo_cache: dict[str, tuple[str, ...]] = {}
+        # word pairs common enough in the knowledge base to say "this question is about mediation"
+        floor = max(3, int(DOMAIN_SHARE * n))
+        self.domain_pairs = frozenset(
+            t for t, df in doc_freq.items()
+            if "_" in t and df >= floor and not all(w in STOPWORDS for w in t.split("_")))
+
+    @staticmethod
+    def _entry_term_sets(field_tf: list[dict[str, dict[str, int]]]) -> list[set[str]]:
+        return [set().union(*per_field.values()) for per_field in field_tf]
+
+    # --- query analysis ---------------------------------------------------------------------------------
+    def _expand(self, words: list[str]) -> tuple[list[str], list[tuple[list[str], float]]]:
+        """Replace chat abbreviations that are not real words; collect synonym phrases to add.
+
+        Returns the normalised word sequence and extra phrases with their weights.
+        """
+        out: list[str] = []
+        extra: list[tuple[list[str], float]] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._max_syn_words, len(words) - i), 0, -1):
+                key = " ".join(words[i:i + size])
+                meanings = self.synonyms.get(key)
+                if not meanings:
+                    continue
+                folded = [fold(m).split() for m in meanings]
+                known = size > 1 or key in self._word_set
+                if not known:
+                    # not a word of the knowledge base: read it as its (first) meaning
+                    out.extend(folded[0])
+                    extra.extend((m, 0.6) for m in folded[1:])
+                else:
+                    out.extend(words[i:i + size])
+                    extra.extend((m, 0.6) for m in folded)
+                i += size
+                break
+            else:
+                out.append(words[i])
+                i += 1
+        return out, extra
+
+    def _typo_candidates(self, word: str) -> tuple[str, ...]:
+        cached = self._typo_cache.get(word)
+        if cached is not None:
+            return cached
+        found: tuple[str, ...] = ()
+        if len(word) >= 3 and not word.isdigit():
+            limit = 1 if len(word) <= 5 else 2
+            matches = process.extract(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit,
+                                      limit=12)
+            if matches:
+                best = min(m[1] for m in matches)
+                same = [m[0] for m in matches if m[1] == best]
+                # the most frequent readings first (a typo of a common word is likelier)
+                same.sort(key=lambda w: (self.idf.get(w, 0.0), w))
+                found = tuple(same[:4])
+        if len(self._typo_cache) < 20000:
+            self._typo_cache[word] = found
+        return found
+
+    def analyse(self, query: str) -> Analysis:
+        """The weighted query terms, and the content words and word pairs used to judge the evidence."""
+        words = fold(query[:MAX_QUERY_CHARS]).split()[:MAX_QUERY_WORDS]
+        words, extra = self._expand(words)
+        terms: dict[str, float] = {}
+
+        def add(term: str, weight: float) -> None:
+            if weight > terms.get(term, 0.0):
+                terms[term] = weight
+
+        # every position holds one or more readings (the word itself, or typo corrections)
+        slots: list[tuple[str, ...]] = []
+        for w in words:
+            if w in self._word_set or len(w) < 3 or w.isdigit():
+                slots.append((w,))
+            else:
+                slots.append(self._typo_candidates(w) or (w,))
+        content: list[tuple[tuple[str, ...], float]] = []
+        for w, readings in zip(words, slots, strict=True):
+            stop = w in STOPWORDS
+            base = STOP_WEIGHT if stop else 1.0
+            share = base if len(readings) == 1 else base * 0.8 / len(readings) ** 0.5
+            for r in readings:
+                if r in self.postings:
+                    add(r, share)
+            if not stop:
+                content.append((readings, max(self.idf.get(r, self.max_idf) for r in readings)))
+        pairs: list[tuple[tuple[str, ...], float]] = []
+        for i in range(len(words) - 1):
+            stop = (words[i] in STOPWORDS) + (words[i + 1] in STOPWORDS)
+            base = PAIR_WEIGHT * (1.0, 0.5, 0.15)[stop]
+            found = tuple(f"{x}_{y}" for x in slots[i] for y in slots[i + 1] if f"{x}_{y}" in self.postings)
+            for pair in found:
+                add(pair, base)
+            if stop < 2:
+                # an unseen pair weighs like a rare one: something the knowledge base does not talk about
+                weight = max((self.idf[p] for p in found), default=self.max_idf * 0.5)
+                pairs.append((found, weight * (1.0 if stop == 0 else 0.5)))
+        for phrase, weight in extra:
+            for term in _terms(" ".join(phrase)):
+                if term in self.postings:
+                    add(term, weight * (STOP_WEIGHT if term in STOPWORDS else 1.0))
+        return Analysis(terms=terms, text=" ".join(words), content=content, pairs=pairs)
+
+    # --- searching --------------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 3) -> SearchResult:
+        analysis = self.analyse(query or "")
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term, weight in analysis.terms.items():
+            for i, contribution in self.postings[term]:
+                scores[i] = get(i, 0.0) + weight * contribution
+        if not scores:
+            return SearchResult(query=query, hits=(), confidence=0.0, confident=False, out_of_scope=True)
+        top = heapq.nlargest(FUZZY_CANDIDATES, scores.items(), key=lambda kv: kv[1])
+        best_lex = top[0][1]
+        # fuzzy similarity of the query to every phrasing of the candidates, in one call into rapidfuzz
+        owners: list[int] = []
+        flat: list[str] = []
+        for rank, (i, _) in enumerate(top):
+            for phrasing in self.phrasings[i]:
+                owners.append(rank)
+                flat.append(phrasing)
+        fuzzy = [0.0] * len(top)
+        for _, value, j in process.extract(analysis.text, flat, scorer=fuzz.token_sort_ratio, limit=None):
+            rank = owners[j]
+            if value > fuzzy[rank]:
+                fuzzy[rank] = value
+        ranked = []
+        for rank, (i, lex) in enumerate(top):
+            fz = fuzzy[rank] / 100.0
+            ranked.append((LEX_WEIGHT * lex / best_lex + FUZZ_WEIGHT * fz, i, fz))
+        ranked.sort(key=lambda r: (-r[0], r[1]))
+        best, first, fz = ranked[0]
+        runner = ranked[1][0] if len(ranked) > 1 else 0.0
+        words, pairs = analysis.coverage(self.entry_terms[first])
+        confidence = self.confidence(fz=fz, words=words, pairs=pairs, margin=best - runner,
+                                     n_pairs=len(analysis.pairs))
+        hits = tuple(Hit(self.entries[i], round(s, 4)) for s, i, _ in ranked[:max(k, 1)])
+        return SearchResult(query=query, hits=hits, confidence=round(confidence, 4),
+                            confident=confidence >= CONFIDENT,
+                            out_of_scope=confidence < CONFIDENT and not analysis.in_domain(self.domain_pairs))
+
+    @staticmethod
+    def confidence(*, fz: float, words: float, pairs: float, margin: float, n_pairs: int) -> float:
+        """Evidence → 0–1 (logistic). A question whose word pairs the best entry never uses is not answered
+        with confidence, however many single words match: that is how out-of-scope questions look."""
+        if n_pairs == 0:  # a single content word: only a near-exact phrasing counts
+            pairs = words if fz >= 0.8 else 0.0
+        z = -7.0 + 5.0 * fz + 4.0 * pairs + 2.0 * words + 6.0 * margin
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def related(self, entry: Entry) -> list[Entry]:
+        return [e for e in (self.kb.get(r) for r in entry.related) if e is not None]
+
+
+def search_many(index: SearchIndex, queries: Iterable[str], k: int = 3) -> list[SearchResult]:
+    return [index.search(q, k) for q in queries]

@@ -1,0 +1,89 @@
+"""The knowledge base in service: the loaded entries and their search index, reloadable without a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.catalog import ROOT, KnowledgeBase, load
+from knowledge.search import SearchIndex, SearchResult
+
+log = logging.getLogger(__name__)
+
+_CACHE: dict[tuple, tuple[KnowledgeBase, SearchIndex]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _signature(root: Path) -> tuple:
+    """What identifies one version of the files: their names, sizes and modification times."""
+    files = [root / "documents.yaml", root / "synonyms.yaml", *sorted((root / "kb").glob("*.yaml"))]
+    return (str(root),) + tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.exists())
+
+
+def build(root: str | Path | None = None, *, use_cache: bool = True) -> tuple[KnowledgeBase, SearchIndex]:
+    """Load and index the knowledge base (cached per version of the files within a process)."""
+    root = Path(root) if root else ROOT
+    key = _signature(root)
+    with _CACHE_LOCK:
+        if use_cache and key in _CACHE:
+            return _CACHE[key]
+    kb = load(root)
+    index = SearchIndex(kb)
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _CACHE[key] = (kb, index)
+    return kb, index
+
+
+@dataclass
+class ReloadReport:
+    ok: bool
+    entries: int
+    problems: list[str]
+
+
+class KnowledgeService:
+    """Holds the current version; a reload swaps it only when the new files pass the check."""
+
+    def __init__(self, root: str | Path | None = None):
+        self.root = Path(root) if root else ROOT
+        self._kb: KnowledgeBase | None = None
+        self._index: SearchIndex | None = None
+
+    def _ensure(self) -> None:
+        if self._index is None:
+            kb, index = build(self.root)
+            if kb.problems:
+                log.warning("knowledge base has %d problems; run 'mediator-bot kb check'", len(kb.problems))
+            self._kb, self._index = kb, index
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        self._ensure()
+        return self._kb  # type: ignore[return-value]
+
+    @property
+    def index(self) -> SearchIndex:
+        self._ensure()
+        return self._index  # type: ignore[return-value]
+
+    def search(self, query: str, k: int = 3) -> SearchResult:
+        return self.index.search(query, k)
+
+    async def load(self) -> None:
+        """Load in a worker thread, so the event loop is not blocked at start-up."""
+        if self._index is None:
+            kb, index = await asyncio.to_thread(build, self.root)
+            self._kb, self._index = kb, index
+
+    async def reload(self) -> ReloadReport:
+        """Re-read the files; keep serving the previous version if the new one has problems."""
+        kb, index = await asyncio.to_thread(build, self.root, use_cache=False)
+        if kb.problems:
+            return ReloadReport(ok=False, entries=len(kb.entries), problems=kb.problems)
+        self._kb, self._index = kb, index
+        log.info("knowledge base reloaded: %d entries", len(kb.entries))
+        return ReloadReport(ok=True, entries=len(kb.entries), problems=[])
