@@ -17,6 +17,7 @@ EXTENSIONS: list[str] = [
     "bot.cli_cases",
     "bot.cli_library",
     "bot.cli_kb",
+    "bot.cli_stats",
 ]
 
 

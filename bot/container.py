@@ -14,6 +14,7 @@ from services.privacy import PartyCipher
 from services.qa import QAService
 from services.quiz import QuizService
 from services.registration import RegistrationService
+from services.statistics import StatisticsService
 from services.training import TrainingService
 from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
@@ -24,6 +25,7 @@ from storage.org import OrgRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
 from storage.quiz import QuizRepository
+from storage.stats import StatsRepository
 from storage.training import TrainingRepository
 
 
@@ -43,6 +45,8 @@ class Services:
     scopes: ScopeChecker = field(default=None)
     broadcasts: BroadcastService = field(default=None)
     training: TrainingService = field(default=None)
+    stats: StatsRepository = field(default=None)
+    statistics: StatisticsService = field(default=None)
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
@@ -63,6 +67,7 @@ class Services:
                               CaseSettings.from_env(os.environ, timezone=config.timezone)),
             library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
             knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
+            stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
         )
 
     async def open(self) -> None:

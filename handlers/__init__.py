@@ -18,6 +18,7 @@ MODULES = [
     "handlers.qa",
     "handlers.broadcast",
     "handlers.training",
+    "handlers.stats",
     "handlers.fallback",
 ]
 

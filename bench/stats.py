@@ -1,0 +1,295 @@
+"""Benchmark of the statistics reports on a country-sized logbook.
+
+    python bench/stats.py [--rows 1000000] [--runs 15] [--fresh]
+
+Seeds (once, cached under bench/out/) 34 provinces, ≈3,300 communes, ≈90,000 teams, ≈5 mediators per team and
+`--rows` cases over ten years, spread unevenly like the country (some provinces, communes and teams far busier
+than others). Then times, through the bot's own async service (aiosqlite), a commune report and a province roll-up
+(medians), and beside them the same reports computed naively (every row of the scope into Python), checking that
+both give the same numbers. The last line printed is one JSON object.
+Targets: commune report ≤ 50 ms, province roll-up ≤ 500 ms at 1,000,000 cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402  (matplotlib's dependency)
+
+from services.statistics import (  # noqa: E402
+    FIELDS,
+    MEDIATOR_ROLES,
+    Period,
+    StatisticsService,
+    TeamMembers,
+    build_report,
+    recognition_window,
+)
+from storage import stats_bulk  # noqa: E402
+from storage.db import Database, migrations  # noqa: E402
+from storage.org import OrgRepository  # noqa: E402
+from storage.stats import StatsRepository  # noqa: E402
+
+PROVINCES = 34
+COMMUNES = 3321
+TEAMS = 90_000
+FIRST_DAY = date(2016, 1, 1)
+LAST_DAY = date(2025, 12, 31)
+GENERATOR_VERSION = "3"
+RESULTS = ("thanh", "khong_thanh", "dang_hoa_giai", "chuyen_co_quan", "rut_yeu_cau")
+RESULT_P = (0.80, 0.11, 0.04, 0.03, 0.02)
+FIELD_CODES = tuple(FIELDS)
+FIELD_P = (0.38, 0.22, 0.17, 0.13, 0.04, 0.06)
+NOW = "2026-01-01T00:00:00+00:00"
+
+
+def _iso_days(start: date, offsets: np.ndarray) -> list[str]:
+    base = np.datetime64(start.isoformat())
+    return np.datetime_as_string(base + offsets.astype("timedelta64[D]"), unit="D").tolist()
+
+
+def seed(path: Path, rows: int, rng: np.random.Generator) -> None:
+    conn = stats_bulk.connect_for_loading(str(path))
+    stats_bulk.create_schema(conn)
+    # provinces and communes: uneven sizes (a few very large provinces, many small ones)
+    province_weights = rng.lognormal(0, 0.5, PROVINCES)
+    communes_per_province = np.maximum(20, np.round(province_weights / province_weights.sum() * COMMUNES)).astype(int)
+    stats_bulk.bulk_insert(conn, "provinces", ((p + 1, f"T{p + 1:02d}", f"Tỉnh {p + 1}") for p in range(PROVINCES)))
+    commune_province = np.repeat(np.arange(1, PROVINCES + 1), communes_per_province)
+    n_communes = len(commune_province)
+    many_em = rng.random(n_communes) < 0.3
+    stats_bulk.bulk_insert(conn, "communes", (
+        (c + 1, int(commune_province[c]), f"X{c + 1:04d}", f"Xã {c + 1}", "xa", int(rng.random() < 0.05),
+         int(many_em[c])) for c in range(n_communes)))
+    # teams: ≈27 per commune, between 4 and 120
+    team_weights = rng.lognormal(0, 0.6, n_communes)
+    teams_per_commune = np.clip(np.round(team_weights / team_weights.sum() * TEAMS), 4, 120).astype(int)
+    team_commune = np.repeat(np.arange(1, n_communes + 1), teams_per_commune)
+    n_teams = len(team_commune)
+    stats_bulk.bulk_insert(conn, "teams", ((t + 1, int(team_commune[t]), f"X{team_commune[t]:04d}-{t + 1:06d}",
+                                            f"Tổ hòa giải {t + 1}") for t in range(n_teams)))
+
+    # people: 3–7 mediators per team, the first one the leader
+    def people():
+        sizes = rng.integers(2, 8, n_teams)
+        for t in range(n_teams):
+            commune = int(team_commune[t])
+            province = int(commune_province[commune - 1])
+            em = bool(many_em[commune - 1])
+            supporter_team = rng.random() < 0.12
+            for k in range(int(sizes[t])):
+                recognised = _iso_days(date(2015, 1, 1), rng.integers(0, 4000, 1))[0]
+                trained = None
+                if rng.random() < 0.7:
+                    trained = _iso_days(date.fromisoformat(recognised), rng.integers(0, 300, 1))[0]
+                yield (f"Hòa giải viên {t + 1}-{k + 1}", "team_leader" if k == 0 else "mediator", province, commune,
+                       t + 1, "nu" if rng.random() < 0.35 else "nam", int(em and rng.random() < 0.6), recognised,
+                       trained, "cong_an" if supporter_team and k == 1 else None, NOW, NOW)
+
+    stats_bulk.bulk_insert(conn, "persons", people())
+
+    # cases: commune activity ∝ teams × a lognormal factor; a team's share within its commune is uneven too
+    index_sql = stats_bulk.drop_indexes(conn, "cases")
+    activity = teams_per_commune * rng.lognormal(0, 0.8, n_communes)
+    team_activity = rng.lognormal(0, 1.0, n_teams) * activity[team_commune - 1]
+    team_p = team_activity / team_activity.sum()
+    span = (LAST_DAY - FIRST_DAY).days + 1
+    done = 0
+    batch = 200_000
+    while done < rows:
+        n = min(batch, rows - done)
+        teams = rng.choice(n_teams, size=n, p=team_p) + 1
+        # more cases in recent years (the bot's logbook fills up over time)
+        days = np.minimum(span - 1, (span * np.sqrt(rng.random(n))).astype(int))
+        received = _iso_days(FIRST_DAY, days)
+        fields = rng.choice(len(FIELD_CODES), size=n, p=FIELD_P)
+        results = rng.choice(len(RESULTS), size=n, p=RESULT_P)
+        chunk = []
+        for i in range(n):
+            t = int(teams[i])
+            commune = int(team_commune[t - 1])
+            result = RESULTS[results[i]]
+            chunk.append((f"{done + i + 1:08d}", int(commune_province[commune - 1]), commune, t, received[i],
+                          FIELD_CODES[fields[i]], "yeu_cau", 2, result,
+                          None if result == "dang_hoa_giai" else received[i], NOW, NOW))
+        stats_bulk.bulk_insert(conn, "cases", chunk, batch=batch)
+        done += n
+    stats_bulk.create_indexes(conn, index_sql)
+    conn.close()
+
+
+def cache_path(rows: int) -> Path:
+    digest = hashlib.sha256(GENERATOR_VERSION.encode())
+    for _, name, sql in migrations():
+        digest.update(name.encode() + sql.encode())
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    return out / f"stats-{rows}-{digest.hexdigest()[:12]}.db"
+
+
+# --- naive: every row of the scope into Python -----------------------------------------------------------------
+async def naive_report(db: Database, service: StatisticsService, level: str, scope_id: int, period: Period):
+    start, end = period.iso
+    cases = await stats_bulk.all_cases(db, level, scope_id)
+    by_field: Counter = Counter()
+    by_team: Counter = Counter()
+    for c in cases:
+        if start <= c["received_on"] <= end:
+            by_field[(c["field"], c["result"])] += 1
+            by_team[(c["commune_id"], c["team_id"], c["result"])] += 1
+    people = await stats_bulk.all_mediators(db, level, scope_id)
+    members: dict[int, TeamMembers] = {}
+    recognition: Counter = Counter()
+    since, cutoff = recognition_window(period.end)
+    for p in people:
+        if not p["active"] or p["role"] not in MEDIATOR_ROLES:
+            continue
+        if p["recognised_on"] is not None and p["recognised_on"] > end:
+            continue
+        m = members.setdefault(p["team_id"], TeamMembers(p["team_id"]))
+        m.mediators += 1
+        m.leaders += p["role"] == "team_leader"
+        m.women += p["gender"] == "nu"
+        m.men += p["gender"] == "nam"
+        m.ethnic_minority += p["ethnic_minority"] == 1
+        m.trained += bool(p["trained_on"]) and p["trained_on"] <= end
+        m.legal_supporters += bool(p["legal_supporter"])
+        if p["recognised_on"] and since.isoformat() <= p["recognised_on"] <= cutoff.isoformat():
+            recognition[(p["recognised_on"], p["trained_on"])] += 1
+    scope = await service.scope(level, scope_id)
+    teams = await service.stats.teams(level, scope_id)
+    communes = await service.org.communes_of_province(scope_id) if level == "province" else ()
+    return build_report(scope, period, field_results=[(*k, n) for k, n in by_field.items()],
+                        team_results=[(*k, n) for k, n in by_team.items()], teams=teams, members=members.values(),
+                        recognition_groups=[(*k, n) for k, n in recognition.items()], communes=communes)
+
+
+async def timed(make, runs: int) -> tuple[float, object, float]:
+    """Median wall-clock ms, the last result, and median process CPU ms (less sensitive to a busy machine)."""
+    times, cpu = [], []
+    result = None
+    for _ in range(runs):
+        c0, t0 = time.process_time(), time.perf_counter()
+        result = await make()
+        times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return statistics.median(times), result, statistics.median(cpu)
+
+
+async def measure(path: Path, runs: int, rng: np.random.Generator) -> dict:
+    import sqlite3
+
+    raw = sqlite3.connect(path)
+    province_id = stats_bulk.largest_province(raw)
+    communes = stats_bulk.commune_ids(raw)
+    raw.close()
+    db = Database(path)
+    await db.open()
+    service = StatisticsService(StatsRepository(db), OrgRepository(db))
+    year = Period(date(2025, 1, 1), date(2025, 12, 31))
+    ten_years = Period(FIRST_DAY, LAST_DAY)
+    picked = [int(c) for c in rng.choice(communes, size=runs, replace=False)]
+
+    async def commune_reports(fn):
+        times, cpu = [], []
+        for commune in picked:
+            c0, t0 = time.process_time(), time.perf_counter()
+            await fn(commune)
+            times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        return statistics.median(times), max(times), statistics.median(cpu)
+
+    async def fast_commune(commune):
+        return await service.report(await service.scope("commune", commune), year)
+
+    async def slow_commune(commune):
+        return await naive_report(db, service, "commune", commune, year)
+
+    await fast_commune(picked[0])  # warm the page cache once
+    commune_ms, commune_max, commune_cpu = await commune_reports(fast_commune)
+    naive_commune_ms, _, _ = await commune_reports(slow_commune)
+    for commune in picked[:5]:
+        fast, slow = await fast_commune(commune), await slow_commune(commune)
+        assert fast.as_json() == slow.as_json(), f"naive and SQL reports differ for commune {commune}"
+
+    scope = await service.scope("province", province_id)
+    province_runs = max(5, runs // 3)
+    province_ms, fast, province_cpu = await timed(lambda: service.report(scope, year), province_runs)
+    naive_province_ms, slow, _ = await timed(lambda: naive_report(db, service, "province", province_id, year),
+                                          max(3, province_runs // 2))
+    assert fast.as_json() == slow.as_json(), "naive and SQL province reports differ"
+    province_10y_ms, big, _ = await timed(lambda: service.report(scope, ten_years), province_runs)
+    await db.close()
+    return {
+        "commune_ms": round(commune_ms, 2), "commune_max_ms": round(commune_max, 2),
+        "province_ms": round(province_ms, 2), "province_10y_ms": round(province_10y_ms, 2),
+        "commune_cpu_ms": round(commune_cpu, 2), "province_cpu_ms": round(province_cpu, 2),
+        "naive_commune_ms": round(naive_commune_ms, 2), "naive_province_ms": round(naive_province_ms, 2),
+        "province_cases_in_year": fast.cases.received, "province_cases_10y": big.cases.received,
+        "province_communes": len(fast.by_commune), "province_teams": len(fast.by_team),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="number of cases (default 1,000,000)")
+    parser.add_argument("--runs", type=int, default=15, help="communes timed (medians); province runs = runs/3")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the seeded database even if cached")
+    parser.add_argument("--without-stats-indexes", action="store_true",
+                        help="measure on a copy without the indexes of migration 0006 (to see what they bring)")
+    args = parser.parse_args()
+    rng = np.random.default_rng(20250701)
+    path = cache_path(args.rows)
+    seeded_s = 0.0
+    if args.fresh or not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        seed(tmp, args.rows, rng)
+        os.replace(tmp, path)
+        seeded_s = time.perf_counter() - t0
+        print(f"seeded {args.rows} cases into {path} in {seeded_s:.1f} s", file=sys.stderr)
+    else:
+        print(f"using cached {path}", file=sys.stderr)
+    import sqlite3
+
+    if args.without_stats_indexes:
+        import shutil
+
+        copy = path.with_name(path.stem + "-noindex.db")
+        shutil.copyfile(path, copy)
+        conn = sqlite3.connect(copy)
+        stats_bulk.drop_stats_indexes(conn)
+        conn.close()
+        path = copy
+    conn = sqlite3.connect(path)
+    counts = {t: stats_bulk.count_rows(conn, t) for t in ("provinces", "communes", "teams", "persons", "cases")}
+    conn.close()
+    figures = asyncio.run(measure(path, args.runs, np.random.default_rng(7)))
+    result = {"rows": counts["cases"], **figures, "targets_ms": {"commune": 50, "province": 500},
+              "met": figures["commune_ms"] <= 50 and figures["province_ms"] <= 500,
+              "communes": counts["communes"], "teams": counts["teams"], "persons": counts["persons"],
+              "seed_s": round(seeded_s, 1), "stats_indexes": not args.without_stats_indexes}
+    print(f"commune report  {figures['commune_ms']:>8.2f} ms (naive {figures['naive_commune_ms']:.2f} ms)")
+    print(f"province report {figures['province_ms']:>8.2f} ms (naive {figures['naive_province_ms']:.2f} ms), "
+          f"ten years {figures['province_10y_ms']:.2f} ms")
+    if args.without_stats_indexes:
+        path.unlink(missing_ok=True)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

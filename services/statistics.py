@@ -1,0 +1,583 @@
+"""Commune, team and province statistics and the indicators of the 2024–2030 programme (QĐ 315/QĐ-TTg).
+
+Definitions (the README repeats them):
+
+- A case counts in a period by its date received (`received_on`, both ends of the period included).
+- `received` = all such cases; `successful`, `unsuccessful`, `pending`, `transferred`, `withdrawn` count them by
+  their *current* result (`thanh`, `khong_thanh`, `dang_hoa_giai`, `chuyen_co_quan`, `rut_yeu_cau`).
+- `success_rate` = successful / received (the rate official reports quote);
+  `success_rate_concluded` = successful / (successful + unsuccessful). Both are fractions 0–1, None when the
+  denominator is 0.
+- Indicators, each {value, target, met}; `met` is None when `value` is None. See `compute_indicators`.
+
+This module is pure computation plus a thin async service that asks storage for aggregates (GROUP BY in SQLite).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from services.models import Commune, Person, Province, Role, Team
+
+if TYPE_CHECKING:
+    from storage.org import OrgRepository
+    from storage.stats import StatsRepository
+
+# --- Codes (the same as storage/migrations/0002_cases.sql) -------------------------------------------------
+FIELDS: dict[str, str] = {
+    "dat_dai": "Đất đai",
+    "hon_nhan_gia_dinh": "Hôn nhân và gia đình",
+    "dan_su": "Dân sự",
+    "xom_gieng": "Mâu thuẫn xóm giềng",
+    "vi_pham_phap_luat": "Vi phạm pháp luật",
+    "khac": "Khác",
+}
+RESULTS: dict[str, str] = {
+    "thanh": "Hòa giải thành",
+    "khong_thanh": "Hòa giải không thành",
+    "dang_hoa_giai": "Đang hòa giải",
+    "chuyen_co_quan": "Chuyển cơ quan có thẩm quyền",
+    "rut_yeu_cau": "Rút yêu cầu",
+}
+#: Result code → the count it adds to.
+RESULT_COUNT = {
+    "thanh": "successful",
+    "khong_thanh": "unsuccessful",
+    "dang_hoa_giai": "pending",
+    "chuyen_co_quan": "transferred",
+    "rut_yeu_cau": "withdrawn",
+}
+COUNT_KEYS = ("received", "successful", "unsuccessful", "pending", "transferred", "withdrawn")
+
+#: Roles that are mediators of a team (the team leader is a mediator too).
+MEDIATOR_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER)
+
+# --- Targets of QĐ 315/QĐ-TTg ------------------------------------------------------------------------------
+SUCCESS_TARGET = 0.85
+SUCCESS_TARGET_PILOT = 0.90
+TRAINED_TARGET = 0.80  # the programme says 80–90 % (100 % in pilot communes of some provincial plans)
+TRAINED_IN_6_MONTHS_TARGET = 1.0
+FULL_COMPOSITION_TARGET = 1.0
+LEGAL_SUPPORTER_TARGET = 0.10
+#: The 6-month training indicator covers mediators recognised from this date on (start of the programme).
+RECOGNITION_SINCE = date(2024, 1, 1)
+MIN_TEAM_SIZE = 3
+
+INDICATORS = ("success_rate", "trained_share", "trained_within_6_months", "teams_full_composition",
+              "teams_with_legal_supporter")
+
+LEVELS = ("team", "commune", "province")
+_EPS = 1e-9
+
+
+# --- Periods -------------------------------------------------------------------------------------------------
+class PeriodError(ValueError):
+    """A period that cannot be used; `reason` is one of 'format', 'date', 'order', 'range'."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise PeriodError("order")
+
+    @classmethod
+    def from_iso(cls, start: str, end: str) -> Period:
+        return cls(parse_iso_date(start), parse_iso_date(end))
+
+    @property
+    def iso(self) -> tuple[str, str]:
+        return self.start.isoformat(), self.end.isoformat()
+
+    def contains(self, day: date | str) -> bool:
+        day = parse_iso_date(day) if isinstance(day, str) else day
+        return self.start <= day <= self.end
+
+    def as_json(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_iso_date(value: str) -> date:
+    """A strict YYYY-MM-DD date (raises PeriodError('format'/'date'))."""
+    if not isinstance(value, str) or not _ISO.match(value.strip()):
+        raise PeriodError("format")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise PeriodError("date") from exc
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus `months` calendar months, clamped to the end of the month (31/08 + 6 months = 28/02)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+PRESETS = ("month", "quarter", "half", "year")
+
+
+def preset_period(key: str, today: date) -> Period:
+    """The calendar period containing `today`: month, quarter, half-year (MoJ 6-month period) or year."""
+    y, m = today.year, today.month
+    if key == "month":
+        return Period(date(y, m, 1), _month_end(y, m))
+    if key == "quarter":
+        first = 3 * ((m - 1) // 3) + 1
+        return Period(date(y, first, 1), _month_end(y, first + 2))
+    if key == "half":
+        return Period(date(y, 1, 1), date(y, 6, 30)) if m <= 6 else Period(date(y, 7, 1), date(y, 12, 31))
+    if key == "year":
+        return Period(date(y, 1, 1), date(y, 12, 31))
+    raise ValueError(f"unknown period preset {key!r}")
+
+
+def previous_month(today: date) -> Period:
+    last = date(today.year, today.month, 1).toordinal() - 1
+    end = date.fromordinal(last)
+    return Period(date(end.year, end.month, 1), end)
+
+
+_DATE_IN_TEXT = re.compile(
+    r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}))(?!\d)")
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def parse_period_text(text: str | None) -> Period:
+    """'dd/mm/yyyy - dd/mm/yyyy' as people type it: '1/1/2025 den 31.3.2025', '01-01-2025 – 31-03-2025'…"""
+    found = list(_DATE_IN_TEXT.finditer(text or ""))
+    if len(found) != 2:
+        raise PeriodError("format")
+    days = []
+    for m in found:
+        y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        try:
+            day = date(int(y), int(mo), int(d))
+        except ValueError as exc:
+            raise PeriodError("date") from exc
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise PeriodError("range")
+        days.append(day)
+    return Period(days[0], days[1])
+
+
+# --- Counts ------------------------------------------------------------------------------------------------
+def ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+@dataclass(slots=True)
+class Counts:
+    received: int = 0
+    successful: int = 0
+    unsuccessful: int = 0
+    pending: int = 0
+    transferred: int = 0
+    withdrawn: int = 0
+
+    def add_result(self, result: str, n: int) -> None:
+        key = RESULT_COUNT.get(result)
+        if key is None:
+            raise ValueError(f"unknown result {result!r}")
+        setattr(self, key, getattr(self, key) + n)
+        self.received += n
+
+    def add(self, other: Counts) -> None:
+        for key in COUNT_KEYS:
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+    @property
+    def success_rate(self) -> float | None:
+        return ratio(self.successful, self.received)
+
+    @property
+    def success_rate_concluded(self) -> float | None:
+        return ratio(self.successful, self.successful + self.unsuccessful)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {key: getattr(self, key) for key in COUNT_KEYS}
+        data["success_rate"] = self.success_rate
+        data["success_rate_concluded"] = self.success_rate_concluded
+        return data
+
+    @classmethod
+    def from_results(cls, results: Mapping[str, int]) -> Counts:
+        counts = cls()
+        for result, n in results.items():
+            counts.add_result(result, n)
+        return counts
+
+
+# --- Organisation ------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class TeamMembers:
+    """Aggregates of the active mediators of one team (from a GROUP BY over persons)."""
+
+    team_id: int
+    mediators: int = 0
+    leaders: int = 0
+    women: int = 0
+    men: int = 0
+    ethnic_minority: int = 0
+    trained: int = 0
+    legal_supporters: int = 0
+    #: mediators recognised in the window of the 6-month indicator, and those of them trained in time
+    recent: int = 0
+    recent_trained_in_time: int = 0
+
+
+def team_complete(members: TeamMembers | None, many_ethnic_minority: bool) -> bool:
+    """Full composition: ≥ 3 mediators including a team leader, ≥ 1 woman, and ≥ 1 ethnic-minority mediator
+    where the commune is marked as having many ethnic-minority residents."""
+    if members is None:
+        return False
+    if members.mediators < MIN_TEAM_SIZE or members.leaders < 1 or members.women < 1:
+        return False
+    return not many_ethnic_minority or members.ethnic_minority >= 1
+
+
+@dataclass(slots=True)
+class Organisation:
+    teams: int = 0
+    mediators: int = 0
+    women: int = 0
+    men: int = 0
+    ethnic_minority: int = 0
+    trained: int = 0
+    legal_supporters: int = 0
+    teams_with_legal_supporter: int = 0
+    teams_full_composition: int = 0
+
+    def add_team(self, members: TeamMembers | None, complete: bool) -> None:
+        self.teams += 1
+        self.teams_full_composition += int(complete)
+        if members is None:
+            return
+        self.mediators += members.mediators
+        self.women += members.women
+        self.men += members.men
+        self.ethnic_minority += members.ethnic_minority
+        self.trained += members.trained
+        self.legal_supporters += members.legal_supporters
+        self.teams_with_legal_supporter += int(members.legal_supporters > 0)
+
+    def add(self, other: Organisation) -> None:
+        for name in self.__slots__:  # type: ignore[attr-defined]
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_json(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+
+
+# --- Indicators --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    value: float | None
+    target: float
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.value is None else self.value + _EPS >= self.target
+
+    def as_json(self) -> dict[str, Any]:
+        return {"value": self.value, "target": self.target, "met": self.met}
+
+
+def success_target(commune: Commune | None) -> float:
+    """The commune's own target, else 90 % for pilot communes, else 85 % (also for a province)."""
+    if commune is None:
+        return SUCCESS_TARGET
+    if commune.success_target is not None:
+        return float(commune.success_target)
+    return SUCCESS_TARGET_PILOT if commune.is_pilot else SUCCESS_TARGET
+
+
+def recognition_window(period_end: date) -> tuple[date, date]:
+    """Mediators recognised in [2024-01-01, period end − 6 months] are covered by the 6-month indicator."""
+    return RECOGNITION_SINCE, add_months(period_end, -6)
+
+
+def trained_within_6_months(groups: Iterable[tuple[str, str | None, int]], period_end: date) -> float | None:
+    """Share of mediators recognised since 2024-01-01 and at least 6 months before `period_end` who were trained
+    no later than 6 months after their recognition. `groups` are (recognised_on, trained_on, count)."""
+    since, cutoff = recognition_window(period_end)
+    eligible = on_time = 0
+    for recognised_on, trained_on, n in groups:
+        try:
+            recognised = date.fromisoformat(recognised_on)
+        except (TypeError, ValueError):
+            continue
+        if not since <= recognised <= cutoff:
+            continue
+        eligible += n
+        if trained_on:
+            try:
+                trained = date.fromisoformat(trained_on)
+            except ValueError:
+                continue
+            if trained <= add_months(recognised, 6):
+                on_time += n
+    return ratio(on_time, eligible)
+
+
+def compute_indicators(cases: Counts, organisation: Organisation, trained_in_time: float | None,
+                       target_success: float) -> dict[str, Indicator]:
+    return {
+        "success_rate": Indicator(cases.success_rate, target_success),
+        "trained_share": Indicator(ratio(organisation.trained, organisation.mediators), TRAINED_TARGET),
+        "trained_within_6_months": Indicator(trained_in_time, TRAINED_IN_6_MONTHS_TARGET),
+        "teams_full_composition": Indicator(ratio(organisation.teams_full_composition, organisation.teams),
+                                            FULL_COMPOSITION_TARGET),
+        "teams_with_legal_supporter": Indicator(ratio(organisation.teams_with_legal_supporter, organisation.teams),
+                                                LEGAL_SUPPORTER_TARGET),
+    }
+
+
+# --- Report ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a report covers: one team, one commune or one province."""
+
+    level: str
+    id: int
+    code: str
+    name: str
+    province: Province
+    commune: Commune | None = None
+    team: Team | None = None
+
+
+@dataclass(slots=True)
+class TeamLine:
+    team: Team
+    counts: Counts
+    members: TeamMembers | None
+    complete: bool
+
+
+@dataclass(slots=True)
+class CommuneLine:
+    commune: Commune
+    counts: Counts
+    organisation: Organisation
+
+    @property
+    def reported(self) -> bool:
+        """Completeness: did the commune report at least one case received in the period?"""
+        return self.counts.received > 0
+
+
+@dataclass(slots=True)
+class Report:
+    scope: Scope
+    period: Period
+    cases: Counts
+    by_field: dict[str, Counts]
+    by_team: list[TeamLine]
+    organisation: Organisation
+    indicators: dict[str, Indicator]
+    by_commune: list[CommuneLine] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "scope": {"level": self.scope.level, "code": self.scope.code, "name": self.scope.name},
+            "period": self.period.as_json(),
+            "cases": self.cases.as_json(),
+            "by_field": {code: counts.as_json() for code, counts in self.by_field.items()},
+            "by_team": {line.team.code: {**line.counts.as_json(), "commune": self._commune_code(line.team),
+                                         "full_composition": line.complete}
+                        for line in self.by_team},
+            "organisation": self.organisation.as_json(),
+            "indicators": {name: ind.as_json() for name, ind in self.indicators.items()},
+            "definitions": {
+                "period": "cases counted by date received, from and to included",
+                "success_rate": "successful / received",
+                "success_rate_concluded": "successful / (successful + unsuccessful)",
+                "rates": "fractions 0-1, null when the denominator is 0",
+            },
+        }
+        if self.by_commune is not None:
+            data["by_commune"] = {line.commune.code: {**line.counts.as_json(), "reported": line.reported}
+                                  for line in self.by_commune}
+            missing = [line.commune.code for line in self.by_commune if not line.reported]
+            data["completeness"] = {"communes": len(self.by_commune),
+                                    "reported": len(self.by_commune) - len(missing), "not_reported": missing}
+        return data
+
+    def _commune_code(self, team: Team) -> str | None:
+        if self.scope.commune is not None:
+            return self.scope.commune.code
+        return self.extra.get("commune_codes", {}).get(team.commune_id)
+
+
+def build_report(scope: Scope, period: Period, *, field_results: Iterable[tuple[str, str, int]],
+                 team_results: Iterable[tuple[int, int, str, int]], teams: Iterable[Team],
+                 members: Iterable[TeamMembers], recognition_groups: Iterable[tuple] | None = None,
+                 communes: Iterable[Commune] = ()) -> Report:
+    """Assemble a report from storage aggregates.
+
+    field_results: (field, result, n); team_results: (commune_id, team_id, result, n); teams: the teams of the
+    scope (every one appears in by_team, also with no cases); members: per-team aggregates of mediators;
+    communes: the communes of the scope (for a province: every one appears in by_commune).
+    The 6-month training indicator comes from `recognition_groups` (recognised_on, trained_on, n) when given,
+    else from the `recent` / `recent_trained_in_time` counts of the members of active teams.
+    """
+    by_field = {code: Counts() for code in FIELDS}
+    cases = Counts()
+    for field_code, result, n in field_results:
+        by_field.setdefault(field_code, Counts()).add_result(result, n)
+        cases.add_result(result, n)
+
+    commune_list = list(communes) or ([scope.commune] if scope.commune else [])
+    communes_by_id = {c.id: c for c in commune_list}
+    team_counts: dict[int, Counts] = {}
+    commune_counts: dict[int, Counts] = {c.id: Counts() for c in commune_list}
+    for commune_id, team_id, result, n in team_results:
+        team_counts.setdefault(team_id, Counts()).add_result(result, n)
+        commune_counts.setdefault(commune_id, Counts()).add_result(result, n)
+
+    members_by_team = {m.team_id: m for m in members}
+    commune_orgs: dict[int, Organisation] = {c.id: Organisation() for c in commune_list}
+    organisation = Organisation()
+    lines = []
+    recent = recent_in_time = 0
+    for team in sorted(teams, key=lambda t: t.code):
+        commune = communes_by_id.get(team.commune_id)
+        many_em = bool(commune and commune.many_ethnic_minority)
+        team_members = members_by_team.get(team.id)
+        complete = team_complete(team_members, many_em)
+        if team.active:
+            organisation.add_team(team_members, complete)
+            if team_members is not None:
+                recent += team_members.recent
+                recent_in_time += team_members.recent_trained_in_time
+            commune_orgs.setdefault(team.commune_id, Organisation()).add_team(team_members, complete)
+        lines.append(TeamLine(team, team_counts.get(team.id, Counts()), team_members, complete))
+
+    target = success_target(scope.commune) if scope.level in ("commune", "team") else SUCCESS_TARGET
+    if recognition_groups is not None:
+        trained_in_time = trained_within_6_months(recognition_groups, period.end)
+    else:
+        trained_in_time = ratio(recent_in_time, recent)
+    indicators = compute_indicators(cases, organisation, trained_in_time, target)
+    by_commune = None
+    if scope.level == "province":
+        by_commune = [CommuneLine(c, commune_counts.get(c.id, Counts()), commune_orgs.get(c.id, Organisation()))
+                      for c in sorted(commune_list, key=lambda c: c.code)]
+    return Report(scope, period, cases, by_field, lines, organisation, indicators, by_commune,
+                  extra={"commune_codes": {c.id: c.code for c in commune_list}})
+
+
+# --- Who may see what --------------------------------------------------------------------------------------
+class ScopeDenied(PermissionError):
+    """The person may not see statistics of this scope."""
+
+
+def may_see(person: Person, level: str, scope_id: int, *, province_id: int, commune_id: int | None) -> bool:
+    """Commune officials see their commune, team leaders their team, province officials their province and its
+    communes, administrators everything. `province_id`/`commune_id` describe where the scope lies."""
+    if not person.active:
+        return False
+    if person.role == Role.ADMIN:
+        return True
+    if person.role == Role.PROVINCE_OFFICIAL:
+        return person.province_id is not None and person.province_id == province_id
+    if person.role == Role.COMMUNE_OFFICIAL:
+        return level == "commune" and person.commune_id is not None and scope_id == person.commune_id
+    if person.role == Role.TEAM_LEADER:
+        return level == "team" and person.team_id is not None and scope_id == person.team_id
+    return False
+
+
+class StatisticsService:
+    """Reports for a scope and period, from SQL aggregates."""
+
+    def __init__(self, stats: StatsRepository, org: OrgRepository):
+        self.stats = stats
+        self.org = org
+
+    async def scope(self, level: str, scope_id: int) -> Scope | None:
+        if level == "province":
+            province = await self.org.province(scope_id)
+            return Scope("province", province.id, province.code, province.name, province) if province else None
+        if level == "commune":
+            commune = await self.org.commune(scope_id)
+            if commune is None:
+                return None
+            province = await self.org.province(commune.province_id)
+            return Scope("commune", commune.id, commune.code, commune.name, province, commune)
+        if level == "team":
+            team = await self.org.team(scope_id)
+            if team is None:
+                return None
+            commune = await self.org.commune(team.commune_id)
+            province = await self.org.province(commune.province_id)
+            return Scope("team", team.id, team.code, team.name, province, commune, team)
+        raise ValueError(f"unknown level {level!r}")
+
+    async def scope_by_code(self, level: str, code: str) -> Scope | None:
+        if level == "province":
+            found = await self.org.province_by_code(code)
+        elif level == "commune":
+            found = await self.org.commune_by_code(code)
+        else:
+            found = await self.org.team_by_code(code)
+        return await self.scope(level, found.id) if found else None
+
+    async def scope_for(self, person: Person, level: str, scope_id: int) -> Scope:
+        """The scope, if `person` may see it; raises ScopeDenied otherwise (never trust ids from a chat)."""
+        scope = await self.scope(level, scope_id)
+        if scope is None or not may_see(person, level, scope_id, province_id=scope.province.id,
+                                        commune_id=scope.commune.id if scope.commune else None):
+            raise ScopeDenied(f"{person.id} may not see {level} {scope_id}")
+        return scope
+
+    async def default_scope(self, person: Person) -> Scope | None:
+        """The scope a person sees without choosing: their commune, team or province."""
+        if person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
+            return await self.scope("commune", person.commune_id)
+        if person.role == Role.TEAM_LEADER and person.team_id:
+            return await self.scope("team", person.team_id)
+        if person.role == Role.PROVINCE_OFFICIAL and person.province_id:
+            return await self.scope("province", person.province_id)
+        return None
+
+    async def report(self, scope: Scope, period: Period) -> Report:
+        start, end = period.iso
+        level, sid = scope.level, scope.id
+        field_results = await self.stats.field_results(level, sid, start, end)
+        team_results = await self.stats.team_results(level, sid, start, end)
+        if level == "team":
+            teams = [scope.team]
+        else:
+            teams = await self.stats.teams(level, sid)
+        known = {t.id for t in teams}
+        missing = {team_id for _, team_id, _, _ in team_results} - known
+        if missing:  # inactive or moved teams that still have cases in the period
+            teams += await self.stats.teams_by_ids(sorted(missing))
+        since, cutoff = recognition_window(period.end)
+        members = await self.stats.team_members(level, sid, end, since.isoformat(), cutoff.isoformat())
+        communes = await self.org.communes_of_province(sid) if level == "province" else ()
+        return build_report(scope, period, field_results=field_results, team_results=team_results, teams=teams,
+                            members=members, communes=communes)

@@ -1,0 +1,323 @@
+"""Renderings of a statistics report: phone-sized text, plain text, XLSX (MoJ form layout), chart PNG."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from bot import messages as msg
+from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
+
+
+# --- Small formatters --------------------------------------------------------------------------------------
+def pct(value: float | None, digits: int = 1) -> str:
+    """0.8333 → '83,3%' (Vietnamese decimal comma); None → 'chưa có'."""
+    if value is None:
+        return msg.STATS_NONE
+    return f"{value * 100:.{digits}f}".replace(".", ",") + "%"
+
+
+def vn_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def period_label(period: Period) -> str:
+    """'tháng 7/2025', 'quý III/2025', '6 tháng đầu năm 2025', 'năm 2025', or '01/01/2025 – 15/03/2025'."""
+    for key in PRESETS:
+        if preset_period(key, period.start) == period:
+            y, m = period.start.year, period.start.month
+            if key == "month":
+                return msg.STATS_PERIOD_MONTH.format(month=m, year=y)
+            if key == "quarter":
+                return msg.STATS_PERIOD_QUARTER.format(quarter=msg.STATS_QUARTERS[(m - 1) // 3 + 1], year=y)
+            if key == "half":
+                return msg.STATS_PERIOD_HALF[1 if m <= 6 else 2].format(year=y)
+            return msg.STATS_PERIOD_YEAR.format(year=y)
+    return msg.STATS_PERIOD_RANGE.format(start=vn_date(period.start), end=vn_date(period.end))
+
+
+def scope_label(scope: Scope) -> str:
+    if scope.level == "team" and scope.commune is not None:
+        return f"{scope.name} ({scope.commune.name})"
+    return scope.name
+
+
+def _counts_text(counts: Counts) -> dict[str, str | int]:
+    return {"received": counts.received, "successful": counts.successful, "unsuccessful": counts.unsuccessful,
+            "pending": counts.pending, "transferred": counts.transferred, "withdrawn": counts.withdrawn,
+            "rate": pct(counts.success_rate), "rate_concluded": pct(counts.success_rate_concluded)}
+
+
+def indicator_lines(report: Report) -> list[str]:
+    lines = [msg.STATS_INDICATORS_TITLE]
+    for name in INDICATORS:
+        ind = report.indicators[name]
+        lines.append(msg.STATS_INDICATOR_LINE.format(mark=msg.STATS_MARKS[ind.met],
+                                                     name=msg.STATS_INDICATOR_NAMES[name],
+                                                     value=pct(ind.value), target=pct(ind.target, 0)))
+    return lines
+
+
+def report_text(report: Report, *, full: bool = False) -> str:
+    """The reply in the chat (fits a phone screen); `full` adds every team and commune (command line)."""
+    parts = [msg.STATS_REPORT.format(scope=scope_label(report.scope), period=period_label(report.period),
+                                     **_counts_text(report.cases))]
+    if report.cases.received == 0:
+        parts.append(msg.STATS_NO_CASES)
+    else:
+        items = ", ".join(f"{FIELDS[code]} {c.received}" for code, c in report.by_field.items() if c.received)
+        parts.append(msg.STATS_BY_FIELD.format(items=items))
+    if report.by_commune is not None:
+        reported = sum(1 for line in report.by_commune if line.reported)
+        parts.append(msg.STATS_COMPLETENESS.format(reported=reported, communes=len(report.by_commune)))
+    org = report.organisation
+    parts.append(msg.STATS_ORGANISATION.format(teams=org.teams, mediators=org.mediators, women=org.women,
+                                               ethnic_minority=org.ethnic_minority))
+    parts.append("\n".join(indicator_lines(report)))
+    if full:
+        parts.append(_table(msg.STATS_XLSX["field_col"], [(FIELDS.get(code, code), c)
+                                                         for code, c in report.by_field.items()]))
+        parts.append(_table(msg.STATS_XLSX["team_col"], [(f"{line.team.code} {line.team.name}", line.counts)
+                                                        for line in report.by_team]))
+        if report.by_commune is not None:
+            rows = [(f"{line.commune.code} {line.commune.name}"
+                     + ("" if line.reported else f" ({msg.STATS_XLSX['not_reported']})"), line.counts)
+                    for line in report.by_commune]
+            parts.append(_table(msg.STATS_XLSX["commune_col"], rows))
+    return "\n\n".join(parts)
+
+
+def _table(title: str, rows: list[tuple[str, Counts]]) -> str:
+    heads = msg.STATS_XLSX["short_heads"]
+    width = max([len(title)] + [len(name) for name, _ in rows])
+    out = [f"{title:<{width}}  " + "  ".join(f"{h:>8}" for h in heads)]
+    for name, c in rows:
+        values = [c.received, c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn]
+        out.append(f"{name:<{width}}  " + "  ".join(f"{v:>8}" for v in values)
+                   + f"  {pct(c.success_rate):>8}")
+    return "\n".join(out)
+
+
+# --- XLSX --------------------------------------------------------------------------------------------------
+def report_xlsx(report: Report) -> bytes:
+    """A workbook laid out like the Ministry of Justice statistical forms (see README)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    _organisation_sheet(wb.active, report)
+    _results_sheet(wb.create_sheet(), report, "field")
+    _results_sheet(wb.create_sheet(), report, "team")
+    if report.by_commune is not None:
+        _results_sheet(wb.create_sheet(), report, "commune")
+    _indicator_sheet(wb.create_sheet(), report)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(ws, report: Report, title: str, unit: str, ncols: int) -> int:
+    """Title block of a form; returns the next free row."""
+    from openpyxl.styles import Alignment, Font
+
+    x = msg.STATS_XLSX
+    scope = report.scope
+    if scope.level == "province":
+        sender, receiver = x["sender_province"].format(name=scope.name), x["receiver_province"]
+    else:
+        commune = scope.commune.name if scope.commune else scope.name
+        sender = x["sender_commune"].format(name=commune)
+        receiver = x["receiver_commune"].format(name=scope.province.name)
+    ws.cell(row=1, column=1, value=sender).font = Font(bold=True)
+    ws.cell(row=2, column=1, value=receiver)
+    ws.cell(row=4, column=1, value=title).font = Font(bold=True, size=13)
+    ws.cell(row=5, column=1, value=x["scope"].format(scope=scope_label(scope)))
+    ws.cell(row=6, column=1, value=x["period"].format(start=vn_date(report.period.start),
+                                                      end=vn_date(report.period.end)))
+    ws.cell(row=7, column=ncols, value=unit).font = Font(italic=True)
+    ws.cell(row=7, column=ncols).alignment = Alignment(horizontal="right")
+    for row in (4, 5, 6):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+    return 8
+
+
+def _head_row(ws, row: int, heads: list[str], widths: list[int]) -> int:
+    """Bold, wrapped column headings, then the MoJ numbering row (A), (1), (2)…; returns the first data row."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
+        cell = ws.cell(row=row, column=col, value=head)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        number = ws.cell(row=row + 1, column=col, value="(A)" if col == 1 else f"({col - 1})")
+        number.alignment = Alignment(horizontal="center")
+        number.font = Font(italic=True)
+        number.border = border
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[row].height = 48
+    ws.freeze_panes = ws.cell(row=row + 2, column=2)
+    return row + 2
+
+
+def _data_row(ws, row: int, values: list, bold: bool = False, percent_cols: tuple[int, ...] = ()) -> None:
+    from openpyxl.styles import Border, Font, Side
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=col, value=value)
+        cell.border = border
+        if bold:
+            cell.font = Font(bold=True)
+        if col in percent_cols:
+            cell.number_format = "0.0%"
+
+
+def _organisation_sheet(ws, report: Report) -> None:
+    x = msg.STATS_XLSX
+    ws.title = x["org_sheet"]
+    heads = [x["team_col"] if report.by_commune is None else x["commune_col"], *x["org_heads"]]
+    row = _header(ws, report, x["org_title"], x["org_unit"], len(heads))
+    row = _head_row(ws, row, heads, [34] + [14] * (len(heads) - 1))
+    org = report.organisation
+
+    def values(name: str, o) -> list:
+        return [name, o.teams, o.mediators, o.men, o.women, o.ethnic_minority, o.trained, o.legal_supporters,
+                o.teams_with_legal_supporter, o.teams_full_composition]
+
+    _data_row(ws, row, values(x["total"], org), bold=True)
+    if report.by_commune is not None:
+        for line in report.by_commune:
+            row += 1
+            _data_row(ws, row, values(line.commune.name, line.organisation))
+    else:
+        for line in report.by_team:
+            if not line.team.active:
+                continue
+            row += 1
+            m = line.members
+            _data_row(ws, row, [line.team.name, 1, m.mediators if m else 0, m.men if m else 0,
+                                m.women if m else 0, m.ethnic_minority if m else 0, m.trained if m else 0,
+                                m.legal_supporters if m else 0, int(bool(m and m.legal_supporters)),
+                                int(line.complete)])
+    ws.cell(row=row + 2, column=1, value=x["org_note"]).font = _italic()
+
+
+def _italic():
+    from openpyxl.styles import Font
+
+    return Font(italic=True)
+
+
+def _count_values(c: Counts) -> list:
+    return [c.received, c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn, c.success_rate,
+            c.success_rate_concluded]
+
+
+def _results_sheet(ws, report: Report, by: str) -> None:
+    x = msg.STATS_XLSX
+    ws.title = x[f"{by}_sheet"]
+    first = {"field": x["field_col"], "team": x["team_col"], "commune": x["commune_col"]}[by]
+    heads = [first, *x["result_heads"]]
+    if by == "commune":
+        heads.append(x["reported_head"])
+    if by == "team" and report.by_commune is not None:
+        heads.insert(1, x["commune_col"])
+    row = _header(ws, report, x[f"{by}_title"], x["results_unit"], len(heads))
+    row = _head_row(ws, row, heads, [34] + [13] * (len(heads) - 1))
+    offset = 1 if (by == "team" and report.by_commune is not None) else 0
+    percent = (8 + offset, 9 + offset)
+    total = [x["total"]] + ([""] if offset else []) + _count_values(report.cases)
+    if by == "commune":
+        reported = sum(1 for line in report.by_commune if line.reported)
+        total.append(f"{reported}/{len(report.by_commune)}")
+    _data_row(ws, row, total, bold=True, percent_cols=percent)
+    if by == "field":
+        lines = [[FIELDS.get(code, code), *_count_values(c)] for code, c in report.by_field.items()]
+    elif by == "team":
+        names = {line.commune.id: line.commune.name for line in report.by_commune or []}
+        lines = [[line.team.name] + ([names.get(line.team.commune_id, "")] if offset else [])
+                 + _count_values(line.counts) for line in report.by_team]
+    else:
+        lines = [[line.commune.name, *_count_values(line.counts),
+                  x["reported"] if line.reported else x["not_reported"]] for line in report.by_commune]
+    for values in lines:
+        row += 1
+        _data_row(ws, row, values, percent_cols=percent)
+    ws.cell(row=row + 2, column=1, value=x["formula_note"]).font = _italic()
+    if by == "commune":
+        ws.cell(row=row + 3, column=1, value=x["completeness_note"]).font = _italic()
+
+
+def _indicator_sheet(ws, report: Report) -> None:
+    x = msg.STATS_XLSX
+    ws.title = x["ind_sheet"]
+    heads = x["ind_heads"]
+    row = _header(ws, report, x["ind_title"], "", len(heads))
+    row = _head_row(ws, row, heads, [46, 14, 14, 12])
+    for name in INDICATORS:
+        ind = report.indicators[name]
+        met = {True: x["met"], False: x["not_met"], None: x["no_data"]}[ind.met]
+        _data_row(ws, row, [msg.STATS_INDICATOR_NAMES[name], ind.value, ind.target, met], percent_cols=(2, 3))
+        row += 1
+    ws.cell(row=row + 1, column=1, value=x["ind_note"]).font = _italic()
+
+
+# --- Chart -------------------------------------------------------------------------------------------------
+CHART_MAX_BARS = 20
+_RESULT_SERIES = (("successful", "#2e7d32"), ("unsuccessful", "#c62828"), ("pending", "#f9a825"),
+                  ("transferred", "#1565c0"), ("withdrawn", "#757575"))
+
+
+def report_chart(report: Report) -> bytes:
+    """PNG: results by field and by team (by commune for a province), stacked by result."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    x = msg.STATS_CHART
+    fields = [(FIELDS.get(code, code), c) for code, c in report.by_field.items()]
+    if report.by_commune is not None:
+        groups = [(line.commune.name, line.counts) for line in report.by_commune]
+        second_title = x["by_commune"]
+    else:
+        groups = [(line.team.name, line.counts) for line in report.by_team]
+        second_title = x["by_team"]
+    groups.sort(key=lambda item: -item[1].received)
+    if len(groups) > CHART_MAX_BARS:
+        rest = Counts()
+        for _, c in groups[CHART_MAX_BARS - 1:]:
+            rest.add(c)
+        groups = groups[:CHART_MAX_BARS - 1] + [(x["others"].format(n=len(groups) - CHART_MAX_BARS + 1), rest)]
+    height = 2.2 + 0.32 * (len(fields) + len(groups))
+    fig = Figure(figsize=(8, max(height, 5)), dpi=100)
+    axes = fig.subplots(2, 1, gridspec_kw={"height_ratios": [max(len(fields), 1), max(len(groups), 1)]})
+    for ax, title, items in ((axes[0], x["by_field"], fields), (axes[1], second_title, groups)):
+        labels = [_short(name) for name, _ in items][::-1]
+        left = [0] * len(items)
+        for key, colour in _RESULT_SERIES:
+            values = [getattr(c, key) for _, c in items][::-1]
+            ax.barh(labels, values, left=left, color=colour, label=x["series"][key])
+            left = [a + b for a, b in zip(left, values, strict=True)]
+        ax.set_title(title, fontsize=11, loc="left")
+        ax.tick_params(axis="y", labelsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        if not any(left):
+            ax.text(0.5, 0.5, x["empty"], transform=ax.transAxes, ha="center", va="center", color="#757575")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=len(_RESULT_SERIES), fontsize=8, frameon=False)
+    fig.suptitle(msg.STATS_CHART_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period)),
+                 fontsize=12)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _short(name: str, limit: int = 28) -> str:
+    return name if len(name) <= limit else name[:limit - 1] + "…"

@@ -1,0 +1,214 @@
+"""Statistics aggregations over cases and people (GROUP BY in SQLite), and the monthly-summary bookkeeping.
+
+Indexes that keep these fast are in migrations/0006_stats.sql (see bench/stats.py for the figures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from services.models import Province, Team
+from services.statistics import MEDIATOR_ROLES, TeamMembers
+from storage.db import Database, utcnow
+
+#: WHERE clause on `cases` for each level of scope.
+_CASES_SCOPE = {"team": "team_id = ?", "commune": "commune_id = ?", "province": "province_id = ?"}
+#: Joins and WHERE clause on persons p / teams t / communes c for each level.
+_PEOPLE_SCOPE = {
+    "team": ("JOIN teams t ON t.id = p.team_id", "t.id = ?"),
+    "commune": ("JOIN teams t ON t.id = p.team_id", "t.commune_id = ?"),
+    "province": ("JOIN teams t ON t.id = p.team_id JOIN communes c ON c.id = t.commune_id", "c.province_id = ?"),
+}
+_MEDIATOR_ROLES_SQL = ", ".join(f"'{r}'" for r in MEDIATOR_ROLES)
+
+
+def _team(row: Any) -> Team:
+    return Team(id=row["id"], commune_id=row["commune_id"], code=row["code"], name=row["name"],
+                active=bool(row["active"]))
+
+
+def _check(level: str) -> None:
+    if level not in _CASES_SCOPE:
+        raise ValueError(f"unknown level {level!r}")
+
+
+class StatsRepository:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # --- cases -------------------------------------------------------------------------------------------
+    async def field_results(self, level: str, scope_id: int, start: str, end: str) -> list[tuple[str, str, int]]:
+        """(field, result, number of cases) received in [start, end] in the scope."""
+        _check(level)
+        rows = await self.db.fetchall(
+            f"SELECT field, result, COUNT(*) AS n FROM cases WHERE {_CASES_SCOPE[level]}"
+            " AND received_on BETWEEN ? AND ? GROUP BY field, result",
+            (scope_id, start, end),
+        )
+        return [(r["field"], r["result"], r["n"]) for r in rows]
+
+    async def team_results(self, level: str, scope_id: int, start: str,
+                           end: str) -> list[tuple[int, int, str, int]]:
+        """(commune_id, team_id, result, number of cases) received in [start, end] in the scope."""
+        _check(level)
+        rows = await self.db.fetchall(
+            f"SELECT commune_id, team_id, result, COUNT(*) AS n FROM cases WHERE {_CASES_SCOPE[level]}"
+            " AND received_on BETWEEN ? AND ? GROUP BY commune_id, team_id, result",
+            (scope_id, start, end),
+        )
+        return [(r["commune_id"], r["team_id"], r["result"], r["n"]) for r in rows]
+
+    # --- organisation ------------------------------------------------------------------------------------
+    async def provinces(self) -> list[Province]:
+        rows = await self.db.fetchall("SELECT * FROM provinces ORDER BY name")
+        return [Province(id=r["id"], code=r["code"], name=r["name"]) for r in rows]
+
+    async def teams(self, level: str, scope_id: int) -> list[Team]:
+        """Active teams of a commune or province."""
+        if level == "commune":
+            rows = await self.db.fetchall(
+                "SELECT * FROM teams WHERE commune_id = ? AND active = 1 ORDER BY code", (scope_id,))
+        elif level == "province":
+            rows = await self.db.fetchall(  # no ORDER BY: the report sorts, SQLite need not
+                "SELECT t.id, t.commune_id, t.code, t.name, t.active FROM teams t JOIN communes c"
+                " ON c.id = t.commune_id WHERE c.province_id = ? AND t.active = 1", (scope_id,))
+        elif level == "team":
+            rows = await self.db.fetchall("SELECT * FROM teams WHERE id = ?", (scope_id,))
+        else:
+            raise ValueError(f"unknown level {level!r}")
+        return [_team(r) for r in rows]
+
+    async def teams_by_ids(self, ids: Sequence[int]) -> list[Team]:
+        found: list[Team] = []
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i:i + 500])
+            rows = await self.db.fetchall(
+                f"SELECT * FROM teams WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            found += [_team(r) for r in rows]
+        return found
+
+    async def team_members(self, level: str, scope_id: int, as_of: str, since: str,
+                           cutoff: str) -> list[TeamMembers]:
+        """Per-team aggregates of the active mediators (team leaders included) recognised by `as_of` (or with no
+        recognition date); `trained` counts those trained on or before `as_of`; `recent` those recognised in
+        [since, cutoff] and `recent_trained_in_time` those of them trained at most 6 calendar months after
+        recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
+        _check(level)
+        join, where = _PEOPLE_SCOPE[level]
+        rows = await self.db.fetchall(
+            "SELECT p.team_id AS team_id, COUNT(*) AS mediators,"
+            " SUM(p.role = 'team_leader') AS leaders, SUM(p.gender = 'nu') AS women, SUM(p.gender = 'nam') AS men,"
+            " SUM(COALESCE(p.ethnic_minority, 0) = 1) AS ethnic,"
+            " SUM(p.trained_on IS NOT NULL AND p.trained_on <= ?) AS trained,"
+            " SUM(p.legal_supporter IS NOT NULL AND p.legal_supporter <> '') AS supporters,"
+            " SUM(p.recognised_on BETWEEN ? AND ?) AS recent,"
+            " SUM(p.recognised_on BETWEEN ? AND ? AND p.trained_on IS NOT NULL"
+            "     AND p.trained_on <= MIN(date(p.recognised_on, '+6 months'),"
+            "                             date(p.recognised_on, 'start of month', '+7 months', '-1 day'))) AS in_time"
+            f" FROM persons p {join} WHERE {where} AND p.active = 1"
+            f" AND p.role IN ({_MEDIATOR_ROLES_SQL})"
+            " AND (p.recognised_on IS NULL OR p.recognised_on <= ?) GROUP BY p.team_id",
+            (as_of, since, cutoff, since, cutoff, scope_id, as_of),
+        )
+        return [TeamMembers(team_id=r["team_id"], mediators=r["mediators"], leaders=r["leaders"],
+                            women=r["women"], men=r["men"], ethnic_minority=r["ethnic"], trained=r["trained"],
+                            legal_supporters=r["supporters"], recent=r["recent"] or 0,
+                            recent_trained_in_time=r["in_time"] or 0) for r in rows]
+
+    # --- monthly summary ---------------------------------------------------------------------------------
+    async def set_summary_opt_out(self, person_id: int, opted_out: bool) -> None:
+        if opted_out:
+            await self.db.execute(
+                "INSERT OR IGNORE INTO stats_summary_optout(person_id, created_at) VALUES (?, ?)",
+                (person_id, utcnow()))
+        else:
+            await self.db.execute("DELETE FROM stats_summary_optout WHERE person_id = ?", (person_id,))
+
+    async def summary_opted_out(self, person_id: int) -> bool:
+        row = await self.db.fetchone("SELECT 1 FROM stats_summary_optout WHERE person_id = ?", (person_id,))
+        return row is not None
+
+    async def summary_recipients(self, channel: str, month: str) -> list[tuple[int, int, str]]:
+        """(person_id, commune_id, chat id) of active commune officials on `channel` who have not opted out and
+        have not yet received the summary of `month`."""
+        rows = await self.db.fetchall(
+            "SELECT p.id AS person_id, p.commune_id AS commune_id, COALESCE(i.chat_id, i.external_id) AS chat"
+            " FROM persons p JOIN identities i ON i.person_id = p.id"
+            " WHERE p.role = 'commune_official' AND p.active = 1 AND p.commune_id IS NOT NULL AND i.channel = ?"
+            " AND NOT EXISTS (SELECT 1 FROM stats_summary_optout o WHERE o.person_id = p.id)"
+            " AND NOT EXISTS (SELECT 1 FROM stats_summary_sent s WHERE s.person_id = p.id AND s.month = ?)"
+            " ORDER BY p.id, i.id",
+            (channel, month),
+        )
+        seen: set[int] = set()
+        result = []
+        for r in rows:  # one message per person even with several identities on the channel
+            if r["person_id"] not in seen:
+                seen.add(r["person_id"])
+                result.append((r["person_id"], r["commune_id"], r["chat"]))
+        return result
+
+    async def claim_summary(self, person_id: int, month: str) -> bool:
+        """Record that `month`'s summary goes to `person_id`; False if it was already recorded."""
+        async with self.db.transaction() as conn, conn.execute(
+            "INSERT OR IGNORE INTO stats_summary_sent(person_id, month, sent_at) VALUES (?, ?, ?)",
+            (person_id, month, utcnow()),
+        ) as cur:
+            return cur.rowcount == 1
+
+    async def release_summary(self, person_id: int, month: str) -> None:
+        """Undo a claim whose message could not be sent, so the next run tries again."""
+        await self.db.execute("DELETE FROM stats_summary_sent WHERE person_id = ? AND month = ?",
+                              (person_id, month))
+
+
+# --- Seeding cases (tests, demos, imports, the benchmark) --------------------------------------------------
+CASE_COLUMNS = ("number", "province_id", "commune_id", "team_id", "received_on", "field", "basis",
+                "parties_count", "result", "closed_on", "created_at", "updated_at")
+
+
+@dataclass(slots=True)
+class CaseSeed:
+    """A minimal logbook entry; the province and commune are taken from the team."""
+
+    team_id: int
+    received_on: str
+    field: str = "dat_dai"
+    result: str = "dang_hoa_giai"
+    basis: str = "yeu_cau"
+    closed_on: str | None = None
+    number: str | None = None
+
+
+async def seed_cases(db: Database, cases: Iterable[CaseSeed]) -> list[int]:
+    """Insert cases in one transaction (province and commune looked up from each team); returns their ids."""
+    ids = []
+    now = utcnow()
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM cases") as cur:
+            next_number = (await cur.fetchone())[0] + 1
+        for case in cases:
+            async with conn.execute(
+                "SELECT c.province_id, t.commune_id FROM teams t JOIN communes c ON c.id = t.commune_id"
+                " WHERE t.id = ?", (case.team_id,),
+            ) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                raise ValueError(f"no team {case.team_id}")
+            number = case.number or f"SEED-{next_number:07d}"
+            next_number += 1
+            async with conn.execute(
+                f"INSERT INTO cases({', '.join(CASE_COLUMNS)}) VALUES ({', '.join('?' * len(CASE_COLUMNS))})",
+                (number, row[0], row[1], case.team_id, case.received_on, case.field, case.basis, 2, case.result,
+                 case.closed_on, now, now),
+            ) as cur:
+                ids.append(cur.lastrowid)
+    return ids
+
+
+async def set_case_result(db: Database, case_id: int, result: str, closed_on: str | None = None) -> None:
+    """Change the current result of a case (as the case form does when a mediation concludes)."""
+    await db.execute("UPDATE cases SET result = ?, closed_on = ?, updated_at = ? WHERE id = ?",
+                     (result, closed_on, utcnow(), case_id))
