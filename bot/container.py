@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.linking import LinkingService
 from services.registration import RegistrationService
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.links import LinkCodeRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
 
@@ -20,6 +22,7 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
+    linking: LinkingService = field(default=None)  # type: ignore[assignment]
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:
@@ -30,6 +33,7 @@ class Services:
         return cls(
             config=config, db=db, org=org, people=people, invites=invites,
             registration=RegistrationService(org, people, invites),
+            linking=LinkingService(LinkCodeRepository(db), people),
         )
 
     async def open(self) -> None:

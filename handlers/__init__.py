@@ -12,6 +12,7 @@ MODULES = [
     "handlers.menu",
     "handlers.invite",
     "handlers.errors",
+    "handlers.linking",
     "handlers.fallback",
 ]
 
