@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
+from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Config
 from bot.container import Services
 from handlers.common import BotContext
@@ -57,12 +58,13 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
         .base_url(config.telegram_base_url)
         .persistence(SqlitePersistence(services.db, update_interval=config.persistence_interval_s))
         .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(PerChatUpdateProcessor(config.concurrent_updates))
         .defaults(Defaults(tzinfo=ZoneInfo(config.timezone),
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if rate_limit if rate_limit is not None else channel == "telegram":
+    if (rate_limit if rate_limit is not None else channel == "telegram") and config.rate_limit_per_s > 0:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=config.rate_limit_per_s,
                                                       overall_time_period=1, max_retries=3))
     app: MediatorApplication = builder.build()  # type: ignore[assignment]

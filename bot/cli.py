@@ -12,7 +12,9 @@ from bot.config import Config
 from bot.logs import setup_logging
 
 #: Modules that add the commands of a capability: each has add_commands(sub, admin, with_db).
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = [
+    "bot.cli_ops",
+]
 
 
 def _services(args: argparse.Namespace):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -30,10 +31,12 @@ def run_telegram(config: Config, webhook: bool = False) -> None:
     check_telegram_config(config, webhook)
     app = build_application(config, channel="telegram")
     if webhook:
+        from bot.channels.webhook import serve_webhook
+
         url = f"{config.webhook_url.rstrip('/')}/{config.webhook_path}"
         log.info("starting webhook on %s:%s, public url %s", config.webhook_listen, config.webhook_port, url)
-        app.run_webhook(listen=config.webhook_listen, port=config.webhook_port, url_path=config.webhook_path,
-                        secret_token=config.webhook_secret, webhook_url=url, allowed_updates=Update.ALL_TYPES)
+        asyncio.run(serve_webhook(app, listen=config.webhook_listen, port=config.webhook_port,
+                                  path=config.webhook_path, secret=config.webhook_secret, public_url=url))
     else:
         log.info("starting long polling")
         app.run_polling(allowed_updates=Update.ALL_TYPES)

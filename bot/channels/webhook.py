@@ -1,0 +1,81 @@
+"""Webhook mode: an aiohttp server in front of the Application (python-telegram-bot's custom-webhook pattern).
+
+POST /<WEBHOOK_PATH> takes Telegram updates — only with the secret token header, anything else is refused —
+and GET /healthz answers whether the bot and its database are up (for a reverse proxy or an orchestrator).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+
+from aiohttp import web
+from telegram import Update
+
+from bot.app import MediatorApplication
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY = 1024 * 1024
+
+
+def make_web_app(app: MediatorApplication, path: str, secret: str) -> web.Application:
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("webhook request refused: wrong or missing secret token")
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, app.bot)
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="bad update")
+        if update is None:
+            return web.Response(status=400, text="bad update")
+        await app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def health(request: web.Request) -> web.Response:
+        checks = {"bot": "ok" if app.running else "stopped"}
+        try:
+            await asyncio.wait_for(app.services.db.fetchone("SELECT 1"), 2)
+            checks["database"] = "ok"
+        except Exception as exc:  # report, do not crash the probe
+            checks["database"] = f"error: {type(exc).__name__}"
+        healthy = all(v == "ok" for v in checks.values())
+        return web.json_response({"status": "ok" if healthy else "error", "channel": app.channel, **checks},
+                                 status=200 if healthy else 503)
+
+    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app.router.add_post(f"/{path.strip('/')}", receive)
+    web_app.router.add_get("/healthz", health)
+    return web_app
+
+
+async def serve_webhook(app: MediatorApplication, *, listen: str, port: int, path: str, secret: str,
+                        public_url: str | None, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set (or SIGINT/SIGTERM): start the app, register the webhook, serve."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    runner = web.AppRunner(make_web_app(app, path, secret), access_log=None)
+    async with app:
+        await app.start()
+        if public_url:
+            await app.bot.set_webhook(url=public_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        await runner.setup()
+        site = web.TCPSite(runner, listen, port)
+        await site.start()
+        log.info("webhook server on %s:%s /%s (health: /healthz)", listen, port, path)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+            await app.stop()

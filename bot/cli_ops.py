@@ -1,0 +1,50 @@
+"""Operations commands: online backup and restore of the database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.config import Config
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from storage.backup import BackupError, backup
+
+    config = Config.from_env().with_overrides(database_path=args.db)
+    try:
+        counts = backup(config.database_path, args.file)
+    except BackupError as exc:
+        print(f"Sao lưu không thành công: {exc}", file=sys.stderr)
+        return 1
+    print(f"Đã sao lưu {config.database_path} → {args.file} (kiểm tra toàn vẹn: ok; "
+          f"{counts.get('persons', 0)} người, {counts.get('cases', 0)} vụ việc).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from storage.backup import BackupError, restore
+
+    config = Config.from_env().with_overrides(database_path=args.db)
+    if not args.yes:
+        print("Khôi phục sẽ thay thế CSDL hiện tại (bản cũ được giữ lại bên cạnh). Hãy dừng bot trước, "
+              "rồi chạy lại lệnh với --yes.", file=sys.stderr)
+        return 2
+    try:
+        counts, kept = restore(args.file, config.database_path)
+    except BackupError as exc:
+        print(f"Không khôi phục được: {exc}", file=sys.stderr)
+        return 1
+    print(f"Đã khôi phục {args.file} → {config.database_path} ({counts.get('persons', 0)} người, "
+          f"{counts.get('cases', 0)} vụ việc)." + (f" Bản cũ: {kept}" if kept else ""))
+    return 0
+
+
+def add_commands(sub, admin, with_db) -> None:
+    p = with_db(admin.add_parser("backup", help="sao lưu CSDL khi bot đang chạy (SQLite online backup)"))
+    p.add_argument("file", help="tệp sao lưu sẽ tạo")
+    p.set_defaults(func=cmd_backup)
+    p = with_db(admin.add_parser("restore", help="khôi phục CSDL từ tệp sao lưu (dừng bot trước)"))
+    p.add_argument("file", help="tệp sao lưu")
+    p.add_argument("--yes", action="store_true", help="xác nhận thay thế CSDL hiện tại")
+    p.set_defaults(func=cmd_restore)

@@ -1,0 +1,90 @@
+"""Webhook mode: the secret token is required, updates are processed, /healthz reports."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import aiohttp
+import pytest
+
+from bot.app import build_application
+from bot.channels.local import LocalBotApi, LocalRequest
+from bot.channels.webhook import SECRET_HEADER, serve_webhook
+from bot.config import Config
+from bot.container import Services
+from bot.demo import seed_demo
+
+SECRET = "s3cret-token-for-tests-0123456789"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def webhook(tmp_path):
+    config = Config(database_path=str(tmp_path / "w.db"))
+    services = Services.build(config)
+    await services.open()
+    await seed_demo(services)
+    mai = await services.people.by_identity("console", "1001")
+    await services.people.link_identity(mai.id, "telegram", "1001", "1001")
+    api = LocalBotApi()
+    app = build_application(config, channel="telegram", request=LocalRequest(api), services=services,
+                            rate_limit=False)
+    port = _free_port()
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_webhook(app, listen="127.0.0.1", port=port, path="telegram", secret=SECRET,
+                                             public_url="https://bot.example.vn/telegram", stop=stop))
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            try:
+                async with http.get(f"{base}/healthz") as r:
+                    if r.status == 200:
+                        break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+        yield base, api, http, app
+    stop.set()
+    await task
+
+
+async def test_webhook_registered_with_secret(webhook):
+    _, api, _, _ = webhook
+    assert api.webhook == {"url": "https://bot.example.vn/telegram", "secret_token": SECRET}
+
+
+async def test_wrong_or_missing_secret_refused(webhook):
+    base, api, http, _ = webhook
+    update = api.user_message(1001, "/trogiup")
+    for headers in ({}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: SECRET[:-1]}):
+        async with http.post(f"{base}/telegram", json=update, headers=headers) as r:
+            assert r.status == 403
+    await asyncio.sleep(0.2)
+    assert not api.sent_to(1001)
+
+
+async def test_update_with_secret_is_answered(webhook):
+    base, api, http, _ = webhook
+    update = api.user_message(1001, "/trogiup")
+    async with http.post(f"{base}/telegram", json=update, headers={SECRET_HEADER: SECRET}) as r:
+        assert r.status == 200
+    for _ in range(100):
+        if api.sent_to(1001):
+            break
+        await asyncio.sleep(0.05)
+    assert "Quàng Thị Mai" in api.sent_to(1001)[-1]["text"]
+
+
+async def test_bad_body_and_health(webhook):
+    base, _, http, app = webhook
+    async with http.post(f"{base}/telegram", data=b"{not json", headers={SECRET_HEADER: SECRET}) as r:
+        assert r.status == 400
+    async with http.get(f"{base}/healthz") as r:
+        assert r.status == 200
+        body = await r.json()
+    assert body == {"status": "ok", "channel": "telegram", "bot": "ok", "database": "ok"}
