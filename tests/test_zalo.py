@@ -335,3 +335,50 @@ def test_zalo_config_from_env():
         conf.check(webhook=True)
     with pytest.raises(Exception, match="ZALO_BOT_TOKEN"):
         ZaloConfig.from_env({}).check(webhook=False)
+
+
+async def test_telegram_and_zalo_webhooks_share_one_port(tmp_path):
+    import socket
+
+    from tests.emulator import BotApiEmulator
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    telegram, emu = await BotApiEmulator().start(), await ZaloApiEmulator().start()
+    config = Config(database_path=str(tmp_path / "both.db"), bot_token=telegram.token,
+                    telegram_base_url=telegram.base_url, webhook_url="https://bot.example.vn",
+                    webhook_secret="telegram-secret-0123456789", webhook_listen="127.0.0.1", webhook_port=port)
+    zconf = ZaloConfig(token=emu.token, base_url=emu.base_url, webhook_url="https://bot.example.vn",
+                       webhook_secret=SECRET, webhook_listen="127.0.0.1", webhook_port=port)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(config, ["telegram", "zalo"], webhook=True, zalo=zconf, stop=stop,
+                                     on_ready=lambda running: ready.set()))
+    try:
+        await asyncio.wait_for(ready.wait(), 20)
+        assert telegram.api.webhook["url"] == "https://bot.example.vn/telegram"
+        assert emu.webhook["url"] == "https://bot.example.vn/zalo"
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(f"{base}/healthz")).json()["status"] == "ok"
+            zalo_event = {"ok": True, "result": emu._event("message.text.received", emu.user("zz", "Khách"),
+                                                           text="/start")}
+            assert (await client.post(f"{base}/zalo", json=zalo_event,
+                                      headers={SECRET_HEADER: "telegram-secret-0123456789"})).status_code == 403
+            assert (await client.post(f"{base}/zalo", json=zalo_event, headers={SECRET_HEADER: SECRET})).status_code == 200
+            tg_update = telegram.api.user_message(4242, "/start")
+            telegram.api.updates.clear()
+            response = await client.post(f"{base}/telegram", json=tg_update,
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": "telegram-secret-0123456789"})
+            assert response.status_code == 200
+        assert "Tôi có mã mời" in (await emu.replies("zz", 0))[0].text
+        assert "Tôi có mã mời" in texts_of(await telegram.reply_to(4242, 0))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+        await telegram.stop()
+        await emu.stop()
+
+
+def texts_of(messages: list[dict]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)

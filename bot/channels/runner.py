@@ -20,7 +20,7 @@ from telegram.error import InvalidToken
 from bot.app import MediatorApplication, build_application
 from bot.channels.telegram import ConfigError, check_telegram_config
 from bot.channels.zalo import ZaloConfig, ZaloFiles, ZaloRequest
-from bot.channels.zalo_server import ZaloServer
+from bot.channels.zalo_server import ZaloServer, add_zalo_routes
 from bot.config import Config
 from bot.container import Services
 from storage.zalo import ZaloStore
@@ -90,6 +90,7 @@ async def serve(config: Config, channels: list[str], webhook: bool = False, zalo
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
     initialized: list[MediatorApplication] = []
+    servers: dict[tuple[str, int], ZaloServer] = {}
     try:
         for name, run in running.items():
             try:
@@ -98,42 +99,53 @@ async def serve(config: Config, channels: list[str], webhook: bool = False, zalo
                 variable = "ZALO_BOT_TOKEN" if name == "zalo" else "BOT_TOKEN"
                 raise ConfigError(f"{variable} không hợp lệ (máy chủ {name} từ chối token).") from exc
             initialized.append(run.app)
+
+        def server_at(listen: str, port: int) -> ZaloServer:
+            return servers.setdefault((listen, port), ZaloServer())
+
         for name, run in running.items():
             if name == "telegram":
                 if webhook:
-                    url = f"{config.webhook_url.rstrip('/')}/{config.webhook_path}"
-                    await run.app.updater.start_webhook(
-                        listen=config.webhook_listen, port=config.webhook_port, url_path=config.webhook_path,
-                        secret_token=config.webhook_secret, webhook_url=url, allowed_updates=Update.ALL_TYPES)
+                    from bot.channels.webhook import make_web_app
+
+                    # main's Telegram webhook app (secret check, /healthz); Zalo's routes join it on the same port.
+                    run.server = servers[(config.webhook_listen, config.webhook_port)] = ZaloServer(
+                        make_web_app(run.app, config.webhook_path, config.webhook_secret))
                 else:
                     await run.app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-                run.polling = True
+                    run.polling = True
             else:
                 request = requests["zalo"]
                 if webhook or zalo.files_url:
-                    run.server = ZaloServer(run.app, request, zalo.webhook_path, zalo.webhook_secret,
-                                            files=request.files, webhook=webhook)
-                    port = await run.server.start(zalo.webhook_listen, zalo.webhook_port)
-                    log.info("Zalo server on %s:%s", zalo.webhook_listen, port)
-                if webhook:
-                    await request.call("setWebhook", {"url": zalo.public_webhook_url,
-                                                      "secret_token": zalo.webhook_secret})
-                    log.info("Zalo webhook set to %s", zalo.public_webhook_url)
-                else:
+                    run.server = server_at(zalo.webhook_listen, zalo.webhook_port)
+                    add_zalo_routes(run.server.web, run.app, request, zalo.webhook_path, zalo.webhook_secret,
+                                    files=request.files, webhook=webhook)
+                if not webhook:
                     await run.app.updater.start_polling(poll_interval=0, timeout=zalo.poll_timeout)
                     run.polling = True
             await run.app.start()
+        for (listen, port), server in servers.items():
+            bound = await server.start(listen, port)
+            log.info("web server on %s:%s", listen, bound)
+        if webhook and "telegram" in running:
+            url = f"{config.webhook_url.rstrip('/')}/{config.webhook_path}"
+            await running["telegram"].app.bot.set_webhook(url=url, secret_token=config.webhook_secret,
+                                                          allowed_updates=Update.ALL_TYPES)
+        if webhook and "zalo" in running:
+            await requests["zalo"].call("setWebhook", {"url": zalo.public_webhook_url,
+                                                      "secret_token": zalo.webhook_secret})
+        for name in running:
             log.info("channel %s started (%s)", name, "webhook" if webhook else "long polling")
         if on_ready is not None:
             on_ready(running)
         await stop.wait()
     finally:
+        for server in servers.values():
+            await server.stop()
         for run in running.values():
             with contextlib.suppress(Exception):
                 if run.polling and run.app.updater.running:
                     await run.app.updater.stop()
-            if run.server is not None:
-                await run.server.stop()
             with contextlib.suppress(Exception):
                 if run.app.running:
                     await run.app.stop()

@@ -1,8 +1,8 @@
-"""The Zalo webhook (and file) server: tornado, in the application's event loop.
+"""The Zalo webhook (and file) routes: aiohttp, in the application's event loop.
 
 POST /<path> with the `X-Bot-Api-Secret-Token` header equal to the secret given to setWebhook: the Zalo
 event is translated by `ZaloRequest.translate` and put on the application's update queue. Any request on
-that path without the right secret is refused with 403, before its body is read as JSON.
+that path without the right secret is refused with 403 before its body is read.
 GET /<path>/files/<token>/<name>: a file the bot sent as a link (see `ZaloFiles`).
 """
 
@@ -12,84 +12,71 @@ import hmac
 import json
 import logging
 import mimetypes
+from urllib.parse import quote
 
-import tornado.httpserver
-import tornado.web
+from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
 from bot.channels.zalo import SECRET_HEADER, ZaloFiles, ZaloRequest
 
 log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
 
 
-class _WebhookHandler(tornado.web.RequestHandler):
-    def initialize(self, app: Application, zalo: ZaloRequest, secret: str) -> None:
-        self.app = app
-        self.zalo = zalo
-        self.secret = secret
+def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloRequest, path: str,
+                    secret: str | None, files: ZaloFiles | None = None, webhook: bool = True) -> None:
+    path = path.strip("/")
 
-    def prepare(self) -> None:
-        given = self.request.headers.get(SECRET_HEADER, "")
-        if not self.secret or not hmac.compare_digest(given.encode(), self.secret.encode()):
+    async def receive(http: web.Request) -> web.Response:
+        given = http.headers.get(SECRET_HEADER, "")
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("Zalo webhook: request without the right secret token refused")
-            self.set_status(403)
-            self.finish({"message": "Unauthorized"})
-
-    async def post(self) -> None:
+            return web.json_response({"message": "Unauthorized"}, status=403)
+        if http.method != "POST":
+            return web.json_response({"message": "Method Not Allowed"}, status=405)
         try:
-            body = json.loads(self.request.body or b"null")
+            body = json.loads(await http.read() or b"null")
         except ValueError:
-            self.set_status(400)
-            self.finish({"message": "Bad Request"})
-            return
-        update = await self.zalo.translate(body)
+            return web.json_response({"message": "Bad Request"}, status=400)
+        update = await request.translate(body)
         if update is not None:
-            await self.app.update_queue.put(Update.de_json(update, self.app.bot))
-        self.finish({"message": "Success"})
+            await app.update_queue.put(Update.de_json(update, app.bot))
+        return web.json_response({"message": "Success"})
 
-    def check_xsrf_cookie(self) -> None:
-        return None
+    async def download(http: web.Request) -> web.StreamResponse:
+        found = files.find(http.match_info["token"]) if files else None
+        if found is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=found.read_bytes(), headers={
+            "Content-Type": mimetypes.guess_type(found.name)[0] or "application/octet-stream",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.name)}",
+            "Cache-Control": "private, max-age=3600",
+        })
 
-
-class _FileHandler(tornado.web.RequestHandler):
-    def initialize(self, files: ZaloFiles) -> None:
-        self.files = files
-
-    def get(self, token: str, name: str) -> None:
-        path = self.files.find(token)
-        if path is None:
-            raise tornado.web.HTTPError(404)
-        self.set_header("Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream")
-        self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{tornado.escape.url_escape(path.name)}")
-        self.set_header("Cache-Control", "private, max-age=3600")
-        self.finish(path.read_bytes())
+    if webhook:
+        web_app.router.add_route("*", f"/{path}", receive)
+    if files is not None:
+        web_app.router.add_get(f"/{path}/files/{{token}}/{{name}}", download)
 
 
 class ZaloServer:
-    """The HTTP server of the Zalo channel (webhook and/or files)."""
+    """An aiohttp server for the Zalo routes (or for routes of several channels sharing one port)."""
 
-    def __init__(self, app: Application, request: ZaloRequest, path: str, secret: str | None,
-                 files: ZaloFiles | None = None, webhook: bool = True):
-        routes: list = []
-        path = path.strip("/")
-        if webhook:
-            routes.append((rf"/{path}/?", _WebhookHandler, {"app": app, "zalo": request, "secret": secret or ""}))
-        if files is not None:
-            routes.append((rf"/{path}/files/([A-Za-z0-9_\-]+)/([^/]+)", _FileHandler, {"files": files}))
-        self.web = tornado.web.Application(routes)
-        self.server: tornado.httpserver.HTTPServer | None = None
+    def __init__(self, web_app: web.Application | None = None):
+        self.web = web_app or web.Application(client_max_size=MAX_BODY)
+        self.runner: web.AppRunner | None = None
         self.port: int | None = None
 
     async def start(self, listen: str, port: int) -> int:
-        self.server = tornado.httpserver.HTTPServer(self.web, xheaders=True, max_body_size=1024 * 1024)
-        sockets = tornado.netutil.bind_sockets(port, listen)
-        self.server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
+        self.runner = web.AppRunner(self.web, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, listen, port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
         return self.port
 
     async def stop(self) -> None:
-        if self.server is not None:
-            self.server.stop()
-            await self.server.close_all_connections()
-            self.server = None
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
