@@ -14,6 +14,8 @@ from bot.logs import setup_logging
 #: Modules that add the commands of a capability: each has add_commands(sub, admin, with_db).
 EXTENSIONS: list[str] = [
     "bot.cli_ops",
+    "bot.cli_cases",
+    "bot.cli_library",
 ]
 
 

@@ -12,6 +12,9 @@ MODULES = [
     "handlers.menu",
     "handlers.invite",
     "handlers.errors",
+    "handlers.cases",
+    "handlers.library",
+    "handlers.quiz",
     "handlers.linking",
     "handlers.fallback",
 ]

@@ -5,7 +5,9 @@ Values are stored as JSON, so handlers keep only JSON-friendly values in user_da
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from copy import deepcopy
 from typing import Any
 
@@ -13,26 +15,51 @@ from telegram.ext import BasePersistence, PersistenceInput
 
 from storage.db import Database
 
+log = logging.getLogger(__name__)
+
 
 class SqlitePersistence(BasePersistence):
     def __init__(self, db: Database, update_interval: float = 1.0):
         super().__init__(store_data=PersistenceInput(bot_data=False, callback_data=False),
                          update_interval=update_interval)
         self.db = db
+        self._pending: dict[tuple[str, str], str | None] = {}
+        self._writer: asyncio.Task | None = None
 
     async def _load(self, kind: str) -> dict[str, Any]:
         rows = await self.db.fetchall("SELECT key, data FROM bot_state WHERE kind = ?", (kind,))
         return {r["key"]: json.loads(r["data"]) for r in rows}
 
     async def _save(self, kind: str, key: str, data: Any) -> None:
-        await self.db.execute(
-            "INSERT INTO bot_state(kind, key, data) VALUES (?, ?, ?)"
-            " ON CONFLICT(kind, key) DO UPDATE SET data = excluded.data",
-            (kind, key, json.dumps(data, ensure_ascii=False, default=str)),
-        )
+        """Queue the write; python-telegram-bot hands over all changes in one pass, written in one transaction."""
+        empty = isinstance(data, dict) and not data
+        self._pending[(kind, key)] = None if empty else json.dumps(data, ensure_ascii=False, default=str)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_pending())
 
     async def _drop(self, kind: str, key: str) -> None:
-        await self.db.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
+        await self._save(kind, key, {})
+
+    async def _write_pending(self) -> None:
+        await asyncio.sleep(0)
+        while self._pending:
+            batch, self._pending = self._pending, {}
+            try:
+                async with self.db.transaction() as conn:
+                    for (kind, key), data in batch.items():
+                        if data is None:
+                            await conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
+                        else:
+                            await conn.execute(
+                                "INSERT INTO bot_state(kind, key, data) VALUES (?, ?, ?)"
+                                " ON CONFLICT(kind, key) DO UPDATE SET data = excluded.data",
+                                (kind, key, data),
+                            )
+            except Exception:
+                log.exception("could not save conversation state; will retry at the next save")
+                for item, data in batch.items():
+                    self._pending.setdefault(item, data)
+                return
 
     async def get_user_data(self) -> dict[int, dict]:
         return {int(k): v for k, v in (await self._load("user")).items()}
@@ -85,4 +112,7 @@ class SqlitePersistence(BasePersistence):
         return None
 
     async def flush(self) -> None:
-        return None
+        if self._writer is not None:
+            await self._writer
+        if self._pending:
+            await self._write_pending()

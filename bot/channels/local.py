@@ -268,6 +268,9 @@ class LocalBotApi:
         if isinstance(value, str) and value.startswith("attach://"):
             name, content = files[value[len("attach://"):]]
             return self._store_file(name, content), name, len(content)
+        if value is None and key in files:  # a single upload comes as the multipart field itself
+            name, content = files[key]
+            return self._store_file(name, content), name, len(content)
         if isinstance(value, str) and value in self.files:
             name, content = self.files[value]
             return value, name, len(content)

@@ -1,0 +1,226 @@
+"""/tailieu: the training-materials library — browse by topic, search by name, receive files or links.
+
+Files are uploaded once per content hash; Telegram's file id is kept and reused. Every opening is recorded
+for the "access to training materials" indicator, which officials see at the top of /tailieu.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages as msg
+from handlers.common import BotContext, callback_arg, column, reply
+from handlers.fallback import free_text
+from handlers.menu import Capability, register_capability
+from services.library import Catalogue, Material
+from services.models import Person, Role
+
+log = logging.getLogger(__name__)
+
+BROWSE = 0
+#: Typed text counts as a library search only this long after the last library action; later it is a question.
+SEARCH_WINDOW_S = 15 * 60
+MAX_BUTTONS = 30
+
+register_capability(Capability("tailieu", msg.BTN_LIBRARY, "tailieu", msg.CMD_LIBRARY, None, order=40))
+
+
+def _touch(context: BotContext) -> None:
+    context.user_data["lib"] = {"at": int(time.time())}
+
+
+def _catalogue(context: BotContext) -> Catalogue:
+    return context.services.library.catalogue
+
+
+def _share(opened: int, total: int) -> str:
+    return f"{round(100 * opened / total)}%" if total else "0%"
+
+
+async def access_lines(context: BotContext, person: Person | None) -> list[str]:
+    """The access indicator for the places an official (or a team leader) looks after."""
+    if person is None:
+        return []
+    library, org = context.services.library, context.services.org
+    places: list[tuple[str, dict]] = []
+    if person.role == Role.TEAM_LEADER and person.team_id:
+        team = await org.team(person.team_id)
+        places.append((team.name, {"team_id": team.id}))
+    elif person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
+        commune = await org.commune(person.commune_id)
+        places.append((commune.name, {"commune_id": commune.id}))
+    elif person.role == Role.PROVINCE_OFFICIAL and person.province_id:
+        province = await org.province(person.province_id)
+        places.append((f"tỉnh {province.name}", {"province_id": province.id}))
+        for commune in (await org.communes_of_province(province.id))[:20]:
+            places.append((commune.name, {"commune_id": commune.id}))
+    lines = []
+    for place, scope in places:
+        stats = await library.access(**scope)
+        if stats.mediators:
+            lines.append(msg.LIBRARY_ACCESS_PLACE.format(opened=stats.opened, total=stats.mediators, place=place,
+                                                         share=_share(stats.opened, stats.mediators)))
+        else:
+            lines.append(msg.LIBRARY_ACCESS_NONE.format(place=place))
+    if lines:
+        lines.append(msg.LIBRARY_ACCESS_TARGET)
+    return lines
+
+
+def _topics_keyboard(catalogue: Catalogue) -> InlineKeyboardMarkup:
+    buttons = []
+    for topic in catalogue.topics:
+        count = len(catalogue.in_topic(topic.code))
+        if count:
+            buttons.append((msg.LIBRARY_TOPIC_BUTTON.format(name=topic.name, count=count), f"doc:t:{topic.code}"))
+    return column(buttons)
+
+
+def _material_button(material: Material) -> tuple[str, str]:
+    icon = msg.LIBRARY_FILE_ICON if material.file else msg.LIBRARY_LINK_ICON
+    return f"{icon} {material.title}", f"doc:m:{material.id}"
+
+
+def _materials_keyboard(materials: list[Material]) -> InlineKeyboardMarkup:
+    buttons = [_material_button(m) for m in materials[:MAX_BUTTONS]]
+    return column([*buttons, (msg.LIBRARY_BACK_TOPICS, "doc:home")])
+
+
+async def start(update: Update, context: BotContext) -> int:
+    _touch(context)
+    person = await context.person(update)
+    lines = await access_lines(context, person)
+    text = msg.LIBRARY_HOME if not lines else "\n".join(lines) + "\n\n" + msg.LIBRARY_HOME
+    await reply(update, text, _topics_keyboard(_catalogue(context)))
+    return BROWSE
+
+
+async def topic_picked(update: Update, context: BotContext) -> int:
+    _touch(context)
+    catalogue = _catalogue(context)
+    topic = catalogue.topic_by_code.get(callback_arg(update))
+    if topic is None:
+        await reply(update, msg.LIBRARY_NOT_FOUND_ITEM, _topics_keyboard(catalogue))
+        return BROWSE
+    materials = catalogue.in_topic(topic.code)
+    if not materials:
+        await reply(update, msg.LIBRARY_TOPIC_EMPTY, _topics_keyboard(catalogue))
+        return BROWSE
+    await reply(update, msg.LIBRARY_TOPIC.format(name=topic.name), _materials_keyboard(materials))
+    return BROWSE
+
+
+async def material_picked(update: Update, context: BotContext) -> int:
+    _touch(context)
+    catalogue = _catalogue(context)
+    material = catalogue.by_id.get(callback_arg(update))
+    if material is None:
+        await reply(update, msg.LIBRARY_NOT_FOUND_ITEM, _topics_keyboard(catalogue))
+        return BROWSE
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except Exception:
+            log.debug("callback answer failed", exc_info=True)
+    if material.link:
+        await update.effective_chat.send_message(
+            msg.LIBRARY_LINK.format(icon=msg.LIBRARY_LINK_ICON, title=material.title,
+                                    description=material.description, link=material.link),
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(msg.LIBRARY_OPEN_LINK, url=material.link)]]))
+    elif not await send_material_file(update, context, material):
+        await reply(update, msg.LIBRARY_SEND_FAILED)
+        return BROWSE
+    person = await context.person(update)
+    await context.services.library.record_open(material, person, context.channel, str(update.effective_user.id))
+    siblings = [m for m in catalogue.in_topic(material.topic) if m.id != material.id]
+    await reply(update, msg.LIBRARY_MORE, _materials_keyboard(siblings))
+    return BROWSE
+
+
+async def send_material_file(update: Update, context: BotContext, material: Material) -> bool:
+    """Send by the stored file id; upload (and remember the new file id) the first time or if it went stale."""
+    library = context.services.library
+    payload = library.catalogue.payload(material)
+    hint = msg.LIBRARY_XLSX_HINT if payload.filename.endswith(".xlsx") else (
+        msg.LIBRARY_TXT_HINT if payload.filename.endswith(".txt") else "")
+    caption = msg.LIBRARY_CAPTION.format(title=material.title, description=material.description)
+    if hint:
+        caption += "\n\n" + hint
+    caption = caption[:1024]
+    chat_id = update.effective_chat.id
+    store, channel = library.store, context.channel
+    file_id = await store.file_id(material.id, payload.sha256, channel)
+    if file_id:
+        try:
+            await context.bot.send_document(chat_id, file_id, caption=caption)
+            return True
+        except BadRequest:
+            log.info("stored file id of %s no longer valid; uploading again", material.id)
+            await store.forget_file_id(material.id, payload.sha256, channel)
+    try:
+        sent = await context.bot.send_document(chat_id, InputFile(payload.content, filename=payload.filename),
+                                               caption=caption, filename=payload.filename)
+    except BadRequest:
+        log.warning("could not send material %s", material.id, exc_info=True)
+        return False
+    if sent.document is not None:
+        await store.remember_file_id(material.id, payload.sha256, channel, sent.document.file_id)
+    return True
+
+
+async def text_typed(update: Update, context: BotContext) -> int:
+    """Typed text in the library is a search; long after the last library action it is a question instead."""
+    started = (context.user_data.get("lib") or {}).get("at", 0)
+    if time.time() - started > SEARCH_WINDOW_S:
+        context.user_data.pop("lib", None)
+        await free_text(update, context)
+        return ConversationHandler.END
+    _touch(context)
+    catalogue = _catalogue(context)
+    query = " ".join((update.message.text or "").split())[:100]
+    if not query:
+        await reply(update, msg.LIBRARY_SEARCH_EMPTY, _topics_keyboard(catalogue))
+        return BROWSE
+    found = catalogue.search(query)
+    if not found:
+        await reply(update, msg.LIBRARY_SEARCH_NONE.format(query=query), _topics_keyboard(catalogue))
+        return BROWSE
+    await reply(update, msg.LIBRARY_SEARCH_RESULTS.format(count=len(found), query=query),
+                _materials_keyboard(found))
+    return BROWSE
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    context.user_data.pop("lib", None)
+    await reply(update, msg.CANCELLED)
+    return ConversationHandler.END
+
+
+def register(app: Application) -> None:
+    text = filters.TEXT & ~filters.COMMAND
+    browse = [
+        CallbackQueryHandler(start, pattern=r"^doc:home$"),
+        CallbackQueryHandler(topic_picked, pattern=r"^doc:t:[\w-]{1,50}$"),
+        CallbackQueryHandler(material_picked, pattern=r"^doc:m:[\w-]{1,50}$"),
+    ]
+    app.add_handler(ConversationHandler(
+        name="library",
+        persistent=True,
+        entry_points=[CommandHandler("tailieu", start), CallbackQueryHandler(start, pattern=r"^menu:tailieu$"),
+                      *browse],
+        states={BROWSE: [*browse, MessageHandler(text, text_typed)]},
+        fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
+        allow_reentry=True,
+    ))

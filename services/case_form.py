@@ -1,0 +1,479 @@
+"""The case form (phiếu vụ việc), defined once as data: the chat flow, the bulk import, the exports and the
+statistics all use this definition.
+
+Fields mirror Part I of the paper logbook (Sổ theo dõi hoạt động hòa giải ở cơ sở) plus what the Ministry of
+Justice statistics need. Values of a form are a JSON-friendly dict keyed by field key:
+
+    team_id int · received_on "YYYY-MM-DD" · field code · basis code · result code ·
+    closed_on "YYYY-MM-DD" (concluded results only) · court_recognition bool (result `thanh` only) ·
+    parties_count int ≥ 2 · mediator_ids [int] · summary str (masked) · parties str (encrypted, optional)
+
+Codes and labels are module-level constants (FIELDS, BASES, RESULTS: code → Vietnamese label).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from unidecode import unidecode
+
+from bot import messages as msg
+from services.privacy import mask_personal_numbers
+from services.text import clean_text
+
+#: Field of the dispute (lĩnh vực), code → label.
+FIELDS: dict[str, str] = dict(msg.CASE_FIELD_LABELS)
+#: Basis for mediating (Law 35/2013 Art. 16), code → label.
+BASES: dict[str, str] = dict(msg.CASE_BASIS_LABELS)
+#: Result (kết quả), code → label.
+RESULTS: dict[str, str] = dict(msg.CASE_RESULT_LABELS)
+
+PENDING_RESULT = "dang_hoa_giai"
+SUCCESS_RESULT = "thanh"
+#: Results that end the mediation (they have a closing date).
+CONCLUDED_RESULTS: tuple[str, ...] = ("thanh", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
+#: Order of the result buttons: the common outcomes first.
+RESULT_BUTTON_ORDER: tuple[str, ...] = ("thanh", "dang_hoa_giai", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
+
+MIN_PARTIES, MAX_PARTIES = 2, 50
+SUMMARY_MAX = 1000
+PARTIES_MAX = 500
+#: The chat refuses dates older than this (typos such as 2015 for 2025); old paper logbooks go through import.
+CHAT_MAX_AGE_YEARS = 2
+#: Law 35/2013/QH13 took effect on 01/01/2014: the import accepts nothing older.
+IMPORT_OLDEST = date(2014, 1, 1)
+
+#: Columns of the bulk-import file, in order; `external_id` may be added to make re-imports idempotent.
+IMPORT_COLUMNS: tuple[str, ...] = ("team_code", "received_date", "field", "basis", "result", "closed_date",
+                                   "parties_count", "summary")
+IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = ("external_id",)
+
+
+class FormError(ValueError):
+    """An answer that does not fit the form; `message` is the Vietnamese text for the user."""
+
+    def __init__(self, error_code: str, /, **params: Any):
+        super().__init__(error_code)
+        self.code = error_code
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        return msg.CASE_ERRORS[self.code].format(**self.params)
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What the form needs to know about who fills it in and where."""
+
+    today: date
+    reporter_id: int | None = None
+    #: Teams the reporter may report for: id → name.
+    teams: Mapping[int, str] = field(default_factory=dict)
+    #: Members (mediators, team leader) of the chosen team: id → name.
+    members: Mapping[int, str] = field(default_factory=dict)
+    #: The commune stores party names (and a key is configured).
+    parties_enabled: bool = False
+    mode: str = "chat"  # "chat" | "import"
+
+    @property
+    def oldest(self) -> date:
+        if self.mode == "import":
+            return IMPORT_OLDEST
+        try:
+            return self.today.replace(year=self.today.year - CHAT_MAX_AGE_YEARS)
+        except ValueError:  # 29 February
+            return self.today.replace(year=self.today.year - CHAT_MAX_AGE_YEARS, day=28)
+
+
+Values = dict[str, Any]
+Applies = Callable[[Mapping[str, Any], FormContext], bool]
+
+
+def _always(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return True
+
+
+def _concluded(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return values.get("result") in CONCLUDED_RESULTS
+
+
+def _successful(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    # The import has no column for it: imported successful cases leave it unknown (NULL).
+    return values.get("result") == SUCCESS_RESULT and ctx.mode == "chat"
+
+
+def _in_chat(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return ctx.mode == "chat"
+
+
+def _parties_enabled(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return ctx.mode == "chat" and ctx.parties_enabled
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    #: team | date | choice | count | people | yesno | text | secret
+    kind: str
+    choices: Mapping[str, str] | None = None
+    #: False: not asked in the quick flow when it has a default; the review screen shows it with "Sửa".
+    asked: bool = True
+    required: bool = True
+    applies: Applies = _always
+    #: Column of the bulk-import file, if the field is imported.
+    import_column: str | None = None
+
+    @property
+    def label(self) -> str:
+        return msg.CASE_FIELD_NAMES[self.key]
+
+    def default(self, values: Mapping[str, Any], ctx: FormContext) -> Any:
+        """The value used when the field is not asked (None: no default, it must be asked)."""
+        if self.key == "team_id":
+            return next(iter(ctx.teams)) if len(ctx.teams) == 1 else None
+        if self.key == "closed_on":
+            # A case received today and already concluded was concluded today.
+            received = values.get("received_on")
+            return received if ctx.mode == "chat" and received == ctx.today.isoformat() else None
+        if self.key == "court_recognition":
+            return False
+        if self.key == "parties_count":
+            return MIN_PARTIES
+        if self.key == "mediator_ids":
+            return [ctx.reporter_id] if ctx.reporter_id in ctx.members else None
+        if self.key == "summary":
+            return ""
+        return None
+
+
+FORM: tuple[FormField, ...] = (
+    FormField("team_id", "team", import_column="team_code"),
+    FormField("received_on", "date", import_column="received_date"),
+    FormField("field", "choice", choices=FIELDS, import_column="field"),
+    FormField("basis", "choice", choices=BASES, import_column="basis"),
+    FormField("result", "choice", choices=RESULTS, import_column="result"),
+    FormField("closed_on", "date", applies=_concluded, import_column="closed_date"),
+    FormField("court_recognition", "yesno", asked=False, applies=_successful),
+    FormField("parties_count", "count", asked=False, import_column="parties_count"),
+    FormField("mediator_ids", "people", asked=False, applies=_in_chat),
+    FormField("summary", "text", asked=False, required=False, import_column="summary"),
+    FormField("parties", "secret", required=False, applies=_parties_enabled),
+)
+BY_KEY: dict[str, FormField] = {f.key: f for f in FORM}
+
+
+# --- parsing single answers ------------------------------------------------------------------------------
+_DATE_DMY = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?:\s*[/\-.]\s*(\d{2}|\d{4}))?$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TODAY_WORDS = {"hom nay", "homnay", "hn"}
+_YESTERDAY_WORDS = {"hom qua", "homqua", "hq"}
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII folding (people type without diacritics)."""
+    return " ".join(unidecode(text).lower().replace("đ", "d").split())
+
+
+def parse_date(text: str, today: date, oldest: date | None = None) -> date:
+    """A date typed by a person: dd/mm/yyyy, d/m/yyyy, d-m-yyyy, d.m.yy, d/m (this year; last year if that
+    would be in the future), yyyy-mm-dd, or "hôm nay"/"hôm qua". Not in the future, not before `oldest`."""
+    raw = clean_text(text, 40)
+    folded = fold(raw)
+    if folded in _TODAY_WORDS:
+        return today
+    if folded in _YESTERDAY_WORDS:
+        return today - timedelta(days=1)
+    m_iso = _DATE_ISO.match(raw)
+    m_dmy = _DATE_DMY.match(raw)
+    if m_iso:
+        year, month, day = (int(g) for g in m_iso.groups())
+        year_given = True
+    elif m_dmy:
+        day, month = int(m_dmy.group(1)), int(m_dmy.group(2))
+        year_text = m_dmy.group(3)
+        year_given = year_text is not None
+        year = today.year if year_text is None else int(year_text) + (2000 if len(year_text) == 2 else 0)
+    else:
+        raise FormError("date_format")
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise FormError("date_invalid") from None
+    if not year_given and value > today:
+        try:
+            value = value.replace(year=year - 1)
+        except ValueError:  # 29/02 of a leap year typed in a year after
+            raise FormError("date_invalid") from None
+    if value > today:
+        raise FormError("date_future")
+    if oldest is not None and value < oldest:
+        raise FormError("date_too_old", limit=oldest.strftime("%d/%m/%Y"))
+    return value
+
+
+def _choice(raw: str, choices: Mapping[str, str]) -> str:
+    text = clean_text(raw, 200)
+    if text in choices:
+        return text
+    folded = fold(text).replace(" ", "_")
+    for code, label in choices.items():
+        if folded in (code, fold(label).replace(" ", "_")):
+            return code
+    raise FormError("choice", choices=", ".join(choices))
+
+
+def parse_count(raw: str) -> int:
+    text = clean_text(raw, 20).rstrip("+").strip()
+    if not (text.isascii() and text.isdigit()):
+        raise FormError("count_format")
+    value = int(text)
+    if not MIN_PARTIES <= value <= MAX_PARTIES:
+        raise FormError("count_range", max=MAX_PARTIES)
+    return value
+
+
+def parse_summary(raw: str) -> str:
+    text = clean_text(raw, 10_000)
+    if len(text) > SUMMARY_MAX:
+        raise FormError("summary_long", length=len(text), max=SUMMARY_MAX)
+    return mask_personal_numbers(text)
+
+
+def parse_parties(raw: str) -> str:
+    text = clean_text(raw, 10_000)
+    if len(text) > PARTIES_MAX:
+        raise FormError("parties_long", max=PARTIES_MAX)
+    return text
+
+
+def parse_answer(key: str, raw: str, values: Mapping[str, Any], ctx: FormContext) -> Any:
+    """Turn a typed or tapped answer for field `key` into its stored value; raises FormError."""
+    f = BY_KEY[key]
+    if f.kind == "date":
+        value = parse_date(raw, ctx.today, ctx.oldest)
+        if key == "closed_on":
+            _check_closed(value, values)
+        return value.isoformat()
+    if f.kind == "choice":
+        return _choice(raw, f.choices or {})
+    if f.kind == "count":
+        return parse_count(raw)
+    if f.kind == "yesno":
+        folded = fold(raw)
+        if folded in ("1", "co", "yes", "true", "c"):
+            return True
+        if folded in ("0", "khong", "no", "false", "k"):
+            return False
+        raise FormError("use_buttons")
+    if f.kind == "team":
+        if not (raw.isascii() and raw.isdigit()) or int(raw) not in ctx.teams:
+            raise FormError("team")
+        return int(raw)
+    if f.kind == "text":
+        return parse_summary(raw)
+    if f.kind == "secret":
+        return parse_parties(raw)
+    raise FormError("use_buttons")
+
+
+def _check_closed(closed: date, values: Mapping[str, Any]) -> None:
+    received = values.get("received_on")
+    if received and closed.isoformat() < received:
+        raise FormError("closed_before_received", received=display_date(received))
+
+
+# --- the whole form ----------------------------------------------------------------------------------------
+def applicable(key: str, values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return BY_KEY[key].applies(values, ctx)
+
+
+def prune(values: Mapping[str, Any], ctx: FormContext) -> Values:
+    """Drop the values of fields that no longer apply (e.g. the closing date after the result became pending)
+    and of mediators who are not members of the chosen team."""
+    kept = {k: v for k, v in values.items() if k not in BY_KEY or applicable(k, values, ctx)}
+    if "mediator_ids" in kept and ctx.members:
+        kept["mediator_ids"] = [i for i in kept["mediator_ids"] if i in ctx.members]
+        if not kept["mediator_ids"]:
+            kept.pop("mediator_ids")
+    return kept
+
+
+def next_field(values: Values, ctx: FormContext) -> str | None:
+    """The key of the next question to ask, or None when the form is complete (the review screen).
+
+    Fills in, in place, the defaults of fields that are not asked (and of fields with an obvious answer)."""
+    for f in FORM:
+        if not f.applies(values, ctx) or f.key in values:
+            continue
+        default = f.default(values, ctx)
+        if default is not None and (not f.asked or f.key in ("team_id", "closed_on")):
+            values[f.key] = default
+            continue
+        if f.asked or f.required:
+            return f.key
+    return None
+
+
+def validate(values: Mapping[str, Any], ctx: FormContext) -> dict[str, FormError]:
+    """Every problem of a complete form (before it is stored), by field key."""
+    errors: dict[str, FormError] = {}
+    for f in FORM:
+        applies = f.applies(values, ctx)
+        value = values.get(f.key)
+        if not applies:
+            if value not in (None, "", [], False):
+                errors[f.key] = FormError("not_applicable", result=RESULTS.get(values.get("result"), "?"))
+            continue
+        missing = value is None or value == "" or value == []
+        if missing:
+            required = f.required and not (ctx.mode == "import" and f.key == "closed_on")
+            if required:
+                errors[f.key] = FormError("required")
+            continue
+        try:
+            _check_value(f, value, values, ctx)
+        except FormError as exc:
+            errors[f.key] = exc
+    return errors
+
+
+def _check_value(f: FormField, value: Any, values: Mapping[str, Any], ctx: FormContext) -> None:
+    if f.kind == "choice" and value not in (f.choices or {}):
+        raise FormError("choice", choices=", ".join(f.choices or {}))
+    if f.kind == "date":
+        parsed = date.fromisoformat(value)
+        if parsed > ctx.today:
+            raise FormError("date_future")
+        if parsed < ctx.oldest:
+            raise FormError("date_too_old", limit=ctx.oldest.strftime("%d/%m/%Y"))
+        if f.key == "closed_on":
+            _check_closed(parsed, values)
+    if f.kind == "count" and not (isinstance(value, int) and MIN_PARTIES <= value <= MAX_PARTIES):
+        raise FormError("count_range", max=MAX_PARTIES)
+    if f.kind == "team" and value not in ctx.teams:
+        raise FormError("team")
+    if f.kind == "people" and any(i not in ctx.members for i in value):
+        raise FormError("mediators")
+    if f.kind == "text" and len(value) > SUMMARY_MAX:
+        raise FormError("summary_long", length=len(value), max=SUMMARY_MAX)
+
+
+# --- showing values ------------------------------------------------------------------------------------------
+def display_date(iso: str | None) -> str:
+    if not iso:
+        return msg.CASE_NOT_SET
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def display(key: str, values: Mapping[str, Any], ctx: FormContext, parties_plain: str | None = None) -> str:
+    """The value of `key` as the review screen shows it."""
+    value = values.get(key)
+    f = BY_KEY[key]
+    if f.kind == "date":
+        return display_date(value)
+    if f.kind == "choice":
+        return (f.choices or {}).get(value, msg.CASE_NOT_SET)
+    if f.kind == "team":
+        return ctx.teams.get(value, msg.CASE_NOT_SET) if value is not None else msg.CASE_NOT_SET
+    if f.kind == "yesno":
+        return msg.CASE_NOT_SET if value is None else msg.CASE_YES_NO[bool(value)]
+    if f.kind == "count":
+        return str(value) if value else msg.CASE_NOT_SET
+    if f.kind == "people":
+        names = [ctx.members.get(i, f"#{i}") for i in value or []]
+        return ", ".join(names) if names else msg.CASE_NONE_SELECTED
+    if f.kind == "secret":
+        return parties_plain or (msg.CASE_PARTIES_SAVED if value else msg.CASE_NOT_SET)
+    return value or msg.CASE_NOT_SET
+
+
+def review_lines(values: Mapping[str, Any], ctx: FormContext, parties_plain: str | None = None) -> list[str]:
+    return [f"• {f.label}: {display(f.key, values, ctx, parties_plain)}" for f in FORM if f.applies(values, ctx)]
+
+
+# --- bulk import rows ----------------------------------------------------------------------------------------
+@dataclass
+class ImportRow:
+    row: int
+    values: Values
+    external_id: str | None
+    errors: list[tuple[str, str]]  # (column, Vietnamese message)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _import_date(text: str) -> date:
+    if _DATE_ISO.match(text):
+        year, month, day = (int(g) for g in text.split("-"))
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise FormError("date_invalid") from None
+    raise FormError("date_format")
+
+
+def parse_import_row(number: int, row: Mapping[str, Any], ctx: FormContext,
+                     team_codes: Mapping[str, int]) -> ImportRow:
+    """Read one row of the import file with the form's rules; `team_codes`: code → team id of the commune."""
+    cells = {k.strip().lower(): _cell(v) for k, v in row.items() if k}
+    values: Values = {}
+    errors: list[tuple[str, str]] = []
+
+    def fail(column: str, exc: FormError) -> None:
+        errors.append((column, exc.message))
+
+    code = cells.get("team_code", "")
+    if not code:
+        fail("team_code", FormError("required"))
+    elif code.upper() not in team_codes:
+        fail("team_code", FormError("team_unknown", code=code))
+    else:
+        values["team_id"] = team_codes[code.upper()]
+    for key, column in (("received_on", "received_date"), ("closed_on", "closed_date")):
+        text = cells.get(column, "")
+        if text:
+            try:
+                values[key] = _import_date(text).isoformat()
+            except FormError as exc:
+                fail(column, exc)
+    for key in ("field", "basis", "result"):
+        text = cells.get(key, "")
+        if text:
+            try:
+                values[key] = _choice(text, BY_KEY[key].choices or {})
+            except FormError as exc:
+                fail(key, exc)
+    count = cells.get("parties_count", "")
+    try:
+        values["parties_count"] = parse_count(count) if count else MIN_PARTIES
+    except FormError as exc:
+        fail("parties_count", exc)
+    try:
+        values["summary"] = parse_summary(cells.get("summary", ""))
+    except FormError as exc:
+        fail("summary", exc)
+    failed = {c for c, _ in errors}
+    columns = {f.key: f.import_column for f in FORM if f.import_column}
+    for key, exc in validate(values, ctx).items():
+        column = columns.get(key, key)
+        if column not in failed:
+            fail(column, exc)
+    return ImportRow(number, values, cells.get("external_id") or None, errors)

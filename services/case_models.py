@@ -1,0 +1,72 @@
+"""Domain objects of the case aggregate (the digital logbook)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: int
+    number: str
+    province_id: int
+    commune_id: int
+    team_id: int
+    reporter_id: int | None
+    received_on: str
+    field: str
+    basis: str
+    parties_count: int
+    result: str
+    closed_on: str | None
+    court_recognition: bool | None
+    summary: str | None
+    parties_encrypted: str | None
+    external_id: str | None
+    submission_key: str | None
+    created_at: str
+    updated_at: str
+    mediator_ids: tuple[int, ...] = ()
+
+    def form_values(self) -> dict[str, Any]:
+        """The case as values of the case form (services/case_form.py)."""
+        values: dict[str, Any] = {
+            "team_id": self.team_id, "received_on": self.received_on, "field": self.field, "basis": self.basis,
+            "result": self.result, "parties_count": self.parties_count, "mediator_ids": list(self.mediator_ids),
+            "summary": self.summary or "",
+        }
+        if self.closed_on:
+            values["closed_on"] = self.closed_on
+        if self.court_recognition is not None:
+            values["court_recognition"] = self.court_recognition
+        if self.parties_encrypted:
+            values["parties"] = self.parties_encrypted
+        return values
+
+
+@dataclass(slots=True)
+class Draft:
+    person_id: int
+    purpose: str  # new | edit | result
+    submission_key: str
+    case_id: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    editing: str | None = None
+    started: str = ""
+    updated_at: str = ""
+
+    def data(self) -> dict[str, Any]:
+        return {"values": self.values, "history": self.history, "editing": self.editing, "started": self.started}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    case_id: int
+    person_id: int | None
+    action: str
+    before: dict | None
+    after: dict | None
+    at: str
