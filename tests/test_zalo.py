@@ -139,6 +139,32 @@ async def test_menu_and_full_invite_flow_by_an_official(zalo):
     assert "Lò Thị Hoa" in out and "Đã tạo mã mời" not in out
 
 
+def number_of(out: str, label: str) -> str:
+    """The number a Zalo user types for the option whose text contains `label` (diacritics ignored)."""
+    from unidecode import unidecode
+
+    options = re.findall(r"^\s+(\d+)\. (.+)$", out, flags=re.MULTILINE)
+    wanted = unidecode(label).lower()
+    found = [n for n, text in options if wanted in unidecode(text).lower()]
+    assert found, f"no option {label!r} in {options}"
+    return found[-1]
+
+
+async def test_full_case_report_with_numbered_options(zalo):
+    mai = "ab12cd34ef56ab78cd90"
+    await zalo.as_person(mai, "1001", "Quàng Thị Mai")
+    out = await zalo.say(mai, "/trogiup")
+    out = await zalo.say(mai, number_of(out, "Báo cáo vụ việc"))
+    for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu", "Hòa giải thành"):
+        out = await zalo.say(mai, number_of(out, choice))
+    out = await zalo.say(mai, "gui bao cao")  # the button's text, typed without diacritics
+    assert "Đã ghi vào sổ vụ việc số ML-" in out
+    stored = await zalo.services.cases.repo.find(limit=5)
+    assert len(stored) == 1 and (stored[0].field, stored[0].result) == ("dat_dai", "thanh")
+    me = await zalo.services.people.by_identity("console", "1001")
+    assert stored[0].reporter_id == me.id
+
+
 async def test_a_stale_or_unknown_number_is_typed_text(zalo):
     guest = zalo.emu.user("guest-zalo-1", "Khách")
     await zalo.say(guest, "/start")
