@@ -34,7 +34,7 @@ class Sent:
 
 
 class ZaloApiEmulator:
-    def __init__(self, token: str = "1234567890:zalo-test-token", max_poll_s: float = 1.0):
+    def __init__(self, token: str = "1234567890:zalo-test-token", max_poll_s: float = 0.3):
         self.token = token
         self.max_poll_s = max_poll_s
         self.bot = {"id": "1459232241454765289", "account_name": "bot.HoaGiaiTest", "account_type": "BASIC",
