@@ -33,5 +33,6 @@ PAYLOAD_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "aiosq
 
 def quiet_payload_loggers() -> None:
     """Keep what people typed (and the token) out of the logs, even when LOG_LEVEL=DEBUG."""
+    root_level = logging.getLogger().level
     for name, floor in PAYLOAD_LOGGERS.items():
-        logging.getLogger(name).setLevel(floor)
+        logging.getLogger(name).setLevel(max(floor, root_level))
