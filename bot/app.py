@@ -77,5 +77,6 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
     app: MediatorApplication = builder.build()  # type: ignore[assignment]
     app.services = services
     app.channel = channel
+    services.broadcasts.channels.add(channel)
     handlers.register_all(app)
     return app

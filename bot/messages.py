@@ -465,6 +465,7 @@ BC_ASK_ATTACHMENT = (
     "dưới."
 )
 BC_BTN_NO_ATTACHMENT = "Không đính kèm"
+BC_ATTACHMENT_ELSEWHERE = "📎 Thông báo này có tệp đính kèm; anh/chị xin công chức Tư pháp xã gửi lại tệp giúp."
 BC_CAPTION_TOO_LONG = (
     "Khi gửi kèm tệp hoặc ảnh, nội dung chỉ được tối đa {limit} ký tự (nội dung hiện có {length} ký tự). "
     "Anh/chị bấm \"Không đính kèm\", hoặc gõ /huy rồi soạn lại ngắn hơn."

@@ -545,6 +545,10 @@ class BotTransport:
 
     async def deliver(self, broadcast: dict, row: dict) -> int | None:
         build = MARKUPS.get(broadcast["kind"])
+        if row.get("channel") and row["channel"] != broadcast.get("channel") and broadcast.get("attachment_kind"):
+            # A file id belongs to the channel it was uploaded on: elsewhere, the text and a word about the file.
+            broadcast = {**broadcast, "attachment_kind": None,
+                         "text": f"{broadcast['text']}\n\n{msg.BC_ATTACHMENT_ELSEWHERE}"}
         try:
             message = await send_broadcast_message(self.app.bot, row["chat_id"], broadcast,
                                                    build(broadcast) if build else None)

@@ -143,15 +143,20 @@ class BroadcastService:
     def __init__(self, repo: BroadcastRepository, scopes: ScopeChecker):
         self.repo = repo
         self.scopes = scopes
+        #: The channels this deployment runs (each application adds its own): recipients are reached on one.
+        self.channels: set[str] = set()
 
-    async def recipients(self, sender: Person, scope: Scope, channel: str) -> list[tuple[int, str]]:
+    async def recipients(self, sender: Person, scope: Scope, channel: str,
+                         channels: tuple[str, ...] | None = None) -> list[tuple[int, str, str]]:
+        """Who receives it: (person id, chat id, channel); `channels` are the channels this deployment runs."""
         scope = await self.scopes.check(sender, scope)
         return await self.repo.recipients(channel, list(scope.communes), scope.roles,
                                           None if scope.teams is None else list(scope.teams),
-                                          exclude_person_id=sender.id)
+                                          exclude_person_id=sender.id,
+                                          channels=channels or tuple(sorted(self.channels | {channel})))
 
     async def create(self, sender: Person, scope: Scope, channel: str, text: str,
-                     attachment: dict | None = None) -> tuple[int, int]:
+                     attachment: dict | None = None, channels: tuple[str, ...] | None = None) -> tuple[int, int]:
         """Check the scope and the text again, then store the broadcast with one outbox row per recipient.
 
         Returns (broadcast id, number of recipients). Nothing is sent here: the worker delivers the outbox.
@@ -159,7 +164,7 @@ class BroadcastService:
         text = check_text(text, with_attachment=bool(attachment))
         if attachment is not None and attachment.get("kind") not in ("document", "photo"):
             raise ValueError("attachment kind")
-        recipients = await self.recipients(sender, scope, channel)
+        recipients = await self.recipients(sender, scope, channel, channels)
         broadcast_id = await self.repo.create(sender_id=sender.id, channel=channel, kind="announcement",
                                               scope=scope.as_json(), text=text, recipients=recipients,
                                               attachment=attachment)

@@ -120,10 +120,15 @@ class OutboxWorker:
     async def run(self, running: Callable[[], bool] = lambda: True) -> None:
         """The background loop: recover, then deliver whatever is due until `running()` turns false."""
         await self.recover()
+        last_poll = 0.0
         while running():
             try:
                 if await self._step():
                     continue
+                if time.monotonic() - last_poll >= self.progress_every_s:
+                    # Rows of this channel's broadcasts may be delivered by another channel's worker.
+                    last_poll = time.monotonic()
+                    await self.report_unfinished()
                 await self._idle(0.5)
             except asyncio.CancelledError:
                 raise
@@ -131,6 +136,11 @@ class OutboxWorker:
                 log.exception("outbox worker step failed")
                 await asyncio.sleep(1.0)
         await self.join()
+
+    async def report_unfinished(self) -> None:
+        """Progress (and the final report) of this channel's broadcasts still running."""
+        for broadcast in await self.repo.unfinished(self.channel):
+            await self._after(broadcast["id"])
 
     async def drain(self, timeout_s: float = 60.0) -> None:
         """Deliver until no row of this channel is pending or in flight (tests, benchmarks, CLI)."""
@@ -236,6 +246,9 @@ class OutboxWorker:
 
     async def _after(self, broadcast_id: int, force: bool = False) -> None:
         """Progress for the sender (throttled), and the final report once nothing is left to deliver."""
+        broadcast = await self._broadcast(broadcast_id)
+        if broadcast is not None and broadcast.get("channel") != self.channel:
+            return  # the sender's channel worker reports (see report_unfinished)
         lock = self._progress_lock.setdefault(broadcast_id, asyncio.Lock())
         if lock.locked() and not force:
             return

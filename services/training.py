@@ -150,7 +150,8 @@ class TrainingService:
         scope = Scope.from_json(event["scope"])
         recipients = await self.broadcasts.repo.recipients(
             channel, list(scope.communes), scope.roles, None if scope.teams is None else list(scope.teams),
-            exclude_person_id=event["organiser_id"], exclude_declined_event=event["id"])
+            exclude_person_id=event["organiser_id"], exclude_declined_event=event["id"],
+            channels=tuple(sorted(self.broadcasts.channels | {channel})))
         broadcast_id = await self.repo.add_reminder(event["id"], {
             "sender_id": event["organiser_id"], "channel": channel, "scope": event["scope"], "text": text,
             "recipients": recipients})

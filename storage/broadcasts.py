@@ -36,21 +36,27 @@ class BroadcastRepository:
     # --- audience ----------------------------------------------------------------------------------
     async def recipients(self, channel: str, commune_ids: list[int], roles: tuple[Role, ...],
                          team_ids: list[int] | None = None, exclude_person_id: int | None = None,
-                         exclude_declined_event: int | None = None) -> list[tuple[int, str]]:
-        """(person_id, chat_id) of active people in scope with an identity on `channel`, by person id.
+                         exclude_declined_event: int | None = None,
+                         channels: tuple[str, ...] | None = None) -> list[tuple[int, str, str]]:
+        """(person_id, chat_id, channel) of active people in scope, by person id.
 
-        A person with several identities on the channel is reached on the latest one; when an identity has no
-        chat id recorded (pre-linked in the organisation file) the private chat of that user is its id.
+        Each person is reached once, on one of `channels` (the channels this deployment runs; default: just
+        `channel`): on `channel` (the sender's) when they use it, otherwise on their latest identity — so a
+        mediator who only uses Zalo gets an announcement written on Telegram. When an identity has no chat id
+        recorded (pre-linked in the organisation file) the private chat of that user is its id.
         """
         if not commune_ids or not roles or (team_ids is not None and not team_ids):
             return []
+        channels = tuple(channels or (channel,))
         sql = (
-            "SELECT p.id AS person_id, COALESCE(i.chat_id, i.external_id) AS chat_id FROM persons p"
-            " JOIN identities i ON i.id = (SELECT MAX(j.id) FROM identities j"
-            "   WHERE j.person_id = p.id AND j.channel = ?)"
+            "SELECT p.id AS person_id, COALESCE(i.chat_id, i.external_id) AS chat_id, i.channel AS channel"
+            " FROM persons p"
+            " JOIN identities i ON i.id = (SELECT j.id FROM identities j"
+            f"   WHERE j.person_id = p.id AND j.channel IN ({_in(list(channels))})"
+            "   ORDER BY CASE WHEN j.channel = ? THEN 0 ELSE 1 END, j.id DESC LIMIT 1)"
             f" WHERE p.active = 1 AND p.commune_id IN ({_in(commune_ids)}) AND p.role IN ({_in(list(roles))})"
         )
-        params: list[Any] = [channel, *commune_ids, *[str(r) for r in roles]]
+        params: list[Any] = [*channels, channel, *commune_ids, *[str(r) for r in roles]]
         if team_ids is not None:
             sql += f" AND p.team_id IN ({_in(team_ids)})"
             params += team_ids
@@ -62,12 +68,12 @@ class BroadcastRepository:
                     " AND r.answer = 'no')")
             params.append(exclude_declined_event)
         rows = await self.db.fetchall(sql + " ORDER BY p.id", params)
-        return [(r["person_id"], str(r["chat_id"])) for r in rows]
+        return [(r["person_id"], str(r["chat_id"]), r["channel"]) for r in rows]
 
     # --- creation ----------------------------------------------------------------------------------
     @staticmethod
     async def insert(conn: Any, *, sender_id: int, channel: str, kind: str, scope: dict, text: str,
-                     recipients: list[tuple[int, str]], attachment: dict | None = None,
+                     recipients: list[tuple[int, str, str]], attachment: dict | None = None,
                      event_id: int | None = None) -> int:
         """Insert a broadcast and its outbox rows inside the caller's transaction; returns the broadcast id."""
         attachment = attachment or {}
@@ -80,7 +86,7 @@ class BroadcastRepository:
             broadcast_id = cur.lastrowid
         await conn.executemany(
             "INSERT INTO outbox(broadcast_id, person_id, channel, chat_id) VALUES (?, ?, ?, ?)",
-            [(broadcast_id, person_id, channel, chat_id) for person_id, chat_id in recipients],
+            [(broadcast_id, person_id, row_channel, chat_id) for person_id, chat_id, row_channel in recipients],
         )
         if not recipients:
             await conn.execute("UPDATE broadcasts SET finished_at = ? WHERE id = ?", (utcnow(), broadcast_id))
