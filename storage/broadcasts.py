@@ -103,7 +103,7 @@ class BroadcastRepository:
     async def counts(self, broadcast_id: int) -> dict[str, int]:
         """Recipients by outbox status, plus `acked` and `total`."""
         rows = await self.db.fetchall(
-            "SELECT status, COUNT(*) AS n, SUM(acked_at IS NOT NULL) AS acked FROM outbox WHERE broadcast_id = ?"
+            "SELECT status, COUNT(*) AS n, SUM(CASE WHEN acked_at IS NOT NULL THEN 1 ELSE 0 END) AS acked FROM outbox WHERE broadcast_id = ?"
             " GROUP BY status", (broadcast_id,))
         counts = {status: 0 for status in (PENDING, SENDING, SENT, FAILED, BLOCKED)}
         acked = 0
