@@ -218,6 +218,11 @@ class SqliteDatabase(Database):
                     raise StorageError(str(exc)) from exc
                 raise
 
+    @asynccontextmanager
+    async def job_lock(self, name: str) -> AsyncIterator[bool]:
+        """Whether this process runs the scheduled job `name` now: always, SQLite serves one process."""
+        yield True
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._lock, self.conn.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()

@@ -19,6 +19,7 @@ claim, which locks its row with FOR UPDATE SKIP LOCKED) run concurrently, as Pos
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -327,6 +328,23 @@ class PostgresDatabase(Database):
                 await tr.commit()
         finally:
             await self.pool.release(raw)
+
+    @asynccontextmanager
+    async def job_lock(self, name: str) -> AsyncIterator[bool]:
+        """True when this process holds the lock of scheduled job `name` (pg_try_advisory_lock on a pooled
+        connection, held until the block ends); False when another process is running it right now.
+
+        The lock dies with the session, so a process killed mid-job (SIGKILL) never blocks the others. Jobs
+        keep their own per-item bookkeeping, so one that fires later on another process finds nothing left.
+        """
+        key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+        async with self.pool.acquire() as raw:
+            held = bool(await raw.fetchval("SELECT pg_try_advisory_lock($1)", key))
+            try:
+                yield held
+            finally:
+                if held:
+                    await raw.execute("SELECT pg_advisory_unlock($1)", key)
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
         text, _, _ = self.prepare_sql(sql)

@@ -81,3 +81,33 @@ async def test_claims_of_a_dead_process_are_taken_over_not_stolen(two_processes)
     for row in others:
         await alive.mark_sent(row["id"], 1)
     assert (await alive.counts(broadcast_id))["sent"] == 3
+
+
+async def test_a_scheduled_job_runs_in_one_process_at_a_time(two_processes):
+    from types import SimpleNamespace
+
+    from bot.jobs import once_across_processes
+
+    first, second = two_processes
+    runs: list[str] = []
+    inside = asyncio.Event()
+    leave = asyncio.Event()
+
+    async def job(context) -> None:
+        runs.append(context.name)
+        inside.set()
+        await leave.wait()
+
+    def context(db: Database, name: str):
+        return SimpleNamespace(name=name, application=SimpleNamespace(services=SimpleNamespace(db=db)))
+
+    wrapped = once_across_processes("test-job", job)
+    running = asyncio.create_task(wrapped(context(first, "first")))
+    await inside.wait()
+    await wrapped(context(second, "second"))  # fires while the first process runs it: skipped
+    leave.set()
+    await running
+    await wrapped(context(second, "second-later"))  # the next due time: whichever process fires runs it
+    assert runs == ["first", "second-later"]
+    async with first.job_lock("other-job") as held_a, second.job_lock("other-job") as held_b:
+        assert (held_a, held_b) == (True, False)
