@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -94,6 +95,7 @@ async def run(users: int, messages: int, timeout_s: float) -> dict:
         await asyncio.gather(*(user(uid, n) for n, uid in enumerate(ids)))
         elapsed = time.perf_counter() - started
     finally:
+        calls = list(api.calls)
         bot.terminate()
         _, err = await bot.communicate()
         await emulator.stop()
@@ -111,6 +113,7 @@ async def run(users: int, messages: int, timeout_s: float) -> dict:
         "p99_ms": round(p99 * 1000, 1) if p99 is not None else None,
         "bot_cpu_s": round(children.ru_utime + children.ru_stime, 2),
         "emulator_cpu_s": round(own.ru_utime + own.ru_stime, 2),
+        "api_calls": dict(Counter(calls).most_common(6)),
     }
 
 

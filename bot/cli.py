@@ -36,11 +36,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = Config.from_env().with_overrides(database_path=args.db)
     setup_logging(config.log_level, config.log_json)
     channels = [c.strip() for c in args.channel.split(",") if c.strip()]
-    if channels != ["telegram"]:
-        print(f"Kênh chưa hỗ trợ: {', '.join(c for c in channels if c != 'telegram')}", file=sys.stderr)
-        return 2
     try:
-        run_telegram(config, webhook=args.webhook)
+        if channels == ["telegram"]:
+            run_telegram(config, webhook=args.webhook)
+        else:  # Zalo, or several channels in one process (bot/channels/runner.py)
+            from bot.channels.runner import run_channels
+
+            run_channels(config, channels, webhook=args.webhook)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -160,9 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", help="tệp SQLite (mặc định DATABASE_PATH hoặc ./data/mediator.db)")
         return p
 
-    run = with_db(sub.add_parser("run", help="chạy bot Telegram (long polling hoặc --webhook)"))
+    run = with_db(sub.add_parser("run", help="chạy bot Telegram/Zalo (long polling hoặc --webhook)"))
     run.add_argument("--webhook", action="store_true", help="nhận cập nhật qua webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
-    run.add_argument("--channel", default="telegram", help="kênh: telegram")
+    run.add_argument("--channel", default="telegram", help="kênh: telegram, zalo hoặc telegram,zalo")
     run.set_defaults(func=cmd_run)
 
     from bot.demo import DEMO_USERS

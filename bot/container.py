@@ -10,6 +10,7 @@ from services.broadcast import BroadcastService, ScopeChecker
 from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
+from services.linking import LinkingService
 from services.privacy import PartyCipher
 from services.qa import QAService
 from services.quiz import QuizService
@@ -21,6 +22,7 @@ from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
 from storage.library import LibraryRepository
+from storage.links import LinkCodeRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
@@ -47,6 +49,7 @@ class Services:
     training: TrainingService = field(default=None)
     stats: StatsRepository = field(default=None)
     statistics: StatisticsService = field(default=None)
+    linking: LinkingService = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
@@ -68,6 +71,7 @@ class Services:
             library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
             knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
             stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
+            linking=LinkingService(LinkCodeRepository(db), people),
         )
 
     async def open(self) -> None:

@@ -23,6 +23,16 @@ def setup_logging(level: str = "INFO", as_json: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL, which contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    quiet_payload_loggers()
+
+
+#: Libraries whose debug logs carry message texts, SQL parameters or the bot token (in request URLs).
+PAYLOAD_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "aiosqlite": logging.INFO,
+                   "telegram": logging.INFO, "apscheduler": logging.WARNING, "aiohttp.access": logging.WARNING}
+
+
+def quiet_payload_loggers() -> None:
+    """Keep what people typed (and the token) out of the logs, even when LOG_LEVEL=DEBUG."""
+    root_level = logging.getLogger().level
+    for name, floor in PAYLOAD_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(floor, root_level))

@@ -709,3 +709,39 @@ DBCOPY_ERRORS = {
 }
 DB_BACKUP_POSTGRES = ("CSDL đang là PostgreSQL: hãy sao lưu bằng pg_dump (ví dụ: pg_dump -Fc -f mediator.dump "
                       "\"$DATABASE_URL\") và khôi phục bằng pg_restore.")
+
+# --- Zalo channel and identity linking (/lienket) ------------------------------------------------------
+ZALO_FILE_LINK = "📎 {name}\nBấm để tải về: {link}"
+ZALO_FILE_UNAVAILABLE = (
+    "📎 {name}\nTệp này chưa gửi được qua Zalo. Anh/chị mở bot trên Telegram để nhận tệp, "
+    "hoặc nhờ công chức Tư pháp xã gửi giúp."
+)
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
+BTN_LINK = "🔗 Liên kết Zalo – Telegram"
+CMD_LINK = "Dùng chung tài khoản trên Zalo và Telegram"
+LINK_CODE_ISSUED = (
+    "Mã liên kết của anh/chị: {code}\n"
+    "Mã dùng một lần, hết hạn sau {minutes} phút (lúc {until}).\n\n"
+    "Mở bot trên ứng dụng kia (Zalo hoặc Telegram) và gõ:\n/lienket {code}\n\n"
+    "Không đưa mã này cho người khác."
+)
+LINK_ASK_CODE = (
+    "Nếu anh/chị đã đăng ký trên Zalo hoặc Telegram: mở bot ở đó, gõ /lienket để lấy mã 6 số, "
+    "rồi gõ mã đó vào đây. Gõ /huy để dừng."
+)
+LINK_DONE = (
+    "Đã liên kết! Tài khoản {channel} này nay dùng chung với tài khoản đã đăng ký của {name} ({role}): "
+    "cùng đăng ký, cùng sổ vụ việc, cùng lịch sử."
+)
+LINK_ERRORS = {
+    "malformed": "Mã liên kết gồm 6 chữ số, ví dụ 123456. Anh/chị gõ lại giúp.",
+    "unknown": "Mã liên kết không đúng. Anh/chị kiểm tra lại, hoặc gõ /lienket ở ứng dụng kia để lấy mã mới.",
+    "expired": "Mã liên kết đã hết hạn (quá 10 phút). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới.",
+    "used": "Mã liên kết này đã được dùng. Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới.",
+    "already_registered": (
+        "Tài khoản này đã đăng ký rồi nên không liên kết thêm được. Gõ /trogiup để xem các chức năng; "
+        "nếu tài khoản thuộc về người khác, xin báo công chức Tư pháp xã."
+    ),
+    "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
+    "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
+}

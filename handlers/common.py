@@ -114,3 +114,22 @@ def callback_arg(update: Update, index: int = -1) -> str:
 def int_arg(update: Update, index: int = -1) -> int | None:
     value = callback_arg(update, index)
     return int(value) if value.isascii() and value.isdigit() else None
+
+
+async def watched_places(context: BotContext, person: Person, max_communes: int = 20) -> list[tuple[str, dict]]:
+    """The places a person looks after, as (name, scope) pairs: a team leader their team, a commune official
+    their commune, a province official the province and (up to `max_communes`) each of its communes."""
+    org = context.services.org
+    places: list[tuple[str, dict]] = []
+    if person.role == Role.TEAM_LEADER and person.team_id:
+        team = await org.team(person.team_id)
+        places.append((team.name, {"team_id": team.id}))
+    elif person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
+        commune = await org.commune(person.commune_id)
+        places.append((commune.name, {"commune_id": commune.id}))
+    elif person.role == Role.PROVINCE_OFFICIAL and person.province_id:
+        province = await org.province(person.province_id)
+        places.append((f"tỉnh {province.name}", {"province_id": province.id}))
+        for commune in (await org.communes_of_province(province.id))[:max_communes]:
+            places.append((commune.name, {"commune_id": commune.id}))
+    return places

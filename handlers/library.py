@@ -21,11 +21,11 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, callback_arg, column, reply
+from handlers.common import BotContext, callback_arg, column, reply, watched_places
 from handlers.fallback import free_text
 from handlers.menu import Capability, register_capability
 from services.library import Catalogue, Material
-from services.models import Person, Role
+from services.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +53,8 @@ async def access_lines(context: BotContext, person: Person | None) -> list[str]:
     """The access indicator for the places an official (or a team leader) looks after."""
     if person is None:
         return []
-    library, org = context.services.library, context.services.org
-    places: list[tuple[str, dict]] = []
-    if person.role == Role.TEAM_LEADER and person.team_id:
-        team = await org.team(person.team_id)
-        places.append((team.name, {"team_id": team.id}))
-    elif person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
-        commune = await org.commune(person.commune_id)
-        places.append((commune.name, {"commune_id": commune.id}))
-    elif person.role == Role.PROVINCE_OFFICIAL and person.province_id:
-        province = await org.province(person.province_id)
-        places.append((f"tỉnh {province.name}", {"province_id": province.id}))
-        for commune in (await org.communes_of_province(province.id))[:20]:
-            places.append((commune.name, {"commune_id": commune.id}))
+    library = context.services.library
+    places = await watched_places(context, person)
     lines = []
     for place, scope in places:
         stats = await library.access(**scope)

@@ -15,7 +15,16 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import messages as msg
-from handlers.common import BotContext, callback_arg, clear_buttons, column, int_arg, reply, requires
+from handlers.common import (
+    BotContext,
+    callback_arg,
+    clear_buttons,
+    column,
+    int_arg,
+    reply,
+    requires,
+    watched_places,
+)
 from handlers.menu import Capability, register_capability
 from services.models import Person, Role
 from services.quiz import SESSION_SIZE, AnswerStatus, Question, Session
@@ -35,19 +44,8 @@ def _share(part: int, total: int) -> str:
 
 async def participation_lines(context: BotContext, person: Person) -> list[str]:
     """Quiz participation of the place the person looks after (their team, commune or province)."""
-    org, quiz = context.services.org, context.services.quiz
-    places: list[tuple[str, dict]] = []
-    if person.role == Role.TEAM_LEADER and person.team_id:
-        team = await org.team(person.team_id)
-        places.append((team.name, {"team_id": team.id}))
-    elif person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
-        commune = await org.commune(person.commune_id)
-        places.append((commune.name, {"commune_id": commune.id}))
-    elif person.role == Role.PROVINCE_OFFICIAL and person.province_id:
-        province = await org.province(person.province_id)
-        places.append((f"tỉnh {province.name}", {"province_id": province.id}))
-        for commune in (await org.communes_of_province(province.id))[:20]:
-            places.append((commune.name, {"commune_id": commune.id}))
+    quiz = context.services.quiz
+    places = await watched_places(context, person)
     lines: list[str] = []
     for place, scope in places:
         if lines:

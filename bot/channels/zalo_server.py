@@ -1,0 +1,82 @@
+"""The Zalo webhook (and file) routes: aiohttp, in the application's event loop.
+
+POST /<path> with the `X-Bot-Api-Secret-Token` header equal to the secret given to setWebhook: the Zalo
+event is translated by `ZaloRequest.translate` and put on the application's update queue. Any request on
+that path without the right secret is refused with 403 before its body is read.
+GET /<path>/files/<token>/<name>: a file the bot sent as a link (see `ZaloFiles`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import mimetypes
+from urllib.parse import quote
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.channels.zalo import SECRET_HEADER, ZaloFiles, ZaloRequest
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+
+
+def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloRequest, path: str,
+                    secret: str | None, files: ZaloFiles | None = None, webhook: bool = True) -> None:
+    path = path.strip("/")
+
+    async def receive(http: web.Request) -> web.Response:
+        given = http.headers.get(SECRET_HEADER, "")
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("Zalo webhook: request without the right secret token refused")
+            return web.json_response({"message": "Unauthorized"}, status=403)
+        if http.method != "POST":
+            return web.json_response({"message": "Method Not Allowed"}, status=405)
+        try:
+            body = json.loads(await http.read() or b"null")
+        except ValueError:
+            return web.json_response({"message": "Bad Request"}, status=400)
+        update = await request.translate(body)
+        if update is not None:
+            await app.update_queue.put(Update.de_json(update, app.bot))
+        return web.json_response({"message": "Success"})
+
+    async def download(http: web.Request) -> web.StreamResponse:
+        found = files.find(http.match_info["token"]) if files else None
+        if found is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=found.read_bytes(), headers={
+            "Content-Type": mimetypes.guess_type(found.name)[0] or "application/octet-stream",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.name)}",
+            "Cache-Control": "private, max-age=3600",
+        })
+
+    if webhook:
+        web_app.router.add_route("*", f"/{path}", receive)
+    if files is not None:
+        web_app.router.add_get(f"/{path}/files/{{token}}/{{name}}", download)
+
+
+class ZaloServer:
+    """An aiohttp server for the Zalo routes (or for routes of several channels sharing one port)."""
+
+    def __init__(self, web_app: web.Application | None = None):
+        self.web = web_app or web.Application(client_max_size=MAX_BODY)
+        self.runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    async def start(self, listen: str, port: int) -> int:
+        self.runner = web.AppRunner(self.web, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, listen, port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self.port
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None

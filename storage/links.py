@@ -1,0 +1,87 @@
+"""Repository of one-time identity-link codes (/lienket) and failed attempts to use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storage.db import Database
+from storage.people import PeopleRepository
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    """What happened to a redemption: status 'linked' (person_id set), or the reason it was refused."""
+
+    status: str
+    person_id: int | None = None
+
+
+class LinkCodeRepository:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def active_hash_exists(self, code_hash: str, now: str) -> bool:
+        row = await self.db.fetchone(
+            "SELECT 1 FROM link_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?", (code_hash, now)
+        )
+        return row is not None
+
+    async def issue(self, person_id: int, channel: str, code_hash: str, expires_at: str, now: str) -> None:
+        """Store a new code for the person; their earlier unused codes stop working."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE link_codes SET expires_at = ? WHERE person_id = ? AND used_at IS NULL AND expires_at > ?",
+                (now, person_id, now),
+            )
+            await conn.execute(
+                "INSERT INTO link_codes(code_hash, person_id, channel, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+                (code_hash, person_id, channel, expires_at, now),
+            )
+
+    async def failures_since(self, channel: str, external_id: str, since: str) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM link_attempts WHERE channel = ? AND external_id = ? AND at > ?",
+            (channel, external_id, since),
+        )
+        return int(row["n"])
+
+    async def redeem(self, code_hash: str, channel: str, external_id: str, chat_id: str | None, now: str,
+                     people: PeopleRepository) -> LinkOutcome:
+        """Atomically use the code and attach (channel, external_id) to its person.
+
+        Refused with status 'unknown', 'expired', 'used' (a failed attempt is recorded for these three),
+        'already_registered' (the identity belongs to someone) or 'inactive'. Nothing else is written then.
+        """
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?", (channel, external_id)
+            ) as cur:
+                if await cur.fetchone() is not None:
+                    return LinkOutcome("already_registered")
+            async with conn.execute(
+                "SELECT * FROM link_codes WHERE code_hash = ? ORDER BY (used_at IS NULL AND expires_at > ?) DESC,"
+                " id DESC LIMIT 1", (code_hash, now),
+            ) as cur:
+                row: Any = await cur.fetchone()
+            status = None
+            if row is None:
+                status = "unknown"
+            elif row["used_at"] is not None:
+                status = "used"
+            elif row["expires_at"] <= now:
+                status = "expired"
+            if status is not None:
+                await conn.execute("INSERT INTO link_attempts(channel, external_id, at) VALUES (?, ?, ?)",
+                                   (channel, external_id, now))
+                return LinkOutcome(status)
+            async with conn.execute("SELECT active FROM persons WHERE id = ?", (row["person_id"],)) as cur:
+                person = await cur.fetchone()
+            if person is None or not person["active"]:
+                return LinkOutcome("inactive")
+            await conn.execute(
+                "UPDATE link_codes SET used_at = ?, used_channel = ?, used_external_id = ? WHERE id = ?",
+                (now, channel, external_id, row["id"]),
+            )
+            await people.link_identity(row["person_id"], channel, external_id, chat_id, conn=conn)
+            return LinkOutcome("linked", row["person_id"])

@@ -1,0 +1,255 @@
+"""A local Zalo Bot API emulator over real HTTP (aiohttp on 127.0.0.1), following the documented JSON shapes.
+
+`https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>` → here `http://127.0.0.1:<port>/bot<TOKEN>/<method>`;
+answers `{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "description": "..."}`.
+Methods: getMe, getUpdates (long polling, one event per call, 408 when nothing came), setWebhook (secret 8–256
+characters, then events are POSTed to the URL with the `X-Bot-Api-Secret-Token` header), deleteWebhook,
+getWebhookInfo, sendMessage (text 1–2000 characters), sendPhoto (photo is a URL), sendSticker, sendChatAction.
+Events: {"event_name": "message.text.received", "message": {"from": {"id", "display_name", "is_bot"},
+"chat": {"id", "chat_type": "PRIVATE"}, "text", "message_id", "date" (ms)}}.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+@dataclass
+class Sent:
+    chat_id: str
+    text: str | None = None
+    photo: str | None = None
+    caption: str | None = None
+    message_id: str = ""
+
+
+class ZaloApiEmulator:
+    def __init__(self, token: str = "1234567890:zalo-test-token", max_poll_s: float = 0.3):
+        self.token = token
+        self.max_poll_s = max_poll_s
+        self.bot = {"id": "1459232241454765289", "account_name": "bot.HoaGiaiTest", "account_type": "BASIC",
+                    "can_join_groups": False}
+        self.events: list[dict] = []
+        self.outbox: list[Sent] = []
+        self.actions: list[dict] = []
+        self.calls: list[str] = []
+        self.users: dict[str, str] = {}
+        self.webhook: dict[str, Any] | None = None
+        self.webhook_responses: list[int] = []
+        self.runner: web.AppRunner | None = None
+        self.port: int | None = None
+        self._new_event = asyncio.Condition()
+        self._webhook_tasks: set[asyncio.Task] = set()
+
+    @property
+    def base_url(self) -> str:
+        """What ZALO_BASE_URL should be."""
+        return f"http://127.0.0.1:{self.port}"
+
+    # --- the user side ------------------------------------------------------------------------------
+    def user(self, zalo_id: str, display_name: str) -> str:
+        self.users[zalo_id] = display_name
+        return zalo_id
+
+    def _event(self, name: str, zalo_id: str, **content: Any) -> dict:
+        message = {
+            "from": {"id": zalo_id, "display_name": self.users.get(zalo_id, "Người dùng"), "is_bot": False},
+            "chat": {"id": zalo_id, "chat_type": "PRIVATE"},
+            "message_id": secrets.token_hex(10), "date": int(time.time() * 1000), **content,
+        }
+        return {"event_name": name, "message": message}
+
+    def text(self, zalo_id: str, text: str) -> dict:
+        """The user sends a text message: queued for getUpdates, or POSTed to the webhook if one is set."""
+        return self._emit(self._event("message.text.received", zalo_id, text=text))
+
+    def image(self, zalo_id: str, url: str, caption: str | None = None) -> dict:
+        content = {"photo": url, **({"caption": caption} if caption else {})}
+        return self._emit(self._event("message.image.received", zalo_id, **content))
+
+    def sticker(self, zalo_id: str) -> dict:
+        return self._emit(self._event("message.sticker.received", zalo_id, sticker="0e078a2fb66a5f34067b",
+                                      url="https://zalo-api.zadn.vn/sticker.png"))
+
+    def _emit(self, event: dict) -> dict:
+        if self.webhook:
+            task = asyncio.get_running_loop().create_task(self._post_webhook(event))
+            self._webhook_tasks.add(task)
+            task.add_done_callback(self._webhook_tasks.discard)
+        else:
+            self.events.append(event)
+            asyncio.get_running_loop().create_task(self._notify())
+        return event
+
+    async def _post_webhook(self, event: dict) -> None:
+        async with aiohttp.ClientSession() as session, session.post(
+            self.webhook["url"], json={"ok": True, "result": event},
+            headers={SECRET_HEADER: self.webhook["secret_token"]},
+        ) as response:
+            self.webhook_responses.append(response.status)
+
+    async def _notify(self) -> None:
+        async with self._new_event:
+            self._new_event.notify_all()
+
+    # --- the bot side -------------------------------------------------------------------------------
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        method = request.match_info["method"]
+        self.calls.append(method)
+        params: dict = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                params.update(await request.json() or {})
+            else:
+                params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+        handler = getattr(self, "m_" + method, None)  # method names are case-sensitive
+        if handler is None:
+            return self._error(400, "Bad request: invalid API name")
+        try:
+            result = await handler(params)
+        except ApiError as exc:
+            return self._error(exc.status, exc.description)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(status: int, description: str) -> web.Response:
+        return web.json_response({"ok": False, "error_code": status, "description": description}, status=status)
+
+    @staticmethod
+    def _chat(params: dict) -> str:
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, str) or not chat_id:
+            raise ApiError(400, "Bad request: chat_id is required")
+        return chat_id
+
+    @staticmethod
+    def _check_text(value: Any, field: str, required: bool = True) -> str | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not 1 <= len(value) <= 2000:
+            raise ApiError(400, f"Bad request: {field} must have 1 to 2000 characters")
+        return value
+
+    def _sent(self, **content: Any) -> dict:
+        sent = Sent(message_id=secrets.token_hex(10), **content)
+        self.outbox.append(sent)
+        return {"message_id": sent.message_id, "date": int(time.time() * 1000)}
+
+    async def m_getMe(self, params: dict) -> dict:
+        return self.bot
+
+    async def m_getUpdates(self, params: dict) -> dict:
+        if self.webhook:
+            raise ApiError(400, "Bad request: webhook is active, use deleteWebhook first")
+        timeout = min(float(params.get("timeout") or 30), self.max_poll_s)
+        if not self.events:
+            async with self._new_event:
+                try:
+                    await asyncio.wait_for(self._new_event.wait_for(lambda: bool(self.events)), timeout)
+                except TimeoutError:
+                    pass
+        if not self.events:
+            raise ApiError(408, "Request timeout")
+        return self.events.pop(0)
+
+    async def m_setWebhook(self, params: dict) -> dict:
+        url, secret = params.get("url"), params.get("secret_token")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://127.0.0.1")):
+            raise ApiError(400, "Bad request: url must be HTTPS")
+        if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
+            raise ApiError(400, "Bad request: secret_token must have 8 to 256 characters")
+        self.webhook = {"url": url, "secret_token": secret, "updated_at": int(time.time() * 1000)}
+        return {"url": url, "updated_at": self.webhook["updated_at"]}
+
+    async def m_deleteWebhook(self, params: dict) -> dict:
+        self.webhook = None
+        return {"url": "", "updated_at": int(time.time() * 1000)}
+
+    async def m_getWebhookInfo(self, params: dict) -> dict:
+        return {"url": (self.webhook or {}).get("url", ""), "updated_at": (self.webhook or {}).get("updated_at", 0)}
+
+    async def m_sendMessage(self, params: dict) -> dict:
+        return self._sent(chat_id=self._chat(params), text=self._check_text(params.get("text"), "text"))
+
+    async def m_sendPhoto(self, params: dict) -> dict:
+        chat_id = self._chat(params)
+        photo = params.get("photo")
+        if not isinstance(photo, str) or not photo.startswith(("http://", "https://")):
+            raise ApiError(400, "Bad request: photo must be a URL")
+        return self._sent(chat_id=chat_id, photo=photo,
+                          caption=self._check_text(params.get("caption"), "caption", required=False))
+
+    async def m_sendSticker(self, params: dict) -> dict:
+        return self._sent(chat_id=self._chat(params), text=f"[sticker {params.get('sticker')}]")
+
+    async def m_sendChatAction(self, params: dict) -> None:
+        if params.get("action") not in ("typing", "upload_photo"):
+            raise ApiError(400, "Bad request: unknown action")
+        self.actions.append({"chat_id": self._chat(params), "action": params["action"]})
+        return None
+
+    # --- server and helpers for tests ----------------------------------------------------------------
+    async def start(self) -> ZaloApiEmulator:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        for task in list(self._webhook_tasks):
+            task.cancel()
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    def sent_to(self, zalo_id: str) -> list[Sent]:
+        return [m for m in self.outbox if m.chat_id == zalo_id]
+
+    async def wait_for(self, predicate: Callable[[], object], timeout: float = 15.0) -> object:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            result = predicate()
+            if result:
+                return result
+            await asyncio.sleep(0.02)
+        raise TimeoutError("the bot did not answer in time")
+
+    async def replies(self, zalo_id: str, after: int, timeout: float = 15.0, quiet_s: float = 0.3) -> list[Sent]:
+        """The bot's messages to `zalo_id` after outbox position `after`, once it has stopped writing."""
+        def new() -> list[Sent]:
+            return [m for m in self.outbox[after:] if m.chat_id == zalo_id]
+        await self.wait_for(new, timeout)
+        count = -1
+        while count != len(self.outbox):
+            count = len(self.outbox)
+            await asyncio.sleep(quiet_s)
+        return new()
+
+    async def say(self, zalo_id: str, text: str, timeout: float = 15.0) -> str:
+        """The user types `text`; returns the bot's answer (all its messages, joined)."""
+        mark = len(self.outbox)
+        self.text(zalo_id, text)
+        return "\n".join(m.text or m.caption or "" for m in await self.replies(zalo_id, mark, timeout))
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status = status
+        self.description = description
