@@ -65,8 +65,10 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    elif config.http_client == "httpx":  # python-telegram-bot's own transport (proxies, HTTP/2 options)
+        builder = builder.connection_pool_size(max(8, 2 * config.concurrent_updates)).pool_timeout(10.0)
     else:
-        # Concurrent updates need a connection pool; aiohttp spends less CPU per call than the default httpx.
+        # Concurrent updates need a connection pool; aiohttp spends less CPU per call than httpx.
         pool = max(8, 2 * config.concurrent_updates)
         builder = builder.request(AiohttpRequest(pool)).get_updates_request(AiohttpRequest(2, read_timeout=None))
     if (rate_limit if rate_limit is not None else channel == "telegram") and config.rate_limit_per_s > 0:

@@ -53,6 +53,7 @@ class Config:
     rate_limit_per_s: float = 25.0
     persistence_interval_s: float = 1.0
     concurrent_updates: int = 32
+    http_client: str = "aiohttp"
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
     log_json: bool = False
@@ -74,6 +75,7 @@ class Config:
             rate_limit_per_s=_float(env, "RATE_LIMIT_PER_S", 25.0),
             persistence_interval_s=_float(env, "PERSISTENCE_INTERVAL_S", 1.0),
             concurrent_updates=max(1, int(_float(env, "CONCURRENT_UPDATES", 32))),
+            http_client=(env.get("TELEGRAM_HTTP_CLIENT") or "aiohttp").strip().lower(),
             timezone=env.get("TZ_NAME") or "Asia/Ho_Chi_Minh",
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=_bool(env.get("LOG_JSON"), False),

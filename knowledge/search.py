@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from knowledge.catalog import Entry, KnowledgeBase
-from knowledge.text import MAX_QUERY_CHARS, fold
+from knowledge.text import MAX_QUERY_CHARS, accented_words, fold
 
 #: Field weights of BM25F (title and phrasings matter most; the answer adds recall for specific details).
 FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "keywords": 2.0, "synonyms": 1.5, "tags": 1.0, "answer": 0.6}
@@ -47,12 +48,37 @@ nghe nhe nhi nhieu nhu nhung noi o oi ong phai qua ra rang roi sao se sau sang t
 trong tu va vao vay ve voi vi xin xem
 """.split())
 STOP_WEIGHT = 0.25
+#: Weight of a word pair by how many of its two words are stopwords ("giai_co", "co_duoc" say little).
+PAIR_STOP_WEIGHTS = (1.0, 0.5, 0.15)
 FUZZY_CANDIDATES = 25
 MAX_POSTINGS = 80
 MAX_QUERY_WORDS = 40
 #: Weights of the final score: lexical (normalised to 0–1 by what the query could score at best) and fuzzy.
 LEX_WEIGHT = 0.65
-FUZZ_WEIGHT = 0.35
+FUZZ_WEIGHT = 0.15
+#: Best single phrasing (title or question) of an entry: the share of the query's information (IDF-weighted
+#: words and pairs) it contains, and the share of its own information the query contains. BM25F pools all
+#: phrasings of an entry; these favour the entry with ONE phrasing that says what the user asked.
+PHRASE_WEIGHT = 0.0
+PHRASE_PREC_WEIGHT = 0.1
+#: When the query carries diacritics, the share of its accented words (by IDF) that the entry spells the same
+#: way: "bản" and "bạn" fold to the same "ban", the marks tell them apart.
+ACCENT_WEIGHT = 0.2
+#: What kind of answer a question asks for, read from its question words (folded). Entries have several
+#: phrasings; the share of them asking the same kind of thing as the query ("ai ghi sổ?" vs "ghi sổ thế
+#: nào?") separates the rule from the how-to on the same subject, which the content words cannot.
+INTENTS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
+    "how": r"\b(the nao|lam sao|ra sao|cach|lam the nao)\b",
+    "who": r"\bai\b",
+    "when": r"\b(khi nao|bao lau|may ngay|luc nao|bao gio|thoi han|thoi hieu)\b",
+    "amount": r"\b(bao nhieu|muc|toi thieu|toi da)\b",
+    "where": r"\b(o dau|di dau|noi nao|cho nao)\b",
+    "todo": r"\b(lam gi|xu ly|thi sao|phai lam)\b",
+    "define": r"\b(la gi|nghia la|hieu the nao|gom nhung)\b",
+    "list": r"\bnhung\b.*\bgi\b|\bviec gi\b|\bgom\b",
+    "yesno": r"\b(khong|co phai|co can|co bat buoc)$",
+}.items()}
+INTENT_WEIGHT = 0.2
 #: Confidence at or above which an answer is given directly.
 CONFIDENT = 0.5
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
@@ -112,6 +138,11 @@ class SearchResult:
         }
 
 
+def intents_of(folded: str) -> frozenset[str]:
+    """The kinds of answer a folded question asks for ("ai", "the nao", "bao lau"...)."""
+    return frozenset(name for name, pattern in INTENTS.items() if pattern.search(folded))
+
+
 def _pairs(words: Sequence[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 
@@ -147,6 +178,9 @@ class SearchIndex:
         field_tf: list[dict[str, dict[str, int]]] = []
         field_len: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
         self.phrasings: list[list[str]] = []
+        self.phrase_terms: list = []
+        self.accented: list[frozenset[str]] = []
+        self.intents: list[list[frozenset[str]]] = []
         doc_freq: dict[str, int] = defaultdict(int)
         for entry in self.entries:
             fields = self._fields(entry)
@@ -165,12 +199,20 @@ class SearchIndex:
             for term in seen:
                 doc_freq[term] += 1
             field_tf.append(per_field)
-            self.phrasings.append([p for p in fields["title"] + fields["questions"] if p])
+            phrasings = [p for p in fields["title"] + fields["questions"] if p]
+            self.phrasings.append(phrasings)
+            self.phrase_terms.append([frozenset(_terms(p)) for p in phrasings])  # IDF total added below
+            self.intents.append([intents_of(p) for p in phrasings])
+            self.accented.append(frozenset(accented_words(
+                " ".join([entry.title, *entry.questions, *entry.keywords, *entry.synonyms]))))
         avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in field_len.items()}
         self.idf: dict[str, float] = {
             t: math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()
         }
         self.max_idf = math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
+        # each phrasing's terms with their total information, for the phrasing-precision feature
+        self.phrase_terms = [[(terms, sum(self.idf.get(t, 0.0) for t in terms) or 1.0) for terms in entry]
+                             for entry in self.phrase_terms]
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         for i, per_field in enumerate(field_tf):
             combined: dict[str, float] = defaultdict(float)
@@ -281,7 +323,7 @@ class SearchIndex:
         pairs: list[tuple[tuple[str, ...], float]] = []
         for i in range(len(words) - 1):
             stop = (words[i] in STOPWORDS) + (words[i + 1] in STOPWORDS)
-            base = PAIR_WEIGHT * (1.0, 0.5, 0.15)[stop]
+            base = PAIR_WEIGHT * PAIR_STOP_WEIGHTS[stop]
             found = tuple(f"{x}_{y}" for x in slots[i] for y in slots[i + 1] if f"{x}_{y}" in self.postings)
             for pair in found:
                 add(pair, base)
@@ -319,10 +361,37 @@ class SearchIndex:
             rank = owners[j]
             if value > fuzzy[rank]:
                 fuzzy[rank] = value
+        # the query's information per term (its weight in the query times its IDF), for phrasing coverage
+        info = {t: w * self.idf[t] for t, w in analysis.terms.items()}
+        query_terms = frozenset(info)
+        total_info = sum(info.values()) or 1.0
+        marks = self._marked(query)
+        total_marks = sum(marks.values())
+        idf = self.idf
+        asked = intents_of(analysis.text) if INTENT_WEIGHT else frozenset()
+        weights = (LEX_WEIGHT + FUZZ_WEIGHT + PHRASE_WEIGHT + PHRASE_PREC_WEIGHT
+                   + (ACCENT_WEIGHT if marks else 0.0) + (INTENT_WEIGHT if asked else 0.0))
         ranked = []
         for rank, (i, lex) in enumerate(top):
             fz = fuzzy[rank] / 100.0
-            ranked.append((LEX_WEIGHT * lex / best_lex + FUZZ_WEIGHT * fz, i, fz))
+            score = LEX_WEIGHT * lex / best_lex + FUZZ_WEIGHT * fz
+            if PHRASE_WEIGHT or PHRASE_PREC_WEIGHT:
+                cover = precision = 0.0
+                for terms, own in self.phrase_terms[i]:
+                    shared = terms & query_terms
+                    if not shared:
+                        continue
+                    if PHRASE_WEIGHT:
+                        cover = max(cover, sum(map(info.__getitem__, shared)) / total_info)
+                    precision = max(precision, sum(map(idf.__getitem__, shared)) / own)
+                score += PHRASE_WEIGHT * cover + PHRASE_PREC_WEIGHT * precision
+            if marks and ACCENT_WEIGHT:
+                spelled = self.accented[i]
+                score += ACCENT_WEIGHT * sum(w for word, w in marks.items() if word in spelled) / total_marks
+            if asked:
+                kinds = self.intents[i]
+                score += INTENT_WEIGHT * sum(1 for k in kinds if k & asked) / len(kinds)
+            ranked.append((score / weights, i, fz))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         best, first, fz = ranked[0]
         runner = ranked[1][0] if len(ranked) > 1 else 0.0
@@ -333,6 +402,15 @@ class SearchIndex:
         return SearchResult(query=query, hits=hits, confidence=round(confidence, 4),
                             confident=confidence >= CONFIDENT,
                             out_of_scope=confidence < CONFIDENT and not analysis.in_domain(self.domain_pairs))
+
+    def _marked(self, query: str) -> dict[str, float]:
+        """The query's words written with diacritics, each with the IDF of its folded form."""
+        out: dict[str, float] = {}
+        for word in accented_words(query[:MAX_QUERY_CHARS]):
+            folded = fold(word)
+            if folded != word and folded not in STOPWORDS:
+                out[word] = self.idf.get(folded, self.max_idf)
+        return out
 
     @staticmethod
     def confidence(*, fz: float, words: float, pairs: float, margin: float, n_pairs: int) -> float:

@@ -32,3 +32,13 @@ def has_diacritics(text: str) -> bool:
     """True when the text carries Vietnamese marks (so it was typed with an accented keyboard)."""
     decomposed = unicodedata.normalize("NFD", text)
     return "đ" in text.lower() or any(unicodedata.category(ch) == "Mn" for ch in decomposed)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def accented_words(text: str | None) -> list[str]:
+    """Lower-case words with their diacritics kept (NFC): 'Bản án' → ['bản', 'án']; đ stays đ."""
+    if not text:
+        return []
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower())

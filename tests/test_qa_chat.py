@@ -82,7 +82,7 @@ async def test_out_of_scope_is_polite(bot):
 
 
 async def test_unregistered_asker_gets_answers_but_not_experts(bot):
-    out = await bot.say("guest", "Hòa giải viên phải đáp ứng tiêu chuẩn gì?")
+    out = await bot.say("guest", "Muốn làm hòa giải viên cần những tiêu chuẩn gì?")
     assert "📖 Căn cứ:" in texts(out)
     row = (await stored(bot, "SELECT person_id, asker_ref FROM qa_questions"))[0]
     assert row["person_id"] is None and row["asker_ref"] == "1009"
