@@ -10,7 +10,7 @@ COPY handlers ./handlers
 COPY knowledge ./knowledge
 COPY services ./services
 COPY storage ./storage
-RUN pip install . && useradd --create-home --uid 10001 mediator && mkdir -p /data && chown mediator /data
+RUN pip install ".[postgres]" && useradd --create-home --uid 10001 mediator && mkdir -p /data && chown mediator /data
 
 USER mediator
 VOLUME ["/data"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot import messages as msg
 from bot.config import Config
 
 
@@ -12,6 +13,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from storage.backup import BackupError, backup
 
     config = Config.from_env().with_overrides(database_path=args.db)
+    if config.on_postgres:
+        print(msg.DB_BACKUP_POSTGRES, file=sys.stderr)
+        return 2
     try:
         counts = backup(config.database_path, args.file)
     except BackupError as exc:
@@ -26,6 +30,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from storage.backup import BackupError, restore
 
     config = Config.from_env().with_overrides(database_path=args.db)
+    if config.on_postgres:
+        print(msg.DB_BACKUP_POSTGRES, file=sys.stderr)
+        return 2
     if not args.yes:
         print("Khôi phục sẽ thay thế CSDL hiện tại (bản cũ được giữ lại bên cạnh). Hãy dừng bot trước, "
               "rồi chạy lại lệnh với --yes.", file=sys.stderr)

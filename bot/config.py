@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from storage.db import is_postgres_url, sqlite_path
+
 DEFAULT_DB = "./data/mediator.db"
 TELEGRAM_API = "https://api.telegram.org/bot"
 
@@ -15,6 +17,16 @@ def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in ("1", "true", "yes", "on", "co", "có")
+
+
+def database_target(value: str) -> str:
+    """A SQLite file path (from a path or sqlite:///path) or a postgresql:// URL, as Database() takes it."""
+    value = value.strip()
+    if is_postgres_url(value):
+        return value
+    if "://" in value and not value.startswith("sqlite:"):
+        raise ValueError(f"DATABASE_URL must be sqlite:///path or postgresql://…, got {value.split('://')[0]}://…")
+    return sqlite_path(value)
 
 
 def _float(env: Mapping[str, str], key: str, default: float) -> float:
@@ -31,6 +43,7 @@ def _float(env: Mapping[str, str], key: str, default: float) -> float:
 class Config:
     bot_token: str | None = None
     telegram_base_url: str = TELEGRAM_API
+    #: A SQLite file, or a postgresql:// URL (DATABASE_URL; sqlite:///path URLs are turned into the path).
     database_path: str = DEFAULT_DB
     webhook_url: str | None = None
     webhook_secret: str | None = None
@@ -53,7 +66,7 @@ class Config:
         return cls(
             bot_token=env.get("BOT_TOKEN") or None,
             telegram_base_url=env.get("TELEGRAM_BASE_URL") or TELEGRAM_API,
-            database_path=env.get("DATABASE_PATH") or DEFAULT_DB,
+            database_path=env.get("DATABASE_URL") or env.get("DATABASE_PATH") or DEFAULT_DB,
             webhook_url=env.get("WEBHOOK_URL") or None,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             webhook_listen=env.get("WEBHOOK_LISTEN") or "0.0.0.0",
@@ -69,6 +82,13 @@ class Config:
             bot_username=env.get("BOT_USERNAME") or "hoagiaicoso_bot",
             admin_telegram_ids=tuple(x.strip() for x in (env.get("ADMIN_TELEGRAM_IDS") or "").split(",") if x.strip()),
         )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "database_path", database_target(str(self.database_path)))
+
+    @property
+    def on_postgres(self) -> bool:
+        return is_postgres_url(self.database_path)
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

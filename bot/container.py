@@ -75,7 +75,7 @@ class Services:
         )
 
     async def open(self) -> None:
-        if self.db._conn is None:
+        if not self.db.is_open:
             await self.db.open()
         if self.knowledge is not None:
             await self.knowledge.load()

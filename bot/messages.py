@@ -696,6 +696,20 @@ STATS_CHART = {
     "series": {"successful": "Thành", "unsuccessful": "Không thành", "pending": "Đang hòa giải",
                "transferred": "Chuyển cơ quan", "withdrawn": "Rút yêu cầu"},
 }
+# --- Database backend (PostgreSQL, admin migrate-db) -------------------------------------------------------
+DBCOPY_START = "Sao chép dữ liệu từ {source} sang {target}…"
+DBCOPY_TABLE = "  {table}: {rows} dòng (thêm mới {added})"
+DBCOPY_DONE = ("Xong: {tables} bảng, {rows} dòng; số dòng hai bên khớp nhau. Chạy lại lệnh này không tạo "
+               "thêm dòng nào (chỉ cập nhật những dòng đã đổi).")
+DBCOPY_ERRORS = {
+    "same": "Nguồn và đích là cùng một CSDL.",
+    "source": "Nguồn (--from) phải là CSDL SQLite: sqlite:///đường/dẫn.db hoặc đường dẫn tệp.",
+    "missing": "Không thấy tệp SQLite {path}.",
+    "failed": "Sao chép không thành công, CSDL đích không thay đổi: {error}",
+    "connect": "Không kết nối được CSDL: {error}",
+}
+DB_BACKUP_POSTGRES = ("CSDL đang là PostgreSQL: hãy sao lưu bằng pg_dump (ví dụ: pg_dump -Fc -f mediator.dump "
+                      "\"$DATABASE_URL\") và khôi phục bằng pg_restore.")
 
 # --- Zalo channel and identity linking (/lienket) ------------------------------------------------------
 ZALO_FILE_LINK = "📎 {name}\nBấm để tải về: {link}"

@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
+from bot.jobs import once_across_processes
 from handlers.common import (
     BotContext,
     callback_arg,
@@ -500,4 +501,4 @@ def register(app: Application) -> None:
     ))
     if app.job_queue is not None:
         tz = ZoneInfo(app.services.cases.settings.timezone)  # type: ignore[attr-defined]
-        app.job_queue.run_daily(reminder_job, time=REMINDER_AT.replace(tzinfo=tz), name=REMINDER_JOB)
+        app.job_queue.run_daily(once_across_processes(REMINDER_JOB, reminder_job), time=REMINDER_AT.replace(tzinfo=tz), name=REMINDER_JOB)

@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
+from bot.jobs import once_across_processes
 from handlers.common import BotContext, clear_buttons, column, keyboard, reply, requires
 from handlers.menu import Capability, register_capability
 from services.models import Role
@@ -349,5 +350,6 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(summary_status, pattern=r"^menu:bantin$"))
     if app.job_queue is not None:
         tz = ZoneInfo(app.services.config.timezone)  # type: ignore[attr-defined]
-        app.job_queue.run_daily(monthly_job, time=SUMMARY_TIME.replace(tzinfo=tz), name="stats-monthly-summary")
-        app.job_queue.run_once(monthly_job, when=60, name="stats-monthly-summary-catch-up")
+        job = once_across_processes("stats-monthly-summary", monthly_job)
+        app.job_queue.run_daily(job, time=SUMMARY_TIME.replace(tzinfo=tz), name="stats-monthly-summary")
+        app.job_queue.run_once(job, when=60, name="stats-monthly-summary-catch-up")

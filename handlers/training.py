@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
+from bot.jobs import once_across_processes
 from handlers.broadcast import (
     ScopePicker,
     edit_or_reply,
@@ -405,7 +406,7 @@ async def attendance_save(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     if app.job_queue is not None:
-        app.job_queue.run_repeating(reminder_job, interval=REMINDER_EVERY_S, first=30, name="training-reminders")
+        app.job_queue.run_repeating(once_across_processes("training-reminders", reminder_job), interval=REMINDER_EVERY_S, first=30, name="training-reminders")
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="training",

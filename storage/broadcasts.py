@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.models import Role
@@ -12,6 +12,9 @@ from storage.db import Database, utcnow
 #: Outbox statuses; `sent`, `failed` and `blocked` are final.
 PENDING, SENDING, SENT, FAILED, BLOCKED = "pending", "sending", "sent", "failed", "blocked"
 FINAL = (SENT, FAILED, BLOCKED)
+#: PostgreSQL (several bot processes): a row left in `sending` longer than this belongs to a process that died;
+#: any process may claim it again (at-least-once delivery, as after a restart on SQLite).
+STALE_CLAIM_S = 120.0
 
 
 def precise_now(now: datetime | None = None) -> str:
@@ -109,7 +112,7 @@ class BroadcastRepository:
     async def counts(self, broadcast_id: int) -> dict[str, int]:
         """Recipients by outbox status, plus `acked` and `total`."""
         rows = await self.db.fetchall(
-            "SELECT status, COUNT(*) AS n, SUM(acked_at IS NOT NULL) AS acked FROM outbox WHERE broadcast_id = ?"
+            "SELECT status, COUNT(*) AS n, SUM(CASE WHEN acked_at IS NOT NULL THEN 1 ELSE 0 END) AS acked FROM outbox WHERE broadcast_id = ?"
             " GROUP BY status", (broadcast_id,))
         counts = {status: 0 for status in (PENDING, SENDING, SENT, FAILED, BLOCKED)}
         acked = 0
@@ -149,17 +152,39 @@ class BroadcastRepository:
         return dict(row) if row else None
 
     # --- the worker's side -------------------------------------------------------------------------
-    async def requeue_inflight(self, channel: str) -> int:
-        """Rows left in `sending` by a crash go back to `pending` (the attempt stays counted). Returns how many."""
-        async with self.db.transaction() as conn, conn.execute(
-            "UPDATE outbox SET status = 'pending', error = 'interrupted' WHERE channel = ? AND status = 'sending'",
-            (channel,),
-        ) as cur:
+    async def requeue_inflight(self, channel: str, now: datetime | None = None) -> int:
+        """Rows left in `sending` by a crash go back to `pending` (the attempt stays counted). Returns how many.
+
+        On PostgreSQL other processes may be sending right now: only claims older than STALE_CLAIM_S are taken.
+        """
+        sql = "UPDATE outbox SET status = 'pending', error = 'interrupted' WHERE channel = ? AND status = 'sending'"
+        params: tuple = (channel,)
+        if self.db.dialect == "postgres":
+            sql += " AND claimed_at < ?"
+            params += (precise_now((now or datetime.now(UTC)) - timedelta(seconds=STALE_CLAIM_S)),)
+        async with self.db.transaction() as conn, conn.execute(sql, params) as cur:
             return cur.rowcount
 
     async def claim_next(self, channel: str, now: datetime | None = None) -> dict | None:
-        """Claim the oldest due pending row: status `sending`, one more attempt. None when nothing is due."""
+        """Claim the oldest due pending row: status `sending`, one more attempt. None when nothing is due.
+
+        On PostgreSQL several processes claim at once: the row is locked with FOR UPDATE SKIP LOCKED (two
+        processes never get the same row, none waits for another), and a stale claim of a dead process
+        (older than STALE_CLAIM_S) is due again.
+        """
         stamp = precise_now(now)
+        if self.db.dialect == "postgres":
+            stale = precise_now((now or datetime.now(UTC)) - timedelta(seconds=STALE_CLAIM_S))
+            async with self.db.transaction(serialized=False) as conn, conn.execute(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?"
+                " WHERE id = (SELECT id FROM outbox WHERE channel = ? AND ((status = 'pending'"
+                "             AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))"
+                "             ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                " RETURNING *",
+                (stamp, channel, stamp, stale),
+            ) as cur:
+                row = await cur.fetchone()
+            return dict(row) if row else None
         async with self.db.transaction() as conn, conn.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?"
             " WHERE id = (SELECT id FROM outbox WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ?"

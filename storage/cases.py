@@ -6,10 +6,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import aiosqlite
-
 from services.case_models import AuditEntry, Case, Draft
-from storage.db import Database, utcnow
+from storage.db import INTEGRITY_ERRORS, Database, utcnow
 
 #: Columns of `cases` a form value maps to (the rest are set by the repository).
 CASE_COLUMNS = ("team_id", "received_on", "field", "basis", "parties_count", "result", "closed_on",
@@ -69,7 +67,7 @@ class CaseRepository:
         self.db = db
 
     # --- reading -------------------------------------------------------------------------------------------
-    async def _mediators(self, case_ids: list[int], conn: aiosqlite.Connection | None = None) -> dict[int, list[int]]:
+    async def _mediators(self, case_ids: list[int], conn: Any | None = None) -> dict[int, list[int]]:
         if not case_ids:
             return {}
         sql = (f"SELECT case_id, person_id FROM case_mediators WHERE case_id IN ({', '.join('?' * len(case_ids))})"
@@ -136,7 +134,7 @@ class CaseRepository:
 
     # --- writing -------------------------------------------------------------------------------------------
     @staticmethod
-    async def _next_number(conn: aiosqlite.Connection, commune_id: int, commune_code: str, year: str,
+    async def _next_number(conn: Any, commune_id: int, commune_code: str, year: str,
                            counters: dict[str, int] | None = None) -> str:
         prefix = f"{commune_code}-{year}-"
         if counters is not None and prefix in counters:
@@ -151,7 +149,7 @@ class CaseRepository:
             counters[prefix] = (row[0] or 0) + 1
         return f"{prefix}{(row[0] or 0) + 1:04d}"
 
-    async def _insert(self, conn: aiosqlite.Connection, values: Mapping[str, Any], *, province_id: int,
+    async def _insert(self, conn: Any, values: Mapping[str, Any], *, province_id: int,
                       commune_id: int, commune_code: str, reporter_id: int | None, submission_key: str | None,
                       external_id: str | None, actor_id: int | None, action: str,
                       counters: dict[str, int] | None = None) -> Case:
@@ -175,7 +173,7 @@ class CaseRepository:
         return case
 
     @staticmethod
-    async def _audit(conn: aiosqlite.Connection, case_id: int, actor_id: int | None, action: str,
+    async def _audit(conn: Any, case_id: int, actor_id: int | None, action: str,
                      before: dict | None, after: dict | None, at: str) -> None:
         await conn.execute(
             "INSERT INTO case_audit(case_id, person_id, action, before_json, after_json, at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -198,7 +196,7 @@ class CaseRepository:
                     await conn.execute("DELETE FROM case_drafts WHERE person_id = ? AND purpose = ?",
                                        (reporter_id, draft_purpose))
                 return case
-        except aiosqlite.IntegrityError:
+        except INTEGRITY_ERRORS:
             existing = await self.by_submission_key(submission_key)
             if existing is None:
                 raise
@@ -285,5 +283,6 @@ class CaseRepository:
 
     async def mark_reminder(self, case_id: int, recipient_id: int, kind: str, period: int) -> None:
         await self.db.execute(
-            "INSERT OR IGNORE INTO case_reminders(case_id, recipient_id, kind, period, sent_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO case_reminders(case_id, recipient_id, kind, period, sent_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (case_id, recipient_id, kind, period, utcnow()))

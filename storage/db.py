@@ -1,4 +1,10 @@
-"""The database handle: connection, pragmas, versioned migrations, transactions."""
+"""The database handle: connection, pragmas, versioned migrations, transactions.
+
+`Database(target)` opens SQLite (a file path, `sqlite:///relative/path`, `sqlite:////absolute/path`) or PostgreSQL
+(`postgresql://…`, see storage/postgres.py). Both expose the same API, and the connection a transaction yields
+takes the same SQL text (`?` placeholders, `conn.execute(...)` as an async context manager returning a cursor with
+fetchone/fetchall/lastrowid/rowcount), so repositories keep one SQL text for both backends.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +23,43 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+#: Migration sets by dialect (resource packages).
+MIGRATION_PACKAGES = {"sqlite": "storage.migrations", "postgres": "storage.migrations.postgres"}
 
 
 class StorageError(RuntimeError):
     """A storage failure worth telling the user about (disk full, database locked...)."""
+
+
+class IntegrityError(Exception):
+    """A constraint violation on PostgreSQL (SQLite raises sqlite3.IntegrityError); catch INTEGRITY_ERRORS."""
+
+
+#: Constraint violations of either backend (unique, foreign key, check).
+INTEGRITY_ERRORS: tuple[type[BaseException], ...] = (aiosqlite.IntegrityError, IntegrityError)
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.split(":", 1)[0].lower() in ("postgresql", "postgres")
+
+
+def sqlite_path(target: str | Path) -> str:
+    """The file of a SQLite target: a plain path, or sqlite:///relative/path, sqlite:////absolute/path."""
+    text = str(target)
+    if text.startswith("sqlite:"):
+        rest = text[len("sqlite:"):]
+        if not rest.startswith("///"):
+            raise ValueError(f"SQLite URL must look like sqlite:///path (got {text!r})")
+        return rest[3:] or ":memory:"
+    return text
+
+
+def describe_target(target: str | Path) -> str:
+    """A printable form of a database target, without the password of a PostgreSQL URL."""
+    text = str(target)
+    if is_postgres_url(text):
+        return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", text)
+    return text
 
 
 def utcnow() -> str:
@@ -29,9 +68,14 @@ def utcnow() -> str:
 
 
 def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every bundled migration, in order."""
+    """(version, name, sql) of every bundled SQLite migration, in order."""
+    return migrations_for("sqlite")
+
+
+def migrations_for(dialect: str) -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every bundled migration of `dialect` ("sqlite" or "postgres"), in order."""
     found = []
-    for item in resources.files("storage.migrations").iterdir():
+    for item in resources.files(MIGRATION_PACKAGES[dialect]).iterdir():
         m = MIGRATION_NAME.match(item.name)
         if m:
             found.append((int(m.group(1)), item.name, item.read_text(encoding="utf-8")))
@@ -43,13 +87,44 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class Database:
+    """The database of the application: `Database(target)` is a SqliteDatabase or a PostgresDatabase.
+
+    Common API: open(migrate=True), close(), is_open, migrate(target=None), schema_version(), applied_versions(),
+    transaction() (yields a connection taking `?` SQL), fetchone, fetchall, execute (returns lastrowid), and
+    `dialect` ("sqlite" or "postgres") for the few statements that must differ (kept inside storage/).
+    """
+
+    dialect = "sqlite"
+
+    def __new__(cls, target: str | Path = "", *args: Any, **kwargs: Any) -> Database:
+        if cls is Database:
+            if is_postgres_url(target):
+                from storage.postgres import PostgresDatabase
+
+                cls = PostgresDatabase
+            else:
+                cls = SqliteDatabase
+        return super().__new__(cls)
+
+    @property
+    def is_open(self) -> bool:
+        raise NotImplementedError
+
+
+class SqliteDatabase(Database):
     """One aiosqlite connection per process, with a lock so that transactions never interleave."""
 
+    dialect = "sqlite"
+
     def __init__(self, path: str | Path, busy_timeout_ms: int = 5000):
-        self.path = str(path)
+        self.path = sqlite_path(path)
         self.busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -57,7 +132,7 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
-    async def open(self, migrate: bool = True) -> Database:
+    async def open(self, migrate: bool = True) -> SqliteDatabase:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -75,7 +150,7 @@ class Database:
             await self._conn.close()
             self._conn = None
 
-    async def __aenter__(self) -> Database:
+    async def __aenter__(self) -> SqliteDatabase:
         return await self.open()
 
     async def __aexit__(self, *exc: object) -> None:
@@ -123,8 +198,10 @@ class Database:
         return applied
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; rolled back on any exception, so no half-written record."""
+    async def transaction(self, serialized: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; rolled back on any exception, so no half-written record.
+
+        `serialized` matters on PostgreSQL only (SQLite always has one writer at a time)."""
         async with self._lock:
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
@@ -140,6 +217,11 @@ class Database:
                 ):
                     raise StorageError(str(exc)) from exc
                 raise
+
+    @asynccontextmanager
+    async def job_lock(self, name: str) -> AsyncIterator[bool]:
+        """Whether this process runs the scheduled job `name` now: always, SQLite serves one process."""
+        yield True
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._lock, self.conn.execute(sql, tuple(params)) as cur:

@@ -103,7 +103,7 @@ class QARepository:
         rows = await self.db.fetchall(
             "SELECT p.*, COALESCE(i.chat_id, i.external_id) AS chat FROM persons p"
             " JOIN identities i ON i.person_id = p.id AND i.channel = ?"
-            " WHERE p.commune_id = ? AND p.active = 1 AND p.id IS NOT ?"
+            " WHERE p.commune_id = ? AND p.active = 1 AND p.id IS DISTINCT FROM ?"
             " AND (p.role = 'commune_official' OR p.legal_supporter IS NOT NULL)"
             " ORDER BY p.role = 'commune_official' DESC, p.full_name, i.id",
             (channel, commune_id, exclude_person),
@@ -171,15 +171,16 @@ class QARepository:
     async def gaps(self, since: str, limit: int = 100) -> list[GapRow]:
         """Questions the knowledge base did not serve well, grouped by their folded text, most frequent first."""
         rows = await self.db.fetchall(
-            "SELECT q.folded, MIN(q.text) AS text, COUNT(*) AS asked,"
-            " SUM(q.outcome = 'not_sure') AS not_sure, SUM(q.outcome = 'out_of_scope') AS out_of_scope,"
-            " SUM(COALESCE(q.feedback, 0) = -1) AS not_helpful,"
-            " SUM(r.id IS NOT NULL AND r.status = 'open') AS unanswered,"
+            "SELECT * FROM (SELECT q.folded, MIN(q.text) AS text, COUNT(*) AS asked,"
+            " SUM(CASE WHEN q.outcome = 'not_sure' THEN 1 ELSE 0 END) AS not_sure,"
+            " SUM(CASE WHEN q.outcome = 'out_of_scope' THEN 1 ELSE 0 END) AS out_of_scope,"
+            " SUM(CASE WHEN COALESCE(q.feedback, 0) = -1 THEN 1 ELSE 0 END) AS not_helpful,"
+            " SUM(CASE WHEN r.id IS NOT NULL AND r.status = 'open' THEN 1 ELSE 0 END) AS unanswered,"
             " MAX(q.asked_at) AS last_asked, MAX(q.shown_id) AS best_id"
             " FROM qa_questions q LEFT JOIN qa_expert_requests r ON r.question_id = q.id"
             " WHERE q.asked_at >= ? AND q.outcome != 'picked'"
-            " GROUP BY q.folded"
-            " HAVING not_sure + out_of_scope + not_helpful + unanswered > 0"
+            " GROUP BY q.folded) g"
+            " WHERE not_sure + out_of_scope + not_helpful + unanswered > 0"
             " ORDER BY asked DESC, last_asked DESC LIMIT ?",
             (since, limit),
         )

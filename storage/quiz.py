@@ -98,7 +98,7 @@ class QuizRepository:
         scope = f"SELECT p.id FROM persons p WHERE p.active = 1 AND p.role IN (?, ?) AND {where}"
         scope_params = (*MEDIATOR_ROLES, param)
         since = since or ""
-        mediators = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM ({scope})", scope_params)
+        mediators = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM ({scope}) AS mediators", scope_params)
         participants = await self.db.fetchone(
             f"SELECT COUNT(DISTINCT s.person_id) AS n FROM quiz_sessions s JOIN quiz_answers a ON a.session_id = s.id"
             f" WHERE s.person_id IN ({scope}) AND a.answered_at >= ?", (*scope_params, since))

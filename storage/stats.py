@@ -22,6 +22,18 @@ _PEOPLE_SCOPE = {
     "province": ("JOIN teams t ON t.id = p.team_id JOIN communes c ON c.id = t.commune_id", "c.province_id = ?"),
 }
 _MEDIATOR_ROLES_SQL = ", ".join(f"'{r}'" for r in MEDIATOR_ROLES)
+#: The day 6 calendar months after an ISO date `day`, clamped to the end of the month (31/08 -> 28/02), per
+#: dialect. SQLite's '+6 months' overflows into the next month, hence the MIN with the month's last day;
+#: PostgreSQL's date + interval already clamps.
+_SIX_MONTHS_AFTER = {
+    "sqlite": "MIN(date({day}, '+6 months'), date({day}, 'start of month', '+7 months', '-1 day'))",
+    "postgres": "to_char(CAST({day} AS date) + INTERVAL '6 months', 'YYYY-MM-DD')",
+}
+
+
+def _count_if(condition: str) -> str:
+    """SUM of a condition, portable (PostgreSQL has no SUM(boolean))."""
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
 def _team(row: Any) -> Team:
@@ -97,16 +109,18 @@ class StatsRepository:
         recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
         _check(level)
         join, where = _PEOPLE_SCOPE[level]
+        leader, woman, man = "p.role = 'team_leader'", "p.gender = 'nu'", "p.gender = 'nam'"
+        supporter = "p.legal_supporter IS NOT NULL AND p.legal_supporter <> ''"
+        in_time = ("p.recognised_on BETWEEN ? AND ? AND p.trained_on IS NOT NULL AND p.trained_on <= "
+                   + _SIX_MONTHS_AFTER[self.db.dialect].format(day="p.recognised_on"))
         rows = await self.db.fetchall(
             "SELECT p.team_id AS team_id, COUNT(*) AS mediators,"
-            " SUM(p.role = 'team_leader') AS leaders, SUM(p.gender = 'nu') AS women, SUM(p.gender = 'nam') AS men,"
-            " SUM(COALESCE(p.ethnic_minority, 0) = 1) AS ethnic,"
-            " SUM(p.trained_on IS NOT NULL AND p.trained_on <= ?) AS trained,"
-            " SUM(p.legal_supporter IS NOT NULL AND p.legal_supporter <> '') AS supporters,"
-            " SUM(p.recognised_on BETWEEN ? AND ?) AS recent,"
-            " SUM(p.recognised_on BETWEEN ? AND ? AND p.trained_on IS NOT NULL"
-            "     AND p.trained_on <= MIN(date(p.recognised_on, '+6 months'),"
-            "                             date(p.recognised_on, 'start of month', '+7 months', '-1 day'))) AS in_time"
+            f" {_count_if(leader)} AS leaders, {_count_if(woman)} AS women, {_count_if(man)} AS men,"
+            f" {_count_if('COALESCE(p.ethnic_minority, 0) = 1')} AS ethnic,"
+            f" {_count_if('p.trained_on IS NOT NULL AND p.trained_on <= ?')} AS trained,"
+            f" {_count_if(supporter)} AS supporters,"
+            f" {_count_if('p.recognised_on BETWEEN ? AND ?')} AS recent,"
+            f" {_count_if(in_time)} AS in_time"
             f" FROM persons p {join} WHERE {where} AND p.active = 1"
             f" AND p.role IN ({_MEDIATOR_ROLES_SQL})"
             " AND (p.recognised_on IS NULL OR p.recognised_on <= ?) GROUP BY p.team_id",
@@ -121,7 +135,7 @@ class StatsRepository:
     async def set_summary_opt_out(self, person_id: int, opted_out: bool) -> None:
         if opted_out:
             await self.db.execute(
-                "INSERT OR IGNORE INTO stats_summary_optout(person_id, created_at) VALUES (?, ?)",
+                "INSERT INTO stats_summary_optout(person_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (person_id, utcnow()))
         else:
             await self.db.execute("DELETE FROM stats_summary_optout WHERE person_id = ?", (person_id,))
@@ -153,7 +167,7 @@ class StatsRepository:
     async def claim_summary(self, person_id: int, month: str) -> bool:
         """Record that `month`'s summary goes to `person_id`; False if it was already recorded."""
         async with self.db.transaction() as conn, conn.execute(
-            "INSERT OR IGNORE INTO stats_summary_sent(person_id, month, sent_at) VALUES (?, ?, ?)",
+            "INSERT INTO stats_summary_sent(person_id, month, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (person_id, month, utcnow()),
         ) as cur:
             return cur.rowcount == 1

@@ -19,11 +19,14 @@ from bot.channels.local import LocalBotApi, LocalRequest
 from bot.config import Config
 from bot.container import Services
 from bot.demo import DEMO_USERS, seed_demo
+from tests import dbtarget
 
 
 class ChatHarness:
-    def __init__(self, tmp_path: Path, db_name: str = "bot.db", channel: str = "console", **config: Any):
-        self.config = Config(database_path=str(tmp_path / db_name), **config)
+    def __init__(self, tmp_path: Path, db_name: str = "bot.db", channel: str = "console",
+                 backend: str | None = None, **config: Any):
+        """`backend`: None = SQLite, or PostgreSQL when TEST_DATABASE_URL is set; "sqlite" = always SQLite."""
+        self.config = Config(database_path=dbtarget.database_for(tmp_path, db_name, backend), **config)
         self.api = LocalBotApi()
         self.channel = channel
         self.app: MediatorApplication | None = None
@@ -40,6 +43,7 @@ class ChatHarness:
         await self.stop()
 
     async def start(self) -> None:
+        await dbtarget.prepare(self.config.database_path)
         self.app = build_application(self.config, channel=self.channel, request=LocalRequest(self.api))
         await self.app.initialize()
 

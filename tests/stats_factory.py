@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.container import Services
 from services.models import PersonDraft, Role
 from storage.stats import CaseSeed, seed_cases
+from tests import dbtarget
 
 
 @dataclass
@@ -41,7 +42,9 @@ class Org:
 
 
 async def build_org(tmp_path) -> Org:
-    services = Services.build(Config(database_path=str(tmp_path / "stats.db")))
+    target = dbtarget.database_for(tmp_path, "stats.db")
+    await dbtarget.prepare(target)
+    services = Services.build(Config(database_path=target))
     await services.open()
     org = services.org
     ids: dict[str, int] = {}

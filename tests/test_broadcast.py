@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from bot.channels.local import Fault
 from handlers.broadcast import BotTransport, worker_of
 from services.broadcast import MAX_TEXT, PermissionDenied, Scope, TextError, check_text, clean_broadcast_text
 from services.delivery import OutboxWorker
+from storage.broadcasts import STALE_CLAIM_S
 from tests.harness import texts
 
 MEDIATOR, LEADER, COMMUNE, PROVINCE, ADMIN = 1001, 1002, 1003, 1004, 1005
@@ -292,7 +295,10 @@ async def test_persistent_network_errors_end_failed(bot):
 async def test_rows_left_sending_are_resumed_once(bot):
     broadcast_id = await _two_recipients(bot)
     repo = bot.services.broadcasts.repo
-    claimed = await repo.claim_next("console")  # a crash right after the claim: nothing was sent
+    # a crash right after the claim: nothing was sent. The claim is older than STALE_CLAIM_S, so that on
+    # PostgreSQL (where another process could still be sending a fresh claim) it is known to be abandoned.
+    long_ago = datetime.now(UTC) - timedelta(seconds=STALE_CLAIM_S + 1)
+    claimed = await repo.claim_next("console", now=long_ago)
     assert claimed["status"] == "sending"
     await bot.restart()
     worker = worker_of(bot.app)

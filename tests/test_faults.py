@@ -28,6 +28,7 @@ async def _invite(bot):
     return await bot.services.registration.create_invite(None, commune.id, Role.MEDIATOR, team_id=team.id)
 
 
+@pytest.mark.sqlite_only
 async def test_full_disk_gives_clear_message_and_no_half_record(bot, monkeypatch):
     """The disk fills up in the middle of the registration transaction: the person row already written is
     rolled back with the rest, the invite is not used up, and the user reads a clear message."""
@@ -57,7 +58,7 @@ async def test_full_disk_gives_clear_message_and_no_half_record(bot, monkeypatch
 
 
 async def test_locked_database_gives_clear_message(tmp_path):
-    async with ChatHarness(tmp_path, db_name="locked.db") as bot:
+    async with ChatHarness(tmp_path, db_name="locked.db", backend="sqlite") as bot:
         await bot.seed_demo()
         bot.services.db.busy_timeout_ms = 100
         await bot.services.db.conn.execute("PRAGMA busy_timeout = 100")

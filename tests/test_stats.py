@@ -302,9 +302,9 @@ def cli_db(tmp_path):
         await built.cases("A-1", ("2025-01-01", "thanh"), ("2025-03-31", "khong_thanh"), ("2025-04-01", "thanh"))
         await built.cases("C-1", ("2025-02-01", "thanh"))
         await built.services.close()
+        return built.services.config.database_path
 
-    asyncio.run(seed())
-    return str(tmp_path / "stats.db")
+    return asyncio.run(seed())
 
 
 COUNT_KEYS = {"received", "successful", "unsuccessful", "pending", "transferred", "withdrawn", "success_rate",

@@ -7,11 +7,12 @@ import pytest
 
 from services.models import PersonDraft, Role
 from storage import db as dbmod
-from storage.db import Database, migrations
+from storage.db import INTEGRITY_ERRORS, Database, migrations
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_and_version(db):
     assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
     assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
@@ -66,7 +67,7 @@ async def test_failed_migration_rolls_back(tmp_path, monkeypatch):
 
 
 async def test_foreign_keys_enforced(db):
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         await db.execute("INSERT INTO teams(commune_id, code, name) VALUES (999, 'X', 'x')")
 
 
