@@ -28,7 +28,7 @@ async def _broadcast(db: Database, recipients: int) -> int:
            for i in range(recipients)]
     return await BroadcastRepository(db).create(
         sender_id=sender, channel="telegram", kind="announcement", scope={"communes": [commune.id]},
-        text="Họp tổ", recipients=[(pid, str(10_000 + pid)) for pid in ids])
+        text="Họp tổ", recipients=[(pid, str(10_000 + pid), "telegram") for pid in ids])
 
 
 @pytest.fixture
