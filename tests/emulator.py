@@ -23,6 +23,9 @@ class BotApiEmulator:
         self.runner: web.AppRunner | None = None
         self.port: int | None = None
         self.requests = 0
+        #: Fault injection at the HTTP level: seconds to stall the next calls, or cut the connection.
+        self.stall_s = 0.0
+        self.reset_next = 0
 
     @property
     def base_url(self) -> str:
@@ -31,6 +34,12 @@ class BotApiEmulator:
 
     async def _handle(self, request: web.Request) -> web.Response:
         self.requests += 1
+        if self.reset_next:
+            self.reset_next -= 1
+            request.transport.close()  # connection reset by peer, as on a flaky mobile network
+            return web.Response(status=500)
+        if self.stall_s:
+            await asyncio.sleep(self.stall_s)
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
