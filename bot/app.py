@@ -42,6 +42,13 @@ class MediatorApplication(Application):
         except Exception:  # the command list is a convenience; never block start-up on it
             log.warning("could not register the command list", exc_info=True)
 
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        if self.persistence is not None and self.persistence.shared:
+            # Another process may get this user's next update: save the state now, not at the next interval.
+            await self.update_persistence()
+            await self.persistence.flush()
+
     async def shutdown(self) -> None:
         await super().shutdown()
         await self.services.close()
@@ -57,7 +64,8 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
         .application_class(MediatorApplication)
         .token(token)
         .base_url(config.telegram_base_url)
-        .persistence(SqlitePersistence(services.db, update_interval=config.persistence_interval_s))
+        .persistence(SqlitePersistence(services.db, update_interval=config.persistence_interval_s,
+                                       shared=config.shares_state))
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerChatUpdateProcessor(config.concurrent_updates))
         .defaults(Defaults(tzinfo=ZoneInfo(config.timezone),
@@ -79,4 +87,8 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
     app.channel = channel
     services.broadcasts.channels.add(channel)
     handlers.register_all(app)
+    if config.shares_state:
+        from bot.shared_state import register as register_shared_state
+
+        register_shared_state(app)
     return app

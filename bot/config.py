@@ -54,6 +54,9 @@ class Config:
     persistence_interval_s: float = 1.0
     concurrent_updates: int = 32
     http_client: str = "aiohttp"
+    #: Several bot processes share one database: re-read conversation state for every update, save it after.
+    #: None: on for PostgreSQL, off for SQLite (SHARED_STATE=1/0 decides).
+    shared_state: bool | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
     log_json: bool = False
@@ -76,6 +79,7 @@ class Config:
             persistence_interval_s=_float(env, "PERSISTENCE_INTERVAL_S", 1.0),
             concurrent_updates=max(1, int(_float(env, "CONCURRENT_UPDATES", 32))),
             http_client=(env.get("TELEGRAM_HTTP_CLIENT") or "aiohttp").strip().lower(),
+            shared_state=None if not env.get("SHARED_STATE") else _bool(env.get("SHARED_STATE"), False),
             timezone=env.get("TZ_NAME") or "Asia/Ho_Chi_Minh",
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=_bool(env.get("LOG_JSON"), False),
@@ -89,6 +93,10 @@ class Config:
     @property
     def on_postgres(self) -> bool:
         return is_postgres_url(self.database_path)
+
+    @property
+    def shares_state(self) -> bool:
+        return self.on_postgres if self.shared_state is None else self.shared_state
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -19,10 +19,12 @@ log = logging.getLogger(__name__)
 
 
 class SqlitePersistence(BasePersistence):
-    def __init__(self, db: Database, update_interval: float = 1.0):
+    def __init__(self, db: Database, update_interval: float = 1.0, shared: bool = False):
         super().__init__(store_data=PersistenceInput(bot_data=False, callback_data=False),
                          update_interval=update_interval)
         self.db = db
+        #: Other processes write the same rows: re-read user data and conversation states for every update.
+        self.shared = shared
         self._pending: dict[tuple[str, str], str | None] = {}
         self._writer: asyncio.Task | None = None
 
@@ -103,7 +105,20 @@ class SqlitePersistence(BasePersistence):
         await self._drop("user", str(user_id))
 
     async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
-        return None
+        if not self.shared:
+            return
+        await self.flush()
+        row = await self.db.fetchone("SELECT data FROM bot_state WHERE kind = 'user' AND key = ?", (str(user_id),))
+        user_data.clear()
+        if row is not None:
+            user_data.update(json.loads(row["data"]))
+
+    async def conversation_states(self, key: tuple) -> dict[str, Any]:
+        """{conversation name: state} stored for one conversation key (shared mode)."""
+        await self.flush()
+        rows = await self.db.fetchall("SELECT kind, data FROM bot_state WHERE key = ? AND kind LIKE 'conv:%'",
+                                      (json.dumps(list(key)),))
+        return {r["kind"][len("conv:"):]: json.loads(r["data"]) for r in rows}
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
         return None

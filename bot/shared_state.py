@@ -1,0 +1,35 @@
+"""Several bot processes behind one webhook URL: any process may get any update.
+
+python-telegram-bot keeps conversation states in memory, loaded once at start-up. In shared mode (PostgreSQL, or
+SHARED_STATE=1) a handler in group -1 re-reads, before every update, the stored state of each persistent
+conversation for that update's chat and user, and the application saves the states right after the update
+(see MediatorApplication.process_update), so a form started on one process goes on on another.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, ConversationHandler, TypeHandler
+
+
+async def refresh_conversations(update: Update, context) -> None:
+    app = context.application
+    conversations = [h for h in app.handlers.get(0, []) if isinstance(h, ConversationHandler) and h.persistent]
+    if not conversations:
+        return
+    try:
+        key = conversations[0]._get_key(update)  # every conversation here is keyed per chat and user
+    except RuntimeError:  # an update without chat or user (e.g. a poll answer)
+        return
+    stored = await app.persistence.conversation_states(key)
+    for handler in conversations:
+        state = stored.get(handler.name)
+        current = handler._conversations.get(key)
+        if state is None and current is not None:
+            handler._conversations.pop(key, None)
+        elif state is not None and state != current:
+            handler._conversations[key] = state
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, refresh_conversations), group=-1)
