@@ -17,6 +17,14 @@ import yaml
 DOCUMENT_NUMBER = re.compile(r"\b\d{1,4}/(?:\d{4}/)?[A-ZĐƯ][A-ZĐƯa-z0-9]*(?:[/-][A-ZĐƯ0-9][A-ZĐƯa-z0-9]*)*")
 
 
+class ContentError(ValueError):
+    """A content file (catalogue, quiz bank) that cannot be used; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class LegalDocument:
     number: str

@@ -17,7 +17,7 @@ import yaml
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-from services.legal_docs import DOCUMENT_NUMBER, LegalDocument, knowledge_dir, load_documents
+from services.legal_docs import DOCUMENT_NUMBER, ContentError, LegalDocument, knowledge_dir, load_documents
 from services.models import Person
 
 ID_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
@@ -27,12 +27,6 @@ FILE_TYPES = (".md", ".txt", ".pdf", ".xlsx", ".docx")
 SEARCH_THRESHOLD = 70.0
 #: Hits scoring more than this below the best hit are left out.
 SEARCH_SPREAD = 12.0
-
-
-class CatalogueError(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -267,15 +261,15 @@ def check_catalogue(data: Any, base: Path, documents: dict[str, LegalDocument]) 
 
 def load_catalogue(path: str | Path | None = None, documents: dict[str, LegalDocument] | None = None
                    ) -> Catalogue:
-    """Read and check catalog.yaml; raises CatalogueError listing every problem."""
+    """Read and check catalog.yaml; raises ContentError listing every problem."""
     path = Path(path) if path else materials_dir() / "catalog.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError([f"{path}: {exc}"]) from exc
+        raise ContentError([f"{path}: {exc}"]) from exc
     problems, _ = check_catalogue(data, path.parent, documents if documents is not None else load_documents())
     if problems:
-        raise CatalogueError(problems)
+        raise ContentError(problems)
     return Catalogue(
         topics=[Topic(str(t["code"]), str(t["name"])) for t in data["topics"]],
         materials=[Material(str(m["id"]), m["title"].strip(), m["description"].strip(), m["topic"],

@@ -18,16 +18,17 @@ from typing import Any, Protocol
 
 import yaml
 
-from services.legal_docs import LegalDocument, check_source, citation, knowledge_dir, load_documents
+from services.legal_docs import (
+    ContentError,
+    LegalDocument,
+    check_source,
+    citation,
+    knowledge_dir,
+    load_documents,
+)
 
 SESSION_SIZE = 10
 ID_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
-
-
-class QuizBankError(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,10 @@ def load_question_bank(path: str | Path | None = None, documents: dict[str, Lega
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise QuizBankError([f"{path}: {exc}"]) from exc
+        raise ContentError([f"{path}: {exc}"]) from exc
     problems = check_questions(data, documents)
     if problems:
-        raise QuizBankError(problems)
+        raise ContentError(problems)
     return QuestionBank(
         topics=[QuizTopic(str(t["code"]), str(t["name"])) for t in data["topics"]],
         questions=[Question(q["id"], q["topic"], q["question"].strip(), tuple(c.strip() for c in q["choices"]),

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from bot import messages as msg
 from services.library import (
     Catalogue,
-    CatalogueError,
+    ContentError,
     check_content,
     load_catalogue,
     markdown_to_text,
@@ -55,7 +55,7 @@ def _broken_copy(tmp_path):
 
 def test_broken_catalogue_lists_every_problem(tmp_path):
     path = _broken_copy(tmp_path)
-    with pytest.raises(CatalogueError) as caught:
+    with pytest.raises(ContentError) as caught:
         load_catalogue(path)
     problems = "\n".join(caught.value.problems)
     for expected in ("topic 'khong-co'", "khong-ton-tai.md does not exist", "exactly one of file or link",

@@ -350,6 +350,22 @@ def _json(value: Any) -> Any:
     return value
 
 
+def decode_request(url: str, request_data: RequestData | None
+                   ) -> tuple[str, dict[str, Any], dict[str, tuple[str, bytes]]]:
+    """What python-telegram-bot asks of a transport: (Bot API method, parameters, uploaded files)."""
+    api_method = url.rstrip("/").rsplit("/", 1)[-1]
+    params: dict[str, Any] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    if request_data is not None:
+        params = dict(request_data.parameters)
+        for name, part in request_data.multipart_data.items():
+            filename, content = part[0], part[1]
+            if hasattr(content, "read"):
+                content = content.read()
+            files[name] = (filename or name, bytes(content))
+    return api_method, params, files
+
+
 class LocalRequest(BaseRequest):
     """python-telegram-bot request class that talks to a LocalBotApi instead of the network."""
 
@@ -370,15 +386,6 @@ class LocalRequest(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
                          pool_timeout: Any = None) -> tuple[int, bytes]:
-        api_method = url.rstrip("/").rsplit("/", 1)[-1]
-        params: dict[str, Any] = {}
-        files: dict[str, tuple[str, bytes]] = {}
-        if request_data is not None:
-            params = dict(request_data.parameters)
-            for name, part in request_data.multipart_data.items():
-                filename, content = part[0], part[1]
-                if hasattr(content, "read"):
-                    content = content.read()
-                files[name] = (filename or name, bytes(content))
+        api_method, params, files = decode_request(url, request_data)
         status, body = await self.api.call(api_method, params, files)
         return status, json.dumps(body, ensure_ascii=False).encode("utf-8")

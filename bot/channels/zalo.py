@@ -46,6 +46,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot import messages as msg
 from bot.channels import numbered
+from bot.channels.local import decode_request
 from bot.channels.telegram import ConfigError
 from storage.zalo import ZaloStore
 
@@ -284,16 +285,7 @@ class ZaloRequest(BaseRequest):
                          pool_timeout: Any = None) -> tuple[int, bytes]:
         if "/file/bot" in url:
             return await self._download(url.split("/file/bot", 1)[1].split("/", 1)[-1])
-        api_method = url.rstrip("/").rsplit("/", 1)[-1]
-        params: dict[str, Any] = {}
-        uploads: dict[str, tuple[str, bytes]] = {}
-        if request_data is not None:
-            params = dict(request_data.parameters)
-            for name, part in request_data.multipart_data.items():
-                filename, content = part[0], part[1]
-                if hasattr(content, "read"):
-                    content = content.read()
-                uploads[name] = (filename or name, bytes(content))
+        api_method, params, uploads = decode_request(url, request_data)
         handler = getattr(self, "tg_" + api_method.lower(), None)
         try:
             if handler is None:
