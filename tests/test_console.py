@@ -64,6 +64,9 @@ def test_numbered_choice_by_number_and_text():
     assert numbered.choose("9", opts) is None
     assert numbered.choose("một câu hỏi khác", opts) is None
     assert "  3. Tổ hòa giải bản Bó" in numbered.render("Chọn:", opts)
+    own = numbered.options({"inline_keyboard": [[{"text": "1. Mức thù lao", "callback_data": "a"}],
+                                                [{"text": "2. Quyền của hòa giải viên", "callback_data": "b"}]]})
+    assert numbered.render("", own) == "  1. Mức thù lao\n  2. Quyền của hòa giải viên"
 
 
 @given(st.text(max_size=200))

@@ -37,8 +37,14 @@ def render(text: str, opts: list[Option]) -> str:
     if not opts:
         return text
     lines = [text, ""] if text else []
-    lines += [f"  {o.number}. {o.label}" + (f" — {o.url}" if o.url else "") for o in opts]
+    lines += [f"  {o.number}. {_without_own_number(o)}" + (f" — {o.url}" if o.url else "") for o in opts]
     return "\n".join(lines)
+
+
+def _without_own_number(option: Option) -> str:
+    """A label that already starts with its number ("1. Mức thù lao…") is not numbered twice."""
+    prefix = f"{option.number}."
+    return option.label[len(prefix):].lstrip() if option.label.startswith(prefix) else option.label
 
 
 def _fold(text: str) -> str:
