@@ -10,11 +10,41 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 #: Official document numbers as they appear in text: 35/2013/QH13, 15/2014/NĐ-CP, 315/QĐ-TTg, 01/2014/NQLT/CP-…
 DOCUMENT_NUMBER = re.compile(r"\b\d{1,4}/(?:\d{4}/)?[A-ZĐƯ][A-ZĐƯa-z0-9]*(?:[/-][A-ZĐƯ0-9][A-ZĐƯa-z0-9]*)*")
+
+
+#: Ids and codes of content items (materials, quiz questions, topics).
+ID_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+
+
+def check_topics(topics: Any, problems: list[str]) -> set[str]:
+    """Check a content file's `topics` list (code + name, unique codes); returns the codes."""
+    codes: set[str] = set()
+    for i, t in enumerate(topics or []):
+        where = f"topics[{i}]"
+        if not isinstance(t, dict) or not t.get("code") or not t.get("name"):
+            problems.append(f"{where}: needs code and name")
+            continue
+        if not ID_SHAPE.match(str(t["code"])):
+            problems.append(f"{where}: code {t['code']!r} must be lowercase ASCII [a-z0-9-], at most 48 characters")
+        if t["code"] in codes:
+            problems.append(f"{where}: duplicate topic code {t['code']!r}")
+        codes.add(t["code"])
+    return codes
+
+
+def check_item_id(item_id: str, where: str, ids: set[str], problems: list[str]) -> None:
+    """An item id has the allowed shape and is not used twice in its file."""
+    if not ID_SHAPE.match(item_id):
+        problems.append(f"{where}: id must be lowercase ASCII [a-z0-9-], at most 48 characters")
+    if item_id in ids:
+        problems.append(f"{where}: duplicate id")
+    ids.add(item_id)
 
 
 class ContentError(ValueError):

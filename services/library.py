@@ -17,10 +17,17 @@ import yaml
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-from services.legal_docs import DOCUMENT_NUMBER, ContentError, LegalDocument, knowledge_dir, load_documents
+from services.legal_docs import (
+    DOCUMENT_NUMBER,
+    ContentError,
+    LegalDocument,
+    check_item_id,
+    check_topics,
+    knowledge_dir,
+    load_documents,
+)
 from services.models import Person
 
-ID_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 #: File types the library may ship (what opens on a phone or a commune office computer).
 FILE_TYPES = (".md", ".txt", ".pdf", ".xlsx", ".docx")
 #: A search hit needs at least this score (0–100).
@@ -190,18 +197,7 @@ def check_catalogue(data: Any, base: Path, documents: dict[str, LegalDocument]) 
     warnings: list[str] = []
     if not isinstance(data, dict):
         return ["catalog.yaml must be a mapping with 'topics' and 'materials'"], warnings
-    topics = data.get("topics") or []
-    codes: set[str] = set()
-    for i, t in enumerate(topics):
-        where = f"topics[{i}]"
-        if not isinstance(t, dict) or not t.get("code") or not t.get("name"):
-            problems.append(f"{where}: needs code and name")
-            continue
-        if not ID_SHAPE.match(str(t["code"])):
-            problems.append(f"{where}: code {t['code']!r} must be lowercase ASCII [a-z0-9-], at most 48 characters")
-        if t["code"] in codes:
-            problems.append(f"{where}: duplicate topic code {t['code']!r}")
-        codes.add(t["code"])
+    codes = check_topics(data.get("topics"), problems)
     materials = data.get("materials") or []
     if not materials:
         problems.append("no materials")
@@ -213,11 +209,7 @@ def check_catalogue(data: Any, base: Path, documents: dict[str, LegalDocument]) 
             continue
         mid = str(m.get("id") or "")
         where = f"materials[{i}] ({mid or 'no id'})"
-        if not ID_SHAPE.match(mid):
-            problems.append(f"{where}: id must be lowercase ASCII [a-z0-9-], at most 48 characters")
-        if mid in ids:
-            problems.append(f"{where}: duplicate id")
-        ids.add(mid)
+        check_item_id(mid, where, ids, problems)
         for key in ("title", "description"):
             if not isinstance(m.get(key), str) or not m[key].strip():
                 problems.append(f"{where}: {key} is required")

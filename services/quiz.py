@@ -9,7 +9,6 @@ button or a forged one changes nothing).
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -21,14 +20,15 @@ import yaml
 from services.legal_docs import (
     ContentError,
     LegalDocument,
+    check_item_id,
     check_source,
+    check_topics,
     citation,
     knowledge_dir,
     load_documents,
 )
 
 SESSION_SIZE = 10
-ID_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 
 
 @dataclass(frozen=True)
@@ -78,14 +78,7 @@ def check_questions(data: Any, documents: dict[str, LegalDocument]) -> list[str]
     if not isinstance(data, dict):
         return ["questions.yaml must be a mapping with 'topics' and 'questions'"]
     problems: list[str] = []
-    codes: set[str] = set()
-    for i, t in enumerate(data.get("topics") or []):
-        if not isinstance(t, dict) or not t.get("code") or not t.get("name"):
-            problems.append(f"topics[{i}]: needs code and name")
-            continue
-        if not ID_SHAPE.match(str(t["code"])) or t["code"] in codes:
-            problems.append(f"topics[{i}]: code {t['code']!r} must be unique lowercase ASCII [a-z0-9-]")
-        codes.add(t["code"])
+    codes = check_topics(data.get("topics"), problems)
     questions = data.get("questions") or []
     if len(questions) < SESSION_SIZE:
         problems.append(f"only {len(questions)} questions; a session needs {SESSION_SIZE}")
@@ -97,11 +90,7 @@ def check_questions(data: Any, documents: dict[str, LegalDocument]) -> list[str]
             continue
         qid = str(q.get("id") or "")
         where = f"questions[{i}] ({qid or 'no id'})"
-        if not ID_SHAPE.match(qid):
-            problems.append(f"{where}: id must be lowercase ASCII [a-z0-9-], at most 48 characters")
-        if qid in ids:
-            problems.append(f"{where}: duplicate id")
-        ids.add(qid)
+        check_item_id(qid, where, ids, problems)
         if q.get("topic") not in codes:
             problems.append(f"{where}: topic {q.get('topic')!r} is not listed in topics")
         text = q.get("question")
