@@ -12,7 +12,20 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from bot.channels import numbered
 from bot.channels.local import LocalBotApi
+
+
+async def wait_until(predicate: Callable[[], object], timeout: float = 15.0, interval: float = 0.05) -> object:
+    """Poll `predicate` until it returns something truthy; TimeoutError after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        result = predicate()
+        if result:
+            return result
+        await asyncio.sleep(interval)
+    raise TimeoutError("the bot did not answer in time")
 
 
 class BotApiEmulator:
@@ -75,14 +88,7 @@ class BotApiEmulator:
 
     async def wait_for(self, predicate: Callable[[], object], timeout: float = 15.0) -> object:
         """Poll `predicate` until it returns something truthy (the bot answers asynchronously)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            result = predicate()
-            if result:
-                return result
-            await asyncio.sleep(0.05)
-        raise TimeoutError("the bot did not answer in time")
+        return await wait_until(predicate, timeout)
 
     async def reply_to(self, chat_id: int, after: int, timeout: float = 15.0) -> list[dict]:
         """Wait for the bot's messages to `chat_id` sent after outbox position `after`."""
@@ -91,3 +97,27 @@ class BotApiEmulator:
         await self.wait_for(new, timeout)
         await asyncio.sleep(0.2)  # let a multi-message answer finish
         return new()
+
+
+class EmulatedUser:
+    """A scripted Telegram user of the emulator: types text and taps buttons, returns the bot's answers."""
+
+    def __init__(self, emulator: BotApiEmulator, user_id: int):
+        self.emulator = emulator
+        self.api = emulator.api
+        self.id = user_id
+
+    async def say(self, text: str) -> list[dict]:
+        mark = len(self.api.outbox)
+        self.api.user_message(self.id, text)
+        return await self.emulator.reply_to(self.id, mark)
+
+    async def tap(self, label: str) -> list[dict]:
+        """Tap the button of the latest message with buttons: by its text (diacritics optional) or part of it."""
+        message = next(m for m in reversed(self.api.sent_to(self.id)) if self.api.current(m).get("reply_markup"))
+        opts = numbered.options(self.api.current(message)["reply_markup"])
+        option = numbered.choose(label, opts) or next((o for o in opts if label in o.label), None)
+        assert option is not None, f"no button {label!r} in {[o.label for o in opts]}"
+        mark = len(self.api.outbox)
+        self.api.user_click(self.id, message["message_id"], option.callback_data)
+        return await self.emulator.reply_to(self.id, mark)

@@ -16,33 +16,24 @@ from bot.config import Config
 from bot.container import Services
 from bot.demo import seed_demo
 from services.models import Role
-from tests.emulator import BotApiEmulator
+from tests.emulator import BotApiEmulator, EmulatedUser
 from tests.harness import texts
 
 OFFICIAL = 1003  # Lò Thị Hoa, commune official of Phường Mường Lay (linked to Telegram below)
 NEWCOMER = 515151
 
 
-class User:
-    def __init__(self, emulator: BotApiEmulator, user_id: int):
-        self.emulator = emulator
-        self.api = emulator.api
-        self.id = user_id
+class Speaker:
+    """The emulated user, answers read as text."""
+
+    def __init__(self, user: EmulatedUser):
+        self.user = user
 
     async def say(self, text: str) -> str:
-        mark = len(self.api.outbox)
-        self.api.user_message(self.id, text)
-        return texts(await self.emulator.reply_to(self.id, mark))
+        return texts(await self.user.say(text))
 
     async def tap(self, label: str) -> str:
-        message = next(m for m in reversed(self.api.sent_to(self.id)) if self.api.current(m).get("reply_markup"))
-        current = self.api.current(message)
-        option = numbered.choose(label, numbered.options(current["reply_markup"]))
-        if option is None:
-            option = next(o for o in numbered.options(current["reply_markup"]) if label in o.label)
-        mark = len(self.api.outbox)
-        self.api.user_click(self.id, message["message_id"], option.callback_data)
-        return texts(await self.emulator.reply_to(self.id, mark))
+        return texts(await self.user.tap(label))
 
 
 async def test_register_ask_report_statistics_broadcast(tmp_path):
@@ -65,8 +56,8 @@ async def test_register_ask_report_statistics_broadcast(tmp_path):
                                                    stderr=asyncio.subprocess.PIPE)
     try:
         await emulator.wait_for(lambda: emulator.api.commands, timeout=30)
-        newcomer = User(emulator, NEWCOMER)
-        official = User(emulator, OFFICIAL)
+        newcomer = Speaker(EmulatedUser(emulator, NEWCOMER))
+        official = Speaker(EmulatedUser(emulator, OFFICIAL))
         emulator.api.user(NEWCOMER, "Lường", "Thị Én")
 
         # 1. registration by deep link

@@ -10,12 +10,11 @@ import sys
 import pytest
 
 from bot import messages as msg
-from bot.channels import numbered
 from bot.config import Config
 from bot.container import Services
 from bot.demo import seed_demo
 from services.models import Role
-from tests.emulator import BotApiEmulator
+from tests.emulator import BotApiEmulator, EmulatedUser
 from tests.harness import texts
 
 
@@ -51,21 +50,12 @@ async def test_user_registers_through_real_bot_process(emulator, tmp_path):
 
         user = 424242
         api.user(user, "Điêu", "Thị Lan")
-        mark = len(api.outbox)
-        api.user_message(user, f"/start {invite.code}")
-        out = await emulator.reply_to(user, mark)
+        lan = EmulatedUser(emulator, user)
+        out = await lan.say(f"/start {invite.code}")
         assert "Mã hợp lệ" in texts(out)
-
-        async def tap(label: str) -> list[dict]:
-            message = next(m for m in reversed(api.sent_to(user)) if api.current(m).get("reply_markup"))
-            option = numbered.choose(label, numbered.options(api.current(message)["reply_markup"]))
-            mark = len(api.outbox)
-            api.user_click(user, message["message_id"], option.callback_data)
-            return await emulator.reply_to(user, mark)
-
-        out = await tap("Đúng")
+        out = await lan.tap("Đúng")
         assert "Tổ hòa giải tổ dân phố 2" in texts(out)
-        out = await tap("Đúng")
+        out = await lan.tap("Đúng")
         assert "Đăng ký thành công" in texts(out)
         assert any(answer for answer in api.callback_answers)
     finally:

@@ -12,13 +12,12 @@ import pytest
 
 from bot import messages as msg
 from bot.app import build_application
-from bot.channels import numbered
 from bot.channels.local import Fault, LocalBotApi, LocalRequest
 from bot.config import Config
 from bot.container import Services
 from bot.demo import seed_demo
 from services.models import Role
-from tests.emulator import BotApiEmulator
+from tests.emulator import BotApiEmulator, EmulatedUser
 from tests.harness import ChatHarness, texts
 
 
@@ -138,18 +137,8 @@ async def test_sigkill_mid_form_then_restart_resumes_draft(tmp_path):
                                                     stdout=asyncio.subprocess.DEVNULL,
                                                     stderr=asyncio.subprocess.DEVNULL)
 
-    async def say(text):
-        mark = len(api.outbox)
-        api.user_message(1001, text)
-        return await emulator.reply_to(1001, mark)
-
-    async def tap(label):
-        message = next(m for m in reversed(api.sent_to(1001)) if api.current(m).get("reply_markup"))
-        option = numbered.choose(label, numbered.options(api.current(message)["reply_markup"]))
-        assert option is not None, label
-        mark = len(api.outbox)
-        api.user_click(1001, message["message_id"], option.callback_data)
-        return await emulator.reply_to(1001, mark)
+    mai = EmulatedUser(emulator, 1001)
+    say, tap = mai.say, mai.tap
 
     process = await start()
     try:

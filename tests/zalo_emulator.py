@@ -21,6 +21,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.emulator import wait_until
+
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
 
@@ -221,14 +223,7 @@ class ZaloApiEmulator:
         return [m for m in self.outbox if m.chat_id == zalo_id]
 
     async def wait_for(self, predicate: Callable[[], object], timeout: float = 15.0) -> object:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            result = predicate()
-            if result:
-                return result
-            await asyncio.sleep(0.02)
-        raise TimeoutError("the bot did not answer in time")
+        return await wait_until(predicate, timeout, interval=0.02)
 
     async def replies(self, zalo_id: str, after: int, timeout: float = 15.0, quiet_s: float = 0.3) -> list[Sent]:
         """The bot's messages to `zalo_id` after outbox position `after`, once it has stopped writing."""
