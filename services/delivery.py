@@ -16,6 +16,11 @@ configured ceiling, plus at most one message per second to the same chat; a boun
 so that network latency does not lower the rate. On Telegram the application's AIORateLimiter applies the
 same ceiling to everything the bot sends, replies included.
 
+Several processes (PostgreSQL): the ceiling is the bot's, so the processes share one pace — each send reserves
+the channel's next slot in the database (SharedPacer) — and each claim carries the process's liveness token:
+the rows of a process that dies (even by SIGKILL) are put back to `pending` within `reap_every_s` by the
+others, which send them (at-least-once, as after a restart).
+
 Errors (the transport maps its API's errors to these): RetryLater (flood control, HTTP 429) pauses the worker
 for the requested time and retries the row; Blocked (HTTP 403, the user blocked the bot) is final and never
 retried; Rejected (HTTP 400) is final with its reason; Transient (network, HTTP 5xx) is retried with
@@ -74,16 +79,39 @@ class Transport(Protocol):
         """Show the sender how far the broadcast is (and the final report when `final`)."""
 
 
+class SharedPacer:
+    """The channel's ceiling shared by every process: each `acquire()` reserves the next slot in the database
+    (BroadcastRepository.reserve_send_slot) and sleeps until it. Same interface as aiolimiter's AsyncLimiter."""
+
+    def __init__(self, repo: BroadcastRepository, channel: str, rate_per_s: float, burst_s: float = 0.2):
+        self.repo = repo
+        self.channel = channel
+        self.interval_s = 1.0 / max(rate_per_s, 1e-3)
+        self.burst_s = burst_s
+
+    async def acquire(self) -> None:
+        wait = await self.repo.reserve_send_slot(self.channel, self.interval_s, self.burst_s)
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+
 class OutboxWorker:
     def __init__(self, repo: BroadcastRepository, transport: Transport, channel: str, *,
                  rate_per_s: float = 25.0, per_chat_interval_s: float = 1.0, concurrency: int | None = None,
                  network_attempts: int = 4, retry_initial_s: float = 1.0, retry_max_s: float = 30.0,
-                 reschedule_s: float = 60.0, max_attempts: int = 8, progress_every_s: float = 2.0):
+                 reschedule_s: float = 60.0, max_attempts: int = 8, progress_every_s: float = 2.0,
+                 shared: bool | None = None, reap_every_s: float = 2.0):
         self.repo = repo
         self.transport = transport
         self.channel = channel
         self.rate_per_s = rate_per_s
-        self.limiter = AsyncLimiter(max_rate=max(rate_per_s, 1e-3), time_period=1.0)
+        #: Other processes deliver the same outbox (PostgreSQL): shared pace, liveness tokens, reaping.
+        self.shared = repo.db.dialect == "postgres" if shared is None else shared
+        self.limiter: AsyncLimiter | SharedPacer = (
+            SharedPacer(repo, channel, rate_per_s) if self.shared
+            else AsyncLimiter(max_rate=max(rate_per_s, 1e-3), time_period=1.0))
+        self.reap_every_s = reap_every_s
+        self._last_reap = 0.0
         self.per_chat_interval_s = per_chat_interval_s
         self.concurrency = concurrency or max(4, min(32, int(rate_per_s // 2) or 1))
         self.network_attempts = network_attempts
@@ -110,12 +138,25 @@ class OutboxWorker:
     async def recover(self) -> int:
         """After a (re)start: rows a crash left in `sending` go back to `pending`; finished broadcasts get their
         final report. Returns the number of rows requeued."""
+        await self.repo.db.process_token()
         self.recovered = await self.repo.requeue_inflight(self.channel)
+        self._last_reap = time.monotonic()
         if self.recovered:
             log.warning("outbox: %d rows were in flight at the last stop; sending them again", self.recovered)
         for broadcast in await self.repo.unfinished(self.channel):
             await self._after(broadcast["id"], force=True)
         return self.recovered
+
+    async def reap(self) -> int:
+        """Several processes: put back the rows of a process that died (every `reap_every_s`). Returns how many."""
+        if not self.shared or time.monotonic() - self._last_reap < self.reap_every_s:
+            return 0
+        self._last_reap = time.monotonic()
+        taken = await self.repo.requeue_inflight(self.channel)
+        if taken:
+            log.warning("outbox: %d rows of a stopped process taken over", taken)
+            self.recovered += taken
+        return taken
 
     async def run(self, running: Callable[[], bool] = lambda: True) -> None:
         """The background loop: recover, then deliver whatever is due until `running()` turns false."""
@@ -123,6 +164,7 @@ class OutboxWorker:
         last_poll = 0.0
         while running():
             try:
+                await self.reap()
                 if await self._step():
                     continue
                 if time.monotonic() - last_poll >= self.progress_every_s:
@@ -147,6 +189,7 @@ class OutboxWorker:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         while loop.time() < deadline:
+            await self.reap()
             if await self._step():
                 continue
             if self._tasks:
@@ -174,7 +217,7 @@ class OutboxWorker:
             await asyncio.sleep(pause)
         await self._slots.acquire()
         try:
-            row = await self.repo.claim_next(self.channel)
+            row = await self.repo.claim_next(self.channel, token=await self.repo.db.process_token())
         except BaseException:
             self._slots.release()
             raise

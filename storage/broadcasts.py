@@ -12,8 +12,8 @@ from storage.db import Database, utcnow
 #: Outbox statuses; `sent`, `failed` and `blocked` are final.
 PENDING, SENDING, SENT, FAILED, BLOCKED = "pending", "sending", "sent", "failed", "blocked"
 FINAL = (SENT, FAILED, BLOCKED)
-#: PostgreSQL (several bot processes): a row left in `sending` longer than this belongs to a process that died;
-#: any process may claim it again (at-least-once delivery, as after a restart on SQLite).
+#: PostgreSQL (several bot processes): a row of a live process left in `sending` longer than this is stuck; any
+#: process may send it again (at-least-once delivery). Rows of a process that died are taken back at once.
 STALE_CLAIM_S = 120.0
 
 
@@ -153,47 +153,60 @@ class BroadcastRepository:
 
     # --- the worker's side -------------------------------------------------------------------------
     async def requeue_inflight(self, channel: str, now: datetime | None = None) -> int:
-        """Rows left in `sending` by a crash go back to `pending` (the attempt stays counted). Returns how many.
+        """Rows left in `sending` by a process that stopped go back to `pending` (the attempt stays counted).
+        Returns how many.
 
-        On PostgreSQL other processes may be sending right now: only claims older than STALE_CLAIM_S are taken.
+        SQLite (one process): every row in `sending`, called once at start. PostgreSQL (several processes, called
+        at start and every few seconds): the rows claimed by a process that is no longer alive (its liveness
+        lock is gone, see PostgresDatabase.process_token) at once; rows of a live process are never taken, unless
+        the claim is older than STALE_CLAIM_S (a send stuck that long) or was made without a token.
         """
-        sql = "UPDATE outbox SET status = 'pending', error = 'interrupted' WHERE channel = ? AND status = 'sending'"
+        sql = ("UPDATE outbox SET status = 'pending', error = 'interrupted', claimed_by = NULL"
+               " WHERE channel = ? AND status = 'sending'")
         params: tuple = (channel,)
         if self.db.dialect == "postgres":
-            sql += " AND claimed_at < ?"
+            alive = self.db.alive_sql("claimed_by")  # type: ignore[attr-defined]
+            sql += f" AND (claimed_at < ? OR (claimed_by IS NOT NULL AND NOT {alive}))"
             params += (precise_now((now or datetime.now(UTC)) - timedelta(seconds=STALE_CLAIM_S)),)
-        async with self.db.transaction() as conn, conn.execute(sql, params) as cur:
+        async with self.db.transaction(serialized=False) as conn, conn.execute(sql, params) as cur:
             return cur.rowcount
 
-    async def claim_next(self, channel: str, now: datetime | None = None) -> dict | None:
-        """Claim the oldest due pending row: status `sending`, one more attempt. None when nothing is due.
+    async def claim_next(self, channel: str, now: datetime | None = None, token: int | None = None) -> dict | None:
+        """Claim the oldest due pending row for the process of liveness `token`: status `sending`, one more
+        attempt. None when nothing is due.
 
-        On PostgreSQL several processes claim at once: the row is locked with FOR UPDATE SKIP LOCKED (two
-        processes never get the same row, none waits for another), and a stale claim of a dead process
-        (older than STALE_CLAIM_S) is due again.
+        On PostgreSQL several processes claim at once: the row is locked with FOR UPDATE SKIP LOCKED, so two
+        processes never get the same row and none waits for another.
         """
         stamp = precise_now(now)
-        if self.db.dialect == "postgres":
-            stale = precise_now((now or datetime.now(UTC)) - timedelta(seconds=STALE_CLAIM_S))
-            async with self.db.transaction(serialized=False) as conn, conn.execute(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?"
-                " WHERE id = (SELECT id FROM outbox WHERE channel = ? AND ((status = 'pending'"
-                "             AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))"
-                "             ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                " RETURNING *",
-                (stamp, channel, stamp, stale),
-            ) as cur:
-                row = await cur.fetchone()
-            return dict(row) if row else None
-        async with self.db.transaction() as conn, conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?"
+        lock = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgres" else ""
+        async with self.db.transaction(serialized=False) as conn, conn.execute(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?, claimed_by = ?"
             " WHERE id = (SELECT id FROM outbox WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ?"
-            "             ORDER BY next_attempt_at, id LIMIT 1)"
+            f"             ORDER BY next_attempt_at, id LIMIT 1{lock})"
             " RETURNING *",
-            (stamp, channel, stamp),
+            (stamp, token, channel, stamp),
         ) as cur:
             row = await cur.fetchone()
         return dict(row) if row else None
+
+    async def reserve_send_slot(self, channel: str, interval_s: float, burst_s: float) -> float:
+        """Several processes, one ceiling: reserve the channel's next send slot (one every `interval_s`, up to
+        `burst_s` of unused slots kept) and return how many seconds to wait for it (≤ 0: send now).
+
+        PostgreSQL only (one row per channel, updated atomically; times from the database's clock, so the
+        processes' clocks need not agree)."""
+        async with self.db.transaction(serialized=False) as conn:
+            await conn.execute("INSERT INTO send_pacing(channel, next_slot) VALUES (?, 0)"
+                               " ON CONFLICT (channel) DO NOTHING", (channel,))
+            async with conn.execute(
+                "WITH clock AS (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS t)"
+                " UPDATE send_pacing SET next_slot = GREATEST(next_slot, (SELECT t FROM clock) - ?) + ?"
+                " WHERE channel = ? RETURNING next_slot - ? - (SELECT t FROM clock) AS wait",
+                (burst_s, interval_s, channel, interval_s),
+            ) as cur:
+                row = await cur.fetchone()
+        return float(row["wait"])
 
     async def next_due_at(self, channel: str) -> str | None:
         row = await self.db.fetchone(

@@ -223,6 +223,10 @@ class SqliteDatabase(Database):
         """Whether this process runs the scheduled job `name` now: always, SQLite serves one process."""
         yield True
 
+    async def process_token(self) -> int:
+        """The token of this process's claims: 0, SQLite serves one process (see PostgresDatabase)."""
+        return 0
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._lock, self.conn.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()

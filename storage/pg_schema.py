@@ -27,9 +27,15 @@ from storage.db import MIGRATION_NAME, split_sql
 _COLUMN = re.compile(r"^(\s*\"?\w+\"?\s+)(INTEGER|REAL|TEXT)\b(.*)$", re.IGNORECASE)
 _TYPES = {"INTEGER": "BIGINT", "REAL": "DOUBLE PRECISION", "TEXT": 'TEXT COLLATE "C"'}
 _ROWID = re.compile(r"^\s*PRIMARY\s+KEY\b", re.IGNORECASE)
+#: A column added to an existing table: ALTER TABLE t ADD COLUMN name TYPE …
+_ADD_COLUMN = re.compile(r"^(\s*ALTER\s+TABLE\s+\w+\s+ADD\s+COLUMN\s+\"?\w+\"?\s+)(INTEGER|REAL|TEXT)\b(.*)$",
+                         re.IGNORECASE)
 
 
 def _column(line: str) -> str:
+    added = _ADD_COLUMN.match(line)
+    if added is not None:
+        return f"{added.group(1)}{_TYPES[added.group(2).upper()]}{added.group(3)}"
     match = _COLUMN.match(line)
     if match is None or match.group(1).strip().upper() in ("CREATE", "ON", "UNIQUE", "PRIMARY", "CHECK"):
         return line

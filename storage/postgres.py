@@ -19,9 +19,11 @@ claim, which locks its row with FOR UPDATE SKIP LOCKED) run concurrently, as Pos
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
+import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -47,6 +49,8 @@ log = logging.getLogger(__name__)
 WRITE_LOCK_KEY = 0x6D65646961746F72
 #: pg_advisory_lock key taken while migrating, so that processes starting together migrate once.
 MIGRATE_LOCK_KEY = WRITE_LOCK_KEY + 1
+#: First key of the two-key advisory locks that tell a process is alive (the second key is its token).
+LIVENESS_NS = 0x6D62  # "mb"
 
 _ROW_KEYWORDS = ("SELECT", "WITH", "VALUES", "SHOW", "EXPLAIN", "TABLE")
 _INSERT_TABLE = re.compile(r"^\s*INSERT\s+INTO\s+\"?(\w+)\"?", re.IGNORECASE)
@@ -195,6 +199,9 @@ class PostgresDatabase(Database):
         self._pool: Any = None
         self._identity_tables: frozenset[str] = frozenset()
         self._sql_cache: dict[str, tuple[str, bool, bool]] = {}
+        self._liveness: Any = None
+        self._liveness_lock = asyncio.Lock()
+        self._token = 0
 
     @property
     def is_open(self) -> bool:
@@ -212,9 +219,46 @@ class PostgresDatabase(Database):
         return self
 
     async def close(self) -> None:
+        await self.drop_liveness()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await pool.close()
+
+    # --- liveness of this process -----------------------------------------------------------------------------
+    async def process_token(self) -> int:
+        """This process's liveness token, for work it claims (outbox rows): while the process lives it holds the
+        session advisory lock (LIVENESS_NS, token) on a connection of its own, which every other process sees in
+        pg_locks (see `alive_sql`). The lock goes when the process dies — its connection closes, even on SIGKILL —
+        so the others know at once that its claims are orphaned. A lost connection gets a new token."""
+        async with self._liveness_lock:
+            if self._liveness is not None and not self._liveness.is_closed():
+                return self._token
+            try:
+                conn = await asyncpg.connect(self.url)
+                while True:
+                    token = secrets.randbelow(2**31 - 2) + 1
+                    if await conn.fetchval("SELECT pg_try_advisory_lock($1::int, $2::int)", LIVENESS_NS, token):
+                        break
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                raise StorageError(f"cannot connect to {self.path}: {exc}") from exc
+            self._liveness, self._token = conn, token
+            return token
+
+    async def drop_liveness(self) -> None:
+        """Release the liveness lock (on close; tests use it to play a process that died)."""
+        conn, self._liveness = self._liveness, None
+        if conn is not None and not conn.is_closed():
+            try:
+                await conn.close(timeout=5)
+            except Exception:  # already gone: the server released the lock with the session
+                conn.terminate()
+
+    @staticmethod
+    def alive_sql(column: str) -> str:
+        """SQL true when the process whose token is in `column` is alive (holds its liveness lock)."""
+        return ("EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2"
+                f" AND l.classid = {LIVENESS_NS}::oid AND l.objid = ({column})::oid AND l.granted"
+                " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))")
 
     async def __aenter__(self) -> PostgresDatabase:
         return await self.open()

@@ -63,24 +63,53 @@ async def test_concurrent_workers_never_claim_the_same_row(two_processes):
     assert await BroadcastRepository(first).finish_if_done(broadcast_id) is True
 
 
-async def test_claims_of_a_dead_process_are_taken_over_not_stolen(two_processes):
+async def test_claims_of_a_dead_process_are_taken_over_at_once_not_stolen(two_processes):
     first, second = two_processes
     broadcast_id = await _broadcast(first, 3)
     dying, alive = BroadcastRepository(first), BroadcastRepository(second)
-    taken = await dying.claim_next("telegram")  # then the process is killed before marking it
-    # a process starting now does not requeue a claim that may still be in flight…
+    dying_token, alive_token = await first.process_token(), await second.process_token()
+    assert dying_token != alive_token and await first.process_token() == dying_token
+    taken = await dying.claim_next("telegram", token=dying_token)  # then the process dies before marking it
+    assert taken["claimed_by"] == dying_token
+    # while the first process lives, its claim is never taken, however often the others look…
     assert await alive.requeue_inflight("telegram") == 0
-    others = [await alive.claim_next("telegram"), await alive.claim_next("telegram")]
+    others = [await alive.claim_next("telegram", token=alive_token) for _ in range(2)]
     assert taken["id"] not in {r["id"] for r in others}
-    assert await alive.claim_next("telegram") is None
-    # …but once the claim is stale, the row is due again, for whichever process asks first
-    later = datetime.now(UTC) + timedelta(seconds=STALE_CLAIM_S + 1)
-    again = await alive.claim_next("telegram", now=later)
-    assert again["id"] == taken["id"] and again["attempts"] == 2
-    await alive.mark_sent(again["id"], 1)
-    for row in others:
+    assert await alive.claim_next("telegram", token=alive_token) is None
+    # …and once it is gone (its liveness lock goes with its connection), its row is due again at once
+    await first.drop_liveness()
+    assert await alive.requeue_inflight("telegram") == 1
+    again = await alive.claim_next("telegram", token=alive_token)
+    assert again["id"] == taken["id"] and again["attempts"] == 2 and again["claimed_by"] == alive_token
+    # the live process's own claims stay its own
+    assert await alive.requeue_inflight("telegram") == 0
+    for row in (again, *others):
         await alive.mark_sent(row["id"], 1)
     assert (await alive.counts(broadcast_id))["sent"] == 3
+    # a process that comes back gets a new token
+    assert await first.process_token() not in (dying_token, 0)
+
+
+async def test_claims_without_a_token_are_taken_back_only_when_stale(two_processes):
+    first, second = two_processes
+    await _broadcast(first, 1)
+    repo = BroadcastRepository(second)
+    claimed = await BroadcastRepository(first).claim_next("telegram")  # e.g. a process of the previous version
+    assert claimed["claimed_by"] is None
+    assert await repo.requeue_inflight("telegram") == 0
+    later = datetime.now(UTC) + timedelta(seconds=STALE_CLAIM_S + 1)
+    assert await repo.requeue_inflight("telegram", now=later) == 1
+
+
+async def test_processes_share_one_pace(two_processes):
+    first, second = two_processes
+    repos = [BroadcastRepository(first), BroadcastRepository(second)]
+    # one slot a second for the whole bot, whichever process asks: waits of 0, 1, 2, … seconds
+    waits = [await repos[i % 2].reserve_send_slot("telegram", 1.0, 0.0) for i in range(8)]
+    for k, wait in enumerate(waits):
+        assert k - 0.5 < wait < k + 0.1, waits
+    # another channel has its own pace; unused time gives at most `burst` of credit
+    assert await repos[0].reserve_send_slot("zalo", 1.0, 0.0) < 0.1
 
 
 async def test_a_scheduled_job_runs_in_one_process_at_a_time(two_processes):
