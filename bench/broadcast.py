@@ -1,12 +1,19 @@
-"""Broadcast benchmark: pace, then a SIGKILL half-way and a restart (duplicates and skipped recipients).
+"""Broadcast benchmark: pace, then a SIGKILL half-way (duplicates and skipped recipients).
 
     python bench/broadcast.py [--recipients N] [--ceiling MSG_PER_S] [--no-kill]
+                              [--database-url postgresql://… [--processes 3]]
 
-It stores one broadcast to N synthetic recipients (a real outbox in a fresh SQLite file), serves the Telegram
-Bot API locally over HTTP (tests/emulator.py), and runs the real bot process (`python -m bot run`, long
-polling, AIORateLimiter and the outbox worker at RATE_LIMIT_PER_S). When half of the recipients have their
-message, the process is killed with SIGKILL and started again; the restarted worker resumes the broadcast.
-The emulator counts what each chat received. The last line printed is one JSON object.
+It stores one broadcast to N synthetic recipients (a real outbox), serves the Telegram Bot API locally over
+HTTP (tests/emulator.py), and runs real bot processes (`python -m bot run`, AIORateLimiter and the outbox
+worker at RATE_LIMIT_PER_S). The emulator counts what each chat received.
+
+- SQLite (always): one process by long polling on a fresh file; when half of the recipients have their
+  message it is killed with SIGKILL and started again, and the restarted worker resumes the broadcast.
+- PostgreSQL (`--database-url`, in the same run, side by side): `--processes` processes in webhook mode on one
+  database (a fresh schema, dropped at the end) share the outbox and one pace; half-way one of them is killed
+  with SIGKILL and not restarted: the others take over its rows.
+
+The last line printed is one JSON object: {"sqlite": {…}, "postgres": {…}} with the same figures for each.
 """
 
 from __future__ import annotations
@@ -14,12 +21,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import signal
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +39,10 @@ from bot.container import Services  # noqa: E402
 from bot.demo import seed_demo  # noqa: E402
 from services.broadcast import Scope  # noqa: E402
 from services.models import PersonDraft, Role  # noqa: E402
+from storage.db import is_postgres_url  # noqa: E402
+from tests.dbtarget import with_search_path  # noqa: E402
 from tests.emulator import BotApiEmulator  # noqa: E402
+from tests.processes import free_port, start_bot, stop_bot  # noqa: E402
 
 SENDER_CHAT = 999
 FIRST_CHAT = 10_000_000
@@ -72,20 +82,16 @@ async def _outstanding(services: Services, broadcast_id: int) -> tuple[int, bool
     return counts["pending"] + counts["sending"], broadcast["finished_at"] is not None
 
 
-def _start(emulator: BotApiEmulator, db_path: str, ceiling: float, log_file) -> asyncio.Future:
-    env = {**os.environ, "BOT_TOKEN": emulator.token, "TELEGRAM_BASE_URL": emulator.base_url,
-           "DATABASE_PATH": db_path, "RATE_LIMIT_PER_S": str(ceiling), "LOG_LEVEL": "WARNING",
-           "PYTHONPATH": str(ROOT)}
-    return asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=str(ROOT),
-                                          stdout=log_file, stderr=log_file)
-
-
 async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, workdir: str | None = None,
-                        timeout_s: float | None = None) -> dict:
+                        timeout_s: float | None = None, database: str | None = None, processes: int = 1) -> dict:
+    """One broadcast through `processes` real bot processes on `database` (default: a SQLite file in `workdir`).
+
+    One process runs by long polling and is restarted after the kill; several run in webhook mode and the
+    killed one stays down."""
     tmp = tempfile.TemporaryDirectory() if workdir is None else None
     base = Path(workdir or tmp.name)
-    db_path = str(base / "bench.db")
-    broadcast_id, chats = await prepare(db_path, recipients)
+    database = database or str(base / "bench.db")
+    broadcast_id, chats = await prepare(database, recipients)
     wanted = set(chats)
     api = LocalBotApi(max_poll_s=1.0)
     emulator = await BotApiEmulator(api).start()
@@ -97,51 +103,58 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
 
     api.listeners.append(listen)
     progress = api._new_bot_message(SENDER_CHAT, {}, text="0")
-    services = Services.build(Config(database_path=db_path))
+    services = Services.build(Config(database_path=database))
     await services.db.open(migrate=False)
     await services.broadcasts.repo.set_progress_message(broadcast_id, str(SENDER_CHAT), progress["message_id"])
     limit = timeout_s or (recipients / ceiling * 3 + 60)
     loop = asyncio.get_running_loop()
     killed_at_index = None
     log_path = base / "bot.log"
-    process = None
+    running: list[asyncio.subprocess.Process] = []
+    ports = [free_port() for _ in range(processes)] if processes > 1 else [None]
+
+    async def start(port: int | None) -> asyncio.subprocess.Process:
+        process = await start_bot(emulator, database, log_file, ceiling=ceiling, webhook_port=port)
+        running.append(process)
+        return process
+
     try:
         log_file = await asyncio.to_thread(open, log_path, "ab")
         try:
-            process = await _start(emulator, db_path, ceiling, log_file)
+            for port in ports:
+                await start(port)
             if kill:
                 deadline = loop.time() + limit
                 while len(received) < recipients // 2:
-                    if loop.time() > deadline or process.returncode is not None:
+                    if loop.time() > deadline or any(p.returncode is not None for p in running):
                         raise RuntimeError(f"first run stalled; see {log_path}")
                     await asyncio.sleep(0.005)
                 await asyncio.sleep(random.uniform(0, 1 / ceiling))  # anywhere between two sends
-                process.send_signal(signal.SIGKILL)
-                await process.wait()
+                victim = running.pop(0)
+                victim.send_signal(signal.SIGKILL)
+                await victim.wait()
                 killed_at_index = len(received)
-                process = await _start(emulator, db_path, ceiling, log_file)
+                if processes == 1:
+                    await start(None)
             deadline = loop.time() + limit
             while True:
                 outstanding, finished = await _outstanding(services, broadcast_id)
                 if outstanding == 0 and finished:
                     break
-                if loop.time() > deadline or process.returncode is not None:
+                if loop.time() > deadline or any(p.returncode is not None for p in running):
                     raise RuntimeError(f"broadcast not finished in time; see {log_path}")
                 await asyncio.sleep(0.1)
-            process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), 20)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+            for process in running:
+                await stop_bot(process)
         finally:
             log_file.close()
         counts = await services.broadcasts.repo.counts(broadcast_id)
         resent = await services.broadcasts.repo.retried_rows(broadcast_id)
     finally:
-        if process is not None and process.returncode is None:
-            process.kill()
-            await process.wait()
+        for process in running:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
         await services.close()
         await emulator.stop()
         if tmp is not None:
@@ -152,17 +165,21 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
         per_chat[chat] = per_chat.get(chat, 0) + 1
     duplicates = sum(n - 1 for n in per_chat.values() if n > 1)
     skipped = sum(1 for chat in chats if chat not in per_chat)
-    segments = [received[:killed_at_index], received[killed_at_index:]] if killed_at_index else [received]
+    # one process: the restart's downtime is not sending time; several: the others never stopped
+    restarted = killed_at_index is not None and processes == 1
+    segments = [received[:killed_at_index], received[killed_at_index:]] if restarted else [received]
     sent_in_time = sum(len(s) - 1 for s in segments if len(s) > 1)
     duration = sum(s[-1][0] - s[0][0] for s in segments if len(s) > 1)
     achieved = sent_in_time / duration if duration > 0 else 0.0
     return {
+        "backend": "postgres" if is_postgres_url(database) else "sqlite",
+        "processes": processes,
         "recipients": recipients,
         "ceiling_per_s": ceiling,
         "achieved_per_s": round(achieved, 2),
         "rate_share": round(achieved / ceiling, 3),
         "killed_after": killed_at_index,
-        "resent_after_restart": resent,
+        "resent_after_kill": resent,
         "duplicates": duplicates,
         "skipped": skipped,
         "sent": counts["sent"],
@@ -171,21 +188,65 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
     }
 
 
+async def fresh_schema(url: str) -> tuple[str, str]:
+    """(URL whose search_path is a new schema, schema name) on the PostgreSQL server of `url`."""
+    import asyncpg
+
+    schema = f"bench_broadcast_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await conn.close()
+    return with_search_path(url, schema), schema
+
+
+async def drop_schema(url: str, schema: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        await conn.close()
+
+
+async def run_postgres(url: str, recipients: int, ceiling: float, kill: bool, processes: int) -> dict:
+    target, schema = await fresh_schema(url)
+    try:
+        return await run_benchmark(recipients, ceiling, kill=kill, database=target, processes=processes)
+    finally:
+        await drop_schema(url, schema)
+
+
+def _line(result: dict) -> str:
+    return (f"{result['backend']:>8}, {result['processes']} process(es): {result['recipients']} recipients at a "
+            f"ceiling of {result['ceiling_per_s']:g} msg/s: {result['achieved_per_s']:.2f} msg/s "
+            f"({result['rate_share']:.1%} of the ceiling); killed after {result['killed_after']} messages, "
+            f"{result['resent_after_kill']} in flight sent again; duplicates {result['duplicates']}, "
+            f"skipped {result['skipped']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--ceiling", type=float, default=Config.from_env().rate_limit_per_s,
                         help="messages per second (default RATE_LIMIT_PER_S or 25)")
     parser.add_argument("--no-kill", action="store_true", help="no SIGKILL half-way")
+    parser.add_argument("--database-url", help="also measure on this PostgreSQL server (postgresql://…)")
+    parser.add_argument("--processes", type=int, default=3, help="bot processes on PostgreSQL (default 3)")
     args = parser.parse_args()
+    if args.database_url and not is_postgres_url(args.database_url):
+        parser.error("--database-url must be a postgresql:// URL")
     started = time.monotonic()
-    result = asyncio.run(run_benchmark(args.recipients, args.ceiling, kill=not args.no_kill))
-    print(f"{result['recipients']} recipients at a ceiling of {result['ceiling_per_s']:g} msg/s: "
-          f"{result['achieved_per_s']:.2f} msg/s ({result['rate_share']:.1%} of the ceiling); "
-          f"killed after {result['killed_after']} messages, {result['resent_after_restart']} in flight sent again; "
-          f"duplicates {result['duplicates']}, skipped {result['skipped']}; "
-          f"total {time.monotonic() - started:.0f} s")
-    print(json.dumps(result))
+    results = {"sqlite": asyncio.run(run_benchmark(args.recipients, args.ceiling, kill=not args.no_kill))}
+    print(_line(results["sqlite"]))
+    if args.database_url:
+        results["postgres"] = asyncio.run(run_postgres(args.database_url, args.recipients, args.ceiling,
+                                                       not args.no_kill, max(1, args.processes)))
+        print(_line(results["postgres"]))
+    print(f"total {time.monotonic() - started:.0f} s")
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -603,7 +603,8 @@ def register(app: Application) -> None:
     app.outbox_worker = OutboxWorker(app.services.broadcasts.repo, BotTransport(app),  # type: ignore[attr-defined]
                                      app.channel, rate_per_s=config.rate_limit_per_s)  # type: ignore[attr-defined]
     if app.job_queue is not None:  # started with the application (not by the test harness, which drains itself)
-        app.job_queue.run_once(_start_worker, when=0, name="outbox-worker")
+        # however late the job queue starts it (a busy machine at start-up): a worker that never runs sends nothing
+        app.job_queue.run_once(_start_worker, when=0, name="outbox-worker", job_kwargs={"misfire_grace_time": None})
     text = filters.TEXT & ~filters.COMMAND
     attachment = filters.PHOTO | filters.Document.ALL
     app.add_handler(ConversationHandler(

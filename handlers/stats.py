@@ -352,4 +352,5 @@ def register(app: Application) -> None:
         tz = ZoneInfo(app.services.config.timezone)  # type: ignore[attr-defined]
         job = once_across_processes("stats-monthly-summary", monthly_job)
         app.job_queue.run_daily(job, time=SUMMARY_TIME.replace(tzinfo=tz), name="stats-monthly-summary")
-        app.job_queue.run_once(job, when=60, name="stats-monthly-summary-catch-up")
+        app.job_queue.run_once(job, when=60, name="stats-monthly-summary-catch-up",
+                               job_kwargs={"misfire_grace_time": None})

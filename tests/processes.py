@@ -1,0 +1,128 @@
+"""Real bot processes (`python -m bot run`) against the local Bot API emulator, for tests and benchmarks.
+
+`start_bot` starts one process on a database (SQLite file or PostgreSQL URL), by long polling or as a webhook
+server on its own loopback port; `WebhookFront` plays Telegram's webhook delivery and the reverse proxy in
+front of several processes: it posts an update to the process the test chooses, with the secret token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from bot.channels import numbered
+from bot.channels.local import LocalBotApi
+from tests.emulator import BotApiEmulator
+
+ROOT = Path(__file__).resolve().parent.parent
+WEBHOOK_SECRET = "multi-process-secret-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def start_bot(emulator: BotApiEmulator, database: str, log_file, *, ceiling: float = 25.0,
+                    webhook_port: int | None = None, env: dict[str, str] | None = None
+                    ) -> asyncio.subprocess.Process:
+    """`python -m bot run` (long polling, or webhook on 127.0.0.1:`webhook_port`) with its output in `log_file`."""
+    environ = {**os.environ, "BOT_TOKEN": emulator.token, "TELEGRAM_BASE_URL": emulator.base_url,
+               "DATABASE_URL": database, "RATE_LIMIT_PER_S": str(ceiling), "LOG_LEVEL": "WARNING",
+               "PYTHONPATH": str(ROOT), **(env or {})}
+    environ.pop("DATABASE_PATH", None)
+    args = [sys.executable, "-m", "bot", "run"]
+    if webhook_port is not None:
+        environ.update(WEBHOOK_URL="https://bot.example.vn", WEBHOOK_SECRET=WEBHOOK_SECRET,
+                       WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(webhook_port))
+        args.append("--webhook")
+    return await asyncio.create_subprocess_exec(*args, env=environ, cwd=str(ROOT), stdout=log_file,
+                                                stderr=log_file)
+
+
+async def stop_bot(process: asyncio.subprocess.Process, timeout_s: float = 20.0) -> None:
+    """SIGTERM and wait (SIGKILL after `timeout_s`)."""
+    if process.returncode is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), timeout_s)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
+class WebhookFront:
+    """Telegram's webhook delivery through a reverse proxy to several bot processes (one port each)."""
+
+    def __init__(self, api: LocalBotApi, ports: list[int], path: str = "telegram", secret: str = WEBHOOK_SECRET):
+        self.api = api
+        self.ports = ports
+        self.path = path
+        self.secret = secret
+        self.session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> WebhookFront:
+        self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    async def ready(self, timeout_s: float = 60.0) -> None:
+        """Wait until every process answers /healthz."""
+        assert self.session is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        for port in self.ports:
+            while True:
+                try:
+                    async with self.session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                if loop.time() > deadline:
+                    raise TimeoutError(f"bot process on port {port} did not start")
+                await asyncio.sleep(0.2)
+
+    async def post(self, update: dict, port: int) -> int:
+        """Deliver `update` to the process on `port`; the HTTP status (200 once it is handled)."""
+        assert self.session is not None
+        async with self.session.post(f"http://127.0.0.1:{port}/{self.path}", json=update,
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": self.secret}) as response:
+            return response.status
+
+    # --- a user, through the process the test chooses -------------------------------------------------------
+    async def _deliver(self, user_id: int, port: int, make_update) -> list[dict]:
+        mark = len(self.api.outbox)
+        update = make_update()
+        self.api.updates.remove(update)  # delivered by webhook, not by getUpdates
+        status = await self.post(update, port)
+        assert status == 200, f"webhook answered {status}"
+        return [m for m in self.api.outbox[mark:] if m["chat"]["id"] == user_id]
+
+    async def say(self, user_id: int, text: str, port: int) -> list[dict]:
+        """The user types `text`; the process on `port` gets it. The bot's answers (sent before the 200)."""
+        return await self._deliver(user_id, port, lambda: self.api.user_message(user_id, text))
+
+    def last_with_buttons(self, user_id: int) -> dict:
+        return next(self.api.current(m) for m in reversed(self.api.sent_to(user_id))
+                    if self.api.current(m).get("reply_markup", {}).get("inline_keyboard"))
+
+    async def tap(self, user_id: int, label: str, port: int, message: dict | None = None) -> list[dict]:
+        """The user taps the button `label` (or part of it) of `message` (default: the latest with buttons)."""
+        message = message or self.last_with_buttons(user_id)
+        options = numbered.options(message["reply_markup"])
+        option = numbered.choose(label, options) or next((o for o in options if label in o.label), None)
+        assert option is not None, f"no button {label!r} in {[o.label for o in options]}"
+        return await self._deliver(user_id, port,
+                                   lambda: self.api.user_click(user_id, message["message_id"], option.callback_data))
