@@ -67,7 +67,8 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
         .persistence(SqlitePersistence(services.db, update_interval=config.persistence_interval_s,
                                        shared=config.shares_state))
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerChatUpdateProcessor(config.concurrent_updates))
+        .concurrent_updates(PerChatUpdateProcessor(
+            config.concurrent_updates, chat_lock=services.db.chat_lock if config.shares_state else None))
         .defaults(Defaults(tzinfo=ZoneInfo(config.timezone),
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
     )

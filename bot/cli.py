@@ -71,7 +71,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         app = build_application(config, channel="console", request=LocalRequest(api), services=services)
         roles = ", ".join(DEMO_USERS)
         print(f"Đang dùng vai: {args.as_role} ({name}). Đổi vai: mediator-bot chat --as <{roles}>")
-        await run_console(app, api, user_id, name, files_dir=Path(config.database_path).parent / "console-files")
+        await run_console(app, api, user_id, name, files_dir=config.files_dir / "console-files")
 
     try:
         asyncio.run(main())

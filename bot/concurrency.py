@@ -4,12 +4,16 @@ python-telegram-bot's own concurrent processing does not keep a user's updates i
 conversation (a form, a double tap on "Gửi") needs. This processor keeps a FIFO lock per chat (asyncio
 locks wake waiters in order), so one user's updates run in the order they arrived while other users'
 updates overlap their network and database waits.
+
+Several processes behind one URL (shared state): `chat_lock` (the database's, PostgresDatabase.chat_lock) is
+taken as well, so two processes never handle the same chat at the same time either.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from telegram import Update
@@ -17,8 +21,10 @@ from telegram.ext import BaseUpdateProcessor
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 32):
+    def __init__(self, max_concurrent_updates: int = 32,
+                 chat_lock: Callable[[str], AbstractAsyncContextManager[Any]] | None = None):
         super().__init__(max_concurrent_updates)
+        self.chat_lock = chat_lock
         self._locks: dict[Any, asyncio.Lock] = {}
         self._users: dict[Any, int] = {}
 
@@ -37,7 +43,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                if self.chat_lock is None or key[0] == "other":
+                    await coroutine
+                else:
+                    async with self.chat_lock(f"{key[0]}:{key[1]}"):
+                        await coroutine
         finally:
             self._users[key] -= 1
             if not self._users[key]:

@@ -62,6 +62,8 @@ class Config:
     log_json: bool = False
     bot_username: str = "hoagiaicoso_bot"
     admin_telegram_ids: tuple[str, ...] = ()
+    #: Where received files are kept (Zalo, console); None: beside the SQLite file, or ./data on PostgreSQL.
+    data_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -84,6 +86,7 @@ class Config:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=_bool(env.get("LOG_JSON"), False),
             bot_username=env.get("BOT_USERNAME") or "hoagiaicoso_bot",
+            data_dir=env.get("DATA_DIR") or None,
             admin_telegram_ids=tuple(x.strip() for x in (env.get("ADMIN_TELEGRAM_IDS") or "").split(",") if x.strip()),
         )
 
@@ -100,6 +103,13 @@ class Config:
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def files_dir(self) -> Path:
+        """The folder for files the bot keeps (DATA_DIR; default beside the SQLite file, ./data on PostgreSQL)."""
+        if self.data_dir:
+            return Path(self.data_dir)
+        return Path("./data") if self.on_postgres else Path(sqlite_path(self.database_path)).parent
 
     @property
     def database_file(self) -> Path:

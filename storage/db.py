@@ -227,6 +227,11 @@ class SqliteDatabase(Database):
         """The token of this process's claims: 0, SQLite serves one process (see PostgresDatabase)."""
         return 0
 
+    @asynccontextmanager
+    async def chat_lock(self, key: str) -> AsyncIterator[None]:
+        """Handle one chat's update in one process at a time: nothing to do, SQLite serves one process."""
+        yield
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._lock, self.conn.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()

@@ -51,6 +51,11 @@ WRITE_LOCK_KEY = 0x6D65646961746F72
 MIGRATE_LOCK_KEY = WRITE_LOCK_KEY + 1
 #: First key of the two-key advisory locks that tell a process is alive (the second key is its token).
 LIVENESS_NS = 0x6D62  # "mb"
+#: First key of the two-key advisory locks taken while a process handles a chat's update.
+CHAT_NS = 0x6D63  # "mc"
+#: Connections kept for chat locks, apart from the pool (a handler waiting for the pool never holds one of them
+#: while another waits for a lock, so the two cannot deadlock); more updates in flight wait for one.
+CHAT_LOCK_CONNECTIONS = 8
 
 _ROW_KEYWORDS = ("SELECT", "WITH", "VALUES", "SHOW", "EXPLAIN", "TABLE")
 _INSERT_TABLE = re.compile(r"^\s*INSERT\s+INTO\s+\"?(\w+)\"?", re.IGNORECASE)
@@ -202,6 +207,7 @@ class PostgresDatabase(Database):
         self._liveness: Any = None
         self._liveness_lock = asyncio.Lock()
         self._token = 0
+        self._chat_pool: Any = None
 
     @property
     def is_open(self) -> bool:
@@ -220,6 +226,9 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         await self.drop_liveness()
+        if self._chat_pool is not None:
+            chat_pool, self._chat_pool = self._chat_pool, None
+            await chat_pool.close()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await pool.close()
@@ -252,6 +261,25 @@ class PostgresDatabase(Database):
                 await conn.close(timeout=5)
             except Exception:  # already gone: the server released the lock with the session
                 conn.terminate()
+
+    @asynccontextmanager
+    async def chat_lock(self, key: str) -> AsyncIterator[None]:
+        """Several processes behind one URL: while one handles an update of chat `key`, another process with an
+        update of the same chat waits (a session advisory lock on a connection of a small pool of its own; it
+        goes with the connection if the process dies). Updates of other chats are not held up."""
+        if self._chat_pool is None:
+            async with self._liveness_lock:
+                if self._chat_pool is None:
+                    self._chat_pool = await asyncpg.create_pool(self.url, min_size=0,
+                                                                max_size=CHAT_LOCK_CONNECTIONS)
+        number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big", signed=True)
+        with _translated_errors():
+            async with self._chat_pool.acquire() as raw:
+                await raw.execute("SELECT pg_advisory_lock($1::int, $2::int)", CHAT_NS, number)
+                try:
+                    yield
+                finally:
+                    await raw.execute("SELECT pg_advisory_unlock($1::int, $2::int)", CHAT_NS, number)
 
     @staticmethod
     def alive_sql(column: str) -> str:

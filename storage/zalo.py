@@ -30,7 +30,7 @@ class ZaloStore:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO zalo_ids(zalo_id, display_name, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(zalo_id) DO UPDATE SET display_name = COALESCE(excluded.display_name, display_name)",
+                " ON CONFLICT(zalo_id) DO UPDATE SET display_name = COALESCE(excluded.display_name, zalo_ids.display_name)",
                 (zalo_id, display_name, utcnow()),
             )
             async with conn.execute("SELECT id, display_name FROM zalo_ids WHERE zalo_id = ?", (zalo_id,)) as cur:

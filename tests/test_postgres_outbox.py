@@ -140,3 +140,28 @@ async def test_a_scheduled_job_runs_in_one_process_at_a_time(two_processes):
     assert runs == ["first", "second-later"]
     async with first.job_lock("other-job") as held_a, second.job_lock("other-job") as held_b:
         assert (held_a, held_b) == (True, False)
+
+
+async def test_one_chat_is_handled_by_one_process_at_a_time(two_processes):
+    first, second = two_processes
+    order: list[str] = []
+    inside = asyncio.Event()
+    leave = asyncio.Event()
+
+    async def handle(db: Database, name: str, chat: str, wait: bool) -> None:
+        async with db.chat_lock(chat):
+            order.append(f"{name} in")
+            if wait:
+                inside.set()
+                await leave.wait()
+            order.append(f"{name} out")
+
+    held = asyncio.create_task(handle(first, "a", "chat:7", wait=True))
+    await inside.wait()
+    blocked = asyncio.create_task(handle(second, "b", "chat:7", wait=False))
+    await handle(second, "other", "chat:8", wait=False)  # another chat is not held up
+    await asyncio.sleep(0.2)
+    assert order == ["a in", "other in", "other out"] and not blocked.done()
+    leave.set()
+    await asyncio.gather(held, blocked)
+    assert order[3:] == ["a out", "b in", "b out"]

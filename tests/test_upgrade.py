@@ -39,11 +39,6 @@ from storage.quiz import QuizRepository
 from storage.zalo import ZALO_ID_BASE, ZaloStore
 from tests import dbtarget
 
-try:  # the known PostgreSQL failure of ZaloStore.int_id (see the xfail below)
-    from asyncpg.exceptions import AmbiguousColumnError
-except ImportError:  # pragma: no cover - SQLite-only environment
-    AmbiguousColumnError = Exception
-
 DIALECT = "postgres" if dbtarget.on_postgres() else "sqlite"
 VERSIONS = [version for version, _, _ in migrations_for(DIALECT)]
 HEAD = VERSIONS[-1]
@@ -636,9 +631,6 @@ async def _check_broadcast(services: Services, seeded: Seeded) -> None:
         assert slot > seeded.rows["pace-tg"]["next_slot"]
 
 
-@pytest.mark.xfail(dbtarget.on_postgres(), strict=True, raises=AmbiguousColumnError,
-                   reason="storage/zalo.py ZaloStore.int_id: 'ON CONFLICT(zalo_id) DO UPDATE SET display_name ="
-                          " COALESCE(excluded.display_name, display_name)' is ambiguous on PostgreSQL")
 async def test_zalo_user_of_an_upgraded_database_keeps_its_id(tmp_path):
     """A Zalo user known before the upgrade keeps the integer id stored in their identity; a new one gets a
     fresh id."""

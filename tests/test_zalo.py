@@ -27,6 +27,7 @@ from bot.container import Services
 from bot.demo import DEMO_INVITE, seed_demo
 from services.models import Role
 from storage.zalo import ZALO_ID_BASE, ZaloStore
+from tests import dbtarget
 from tests.zalo_emulator import ZaloApiEmulator
 
 SECRET = "s3cret-token-for-tests"
@@ -56,7 +57,9 @@ class ZaloBot:
 
 async def _run(tmp_path, webhook: bool = False, files_url: str | None = None, port: int = 0):
     emu = await ZaloApiEmulator().start()
-    config = Config(database_path=str(tmp_path / "zalo.db"), persistence_interval_s=0.2)
+    target = dbtarget.database_for(tmp_path, "zalo.db")  # PostgreSQL too, with TEST_DATABASE_URL
+    await dbtarget.prepare(target)
+    config = Config(database_path=target, persistence_interval_s=0.2, data_dir=str(tmp_path))
     services = Services.build(config)
     await services.open()
     await seed_demo(services)

@@ -12,7 +12,6 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from telegram import Update
 from telegram.error import InvalidToken
@@ -55,7 +54,7 @@ class Running:
 
 def build_zalo(config: Config, zalo: ZaloConfig, services: Services) -> tuple[MediatorApplication, ZaloRequest]:
     """The Zalo application: the same handlers over ZaloRequest."""
-    files = ZaloFiles(Path(config.database_path).parent / "zalo-files", zalo.files_url)
+    files = ZaloFiles(config.files_dir / "zalo-files", zalo.files_url)
     request = ZaloRequest(zalo.token or "", ZaloStore(services.db), base_url=zalo.base_url, files=files,
                           bot_username=config.bot_username)
     # python-telegram-bot only sees a placeholder token; the Zalo token stays inside ZaloRequest.
