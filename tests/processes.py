@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -126,3 +127,68 @@ class WebhookFront:
         assert option is not None, f"no button {label!r} in {[o.label for o in options]}"
         return await self._deliver(user_id, port,
                                    lambda: self.api.user_click(user_id, message["message_id"], option.callback_data))
+
+
+def nginx_binary() -> str | None:
+    """The distribution's nginx (often in /usr/sbin, which a non-login PATH may lack), or None."""
+    found = shutil.which("nginx")
+    if found is None and os.access("/usr/sbin/nginx", os.X_OK):
+        found = "/usr/sbin/nginx"
+    return found
+
+
+class Nginx:
+    """deploy/nginx.conf run by the distribution's nginx on loopback, in front of bot processes on `ports`
+    (the compose file's bot-1, bot-2, …). The access log records which process served each request."""
+
+    def __init__(self, workdir: Path, ports: list[int], conf: Path = ROOT / "deploy" / "nginx.conf"):
+        self.workdir = workdir
+        self.ports = ports
+        self.conf = conf
+        self.port = free_port()
+        self.process: asyncio.subprocess.Process | None = None
+
+    def render(self) -> Path:
+        site = self.conf.read_text(encoding="utf-8").replace("listen 80;", f"listen 127.0.0.1:{self.port};")
+        for number, port in enumerate(self.ports, start=1):
+            site = site.replace(f"bot-{number}:8443", f"127.0.0.1:{port}")
+        assert "bot-" not in site.split("upstream", 1)[1].split("}", 1)[0], "more upstreams than processes"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir.chmod(0o777)  # nginx's workers may run as nobody
+        (self.workdir / "site.conf").write_text(site, encoding="utf-8")
+        main = self.workdir / "nginx.conf"
+        w = self.workdir
+        main.write_text(
+            f"worker_processes 1;\npid {w}/nginx.pid;\nerror_log {w}/error.log warn;\n"
+            "events { worker_connections 256; }\n"
+            "http {\n"
+            "  log_format upstream '$status|$upstream_addr|$upstream_status';\n"
+            f"  access_log {w}/access.log upstream;\n"
+            f"  client_body_temp_path {w}/body; proxy_temp_path {w}/proxy; fastcgi_temp_path {w}/fastcgi;\n"
+            f"  uwsgi_temp_path {w}/uwsgi; scgi_temp_path {w}/scgi;\n"
+            f"  include {w}/site.conf;\n"
+            "}\n", encoding="utf-8")
+        return main
+
+    async def start(self) -> Nginx:
+        main = self.render()
+        self.process = await asyncio.create_subprocess_exec(
+            nginx_binary() or "nginx", "-c", str(main), "-p", str(self.workdir), "-g", "daemon off;",
+            stdout=asyncio.subprocess.DEVNULL, stderr=(self.workdir / "stderr.log").open("ab"))
+        return self
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                await asyncio.wait_for(self.process.wait(), 10)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+
+    def served_by(self) -> list[str]:
+        """The upstream address(es) of each logged request, in order ("a, b" when passed on)."""
+        log = self.workdir / "access.log"
+        if not log.exists():
+            return []
+        return [line.split("|")[1] for line in log.read_text().splitlines() if line]
