@@ -1,13 +1,31 @@
-"""Benchmark of the statistics reports on a country-sized logbook.
+"""Benchmark of the statistics reports on a country-sized logbook, on SQLite and (optionally) PostgreSQL.
 
-    python bench/stats.py [--rows 1000000] [--runs 15] [--fresh]
+    python bench/stats.py [--rows 1000000] [--runs 15] [--fresh] [--without-stats-indexes]
+                          [--database-url postgresql://user@host:5432/db [--pg-schema bench_stats]]
 
 Seeds (once, cached under bench/out/) 34 provinces, ≈3,300 communes, ≈90,000 teams, ≈5 mediators per team and
 `--rows` cases over ten years, spread unevenly like the country (some provinces, communes and teams far busier
-than others). Then times, through the bot's own async service (aiosqlite), a commune report and a province roll-up
+than others). Then times, through the bot's own async service, a commune report and a province roll-up
 (medians), and beside them the same reports computed naively (every row of the scope into Python), checking that
-both give the same numbers. The last line printed is one JSON object.
-Targets: commune report ≤ 50 ms, province roll-up ≤ 500 ms at 1,000,000 cases.
+both give the same numbers.
+
+With `--database-url`, the same run then measures PostgreSQL the same way (same communes, same province): the
+seeded rows are copied into the schema `--pg-schema` of that database (its search_path; created, migrated with
+the bot's own PostgreSQL migrations, filled with COPY, vacuumed and analysed; nothing outside that schema is
+touched, and a schema holding other tables is refused). The loaded schema is kept: the next run reuses it while
+its marker table names the same seed file (`--fresh` reloads it). The reports of both backends must be
+identical too. Needs asyncpg (`pip install -e ".[postgres]"`).
+
+Output: per backend two human lines (commune median and maximum, province year and ten years, naive beside),
+then, last, one JSON line:
+    {"rows", "seed_s", "stats_indexes",
+     "sqlite": {"rows", "commune_ms", "commune_max_ms", "province_ms", "province_10y_ms", "commune_cpu_ms",
+                "province_cpu_ms", "naive_commune_ms", "naive_province_ms", "province_cases_in_year",
+                "province_cases_10y", "province_communes", "province_teams", "communes", "teams", "persons"},
+     "postgres": {the same keys, "load_s" (0 when reused), "schema"},   # only with --database-url
+     "targets_ms": {"commune": 50, "province": 500}, "met": {"sqlite": bool, "postgres": bool}}
+Times are wall-clock milliseconds, `*_cpu_ms` the benchmark process's own CPU (on PostgreSQL the server's work
+is not in it). Targets: commune report ≤ 50 ms, province roll-up ≤ 500 ms at 1,000,000 cases, on both backends.
 """
 
 from __future__ import annotations
@@ -17,12 +35,14 @@ import asyncio
 import hashlib
 import json
 import os
+import sqlite3
 import statistics
 import sys
 import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +59,7 @@ from services.statistics import (  # noqa: E402
     recognition_window,
 )
 from storage import stats_bulk  # noqa: E402
-from storage.db import Database, migrations  # noqa: E402
+from storage.db import Database, is_postgres_url, migrations  # noqa: E402
 from storage.org import OrgRepository  # noqa: E402
 from storage.stats import StatsRepository  # noqa: E402
 
@@ -54,6 +74,7 @@ RESULT_P = (0.80, 0.11, 0.04, 0.03, 0.02)
 FIELD_CODES = tuple(FIELDS)
 FIELD_P = (0.38, 0.22, 0.17, 0.13, 0.04, 0.06)
 NOW = "2026-01-01T00:00:00+00:00"
+TARGETS_MS = {"commune": 50, "province": 500}
 
 
 def _iso_days(start: date, offsets: np.ndarray) -> list[str]:
@@ -189,14 +210,11 @@ async def timed(make, runs: int) -> tuple[float, object, float]:
     return statistics.median(times), result, statistics.median(cpu)
 
 
-async def measure(path: Path, runs: int, rng: np.random.Generator) -> dict:
-    import sqlite3
-
-    raw = sqlite3.connect(path)
-    province_id = stats_bulk.largest_province(raw)
-    communes = stats_bulk.commune_ids(raw)
-    raw.close()
-    db = Database(path)
+async def measure(target: str | Path, province_id: int, communes: list[int], runs: int,
+                  rng: np.random.Generator) -> tuple[dict, dict]:
+    """Figures of one backend (`target`: the SQLite file or a PostgreSQL URL), and the JSON of the reports it
+    computed (to compare both backends)."""
+    db = Database(target)
     await db.open()
     service = StatisticsService(StatsRepository(db), OrgRepository(db))
     year = Period(date(2025, 1, 1), date(2025, 12, 31))
@@ -221,36 +239,94 @@ async def measure(path: Path, runs: int, rng: np.random.Generator) -> dict:
     await fast_commune(picked[0])  # warm the page cache once
     commune_ms, commune_max, commune_cpu = await commune_reports(fast_commune)
     naive_commune_ms, _, _ = await commune_reports(slow_commune)
+    reports: dict = {}
     for commune in picked[:5]:
         fast, slow = await fast_commune(commune), await slow_commune(commune)
-        assert fast.as_json() == slow.as_json(), f"naive and SQL reports differ for commune {commune}"
+        assert fast.as_json() == slow.as_json(), f"{db.dialect}: naive and SQL reports differ for commune {commune}"
+        reports[f"commune {commune}"] = fast.as_json()
 
     scope = await service.scope("province", province_id)
     province_runs = max(5, runs // 3)
     province_ms, fast, province_cpu = await timed(lambda: service.report(scope, year), province_runs)
     naive_province_ms, slow, _ = await timed(lambda: naive_report(db, service, "province", province_id, year),
                                           max(3, province_runs // 2))
-    assert fast.as_json() == slow.as_json(), "naive and SQL province reports differ"
+    assert fast.as_json() == slow.as_json(), f"{db.dialect}: naive and SQL province reports differ"
+    reports["province"] = fast.as_json()
     province_10y_ms, big, _ = await timed(lambda: service.report(scope, ten_years), province_runs)
+    reports["province ten years"] = big.as_json()
+    counts = {t: (await db.fetchone(f"SELECT COUNT(*) AS n FROM {t}"))["n"]
+              for t in ("cases", "communes", "teams", "persons")}
     await db.close()
     return {
+        "rows": counts["cases"],
         "commune_ms": round(commune_ms, 2), "commune_max_ms": round(commune_max, 2),
         "province_ms": round(province_ms, 2), "province_10y_ms": round(province_10y_ms, 2),
         "commune_cpu_ms": round(commune_cpu, 2), "province_cpu_ms": round(province_cpu, 2),
         "naive_commune_ms": round(naive_commune_ms, 2), "naive_province_ms": round(naive_province_ms, 2),
         "province_cases_in_year": fast.cases.received, "province_cases_10y": big.cases.received,
         "province_communes": len(fast.by_commune), "province_teams": len(fast.by_team),
-    }
+        "communes": counts["communes"], "teams": counts["teams"], "persons": counts["persons"],
+    }, reports
+
+
+# --- PostgreSQL: the same dataset in a dedicated schema ------------------------------------------------------
+def with_search_path(url: str, schema: str) -> str:
+    """`url` with the connection setting search_path=<schema> (asyncpg passes unknown query keys as settings)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"] + [("search_path", schema)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+async def load_postgres(path: Path, url: str, schema: str, fresh: bool, stats_indexes: bool) -> float:
+    """Make `schema` hold the dataset of the SQLite seed `path` (skipped when its marker already names that
+    file); returns the seconds spent loading (0 when cached)."""
+    import asyncpg
+
+    raw = await asyncpg.connect(url)
+    try:
+        load_s = 0.0
+        loaded = await stats_bulk.pg_loaded_dataset(raw, schema)
+        if fresh or loaded != path.name:
+            t0 = time.perf_counter()
+            await stats_bulk.pg_reset_schema(raw, schema)
+            db = Database(url)  # the bot's own PostgreSQL migrations
+            await db.open()
+            await db.close()
+            source = sqlite3.connect(path)
+            try:
+                progress = None
+                if sys.stderr.isatty():
+                    def progress(table, n):
+                        print(f"\r  copying {table}: {n}", end="", file=sys.stderr, flush=True)
+                copied = await stats_bulk.pg_copy_from_sqlite(raw, schema, source, progress=progress)
+            finally:
+                source.close()
+            load_s = time.perf_counter() - t0
+            await stats_bulk.pg_mark_loaded(raw, schema, path.name, NOW, load_s)
+            print(f"\rloaded {copied} into PostgreSQL schema {schema} in {load_s:.1f} s", file=sys.stderr)
+        else:
+            print(f"using PostgreSQL schema {schema} (already holds {path.name})", file=sys.stderr)
+        await stats_bulk.pg_set_stats_indexes(raw, schema, stats_indexes)
+        return load_s
+    finally:
+        await raw.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="number of cases (default 1,000,000)")
     parser.add_argument("--runs", type=int, default=15, help="communes timed (medians); province runs = runs/3")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the seeded database even if cached")
+    parser.add_argument("--fresh", action="store_true",
+                        help="rebuild the seeded database (and reload PostgreSQL) even if cached")
     parser.add_argument("--without-stats-indexes", action="store_true",
-                        help="measure on a copy without the indexes of migration 0006 (to see what they bring)")
+                        help="measure without the indexes of migration 0006 (to see what they bring)")
+    parser.add_argument("--database-url", help="also measure PostgreSQL (postgresql://…): the same dataset is "
+                        "copied into a dedicated schema of that database and kept there for the next runs")
+    parser.add_argument("--pg-schema", default="bench_stats",
+                        help="schema of --database-url the benchmark owns (default bench_stats)")
     args = parser.parse_args()
+    if args.database_url and not is_postgres_url(args.database_url):
+        parser.error("--database-url must be a postgresql:// URL (SQLite is always measured)")
     rng = np.random.default_rng(20250701)
     path = cache_path(args.rows)
     seeded_s = 0.0
@@ -264,30 +340,51 @@ def main() -> None:
         print(f"seeded {args.rows} cases into {path} in {seeded_s:.1f} s", file=sys.stderr)
     else:
         print(f"using cached {path}", file=sys.stderr)
-    import sqlite3
+    conn = sqlite3.connect(path)
+    province_id = stats_bulk.largest_province(conn)
+    communes = stats_bulk.commune_ids(conn)
+    conn.close()
 
+    measured = path
     if args.without_stats_indexes:
         import shutil
 
-        copy = path.with_name(path.stem + "-noindex.db")
-        shutil.copyfile(path, copy)
-        conn = sqlite3.connect(copy)
+        measured = path.with_name(path.stem + "-noindex.db")
+        shutil.copyfile(path, measured)
+        conn = sqlite3.connect(measured)
         stats_bulk.drop_stats_indexes(conn)
         conn.close()
-        path = copy
-    conn = sqlite3.connect(path)
-    counts = {t: stats_bulk.count_rows(conn, t) for t in ("provinces", "communes", "teams", "persons", "cases")}
-    conn.close()
-    figures = asyncio.run(measure(path, args.runs, np.random.default_rng(7)))
-    result = {"rows": counts["cases"], **figures, "targets_ms": {"commune": 50, "province": 500},
-              "met": figures["commune_ms"] <= 50 and figures["province_ms"] <= 500,
-              "communes": counts["communes"], "teams": counts["teams"], "persons": counts["persons"],
-              "seed_s": round(seeded_s, 1), "stats_indexes": not args.without_stats_indexes}
-    print(f"commune report  {figures['commune_ms']:>8.2f} ms (naive {figures['naive_commune_ms']:.2f} ms)")
-    print(f"province report {figures['province_ms']:>8.2f} ms (naive {figures['naive_province_ms']:.2f} ms), "
-          f"ten years {figures['province_10y_ms']:.2f} ms")
-    if args.without_stats_indexes:
-        path.unlink(missing_ok=True)
+    try:
+        sqlite_figures, sqlite_reports = asyncio.run(
+            measure(measured, province_id, communes, args.runs, np.random.default_rng(7)))
+    finally:
+        if args.without_stats_indexes:
+            measured.unlink(missing_ok=True)
+    result: dict = {"rows": sqlite_figures["rows"], "seed_s": round(seeded_s, 1),
+                    "stats_indexes": not args.without_stats_indexes,
+                    "sqlite": sqlite_figures}
+    if args.database_url:
+        url = with_search_path(args.database_url, args.pg_schema)
+        load_s = asyncio.run(load_postgres(path, url, args.pg_schema, args.fresh, not args.without_stats_indexes))
+        pg_figures, pg_reports = asyncio.run(
+            measure(url, province_id, communes, args.runs, np.random.default_rng(7)))
+        for key, report in sqlite_reports.items():
+            assert pg_reports[key] == report, f"SQLite and PostgreSQL give different reports ({key})"
+        result["postgres"] = {**pg_figures, "load_s": round(load_s, 1), "schema": args.pg_schema}
+    result["targets_ms"] = TARGETS_MS
+    result["met"] = {backend: result[backend]["commune_ms"] <= TARGETS_MS["commune"]
+                     and result[backend]["province_ms"] <= TARGETS_MS["province"]
+                     for backend in ("sqlite", "postgres") if backend in result}
+    for backend in ("sqlite", "postgres"):
+        if backend not in result:
+            continue
+        figures = result[backend]
+        print(f"{backend:<8} commune report  {figures['commune_ms']:>8.2f} ms,"
+              f" max {figures['commune_max_ms']:.2f} ms (naive {figures['naive_commune_ms']:.2f} ms)")
+        print(f"{backend:<8} province report {figures['province_ms']:>8.2f} ms"
+              f" (naive {figures['naive_province_ms']:.2f} ms), ten years {figures['province_10y_ms']:.2f} ms")
+    if "postgres" in result:
+        print(f"same reports on both backends ({len(sqlite_reports)} compared)")
     print(json.dumps(result))
 
 

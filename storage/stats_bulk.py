@@ -1,6 +1,8 @@
 """Bulk loading and naive reads for the statistics benchmark (bench/stats.py).
 
 Synchronous sqlite3 on purpose: loading a million cases goes through executemany in big transactions.
+PostgreSQL (`pg_*`, on a raw asyncpg connection): the seeded SQLite file is copied with COPY into a schema of
+its own, migrated by the bot's PostgreSQL migrations; a marker table names the dataset once it is complete.
 """
 
 from __future__ import annotations
@@ -124,3 +126,130 @@ async def all_cases(db: Database, level: str, scope_id: int) -> list[Any]:
 async def all_mediators(db: Database, level: str, scope_id: int) -> list[Any]:
     return await db.fetchall(
         f"SELECT p.* FROM persons p JOIN teams t ON t.id = p.team_id WHERE {_SCOPE_PEOPLE[level]}", (scope_id,))
+
+
+# --- PostgreSQL: the seeded SQLite file copied into a dedicated schema (bench/stats.py --database-url) --------
+#: Tables copied from the SQLite seed, parents first.
+LOAD_ORDER = ("provinces", "communes", "teams", "persons", "cases")
+#: Tables whose secondary indexes and foreign keys are dropped during the copy and rebuilt after it (as
+#: `drop_indexes` for SQLite).
+REINDEXED = ("persons", "cases")
+#: Bookkeeping of the benchmark inside its schema (not part of the bot's migrations): the dataset loaded (one
+#: row, written once the copy is complete) and the statistics indexes dropped by --without-stats-indexes.
+MARKER_TABLE = "bench_dataset"
+DROPPED_TABLE = "bench_dropped_indexes"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+async def pg_loaded_dataset(raw: Any, schema: str) -> str | None:
+    """Name of the dataset completely loaded into `schema` (None: nothing, a partial load, or no schema)."""
+    if await raw.fetchval("SELECT to_regclass($1)", f"{_quoted(schema)}.{MARKER_TABLE}") is None:
+        return None
+    return await raw.fetchval(f"SELECT name FROM {_quoted(schema)}.{MARKER_TABLE} LIMIT 1")
+
+
+async def pg_reset_schema(raw: Any, schema: str) -> None:
+    """Make `schema` empty but for the benchmark's (empty) bookkeeping tables. A schema that has the marker
+    table is dropped and created again; one without it is used only if it holds no table, view or sequence at
+    all (otherwise it is not the benchmark's: refused and left untouched)."""
+    if schema in ("public", "pg_catalog", "information_schema"):
+        raise RuntimeError(f"schema {schema!r} is not a schema of its own; choose another one")
+    objects = {r[0] for r in await raw.fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1",
+        schema)}
+    if MARKER_TABLE in objects:
+        await raw.execute(f"DROP SCHEMA {_quoted(schema)} CASCADE")
+    elif objects:
+        raise RuntimeError(f"schema {schema!r} holds tables that are not the benchmark's; choose another schema")
+    await raw.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+    await raw.execute(f"CREATE TABLE {_quoted(schema)}.{MARKER_TABLE} (name TEXT PRIMARY KEY,"
+                      " loaded_at TEXT NOT NULL, load_s DOUBLE PRECISION NOT NULL)")
+    await raw.execute(f"CREATE TABLE {_quoted(schema)}.{DROPPED_TABLE} (name TEXT PRIMARY KEY, sql TEXT NOT NULL)")
+
+
+async def pg_drop_indexes(raw: Any, schema: str, table: str) -> list[str]:
+    """Drop the secondary indexes of `table` (not those of primary-key or unique constraints); returns their
+    CREATE statements."""
+    if table not in BULK_COLUMNS:
+        raise ValueError(table)
+    rows = await raw.fetch(
+        "SELECT ci.relname AS name, pg_get_indexdef(ix.indexrelid) AS sql FROM pg_index ix"
+        " JOIN pg_class ci ON ci.oid = ix.indexrelid JOIN pg_class ct ON ct.oid = ix.indrelid"
+        " JOIN pg_namespace n ON n.oid = ct.relnamespace WHERE n.nspname = $1 AND ct.relname = $2"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid"
+        " AND c.contype IN ('p', 'u', 'x'))", schema, table)
+    for row in rows:
+        await raw.execute(f"DROP INDEX {_quoted(schema)}.{_quoted(row['name'])}")
+    return [row["sql"] for row in rows]
+
+
+async def pg_drop_foreign_keys(raw: Any, schema: str, table: str) -> list[str]:
+    """Drop the foreign keys of `table` (checked row by row during a COPY: a million cases took 58 s instead of
+    8 s here); returns the ALTER TABLE statements that add them back (validated then in one pass)."""
+    if table not in BULK_COLUMNS:
+        raise ValueError(table)
+    rows = await raw.fetch(
+        "SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c"
+        " JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+        " WHERE n.nspname = $1 AND t.relname = $2 AND c.contype = 'f' ORDER BY c.conname", schema, table)
+    qualified = f"{_quoted(schema)}.{table}"
+    for row in rows:
+        await raw.execute(f"ALTER TABLE {qualified} DROP CONSTRAINT {_quoted(row['name'])}")
+    return [f"ALTER TABLE {qualified} ADD CONSTRAINT {_quoted(row['name'])} {row['definition']}" for row in rows]
+
+
+async def pg_copy_from_sqlite(raw: Any, schema: str, source: sqlite3.Connection, batch: int = 100_000,
+                              progress: Any = None) -> dict[str, int]:
+    """Copy every row of LOAD_ORDER's tables (all their columns, ids included) from the SQLite seed into the
+    freshly migrated `schema` with COPY (asyncpg's copy_records_to_table); the secondary indexes and foreign
+    keys of REINDEXED are dropped before and rebuilt (and validated) after, then the identity sequences are
+    moved past the copied ids and the tables vacuumed and analysed. Returns the rows copied per table."""
+    await raw.execute("SET synchronous_commit = off")
+    await raw.execute("SET maintenance_work_mem = '256MB'")
+    copied: dict[str, int] = {}
+    for table in LOAD_ORDER:
+        columns = [r[1] for r in source.execute(f'PRAGMA table_info("{table}")')]
+        rebuild: list[str] = []
+        if table in REINDEXED:
+            rebuild = await pg_drop_indexes(raw, schema, table) + await pg_drop_foreign_keys(raw, schema, table)
+        cursor = source.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
+        total = 0
+        while rows := cursor.fetchmany(batch):
+            await raw.copy_records_to_table(table, records=rows, columns=columns, schema_name=schema)
+            total += len(rows)
+            if progress is not None:
+                progress(table, total)
+        for sql in rebuild:
+            await raw.execute(sql)
+        copied[table] = total
+    for table in LOAD_ORDER:
+        await raw.execute(f"SELECT setval(pg_get_serial_sequence('{_quoted(schema)}.{table}', 'id'),"
+                          f" COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {_quoted(schema)}.{table}")
+        # VACUUM sets the visibility map (index-only scans need it; COPY leaves it empty), ANALYZE the statistics
+        await raw.execute(f"VACUUM (ANALYZE) {_quoted(schema)}.{table}")
+    return copied
+
+
+async def pg_mark_loaded(raw: Any, schema: str, dataset: str, loaded_at: str, load_s: float) -> None:
+    await raw.execute(f"INSERT INTO {_quoted(schema)}.{MARKER_TABLE}(name, loaded_at, load_s) VALUES ($1, $2, $3)",
+                      dataset, loaded_at, load_s)
+
+
+async def pg_set_stats_indexes(raw: Any, schema: str, present: bool) -> None:
+    """Drop (present=False) the STATS_INDEXES of `schema`, keeping their definitions in DROPPED_TABLE, or
+    rebuild (present=True) those dropped earlier."""
+    if present:
+        for row in await raw.fetch(f"SELECT name, sql FROM {_quoted(schema)}.{DROPPED_TABLE} ORDER BY name"):
+            await raw.execute(row["sql"])
+            await raw.execute(f"DELETE FROM {_quoted(schema)}.{DROPPED_TABLE} WHERE name = $1", row["name"])
+        return
+    for name in STATS_INDEXES:
+        sql = await raw.fetchval("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = $2",
+                                 schema, name)
+        if sql is not None:
+            await raw.execute(f"INSERT INTO {_quoted(schema)}.{DROPPED_TABLE}(name, sql) VALUES ($1, $2)"
+                              " ON CONFLICT (name) DO NOTHING", name, sql)
+            await raw.execute(f"DROP INDEX {_quoted(schema)}.{_quoted(name)}")
