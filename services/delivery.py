@@ -94,6 +94,10 @@ class SharedPacer:
         if wait > 0:
             await asyncio.sleep(wait)
 
+    async def pause(self, seconds: float) -> None:
+        """Flood control seen by one process holds every process: no slot before `seconds` from now."""
+        await self.repo.hold_sending(self.channel, seconds)
+
 
 class OutboxWorker:
     def __init__(self, repo: BroadcastRepository, transport: Transport, channel: str, *,
@@ -265,6 +269,8 @@ class OutboxWorker:
                 message_id = await self._deliver(broadcast, row)
             except RetryLater as exc:
                 self._paused_until = max(self._paused_until, time.monotonic() + exc.seconds)
+                if isinstance(self.limiter, SharedPacer):
+                    await self.limiter.pause(exc.seconds)
                 await self.repo.reschedule(row["id"], _utc_after(exc.seconds), exc.reason)
             except Blocked as exc:
                 await self.repo.mark_final(row["id"], BLOCKED, exc.reason)

@@ -13,12 +13,18 @@ import shutil
 import signal
 import socket
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 
 from bot.channels import numbered
 from bot.channels.local import LocalBotApi
+from bot.config import Config
+from bot.container import Services
+from bot.demo import seed_demo
 from tests.emulator import BotApiEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,3 +198,45 @@ class Nginx:
         if not log.exists():
             return []
         return [line.split("|")[1] for line in log.read_text().splitlines() if line]
+
+
+@dataclass
+class Cluster:
+    """Bot processes in webhook mode on one database with the demo commune, the emulator they call, and the
+    database as the test sees it."""
+
+    emulator: BotApiEmulator
+    processes: list[asyncio.subprocess.Process]
+    ports: list[int]
+    services: Services
+
+
+@asynccontextmanager
+async def webhook_cluster(tmp_path: Path, target: str, count: int = 2,
+                          telegram: dict[str, int] | None = None) -> AsyncIterator[Cluster]:
+    """`count` processes on `target` (seeded with the demo commune; `telegram` links demo people's console ids to
+    Telegram chats), each answering /healthz before the block starts; all stopped at its end."""
+    services = Services.build(Config(database_path=target))
+    await services.open()
+    emulator: BotApiEmulator | None = None
+    processes: list[asyncio.subprocess.Process] = []
+    log_file = (tmp_path / "bots.log").open("ab")
+    try:
+        await seed_demo(services)
+        for console_id, chat in (telegram or {}).items():
+            person = await services.people.by_identity("console", console_id)
+            await services.people.link_identity(person.id, "telegram", str(chat), str(chat))
+        emulator = await BotApiEmulator().start()
+        ports = [free_port() for _ in range(count)]
+        for port in ports:
+            processes.append(await start_bot(emulator, target, log_file, webhook_port=port))
+        async with WebhookFront(emulator.api, ports) as front:
+            await front.ready()
+        yield Cluster(emulator, processes, ports, services)
+    finally:
+        for process in processes:
+            await stop_bot(process)
+        log_file.close()
+        if emulator is not None:
+            await emulator.stop()
+        await services.close()

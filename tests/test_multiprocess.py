@@ -9,13 +9,9 @@ import signal
 import pytest
 
 from bench.broadcast import run_benchmark
-from bot.config import Config
-from bot.container import Services
-from bot.demo import seed_demo
 from tests import dbtarget
-from tests.emulator import BotApiEmulator
 from tests.harness import texts
-from tests.processes import WebhookFront, free_port, start_bot, stop_bot
+from tests.processes import WebhookFront, webhook_cluster
 
 pytestmark = pytest.mark.skipif(not dbtarget.on_postgres(), reason="needs TEST_DATABASE_URL (PostgreSQL)")
 
@@ -25,28 +21,12 @@ MEDIATOR = 7001  # the demo mediator's Telegram chat
 @pytest.fixture
 async def two_bots(tmp_path):
     """Two bot processes in webhook mode on one database, the demo commune seeded, and a front delivering
-    each update to the process the test names (0 or 1)."""
+    each update to the process the test names."""
     target = dbtarget.database_for(tmp_path, "multi")
     await dbtarget.prepare(target)
-    services = Services.build(Config(database_path=target))
-    await services.open()
-    await seed_demo(services)
-    mediator = await services.people.by_identity("console", "1001")
-    await services.people.link_identity(mediator.id, "telegram", str(MEDIATOR), str(MEDIATOR))
-    emulator = await BotApiEmulator().start()
-    ports = [free_port(), free_port()]
-    log_file = (tmp_path / "bots.log").open("ab")
-    processes = [await start_bot(emulator, target, log_file, webhook_port=port) for port in ports]
-    try:
-        async with WebhookFront(emulator.api, ports) as front:
-            await front.ready()
-            yield front, processes, services
-    finally:
-        for process in processes:
-            await stop_bot(process)
-        log_file.close()
-        await emulator.stop()
-        await services.close()
+    async with webhook_cluster(tmp_path, target, 2, telegram={"1001": MEDIATOR}) as cluster, \
+            WebhookFront(cluster.emulator.api, cluster.ports) as front:
+        yield front, cluster.processes, cluster.services
 
 
 async def test_case_report_alternates_between_processes_and_survives_a_sigkill(two_bots):

@@ -110,6 +110,9 @@ async def test_processes_share_one_pace(two_processes):
         assert k - 0.5 < wait < k + 0.1, waits
     # another channel has its own pace; unused time gives at most `burst` of credit
     assert await repos[0].reserve_send_slot("zalo", 1.0, 0.0) < 0.1
+    # flood control seen by one process holds the others too
+    await repos[0].hold_sending("zalo", 30.0)
+    assert 29.0 < await repos[1].reserve_send_slot("zalo", 1.0, 0.0) <= 30.0
 
 
 async def test_a_scheduled_job_runs_in_one_process_at_a_time(two_processes):

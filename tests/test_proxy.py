@@ -8,13 +8,9 @@ import signal
 
 import pytest
 
-from bot.config import Config
-from bot.container import Services
-from bot.demo import seed_demo
 from tests import dbtarget
-from tests.emulator import BotApiEmulator
 from tests.harness import texts
-from tests.processes import Nginx, WebhookFront, free_port, nginx_binary, start_bot, stop_bot
+from tests.processes import Nginx, WebhookFront, nginx_binary, webhook_cluster
 
 pytestmark = [
     pytest.mark.skipif(not dbtarget.on_postgres(), reason="needs TEST_DATABASE_URL (PostgreSQL)"),
@@ -27,44 +23,29 @@ MEDIATOR = 7002
 async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
     target = dbtarget.database_for(tmp_path, "proxy")
     await dbtarget.prepare(target)
-    services = Services.build(Config(database_path=target))
-    await services.open()
-    await seed_demo(services)
-    mediator = await services.people.by_identity("console", "1001")
-    await services.people.link_identity(mediator.id, "telegram", str(MEDIATOR), str(MEDIATOR))
-    emulator = await BotApiEmulator().start()
-    ports = [free_port(), free_port()]
-    log_file = (tmp_path / "bots.log").open("ab")
-    processes = [await start_bot(emulator, target, log_file, webhook_port=port) for port in ports]
-    nginx = Nginx(tmp_path / "nginx", ports)
-    try:
-        async with WebhookFront(emulator.api, ports) as direct:
-            await direct.ready()
-        await nginx.start()
-        async with WebhookFront(emulator.api, [nginx.port]) as front:
-            await front.ready()
-            via = nginx.port
-            assert "Ngày nhận vụ việc?" in texts(await front.say(MEDIATOR, "/baocao", via))
-            await front.tap(MEDIATOR, "Hôm qua", via)
-            await front.tap(MEDIATOR, "Đất đai", via)
-            await front.tap(MEDIATOR, "Một bên hoặc các bên yêu cầu", via)
-            served = nginx.served_by()
-            assert {f"127.0.0.1:{p}" for p in ports} <= set(served), served  # both processes serve
-            processes[0].send_signal(signal.SIGKILL)
-            await processes[0].wait()
-            await front.tap(MEDIATOR, "Hòa giải thành", via)
-            out = await front.say(MEDIATOR, "hôm nay", via)
-            assert "Kiểm tra lại trước khi gửi" in texts(out)
-            out = await front.tap(MEDIATOR, "Gửi báo cáo", via)
-            assert "Đã ghi vào sổ vụ việc số" in texts(out)
-        cases = await services.cases.repo.find(limit=5)
-        assert len(cases) == 1
-        after_kill = nginx.served_by()[len(served):]
-        assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), after_kill
-    finally:
-        await nginx.stop()
-        for process in processes:
-            await stop_bot(process)
-        log_file.close()
-        await emulator.stop()
-        await services.close()
+    async with webhook_cluster(tmp_path, target, 2, telegram={"1001": MEDIATOR}) as cluster:
+        ports, processes = cluster.ports, cluster.processes
+        nginx = await Nginx(tmp_path / "nginx", ports).start()
+        try:
+            async with WebhookFront(cluster.emulator.api, [nginx.port]) as front:
+                await front.ready()
+                via = nginx.port
+                assert "Ngày nhận vụ việc?" in texts(await front.say(MEDIATOR, "/baocao", via))
+                await front.tap(MEDIATOR, "Hôm qua", via)
+                await front.tap(MEDIATOR, "Đất đai", via)
+                await front.tap(MEDIATOR, "Một bên hoặc các bên yêu cầu", via)
+                served = nginx.served_by()
+                assert {f"127.0.0.1:{p}" for p in ports} <= set(served), served  # both processes serve
+                processes[0].send_signal(signal.SIGKILL)
+                await processes[0].wait()
+                await front.tap(MEDIATOR, "Hòa giải thành", via)
+                out = await front.say(MEDIATOR, "hôm nay", via)
+                assert "Kiểm tra lại trước khi gửi" in texts(out)
+                out = await front.tap(MEDIATOR, "Gửi báo cáo", via)
+                assert "Đã ghi vào sổ vụ việc số" in texts(out)
+            assert len(await cluster.services.cases.repo.find(limit=5)) == 1
+            after_kill = nginx.served_by()[len(served):]
+            # every update after the kill ends on the survivor (some tried the dead process first)
+            assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), after_kill
+        finally:
+            await nginx.stop()
