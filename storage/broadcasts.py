@@ -32,11 +32,6 @@ def _in(values: list) -> str:
     return ", ".join("?" * len(values))
 
 
-async def _pacing_row(conn: Any, channel: str) -> None:
-    await conn.execute("INSERT INTO send_pacing(channel, next_slot) VALUES (?, 0) ON CONFLICT (channel) DO NOTHING",
-                       (channel,))
-
-
 class BroadcastRepository:
     def __init__(self, db: Database):
         self.db = db
@@ -201,24 +196,23 @@ class BroadcastRepository:
 
         PostgreSQL only (one row per channel, updated atomically; times from the database's clock, so the
         processes' clocks need not agree)."""
-        async with self.db.transaction(serialized=False) as conn:
-            await _pacing_row(conn, channel)
-            async with conn.execute(
-                "WITH clock AS (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS t)"
-                " UPDATE send_pacing SET next_slot = GREATEST(next_slot, (SELECT t FROM clock) - ?) + ?"
-                " WHERE channel = ? RETURNING next_slot - ? - (SELECT t FROM clock) AS wait",
-                (burst_s, interval_s, channel, interval_s),
-            ) as cur:
-                row = await cur.fetchone()
+        row = await self.db.fetchone(
+            "WITH clock AS (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS t)"
+            " INSERT INTO send_pacing(channel, next_slot) SELECT ?, t - ? + ? FROM clock"
+            " ON CONFLICT (channel) DO UPDATE"
+            " SET next_slot = GREATEST(send_pacing.next_slot, (SELECT t FROM clock) - ?) + ?"
+            " RETURNING next_slot - ? - (SELECT t FROM clock) AS wait",
+            (channel, burst_s, interval_s, burst_s, interval_s, interval_s))
         return float(row["wait"])
 
     async def hold_sending(self, channel: str, seconds: float) -> None:
         """Flood control (PostgreSQL, several processes): the channel's next slot is at least `seconds` away."""
-        async with self.db.transaction(serialized=False) as conn:
-            await _pacing_row(conn, channel)
-            await conn.execute(
-                "UPDATE send_pacing SET next_slot = GREATEST(next_slot, EXTRACT(EPOCH FROM clock_timestamp())::float8"
-                " + ?) WHERE channel = ?", (seconds, channel))
+        await self.db.execute(
+            "WITH clock AS (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS t)"
+            " INSERT INTO send_pacing(channel, next_slot) SELECT ?, t + ? FROM clock"
+            " ON CONFLICT (channel) DO UPDATE"
+            " SET next_slot = GREATEST(send_pacing.next_slot, (SELECT t FROM clock) + ?)",
+            (channel, seconds, seconds))
 
     async def next_due_at(self, channel: str) -> str | None:
         row = await self.db.fetchone(

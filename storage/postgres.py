@@ -205,7 +205,7 @@ class PostgresDatabase(Database):
         self._identity_tables: frozenset[str] = frozenset()
         self._sql_cache: dict[str, tuple[str, bool, bool]] = {}
         self._liveness: Any = None
-        self._liveness_lock = asyncio.Lock()
+        self._setup_lock = asyncio.Lock()  # liveness connection, chat-lock pool
         self._token = 0
         self._chat_pool: Any = None
 
@@ -239,7 +239,7 @@ class PostgresDatabase(Database):
         session advisory lock (LIVENESS_NS, token) on a connection of its own, which every other process sees in
         pg_locks (see `alive_sql`). The lock goes when the process dies — its connection closes, even on SIGKILL —
         so the others know at once that its claims are orphaned. A lost connection gets a new token."""
-        async with self._liveness_lock:
+        async with self._setup_lock:
             if self._liveness is not None and not self._liveness.is_closed():
                 return self._token
             try:
@@ -268,18 +268,23 @@ class PostgresDatabase(Database):
         update of the same chat waits (a session advisory lock on a connection of a small pool of its own; it
         goes with the connection if the process dies). Updates of other chats are not held up."""
         if self._chat_pool is None:
-            async with self._liveness_lock:
+            async with self._setup_lock:
                 if self._chat_pool is None:
                     self._chat_pool = await asyncpg.create_pool(self.url, min_size=0,
                                                                 max_size=CHAT_LOCK_CONNECTIONS)
         number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big", signed=True)
-        with _translated_errors():
-            async with self._chat_pool.acquire() as raw:
+        with _translated_errors():  # the lock's own failures only, not the handler's
+            raw = await self._chat_pool.acquire()
+        try:
+            with _translated_errors():
                 await raw.execute("SELECT pg_advisory_lock($1::int, $2::int)", CHAT_NS, number)
-                try:
-                    yield
-                finally:
+            try:
+                yield
+            finally:
+                with _translated_errors():
                     await raw.execute("SELECT pg_advisory_unlock($1::int, $2::int)", CHAT_NS, number)
+        finally:
+            await self._chat_pool.release(raw)
 
     @staticmethod
     def alive_sql(column: str) -> str:

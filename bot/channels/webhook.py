@@ -1,7 +1,8 @@
 """Webhook mode: an aiohttp server in front of the Application (python-telegram-bot's custom-webhook pattern).
 
 POST /<WEBHOOK_PATH> takes Telegram updates — only with the secret token header, anything else is refused — and
-answers once the update is handled (in per-chat order, concurrently across chats), and GET /healthz answers whether the bot and its database are up (for a reverse proxy or an orchestrator).
+answers once the update is handled (in per-chat order, concurrently across chats). GET /healthz answers whether
+the bot and its database are up (for a reverse proxy or an orchestrator).
 """
 
 from __future__ import annotations
