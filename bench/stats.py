@@ -42,7 +42,6 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -62,6 +61,7 @@ from storage import stats_bulk  # noqa: E402
 from storage.db import Database, is_postgres_url, migrations  # noqa: E402
 from storage.org import OrgRepository  # noqa: E402
 from storage.stats import StatsRepository  # noqa: E402
+from tests.dbtarget import with_search_path  # noqa: E402
 
 PROVINCES = 34
 COMMUNES = 3321
@@ -270,13 +270,6 @@ async def measure(target: str | Path, province_id: int, communes: list[int], run
 
 
 # --- PostgreSQL: the same dataset in a dedicated schema ------------------------------------------------------
-def with_search_path(url: str, schema: str) -> str:
-    """`url` with the connection setting search_path=<schema> (asyncpg passes unknown query keys as settings)."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"] + [("search_path", schema)]
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
 async def load_postgres(path: Path, url: str, schema: str, fresh: bool, stats_indexes: bool) -> float:
     """Make `schema` hold the dataset of the SQLite seed `path` (skipped when its marker already names that
     file); returns the seconds spent loading (0 when cached)."""

@@ -96,6 +96,13 @@ def to_numbered(sql: str) -> str:
     return "".join(out)
 
 
+def reset_identity_sql(table: str) -> str:
+    """The statement that moves the identity sequence of `table` (a name, possibly schema-qualified) past its
+    largest id, after rows were copied in with their ids."""
+    return (f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL)"
+            f" FROM {table}")
+
+
 def clean_params(params: Iterable[Any]) -> tuple[Any, ...]:
     """PostgreSQL text cannot hold NUL characters (SQLite's can): they are dropped from string parameters."""
     return tuple(p.replace("\x00", "") if isinstance(p, str) and "\x00" in p else p for p in params)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from storage.db import Database, migrations, split_sql
+from storage.postgres import reset_identity_sql
 
 #: Tables and columns the benchmark may fill (names never come from outside this module).
 BULK_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -226,8 +227,7 @@ async def pg_copy_from_sqlite(raw: Any, schema: str, source: sqlite3.Connection,
             await raw.execute(sql)
         copied[table] = total
     for table in LOAD_ORDER:
-        await raw.execute(f"SELECT setval(pg_get_serial_sequence('{_quoted(schema)}.{table}', 'id'),"
-                          f" COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {_quoted(schema)}.{table}")
+        await raw.execute(reset_identity_sql(f"{_quoted(schema)}.{table}"))
         # VACUUM sets the visibility map (index-only scans need it; COPY leaves it empty), ANALYZE the statistics
         await raw.execute(f"VACUUM (ANALYZE) {_quoted(schema)}.{table}")
     return copied

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.db import Database
+from storage.postgres import reset_identity_sql
 
 #: Tables that the copy leaves alone (each side keeps its own migration history).
 SKIPPED = ("schema_migrations",)
@@ -171,7 +172,5 @@ async def copy_database(source: Database, target: Database, *, batch: int = 2000
         if target.dialect == "postgres":
             for table in tables:
                 if table.key == ("id",) and types.get((table.name, "id")) == "bigint":
-                    await conn.execute(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
-                        f" COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table.name}")
+                    await conn.execute(reset_identity_sql(table.name))
     return report

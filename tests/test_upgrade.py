@@ -506,9 +506,15 @@ async def _check_services(services: Services, seeded: Seeded) -> None:
         assert await services.cases.repo.reminder_sent(ids["c3"], ids["son"], "reporter", 1)
         assert not await services.cases.repo.reminder_sent(ids["c3"], ids["son"], "reporter", 2)
     if seeded.has("z-mai"):
-        zalo = ZaloStore(db)  # ZaloStore.int_id: test_zalo_user_of_an_upgraded_database_keeps_its_id
+        zalo = ZaloStore(db)
         assert await zalo.zalo_id(ZALO_ID_BASE + ids["z-pha"]) == "5512093345871"
         assert await zalo.zalo_id(ZALO_ID_BASE + ids["z-mai"]) == "4368923478123"
+        # a Zalo user known before the upgrade keeps the integer id stored in their identity; a new one gets
+        # a fresh id
+        assert await zalo.int_id("4368923478123", "Quàng Mai") == ZALO_ID_BASE + ids["z-mai"]
+        newcomer = await zalo.int_id("7730011122233", "Hà Thị Xuân")
+        assert newcomer - ZALO_ID_BASE not in (ids["z-mai"], ids["z-pha"])
+        assert await zalo.zalo_id(newcomer) == "7730011122233"
         assert (await zalo.options_message("4368923478123"))["text"] == "Chọn một việc:"
         links = LinkCodeRepository(db)
         assert await links.active_hash_exists(LINK_HASH, at("2025-06-20"))
@@ -629,28 +635,3 @@ async def _check_broadcast(services: Services, seeded: Seeded) -> None:
         assert await repo.reserve_send_slot("telegram", 0.04, 1.0) <= 0  # the stored slot is long past
         slot = (await services.db.fetchone("SELECT next_slot FROM send_pacing WHERE channel = 'telegram'"))[0]
         assert slot > seeded.rows["pace-tg"]["next_slot"]
-
-
-async def test_zalo_user_of_an_upgraded_database_keeps_its_id(tmp_path):
-    """A Zalo user known before the upgrade keeps the integer id stored in their identity; a new one gets a
-    fresh id."""
-    version = max(EARLIER)
-    target, old = await _fresh(tmp_path, version)
-    try:
-        await old.migrate(target=version)
-        existing = set(await _columns(old))
-        if "zalo_ids" not in existing:
-            pytest.skip(f"no zalo_ids table at version {version}")
-        seeded = await _seed(old, existing)
-    finally:
-        await old.close()
-    db = Database(target)
-    await db.open()
-    try:
-        zalo = ZaloStore(db)
-        assert await zalo.int_id("4368923478123", "Quàng Mai") == ZALO_ID_BASE + seeded.ids["z-mai"]
-        newcomer = await ZaloStore(db).int_id("7730011122233", "Hà Thị Xuân")
-        assert newcomer - ZALO_ID_BASE not in (seeded.ids["z-mai"], seeded.ids["z-pha"])
-        assert await ZaloStore(db).zalo_id(newcomer) == "7730011122233"
-    finally:
-        await db.close()
