@@ -303,6 +303,11 @@ SEED: list[Seed] = [
                              "recipients": 1, "created_at": at("2025-06-15")}, needs=("zalo_ids",)),
     row("outbox", "o-zalo", {"broadcast_id": Ref("b3"), "person_id": Ref("mai"), "channel": "zalo",
                              "chat_id": _zalo_external("z-mai")}, needs=("zalo_ids",)),
+    # 0010: the audit log of officials' changes
+    row("audit_log", "audit-1", {"at": at("2025-06-20"), "actor_id": Ref("thu"), "action": "org.update",
+                                 "object_type": "person", "object_id": "ML-01-02", "commune_id": Ref("ML"),
+                                 "before_json": json.dumps({"trained_on": None}),
+                                 "after_json": json.dumps({"trained_on": "2025-06-15"})}),
 ]
 
 
