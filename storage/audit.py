@@ -66,7 +66,8 @@ class AuditLog:
     async def rows(self, *, object_type: str | None = None, object_id: str | int | None = None,
                    commune_id: int | None = None, limit: int = 500) -> list[AuditRow]:
         """Newest first, filtered by object and/or commune."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if object_type is not None:
             where.append("object_type = ?")
             params.append(object_type)

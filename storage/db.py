@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -110,6 +110,50 @@ class Database:
     def is_open(self) -> bool:
         raise NotImplementedError
 
+    # The interface both backends implement (declared here so that callers typed `Database` are checked).
+    async def open(self, migrate: bool = True) -> Database:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def migrate(self, target: int | None = None) -> list[int]:
+        raise NotImplementedError
+
+    async def schema_version(self) -> int:
+        raise NotImplementedError
+
+    async def applied_versions(self) -> set[int]:
+        raise NotImplementedError
+
+    def transaction(self, serialized: bool = True) -> AbstractAsyncContextManager[Any]:
+        """BEGIN … COMMIT around the block; yields a connection taking `?` SQL (see the module docstring)."""
+        raise NotImplementedError
+
+    def job_lock(self, name: str) -> AbstractAsyncContextManager[bool]:
+        raise NotImplementedError
+
+    def chat_lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        raise NotImplementedError
+
+    async def process_token(self) -> int:
+        raise NotImplementedError
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Database:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
 
 class SqliteDatabase(Database):
     """One aiosqlite connection per process, with a lock so that transactions never interleave."""
@@ -163,7 +207,7 @@ class SqliteDatabase(Database):
         )
         async with self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
             row = await cur.fetchone()
-        return int(row[0])
+        return int(row[0]) if row is not None else 0
 
     async def applied_versions(self) -> set[int]:
         await self.schema_version()

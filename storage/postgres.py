@@ -26,7 +26,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 from storage.db import (
     Database,
@@ -186,7 +186,7 @@ class _translated_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> Literal[False]:
         if exc is None or asyncpg is None:
             return False
         if isinstance(exc, asyncpg.IntegrityConstraintViolationError):

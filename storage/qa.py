@@ -164,7 +164,8 @@ class QARepository:
         out = []
         for row in rows:
             question = await self.question(row["q_id"])
-            out.append((_request(row), question))
+            if question is not None:  # the join guarantees it; kept for the type
+                out.append((_request(row), question))
         return out
 
     # --- gaps ---------------------------------------------------------------------------------------------
