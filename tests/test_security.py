@@ -1,0 +1,111 @@
+"""Issue 14: each attack that succeeded is reproduced here first, then refused.
+
+High: forged invite callbacks (roles, uses, days) and invites of a deactivated person; party names lost when a
+case is corrected without PARTY_DATA_KEY. Medium and low items follow below their own headings.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import messages as msg
+from services.models import Role
+from services.registration import PermissionDenied, RegistrationError
+from storage.audit import AuditLog
+from tests.harness import texts
+
+NEW_USER = 5101
+
+
+# --- 1. Invites: the server decides which roles, uses and days an inviter may create ------------------------
+
+async def _commune_invites(bot, code="ML"):
+    """Invites people created (the demo seed's invite has no creator)."""
+    invites = await bot.services.invites.of_commune((await bot.services.org.commune_by_code(code)).id)
+    return [i for i in invites if i.created_by is not None]
+
+
+async def test_forged_invite_callbacks_create_nothing(bot):
+    """The attack: /moi, then callback data the buttons never offer (role, 500 uses, 365 days)."""
+    await bot.say("commune", "/moi")
+    out = await bot.tap_data("commune", "inv:r:commune_official")
+    assert "không được dùng" in texts(out)
+    await bot.tap_data("commune", "inv:u:500")
+    out = await bot.tap_data("commune", "inv:d:365")
+    assert "Đã tạo mã mời" not in texts(out)
+    # the offered role, then forged uses and days
+    await bot.say("commune", "/moi")
+    await bot.tap("commune", "Hòa giải viên")
+    await bot.tap("commune", "Tổ hòa giải tổ dân phố 2")
+    await bot.tap_data("commune", "inv:u:500")
+    out = await bot.tap_data("commune", "inv:d:365")
+    assert "Đã tạo mã mời" not in texts(out)
+    assert await _commune_invites(bot) == []
+
+
+@pytest.mark.parametrize("who, role, uses, days, allowed", [
+    ("commune", Role.MEDIATOR, 30, 30, True),
+    ("commune", Role.TEAM_LEADER, 1, 7, True),
+    ("commune", Role.COMMUNE_OFFICIAL, 1, 7, False),
+    ("commune", Role.MEDIATOR, 500, 7, False),
+    ("commune", Role.MEDIATOR, 1, 365, False),
+    ("commune", Role.MEDIATOR, 2, 7, False),
+    ("province", Role.COMMUNE_OFFICIAL, 5, 14, True),
+    ("province", Role.MEDIATOR, 31, 14, False),
+    ("admin", Role.COMMUNE_OFFICIAL, 10, 30, True),
+    ("admin", Role.MEDIATOR, 1, 60, False),
+    ("mediator", Role.MEDIATOR, 1, 7, False),
+    ("leader", Role.MEDIATOR, 1, 7, False),
+])
+async def test_invite_rules_by_inviter(bot, who, role, uses, days, allowed):
+    creator = await bot.services.people.by_identity("console", str(bot.user_id(who)))
+    commune = await bot.services.org.commune_by_code("ML")
+    create = bot.services.registration.create_invite(creator, commune.id, role, max_uses=uses, days=days)
+    if allowed:
+        invite = await create
+        assert invite.role == role and invite.max_uses == uses and invite.created_by == creator.id
+    else:
+        with pytest.raises(PermissionDenied):
+            await create
+        assert await _commune_invites(bot) == []
+
+
+async def test_invite_creation_is_audited(bot):
+    creator = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
+    invite = await bot.services.registration.create_invite(creator, creator.commune_id, Role.MEDIATOR,
+                                                           max_uses=5, days=14)
+    rows = await AuditLog(bot.services.db).rows(object_type="invite")
+    assert [(r.action, r.object_id, r.actor_id, r.commune_id) for r in rows] == [
+        ("invite.create", str(invite.id), creator.id, creator.commune_id)]
+    assert rows[0].after["role"] == "mediator" and rows[0].after["max_uses"] == 5
+
+
+async def test_invite_of_deactivated_creator_stops_working(bot):
+    people = bot.services.people
+    creator = await people.by_identity("console", str(bot.user_id("commune")))
+    team = await bot.services.org.team_by_code("ML-01")
+    invite = await bot.services.registration.create_invite(creator, creator.commune_id, Role.MEDIATOR,
+                                                           team_id=team.id, max_uses=5, days=14)
+    await people.update_fields(creator.id, active=False)
+    out = await bot.say(NEW_USER, f"/start {invite.code}")
+    assert msg.CODE_ERRORS["invalid"] in texts(out)
+    with pytest.raises(RegistrationError) as refused:
+        await bot.services.registration.register(invite.code, "Lò Văn Nam", "console", str(NEW_USER))
+    assert refused.value.reason == "invalid" and refused.value.detail == "creator_inactive"
+    assert await people.by_identity("console", str(NEW_USER)) is None
+
+
+async def test_deactivated_between_check_and_redeem(bot):
+    """The storage refuses too (the service check and the redemption are separate steps)."""
+    people = bot.services.people
+    creator = await people.by_identity("console", str(bot.user_id("commune")))
+    team = await bot.services.org.team_by_code("ML-01")
+    invite = await bot.services.registration.create_invite(creator, creator.commune_id, Role.MEDIATOR,
+                                                           team_id=team.id, max_uses=5, days=14)
+    bot.api.user(NEW_USER, "Nam", "Lò Văn")
+    await bot.say(NEW_USER, f"/start {invite.code}")
+    await bot.tap(NEW_USER, "Đúng")
+    await people.update_fields(creator.id, active=False)
+    out = await bot.tap(NEW_USER, "Đúng")
+    assert msg.CODE_ERRORS["invalid"] in texts(out)
+    assert await people.by_identity("console", str(NEW_USER)) is None
