@@ -751,3 +751,7 @@ CODE_ERRORS["invalid"] = (
     "hoặc xin mã mới ở công chức Tư pháp xã."
 )
 CODE_ERRORS["too_many_attempts"] = "Có quá nhiều lần nhập sai mã mời. Anh/chị vui lòng thử lại sau 10 phút."
+CASE_PARTIES_LOCKED = (
+    "Vụ việc này có họ tên các bên (đã mã hóa) nhưng máy chủ chưa có khóa mã hóa (PARTY_DATA_KEY), nên không "
+    "xem hay sửa được họ tên các bên. Các mục khác vẫn sửa được; họ tên đã ghi được giữ nguyên."
+)

@@ -428,7 +428,8 @@ async def correct(update: Update, context: BotContext) -> int | None:
     except CaseDenied:
         await reply(update, msg.CASE_CANNOT_CORRECT.format(days=context.services.cases.settings.edit_days))
         return None
-    return await _show(update, context, view)
+    locked = context.services.cases.parties_locked(view)
+    return await _show(update, context, view, msg.CASE_PARTIES_LOCKED if locked else None)
 
 
 # --- reminders -----------------------------------------------------------------------------------------------

@@ -211,6 +211,10 @@ class CaseService:
             await self.repo.save_draft(draft)
         return DraftView(draft, ctx, step, case)
 
+    def parties_locked(self, view: DraftView) -> bool:
+        """The case has party names that this form cannot show or change (no key, or names turned off)."""
+        return bool(view.case and view.case.parties_encrypted and not view.ctx.parties_enabled)
+
     def parties_plain(self, draft: Draft) -> str | None:
         token = draft.values.get("parties")
         return self.cipher.decrypt(token) if token else None
@@ -401,6 +405,11 @@ class CaseService:
                 team = await self.org.team(values["team_id"])
                 if team is None or team.commune_id != case.commune_id:
                     raise CaseDenied()
+            if not view.ctx.parties_enabled:
+                # Without the key the names can be neither shown nor changed: the stored ciphertext stays.
+                values.pop("parties", None)
+                if case.parties_encrypted:
+                    values["parties"] = case.parties_encrypted
             action = "correct"
         else:
             if not self.can_record_result(person, case):

@@ -109,3 +109,41 @@ async def test_deactivated_between_check_and_redeem(bot):
     out = await bot.tap(NEW_USER, "Đúng")
     assert msg.CODE_ERRORS["invalid"] in texts(out)
     assert await people.by_identity("console", str(NEW_USER)) is None
+
+
+# --- 2. Party names survive a correction made without PARTY_DATA_KEY ---------------------------------------
+
+async def _case_with_parties(bot, cipher):
+    import secrets
+    commune = await bot.services.org.commune_by_code("ML")
+    await bot.services.db.execute("UPDATE communes SET store_party_names = 1 WHERE id = ?", (commune.id,))
+    team = await bot.services.org.team_by_code("ML-01")
+    reporter = await bot.services.people.by_identity("console", str(bot.user_id("mediator")))
+    today = bot.services.cases.today().isoformat()
+    values = {"team_id": team.id, "received_on": today, "field": "dat_dai", "basis": "yeu_cau", "result": "thanh",
+              "closed_on": today, "parties_count": 2, "mediator_ids": [reporter.id], "summary": "",
+              "parties": cipher.encrypt("Lò Văn A, Quàng Thị B")}
+    return await bot.services.cases.repo.create(values, province_id=commune.province_id, commune_id=commune.id,
+                                                commune_code=commune.code, reporter_id=reporter.id,
+                                                submission_key=secrets.token_hex(8))
+
+
+@pytest.mark.parametrize("who", ["commune", "mediator"])
+async def test_correction_without_key_keeps_party_names(bot, who):
+    from cryptography.fernet import Fernet
+
+    from services.privacy import PartyCipher
+    key = Fernet.generate_key().decode()
+    case = await _case_with_parties(bot, PartyCipher(key))
+    stored = case.parties_encrypted
+    bot.services.cases.cipher = PartyCipher(None)  # the bot restarted without PARTY_DATA_KEY
+    await bot.say(who, "/vuviec")
+    out = await bot.tap_data(who, f"case:c:{case.id}")
+    assert msg.CASE_PARTIES_LOCKED in texts(out)
+    await bot.tap(who, "Sửa: Số bên")
+    await bot.tap(who, "3")
+    out = await bot.tap(who, "Gửi báo cáo")
+    assert msg.CASE_CORRECTED.format(number=case.number) in texts(out)
+    corrected = await bot.services.cases.repo.get(case.id)
+    assert corrected.parties_count == 3 and corrected.parties_encrypted == stored
+    assert PartyCipher(key).decrypt(corrected.parties_encrypted) == "Lò Văn A, Quàng Thị B"
