@@ -755,3 +755,11 @@ CASE_PARTIES_LOCKED = (
     "Vụ việc này có họ tên các bên (đã mã hóa) nhưng máy chủ chưa có khóa mã hóa (PARTY_DATA_KEY), nên không "
     "xem hay sửa được họ tên các bên. Các mục khác vẫn sửa được; họ tên đã ghi được giữ nguyên."
 )
+TEXT_NOT_FOR_THIS_FLOW = (
+    "Tin nhắn vừa rồi không được ghi vào việc đang làm dở trước đó, vì anh/chị đã mở chức năng khác. "
+    "Bản nháp vẫn được giữ; muốn làm tiếp, anh/chị mở lại chức năng đó."
+)
+GROUP_CHAT_REFUSED = (
+    "Xin lỗi, trợ lý chỉ làm việc trong tin nhắn riêng để giữ bí mật thông tin hòa giải. "
+    "Anh/chị vui lòng nhắn riêng cho bot."
+)

@@ -147,3 +147,76 @@ async def test_correction_without_key_keeps_party_names(bot, who):
     corrected = await bot.services.cases.repo.get(case.id)
     assert corrected.parties_count == 3 and corrected.parties_encrypted == stored
     assert PartyCipher(key).decrypt(corrected.parties_encrypted) == "Lò Văn A, Quàng Thị B"
+
+
+# --- 4. A flow left open cannot write text typed for another flow into its record ---------------------------
+
+async def test_library_search_does_not_become_a_case_summary(bot):
+    """The attack: a case report left on its review screen, then /tailieu and a search typed."""
+    await bot.say("mediator", "/baocao")
+    for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu", "Hòa giải thành"):
+        await bot.tap("mediator", choice)
+    await bot.say("mediator", "/tailieu")
+    await bot.say("mediator", "so theo doi")
+    person = await bot.services.people.by_identity("console", str(bot.user_id("mediator")))
+    draft = await bot.services.cases.repo.draft(person.id, "new")
+    assert draft is not None and not draft.values.get("summary")  # the draft is kept, without the search text
+    # Coming back to the report makes it the flow that takes typed text again.
+    await bot.say("mediator", "/baocao")
+    await bot.tap("mediator", "case:resume:n")
+    await bot.say("mediator", "Tranh chấp ranh giới đất giữa hai hộ")
+    draft = await bot.services.cases.repo.draft(person.id, "new")
+    assert draft.values["summary"] == "Tranh chấp ranh giới đất giữa hai hộ"
+
+
+async def test_statistics_period_does_not_become_broadcast_text(bot):
+    """The attack: /thongbao waiting for its text, then /thongke with a typed period."""
+    await bot.say("commune", "/thongbao")
+    await bot.tap("commune", "Soạn thông báo mới")
+    await bot.tap("commune", "Toàn xã/phường")
+    await bot.say("commune", "/thongke")
+    await bot.tap_data("commune", "st:per:custom")
+    out = await bot.say("commune", "01/01/2025 - 30/06/2025")
+    assert msg.BC_PREVIEW_INTRO not in texts(out) and msg.BC_ASK_ATTACHMENT not in texts(out)
+    assert "01/01/2025 - 30/06/2025" not in str(bot.app.user_data[bot.user_id("commune")].get("bc"))
+
+
+async def test_case_writer_refuses_text_claimed_by_another_flow(bot):
+    """The service itself refuses, whatever conversation state the chat layer is in."""
+    from services.cases import TextNotAwaited
+    cases = bot.services.cases
+    person = await bot.services.people.by_identity("console", str(bot.user_id("mediator")))
+    await cases.begin(person)
+    await cases.answer(person, "new", None, "hôm nay")  # the draft asked: accepted
+    await bot.services.text_claims.claim(person.id, "cmd:thongke")
+    with pytest.raises(TextNotAwaited):
+        await cases.answer(person, "new", None, "dat dai")
+
+
+# --- 14. Private chats only: a group gets one polite line and nothing else -----------------------------------
+
+GROUP = -1001234567890
+
+
+def _in_group(update: dict, kind: str) -> dict:
+    import copy
+    update = copy.deepcopy(update)
+    message = update.get("message") or update["callback_query"]["message"]
+    message["chat"] = {"id": GROUP, "type": kind, "title": "Tổ hòa giải bản Na Lay"}
+    return update
+
+
+@pytest.mark.parametrize("kind", ["group", "supergroup", "channel"])
+async def test_group_chat_gets_one_polite_line(bot, kind):
+    from tests.test_cases_followup import make_case
+    case = await make_case(bot, "mediator", result="thanh")
+    before = len(bot.api.outbox)
+    await bot._process(_in_group(bot.api.user_message(bot.user_id("commune"), "/vuviec"), kind))
+    private = await bot.say("commune", "/vuviec")  # a message with buttons to tap from the group
+    await bot._process(_in_group(bot.api.user_click(bot.user_id("commune"), private[-1]["message_id"],
+                                                    f"case:c:{case.id}"), kind))
+    await bot._process(_in_group(bot.api.user_message(bot.user_id("guest"), "hòa giải là gì"), kind))
+    to_group = [m for m in bot.api.outbox[before:] if m["chat"]["id"] == GROUP]
+    assert [m["text"] for m in to_group] == [msg.GROUP_CHAT_REFUSED] * 3
+    person = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
+    assert await bot.services.cases.repo.draft(person.id, "edit") is None  # nothing was started
