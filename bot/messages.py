@@ -763,3 +763,9 @@ GROUP_CHAT_REFUSED = (
     "Xin lỗi, trợ lý chỉ làm việc trong tin nhắn riêng để giữ bí mật thông tin hòa giải. "
     "Anh/chị vui lòng nhắn riêng cho bot."
 )
+RESTORE_ERRORS = {
+    "same_file": "Không khôi phục được: tệp sao lưu chính là CSDL đang dùng ({detail}). Không có gì thay đổi.",
+    "in_use": ("Không khôi phục được: CSDL {detail} đang được bot (hoặc một lệnh khác) sử dụng. Hãy dừng bot "
+               "rồi chạy lại lệnh. Không có gì thay đổi."),
+    "missing_tables": "Không khôi phục được: tệp sao lưu thiếu các bảng {detail}. Không có gì thay đổi.",
+}

@@ -220,3 +220,70 @@ async def test_group_chat_gets_one_polite_line(bot, kind):
     assert [m["text"] for m in to_group] == [msg.GROUP_CHAT_REFUSED] * 3
     person = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
     assert await bot.services.cases.repo.draft(person.id, "edit") is None  # nothing was started
+
+
+# --- 5. admin restore: not onto the live file, not while the bot runs, not a backup lacking tables ----------
+
+async def _seeded_db(path):
+    from bot.config import Config
+    from bot.container import Services
+    from bot.demo import seed_demo
+    services = Services.build(Config(database_path=str(path)))
+    await services.open()
+    await seed_demo(services)
+    return services
+
+
+def _count(path, table="persons"):
+    import sqlite3
+    from contextlib import closing
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+@pytest.mark.sqlite_only
+async def test_restore_onto_the_live_file_is_refused(tmp_path, capsys):
+    from bot.cli import main
+    live = tmp_path / "live.db"
+    await (await _seeded_db(live)).close()
+    persons = _count(live)
+    assert main(["admin", "restore", "--db", str(live), str(live), "--yes"]) == 1
+    assert "chính là CSDL đang dùng" in capsys.readouterr().err
+    assert _count(live) == persons
+
+
+@pytest.mark.sqlite_only
+async def test_restore_while_the_bot_runs_is_refused(tmp_path, capsys):
+    from bot.cli import main
+    from storage.backup import backup
+    live = tmp_path / "live.db"
+    running = await _seeded_db(live)  # the running bot has the database open
+    backup(live, tmp_path / "old.bak")
+    number = await running.db.execute(
+        "INSERT INTO bot_state(kind, key, data) VALUES ('probe', 'confirmed-after-backup', '{}')")
+    assert number
+    assert main(["admin", "restore", "--db", str(live), str(tmp_path / "old.bak"), "--yes"]) == 1
+    assert "đang được bot" in capsys.readouterr().err
+    assert await running.db.fetchone("SELECT 1 FROM bot_state WHERE key = 'confirmed-after-backup'") is not None
+    await running.close()
+    # Once the bot has stopped, the restore goes ahead.
+    assert main(["admin", "restore", "--db", str(live), str(tmp_path / "old.bak"), "--yes"]) == 0
+
+
+@pytest.mark.sqlite_only
+async def test_restore_refuses_a_backup_lacking_tables(tmp_path, capsys):
+    import sqlite3
+    from contextlib import closing
+
+    from bot.cli import main
+    from storage.backup import backup
+    live = tmp_path / "live.db"
+    await (await _seeded_db(live)).close()
+    backup(live, tmp_path / "cut.bak")
+    with closing(sqlite3.connect(tmp_path / "cut.bak")) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DROP TABLE case_audit")
+        conn.commit()
+    target = tmp_path / "target.db"
+    assert main(["admin", "restore", "--db", str(target), str(tmp_path / "cut.bak"), "--yes"]) == 1
+    assert "case_audit" in capsys.readouterr().err and not target.exists()
