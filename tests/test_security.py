@@ -287,3 +287,48 @@ async def test_restore_refuses_a_backup_lacking_tables(tmp_path, capsys):
     target = tmp_path / "target.db"
     assert main(["admin", "restore", "--db", str(target), str(tmp_path / "cut.bak"), "--yes"]) == 1
     assert "case_audit" in capsys.readouterr().err and not target.exists()
+
+
+# --- 6. admin load-org: names are text of bounded length; YAML aliases are refused before expansion ---------
+
+def _alias_bomb(levels: int = 6) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    lines += ["province: {code: DB, name: Điện Biên}",
+              "communes:",
+              "  - code: ML",
+              "    name: Phường Mường Lay",
+              "    teams:",
+              f"      - {{code: ML-01, name: *a{levels}}}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.sqlite_only
+def test_load_org_refuses_alias_bomb(tmp_path, capsys):
+    from bot.cli import main
+    org_file = tmp_path / "bomb.yaml"
+    org_file.write_text(_alias_bomb(), encoding="utf-8")
+    assert org_file.stat().st_size < 1000
+    assert main(["admin", "load-org", "--db", str(tmp_path / "org.db"), str(org_file)]) == 1
+    assert "bí danh YAML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("[Tổ, một]", "phải là chữ"),
+    ("{a: 1}", "phải là chữ"),
+    ("12345", "phải là chữ"),
+    ("true", "phải là chữ"),
+    ("'" + "Tổ hòa giải " * 20 + "'", "tối đa 150"),
+])
+def test_load_org_names_are_bounded_text(tmp_path, name, problem):
+    import yaml
+
+    from services.org_loader import OrgFileError, parse_org
+    data = yaml.safe_load(f"province: {{code: DB, name: Điện Biên}}\ncommunes:\n  - code: ML\n    name: Mường Lay\n"
+                          f"    teams:\n      - {{code: ML-01, name: {name}}}\n"
+                          f"    officials:\n      - {{name: {name}}}\n")
+    _, problems = parse_org(data)
+    assert len([p for p in problems if problem in p]) == 2, problems
+    assert OrgFileError(problems).problems
+
