@@ -332,3 +332,25 @@ def test_load_org_names_are_bounded_text(tmp_path, name, problem):
     assert len([p for p in problems if problem in p]) == 2, problems
     assert OrgFileError(problems).problems
 
+
+
+# --- 7. XLSX import reads every row, whatever dimension the sheet states ------------------------------------
+
+def test_xlsx_import_reads_rows_beyond_the_stated_dimension(tmp_path):
+    import re
+    import zipfile
+
+    from services.case_import import read_table
+    from tests.test_case_import import GOOD, write_xlsx
+    rows = [[*GOOD[0][:8], f"R-{i:02d}"] for i in range(10)]
+    honest = write_xlsx(tmp_path / "honest.xlsx", rows)
+    lying = tmp_path / "lying.xlsx"
+    with zipfile.ZipFile(honest) as src, zipfile.ZipFile(lying, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:I3"', data)
+                assert n == 1
+            dst.writestr(item, data)
+    table = read_table(lying)
+    assert [cells["external_id"] for _, cells in table] == [f"R-{i:02d}" for i in range(10)]
