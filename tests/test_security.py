@@ -354,3 +354,33 @@ def test_xlsx_import_reads_rows_beyond_the_stated_dimension(tmp_path):
             dst.writestr(item, data)
     table = read_table(lying)
     assert [cells["external_id"] for _, cells in table] == [f"R-{i:02d}" for i in range(10)]
+
+
+# --- 8. Masking: numbers glued to letters; the text of legal questions ---------------------------------------
+
+@pytest.mark.parametrize("text, digits, mask", [
+    ("SĐT0912345678 nhà bên", "0912345678", "phone"),
+    ("gọi đt0912345678 nhé", "0912345678", "phone"),
+    ("CCCD001234567890 của bà A", "001234567890", "id"),
+    ("sdt:0912.345.678", "0912345678", "phone"),
+    ("số0912345678abc", "0912345678", "phone"),
+])
+def test_numbers_glued_to_letters_are_masked(text, digits, mask):
+    from services.privacy import mask_personal_numbers
+    masked = mask_personal_numbers(text)
+    assert digits not in masked.replace(".", "")
+    assert (msg.CASE_MASK_PHONE if mask == "phone" else msg.CASE_MASK_ID) in masked
+
+
+def test_glued_amounts_and_case_numbers_are_kept():
+    from services.privacy import mask_personal_numbers
+    text = "vụ ML-2025-0007, vay 200.000.000đ, trả 350000000đồng, thửa số 123, ngày 15/3/2025"
+    assert mask_personal_numbers(text) == text
+
+
+async def test_legal_question_is_stored_masked(bot):
+    await bot.say("guest", "đất của tôi bị lấn, SĐT0912345678, CCCD 001234567890, hỏi hòa giải thế nào")
+    rows = await bot.services.db.fetchall("SELECT text, folded FROM qa_questions")
+    assert rows and all("0912345678" not in r["text"] + r["folded"] for r in rows)
+    assert all("001234567890" not in r["text"] + r["folded"] for r in rows)
+    assert msg.CASE_MASK_PHONE in rows[0]["text"]
