@@ -40,7 +40,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         counts, kept = restore(args.file, config.database_path)
     except BackupError as exc:
-        print(f"Không khôi phục được: {exc}", file=sys.stderr)
+        print(msg.RESTORE_ERRORS.get(exc.reason, "Không khôi phục được: {detail}").format(detail=exc),
+              file=sys.stderr)
         return 1
     print(f"Đã khôi phục {args.file} → {config.database_path} ({counts.get('persons', 0)} người, "
           f"{counts.get('cases', 0)} vụ việc)." + (f" Bản cũ: {kept}" if kept else ""))

@@ -28,6 +28,7 @@ from storage.people import PeopleRepository
 from storage.qa import QARepository
 from storage.quiz import QuizRepository
 from storage.stats import StatsRepository
+from storage.text_claims import TextClaimRepository
 from storage.training import TrainingRepository
 
 
@@ -50,9 +51,11 @@ class Services:
     stats: StatsRepository = field(default=None)
     statistics: StatisticsService = field(default=None)
     linking: LinkingService = field(default=None)  # type: ignore[assignment]
+    text_claims: TextClaimRepository = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
+        self.text_claims = self.text_claims or (self.cases.claims if self.cases else TextClaimRepository(self.db))
         self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
         self.training = self.training or TrainingService(TrainingRepository(self.db), self.broadcasts,
                                                          self.config.timezone)

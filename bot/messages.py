@@ -52,10 +52,6 @@ BTN_HAVE_CODE = "🔑 Tôi có mã mời"
 ASK_CODE = "Anh/chị gõ mã mời gồm 8 ký tự (ví dụ: ABCD-EFGH). Gõ /huy để dừng."
 CODE_ERRORS = {
     "malformed": "Mã mời gồm 8 chữ và số, ví dụ ABCD-EFGH. Anh/chị kiểm tra lại và gõ lại giúp.",
-    "unknown": "Không tìm thấy mã mời này. Anh/chị kiểm tra lại từng ký tự hoặc hỏi công chức Tư pháp xã.",
-    "revoked": "Mã mời này đã bị thu hồi. Anh/chị xin mã mới ở công chức Tư pháp xã.",
-    "expired": "Mã mời này đã hết hạn. Anh/chị xin mã mới ở công chức Tư pháp xã.",
-    "used_up": "Mã mời này đã dùng hết số lượt. Anh/chị xin mã mới ở công chức Tư pháp xã.",
     "already_registered": "Tài khoản này đã đăng ký rồi. Gõ /trogiup để xem các chức năng.",
     "team_required": "Anh/chị vui lòng chọn tổ hòa giải của mình.",
 }
@@ -745,4 +741,31 @@ LINK_ERRORS = {
     ),
     "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
     "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
+}
+
+# --- Issue 14: security and durability -----------------------------------------------------------------
+# One reply for every code that does not work (unknown, revoked, expired, used up, creator no longer active):
+# trying codes must not tell which ones exist.
+CODE_ERRORS["invalid"] = (
+    "Mã mời này không dùng được (sai, hết hạn hoặc hết lượt). Anh/chị kiểm tra lại từng ký tự "
+    "hoặc xin mã mới ở công chức Tư pháp xã."
+)
+CODE_ERRORS["too_many_attempts"] = "Có quá nhiều lần nhập sai mã mời. Anh/chị vui lòng thử lại sau 10 phút."
+CASE_PARTIES_LOCKED = (
+    "Vụ việc này có họ tên các bên (đã mã hóa) nhưng máy chủ chưa có khóa mã hóa (PARTY_DATA_KEY), nên không "
+    "xem hay sửa được họ tên các bên. Các mục khác vẫn sửa được; họ tên đã ghi được giữ nguyên."
+)
+TEXT_NOT_FOR_THIS_FLOW = (
+    "Tin nhắn vừa rồi không được ghi vào việc đang làm dở trước đó, vì anh/chị đã mở chức năng khác. "
+    "Bản nháp vẫn được giữ; muốn làm tiếp, anh/chị mở lại chức năng đó."
+)
+GROUP_CHAT_REFUSED = (
+    "Xin lỗi, trợ lý chỉ làm việc trong tin nhắn riêng để giữ bí mật thông tin hòa giải. "
+    "Anh/chị vui lòng nhắn riêng cho bot."
+)
+RESTORE_ERRORS = {
+    "same_file": "Không khôi phục được: tệp sao lưu chính là CSDL đang dùng ({detail}). Không có gì thay đổi.",
+    "in_use": ("Không khôi phục được: CSDL {detail} đang được bot (hoặc một lệnh khác) sử dụng. Hãy dừng bot "
+               "rồi chạy lại lệnh. Không có gì thay đổi."),
+    "missing_tables": "Không khôi phục được: tệp sao lưu thiếu các bảng {detail}. Không có gì thay đổi.",
 }

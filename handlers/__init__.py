@@ -8,6 +8,7 @@ from telegram.ext import Application
 
 #: Capability modules in registration order; `fallback` must stay last.
 MODULES = [
+    "handlers.guard",
     "handlers.start",
     "handlers.menu",
     "handlers.invite",

@@ -28,12 +28,15 @@ from bot import messages as msg
 from handlers.common import (
     BotContext,
     callback_arg,
+    claim_text,
     clear_buttons,
     column,
     int_arg,
     keyboard,
     reply,
     requires,
+    text_for_another_flow,
+    text_is_for,
 )
 from handlers.menu import Capability, register_capability
 from services.broadcast import (
@@ -293,6 +296,7 @@ class ScopePicker:
 
 # --- the /thongbao conversation ------------------------------------------------------------------------
 async def _after_scope(update: Update, context: BotContext) -> int:
+    await claim_text(update, context, "broadcast")
     await reply(update, msg.BC_ASK_TEXT.format(limit=MAX_TEXT))
     return WRITE_TEXT
 
@@ -324,6 +328,8 @@ def _attachment_of(message: Message) -> dict | None:
 
 
 async def text_written(update: Update, context: BotContext) -> int:
+    if not await text_is_for(update, context, "broadcast"):
+        return await text_for_another_flow(update, context)
     message = update.effective_message
     attachment = _attachment_of(message)
     raw = message.caption if attachment else message.text

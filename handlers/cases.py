@@ -37,6 +37,7 @@ from handlers.common import (
     keyboard,
     reply,
     requires,
+    text_for_another_flow,
 )
 from handlers.menu import Capability, register_capability
 from services import case_form as form
@@ -51,6 +52,7 @@ from services.cases import (
     Reminder,
     StaleStep,
     SubmitOutcome,
+    TextNotAwaited,
 )
 from services.models import Person, Role
 
@@ -238,6 +240,8 @@ async def _run(update: Update, context: BotContext, purpose: str, action) -> int
     except CaseDenied:
         await reply(update, msg.CASE_NOT_FOUND)
         return ConversationHandler.END
+    except TextNotAwaited:
+        return await text_for_another_flow(update, context)
     return await _show(update, context, view, msg.CASE_MASKED_NOTE if view.extra.get("masked") else None)
 
 
@@ -428,7 +432,8 @@ async def correct(update: Update, context: BotContext) -> int | None:
     except CaseDenied:
         await reply(update, msg.CASE_CANNOT_CORRECT.format(days=context.services.cases.settings.edit_days))
         return None
-    return await _show(update, context, view)
+    locked = context.services.cases.parties_locked(view)
+    return await _show(update, context, view, msg.CASE_PARTIES_LOCKED if locked else None)
 
 
 # --- reminders -----------------------------------------------------------------------------------------------

@@ -133,3 +133,23 @@ async def watched_places(context: BotContext, person: Person, max_communes: int 
         for commune in (await org.communes_of_province(province.id))[:max_communes]:
             places.append((commune.name, {"commune_id": commune.id}))
     return places
+
+
+# --- Typed text belongs to the flow that asked for it last (storage/text_claims.py) -------------------------
+async def claim_text(update: Update, context: BotContext, flow: str) -> None:
+    """The person's next typed text is for `flow` (any earlier flow's claim ends)."""
+    person = await context.person(update)
+    if person is not None:
+        await context.services.text_claims.claim(person.id, flow)
+
+
+async def text_is_for(update: Update, context: BotContext, flow: str) -> bool:
+    """Whether `flow` is the one that asked this person for text last (unregistered people keep no record)."""
+    person = await context.person(update)
+    return person is None or await context.services.text_claims.holds(person.id, flow)
+
+
+async def text_for_another_flow(update: Update, context: BotContext) -> int:
+    """Typed text reached a flow that no longer awaits it: nothing is written, that flow's conversation ends."""
+    await reply(update, msg.TEXT_NOT_FOR_THIS_FLOW)
+    return ConversationHandler.END

@@ -18,12 +18,12 @@ from bot import messages as msg
 from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
 from handlers.menu import Capability, register_capability
 from services.models import Role
-from services.registration import PermissionDenied, format_code
+from services.registration import INVITE_DAYS as DAYS
+from services.registration import INVITE_USES as USES
+from services.registration import PermissionDenied, creatable_roles, format_code
 
 PICK_COMMUNE, PICK_ROLE, PICK_TEAM, PICK_USES, PICK_DAYS = range(5)
 INVITERS = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.ADMIN)
-USES = (1, 5, 10, 30)
-DAYS = (7, 14, 30)
 
 register_capability(Capability("moi", msg.BTN_INVITE, "moi", msg.CMD_DESCRIPTIONS["moi"],
                                frozenset(INVITERS), order=90))
@@ -59,19 +59,18 @@ async def commune_picked(update: Update, context: BotContext) -> int:
 
 async def _ask_role(update: Update, context: BotContext) -> int:
     person = await context.person(update)
-    roles = [Role.MEDIATOR, Role.TEAM_LEADER]
-    if person.role in (Role.PROVINCE_OFFICIAL, Role.ADMIN):
-        roles.append(Role.COMMUNE_OFFICIAL)
     await reply(update, msg.INVITE_PICK_ROLE,
-                column((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in roles))
+                column((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in creatable_roles(person.role)))
     return PICK_ROLE
 
 
 async def role_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     role = update.callback_query.data.rsplit(":", 1)[-1]
-    if role not in (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL):
-        return PICK_ROLE
+    person = await context.person(update)
+    if role not in creatable_roles(person.role):
+        await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
+        return ConversationHandler.END
     inv = context.user_data.setdefault("inv", {})
     inv["role"] = role
     if role == Role.COMMUNE_OFFICIAL:

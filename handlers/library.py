@@ -21,7 +21,16 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, callback_arg, column, reply, watched_places
+from handlers.common import (
+    BotContext,
+    callback_arg,
+    claim_text,
+    column,
+    reply,
+    text_for_another_flow,
+    text_is_for,
+    watched_places,
+)
 from handlers.fallback import free_text
 from handlers.menu import Capability, register_capability
 from services.library import Catalogue, Material
@@ -89,6 +98,7 @@ def _materials_keyboard(materials: list[Material]) -> InlineKeyboardMarkup:
 
 async def start(update: Update, context: BotContext) -> int:
     _touch(context)
+    await claim_text(update, context, "library")
     person = await context.person(update)
     lines = await access_lines(context, person)
     text = msg.LIBRARY_HOME if not lines else "\n".join(lines) + "\n\n" + msg.LIBRARY_HOME
@@ -98,6 +108,7 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def topic_picked(update: Update, context: BotContext) -> int:
     _touch(context)
+    await claim_text(update, context, "library")
     catalogue = _catalogue(context)
     topic = catalogue.topic_by_code.get(callback_arg(update))
     if topic is None:
@@ -113,6 +124,7 @@ async def topic_picked(update: Update, context: BotContext) -> int:
 
 async def material_picked(update: Update, context: BotContext) -> int:
     _touch(context)
+    await claim_text(update, context, "library")
     catalogue = _catalogue(context)
     material = catalogue.by_id.get(callback_arg(update))
     if material is None:
@@ -176,6 +188,9 @@ async def text_typed(update: Update, context: BotContext) -> int:
         context.user_data.pop("lib", None)
         await free_text(update, context)
         return ConversationHandler.END
+    if not await text_is_for(update, context, "library"):
+        context.user_data.pop("lib", None)
+        return await text_for_another_flow(update, context)
     _touch(context)
     catalogue = _catalogue(context)
     query = " ".join((update.message.text or "").split())[:100]

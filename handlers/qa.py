@@ -18,7 +18,18 @@ from telegram.ext import (
 
 from bot import messages as msg
 from handlers import fallback
-from handlers.common import BotContext, callback_arg, clear_buttons, int_arg, keyboard, reply, requires
+from handlers.common import (
+    BotContext,
+    callback_arg,
+    claim_text,
+    clear_buttons,
+    int_arg,
+    keyboard,
+    reply,
+    requires,
+    text_for_another_flow,
+    text_is_for,
+)
 from handlers.menu import Capability, register_capability
 from knowledge.catalog import Entry
 from services.models import Role
@@ -270,6 +281,7 @@ async def expert_start(update: Update, context: BotContext) -> int:
         await _error(update, exc)
         return ConversationHandler.END
     context.user_data["qa_answering"] = request.id
+    await claim_text(update, context, "expert")
     await reply(update, msg.QA_EXPERT_TYPE_ANSWER.format(request=request.id, question=question.text))
     return ANSWER
 
@@ -279,6 +291,9 @@ async def expert_answer(update: Update, context: BotContext) -> int:
     if not request_id:
         await answer_question(update, context, update.message.text or "")
         return ConversationHandler.END
+    if not await text_is_for(update, context, "expert"):
+        context.user_data.pop("qa_answering", None)
+        return await text_for_another_flow(update, context)
     expert = await context.person(update)
     services = context.services
     try:

@@ -19,7 +19,17 @@ from telegram.ext import (
 
 from bot import messages as msg
 from bot.jobs import once_across_processes
-from handlers.common import BotContext, clear_buttons, column, keyboard, reply, requires
+from handlers.common import (
+    BotContext,
+    claim_text,
+    clear_buttons,
+    column,
+    keyboard,
+    reply,
+    requires,
+    text_for_another_flow,
+    text_is_for,
+)
 from handlers.menu import Capability, register_capability
 from services.models import Role
 from services.statistics import (
@@ -185,6 +195,7 @@ async def period_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     key = update.callback_query.data.rsplit(":", 1)[-1]
     if key == "custom":
+        await claim_text(update, context, "stats")
         await reply(update, msg.STATS_ASK_CUSTOM)
         return CUSTOM
     scope = await _current_scope(update, context)
@@ -195,6 +206,8 @@ async def period_picked(update: Update, context: BotContext) -> int:
 
 
 async def custom_typed(update: Update, context: BotContext) -> int:
+    if not await text_is_for(update, context, "stats"):
+        return await text_for_another_flow(update, context)
     try:
         period = parse_period_text(update.message.text)
     except PeriodError as exc:

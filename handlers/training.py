@@ -29,7 +29,18 @@ from handlers.broadcast import (
     toggle_keyboard,
     wake_worker,
 )
-from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
+from handlers.common import (
+    BotContext,
+    claim_text,
+    clear_buttons,
+    column,
+    int_arg,
+    keyboard,
+    reply,
+    requires,
+    text_for_another_flow,
+    text_is_for,
+)
 from handlers.menu import Capability, register_capability
 from services.broadcast import SENDERS, PermissionDenied
 from services.models import Person, Role
@@ -134,11 +145,14 @@ async def upcoming(update: Update, context: BotContext) -> int:
 async def new(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data["tr"] = {}
+    await claim_text(update, context, "training")
     await reply(update, msg.TR_ASK_TITLE)
     return ASK_TITLE
 
 
 async def title_typed(update: Update, context: BotContext) -> int:
+    if not await text_is_for(update, context, "training"):
+        return await text_for_another_flow(update, context)
     title = clean_text(update.message.text, limit=300)
     if not 3 <= len(title) <= 200:
         await reply(update, msg.TR_BAD_TITLE)
@@ -149,6 +163,8 @@ async def title_typed(update: Update, context: BotContext) -> int:
 
 
 async def when_typed(update: Update, context: BotContext) -> int:
+    if not await text_is_for(update, context, "training"):
+        return await text_for_another_flow(update, context)
     try:
         when = parse_when(update.message.text, context.services.config.timezone)
     except WhenError as exc:
@@ -160,6 +176,8 @@ async def when_typed(update: Update, context: BotContext) -> int:
 
 
 async def place_typed(update: Update, context: BotContext) -> int:
+    if not await text_is_for(update, context, "training"):
+        return await text_for_another_flow(update, context)
     place = clean_text(update.message.text, limit=300)
     if not 3 <= len(place) <= 200:
         await reply(update, msg.TR_BAD_PLACE)

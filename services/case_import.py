@@ -47,7 +47,9 @@ def read_table(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ImportFileError(msg.CASE_IMPORT_FORMAT.format(name=path.name)) from exc
         try:
-            rows = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # the stated dimension (<dimension ref=…>) may be wrong: read every row
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
     elif suffix == ".csv":

@@ -23,6 +23,7 @@ from services.text import clean_text
 from storage.cases import CaseRepository, DuplicateSubmission
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.text_claims import TextClaimRepository
 
 REPORTER_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL)
 PURPOSES = ("new", "edit", "result")
@@ -59,6 +60,10 @@ class StaleStep(Exception):
         self.current = current
 
 
+class TextNotAwaited(Exception):
+    """Typed text reached the draft while another flow had asked for text since (it is not written)."""
+
+
 class NoDraft(Exception):
     pass
 
@@ -93,8 +98,10 @@ class DraftView:
 
 class CaseService:
     def __init__(self, repo: CaseRepository, org: OrgRepository, people: PeopleRepository,
-                 cipher: PartyCipher | None = None, settings: CaseSettings | None = None):
+                 cipher: PartyCipher | None = None, settings: CaseSettings | None = None,
+                 claims: TextClaimRepository | None = None):
         self.repo = repo
+        self.claims = claims or TextClaimRepository(repo.db)
         self.org = org
         self.people = people
         self.cipher = cipher or PartyCipher(None)
@@ -209,7 +216,12 @@ class CaseService:
             step = None
         if draft.values != before:
             await self.repo.save_draft(draft)
+        await self.claims.claim(person.id, f"case:{draft.purpose}")  # shown: typed text is for this draft now
         return DraftView(draft, ctx, step, case)
+
+    def parties_locked(self, view: DraftView) -> bool:
+        """The case has party names that this form cannot show or change (no key, or names turned off)."""
+        return bool(view.case and view.case.parties_encrypted and not view.ctx.parties_enabled)
 
     def parties_plain(self, draft: Draft) -> str | None:
         token = draft.values.get("parties")
@@ -258,7 +270,11 @@ class CaseService:
         return await self.view(person, await self._load(person, purpose))
 
     async def answer(self, person: Person, purpose: str, key: str | None, raw: str) -> DraftView:
-        """Record the answer to the current question (`key` None: whatever is being asked; typed text)."""
+        """Record the answer to the current question (`key` None: whatever is being asked; typed text).
+
+        Typed text is written only while this draft is the last thing that asked the person for text."""
+        if key is None and not await self.claims.holds(person.id, f"case:{purpose}"):
+            raise TextNotAwaited()
         view = await self.current(person, purpose)
         draft = view.draft
         if view.step is None and key is None:
@@ -401,6 +417,11 @@ class CaseService:
                 team = await self.org.team(values["team_id"])
                 if team is None or team.commune_id != case.commune_id:
                     raise CaseDenied()
+            if not view.ctx.parties_enabled:
+                # Without the key the names can be neither shown nor changed: the stored ciphertext stays.
+                values.pop("parties", None)
+                if case.parties_encrypted:
+                    values["parties"] = case.parties_encrypted
             action = "correct"
         else:
             if not self.can_record_result(person, case):

@@ -15,6 +15,10 @@ from storage.people import PeopleRepository
 
 MEMBER_ROLES = {"mediator": Role.MEDIATOR, "team_leader": Role.TEAM_LEADER}
 GENDERS = ("nam", "nu", "khac")
+#: Longest name (province, commune, team, person) and code accepted; names become button labels.
+NAME_MAX = 150
+CODE_MAX = 30
+TEXT_MAX = 500
 
 
 class OrgFileError(ValueError):
@@ -44,12 +48,28 @@ def _date(value: Any, where: str, problems: list[str]) -> str | None:
         return None
 
 
+def _text(value: Any, where: str, key: str, problems: list[str], limit: int = NAME_MAX,
+          numbers: bool = False) -> str:
+    """A name or code from the file: text (codes may be written as numbers) within `limit` characters."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int if numbers else str):
+        problems.append(f"{where}: '{key}' phải là chữ, không phải {type(value).__name__}")
+        return ""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        problems.append(f"{where}: '{key}' dài {len(text)} ký tự, tối đa {limit}")
+        return ""
+    return text
+
+
 def _person(raw: Any, where: str, problems: list[str], default_role: Role | None) -> dict | None:
     if not isinstance(raw, dict):
         problems.append(f"{where}: cần một bảng (mapping)")
         return None
-    name = str(raw.get("name") or "").strip()
-    if not name:
+    count = len(problems)
+    name = _text(raw.get("name"), where, "name", problems)
+    if not name and len(problems) == count:
         problems.append(f"{where}: thiếu 'name'")
     role_text = raw.get("role")
     role = default_role
@@ -64,17 +84,25 @@ def _person(raw: Any, where: str, problems: list[str], default_role: Role | None
     supporter = raw.get("legal_supporter")
     if supporter is not None and supporter not in LEGAL_SUPPORTER_KINDS:
         problems.append(f"{where}: legal_supporter phải là một trong {LEGAL_SUPPORTER_KINDS}")
+    ref = _text(raw.get("ref"), where, "ref", problems, CODE_MAX * 2, numbers=True) or None
+    background = _text(raw.get("legal_background"), where, "legal_background", problems, TEXT_MAX) or None
+    identities = raw.get("identities") or {}
+    if not isinstance(identities, dict) or not all(
+            isinstance(v, str | int) and not isinstance(v, bool) and len(str(v)) <= 64
+            for v in identities.values()):
+        problems.append(f"{where}: 'identities' phải là bảng kênh → mã tài khoản, ví dụ {{telegram: \"12345\"}}")
+        identities = {}
     return {
-        "ref": str(raw["ref"]) if raw.get("ref") is not None else None,
+        "ref": ref,
         "name": name,
         "role": role,
         "gender": gender,
         "ethnic_minority": None if raw.get("ethnic_minority") is None else bool(raw.get("ethnic_minority")),
         "recognised_on": _date(raw.get("recognised_on"), where, problems),
         "trained_on": _date(raw.get("trained_on"), where, problems),
-        "legal_background": raw.get("legal_background"),
+        "legal_background": background,
         "legal_supporter": supporter,
-        "identities": raw.get("identities") or {},
+        "identities": identities,
     }
 
 
@@ -87,6 +115,9 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
     if not isinstance(province, dict) or not province.get("code") or not province.get("name"):
         problems.append("province: cần có 'code' và 'name'")
         province = {}
+    else:
+        province = {"code": _text(province["code"], "province", "code", problems, CODE_MAX, numbers=True),
+                    "name": _text(province["name"], "province", "name", problems)}
     officials = [
         p for i, raw in enumerate(data.get("officials") or [])
         if (p := _person(raw, f"officials[{i}]", problems, Role.PROVINCE_OFFICIAL))
@@ -98,6 +129,8 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
         if not isinstance(c, dict) or not c.get("code") or not c.get("name"):
             problems.append(f"{where}: cần có 'code' và 'name'")
             continue
+        c = {**c, "code": _text(c["code"], where, "code", problems, CODE_MAX, numbers=True),
+             "name": _text(c["name"], where, "name", problems)}
         kind = c.get("kind", "xa")
         if kind not in COMMUNE_KINDS:
             problems.append(f"{where}: kind phải là một trong {COMMUNE_KINDS}")
@@ -110,6 +143,8 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
             if not isinstance(t, dict) or not t.get("code") or not t.get("name"):
                 problems.append(f"{twhere}: cần có 'code' và 'name'")
                 continue
+            t = {**t, "code": _text(t["code"], twhere, "code", problems, CODE_MAX, numbers=True),
+                 "name": _text(t["name"], twhere, "name", problems)}
             if t["code"] in seen_codes:
                 problems.append(f"{twhere}: mã tổ trùng {t['code']!r}")
             seen_codes.add(t["code"])
@@ -179,8 +214,24 @@ async def load_org(data: Any, org: OrgRepository, people: PeopleRepository) -> L
     return summary
 
 
+class _AliasRefused(yaml.YAMLError):
+    pass
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (`*name`) before building anything: an organisation list needs none, and
+    nested aliases ("billion laughs") expand into huge values once turned into text."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(str(self.peek_event().start_mark))
+        return super().compose_node(parent, index)
+
+
 def read_org_file(path: str | Path) -> Any:
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 (safe)
+    except _AliasRefused as exc:
+        raise OrgFileError([f"Tệp không được dùng bí danh YAML (&tên / *tên):{exc}"]) from exc
     except yaml.YAMLError as exc:
         raise OrgFileError([f"YAML không đọc được: {exc}"]) from exc

@@ -14,8 +14,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from bot import messages as msg
 
 #: A number as people write it: digits, optionally in groups of 2+ digits separated by one space, dot, comma
-#: or dash, optionally led by + (international prefix) or wrapped country code "(+84)".
-_NUMBER = re.compile(r"(?<![\w+])(?:\(\+?84\)\s?)?\+?\d+(?:[ .,\-]\d{2,})*(?![\w])")
+#: or dash, optionally led by + (international prefix) or wrapped country code "(+84)". Letters may touch it on
+#: either side ("SĐT0912345678", "CCCD001234567890"): only digits may not.
+_NUMBER = re.compile(r"(?<![\d+])(?:\(\+?84\)\s?)?\+?\d+(?:[ .,\-]\d{2,})*(?!\d)")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 #: Words after a number that make it an amount or a measure, not a phone or ID number.
 _MEASURE_AFTER = re.compile(r"^\s?(?:đ\b|đồng|dong\b|vnđ|vnd|triệu|trieu|nghìn|nghin|ngàn|ngan|tỷ|ty\b|m2|m²|"

@@ -9,6 +9,7 @@ from knowledge.search import SearchResult
 from knowledge.text import fold
 from services.knowledge import KnowledgeService
 from services.models import Person
+from services.privacy import mask_personal_numbers
 from storage.qa import ExpertRequest, QARepository, QuestionRecord
 
 MAX_QUESTION_CHARS = 1000
@@ -56,9 +57,11 @@ class QAService:
         else:
             outcome = "not_sure"
         person = asker.person
+        stored = mask_personal_numbers(text)  # phone / ID numbers typed in a question are never kept
         qid = await self.repo.record(
             channel=asker.channel, asker_ref=asker.ref, person_id=person.id if person else None,
-            commune_id=person.commune_id if person else None, text=text, folded=fold(text)[:MAX_QUESTION_CHARS],
+            commune_id=person.commune_id if person else None, text=stored,
+            folded=fold(stored)[:MAX_QUESTION_CHARS],
             outcome=outcome, confidence=result.confidence, matched_ids=[h.entry.id for h in result.hits],
             matched_scores=[h.score for h in result.hits],
             shown_id=result.best.entry.id if outcome == "answered" and result.best else None,

@@ -16,15 +16,38 @@ from storage.people import PeopleRepository
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-REASONS = ("malformed", "unknown", "revoked", "expired", "used_up", "already_registered")
+REASONS = ("malformed", "invalid", "already_registered", "team_required", "too_many_attempts")
+#: Why a well-formed code does not work; people get one reply for all of them ("invalid"), so that trying codes
+#: tells nothing about which ones exist (the exact reason stays in RegistrationError.detail).
+INVALID_DETAILS = ("unknown", "revoked", "expired", "used_up", "creator_inactive")
+#: What the operator's command line may ask for (it is trusted).
 MAX_USES_LIMIT = 500
 MAX_DAYS_LIMIT = 365
+#: What a person creating an invite in the chat may ask for: exactly the buttons /moi offers.
+INVITE_USES = (1, 5, 10, 30)
+INVITE_DAYS = (7, 14, 30)
+#: Roles each inviter may create (province officials are created by an administrator with `admin load-org`).
+_CREATABLE = {
+    Role.COMMUNE_OFFICIAL: (Role.MEDIATOR, Role.TEAM_LEADER),
+    Role.PROVINCE_OFFICIAL: (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL),
+    Role.ADMIN: (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL),
+}
+
+
+def creatable_roles(inviter: Role) -> tuple[Role, ...]:
+    """The roles a person of role `inviter` may create invites for (none for mediators and team leaders)."""
+    return _CREATABLE.get(inviter, ())
 
 
 class RegistrationError(Exception):
-    def __init__(self, reason: str):
+    """`reason` decides the reply (one of REASONS); `detail` says exactly why, for logs and tests."""
+
+    def __init__(self, reason: str, detail: str | None = None):
+        if reason in INVALID_DETAILS:
+            reason, detail = "invalid", reason
         super().__init__(reason)
         self.reason = reason
+        self.detail = detail or reason
 
 
 class PermissionDenied(Exception):
@@ -83,6 +106,10 @@ class RegistrationService:
             raise RegistrationError("expired")
         if invite.uses >= invite.max_uses:
             raise RegistrationError("used_up")
+        if invite.created_by is not None:
+            creator = await self.people.get(invite.created_by)
+            if creator is None or not creator.active or invite.role not in creatable_roles(creator.role):
+                raise RegistrationError("creator_inactive")
         commune = await self.org.commune(invite.commune_id)
         team = await self.org.team(invite.team_id) if invite.team_id else None
         return InviteCheck(invite, commune, team)
@@ -116,7 +143,10 @@ class RegistrationService:
     async def create_invite(self, creator: Person | None, commune_id: int, role: Role, *,
                             team_id: int | None = None, max_uses: int = 1, days: int = 14,
                             now: datetime | None = None) -> Invite:
-        """Create an invite; `creator` None means the operator's command line (trusted)."""
+        """Create an invite and audit it; `creator` None means the operator's command line (trusted).
+
+        A person may create only the roles `creatable_roles` gives them, in their own commune (province), with
+        a number of uses and days among INVITE_USES and INVITE_DAYS — whatever callback data they send."""
         if role not in INVITABLE_ROLES:
             raise ValueError(f"role {role} cannot be invited")
         if not 1 <= max_uses <= MAX_USES_LIMIT or not 1 <= days <= MAX_DAYS_LIMIT:
@@ -125,12 +155,14 @@ class RegistrationService:
         if commune is None:
             raise ValueError("unknown commune")
         if creator is not None:
-            allowed = (
+            allowed = creator.active and role in creatable_roles(creator.role) and (
                 creator.role == Role.ADMIN
                 or (creator.role == Role.COMMUNE_OFFICIAL and creator.commune_id == commune_id)
                 or (creator.role == Role.PROVINCE_OFFICIAL and creator.province_id == commune.province_id)
             )
             if not allowed:
+                raise PermissionDenied()
+            if max_uses not in INVITE_USES or days not in INVITE_DAYS:
                 raise PermissionDenied()
         if team_id is not None:
             team = await self.org.team(team_id)
@@ -142,6 +174,6 @@ class RegistrationService:
             if await self.invites.by_code(code) is None:
                 return await self.invites.create(
                     code, commune_id, role, max_uses, now_iso(expires), team_id=team_id,
-                    created_by=creator.id if creator else None,
+                    created_by=creator.id if creator else None, audit_province_id=commune.province_id,
                 )
         raise RuntimeError("could not allocate a unique invite code")

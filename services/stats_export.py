@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from bot import messages as msg
+from services import xlsx_layout
 from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
 
 
@@ -169,7 +170,7 @@ def _data_row(ws, row: int, values: list, bold: bool = False, percent_cols: tupl
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = ws.cell(row=row, column=col, value=xlsx_layout.text(value))  # names from the org file stay text
         cell.border = border
         if bold:
             cell.font = Font(bold=True)
@@ -298,7 +299,7 @@ def report_chart(report: Report) -> bytes:
     fig = Figure(figsize=(8, max(height, 5)), dpi=100)
     axes = fig.subplots(2, 1, gridspec_kw={"height_ratios": [max(len(fields), 1), max(len(groups), 1)]})
     for ax, title, items in ((axes[0], x["by_field"], fields), (axes[1], second_title, groups)):
-        labels = [_short(name) for name, _ in items][::-1]
+        labels = [_chart_text(_short(name)) for name, _ in items][::-1]
         left = [0] * len(items)
         for key, colour in _RESULT_SERIES:
             values = [getattr(c, key) for _, c in items][::-1]
@@ -311,12 +312,17 @@ def report_chart(report: Report) -> bytes:
             ax.text(0.5, 0.5, x["empty"], transform=ax.transAxes, ha="center", va="center", color="#757575")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncols=len(_RESULT_SERIES), fontsize=8, frameon=False)
-    fig.suptitle(msg.STATS_CHART_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period)),
-                 fontsize=12)
+    fig.suptitle(_chart_text(msg.STATS_CHART_CAPTION.format(scope=scope_label(report.scope),
+                                                            period=period_label(report.period))), fontsize=12)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _chart_text(text: str) -> str:
+    """Text drawn by matplotlib as written: a '$' would start mathtext (and an odd one breaks the chart)."""
+    return text.replace("$", r"\$")
 
 
 def _short(name: str, limit: int = 28) -> str:

