@@ -746,3 +746,78 @@ LINK_ERRORS = {
     "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
     "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
 }
+
+
+# --- Issue 21: Remuneration (thù lao hòa giải viên theo vụ, việc) ---
+PAY_STATUS = {"payable": "Được chi", "paid": "Đã chi", "excluded": "Loại khỏi danh sách",
+              "not_eligible": "Không đủ điều kiện"}
+PAY_SIGNERS = (("Người lập", "(Ký, ghi rõ họ tên)"), ("Kế toán", "(Ký, ghi rõ họ tên)"),
+               ("Chủ tịch UBND xã", "(Ký, đóng dấu, ghi rõ họ tên)"))
+PAY_XLSX = {
+    "sheet": "Danh sách chi",
+    "authority": "ỦY BAN NHÂN DÂN {commune}",
+    "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "motto": "Độc lập - Tự do - Hạnh phúc",
+    "title": "DANH SÁCH CHI THÙ LAO HÒA GIẢI VIÊN",
+    "period": "Các vụ, việc kết thúc từ ngày {start} đến ngày {end}",
+    "number": "Danh sách số {number}",
+    "preview": "(Bản xem trước — chưa lập danh sách)",
+    "basis": ("Căn cứ: Luật Hòa giải ở cơ sở số 35/2013/QH13 (Điều 6 khoản 1, Điều 9 khoản 5, Điều 23); Nghị định "
+              "15/2014/NĐ-CP (Điều 14: điều kiện hưởng thù lao; Điều 15: thủ tục thanh toán); Thông tư "
+              "56/2023/TT-BTC (Điều 3 khoản 17 điểm a, đ; Điều 5 khoản 1) và nghị quyết của HĐND tỉnh về mức chi."),
+    "columns": ("STT", "Số vụ, việc", "Ngày kết thúc", "Tổ hòa giải", "Hòa giải viên tham gia (phần được chia, đồng)",
+                "Kết quả / nội dung chi", "Số tiền (đồng)", "Căn cứ, ghi chú", "Ký nhận"),
+    "team_support": "Hỗ trợ hoạt động tổ hòa giải tháng {month}",
+    "team_support_basis": "TT 56/2023/TT-BTC Điều 3 khoản 17 điểm đ (văn phòng phẩm, sao chụp tài liệu, nước uống "
+                          "họp tổ).",
+    "team_total": "Cộng tổ {team} ({cases} vụ, việc được chi)",
+    "grand_total": "TỔNG CỘNG TOÀN XÃ",
+    "in_words": "Số tiền bằng chữ: {words}.",
+    "others_title": "VỤ, VIỆC KHÔNG ĐƯA VÀO DANH SÁCH CHI (và lý do)",
+    "others_columns": ("STT", "Số vụ, việc", "Ngày", "Tổ", "Kết quả", "Lý do"),
+    "rates_title": "MỨC CHI ÁP DỤNG",
+    "rate_line": "Từ ngày {start}: {case} đ/vụ, việc; {success} đ/vụ, việc hòa giải thành; {team} đ/tổ/tháng — "
+                 "{basis}.",
+}
+PAY_SUMMARY = (
+    "💰 Thù lao hòa giải viên — {commune}\n"
+    "Vụ việc kết thúc từ {start} đến {end}{number}\n\n"
+    "Được chi: {payable} vụ việc · Loại: {excluded} · Không đủ điều kiện: {not_eligible} · Đã chi trước: {paid}\n"
+    "{teams}\n\n"
+    "Tổng cộng: {total} đồng\n({words})\n\n"
+    "Mức áp dụng: {case} đ/vụ việc, {success} đ/vụ việc hòa giải thành, {team} đ/tổ/tháng — {basis}. "
+    "Mức cụ thể do Nghị quyết HĐND tỉnh quyết định."
+)
+PAY_SUMMARY_NUMBER = " — danh sách số {number}"
+PAY_SUMMARY_TEAM = "• Tổ {team}: {cases} vụ việc, {amount} đ; hỗ trợ tổ {support} đ{adjustment}"
+PAY_SUMMARY_ADJ = "; điều chỉnh {amount} đ"
+PAY_SUMMARY_NO_TEAM = "(Xã chưa có tổ hòa giải nào.)"
+PAY_CLI_ERRORS = {
+    "usage": "Lệnh chưa đúng: {error}",
+    "dates": "Ngày không hợp lệ: \"{value}\". Ghi theo dạng YYYY-MM-DD, ví dụ 2026-01-31.",
+    "order": "Ngày đầu kỳ phải trước hoặc bằng ngày cuối kỳ.",
+    "format": "Định dạng \"{value}\" không dùng được. Chọn json hoặc xlsx.",
+    "unknown_commune": "Không có xã/phường mã {code}.",
+    "unknown_province": "Không có tỉnh mã {code}.",
+    "write": "Không ghi được tệp {path}: {error}",
+    "amount": "Số tiền phải là số nguyên đồng, không âm (ví dụ 300000).",
+    "negative": "Số tiền phải là số nguyên đồng, không âm.",
+    "above_max": ("Mức vượt mức tối đa của Thông tư 56/2023/TT-BTC (300.000 đ/vụ việc, 400.000 đ/vụ việc hòa giải "
+                  "thành, 150.000 đ/tổ/tháng; Điều 3 khoản 17, Điều 5 khoản 1)."),
+    "case": "Không có vụ việc số {case} ở xã/phường này.",
+    "reason": "Cần ghi lý do bằng văn bản (từ 5 đến 500 ký tự).",
+    "basis": "Cần ghi căn cứ (ví dụ: Nghị quyết 09/2024/NQ-HĐND tỉnh …).",
+    "not_paid_case": "Vụ việc {case} vốn không đủ điều kiện hưởng thù lao, không cần loại.",
+    "already": "Vụ việc {case} đã bị loại khỏi danh sách từ trước.",
+    "list": "Không có danh sách số {number} của xã/phường này.",
+    "not_draft": "Danh sách số {number} đã được đánh dấu đã chi từ trước.",
+    "conflict": ("Danh sách số {number} có dòng đã được chi ở danh sách khác ({what}). Hãy lập danh sách mới "
+                 "rồi đánh dấu đã chi danh sách mới."),
+}
+PAY_CLI_WRITTEN = "Đã ghi {path}"
+PAY_CLI_RATE_SAVED = "Đã lưu mức chi (số {id}): từ {start}, {case} đ/vụ việc, {success} đ/vụ việc thành, {team} đ/tổ/tháng."
+PAY_CLI_EXCLUDED = "Đã loại vụ việc {case} khỏi danh sách chi. Lý do: {reason}"
+PAY_CLI_INCLUDED = "Đã đưa vụ việc {case} trở lại danh sách chi."
+PAY_CLI_NOT_EXCLUDED = "Vụ việc {case} không bị loại, không có gì thay đổi."
+PAY_CLI_DRAWN = "Đã lập danh sách số {number} ({start} → {end}), tổng {total} đồng."
+PAY_CLI_PAID = "Đã đánh dấu danh sách số {number} đã chi ngày {day}."
