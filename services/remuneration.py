@@ -295,7 +295,7 @@ def due_for(case: CaseFacts, rates: RateTable, exclusion: ExclusionFacts | None)
     if not rule.eligible:
         return 0, rule.reason, None
     if exclusion is not None:
-        return 0, f"Công chức xã loại khỏi danh sách: {exclusion.reason} ({exclusion.by}, {exclusion.at[:10]}).", None
+        return 0, f"Công chức xã loại khỏi danh sách: {exclusion.reason} ({exclusion.by}, {_vn_date(exclusion.at)}).", None
     rate = rates.at(case.day)
     amount = rate.per_successful_case if rule.successful else rate.per_case
     return amount, rule.reason, rate

@@ -19,6 +19,8 @@ from services.xlsx_layout import setup_print, signature_block, text
 
 COLUMNS = 9
 MONEY = "#,##0"
+WIDTHS = (7, 15, 11, 9, 36, 20, 13, 50, 11)
+LINE_HEIGHT = 13.5
 
 
 def _vn(day: date | str) -> str:
@@ -47,7 +49,17 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
     wrap = Alignment(wrap_text=True, vertical="top")
     bold = Font(bold=True)
 
-    def put(row: int, col: int, value, *, font=None, fmt: str | None = None, border: bool = True):
+    lines_needed: dict[int, int] = {}
+
+    def need(row: int, value, width: float) -> None:
+        """Rows grow with their longest wrapped text (spreadsheet programs do not always do it on open)."""
+        if isinstance(value, str):
+            lines = sum(-(-max(len(part), 1) // max(int(width * 1.1), 1)) for part in value.split("\n"))
+            lines_needed[row] = max(lines_needed.get(row, 1), lines)
+
+    def put(row: int, col: int, value, *, font=None, fmt: str | None = None, border: bool = True,
+            span: int = 1):
+        need(row, value, sum(WIDTHS[col - 1:col - 1 + span]))
         cell = ws.cell(row=row, column=col, value=value)
         cell.alignment = wrap
         if border:
@@ -60,6 +72,7 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
 
     def merged(row: int, value, *, first: int = 1, last: int = COLUMNS, font=None, center: bool = True):
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        need(row, value, sum(WIDTHS[first - 1:last]))
         cell = ws.cell(row=row, column=first, value=value)
         cell.alignment = Alignment(horizontal="center" if center else "left", vertical="top", wrap_text=True)
         if font is not None:
@@ -73,12 +86,10 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
     merged(5, labels["period"].format(start=_vn(pay.start), end=_vn(pay.end)), font=Font(italic=True))
     merged(6, labels["number"].format(number=number) if number else labels["preview"], font=Font(italic=True))
     merged(7, labels["basis"], center=False)
-    ws.row_dimensions[7].height = 45
     head = 9
     for col, title in enumerate(labels["columns"], start=1):
         put(head, col, title, font=bold).alignment = Alignment(horizontal="center", vertical="center",
                                                                wrap_text=True)
-    ws.row_dimensions[head].height = 45
     row = head + 1
     index = 0
     team_rows: list[int] = []
@@ -89,7 +100,7 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
         if not (lines or adjustments or months):
             continue
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=COLUMNS)
-        put(row, 1, text(f"{totals.team.name} ({code})"), font=bold)
+        put(row, 1, text(f"{totals.team.name} ({code})"), font=bold, span=COLUMNS)
         row += 1
         for line in lines:
             index += 1
@@ -112,16 +123,15 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
             for col, value in enumerate(values, start=1):
                 put(row, col, value, fmt=MONEY if col == 7 else None)
             row += 1
-        put(row, 1, "", font=bold)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
-        put(row, 1, labels["team_total"].format(team=code, cases=totals.cases), font=bold)
+        put(row, 1, labels["team_total"].format(team=code, cases=totals.cases), font=bold, span=6)
         put(row, 7, totals.total, font=bold, fmt=MONEY)
         put(row, 8, "")
         put(row, 9, "")
         team_rows.append(row)
         row += 1
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
-    put(row, 1, labels["grand_total"], font=bold)
+    put(row, 1, labels["grand_total"], font=bold, span=6)
     put(row, 7, pay.total, font=bold, fmt=MONEY)
     put(row, 8, "")
     put(row, 9, "")
@@ -134,16 +144,15 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
         merged(row, labels["others_title"], center=False, font=bold)
         row += 1
         for col, title in enumerate(labels["others_columns"], start=1):
-            put(row, col, title, font=bold)
+            put(row, col, title, font=bold, span=COLUMNS - 5 if col == 6 else 1)
         ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=COLUMNS)
         row += 1
         for n, line in enumerate(others, start=1):
             values = [n, text(line.case.number), _vn(line.case.day), text(line.case.team_code),
                       msg.CASE_RESULT_LABELS[line.case.result], text(msg.PAY_STATUS[line.status] + ": " + line.reason)]
             for col, value in enumerate(values, start=1):
-                put(row, col, value)
+                put(row, col, value, span=COLUMNS - 5 if col == 6 else 1)
             ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=COLUMNS)
-            ws.row_dimensions[row].height = 30
             row += 1
         row += 1
 
@@ -156,13 +165,18 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
         row += 1
     for note in (LOCAL_DECIDES, SPLIT_RULE, PERIOD_RULE):
         merged(row, note, center=False)
-        ws.row_dimensions[row].height = 30
         row += 1
     row += 1
     signature_block(ws, row, COLUMNS, place=pay.commune_name, day=today, signers=msg.PAY_SIGNERS)
+    for sign_row in (row + 1, row + 2):  # the first signer sits in the narrow first column: keep it on the page
+        cell = ws.cell(row=sign_row, column=1)
+        cell.alignment = Alignment(horizontal="left")
 
-    for col, width in enumerate((6, 16, 12, 10, 38, 20, 14, 48, 12), start=1):
+    for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=head, column=col).column_letter].width = width
+    for line_row, lines in lines_needed.items():
+        if lines > 1:
+            ws.row_dimensions[line_row].height = LINE_HEIGHT * lines
     setup_print(ws, title_rows=(head, head))
     out = io.BytesIO()
     wb.save(out)
