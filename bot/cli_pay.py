@@ -238,7 +238,7 @@ def cmd_province(args: argparse.Namespace) -> int:
         totals = await services.remuneration.province_totals(None, province, _period(args), checked=False)
         data = {"province": province.code, "communes": {
             t.commune.code: {"cases": t.cases, "amount": t.amount, "team_support": t.team_support,
-                             "adjustment": t.adjustment, "total": t.total} for t in totals},
+                             "adjustment": t.adjustment, "total": t.total, "paid": t.paid} for t in totals},
                 "total": sum(t.total for t in totals)}
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0

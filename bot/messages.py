@@ -805,7 +805,7 @@ PAY_CLI_ERRORS = {
     "above_max": ("Mức vượt mức tối đa của Thông tư 56/2023/TT-BTC (300.000 đ/vụ việc, 400.000 đ/vụ việc hòa giải "
                   "thành, 150.000 đ/tổ/tháng; Điều 3 khoản 17, Điều 5 khoản 1)."),
     "case": "Không có vụ việc số {case} ở xã/phường này.",
-    "reason": "Cần ghi lý do bằng văn bản (từ 5 đến 500 ký tự).",
+    "reason": "Cần ghi rõ lý do bằng văn bản (từ 10 đến 500 ký tự), ví dụ: vi phạm Điều 10 khoản 3 Luật 35/2013.",
     "basis": "Cần ghi căn cứ (ví dụ: Nghị quyết 09/2024/NQ-HĐND tỉnh …).",
     "not_paid_case": "Vụ việc {case} vốn không đủ điều kiện hưởng thù lao, không cần loại.",
     "already": "Vụ việc {case} đã bị loại khỏi danh sách từ trước.",
@@ -821,3 +821,44 @@ PAY_CLI_INCLUDED = "Đã đưa vụ việc {case} trở lại danh sách chi."
 PAY_CLI_NOT_EXCLUDED = "Vụ việc {case} không bị loại, không có gì thay đổi."
 PAY_CLI_DRAWN = "Đã lập danh sách số {number} ({start} → {end}), tổng {total} đồng."
 PAY_CLI_PAID = "Đã đánh dấu danh sách số {number} đã chi ngày {day}."
+# Chat (/thulao for officials, /thulaocuatoi for mediators)
+PAY_BTN_MENU = "💰 Thù lao hòa giải viên"
+PAY_BTN_MINE = "💰 Thù lao của tôi"
+CMD_DESCRIPTIONS.update({"thulao": "Danh sách chi thù lao hòa giải viên",
+                         "thulaocuatoi": "Thù lao của tôi theo từng vụ việc"})
+PAY_PERIODS = {"month": "Tháng này", "previous": "Tháng trước", "quarter": "Quý này", "year": "Năm nay"}
+PAY_PICK_PERIOD = "Xem thù lao của các vụ việc kết thúc trong kỳ nào?"
+PAY_BTN_XLSX = "📄 Tệp Excel để in"
+PAY_BTN_DRAW = "📝 Lập danh sách chi"
+PAY_BTN_EXCLUDE = "🚫 Loại một vụ việc"
+PAY_BTN_LISTS = "📚 Các danh sách đã lập"
+PAY_BTN_PAID = "✅ Đã chi danh sách số {number}"
+PAY_BTN_CONFIRM = "✅ Xác nhận"
+PAY_BTN_CANCEL = "✖ Hủy"
+PAY_DENIED = "Xin lỗi, anh/chị không xem hoặc sửa được thù lao của nơi này."
+PAY_XLSX_CAPTION = "Danh sách chi thù lao (bản xem trước). Bấm \"Lập danh sách chi\" để lưu bản có số để trình ký."
+PAY_DRAWN = ("Đã lập danh sách chi số {number}, tổng {total} đồng. Trình ký người lập, kế toán, Chủ tịch UBND xã; "
+             "khi đã chi, bấm nút bên dưới.")
+PAY_NO_LISTS = "Xã chưa lập danh sách chi nào."
+PAY_LISTS_TITLE = "Các danh sách chi đã lập:"
+PAY_LIST_LINE = "• Số {number}: {start} – {end}, {total} đ — {status}"
+PAY_PAID_ON = "đã chi ngày {day}"
+PAY_DRAFTED = "chưa chi"
+PAY_CONFIRM_PAID = "Xác nhận danh sách số {number} đã chi ngày {day}? Sau khi xác nhận, các vụ việc trong danh sách không được chi lại."
+PAY_MARKED = "Đã ghi nhận danh sách số {number} đã chi ngày {day}."
+PAY_ASK_CASE = "Gõ số vụ việc cần loại khỏi danh sách chi (ví dụ {example}), hoặc /huy để dừng."
+PAY_ASK_REASON = ("Gõ lý do loại vụ việc {case} (bằng văn bản, ví dụ: vi phạm Điều 10 khoản 3 Luật Hòa giải ở cơ sở — "
+                  "có quyền lợi liên quan).")
+PAY_EXCLUDED = "Đã loại vụ việc {case} khỏi danh sách chi. Lý do được ghi trên danh sách."
+PAY_PROVINCE_TITLE = "💰 Thù lao hòa giải viên phải chi — tỉnh {province}, vụ việc kết thúc từ {start} đến {end}:"
+PAY_PROVINCE_LINE = "• {commune}: còn phải chi {total} đ ({cases} vụ việc; hỗ trợ tổ {support} đ); đã chi {paid} đ"
+PAY_PROVINCE_EMPTY = "(Tỉnh chưa có xã/phường nào.)"
+PAY_PROVINCE_TOTAL = "Toàn tỉnh: còn phải chi {total} đồng; đã chi {paid} đồng."
+PAY_MINE_TITLE = "💰 Thù lao của tôi — vụ việc kết thúc từ {start} đến {end}:"
+PAY_MINE_EMPTY = "Chưa có vụ việc nào anh/chị tham gia trong kỳ này."
+PAY_MINE_LINE = "• {case} ({day}) — {result}: {state}"
+PAY_MINE_PAID = "đã chi {share} đ (danh sách số {number}, ngày {day})"
+PAY_MINE_DUE = "được chi {share} đ, chưa chi"
+PAY_MINE_NOT = "{status}"
+PAY_MINE_TOTAL = ("Phần chưa chi: {due} đồng. Mức cụ thể do Nghị quyết HĐND tỉnh quy định; xã chi qua tổ hòa giải "
+                  "(Nghị định 15/2014/NĐ-CP, Điều 15).")

@@ -13,11 +13,13 @@ from services.models import Commune, Person, Province, Role
 from services.remuneration import RESULT_RULES, PayList, RateTable, build_pay_list, check_rate
 from services.statistics import Period
 from storage.org import OrgRepository
-from storage.remuneration import RemunerationRepository, StoredList
+from storage.remuneration import AlreadyExcluded, PayConflict, RemunerationRepository, StoredList
+
+__all__ = ["AlreadyExcluded", "PayConflict", "PayDenied", "PayInputError", "PayListService"]
 
 MANAGERS = (Role.COMMUNE_OFFICIAL, Role.ADMIN)
 EARNERS = (Role.MEDIATOR, Role.TEAM_LEADER)
-MAX_REASON = 500
+MIN_REASON, MAX_REASON = 10, 500
 
 
 class PayDenied(Exception):
@@ -53,6 +55,7 @@ class CommuneTotal:
     team_support: int
     adjustment: int
     total: int
+    paid: int
 
 
 class PayListService:
@@ -146,7 +149,7 @@ class PayListService:
         if person is not None or actor_label is None:
             self._manage(person, commune)
         reason = " ".join((reason or "").split())
-        if not 5 <= len(reason) <= MAX_REASON:
+        if not MIN_REASON <= len(reason) <= MAX_REASON:
             raise PayInputError("reason")
         case = await self.repo.case_by_number(commune.id, (case_no or "").strip().upper())
         if case is None:
@@ -156,6 +159,12 @@ class PayListService:
         await self.repo.exclude(case_id=case.id, case_number=case.number, commune_id=commune.id, reason=reason,
                                 actor_id=person.id if person else None, actor_label=actor_label)
         return case.number
+
+    async def case_number(self, person: Person | None, commune: Commune, case_no: str) -> str | None:
+        """The stored number of a case of the commune typed by an official (any case, upper or lower), or None."""
+        self._manage(person, commune)
+        case = await self.repo.case_by_number(commune.id, (case_no or "").strip().upper())
+        return case.number if case else None
 
     async def include(self, person: Person | None, commune: Commune, case_no: str, *,
                       actor_label: str | None = None) -> bool:
@@ -230,5 +239,5 @@ class PayListService:
             teams = pay.teams.values()
             totals.append(CommuneTotal(commune, sum(t.cases for t in teams), sum(t.amount for t in teams),
                                        sum(t.team_support for t in teams), sum(t.adjustment for t in teams),
-                                       pay.total))
+                                       pay.total, sum(t.paid for t in teams)))
         return totals

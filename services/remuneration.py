@@ -245,6 +245,7 @@ class TeamTotals:
     amount: int = 0
     team_support: int = 0
     adjustment: int = 0
+    paid: int = 0  # paid by earlier lists for this period's cases and months (not in the total)
 
     @property
     def total(self) -> int:
@@ -279,7 +280,7 @@ class PayList:
             "team_support": [{"team": t.team.code, "month": t.month, "amount": t.amount,
                               "status": "paid" if t.paid else "payable"} for t in self.team_months],
             "by_team": {code: {"cases": t.cases, "amount": t.amount, "team_support": t.team_support,
-                               "adjustment": t.adjustment} for code, t in self.teams.items()},
+                               "adjustment": t.adjustment, "paid": t.paid} for code, t in self.teams.items()},
             "total": self.total,
         }
 
@@ -324,6 +325,7 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
         if paid is not None:
             lines.append(CaseLine(case, "paid", f"Đã chi trong danh sách số {paid.list_number} ngày "
                                                f"{_vn_date(paid.paid_on)}; không chi lại.", 0, rate))
+            team_of(case).paid += paid.amount
             continue
         if amount == 0:
             status = "excluded" if case.id in exclusions and RESULT_RULES[case.result].eligible else "not_eligible"
@@ -359,6 +361,7 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
                 used[_rate_key(rate)] = rate
             team_months.append(TeamMonthLine(team, month, amount, rate, paid))
             totals[team.code].team_support += amount
+            totals[team.code].paid += paid.amount if paid is not None else 0
     if not used:
         rate = rates.at(end)
         used[_rate_key(rate)] = rate

@@ -148,7 +148,7 @@ async def test_every_result_on_the_list_with_the_contract_shape(pay):
     assert cases[numbers["khong_thanh"]]["amount"] == cases[numbers["rut_yeu_cau"]]["amount"] == 300_000
     assert cases[numbers["dang_hoa_giai"]]["amount"] == cases[numbers["chuyen_co_quan"]]["amount"] == 0
     team = data["by_team"]["ML-01"]
-    assert team == {"cases": 3, "amount": 1_000_000, "team_support": 150_000, "adjustment": 0}
+    assert team == {"cases": 3, "amount": 1_000_000, "team_support": 150_000, "adjustment": 0, "paid": 0}
     assert set(data["by_team"]) == {"ML-01", "ML-02", "ML-03"}  # every team gets its monthly support line
     eligible = sum(c["amount"] for c in data["cases"] if c["eligible"])
     assert data["total"] == eligible + sum(t["team_support"] for t in data["by_team"].values()) == 1_450_000
