@@ -75,7 +75,7 @@ class Services:
             knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
             stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
             linking=LinkingService(LinkCodeRepository(db), people),
-            remuneration=PayListService(RemunerationRepository(db), org),
+            remuneration=PayListService(RemunerationRepository(db), org, config.timezone),
         )
 
     async def open(self) -> None:

@@ -7,7 +7,8 @@ repository and checks, on the server, that the person asking may see or change i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from services.models import Commune, Person, Province, Role
 from services.remuneration import RESULT_RULES, PayList, RateTable, build_pay_list, check_rate
@@ -59,9 +60,14 @@ class CommuneTotal:
 
 
 class PayListService:
-    def __init__(self, repo: RemunerationRepository, org: OrgRepository):
+    def __init__(self, repo: RemunerationRepository, org: OrgRepository, timezone: str = "Asia/Ho_Chi_Minh"):
         self.repo = repo
         self.org = org
+        self.timezone = timezone
+
+    def today(self) -> date:
+        """The date of the list (in the commune's time zone): months not begun yet get no team support."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     # --- permissions ---------------------------------------------------------------------------------------
     @staticmethod
@@ -97,7 +103,7 @@ class PayListService:
             teams=await self.repo.teams(commune.id), rates=await self.rate_table(commune),
             exclusions=await self.repo.exclusions(commune.id), paid_cases=paid,
             paid_cases_facts=await self.repo.cases_by_id(sorted(paid)),
-            paid_months=await self.repo.paid_months(commune.id))
+            paid_months=await self.repo.paid_months(commune.id), today=self.today())
 
     async def pay_list(self, person: Person | None, commune: Commune, period: Period) -> PayList:
         self._manage(person, commune)

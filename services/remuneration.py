@@ -42,8 +42,10 @@ SPLIT_RULE = ("Thù lao tính theo vụ, việc, chi cho các hòa giải viên 
               "giữa các hòa giải viên: danh sách chia đều, làm tròn đến đồng, phần lẻ cộng 1 đồng lần lượt cho "
               "người đứng trước để tổng đúng bằng mức của vụ việc.")
 PERIOD_RULE = ("Vụ việc thuộc kỳ theo ngày kết thúc (chưa có ngày kết thúc thì theo ngày tiếp nhận); mức áp dụng "
-               "là mức có hiệu lực vào ngày đó; hỗ trợ tổ hòa giải tính cho mỗi tháng dương lịch của kỳ, theo mức "
-               "có hiệu lực ngày đầu tháng.")
+               "là mức có hiệu lực vào ngày đó; hỗ trợ tổ hòa giải tính cho mỗi tháng dương lịch của kỳ đã bắt đầu "
+               "tính đến ngày lập danh sách, theo mức có hiệu lực ngày đầu tháng.")
+BEFORE_TT56 = (" Vụ việc trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): đang tạm tính theo mức tối đa "
+               "của Thông tư 56/2023 vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy.")
 
 RESULTS = ("thanh", "khong_thanh", "rut_yeu_cau", "chuyen_co_quan", "dang_hoa_giai")
 
@@ -299,18 +301,20 @@ def due_for(case: CaseFacts, rates: RateTable, exclusion: ExclusionFacts | None)
         return 0, f"Công chức xã loại khỏi danh sách: {exclusion.reason} ({exclusion.by}, {_vn_date(exclusion.at)}).", None
     rate = rates.at(case.day)
     amount = rate.per_successful_case if rule.successful else rate.per_case
-    return amount, rule.reason, rate
+    reason = rule.reason + (BEFORE_TT56 if rate.level == "default" and case.day < TT56_IN_FORCE else "")
+    return amount, reason, rate
 
 
 def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: date, cases: Sequence[CaseFacts],
                    teams: Sequence[TeamFacts], rates: RateTable, exclusions: Mapping[int, ExclusionFacts],
                    paid_cases: Mapping[int, PaidFacts], paid_cases_facts: Sequence[CaseFacts],
-                   paid_months: Mapping[tuple[int, str], PaidFacts]) -> PayList:
+                   paid_months: Mapping[tuple[int, str], PaidFacts], today: date | None = None) -> PayList:
     """The pay list of a commune for [start, end].
 
     `cases`: every case of the period (by end date); `paid_cases`: what paid lists paid per case (net);
     `paid_cases_facts`: the current version of every paid case of the commune (for adjustments, wherever its
-    date now falls); `paid_months`: team months already paid."""
+    date now falls); `paid_months`: team months already paid; `today`: months that have not begun by then get no
+    team support yet."""
     totals: dict[str, TeamTotals] = {t.code: TeamTotals(t) for t in teams}
     used: dict[tuple, Rate] = {}
 
@@ -354,7 +358,10 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
     team_months: list[TeamMonthLine] = []
     for team in teams:
         for month in months_overlapping(start, end):
-            rate = rates.at(date.fromisoformat(month + "-01"))
+            first_day = date.fromisoformat(month + "-01")
+            if today is not None and first_day > today:
+                continue
+            rate = rates.at(first_day)
             paid = paid_months.get((team.id, month))
             amount = 0 if paid is not None else rate.team_month
             if amount:

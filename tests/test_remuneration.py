@@ -96,6 +96,7 @@ class Pay:
         self.official = self.by_name["Lò Thị Hoa"]
         self.mai, self.hung = self.by_name["Quàng Thị Mai"], self.by_name["Lò Văn Hùng"]
         self.teams = {t.code: t for t in await self.services.org.teams_of_commune(self.commune.id)}
+        self.service.today = lambda: date(2026, 12, 31)  # the day lists are drawn up (months begun by then)
         return self
 
     async def case(self, result: str, closed: str | None, *, team: str = "ML-01", mediators=None,
@@ -312,12 +313,12 @@ def test_cli_contract_json_and_xlsx(tmp_path, capsys):
         services = Services.build(Config(database_path=target))
         await services.open()
         try:
-            await (await Pay(services).setup()).case("thanh", "2026-01-12")
+            await (await Pay(services).setup()).case("thanh", "2025-01-12", received="2025-01-05")
         finally:
             await services.close()
 
     asyncio.run(setup())
-    code = main(["remuneration", "--commune", "ML", "--from", "2026-01-01", "--to", "2026-01-31",
+    code = main(["remuneration", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-01-31",
                  "--format", "json", "--db", target])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and set(data) >= {"rates", "cases", "by_team", "total"}
@@ -325,21 +326,40 @@ def test_cli_contract_json_and_xlsx(tmp_path, capsys):
     assert set(case) >= {"case_no", "team", "result", "eligible", "reason", "amount"}
     assert data["total"] == 400_000 + 3 * 150_000
     out = tmp_path / "list.xlsx"
-    assert main(["remuneration", "--commune", "ML", "--from", "2026-01-01", "--to", "2026-01-31",
+    assert main(["remuneration", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-01-31",
                  "--format", "xlsx", "--out", str(out), "--db", target]) == 0
     assert out.read_bytes()[:2] == b"PK"
-    assert main(["remuneration", "--commune", "ML", "--from", "2026-02-01", "--to", "2026-01-31",
+    assert main(["remuneration", "--commune", "ML", "--from", "2025-02-01", "--to", "2025-01-31",
                  "--db", target]) == 2
-    assert main(["remuneration", "--commune", "XX", "--from", "2026-01-01", "--to", "2026-01-31",
+    assert main(["remuneration", "--commune", "XX", "--from", "2025-01-01", "--to", "2025-01-31",
                  "--db", target]) == 2
     assert "Không có xã/phường mã XX" in capsys.readouterr().err
-    assert main(["remuneration-rate", "--province", "DB", "--effective", "2026-01-15", "--per-case", "350000",
+    assert main(["remuneration-rate", "--province", "DB", "--effective", "2025-01-15", "--per-case", "350000",
                  "--successful", "400000", "--team-month", "150000", "--basis", "NQ", "--db", target]) == 2
     assert "Thông tư 56/2023/TT-BTC" in capsys.readouterr().err
-    assert main(["remuneration-draw", "--commune", "ML", "--from", "2026-01-01", "--to", "2026-01-31",
+    assert main(["remuneration-draw", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-01-31",
                  "--db", target]) == 0
-    assert main(["remuneration-paid", "--commune", "ML", "--list", "1", "--paid-on", "2026-02-02",
+    assert main(["remuneration-paid", "--commune", "ML", "--list", "1", "--paid-on", "2025-02-02",
                  "--db", target]) == 0
     capsys.readouterr()
-    main(["remuneration", "--commune", "ML", "--from", "2026-01-01", "--to", "2026-01-31", "--db", target])
+    main(["remuneration", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-01-31", "--db", target])
     assert json.loads(capsys.readouterr().out)["total"] == 0
+
+
+async def test_months_not_begun_get_no_team_support_and_old_cases_are_flagged(pay):
+    pay.service.today = lambda: date(2026, 2, 10)
+    data = await pay.json(Q1)
+    assert sorted({s["month"] for s in data["team_support"]}) == ["2026-01", "2026-02"]
+    number = await pay.case("thanh", "2023-09-20", received="2023-09-01")
+    line = _by_no(await pay.json(Period(date(2023, 9, 1), date(2023, 9, 30))))[number]
+    assert line["amount"] == 400_000 and "trước 06/10/2023" in line["reason"]
+
+
+async def test_excluding_a_paid_case_recovers_it_on_the_next_list(pay):
+    number = await pay.case("khong_thanh", "2026-01-12")
+    await pay.service.draw_up(pay.official, pay.commune, JAN)
+    await pay.service.mark_paid(pay.official, pay.commune, 1, date(2026, 2, 3))
+    await pay.service.exclude(pay.official, pay.commune, number, "Phát hiện vi phạm Điều 10 khoản 1 sau khi chi")
+    (recovery,) = (await pay.json(Period(date(2026, 2, 1), date(2026, 2, 28))))["adjustments"]
+    assert (recovery["case_no"], recovery["amount"]) == (number, -300_000)
+    assert "vi phạm Điều 10 khoản 1" in recovery["reason"]
