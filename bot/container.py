@@ -11,6 +11,7 @@ from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.linking import LinkingService
+from services.pay_lists import PayListService
 from services.privacy import PartyCipher
 from services.qa import QAService
 from services.quiz import QuizService
@@ -27,6 +28,7 @@ from storage.org import OrgRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
 from storage.quiz import QuizRepository
+from storage.remuneration import RemunerationRepository
 from storage.stats import StatsRepository
 from storage.text_claims import TextClaimRepository
 from storage.training import TrainingRepository
@@ -52,6 +54,7 @@ class Services:
     statistics: StatisticsService = field(default=None)
     linking: LinkingService = field(default=None)  # type: ignore[assignment]
     text_claims: TextClaimRepository = field(default=None)  # type: ignore[assignment]
+    remuneration: PayListService = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
@@ -75,6 +78,7 @@ class Services:
             knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
             stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
             linking=LinkingService(LinkCodeRepository(db), people),
+            remuneration=PayListService(RemunerationRepository(db), org, config.timezone),
         )
 
     async def open(self) -> None:

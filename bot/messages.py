@@ -769,3 +769,118 @@ RESTORE_ERRORS = {
                "rồi chạy lại lệnh. Không có gì thay đổi."),
     "missing_tables": "Không khôi phục được: tệp sao lưu thiếu các bảng {detail}. Không có gì thay đổi.",
 }
+
+# --- Issue 21: Remuneration (thù lao hòa giải viên theo vụ, việc) ---
+PAY_STATUS = {"payable": "Được chi", "paid": "Đã chi", "excluded": "Loại khỏi danh sách",
+              "not_eligible": "Không đủ điều kiện"}
+PAY_SIGNERS = (("Người lập", "(Ký, ghi rõ họ tên)"), ("Kế toán", "(Ký, ghi rõ họ tên)"),
+               ("Chủ tịch UBND xã", "(Ký, đóng dấu, ghi rõ họ tên)"))
+PAY_XLSX = {
+    "sheet": "Danh sách chi",
+    "authority": "ỦY BAN NHÂN DÂN {commune}",
+    "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "motto": "Độc lập - Tự do - Hạnh phúc",
+    "title": "DANH SÁCH CHI THÙ LAO HÒA GIẢI VIÊN",
+    "period": "Các vụ, việc kết thúc từ ngày {start} đến ngày {end}",
+    "number": "Danh sách số {number}",
+    "preview": "(Bản xem trước — chưa lập danh sách)",
+    "basis": ("Căn cứ: Luật Hòa giải ở cơ sở số 35/2013/QH13 (Điều 6 khoản 1, Điều 9 khoản 5, Điều 23); Nghị định "
+              "15/2014/NĐ-CP (Điều 14: điều kiện hưởng thù lao; Điều 15: thủ tục thanh toán); Thông tư "
+              "56/2023/TT-BTC (Điều 3 khoản 17 điểm a, đ; Điều 5 khoản 1) và nghị quyết của HĐND tỉnh về mức chi."),
+    "columns": ("STT", "Số vụ, việc", "Ngày kết thúc", "Tổ hòa giải", "Hòa giải viên tham gia (phần được chia, đồng)",
+                "Kết quả / nội dung chi", "Số tiền (đồng)", "Căn cứ, ghi chú", "Ký nhận"),
+    "team_support": "Hỗ trợ hoạt động tổ hòa giải tháng {month}",
+    "team_support_basis": "TT 56/2023/TT-BTC Điều 3 khoản 17 điểm đ (văn phòng phẩm, sao chụp tài liệu, nước uống "
+                          "họp tổ).",
+    "team_total": "Cộng tổ {team} ({cases} vụ, việc được chi)",
+    "grand_total": "TỔNG CỘNG TOÀN XÃ",
+    "in_words": "Số tiền bằng chữ: {words}.",
+    "others_title": "VỤ, VIỆC KHÔNG ĐƯA VÀO DANH SÁCH CHI (và lý do)",
+    "others_columns": ("STT", "Số vụ, việc", "Ngày", "Tổ", "Kết quả", "Lý do"),
+    "rates_title": "MỨC CHI ÁP DỤNG",
+    "rate_line": "Từ ngày {start}: {case} đ/vụ, việc; {success} đ/vụ, việc hòa giải thành; {team} đ/tổ/tháng — "
+                 "{basis}.",
+}
+PAY_SUMMARY = (
+    "💰 Thù lao hòa giải viên — {commune}\n"
+    "Vụ việc kết thúc từ {start} đến {end}{number}\n\n"
+    "Được chi: {payable} vụ việc · Loại: {excluded} · Không đủ điều kiện: {not_eligible} · Đã chi trước: {paid}\n"
+    "{teams}\n\n"
+    "Tổng cộng: {total} đồng\n({words})\n\n"
+    "Mức áp dụng: {case} đ/vụ việc, {success} đ/vụ việc hòa giải thành, {team} đ/tổ/tháng — {basis}. "
+    "Mức cụ thể do Nghị quyết HĐND tỉnh quyết định."
+)
+PAY_SUMMARY_NUMBER = " — danh sách số {number}"
+PAY_SUMMARY_TEAM = "• Tổ {team}: {cases} vụ việc, {amount} đ; hỗ trợ tổ {support} đ{adjustment}"
+PAY_SUMMARY_ADJ = "; điều chỉnh {amount} đ"
+PAY_SUMMARY_NO_TEAM = "(Xã chưa có tổ hòa giải nào.)"
+PAY_CLI_ERRORS = {
+    "usage": "Lệnh chưa đúng: {error}",
+    "dates": "Ngày không hợp lệ: \"{value}\". Ghi theo dạng YYYY-MM-DD, ví dụ 2026-01-31.",
+    "order": "Ngày đầu kỳ phải trước hoặc bằng ngày cuối kỳ.",
+    "format": "Định dạng \"{value}\" không dùng được. Chọn json hoặc xlsx.",
+    "unknown_commune": "Không có xã/phường mã {code}.",
+    "unknown_province": "Không có tỉnh mã {code}.",
+    "write": "Không ghi được tệp {path}: {error}",
+    "amount": "Số tiền phải là số nguyên đồng, không âm (ví dụ 300000).",
+    "negative": "Số tiền phải là số nguyên đồng, không âm.",
+    "above_max": ("Mức vượt mức tối đa của Thông tư 56/2023/TT-BTC (300.000 đ/vụ việc, 400.000 đ/vụ việc hòa giải "
+                  "thành, 150.000 đ/tổ/tháng; Điều 3 khoản 17, Điều 5 khoản 1)."),
+    "case": "Không có vụ việc số {case} ở xã/phường này.",
+    "reason": "Cần ghi rõ lý do bằng văn bản (từ 10 đến 500 ký tự), ví dụ: vi phạm Điều 10 khoản 3 Luật 35/2013.",
+    "basis": "Cần ghi căn cứ (ví dụ: Nghị quyết 09/2024/NQ-HĐND tỉnh …).",
+    "not_paid_case": "Vụ việc {case} vốn không đủ điều kiện hưởng thù lao, không cần loại.",
+    "already": "Vụ việc {case} đã bị loại khỏi danh sách từ trước.",
+    "list": "Không có danh sách số {number} của xã/phường này.",
+    "not_draft": "Danh sách số {number} đã được đánh dấu đã chi từ trước.",
+    "conflict": ("Danh sách số {number} có dòng đã được chi ở danh sách khác ({what}). Hãy lập danh sách mới "
+                 "rồi đánh dấu đã chi danh sách mới."),
+}
+PAY_CLI_WRITTEN = "Đã ghi {path}"
+PAY_CLI_RATE_SAVED = "Đã lưu mức chi (số {id}): từ {start}, {case} đ/vụ việc, {success} đ/vụ việc thành, {team} đ/tổ/tháng."
+PAY_CLI_EXCLUDED = "Đã loại vụ việc {case} khỏi danh sách chi. Lý do: {reason}"
+PAY_CLI_INCLUDED = "Đã đưa vụ việc {case} trở lại danh sách chi."
+PAY_CLI_NOT_EXCLUDED = "Vụ việc {case} không bị loại, không có gì thay đổi."
+PAY_CLI_DRAWN = "Đã lập danh sách số {number} ({start} → {end}), tổng {total} đồng."
+PAY_CLI_PAID = "Đã đánh dấu danh sách số {number} đã chi ngày {day}."
+# Chat (/thulao for officials, /thulaocuatoi for mediators)
+PAY_BTN_MENU = "💰 Thù lao hòa giải viên"
+PAY_BTN_MINE = "💰 Thù lao của tôi"
+CMD_DESCRIPTIONS.update({"thulao": "Danh sách chi thù lao hòa giải viên",
+                         "thulaocuatoi": "Thù lao của tôi theo từng vụ việc"})
+PAY_PERIODS = {"month": "Tháng này", "previous": "Tháng trước", "quarter": "Quý này", "year": "Năm nay"}
+PAY_PICK_PERIOD = "Xem thù lao của các vụ việc kết thúc trong kỳ nào?"
+PAY_BTN_XLSX = "📄 Tệp Excel để in"
+PAY_BTN_DRAW = "📝 Lập danh sách chi"
+PAY_BTN_EXCLUDE = "🚫 Loại một vụ việc"
+PAY_BTN_LISTS = "📚 Các danh sách đã lập"
+PAY_BTN_PAID = "✅ Đã chi danh sách số {number}"
+PAY_BTN_CONFIRM = "✅ Xác nhận"
+PAY_BTN_CANCEL = "✖ Hủy"
+PAY_DENIED = "Xin lỗi, anh/chị không xem hoặc sửa được thù lao của nơi này."
+PAY_XLSX_CAPTION = "Danh sách chi thù lao (bản xem trước). Bấm \"Lập danh sách chi\" để lưu bản có số để trình ký."
+PAY_DRAWN = ("Đã lập danh sách chi số {number}, tổng {total} đồng. Trình ký người lập, kế toán, Chủ tịch UBND xã; "
+             "khi đã chi, bấm nút bên dưới.")
+PAY_NO_LISTS = "Xã chưa lập danh sách chi nào."
+PAY_LISTS_TITLE = "Các danh sách chi đã lập:"
+PAY_LIST_LINE = "• Số {number}: {start} – {end}, {total} đ — {status}"
+PAY_PAID_ON = "đã chi ngày {day}"
+PAY_DRAFTED = "chưa chi"
+PAY_CONFIRM_PAID = "Xác nhận danh sách số {number} đã chi ngày {day}? Sau khi xác nhận, các vụ việc trong danh sách không được chi lại."
+PAY_MARKED = "Đã ghi nhận danh sách số {number} đã chi ngày {day}."
+PAY_ASK_CASE = "Gõ số vụ việc cần loại khỏi danh sách chi (ví dụ {example}), hoặc /huy để dừng."
+PAY_ASK_REASON = ("Gõ lý do loại vụ việc {case} (bằng văn bản, ví dụ: vi phạm Điều 10 khoản 3 Luật Hòa giải ở cơ sở — "
+                  "có quyền lợi liên quan).")
+PAY_EXCLUDED = "Đã loại vụ việc {case} khỏi danh sách chi. Lý do được ghi trên danh sách."
+PAY_PROVINCE_TITLE = "💰 Thù lao hòa giải viên phải chi — tỉnh {province}, vụ việc kết thúc từ {start} đến {end}:"
+PAY_PROVINCE_LINE = "• {commune}: còn phải chi {total} đ ({cases} vụ việc; hỗ trợ tổ {support} đ); đã chi {paid} đ"
+PAY_PROVINCE_EMPTY = "(Tỉnh chưa có xã/phường nào.)"
+PAY_PROVINCE_TOTAL = "Toàn tỉnh: còn phải chi {total} đồng; đã chi {paid} đồng."
+PAY_MINE_TITLE = "💰 Thù lao của tôi — vụ việc kết thúc từ {start} đến {end}:"
+PAY_MINE_EMPTY = "Chưa có vụ việc nào anh/chị tham gia trong kỳ này."
+PAY_MINE_LINE = "• {case} ({day}) — {result}: {state}"
+PAY_MINE_PAID = "đã chi {share} đ (danh sách số {number}, ngày {day})"
+PAY_MINE_DUE = "được chi {share} đ, chưa chi"
+PAY_MINE_NOT = "{status}"
+PAY_MINE_TOTAL = ("Phần chưa chi: {due} đồng. Mức cụ thể do Nghị quyết HĐND tỉnh quy định; xã chi qua tổ hòa giải "
+                  "(Nghị định 15/2014/NĐ-CP, Điều 15).")

@@ -20,6 +20,7 @@ MODULES = [
     "handlers.broadcast",
     "handlers.training",
     "handlers.stats",
+    "handlers.remuneration",
     "handlers.linking",
     "handlers.fallback",
 ]

@@ -310,6 +310,22 @@ SEED: list[Seed] = [
                                  "after_json": json.dumps({"trained_on": "2025-06-15"})}),
     # 0011: which flow a person's next typed text is for
     row("text_claims", "claim-mai", {"person_id": Ref("mai"), "flow": "case:new", "at": at("2025-06-20")}),
+    # 0015: remuneration rates, exclusions, pay lists and their lines
+    row("remuneration_rates", "rate-db", {"province_id": Ref("DB"), "commune_id": None,
+                                          "effective_from": "2024-07-01", "per_case": 250000,
+                                          "per_successful_case": 350000, "team_month": 120000,
+                                          "basis": "Nghị quyết 09/2024/NQ-HĐND", "created_at": at("2024-07-01")}),
+    row("remuneration_exclusions", "excl-c2", {"case_id": Ref("c2"), "commune_id": Ref("ML"),
+                                               "reason": "Vi phạm Điều 10 khoản 3 Luật 35/2013",
+                                               "created_by": Ref("thu"), "created_at": at("2025-06-10")}),
+    row("remuneration_lists", "list-1", {"commune_id": Ref("ML"), "number": 1, "period_start": "2025-01-01",
+                                         "period_end": "2025-01-31", "status": "paid", "total": 350000,
+                                         "data_json": json.dumps({"total": 350000}), "created_by": Ref("thu"),
+                                         "created_at": at("2025-02-01"), "paid_on": "2025-02-05",
+                                         "paid_by": Ref("thu"), "paid_at": at("2025-02-05")}),
+    row("remuneration_items", "item-c1", {"list_id": Ref("list-1"), "kind": "case", "case_id": Ref("c1"),
+                                          "team_id": Ref("ML-01"), "amount": 350000,
+                                          "case_version": at("2025-01-20"), "detail_json": "{}"}),
 ]
 
 
