@@ -601,14 +601,16 @@ STATS_REPORT = (
     "✅ Thành: {successful} · ❌ Không thành: {unsuccessful}\n"
     "⏳ Đang hòa giải: {pending}\n"
     "↪️ Chuyển cơ quan: {transferred} · Rút yêu cầu: {withdrawn}\n"
-    "Tỷ lệ thành: {rate} (trên số tiếp nhận)\n"
-    "Trên số đã kết thúc: {rate_concluded}"
+    "Tỷ lệ hòa giải thành: {rate} ({rate_formula})\n"
+    "Tính trên số tiếp nhận: {rate_received} ({rate_received_formula})"
 )
 STATS_BY_FIELD = "Theo lĩnh vực: {items}"
 STATS_NO_CASES = "Chưa có vụ việc nào được ghi trong kỳ này."
 STATS_COMPLETENESS = "Xã/phường đã có số liệu: {reported}/{communes}"
 STATS_INDICATORS_TITLE = "Chỉ tiêu QĐ 315 (thực hiện / mục tiêu):"
 STATS_INDICATOR_LINE = "{mark} {name}: {value} / {target}"
+STATS_RATE_FORMULA = "{successful}/{mediated} vụ việc đã hòa giải"
+STATS_RATE_RECEIVED_FORMULA = "{successful}/{received} vụ việc tiếp nhận"
 STATS_MARKS = {True: "✓", False: "✗", None: "–"}
 STATS_INDICATOR_NAMES = {
     "success_rate": "Tỷ lệ hòa giải thành",
@@ -658,9 +660,11 @@ STATS_XLSX = {
                  "dân tộc thiểu số."),
     "results_unit": "Đơn vị tính: vụ việc",
     "result_heads": ["Tổng số vụ việc tiếp nhận", "Hòa giải thành", "Hòa giải không thành", "Đang hòa giải",
-                     "Chuyển cơ quan có thẩm quyền", "Rút yêu cầu", "Tỷ lệ hòa giải thành",
-                     "Tỷ lệ thành trên số đã kết thúc"],
-    "short_heads": ["Tiếp nhận", "Thành", "K.thành", "Đang HG", "Chuyển", "Rút YC", "Tỷ lệ"],
+                     "Chuyển cơ quan có thẩm quyền", "Rút yêu cầu",
+                     "Tỷ lệ hòa giải thành (thành / (thành + không thành))", "Cách tính",
+                     "Tỷ lệ thành trên số tiếp nhận (thành / tiếp nhận)", "Cách tính (tiếp nhận)"],
+    "short_heads": ["Tiếp nhận", "Thành", "K.thành", "Đang HG", "Chuyển", "Rút YC", "Tỷ lệ", "TL/TN",
+                    "Thành/đã HG"],
     "field_sheet": "Theo lĩnh vực",
     "field_title": "KẾT QUẢ HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ CHIA THEO LĨNH VỰC",
     "field_col": "Lĩnh vực",
@@ -674,12 +678,14 @@ STATS_XLSX = {
     "reported": "Có",
     "not_reported": "Chưa báo cáo",
     "formula_note": ("Vụ việc tính theo ngày tiếp nhận trong kỳ (kể cả ngày đầu và ngày cuối), theo kết quả hiện "
-                     "tại. Tỷ lệ hòa giải thành = số vụ việc hòa giải thành / tổng số vụ việc tiếp nhận; tỷ lệ "
-                     "trên số đã kết thúc = thành / (thành + không thành)."),
+                     "tại. Tỷ lệ hòa giải thành (cách tính của Bộ Tư pháp) = số vụ việc hòa giải thành / số vụ "
+                     "việc đã hòa giải (thành + không thành); vụ việc đang hòa giải, chuyển cơ quan có thẩm quyền, "
+                     "rút yêu cầu không tính. Tỷ lệ trên số tiếp nhận = thành / tổng số vụ việc tiếp nhận (số "
+                     "tham khảo). Để trống khi mẫu số bằng 0."),
     "completeness_note": "Chưa báo cáo: xã/phường không có vụ việc nào được ghi nhận trong kỳ.",
     "ind_sheet": "Chỉ tiêu QĐ 315",
     "ind_title": "CHỈ TIÊU ĐỀ ÁN NÂNG CAO NĂNG LỰC HÒA GIẢI VIÊN (QĐ 315/QĐ-TTg)",
-    "ind_heads": ["Chỉ tiêu", "Thực hiện", "Mục tiêu", "Đánh giá"],
+    "ind_heads": ["Chỉ tiêu", "Thực hiện", "Mục tiêu", "Đánh giá", "Cách tính"],
     "met": "Đạt",
     "not_met": "Chưa đạt",
     "no_data": "Chưa có số liệu",
@@ -746,3 +752,10 @@ LINK_ERRORS = {
     "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
     "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
 }
+
+
+# --- Issue 22: figures as the Ministry counts them (rate, submitted reports, national level) ---------------
+STATS_CHART_TITLE = "Kết quả hòa giải {scope}, {period}\nTỷ lệ hòa giải thành: {rate}"
+STATS_FORMULA_TRAINED = "{n}/{total} hòa giải viên"
+STATS_FORMULA_TEAMS = "{n}/{total} tổ hòa giải"
+STATS_FORMULA_TRAINED_6M = "HGV công nhận từ 01/01/2024, đủ 6 tháng đến cuối kỳ"

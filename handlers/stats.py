@@ -32,7 +32,14 @@ from services.statistics import (
     preset_period,
     previous_month,
 )
-from services.stats_export import period_label, report_chart, report_text, report_xlsx, scope_label
+from services.stats_export import (
+    chart_title,
+    period_label,
+    report_chart,
+    report_text,
+    report_xlsx,
+    scope_label,
+)
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +252,7 @@ async def send_chart(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     png = await asyncio.to_thread(report_chart, report)
-    caption = msg.STATS_CHART_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period))
+    caption = chart_title(report)
     await update.effective_chat.send_photo(png, filename="bieu-do-hoa-giai.png", caption=caption)
 
 

@@ -5,9 +5,12 @@ Definitions (the README repeats them):
 - A case counts in a period by its date received (`received_on`, both ends of the period included).
 - `received` = all such cases; `successful`, `unsuccessful`, `pending`, `transferred`, `withdrawn` count them by
   their *current* result (`thanh`, `khong_thanh`, `dang_hoa_giai`, `chuyen_co_quan`, `rut_yeu_cau`).
-- `success_rate` = successful / received (the rate official reports quote);
-  `success_rate_concluded` = successful / (successful + unsuccessful). Both are fractions 0–1, None when the
-  denominator is 0.
+- `success_rate` = successful / (successful + unsuccessful): the Ministry of Justice's rate ("tỷ lệ hòa giải
+  thành" = hòa giải thành / số vụ việc đã tiến hành hòa giải, the mediated cases being the concluded ones:
+  report 189/BC-BTP divides 1,096,572 by 1,350,533, not by the 1,364,806 received). The QĐ 315 indicator.
+  `success_rate_received` = successful / received, a second figure labelled as such. Both are fractions 0–1,
+  None when the denominator is 0. Cases pending, transferred or withdrawn are in neither numerator nor the
+  official denominator.
 - Indicators, each {value, target, met}; `met` is None when `value` is None. See `compute_indicators`.
 
 This module is pure computation plus a thin async service that asks storage for aggregates (GROUP BY in SQLite).
@@ -207,18 +210,29 @@ class Counts:
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
     @property
-    def success_rate(self) -> float | None:
-        return ratio(self.successful, self.received)
+    def mediated(self) -> int:
+        """The denominator of the official rate: cases mediated to a conclusion (successful + unsuccessful)."""
+        return self.successful + self.unsuccessful
 
     @property
-    def success_rate_concluded(self) -> float | None:
-        return ratio(self.successful, self.successful + self.unsuccessful)
+    def success_rate(self) -> float | None:
+        """The official rate: successful / (successful + unsuccessful)."""
+        return ratio(self.successful, self.mediated)
+
+    @property
+    def success_rate_received(self) -> float | None:
+        """The second figure: successful / received."""
+        return ratio(self.successful, self.received)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {key: getattr(self, key) for key in COUNT_KEYS}
         data["success_rate"] = self.success_rate
-        data["success_rate_concluded"] = self.success_rate_concluded
+        data["success_rate_received"] = self.success_rate_received
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Counts:
+        return cls(**{key: int(data.get(key) or 0) for key in COUNT_KEYS})
 
     @classmethod
     def from_results(cls, results: Mapping[str, int]) -> Counts:
@@ -412,8 +426,8 @@ class Report:
             "indicators": {name: ind.as_json() for name, ind in self.indicators.items()},
             "definitions": {
                 "period": "cases counted by date received, from and to included",
-                "success_rate": "successful / received",
-                "success_rate_concluded": "successful / (successful + unsuccessful)",
+                "success_rate": "successful / (successful + unsuccessful)",
+                "success_rate_received": "successful / received",
                 "rates": "fractions 0-1, null when the denominator is 0",
             },
         }

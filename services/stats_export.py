@@ -42,19 +42,52 @@ def scope_label(scope: Scope) -> str:
     return scope.name
 
 
+def rate_formula(counts: Counts) -> str:
+    """The official rate's formula with its numbers: '186/289 vụ việc đã hòa giải'."""
+    return msg.STATS_RATE_FORMULA.format(successful=counts.successful, mediated=counts.mediated)
+
+
+def rate_received_formula(counts: Counts) -> str:
+    """The second rate's formula with its numbers: '186/323 vụ việc tiếp nhận'."""
+    return msg.STATS_RATE_RECEIVED_FORMULA.format(successful=counts.successful, received=counts.received)
+
+
+def rate_with_formula(counts: Counts) -> str:
+    """'64,4% (186/289 vụ việc đã hòa giải)'."""
+    return f"{pct(counts.success_rate)} ({rate_formula(counts)})"
+
+
 def _counts_text(counts: Counts) -> dict[str, str | int]:
     return {"received": counts.received, "successful": counts.successful, "unsuccessful": counts.unsuccessful,
             "pending": counts.pending, "transferred": counts.transferred, "withdrawn": counts.withdrawn,
-            "rate": pct(counts.success_rate), "rate_concluded": pct(counts.success_rate_concluded)}
+            "rate": pct(counts.success_rate), "rate_formula": rate_formula(counts),
+            "rate_received": pct(counts.success_rate_received),
+            "rate_received_formula": rate_received_formula(counts)}
+
+
+def indicator_formula(report: Report, name: str) -> str:
+    """The numbers behind an indicator, in words ('' where the report keeps only the ratio)."""
+    org = report.organisation
+    if name == "success_rate":
+        return rate_formula(report.cases)
+    if name == "trained_share":
+        return msg.STATS_FORMULA_TRAINED.format(n=org.trained, total=org.mediators)
+    if name == "teams_full_composition":
+        return msg.STATS_FORMULA_TEAMS.format(n=org.teams_full_composition, total=org.teams)
+    if name == "teams_with_legal_supporter":
+        return msg.STATS_FORMULA_TEAMS.format(n=org.teams_with_legal_supporter, total=org.teams)
+    return msg.STATS_FORMULA_TRAINED_6M
 
 
 def indicator_lines(report: Report) -> list[str]:
     lines = [msg.STATS_INDICATORS_TITLE]
     for name in INDICATORS:
         ind = report.indicators[name]
-        lines.append(msg.STATS_INDICATOR_LINE.format(mark=msg.STATS_MARKS[ind.met],
-                                                     name=msg.STATS_INDICATOR_NAMES[name],
-                                                     value=pct(ind.value), target=pct(ind.target, 0)))
+        line = msg.STATS_INDICATOR_LINE.format(mark=msg.STATS_MARKS[ind.met], name=msg.STATS_INDICATOR_NAMES[name],
+                                               value=pct(ind.value), target=pct(ind.target, 0))
+        if name == "success_rate":
+            line += f" ({rate_formula(report.cases)})"
+        lines.append(line)
     return lines
 
 
@@ -94,7 +127,8 @@ def _table(title: str, rows: list[tuple[str, Counts]]) -> str:
     for name, c in rows:
         values = [c.received, c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn]
         out.append(f"{name:<{width}}  " + "  ".join(f"{v:>8}" for v in values)
-                   + f"  {pct(c.success_rate):>8}")
+                   + f"  {pct(c.success_rate):>8}  {pct(c.success_rate_received):>8}"
+                   + f"  {c.successful}/{c.mediated}")
     return "\n".join(out)
 
 
@@ -215,7 +249,7 @@ def _italic():
 
 def _count_values(c: Counts) -> list:
     return [c.received, c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn, c.success_rate,
-            c.success_rate_concluded]
+            rate_formula(c), c.success_rate_received, rate_received_formula(c)]
 
 
 def _results_sheet(ws, report: Report, by: str) -> None:
@@ -230,7 +264,7 @@ def _results_sheet(ws, report: Report, by: str) -> None:
     row = _header(ws, report, x[f"{by}_title"], x["results_unit"], len(heads))
     row = _head_row(ws, row, heads, [34] + [13] * (len(heads) - 1))
     offset = 1 if (by == "team" and report.by_commune is not None) else 0
-    percent = (8 + offset, 9 + offset)
+    percent = (8 + offset, 10 + offset)
     total = [x["total"]] + ([""] if offset else []) + _count_values(report.cases)
     if by == "commune":
         reported = sum(1 for line in report.by_commune if line.reported)
@@ -258,11 +292,12 @@ def _indicator_sheet(ws, report: Report) -> None:
     ws.title = x["ind_sheet"]
     heads = x["ind_heads"]
     row = _header(ws, report, x["ind_title"], "", len(heads))
-    row = _head_row(ws, row, heads, [46, 14, 14, 12])
+    row = _head_row(ws, row, heads, [46, 14, 14, 12, 34])
     for name in INDICATORS:
         ind = report.indicators[name]
         met = {True: x["met"], False: x["not_met"], None: x["no_data"]}[ind.met]
-        _data_row(ws, row, [msg.STATS_INDICATOR_NAMES[name], ind.value, ind.target, met], percent_cols=(2, 3))
+        _data_row(ws, row, [msg.STATS_INDICATOR_NAMES[name], ind.value, ind.target, met,
+                            indicator_formula(report, name)], percent_cols=(2, 3))
         row += 1
     ws.cell(row=row + 1, column=1, value=x["ind_note"]).font = _italic()
 
@@ -311,12 +346,17 @@ def report_chart(report: Report) -> bytes:
             ax.text(0.5, 0.5, x["empty"], transform=ax.transAxes, ha="center", va="center", color="#757575")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncols=len(_RESULT_SERIES), fontsize=8, frameon=False)
-    fig.suptitle(msg.STATS_CHART_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period)),
-                 fontsize=12)
+    fig.suptitle(chart_title(report), fontsize=12)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def chart_title(report: Report) -> str:
+    """The chart's title: scope, period and the official rate with its formula."""
+    return msg.STATS_CHART_TITLE.format(scope=scope_label(report.scope), period=period_label(report.period),
+                                        rate=rate_with_formula(report.cases))
 
 
 def _short(name: str, limit: int = 28) -> str:
