@@ -11,11 +11,13 @@ from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.linking import LinkingService
+from services.national import NationalService
 from services.privacy import PartyCipher
 from services.qa import QAService
 from services.quiz import QuizService
 from services.registration import RegistrationService
 from services.statistics import StatisticsService
+from services.submissions import SubmissionService
 from services.training import TrainingService
 from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
@@ -28,6 +30,7 @@ from storage.people import PeopleRepository
 from storage.qa import QARepository
 from storage.quiz import QuizRepository
 from storage.stats import StatsRepository
+from storage.submissions import SubmissionRepository
 from storage.training import TrainingRepository
 
 
@@ -50,12 +53,18 @@ class Services:
     stats: StatsRepository = field(default=None)
     statistics: StatisticsService = field(default=None)
     linking: LinkingService = field(default=None)  # type: ignore[assignment]
+    submissions: SubmissionService = field(default=None)  # type: ignore[assignment]
+    national: NationalService = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
         self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
         self.training = self.training or TrainingService(TrainingRepository(self.db), self.broadcasts,
                                                          self.config.timezone)
+        if self.submissions is None and self.statistics is not None:
+            self.submissions = SubmissionService(SubmissionRepository(self.db), self.statistics, self.org)
+        if self.national is None and self.stats is not None:
+            self.national = NationalService(self.stats, self.org, self.submissions)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -631,7 +631,7 @@ STATS_SUMMARY_STATUS_ON = "Anh/chị đang nhận bản tin thống kê hằng t
 STATS_SUMMARY_STATUS_OFF = "Anh/chị đang tắt bản tin thống kê hằng tháng."
 STATS_SUMMARY_ONLY_COMMUNE = "Bản tin hằng tháng dành cho công chức Tư pháp – hộ tịch cấp xã."
 STATS_CLI_ERRORS = {
-    "scope": "Cần đúng một trong hai: --commune MÃ_XÃ hoặc --province MÃ_TỈNH.",
+    "scope": "Cần đúng một trong ba: --commune MÃ_XÃ, --province MÃ_TỈNH hoặc --national.",
     "dates": "Ngày phải theo dạng YYYY-MM-DD, ví dụ --from 2025-01-01 --to 2025-06-30 (nhận được: {value}).",
     "order": "Ngày --from phải trước hoặc bằng ngày --to.",
     "format": "--format phải là json, xlsx hoặc text (nhận được: {value}).",
@@ -759,3 +759,32 @@ STATS_CHART_TITLE = "Kết quả hòa giải {scope}, {period}\nTỷ lệ hòa g
 STATS_FORMULA_TRAINED = "{n}/{total} hòa giải viên"
 STATS_FORMULA_TEAMS = "{n}/{total} tổ hòa giải"
 STATS_FORMULA_TRAINED_6M = "HGV công nhận từ 01/01/2024, đủ 6 tháng đến cuối kỳ"
+SUBMIT_CLI_ERRORS = {
+    "commune_only": "Chỉ chốt số liệu của một xã/phường: report submit --commune MÃ_XÃ --from … --to …",
+    "never": "Xã/phường {code} chưa chốt số liệu kỳ {start} – {end}. Chốt bằng: "
+             "mediator-bot report submit --commune {code} --from {start} --to {end}",
+}
+SUBMIT_CLI_DONE = "Đã chốt số liệu của {code} kỳ {start} – {end}: lần {revision}, {cases} vụ việc."
+SUBMIT_CLI_MISSING = "Lưu ý: {n} xã/phường chưa chốt số liệu kỳ này (không tính vào tổng): {codes}"
+ROLE_NAMES.update({"ministry_official": "Cán bộ Bộ Tư pháp"})
+SUBMIT_SOURCE_LIVE = "Số liệu: hiện tại, tại thời điểm xem (chưa phải số liệu đã chốt)."
+SUBMIT_SOURCE_COMMUNE = "Số liệu: đã chốt lần {revision}, lúc {at}."
+SUBMIT_SOURCE_ROLLUP = ("Số liệu: đã chốt — cộng số liệu chốt mới nhất của từng xã/phường cho đúng kỳ này; "
+                        "xã/phường chưa chốt không được tính.")
+SUBMIT_COMPLETENESS = "Xã/phường đã chốt số liệu: {submitted}/{communes}"
+SUBMIT_MARK_REVISION = "đã chốt lần {revision}"
+SUBMIT_MARK_MISSING = "chưa chốt"
+SUBMIT_XLSX_HEAD = "Chốt số liệu"
+NATIONAL_XLSX = {
+    "sender": "Đơn vị tổng hợp: Bộ Tư pháp (Cục Phổ biến, giáo dục pháp luật)",
+    "receiver": "Phạm vi tổng hợp: toàn quốc, theo tỉnh/thành phố",
+    "province_col": "Tỉnh, thành phố",
+    "province_sheet": "Theo tỉnh",
+    "province_title": "KẾT QUẢ HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ TOÀN QUỐC, THEO TỈNH, THÀNH PHỐ",
+    "communes_head": "Số xã, phường",
+    "reported_head": "Số xã có vụ việc trong kỳ",
+    "submitted_head": "Số xã đã chốt số liệu",
+    "ind_sheet": "Chỉ tiêu theo tỉnh",
+    "ind_title": "CHỈ TIÊU QĐ 315/QĐ-TTg THEO TỈNH, THÀNH PHỐ",
+    "chart_by_province": "Theo tỉnh, thành phố",
+}

@@ -7,6 +7,7 @@ from datetime import date
 
 from bot import messages as msg
 from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
+from services.xlsx_layout import setup_print, signature_block, text
 
 
 # --- Small formatters --------------------------------------------------------------------------------------
@@ -100,9 +101,17 @@ def report_text(report: Report, *, full: bool = False) -> str:
     else:
         items = ", ".join(f"{FIELDS[code]} {c.received}" for code, c in report.by_field.items() if c.received)
         parts.append(msg.STATS_BY_FIELD.format(items=items))
+    parts.append(source_label(report))
     if report.by_commune is not None:
         reported = sum(1 for line in report.by_commune if line.reported)
         parts.append(msg.STATS_COMPLETENESS.format(reported=reported, communes=len(report.by_commune)))
+        if report.source == "submitted":
+            parts.append(msg.SUBMIT_COMPLETENESS.format(
+                submitted=len(report.submissions), communes=len(report.by_commune)))
+    if report.by_province is not None:
+        parts.append((msg.SUBMIT_COMPLETENESS if report.source == "submitted" else msg.STATS_COMPLETENESS).format(
+            submitted=sum(p.reported for p in report.by_province), reported=sum(p.reported for p in report.by_province),
+            communes=sum(p.communes for p in report.by_province)))
     org = report.organisation
     parts.append(msg.STATS_ORGANISATION.format(teams=org.teams, mediators=org.mediators, women=org.women,
                                                ethnic_minority=org.ethnic_minority))
@@ -113,11 +122,43 @@ def report_text(report: Report, *, full: bool = False) -> str:
         parts.append(_table(msg.STATS_XLSX["team_col"], [(f"{line.team.code} {line.team.name}", line.counts)
                                                         for line in report.by_team]))
         if report.by_commune is not None:
-            rows = [(f"{line.commune.code} {line.commune.name}"
-                     + ("" if line.reported else f" ({msg.STATS_XLSX['not_reported']})"), line.counts)
+            rows = [(f"{line.commune.code} {line.commune.name}" + _commune_mark(report, line), line.counts)
                     for line in report.by_commune]
             parts.append(_table(msg.STATS_XLSX["commune_col"], rows))
+        if report.by_province is not None:
+            parts.append(_table(msg.NATIONAL_XLSX["province_col"],
+                                [(f"{line.province.code} {line.province.name}", line.counts)
+                                 for line in report.by_province]))
     return "\n\n".join(parts)
+
+
+def _commune_mark(report: Report, line) -> str:
+    if report.source == "submitted":
+        sub = report.submissions.get(line.commune.id)
+        return (f" ({msg.SUBMIT_MARK_REVISION.format(revision=sub.revision)})" if sub
+                else f" ({msg.SUBMIT_MARK_MISSING})")
+    return "" if line.reported else f" ({msg.STATS_XLSX['not_reported']})"
+
+
+def source_label(report: Report) -> str:
+    """Which figures a report shows: live ones, or submitted ones (which revision, when)."""
+    if report.source != "submitted":
+        return msg.SUBMIT_SOURCE_LIVE
+    if report.scope.level == "commune":
+        sub = report.submissions.get(report.scope.id)
+        return msg.SUBMIT_SOURCE_COMMUNE.format(revision=sub.revision, at=_local_time(sub.submitted_at))
+    return msg.SUBMIT_SOURCE_ROLLUP
+
+
+def _local_time(iso: str) -> str:
+    """'2026-12-03T20:10:00+00:00' → '03/12/2026 20:10 (UTC)' (the stored time, never converted silently)."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return when.strftime("%d/%m/%Y %H:%M") + (" (UTC)" if when.utcoffset() is not None else "")
 
 
 def _table(title: str, rows: list[tuple[str, Counts]]) -> str:
@@ -139,11 +180,16 @@ def report_xlsx(report: Report) -> bytes:
 
     wb = Workbook()
     _organisation_sheet(wb.active, report)
+    if report.by_province is not None:
+        _results_sheet(wb.create_sheet(), report, "province")
     _results_sheet(wb.create_sheet(), report, "field")
-    _results_sheet(wb.create_sheet(), report, "team")
+    if report.by_province is None:
+        _results_sheet(wb.create_sheet(), report, "team")
     if report.by_commune is not None:
         _results_sheet(wb.create_sheet(), report, "commune")
     _indicator_sheet(wb.create_sheet(), report)
+    if report.by_province is not None:
+        _province_indicator_sheet(wb.create_sheet(), report)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -155,7 +201,9 @@ def _header(ws, report: Report, title: str, unit: str, ncols: int) -> int:
 
     x = msg.STATS_XLSX
     scope = report.scope
-    if scope.level == "province":
+    if scope.level == "national":
+        sender, receiver = msg.NATIONAL_XLSX["sender"], msg.NATIONAL_XLSX["receiver"]
+    elif scope.level == "province":
         sender, receiver = x["sender_province"].format(name=scope.name), x["receiver_province"]
     else:
         commune = scope.commune.name if scope.commune else scope.name
@@ -163,8 +211,9 @@ def _header(ws, report: Report, title: str, unit: str, ncols: int) -> int:
         receiver = x["receiver_commune"].format(name=scope.province.name)
     ws.cell(row=1, column=1, value=sender).font = Font(bold=True)
     ws.cell(row=2, column=1, value=receiver)
+    ws.cell(row=3, column=1, value=source_label(report)).font = Font(italic=True)
     ws.cell(row=4, column=1, value=title).font = Font(bold=True, size=13)
-    ws.cell(row=5, column=1, value=x["scope"].format(scope=scope_label(scope)))
+    ws.cell(row=5, column=1, value=text(x["scope"].format(scope=scope_label(scope))))
     ws.cell(row=6, column=1, value=x["period"].format(start=vn_date(report.period.start),
                                                       end=vn_date(report.period.end)))
     ws.cell(row=7, column=ncols, value=unit).font = Font(italic=True)
@@ -194,7 +243,13 @@ def _head_row(ws, row: int, heads: list[str], widths: list[int]) -> int:
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[row].height = 48
     ws.freeze_panes = ws.cell(row=row + 2, column=2)
+    setup_print(ws, title_rows=(row, row + 1))  # the heading and numbering rows repeat on every page
     return row + 2
+
+
+def _end(ws, row: int, ncols: int) -> None:
+    """The signature block every statistics form ends with (người lập biểu, thủ trưởng đơn vị, ngày …)."""
+    signature_block(ws, row, ncols)
 
 
 def _data_row(ws, row: int, values: list, bold: bool = False, percent_cols: tuple[int, ...] = ()) -> None:
@@ -214,7 +269,9 @@ def _data_row(ws, row: int, values: list, bold: bool = False, percent_cols: tupl
 def _organisation_sheet(ws, report: Report) -> None:
     x = msg.STATS_XLSX
     ws.title = x["org_sheet"]
-    heads = [x["team_col"] if report.by_commune is None else x["commune_col"], *x["org_heads"]]
+    first = (msg.NATIONAL_XLSX["province_col"] if report.by_province is not None
+             else x["team_col"] if report.by_commune is None else x["commune_col"])
+    heads = [first, *x["org_heads"]]
     row = _header(ws, report, x["org_title"], x["org_unit"], len(heads))
     row = _head_row(ws, row, heads, [34] + [14] * (len(heads) - 1))
     org = report.organisation
@@ -224,21 +281,26 @@ def _organisation_sheet(ws, report: Report) -> None:
                 o.teams_with_legal_supporter, o.teams_full_composition]
 
     _data_row(ws, row, values(x["total"], org), bold=True)
-    if report.by_commune is not None:
+    if report.by_province is not None:
+        for pline in report.by_province:
+            row += 1
+            _data_row(ws, row, values(text(pline.province.name), pline.organisation))
+    elif report.by_commune is not None:
         for line in report.by_commune:
             row += 1
-            _data_row(ws, row, values(line.commune.name, line.organisation))
+            _data_row(ws, row, values(text(line.commune.name), line.organisation))
     else:
         for line in report.by_team:
             if not line.team.active:
                 continue
             row += 1
             m = line.members
-            _data_row(ws, row, [line.team.name, 1, m.mediators if m else 0, m.men if m else 0,
+            _data_row(ws, row, [text(line.team.name), 1, m.mediators if m else 0, m.men if m else 0,
                                 m.women if m else 0, m.ethnic_minority if m else 0, m.trained if m else 0,
                                 m.legal_supporters if m else 0, int(bool(m and m.legal_supporters)),
                                 int(line.complete)])
     ws.cell(row=row + 2, column=1, value=x["org_note"]).font = _italic()
+    _end(ws, row + 4, len(heads))
 
 
 def _italic():
@@ -254,14 +316,23 @@ def _count_values(c: Counts) -> list:
 
 def _results_sheet(ws, report: Report, by: str) -> None:
     x = msg.STATS_XLSX
-    ws.title = x[f"{by}_sheet"]
-    first = {"field": x["field_col"], "team": x["team_col"], "commune": x["commune_col"]}[by]
+    n = msg.NATIONAL_XLSX
+    if by == "province":
+        ws.title, title = n["province_sheet"], n["province_title"]
+    else:
+        ws.title, title = x[f"{by}_sheet"], x[f"{by}_title"]
+    first = {"field": x["field_col"], "team": x["team_col"], "commune": x["commune_col"],
+             "province": n["province_col"]}[by]
     heads = [first, *x["result_heads"]]
     if by == "commune":
         heads.append(x["reported_head"])
+        if report.source == "submitted":
+            heads.append(msg.SUBMIT_XLSX_HEAD)
+    if by == "province":
+        heads += [n["communes_head"], n["submitted_head"] if report.source == "submitted" else n["reported_head"]]
     if by == "team" and report.by_commune is not None:
         heads.insert(1, x["commune_col"])
-    row = _header(ws, report, x[f"{by}_title"], x["results_unit"], len(heads))
+    row = _header(ws, report, title, x["results_unit"], len(heads))
     row = _head_row(ws, row, heads, [34] + [13] * (len(heads) - 1))
     offset = 1 if (by == "team" and report.by_commune is not None) else 0
     percent = (8 + offset, 10 + offset)
@@ -269,22 +340,37 @@ def _results_sheet(ws, report: Report, by: str) -> None:
     if by == "commune":
         reported = sum(1 for line in report.by_commune if line.reported)
         total.append(f"{reported}/{len(report.by_commune)}")
+        if report.source == "submitted":
+            total.append(f"{len(report.submissions)}/{len(report.by_commune)}")
+    if by == "province":
+        total += [sum(p.communes for p in report.by_province), sum(p.reported for p in report.by_province)]
     _data_row(ws, row, total, bold=True, percent_cols=percent)
     if by == "field":
         lines = [[FIELDS.get(code, code), *_count_values(c)] for code, c in report.by_field.items()]
     elif by == "team":
         names = {line.commune.id: line.commune.name for line in report.by_commune or []}
-        lines = [[line.team.name] + ([names.get(line.team.commune_id, "")] if offset else [])
+        lines = [[text(line.team.name)] + ([text(names.get(line.team.commune_id, ""))] if offset else [])
                  + _count_values(line.counts) for line in report.by_team]
+    elif by == "province":
+        lines = [[text(p.province.name), *_count_values(p.counts), p.communes, p.reported]
+                 for p in report.by_province]
     else:
-        lines = [[line.commune.name, *_count_values(line.counts),
-                  x["reported"] if line.reported else x["not_reported"]] for line in report.by_commune]
+        lines = [[text(line.commune.name), *_count_values(line.counts),
+                  x["reported"] if line.reported else x["not_reported"]]
+                 + ([_submitted_cell(report, line.commune.id)] if report.source == "submitted" else [])
+                 for line in report.by_commune]
     for values in lines:
         row += 1
         _data_row(ws, row, values, percent_cols=percent)
     ws.cell(row=row + 2, column=1, value=x["formula_note"]).font = _italic()
     if by == "commune":
         ws.cell(row=row + 3, column=1, value=x["completeness_note"]).font = _italic()
+    _end(ws, row + 5, len(heads))
+
+
+def _submitted_cell(report: Report, commune_id: int) -> str:
+    sub = report.submissions.get(commune_id)
+    return msg.SUBMIT_MARK_REVISION.format(revision=sub.revision) if sub else msg.SUBMIT_MARK_MISSING
 
 
 def _indicator_sheet(ws, report: Report) -> None:
@@ -300,6 +386,26 @@ def _indicator_sheet(ws, report: Report) -> None:
                             indicator_formula(report, name)], percent_cols=(2, 3))
         row += 1
     ws.cell(row=row + 1, column=1, value=x["ind_note"]).font = _italic()
+    _end(ws, row + 3, len(heads))
+
+
+def _province_indicator_sheet(ws, report: Report) -> None:
+    """The QĐ 315 indicators of each province (national workbook)."""
+    n = msg.NATIONAL_XLSX
+    ws.title = n["ind_sheet"]
+    heads = [n["province_col"], *(msg.STATS_INDICATOR_NAMES[name] for name in INDICATORS),
+             msg.STATS_XLSX["result_heads"][7]]
+    row = _header(ws, report, n["ind_title"], "", len(heads))
+    row = _head_row(ws, row, heads, [30] + [15] * (len(heads) - 1))
+    percent = tuple(range(2, 2 + len(INDICATORS)))
+    _data_row(ws, row, [msg.STATS_XLSX["total"], *(report.indicators[name].value for name in INDICATORS),
+                        rate_formula(report.cases)], bold=True, percent_cols=percent)
+    for line in report.by_province:
+        row += 1
+        _data_row(ws, row, [text(line.province.name), *(line.indicators[name].value for name in INDICATORS),
+                            rate_formula(line.counts)], percent_cols=percent)
+    ws.cell(row=row + 2, column=1, value=msg.STATS_XLSX["ind_note"]).font = _italic()
+    _end(ws, row + 4, len(heads))
 
 
 # --- Chart -------------------------------------------------------------------------------------------------
@@ -317,7 +423,10 @@ def report_chart(report: Report) -> bytes:
 
     x = msg.STATS_CHART
     fields = [(FIELDS.get(code, code), c) for code, c in report.by_field.items()]
-    if report.by_commune is not None:
+    if report.by_province is not None:
+        groups = [(line.province.name, line.counts) for line in report.by_province]
+        second_title = msg.NATIONAL_XLSX["chart_by_province"]
+    elif report.by_commune is not None:
         groups = [(line.commune.name, line.counts) for line in report.by_commune]
         second_title = x["by_commune"]
     else:
