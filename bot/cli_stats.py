@@ -153,6 +153,45 @@ def _submit(args: argparse.Namespace, code: str, period) -> int:
     return 0
 
 
+def cmd_invite_ministry(args: argparse.Namespace) -> int:
+    """`admin invite-ministry`: the operator (an administrator) creates a Bộ Tư pháp official — the only way
+    the role ministry_official comes into being (invite codes in chat never carry it) — and either links the
+    given chat account or prints a one-time /lienket code for the official to type in the bot."""
+    from services.models import PersonDraft, Role
+
+    name = " ".join((args.name or "").split())[:100]
+    if not name:
+        print(msg.MINISTRY_CLI_NAME, file=sys.stderr)
+        return 2
+
+    async def run() -> str:
+        from bot.container import Services
+        from storage.audit import AuditLog
+
+        config = Config.from_env().with_overrides(database_path=args.db)
+        services = Services.build(config)
+        await services.open()
+        try:
+            draft = PersonDraft(full_name=name, role=Role.MINISTRY_OFFICIAL, external_ref=args.ref)
+            person_id = (await services.people.upsert_by_ref(draft) if args.ref
+                         else await services.people.create(draft))
+            await AuditLog(services.db).add(action="person.create", object_type="person", object_id=person_id,
+                                     actor_label="cli", after={"role": "ministry_official", "name": name})
+            if args.telegram or args.zalo:
+                for channel, external in (("telegram", args.telegram), ("zalo", args.zalo)):
+                    if external:
+                        await services.people.link_identity(person_id, channel, external, external)
+                return msg.MINISTRY_CLI_LINKED.format(name=name, id=person_id)
+            person = await services.people.get(person_id)
+            issued = await services.linking.issue(person, "cli")
+            return msg.MINISTRY_CLI_CODE.format(name=name, id=person_id, code=issued.code)
+        finally:
+            await services.close()
+
+    print(asyncio.run(run()))
+    return 0
+
+
 def add_commands(sub, admin, with_db) -> None:
     p = with_db(sub.add_parser(
         "report", help="báo cáo thống kê của một xã/phường hoặc một tỉnh (json, xlsx, text)",
@@ -171,3 +210,9 @@ def add_commands(sub, admin, with_db) -> None:
     p.add_argument("--format", default="json", help="json (mặc định), xlsx hoặc text")
     p.add_argument("--out", help="ghi ra tệp (mặc định: màn hình; xlsx: bao-cao-MÃ-TỪ-ĐẾN.xlsx)")
     p.set_defaults(func=cmd_report)
+    m = with_db(admin.add_parser("invite-ministry", help="tạo tài khoản cán bộ Bộ Tư pháp (xem số liệu toàn quốc)"))
+    m.add_argument("--name", required=True, help="họ và tên")
+    m.add_argument("--ref", help="mã người (chạy lại không tạo trùng)")
+    m.add_argument("--telegram", help="gắn sẵn tài khoản Telegram (số id)")
+    m.add_argument("--zalo", help="gắn sẵn tài khoản Zalo (id)")
+    m.set_defaults(func=cmd_invite_ministry)

@@ -788,3 +788,58 @@ NATIONAL_XLSX = {
     "ind_title": "CHỈ TIÊU QĐ 315/QĐ-TTg THEO TỈNH, THÀNH PHỐ",
     "chart_by_province": "Theo tỉnh, thành phố",
 }
+PERIODS_OFFICIAL = {
+    "h6": "📑 Kỳ thống kê 6 tháng {year} (01/01–30/6)",
+    "h6a": "📑 6 tháng {year}: số liệu thực tế (01/01–31/5)",
+    "y": "📑 Kỳ thống kê năm {year} (01/01–31/12)",
+    "yp": "📑 Năm {year} (báo cáo năm chính thức)",
+}
+SUBMIT_WHOLE_COUNTRY = "🇻🇳 Toàn quốc"
+SUBMIT_BTN = "📌 Chốt số liệu"
+SUBMIT_BTN_REVISE = "📌 Chốt lại (lần {revision})"
+SUBMIT_BTN_SUBMITTED = "📌 Xem số liệu đã chốt"
+SUBMIT_BTN_LIVE = "🔄 Xem số liệu hiện tại"
+SUBMIT_BTN_STATUS = "📋 Tình hình chốt số liệu của các xã"
+SUBMIT_BTN_CONFIRM = "✅ Xác nhận chốt số liệu"
+SUBMIT_BTN_CANCEL = "✖ Hủy"
+SUBMIT_CANCELLED = "Đã hủy, chưa chốt số liệu."
+SUBMIT_DENIED = "Chỉ công chức Tư pháp – hộ tịch của xã/phường mới chốt được số liệu của xã/phường mình."
+SUBMIT_CONFIRM = (
+    "Chốt số liệu {scope}, {period} (lần {revision}):\n"
+    "Tiếp nhận {received} vụ việc; tỷ lệ hòa giải thành {rate}.\n\n"
+    "Sau khi chốt, số liệu gửi lên được giữ nguyên. Vụ việc sửa đổi hoặc ghi thêm về sau sẽ được báo để anh/chị "
+    "chốt lại nếu cần. Anh/chị xác nhận?"
+)
+SUBMIT_DONE = (
+    "✅ Đã chốt số liệu {scope}, {period}: lần {revision}.\n"
+    "Tiếp nhận {received} vụ việc; tỷ lệ hòa giải thành {rate}.\n"
+    "Sở Tư pháp thấy số liệu này khi tổng hợp theo số liệu đã chốt."
+)
+SUBMIT_ALREADY = "Số liệu kỳ này đã được chốt (lần {revision}). Anh/chị mở lại /thongke để xem và chốt lại nếu cần."
+SUBMIT_NOTE_NONE = "📌 Kỳ này chưa chốt số liệu."
+SUBMIT_NOTE_DONE = "📌 Đã chốt lần {revision} lúc {at}."
+SUBMIT_NOTE_UNCHANGED = "Không có vụ việc nào thay đổi sau khi chốt."
+SUBMIT_NOTE_CHANGED = "⚠️ {n} vụ việc thay đổi sau khi chốt:"
+SUBMIT_NOTE_MORE = "… và {n} mục khác."
+SUBMIT_NOTE_REVISE = "Số liệu đã chốt không tự thay đổi; muốn gửi số mới, anh/chị bấm «Chốt lại»."
+SUBMIT_CHANGE_NEW = "• {number}: ghi thêm sau khi chốt (tiếp nhận {received}, {result})"
+SUBMIT_CHANGE_REMOVED = "• {number}: không còn trong kỳ (đã xóa hoặc đổi ngày tiếp nhận)"
+SUBMIT_CHANGE_CHANGED = "• {number}: {what}"
+SUBMIT_CHANGE_RESULT = "kết quả {before} → {after}"
+SUBMIT_CHANGE_FIELD = "lĩnh vực {before} → {after}"
+SUBMIT_CHANGE_TEAM = "chuyển tổ hòa giải"
+SUBMIT_CHANGE_DATE = "ngày tiếp nhận {before} → {after}"
+SUBMIT_STATUS_TITLE = (
+    "📋 Chốt số liệu {scope}, {period}\n"
+    "Đã chốt: {submitted}/{communes} xã/phường; chưa chốt và quá hạn: {late}; đã chốt lại: {revised}.\n"
+    "(Quá hạn: chưa chốt sau {due} ngày kể từ cuối kỳ — mốc do ứng dụng đặt, không phải thời hạn pháp lý.)"
+)
+SUBMIT_STATUS_DONE = "✅ {name}: lần {revision}, {at}{revised}{late}"
+SUBMIT_STATUS_REVISED_MARK = " (đã chốt lại)"
+SUBMIT_STATUS_LATE_MARK = " (chốt muộn)"
+SUBMIT_STATUS_MISSING = "… {name}: chưa chốt"
+SUBMIT_STATUS_LATE = "⏰ {name}: chưa chốt, quá hạn"
+MINISTRY_CLI_NAME = "Cần --name: họ và tên cán bộ Bộ Tư pháp."
+MINISTRY_CLI_LINKED = "Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}) và gắn tài khoản chat."
+MINISTRY_CLI_CODE = ("Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}). Mã liên kết dùng một lần, hiệu lực 10 phút: {code}\n"
+                     "Người này mở bot và gõ: /lienket {code}")

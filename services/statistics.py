@@ -157,6 +157,20 @@ def preset_period(key: str, today: date) -> Period:
     raise ValueError(f"unknown period preset {key!r}")
 
 
+#: The periods of the Ministry of Justice's statistical regime that can be confirmed (README "Reporting
+#: periods"): Thông tư 03/2019/TT-BTP — the 6-month period 01/01–30/06 with actual figures 01/01–31/05 (the
+#: rest estimated), the year 01/01–31/12 (the official annual report has all actual figures).
+REPORTING_PERIODS = ("h6", "h6a", "y", "yp")
+
+
+def reporting_periods(today: date) -> list[tuple[str, Period]]:
+    """The statistical periods offered first: this year's 6-month period, its actual-figures part (to 31/05),
+    this year, and last year (the official annual report)."""
+    y = today.year
+    return [("h6", Period(date(y, 1, 1), date(y, 6, 30))), ("h6a", Period(date(y, 1, 1), date(y, 5, 31))),
+            ("y", Period(date(y, 1, 1), date(y, 12, 31))), ("yp", Period(date(y - 1, 1, 1), date(y - 1, 12, 31)))]
+
+
 def previous_month(today: date) -> Period:
     last = date(today.year, today.month, 1).toordinal() - 1
     end = date.fromordinal(last)

@@ -37,6 +37,11 @@ def period_label(period: Period) -> str:
     return msg.STATS_PERIOD_RANGE.format(start=vn_date(period.start), end=vn_date(period.end))
 
 
+def reporting_period_label(key: str, period: Period) -> str:
+    """The label of a period of the Ministry's statistical regime (services.statistics.reporting_periods)."""
+    return msg.PERIODS_OFFICIAL[key].format(year=period.start.year)
+
+
 def scope_label(scope: Scope) -> str:
     if scope.level == "team" and scope.commune is not None:
         return f"{scope.name} ({scope.commune.name})"
@@ -146,11 +151,11 @@ def source_label(report: Report) -> str:
         return msg.SUBMIT_SOURCE_LIVE
     if report.scope.level == "commune":
         sub = report.submissions.get(report.scope.id)
-        return msg.SUBMIT_SOURCE_COMMUNE.format(revision=sub.revision, at=_local_time(sub.submitted_at))
+        return msg.SUBMIT_SOURCE_COMMUNE.format(revision=sub.revision, at=local_time(sub.submitted_at))
     return msg.SUBMIT_SOURCE_ROLLUP
 
 
-def _local_time(iso: str) -> str:
+def local_time(iso: str) -> str:
     """'2026-12-03T20:10:00+00:00' → '03/12/2026 20:10 (UTC)' (the stored time, never converted silently)."""
     from datetime import datetime
 
