@@ -216,7 +216,7 @@ def _header(ws, report: Report, title: str, unit: str, ncols: int) -> int:
         receiver = x["receiver_commune"].format(name=scope.province.name)
     ws.cell(row=1, column=1, value=sender).font = Font(bold=True)
     ws.cell(row=2, column=1, value=receiver)
-    ws.cell(row=3, column=1, value=source_label(report)).font = Font(italic=True)
+    ws.cell(row=3, column=1, value=source_label(report))  # merged and wrapped by _head_row (widths known)
     ws.cell(row=4, column=1, value=title).font = Font(bold=True, size=13)
     ws.cell(row=5, column=1, value=text(x["scope"].format(scope=scope_label(scope))))
     ws.cell(row=6, column=1, value=x["period"].format(start=vn_date(report.period.start),
@@ -246,9 +246,11 @@ def _head_row(ws, row: int, heads: list[str], widths: list[int]) -> int:
         number.font = Font(italic=True)
         number.border = border
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[row].height = 48
+    lines = max(-(-len(head) * 11 // (10 * max(width - 1, 1))) for head, width in zip(heads, widths, strict=True))
+    ws.row_dimensions[row].height = max(48, 16 * lines)  # long headings wrap without being cut
     ws.freeze_panes = ws.cell(row=row + 2, column=2)
     setup_print(ws, title_rows=(row, row + 1))  # the heading and numbering rows repeat on every page
+    _note(ws, 3, len(heads), ws.cell(row=3, column=1).value or "")
     return row + 2
 
 
@@ -304,8 +306,24 @@ def _organisation_sheet(ws, report: Report) -> None:
                                 m.women if m else 0, m.ethnic_minority if m else 0, m.trained if m else 0,
                                 m.legal_supporters if m else 0, int(bool(m and m.legal_supporters)),
                                 int(line.complete)])
-    ws.cell(row=row + 2, column=1, value=x["org_note"]).font = _italic()
+    _note(ws, row + 2, len(heads), x["org_note"])
     _end(ws, row + 4, len(heads))
+
+
+def _note(ws, row: int, ncols: int, value: str) -> None:
+    """A note under (or above) a table: merged across the table's width and wrapped, so that it never widens
+    the printed page (a long single cell would make 'fit to one page wide' shrink the whole table)."""
+    from math import ceil
+
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    cell = ws.cell(row=row, column=1, value=value)
+    cell.font = _italic()
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, ncols + 1))
+    ws.row_dimensions[row].height = 15 * max(1, ceil(len(value) * 1.1 / max(width, 1)))
 
 
 def _italic():
@@ -338,7 +356,8 @@ def _results_sheet(ws, report: Report, by: str) -> None:
     if by == "team" and report.by_commune is not None:
         heads.insert(1, x["commune_col"])
     row = _header(ws, report, title, x["results_unit"], len(heads))
-    row = _head_row(ws, row, heads, [34] + [13] * (len(heads) - 1))
+    row = _head_row(ws, row, heads, [34] + [24 if h.startswith("Cách tính") else 17 if h.startswith("Tỷ lệ") else 13
+                                            for h in heads[1:]])
     offset = 1 if (by == "team" and report.by_commune is not None) else 0
     percent = (8 + offset, 10 + offset)
     total = [x["total"]] + ([""] if offset else []) + _count_values(report.cases)
@@ -367,9 +386,9 @@ def _results_sheet(ws, report: Report, by: str) -> None:
     for values in lines:
         row += 1
         _data_row(ws, row, values, percent_cols=percent)
-    ws.cell(row=row + 2, column=1, value=x["formula_note"]).font = _italic()
+    _note(ws, row + 2, len(heads), x["formula_note"])
     if by == "commune":
-        ws.cell(row=row + 3, column=1, value=x["completeness_note"]).font = _italic()
+        _note(ws, row + 3, len(heads), x["completeness_note"])
     _end(ws, row + 5, len(heads))
 
 
@@ -390,7 +409,7 @@ def _indicator_sheet(ws, report: Report) -> None:
         _data_row(ws, row, [msg.STATS_INDICATOR_NAMES[name], ind.value, ind.target, met,
                             indicator_formula(report, name)], percent_cols=(2, 3))
         row += 1
-    ws.cell(row=row + 1, column=1, value=x["ind_note"]).font = _italic()
+    _note(ws, row + 1, len(heads), x["ind_note"])
     _end(ws, row + 3, len(heads))
 
 
@@ -401,7 +420,7 @@ def _province_indicator_sheet(ws, report: Report) -> None:
     heads = [n["province_col"], *(msg.STATS_INDICATOR_NAMES[name] for name in INDICATORS),
              msg.STATS_XLSX["result_heads"][7]]
     row = _header(ws, report, n["ind_title"], "", len(heads))
-    row = _head_row(ws, row, heads, [30] + [15] * (len(heads) - 1))
+    row = _head_row(ws, row, heads, [30] + [15] * (len(heads) - 2) + [24])
     percent = tuple(range(2, 2 + len(INDICATORS)))
     _data_row(ws, row, [msg.STATS_XLSX["total"], *(report.indicators[name].value for name in INDICATORS),
                         rate_formula(report.cases)], bold=True, percent_cols=percent)
@@ -409,7 +428,7 @@ def _province_indicator_sheet(ws, report: Report) -> None:
         row += 1
         _data_row(ws, row, [text(line.province.name), *(line.indicators[name].value for name in INDICATORS),
                             rate_formula(line.counts)], percent_cols=percent)
-    ws.cell(row=row + 2, column=1, value=msg.STATS_XLSX["ind_note"]).font = _italic()
+    _note(ws, row + 2, len(heads), msg.STATS_XLSX["ind_note"])
     _end(ws, row + 4, len(heads))
 
 

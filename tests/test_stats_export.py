@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import date
 
 import pytest
@@ -164,3 +165,68 @@ def test_formatters():
     assert period_label(Period(date(2025, 7, 1), date(2025, 12, 31))) == "6 tháng cuối năm 2025"
     assert period_label(Period(date(2025, 1, 1), date(2025, 12, 31))) == "năm 2025"
     assert period_label(Period(date(2025, 1, 2), date(2025, 12, 31))) == "02/01/2025 – 31/12/2025"
+
+
+# --- print layout (issue 22): every sheet of every statistics export ----------------------------------------
+def national_report():
+    from services.national import national_report as build
+    from services.statistics import SUCCESS_TARGET, Counts, Organisation, ProvinceLine, compute_indicators
+
+    lines = []
+    for i, (received, ok, ko) in enumerate([(12, 7, 1), (3, 1, 2)], start=1):
+        counts = Counts(received=received, successful=ok, unsuccessful=ko, pending=received - ok - ko)
+        org = Organisation(teams=2, mediators=5, women=2, men=3, trained=3)
+        lines.append(ProvinceLine(Province(i, f"P{i}", f"Tỉnh {i}"), counts, org,
+                                  compute_indicators(counts, org, None, SUCCESS_TARGET), communes=3, reported=2))
+    by_field = {"dat_dai": Counts(received=15, successful=8, unsuccessful=3, pending=4)}
+    return build(PERIOD, by_field, lines, 0, 0, "live")
+
+
+def test_every_sheet_of_every_statistics_export_prints_on_a4_landscape_with_a_signature_block():
+    for report in (commune_report(), province_report(), national_report()):
+        wb = workbook(report)
+        for ws in wb.worksheets:
+            assert ws.page_setup.orientation == "landscape", ws.title
+            assert str(ws.page_setup.paperSize) == "9", ws.title
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            assert ws.print_title_rows == "$8:$9", ws.title  # the heading and (A), (1)… rows repeat
+            assert "&P" in ws.oddFooter.center.text, ws.title
+            assert ws.page_margins.left == 0.5, ws.title
+            values = [c.value for row in ws.iter_rows(min_row=ws.max_row - 8) for c in row]
+            assert "Người lập biểu" in values and "Thủ trưởng đơn vị" in values, ws.title
+            assert any(isinstance(v, str) and "ngày …… tháng …… năm ……" in v.lower() for v in values), ws.title
+            assert ws["A3"].value == msg.SUBMIT_SOURCE_LIVE, ws.title
+
+
+def test_national_workbook_by_province():
+    wb = workbook(national_report())
+    assert wb.sheetnames == ["Tổ chức", "Theo tỉnh", "Theo lĩnh vực", "Chỉ tiêu QĐ 315", "Chỉ tiêu theo tỉnh"]
+    ws = wb["Theo tỉnh"]
+    assert ws["A1"].value == msg.NATIONAL_XLSX["sender"]
+    assert [c.value for c in ws[10]][:8] == ["Tổng số", 15, 8, 3, 4, 0, 0, pytest.approx(8 / 11)]
+    assert [c.value for c in ws[11]] == ["Tỉnh 1", 12, 7, 1, 4, 0, 0, pytest.approx(7 / 8), "7/8 vụ việc đã hòa giải",
+                                         pytest.approx(7 / 12), "7/12 vụ việc tiếp nhận", 3, 2]
+    ws = wb["Chỉ tiêu theo tỉnh"]
+    assert ws["A11"].value == "Tỉnh 1" and ws["B11"].value == pytest.approx(7 / 8)
+    assert ws["C11"].value == pytest.approx(3 / 5) and ws["G11"].value == "7/8 vụ việc đã hòa giải"
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdfinfo")),
+                    reason="LibreOffice (soffice) or poppler's pdfinfo is not installed")
+def test_commune_workbook_renders_through_libreoffice_on_landscape_pages(tmp_path):
+    """The whole commune workbook through headless LibreOffice: A4 landscape pages, each table on one page wide
+    (one page per sheet for a small commune, not 14 portrait strips)."""
+    import re
+    import subprocess
+
+    path = tmp_path / "xa.xlsx"
+    path.write_bytes(report_xlsx(commune_report()))
+    profile = tmp_path / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "xa.pdf")], check=True, capture_output=True,
+                          text=True).stdout
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) == 4  # one per sheet
+    width, height = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups())
+    assert abs(width - 842) < 3 and abs(height - 595) < 3  # A4 landscape, in points
