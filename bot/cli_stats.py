@@ -1,5 +1,7 @@
-"""`mediator-bot report (--commune CODE | --province CODE) --from YYYY-MM-DD --to YYYY-MM-DD
---format json|xlsx|text [--out FILE]` — statistics of a commune or a province for a period."""
+"""`mediator-bot report (--commune CODE | --province CODE | --national) --from YYYY-MM-DD --to YYYY-MM-DD
+--format json|xlsx|text [--out FILE] [--submitted]` — statistics of a commune, a province or the country for a
+period, live or as submitted; `mediator-bot report submit --commune CODE --from … --to … [--by REF]` freezes a
+commune's report and prints its revision number."""
 
 from __future__ import annotations
 
@@ -31,8 +33,11 @@ def check_args(args: argparse.Namespace):
     """Validate the arguments; returns (level, code, Period). Raises ReportArgumentError (Vietnamese)."""
     from services.statistics import Period, PeriodError, parse_iso_date
 
-    if bool(args.commune) == bool(args.province):
+    national = bool(getattr(args, "national", False))
+    if sum((bool(args.commune), bool(args.province), national)) != 1:
         raise ReportArgumentError(msg.STATS_CLI_ERRORS["scope"])
+    if args.action == "submit" and not args.commune:
+        raise ReportArgumentError(msg.SUBMIT_CLI_ERRORS["commune_only"])
     days = []
     for value in (args.date_from, args.date_to):
         try:
@@ -43,6 +48,8 @@ def check_args(args: argparse.Namespace):
         raise ReportArgumentError(msg.STATS_CLI_ERRORS["order"])
     if args.format not in FORMATS:
         raise ReportArgumentError(msg.STATS_CLI_ERRORS["format"].format(value=args.format or ""))
+    if national:
+        return "national", "VN", Period(days[0], days[1])
     level, code = ("commune", args.commune.strip()) if args.commune else ("province", args.province.strip())
     return level, code, Period(days[0], days[1])
 
@@ -53,29 +60,49 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ReportArgumentError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.action == "submit":
+        return _submit(args, code, period)
 
     async def build():
         from bot.container import Services
+        from services.submissions import NotSubmitted
 
         config = Config.from_env().with_overrides(database_path=args.db)
         services = Services.build(config)
         await services.open()
         try:
+            if level == "national":
+                return await services.national.report(period, submitted=args.submitted), None
             scope = await services.statistics.scope_by_code(level, code)
             if scope is None:
-                return None
-            return await services.statistics.report(scope, period)
+                return None, msg.STATS_CLI_ERRORS[f"unknown_{level}"].format(code=code)
+            if not args.submitted:
+                return await services.statistics.report(scope, period), None
+            try:
+                if level == "commune":
+                    return (await services.submissions.submitted_commune_report(scope, period),
+                            await services.submissions.submitted_json(scope, period)), None
+                return await services.submissions.submitted_province_report(scope, period), None
+            except NotSubmitted:
+                return None, msg.SUBMIT_CLI_ERRORS["never"].format(code=code, start=period.start.isoformat(),
+                                                                   end=period.end.isoformat())
         finally:
             await services.close()
 
-    report = asyncio.run(build())
+    report, error = asyncio.run(build())
     if report is None:
-        print(msg.STATS_CLI_ERRORS[f"unknown_{level}"].format(code=code), file=sys.stderr)
+        print(error, file=sys.stderr)
         return 2
+    frozen = None
+    if isinstance(report, tuple):  # a commune's submitted report: the JSON exactly as stored
+        report, frozen = report
+    missing = report.as_json().get("completeness", {}).get("not_submitted") if args.submitted else None
+    if missing:
+        print(msg.SUBMIT_CLI_MISSING.format(n=len(missing), codes=", ".join(missing[:20])), file=sys.stderr)
     from services.stats_export import report_text, report_xlsx
 
     if args.format == "json":
-        data: str | bytes = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+        data: str | bytes = json.dumps(frozen or report.as_json(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "text":
         data = report_text(report, full=True) + "\n"
     else:
@@ -99,15 +126,93 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _submit(args: argparse.Namespace, code: str, period) -> int:
+    """`report submit`: freeze the commune's report; the revision number on standard output."""
+
+    async def run():
+        from bot.container import Services
+
+        config = Config.from_env().with_overrides(database_path=args.db)
+        services = Services.build(config)
+        await services.open()
+        try:
+            scope = await services.statistics.scope_by_code("commune", code)
+            if scope is None:
+                return None
+            return await services.submissions.submit(None, scope, period, label=(args.by or "cli").strip()[:100])
+        finally:
+            await services.close()
+
+    submission = asyncio.run(run())
+    if submission is None:
+        print(msg.STATS_CLI_ERRORS["unknown_commune"].format(code=code), file=sys.stderr)
+        return 2
+    print(submission.revision)
+    print(msg.SUBMIT_CLI_DONE.format(code=code, revision=submission.revision, cases=submission.cases_count,
+                                     start=period.start.isoformat(), end=period.end.isoformat()), file=sys.stderr)
+    return 0
+
+
+def cmd_invite_ministry(args: argparse.Namespace) -> int:
+    """`admin invite-ministry`: the operator (an administrator) creates a Bộ Tư pháp official — the only way
+    the role ministry_official comes into being (invite codes in chat never carry it) — and either links the
+    given chat account or prints a one-time /lienket code for the official to type in the bot."""
+    from services.models import PersonDraft, Role
+
+    name = " ".join((args.name or "").split())[:100]
+    if not name:
+        print(msg.MINISTRY_CLI_NAME, file=sys.stderr)
+        return 2
+
+    async def run() -> str:
+        from bot.container import Services
+        from storage.audit import AuditLog
+
+        config = Config.from_env().with_overrides(database_path=args.db)
+        services = Services.build(config)
+        await services.open()
+        try:
+            draft = PersonDraft(full_name=name, role=Role.MINISTRY_OFFICIAL, external_ref=args.ref)
+            person_id = (await services.people.upsert_by_ref(draft) if args.ref
+                         else await services.people.create(draft))
+            await AuditLog(services.db).add(action="person.create", object_type="person", object_id=person_id,
+                                     actor_label="cli", after={"role": "ministry_official", "name": name})
+            if args.telegram or args.zalo:
+                for channel, external in (("telegram", args.telegram), ("zalo", args.zalo)):
+                    if external:
+                        await services.people.link_identity(person_id, channel, external, external)
+                return msg.MINISTRY_CLI_LINKED.format(name=name, id=person_id)
+            person = await services.people.get(person_id)
+            issued = await services.linking.issue(person, "cli")
+            return msg.MINISTRY_CLI_CODE.format(name=name, id=person_id, code=issued.code)
+        finally:
+            await services.close()
+
+    print(asyncio.run(run()))
+    return 0
+
+
 def add_commands(sub, admin, with_db) -> None:
     p = with_db(sub.add_parser(
         "report", help="báo cáo thống kê của một xã/phường hoặc một tỉnh (json, xlsx, text)",
         description="Thống kê vụ việc hòa giải và chỉ tiêu QĐ 315 của một xã/phường hoặc tỉnh trong một kỳ."))
     p.error = types.MethodType(_usage_error, p)  # type: ignore[method-assign]
+    p.add_argument("action", nargs="?", choices=["submit"],
+                   help="submit: chốt số liệu của xã/phường cho kỳ (in ra số lần chốt)")
     p.add_argument("--commune", help="mã xã/phường")
     p.add_argument("--province", help="mã tỉnh/thành phố")
+    p.add_argument("--national", action="store_true", help="toàn quốc, theo tỉnh/thành phố")
+    p.add_argument("--submitted", action="store_true",
+                   help="số liệu đã chốt (lần chốt mới nhất của từng xã/phường) thay vì số liệu hiện tại")
+    p.add_argument("--by", help="với submit: người chốt số liệu (mã/tên, ghi vào nhật ký)")
     p.add_argument("--from", dest="date_from", help="ngày đầu kỳ, YYYY-MM-DD (tính cả ngày này)")
     p.add_argument("--to", dest="date_to", help="ngày cuối kỳ, YYYY-MM-DD (tính cả ngày này)")
     p.add_argument("--format", default="json", help="json (mặc định), xlsx hoặc text")
     p.add_argument("--out", help="ghi ra tệp (mặc định: màn hình; xlsx: bao-cao-MÃ-TỪ-ĐẾN.xlsx)")
     p.set_defaults(func=cmd_report)
+    m = with_db(admin.add_parser("invite-ministry", help="tạo tài khoản cán bộ Bộ Tư pháp (xem số liệu toàn quốc)"))
+    m.add_argument("--name", required=True, help="họ và tên")
+    m.add_argument("--ref", help="mã người (chạy lại không tạo trùng)")
+    m.add_argument("--telegram", help="gắn sẵn tài khoản Telegram (số id)")
+    m.add_argument("--zalo", help="gắn sẵn tài khoản Zalo (id)")
+    m.set_defaults(func=cmd_invite_ministry)

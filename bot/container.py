@@ -11,12 +11,14 @@ from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.linking import LinkingService
+from services.national import NationalService
 from services.pay_lists import PayListService
 from services.privacy import PartyCipher
 from services.qa import QAService
 from services.quiz import QuizService
 from services.registration import RegistrationService
 from services.statistics import StatisticsService
+from services.submissions import SubmissionService
 from services.training import TrainingService
 from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
@@ -30,6 +32,7 @@ from storage.qa import QARepository
 from storage.quiz import QuizRepository
 from storage.remuneration import RemunerationRepository
 from storage.stats import StatsRepository
+from storage.submissions import SubmissionRepository
 from storage.text_claims import TextClaimRepository
 from storage.training import TrainingRepository
 
@@ -55,6 +58,8 @@ class Services:
     linking: LinkingService = field(default=None)  # type: ignore[assignment]
     text_claims: TextClaimRepository = field(default=None)  # type: ignore[assignment]
     remuneration: PayListService = field(default=None)  # type: ignore[assignment]
+    submissions: SubmissionService = field(default=None)  # type: ignore[assignment]
+    national: NationalService = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
@@ -62,6 +67,10 @@ class Services:
         self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
         self.training = self.training or TrainingService(TrainingRepository(self.db), self.broadcasts,
                                                          self.config.timezone)
+        if self.submissions is None and self.statistics is not None:
+            self.submissions = SubmissionService(SubmissionRepository(self.db), self.statistics, self.org)
+        if self.national is None and self.stats is not None:
+            self.national = NationalService(self.stats, self.org, self.submissions)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -580,7 +580,6 @@ STATS_WORKING = "Đang tổng hợp số liệu…"
 STATS_BTN_CHART = "📈 Biểu đồ"
 STATS_BTN_XLSX = "📊 Tải Excel"
 STATS_BTN_OTHER_PERIOD = "🗓 Xem kỳ khác"
-STATS_CHART_CAPTION = "Kết quả hòa giải {scope}, {period}"
 STATS_XLSX_CAPTION = "Báo cáo thống kê hòa giải ở cơ sở — {scope}, {period}"
 STATS_LEVEL_NAMES = {"team": "tổ", "commune": "xã/phường", "province": "tỉnh"}
 STATS_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -597,14 +596,16 @@ STATS_REPORT = (
     "✅ Thành: {successful} · ❌ Không thành: {unsuccessful}\n"
     "⏳ Đang hòa giải: {pending}\n"
     "↪️ Chuyển cơ quan: {transferred} · Rút yêu cầu: {withdrawn}\n"
-    "Tỷ lệ thành: {rate} (trên số tiếp nhận)\n"
-    "Trên số đã kết thúc: {rate_concluded}"
+    "Tỷ lệ hòa giải thành: {rate} ({rate_formula})\n"
+    "Tính trên số tiếp nhận: {rate_received} ({rate_received_formula})"
 )
 STATS_BY_FIELD = "Theo lĩnh vực: {items}"
 STATS_NO_CASES = "Chưa có vụ việc nào được ghi trong kỳ này."
 STATS_COMPLETENESS = "Xã/phường đã có số liệu: {reported}/{communes}"
 STATS_INDICATORS_TITLE = "Chỉ tiêu QĐ 315 (thực hiện / mục tiêu):"
 STATS_INDICATOR_LINE = "{mark} {name}: {value} / {target}"
+STATS_RATE_FORMULA = "{successful}/{mediated} vụ việc đã hòa giải"
+STATS_RATE_RECEIVED_FORMULA = "{successful}/{received} vụ việc tiếp nhận"
 STATS_MARKS = {True: "✓", False: "✗", None: "–"}
 STATS_INDICATOR_NAMES = {
     "success_rate": "Tỷ lệ hòa giải thành",
@@ -625,7 +626,7 @@ STATS_SUMMARY_STATUS_ON = "Anh/chị đang nhận bản tin thống kê hằng t
 STATS_SUMMARY_STATUS_OFF = "Anh/chị đang tắt bản tin thống kê hằng tháng."
 STATS_SUMMARY_ONLY_COMMUNE = "Bản tin hằng tháng dành cho công chức Tư pháp – hộ tịch cấp xã."
 STATS_CLI_ERRORS = {
-    "scope": "Cần đúng một trong hai: --commune MÃ_XÃ hoặc --province MÃ_TỈNH.",
+    "scope": "Cần đúng một trong ba: --commune MÃ_XÃ, --province MÃ_TỈNH hoặc --national.",
     "dates": "Ngày phải theo dạng YYYY-MM-DD, ví dụ --from 2025-01-01 --to 2025-06-30 (nhận được: {value}).",
     "order": "Ngày --from phải trước hoặc bằng ngày --to.",
     "format": "--format phải là json, xlsx hoặc text (nhận được: {value}).",
@@ -654,9 +655,11 @@ STATS_XLSX = {
                  "dân tộc thiểu số."),
     "results_unit": "Đơn vị tính: vụ việc",
     "result_heads": ["Tổng số vụ việc tiếp nhận", "Hòa giải thành", "Hòa giải không thành", "Đang hòa giải",
-                     "Chuyển cơ quan có thẩm quyền", "Rút yêu cầu", "Tỷ lệ hòa giải thành",
-                     "Tỷ lệ thành trên số đã kết thúc"],
-    "short_heads": ["Tiếp nhận", "Thành", "K.thành", "Đang HG", "Chuyển", "Rút YC", "Tỷ lệ"],
+                     "Chuyển cơ quan có thẩm quyền", "Rút yêu cầu",
+                     "Tỷ lệ hòa giải thành (thành / (thành + không thành))", "Cách tính",
+                     "Tỷ lệ thành trên số tiếp nhận (thành / tiếp nhận)", "Cách tính (tiếp nhận)"],
+    "short_heads": ["Tiếp nhận", "Thành", "K.thành", "Đang HG", "Chuyển", "Rút YC", "Tỷ lệ", "TL/TN",
+                    "Thành/đã HG"],
     "field_sheet": "Theo lĩnh vực",
     "field_title": "KẾT QUẢ HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ CHIA THEO LĨNH VỰC",
     "field_col": "Lĩnh vực",
@@ -670,12 +673,14 @@ STATS_XLSX = {
     "reported": "Có",
     "not_reported": "Chưa báo cáo",
     "formula_note": ("Vụ việc tính theo ngày tiếp nhận trong kỳ (kể cả ngày đầu và ngày cuối), theo kết quả hiện "
-                     "tại. Tỷ lệ hòa giải thành = số vụ việc hòa giải thành / tổng số vụ việc tiếp nhận; tỷ lệ "
-                     "trên số đã kết thúc = thành / (thành + không thành)."),
+                     "tại. Tỷ lệ hòa giải thành (cách tính của Bộ Tư pháp) = số vụ việc hòa giải thành / số vụ "
+                     "việc đã hòa giải (thành + không thành); vụ việc đang hòa giải, chuyển cơ quan có thẩm quyền, "
+                     "rút yêu cầu không tính. Tỷ lệ trên số tiếp nhận = thành / tổng số vụ việc tiếp nhận (số "
+                     "tham khảo). Để trống khi mẫu số bằng 0."),
     "completeness_note": "Chưa báo cáo: xã/phường không có vụ việc nào được ghi nhận trong kỳ.",
     "ind_sheet": "Chỉ tiêu QĐ 315",
     "ind_title": "CHỈ TIÊU ĐỀ ÁN NÂNG CAO NĂNG LỰC HÒA GIẢI VIÊN (QĐ 315/QĐ-TTg)",
-    "ind_heads": ["Chỉ tiêu", "Thực hiện", "Mục tiêu", "Đánh giá"],
+    "ind_heads": ["Chỉ tiêu", "Thực hiện", "Mục tiêu", "Đánh giá", "Cách tính"],
     "met": "Đạt",
     "not_met": "Chưa đạt",
     "no_data": "Chưa có số liệu",
@@ -884,3 +889,93 @@ PAY_MINE_DUE = "được chi {share} đ, chưa chi"
 PAY_MINE_NOT = "{status}"
 PAY_MINE_TOTAL = ("Phần chưa chi: {due} đồng. Mức cụ thể do Nghị quyết HĐND tỉnh quy định; xã chi qua tổ hòa giải "
                   "(Nghị định 15/2014/NĐ-CP, Điều 15).")
+
+# --- Issue 22: figures as the Ministry counts them (rate, submitted reports, national level) ---------------
+STATS_CHART_TITLE = "Kết quả hòa giải {scope}, {period}\nTỷ lệ hòa giải thành: {rate}"
+STATS_FORMULA_TRAINED = "{n}/{total} hòa giải viên"
+STATS_FORMULA_TEAMS = "{n}/{total} tổ hòa giải"
+STATS_FORMULA_TRAINED_6M = "HGV công nhận từ 01/01/2024, đủ 6 tháng đến cuối kỳ"
+SUBMIT_CLI_ERRORS = {
+    "commune_only": "Chỉ chốt số liệu của một xã/phường: report submit --commune MÃ_XÃ --from … --to …",
+    "never": "Xã/phường {code} chưa chốt số liệu kỳ {start} – {end}. Chốt bằng: "
+             "mediator-bot report submit --commune {code} --from {start} --to {end}",
+}
+SUBMIT_CLI_DONE = "Đã chốt số liệu của {code} kỳ {start} – {end}: lần {revision}, {cases} vụ việc."
+SUBMIT_CLI_MISSING = "Lưu ý: {n} xã/phường chưa chốt số liệu kỳ này (không tính vào tổng): {codes}"
+ROLE_NAMES.update({"ministry_official": "Cán bộ Bộ Tư pháp"})
+SUBMIT_SOURCE_LIVE = "Số liệu: hiện tại, tại thời điểm xem (chưa phải số liệu đã chốt)."
+SUBMIT_SOURCE_COMMUNE = "Số liệu: đã chốt lần {revision}, lúc {at}."
+SUBMIT_SOURCE_ROLLUP = ("Số liệu: đã chốt — cộng số liệu chốt mới nhất của từng xã/phường cho đúng kỳ này; "
+                        "xã/phường chưa chốt không được tính.")
+SUBMIT_COMPLETENESS = "Xã/phường đã chốt số liệu: {submitted}/{communes}"
+SUBMIT_MARK_REVISION = "đã chốt lần {revision}"
+SUBMIT_MARK_MISSING = "chưa chốt"
+SUBMIT_XLSX_HEAD = "Chốt số liệu"
+NATIONAL_XLSX = {
+    "sender": "Đơn vị tổng hợp: Bộ Tư pháp (Cục Phổ biến, giáo dục pháp luật)",
+    "receiver": "Phạm vi tổng hợp: toàn quốc, theo tỉnh/thành phố",
+    "province_col": "Tỉnh, thành phố",
+    "province_sheet": "Theo tỉnh",
+    "province_title": "KẾT QUẢ HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ TOÀN QUỐC, THEO TỈNH, THÀNH PHỐ",
+    "communes_head": "Số xã, phường",
+    "reported_head": "Số xã có vụ việc trong kỳ",
+    "submitted_head": "Số xã đã chốt số liệu",
+    "ind_sheet": "Chỉ tiêu theo tỉnh",
+    "ind_title": "CHỈ TIÊU QĐ 315/QĐ-TTg THEO TỈNH, THÀNH PHỐ",
+    "chart_by_province": "Theo tỉnh, thành phố",
+}
+PERIODS_OFFICIAL = {
+    "h6": "📑 Kỳ thống kê 6 tháng {year} (01/01–30/6)",
+    "h6a": "📑 6 tháng {year}: số liệu thực tế (01/01–31/5)",
+    "y": "📑 Kỳ thống kê năm {year} (01/01–31/12)",
+    "yp": "📑 Năm {year} (báo cáo năm chính thức)",
+}
+SUBMIT_WHOLE_COUNTRY = "🇻🇳 Toàn quốc"
+SUBMIT_BTN = "📌 Chốt số liệu"
+SUBMIT_BTN_REVISE = "📌 Chốt lại (lần {revision})"
+SUBMIT_BTN_SUBMITTED = "📌 Xem số liệu đã chốt"
+SUBMIT_BTN_LIVE = "🔄 Xem số liệu hiện tại"
+SUBMIT_BTN_STATUS = "📋 Tình hình chốt số liệu của các xã"
+SUBMIT_BTN_CONFIRM = "✅ Xác nhận chốt số liệu"
+SUBMIT_BTN_CANCEL = "✖ Hủy"
+SUBMIT_CANCELLED = "Đã hủy, chưa chốt số liệu."
+SUBMIT_DENIED = "Chỉ công chức Tư pháp – hộ tịch của xã/phường mới chốt được số liệu của xã/phường mình."
+SUBMIT_CONFIRM = (
+    "Chốt số liệu {scope}, {period} (lần {revision}):\n"
+    "Tiếp nhận {received} vụ việc; tỷ lệ hòa giải thành {rate}.\n\n"
+    "Sau khi chốt, số liệu gửi lên được giữ nguyên. Vụ việc sửa đổi hoặc ghi thêm về sau sẽ được báo để anh/chị "
+    "chốt lại nếu cần. Anh/chị xác nhận?"
+)
+SUBMIT_DONE = (
+    "✅ Đã chốt số liệu {scope}, {period}: lần {revision}.\n"
+    "Tiếp nhận {received} vụ việc; tỷ lệ hòa giải thành {rate}.\n"
+    "Sở Tư pháp thấy số liệu này khi tổng hợp theo số liệu đã chốt."
+)
+SUBMIT_ALREADY = "Số liệu kỳ này đã được chốt (lần {revision}). Anh/chị mở lại /thongke để xem và chốt lại nếu cần."
+SUBMIT_NOTE_NONE = "📌 Kỳ này chưa chốt số liệu."
+SUBMIT_NOTE_DONE = "📌 Đã chốt lần {revision} lúc {at}."
+SUBMIT_NOTE_UNCHANGED = "Không có vụ việc nào thay đổi sau khi chốt."
+SUBMIT_NOTE_CHANGED = "⚠️ {n} vụ việc thay đổi sau khi chốt:"
+SUBMIT_NOTE_MORE = "… và {n} mục khác."
+SUBMIT_NOTE_REVISE = "Số liệu đã chốt không tự thay đổi; muốn gửi số mới, anh/chị bấm «Chốt lại»."
+SUBMIT_CHANGE_NEW = "• {number}: ghi thêm sau khi chốt (tiếp nhận {received}, {result})"
+SUBMIT_CHANGE_REMOVED = "• {number}: không còn trong kỳ (đã xóa hoặc đổi ngày tiếp nhận)"
+SUBMIT_CHANGE_CHANGED = "• {number}: {what}"
+SUBMIT_CHANGE_RESULT = "kết quả {before} → {after}"
+SUBMIT_CHANGE_FIELD = "lĩnh vực {before} → {after}"
+SUBMIT_CHANGE_TEAM = "chuyển tổ hòa giải"
+SUBMIT_CHANGE_DATE = "ngày tiếp nhận {before} → {after}"
+SUBMIT_STATUS_TITLE = (
+    "📋 Chốt số liệu {scope}, {period}\n"
+    "Đã chốt: {submitted}/{communes} xã/phường; chưa chốt và quá hạn: {late}; đã chốt lại: {revised}.\n"
+    "(Quá hạn: chưa chốt sau {due} ngày kể từ cuối kỳ — mốc do ứng dụng đặt, không phải thời hạn pháp lý.)"
+)
+SUBMIT_STATUS_DONE = "✅ {name}: lần {revision}, {at}{revised}{late}"
+SUBMIT_STATUS_REVISED_MARK = " (đã chốt lại)"
+SUBMIT_STATUS_LATE_MARK = " (chốt muộn)"
+SUBMIT_STATUS_MISSING = "… {name}: chưa chốt"
+SUBMIT_STATUS_LATE = "⏰ {name}: chưa chốt, quá hạn"
+MINISTRY_CLI_NAME = "Cần --name: họ và tên cán bộ Bộ Tư pháp."
+MINISTRY_CLI_LINKED = "Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}) và gắn tài khoản chat."
+MINISTRY_CLI_CODE = ("Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}). Mã liên kết dùng một lần, hiệu lực 10 phút: {code}\n"
+                     "Người này mở bot và gõ: /lienket {code}")

@@ -33,6 +33,9 @@ from handlers.common import (
 from handlers.menu import Capability, register_capability
 from services.models import Role
 from services.statistics import (
+    FIELDS,
+    RESULTS,
+    Counts,
     Period,
     PeriodError,
     Report,
@@ -41,14 +44,26 @@ from services.statistics import (
     parse_period_text,
     preset_period,
     previous_month,
+    reporting_periods,
 )
-from services.stats_export import period_label, report_chart, report_text, report_xlsx, scope_label
+from services.stats_export import (
+    chart_title,
+    local_time,
+    period_label,
+    rate_with_formula,
+    report_chart,
+    report_text,
+    report_xlsx,
+    reporting_period_label,
+    scope_label,
+)
+from services.submissions import DUE_DAYS, NotSubmitted, SubmitDenied, may_submit
 
 log = logging.getLogger(__name__)
 
 PICK_PROVINCE, PICK_SCOPE, PICK_PERIOD, CUSTOM = range(4)
-VIEWERS = (Role.COMMUNE_OFFICIAL, Role.TEAM_LEADER, Role.PROVINCE_OFFICIAL, Role.ADMIN)
-LEVEL_CODES = {"t": "team", "c": "commune", "p": "province"}
+VIEWERS = (Role.COMMUNE_OFFICIAL, Role.TEAM_LEADER, Role.PROVINCE_OFFICIAL, Role.ADMIN, Role.MINISTRY_OFFICIAL)
+LEVEL_CODES = {"t": "team", "c": "commune", "p": "province", "n": "national"}
 LEVEL_LETTERS = {v: k for k, v in LEVEL_CODES.items()}
 MAX_COMMUNE_BUTTONS = 40
 #: The monthly summary goes out from the 1st; a bot that was down on the 1st catches up until this day.
@@ -77,10 +92,23 @@ def _from_compact(text: str) -> date | None:
         return None
 
 
-def report_buttons(scope: Scope, period: Period, *, again: bool = True):
+def report_buttons(scope: Scope, period: Period, *, again: bool = True, person=None, submitted: bool = False,
+                   next_revision: int = 1):
+    """Chart and workbook; the submit button for a commune official of that commune; for a province or the
+    country, the switch between live and submitted figures and the submission status."""
     ref = f"{LEVEL_LETTERS[scope.level]}:{scope.id}"
     dates = f"{_compact(period.start)}:{_compact(period.end)}"
-    rows = [[(msg.STATS_BTN_CHART, f"st:g:{ref}:{dates}"), (msg.STATS_BTN_XLSX, f"st:x:{ref}:{dates}")]]
+    xlsx = f"st:xs:{ref}:{dates}" if submitted else f"st:x:{ref}:{dates}"
+    rows = [[(msg.STATS_BTN_CHART, f"st:g:{ref}:{dates}"), (msg.STATS_BTN_XLSX, xlsx)]]
+    if person is not None and scope.commune is not None and scope.level == "commune" \
+            and may_submit(person, scope.commune):
+        label = msg.SUBMIT_BTN if next_revision == 1 else msg.SUBMIT_BTN_REVISE.format(revision=next_revision)
+        rows.append([(label, f"st:c:c:{scope.id}:{dates}")])
+    if scope.level in ("province", "national"):
+        rows.append([(msg.SUBMIT_BTN_LIVE, f"st:lv:{ref}:{dates}") if submitted
+                     else (msg.SUBMIT_BTN_SUBMITTED, f"st:ss:{ref}:{dates}")])
+    if scope.level == "province":
+        rows.append([(msg.SUBMIT_BTN_STATUS, f"st:stat:p:{scope.id}:{dates}")])
     if again:
         rows.append([(msg.STATS_BTN_OTHER_PERIOD, f"st:a:{ref}")])
     return rows
@@ -100,7 +128,8 @@ async def start(update: Update, context: BotContext) -> int:
             return ConversationHandler.END
         if len(provinces) > 1:
             await reply(update, msg.STATS_PICK_PROVINCE,
-                        column((p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]))
+                        column([(msg.SUBMIT_WHOLE_COUNTRY, "st:s:n:0")]
+                               + [(p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]]))
             return PICK_PROVINCE
         return await _ask_scope_in_province(update, context, provinces[0].id)
     if person.role == Role.PROVINCE_OFFICIAL and person.province_id:
@@ -175,7 +204,10 @@ async def _allowed_scope(update: Update, context: BotContext, letter: str, raw_i
 async def _ask_period(update: Update, context: BotContext, scope: Scope) -> int:
     context.user_data["st"] = {"level": scope.level, "id": scope.id}
     buttons = msg.STATS_PERIOD_BUTTONS
+    official = [[(reporting_period_label(key, period), f"st:per:{key}")]
+                for key, period in reporting_periods(today(context))]
     await reply(update, msg.STATS_PICK_PERIOD.format(scope=scope_label(scope)), keyboard([
+        *official,
         [(buttons["month"], "st:per:month"), (buttons["quarter"], "st:per:quarter")],
         [(buttons["half"], "st:per:half"), (buttons["year"], "st:per:year")],
         [(buttons["custom"], "st:per:custom")],
@@ -185,7 +217,7 @@ async def _ask_period(update: Update, context: BotContext, scope: Scope) -> int:
 
 async def _current_scope(update: Update, context: BotContext) -> Scope | None:
     state = context.user_data.get("st") or {}
-    if not state.get("level") or not state.get("id"):
+    if not state.get("level") or state.get("id") is None:  # the national scope's id is 0
         await reply(update, msg.BUTTON_EXPIRED)
         return None
     return await _allowed_scope(update, context, LEVEL_LETTERS.get(state["level"], "?"), str(state["id"]))
@@ -201,7 +233,9 @@ async def period_picked(update: Update, context: BotContext) -> int:
     scope = await _current_scope(update, context)
     if scope is None:
         return ConversationHandler.END
-    await _send_report(update, context, scope, preset_period(key, today(context)))
+    official = dict(reporting_periods(today(context)))
+    period = official[key] if key in official else preset_period(key, today(context))
+    await _send_report(update, context, scope, period)
     return ConversationHandler.END
 
 
@@ -220,10 +254,23 @@ async def custom_typed(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def live_report(services, scope: Scope, period: Period) -> Report:
+    if scope.level == "national":
+        return await services.national.report(period)
+    return await services.statistics.report(scope, period)
+
+
 async def _send_report(update: Update, context: BotContext, scope: Scope, period: Period) -> None:
     context.user_data.pop("st", None)
-    report = await context.services.statistics.report(scope, period)
-    await reply(update, report_text(report), keyboard(report_buttons(scope, period)))
+    person = await context.person(update)
+    report = await live_report(context.services, scope, period)
+    text = report_text(report)
+    next_revision = 1
+    if scope.level == "commune":
+        text += "\n\n" + await submission_note(context.services, scope, period)
+        latest = await context.services.submissions.latest(scope, period)
+        next_revision = (latest.revision if latest else 0) + 1
+    await reply(update, text, keyboard(report_buttons(scope, period, person=person, next_revision=next_revision)))
 
 
 async def use_buttons(update: Update, context: BotContext) -> None:
@@ -237,8 +284,10 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 # --- chart and workbook (buttons under any report, also old ones) --------------------------------------------
-async def _report_from_button(update: Update, context: BotContext) -> Report | None:
-    parts = update.callback_query.data.split(":")
+async def _scope_period_from_button(update: Update, context: BotContext,
+                                    data: str | None = None) -> tuple[Scope, Period] | None:
+    """st:<verb>:<level letter>:<id>:<start>:<end>, the scope checked again on the server."""
+    parts = (data or update.callback_query.data).split(":")
     if len(parts) != 6:
         await reply(update, msg.BUTTON_EXPIRED)
         return None
@@ -249,7 +298,17 @@ async def _report_from_button(update: Update, context: BotContext) -> Report | N
     scope = await _allowed_scope(update, context, parts[2], parts[3])
     if scope is None:
         return None
-    return await context.services.statistics.report(scope, Period(start, end))
+    return scope, Period(start, end)
+
+
+async def _report_from_button(update: Update, context: BotContext) -> Report | None:
+    found = await _scope_period_from_button(update, context)
+    if found is None:
+        return None
+    scope, period = found
+    if update.callback_query.data.startswith("st:xs:"):
+        return await submitted_report(update, context, scope, period)
+    return await live_report(context.services, scope, period)
 
 
 async def send_chart(update: Update, context: BotContext) -> None:
@@ -258,7 +317,7 @@ async def send_chart(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     png = await asyncio.to_thread(report_chart, report)
-    caption = msg.STATS_CHART_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period))
+    caption = chart_title(report)
     await update.effective_chat.send_photo(png, filename="bieu-do-hoa-giai.png", caption=caption)
 
 
@@ -268,9 +327,180 @@ async def send_xlsx(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     data = await asyncio.to_thread(report_xlsx, report)
-    name = f"thong-ke-{report.scope.code}-{report.period.start.isoformat()}-{report.period.end.isoformat()}.xlsx"
+    kind = "da-chot" if report.source == "submitted" else "thong-ke"
+    name = f"{kind}-{report.scope.code}-{report.period.start.isoformat()}-{report.period.end.isoformat()}.xlsx"
     caption = msg.STATS_XLSX_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period))
     await update.effective_chat.send_document(data, filename=name, caption=caption)
+
+
+# --- submitted reports (chốt số liệu) ----------------------------------------------------------------------
+CHANGES_SHOWN = 8
+
+
+async def submission_note(services, scope: Scope, period: Period) -> str:
+    """Under a commune's report: not submitted yet, or submitted (revision, when) and the cases changed since."""
+    latest, changes = await services.submissions.changes(scope, period)
+    if latest is None:
+        return msg.SUBMIT_NOTE_NONE
+    lines = [msg.SUBMIT_NOTE_DONE.format(revision=latest.revision, at=local_time(latest.submitted_at))]
+    if changes:
+        lines.append(msg.SUBMIT_NOTE_CHANGED.format(n=len(changes)))
+        lines += [change_line(c) for c in changes[:CHANGES_SHOWN]]
+        if len(changes) > CHANGES_SHOWN:
+            lines.append(msg.SUBMIT_NOTE_MORE.format(n=len(changes) - CHANGES_SHOWN))
+        lines.append(msg.SUBMIT_NOTE_REVISE)
+    else:
+        lines.append(msg.SUBMIT_NOTE_UNCHANGED)
+    return "\n".join(lines)
+
+
+def change_line(change) -> str:
+    case = change.after or change.before
+    number = (change.after.number if change.after and change.after.number else f"#{change.case_id}")
+    if change.kind == "new":
+        return msg.SUBMIT_CHANGE_NEW.format(number=number, received=_vn(case.received_on),
+                                            result=RESULTS.get(case.result, case.result))
+    if change.kind == "removed":
+        return msg.SUBMIT_CHANGE_REMOVED.format(number=number)
+    before, after = change.before, change.after
+    what = []
+    if before.result != after.result:
+        what.append(msg.SUBMIT_CHANGE_RESULT.format(before=RESULTS.get(before.result, before.result),
+                                                    after=RESULTS.get(after.result, after.result)))
+    if before.field != after.field:
+        what.append(msg.SUBMIT_CHANGE_FIELD.format(before=FIELDS.get(before.field, before.field),
+                                                   after=FIELDS.get(after.field, after.field)))
+    if before.team_id != after.team_id:
+        what.append(msg.SUBMIT_CHANGE_TEAM)
+    if before.received_on != after.received_on:
+        what.append(msg.SUBMIT_CHANGE_DATE.format(before=_vn(before.received_on), after=_vn(after.received_on)))
+    return msg.SUBMIT_CHANGE_CHANGED.format(number=number, what="; ".join(what))
+
+
+def _vn(iso: str) -> str:
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+async def ask_submit(update: Update, context: BotContext) -> None:
+    """'Chốt số liệu' under a commune's report: the figures to be frozen, and a confirmation."""
+    found = await _scope_period_from_button(update, context)
+    if found is None:
+        return
+    scope, period = found
+    person = await context.person(update)
+    if scope.level != "commune" or not may_submit(person, scope.commune):
+        await reply(update, msg.SUBMIT_DENIED)
+        return
+    await clear_buttons(update)
+    report = await context.services.statistics.report(scope, period)
+    latest = await context.services.submissions.latest(scope, period)
+    revision = (latest.revision if latest else 0) + 1
+    dates = f"{_compact(period.start)}:{_compact(period.end)}"
+    await reply(update, msg.SUBMIT_CONFIRM.format(
+        scope=scope_label(scope), period=period_label(period), revision=revision, received=report.cases.received,
+        rate=rate_with_formula(report.cases)), keyboard([
+            [(msg.SUBMIT_BTN_CONFIRM, f"st:cy:c:{scope.id}:{dates}:{revision}")],
+            [(msg.SUBMIT_BTN_CANCEL, "st:cn")]]))
+
+
+async def confirm_submit(update: Update, context: BotContext) -> None:
+    data = update.callback_query.data
+    parts = data.split(":")
+    expected = _int(parts[-1]) if len(parts) == 7 else None
+    found = await _scope_period_from_button(update, context, ":".join(parts[:6]))  # checked as any button
+    if found is None or expected is None:
+        if found is not None:
+            await reply(update, msg.BUTTON_EXPIRED)
+        return
+    scope, period = found
+    person = await context.person(update)
+    await clear_buttons(update)
+    latest = await context.services.submissions.latest(scope, period)
+    if (latest.revision if latest else 0) + 1 != expected:  # a second tap, or someone else submitted meanwhile
+        await reply(update, msg.SUBMIT_ALREADY.format(revision=latest.revision if latest else 0))
+        return
+    try:
+        submission = await context.services.submissions.submit(person, scope, period)
+    except SubmitDenied:
+        log.warning("submission refused: person %s, commune %s", person.id if person else None, scope.id)
+        await reply(update, msg.SUBMIT_DENIED)
+        return
+    frozen = submission.report["cases"]
+    await reply(update, msg.SUBMIT_DONE.format(
+        scope=scope_label(scope), period=period_label(period), revision=submission.revision,
+        received=frozen["received"], cases=submission.cases_count,
+        rate=rate_with_formula(Counts.from_json(frozen))),
+        keyboard(report_buttons(scope, period, again=False)))
+
+
+async def cancel_submit(update: Update, context: BotContext) -> None:
+    await clear_buttons(update)
+    await reply(update, msg.SUBMIT_CANCELLED)
+
+
+async def submitted_report(update: Update, context: BotContext, scope: Scope, period: Period) -> Report | None:
+    services = context.services
+    try:
+        if scope.level == "national":
+            return await services.national.report(period, submitted=True)
+        if scope.level == "province":
+            return await services.submissions.submitted_province_report(scope, period)
+        if scope.level == "commune":
+            return await services.submissions.submitted_commune_report(scope, period)
+    except NotSubmitted:
+        await reply(update, msg.SUBMIT_NOTE_NONE)
+        return None
+    await reply(update, msg.BUTTON_EXPIRED)
+    return None
+
+
+async def show_submitted(update: Update, context: BotContext) -> None:
+    """Switch a province or national report between submitted and live figures."""
+    found = await _scope_period_from_button(update, context)
+    if found is None:
+        return
+    scope, period = found
+    submitted = update.callback_query.data.startswith("st:ss:")
+    report = (await submitted_report(update, context, scope, period) if submitted
+              else await live_report(context.services, scope, period))
+    if report is None:
+        return
+    await clear_buttons(update)
+    await reply(update, report_text(report), keyboard(report_buttons(scope, period, submitted=submitted)))
+
+
+async def show_status(update: Update, context: BotContext) -> None:
+    """Which communes of the province have submitted the period's report, which are late, which revised."""
+    found = await _scope_period_from_button(update, context)
+    if found is None:
+        return
+    scope, period = found
+    if scope.level != "province":
+        await reply(update, msg.BUTTON_EXPIRED)
+        return
+    statuses = await context.services.submissions.province_status(scope.id, period, today(context))
+    done = [s for s in statuses if s.latest is not None]
+    lines = [msg.SUBMIT_STATUS_TITLE.format(scope=scope_label(scope), period=period_label(period),
+                                            submitted=len(done), communes=len(statuses),
+                                            late=sum(1 for s in statuses if s.late and s.latest is None),
+                                            revised=sum(1 for s in done if s.revised),
+                                            due=DUE_DAYS)]
+    for s in sorted(statuses, key=lambda s: (s.latest is not None, not s.late, s.commune.name))[:MAX_COMMUNE_BUTTONS]:
+        if s.latest is None:
+            lines.append((msg.SUBMIT_STATUS_LATE if s.late else msg.SUBMIT_STATUS_MISSING).format(
+                name=s.commune.name))
+        else:
+            lines.append(msg.SUBMIT_STATUS_DONE.format(
+                name=s.commune.name, revision=s.latest.revision, at=local_time(s.latest.submitted_at),
+                late=msg.SUBMIT_STATUS_LATE_MARK if s.late else "",
+                revised=msg.SUBMIT_STATUS_REVISED_MARK if s.revised else ""))
+    if len(statuses) > MAX_COMMUNE_BUTTONS:
+        lines.append(msg.SUBMIT_NOTE_MORE.format(n=len(statuses) - MAX_COMMUNE_BUTTONS))
+    await update.callback_query.answer()
+    await reply(update, "\n".join(lines))
 
 
 # --- monthly summary ---------------------------------------------------------------------------------------
@@ -346,18 +576,25 @@ def register(app: Application) -> None:
         name="stats",
         persistent=True,
         entry_points=[CommandHandler("thongke", start), CallbackQueryHandler(start, pattern=r"^menu:thongke$"),
-                      CallbackQueryHandler(again, pattern=r"^st:a:[tcp]:\d+$")],
+                      CallbackQueryHandler(again, pattern=r"^st:a:[tcpn]:\d+$")],
         states={
-            PICK_PROVINCE: [CallbackQueryHandler(province_picked, pattern=r"^st:p:\d+$")],
-            PICK_SCOPE: [CallbackQueryHandler(scope_picked, pattern=r"^st:s:[tcp]:\d+$")],
-            PICK_PERIOD: [CallbackQueryHandler(period_picked, pattern=r"^st:per:(month|quarter|half|year|custom)$")],
+            PICK_PROVINCE: [CallbackQueryHandler(province_picked, pattern=r"^st:p:\d+$"),
+                            CallbackQueryHandler(scope_picked, pattern=r"^st:s:n:0$")],
+            PICK_SCOPE: [CallbackQueryHandler(scope_picked, pattern=r"^st:s:[tcpn]:\d+$")],
+            PICK_PERIOD: [CallbackQueryHandler(
+                period_picked, pattern=r"^st:per:(month|quarter|half|year|custom|h6|h6a|y|yp)$")],
             CUSTOM: [MessageHandler(text, custom_typed)],
         },
         fallbacks=[CommandHandler(["huy", "cancel"], cancel), MessageHandler(text, use_buttons)],
         allow_reentry=True,
     ))
     app.add_handler(CallbackQueryHandler(send_chart, pattern=r"^st:g:"))
-    app.add_handler(CallbackQueryHandler(send_xlsx, pattern=r"^st:x:"))
+    app.add_handler(CallbackQueryHandler(send_xlsx, pattern=r"^st:xs?:"))
+    app.add_handler(CallbackQueryHandler(ask_submit, pattern=r"^st:c:"))
+    app.add_handler(CallbackQueryHandler(confirm_submit, pattern=r"^st:cy:"))
+    app.add_handler(CallbackQueryHandler(cancel_submit, pattern=r"^st:cn$"))
+    app.add_handler(CallbackQueryHandler(show_submitted, pattern=r"^st:(ss|lv):"))
+    app.add_handler(CallbackQueryHandler(show_status, pattern=r"^st:stat:"))
     app.add_handler(CallbackQueryHandler(summary_toggle, pattern=r"^st:(on|off)$"))
     app.add_handler(CommandHandler("bantin", summary_status))
     app.add_handler(CallbackQueryHandler(summary_status, pattern=r"^menu:bantin$"))

@@ -12,6 +12,7 @@ class Role(StrEnum):
     COMMUNE_OFFICIAL = "commune_official"
     PROVINCE_OFFICIAL = "province_official"
     ADMIN = "admin"
+    MINISTRY_OFFICIAL = "ministry_official"  # Bộ Tư pháp: the national roll-up; created by an administrator only
 
 
 #: Roles that may hold an invite code (officials of a province are created by an administrator).

@@ -5,9 +5,12 @@ Definitions (the README repeats them):
 - A case counts in a period by its date received (`received_on`, both ends of the period included).
 - `received` = all such cases; `successful`, `unsuccessful`, `pending`, `transferred`, `withdrawn` count them by
   their *current* result (`thanh`, `khong_thanh`, `dang_hoa_giai`, `chuyen_co_quan`, `rut_yeu_cau`).
-- `success_rate` = successful / received (the rate official reports quote);
-  `success_rate_concluded` = successful / (successful + unsuccessful). Both are fractions 0–1, None when the
-  denominator is 0.
+- `success_rate` = successful / (successful + unsuccessful): the Ministry of Justice's rate ("tỷ lệ hòa giải
+  thành" = hòa giải thành / số vụ việc đã tiến hành hòa giải, the mediated cases being the concluded ones:
+  report 189/BC-BTP divides 1,096,572 by 1,350,533, not by the 1,364,806 received). The QĐ 315 indicator.
+  `success_rate_received` = successful / received, a second figure labelled as such. Both are fractions 0–1,
+  None when the denominator is 0. Cases pending, transferred or withdrawn are in neither numerator nor the
+  official denominator.
 - Indicators, each {value, target, met}; `met` is None when `value` is None. See `compute_indicators`.
 
 This module is pure computation plus a thin async service that asks storage for aggregates (GROUP BY in SQLite).
@@ -71,7 +74,9 @@ MIN_TEAM_SIZE = 3
 INDICATORS = ("success_rate", "trained_share", "trained_within_6_months", "teams_full_composition",
               "teams_with_legal_supporter")
 
-LEVELS = ("team", "commune", "province")
+LEVELS = ("team", "commune", "province", "national")
+#: The scope of the national roll-up (Bộ Tư pháp): not a row of the provinces table.
+NATIONAL = Province(id=0, code="VN", name="Toàn quốc")
 _EPS = 1e-9
 
 
@@ -152,6 +157,20 @@ def preset_period(key: str, today: date) -> Period:
     raise ValueError(f"unknown period preset {key!r}")
 
 
+#: The periods of the Ministry of Justice's statistical regime that can be confirmed (README "Reporting
+#: periods"): Thông tư 03/2019/TT-BTP — the 6-month period 01/01–30/06 with actual figures 01/01–31/05 (the
+#: rest estimated), the year 01/01–31/12 (the official annual report has all actual figures).
+REPORTING_PERIODS = ("h6", "h6a", "y", "yp")
+
+
+def reporting_periods(today: date) -> list[tuple[str, Period]]:
+    """The statistical periods offered first: this year's 6-month period, its actual-figures part (to 31/05),
+    this year, and last year (the official annual report)."""
+    y = today.year
+    return [("h6", Period(date(y, 1, 1), date(y, 6, 30))), ("h6a", Period(date(y, 1, 1), date(y, 5, 31))),
+            ("y", Period(date(y, 1, 1), date(y, 12, 31))), ("yp", Period(date(y - 1, 1, 1), date(y - 1, 12, 31)))]
+
+
 def previous_month(today: date) -> Period:
     last = date(today.year, today.month, 1).toordinal() - 1
     end = date.fromordinal(last)
@@ -207,18 +226,29 @@ class Counts:
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
     @property
-    def success_rate(self) -> float | None:
-        return ratio(self.successful, self.received)
+    def mediated(self) -> int:
+        """The denominator of the official rate: cases mediated to a conclusion (successful + unsuccessful)."""
+        return self.successful + self.unsuccessful
 
     @property
-    def success_rate_concluded(self) -> float | None:
-        return ratio(self.successful, self.successful + self.unsuccessful)
+    def success_rate(self) -> float | None:
+        """The official rate: successful / (successful + unsuccessful)."""
+        return ratio(self.successful, self.mediated)
+
+    @property
+    def success_rate_received(self) -> float | None:
+        """The second figure: successful / received."""
+        return ratio(self.successful, self.received)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {key: getattr(self, key) for key in COUNT_KEYS}
         data["success_rate"] = self.success_rate
-        data["success_rate_concluded"] = self.success_rate_concluded
+        data["success_rate_received"] = self.success_rate_received
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Counts:
+        return cls(**{key: int(data.get(key) or 0) for key in COUNT_KEYS})
 
     @classmethod
     def from_results(cls, results: Mapping[str, int]) -> Counts:
@@ -388,6 +418,19 @@ class CommuneLine:
 
 
 @dataclass(slots=True)
+class ProvinceLine:
+    """One province in the national roll-up."""
+
+    province: Province
+    counts: Counts
+    organisation: Organisation
+    indicators: dict[str, Indicator]
+    communes: int
+    #: communes with at least one case in the period (live) or with a submission (submitted)
+    reported: int
+
+
+@dataclass(slots=True)
 class Report:
     scope: Scope
     period: Period
@@ -398,6 +441,7 @@ class Report:
     indicators: dict[str, Indicator]
     by_commune: list[CommuneLine] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    by_province: list[ProvinceLine] | None = None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -412,18 +456,49 @@ class Report:
             "indicators": {name: ind.as_json() for name, ind in self.indicators.items()},
             "definitions": {
                 "period": "cases counted by date received, from and to included",
-                "success_rate": "successful / received",
-                "success_rate_concluded": "successful / (successful + unsuccessful)",
+                "success_rate": "successful / (successful + unsuccessful)",
+                "success_rate_received": "successful / received",
                 "rates": "fractions 0-1, null when the denominator is 0",
             },
         }
+        data["source"] = self.source
+        if self.by_province is not None:
+            data["by_province"] = {
+                line.province.code: {**line.counts.as_json(), "name": line.province.name,
+                                     "communes": line.communes, "reported": line.reported,
+                                     "organisation": line.organisation.as_json(),
+                                     "indicators": {k: v.as_json() for k, v in line.indicators.items()}}
+                for line in self.by_province}
+            key = "submitted" if self.source == "submitted" else "reported"
+            data["completeness"] = {"communes": sum(p.communes for p in self.by_province),
+                                    key: sum(p.reported for p in self.by_province)}
         if self.by_commune is not None:
-            data["by_commune"] = {line.commune.code: {**line.counts.as_json(), "reported": line.reported}
+            data["by_commune"] = {line.commune.code: {**line.counts.as_json(), "reported": line.reported,
+                                                      **self._submission_mark(line.commune.id)}
                                   for line in self.by_commune}
             missing = [line.commune.code for line in self.by_commune if not line.reported]
             data["completeness"] = {"communes": len(self.by_commune),
                                     "reported": len(self.by_commune) - len(missing), "not_reported": missing}
+            if self.source == "submitted":
+                data["completeness"]["not_submitted"] = [line.commune.code for line in self.by_commune
+                                                         if line.commune.id not in self.submissions]
         return data
+
+    @property
+    def source(self) -> str:
+        """'live' (the cases as they are now) or 'submitted' (the communes' latest submitted figures)."""
+        return self.extra.get("source", "live")
+
+    @property
+    def submissions(self) -> dict[int, Any]:
+        """commune id → its latest Submission (storage.submissions) when the source is 'submitted'."""
+        return self.extra.get("submissions", {})
+
+    def _submission_mark(self, commune_id: int) -> dict[str, Any]:
+        if self.source != "submitted":
+            return {}
+        sub = self.submissions.get(commune_id)
+        return {"submitted": sub is not None, "revision": sub.revision if sub else None}
 
     def _commune_code(self, team: Team) -> str | None:
         if self.scope.commune is not None:
@@ -499,8 +574,10 @@ def may_see(person: Person, level: str, scope_id: int, *, province_id: int, comm
     communes, administrators everything. `province_id`/`commune_id` describe where the scope lies."""
     if not person.active:
         return False
-    if person.role == Role.ADMIN:
-        return True
+    if person.role in (Role.ADMIN, Role.MINISTRY_OFFICIAL):
+        return True  # the Ministry sees the country, every province and commune (read only)
+    if level == "national":
+        return False
     if person.role == Role.PROVINCE_OFFICIAL:
         return person.province_id is not None and person.province_id == province_id
     if person.role == Role.COMMUNE_OFFICIAL:
@@ -518,6 +595,8 @@ class StatisticsService:
         self.org = org
 
     async def scope(self, level: str, scope_id: int) -> Scope | None:
+        if level == "national":
+            return Scope("national", 0, NATIONAL.code, NATIONAL.name, NATIONAL)
         if level == "province":
             province = await self.org.province(scope_id)
             return Scope("province", province.id, province.code, province.name, province) if province else None
@@ -537,6 +616,8 @@ class StatisticsService:
         raise ValueError(f"unknown level {level!r}")
 
     async def scope_by_code(self, level: str, code: str) -> Scope | None:
+        if level == "national":
+            return await self.scope("national", 0)
         if level == "province":
             found = await self.org.province_by_code(code)
         elif level == "commune":
@@ -561,6 +642,8 @@ class StatisticsService:
             return await self.scope("team", person.team_id)
         if person.role == Role.PROVINCE_OFFICIAL and person.province_id:
             return await self.scope("province", person.province_id)
+        if person.role == Role.MINISTRY_OFFICIAL:
+            return await self.scope("national", 0)
         return None
 
     async def report(self, scope: Scope, period: Period) -> Report:
@@ -568,6 +651,20 @@ class StatisticsService:
         level, sid = scope.level, scope.id
         field_results = await self.stats.field_results(level, sid, start, end)
         team_results = await self.stats.team_results(level, sid, start, end)
+        return await self.report_from(scope, period, field_results, team_results)
+
+    async def report_from(self, scope: Scope, period: Period, field_results: list[tuple[str, str, int]],
+                          team_results: list[tuple[int, int, str, int]]) -> Report:
+        """The report of `scope` from case aggregates read elsewhere (a submission reads them with the case ids
+        in one transaction); the organisation is read here."""
+        inputs = await self.inputs(scope, period, field_results, team_results)
+        return build_report(scope, period, **inputs)
+
+    async def inputs(self, scope: Scope, period: Period, field_results: list[tuple[str, str, int]],
+                     team_results: list[tuple[int, int, str, int]]) -> dict[str, Any]:
+        """The keyword arguments of `build_report` for `scope`: the case aggregates given and the organisation."""
+        start, end = period.iso
+        level, sid = scope.level, scope.id
         if level == "team":
             teams = [scope.team]
         else:
@@ -579,5 +676,5 @@ class StatisticsService:
         since, cutoff = recognition_window(period.end)
         members = await self.stats.team_members(level, sid, end, since.isoformat(), cutoff.isoformat())
         communes = await self.org.communes_of_province(sid) if level == "province" else ()
-        return build_report(scope, period, field_results=field_results, team_results=team_results, teams=teams,
-                            members=members, communes=communes)
+        return {"field_results": field_results, "team_results": team_results, "teams": teams, "members": members,
+                "communes": communes}

@@ -8,6 +8,7 @@ from datetime import date
 from bot import messages as msg
 from services import xlsx_layout
 from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
+from services.xlsx_layout import setup_print, signature_block, text
 
 
 # --- Small formatters --------------------------------------------------------------------------------------
@@ -37,25 +38,63 @@ def period_label(period: Period) -> str:
     return msg.STATS_PERIOD_RANGE.format(start=vn_date(period.start), end=vn_date(period.end))
 
 
+def reporting_period_label(key: str, period: Period) -> str:
+    """The label of a period of the Ministry's statistical regime (services.statistics.reporting_periods)."""
+    return msg.PERIODS_OFFICIAL[key].format(year=period.start.year)
+
+
 def scope_label(scope: Scope) -> str:
     if scope.level == "team" and scope.commune is not None:
         return f"{scope.name} ({scope.commune.name})"
     return scope.name
 
 
+def rate_formula(counts: Counts) -> str:
+    """The official rate's formula with its numbers: '186/289 vụ việc đã hòa giải'."""
+    return msg.STATS_RATE_FORMULA.format(successful=counts.successful, mediated=counts.mediated)
+
+
+def rate_received_formula(counts: Counts) -> str:
+    """The second rate's formula with its numbers: '186/323 vụ việc tiếp nhận'."""
+    return msg.STATS_RATE_RECEIVED_FORMULA.format(successful=counts.successful, received=counts.received)
+
+
+def rate_with_formula(counts: Counts) -> str:
+    """'64,4% (186/289 vụ việc đã hòa giải)'."""
+    return f"{pct(counts.success_rate)} ({rate_formula(counts)})"
+
+
 def _counts_text(counts: Counts) -> dict[str, str | int]:
     return {"received": counts.received, "successful": counts.successful, "unsuccessful": counts.unsuccessful,
             "pending": counts.pending, "transferred": counts.transferred, "withdrawn": counts.withdrawn,
-            "rate": pct(counts.success_rate), "rate_concluded": pct(counts.success_rate_concluded)}
+            "rate": pct(counts.success_rate), "rate_formula": rate_formula(counts),
+            "rate_received": pct(counts.success_rate_received),
+            "rate_received_formula": rate_received_formula(counts)}
+
+
+def indicator_formula(report: Report, name: str) -> str:
+    """The numbers behind an indicator, in words ('' where the report keeps only the ratio)."""
+    org = report.organisation
+    if name == "success_rate":
+        return rate_formula(report.cases)
+    if name == "trained_share":
+        return msg.STATS_FORMULA_TRAINED.format(n=org.trained, total=org.mediators)
+    if name == "teams_full_composition":
+        return msg.STATS_FORMULA_TEAMS.format(n=org.teams_full_composition, total=org.teams)
+    if name == "teams_with_legal_supporter":
+        return msg.STATS_FORMULA_TEAMS.format(n=org.teams_with_legal_supporter, total=org.teams)
+    return msg.STATS_FORMULA_TRAINED_6M
 
 
 def indicator_lines(report: Report) -> list[str]:
     lines = [msg.STATS_INDICATORS_TITLE]
     for name in INDICATORS:
         ind = report.indicators[name]
-        lines.append(msg.STATS_INDICATOR_LINE.format(mark=msg.STATS_MARKS[ind.met],
-                                                     name=msg.STATS_INDICATOR_NAMES[name],
-                                                     value=pct(ind.value), target=pct(ind.target, 0)))
+        line = msg.STATS_INDICATOR_LINE.format(mark=msg.STATS_MARKS[ind.met], name=msg.STATS_INDICATOR_NAMES[name],
+                                               value=pct(ind.value), target=pct(ind.target, 0))
+        if name == "success_rate":
+            line += f" ({rate_formula(report.cases)})"
+        lines.append(line)
     return lines
 
 
@@ -68,9 +107,17 @@ def report_text(report: Report, *, full: bool = False) -> str:
     else:
         items = ", ".join(f"{FIELDS[code]} {c.received}" for code, c in report.by_field.items() if c.received)
         parts.append(msg.STATS_BY_FIELD.format(items=items))
+    parts.append(source_label(report))
     if report.by_commune is not None:
         reported = sum(1 for line in report.by_commune if line.reported)
         parts.append(msg.STATS_COMPLETENESS.format(reported=reported, communes=len(report.by_commune)))
+        if report.source == "submitted":
+            parts.append(msg.SUBMIT_COMPLETENESS.format(
+                submitted=len(report.submissions), communes=len(report.by_commune)))
+    if report.by_province is not None:
+        parts.append((msg.SUBMIT_COMPLETENESS if report.source == "submitted" else msg.STATS_COMPLETENESS).format(
+            submitted=sum(p.reported for p in report.by_province), reported=sum(p.reported for p in report.by_province),
+            communes=sum(p.communes for p in report.by_province)))
     org = report.organisation
     parts.append(msg.STATS_ORGANISATION.format(teams=org.teams, mediators=org.mediators, women=org.women,
                                                ethnic_minority=org.ethnic_minority))
@@ -81,11 +128,43 @@ def report_text(report: Report, *, full: bool = False) -> str:
         parts.append(_table(msg.STATS_XLSX["team_col"], [(f"{line.team.code} {line.team.name}", line.counts)
                                                         for line in report.by_team]))
         if report.by_commune is not None:
-            rows = [(f"{line.commune.code} {line.commune.name}"
-                     + ("" if line.reported else f" ({msg.STATS_XLSX['not_reported']})"), line.counts)
+            rows = [(f"{line.commune.code} {line.commune.name}" + _commune_mark(report, line), line.counts)
                     for line in report.by_commune]
             parts.append(_table(msg.STATS_XLSX["commune_col"], rows))
+        if report.by_province is not None:
+            parts.append(_table(msg.NATIONAL_XLSX["province_col"],
+                                [(f"{line.province.code} {line.province.name}", line.counts)
+                                 for line in report.by_province]))
     return "\n\n".join(parts)
+
+
+def _commune_mark(report: Report, line) -> str:
+    if report.source == "submitted":
+        sub = report.submissions.get(line.commune.id)
+        return (f" ({msg.SUBMIT_MARK_REVISION.format(revision=sub.revision)})" if sub
+                else f" ({msg.SUBMIT_MARK_MISSING})")
+    return "" if line.reported else f" ({msg.STATS_XLSX['not_reported']})"
+
+
+def source_label(report: Report) -> str:
+    """Which figures a report shows: live ones, or submitted ones (which revision, when)."""
+    if report.source != "submitted":
+        return msg.SUBMIT_SOURCE_LIVE
+    if report.scope.level == "commune":
+        sub = report.submissions.get(report.scope.id)
+        return msg.SUBMIT_SOURCE_COMMUNE.format(revision=sub.revision, at=local_time(sub.submitted_at))
+    return msg.SUBMIT_SOURCE_ROLLUP
+
+
+def local_time(iso: str) -> str:
+    """'2026-12-03T20:10:00+00:00' → '03/12/2026 20:10 (UTC)' (the stored time, never converted silently)."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return when.strftime("%d/%m/%Y %H:%M") + (" (UTC)" if when.utcoffset() is not None else "")
 
 
 def _table(title: str, rows: list[tuple[str, Counts]]) -> str:
@@ -95,7 +174,8 @@ def _table(title: str, rows: list[tuple[str, Counts]]) -> str:
     for name, c in rows:
         values = [c.received, c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn]
         out.append(f"{name:<{width}}  " + "  ".join(f"{v:>8}" for v in values)
-                   + f"  {pct(c.success_rate):>8}")
+                   + f"  {pct(c.success_rate):>8}  {pct(c.success_rate_received):>8}"
+                   + f"  {c.successful}/{c.mediated}")
     return "\n".join(out)
 
 
@@ -106,11 +186,16 @@ def report_xlsx(report: Report) -> bytes:
 
     wb = Workbook()
     _organisation_sheet(wb.active, report)
+    if report.by_province is not None:
+        _results_sheet(wb.create_sheet(), report, "province")
     _results_sheet(wb.create_sheet(), report, "field")
-    _results_sheet(wb.create_sheet(), report, "team")
+    if report.by_province is None:
+        _results_sheet(wb.create_sheet(), report, "team")
     if report.by_commune is not None:
         _results_sheet(wb.create_sheet(), report, "commune")
     _indicator_sheet(wb.create_sheet(), report)
+    if report.by_province is not None:
+        _province_indicator_sheet(wb.create_sheet(), report)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -122,7 +207,9 @@ def _header(ws, report: Report, title: str, unit: str, ncols: int) -> int:
 
     x = msg.STATS_XLSX
     scope = report.scope
-    if scope.level == "province":
+    if scope.level == "national":
+        sender, receiver = msg.NATIONAL_XLSX["sender"], msg.NATIONAL_XLSX["receiver"]
+    elif scope.level == "province":
         sender, receiver = x["sender_province"].format(name=scope.name), x["receiver_province"]
     else:
         commune = scope.commune.name if scope.commune else scope.name
@@ -130,8 +217,9 @@ def _header(ws, report: Report, title: str, unit: str, ncols: int) -> int:
         receiver = x["receiver_commune"].format(name=scope.province.name)
     ws.cell(row=1, column=1, value=sender).font = Font(bold=True)
     ws.cell(row=2, column=1, value=receiver)
+    ws.cell(row=3, column=1, value=source_label(report))  # merged and wrapped by _head_row (widths known)
     ws.cell(row=4, column=1, value=title).font = Font(bold=True, size=13)
-    ws.cell(row=5, column=1, value=x["scope"].format(scope=scope_label(scope)))
+    ws.cell(row=5, column=1, value=text(x["scope"].format(scope=scope_label(scope))))
     ws.cell(row=6, column=1, value=x["period"].format(start=vn_date(report.period.start),
                                                       end=vn_date(report.period.end)))
     ws.cell(row=7, column=ncols, value=unit).font = Font(italic=True)
@@ -159,9 +247,17 @@ def _head_row(ws, row: int, heads: list[str], widths: list[int]) -> int:
         number.font = Font(italic=True)
         number.border = border
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[row].height = 48
+    lines = max(-(-len(head) * 11 // (10 * max(width - 1, 1))) for head, width in zip(heads, widths, strict=True))
+    ws.row_dimensions[row].height = max(48, 16 * lines)  # long headings wrap without being cut
     ws.freeze_panes = ws.cell(row=row + 2, column=2)
+    setup_print(ws, title_rows=(row, row + 1))  # the heading and numbering rows repeat on every page
+    _note(ws, 3, len(heads), ws.cell(row=3, column=1).value or "")
     return row + 2
+
+
+def _end(ws, row: int, ncols: int) -> None:
+    """The signature block every statistics form ends with (người lập biểu, thủ trưởng đơn vị, ngày …)."""
+    signature_block(ws, row, ncols)
 
 
 def _data_row(ws, row: int, values: list, bold: bool = False, percent_cols: tuple[int, ...] = ()) -> None:
@@ -181,7 +277,9 @@ def _data_row(ws, row: int, values: list, bold: bool = False, percent_cols: tupl
 def _organisation_sheet(ws, report: Report) -> None:
     x = msg.STATS_XLSX
     ws.title = x["org_sheet"]
-    heads = [x["team_col"] if report.by_commune is None else x["commune_col"], *x["org_heads"]]
+    first = (msg.NATIONAL_XLSX["province_col"] if report.by_province is not None
+             else x["team_col"] if report.by_commune is None else x["commune_col"])
+    heads = [first, *x["org_heads"]]
     row = _header(ws, report, x["org_title"], x["org_unit"], len(heads))
     row = _head_row(ws, row, heads, [34] + [14] * (len(heads) - 1))
     org = report.organisation
@@ -191,21 +289,42 @@ def _organisation_sheet(ws, report: Report) -> None:
                 o.teams_with_legal_supporter, o.teams_full_composition]
 
     _data_row(ws, row, values(x["total"], org), bold=True)
-    if report.by_commune is not None:
+    if report.by_province is not None:
+        for pline in report.by_province:
+            row += 1
+            _data_row(ws, row, values(text(pline.province.name), pline.organisation))
+    elif report.by_commune is not None:
         for line in report.by_commune:
             row += 1
-            _data_row(ws, row, values(line.commune.name, line.organisation))
+            _data_row(ws, row, values(text(line.commune.name), line.organisation))
     else:
         for line in report.by_team:
             if not line.team.active:
                 continue
             row += 1
             m = line.members
-            _data_row(ws, row, [line.team.name, 1, m.mediators if m else 0, m.men if m else 0,
+            _data_row(ws, row, [text(line.team.name), 1, m.mediators if m else 0, m.men if m else 0,
                                 m.women if m else 0, m.ethnic_minority if m else 0, m.trained if m else 0,
                                 m.legal_supporters if m else 0, int(bool(m and m.legal_supporters)),
                                 int(line.complete)])
-    ws.cell(row=row + 2, column=1, value=x["org_note"]).font = _italic()
+    _note(ws, row + 2, len(heads), x["org_note"])
+    _end(ws, row + 4, len(heads))
+
+
+def _note(ws, row: int, ncols: int, value: str) -> None:
+    """A note under (or above) a table: merged across the table's width and wrapped, so that it never widens
+    the printed page (a long single cell would make 'fit to one page wide' shrink the whole table)."""
+    from math import ceil
+
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    cell = ws.cell(row=row, column=1, value=value)
+    cell.font = _italic()
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, ncols + 1))
+    ws.row_dimensions[row].height = 15 * max(1, ceil(len(value) * 1.1 / max(width, 1)))
 
 
 def _italic():
@@ -216,42 +335,67 @@ def _italic():
 
 def _count_values(c: Counts) -> list:
     return [c.received, c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn, c.success_rate,
-            c.success_rate_concluded]
+            rate_formula(c), c.success_rate_received, rate_received_formula(c)]
 
 
 def _results_sheet(ws, report: Report, by: str) -> None:
     x = msg.STATS_XLSX
-    ws.title = x[f"{by}_sheet"]
-    first = {"field": x["field_col"], "team": x["team_col"], "commune": x["commune_col"]}[by]
+    n = msg.NATIONAL_XLSX
+    if by == "province":
+        ws.title, title = n["province_sheet"], n["province_title"]
+    else:
+        ws.title, title = x[f"{by}_sheet"], x[f"{by}_title"]
+    first = {"field": x["field_col"], "team": x["team_col"], "commune": x["commune_col"],
+             "province": n["province_col"]}[by]
     heads = [first, *x["result_heads"]]
     if by == "commune":
         heads.append(x["reported_head"])
+        if report.source == "submitted":
+            heads.append(msg.SUBMIT_XLSX_HEAD)
+    if by == "province":
+        heads += [n["communes_head"], n["submitted_head"] if report.source == "submitted" else n["reported_head"]]
     if by == "team" and report.by_commune is not None:
         heads.insert(1, x["commune_col"])
-    row = _header(ws, report, x[f"{by}_title"], x["results_unit"], len(heads))
-    row = _head_row(ws, row, heads, [34] + [13] * (len(heads) - 1))
+    row = _header(ws, report, title, x["results_unit"], len(heads))
+    row = _head_row(ws, row, heads, [34] + [24 if h.startswith("Cách tính") else 17 if h.startswith("Tỷ lệ") else 13
+                                            for h in heads[1:]])
     offset = 1 if (by == "team" and report.by_commune is not None) else 0
-    percent = (8 + offset, 9 + offset)
+    percent = (8 + offset, 10 + offset)
     total = [x["total"]] + ([""] if offset else []) + _count_values(report.cases)
     if by == "commune":
         reported = sum(1 for line in report.by_commune if line.reported)
         total.append(f"{reported}/{len(report.by_commune)}")
+        if report.source == "submitted":
+            total.append(f"{len(report.submissions)}/{len(report.by_commune)}")
+    if by == "province":
+        total += [sum(p.communes for p in report.by_province), sum(p.reported for p in report.by_province)]
     _data_row(ws, row, total, bold=True, percent_cols=percent)
     if by == "field":
         lines = [[FIELDS.get(code, code), *_count_values(c)] for code, c in report.by_field.items()]
     elif by == "team":
         names = {line.commune.id: line.commune.name for line in report.by_commune or []}
-        lines = [[line.team.name] + ([names.get(line.team.commune_id, "")] if offset else [])
+        lines = [[text(line.team.name)] + ([text(names.get(line.team.commune_id, ""))] if offset else [])
                  + _count_values(line.counts) for line in report.by_team]
+    elif by == "province":
+        lines = [[text(p.province.name), *_count_values(p.counts), p.communes, p.reported]
+                 for p in report.by_province]
     else:
-        lines = [[line.commune.name, *_count_values(line.counts),
-                  x["reported"] if line.reported else x["not_reported"]] for line in report.by_commune]
+        lines = [[text(line.commune.name), *_count_values(line.counts),
+                  x["reported"] if line.reported else x["not_reported"]]
+                 + ([_submitted_cell(report, line.commune.id)] if report.source == "submitted" else [])
+                 for line in report.by_commune]
     for values in lines:
         row += 1
         _data_row(ws, row, values, percent_cols=percent)
-    ws.cell(row=row + 2, column=1, value=x["formula_note"]).font = _italic()
+    _note(ws, row + 2, len(heads), x["formula_note"])
     if by == "commune":
-        ws.cell(row=row + 3, column=1, value=x["completeness_note"]).font = _italic()
+        _note(ws, row + 3, len(heads), x["completeness_note"])
+    _end(ws, row + 5, len(heads))
+
+
+def _submitted_cell(report: Report, commune_id: int) -> str:
+    sub = report.submissions.get(commune_id)
+    return msg.SUBMIT_MARK_REVISION.format(revision=sub.revision) if sub else msg.SUBMIT_MARK_MISSING
 
 
 def _indicator_sheet(ws, report: Report) -> None:
@@ -259,13 +403,34 @@ def _indicator_sheet(ws, report: Report) -> None:
     ws.title = x["ind_sheet"]
     heads = x["ind_heads"]
     row = _header(ws, report, x["ind_title"], "", len(heads))
-    row = _head_row(ws, row, heads, [46, 14, 14, 12])
+    row = _head_row(ws, row, heads, [46, 14, 14, 12, 34])
     for name in INDICATORS:
         ind = report.indicators[name]
         met = {True: x["met"], False: x["not_met"], None: x["no_data"]}[ind.met]
-        _data_row(ws, row, [msg.STATS_INDICATOR_NAMES[name], ind.value, ind.target, met], percent_cols=(2, 3))
+        _data_row(ws, row, [msg.STATS_INDICATOR_NAMES[name], ind.value, ind.target, met,
+                            indicator_formula(report, name)], percent_cols=(2, 3))
         row += 1
-    ws.cell(row=row + 1, column=1, value=x["ind_note"]).font = _italic()
+    _note(ws, row + 1, len(heads), x["ind_note"])
+    _end(ws, row + 3, len(heads))
+
+
+def _province_indicator_sheet(ws, report: Report) -> None:
+    """The QĐ 315 indicators of each province (national workbook)."""
+    n = msg.NATIONAL_XLSX
+    ws.title = n["ind_sheet"]
+    heads = [n["province_col"], *(msg.STATS_INDICATOR_NAMES[name] for name in INDICATORS),
+             msg.STATS_XLSX["result_heads"][7]]
+    row = _header(ws, report, n["ind_title"], "", len(heads))
+    row = _head_row(ws, row, heads, [30] + [15] * (len(heads) - 2) + [24])
+    percent = tuple(range(2, 2 + len(INDICATORS)))
+    _data_row(ws, row, [msg.STATS_XLSX["total"], *(report.indicators[name].value for name in INDICATORS),
+                        rate_formula(report.cases)], bold=True, percent_cols=percent)
+    for line in report.by_province:
+        row += 1
+        _data_row(ws, row, [text(line.province.name), *(line.indicators[name].value for name in INDICATORS),
+                            rate_formula(line.counts)], percent_cols=percent)
+    _note(ws, row + 2, len(heads), msg.STATS_XLSX["ind_note"])
+    _end(ws, row + 4, len(heads))
 
 
 # --- Chart -------------------------------------------------------------------------------------------------
@@ -283,7 +448,10 @@ def report_chart(report: Report) -> bytes:
 
     x = msg.STATS_CHART
     fields = [(FIELDS.get(code, code), c) for code, c in report.by_field.items()]
-    if report.by_commune is not None:
+    if report.by_province is not None:
+        groups = [(line.province.name, line.counts) for line in report.by_province]
+        second_title = msg.NATIONAL_XLSX["chart_by_province"]
+    elif report.by_commune is not None:
         groups = [(line.commune.name, line.counts) for line in report.by_commune]
         second_title = x["by_commune"]
     else:
@@ -312,8 +480,7 @@ def report_chart(report: Report) -> bytes:
             ax.text(0.5, 0.5, x["empty"], transform=ax.transAxes, ha="center", va="center", color="#757575")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncols=len(_RESULT_SERIES), fontsize=8, frameon=False)
-    fig.suptitle(_chart_text(msg.STATS_CHART_CAPTION.format(scope=scope_label(report.scope),
-                                                            period=period_label(report.period))), fontsize=12)
+    fig.suptitle(_chart_text(chart_title(report)), fontsize=12)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
@@ -323,6 +490,10 @@ def report_chart(report: Report) -> bytes:
 def _chart_text(text: str) -> str:
     """Text drawn by matplotlib as written: a '$' would start mathtext (and an odd one breaks the chart)."""
     return text.replace("$", r"\$")
+def chart_title(report: Report) -> str:
+    """The chart's title: scope, period and the official rate with its formula."""
+    return msg.STATS_CHART_TITLE.format(scope=scope_label(report.scope), period=period_label(report.period),
+                                        rate=rate_with_formula(report.cases))
 
 
 def _short(name: str, limit: int = 28) -> str:

@@ -238,6 +238,10 @@ class SqliteDatabase(Database):
                 try:
                     for statement in split_sql(sql):
                         await self.conn.execute(statement)
+                    if "writable_schema" in sql:  # an edited schema text: make this connection re-read it
+                        async with self.conn.execute("PRAGMA schema_version") as cur:
+                            cookie = int((await cur.fetchone())[0])
+                        await self.conn.execute(f"PRAGMA schema_version = {cookie + 1}")
                     await self.conn.execute(
                         "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
                         (version, name, utcnow()),

@@ -17,6 +17,7 @@ from storage.db import Database, utcnow
 _CASES_SCOPE = {"team": "team_id = ?", "commune": "commune_id = ?", "province": "province_id = ?"}
 #: Joins and WHERE clause on persons p / teams t / communes c for each level.
 _PEOPLE_SCOPE = {
+    "national": ("", "? = 0"),  # every team; the parameter is the national scope id 0
     "team": ("JOIN teams t ON t.id = p.team_id", "t.id = ?"),
     "commune": ("JOIN teams t ON t.id = p.team_id", "t.commune_id = ?"),
     "province": ("JOIN teams t ON t.id = p.team_id JOIN communes c ON c.id = t.commune_id", "c.province_id = ?"),
@@ -92,6 +93,11 @@ class StatsRepository:
             raise ValueError(f"unknown level {level!r}")
         return [_team(r) for r in rows]
 
+    async def teams_of_commune(self, commune_id: int) -> list[Team]:
+        """Every team of a commune, active or not."""
+        rows = await self.db.fetchall("SELECT * FROM teams WHERE commune_id = ? ORDER BY code", (commune_id,))
+        return [_team(r) for r in rows]
+
     async def teams_by_ids(self, ids: Sequence[int]) -> list[Team]:
         found: list[Team] = []
         for i in range(0, len(ids), 500):
@@ -107,7 +113,8 @@ class StatsRepository:
         recognition date); `trained` counts those trained on or before `as_of`; `recent` those recognised in
         [since, cutoff] and `recent_trained_in_time` those of them trained at most 6 calendar months after
         recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
-        _check(level)
+        if level != "national":
+            _check(level)
         join, where = _PEOPLE_SCOPE[level]
         leader, woman, man = "p.role = 'team_leader'", "p.gender = 'nu'", "p.gender = 'nam'"
         supporter = "p.legal_supporter IS NOT NULL AND p.legal_supporter <> ''"
@@ -130,6 +137,34 @@ class StatsRepository:
                             women=r["women"], men=r["men"], ethnic_minority=r["ethnic"], trained=r["trained"],
                             legal_supporters=r["supporters"], recent=r["recent"] or 0,
                             recent_trained_in_time=r["in_time"] or 0) for r in rows]
+
+    # --- the national level ------------------------------------------------------------------------------
+    async def national_results(self, start: str, end: str) -> list[tuple[int, str, str, int]]:
+        """(province_id, field, result, number of cases) received in [start, end] in the whole country (index
+        cases_stats_national of migration 0012)."""
+        rows = await self.db.fetchall(
+            "SELECT province_id, field, result, COUNT(*) AS n FROM cases WHERE received_on BETWEEN ? AND ?"
+            " GROUP BY province_id, field, result", (start, end))
+        return [(r["province_id"], r["field"], r["result"], r["n"]) for r in rows]
+
+    async def national_reporting(self, start: str, end: str) -> dict[int, int]:
+        """province_id → number of its communes with at least one case received in [start, end]."""
+        rows = await self.db.fetchall(
+            "SELECT province_id, COUNT(DISTINCT commune_id) AS n FROM cases WHERE received_on BETWEEN ? AND ?"
+            " GROUP BY province_id", (start, end))
+        return {r["province_id"]: r["n"] for r in rows}
+
+    async def national_teams(self) -> list[tuple[int, int, bool]]:
+        """(team_id, province_id, commune has many ethnic-minority residents) of every active team."""
+        rows = await self.db.fetchall(
+            "SELECT t.id AS id, c.province_id AS province_id, COALESCE(c.many_ethnic_minority, 0) AS em"
+            " FROM teams t JOIN communes c ON c.id = t.commune_id WHERE t.active = 1")
+        return [(r["id"], r["province_id"], bool(r["em"])) for r in rows]
+
+    async def national_communes(self) -> dict[int, int]:
+        """province_id → number of communes."""
+        rows = await self.db.fetchall("SELECT province_id, COUNT(*) AS n FROM communes GROUP BY province_id")
+        return {r["province_id"]: r["n"] for r in rows}
 
     # --- monthly summary ---------------------------------------------------------------------------------
     async def set_summary_opt_out(self, person_id: int, opted_out: bool) -> None:

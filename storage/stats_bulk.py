@@ -42,6 +42,9 @@ def create_schema(conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN")
         for statement in split_sql(sql):
             conn.execute(statement)
+        if "writable_schema" in sql:  # as Database.migrate: make this connection re-read the edited schema
+            cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
+            conn.execute(f"PRAGMA schema_version = {int(cookie) + 1}")
         conn.execute("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, datetime('now'))",
                      (version, name))
         conn.execute("COMMIT")

@@ -62,15 +62,17 @@ async def test_counts_rates_boundaries_and_teams_without_cases(org):
     assert data["scope"] == {"level": "commune", "code": "A", "name": "Xã An"}
     assert data["period"] == {"from": "2025-01-01", "to": "2025-03-31"}
     assert data["cases"] == {"received": 7, "successful": 3, "unsuccessful": 1, "pending": 1, "transferred": 1,
-                             "withdrawn": 1, "success_rate": 3 / 7, "success_rate_concluded": 3 / 4}
+                             "withdrawn": 1, "success_rate": 3 / 4, "success_rate_received": 3 / 7}
     assert set(data["by_field"]) == {"dat_dai", "hon_nhan_gia_dinh", "dan_su", "xom_gieng",
                                      "vi_pham_phap_luat", "khac"}
     assert data["by_field"]["dat_dai"]["received"] == 3 and data["by_field"]["dat_dai"]["successful"] == 2
     assert data["by_field"]["dan_su"]["success_rate"] == 0.0
     assert data["by_field"]["khac"]["received"] == 0 and data["by_field"]["khac"]["success_rate"] is None
     assert list(data["by_team"]) == ["A-1", "A-2", "A-3"]
-    assert data["by_team"]["A-1"]["received"] == 5 and data["by_team"]["A-1"]["success_rate_concluded"] == 0.75
-    assert data["by_team"]["A-2"]["transferred"] == 1 and data["by_team"]["A-2"]["success_rate_concluded"] is None
+    assert data["by_team"]["A-1"]["received"] == 5 and data["by_team"]["A-1"]["success_rate"] == 0.75
+    assert data["by_team"]["A-1"]["success_rate_received"] == 3 / 5
+    assert data["by_team"]["A-2"]["transferred"] == 1 and data["by_team"]["A-2"]["success_rate"] is None
+    assert data["by_team"]["A-2"]["success_rate_received"] == 0.0
     assert data["by_team"]["A-3"] == {**Counts().as_json(), "commune": "A", "full_composition": False}
     assert "by_commune" not in data
     # the sums agree
@@ -88,7 +90,7 @@ async def test_empty_period_gives_zeros_and_null_rates(org):
     await org.cases("A-1", ("2024-06-01", "thanh"))
     data = (await report(org, "commune", "A")).as_json()
     assert data["cases"] == Counts().as_json()
-    assert data["cases"]["success_rate"] is None and data["cases"]["success_rate_concluded"] is None
+    assert data["cases"]["success_rate"] is None and data["cases"]["success_rate_received"] is None
     assert data["indicators"]["success_rate"] == {"value": None, "target": 0.85, "met": None}
     assert all(team["received"] == 0 for team in data["by_team"].values()) and len(data["by_team"]) == 3
 
@@ -308,14 +310,15 @@ def cli_db(tmp_path):
 
 
 COUNT_KEYS = {"received", "successful", "unsuccessful", "pending", "transferred", "withdrawn", "success_rate",
-              "success_rate_concluded"}
+              "success_rate_received"}
 
 
 def _check_counts(counts: dict) -> None:
     assert COUNT_KEYS <= set(counts)
-    for key in COUNT_KEYS - {"success_rate", "success_rate_concluded"}:
+    assert "success_rate_concluded" not in counts
+    for key in COUNT_KEYS - {"success_rate", "success_rate_received"}:
         assert type(counts[key]) is int
-    for key in ("success_rate", "success_rate_concluded"):
+    for key in ("success_rate", "success_rate_received"):
         assert counts[key] is None or (isinstance(counts[key], float) and 0 <= counts[key] <= 1)
 
 
@@ -403,3 +406,37 @@ def test_codes_match_the_case_form():
 
     assert set(FIELDS) == set(case_form.FIELDS)
     assert set(RESULTS) == set(case_form.RESULTS) == set(RESULT_COUNT)
+
+
+# --- the Ministry's rate: the worked check (reporting-forms.md §3.1, a commune's first half of 2022) -------
+def test_worked_check_186_successful_103_unsuccessful_34_unfinished():
+    from services.stats_export import rate_received_formula, rate_with_formula
+
+    counts = Counts.from_results({"thanh": 186, "khong_thanh": 103, "dang_hoa_giai": 34})
+    assert counts.received == 323 and counts.mediated == 289
+    assert round(counts.success_rate * 100, 1) == 64.4  # the official rate, not 57.6
+    assert round(counts.success_rate_received * 100, 1) == 57.6
+    assert rate_with_formula(counts) == "64,4% (186/289 vụ việc đã hòa giải)"
+    assert rate_received_formula(counts) == "186/323 vụ việc tiếp nhận"
+    # transferred and withdrawn cases are in neither the numerator nor the official denominator
+    counts.add(Counts.from_results({"chuyen_co_quan": 5, "rut_yeu_cau": 7}))
+    assert counts.success_rate == 186 / 289 and counts.success_rate_received == 186 / 335
+
+
+def test_the_ministrys_national_figures():
+    # 2014–2018: 570,835 successful of 698,753 mediated, successful + unsuccessful = 698,708 → 81.7 %
+    assert round(Counts(successful=570_835, unsuccessful=698_708 - 570_835).success_rate * 100, 1) == 81.7
+    # 2014–2023 (189/BC-BTP): 1,096,572 / 1,350,533 = 81.2 %, not 80.3 % on the 1,364,806 received
+    c = Counts(received=1_364_806, successful=1_096_572, unsuccessful=1_350_533 - 1_096_572)
+    assert round(c.success_rate * 100, 1) == 81.2 and round(c.success_rate_received * 100, 1) == 80.3
+
+
+async def test_indicator_is_the_official_rate_everywhere(org):
+    await org.cases("A-1", ("2025-01-10", "thanh"), ("2025-01-11", "khong_thanh"), ("2025-01-12", "dang_hoa_giai"),
+                    ("2025-01-13", "rut_yeu_cau"))
+    for level, key in (("commune", "A"), ("province", "P1"), ("team", "A-1")):
+        data = (await report(org, level, key)).as_json()
+        assert data["cases"]["success_rate"] == 0.5 and data["cases"]["success_rate_received"] == 0.25
+        assert data["indicators"]["success_rate"]["value"] == data["cases"]["success_rate"]
+    data = (await report(org, "province", "P1")).as_json()
+    assert data["by_commune"]["A"]["success_rate"] == 0.5 and data["by_commune"]["B"]["success_rate"] is None

@@ -54,8 +54,9 @@ async def test_commune_official_sees_own_commune(cases):
     text = texts(out)
     assert f"năm {_today(bot).year}" in text
     assert "Tiếp nhận: 4 vụ việc" in text and "Thành: 2" in text and "Không thành: 1" in text
-    assert "Tỷ lệ thành: 50,0%" in text and "Trên số đã kết thúc: 66,7%" in text
-    assert "✗ Tỷ lệ hòa giải thành: 50,0% / 85%" in text
+    assert "Tỷ lệ hòa giải thành: 66,7% (2/3 vụ việc đã hòa giải)" in text
+    assert "Tính trên số tiếp nhận: 50,0% (2/4 vụ việc tiếp nhận)" in text
+    assert "✗ Tỷ lệ hòa giải thành: 66,7% / 85% (2/3 vụ việc đã hòa giải)" in text
     assert "Xã Nà Hỳ" not in text
 
 

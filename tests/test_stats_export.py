@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import date
 
 import pytest
@@ -65,20 +66,22 @@ def test_commune_workbook_cell_by_cell():
     assert ws.column_dimensions["A"].width == 34 and ws.column_dimensions["B"].width == 14
 
     ws = wb["Theo lĩnh vực"]
-    assert ws["A4"].value == x["field_title"] and ws["I7"].value == "Đơn vị tính: vụ việc"
+    assert ws["A4"].value == x["field_title"] and ws["K7"].value == "Đơn vị tính: vụ việc"
     assert [c.value for c in ws[8]] == ["Lĩnh vực", *x["result_heads"]]
     assert [c.value for c in ws[10]][:7] == ["Tổng số", 12, 7, 1, 1, 1, 2]
-    assert ws["H10"].value == pytest.approx(7 / 12) and ws["I10"].value == pytest.approx(7 / 8)
-    assert ws["H10"].number_format == "0.0%"
+    # the official rate, its formula in words with its numbers, then the rate on the received cases
+    assert ws["H10"].value == pytest.approx(7 / 8) and ws["I10"].value == "7/8 vụ việc đã hòa giải"
+    assert ws["J10"].value == pytest.approx(7 / 12) and ws["K10"].value == "7/12 vụ việc tiếp nhận"
+    assert ws["H10"].number_format == "0.0%" and ws["J10"].number_format == "0.0%"
     expected = {
-        "Đất đai": [6, 5, 1, 0, 0, 0, 5 / 6, 5 / 6],
-        "Hôn nhân và gia đình": [2, 2, 0, 0, 0, 0, 1.0, 1.0],
-        "Dân sự": [1, 0, 0, 1, 0, 0, 0.0, None],
-        "Mâu thuẫn xóm giềng": [0, 0, 0, 0, 0, 0, None, None],
-        "Vi phạm pháp luật": [0, 0, 0, 0, 0, 0, None, None],
-        "Khác": [3, 0, 0, 0, 1, 2, 0.0, None],
+        "Đất đai": [6, 5, 1, 0, 0, 0, 5 / 6, "5/6 vụ việc đã hòa giải", 5 / 6, "5/6 vụ việc tiếp nhận"],
+        "Hôn nhân và gia đình": [2, 2, 0, 0, 0, 0, 1.0, "2/2 vụ việc đã hòa giải", 1.0, "2/2 vụ việc tiếp nhận"],
+        "Dân sự": [1, 0, 0, 1, 0, 0, None, "0/0 vụ việc đã hòa giải", 0.0, "0/1 vụ việc tiếp nhận"],
+        "Mâu thuẫn xóm giềng": [0, 0, 0, 0, 0, 0, None, "0/0 vụ việc đã hòa giải", None, "0/0 vụ việc tiếp nhận"],
+        "Vi phạm pháp luật": [0, 0, 0, 0, 0, 0, None, "0/0 vụ việc đã hòa giải", None, "0/0 vụ việc tiếp nhận"],
+        "Khác": [3, 0, 0, 0, 1, 2, None, "0/0 vụ việc đã hòa giải", 0.0, "0/3 vụ việc tiếp nhận"],
     }
-    rows = {r[0].value: [c.value for c in r[1:9]] for r in ws.iter_rows(min_row=11, max_row=16)}
+    rows = {r[0].value: [c.value for c in r[1:11]] for r in ws.iter_rows(min_row=11, max_row=16)}
     assert rows.keys() == expected.keys()
     for name, values in expected.items():
         assert rows[name] == [pytest.approx(v) if isinstance(v, float) else v for v in values], name
@@ -87,12 +90,14 @@ def test_commune_workbook_cell_by_cell():
     ws = wb["Theo tổ hòa giải"]
     assert [c.value for c in ws[10]][:7] == ["Tổng số", 12, 7, 1, 1, 1, 2]
     assert [c.value for c in ws[11]][:7] == ["Tổ bản Na Lay", 12, 7, 1, 1, 1, 2]
-    assert [c.value for c in ws[12]] == ["Tổ dân phố 2", 0, 0, 0, 0, 0, 0, None, None]  # a team with no case
+    assert [c.value for c in ws[12]] == ["Tổ dân phố 2", 0, 0, 0, 0, 0, 0, None, "0/0 vụ việc đã hòa giải",
+                                         None, "0/0 vụ việc tiếp nhận"]  # a team with no case
 
     ws = wb["Chỉ tiêu QĐ 315"]
     assert [c.value for c in ws[8]] == x["ind_heads"]
     values = {r[0].value: [c.value for c in r[1:4]] for r in ws.iter_rows(min_row=10, max_row=14)}
-    assert values["Tỷ lệ hòa giải thành"] == [pytest.approx(7 / 12), 0.85, "Chưa đạt"]
+    assert values["Tỷ lệ hòa giải thành"] == [pytest.approx(7 / 8), 0.85, "Đạt"]
+    assert ws["E10"].value == "7/8 vụ việc đã hòa giải" and ws["E11"].value == "3/5 hòa giải viên"
     assert values["Hòa giải viên được tập huấn"] == [pytest.approx(3 / 5), 0.8, "Chưa đạt"]
     assert values["HGV mới được tập huấn trong 6 tháng"] == [1.0, 1.0, "Đạt"]
     assert values["Tổ đủ thành phần"] == [0.5, 1.0, "Chưa đạt"]
@@ -110,10 +115,10 @@ def test_province_workbook_has_communes_with_completeness():
     assert [c.value for c in ws[11]] == ["Phường Mường Lay", 2, 5, 3, 2, 3, 3, 1, 1, 1]
     assert [c.value for c in ws[12]] == ["Xã Nà Hỳ", 1, 0, 0, 0, 0, 0, 0, 0, 0]
     ws = wb["Theo xã"]
-    assert ws["J8"].value == "Đã có số liệu trong kỳ"
-    assert [c.value for c in ws[10]][:7] == ["Tổng số", 12, 7, 1, 1, 1, 2] and ws["J10"].value == "1/2"
-    assert ws["A11"].value == "Phường Mường Lay" and ws["B11"].value == 12 and ws["J11"].value == "Có"
-    assert ws["A12"].value == "Xã Nà Hỳ" and ws["B12"].value == 0 and ws["J12"].value == "Chưa báo cáo"
+    assert ws["L8"].value == "Đã có số liệu trong kỳ"
+    assert [c.value for c in ws[10]][:7] == ["Tổng số", 12, 7, 1, 1, 1, 2] and ws["L10"].value == "1/2"
+    assert ws["A11"].value == "Phường Mường Lay" and ws["B11"].value == 12 and ws["L11"].value == "Có"
+    assert ws["A12"].value == "Xã Nà Hỳ" and ws["B12"].value == 0 and ws["L12"].value == "Chưa báo cáo"
     assert ws["A15"].value == msg.STATS_XLSX["completeness_note"]
     ws = wb["Theo tổ hòa giải"]
     assert ws["B8"].value == "Xã, phường, đặc khu"
@@ -143,8 +148,9 @@ def test_phone_text_is_short_and_complete():
     text = report_text(commune_report())
     lines = text.splitlines()
     assert len(lines) <= 26 and max(len(line) for line in lines) <= 80
-    assert "Tiếp nhận: 12 vụ việc" in text and "Tỷ lệ thành: 58,3%" in text and "Trên số đã kết thúc: 87,5%" in text
-    assert "✗ Tỷ lệ hòa giải thành: 58,3% / 85%" in text
+    assert "Tiếp nhận: 12 vụ việc" in text and "Tỷ lệ hòa giải thành: 87,5% (7/8 vụ việc đã hòa giải)" in text
+    assert "Tính trên số tiếp nhận: 58,3% (7/12 vụ việc tiếp nhận)" in text
+    assert "✓ Tỷ lệ hòa giải thành: 87,5% / 85% (7/8 vụ việc đã hòa giải)" in text
     assert "✓ Tổ có người hỗ trợ pháp lý: 50,0% / 10%" in text
     assert "Theo lĩnh vực: Đất đai 6, Hôn nhân và gia đình 2, Dân sự 1, Khác 3" in text
     province = report_text(province_report())
@@ -159,3 +165,68 @@ def test_formatters():
     assert period_label(Period(date(2025, 7, 1), date(2025, 12, 31))) == "6 tháng cuối năm 2025"
     assert period_label(Period(date(2025, 1, 1), date(2025, 12, 31))) == "năm 2025"
     assert period_label(Period(date(2025, 1, 2), date(2025, 12, 31))) == "02/01/2025 – 31/12/2025"
+
+
+# --- print layout (issue 22): every sheet of every statistics export ----------------------------------------
+def national_report():
+    from services.national import national_report as build
+    from services.statistics import SUCCESS_TARGET, Counts, Organisation, ProvinceLine, compute_indicators
+
+    lines = []
+    for i, (received, ok, ko) in enumerate([(12, 7, 1), (3, 1, 2)], start=1):
+        counts = Counts(received=received, successful=ok, unsuccessful=ko, pending=received - ok - ko)
+        org = Organisation(teams=2, mediators=5, women=2, men=3, trained=3)
+        lines.append(ProvinceLine(Province(i, f"P{i}", f"Tỉnh {i}"), counts, org,
+                                  compute_indicators(counts, org, None, SUCCESS_TARGET), communes=3, reported=2))
+    by_field = {"dat_dai": Counts(received=15, successful=8, unsuccessful=3, pending=4)}
+    return build(PERIOD, by_field, lines, 0, 0, "live")
+
+
+def test_every_sheet_of_every_statistics_export_prints_on_a4_landscape_with_a_signature_block():
+    for report in (commune_report(), province_report(), national_report()):
+        wb = workbook(report)
+        for ws in wb.worksheets:
+            assert ws.page_setup.orientation == "landscape", ws.title
+            assert str(ws.page_setup.paperSize) == "9", ws.title
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            assert ws.print_title_rows == "$8:$9", ws.title  # the heading and (A), (1)… rows repeat
+            assert "&P" in ws.oddFooter.center.text, ws.title
+            assert ws.page_margins.left == 0.5, ws.title
+            values = [c.value for row in ws.iter_rows(min_row=ws.max_row - 8) for c in row]
+            assert "Người lập biểu" in values and "Thủ trưởng đơn vị" in values, ws.title
+            assert any(isinstance(v, str) and "ngày …… tháng …… năm ……" in v.lower() for v in values), ws.title
+            assert ws["A3"].value == msg.SUBMIT_SOURCE_LIVE, ws.title
+
+
+def test_national_workbook_by_province():
+    wb = workbook(national_report())
+    assert wb.sheetnames == ["Tổ chức", "Theo tỉnh", "Theo lĩnh vực", "Chỉ tiêu QĐ 315", "Chỉ tiêu theo tỉnh"]
+    ws = wb["Theo tỉnh"]
+    assert ws["A1"].value == msg.NATIONAL_XLSX["sender"]
+    assert [c.value for c in ws[10]][:8] == ["Tổng số", 15, 8, 3, 4, 0, 0, pytest.approx(8 / 11)]
+    assert [c.value for c in ws[11]] == ["Tỉnh 1", 12, 7, 1, 4, 0, 0, pytest.approx(7 / 8), "7/8 vụ việc đã hòa giải",
+                                         pytest.approx(7 / 12), "7/12 vụ việc tiếp nhận", 3, 2]
+    ws = wb["Chỉ tiêu theo tỉnh"]
+    assert ws["A11"].value == "Tỉnh 1" and ws["B11"].value == pytest.approx(7 / 8)
+    assert ws["C11"].value == pytest.approx(3 / 5) and ws["G11"].value == "7/8 vụ việc đã hòa giải"
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdfinfo")),
+                    reason="LibreOffice (soffice) or poppler's pdfinfo is not installed")
+def test_commune_workbook_renders_through_libreoffice_on_landscape_pages(tmp_path):
+    """The whole commune workbook through headless LibreOffice: A4 landscape pages, each table on one page wide
+    (one page per sheet for a small commune, not 14 portrait strips)."""
+    import re
+    import subprocess
+
+    path = tmp_path / "xa.xlsx"
+    path.write_bytes(report_xlsx(commune_report()))
+    profile = tmp_path / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "xa.pdf")], check=True, capture_output=True,
+                          text=True).stdout
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) == 4  # one per sheet
+    width, height = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups())
+    assert abs(width - 842) < 3 and abs(height - 595) < 3  # A4 landscape, in points

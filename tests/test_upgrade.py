@@ -326,6 +326,18 @@ SEED: list[Seed] = [
     row("remuneration_items", "item-c1", {"list_id": Ref("list-1"), "kind": "case", "case_id": Ref("c1"),
                                           "team_id": Ref("ML-01"), "amount": 350000,
                                           "case_version": at("2025-01-20"), "detail_json": "{}"}),
+    # 0012: submitted reports and the cases behind them; the ministry_official role
+    row("report_submissions", "sub-1", {"commune_id": Ref("ML"), "province_id": Ref("DB"),
+                                        "period_start": "2025-01-01", "period_end": "2025-06-30", "revision": 1,
+                                        "submitted_by": Ref("thu"), "submitted_at": at("2025-07-02"),
+                                        "cases_count": 1,
+                                        "report_json": json.dumps({"cases": {"received": 1, "successful": 1}}),
+                                        "inputs_json": json.dumps({"field_results": [["dat_dai", "thanh", 1]]})}),
+    row("report_submission_cases", "sub-1-c1", {"submission_id": Ref("sub-1"), "case_id": Ref("c1"),
+                                                "team_id": Ref("ML-01"), "field": "dat_dai", "result": "thanh",
+                                                "received_on": "2025-01-15", "updated_at": at("2025-01-20")}),
+    row("persons", "bo", {"full_name": "Trần Văn Bộ", "role": "ministry_official", "created_at": at("2025-07-01"),
+                          "updated_at": at("2025-07-01")}, needs=("report_submissions",)),
 ]
 
 
