@@ -240,7 +240,8 @@ class SqliteDatabase(Database):
                         await self.conn.execute(statement)
                     if "writable_schema" in sql:  # an edited schema text: make this connection re-read it
                         async with self.conn.execute("PRAGMA schema_version") as cur:
-                            cookie = int((await cur.fetchone())[0])
+                            row = await cur.fetchone()
+                        cookie = int(row[0]) if row is not None else 0
                         await self.conn.execute(f"PRAGMA schema_version = {cookie + 1}")
                     await self.conn.execute(
                         "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
