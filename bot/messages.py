@@ -746,3 +746,76 @@ LINK_ERRORS = {
     "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
     "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
 }
+
+
+# --- Issue 17: the whole logbook (Part I columns, Part II, the printable book, agreement follow-up) ---
+#: Kinds of persons invited to take part in a mediation (Law 35/2013 Art. 19), code → button label.
+CASE_INVITED_KIND_LABELS = {
+    "uy_tin": "Người có uy tín",
+    "gia_lang": "Già làng/trưởng bản",
+    "chuc_sac": "Chức sắc tôn giáo",
+    "cong_an": "Công an",
+    "dia_chinh": "Cán bộ địa chính",
+    "nguoi_than": "Người thân",
+    "phap_luat": "Người có kiến thức pháp luật",
+    "biet_vu_viec": "Người biết rõ vụ việc",
+    "to_chuc": "Đại diện cơ quan/tổ chức",
+    "khac": "Người khác",
+}
+CASE_FIELD_NAMES.update({
+    "invited_kinds": "Người được mời tham gia",
+    "invited_count": "Số người được mời",
+    "invited_names": "Họ tên người được mời",
+    "agreement": "Thỏa thuận / yêu cầu của các bên",
+    "note": "Ghi chú",
+    "written_record": "Đã lập và ký văn bản hòa giải thành",
+    "record_photo": "Ảnh văn bản đã ký",
+    "follows_case_id": "Hòa giải lại vụ việc",
+})
+CASE_PROMPTS.update({
+    "invited_kinds": (
+        "Ai được mời tham gia hòa giải (Điều 19 Luật Hòa giải ở cơ sở)? Bấm để chọn/bỏ chọn (✓), xong bấm "
+        "\"Xong\". Không mời ai: bấm \"Không mời ai\"."
+    ),
+    "invited_count": "Có bao nhiêu người được mời tham gia? Bấm nút hoặc gõ số.",
+    "invited_names": (
+        "Họ tên người được mời (không bắt buộc; xã/phường đã cho phép ghi và dữ liệu được mã hóa). "
+        "Gõ các tên cách nhau bằng dấu phẩy, hoặc bấm \"Bỏ qua\"."
+    ),
+    "agreement": (
+        "Gõ ngắn gọn thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải.\n"
+        "⚠️ Không ghi họ tên, số điện thoại, số giấy tờ; số điện thoại và số giấy tờ sẽ được tự động che."
+    ),
+    "note": "Gõ ghi chú (cột Ghi chú của sổ), hoặc bấm \"Bỏ qua\".",
+    "written_record": (
+        "Các bên có lập và ký văn bản hòa giải thành không (Điều 24 Khoản 2 Luật Hòa giải ở cơ sở)?"
+    ),
+    "record_photo": (
+        "Gửi ảnh chụp văn bản hòa giải thành đã ký (không bắt buộc), hoặc bấm \"Bỏ qua\". "
+        "Ảnh được giữ trên ứng dụng chat, bot chỉ lưu mã của ảnh."
+    ),
+})
+CASE_ERRORS.update({
+    "invited_count_range": "Số người được mời phải từ 1 đến {max}.",
+    "invited_count_low": "Đã chọn {kinds} loại người được mời, nên số người ít nhất là {kinds}.",
+    "photo_expected": "Bước này anh/chị gửi một ảnh (chụp văn bản đã ký), hoặc bấm \"Bỏ qua\".",
+    "yesno_cell": "Ghi có hoặc không (1/0).",
+})
+CASE_NONE_INVITED = "(không mời ai)"
+CASE_PHOTO_SAVED = "(đã có ảnh)"
+CASE_BTN_NO_INVITED = "Không mời ai"
+CASE_NO_PHOTO_CHANNEL = (
+    "Kênh này không gửi được ảnh. Anh/chị giữ văn bản giấy cùng sổ, hoặc gửi ảnh qua Telegram/Zalo "
+    "(mở vụ việc bằng /vuviec và bấm \"Sửa\")."
+)
+CASE_FOLLOWS = "Hòa giải lại vụ việc số {number}"
+#: Short field names for the "Sửa: …" buttons of the review screen (the long names are in CASE_FIELD_NAMES).
+CASE_FIELD_SHORT = {
+    "invited_kinds": "Người được mời",
+    "invited_count": "Số người mời",
+    "invited_names": "Tên người mời",
+    "agreement": "Thỏa thuận",
+    "written_record": "Văn bản HGT",
+    "record_photo": "Ảnh văn bản",
+    "note": "Ghi chú",
+}

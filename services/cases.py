@@ -27,7 +27,12 @@ from storage.people import PeopleRepository
 REPORTER_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL)
 PURPOSES = ("new", "edit", "result")
 #: Fields that recording a result may change.
-RESULT_KEYS = ("result", "closed_on", "court_recognition", "summary")
+RESULT_KEYS = ("result", "closed_on", "court_recognition", "summary", "invited_kinds", "invited_count",
+               "invited_names", "agreement", "written_record", "record_photo", "note")
+#: Fields answered with their own buttons (not through `answer`).
+TOGGLED_KEYS = ("mediator_ids", "invited_kinds", "follows_case_id")
+#: Encrypted fields (party data, Law 35/2013 Art. 4).
+SECRET_KEYS = ("parties", "invited_names")
 
 
 @dataclass(frozen=True)
@@ -268,17 +273,17 @@ class CaseService:
             key = view.step
         elif key != view.step:
             raise StaleStep(view.step)
-        if key not in form.BY_KEY or key == "mediator_ids":
+        if key not in form.BY_KEY or key in TOGGLED_KEYS:
             raise StaleStep(view.step)
         if purpose == "result" and key not in RESULT_KEYS:
             raise StaleStep(view.step)
         if purpose == "result" and key == "result" and raw == form.PENDING_RESULT:
             raise FormError("use_buttons")
         value = form.parse_answer(key, raw, draft.values, view.ctx)
-        if key == "parties":
+        if key in SECRET_KEYS:
             value = self.cipher.encrypt(value) if value else None
         if value is None or value == "":
-            draft.values[key] = "" if key in ("summary", "parties") else value
+            draft.values[key] = "" if form.BY_KEY[key].kind in ("text", "secret") else value
         else:
             draft.values[key] = value
         if key == "received_on" and draft.values.get("closed_on", "9999") < value:
@@ -286,7 +291,7 @@ class CaseService:
         self._advance(draft, key)
         await self.repo.save_draft(draft)
         view = await self.view(person, draft)
-        if key == "summary" and value != clean_text(raw, 10_000):
+        if form.BY_KEY[key].kind == "text" and value != clean_text(raw, 10_000):
             view.extra["masked"] = True
         return view
 
@@ -335,6 +340,35 @@ class CaseService:
         await self.repo.save_draft(draft)
         return await self.view(person, draft)
 
+    async def toggle_kind(self, person: Person, purpose: str, code: str) -> DraftView:
+        """Kinds of invited persons: a code selects/unselects, 'none': nobody invited, 'done': confirm."""
+        view = await self.current(person, purpose)
+        if view.step != "invited_kinds":
+            raise StaleStep(view.step)
+        draft = view.draft
+        selected = list(draft.values.get("_kinds", draft.values.get("invited_kinds") or []))
+        if code in ("none", "done"):
+            chosen = [] if code == "none" else [c for c in form.INVITED_KINDS if c in selected]
+            draft.values["invited_kinds"] = chosen
+            draft.values.pop("_kinds", None)
+            if chosen:
+                draft.values["invited_count"] = max(int(draft.values.get("invited_count") or 0), len(chosen))
+            else:
+                for key in ("invited_count", "invited_names"):
+                    draft.values.pop(key, None)
+            self._advance(draft, "invited_kinds")
+        else:
+            if code not in form.INVITED_KINDS:
+                raise FormError("choice", choices=", ".join(form.INVITED_KINDS))
+            selected = [c for c in selected if c != code] if code in selected else [*selected, code]
+            draft.values["_kinds"] = selected
+        await self.repo.save_draft(draft)
+        return await self.view(person, draft)
+
+    def kinds_selection(self, view: DraftView) -> list[str]:
+        values = view.draft.values
+        return list(values.get("_kinds", values.get("invited_kinds") or []))
+
     def selection(self, view: DraftView) -> list[int]:
         values = view.draft.values
         return list(values.get("_selecting", values.get("mediator_ids", [])))
@@ -344,6 +378,7 @@ class CaseService:
         if draft.editing:
             draft.editing = None
             draft.values.pop("_selecting", None)
+            draft.values.pop("_kinds", None)
         elif draft.history:
             key = draft.history.pop()
             draft.values.pop(key, None)
@@ -353,10 +388,12 @@ class CaseService:
     async def edit(self, person: Person, purpose: str, key: str) -> DraftView:
         view = await self.current(person, purpose)
         editable = RESULT_KEYS if purpose == "result" else tuple(form.BY_KEY)
-        if view.step is not None or key not in editable or not form.applicable(key, view.draft.values, view.ctx):
+        if (view.step is not None or key not in editable or key in form.NOT_EDITABLE
+                or not form.applicable(key, view.draft.values, view.ctx)):
             raise StaleStep(view.step)
         view.draft.editing = key
         view.draft.values.pop("_selecting", None)
+        view.draft.values.pop("_kinds", None)
         await self.repo.save_draft(view.draft)
         return await self.view(person, view.draft)
 
@@ -409,7 +446,10 @@ class CaseService:
             if values.get("result") not in form.CONCLUDED_RESULTS:
                 values.pop("closed_on", None)
             if values.get("result") != form.SUCCESS_RESULT:
-                values.pop("court_recognition", None)
+                for key in ("court_recognition", "written_record", "record_photo"):
+                    values.pop(key, None)
+            if values.get("result") not in form.CONCLUDED_RESULTS:
+                values.pop("agreement", None)
             action = "record_result"
         updated, changed = await self.repo.update(case.id, values, actor_id=person.id, action=action,
                                                   draft=(person.id, purpose))

@@ -308,6 +308,10 @@ SEED: list[Seed] = [
                                  "object_type": "person", "object_id": "ML-01-02", "commune_id": Ref("ML"),
                                  "before_json": json.dumps({"trained_on": None}),
                                  "after_json": json.dumps({"trained_on": "2025-06-15"})}),
+    # 0014: following up successful agreements (Law 35/2013 Art. 26)
+    row("agreement_followups", "fu-c1", {"case_id": Ref("c1"), "status": "answered", "asked_at": at("2025-02-19"),
+                                         "answer": "done", "answered_by": Ref("mai"),
+                                         "answered_at": at("2025-02-20")}),
 ]
 
 
