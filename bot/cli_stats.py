@@ -64,22 +64,26 @@ def cmd_report(args: argparse.Namespace) -> int:
             scope = await services.statistics.scope_by_code(level, code)
             if scope is None:
                 return None
-            return await services.statistics.report(scope, period)
+            # Part II of the logbook (per mediator) and the follow-up of agreements ride along (issue 17).
+            return await services.statistics.report(scope, period), await services.logbook.summary(scope, period)
         finally:
             await services.close()
 
-    report = asyncio.run(build())
-    if report is None:
+    built = asyncio.run(build())
+    if built is None:
         print(msg.STATS_CLI_ERRORS[f"unknown_{level}"].format(code=code), file=sys.stderr)
         return 2
+    report, summary = built
+    from services.logbook import with_logbook_json, with_logbook_sheets, with_logbook_text
     from services.stats_export import report_text, report_xlsx
 
     if args.format == "json":
-        data: str | bytes = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+        data: str | bytes = json.dumps(with_logbook_json(report.as_json(), summary), ensure_ascii=False,
+                                       indent=2) + "\n"
     elif args.format == "text":
-        data = report_text(report, full=True) + "\n"
+        data = with_logbook_text(report_text(report, full=True), summary) + "\n"
     else:
-        data = report_xlsx(report)
+        data = with_logbook_sheets(report_xlsx(report), summary)
     out = args.out
     if out is None and args.format == "xlsx":
         out = f"bao-cao-{code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"

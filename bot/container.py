@@ -11,6 +11,7 @@ from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.linking import LinkingService
+from services.logbook import LogbookService
 from services.privacy import PartyCipher
 from services.qa import QAService
 from services.quiz import QuizService
@@ -23,6 +24,7 @@ from storage.db import Database
 from storage.invites import InviteRepository
 from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
+from storage.logbook import LogbookRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
@@ -50,12 +52,15 @@ class Services:
     stats: StatsRepository = field(default=None)
     statistics: StatisticsService = field(default=None)
     linking: LinkingService = field(default=None)  # type: ignore[assignment]
+    logbook: LogbookService = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
         self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
         self.training = self.training or TrainingService(TrainingRepository(self.db), self.broadcasts,
                                                          self.config.timezone)
+        self.logbook = self.logbook or LogbookService(LogbookRepository(self.db), self.stats or StatsRepository(self.db),
+                                                      self.org, self.cases)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -819,3 +819,76 @@ CASE_FIELD_SHORT = {
     "record_photo": "Ảnh văn bản",
     "note": "Ghi chú",
 }
+# Part II (the team leader's summary) and the printable book.
+LOGBOOK_NO_MEDIATOR = "(Vụ việc chưa ghi hòa giải viên)"
+LOGBOOK_TEAM_TOTAL = "Cộng của tổ"
+LOGBOOK_GRAND_TOTAL = "Tổng số"
+LOGBOOK_LEADER_MARK = " (tổ trưởng)"
+LOGBOOK_RESULT_SHORT = {"successful": "thành", "unsuccessful": "không thành", "pending": "đang hòa giải",
+                        "transferred": "chuyển cơ quan", "withdrawn": "rút yêu cầu"}
+LOGBOOK_LINE_COUNTS = "{received} vụ ({results})"
+LOGBOOK_SUMMARY_TITLE = "👥 Theo hòa giải viên (Phần II Sổ theo dõi) — {scope}, {period}"
+LOGBOOK_SUMMARY_FOOTER = (
+    "Vụ việc có nhiều hòa giải viên được tính cho mỗi người, nhưng chỉ tính một lần ở dòng cộng của tổ. "
+    "Vụ việc tính theo ngày nhận."
+)
+LOGBOOK_SUMMARY_CUT = "Danh sách dài, xem đủ trong tệp Excel (nút 📊 Tải Excel, trang \"Theo hòa giải viên\")."
+LOGBOOK_AGREEMENTS_LINE = (
+    "🤝 Thực hiện thỏa thuận của {successful} vụ hòa giải thành: đã xong {done}, đang thực hiện {ongoing}, "
+    "không thực hiện {not_done}, chưa rõ {unknown}."
+)
+LOGBOOK_SHEET_BY_MEDIATOR = "Theo hòa giải viên"
+LOGBOOK_SHEET_AGREEMENTS = "Thực hiện thỏa thuận"
+LOGBOOK_PART_TWO_TITLE = "PHẦN II. THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI"
+LOGBOOK_PART_TWO_NOTE = (
+    "Vụ việc tính theo ngày nhận trong kỳ. Vụ việc có nhiều hòa giải viên được tính ở dòng của mỗi người, "
+    "chỉ tính một lần ở dòng cộng của tổ."
+)
+LOGBOOK_AGREEMENTS_TITLE = "THEO DÕI, ĐÔN ĐỐC THỰC HIỆN THỎA THUẬN HÒA GIẢI THÀNH (Điều 26 Luật Hòa giải ở cơ sở)"
+LOGBOOK_AGREEMENT_HEADS = {"successful": "Số vụ việc hòa giải thành", "done": "Đã thực hiện xong",
+                           "ongoing": "Đang thực hiện", "not_done": "Không thực hiện", "unknown": "Chưa rõ"}
+LOGBOOK_AGREEMENTS_NOTE = (
+    "Vụ việc hòa giải thành nhận trong kỳ, theo câu trả lời gần nhất của hòa giải viên; \"Chưa rõ\": chưa trả lời "
+    "hoặc chưa đến lúc hỏi. (1) = (2) + (3) + (4) + (5)."
+)
+LOGBOOK_NOT_RECORDED = "(chưa ghi)"
+LOGBOOK_BOOK_MEDIATORS = "Hòa giải viên: {names}"
+LOGBOOK_BOOK_INVITED = "Người được mời: {kinds} ({count} người)"
+LOGBOOK_BOOK_PARTIES = "{count} bên (không ghi họ tên)"
+LOGBOOK_BOOK_NUMBER = "Số vụ việc: {number}"
+LOGBOOK_BOOK_CLOSED = "Kết thúc ngày {date}"
+LOGBOOK_BOOK_RECORD = {True: "Đã lập, ký văn bản hòa giải thành", False: "Không lập văn bản hòa giải thành"}
+LOGBOOK_BOOK_PHOTO = " (có ảnh)"
+LOGBOOK_BOOK_COURT = "Các bên đề nghị Tòa án công nhận"
+LOGBOOK_BOOK_FOLLOWUP = {"done": "Thỏa thuận: đã thực hiện xong", "ongoing": "Thỏa thuận: đang thực hiện",
+                         "not_done": "Thỏa thuận: không thực hiện"}
+LOGBOOK_COVER = {
+    "province": "Tỉnh, thành phố: {name}",
+    "commune": "Xã/phường/đặc khu: {name}",
+    "village": "Thôn/tổ dân phố: ..............................................................",
+    "team": "Tổ hòa giải: {name} ({code})",
+    "book": "Quyển số: ..........",
+    "opened": "Mở ngày {d:02d} tháng {m:02d} năm {y}",
+    "closed": "Khóa ngày {d:02d} tháng {m:02d} năm {y}",
+    "printed": "In từ Trợ lý Hòa giải ở cơ sở: {count} vụ, việc nhận trong kỳ. Hòa giải viên ký cột (9) trên bản in.",
+}
+LOGBOOK_PART_ONE_TITLE = "PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN — {team}"
+LOGBOOK_PERIOD = "Vụ, việc nhận từ ngày {start} đến ngày {end}"
+LOGBOOK_NO_CASES = "Không có vụ, việc nào nhận trong kỳ này."
+LOGBOOK_SIGNER = "Tổ trưởng tổ hòa giải"
+LOGBOOK_SIGNER_HINT = "(Ký, ghi rõ họ tên)"
+LOGBOOK_CLI_ERRORS = {
+    "team": "Cần --team MÃ_TỔ (ví dụ ML-01).",
+    "dates": "Ngày không hợp lệ: \"{value}\". Dùng dạng YYYY-MM-DD, ví dụ 2025-01-31.",
+    "order": "Ngày --from phải trước hoặc bằng ngày --to.",
+    "out": "Cần --out TỆP.xlsx (tệp Excel sẽ tạo).",
+    "unknown_team": "Không có tổ hòa giải mã {code}.",
+    "write": "Không ghi được tệp {path}: {error}",
+    "usage": "Lệnh chưa đúng: {error}",
+}
+LOGBOOK_CLI_WRITTEN = "Đã ghi sổ theo dõi ({count} vụ, việc) vào {path}."
+LOGBOOK_BTN_BY_MEDIATOR = "👥 Theo hòa giải viên"
+LOGBOOK_BTN_BOOK = "📒 In sổ theo dõi"
+LOGBOOK_PICK_TEAM = "Sổ theo dõi được lập theo từng tổ. Chọn tổ hòa giải:"
+LOGBOOK_BOOK_CAPTION = "Sổ theo dõi hoạt động hòa giải ở cơ sở — {scope}, {period}. In khổ A4 ngang."
+LOGBOOK_DENIED = "Chức năng này dành cho tổ trưởng tổ hòa giải và công chức Tư pháp – hộ tịch xã."
