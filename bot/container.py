@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.agreements import AgreementFollowUp, FollowUpSettings
 from services.broadcast import BroadcastService, ScopeChecker
 from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
@@ -53,6 +54,7 @@ class Services:
     statistics: StatisticsService = field(default=None)
     linking: LinkingService = field(default=None)  # type: ignore[assignment]
     logbook: LogbookService = field(default=None)  # type: ignore[assignment]
+    followups: AgreementFollowUp = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
@@ -61,6 +63,9 @@ class Services:
                                                          self.config.timezone)
         self.logbook = self.logbook or LogbookService(LogbookRepository(self.db), self.stats or StatsRepository(self.db),
                                                       self.org, self.cases)
+        if self.followups is None and self.cases is not None:
+            self.followups = AgreementFollowUp(self.logbook.repo, self.cases, FollowUpSettings.from_env(),
+                                               channels=self.broadcasts.channels)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -892,3 +892,50 @@ LOGBOOK_BTN_BOOK = "📒 In sổ theo dõi"
 LOGBOOK_PICK_TEAM = "Sổ theo dõi được lập theo từng tổ. Chọn tổ hòa giải:"
 LOGBOOK_BOOK_CAPTION = "Sổ theo dõi hoạt động hòa giải ở cơ sở — {scope}, {period}. In khổ A4 ngang."
 LOGBOOK_DENIED = "Chức năng này dành cho tổ trưởng tổ hòa giải và công chức Tư pháp – hộ tịch xã."
+# Following up agreements (Law 35/2013 Art. 26).
+FOLLOWUP_BTN = {"done": "✅ Đã thực hiện xong", "ongoing": "⏳ Đang thực hiện", "not_done": "❌ Không thực hiện"}
+FOLLOWUP_ANSWERS = {"done": "đã thực hiện xong", "ongoing": "đang thực hiện", "not_done": "không thực hiện"}
+FOLLOWUP_BTN_VIEW = "📄 Xem vụ việc"
+FOLLOWUP_BTN_AGAIN = "🔁 Hòa giải lại"
+FOLLOWUP_BTN_LEADER = "📣 Báo tổ trưởng"
+FOLLOWUP_BTN_NOTE = "📝 Ghi chú"
+FOLLOWUP_TEXTS = {
+    "agreement_ask": (
+        "🤝 Theo dõi thỏa thuận (Điều 26 Luật Hòa giải ở cơ sở)\n"
+        "Vụ việc {number} ({field}) hòa giải thành ngày {closed}. Các bên có đang thực hiện thỏa thuận không? "
+        "Anh/chị bấm một nút bên dưới."
+    ),
+    "agreement_remind": (
+        "🤝 Nhắc lại: vụ việc {number} ({field}, hòa giải thành ngày {closed}) — các bên có thực hiện thỏa thuận "
+        "không? Anh/chị bấm một nút bên dưới. Nếu chưa có trả lời, vụ việc sẽ được chuyển vào danh sách của tổ trưởng."
+    ),
+    "agreement_listed": (
+        "📋 Vụ việc {number} ({field}, hòa giải thành ngày {closed}): hòa giải viên chưa trả lời việc các bên có "
+        "thực hiện thỏa thuận không (đã nhắc hai lần). Vụ việc được đưa vào danh sách theo dõi của tổ trưởng "
+        "(/vuviec)."
+    ),
+    "agreement_not_done": (
+        "⚠️ {by} báo: các bên KHÔNG thực hiện thỏa thuận của vụ việc {number} ({field}, hòa giải thành ngày "
+        "{closed})."
+    ),
+    "agreement_escalated": (
+        "📣 {by} đề nghị tổ trưởng xử lý: vụ việc {number} ({field}, hòa giải thành ngày {closed}) — các bên không "
+        "thực hiện thỏa thuận. Theo Điều 26 Luật Hòa giải ở cơ sở, tổ trưởng báo Trưởng ban công tác Mặt trận."
+    ),
+}
+FOLLOWUP_RECORDED = "Đã ghi: vụ việc {number} — các bên {answer}. Cảm ơn anh/chị."
+FOLLOWUP_NOT_DONE_NEXT = "Tổ trưởng đã được báo. Anh/chị muốn làm gì tiếp?"
+FOLLOWUP_DENIED = "Anh/chị không theo dõi vụ việc này, hoặc vụ việc không phải hòa giải thành."
+FOLLOWUP_ESCALATED = "Đã báo tổ trưởng."
+FOLLOWUP_NO_LEADER = "Tổ chưa có tổ trưởng dùng bot (hoặc anh/chị là tổ trưởng); đã ghi việc cần báo tổ trưởng."
+FOLLOWUP_ASK_NOTE = "Gõ ghi chú về việc thực hiện thỏa thuận của vụ việc {number} (gõ /huy để thôi)."
+FOLLOWUP_NOTE_EMPTY = "Ghi chú đang trống. Anh/chị gõ lại, hoặc /huy."
+FOLLOWUP_NOTE_SAVED = "Đã lưu ghi chú."
+FOLLOWUP_LISTED_TITLE = "Thỏa thuận chưa rõ việc thực hiện (hòa giải viên chưa trả lời) — {count}:"
+FOLLOWUP_CARD_LINE = "• Thực hiện thỏa thuận: {answer}"
+FOLLOWUP_CARD_UNKNOWN = "chưa rõ"
+CASE_REMEDIATION_DRAFT_OPEN = (
+    "Anh/chị đang có một báo cáo vụ việc chưa gửi. Gõ /baocao để gửi hoặc hủy báo cáo đó, rồi bấm lại "
+    "\"Hòa giải lại\"."
+)
+CASE_REMEDIATION_START = "🔁 Báo cáo vụ việc hòa giải lại vụ {number} (đã điền sẵn từ vụ cũ)."

@@ -13,6 +13,7 @@ MODULES = [
     "handlers.invite",
     "handlers.errors",
     "handlers.cases",
+    "handlers.agreements",
     "handlers.library",
     "handlers.quiz",
     "handlers.qa",

@@ -47,6 +47,7 @@ from services.cases import (
     REPORTER_ROLES,
     RESULT_KEYS,
     CaseDenied,
+    DraftInProgress,
     DraftView,
     NoDraft,
     Reminder,
@@ -402,6 +403,11 @@ async def list_cases(update: Update, context: BotContext) -> None:
     if recent:
         lines.append(msg.CASE_LIST_RECENT.format(count=len(recent)))
         buttons += [(_row_label(c), f"case:v:{c.id}") for c in recent]
+    listed = await context.services.followups.listed_for(person)
+    if listed:  # agreements whose mediators did not answer after the reminder (Art. 26)
+        lines.append(msg.FOLLOWUP_LISTED_TITLE.format(count=len(listed)))
+        buttons += [(f"🤝 {f['number']} · {form.display_date(f['closed_on'])}", f"case:v:{f['case_id']}")
+                    for f in listed]
     if buttons:
         lines.append(msg.CASE_LIST_HINT)
     await reply(update, "\n".join(lines), column(buttons) if buttons else None)
@@ -446,8 +452,35 @@ async def view_case(update: Update, context: BotContext) -> None:
         buttons.append((msg.CASE_BTN_RECORD_RESULT, f"case:r:{case.id}"))
     if cases.can_correct(person, case):
         buttons.append((msg.CASE_BTN_CORRECT, f"case:c:{case.id}"))
+    card = await _card(context, case)
+    followups = context.services.followups
+    if followups.may_answer(person, case):  # Law 35/2013 Art. 26: is the agreement carried out?
+        followup = await followups.repo.followup(case.id)
+        answer = (followup or {}).get("answer")
+        card += "\n" + msg.FOLLOWUP_CARD_LINE.format(
+            answer=msg.FOLLOWUP_ANSWERS[answer] if answer else msg.FOLLOWUP_CARD_UNKNOWN)
+        buttons += [(msg.FOLLOWUP_BTN[a], f"fu:a:{case.id}:{a}") for a in ("done", "ongoing", "not_done")]
     buttons.append((msg.CASE_BTN_LIST, "case:l"))
-    await reply(update, await _card(context, case), column(buttons))
+    await reply(update, card, column(buttons))
+
+
+@requires(*REPORTER_ROLES)
+async def remediate(update: Update, context: BotContext) -> int | None:
+    """'Hòa giải lại' after an agreement was not carried out: a new report prefilled and linked to the case."""
+    from services.agreements import FollowUpDenied
+
+    await clear_buttons(update)
+    person = await _person(update, context)
+    try:
+        view = await context.services.followups.begin_remediation(person, int_arg(update) or 0)
+    except DraftInProgress:
+        await reply(update, msg.CASE_REMEDIATION_DRAFT_OPEN)
+        return ConversationHandler.END
+    except FollowUpDenied:
+        await reply(update, msg.FOLLOWUP_DENIED)
+        return ConversationHandler.END
+    number = view.draft.values.get("_follows_number", "")
+    return await _show(update, context, view, msg.CASE_REMEDIATION_START.format(number=number))
 
 
 @requires(*LIST_ROLES)
@@ -527,6 +560,7 @@ def register(app: Application) -> None:
         CallbackQueryHandler(view_case, pattern=r"^case:v:\d+$"),
         CallbackQueryHandler(record_result, pattern=r"^case:r:\d+$"),
         CallbackQueryHandler(correct, pattern=r"^case:c:\d+$"),
+        CallbackQueryHandler(remediate, pattern=r"^case:again:\d+$"),
     ]
     app.add_handler(ConversationHandler(
         name="cases",

@@ -68,6 +68,10 @@ class NoDraft(Exception):
     pass
 
 
+class DraftInProgress(Exception):
+    """The person has an unfinished report that a new one would replace."""
+
+
 @dataclass
 class SubmitOutcome:
     case: Case
@@ -238,6 +242,24 @@ class CaseService:
             raise CaseDenied()
         draft = Draft(person_id=person.id, purpose="edit", submission_key=secrets.token_hex(8), case_id=case.id,
                       values=case.form_values())
+        await self.repo.save_draft(draft)
+        return await self.view(person, draft)
+
+    async def begin_remediation(self, person: Person, case: Case) -> DraftView:
+        """A new report that mediates `case` again (its agreement was not carried out, Law 35/2013 Art. 26),
+        prefilled from it and linked to it; the date received and the result are asked. An unfinished report
+        of the person is never overwritten (CaseDenied: finish or cancel it first)."""
+        teams = await self.report_teams(person)
+        if person.role not in REPORTER_ROLES or case.team_id not in teams or not self.can_view(person, case):
+            raise CaseDenied()
+        existing = await self.repo.draft(person.id, "new")
+        if existing is not None and any(not k.startswith("_") for k in existing.values):
+            raise DraftInProgress()
+        keep = ("team_id", "field", "basis", "parties_count", "mediator_ids", "invited_kinds", "invited_count",
+                "summary")
+        values = {k: v for k, v in case.form_values().items() if k in keep}
+        values.update({"follows_case_id": case.id, "_follows_number": case.number})
+        draft = Draft(person_id=person.id, purpose="new", submission_key=secrets.token_hex(8), values=values)
         await self.repo.save_draft(draft)
         return await self.view(person, draft)
 
@@ -424,6 +446,10 @@ class CaseService:
                 raise CaseDenied()
             team = await self.org.team(values["team_id"])
             commune = await self.org.commune(team.commune_id)
+            if values.get("follows_case_id"):
+                followed = await self.repo.get(values["follows_case_id"])
+                if followed is None or followed.commune_id != commune.id:
+                    raise CaseDenied()
             try:
                 case = await self.repo.create(values, province_id=commune.province_id, commune_id=commune.id,
                                               commune_code=commune.code, reporter_id=person.id, submission_key=key)

@@ -220,6 +220,10 @@ class CaseRepository:
                 if draft_purpose and reporter_id is not None:
                     await conn.execute("DELETE FROM case_drafts WHERE person_id = ? AND purpose = ?",
                                        (reporter_id, draft_purpose))
+                if case.follows_case_id:  # a re-mediation: the follow-up of the earlier case points to it
+                    await conn.execute(
+                        "UPDATE agreement_followups SET action = 'remediate', remediation_case_id = ?"
+                        " WHERE case_id = ?", (case.id, case.follows_case_id))
                 return case
         except INTEGRITY_ERRORS:
             existing = await self.by_submission_key(submission_key)

@@ -150,12 +150,12 @@ class LogbookRepository:
             " ORDER BY c.closed_on, c.id LIMIT ?", (*team_ids, limit))
         return [dict(r) for r in rows]
 
-    async def step(self, case_id: int, step: str, broadcasts: list[dict]) -> bool:
+    async def step(self, case_id: int, step: str, broadcasts: list[dict], at: str | None = None) -> bool:
         """Record one step of a follow-up (ask | remind | list) and store its messages in the outbox, in ONE
         transaction: the step happens once (False if another run already did it), its messages are never lost.
 
         `broadcasts`: the arguments of BroadcastRepository.insert (kind 'reminder', with case_id and topic)."""
-        now = utcnow()
+        now = at or utcnow()
         async with self.db.transaction() as conn:
             if step == "ask":
                 sql, params = ("INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'asked', ?)"
@@ -183,12 +183,13 @@ class LogbookRepository:
                            (broadcast["case_id"], broadcast["topic"], broadcast_id))
         return broadcast_id
 
-    async def answer(self, case_id: int, person_id: int, answer: str, broadcasts: list[dict]) -> bool:
+    async def answer(self, case_id: int, person_id: int, answer: str, broadcasts: list[dict],
+                     at: str | None = None) -> bool:
         """Record the answer (a later answer replaces an earlier one) and its notices, in one transaction.
         Creates the follow-up row if the answer comes before any question (e.g. from the case card)."""
         if answer not in ANSWERS:
             raise ValueError(answer)
-        now = utcnow()
+        now = at or utcnow()
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'answered', ?)"
