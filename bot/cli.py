@@ -18,6 +18,7 @@ EXTENSIONS: list[str] = [
     "bot.cli_library",
     "bot.cli_kb",
     "bot.cli_stats",
+    "bot.cli_logbook",
     "bot.cli_dbcopy",
     "bot.cli_pay",
 ]

@@ -77,7 +77,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             if scope is None:
                 return None, msg.STATS_CLI_ERRORS[f"unknown_{level}"].format(code=code)
             if not args.submitted:
-                return await services.statistics.report(scope, period), None
+                # Part II of the logbook (per mediator) and the follow-up of agreements ride along (issue 17).
+                return (await services.statistics.report(scope, period),
+                        await services.logbook.summary(scope, period)), None
             try:
                 if level == "commune":
                     return (await services.submissions.submitted_commune_report(scope, period),
@@ -93,20 +95,33 @@ def cmd_report(args: argparse.Namespace) -> int:
     if report is None:
         print(error, file=sys.stderr)
         return 2
-    frozen = None
-    if isinstance(report, tuple):  # a commune's submitted report: the JSON exactly as stored
-        report, frozen = report
+    from services.logbook import MediatorSummary, with_logbook_json, with_logbook_sheets, with_logbook_text
+    from services.stats_export import report_text, report_xlsx
+
+    frozen = summary = None
+    if isinstance(report, tuple):
+        # a commune's submitted report (the JSON exactly as stored), or a live report with its logbook summary
+        report, extra = report
+        if isinstance(extra, MediatorSummary):
+            summary = extra
+        else:
+            frozen = extra
     missing = report.as_json().get("completeness", {}).get("not_submitted") if args.submitted else None
     if missing:
         print(msg.SUBMIT_CLI_MISSING.format(n=len(missing), codes=", ".join(missing[:20])), file=sys.stderr)
-    from services.stats_export import report_text, report_xlsx
 
     if args.format == "json":
-        data: str | bytes = json.dumps(frozen or report.as_json(), ensure_ascii=False, indent=2) + "\n"
+        payload = frozen or report.as_json()
+        if summary is not None:
+            payload = with_logbook_json(payload, summary)
+        data: str | bytes = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "text":
-        data = report_text(report, full=True) + "\n"
+        text = report_text(report, full=True)
+        data = (with_logbook_text(text, summary) if summary is not None else text) + "\n"
     else:
         data = report_xlsx(report)
+        if summary is not None:
+            data = with_logbook_sheets(data, summary)
     out = args.out
     if out is None and args.format == "xlsx":
         out = f"bao-cao-{code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"

@@ -6,11 +6,13 @@ import os
 from dataclasses import dataclass, field
 
 from bot.config import Config
+from services.agreements import AgreementFollowUp, FollowUpSettings
 from services.broadcast import BroadcastService, ScopeChecker
 from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.linking import LinkingService
+from services.logbook import LogbookService
 from services.national import NationalService
 from services.pay_lists import PayListService
 from services.privacy import PartyCipher
@@ -26,6 +28,7 @@ from storage.db import Database
 from storage.invites import InviteRepository
 from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
+from storage.logbook import LogbookRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
@@ -60,6 +63,8 @@ class Services:
     remuneration: PayListService = field(default=None)  # type: ignore[assignment]
     submissions: SubmissionService = field(default=None)  # type: ignore[assignment]
     national: NationalService = field(default=None)  # type: ignore[assignment]
+    logbook: LogbookService = field(default=None)  # type: ignore[assignment]
+    followups: AgreementFollowUp = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
@@ -71,6 +76,11 @@ class Services:
             self.submissions = SubmissionService(SubmissionRepository(self.db), self.statistics, self.org)
         if self.national is None and self.stats is not None:
             self.national = NationalService(self.stats, self.org, self.submissions)
+        self.logbook = self.logbook or LogbookService(LogbookRepository(self.db), self.stats or StatsRepository(self.db),
+                                                      self.org, self.cases)
+        if self.followups is None and self.cases is not None:
+            self.followups = AgreementFollowUp(self.logbook.repo, self.cases, FollowUpSettings.from_env(),
+                                               channels=self.broadcasts.channels)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

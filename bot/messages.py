@@ -979,3 +979,195 @@ MINISTRY_CLI_NAME = "Cần --name: họ và tên cán bộ Bộ Tư pháp."
 MINISTRY_CLI_LINKED = "Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}) và gắn tài khoản chat."
 MINISTRY_CLI_CODE = ("Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}). Mã liên kết dùng một lần, hiệu lực 10 phút: {code}\n"
                      "Người này mở bot và gõ: /lienket {code}")
+
+# --- Issue 17: the whole logbook (Part I columns, Part II, the printable book, agreement follow-up) ---
+#: Kinds of persons invited to take part in a mediation (Law 35/2013 Art. 19), code → button label.
+CASE_INVITED_KIND_LABELS = {
+    "uy_tin": "Người có uy tín",
+    "gia_lang": "Già làng/trưởng bản",
+    "chuc_sac": "Chức sắc tôn giáo",
+    "cong_an": "Công an",
+    "dia_chinh": "Cán bộ địa chính",
+    "nguoi_than": "Người thân",
+    "phap_luat": "Người có kiến thức pháp luật",
+    "biet_vu_viec": "Người biết rõ vụ việc",
+    "to_chuc": "Đại diện cơ quan/tổ chức",
+    "khac": "Người khác",
+}
+CASE_FIELD_NAMES.update({
+    "invited_kinds": "Người được mời tham gia",
+    "invited_count": "Số người được mời",
+    "invited_names": "Họ tên người được mời",
+    "agreement": "Thỏa thuận / yêu cầu của các bên",
+    "note": "Ghi chú",
+    "written_record": "Đã lập và ký văn bản hòa giải thành",
+    "record_photo": "Ảnh văn bản đã ký",
+    "follows_case_id": "Hòa giải lại vụ việc",
+})
+CASE_PROMPTS.update({
+    "invited_kinds": (
+        "Ai được mời tham gia hòa giải (Điều 19 Luật Hòa giải ở cơ sở)? Bấm để chọn/bỏ chọn (✓), xong bấm "
+        "\"Xong\". Không mời ai: bấm \"Không mời ai\"."
+    ),
+    "invited_count": "Có bao nhiêu người được mời tham gia? Bấm nút hoặc gõ số.",
+    "invited_names": (
+        "Họ tên người được mời (không bắt buộc; xã/phường đã cho phép ghi và dữ liệu được mã hóa). "
+        "Gõ các tên cách nhau bằng dấu phẩy, hoặc bấm \"Bỏ qua\"."
+    ),
+    "agreement": (
+        "Gõ ngắn gọn thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải.\n"
+        "⚠️ Không ghi họ tên, số điện thoại, số giấy tờ; số điện thoại và số giấy tờ sẽ được tự động che."
+    ),
+    "note": "Gõ ghi chú (cột Ghi chú của sổ), hoặc bấm \"Bỏ qua\".",
+    "written_record": (
+        "Các bên có lập và ký văn bản hòa giải thành không (Điều 24 Khoản 2 Luật Hòa giải ở cơ sở)?"
+    ),
+    "record_photo": (
+        "Gửi ảnh chụp văn bản hòa giải thành đã ký (không bắt buộc), hoặc bấm \"Bỏ qua\". "
+        "Ảnh được giữ trên ứng dụng chat, bot chỉ lưu mã của ảnh."
+    ),
+})
+CASE_ERRORS.update({
+    "invited_count_range": "Số người được mời phải từ 1 đến {max}.",
+    "invited_count_low": "Đã chọn {kinds} loại người được mời, nên số người ít nhất là {kinds}.",
+    "photo_expected": "Bước này anh/chị gửi một ảnh (chụp văn bản đã ký), hoặc bấm \"Bỏ qua\".",
+    "yesno_cell": "Ghi có hoặc không (1/0).",
+})
+CASE_NONE_INVITED = "(không mời ai)"
+CASE_PHOTO_SAVED = "(đã có ảnh)"
+CASE_BTN_NO_INVITED = "Không mời ai"
+CASE_NO_PHOTO_CHANNEL = (
+    "Kênh này không gửi được ảnh. Anh/chị giữ văn bản giấy cùng sổ, hoặc gửi ảnh qua Telegram/Zalo "
+    "(mở vụ việc bằng /vuviec và bấm \"Sửa\")."
+)
+CASE_FOLLOWS = "Hòa giải lại vụ việc số {number}"
+#: Short field names for the "Sửa: …" buttons of the review screen (the long names are in CASE_FIELD_NAMES).
+CASE_FIELD_SHORT = {
+    "invited_kinds": "Người được mời",
+    "invited_count": "Số người mời",
+    "invited_names": "Tên người mời",
+    "agreement": "Thỏa thuận",
+    "written_record": "Văn bản HGT",
+    "record_photo": "Ảnh văn bản",
+    "note": "Ghi chú",
+}
+# Part II (the team leader's summary) and the printable book.
+LOGBOOK_NO_MEDIATOR = "(Vụ việc chưa ghi hòa giải viên)"
+LOGBOOK_TEAM_TOTAL = "Cộng của tổ"
+LOGBOOK_GRAND_TOTAL = "Tổng số"
+LOGBOOK_LEADER_MARK = " (tổ trưởng)"
+LOGBOOK_RESULT_SHORT = {"successful": "thành", "unsuccessful": "không thành", "pending": "đang hòa giải",
+                        "transferred": "chuyển cơ quan", "withdrawn": "rút yêu cầu"}
+LOGBOOK_LINE_COUNTS = "{received} vụ ({results})"
+LOGBOOK_SUMMARY_TITLE = "👥 Theo hòa giải viên (Phần II Sổ theo dõi) — {scope}, {period}"
+LOGBOOK_SUMMARY_FOOTER = (
+    "Vụ việc có nhiều hòa giải viên được tính cho mỗi người, nhưng chỉ tính một lần ở dòng cộng của tổ. "
+    "Vụ việc tính theo ngày nhận."
+)
+LOGBOOK_SUMMARY_CUT = "Danh sách dài, xem đủ trong tệp Excel (nút 📊 Tải Excel, trang \"Theo hòa giải viên\")."
+LOGBOOK_AGREEMENTS_LINE = (
+    "🤝 Thực hiện thỏa thuận của {successful} vụ hòa giải thành: đã xong {done}, đang thực hiện {ongoing}, "
+    "không thực hiện {not_done}, chưa rõ {unknown}."
+)
+LOGBOOK_SHEET_BY_MEDIATOR = "Theo hòa giải viên"
+LOGBOOK_SHEET_AGREEMENTS = "Thực hiện thỏa thuận"
+LOGBOOK_PART_TWO_TITLE = "PHẦN II. THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI"
+LOGBOOK_PART_TWO_NOTE = (
+    "Vụ việc tính theo ngày nhận trong kỳ. Vụ việc có nhiều hòa giải viên được tính ở dòng của mỗi người, "
+    "chỉ tính một lần ở dòng cộng của tổ."
+)
+LOGBOOK_AGREEMENTS_TITLE = "THEO DÕI, ĐÔN ĐỐC THỰC HIỆN THỎA THUẬN HÒA GIẢI THÀNH (Điều 26 Luật Hòa giải ở cơ sở)"
+LOGBOOK_AGREEMENT_HEADS = {"successful": "Số vụ việc hòa giải thành", "done": "Đã thực hiện xong",
+                           "ongoing": "Đang thực hiện", "not_done": "Không thực hiện", "unknown": "Chưa rõ"}
+LOGBOOK_AGREEMENTS_NOTE = (
+    "Vụ việc hòa giải thành nhận trong kỳ, theo câu trả lời gần nhất của hòa giải viên; \"Chưa rõ\": chưa trả lời "
+    "hoặc chưa đến lúc hỏi. (1) = (2) + (3) + (4) + (5)."
+)
+LOGBOOK_NOT_RECORDED = "(chưa ghi)"
+LOGBOOK_BOOK_MEDIATORS = "Hòa giải viên: {names}"
+LOGBOOK_BOOK_INVITED = "Người được mời: {kinds} ({count} người)"
+LOGBOOK_BOOK_PARTIES = "{count} bên (không ghi họ tên)"
+LOGBOOK_BOOK_NUMBER = "Số vụ việc: {number}"
+LOGBOOK_BOOK_CLOSED = "Kết thúc ngày {date}"
+LOGBOOK_BOOK_RECORD = {True: "Đã lập, ký văn bản hòa giải thành", False: "Không lập văn bản hòa giải thành"}
+LOGBOOK_BOOK_PHOTO = " (có ảnh)"
+LOGBOOK_BOOK_COURT = "Các bên đề nghị Tòa án công nhận"
+LOGBOOK_BOOK_FOLLOWUP = {"done": "Thỏa thuận: đã thực hiện xong", "ongoing": "Thỏa thuận: đang thực hiện",
+                         "not_done": "Thỏa thuận: không thực hiện"}
+LOGBOOK_COVER = {
+    "province": "Tỉnh, thành phố: {name}",
+    "commune": "Xã/phường/đặc khu: {name}",
+    "village": "Thôn/tổ dân phố: ..............................................................",
+    "team": "Tổ hòa giải: {name} ({code})",
+    "book": "Quyển số: ..........",
+    "opened": "Mở ngày {d:02d} tháng {m:02d} năm {y}",
+    "closed": "Khóa ngày {d:02d} tháng {m:02d} năm {y}",
+    "printed": "In từ Trợ lý Hòa giải ở cơ sở: {count} vụ, việc nhận trong kỳ. Hòa giải viên ký cột (9) trên bản in.",
+}
+LOGBOOK_PART_ONE_TITLE = "PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN — {team}"
+LOGBOOK_PERIOD = "Vụ, việc nhận từ ngày {start} đến ngày {end}"
+LOGBOOK_NO_CASES = "Không có vụ, việc nào nhận trong kỳ này."
+LOGBOOK_SIGNER = "Tổ trưởng tổ hòa giải"
+LOGBOOK_SIGNER_HINT = "(Ký, ghi rõ họ tên)"
+LOGBOOK_CLI_ERRORS = {
+    "team": "Cần --team MÃ_TỔ (ví dụ ML-01).",
+    "dates": "Ngày không hợp lệ: \"{value}\". Dùng dạng YYYY-MM-DD, ví dụ 2025-01-31.",
+    "order": "Ngày --from phải trước hoặc bằng ngày --to.",
+    "out": "Cần --out TỆP.xlsx (tệp Excel sẽ tạo).",
+    "unknown_team": "Không có tổ hòa giải mã {code}.",
+    "write": "Không ghi được tệp {path}: {error}",
+    "usage": "Lệnh chưa đúng: {error}",
+}
+LOGBOOK_CLI_WRITTEN = "Đã ghi sổ theo dõi ({count} vụ, việc) vào {path}."
+LOGBOOK_BTN_BY_MEDIATOR = "👥 Theo hòa giải viên"
+LOGBOOK_BTN_BOOK = "📒 In sổ theo dõi"
+LOGBOOK_PICK_TEAM = "Sổ theo dõi được lập theo từng tổ. Chọn tổ hòa giải:"
+LOGBOOK_BOOK_CAPTION = "Sổ theo dõi hoạt động hòa giải ở cơ sở — {scope}, {period}. In khổ A4 ngang."
+LOGBOOK_DENIED = "Chức năng này dành cho tổ trưởng tổ hòa giải và công chức Tư pháp – hộ tịch xã."
+# Following up agreements (Law 35/2013 Art. 26).
+FOLLOWUP_BTN = {"done": "✅ Đã thực hiện xong", "ongoing": "⏳ Đang thực hiện", "not_done": "❌ Không thực hiện"}
+FOLLOWUP_ANSWERS = {"done": "đã thực hiện xong", "ongoing": "đang thực hiện", "not_done": "không thực hiện"}
+FOLLOWUP_BTN_VIEW = "📄 Xem vụ việc"
+FOLLOWUP_BTN_AGAIN = "🔁 Hòa giải lại"
+FOLLOWUP_BTN_LEADER = "📣 Báo tổ trưởng"
+FOLLOWUP_BTN_NOTE = "📝 Ghi chú"
+FOLLOWUP_TEXTS = {
+    "agreement_ask": (
+        "🤝 Theo dõi thỏa thuận (Điều 26 Luật Hòa giải ở cơ sở)\n"
+        "Vụ việc {number} ({field}) hòa giải thành ngày {closed}. Các bên có đang thực hiện thỏa thuận không? "
+        "Anh/chị bấm một nút bên dưới."
+    ),
+    "agreement_remind": (
+        "🤝 Nhắc lại: vụ việc {number} ({field}, hòa giải thành ngày {closed}) — các bên có thực hiện thỏa thuận "
+        "không? Anh/chị bấm một nút bên dưới. Nếu chưa có trả lời, vụ việc sẽ được chuyển vào danh sách của tổ trưởng."
+    ),
+    "agreement_listed": (
+        "📋 Vụ việc {number} ({field}, hòa giải thành ngày {closed}): hòa giải viên chưa trả lời việc các bên có "
+        "thực hiện thỏa thuận không (đã nhắc hai lần). Vụ việc được đưa vào danh sách theo dõi của tổ trưởng "
+        "(/vuviec)."
+    ),
+    "agreement_not_done": (
+        "⚠️ {by} báo: các bên KHÔNG thực hiện thỏa thuận của vụ việc {number} ({field}, hòa giải thành ngày "
+        "{closed})."
+    ),
+    "agreement_escalated": (
+        "📣 {by} đề nghị tổ trưởng xử lý: vụ việc {number} ({field}, hòa giải thành ngày {closed}) — các bên không "
+        "thực hiện thỏa thuận. Theo Điều 26 Luật Hòa giải ở cơ sở, tổ trưởng báo Trưởng ban công tác Mặt trận."
+    ),
+}
+FOLLOWUP_RECORDED = "Đã ghi: vụ việc {number} — các bên {answer}. Cảm ơn anh/chị."
+FOLLOWUP_NOT_DONE_NEXT = "Tổ trưởng đã được báo. Anh/chị muốn làm gì tiếp?"
+FOLLOWUP_DENIED = "Anh/chị không theo dõi vụ việc này, hoặc vụ việc không phải hòa giải thành."
+FOLLOWUP_ESCALATED = "Đã báo tổ trưởng."
+FOLLOWUP_NO_LEADER = "Tổ chưa có tổ trưởng dùng bot (hoặc anh/chị là tổ trưởng); đã ghi việc cần báo tổ trưởng."
+FOLLOWUP_ASK_NOTE = "Gõ ghi chú về việc thực hiện thỏa thuận của vụ việc {number} (gõ /huy để thôi)."
+FOLLOWUP_NOTE_EMPTY = "Ghi chú đang trống. Anh/chị gõ lại, hoặc /huy."
+FOLLOWUP_NOTE_SAVED = "Đã lưu ghi chú."
+FOLLOWUP_LISTED_TITLE = "Thỏa thuận chưa rõ việc thực hiện (hòa giải viên chưa trả lời) — {count}:"
+FOLLOWUP_CARD_LINE = "• Thực hiện thỏa thuận: {answer}"
+FOLLOWUP_CARD_UNKNOWN = "chưa rõ"
+CASE_REMEDIATION_DRAFT_OPEN = (
+    "Anh/chị đang có một báo cáo vụ việc chưa gửi. Gõ /baocao để gửi hoặc hủy báo cáo đó, rồi bấm lại "
+    "\"Hòa giải lại\"."
+)
+CASE_REMEDIATION_START = "🔁 Báo cáo vụ việc hòa giải lại vụ {number} (đã điền sẵn từ vụ cũ)."

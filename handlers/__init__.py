@@ -14,6 +14,7 @@ MODULES = [
     "handlers.invite",
     "handlers.errors",
     "handlers.cases",
+    "handlers.agreements",
     "handlers.library",
     "handlers.quiz",
     "handlers.qa",

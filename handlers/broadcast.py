@@ -550,7 +550,7 @@ class BotTransport:
         self.app = app
 
     async def deliver(self, broadcast: dict, row: dict) -> int | None:
-        build = MARKUPS.get(broadcast["kind"])
+        build = MARKUPS.get(broadcast.get("topic") or broadcast["kind"])
         if row.get("channel") and row["channel"] != broadcast.get("channel") and broadcast.get("attachment_kind"):
             # A file id belongs to the channel it was uploaded on: elsewhere, the text and a word about the file.
             broadcast = {**broadcast, "attachment_kind": None,

@@ -3,6 +3,7 @@ corrections; the daily reminder job. Thin: every rule lives in services/case_for
 
 Callback data (prefix `case:`; purpose p = n new report | e correction | r result recorded later):
   case:a:<p>:<field>:<value>  answer     case:s:<p>:<field>  skip      case:m:<p>:<id|me|done>  mediators
+  case:k:<p>:<kind code|none|done>  kinds of invited persons      (a photo sent on the photo step answers it)
   case:b:<p>  back     case:e:<p>:<field>  edit on review     case:go:<p>:<submission key>  send
   case:resume:<p> / case:fresh  continue a draft / start over
   case:l  list     case:v:<id>  a case     case:r:<id>  record the result     case:c:<id>  correct
@@ -47,6 +48,7 @@ from services.cases import (
     REPORTER_ROLES,
     RESULT_KEYS,
     CaseDenied,
+    DraftInProgress,
     DraftView,
     NoDraft,
     Reminder,
@@ -62,6 +64,8 @@ STEP = 0
 PURPOSE_CODES = {"n": "new", "e": "edit", "r": "result"}
 PURPOSE_LETTERS = {v: k for k, v in PURPOSE_CODES.items()}
 LIST_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.ADMIN)
+#: Channels on which people can send a photo (the console cannot).
+PHOTO_CHANNELS = frozenset({"telegram", "zalo", "oa"})
 REMINDER_JOB = "case-reminders"
 REMINDER_AT = time(8, 0)
 
@@ -110,10 +114,20 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
             if values.get(key) == code:
                 label = f"✓ {label}"
             rows.append([(label, f"case:a:{p}:{key}:{code}")])
+    elif f.kind == "count" and key == "invited_count":
+        rows = [[(str(n), f"case:a:{p}:{key}:{n}") for n in (1, 2, 3, 4, 5)]]
     elif f.kind == "count":
         # "More" first, so that on numbered channels (console, Zalo) typing 2…5 picks the button with that number.
         rows = [[(msg.CASE_BTN_MORE_PARTIES, f"case:a:{p}:{key}:more")],
                 [(str(n), f"case:a:{p}:{key}:{n}") for n in (2, 3, 4, 5)]]
+    elif f.kind == "kinds":
+        chosen = set(context.services.cases.kinds_selection(view))
+        labels = [(("✓ " if code in chosen else "") + label, f"case:k:{p}:{code}")
+                  for code, label in (f.choices or {}).items()]
+        rows = [labels[i:i + 2] for i in range(0, len(labels), 2)]
+        rows.append([(msg.CASE_BTN_NO_INVITED, f"case:k:{p}:none"), (msg.CASE_BTN_DONE, f"case:k:{p}:done")])
+    elif f.kind == "photo":
+        rows = [[(msg.CASE_BTN_SKIP, f"case:s:{p}:{key}")]]
     elif f.kind == "yesno":
         rows = [[(msg.CASE_BTN_YES, f"case:a:{p}:{key}:1"), (msg.CASE_BTN_NO, f"case:a:{p}:{key}:0")]]
     elif f.kind == "people":
@@ -141,9 +155,13 @@ def _review(context: BotContext, view: DraftView) -> tuple[str, list[list[tuple[
     lines += [f"⚠️ {form.BY_KEY[k].label}: {e.message}" for k, e in errors.items()]
     lines += ["", msg.CASE_REVIEW_FOOTER]
     editable = RESULT_KEYS if draft.purpose == "result" else tuple(form.BY_KEY)
-    edits = [(msg.CASE_BTN_EDIT.format(name=f.label), f"case:e:{p}:{f.key}") for f in form.FORM
-             if f.key in editable and f.applies(draft.values, ctx)
-             and not (f.key == "team_id" and len(ctx.teams) < 2)]
+    photos = context.application.channel in PHOTO_CHANNELS  # type: ignore[attr-defined]
+    if not photos and form.applicable("record_photo", draft.values, ctx) and not draft.values.get("record_photo"):
+        lines.insert(-2, f"ℹ️ {msg.CASE_NO_PHOTO_CHANNEL}")
+    edits = [(msg.CASE_BTN_EDIT.format(name=msg.CASE_FIELD_SHORT.get(f.key, f.label)), f"case:e:{p}:{f.key}")
+             for f in form.FORM
+             if f.key in editable and f.applies(draft.values, ctx) and f.key not in form.NOT_EDITABLE
+             and not (f.key == "team_id" and len(ctx.teams) < 2) and not (f.kind == "photo" and not photos)]
     rows = [[(msg.CASE_BTN_SEND, f"case:go:{p}:{draft.submission_key}")]]
     rows += [edits[i:i + 2] for i in range(0, len(edits), 2)]
     if draft.history:
@@ -281,6 +299,27 @@ async def mediator(update: Update, context: BotContext) -> int | None:
 
 
 @requires()
+async def invited_kind(update: Update, context: BotContext) -> int | None:
+    await clear_buttons(update)
+    purpose, code = _purpose(update), callback_arg(update, 3)
+    return await _run(update, context, purpose,
+                      lambda person: context.services.cases.toggle_kind(person, purpose, code))
+
+
+@requires()
+async def answer_photo(update: Update, context: BotContext) -> int | None:
+    """A photo sent while the form asks for the photo of the signed written record: its chat file id is kept."""
+    purpose = context.user_data.get("case_p") or "new"
+    photos = update.message.photo or ()
+    if not photos:
+        await reply(update, msg.CASE_ERRORS["photo_expected"])
+        return STEP
+    value = f"{context.application.channel}:{photos[-1].file_id}"
+    return await _run(update, context, purpose,
+                      lambda person: context.services.cases.answer(person, purpose, "record_photo", value))
+
+
+@requires()
 async def back(update: Update, context: BotContext) -> int | None:
     await clear_buttons(update)
     purpose = _purpose(update)
@@ -368,6 +407,11 @@ async def list_cases(update: Update, context: BotContext) -> None:
     if recent:
         lines.append(msg.CASE_LIST_RECENT.format(count=len(recent)))
         buttons += [(_row_label(c), f"case:v:{c.id}") for c in recent]
+    listed = await context.services.followups.listed_for(person)
+    if listed:  # agreements whose mediators did not answer after the reminder (Art. 26)
+        lines.append(msg.FOLLOWUP_LISTED_TITLE.format(count=len(listed)))
+        buttons += [(f"🤝 {f['number']} · {form.display_date(f['closed_on'])}", f"case:v:{f['case_id']}")
+                    for f in listed]
     if buttons:
         lines.append(msg.CASE_LIST_HINT)
     await reply(update, "\n".join(lines), column(buttons) if buttons else None)
@@ -383,10 +427,15 @@ async def _card(context: BotContext, case: Case) -> str:
     ctx = FormContext(today=services.cases.today(), teams={case.team_id: team.name if team else "?"},
                       members=members)
     values = case.form_values()
+    if case.follows_case_id:
+        followed = await services.cases.repo.get(case.follows_case_id)
+        values["_follows_number"] = followed.number if followed else None
     lines = [f"• {f.label}: {form.display(f.key, values, ctx)}" for f in form.FORM
-             if f.applies(values, ctx) and f.key != "parties"]
+             if f.applies(values, ctx) and f.kind != "secret"]
     if case.parties_encrypted:
         lines.append(f"• {form.BY_KEY['parties'].label}: {msg.CASE_PARTIES_SAVED}")
+    if case.invited_names_encrypted:
+        lines.append(f"• {form.BY_KEY['invited_names'].label}: {msg.CASE_PARTIES_SAVED}")
     reporter = await services.people.get(case.reporter_id) if case.reporter_id else None
     return msg.CASE_CARD.format(number=case.number, lines="\n".join(lines),
                                 reporter=reporter.full_name if reporter else msg.CASE_NOT_SET)
@@ -407,8 +456,35 @@ async def view_case(update: Update, context: BotContext) -> None:
         buttons.append((msg.CASE_BTN_RECORD_RESULT, f"case:r:{case.id}"))
     if cases.can_correct(person, case):
         buttons.append((msg.CASE_BTN_CORRECT, f"case:c:{case.id}"))
+    card = await _card(context, case)
+    followups = context.services.followups
+    if followups.may_answer(person, case):  # Law 35/2013 Art. 26: is the agreement carried out?
+        followup = await followups.repo.followup(case.id)
+        answer = (followup or {}).get("answer")
+        card += "\n" + msg.FOLLOWUP_CARD_LINE.format(
+            answer=msg.FOLLOWUP_ANSWERS[answer] if answer else msg.FOLLOWUP_CARD_UNKNOWN)
+        buttons += [(msg.FOLLOWUP_BTN[a], f"fu:a:{case.id}:{a}") for a in ("done", "ongoing", "not_done")]
     buttons.append((msg.CASE_BTN_LIST, "case:l"))
-    await reply(update, await _card(context, case), column(buttons))
+    await reply(update, card, column(buttons))
+
+
+@requires(*REPORTER_ROLES)
+async def remediate(update: Update, context: BotContext) -> int | None:
+    """'Hòa giải lại' after an agreement was not carried out: a new report prefilled and linked to the case."""
+    from services.agreements import FollowUpDenied
+
+    await clear_buttons(update)
+    person = await _person(update, context)
+    try:
+        view = await context.services.followups.begin_remediation(person, int_arg(update) or 0)
+    except DraftInProgress:
+        await reply(update, msg.CASE_REMEDIATION_DRAFT_OPEN)
+        return ConversationHandler.END
+    except FollowUpDenied:
+        await reply(update, msg.FOLLOWUP_DENIED)
+        return ConversationHandler.END
+    number = view.draft.values.get("_follows_number", "")
+    return await _show(update, context, view, msg.CASE_REMEDIATION_START.format(number=number))
 
 
 @requires(*LIST_ROLES)
@@ -479,6 +555,7 @@ def register(app: Application) -> None:
         CallbackQueryHandler(answer_button, pattern=r"^case:a:[ner]:\w+:"),
         CallbackQueryHandler(skip, pattern=r"^case:s:[ner]:\w+$"),
         CallbackQueryHandler(mediator, pattern=r"^case:m:[ner]:(\d+|me|done)$"),
+        CallbackQueryHandler(invited_kind, pattern=r"^case:k:[ner]:\w+$"),
         CallbackQueryHandler(back, pattern=r"^case:b:[ner]$"),
         CallbackQueryHandler(edit, pattern=r"^case:e:[ner]:\w+$"),
         CallbackQueryHandler(send, pattern=r"^case:go:[ner]:\w+$"),
@@ -488,6 +565,7 @@ def register(app: Application) -> None:
         CallbackQueryHandler(view_case, pattern=r"^case:v:\d+$"),
         CallbackQueryHandler(record_result, pattern=r"^case:r:\d+$"),
         CallbackQueryHandler(correct, pattern=r"^case:c:\d+$"),
+        CallbackQueryHandler(remediate, pattern=r"^case:again:\d+$"),
     ]
     app.add_handler(ConversationHandler(
         name="cases",
@@ -499,7 +577,7 @@ def register(app: Application) -> None:
             CallbackQueryHandler(list_cases, pattern=r"^menu:vuviec$"),
             *flow_callbacks,
         ],
-        states={STEP: [*flow_callbacks, MessageHandler(text, answer_text)]},
+        states={STEP: [*flow_callbacks, MessageHandler(text, answer_text), MessageHandler(filters.PHOTO, answer_photo)]},
         fallbacks=[CommandHandler(["huy", "cancel"], cancel), CommandHandler("baocao", start_report),
                    CommandHandler("vuviec", list_cases)],
         allow_reentry=True,

@@ -31,6 +31,7 @@ from handlers.common import (
     text_is_for,
 )
 from handlers.menu import Capability, register_capability
+from services.logbook import summary_text, with_logbook_sheets, with_logbook_text
 from services.models import Role
 from services.statistics import (
     FIELDS,
@@ -41,6 +42,7 @@ from services.statistics import (
     Report,
     Scope,
     ScopeDenied,
+    may_see,
     parse_period_text,
     preset_period,
     previous_month,
@@ -90,6 +92,17 @@ def _from_compact(text: str) -> date | None:
         return datetime.strptime(text, "%Y%m%d").date()
     except ValueError:
         return None
+
+
+#: Who sees Part II of the logbook and prints the book from the chat (issue 17), and for which scopes.
+LOGBOOK_VIEWERS = (Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.ADMIN)
+LOGBOOK_LEVELS = ("team", "commune")
+
+
+def logbook_buttons(scope: Scope, period: Period) -> list[tuple[str, str]]:
+    ref = f"{LEVEL_LETTERS[scope.level]}:{scope.id}"
+    dates = f"{_compact(period.start)}:{_compact(period.end)}"
+    return [(msg.LOGBOOK_BTN_BY_MEDIATOR, f"st:m:{ref}:{dates}"), (msg.LOGBOOK_BTN_BOOK, f"st:b:{ref}:{dates}")]
 
 
 def report_buttons(scope: Scope, period: Period, *, again: bool = True, person=None, submitted: bool = False,
@@ -265,12 +278,18 @@ async def _send_report(update: Update, context: BotContext, scope: Scope, period
     person = await context.person(update)
     report = await live_report(context.services, scope, period)
     text = report_text(report)
+    if scope.level != "national":
+        # Part II of the logbook and the follow-up of agreements (issue 17)
+        text = with_logbook_text(text, await context.services.logbook.summary(scope, period))
     next_revision = 1
     if scope.level == "commune":
         text += "\n\n" + await submission_note(context.services, scope, period)
         latest = await context.services.submissions.latest(scope, period)
         next_revision = (latest.revision if latest else 0) + 1
-    await reply(update, text, keyboard(report_buttons(scope, period, person=person, next_revision=next_revision)))
+    rows = report_buttons(scope, period, person=person, next_revision=next_revision)
+    if person is not None and person.role in LOGBOOK_VIEWERS and scope.level in LOGBOOK_LEVELS:
+        rows.insert(1, logbook_buttons(scope, period))
+    await reply(update, text, keyboard(rows))
 
 
 async def use_buttons(update: Update, context: BotContext) -> None:
@@ -327,6 +346,9 @@ async def send_xlsx(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     data = await asyncio.to_thread(report_xlsx, report)
+    if report.source != "submitted" and report.scope.level != "national":
+        summary = await context.services.logbook.summary(report.scope, report.period)
+        data = await asyncio.to_thread(with_logbook_sheets, data, summary)
     kind = "da-chot" if report.source == "submitted" else "thong-ke"
     name = f"{kind}-{report.scope.code}-{report.period.start.isoformat()}-{report.period.end.isoformat()}.xlsx"
     caption = msg.STATS_XLSX_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period))
@@ -503,6 +525,61 @@ async def show_status(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines))
 
 
+# --- Part II and the printable book (issue 17) ----------------------------------------------------------------
+async def _logbook_scope(update: Update, context: BotContext) -> tuple[Scope, Period] | None:
+    """Scope and period of a Part II / book button, checked again: the person's role and scope, never the ids."""
+    parts = update.callback_query.data.split(":")
+    person = await context.person(update)
+    if person is None or person.role not in LOGBOOK_VIEWERS:
+        await reply(update, msg.LOGBOOK_DENIED)
+        return None
+    if len(parts) != 6 or LEVEL_CODES.get(parts[2]) not in LOGBOOK_LEVELS:
+        await reply(update, msg.BUTTON_EXPIRED)
+        return None
+    start, end = _from_compact(parts[4]), _from_compact(parts[5])
+    level, scope_id = LEVEL_CODES[parts[2]], _int(parts[3])
+    scope = await context.services.statistics.scope(level, scope_id) if scope_id else None
+    if start is None or end is None or start > end or scope is None:
+        await reply(update, msg.BUTTON_EXPIRED)
+        return None
+    commune_id = scope.commune.id if scope.commune else None
+    # A commune official also keeps the book of each team of their commune.
+    own_team = (person.role == Role.COMMUNE_OFFICIAL and level == "team" and person.active
+                and commune_id is not None and commune_id == person.commune_id)
+    if not own_team and not may_see(person, level, scope.id, province_id=scope.province.id, commune_id=commune_id):
+        log.warning("logbook scope refused: person %s asked for %s %s", person.id, level, scope_id)
+        await reply(update, msg.STATS_DENIED)
+        return None
+    return scope, Period(start, end)
+
+
+async def send_by_mediator(update: Update, context: BotContext) -> None:
+    found = await _logbook_scope(update, context)
+    if found is None:
+        return
+    await update.callback_query.answer()
+    summary = await context.services.logbook.summary(*found)
+    await reply(update, summary_text(summary))
+
+
+async def send_book(update: Update, context: BotContext) -> None:
+    """The printable book of a team; for a commune, first the team (the book is kept per team)."""
+    found = await _logbook_scope(update, context)
+    if found is None:
+        return
+    scope, period = found
+    await update.callback_query.answer()
+    if scope.level == "commune":
+        teams = await context.services.org.teams_of_commune(scope.id)
+        dates = f"{_compact(period.start)}:{_compact(period.end)}"
+        await reply(update, msg.LOGBOOK_PICK_TEAM, column((t.name, f"st:b:t:{t.id}:{dates}") for t in teams))
+        return
+    data = await context.services.logbook.book(scope, period, today=today(context))
+    name = f"so-theo-doi-{scope.code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
+    caption = msg.LOGBOOK_BOOK_CAPTION.format(scope=scope_label(scope), period=period_label(period))
+    await update.effective_chat.send_document(data, filename=name, caption=caption)
+
+
 # --- monthly summary ---------------------------------------------------------------------------------------
 def _summary_toggle(opted_out: bool):
     return column([(msg.STATS_SUMMARY_ON_BUTTON, "st:on")] if opted_out
@@ -595,6 +672,8 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(cancel_submit, pattern=r"^st:cn$"))
     app.add_handler(CallbackQueryHandler(show_submitted, pattern=r"^st:(ss|lv):"))
     app.add_handler(CallbackQueryHandler(show_status, pattern=r"^st:stat:"))
+    app.add_handler(CallbackQueryHandler(send_by_mediator, pattern=r"^st:m:"))
+    app.add_handler(CallbackQueryHandler(send_book, pattern=r"^st:b:"))
     app.add_handler(CallbackQueryHandler(summary_toggle, pattern=r"^st:(on|off)$"))
     app.add_handler(CommandHandler("bantin", summary_status))
     app.add_handler(CallbackQueryHandler(summary_status, pattern=r"^menu:bantin$"))

@@ -6,7 +6,10 @@ Justice statistics need. Values of a form are a JSON-friendly dict keyed by fiel
 
     team_id int · received_on "YYYY-MM-DD" · field code · basis code · result code ·
     closed_on "YYYY-MM-DD" (concluded results only) · court_recognition bool (result `thanh` only) ·
-    parties_count int ≥ 2 · mediator_ids [int] · summary str (masked) · parties str (encrypted, optional)
+    parties_count int ≥ 2 · mediator_ids [int] · summary str (masked) · parties str (encrypted, optional) ·
+    invited_kinds [code] · invited_count int · invited_names str (encrypted, where party names are enabled) ·
+    agreement str (masked) · note str · written_record bool (result `thanh` only) · record_photo
+    "<channel>:<file id>" · follows_case_id int (a re-mediation of that case)
 
 Codes and labels are module-level constants (FIELDS, BASES, RESULTS: code → Vietnamese label).
 """
@@ -31,6 +34,8 @@ FIELDS: dict[str, str] = dict(msg.CASE_FIELD_LABELS)
 BASES: dict[str, str] = dict(msg.CASE_BASIS_LABELS)
 #: Result (kết quả), code → label.
 RESULTS: dict[str, str] = dict(msg.CASE_RESULT_LABELS)
+#: Kinds of persons invited to take part (Law 35/2013 Art. 19), code → label.
+INVITED_KINDS: dict[str, str] = dict(msg.CASE_INVITED_KIND_LABELS)
 
 PENDING_RESULT = "dang_hoa_giai"
 SUCCESS_RESULT = "thanh"
@@ -40,7 +45,10 @@ CONCLUDED_RESULTS: tuple[str, ...] = ("thanh", "khong_thanh", "chuyen_co_quan", 
 RESULT_BUTTON_ORDER: tuple[str, ...] = ("thanh", "dang_hoa_giai", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
 
 MIN_PARTIES, MAX_PARTIES = 2, 50
+MAX_INVITED = 30
 SUMMARY_MAX = 1000
+AGREEMENT_MAX = 1000
+NOTE_MAX = 500
 PARTIES_MAX = 500
 #: The chat refuses dates older than this (typos such as 2015 for 2025); old paper logbooks go through import.
 CHAT_MAX_AGE_YEARS = 2
@@ -50,7 +58,8 @@ IMPORT_OLDEST = date(2014, 1, 1)
 #: Columns of the bulk-import file, in order; `external_id` may be added to make re-imports idempotent.
 IMPORT_COLUMNS: tuple[str, ...] = ("team_code", "received_date", "field", "basis", "result", "closed_date",
                                    "parties_count", "summary")
-IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = ("external_id",)
+IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = ("external_id", "invited_kinds", "invited_count", "agreement", "note",
+                                           "written_record")
 
 
 class FormError(ValueError):
@@ -111,6 +120,26 @@ def _in_chat(values: Mapping[str, Any], ctx: FormContext) -> bool:
     return ctx.mode == "chat"
 
 
+def _success_any_mode(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return values.get("result") == SUCCESS_RESULT
+
+
+def _invited(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return bool(values.get("invited_kinds"))
+
+
+def _invited_names(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return _invited(values, ctx) and _parties_enabled(values, ctx)
+
+
+def _record_photo(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return values.get("result") == SUCCESS_RESULT and values.get("written_record") is True and ctx.mode == "chat"
+
+
+def _follows(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    return ctx.mode == "chat" and bool(values.get("follows_case_id"))
+
+
 def _parties_enabled(values: Mapping[str, Any], ctx: FormContext) -> bool:
     return ctx.mode == "chat" and ctx.parties_enabled
 
@@ -118,7 +147,7 @@ def _parties_enabled(values: Mapping[str, Any], ctx: FormContext) -> bool:
 @dataclass(frozen=True)
 class FormField:
     key: str
-    #: team | date | choice | count | people | yesno | text | secret
+    #: team | date | choice | count | people | kinds | yesno | text | secret | photo | link
     kind: str
     choices: Mapping[str, str] | None = None
     #: False: not asked in the quick flow when it has a default; the review screen shows it with "Sửa".
@@ -146,8 +175,12 @@ class FormField:
             return MIN_PARTIES
         if self.key == "mediator_ids":
             return [ctx.reporter_id] if ctx.reporter_id in ctx.members else None
-        if self.key == "summary":
+        if self.key in ("summary", "agreement", "note"):
             return ""
+        if self.key == "invited_kinds":
+            return []
+        if self.key == "invited_count":
+            return len(values.get("invited_kinds") or []) or None
         return None
 
 
@@ -163,7 +196,24 @@ FORM: tuple[FormField, ...] = (
     FormField("mediator_ids", "people", asked=False, applies=_in_chat),
     FormField("summary", "text", asked=False, required=False, import_column="summary"),
     FormField("parties", "secret", required=False, applies=_parties_enabled),
+    # Part I columns (3), (6), (9), (10) of the paper book: on the review screen with their defaults, each "Sửa".
+    FormField("invited_kinds", "kinds", choices=INVITED_KINDS, asked=False, required=False,
+              import_column="invited_kinds"),
+    FormField("invited_count", "count", asked=False, required=False, applies=_invited, import_column="invited_count"),
+    FormField("invited_names", "secret", asked=False, required=False, applies=_invited_names),
+    FormField("agreement", "text", asked=False, required=False, applies=_concluded, import_column="agreement"),
+    FormField("written_record", "yesno", asked=False, required=False, applies=_success_any_mode,
+              import_column="written_record"),
+    FormField("record_photo", "photo", asked=False, required=False, applies=_record_photo),
+    FormField("note", "text", asked=False, required=False, import_column="note"),
+    FormField("follows_case_id", "link", asked=False, required=False, applies=_follows),
 )
+#: Fields the review screen offers no "Sửa" for (set by the bot).
+NOT_EDITABLE: tuple[str, ...] = ("follows_case_id",)
+#: Range of each count field.
+COUNT_RANGES: dict[str, tuple[int, int]] = {"parties_count": (MIN_PARTIES, MAX_PARTIES), "invited_count": (1, MAX_INVITED)}
+#: Text fields: their length limit and whether personal numbers are masked (like the summary).
+TEXT_LIMITS: dict[str, int] = {"summary": SUMMARY_MAX, "agreement": AGREEMENT_MAX, "note": NOTE_MAX}
 BY_KEY: dict[str, FormField] = {f.key: f for f in FORM}
 
 
@@ -227,21 +277,53 @@ def _choice(raw: str, choices: Mapping[str, str]) -> str:
     raise FormError("choice", choices=", ".join(choices))
 
 
-def parse_count(raw: str) -> int:
+def parse_count(raw: str, key: str = "parties_count") -> int:
     text = clean_text(raw, 20).rstrip("+").strip()
     if not (text.isascii() and text.isdigit()):
         raise FormError("count_format")
     value = int(text)
-    if not MIN_PARTIES <= value <= MAX_PARTIES:
-        raise FormError("count_range", max=MAX_PARTIES)
+    low, high = COUNT_RANGES[key]
+    if not low <= value <= high:
+        raise FormError("count_range" if key == "parties_count" else "invited_count_range", max=high)
     return value
 
 
-def parse_summary(raw: str) -> str:
+def parse_summary(raw: str, key: str = "summary") -> str:
+    """A free text of the form (summary, agreement, note): length-checked, personal numbers masked."""
     text = clean_text(raw, 10_000)
-    if len(text) > SUMMARY_MAX:
-        raise FormError("summary_long", length=len(text), max=SUMMARY_MAX)
+    limit = TEXT_LIMITS[key]
+    if len(text) > limit:
+        raise FormError("summary_long", length=len(text), max=limit)
     return mask_personal_numbers(text)
+
+
+def parse_kinds(raw: str) -> list[str]:
+    """Kinds of invited persons from a cell: codes or labels separated by commas or semicolons."""
+    parts = [p for p in re.split(r"[,;|]", clean_text(raw, 500)) if p.strip()]
+    codes: list[str] = []
+    for part in parts:
+        code = _choice(part, INVITED_KINDS)
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+_PHOTO = re.compile(r"^[a-z]{2,16}:\S{1,500}$")
+
+
+def parse_photo(raw: str) -> str:
+    if not _PHOTO.match(raw or ""):
+        raise FormError("photo_expected")
+    return raw
+
+
+def parse_yesno(raw: str) -> bool:
+    folded = fold(raw)
+    if folded in ("1", "co", "yes", "true", "c", "x", "da ky", "da lap"):
+        return True
+    if folded in ("0", "khong", "no", "false", "k", "chua"):
+        return False
+    raise FormError("use_buttons")
 
 
 def parse_parties(raw: str) -> str:
@@ -262,20 +344,20 @@ def parse_answer(key: str, raw: str, values: Mapping[str, Any], ctx: FormContext
     if f.kind == "choice":
         return _choice(raw, f.choices or {})
     if f.kind == "count":
-        return parse_count(raw)
+        value = parse_count(raw, key)
+        if key == "invited_count" and value < len(values.get("invited_kinds") or []):
+            raise FormError("invited_count_low", kinds=len(values.get("invited_kinds") or []))
+        return value
     if f.kind == "yesno":
-        folded = fold(raw)
-        if folded in ("1", "co", "yes", "true", "c"):
-            return True
-        if folded in ("0", "khong", "no", "false", "k"):
-            return False
-        raise FormError("use_buttons")
+        return parse_yesno(raw)
+    if f.kind == "photo":
+        return parse_photo(raw)
     if f.kind == "team":
         if not (raw.isascii() and raw.isdigit()) or int(raw) not in ctx.teams:
             raise FormError("team")
         return int(raw)
     if f.kind == "text":
-        return parse_summary(raw)
+        return parse_summary(raw, key)
     if f.kind == "secret":
         return parse_parties(raw)
     raise FormError("use_buttons")
@@ -353,14 +435,22 @@ def _check_value(f: FormField, value: Any, values: Mapping[str, Any], ctx: FormC
             raise FormError("date_too_old", limit=ctx.oldest.strftime("%d/%m/%Y"))
         if f.key == "closed_on":
             _check_closed(parsed, values)
-    if f.kind == "count" and not (isinstance(value, int) and MIN_PARTIES <= value <= MAX_PARTIES):
-        raise FormError("count_range", max=MAX_PARTIES)
+    if f.kind == "count":
+        low, high = COUNT_RANGES[f.key]
+        if not (isinstance(value, int) and low <= value <= high):
+            raise FormError("count_range" if f.key == "parties_count" else "invited_count_range", max=high)
+        if f.key == "invited_count" and value < len(values.get("invited_kinds") or []):
+            raise FormError("invited_count_low", kinds=len(values.get("invited_kinds") or []))
+    if f.kind == "kinds" and any(c not in (f.choices or {}) for c in value):
+        raise FormError("choice", choices=", ".join(f.choices or {}))
+    if f.kind == "photo":
+        parse_photo(value)
     if f.kind == "team" and value not in ctx.teams:
         raise FormError("team")
     if f.kind == "people" and any(i not in ctx.members for i in value):
         raise FormError("mediators")
-    if f.kind == "text" and len(value) > SUMMARY_MAX:
-        raise FormError("summary_long", length=len(value), max=SUMMARY_MAX)
+    if f.kind == "text" and len(value) > TEXT_LIMITS[f.key]:
+        raise FormError("summary_long", length=len(value), max=TEXT_LIMITS[f.key])
 
 
 # --- showing values ------------------------------------------------------------------------------------------
@@ -390,7 +480,16 @@ def display(key: str, values: Mapping[str, Any], ctx: FormContext, parties_plain
     if f.kind == "people":
         names = [ctx.members.get(i, f"#{i}") for i in value or []]
         return ", ".join(names) if names else msg.CASE_NONE_SELECTED
+    if f.kind == "kinds":
+        labels = [(f.choices or {}).get(c, c) for c in value or []]
+        return ", ".join(labels) if labels else msg.CASE_NONE_INVITED
+    if f.kind == "photo":
+        return msg.CASE_PHOTO_SAVED if value else msg.CASE_NOT_SET
+    if f.kind == "link":
+        return values.get("_follows_number") or (f"#{value}" if value else msg.CASE_NOT_SET)
     if f.kind == "secret":
+        if key == "invited_names":
+            return msg.CASE_PARTIES_SAVED if value else msg.CASE_NOT_SET
         return parties_plain or (msg.CASE_PARTIES_SAVED if value else msg.CASE_NOT_SET)
     return value or msg.CASE_NOT_SET
 
@@ -466,10 +565,34 @@ def parse_import_row(number: int, row: Mapping[str, Any], ctx: FormContext,
         values["parties_count"] = parse_count(count) if count else MIN_PARTIES
     except FormError as exc:
         fail("parties_count", exc)
+    for key in ("summary", "agreement", "note"):
+        try:
+            text = parse_summary(cells.get(key, ""), key)
+        except FormError as exc:
+            fail(key, exc)
+            continue
+        if text or key == "summary":
+            values[key] = text
+    kinds = cells.get("invited_kinds", "")
     try:
-        values["summary"] = parse_summary(cells.get("summary", ""))
+        if kinds:
+            values["invited_kinds"] = parse_kinds(kinds)
     except FormError as exc:
-        fail("summary", exc)
+        fail("invited_kinds", exc)
+    invited = cells.get("invited_count", "")
+    try:
+        if invited:
+            values["invited_count"] = parse_count(invited, "invited_count")
+        elif values.get("invited_kinds"):
+            values["invited_count"] = len(values["invited_kinds"])
+    except FormError as exc:
+        fail("invited_count", exc)
+    record = cells.get("written_record", "")
+    try:
+        if record:
+            values["written_record"] = parse_yesno(record)
+    except FormError as exc:
+        fail("written_record", FormError("yesno_cell") if exc.code == "use_buttons" else exc)
     failed = {c for c, _ in errors}
     columns = {f.key: f.import_column for f in FORM if f.import_column}
     for key, exc in validate(values, ctx).items():

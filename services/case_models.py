@@ -28,6 +28,15 @@ class Case:
     created_at: str
     updated_at: str
     mediator_ids: tuple[int, ...] = ()
+    # Part I columns added by migration 0014 (None/empty on older rows).
+    invited_kinds: tuple[str, ...] = ()
+    invited_count: int | None = None
+    invited_names_encrypted: str | None = None
+    agreement: str | None = None
+    note: str | None = None
+    written_record: bool | None = None
+    record_photo: str | None = None
+    follows_case_id: int | None = None
 
     def form_values(self) -> dict[str, Any]:
         """The case as values of the case form (services/case_form.py)."""
@@ -42,6 +51,19 @@ class Case:
             values["court_recognition"] = self.court_recognition
         if self.parties_encrypted:
             values["parties"] = self.parties_encrypted
+        values["invited_kinds"] = list(self.invited_kinds)
+        if self.invited_count:
+            values["invited_count"] = self.invited_count
+        if self.invited_names_encrypted:
+            values["invited_names"] = self.invited_names_encrypted
+        values["agreement"] = self.agreement or ""
+        values["note"] = self.note or ""
+        if self.written_record is not None:
+            values["written_record"] = self.written_record
+        if self.record_photo:
+            values["record_photo"] = self.record_photo
+        if self.follows_case_id:
+            values["follows_case_id"] = self.follows_case_id
         return values
 
 

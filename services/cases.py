@@ -28,7 +28,12 @@ from storage.text_claims import TextClaimRepository
 REPORTER_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL)
 PURPOSES = ("new", "edit", "result")
 #: Fields that recording a result may change.
-RESULT_KEYS = ("result", "closed_on", "court_recognition", "summary")
+RESULT_KEYS = ("result", "closed_on", "court_recognition", "summary", "invited_kinds", "invited_count",
+               "invited_names", "agreement", "written_record", "record_photo", "note")
+#: Fields answered with their own buttons (not through `answer`).
+TOGGLED_KEYS = ("mediator_ids", "invited_kinds", "follows_case_id")
+#: Encrypted fields (party data, Law 35/2013 Art. 4).
+SECRET_KEYS = ("parties", "invited_names")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ class TextNotAwaited(Exception):
 
 class NoDraft(Exception):
     pass
+
+
+class DraftInProgress(Exception):
+    """The person has an unfinished report that a new one would replace."""
 
 
 @dataclass
@@ -248,6 +257,24 @@ class CaseService:
         await self.repo.save_draft(draft)
         return await self.view(person, draft)
 
+    async def begin_remediation(self, person: Person, case: Case) -> DraftView:
+        """A new report that mediates `case` again (its agreement was not carried out, Law 35/2013 Art. 26),
+        prefilled from it and linked to it; the date received and the result are asked. An unfinished report
+        of the person is never overwritten (CaseDenied: finish or cancel it first)."""
+        teams = await self.report_teams(person)
+        if person.role not in REPORTER_ROLES or case.team_id not in teams or not self.can_view(person, case):
+            raise CaseDenied()
+        existing = await self.repo.draft(person.id, "new")
+        if existing is not None and any(not k.startswith("_") for k in existing.values):
+            raise DraftInProgress()
+        keep = ("team_id", "field", "basis", "parties_count", "mediator_ids", "invited_kinds", "invited_count",
+                "summary")
+        values = {k: v for k, v in case.form_values().items() if k in keep}
+        values.update({"follows_case_id": case.id, "_follows_number": case.number})
+        draft = Draft(person_id=person.id, purpose="new", submission_key=secrets.token_hex(8), values=values)
+        await self.repo.save_draft(draft)
+        return await self.view(person, draft)
+
     async def begin_result(self, person: Person, case_id: int) -> DraftView:
         case = await self.case_for(person, case_id)
         if not self.can_record_result(person, case):
@@ -284,17 +311,17 @@ class CaseService:
             key = view.step
         elif key != view.step:
             raise StaleStep(view.step)
-        if key not in form.BY_KEY or key == "mediator_ids":
+        if key not in form.BY_KEY or key in TOGGLED_KEYS:
             raise StaleStep(view.step)
         if purpose == "result" and key not in RESULT_KEYS:
             raise StaleStep(view.step)
         if purpose == "result" and key == "result" and raw == form.PENDING_RESULT:
             raise FormError("use_buttons")
         value = form.parse_answer(key, raw, draft.values, view.ctx)
-        if key == "parties":
+        if key in SECRET_KEYS:
             value = self.cipher.encrypt(value) if value else None
         if value is None or value == "":
-            draft.values[key] = "" if key in ("summary", "parties") else value
+            draft.values[key] = "" if form.BY_KEY[key].kind in ("text", "secret") else value
         else:
             draft.values[key] = value
         if key == "received_on" and draft.values.get("closed_on", "9999") < value:
@@ -302,7 +329,7 @@ class CaseService:
         self._advance(draft, key)
         await self.repo.save_draft(draft)
         view = await self.view(person, draft)
-        if key == "summary" and value != clean_text(raw, 10_000):
+        if form.BY_KEY[key].kind == "text" and value != clean_text(raw, 10_000):
             view.extra["masked"] = True
         return view
 
@@ -351,6 +378,35 @@ class CaseService:
         await self.repo.save_draft(draft)
         return await self.view(person, draft)
 
+    async def toggle_kind(self, person: Person, purpose: str, code: str) -> DraftView:
+        """Kinds of invited persons: a code selects/unselects, 'none': nobody invited, 'done': confirm."""
+        view = await self.current(person, purpose)
+        if view.step != "invited_kinds":
+            raise StaleStep(view.step)
+        draft = view.draft
+        selected = list(draft.values.get("_kinds", draft.values.get("invited_kinds") or []))
+        if code in ("none", "done"):
+            chosen = [] if code == "none" else [c for c in form.INVITED_KINDS if c in selected]
+            draft.values["invited_kinds"] = chosen
+            draft.values.pop("_kinds", None)
+            if chosen:
+                draft.values["invited_count"] = max(int(draft.values.get("invited_count") or 0), len(chosen))
+            else:
+                for key in ("invited_count", "invited_names"):
+                    draft.values.pop(key, None)
+            self._advance(draft, "invited_kinds")
+        else:
+            if code not in form.INVITED_KINDS:
+                raise FormError("choice", choices=", ".join(form.INVITED_KINDS))
+            selected = [c for c in selected if c != code] if code in selected else [*selected, code]
+            draft.values["_kinds"] = selected
+        await self.repo.save_draft(draft)
+        return await self.view(person, draft)
+
+    def kinds_selection(self, view: DraftView) -> list[str]:
+        values = view.draft.values
+        return list(values.get("_kinds", values.get("invited_kinds") or []))
+
     def selection(self, view: DraftView) -> list[int]:
         values = view.draft.values
         return list(values.get("_selecting", values.get("mediator_ids", [])))
@@ -360,6 +416,7 @@ class CaseService:
         if draft.editing:
             draft.editing = None
             draft.values.pop("_selecting", None)
+            draft.values.pop("_kinds", None)
         elif draft.history:
             key = draft.history.pop()
             draft.values.pop(key, None)
@@ -369,10 +426,12 @@ class CaseService:
     async def edit(self, person: Person, purpose: str, key: str) -> DraftView:
         view = await self.current(person, purpose)
         editable = RESULT_KEYS if purpose == "result" else tuple(form.BY_KEY)
-        if view.step is not None or key not in editable or not form.applicable(key, view.draft.values, view.ctx):
+        if (view.step is not None or key not in editable or key in form.NOT_EDITABLE
+                or not form.applicable(key, view.draft.values, view.ctx)):
             raise StaleStep(view.step)
         view.draft.editing = key
         view.draft.values.pop("_selecting", None)
+        view.draft.values.pop("_kinds", None)
         await self.repo.save_draft(view.draft)
         return await self.view(person, view.draft)
 
@@ -403,6 +462,10 @@ class CaseService:
                 raise CaseDenied()
             team = await self.org.team(values["team_id"])
             commune = await self.org.commune(team.commune_id)
+            if values.get("follows_case_id"):
+                followed = await self.repo.get(values["follows_case_id"])
+                if followed is None or followed.commune_id != commune.id:
+                    raise CaseDenied()
             try:
                 case = await self.repo.create(values, province_id=commune.province_id, commune_id=commune.id,
                                               commune_code=commune.code, reporter_id=person.id, submission_key=key)
@@ -430,7 +493,10 @@ class CaseService:
             if values.get("result") not in form.CONCLUDED_RESULTS:
                 values.pop("closed_on", None)
             if values.get("result") != form.SUCCESS_RESULT:
-                values.pop("court_recognition", None)
+                for key in ("court_recognition", "written_record", "record_photo"):
+                    values.pop(key, None)
+            if values.get("result") not in form.CONCLUDED_RESULTS:
+                values.pop("agreement", None)
             action = "record_result"
         updated, changed = await self.repo.update(case.id, values, actor_id=person.id, action=action,
                                                   draft=(person.id, purpose))

@@ -16,6 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from services import case_form as form
+from services.xlsx_layout import setup_print
+
 FILE_NAME = "so-theo-doi-hoa-giai.xlsx"
 EMPTY_ROWS = 60
 
@@ -41,7 +44,7 @@ PART_ONE = (
     (7, "Hòa giải thành", 11),
     (8, "Hòa giải không thành", 11),
     (9, "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; người được mời tham gia hòa giải (nếu có))", 22),
-    (10, "Ghi chú", 18),
+    (10, "Ghi chú", 24),
 )
 RESULT_GROUP = "Kết quả hòa giải"
 
@@ -52,6 +55,12 @@ PART_TWO = (
     ("Kết quả hòa giải", 30),
     ("Ghi chú", 24),
 )
+#: Part II sub-columns (the copy of the form is cut here: these are the app's fields and results, see NOTES).
+PART_TWO_FIELDS = (("Tổng số", 8), *((label, 10) for label in form.FIELDS.values()))
+PART_TWO_RESULTS = tuple((label, 10) for label in (form.RESULTS["thanh"], form.RESULTS["khong_thanh"],
+                                                   form.RESULTS["dang_hoa_giai"], form.RESULTS["chuyen_co_quan"],
+                                                   form.RESULTS["rut_yeu_cau"]))
+PART_TWO_COLUMNS = 2 + len(PART_TWO_FIELDS) + len(PART_TWO_RESULTS) + 1
 
 NOTES = (
     "Mẫu do dự án Trợ lý Hòa giải ở cơ sở soạn để in và dùng tạm; không phải biểu mẫu chính thức. "
@@ -62,7 +71,14 @@ NOTES = (
     "chưa đối chiếu được với bản gốc.",
     "Mỗi vụ, việc ghi một dòng. Vụ, việc chưa kết thúc: để trống cột (7), (8), ghi \"đang hòa giải\" ở cột (10).",
     "Cột (7), (8): đánh dấu \"x\" vào một trong hai cột khi kết thúc hòa giải.",
-    "Phần II do tổ trưởng tổ hòa giải tổng hợp; cách chia cột con theo hướng dẫn của công chức Tư pháp – hộ tịch xã.",
+    "Phần II do tổ trưởng tổ hòa giải tổng hợp: mỗi hòa giải viên một dòng, dòng cuối là cộng của tổ. Vụ, việc có "
+    "hai hòa giải viên tính cho cả hai người nhưng chỉ tính một lần ở dòng cộng của tổ. Cột con theo lĩnh vực và kết "
+    "quả là cách chia của Trợ lý Hòa giải (bản sao mẫu Sổ bị cắt ở phần này); nếu công chức Tư pháp – hộ tịch xã "
+    "hướng dẫn cách chia khác, ghi theo hướng dẫn đó.",
+    "Trợ lý Hòa giải ghi các cột: (3) hòa giải viên và người được mời (loại, số người; họ tên chỉ khi xã cho phép "
+    "ghi); (6) thỏa thuận hoặc yêu cầu của các bên; (9) để trống để ký trên bản in; (10) ghi chú, việc đã lập văn "
+    "bản hòa giải thành, kết quả khác (đang hòa giải, chuyển cơ quan, rút yêu cầu). In sổ: lệnh "
+    "`mediator-bot logbook` hoặc nút \"In sổ theo dõi\" trong /thongke.",
 )
 
 _THIN = Side(style="thin")
@@ -71,78 +87,138 @@ _WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _TOP_LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
 
 
-def _landscape(ws, title_rows: str | None = None) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    if title_rows:
-        ws.print_title_rows = title_rows
+def _box(ws, row: int, ncols: int, *, head: bool = False, italic: bool = False) -> None:
+    for col in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.border = _BOX
+        if head:
+            cell.alignment = _WRAP
+            cell.font = Font(bold=not italic, italic=italic, size=10)
+
+
+def write_part_one_header(ws, header: int) -> tuple[int, int]:
+    """Column titles of Part I from row `header` (two rows, results grouped) and the numbering row (1)–(10).
+    Returns (first, last) heading rows, to repeat on every printed page."""
+    numbers = header + 2
+    for number, title, width in PART_ONE:
+        ws.column_dimensions[get_column_letter(number)].width = width
+        if number in (7, 8):
+            ws.cell(row=header + 1, column=number, value=title)
+        else:
+            ws.cell(row=header, column=number, value=title)
+            ws.merge_cells(start_row=header, start_column=number, end_row=header + 1, end_column=number)
+        ws.cell(row=numbers, column=number, value=f"({number})")
+    ws.cell(row=header, column=7, value=RESULT_GROUP)
+    ws.merge_cells(start_row=header, start_column=7, end_row=header, end_column=8)
+    ws.row_dimensions[header].height = 30
+    ws.row_dimensions[header + 1].height = 75
+    for row in range(header, numbers + 1):
+        _box(ws, row, len(PART_ONE), head=True, italic=row == numbers)
+    ws.freeze_panes = f"A{numbers + 1}"
+    return header, numbers
+
+
+def write_part_two_header(ws, header: int) -> tuple[int, int]:
+    """Part II headings from row `header`: STT, mediator, cases by field (total + each field), results, note;
+    then the numbering row. Returns (first, last) heading rows."""
+    (stt, w0), (who, w1), (by_field, _), (results, _), (note, w4) = PART_TWO
+    col = 1
+    for title, width in ((stt, w0), (who, w1)):
+        ws.cell(row=header, column=col, value=title)
+        ws.merge_cells(start_row=header, start_column=col, end_row=header + 1, end_column=col)
+        ws.column_dimensions[get_column_letter(col)].width = width
+        col += 1
+    for group, subs in ((by_field, PART_TWO_FIELDS), (results, PART_TWO_RESULTS)):
+        ws.cell(row=header, column=col, value=group)
+        ws.merge_cells(start_row=header, start_column=col, end_row=header, end_column=col + len(subs) - 1)
+        for title, width in subs:
+            ws.cell(row=header + 1, column=col, value=title)
+            ws.column_dimensions[get_column_letter(col)].width = width
+            col += 1
+    ws.cell(row=header, column=col, value=note)
+    ws.merge_cells(start_row=header, start_column=col, end_row=header + 1, end_column=col)
+    ws.column_dimensions[get_column_letter(col)].width = w4
+    for c in range(1, PART_TWO_COLUMNS + 1):
+        ws.cell(row=header + 2, column=c, value=f"({c})")
+    ws.row_dimensions[header].height = 30
+    ws.row_dimensions[header + 1].height = 60
+    for row in range(header, header + 3):
+        _box(ws, row, PART_TWO_COLUMNS, head=True, italic=row == header + 2)
+    ws.freeze_panes = f"A{header + 3}"
+    return header, header + 2
+
+
+def write_part_two_rows(ws, row: int, rows: list[tuple[list, str]]) -> int:
+    """Data rows of Part II (styles: team heading, line, total, grand); returns the next free row."""
+    for values, style in rows:
+        for col in range(1, PART_TWO_COLUMNS + 1):
+            cell = ws.cell(row=row, column=col, value=values[col - 1] if col <= len(values) else None)
+            cell.border = _BOX
+            cell.alignment = Alignment(vertical="top", wrap_text=col == 2,
+                                       horizontal="center" if col == 1 else None)
+            if style != "line":
+                cell.font = Font(bold=True, italic=style == "team")
+        if style == "team":
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=PART_TWO_COLUMNS)
+        row += 1
+    return row
+
+
+def write_table(ws, row: int, heads: list[str], rows: list[list], widths: list[int]) -> int:
+    """A small boxed table: headings, numbering row, data rows; returns the next free row."""
+    for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
+        ws.cell(row=row, column=col, value=head)
+        ws.cell(row=row + 1, column=col, value=f"({col})")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    _box(ws, row, len(heads), head=True)
+    _box(ws, row + 1, len(heads), head=True, italic=True)
+    ws.row_dimensions[row].height = 45
+    for i, values in enumerate(rows, start=row + 2):
+        for col, value in enumerate(values, start=1):
+            ws.cell(row=i, column=col, value=value).border = _BOX
+    return row + 2 + len(rows)
+
+
+def write_cover(ws, lines: tuple[str, ...] | list[str]) -> None:
+    """The cover page (portrait): national heading and title centred over three columns, the lines in the middle."""
+    ws.title = "Bìa"
+    for col, width in (("A", 12), ("B", 80), ("C", 12)):
+        ws.column_dimensions[col].width = width
+    for row, value, size in ((2, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13), (3, "Độc lập – Tự do – Hạnh phúc", 13),
+                             (7, "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ", 18)):
+        cell = ws.cell(row=row, column=1, value=value)
+        cell.font = Font(bold=True, size=size)
+        cell.alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+    for i, line in enumerate(lines):
+        ws.cell(row=10 + 2 * i, column=2, value=line).font = Font(size=13)
+    setup_print(ws, landscape=False)
+    ws.print_area = "A1:C40"
 
 
 def build_workbook() -> Workbook:
+    """The blank book: cover, Part I with empty ruled rows, Part II with empty ruled rows, notes."""
     wb = Workbook()
-    cover = wb.active
-    cover.title = "Bìa"
-    cover.column_dimensions["A"].width = 100
-    cover["A2"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    cover["A3"] = "Độc lập – Tự do – Hạnh phúc"
-    cover["A7"] = "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ"
-    for cell, size in (("A2", 13), ("A3", 13), ("A7", 20)):
-        cover[cell].font = Font(bold=True, size=size)
-        cover[cell].alignment = Alignment(horizontal="center")
-    for i, line in enumerate(COVER_LINES):
-        cover.cell(row=10 + 2 * i, column=1, value=line).font = Font(size=13)
-    cover.page_setup.paperSize = cover.PAPERSIZE_A4
-    cover.sheet_properties.pageSetUpPr.fitToPage = True
+    write_cover(wb.active, COVER_LINES)
 
     part1 = wb.create_sheet("Phần I")
     part1["A1"] = "PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN"
     part1["A1"].font = Font(bold=True, size=14)
-    header, numbers = 3, 5
-    for number, title, width in PART_ONE:
-        col = get_column_letter(number)
-        part1.column_dimensions[col].width = width
-        if number in (7, 8):
-            part1.cell(row=header + 1, column=number, value=title)
-        else:
-            part1.cell(row=header, column=number, value=title)
-            part1.merge_cells(start_row=header, start_column=number, end_row=header + 1, end_column=number)
-        part1.cell(row=numbers, column=number, value=f"({number})")
-    part1.cell(row=header, column=7, value=RESULT_GROUP)
-    part1.merge_cells(start_row=header, start_column=7, end_row=header, end_column=8)
-    part1.row_dimensions[header].height = 30
-    part1.row_dimensions[header + 1].height = 75
-    for row in range(header, numbers + EMPTY_ROWS + 1):
+    first, numbers = write_part_one_header(part1, 3)
+    for row in range(numbers + 1, numbers + EMPTY_ROWS + 1):
         for number, _, _ in PART_ONE:
             cell = part1.cell(row=row, column=number)
             cell.border = _BOX
-            if row <= numbers:
-                cell.alignment = _WRAP
-                cell.font = Font(bold=row < numbers, italic=row == numbers, size=10)
-            else:
-                cell.alignment = _TOP_LEFT
-        if row > numbers:
-            part1.row_dimensions[row].height = 48
-    part1.freeze_panes = f"A{numbers + 1}"
-    _landscape(part1, f"{header}:{numbers}")
+            cell.alignment = _TOP_LEFT
+        part1.row_dimensions[row].height = 48
+    setup_print(part1, title_rows=(first, numbers))
 
     part2 = wb.create_sheet("Phần II")
     part2["A1"] = "PHẦN II. THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI"
     part2["A1"].font = Font(bold=True, size=14)
-    for i, (title, width) in enumerate(PART_TWO, start=1):
-        part2.column_dimensions[get_column_letter(i)].width = width
-        cell = part2.cell(row=3, column=i, value=title)
-        cell.font = Font(bold=True, size=10)
-        cell.alignment = _WRAP
-        for row in range(3, 3 + 31):
-            part2.cell(row=row, column=i).border = _BOX
-    part2.row_dimensions[3].height = 45
-    part2.freeze_panes = "A4"
-    _landscape(part2, "3:3")
+    first, last = write_part_two_header(part2, 3)
+    write_part_two_rows(part2, last + 1, [([None], "line")] * 30)
+    setup_print(part2, title_rows=(first, last))
 
     notes = wb.create_sheet("Hướng dẫn")
     notes.column_dimensions["A"].width = 110
@@ -151,6 +227,7 @@ def build_workbook() -> Workbook:
     for i, line in enumerate(NOTES, start=3):
         cell = notes.cell(row=i, column=1, value=f"{i - 2}. {line}")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    setup_print(notes, landscape=False)
 
     wb.properties.title = "Sổ theo dõi hoạt động hòa giải ở cơ sở"
     wb.properties.creator = "Trợ lý Hòa giải ở cơ sở"

@@ -11,7 +11,16 @@ from storage.db import INTEGRITY_ERRORS, Database, utcnow
 
 #: Columns of `cases` a form value maps to (the rest are set by the repository).
 CASE_COLUMNS = ("team_id", "received_on", "field", "basis", "parties_count", "result", "closed_on",
-                "court_recognition", "summary", "parties_encrypted")
+                "court_recognition", "summary", "parties_encrypted", "invited_kinds", "invited_count",
+                "invited_names_encrypted", "agreement", "note", "written_record", "record_photo", "follows_case_id")
+
+
+def _optional(row: Any, key: str) -> Any:
+    """A column added by a later migration (rows built by older code paths may lack it)."""
+    try:
+        return row[key]
+    except (IndexError, KeyError):
+        return None
 
 
 def _case(row: Any, mediators: Iterable[int] = ()) -> Case:
@@ -24,6 +33,12 @@ def _case(row: Any, mediators: Iterable[int] = ()) -> Case:
         parties_encrypted=row["parties_encrypted"], external_id=row["external_id"],
         submission_key=row["submission_key"], created_at=row["created_at"], updated_at=row["updated_at"],
         mediator_ids=tuple(mediators),
+        invited_kinds=tuple(k for k in (_optional(row, "invited_kinds") or "").split(",") if k),
+        invited_count=_optional(row, "invited_count"),
+        invited_names_encrypted=_optional(row, "invited_names_encrypted"),
+        agreement=_optional(row, "agreement"), note=_optional(row, "note"),
+        written_record=None if _optional(row, "written_record") is None else bool(row["written_record"]),
+        record_photo=_optional(row, "record_photo"), follows_case_id=_optional(row, "follows_case_id"),
     )
 
 
@@ -42,6 +57,10 @@ def snapshot(case: Case) -> dict[str, Any]:
         "basis": case.basis, "parties_count": case.parties_count, "result": case.result,
         "closed_on": case.closed_on, "court_recognition": case.court_recognition, "summary": case.summary,
         "parties_recorded": bool(case.parties_encrypted), "mediator_ids": sorted(case.mediator_ids),
+        "invited_kinds": list(case.invited_kinds), "invited_count": case.invited_count,
+        "invited_names_recorded": bool(case.invited_names_encrypted), "agreement": case.agreement,
+        "note": case.note, "written_record": case.written_record, "record_photo": bool(case.record_photo),
+        "follows_case_id": case.follows_case_id,
     }
 
 
@@ -53,6 +72,12 @@ def _column_values(values: Mapping[str, Any]) -> dict[str, Any]:
         "result": values["result"], "closed_on": values.get("closed_on") or None,
         "court_recognition": None if court is None else int(bool(court)),
         "summary": values.get("summary") or None, "parties_encrypted": values.get("parties") or None,
+        "invited_kinds": ",".join(values.get("invited_kinds") or []) or None,
+        "invited_count": (values.get("invited_count") or None) if values.get("invited_kinds") else None,
+        "invited_names_encrypted": values.get("invited_names") or None,
+        "agreement": values.get("agreement") or None, "note": values.get("note") or None,
+        "written_record": None if values.get("written_record") is None else int(bool(values["written_record"])),
+        "record_photo": values.get("record_photo") or None, "follows_case_id": values.get("follows_case_id") or None,
     }
 
 
@@ -195,6 +220,10 @@ class CaseRepository:
                 if draft_purpose and reporter_id is not None:
                     await conn.execute("DELETE FROM case_drafts WHERE person_id = ? AND purpose = ?",
                                        (reporter_id, draft_purpose))
+                if case.follows_case_id:  # a re-mediation: the follow-up of the earlier case points to it
+                    await conn.execute(
+                        "UPDATE agreement_followups SET action = 'remediate', remediation_case_id = ?"
+                        " WHERE case_id = ?", (case.id, case.follows_case_id))
                 return case
         except INTEGRITY_ERRORS:
             existing = await self.by_submission_key(submission_key)

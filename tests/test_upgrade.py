@@ -338,6 +338,10 @@ SEED: list[Seed] = [
                                                 "received_on": "2025-01-15", "updated_at": at("2025-01-20")}),
     row("persons", "bo", {"full_name": "Trần Văn Bộ", "role": "ministry_official", "created_at": at("2025-07-01"),
                           "updated_at": at("2025-07-01")}, needs=("report_submissions",)),
+    # 0014: following up successful agreements (Law 35/2013 Art. 26)
+    row("agreement_followups", "fu-c1", {"case_id": Ref("c1"), "status": "answered", "asked_at": at("2025-02-19"),
+                                         "answer": "done", "answered_by": Ref("mai"),
+                                         "answered_at": at("2025-02-20")}),
 ]
 
 

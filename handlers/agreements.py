@@ -1,0 +1,178 @@
+"""Following up successful agreements (Law 35/2013 Art. 26): the daily job that queues the questions, reminders
+and listings through the outbox, and the answers. Thin: the rules are in services/agreements.py.
+
+Callback data: fu:a:<case id>:<done|ongoing|not_done>  answer · fu:l:<case id>  tell the team leader ·
+fu:n:<case id>  write a note (the next text) · case:again:<case id>  re-mediate (handled by handlers/cases.py).
+Every id is checked again by the service against the person (the case's mediators, team leader, commune officials).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages as msg
+from bot.jobs import once_across_processes
+from handlers.broadcast import register_markup, wake_worker
+from handlers.common import (
+    BotContext,
+    callback_arg,
+    clear_buttons,
+    column,
+    int_arg,
+    keyboard,
+    reply,
+    requires,
+)
+from services import case_form as form
+from services.agreements import ASK, ESCALATED, LISTED, NOT_DONE, REMIND, FollowUpDenied
+from services.case_models import Case
+
+log = logging.getLogger(__name__)
+
+NOTE = 0
+JOB = "agreement-followups"
+JOB_AT = time(8, 15)
+
+
+def answer_rows(case_id: int) -> list[list[tuple[str, str]]]:
+    return [[(msg.FOLLOWUP_BTN[a], f"fu:a:{case_id}:{a}")] for a in ("done", "ongoing", "not_done")]
+
+
+def _markup_answer(broadcast: dict):
+    return keyboard(answer_rows(broadcast["case_id"])) if broadcast.get("case_id") else None
+
+
+def _markup_leader(broadcast: dict):
+    if not broadcast.get("case_id"):
+        return None
+    return keyboard([[(msg.FOLLOWUP_BTN_VIEW, f"case:v:{broadcast['case_id']}")], *answer_rows(broadcast["case_id"])])
+
+
+for _topic in (ASK, REMIND):
+    register_markup(_topic, _markup_answer)
+for _topic in (LISTED, NOT_DONE, ESCALATED):
+    register_markup(_topic, _markup_leader)
+
+
+def render(topic: str, case: Case, info: dict) -> str:
+    """The text of a follow-up message (stored with the outbox rows when the step is stored)."""
+    values = {"number": case.number, "field": form.FIELDS.get(case.field, case.field),
+              "closed": form.display_date(case.closed_on), "by": info.get("by", "")}
+    return msg.FOLLOWUP_TEXTS[topic].format(**values)
+
+
+async def run_followups(app: Application) -> None:
+    services = app.services  # type: ignore[attr-defined]
+    report = await services.followups.run(app.channel, render)  # type: ignore[attr-defined]
+    if report.asked or report.reminded or report.listed:
+        log.info("agreement follow-up: %d asked, %d reminded, %d listed", report.asked, report.reminded,
+                 report.listed)
+        wake_worker(app)
+
+
+async def followup_job(context: BotContext) -> None:
+    await run_followups(context.application)
+
+
+# --- answers ---------------------------------------------------------------------------------------------------
+@requires()
+async def answered(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    person = await context.person(update)
+    case_id, answer = int_arg(update, 2), callback_arg(update, 3)
+    try:
+        case = await context.services.followups.answer(person, case_id or 0, answer, context.channel, render)
+    except FollowUpDenied:
+        await reply(update, msg.FOLLOWUP_DENIED)
+        return ConversationHandler.END
+    wake_worker(context.application)
+    text = msg.FOLLOWUP_RECORDED.format(number=case.number, answer=msg.FOLLOWUP_ANSWERS[answer])
+    if answer != "not_done":
+        await reply(update, text)
+        return ConversationHandler.END
+    await reply(update, f"{text}\n{msg.FOLLOWUP_NOT_DONE_NEXT}", column([
+        (msg.FOLLOWUP_BTN_AGAIN, f"case:again:{case.id}"),
+        (msg.FOLLOWUP_BTN_LEADER, f"fu:l:{case.id}"),
+        (msg.FOLLOWUP_BTN_NOTE, f"fu:n:{case.id}"),
+    ]))
+    return ConversationHandler.END
+
+
+@requires()
+async def escalate(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    person = await context.person(update)
+    try:
+        reached = await context.services.followups.escalate(person, int_arg(update) or 0, context.channel, render)
+    except FollowUpDenied:
+        await reply(update, msg.FOLLOWUP_DENIED)
+        return ConversationHandler.END
+    wake_worker(context.application)
+    await reply(update, msg.FOLLOWUP_ESCALATED if reached else msg.FOLLOWUP_NO_LEADER)
+    return ConversationHandler.END
+
+
+@requires()
+async def ask_note(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    person = await context.person(update)
+    case_id = int_arg(update) or 0
+    case = await context.services.cases.repo.get(case_id)
+    if case is None or not context.services.followups.may_answer(person, case):
+        await reply(update, msg.FOLLOWUP_DENIED)
+        return ConversationHandler.END
+    context.user_data["fu_note"] = case_id
+    await reply(update, msg.FOLLOWUP_ASK_NOTE.format(number=case.number))
+    return NOTE
+
+
+@requires()
+async def note_written(update: Update, context: BotContext) -> int:
+    person = await context.person(update)
+    case_id = context.user_data.pop("fu_note", None)
+    try:
+        await context.services.followups.add_note(person, case_id or 0, update.message.text or "")
+    except FollowUpDenied:
+        await reply(update, msg.FOLLOWUP_DENIED)
+        return ConversationHandler.END
+    except ValueError:
+        context.user_data["fu_note"] = case_id
+        await reply(update, msg.FOLLOWUP_NOTE_EMPTY)
+        return NOTE
+    await reply(update, msg.FOLLOWUP_NOTE_SAVED, column([(msg.FOLLOWUP_BTN_AGAIN, f"case:again:{case_id}"),
+                                                         (msg.FOLLOWUP_BTN_LEADER, f"fu:l:{case_id}")]))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    context.user_data.pop("fu_note", None)
+    await reply(update, msg.CANCELLED)
+    return ConversationHandler.END
+
+
+def register(app: Application) -> None:
+    app.add_handler(ConversationHandler(
+        name="followup",
+        persistent=True,
+        entry_points=[CallbackQueryHandler(ask_note, pattern=r"^fu:n:\d+$")],
+        states={NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, note_written)]},
+        fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
+        allow_reentry=True,
+    ))
+    app.add_handler(CallbackQueryHandler(answered, pattern=r"^fu:a:\d+:(done|ongoing|not_done)$"))
+    app.add_handler(CallbackQueryHandler(escalate, pattern=r"^fu:l:\d+$"))
+    if app.job_queue is not None:
+        tz = ZoneInfo(app.services.cases.settings.timezone)  # type: ignore[attr-defined]
+        app.job_queue.run_daily(once_across_processes(JOB, followup_job), time=JOB_AT.replace(tzinfo=tz), name=JOB)
