@@ -156,6 +156,7 @@ class LogbookRepository:
 
         `broadcasts`: the arguments of BroadcastRepository.insert (kind 'reminder', with case_id and topic)."""
         now = at or utcnow()
+        params: tuple[object, ...]
         async with self.db.transaction() as conn:
             if step == "ask":
                 sql, params = ("INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'asked', ?)"
