@@ -149,7 +149,8 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
         row += 1
         for n, line in enumerate(others, start=1):
             values = [n, text(line.case.number), _vn(line.case.day), text(line.case.team_code),
-                      msg.CASE_RESULT_LABELS[line.case.result], text(msg.PAY_STATUS[line.status] + ": " + line.reason)]
+                      msg.CASE_RESULT_LABELS[line.case.result],
+                      text(line.reason if line.status == "paid" else f"{msg.PAY_STATUS[line.status]}: {line.reason}")]
             for col, value in enumerate(values, start=1):
                 put(row, col, value, span=COLUMNS - 5 if col == 6 else 1)
             ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=COLUMNS)
