@@ -765,3 +765,6 @@ BC_OUTSIDE_WINDOW_LINE = (
     "(OA chỉ được trả lời trong 48 giờ; gửi chủ động cần hạn mức tin chủ động). Xin báo họ qua kênh khác."
 )
 OA_FILE_LINK = "📎 {name}: {link}"
+OA_CHOOSE = "Mời anh/chị chọn:"
+OA_MORE_BUTTONS = "Lựa chọn khác:"
+CHANNEL_NAMES["oa"] = "Zalo OA"

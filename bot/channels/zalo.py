@@ -457,14 +457,18 @@ class ZaloRequest(BaseRequest):
         for chunk in split_text(text):
             await self.call("sendMessage", {"chat_id": zalo_id, "text": chunk})
 
+    async def _send_options(self, zalo_id: str, text: str, opts: list[numbered.Option]) -> None:
+        """The text with its buttons: numbered options under it (the Zalo Bot has no buttons)."""
+        rendered = numbered.render(text, opts)
+        if rendered.strip():
+            await self._send_lines(zalo_id, rendered)
+
     async def _deliver(self, zalo_id: str, chat_int: int, text: str, markup: Any,
                        message_id: int | None = None, edit: bool = False, **content: Any) -> dict:
         """Send `text` with the keyboard as numbered options; remember the options for the chat."""
         markup = _json(markup) if markup else None
         opts = numbered.options(markup) if isinstance(markup, dict) else []
-        rendered = numbered.render(text, opts)
-        if rendered.strip():
-            await self._send_lines(zalo_id, rendered)
+        await self._send_options(zalo_id, text, opts)
         extra = dict(content)
         if text and "text" not in extra and "caption" not in extra:
             extra["text"] = text
@@ -585,7 +589,7 @@ class ZaloRequest(BaseRequest):
                 await self.store.set_options_message(zalo_id, None)
             self._sent[(chat_int, message_id)] = base
             return base
-        await self._send_lines(zalo_id, numbered.render("", opts))
+        await self._send_options(zalo_id, "", opts)
         message = {**base, "reply_markup": markup, "edit_date": int(time.time())}
         self._sent[(chat_int, message_id)] = message
         await self.store.set_options_message(zalo_id, message)

@@ -19,6 +19,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.oa import SIGNATURE_HEADER, OaConfig, OaRequest, to_bot_event, verify
 from bot.channels.zalo import SECRET_HEADER, BadEvent, ZaloFiles, ZaloRequest, event_key, unwrap
 from storage.zalo import BUSY, DONE
 
@@ -36,17 +37,11 @@ def parse_body(raw: bytes) -> dict:
     return unwrap(body)
 
 
-async def handle_event(app: Application, request: ZaloRequest, raw: bytes) -> web.Response:
+async def handle_event(app: Application, request: ZaloRequest, event: dict, key: str | None) -> web.Response:
     """Handle one webhook event *before* answering: once Zalo has its 200 it never sends the event again, so a
     process killed before handling it would lose it; killed mid-event, it drops the connection instead and the
-    event was never acknowledged. A repeated delivery (same event, same message id) is answered 200 and
+    event was never acknowledged. A repeated delivery (same `key`: event and message id) is answered 200 and
     dropped; one that another process is handling right now gets 503 (not acknowledged: it may be sent again)."""
-    try:
-        event = parse_body(raw)
-    except BadEvent as exc:
-        log.warning("Zalo webhook: malformed body refused (%s)", exc)
-        return web.json_response({"message": "Bad Request"}, status=400)
-    key = event_key(event)
     if key is not None:
         state = await request.events.claim(key)
         if state == DONE:
@@ -79,7 +74,12 @@ def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloReq
             return web.json_response({"message": "Unauthorized"}, status=403)
         if http.method != "POST":
             return web.json_response({"message": "Method Not Allowed"}, status=405)
-        return await handle_event(app, request, await http.read())
+        try:
+            event = parse_body(await http.read())
+        except BadEvent as exc:
+            log.warning("Zalo webhook: malformed body refused (%s)", exc)
+            return web.json_response({"message": "Bad Request"}, status=400)
+        return await handle_event(app, request, event, event_key(event))
 
     async def download(http: web.Request) -> web.StreamResponse:
         found = files.find(http.match_info["token"]) if files else None
@@ -95,6 +95,32 @@ def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloReq
         web_app.router.add_route("*", f"/{path}", receive)
     if files is not None:
         web_app.router.add_get(f"/{path}/files/{{token}}/{{name}}", download)
+
+
+def add_oa_routes(web_app: web.Application, app: Application, request: OaRequest, config: OaConfig) -> None:
+    """POST /<ZALO_OA_WEBHOOK_PATH>: the Official Account's events, signed (X-ZEvent-Signature); a missing, wrong
+    or stale signature gets 403, a malformed body 400; each event is handled before the answer."""
+    path = config.webhook_path.strip("/")
+
+    async def receive(http: web.Request) -> web.Response:
+        if http.method != "POST":
+            return web.json_response({"message": "Method Not Allowed"}, status=405)
+        try:
+            body = verify(config, await http.read(), http.headers.get(SIGNATURE_HEADER))
+            bot_event = to_bot_event(body)
+        except PermissionError as exc:
+            log.warning("Zalo OA webhook: request refused (%s)", exc)
+            return web.json_response({"message": "Forbidden"}, status=403)
+        except BadEvent as exc:
+            log.warning("Zalo OA webhook: malformed body refused (%s)", exc)
+            return web.json_response({"message": "Bad Request"}, status=400)
+        if bot_event is None:
+            return web.json_response({"message": "Success"})
+        return await handle_event(app, request, body, event_key(bot_event))
+
+    web_app.router.add_route("*", f"/{path}", receive)
+    if request.files is not None:
+        add_zalo_routes(web_app, app, request, path, None, files=request.files, webhook=False)
 
 
 class ZaloServer:
