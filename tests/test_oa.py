@@ -191,7 +191,7 @@ async def test_signature_missing_wrong_or_replayed_is_refused(oa):
     answered = len(emu.outbox)
     assert answered > 0
     assert await emu.post(body) == 200 and len(emu.outbox) == answered  # replayed at once: not handled again
-    old = emu.event(user, text="/trogiup", at=time.time() - 3600)  # captured an hour ago, replayed now
+    old = emu.event(user, text="/trogiup", at=time.time() - 13 * 3600)  # captured 13 hours ago, replayed now
     assert await emu.post(old) == 403 and len(emu.outbox) == answered
     async with httpx.AsyncClient() as client:
         for raw in (b"[]", b"{" * 50_000, b'{"timestamp": "1", "event_name": 5}'):

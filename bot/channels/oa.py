@@ -62,8 +62,10 @@ CALLBACK_PREFIX = "#cb:"
 #: Buttons per message (the OA's template shows a few buttons; more go in further messages).
 BUTTONS_PER_MESSAGE = 5
 TITLE_LIMIT = 100
-#: Signed events older than this are refused (a captured request replayed later).
-REPLAY_WINDOW_S = 15 * 60
+#: Signed events older than this are refused (a captured request replayed later). Zalo sends an event again for
+#: up to 12 hours when the webhook does not answer 200 in time; within that span a replay is caught by the event
+#: log (storage.zalo.EventLog keeps every handled event's key for a day), beyond it by this bound.
+REPLAY_WINDOW_S = 12 * 3600
 #: OA API errors that mean the access token is not (or no longer) valid: refresh once and try again.
 TOKEN_ERRORS = {-216, -124}
 #: Documents the OA API takes as files (upload/file); others are sent as links.
