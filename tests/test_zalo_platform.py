@@ -135,7 +135,9 @@ async def test_repeated_deliveries_are_dropped_across_restarts_and_processes(tmp
     key = "message.text.received:e4ea2cd5189df1c3a88c"
     first = Services.build(Config(database_path=target))
     await first.open()
-    assert await EventLog(first.db, "zalo").claim(key) == NEW
+    handling = EventLog(first.db, "zalo")
+    assert await handling.claim(key) == NEW
+    assert await handling.claim(key) == BUSY  # delivered again while this process is still on it: 503
     second = Services.build(Config(database_path=target))
     await second.open()
     try:

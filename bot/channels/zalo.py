@@ -343,6 +343,7 @@ class ZaloRequest(BaseRequest):
         self._callbacks: OrderedDict[str, str] = OrderedDict()
         self._sent: OrderedDict[tuple[int, int], dict] = OrderedDict()
         self.events = EventLog(store.db, self.channel)
+        self._disclosed: set[str] = set()
 
     # --- BaseRequest ----------------------------------------------------------------------------------
     @property
@@ -742,8 +743,11 @@ class ZaloRequest(BaseRequest):
         user_id = await self.store.int_id(str(sender["id"]), display)
         chat_type = "private"
         chat_int = await self.store.int_id(zalo_chat) if zalo_chat != str(sender["id"]) else user_id
-        if await first_contact(self.store.db, self.disclosure_key(zalo_chat)):
-            await self._say_safely(zalo_chat, msg.ZALO_FIRST_CONTACT)
+        key = self.disclosure_key(zalo_chat)
+        if key not in self._disclosed:
+            if await first_contact(self.store.db, key):
+                await self._say_safely(zalo_chat, msg.ZALO_FIRST_CONTACT)
+            self._disclosed.add(key)
         user = {"id": user_id, "is_bot": False, "first_name": display or "Người dùng Zalo", "language_code": "vi"}
         seconds = event_seconds(message.get("date"))
         tg_message: dict[str, Any] = {"message_id": next(self._message_ids), "date": seconds,
