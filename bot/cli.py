@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = with_db(sub.add_parser("run", help="chạy bot Telegram/Zalo (long polling hoặc --webhook)"))
     run.add_argument("--webhook", action="store_true", help="nhận cập nhật qua webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
-    run.add_argument("--channel", default="telegram", help="kênh: telegram, zalo hoặc telegram,zalo")
+    run.add_argument("--channel", default="telegram", help="kênh: telegram, zalo, oa (Zalo OA) hoặc kết hợp, ví dụ telegram,zalo,oa")
     run.set_defaults(func=cmd_run)
 
     from bot.demo import DEMO_USERS

@@ -1171,3 +1171,24 @@ CASE_REMEDIATION_DRAFT_OPEN = (
     "\"Hòa giải lại\"."
 )
 CASE_REMEDIATION_START = "🔁 Báo cáo vụ việc hòa giải lại vụ {number} (đã điền sẵn từ vụ cũ)."
+
+# --- Issue 20: Zalo as it really is (Bot Platform, Official Account) ---
+ZALO_FIRST_CONTACT = (
+    "🤖 Xin chào! Đây là trợ lý tự động (chatbot) hỗ trợ hòa giải ở cơ sở, không phải người trả lời trực tiếp. "
+    "Câu trả lời về pháp luật chỉ để tham khảo, có ghi căn cứ (văn bản, điều, khoản) để anh/chị đối chiếu; "
+    "việc cụ thể xin hỏi thêm: bấm \"Hỏi chuyên gia\" dưới câu trả lời để gửi câu hỏi tới công chức Tư pháp "
+    "và người hỗ trợ pháp lý của xã."
+)
+ZALO_GROUP_PRIVATE_ONLY = (
+    "Trợ lý hòa giải chỉ làm việc trong tin nhắn riêng. Anh/chị vui lòng nhắn riêng cho bot để được hỗ trợ."
+)
+OA_OUTSIDE_WINDOW = "ngoài thời hạn 48 giờ"
+OA_NO_QUOTA = "hết hạn mức tin chủ động của OA"
+BC_OUTSIDE_WINDOW_LINE = (
+    "Ngoài thời hạn 48 giờ (Zalo OA): {count} người không nhắn cho OA trong 48 giờ qua nên không nhận được "
+    "(OA chỉ được trả lời trong 48 giờ; gửi chủ động cần hạn mức tin chủ động). Xin báo họ qua kênh khác."
+)
+OA_FILE_LINK = "📎 {name}: {link}"
+OA_CHOOSE = "Mời anh/chị chọn:"
+OA_MORE_BUTTONS = "Lựa chọn khác:"
+CHANNEL_NAMES["oa"] = "Zalo OA"

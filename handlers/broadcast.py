@@ -451,8 +451,11 @@ def progress_text(broadcast_id: int, counts: dict[str, int]) -> str:
 
 
 def done_text(broadcast_id: int, counts: dict[str, int]) -> str:
-    return msg.BC_DONE.format(id=broadcast_id, total=counts["total"], sent=counts["sent"], failed=counts["failed"],
+    text = msg.BC_DONE.format(id=broadcast_id, total=counts["total"], sent=counts["sent"], failed=counts["failed"],
                               blocked=counts["blocked"], acked=counts["acked"])
+    if counts.get("outside_window"):
+        text += "\n" + msg.BC_OUTSIDE_WINDOW_LINE.format(count=counts["outside_window"])
+    return text
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -490,6 +493,14 @@ async def history(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+def _failure_reason(failure: dict) -> str:
+    if failure["status"] == "blocked":
+        return msg.BC_REASON_BLOCKED
+    if "outside_window" in (failure["error"] or ""):  # Zalo OA: bot.channels.oa.OUTSIDE_WINDOW
+        return msg.OA_OUTSIDE_WINDOW
+    return failure["error"]
+
+
 @requires(*SENDERS)
 async def details(update: Update, context: BotContext) -> None:
     person = await context.person(update)
@@ -503,12 +514,12 @@ async def details(update: Update, context: BotContext) -> None:
         id=broadcast["id"], date=local_date(broadcast["created_at"], context.services.config.timezone),
         total=counts["total"], sent=counts["sent"], pending=counts["pending"] + counts["sending"],
         failed=counts["failed"], blocked=counts["blocked"], acked=counts["acked"])
+    if counts.get("outside_window"):
+        text += "\n" + msg.BC_OUTSIDE_WINDOW_LINE.format(count=counts["outside_window"])
     failures = await repo.failures(broadcast["id"])
     if failures:
         text += "\n\n" + msg.BC_DETAILS_FAILURES + "\n" + "\n".join(
-            msg.BC_FAILURE_LINE.format(name=f["full_name"],
-                                       reason=msg.BC_REASON_BLOCKED if f["status"] == "blocked" else f["error"])
-            for f in failures)
+            msg.BC_FAILURE_LINE.format(name=f["full_name"], reason=_failure_reason(f)) for f in failures)
     await reply(update, text)
 
 

@@ -121,6 +121,10 @@ class BroadcastRepository:
             acked += row["acked"] or 0
         counts["acked"] = acked
         counts["total"] = sum(counts[s] for s in (PENDING, SENDING, SENT, FAILED, BLOCKED))
+        # Zalo OA: recipients outside the 48-hour window (bot.channels.oa.OUTSIDE_WINDOW), among the failed
+        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE broadcast_id = ? AND status = 'failed'"
+                                     " AND error LIKE '%outside_window%'", (broadcast_id,))
+        counts["outside_window"] = row["n"] if row else 0
         return counts
 
     async def failures(self, broadcast_id: int, limit: int = 20) -> list[dict]:

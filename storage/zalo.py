@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime, timedelta
 
 from storage.db import Database, utcnow
 
@@ -78,3 +80,73 @@ class ZaloStore:
             " ON CONFLICT(zalo_id) DO UPDATE SET message = excluded.message, updated_at = excluded.updated_at",
             (zalo_id, json.dumps(message, ensure_ascii=False) if message else None, utcnow()),
         )
+
+
+#: Event keys are kept this long (Zalo's repeated deliveries come within minutes).
+EVENT_KEEP_S = 86400
+NEW, DONE, BUSY = "new", "done", "busy"
+
+
+def _iso_ago(seconds: float) -> str:
+    return (datetime.now(UTC) - timedelta(seconds=seconds)).replace(microsecond=0).isoformat()
+
+
+class EventLog:
+    """Zalo events seen once: a repeated delivery (same event, same Zalo message id) is dropped, in this process,
+    after a restart, or on another process sharing the database.
+
+    An event being handled is claimed by its process (liveness token on PostgreSQL); a delivery of an event whose
+    claimer died (SIGKILL mid-event) takes it over, one whose claimer is alive and busy with it is told BUSY."""
+
+    def __init__(self, db: Database, channel: str):
+        self.db = db
+        self.channel = channel
+        self._pruned_at = 0.0
+        self._inflight: set[str] = set()
+
+    async def claim(self, key: str) -> str:
+        """NEW: this process handles the event now; DONE: already handled; BUSY: another handler is on it."""
+        token = await self.db.process_token()
+        alive_sql = getattr(self.db, "alive_sql", None)
+        alive = alive_sql("claimed_by") if alive_sql else "0"
+        now = utcnow()
+        async with self.db.transaction() as conn:
+            if time.monotonic() - self._pruned_at > 3600:
+                self._pruned_at = time.monotonic()
+                await conn.execute("DELETE FROM channel_events WHERE claimed_at < ?", (_iso_ago(EVENT_KEEP_S),))
+            async with conn.execute(f"SELECT done_at, {alive} AS alive FROM channel_events"
+                                    " WHERE channel = ? AND event_key = ?", (self.channel, key)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                await conn.execute("INSERT INTO channel_events(channel, event_key, claimed_at, claimed_by)"
+                                   " VALUES (?, ?, ?, ?)", (self.channel, key, now, token))
+            elif row["done_at"] is not None:
+                return DONE
+            elif key in self._inflight or bool(row["alive"]):
+                return BUSY
+            else:  # its claimer died (or, on SQLite, a previous run of this process): take it over
+                await conn.execute("UPDATE channel_events SET claimed_at = ?, claimed_by = ?"
+                                   " WHERE channel = ? AND event_key = ?", (now, token, self.channel, key))
+        self._inflight.add(key)
+        return NEW
+
+    async def finish(self, key: str) -> None:
+        self._inflight.discard(key)
+        await self.db.execute("UPDATE channel_events SET done_at = ? WHERE channel = ? AND event_key = ?",
+                              (utcnow(), self.channel, key))
+
+    async def release(self, key: str) -> None:
+        """The event was not handled after all: let a redelivery take it."""
+        self._inflight.discard(key)
+        await self.db.execute("DELETE FROM channel_events WHERE channel = ? AND event_key = ? AND done_at IS NULL",
+                              (self.channel, key))
+
+
+async def first_contact(db: Database, zalo_id: str) -> bool:
+    """True exactly once per chat account: the first time it writes (recorded in chat_disclosures)."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT 1 FROM chat_disclosures WHERE zalo_id = ?", (zalo_id,)) as cur:
+            if await cur.fetchone() is not None:
+                return False
+        await conn.execute("INSERT INTO chat_disclosures(zalo_id, shown_at) VALUES (?, ?)", (zalo_id, utcnow()))
+    return True

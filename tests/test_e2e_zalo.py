@@ -84,6 +84,8 @@ async def test_both_channels_in_one_process_and_linking(emulators, tmp_path):
     (["--channel", "zalo", "--webhook"], {"ZALO_BOT_TOKEN": "1:x", "ZALO_WEBHOOK_URL": "https://b.vn",
                                           "ZALO_WEBHOOK_SECRET": "short"}, "ZALO_WEBHOOK_SECRET"),
     (["--channel", "telegram,signal"], {"BOT_TOKEN": "1:x"}, "signal"),
+    (["--channel", "oa"], {}, "ZALO_OA_APP_ID"),
+    (["--channel", "oa"], {"ZALO_OA_APP_ID": "1", "ZALO_OA_APP_SECRET": "s"}, "ZALO_OA_SECRET_KEY"),
 ])
 async def test_run_explains_missing_configuration(tmp_path, args, env, expected):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ZALO_", "BOT_TOKEN"))}
@@ -103,3 +105,55 @@ async def test_bad_zalo_token_is_reported(emulators, tmp_path):
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2 and "ZALO_BOT_TOKEN không hợp lệ" in err.decode()
+
+
+async def _port_open(port: int, timeout_s: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+
+
+async def test_telegram_zalo_bot_and_zalo_oa_in_one_process(emulators, tmp_path):
+    """`mediator-bot run --channel telegram,zalo,oa`: the three channels, one process, one database."""
+    from tests.oa_emulator import OaEmulator
+    from tests.processes import free_port
+
+    telegram, zalo = emulators
+    oa = await OaEmulator().start()
+    access, refresh = oa.grant()
+    db_path = str(tmp_path / "three.db")
+    port = free_port()
+    env = {**os.environ, "BOT_TOKEN": telegram.token, "TELEGRAM_BASE_URL": telegram.base_url,
+           "ZALO_BOT_TOKEN": zalo.token, "ZALO_BASE_URL": zalo.base_url, "ZALO_POLL_TIMEOUT": "1",
+           "ZALO_OA_APP_ID": oa.app_id, "ZALO_OA_APP_SECRET": oa.app_secret, "ZALO_OA_SECRET_KEY": oa.oa_secret_key,
+           "ZALO_OA_ACCESS_TOKEN": access, "ZALO_OA_REFRESH_TOKEN": refresh, "ZALO_OA_API_URL": oa.base_url,
+           "ZALO_OA_OAUTH_URL": oa.base_url, "ZALO_OA_WEBHOOK_LISTEN": "127.0.0.1", "ZALO_OA_WEBHOOK_PORT": str(port),
+           "DATABASE_PATH": db_path, "LOG_LEVEL": "WARNING"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--channel", "telegram,zalo,oa", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await telegram.wait_for(lambda: telegram.api.commands, timeout=60)
+        await zalo.wait_for(lambda: "getUpdates" in zalo.calls, timeout=30)
+        await _port_open(port)
+        oa.webhook_url = f"http://127.0.0.1:{port}/zalo-oa"
+        out = await oa.say("2468458835296117922", "/start")
+        assert out.startswith(msg.ZALO_FIRST_CONTACT) and "Tôi có mã mời" in out
+        assert oa.refresh_calls == 1  # the pasted access token's expiry is unknown: refreshed on first use
+        out = await zalo.say(zalo.user(None, "Khách"), "/start")
+        assert "1. 🔑 Tôi có mã mời" in out
+        mark = len(telegram.api.outbox)
+        telegram.api.user_message(555001, "/start")
+        assert "Tôi có mã mời" in texts(await telegram.reply_to(555001, mark))
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        await oa.stop()
+    assert b"Traceback" not in stderr, stderr.decode()

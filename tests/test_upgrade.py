@@ -342,6 +342,14 @@ SEED: list[Seed] = [
     row("agreement_followups", "fu-c1", {"case_id": Ref("c1"), "status": "answered", "asked_at": at("2025-02-19"),
                                          "answer": "done", "answered_by": Ref("mai"),
                                          "answered_at": at("2025-02-20")}),
+    # 0016: Zalo events seen once, first-contact disclosures, the Official Account's tokens and windows
+    row("channel_events", "ev-1", {"channel": "zalo", "event_key": "message.text.received:2d758cb5e222177a4e35",
+                                   "claimed_at": at("2025-06-21"), "done_at": at("2025-06-21", "02:15:01")}),
+    row("chat_disclosures", "disc-mai", {"zalo_id": "4368923478123", "shown_at": at("2025-06-21")}),
+    row("oa_tokens", "oa-tok", {"app_id": "1234567890123456789", "access_token": "acc-xyz", "refresh_token": "ref-xyz",
+                                "expires_at": at("2025-06-22"), "refreshed_at": at("2025-06-21")}),
+    row("oa_windows", "oa-win", {"user_id": "2468458835296117922", "last_user_at": at("2025-06-21"),
+                                 "last_message_id": "a2c40ba0e3e3b4bdedf2", "replies_used": 3}),
 ]
 
 

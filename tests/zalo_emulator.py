@@ -1,12 +1,29 @@
-"""A local Zalo Bot API emulator over real HTTP (aiohttp on 127.0.0.1), following the documented JSON shapes.
+"""A local Zalo Bot Platform emulator over real HTTP (aiohttp on 127.0.0.1), written from the platform's documentation.
 
-`https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>` → here `http://127.0.0.1:<port>/bot<TOKEN>/<method>`;
-answers `{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "description": "..."}`.
-Methods: getMe, getUpdates (long polling, one event per call, 408 when nothing came), setWebhook (secret 8–256
-characters, then events are POSTed to the URL with the `X-Bot-Api-Secret-Token` header), deleteWebhook,
-getWebhookInfo, sendMessage (text 1–2000 characters), sendPhoto (photo is a URL), sendSticker, sendChatAction.
-Events: {"event_name": "message.text.received", "message": {"from": {"id", "display_name", "is_bot"},
-"chat": {"id", "chat_type": "PRIVATE"}, "text", "message_id", "date" (ms)}}.
+Sources (see README "Zalo" → "What the documentation says"): the Bot Platform docs at bot.zaloplatforms.com/docs
+(API list, webhook, error codes; read through a copy of the reference kept in a public repository) and the
+official Python SDK python-zalo-bot (`zalo_bot/_message.py`: `photo_url`, `date` in milliseconds, string ids).
+Nothing here is taken from our adapter.
+
+- `https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>` → `http://127.0.0.1:<port>/bot<TOKEN>/<method>`; method
+  names are case-sensitive; JSON, form or query parameters.
+- Answers `{"ok": true, "result": …}`, or `{"ok": false, "error_code": N, "description": "…"}` with the documented
+  codes: 400 Bad request, 401 Unauthorized (token expired or invalid), 403 Internal server error (yes: 403 is the
+  platform's internal error), 404 Not found, 408 Request timeout, 429 Quota exceeded. The HTTP status of an error
+  answer is not documented: `error_http_status` chooses it (the code itself, or 200 with the code in the body).
+- getMe; getUpdates (long polling, one event per answer, 408 when nothing came within the timeout, 400 while a
+  webhook is set); setWebhook (url + secret_token of 8–256 characters), deleteWebhook, getWebhookInfo;
+  sendMessage (text 1–2000 characters), sendPhoto (photo is a URL, caption up to 2000), sendSticker,
+  sendChatAction (typing, upload_photo).
+- Events: `{"event_name": "message.text.received" | "message.image.received" | "message.sticker.received" |
+  "message.unsupported.received", "message": {"from": {"id", "display_name", "is_bot"}, "chat": {"id",
+  "chat_type": "PRIVATE" | "GROUP"}, "message_id", "date" (milliseconds), "text" | "photo_url" (+ legacy "photo")
+  + "caption" | "sticker" + "url"}}`; ids are opaque strings such as `e4ea2cd5189df1c3a88c`.
+- Webhook: events are POSTed with the `X-Bot-Api-Secret-Token` header, wrapped `{"ok": true, "result": event}`
+  (as the docs show) or bare (`wrap_webhook = False`, as some deliveries and clients have it). An event is not
+  sent again once the bot answered it (any answer); `deliver_again(event)` repeats a delivery, as happens.
+- Group chats (beta): the bot only receives group messages that mention it (`group_text(..., mention=False)`
+  delivers nothing).
 """
 
 from __future__ import annotations
@@ -24,6 +41,14 @@ from aiohttp import web
 from tests.emulator import wait_until
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
+#: The documented error codes and their names (bot.zaloplatforms.com/docs, "Mã lỗi").
+ERRORS = {400: "Bad request", 401: "Unauthorized", 403: "Internal server error", 404: "Not found",
+          408: "Request timeout", 429: "Quota exceeded"}
+
+
+def opaque_id() -> str:
+    """An id the way Zalo shows them: 20 hex characters, e.g. e4ea2cd5189df1c3a88c."""
+    return secrets.token_hex(10)
 
 
 @dataclass
@@ -47,7 +72,11 @@ class ZaloApiEmulator:
         self.calls: list[str] = []
         self.users: dict[str, str] = {}
         self.webhook: dict[str, Any] | None = None
+        self.wrap_webhook = True
         self.webhook_responses: list[int] = []
+        #: HTTP status of an error answer: "code" (the error code itself) or 200 (ok=false in the body only).
+        self.error_http_status: str | int = "code"
+        self._failures: dict[str, list[int]] = {}
         self.runner: web.AppRunner | None = None
         self.port: int | None = None
         self._new_event = asyncio.Condition()
@@ -59,15 +88,16 @@ class ZaloApiEmulator:
         return f"http://127.0.0.1:{self.port}"
 
     # --- the user side ------------------------------------------------------------------------------
-    def user(self, zalo_id: str, display_name: str) -> str:
+    def user(self, zalo_id: str | None, display_name: str) -> str:
+        zalo_id = zalo_id or opaque_id()
         self.users[zalo_id] = display_name
         return zalo_id
 
-    def _event(self, name: str, zalo_id: str, **content: Any) -> dict:
+    def _event(self, name: str, zalo_id: str, chat: dict | None = None, **content: Any) -> dict:
         message = {
             "from": {"id": zalo_id, "display_name": self.users.get(zalo_id, "Người dùng"), "is_bot": False},
-            "chat": {"id": zalo_id, "chat_type": "PRIVATE"},
-            "message_id": secrets.token_hex(10), "date": int(time.time() * 1000), **content,
+            "chat": chat or {"id": zalo_id, "chat_type": "PRIVATE"},
+            "message_id": opaque_id(), "date": int(time.time() * 1000), **content,
         }
         return {"event_name": name, "message": message}
 
@@ -75,17 +105,32 @@ class ZaloApiEmulator:
         """The user sends a text message: queued for getUpdates, or POSTed to the webhook if one is set."""
         return self._emit(self._event("message.text.received", zalo_id, text=text))
 
-    def image(self, zalo_id: str, url: str, caption: str | None = None) -> dict:
-        content = {"photo": url, **({"caption": caption} if caption else {})}
+    def image(self, zalo_id: str, url: str, caption: str | None = None, legacy: bool = False) -> dict:
+        """A picture: `photo_url` (the SDK's field); `legacy=True` sends the older `photo` field only."""
+        content = {"photo" if legacy else "photo_url": url, **({"caption": caption} if caption else {})}
         return self._emit(self._event("message.image.received", zalo_id, **content))
 
     def sticker(self, zalo_id: str) -> dict:
         return self._emit(self._event("message.sticker.received", zalo_id, sticker="0e078a2fb66a5f34067b",
                                       url="https://zalo-api.zadn.vn/sticker.png"))
 
+    def unsupported(self, zalo_id: str) -> dict:
+        return self._emit(self._event("message.unsupported.received", zalo_id))
+
+    def group_text(self, group_id: str, zalo_id: str, text: str, mention: bool = True) -> dict | None:
+        """A message in a group the bot is in (beta): delivered only when it mentions the bot."""
+        if not mention:
+            return None
+        return self._emit(self._event("message.text.received", zalo_id, chat={"id": group_id, "chat_type": "GROUP"},
+                                      text=f"@{self.bot['account_name']} {text}"))
+
+    def deliver_again(self, event: dict) -> dict:
+        """The same event delivered a second time (same event name, same message id)."""
+        return self._emit(event)
+
     def _emit(self, event: dict) -> dict:
         if self.webhook:
-            task = asyncio.get_running_loop().create_task(self._post_webhook(event))
+            task = asyncio.get_running_loop().create_task(self.post_webhook(event))
             self._webhook_tasks.add(task)
             task.add_done_callback(self._webhook_tasks.discard)
         else:
@@ -93,21 +138,32 @@ class ZaloApiEmulator:
             asyncio.get_running_loop().create_task(self._notify())
         return event
 
-    async def _post_webhook(self, event: dict) -> None:
-        async with aiohttp.ClientSession() as session, session.post(
-            self.webhook["url"], json={"ok": True, "result": event},
-            headers={SECRET_HEADER: self.webhook["secret_token"]},
-        ) as response:
-            self.webhook_responses.append(response.status)
+    async def post_webhook(self, event: dict, url: str | None = None) -> int:
+        body = {"ok": True, "result": event} if self.wrap_webhook else event
+        try:
+            async with aiohttp.ClientSession() as session, session.post(
+                url or self.webhook["url"], json=body, headers={SECRET_HEADER: self.webhook["secret_token"]},
+            ) as response:
+                status = response.status
+        except aiohttp.ClientError:
+            status = 0  # the bot dropped the connection: not acknowledged
+        self.webhook_responses.append(status)
+        return status
 
     async def _notify(self) -> None:
         async with self._new_event:
             self._new_event.notify_all()
 
+    # --- faults ------------------------------------------------------------------------------------------
+    def fail_next(self, method: str, code: int, times: int = 1) -> None:
+        """The next `times` calls of `method` fail with the documented error `code`."""
+        assert code in ERRORS, code
+        self._failures.setdefault(method, []).extend([code] * times)
+
     # --- the bot side -------------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return self._error(401, "Unauthorized")
+            return self._error(401)
         method = request.match_info["method"]
         self.calls.append(method)
         params: dict = dict(request.query)
@@ -119,15 +175,18 @@ class ZaloApiEmulator:
         handler = getattr(self, "m_" + method, None)  # method names are case-sensitive
         if handler is None:
             return self._error(400, "Bad request: invalid API name")
+        if self._failures.get(method):
+            return self._error(self._failures[method].pop(0))
         try:
             result = await handler(params)
         except ApiError as exc:
             return self._error(exc.status, exc.description)
         return web.json_response({"ok": True, "result": result})
 
-    @staticmethod
-    def _error(status: int, description: str) -> web.Response:
-        return web.json_response({"ok": False, "error_code": status, "description": description}, status=status)
+    def _error(self, code: int, description: str | None = None) -> web.Response:
+        status = code if self.error_http_status == "code" else int(self.error_http_status)
+        return web.json_response({"ok": False, "error_code": code, "description": description or ERRORS[code]},
+                                 status=status)
 
     @staticmethod
     def _chat(params: dict) -> str:
@@ -145,7 +204,7 @@ class ZaloApiEmulator:
         return value
 
     def _sent(self, **content: Any) -> dict:
-        sent = Sent(message_id=secrets.token_hex(10), **content)
+        sent = Sent(message_id=opaque_id(), **content)
         self.outbox.append(sent)
         return {"message_id": sent.message_id, "date": int(time.time() * 1000)}
 
@@ -163,7 +222,7 @@ class ZaloApiEmulator:
                 except TimeoutError:
                     pass
         if not self.events:
-            raise ApiError(408, "Request timeout")
+            raise ApiError(408, ERRORS[408])
         return self.events.pop(0)
 
     async def m_setWebhook(self, params: dict) -> dict:

@@ -1,6 +1,6 @@
 """Several channels in one process: one MediatorApplication per channel, sharing one Services (one database).
 
-`mediator-bot run --channel telegram,zalo` runs both concurrently in one asyncio loop (initialize/start and
+`mediator-bot run --channel telegram,zalo,oa` runs them concurrently in one asyncio loop (initialize/start and
 the updaters or webhook servers of each application — not run_polling() twice).
 """
 
@@ -17,16 +17,18 @@ from telegram import Update
 from telegram.error import InvalidToken
 
 from bot.app import MediatorApplication, build_application
+from bot.channels.oa import OaConfig, OaRequest, build_tokens
 from bot.channels.telegram import ConfigError, check_telegram_config
 from bot.channels.zalo import ZaloConfig, ZaloFiles, ZaloRequest
-from bot.channels.zalo_server import ZaloServer, add_zalo_routes
+from bot.channels.zalo_server import ZaloServer, add_oa_routes, add_zalo_routes
 from bot.config import Config
 from bot.container import Services
+from storage.oa import OaWindows
 from storage.zalo import ZaloStore
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("telegram", "zalo")
+CHANNELS = ("telegram", "zalo", "oa")
 
 
 @dataclass
@@ -63,17 +65,34 @@ def build_zalo(config: Config, zalo: ZaloConfig, services: Services) -> tuple[Me
     return app, request
 
 
+def build_oa(config: Config, oa: OaConfig, services: Services) -> tuple[MediatorApplication, OaRequest]:
+    """The Zalo Official Account application: the same handlers over OaRequest."""
+    files = ZaloFiles(config.files_dir / "zalo-files", oa.files_url)
+    holder: list[OaRequest] = []
+    tokens = build_tokens(services.db, oa, holder)
+    request = OaRequest(oa, ZaloStore(services.db), tokens, OaWindows(services.db), files=files,
+                        bot_username=config.bot_username)
+    holder.append(request)
+    app = build_application(replace(config, bot_token=None), channel="oa", request=request, services=services,
+                            rate_limit=True)
+    return app, request
+
+
 async def serve(config: Config, channels: list[str], webhook: bool = False, zalo: ZaloConfig | None = None,
-                stop: asyncio.Event | None = None, on_ready: Callable[[dict[str, Running]], None] | None = None) -> None:
+                stop: asyncio.Event | None = None, on_ready: Callable[[dict[str, Running]], None] | None = None,
+                oa: OaConfig | None = None) -> None:
     """Run the channels until `stop` is set (or SIGINT/SIGTERM)."""
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown or not channels:
         raise ConfigError(f"Kênh chưa hỗ trợ: {', '.join(unknown) or '(trống)'} (dùng: {', '.join(CHANNELS)})")
     zalo = zalo or ZaloConfig.from_env()
+    oa = oa or OaConfig.from_env()
     if "telegram" in channels:
         check_telegram_config(config, webhook)
     if "zalo" in channels:
         zalo.check(webhook)
+    if "oa" in channels:
+        oa.check()
     services = SharedServices.build(config)
     running: dict[str, Running] = {}
     requests: dict[str, ZaloRequest] = {}
@@ -82,6 +101,9 @@ async def serve(config: Config, channels: list[str], webhook: bool = False, zalo
     if "zalo" in channels:
         app, requests["zalo"] = build_zalo(config, zalo, services)
         running["zalo"] = Running(app)
+    if "oa" in channels:
+        app, requests["oa"] = build_oa(config, oa, services)
+        running["oa"] = Running(app)
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -95,7 +117,7 @@ async def serve(config: Config, channels: list[str], webhook: bool = False, zalo
             try:
                 await run.app.initialize()
             except InvalidToken as exc:
-                variable = "ZALO_BOT_TOKEN" if name == "zalo" else "BOT_TOKEN"
+                variable = {"zalo": "ZALO_BOT_TOKEN", "oa": "ZALO_OA_REFRESH_TOKEN"}.get(name, "BOT_TOKEN")
                 raise ConfigError(f"{variable} không hợp lệ (máy chủ {name} từ chối token).") from exc
             initialized.append(run.app)
 
@@ -113,6 +135,9 @@ async def serve(config: Config, channels: list[str], webhook: bool = False, zalo
                 else:
                     await run.app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
                     run.polling = True
+            elif name == "oa":  # the OA has no long polling: its webhook (set in the developers' console) always
+                run.server = server_at(oa.webhook_listen, oa.webhook_port)
+                add_oa_routes(run.server.web, run.app, requests["oa"], oa)
             else:
                 request = requests["zalo"]
                 if webhook or zalo.files_url:

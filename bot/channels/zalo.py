@@ -48,7 +48,7 @@ from bot import messages as msg
 from bot.channels import numbered
 from bot.channels.local import decode_request
 from bot.channels.telegram import ConfigError
-from storage.zalo import ZaloStore
+from storage.zalo import NEW, EventLog, ZaloStore, first_contact
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,60 @@ def _json(value: Any) -> Any:
     return value
 
 
+# --- incoming events ------------------------------------------------------------------------------------
+_SCALAR = (str, int)
+
+
+def _check(value: Any, kinds: tuple[type, ...], where: str) -> None:
+    if value is not None and (not isinstance(value, kinds) or isinstance(value, bool)):
+        raise BadEvent(f"{where}: wrong type")
+
+
+def unwrap(body: Any) -> dict:
+    """The Zalo event in a webhook body — wrapped `{"ok": true, "result": {...}}` or bare — checked field by
+    field against the documented shape; BadEvent otherwise."""
+    if not isinstance(body, dict):
+        raise BadEvent("not an object")
+    if "event_name" not in body and "result" in body:
+        body = body["result"]
+        if not isinstance(body, dict):
+            raise BadEvent("result is not an object")
+    if not isinstance(body.get("event_name"), str):
+        raise BadEvent("event_name missing")
+    message = body.get("message")
+    _check(message, (dict,), "message")
+    if message:
+        for key in ("from", "chat"):
+            _check(message.get(key), (dict,), key)
+        _check((message.get("from") or {}).get("id"), _SCALAR, "from.id")
+        _check((message.get("from") or {}).get("display_name"), (str,), "from.display_name")
+        _check((message.get("chat") or {}).get("id"), _SCALAR, "chat.id")
+        _check((message.get("chat") or {}).get("chat_type"), (str,), "chat.chat_type")
+        for key in ("text", "photo_url", "photo", "caption"):
+            _check(message.get(key), (str,), key)
+        _check(message.get("message_id"), _SCALAR, "message_id")
+        _check(message.get("date"), (int, float, str), "date")
+    return body
+
+
+def event_seconds(date: Any) -> int:
+    """Unix seconds of an event's `date`: documented in milliseconds (seconds are accepted too)."""
+    try:
+        value = float(date)
+    except (TypeError, ValueError):
+        return int(time.time())
+    if value != value or value <= 0:  # NaN or nonsense
+        return int(time.time())
+    return int(value // 1000) if value > 10**11 else int(value)
+
+
+def event_key(event: dict) -> str | None:
+    """What makes a delivery a repeat: the event name and Zalo's message id (None when there is no id)."""
+    message = event.get("message") or {}
+    message_id = message.get("message_id") if isinstance(message, dict) else None
+    return f"{event['event_name']}:{message_id}" if message_id not in (None, "") else None
+
+
 # --- files ----------------------------------------------------------------------------------------------------
 class ZaloFiles:
     """Files the bot sends (documents, generated pictures): kept on disk and offered as unguessable links.
@@ -237,14 +291,38 @@ class ZaloFiles:
 
 # --- the transport ----------------------------------------------------------------------------------------
 class ZaloApiError(Exception):
-    def __init__(self, status: int, description: str):
+    """A Zalo error: `status` is the HTTP status python-telegram-bot is given (see `ptb_status`), `code` Zalo's own."""
+
+    def __init__(self, status: int, description: str, code: int | None = None):
         super().__init__(f"{status}: {description}")
         self.status = status
         self.description = description
+        self.code = status if code is None else code
+
+
+class BadEvent(ValueError):
+    """A webhook body or getUpdates result that is not a Zalo event of the documented shape."""
+
+
+#: Zalo's documented error codes (bot.zaloplatforms.com/docs) → what python-telegram-bot should make of them:
+#: 400 bad request and 404 invalid request are final (BadRequest); 401 expired/invalid token (InvalidToken);
+#: 403 is the platform's *internal server error* — retried like a 5xx (NetworkError), never "blocked the bot";
+#: 408 request timeout (TimedOut, retried); 429 quota exceeded — flood control (RetryAfter).
+_PTB_STATUS = {400: 400, 401: 401, 403: 502, 404: 400, 429: 429}
+#: Seconds to wait after 429 "quota exceeded" (the platform gives no retry time).
+QUOTA_RETRY_S = 5
+
+
+def ptb_status(code: int) -> int:
+    if code in _PTB_STATUS:
+        return _PTB_STATUS[code]
+    return 502 if code >= 500 else 400
 
 
 class ZaloRequest(BaseRequest):
     """python-telegram-bot request class that performs Telegram Bot API calls against the Zalo Bot API."""
+
+    channel = "zalo"
 
     def __init__(self, token: str, store: ZaloStore, *, base_url: str = ZALO_API, files: ZaloFiles | None = None,
                  bot_username: str | None = None, client: httpx.AsyncClient | None = None,
@@ -264,6 +342,8 @@ class ZaloRequest(BaseRequest):
         self._callback_ids = itertools.count(1)
         self._callbacks: OrderedDict[str, str] = OrderedDict()
         self._sent: OrderedDict[tuple[int, int], dict] = OrderedDict()
+        self.events = EventLog(store.db, self.channel)
+        self._disclosed: set[str] = set()
 
     # --- BaseRequest ----------------------------------------------------------------------------------
     @property
@@ -294,9 +374,11 @@ class ZaloRequest(BaseRequest):
             else:
                 result = await handler(params, uploads)
         except ZaloApiError as exc:
+            if exc.code == 408:
+                raise TimedOut(f"Zalo {api_method}: request timeout") from exc
             body: dict[str, Any] = {"ok": False, "error_code": exc.status, "description": exc.description}
             if exc.status == 429:
-                body["parameters"] = {"retry_after": 5}
+                body["parameters"] = {"retry_after": QUOTA_RETRY_S}
             return exc.status, json.dumps(body, ensure_ascii=False).encode()
         return 200, json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode()
 
@@ -317,13 +399,15 @@ class ZaloRequest(BaseRequest):
         try:
             body = response.json()
         except ValueError as exc:
-            raise ZaloApiError(response.status_code if response.status_code >= 400 else 502,
-                               f"Zalo {method}: not JSON") from exc
-        if not isinstance(body, dict) or not body.get("ok"):
+            code = response.status_code if response.status_code >= 400 else 502
+            raise ZaloApiError(ptb_status(code), f"Zalo {method}: not JSON", code) from exc
+        if not isinstance(body, dict) or body.get("ok") is not True:
+            # The error code is in the body; the HTTP status of an error answer is not documented.
             status = body.get("error_code") if isinstance(body, dict) else None
             description = (body.get("description") if isinstance(body, dict) else None) or "error"
             code = int(status) if isinstance(status, int | str) and str(status).isdigit() else response.status_code
-            raise ZaloApiError(code if code >= 400 else 400, str(description))
+            code = code if code >= 400 else 400
+            raise ZaloApiError(ptb_status(code), str(description), code)
         return body.get("result")
 
     async def _chat(self, params: dict) -> tuple[str, int]:
@@ -338,6 +422,15 @@ class ZaloRequest(BaseRequest):
                 raise ZaloApiError(400, "Bad Request: chat not found")
             return zalo_id, int(text)
         return text, await self.store.int_id(text)
+
+    def disclosure_key(self, zalo_chat: str) -> str:
+        return zalo_chat
+
+    async def _say_safely(self, zalo_id: str, text: str) -> None:
+        try:
+            await self._send_lines(zalo_id, text)
+        except (ZaloApiError, NetworkError):
+            log.info("Zalo: a notice could not be sent", exc_info=True)
 
     def _bot_user(self) -> dict:
         return self._me or {"id": 1, "is_bot": True, "first_name": "Zalo Bot"}
@@ -365,14 +458,18 @@ class ZaloRequest(BaseRequest):
         for chunk in split_text(text):
             await self.call("sendMessage", {"chat_id": zalo_id, "text": chunk})
 
+    async def _send_options(self, zalo_id: str, text: str, opts: list[numbered.Option]) -> None:
+        """The text with its buttons: numbered options under it (the Zalo Bot has no buttons)."""
+        rendered = numbered.render(text, opts)
+        if rendered.strip():
+            await self._send_lines(zalo_id, rendered)
+
     async def _deliver(self, zalo_id: str, chat_int: int, text: str, markup: Any,
                        message_id: int | None = None, edit: bool = False, **content: Any) -> dict:
         """Send `text` with the keyboard as numbered options; remember the options for the chat."""
         markup = _json(markup) if markup else None
         opts = numbered.options(markup) if isinstance(markup, dict) else []
-        rendered = numbered.render(text, opts)
-        if rendered.strip():
-            await self._send_lines(zalo_id, rendered)
+        await self._send_options(zalo_id, text, opts)
         extra = dict(content)
         if text and "text" not in extra and "caption" not in extra:
             extra["text"] = text
@@ -409,13 +506,24 @@ class ZaloRequest(BaseRequest):
         try:
             result = await self.call("getUpdates", {"timeout": str(timeout)}, timeout=timeout + self._read_timeout)
         except ZaloApiError as exc:
-            if exc.status == 408:  # no event within the long-poll timeout
+            if exc.code == 408:  # no event within the long-poll timeout
                 return []
             raise
         events = result if isinstance(result, list) else [result] if isinstance(result, dict) and result else []
         updates = []
         for event in events:
+            try:
+                event = unwrap(event)
+            except BadEvent:
+                log.warning("Zalo getUpdates: an event of an unknown shape was skipped")
+                continue
+            key = event_key(event)
+            if key is not None and await self.events.claim(key) != NEW:
+                log.info("Zalo event delivered again: dropped")
+                continue
             update = await self.translate(event)
+            if key is not None:  # long polling: the event is ours once received (PTB queues it)
+                await self.events.finish(key)
             if update is not None:
                 updates.append(update)
         return updates
@@ -482,7 +590,7 @@ class ZaloRequest(BaseRequest):
                 await self.store.set_options_message(zalo_id, None)
             self._sent[(chat_int, message_id)] = base
             return base
-        await self._send_lines(zalo_id, numbered.render("", opts))
+        await self._send_options(zalo_id, "", opts)
         message = {**base, "reply_markup": markup, "edit_date": int(time.time())}
         self._sent[(chat_int, message_id)] = message
         await self.store.set_options_message(zalo_id, message)
@@ -615,12 +723,10 @@ class ZaloRequest(BaseRequest):
 
     # --- Zalo events -> Telegram updates ----------------------------------------------------------------
     async def translate(self, event: Any) -> dict | None:
-        """The Telegram-shaped update for one Zalo event (webhook body or getUpdates result), or None."""
-        if isinstance(event, dict) and "event_name" not in event and isinstance(event.get("result"), dict):
-            event = event["result"]  # a webhook body: {"ok": true, "result": {...}}
-        if not isinstance(event, dict):
-            return None
-        name = str(event.get("event_name") or "")
+        """The Telegram-shaped update for one Zalo event (webhook body, wrapped or bare, or getUpdates result),
+        or None when there is nothing for the handlers (not a message, a group chat). Raises BadEvent."""
+        event = unwrap(event)
+        name = event["event_name"]
         message = event.get("message") or {}
         sender = message.get("from") or {}
         chat = message.get("chat") or {}
@@ -628,13 +734,22 @@ class ZaloRequest(BaseRequest):
             log.info("Zalo event ignored: %s", name or "(no name)")
             return None
         display = str(sender.get("display_name") or sender.get("name") or "").strip() or None
-        user_id = await self.store.int_id(str(sender["id"]), display)
         zalo_chat = str(chat.get("id") or sender["id"])
-        chat_type = "private" if str(chat.get("chat_type") or "PRIVATE").upper() == "PRIVATE" else "group"
+        if str(chat.get("chat_type") or "PRIVATE").upper() != "PRIVATE":
+            # Group chats (beta) deliver only messages that mention the bot. The bot serves private chats only:
+            # the group gets one polite line, the handlers never see it (its chat type would be "group").
+            await self._say_safely(zalo_chat, msg.ZALO_GROUP_PRIVATE_ONLY)
+            return None
+        user_id = await self.store.int_id(str(sender["id"]), display)
+        chat_type = "private"
         chat_int = await self.store.int_id(zalo_chat) if zalo_chat != str(sender["id"]) else user_id
+        key = self.disclosure_key(zalo_chat)
+        if key not in self._disclosed:
+            if await first_contact(self.store.db, key):
+                await self._say_safely(zalo_chat, msg.ZALO_FIRST_CONTACT)
+            self._disclosed.add(key)
         user = {"id": user_id, "is_bot": False, "first_name": display or "Người dùng Zalo", "language_code": "vi"}
-        date = message.get("date")
-        seconds = int(date) // 1000 if isinstance(date, int | float) and date > 10**11 else int(date or time.time())
+        seconds = event_seconds(message.get("date"))
         tg_message: dict[str, Any] = {"message_id": next(self._message_ids), "date": seconds,
                                       "chat": self._chat_json(chat_int, zalo_chat, chat_type), "from": user}
         if name == "message.text.received":
@@ -648,8 +763,8 @@ class ZaloRequest(BaseRequest):
             if text.startswith("/"):
                 command = text.split()[0]
                 tg_message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        elif name == "message.image.received" and message.get("photo"):
-            url = str(message["photo"])
+        elif name == "message.image.received" and (message.get("photo_url") or message.get("photo")):
+            url = str(message.get("photo_url") or message["photo"])  # `photo` is the legacy name
             tg_message["photo"] = [{"file_id": url, "file_unique_id": url[-32:], "width": 0, "height": 0}]
             if message.get("caption"):
                 tg_message["caption"] = str(message["caption"])

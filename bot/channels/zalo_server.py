@@ -1,8 +1,9 @@
 """The Zalo webhook (and file) routes: aiohttp, in the application's event loop.
 
 POST /<path> with the `X-Bot-Api-Secret-Token` header equal to the secret given to setWebhook: the Zalo
-event is translated by `ZaloRequest.translate` and put on the application's update queue. Any request on
-that path without the right secret is refused with 403 before its body is read.
+event (wrapped or bare) is checked, translated by `ZaloRequest.translate` and handled before the answer
+(`handle_event`); a malformed body gets 400, a repeated delivery is dropped. Any request on that path without
+the right secret is refused with 403 before its body is read.
 GET /<path>/files/<token>/<name>: a file the bot sent as a link (see `ZaloFiles`).
 """
 
@@ -18,10 +19,48 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.channels.zalo import SECRET_HEADER, ZaloFiles, ZaloRequest
+from bot.channels.oa import SIGNATURE_HEADER, OaConfig, OaRequest, to_bot_event, verify
+from bot.channels.zalo import SECRET_HEADER, BadEvent, ZaloFiles, ZaloRequest, event_key, unwrap
+from storage.zalo import BUSY, DONE
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
+
+
+def parse_body(raw: bytes) -> dict:
+    """The Zalo event in a webhook body; BadEvent for anything else (not JSON, not an object, nested too deep,
+    fields of the wrong type)."""
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, RecursionError) as exc:
+        raise BadEvent("not JSON") from exc
+    return unwrap(body)
+
+
+async def handle_event(app: Application, request: ZaloRequest, event: dict, key: str | None) -> web.Response:
+    """Handle one webhook event *before* answering: once Zalo has its 200 it never sends the event again, so a
+    process killed before handling it would lose it; killed mid-event, it drops the connection instead and the
+    event was never acknowledged. A repeated delivery (same `key`: event and message id) is answered 200 and
+    dropped; one that another process is handling right now gets 503 (not acknowledged: it may be sent again)."""
+    if key is not None:
+        state = await request.events.claim(key)
+        if state == DONE:
+            log.info("Zalo event delivered again: dropped")
+            return web.json_response({"message": "Success"})
+        if state == BUSY:
+            return web.json_response({"message": "Busy"}, status=503)
+    try:
+        raw_update = await request.translate(event)
+        update = Update.de_json(raw_update, app.bot) if raw_update is not None else None
+        if update is not None:
+            await app.update_processor.process_update(update, app.process_update(update))
+    except BaseException:
+        if key is not None:
+            await request.events.release(key)
+        raise
+    if key is not None:
+        await request.events.finish(key)
+    return web.json_response({"message": "Success"})
 
 
 def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloRequest, path: str,
@@ -36,13 +75,11 @@ def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloReq
         if http.method != "POST":
             return web.json_response({"message": "Method Not Allowed"}, status=405)
         try:
-            body = json.loads(await http.read() or b"null")
-        except ValueError:
+            event = parse_body(await http.read())
+        except BadEvent as exc:
+            log.warning("Zalo webhook: malformed body refused (%s)", exc)
             return web.json_response({"message": "Bad Request"}, status=400)
-        update = await request.translate(body)
-        if update is not None:
-            await app.update_queue.put(Update.de_json(update, app.bot))
-        return web.json_response({"message": "Success"})
+        return await handle_event(app, request, event, event_key(event))
 
     async def download(http: web.Request) -> web.StreamResponse:
         found = files.find(http.match_info["token"]) if files else None
@@ -58,6 +95,32 @@ def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloReq
         web_app.router.add_route("*", f"/{path}", receive)
     if files is not None:
         web_app.router.add_get(f"/{path}/files/{{token}}/{{name}}", download)
+
+
+def add_oa_routes(web_app: web.Application, app: Application, request: OaRequest, config: OaConfig) -> None:
+    """POST /<ZALO_OA_WEBHOOK_PATH>: the Official Account's events, signed (X-ZEvent-Signature); a missing, wrong
+    or stale signature gets 403, a malformed body 400; each event is handled before the answer."""
+    path = config.webhook_path.strip("/")
+
+    async def receive(http: web.Request) -> web.Response:
+        if http.method != "POST":
+            return web.json_response({"message": "Method Not Allowed"}, status=405)
+        try:
+            body = verify(config, await http.read(), http.headers.get(SIGNATURE_HEADER))
+            bot_event = to_bot_event(body)
+        except PermissionError as exc:
+            log.warning("Zalo OA webhook: request refused (%s)", exc)
+            return web.json_response({"message": "Forbidden"}, status=403)
+        except BadEvent as exc:
+            log.warning("Zalo OA webhook: malformed body refused (%s)", exc)
+            return web.json_response({"message": "Bad Request"}, status=400)
+        if bot_event is None:
+            return web.json_response({"message": "Success"})
+        return await handle_event(app, request, body, event_key(bot_event))
+
+    web_app.router.add_route("*", f"/{path}", receive)
+    if request.files is not None:
+        add_zalo_routes(web_app, app, request, path, None, files=request.files, webhook=False)
 
 
 class ZaloServer:
