@@ -199,6 +199,20 @@ class Nginx:
             return []
         return [line.split("|")[1] for line in log.read_text().splitlines() if line]
 
+    async def served_settled(self, quiet: float = 0.5, timeout: float = 10.0) -> list[str]:
+        """`served_by()` once no line has been added for `quiet` seconds: nginx writes a request's log line after
+        the client has its answer, so a read right after the answer may miss it (and count it among later ones)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        served = self.served_by()
+        while loop.time() < deadline:
+            await asyncio.sleep(quiet)
+            again = self.served_by()
+            if again == served:
+                break
+            served = again
+        return served
+
 
 @dataclass
 class Cluster:

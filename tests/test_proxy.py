@@ -34,7 +34,7 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
                 await front.tap(MEDIATOR, "Hôm qua", via)
                 await front.tap(MEDIATOR, "Đất đai", via)
                 await front.tap(MEDIATOR, "Một bên hoặc các bên yêu cầu", via)
-                served = nginx.served_by()
+                served = await nginx.served_settled()
                 assert {f"127.0.0.1:{p}" for p in ports} <= set(served), served  # both processes serve
                 processes[0].send_signal(signal.SIGKILL)
                 await processes[0].wait()
