@@ -414,3 +414,31 @@ def test_dollar_in_a_team_name_does_not_break_the_chart():
     from services.stats_export import report_chart
     png = report_chart(_hostile_report())
     assert png.startswith(b"\x89PNG")
+
+
+# --- 15. WEBHOOK_SECRET uses only the characters Telegram accepts ------------------------------------------
+
+@pytest.mark.parametrize("secret, ok", [
+    ("s3cret-token_for-tests-0123456789", True),
+    ("A" * 256, True),
+    ("A" * 257, False),
+    ("short-secret", False),
+    ("secret with spaces 0123456789", False),
+    ("mật-khẩu-bí-mật-0123456789", False),
+    ("secret:token/0123456789+=", False),
+])
+def test_webhook_secret_charset(monkeypatch, capsys, secret, ok):
+    from bot.channels.telegram import ConfigError, check_telegram_config
+    from bot.cli import main
+    from bot.config import Config
+    config = Config(bot_token="123:abc", webhook_url="https://bot.example.vn/telegram", webhook_secret=secret)
+    if ok:
+        check_telegram_config(config, webhook=True)
+        return
+    with pytest.raises(ConfigError):
+        check_telegram_config(config, webhook=True)
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.vn/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    assert main(["run", "--webhook", "--db", ":memory:"]) == 2
+    assert "WEBHOOK_SECRET" in capsys.readouterr().err
