@@ -732,15 +732,11 @@ LINK_DONE = (
 )
 LINK_ERRORS = {
     "malformed": "Mã liên kết gồm 6 chữ số, ví dụ 123456. Anh/chị gõ lại giúp.",
-    "unknown": "Mã liên kết không đúng. Anh/chị kiểm tra lại, hoặc gõ /lienket ở ứng dụng kia để lấy mã mới.",
-    "expired": "Mã liên kết đã hết hạn (quá 10 phút). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới.",
-    "used": "Mã liên kết này đã được dùng. Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới.",
     "already_registered": (
         "Tài khoản này đã đăng ký rồi nên không liên kết thêm được. Gõ /trogiup để xem các chức năng; "
         "nếu tài khoản thuộc về người khác, xin báo công chức Tư pháp xã."
     ),
     "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
-    "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
 }
 
 # --- Issue 14: security and durability -----------------------------------------------------------------
@@ -769,3 +765,6 @@ RESTORE_ERRORS = {
                "rồi chạy lại lệnh. Không có gì thay đổi."),
     "missing_tables": "Không khôi phục được: tệp sao lưu thiếu các bảng {detail}. Không có gì thay đổi.",
 }
+LINK_ERRORS["invalid"] = (
+    "Mã liên kết không dùng được (sai, đã dùng hoặc hết hạn). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới."
+)

@@ -442,3 +442,75 @@ def test_webhook_secret_charset(monkeypatch, capsys, secret, ok):
     monkeypatch.setenv("WEBHOOK_SECRET", secret)
     assert main(["run", "--webhook", "--db", ":memory:"]) == 2
     assert "WEBHOOK_SECRET" in capsys.readouterr().err
+
+
+# --- 11. Guessing codes: /lienket global and per-code limits, invite-code limits, one reply for all failures -
+
+async def test_lienket_guessing_from_many_accounts_is_refused(bot):
+    """The attack: 200 guesses spread over 40 accounts (5 each, under the per-account limit)."""
+    from services.linking import GLOBAL_MAX_FAILURES, LinkError
+    linking = bot.services.linking
+    admin = await bot.services.people.by_identity("console", str(bot.user_id("admin")))
+    issued = await linking.issue(admin, "console")
+    wrong = [f"{n:06d}" for n in range(1000, 1200) if f"{n:06d}" != issued.code]
+    reasons = []
+    for i, guess in enumerate(wrong[:200]):
+        with pytest.raises(LinkError) as refused:
+            await linking.redeem(guess, "zalo", f"attacker-{i // 5}")
+        reasons.append(refused.value.reason)
+    assert reasons[:GLOBAL_MAX_FAILURES] == ["invalid"] * GLOBAL_MAX_FAILURES
+    assert set(reasons[GLOBAL_MAX_FAILURES:]) == {"too_many_attempts"}
+    with pytest.raises(LinkError):  # the right code, from a fresh account, is refused too
+        await linking.redeem(issued.code, "zalo", "attacker-lucky")
+    assert await bot.services.people.by_identity("zalo", "attacker-lucky") is None
+
+
+async def test_a_live_link_code_stops_working_after_guesses_at_it(bot):
+    from datetime import UTC, datetime, timedelta
+
+    from services.linking import PER_CODE_MAX_FAILURES, LinkError
+    linking = bot.services.linking
+    t0 = datetime.now(UTC).replace(microsecond=0)
+    hoa = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
+    issued = await linking.issue(hoa, "console", now=t0)
+    wrong = "000000" if issued.code != "000000" else "111111"
+    for i in range(PER_CODE_MAX_FAILURES):
+        with pytest.raises(LinkError):
+            await linking.redeem(wrong, "zalo", f"guesser-{i}", now=t0 + timedelta(seconds=1))
+    with pytest.raises(LinkError) as refused:
+        await linking.redeem(issued.code, "zalo", "guesser-lucky", now=t0 + timedelta(seconds=2))
+    assert refused.value.reason == "invalid" and refused.value.detail == "guessed_at"
+    fresh = await linking.issue(hoa, "console", now=t0 + timedelta(seconds=3))  # the owner asks again: it works
+    assert (await linking.redeem(fresh.code, "zalo", "hoa-zalo", now=t0 + timedelta(seconds=4))).id == hoa.id
+
+
+async def test_lienket_one_reply_for_every_failure(bot):
+    linking = bot.services.linking
+    hoa = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
+    used = await linking.issue(hoa, "console")
+    await linking.redeem(used.code, "zalo", "hoa-1")
+    replies = set()
+    for who, code in ((7101, "999999" if used.code != "999999" else "888888"), (7102, used.code)):
+        out = await bot.say(who, f"/lienket {code}")
+        replies.add(texts(out))
+    await bot.services.people.update_fields(hoa.id, active=False)
+    other = await linking.issue(hoa, "console")
+    replies.add(texts(await bot.say(7103, f"/lienket {other.code}")))
+    assert replies == {msg.LINK_ERRORS["invalid"]}
+
+
+async def test_invite_code_guessing_is_limited(bot):
+    from services.registration import GLOBAL_MAX_FAILURES, MAX_FAILURES
+    invite = await bot.services.invites.by_code("HGCS2345")
+    wrong = "ABCDEFGH"
+    for _ in range(MAX_FAILURES):
+        out = await bot.say(7201, f"/start {wrong}")
+        assert msg.CODE_ERRORS["invalid"] in texts(out)
+    out = await bot.say(7201, f"/start {invite.code}")  # even the right code, now
+    assert msg.CODE_ERRORS["too_many_attempts"] in texts(out)
+    # many accounts together
+    for i in range(GLOBAL_MAX_FAILURES - MAX_FAILURES):
+        await bot.say(7300 + i // 4, f"/start {wrong}")
+    out = await bot.say(7999, f"/start {invite.code}")
+    assert msg.CODE_ERRORS["too_many_attempts"] in texts(out)
+    assert await bot.services.people.by_identity("console", "7999") is None

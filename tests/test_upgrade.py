@@ -310,6 +310,7 @@ SEED: list[Seed] = [
                                  "after_json": json.dumps({"trained_on": "2025-06-15"})}),
     # 0011: which flow a person's next typed text is for
     row("text_claims", "claim-mai", {"person_id": Ref("mai"), "flow": "case:new", "at": at("2025-06-20")}),
+    row("invite_attempts", "inv-try-1", {"channel": "telegram", "external_id": "5550099", "at": at("2025-06-21")}),
 ]
 
 

@@ -5,3 +5,15 @@ CREATE TABLE text_claims (
     flow TEXT NOT NULL,
     at TEXT NOT NULL
 );
+
+-- Failed invite-code attempts per chat identity, and of everyone together (guessing from many accounts).
+CREATE TABLE invite_attempts (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX invite_attempts_identity ON invite_attempts(channel, external_id, at);
+CREATE INDEX invite_attempts_at ON invite_attempts(at);
+-- /lienket: the failed attempts of everyone since a time (global and per-code limits).
+CREATE INDEX link_attempts_at ON link_attempts(at);
