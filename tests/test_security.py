@@ -6,6 +6,8 @@ case is corrected without PARTY_DATA_KEY. Medium and low items follow below thei
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot import messages as msg
@@ -514,3 +516,51 @@ async def test_invite_code_guessing_is_limited(bot):
     out = await bot.say(7999, f"/start {invite.code}")
     assert msg.CODE_ERRORS["too_many_attempts"] in texts(out)
     assert await bot.services.people.by_identity("console", "7999") is None
+
+
+# --- 12. The at-least-once window stays as small under a slow database as it is idle ------------------------
+
+class _SlowBookkeeping:
+    """The outbox repository with `sent` marks that take `delay` seconds (a backup running, a loaded disk)."""
+
+    def __init__(self, repo, delay: float):
+        self._repo, self.delay = repo, delay
+
+    def __getattr__(self, name):
+        return getattr(self._repo, name)
+
+    async def mark_sent(self, row_id, message_id):
+        await asyncio.sleep(self.delay)
+        await self._repo.mark_sent(row_id, message_id)
+
+
+class _CountingTransport:
+    """Answers at once; at each send, counts the messages already sent whose `sent` mark is not committed."""
+
+    def __init__(self, db):
+        self.db, self.sent, self.window = db, [], []
+
+    async def deliver(self, broadcast, row):
+        marked = await self.db.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent'")
+        self.window.append(len(self.sent) - marked["n"])
+        self.sent.append(row["id"])
+        return 1000 + row["id"]
+
+    async def progress(self, broadcast, counts, final):
+        return None
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.15])
+async def test_unrecorded_sends_stay_few_when_the_database_is_slow(db, delay):
+    from services.delivery import OutboxWorker
+    from storage.broadcasts import BroadcastRepository
+    from tests.test_postgres_outbox import _broadcast
+    broadcast_id = await _broadcast(db, 40)
+    transport = _CountingTransport(db)
+    worker = OutboxWorker(_SlowBookkeeping(BroadcastRepository(db), delay), transport, "telegram",
+                          rate_per_s=200, per_chat_interval_s=0, progress_every_s=0, shared=False)
+    await worker.drain(timeout_s=60)
+    assert sorted(transport.sent) == sorted(set(transport.sent)) and len(transport.sent) == 40
+    assert (await BroadcastRepository(db).counts(broadcast_id))["sent"] == 40
+    # what a SIGKILL at any moment would send twice: at most the worker's bound, however slow the database
+    assert max(transport.window) <= worker.max_unrecorded, transport.window
