@@ -768,3 +768,13 @@ RESTORE_ERRORS = {
 LINK_ERRORS["invalid"] = (
     "Mã liên kết không dùng được (sai, đã dùng hoặc hết hạn). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới."
 )
+STARTUP_ERRORS = {
+    "disk_full": ("Không khởi động được: ổ đĩa đã đầy (hoặc lỗi ghi), không ghi được dữ liệu {where}. Giải phóng dung "
+                  "lượng rồi chạy lại. / Cannot start: the disk is full (or failing)."),
+    "read_only": ("Không khởi động được: thư mục dữ liệu {where} chỉ đọc hoặc không có quyền ghi. Cho phép ghi rồi chạy "
+                  "lại. / Cannot start: the data directory is read-only or not writable."),
+    "party_key": ("Không khởi động được: PARTY_DATA_KEY không phải khóa Fernet hợp lệ (44 ký tự base64). Tạo khóa bằng "
+                  "lệnh trong README. / Cannot start: PARTY_DATA_KEY is not a valid Fernet key."),
+    "log_level": ("Không khởi động được: LOG_LEVEL={value} không hợp lệ (dùng DEBUG, INFO, WARNING, ERROR hoặc "
+                  "CRITICAL). / Cannot start: invalid LOG_LEVEL."),
+}

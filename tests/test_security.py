@@ -564,3 +564,69 @@ async def test_unrecorded_sends_stay_few_when_the_database_is_slow(db, delay):
     assert (await BroadcastRepository(db).counts(broadcast_id))["sent"] == 40
     # what a SIGKILL at any moment would send twice: at most the worker's bound, however slow the database
     assert max(transport.window) <= worker.max_unrecorded, transport.window
+
+
+# --- 13. A full disk or an unusable data directory: a clear message, never a traceback -----------------------
+
+@pytest.mark.sqlite_only
+async def test_full_disk_mid_write_gets_the_storage_message(bot):
+    from storage.db import StorageError
+    db = bot.services.db
+    pages = (await db.fetchone("PRAGMA page_count"))[0]
+    await db.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: the file cannot grow
+    with pytest.raises(StorageError, match="full"):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO bot_state(kind, key, data) VALUES ('x', 'y', ?)", ("z" * 200_000,))
+    from services.qa import Asker
+    for size in (900, 300, 100, 30, 5):  # fill what free space the question table's pages still have
+        for i in range(10_000):
+            try:
+                await bot.services.qa.ask(f"{i} " + "đất " * size, Asker("console", "filler", None))
+            except StorageError:
+                break
+    out = await bot.say("guest", "hòa giải tranh chấp đất đai thế nào")  # storing the question fails
+    assert msg.ERROR_STORAGE in texts(out)
+
+
+def _start(tmp_path, env: dict, db: str, mount: str | None = None):
+    """`python -m bot run` as an operator would start it; `mount` (tmpfs options) is mounted on the database's
+    folder in a private mount namespace first (a read-only or full disk, without touching the machine)."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+    environ = {**os.environ, "BOT_TOKEN": "123:abc", "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot", **env}
+    environ.pop("DATABASE_URL", None)
+    command = [sys.executable, "-m", "bot", "run", "--db", db]
+    if mount is not None:
+        folder = os.path.dirname(db)
+        script = f"mount -t tmpfs -o {mount} none {shlex.quote(folder)} && exec {shlex.join(command)}"
+        command = ["unshare", "-rm", "sh", "-c", script]
+    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=120,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _namespaces_work() -> bool:
+    import shutil
+    import subprocess
+    if shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("case, env, mount, expected", [
+    ("party key", {"PARTY_DATA_KEY": "not-a-fernet-key"}, None, "PARTY_DATA_KEY"),
+    ("log level", {"LOG_LEVEL": "LOUD"}, None, "LOG_LEVEL=LOUD"),
+    ("read-only", {}, "ro,size=1m", "chỉ đọc"),
+    ("full disk", {}, "size=64k", "ổ đĩa đã đầy"),
+])
+def test_startup_failures_are_one_clear_line(tmp_path, case, env, mount, expected):
+    if mount is not None and not _namespaces_work():
+        pytest.skip("needs unshare (user and mount namespaces) to give the bot a read-only or full disk")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    done = _start(tmp_path, env, str(folder / "mediator.db"), mount)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    problems = [line for line in done.stderr.splitlines() if line.startswith("Không khởi động được")]
+    assert len(problems) == 1 and expected in problems[0], done.stderr
