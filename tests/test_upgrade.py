@@ -311,6 +311,7 @@ SEED: list[Seed] = [
     # 0011: which flow a person's next typed text is for
     row("text_claims", "claim-mai", {"person_id": Ref("mai"), "flow": "case:new", "at": at("2025-06-20")}),
     row("invite_attempts", "inv-try-1", {"channel": "telegram", "external_id": "5550099", "at": at("2025-06-21")}),
+    row("handled_updates", "upd-1", {"channel": "telegram", "update_id": 734_000_123, "at": at("2025-06-21")}),
 ]
 
 

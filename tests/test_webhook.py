@@ -128,3 +128,14 @@ async def test_health_says_status_only(webhook):
         assert r.status == 503 and await r.json() == {"status": "error"}
         assert "Server" not in r.headers
     await app.services.db.open()
+
+
+async def test_the_same_update_twice_is_handled_once(webhook):
+    """Issue 14 (Also): a copy of an update (a proxy passing a slow request on, Telegram resending) is skipped."""
+    base, api, http, _ = webhook
+    update = api.user_message(1001, "/trogiup")
+    for _ in range(2):
+        async with http.post(f"{base}/telegram", json=update, headers={SECRET_HEADER: SECRET}) as r:
+            assert r.status == 200
+    await asyncio.sleep(0.2)
+    assert len([m for m in api.sent_to(1001) if "Quàng Thị Mai" in (m.get("text") or "")]) == 1

@@ -17,6 +17,8 @@ from aiohttp import web
 from telegram import Update
 
 from bot.app import MediatorApplication
+from bot.concurrency import PerChatUpdateProcessor
+from storage.handled_updates import HandledUpdates
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -24,6 +26,8 @@ MAX_BODY = 1024 * 1024
 
 
 def make_web_app(app: MediatorApplication, path: str, secret: str) -> web.Application:
+    if isinstance(app.update_processor, PerChatUpdateProcessor):
+        app.update_processor.once = HandledUpdates(app.services.db, app.channel)  # each update handled once
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):

@@ -17,3 +17,13 @@ CREATE INDEX invite_attempts_identity ON invite_attempts(channel, external_id, a
 CREATE INDEX invite_attempts_at ON invite_attempts(at);
 -- /lienket: the failed attempts of everyone since a time (global and per-code limits).
 CREATE INDEX link_attempts_at ON link_attempts(at);
+
+-- Webhook updates already handled (several processes behind a proxy that passes a slow request on to another
+-- process, or Telegram sending an update again): checked under the chat's lock, so an update is handled once.
+CREATE TABLE handled_updates (
+    channel TEXT NOT NULL,
+    update_id INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (channel, update_id)
+);
+CREATE INDEX handled_updates_at ON handled_updates(at);
