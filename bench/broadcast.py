@@ -1,6 +1,6 @@
 """Broadcast benchmark: pace, then a SIGKILL half-way (duplicates and skipped recipients).
 
-    python bench/broadcast.py [--recipients N] [--ceiling MSG_PER_S] [--no-kill]
+    python bench/broadcast.py [--recipients N] [--ceiling MSG_PER_S] [--no-kill] [--backup-load]
                               [--database-url postgresql://… [--processes 3]]
 
 It stores one broadcast to N synthetic recipients (a real outbox), serves the Telegram Bot API locally over
@@ -12,6 +12,10 @@ worker at RATE_LIMIT_PER_S). The emulator counts what each chat received.
 - PostgreSQL (`--database-url`, in the same run, side by side): `--processes` processes in webhook mode on one
   database (a fresh schema, dropped at the end) share the outbox and one pace; half-way one of them is killed
   with SIGKILL and not restarted: the others take over its rows.
+
+- `--backup-load` (issue 14): the SQLite run again, in the same run, with `admin backup` of the live file
+  running over and over until the kill (the attack that used to duplicate every row in flight), beside the
+  idle run.
 
 The last line printed is one JSON object: {"sqlite": {…}, "postgres": {…}} with the same figures for each.
 """
@@ -83,7 +87,8 @@ async def _outstanding(services: Services, broadcast_id: int) -> tuple[int, bool
 
 
 async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, workdir: str | None = None,
-                        timeout_s: float | None = None, database: str | None = None, processes: int = 1) -> dict:
+                        timeout_s: float | None = None, database: str | None = None, processes: int = 1,
+                        backup_load: bool = False) -> dict:
     """One broadcast through `processes` real bot processes on `database` (default: a SQLite file in `workdir`).
 
     One process runs by long polling and is restarted after the kill; several run in webhook mode and the
@@ -118,11 +123,24 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
         running.append(process)
         return process
 
+    loading = asyncio.Event()
+
+    def backups() -> int:
+        from storage.backup import backup
+        done = 0
+        while not loading.is_set():
+            backup(database, base / "load.bak")
+            done += 1
+        return done
+
+    load_task = None
     try:
         log_file = await asyncio.to_thread(open, log_path, "ab")
         try:
             for port in ports:
                 await start(port)
+            if backup_load:
+                load_task = asyncio.create_task(asyncio.to_thread(backups))
             if kill:
                 deadline = loop.time() + limit
                 while len(received) < recipients // 2:
@@ -134,6 +152,7 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
                 victim.send_signal(signal.SIGKILL)
                 await victim.wait()
                 killed_at_index = len(received)
+                loading.set()
                 if processes == 1:
                     await start(None)
             deadline = loop.time() + limit
@@ -151,6 +170,9 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
         counts = await services.broadcasts.repo.counts(broadcast_id)
         resent = await services.broadcasts.repo.retried_rows(broadcast_id)
     finally:
+        loading.set()
+        if load_task is not None:
+            await load_task
         for process in running:
             if process.returncode is None:
                 process.kill()
@@ -172,7 +194,7 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
     duration = sum(s[-1][0] - s[0][0] for s in segments if len(s) > 1)
     achieved = sent_in_time / duration if duration > 0 else 0.0
     return {
-        "backend": "postgres" if is_postgres_url(database) else "sqlite",
+        "backend": ("postgres" if is_postgres_url(database) else "sqlite") + (" under backup" if backup_load else ""),
         "processes": processes,
         "recipients": recipients,
         "ceiling_per_s": ceiling,
@@ -235,12 +257,18 @@ def main() -> None:
     parser.add_argument("--no-kill", action="store_true", help="no SIGKILL half-way")
     parser.add_argument("--database-url", help="also measure on this PostgreSQL server (postgresql://…)")
     parser.add_argument("--processes", type=int, default=3, help="bot processes on PostgreSQL (default 3)")
+    parser.add_argument("--backup-load", action="store_true",
+                        help="SQLite again with admin backup running until the kill, beside the idle run")
     args = parser.parse_args()
     if args.database_url and not is_postgres_url(args.database_url):
         parser.error("--database-url must be a postgresql:// URL")
     started = time.monotonic()
     results = {"sqlite": asyncio.run(run_benchmark(args.recipients, args.ceiling, kill=not args.no_kill))}
     print(_line(results["sqlite"]))
+    if args.backup_load:
+        results["sqlite_backup"] = asyncio.run(run_benchmark(args.recipients, args.ceiling,
+                                                             kill=not args.no_kill, backup_load=True))
+        print(_line(results["sqlite_backup"]))
     if args.database_url:
         results["postgres"] = asyncio.run(run_postgres(args.database_url, args.recipients, args.ceiling,
                                                        not args.no_kill, max(1, args.processes)))

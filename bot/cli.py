@@ -196,6 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.startup import problem
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as exc:  # a start-up failure the operator can fix: one line, exit code 2
+        text = problem(exc, where=str(getattr(args, "db", None) or Config.from_env().database_path))
+        if text is None:
+            raise
+        print(text, file=sys.stderr)
+        return 2

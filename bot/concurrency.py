@@ -7,11 +7,16 @@ updates overlap their network and database waits.
 
 Several processes behind one URL (shared state): `chat_lock` (the database's, PostgresDatabase.chat_lock) is
 taken as well, so two processes never handle the same chat at the same time either.
+
+Webhook mode: `once` (storage/handled_updates.py) is checked under those locks, so a copy of an update that
+was already handled — a proxy passing a slow request on to another process, Telegram sending it again — is
+skipped; the mark is written right after the update is handled.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -19,12 +24,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+log = logging.getLogger(__name__)
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 32,
                  chat_lock: Callable[[str], AbstractAsyncContextManager[Any]] | None = None):
         super().__init__(max_concurrent_updates)
         self.chat_lock = chat_lock
+        self.once: Any = None  # HandledUpdates in webhook mode (bot/channels/webhook.py)
         self._locks: dict[Any, asyncio.Lock] = {}
         self._users: dict[Any, int] = {}
 
@@ -44,15 +52,27 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             async with lock:
                 if self.chat_lock is None or key[0] == "other":
-                    await coroutine
+                    await self._once(update, key, coroutine)
                 else:
                     async with self.chat_lock(f"{key[0]}:{key[1]}"):
-                        await coroutine
+                        await self._once(update, key, coroutine)
         finally:
             self._users[key] -= 1
             if not self._users[key]:
                 del self._users[key]
                 self._locks.pop(key, None)
+
+    async def _once(self, update: object, key: Any, coroutine: Awaitable[Any]) -> None:
+        if self.once is None or key[0] == "other" or not isinstance(update, Update):
+            await coroutine
+            return
+        if await self.once.seen(update.update_id):
+            log.info("update %s was handled already (a copy passed on by the proxy or resent): skipped",
+                     update.update_id)
+            coroutine.close()  # type: ignore[attr-defined]
+            return
+        await coroutine
+        await self.once.mark(update.update_id)
 
     async def initialize(self) -> None:
         return None

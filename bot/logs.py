@@ -17,6 +17,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(level: str = "INFO", as_json: bool = False) -> None:
+    if str(level).upper() not in logging.getLevelNamesMapping() or str(level).upper() == "NOTSET":
+        from bot.startup import LogLevelError
+        raise LogLevelError(str(level))
+    level = str(level).upper()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if as_json else logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s: %(message)s"))

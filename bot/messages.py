@@ -737,15 +737,11 @@ LINK_DONE = (
 )
 LINK_ERRORS = {
     "malformed": "Mã liên kết gồm 6 chữ số, ví dụ 123456. Anh/chị gõ lại giúp.",
-    "unknown": "Mã liên kết không đúng. Anh/chị kiểm tra lại, hoặc gõ /lienket ở ứng dụng kia để lấy mã mới.",
-    "expired": "Mã liên kết đã hết hạn (quá 10 phút). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới.",
-    "used": "Mã liên kết này đã được dùng. Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới.",
     "already_registered": (
         "Tài khoản này đã đăng ký rồi nên không liên kết thêm được. Gõ /trogiup để xem các chức năng; "
         "nếu tài khoản thuộc về người khác, xin báo công chức Tư pháp xã."
     ),
     "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
-    "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
 }
 
 # --- Issue 14: security and durability -----------------------------------------------------------------
@@ -1192,3 +1188,16 @@ OA_FILE_LINK = "📎 {name}: {link}"
 OA_CHOOSE = "Mời anh/chị chọn:"
 OA_MORE_BUTTONS = "Lựa chọn khác:"
 CHANNEL_NAMES["oa"] = "Zalo OA"
+LINK_ERRORS["invalid"] = (
+    "Mã liên kết không dùng được (sai, đã dùng hoặc hết hạn). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới."
+)
+STARTUP_ERRORS = {
+    "disk_full": ("Không khởi động được: ổ đĩa đã đầy (hoặc lỗi ghi), không ghi được dữ liệu {where}. Giải phóng dung "
+                  "lượng rồi chạy lại. / Cannot start: the disk is full (or failing)."),
+    "read_only": ("Không khởi động được: thư mục dữ liệu {where} chỉ đọc hoặc không có quyền ghi. Cho phép ghi rồi chạy "
+                  "lại. / Cannot start: the data directory is read-only or not writable."),
+    "party_key": ("Không khởi động được: PARTY_DATA_KEY không phải khóa Fernet hợp lệ (44 ký tự base64). Tạo khóa bằng "
+                  "lệnh trong README. / Cannot start: PARTY_DATA_KEY is not a valid Fernet key."),
+    "log_level": ("Không khởi động được: LOG_LEVEL={value} không hợp lệ (dùng DEBUG, INFO, WARNING, ERROR hoặc "
+                  "CRITICAL). / Cannot start: invalid LOG_LEVEL."),
+}

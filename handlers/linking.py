@@ -25,7 +25,7 @@ from services.linking import VALID_MINUTES, LinkError
 
 ASK_LINK_CODE = 0
 #: After these refusals the flow stops asking (the person must start again).
-_FINAL = ("already_registered", "too_many_attempts", "inactive")
+_FINAL = ("already_registered", "too_many_attempts")
 
 register_capability(Capability("lienket", msg.BTN_LINK, "lienket", msg.CMD_LINK, None, order=95))
 

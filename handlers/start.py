@@ -65,7 +65,7 @@ async def code_shaped_text(update: Update, context: BotContext) -> int:
 
 async def _try_code(update: Update, context: BotContext, raw: str, stay: int) -> int:
     try:
-        checked = await context.services.registration.check(raw)
+        checked = await context.services.registration.check(raw, who=(context.channel, str(update.effective_user.id)))
     except RegistrationError as exc:
         await reply(update, msg.CODE_ERRORS[exc.reason])
         return stay

@@ -10,6 +10,10 @@ milliseconds between the API's answer and the commit of `sent` (the Bot API has 
 to ask whether a message was delivered). Rows never reach `sending` twice concurrently, and a row marked
 `sent`, `failed` or `blocked` is never touched again, so a restart never repeats finished work.
 We prefer a rare duplicate notice over a mediator who never hears of a training session.
+The window stays as small when the database is slow (a backup running, a loaded disk) as when it is idle: the
+messages handed to the API and not yet recorded are at most what the pace needs over the API's own latency
+(rate × latency, measured) plus `max_unrecorded`; a new message waits while more are open, so a slow database
+slows the sending down instead of widening the set of messages a crash would repeat.
 
 Pacing: a global token bucket (aiolimiter, the library under python-telegram-bot's AIORateLimiter) at the
 configured ceiling, plus at most one message per second to the same chat; a bounded number of sends in flight
@@ -32,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -104,7 +109,7 @@ class OutboxWorker:
                  rate_per_s: float = 25.0, per_chat_interval_s: float = 1.0, concurrency: int | None = None,
                  network_attempts: int = 4, retry_initial_s: float = 1.0, retry_max_s: float = 30.0,
                  reschedule_s: float = 60.0, max_attempts: int = 8, progress_every_s: float = 2.0,
-                 shared: bool | None = None, reap_every_s: float = 2.0):
+                 shared: bool | None = None, reap_every_s: float = 2.0, max_unrecorded: int = 2):
         self.repo = repo
         self.transport = transport
         self.channel = channel
@@ -125,6 +130,11 @@ class OutboxWorker:
         self.max_attempts = max_attempts
         self.progress_every_s = progress_every_s
         self._slots = asyncio.Semaphore(self.concurrency)
+        #: Sends handed to the API whose outcome is not committed yet (the at-least-once window), and its bound.
+        self.max_unrecorded = max(1, max_unrecorded)
+        self._open = 0
+        self._recorded = asyncio.Condition()
+        self._api_latency_s = 0.0  # moving average of the API's answer time
         self._tasks: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
         self._paused_until = 0.0
@@ -251,7 +261,7 @@ class OutboxWorker:
             self._broadcasts[broadcast_id] = broadcast
         return broadcast
 
-    async def _deliver(self, broadcast: dict, row: dict) -> int | None:
+    async def _deliver(self, broadcast: dict, row: dict, state: dict) -> int | None:
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(Transient), stop=stop_after_attempt(self.network_attempts),
             wait=wait_exponential(multiplier=self.retry_initial_s, max=self.retry_max_s) + wait_random(0, self.retry_initial_s),
@@ -259,14 +269,29 @@ class OutboxWorker:
         async for attempt in retrying:
             with attempt:
                 await self._pace(row["chat_id"])
-                return await self.transport.deliver(broadcast, row)
+                if not state["open"]:
+                    async with self._recorded:
+                        await self._recorded.wait_for(lambda: self._open < self.open_limit())
+                        self._open += 1
+                        state["open"] = True
+                started = time.monotonic()
+                message_id = await self.transport.deliver(broadcast, row)
+                self._api_latency_s += 0.2 * (time.monotonic() - started - self._api_latency_s)
+                return message_id
         return None  # pragma: no cover (reraise=True)
 
+    def open_limit(self) -> int:
+        """How many sends may be open (handed to the API, outcome not committed): what the pace needs over the
+        API's latency, plus `max_unrecorded` — never more because the database is slow."""
+        needed = math.ceil(self.rate_per_s * self._api_latency_s)
+        return max(1, min(self.concurrency, needed + self.max_unrecorded))
+
     async def _send(self, row: dict) -> None:
+        state = {"open": False}  # handed to the API: counted until its outcome is committed
         try:
             broadcast = await self._broadcast(row["broadcast_id"])
             try:
-                message_id = await self._deliver(broadcast, row)
+                message_id = await self._deliver(broadcast, row, state)
             except RetryLater as exc:
                 self._paused_until = max(self._paused_until, time.monotonic() + exc.seconds)
                 if isinstance(self.limiter, SharedPacer):
@@ -287,11 +312,20 @@ class OutboxWorker:
                 await self.repo.mark_final(row["id"], FAILED, f"internal: {type(exc).__name__}")
             else:
                 await self.repo.mark_sent(row["id"], message_id)
+            await self._close(state)
             await self._after(row["broadcast_id"])
         except Exception:
             log.exception("outbox row %s: bookkeeping failed (left for recovery)", row["id"])
         finally:
+            await self._close(state)
             self._slots.release()
+
+    async def _close(self, state: dict) -> None:
+        if state["open"]:
+            state["open"] = False
+            async with self._recorded:
+                self._open -= 1
+                self._recorded.notify_all()
 
     async def _after(self, broadcast_id: int, force: bool = False) -> None:
         """Progress for the sender (throttled), and the final report once nothing is left to deliver."""

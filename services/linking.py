@@ -19,15 +19,29 @@ from storage.people import PeopleRepository
 
 CODE_DIGITS = 6
 VALID_MINUTES = 10
+#: Wrong codes one chat identity may try per window …
 MAX_FAILURES = 5
+#: … all identities together (guessing from many accounts) …
+GLOBAL_MAX_FAILURES = 30
+#: … and wrong codes tried anywhere while one code is live: after that the code stops working (its owner asks
+#: for a new one), so no code can be found by trying more than this many guesses out of a million.
+PER_CODE_MAX_FAILURES = 10
 FAILURE_WINDOW_MINUTES = 10
-REASONS = ("malformed", "unknown", "expired", "used", "already_registered", "too_many_attempts", "inactive")
+REASONS = ("malformed", "invalid", "already_registered", "too_many_attempts")
+#: Why a well-formed code does not work; one reply for all (an answer must not tell a used code from a wrong one).
+INVALID_DETAILS = ("unknown", "expired", "used", "inactive", "guessed_at")
 
 
 class LinkError(Exception):
+    """`reason` decides the reply (REASONS); `detail` says exactly why, for logs and tests."""
+
     def __init__(self, reason: str):
+        detail = reason
+        if reason in INVALID_DETAILS:
+            reason = "invalid"
         super().__init__(reason)
         self.reason = reason
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -75,13 +89,15 @@ class LinkingService:
         if await self.people.by_identity(channel, external_id) is not None:
             raise LinkError("already_registered")
         since = _iso(now - timedelta(minutes=FAILURE_WINDOW_MINUTES))
-        if await self.codes.failures_since(channel, str(external_id), since) >= MAX_FAILURES:
+        if (await self.codes.failures_since(channel, str(external_id), since) >= MAX_FAILURES
+                or await self.codes.failures_since(None, None, since) >= GLOBAL_MAX_FAILURES):
             raise LinkError("too_many_attempts")
         code = normalize_link_code(raw_code)
         if code is None:
             raise LinkError("malformed")
         outcome = await self.codes.redeem(hash_code(code), channel, str(external_id),
-                                          None if chat_id is None else str(chat_id), _iso(now), self.people)
+                                          None if chat_id is None else str(chat_id), _iso(now), self.people,
+                                          max_guesses=PER_CODE_MAX_FAILURES)
         if outcome.status != "linked":
             raise LinkError(outcome.status)
         return await self.people.get(outcome.person_id)

@@ -20,6 +20,10 @@ REASONS = ("malformed", "invalid", "already_registered", "team_required", "too_m
 #: Why a well-formed code does not work; people get one reply for all of them ("invalid"), so that trying codes
 #: tells nothing about which ones exist (the exact reason stays in RegistrationError.detail).
 INVALID_DETAILS = ("unknown", "revoked", "expired", "used_up", "creator_inactive")
+#: Wrong invite codes one chat identity may try per window, and all identities together.
+MAX_FAILURES = 5
+GLOBAL_MAX_FAILURES = 50
+FAILURE_WINDOW_MINUTES = 10
 #: What the operator's command line may ask for (it is trusted).
 MAX_USES_LIMIT = 500
 MAX_DAYS_LIMIT = 365
@@ -92,8 +96,25 @@ class RegistrationService:
         self.people = people
         self.invites = invites
 
-    async def check(self, raw_code: str, now: datetime | None = None) -> InviteCheck:
-        """Validate an invite without using it up; raises RegistrationError with a reason."""
+    async def check(self, raw_code: str, now: datetime | None = None,
+                    who: tuple[str, str] | None = None) -> InviteCheck:
+        """Validate an invite without using it up; raises RegistrationError with a reason.
+
+        `who` = (channel, external id) of the person typing the code: their wrong codes are counted and, past
+        MAX_FAILURES (or GLOBAL_MAX_FAILURES for everyone together) in the window, every try is refused."""
+        if who is not None:
+            since = now_iso((now or datetime.now(UTC)) - timedelta(minutes=FAILURE_WINDOW_MINUTES))
+            if (await self.invites.failures_since(who[0], who[1], since) >= MAX_FAILURES
+                    or await self.invites.failures_since(None, None, since) >= GLOBAL_MAX_FAILURES):
+                raise RegistrationError("too_many_attempts")
+        try:
+            return await self._check(raw_code, now)
+        except RegistrationError as exc:
+            if who is not None and exc.reason == "invalid":
+                await self.invites.record_failure(who[0], who[1], now_iso(now))
+            raise
+
+    async def _check(self, raw_code: str, now: datetime | None) -> InviteCheck:
         code = normalize_code(raw_code)
         if code is None:
             raise RegistrationError("malformed")
@@ -118,7 +139,7 @@ class RegistrationService:
                        chat_id: str | None = None, team_id: int | None = None,
                        now: datetime | None = None) -> Person:
         """Use the invite and create the person; team_id picks a team when the invite names none."""
-        checked = await self.check(raw_code, now)
+        checked = await self.check(raw_code, now, who=(channel, str(external_id)))
         invite = checked.invite
         full_name = " ".join(full_name.split())[:100]
         if not full_name:

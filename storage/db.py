@@ -249,7 +249,7 @@ class SqliteDatabase(Database):
                     )
                     await self.conn.execute("COMMIT")
                 except BaseException:
-                    await self.conn.execute("ROLLBACK")
+                    await self._rollback()
                     raise
                 applied.append(version)
         return applied
@@ -268,12 +268,22 @@ class SqliteDatabase(Database):
                 yield self.conn
                 await self.conn.execute("COMMIT")
             except BaseException as exc:
-                await self.conn.execute("ROLLBACK")
+                await self._rollback()
                 if isinstance(exc, aiosqlite.OperationalError | aiosqlite.DatabaseError) and not isinstance(
                     exc, aiosqlite.IntegrityError
                 ):
                     raise StorageError(str(exc)) from exc
                 raise
+
+    async def _rollback(self) -> None:
+        """Roll back, unless SQLite already did (it does by itself on a full disk or an I/O error): the original
+        error is the one to report, not "cannot rollback - no transaction is active"."""
+        if not self.conn.in_transaction:
+            return
+        try:
+            await self.conn.execute("ROLLBACK")
+        except aiosqlite.Error:
+            log.warning("rollback failed after an error", exc_info=True)
 
     @asynccontextmanager
     async def job_lock(self, name: str) -> AsyncIterator[bool]:

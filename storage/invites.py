@@ -52,6 +52,20 @@ class InviteRepository:
                     after={"role": str(role), "team_id": team_id, "max_uses": max_uses, "expires_at": expires_at})
             return invite
 
+    async def record_failure(self, channel: str, external_id: str, at: str) -> None:
+        await self.db.execute("INSERT INTO invite_attempts(channel, external_id, at) VALUES (?, ?, ?)",
+                              (channel, external_id, at))
+
+    async def failures_since(self, channel: str | None, external_id: str | None, since: str) -> int:
+        """Failed code attempts after `since` of one chat identity, or of everyone (channel None)."""
+        if channel is None:
+            row = await self.db.fetchone("SELECT COUNT(*) AS n FROM invite_attempts WHERE at > ?", (since,))
+        else:
+            row = await self.db.fetchone(
+                "SELECT COUNT(*) AS n FROM invite_attempts WHERE channel = ? AND external_id = ? AND at > ?",
+                (channel, external_id, since))
+        return int(row["n"])
+
     async def by_code(self, code: str) -> Invite | None:
         row = await self.db.fetchone("SELECT * FROM invites WHERE code = ?", (code,))
         return _invite(row) if row else None

@@ -39,19 +39,24 @@ class LinkCodeRepository:
                 (code_hash, person_id, channel, expires_at, now),
             )
 
-    async def failures_since(self, channel: str, external_id: str, since: str) -> int:
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) AS n FROM link_attempts WHERE channel = ? AND external_id = ? AND at > ?",
-            (channel, external_id, since),
-        )
+    async def failures_since(self, channel: str | None, external_id: str | None, since: str) -> int:
+        """Failed attempts after `since` of one chat identity, or of everyone (channel None)."""
+        if channel is None:
+            row = await self.db.fetchone("SELECT COUNT(*) AS n FROM link_attempts WHERE at > ?", (since,))
+        else:
+            row = await self.db.fetchone(
+                "SELECT COUNT(*) AS n FROM link_attempts WHERE channel = ? AND external_id = ? AND at > ?",
+                (channel, external_id, since),
+            )
         return int(row["n"])
 
     async def redeem(self, code_hash: str, channel: str, external_id: str, chat_id: str | None, now: str,
-                     people: PeopleRepository) -> LinkOutcome:
+                     people: PeopleRepository, max_guesses: int | None = None) -> LinkOutcome:
         """Atomically use the code and attach (channel, external_id) to its person.
 
-        Refused with status 'unknown', 'expired', 'used' (a failed attempt is recorded for these three),
-        'already_registered' (the identity belongs to someone) or 'inactive'. Nothing else is written then.
+        Refused with status 'unknown', 'expired', 'used', 'guessed_at' (`max_guesses` wrong codes were tried
+        anywhere since it was issued; a failed attempt is recorded for these four), 'already_registered' (the
+        identity belongs to someone) or 'inactive'. Nothing else is written then.
         """
         async with self.db.transaction() as conn:
             async with conn.execute(
@@ -71,6 +76,11 @@ class LinkCodeRepository:
                 status = "used"
             elif row["expires_at"] <= now:
                 status = "expired"
+            elif max_guesses is not None:
+                async with conn.execute("SELECT COUNT(*) AS n FROM link_attempts WHERE at > ?",
+                                        (row["created_at"],)) as cur:
+                    if int((await cur.fetchone())["n"]) >= max_guesses:
+                        status = "guessed_at"
             if status is not None:
                 await conn.execute("INSERT INTO link_attempts(channel, external_id, at) VALUES (?, ?, ?)",
                                    (channel, external_id, now))

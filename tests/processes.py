@@ -147,10 +147,13 @@ class Nginx:
     """deploy/nginx.conf run by the distribution's nginx on loopback, in front of bot processes on `ports`
     (the compose file's bot-1, bot-2, …). The access log records which process served each request."""
 
-    def __init__(self, workdir: Path, ports: list[int], conf: Path = ROOT / "deploy" / "nginx.conf"):
+    def __init__(self, workdir: Path, ports: list[int], conf: Path = ROOT / "deploy" / "nginx.conf",
+                 read_timeout_s: int | None = None):
+        """`read_timeout_s` shortens the file's proxy_read_timeout (a slow request is passed on sooner)."""
         self.workdir = workdir
         self.ports = ports
         self.conf = conf
+        self.read_timeout_s = read_timeout_s
         self.port = free_port()
         self.process: asyncio.subprocess.Process | None = None
 
@@ -158,6 +161,9 @@ class Nginx:
         site = self.conf.read_text(encoding="utf-8").replace("listen 80;", f"listen 127.0.0.1:{self.port};")
         for number, port in enumerate(self.ports, start=1):
             site = site.replace(f"bot-{number}:8443", f"127.0.0.1:{port}")
+        if self.read_timeout_s is not None:
+            assert "proxy_read_timeout 60s;" in site
+            site = site.replace("proxy_read_timeout 60s;", f"proxy_read_timeout {self.read_timeout_s}s;")
         assert "bot-" not in site.split("upstream", 1)[1].split("}", 1)[0], "more upstreams than processes"
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.workdir.chmod(0o777)  # nginx's workers may run as nobody

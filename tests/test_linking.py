@@ -36,7 +36,7 @@ async def test_code_links_a_new_identity_once(bot):
     assert (await bot.services.people.by_identity("zalo", "10000000000000001")).id == hoa.id
     with pytest.raises(LinkError) as refused:
         await linking.redeem(issued.code, "zalo", "10000000000000002")
-    assert refused.value.reason == "used"
+    assert refused.value.reason == "invalid" and refused.value.detail == "used"
     assert await bot.services.people.by_identity("zalo", "10000000000000002") is None
 
 
@@ -46,7 +46,7 @@ async def test_code_expires_after_ten_minutes(bot):
     issued = await linking.issue(await _hoa(bot.services), "console", now=now)
     with pytest.raises(LinkError) as refused:
         await linking.redeem(issued.code, "zalo", "z-late", now=now + timedelta(minutes=10, seconds=1))
-    assert refused.value.reason == "expired"
+    assert refused.value.reason == "invalid" and refused.value.detail == "expired"
     person = await linking.redeem(issued.code, "zalo", "z-in-time", now=now + timedelta(minutes=9, seconds=59))
     assert person.full_name == "Lò Thị Hoa"
 
@@ -134,7 +134,7 @@ async def test_telegram_and_zalo_identities_become_one_person(zalo):  # noqa: F8
 
         other = zalo.emu.user("0011223344556677", "Người lạ")
         out = await zalo.say(other, f"/lienket {code}")
-        assert msg.LINK_ERRORS["used"] in out
+        assert msg.LINK_ERRORS["invalid"] in out
         assert await services.people.by_identity("zalo", str(await ZaloStore(services.db).int_id(other))) is None
     finally:
         await telegram.shutdown()

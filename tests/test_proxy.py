@@ -49,3 +49,38 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
             assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), after_kill
         finally:
             await nginx.stop()
+
+
+async def test_slow_update_passed_on_by_the_proxy_is_handled_once(tmp_path):
+    """Issue 14 (Also): nginx passes a request that outlasts proxy_read_timeout on to the other process
+    (proxy_next_upstream timeout non_idempotent); that copy must not be handled a second time."""
+    import asyncio
+
+    import asyncpg
+    target = dbtarget.database_for(tmp_path, "slow")
+    await dbtarget.prepare(target)
+    async with webhook_cluster(tmp_path, target, 2, telegram={"1001": MEDIATOR}) as cluster:
+        nginx = await Nginx(tmp_path / "nginx", cluster.ports, read_timeout_s=2).start()
+        blocker = await asyncpg.connect(target)
+        try:
+            async with WebhookFront(cluster.emulator.api, [nginx.port]) as front:
+                await front.ready()
+                api = cluster.emulator.api
+                # The first process to get /baocao is held up on the drafts table for longer than nginx waits.
+                transaction = blocker.transaction()
+                await transaction.start()
+                await blocker.execute("LOCK TABLE case_drafts IN ACCESS EXCLUSIVE MODE")
+                mark = len(api.outbox)
+                request = asyncio.create_task(front.say(MEDIATOR, "/baocao", nginx.port))
+                await asyncio.sleep(3.0)  # nginx has timed out on the first process and passed the update on
+                await transaction.commit()
+                await request
+                await asyncio.sleep(1.0)  # anything a second handling would send
+                replies = [m for m in api.outbox[mark:] if m["chat"]["id"] == MEDIATOR]
+                assert [m["text"] for m in replies].count(replies[0]["text"]) == 1, [m["text"] for m in replies]
+                assert len(replies) == 1 and "Ngày nhận vụ việc?" in replies[0]["text"]
+                passed_on = [entry for entry in nginx.served_by() if "," in entry]
+                assert passed_on, nginx.served_by()  # the slow request did go to both processes
+        finally:
+            await blocker.close()
+            await nginx.stop()

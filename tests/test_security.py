@@ -6,6 +6,8 @@ case is corrected without PARTY_DATA_KEY. Medium and low items follow below thei
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot import messages as msg
@@ -414,3 +416,217 @@ def test_dollar_in_a_team_name_does_not_break_the_chart():
     from services.stats_export import report_chart
     png = report_chart(_hostile_report())
     assert png.startswith(b"\x89PNG")
+
+
+# --- 15. WEBHOOK_SECRET uses only the characters Telegram accepts ------------------------------------------
+
+@pytest.mark.parametrize("secret, ok", [
+    ("s3cret-token_for-tests-0123456789", True),
+    ("A" * 256, True),
+    ("A" * 257, False),
+    ("short-secret", False),
+    ("secret with spaces 0123456789", False),
+    ("mật-khẩu-bí-mật-0123456789", False),
+    ("secret:token/0123456789+=", False),
+])
+def test_webhook_secret_charset(monkeypatch, capsys, secret, ok):
+    from bot.channels.telegram import ConfigError, check_telegram_config
+    from bot.cli import main
+    from bot.config import Config
+    config = Config(bot_token="123:abc", webhook_url="https://bot.example.vn/telegram", webhook_secret=secret)
+    if ok:
+        check_telegram_config(config, webhook=True)
+        return
+    with pytest.raises(ConfigError):
+        check_telegram_config(config, webhook=True)
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.vn/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    assert main(["run", "--webhook", "--db", ":memory:"]) == 2
+    assert "WEBHOOK_SECRET" in capsys.readouterr().err
+
+
+# --- 11. Guessing codes: /lienket global and per-code limits, invite-code limits, one reply for all failures -
+
+async def test_lienket_guessing_from_many_accounts_is_refused(bot):
+    """The attack: 200 guesses spread over 40 accounts (5 each, under the per-account limit)."""
+    from services.linking import GLOBAL_MAX_FAILURES, LinkError
+    linking = bot.services.linking
+    admin = await bot.services.people.by_identity("console", str(bot.user_id("admin")))
+    issued = await linking.issue(admin, "console")
+    wrong = [f"{n:06d}" for n in range(1000, 1200) if f"{n:06d}" != issued.code]
+    reasons = []
+    for i, guess in enumerate(wrong[:200]):
+        with pytest.raises(LinkError) as refused:
+            await linking.redeem(guess, "zalo", f"attacker-{i // 5}")
+        reasons.append(refused.value.reason)
+    assert reasons[:GLOBAL_MAX_FAILURES] == ["invalid"] * GLOBAL_MAX_FAILURES
+    assert set(reasons[GLOBAL_MAX_FAILURES:]) == {"too_many_attempts"}
+    with pytest.raises(LinkError):  # the right code, from a fresh account, is refused too
+        await linking.redeem(issued.code, "zalo", "attacker-lucky")
+    assert await bot.services.people.by_identity("zalo", "attacker-lucky") is None
+
+
+async def test_a_live_link_code_stops_working_after_guesses_at_it(bot):
+    from datetime import UTC, datetime, timedelta
+
+    from services.linking import PER_CODE_MAX_FAILURES, LinkError
+    linking = bot.services.linking
+    t0 = datetime.now(UTC).replace(microsecond=0)
+    hoa = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
+    issued = await linking.issue(hoa, "console", now=t0)
+    wrong = "000000" if issued.code != "000000" else "111111"
+    for i in range(PER_CODE_MAX_FAILURES):
+        with pytest.raises(LinkError):
+            await linking.redeem(wrong, "zalo", f"guesser-{i}", now=t0 + timedelta(seconds=1))
+    with pytest.raises(LinkError) as refused:
+        await linking.redeem(issued.code, "zalo", "guesser-lucky", now=t0 + timedelta(seconds=2))
+    assert refused.value.reason == "invalid" and refused.value.detail == "guessed_at"
+    fresh = await linking.issue(hoa, "console", now=t0 + timedelta(seconds=3))  # the owner asks again: it works
+    assert (await linking.redeem(fresh.code, "zalo", "hoa-zalo", now=t0 + timedelta(seconds=4))).id == hoa.id
+
+
+async def test_lienket_one_reply_for_every_failure(bot):
+    linking = bot.services.linking
+    hoa = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
+    used = await linking.issue(hoa, "console")
+    await linking.redeem(used.code, "zalo", "hoa-1")
+    replies = set()
+    for who, code in ((7101, "999999" if used.code != "999999" else "888888"), (7102, used.code)):
+        out = await bot.say(who, f"/lienket {code}")
+        replies.add(texts(out))
+    await bot.services.people.update_fields(hoa.id, active=False)
+    other = await linking.issue(hoa, "console")
+    replies.add(texts(await bot.say(7103, f"/lienket {other.code}")))
+    assert replies == {msg.LINK_ERRORS["invalid"]}
+
+
+async def test_invite_code_guessing_is_limited(bot):
+    from services.registration import GLOBAL_MAX_FAILURES, MAX_FAILURES
+    invite = await bot.services.invites.by_code("HGCS2345")
+    wrong = "ABCDEFGH"
+    for _ in range(MAX_FAILURES):
+        out = await bot.say(7201, f"/start {wrong}")
+        assert msg.CODE_ERRORS["invalid"] in texts(out)
+    out = await bot.say(7201, f"/start {invite.code}")  # even the right code, now
+    assert msg.CODE_ERRORS["too_many_attempts"] in texts(out)
+    # many accounts together
+    for i in range(GLOBAL_MAX_FAILURES - MAX_FAILURES):
+        await bot.say(7300 + i // 4, f"/start {wrong}")
+    out = await bot.say(7999, f"/start {invite.code}")
+    assert msg.CODE_ERRORS["too_many_attempts"] in texts(out)
+    assert await bot.services.people.by_identity("console", "7999") is None
+
+
+# --- 12. The at-least-once window stays as small under a slow database as it is idle ------------------------
+
+class _SlowBookkeeping:
+    """The outbox repository with `sent` marks that take `delay` seconds (a backup running, a loaded disk)."""
+
+    def __init__(self, repo, delay: float):
+        self._repo, self.delay = repo, delay
+
+    def __getattr__(self, name):
+        return getattr(self._repo, name)
+
+    async def mark_sent(self, row_id, message_id):
+        await asyncio.sleep(self.delay)
+        await self._repo.mark_sent(row_id, message_id)
+
+
+class _CountingTransport:
+    """Answers at once; at each send, counts the messages already sent whose `sent` mark is not committed."""
+
+    def __init__(self, db):
+        self.db, self.sent, self.window = db, [], []
+
+    async def deliver(self, broadcast, row):
+        marked = await self.db.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent'")
+        self.window.append(len(self.sent) - marked["n"])
+        self.sent.append(row["id"])
+        return 1000 + row["id"]
+
+    async def progress(self, broadcast, counts, final):
+        return None
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.15])
+async def test_unrecorded_sends_stay_few_when_the_database_is_slow(db, delay):
+    from services.delivery import OutboxWorker
+    from storage.broadcasts import BroadcastRepository
+    from tests.test_postgres_outbox import _broadcast
+    broadcast_id = await _broadcast(db, 40)
+    transport = _CountingTransport(db)
+    worker = OutboxWorker(_SlowBookkeeping(BroadcastRepository(db), delay), transport, "telegram",
+                          rate_per_s=200, per_chat_interval_s=0, progress_every_s=0, shared=False)
+    await worker.drain(timeout_s=60)
+    assert sorted(transport.sent) == sorted(set(transport.sent)) and len(transport.sent) == 40
+    assert (await BroadcastRepository(db).counts(broadcast_id))["sent"] == 40
+    # what a SIGKILL at any moment would send twice: at most the worker's bound, however slow the database
+    assert max(transport.window) <= worker.max_unrecorded, transport.window
+
+
+# --- 13. A full disk or an unusable data directory: a clear message, never a traceback -----------------------
+
+@pytest.mark.sqlite_only
+async def test_full_disk_mid_write_gets_the_storage_message(bot):
+    from storage.db import StorageError
+    db = bot.services.db
+    pages = (await db.fetchone("PRAGMA page_count"))[0]
+    await db.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: the file cannot grow
+    with pytest.raises(StorageError, match="full"):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO bot_state(kind, key, data) VALUES ('x', 'y', ?)", ("z" * 200_000,))
+    from services.qa import Asker
+    for size in (900, 300, 100, 30, 5):  # fill what free space the question table's pages still have
+        for i in range(10_000):
+            try:
+                await bot.services.qa.ask(f"{i} " + "đất " * size, Asker("console", "filler", None))
+            except StorageError:
+                break
+    out = await bot.say("guest", "hòa giải tranh chấp đất đai thế nào")  # storing the question fails
+    assert msg.ERROR_STORAGE in texts(out)
+
+
+def _start(tmp_path, env: dict, db: str, mount: str | None = None):
+    """`python -m bot run` as an operator would start it; `mount` (tmpfs options) is mounted on the database's
+    folder in a private mount namespace first (a read-only or full disk, without touching the machine)."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+    environ = {**os.environ, "BOT_TOKEN": "123:abc", "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot", **env}
+    environ.pop("DATABASE_URL", None)
+    command = [sys.executable, "-m", "bot", "run", "--db", db]
+    if mount is not None:
+        folder = os.path.dirname(db)
+        script = f"mount -t tmpfs -o {mount} none {shlex.quote(folder)} && exec {shlex.join(command)}"
+        command = ["unshare", "-rm", "sh", "-c", script]
+    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=120,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _namespaces_work() -> bool:
+    import shutil
+    import subprocess
+    if shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("case, env, mount, expected", [
+    ("party key", {"PARTY_DATA_KEY": "not-a-fernet-key"}, None, "PARTY_DATA_KEY"),
+    ("log level", {"LOG_LEVEL": "LOUD"}, None, "LOG_LEVEL=LOUD"),
+    ("read-only", {}, "ro,size=1m", "chỉ đọc"),
+    ("full disk", {}, "size=64k", "ổ đĩa đã đầy"),
+])
+def test_startup_failures_are_one_clear_line(tmp_path, case, env, mount, expected):
+    if mount is not None and not _namespaces_work():
+        pytest.skip("needs unshare (user and mount namespaces) to give the bot a read-only or full disk")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    done = _start(tmp_path, env, str(folder / "mediator.db"), mount)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    problems = [line for line in done.stderr.splitlines() if line.startswith("Không khởi động được")]
+    assert len(problems) == 1 and expected in problems[0], done.stderr

@@ -350,6 +350,8 @@ SEED: list[Seed] = [
                                 "expires_at": at("2025-06-22"), "refreshed_at": at("2025-06-21")}),
     row("oa_windows", "oa-win", {"user_id": "2468458835296117922", "last_user_at": at("2025-06-21"),
                                  "last_message_id": "a2c40ba0e3e3b4bdedf2", "replies_used": 3}),
+    row("invite_attempts", "inv-try-1", {"channel": "telegram", "external_id": "5550099", "at": at("2025-06-21")}),
+    row("handled_updates", "upd-1", {"channel": "telegram", "update_id": 734_000_123, "at": at("2025-06-21")}),
 ]
 
 

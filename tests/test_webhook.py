@@ -87,4 +87,55 @@ async def test_bad_body_and_health(webhook):
     async with http.get(f"{base}/healthz") as r:
         assert r.status == 200
         body = await r.json()
-    assert body == {"status": "ok", "channel": "telegram", "bot": "ok", "database": "ok"}
+    assert body == {"status": "ok"}
+
+
+# --- Issue 14 items 10 and 15: malformed bodies get 400; /healthz tells the status only ----------------------
+
+MALFORMED = [
+    b"[1, 2, 3]", b'"update"', b"42", b"null", b"true",                       # not an object
+    b'{"message": {"text": "hi"}}',                                           # no update_id
+    b'{"update_id": "7"}', b'{"update_id": true}', b'{"update_id": 1.5}',     # update_id of the wrong type
+    b'{"update_id": 7, "message": "hi"}',                                     # a field of the wrong type
+    b'{"update_id": 7, "message": {"message_id": "x", "date": "y", "chat": []}}',
+    b'{"update_id": 7, "callback_query": [1]}',
+    b'{"update_id": 7, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",  # deep nesting
+    b'{"update_id": 7, "x": ' + b'{"a": ' * 60 + b"1" + b"}" * 60 + b"}",
+    b'{"update_id": 7, "message": {"text": "\xff\xfe"}}',                         # not UTF-8
+]
+
+
+@pytest.mark.parametrize("body", MALFORMED, ids=range(len(MALFORMED)))
+async def test_malformed_bodies_get_400(webhook, body, caplog):
+    base, api, http, _ = webhook
+    async with http.post(f"{base}/telegram", data=body, headers={SECRET_HEADER: SECRET}) as r:
+        assert r.status == 400
+        assert "Traceback" not in await r.text()
+    assert not [rec for rec in caplog.records if rec.levelname in ("ERROR", "CRITICAL")]
+    # the server is still serving
+    async with http.post(f"{base}/telegram", json=api.user_message(1001, "/trogiup"),
+                         headers={SECRET_HEADER: SECRET}) as r:
+        assert r.status == 200
+
+
+async def test_health_says_status_only(webhook):
+    base, _, http, app = webhook
+    async with http.get(f"{base}/healthz") as r:
+        assert r.status == 200 and await r.json() == {"status": "ok"}
+        assert "Server" not in r.headers
+    await app.services.db.close()  # the database goes away
+    async with http.get(f"{base}/healthz") as r:
+        assert r.status == 503 and await r.json() == {"status": "error"}
+        assert "Server" not in r.headers
+    await app.services.db.open()
+
+
+async def test_the_same_update_twice_is_handled_once(webhook):
+    """Issue 14 (Also): a copy of an update (a proxy passing a slow request on, Telegram resending) is skipped."""
+    base, api, http, _ = webhook
+    update = api.user_message(1001, "/trogiup")
+    for _ in range(2):
+        async with http.post(f"{base}/telegram", json=update, headers={SECRET_HEADER: SECRET}) as r:
+            assert r.status == 200
+    await asyncio.sleep(0.2)
+    assert len([m for m in api.sent_to(1001) if "Quàng Thị Mai" in (m.get("text") or "")]) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from telegram import Update
 
@@ -17,14 +18,19 @@ class ConfigError(RuntimeError):
     pass
 
 
+#: Telegram's secret_token: 1–256 characters A-Z, a-z, 0-9, _ and - (setWebhook); we ask at least 16.
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,256}")
+
+
 def check_telegram_config(config: Config, webhook: bool) -> None:
     if not config.bot_token:
         raise ConfigError("BOT_TOKEN chưa được đặt (lấy token từ @BotFather). Chạy thử ngoại tuyến: mediator-bot chat")
     if webhook:
         if not config.webhook_url:
             raise ConfigError("Chế độ webhook cần WEBHOOK_URL (địa chỉ https công khai của bot).")
-        if not config.webhook_secret or len(config.webhook_secret) < 16:
-            raise ConfigError("Chế độ webhook cần WEBHOOK_SECRET dài ít nhất 16 ký tự (A-Z, a-z, 0-9, _ hoặc -).")
+        if not config.webhook_secret or not WEBHOOK_SECRET_PATTERN.fullmatch(config.webhook_secret):
+            raise ConfigError("Chế độ webhook cần WEBHOOK_SECRET dài 16–256 ký tự, chỉ gồm A-Z, a-z, 0-9, _ "
+                              "hoặc - (Telegram không nhận ký tự khác).")
 
 
 def run_telegram(config: Config, webhook: bool = False) -> None:

@@ -17,6 +17,8 @@ from aiohttp import web
 from telegram import Update
 
 from bot.app import MediatorApplication
+from bot.concurrency import PerChatUpdateProcessor
+from storage.handled_updates import HandledUpdates
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -24,16 +26,14 @@ MAX_BODY = 1024 * 1024
 
 
 def make_web_app(app: MediatorApplication, path: str, secret: str) -> web.Application:
+    if isinstance(app.update_processor, PerChatUpdateProcessor):
+        app.update_processor.once = HandledUpdates(app.services.db, app.channel)  # each update handled once
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("webhook request refused: wrong or missing secret token")
             return web.Response(status=403, text="forbidden")
-        try:
-            data = await request.json()
-            update = Update.de_json(data, app.bot)
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
-            return web.Response(status=400, text="bad update")
+        update = await _parse_update(request, app)
         if update is None:
             return web.Response(status=400, text="bad update")
         # Handled before the answer, not queued: once Telegram has its 200 the update is never sent again, so a
@@ -43,20 +43,63 @@ def make_web_app(app: MediatorApplication, path: str, secret: str) -> web.Applic
         return web.Response(text="ok")
 
     async def health(request: web.Request) -> web.Response:
-        checks = {"bot": "ok" if app.running else "stopped"}
-        try:
-            await asyncio.wait_for(app.services.db.fetchone("SELECT 1"), 2)
-            checks["database"] = "ok"
-        except Exception as exc:  # report, do not crash the probe
-            checks["database"] = f"error: {type(exc).__name__}"
-        healthy = all(v == "ok" for v in checks.values())
-        return web.json_response({"status": "ok" if healthy else "error", "channel": app.channel, **checks},
-                                 status=200 if healthy else 503)
+        """Status only: an anonymous probe learns nothing about the software or why the database failed."""
+        healthy = app.running
+        if healthy:
+            try:
+                await asyncio.wait_for(app.services.db.fetchone("SELECT 1"), 2)
+            except Exception:  # report, do not crash the probe (the reason goes to the log only)
+                log.warning("health check: database unavailable", exc_info=True)
+                healthy = False
+        return web.json_response({"status": "ok" if healthy else "error"}, status=200 if healthy else 503)
 
     web_app = web.Application(client_max_size=MAX_BODY)
+    web_app.on_response_prepare.append(_hide_server)
     web_app.router.add_post(f"/{path.strip('/')}", receive)
     web_app.router.add_get("/healthz", health)
     return web_app
+
+
+async def _hide_server(request: web.Request, response: web.StreamResponse) -> None:
+    """No `Server: Python/… aiohttp/…` header: the software and its version are nobody's business."""
+    response.headers.pop("Server", None)
+
+
+#: Deeper JSON than this is not a Telegram update (and json would recurse on it).
+MAX_DEPTH = 32
+
+
+def _depth(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` nests no deeper than `limit` (iterative: never recurses on hostile input)."""
+    stack = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if level > limit:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return True
+
+
+async def _parse_update(request: web.Request, app: MediatorApplication) -> Update | None:
+    """The update in the body, or None for anything that is not one: not JSON, not an object, no integer
+    update_id, nested too deep, fields of the wrong type (answered 400, never 500)."""
+    try:
+        data = json.loads(await request.read())
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None
+    if not isinstance(data, dict) or not _depth(data):
+        return None
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return None
+    try:
+        return Update.de_json(data, app.bot)
+    except Exception:  # noqa: BLE001 — whatever the library raises on a body of the wrong shape
+        log.info("webhook: body is not a valid update (update_id %s)", update_id)
+        return None
 
 
 async def serve_webhook(app: MediatorApplication, *, listen: str, port: int, path: str, secret: str,
