@@ -815,7 +815,7 @@ CASE_FIELD_SHORT = {
     "invited_count": "Số người mời",
     "invited_names": "Tên người mời",
     "agreement": "Thỏa thuận",
-    "written_record": "Văn bản HGT",
+    "written_record": "Văn bản hòa giải",
     "record_photo": "Ảnh văn bản",
     "note": "Ghi chú",
 }
@@ -939,3 +939,6 @@ CASE_REMEDIATION_DRAFT_OPEN = (
     "\"Hòa giải lại\"."
 )
 CASE_REMEDIATION_START = "🔁 Báo cáo vụ việc hòa giải lại vụ {number} (đã điền sẵn từ vụ cũ)."
+CASE_BTN_SHOW_PHOTO = "🖼 Xem ảnh văn bản đã ký"
+CASE_PHOTO_CAPTION = "Văn bản hòa giải thành đã ký — vụ việc {number}"
+CASE_PHOTO_GONE = "Không gửi lại được ảnh (ứng dụng chat không còn giữ ảnh này). Văn bản giấy vẫn là bản chính."

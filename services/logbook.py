@@ -150,7 +150,8 @@ def summary_text(summary: MediatorSummary, limit: int = 3500) -> str:
             leader = msg.LOGBOOK_LEADER_MARK if line.role == "team_leader" else ""
             lines.append(f"• {line.name}{leader}: {_results_text(line.counts)}")
         lines.append(f"= {msg.LOGBOOK_TEAM_TOTAL}: {_results_text(part.total.counts)}")
-    lines += ["", f"Σ {msg.LOGBOOK_GRAND_TOTAL}: {_results_text(summary.total.counts)}"]
+    if len(summary.teams) > 1:
+        lines += ["", f"Σ {msg.LOGBOOK_GRAND_TOTAL}: {_results_text(summary.total.counts)}"]
     lines.append(agreements_line(summary.agreements))
     lines.append(msg.LOGBOOK_SUMMARY_FOOTER)
     text = "\n".join(lines)

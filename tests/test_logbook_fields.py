@@ -110,6 +110,7 @@ async def test_photo_of_the_signed_record_is_kept_as_the_chat_file_id(bot, monke
         out = await bot.say(MEDIATOR, "không có ảnh")
         assert msg.CASE_ERRORS["photo_expected"] in texts(out)
         uid = bot.user_id(MEDIATOR)
+        bot.api.files["AgACAgIAAxkBAAIBig"] = ("ban-ky.jpg", b"\xff\xd8\xff\xe0 signed paper")  # user's upload
         update = bot.api.user_message(uid, "")
         message = update["message"]
         message.pop("text")
@@ -122,6 +123,15 @@ async def test_photo_of_the_signed_record_is_kept_as_the_chat_file_id(bot, monke
         await bot.tap(MEDIATOR, "Gửi báo cáo")
         case = (await bot.services.cases.repo.find())[0]
         assert case.record_photo == "console:AgACAgIAAxkBAAIBig" and case.written_record is True
+        # The card sends the photo back from its file id.
+        await bot.tap_data(MEDIATOR, f"case:v:{case.id}")
+        out = await bot.tap(MEDIATOR, msg.CASE_BTN_SHOW_PHOTO)
+        assert any(m.get("photo") for m in out) and case.number in texts(out)
+        # A file id the platform no longer knows: a clear message, no crash.
+        del bot.api.files["AgACAgIAAxkBAAIBig"]
+        await bot.tap_data(MEDIATOR, f"case:v:{case.id}")
+        out = await bot.tap(MEDIATOR, msg.CASE_BTN_SHOW_PHOTO)
+        assert msg.CASE_PHOTO_GONE in texts(out)
         # Saying afterwards that no record was signed drops the photo.
         values = {**case.form_values(), "written_record": False}
         ctx = form.FormContext(today=bot.services.cases.today(), mode="chat")
