@@ -98,6 +98,11 @@ async def test_not_carried_out_tells_the_leader_and_offers_remediation_linked_to
     assert msg.FOLLOWUP_NOTE_SAVED in texts(out)
     followup = await bot.services.followups.repo.followup(case.id)
     assert followup["answer"] == "not_done" and "0912345678" not in followup["note"]
+    audit = [a for a in await bot.services.cases.repo.audit(case.id) if a.action.startswith("agreement_followup")]
+    me = await bot.services.people.by_identity("console", str(bot.user_id(MEDIATOR)))
+    assert [(a.action, a.person_id) for a in audit] == [("agreement_followup", me.id),
+                                                        ("agreement_followup_action", me.id)]
+    assert audit[0].before == {"answer": None} and audit[0].after == {"answer": "not_done"}
     out = await bot.tap(MEDIATOR, msg.FOLLOWUP_BTN_AGAIN)
     assert msg.CASE_REMEDIATION_START.format(number=case.number) in texts(out)
     assert msg.CASE_PROMPTS["received_on"] in texts(out)
