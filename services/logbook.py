@@ -235,8 +235,9 @@ def with_logbook_json(data: dict[str, Any], summary: MediatorSummary) -> dict[st
     return {**data, "by_mediator": summary.by_mediator_json(), "agreements": summary.agreements_json()}
 
 
-def with_logbook_text(text: str, summary: MediatorSummary) -> str:
-    return f"{text}\n{agreements_line(summary.agreements)}"
+def with_logbook_text(text: str, summary: MediatorSummary | dict[str, int]) -> str:
+    agreements = summary.agreements if isinstance(summary, MediatorSummary) else summary
+    return f"{text}\n{agreements_line(agreements)}"
 
 
 def with_logbook_sheets(xlsx: bytes, summary: MediatorSummary) -> bytes:
@@ -387,6 +388,10 @@ class LogbookService:
 
     async def summary(self, scope: Scope, period: Period) -> MediatorSummary:
         return await mediator_summary(self.repo, self.stats, scope, period)
+
+    async def agreements(self, scope: Scope, period: Period) -> dict[str, int]:
+        """Only the follow-up counts of the period's successful cases (one query, any level)."""
+        return await self.repo.agreement_answers(scope.level, scope.id, *period.iso)
 
     async def book(self, scope: Scope, period: Period, today: date | None = None) -> bytes:
         """The book of a team scope (`scope.level == 'team'`); the workbook is built in a worker thread, so a
