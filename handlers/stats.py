@@ -223,12 +223,12 @@ async def custom_typed(update: Update, context: BotContext) -> int:
 async def _send_report(update: Update, context: BotContext, scope: Scope, period: Period) -> None:
     context.user_data.pop("st", None)
     report = await context.services.statistics.report(scope, period)
-    agreements = await context.services.logbook.agreements(scope, period)
+    summary = await context.services.logbook.summary(scope, period)
     rows = report_buttons(scope, period)
     person = await context.person(update)
     if person is not None and person.role in LOGBOOK_VIEWERS and scope.level in LOGBOOK_LEVELS:
         rows.insert(1, logbook_buttons(scope, period))
-    await reply(update, with_logbook_text(report_text(report), agreements), keyboard(rows))
+    await reply(update, with_logbook_text(report_text(report), summary), keyboard(rows))
 
 
 async def use_buttons(update: Update, context: BotContext) -> None:

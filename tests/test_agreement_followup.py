@@ -176,3 +176,26 @@ def test_follow_up_days_configurable():
     assert FollowUpSettings.from_env({"AGREEMENT_FOLLOW_UP_DAYS": "45"}).days == 45
     assert FollowUpSettings.from_env({"AGREEMENT_FOLLOW_UP_DAYS": "abc"}).days == 30
     assert FollowUpSettings.from_env({}).days == 30
+
+
+async def test_a_note_never_lands_in_an_open_case_form_and_other_flows_go_on(bot):
+    case = await successful_case(bot)
+    await run(bot, 30, now=T0)
+    await bot.tap(MEDIATOR, msg.FOLLOWUP_BTN["not_done"])
+    # A new report is open on its review screen (the case form awaits text: the summary).
+    await bot.say(MEDIATOR, "/baocao")
+    for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu", "Hòa giải thành"):
+        await bot.tap(MEDIATOR, choice)
+    await bot.tap_data(MEDIATOR, f"fu:n:{case.id}")
+    out = await bot.say(MEDIATOR, "Hai bên hẹn trả dần")
+    assert msg.FOLLOWUP_NOTE_SAVED in texts(out)
+    assert (await bot.services.followups.repo.followup(case.id))["note"] == "Hai bên hẹn trả dần"
+    draft = await bot.services.cases.repo.draft((await bot.services.people.by_identity(
+        "console", str(bot.user_id(MEDIATOR)))).id, "new")
+    assert not draft.values.get("summary")
+    # Asked for a note, then the person goes elsewhere: their next text is not taken as the note.
+    await bot.tap_data(MEDIATOR, f"fu:n:{case.id}")
+    await bot.say(MEDIATOR, "/vuviec")
+    out = await bot.say(MEDIATOR, "tranh chấp lối đi thì hòa giải thế nào")
+    assert msg.FOLLOWUP_NOTE_SAVED not in texts(out)
+    assert (await bot.services.followups.repo.followup(case.id))["note"] == "Hai bên hẹn trả dần"
