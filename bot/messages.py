@@ -1043,7 +1043,7 @@ CASE_FIELD_SHORT = {
     "invited_count": "Số người mời",
     "invited_names": "Tên người mời",
     "agreement": "Thỏa thuận",
-    "written_record": "Văn bản HGT",
+    "written_record": "Văn bản hòa giải",
     "record_photo": "Ảnh văn bản",
     "note": "Ghi chú",
 }
@@ -1201,3 +1201,6 @@ STARTUP_ERRORS = {
     "log_level": ("Không khởi động được: LOG_LEVEL={value} không hợp lệ (dùng DEBUG, INFO, WARNING, ERROR hoặc "
                   "CRITICAL). / Cannot start: invalid LOG_LEVEL."),
 }
+CASE_BTN_SHOW_PHOTO = "🖼 Xem ảnh văn bản đã ký"
+CASE_PHOTO_CAPTION = "Văn bản hòa giải thành đã ký — vụ việc {number}"
+CASE_PHOTO_GONE = "Không gửi lại được ảnh (ứng dụng chat không còn giữ ảnh này). Văn bản giấy vẫn là bản chính."

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -42,6 +43,7 @@ from services.case_models import Case
 log = logging.getLogger(__name__)
 
 NOTE = 0
+NOTE_GROUP = -1
 JOB = "agreement-followups"
 JOB_AT = time(8, 15)
 
@@ -150,27 +152,38 @@ async def note_written(update: Update, context: BotContext) -> int:
     except ValueError:
         context.user_data["fu_note"] = case_id
         await reply(update, msg.FOLLOWUP_NOTE_EMPTY)
-        return NOTE
+        raise ApplicationHandlerStop(NOTE) from None
     await reply(update, msg.FOLLOWUP_NOTE_SAVED, column([(msg.FOLLOWUP_BTN_AGAIN, f"case:again:{case_id}"),
                                                          (msg.FOLLOWUP_BTN_LEADER, f"fu:l:{case_id}")]))
-    return ConversationHandler.END
+    # The note was for this flow: no other handler (an open case form, the question answerer) sees the text.
+    raise ApplicationHandlerStop(ConversationHandler.END)
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     context.user_data.pop("fu_note", None)
     await reply(update, msg.CANCELLED)
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+async def leave(update: Update, context: BotContext) -> int:
+    """Any other command or button while a note is awaited: the note is dropped and the update goes on to the
+    handler it is for (this conversation runs in its own group before the others)."""
+    context.user_data.pop("fu_note", None)
     return ConversationHandler.END
 
 
 def register(app: Application) -> None:
+    # Group -1: while a note is awaited, the typed note reaches this conversation before an open case form (or
+    # the question answerer) in group 0 could take it; it then stops the update there.
     app.add_handler(ConversationHandler(
         name="followup",
         persistent=True,
         entry_points=[CallbackQueryHandler(ask_note, pattern=r"^fu:n:\d+$")],
         states={NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, note_written)]},
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
+        fallbacks=[CommandHandler(["huy", "cancel"], cancel), MessageHandler(filters.COMMAND, leave),
+                   CallbackQueryHandler(leave)],
         allow_reentry=True,
-    ))
+    ), group=NOTE_GROUP)
     app.add_handler(CallbackQueryHandler(answered, pattern=r"^fu:a:\d+:(done|ongoing|not_done)$"))
     app.add_handler(CallbackQueryHandler(escalate, pattern=r"^fu:l:\d+$"))
     if app.job_queue is not None:

@@ -456,6 +456,8 @@ async def view_case(update: Update, context: BotContext) -> None:
         buttons.append((msg.CASE_BTN_RECORD_RESULT, f"case:r:{case.id}"))
     if cases.can_correct(person, case):
         buttons.append((msg.CASE_BTN_CORRECT, f"case:c:{case.id}"))
+    if case.record_photo and case.record_photo.split(":", 1)[0] == context.channel:
+        buttons.append((msg.CASE_BTN_SHOW_PHOTO, f"case:p:{case.id}"))
     card = await _card(context, case)
     followups = context.services.followups
     if followups.may_answer(person, case):  # Law 35/2013 Art. 26: is the agreement carried out?
@@ -485,6 +487,27 @@ async def remediate(update: Update, context: BotContext) -> int | None:
         return ConversationHandler.END
     number = view.draft.values.get("_follows_number", "")
     return await _show(update, context, view, msg.CASE_REMEDIATION_START.format(number=number))
+
+
+@requires(*LIST_ROLES)
+async def show_photo(update: Update, context: BotContext) -> None:
+    """The photo of the signed written record, sent again from the file id the chat platform keeps."""
+    await clear_buttons(update)
+    person = await _person(update, context)
+    try:
+        case = await context.services.cases.case_for(person, int_arg(update))
+    except CaseDenied:
+        await reply(update, msg.CASE_NOT_FOUND)
+        return
+    channel, _, file_id = (case.record_photo or "").partition(":")
+    if channel != context.channel or not file_id:
+        await reply(update, msg.CASE_NO_PHOTO_CHANNEL)
+        return
+    try:
+        await update.effective_chat.send_photo(file_id, caption=msg.CASE_PHOTO_CAPTION.format(number=case.number))
+    except TelegramError:
+        log.warning("photo of case %s not sent again", case.id, exc_info=True)
+        await reply(update, msg.CASE_PHOTO_GONE)
 
 
 @requires(*LIST_ROLES)
@@ -566,6 +589,7 @@ def register(app: Application) -> None:
         CallbackQueryHandler(record_result, pattern=r"^case:r:\d+$"),
         CallbackQueryHandler(correct, pattern=r"^case:c:\d+$"),
         CallbackQueryHandler(remediate, pattern=r"^case:again:\d+$"),
+        CallbackQueryHandler(show_photo, pattern=r"^case:p:\d+$"),
     ]
     app.add_handler(ConversationHandler(
         name="cases",

@@ -155,7 +155,7 @@ class AgreementFollowUp:
         leaders = [i for i in await self.leaders_of(case.team_id) if i != person.id]
         notices = [await self._broadcast(case, ESCALATED, leaders, channel,
                                          render(ESCALATED, case, {"by": person.full_name}), person.id)] if leaders else []
-        await self.repo.set_action(case.id, "leader", broadcasts=notices)
+        await self.repo.set_action(case.id, "leader", person_id=person.id, broadcasts=notices)
         return len(notices[0]["recipients"]) if notices else 0
 
     async def add_note(self, person: Person, case_id: int, raw: str) -> str:
@@ -163,7 +163,7 @@ class AgreementFollowUp:
         note = mask_personal_numbers(clean_text(raw, NOTE_MAX))
         if not note:
             raise ValueError("empty")
-        await self.repo.set_action(case.id, "note", note=note)
+        await self.repo.set_action(case.id, "note", person_id=person.id, note=note)
         return note
 
     async def begin_remediation(self, person: Person, case_id: int):

@@ -498,6 +498,10 @@ class CaseService:
             if values.get("result") not in form.CONCLUDED_RESULTS:
                 values.pop("agreement", None)
             action = "record_result"
+        if (case.invited_names_encrypted and not view.ctx.parties_enabled and values.get("invited_kinds")
+                and "invited_names" not in values):
+            # Names of invited persons cannot be shown or changed without the key: the stored ciphertext stays.
+            values["invited_names"] = case.invited_names_encrypted
         updated, changed = await self.repo.update(case.id, values, actor_id=person.id, action=action,
                                                   draft=(person.id, purpose))
         return SubmitOutcome(updated, created=False, changed=changed)

@@ -12,6 +12,7 @@ column order (1)–(10) of services/logbook_template.py — and Part II, laid ou
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -150,7 +151,8 @@ def summary_text(summary: MediatorSummary, limit: int = 3500) -> str:
             leader = msg.LOGBOOK_LEADER_MARK if line.role == "team_leader" else ""
             lines.append(f"• {line.name}{leader}: {_results_text(line.counts)}")
         lines.append(f"= {msg.LOGBOOK_TEAM_TOTAL}: {_results_text(part.total.counts)}")
-    lines += ["", f"Σ {msg.LOGBOOK_GRAND_TOTAL}: {_results_text(summary.total.counts)}"]
+    if len(summary.teams) > 1:
+        lines += ["", f"Σ {msg.LOGBOOK_GRAND_TOTAL}: {_results_text(summary.total.counts)}"]
     lines.append(agreements_line(summary.agreements))
     lines.append(msg.LOGBOOK_SUMMARY_FOOTER)
     text = "\n".join(lines)
@@ -233,8 +235,9 @@ def with_logbook_json(data: dict[str, Any], summary: MediatorSummary) -> dict[st
     return {**data, "by_mediator": summary.by_mediator_json(), "agreements": summary.agreements_json()}
 
 
-def with_logbook_text(text: str, summary: MediatorSummary) -> str:
-    return f"{text}\n{agreements_line(summary.agreements)}"
+def with_logbook_text(text: str, summary: MediatorSummary | dict[str, int]) -> str:
+    agreements = summary.agreements if isinstance(summary, MediatorSummary) else summary
+    return f"{text}\n{agreements_line(agreements)}"
 
 
 def with_logbook_sheets(xlsx: bytes, summary: MediatorSummary) -> bytes:
@@ -294,7 +297,7 @@ def build_book(*, team: Team, commune_name: str, province_name: str, period: Per
     Part II (per mediator, team total) with the team leader's signature, notes. `decrypt(token)` gives the plain
     party / invited names where the commune stores them (None: they are not printed)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 
     from services import logbook_template as layout
     from services.xlsx_layout import setup_print, signature_block, text
@@ -316,6 +319,10 @@ def build_book(*, team: Team, commune_name: str, province_name: str, period: Per
 
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    # Named styles: one style record shared by every cell (per-cell style objects cost seconds on a big book).
+    for name, horizontal in (("book_left", "left"), ("book_center", "center")):
+        wb.add_named_style(NamedStyle(name=name, border=box,
+                                      alignment=Alignment(wrap_text=True, vertical="top", horizontal=horizontal)))
     part1 = wb.create_sheet("Phần I")
     part1["A1"] = msg.LOGBOOK_PART_ONE_TITLE.format(team=team.name)
     part1["A1"].font = Font(bold=True, size=14)
@@ -328,10 +335,7 @@ def build_book(*, team: Team, commune_name: str, province_name: str, period: Per
                    if decrypt and case.get("invited_names_encrypted") else None)
         values = book_row(i, case, parties_plain=parties, invited_plain=invited)
         for col, value in enumerate(values, start=1):
-            cell = part1.cell(row=row, column=col, value=value)
-            cell.border = box
-            cell.alignment = Alignment(wrap_text=True, vertical="top",
-                                       horizontal="center" if col in (1, 2, 7, 8) else "left")
+            part1.cell(row=row, column=col, value=value).style = "book_center" if col in (1, 2, 7, 8) else "book_left"
         # Spreadsheet programs do not grow rows for wrapped text on their own when printing: set the height.
         part1.row_dimensions[row].height = max(30, 13 * max(_wrapped_lines(v, w) for v, (_, _, w)
                                                              in zip(values, layout.PART_ONE, strict=True)) + 4)
@@ -385,8 +389,13 @@ class LogbookService:
     async def summary(self, scope: Scope, period: Period) -> MediatorSummary:
         return await mediator_summary(self.repo, self.stats, scope, period)
 
+    async def agreements(self, scope: Scope, period: Period) -> dict[str, int]:
+        """Only the follow-up counts of the period's successful cases (one query, any level)."""
+        return await self.repo.agreement_answers(scope.level, scope.id, *period.iso)
+
     async def book(self, scope: Scope, period: Period, today: date | None = None) -> bytes:
-        """The book of a team scope (`scope.level == 'team'`)."""
+        """The book of a team scope (`scope.level == 'team'`); the workbook is built in a worker thread, so a
+        large book never holds up the chat."""
         if scope.level != "team" or scope.team is None:
             raise ValueError("the book is kept per team")
         start, end = period.iso
@@ -396,6 +405,7 @@ class LogbookService:
         decrypt = None
         if scope.commune is not None and scope.commune.store_party_names and cipher and cipher.available:
             decrypt = cipher.decrypt  # None for a token it cannot read: not printed, never a crash
-        return build_book(team=scope.team, commune_name=scope.commune.name if scope.commune else "",
-                          province_name=scope.province.name, period=period, cases=cases, summary=summary,
-                          decrypt=decrypt, today=today)
+        return await asyncio.to_thread(
+            build_book, team=scope.team, commune_name=scope.commune.name if scope.commune else "",
+            province_name=scope.province.name, period=period, cases=cases, summary=summary, decrypt=decrypt,
+            today=today)

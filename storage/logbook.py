@@ -3,6 +3,7 @@ of successful agreements (Law 35/2013 Art. 26) with its outbox messages."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -132,7 +133,8 @@ class LogbookRepository:
         rows = await self.db.fetchall(
             "SELECT f.*, c.number, c.team_id, c.commune_id, c.field, c.received_on, c.closed_on"
             " FROM agreement_followups f JOIN cases c ON c.id = f.case_id"
-            f" WHERE f.status = ? AND f.answer IS NULL AND f.{column} < ? ORDER BY f.{column}, f.case_id LIMIT ?",
+            f" WHERE f.status = ? AND f.answer IS NULL AND f.{column} < ? AND c.result = 'thanh'"
+            f" ORDER BY f.{column}, f.case_id LIMIT ?",
             (status, before, limit))
         return [dict(r) for r in rows]
 
@@ -146,7 +148,7 @@ class LogbookRepository:
             return []
         rows = await self.db.fetchall(
             "SELECT f.*, c.number, c.team_id, c.closed_on FROM agreement_followups f JOIN cases c ON c.id = f.case_id"
-            f" WHERE f.status = 'listed' AND f.answer IS NULL AND c.team_id IN ({_in(team_ids)})"
+            f" WHERE f.status = 'listed' AND f.answer IS NULL AND c.result = 'thanh' AND c.team_id IN ({_in(team_ids)})"
             " ORDER BY c.closed_on, c.id LIMIT ?", (*team_ids, limit))
         return [dict(r) for r in rows]
 
@@ -192,9 +194,13 @@ class LogbookRepository:
             raise ValueError(answer)
         now = at or utcnow()
         async with self.db.transaction() as conn:
+            async with conn.execute("SELECT answer FROM agreement_followups WHERE case_id = ?", (case_id,)) as cur:
+                before = await cur.fetchone()
             await conn.execute(
                 "INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'answered', ?)"
                 " ON CONFLICT DO NOTHING", (case_id, now))
+            await self._audit(conn, case_id, person_id, "agreement_followup",
+                              {"answer": before["answer"] if before else None}, {"answer": answer}, now)
             await conn.execute(
                 "UPDATE agreement_followups SET status = 'answered', answer = ?, answered_by = ?, answered_at = ?"
                 " WHERE case_id = ?", (answer, person_id, now, case_id))
@@ -202,9 +208,20 @@ class LogbookRepository:
                 await self._insert_broadcast(conn, broadcast)
         return True
 
-    async def set_action(self, case_id: int, action: str, *, note: str | None = None,
+    @staticmethod
+    async def _audit(conn: Any, case_id: int, person_id: int | None, action: str, before: dict, after: dict,
+                     at: str) -> None:
+        """The case's own audit log (case_audit) keeps every follow-up answer and action: who, when, what."""
+        await conn.execute(
+            "INSERT INTO case_audit(case_id, person_id, action, before_json, after_json, at) VALUES (?, ?, ?, ?, ?, ?)",
+            (case_id, person_id, action, json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False),
+             at))
+
+    async def set_action(self, case_id: int, action: str, *, person_id: int | None = None, note: str | None = None,
                          remediation_case_id: int | None = None, broadcasts: Sequence[dict] = ()) -> None:
         async with self.db.transaction() as conn:
+            await self._audit(conn, case_id, person_id, "agreement_followup_action", {},
+                              {"action": action, "note": note}, utcnow())
             await conn.execute(
                 "UPDATE agreement_followups SET action = ?, note = COALESCE(?, note),"
                 " remediation_case_id = COALESCE(?, remediation_case_id) WHERE case_id = ?",

@@ -98,6 +98,11 @@ async def test_not_carried_out_tells_the_leader_and_offers_remediation_linked_to
     assert msg.FOLLOWUP_NOTE_SAVED in texts(out)
     followup = await bot.services.followups.repo.followup(case.id)
     assert followup["answer"] == "not_done" and "0912345678" not in followup["note"]
+    audit = [a for a in await bot.services.cases.repo.audit(case.id) if a.action.startswith("agreement_followup")]
+    me = await bot.services.people.by_identity("console", str(bot.user_id(MEDIATOR)))
+    assert [(a.action, a.person_id) for a in audit] == [("agreement_followup", me.id),
+                                                        ("agreement_followup_action", me.id)]
+    assert audit[0].before == {"answer": None} and audit[0].after == {"answer": "not_done"}
     out = await bot.tap(MEDIATOR, msg.FOLLOWUP_BTN_AGAIN)
     assert msg.CASE_REMEDIATION_START.format(number=case.number) in texts(out)
     assert msg.CASE_PROMPTS["received_on"] in texts(out)
@@ -171,3 +176,26 @@ def test_follow_up_days_configurable():
     assert FollowUpSettings.from_env({"AGREEMENT_FOLLOW_UP_DAYS": "45"}).days == 45
     assert FollowUpSettings.from_env({"AGREEMENT_FOLLOW_UP_DAYS": "abc"}).days == 30
     assert FollowUpSettings.from_env({}).days == 30
+
+
+async def test_a_note_never_lands_in_an_open_case_form_and_other_flows_go_on(bot):
+    case = await successful_case(bot)
+    await run(bot, 30, now=T0)
+    await bot.tap(MEDIATOR, msg.FOLLOWUP_BTN["not_done"])
+    # A new report is open on its review screen (the case form awaits text: the summary).
+    await bot.say(MEDIATOR, "/baocao")
+    for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu", "Hòa giải thành"):
+        await bot.tap(MEDIATOR, choice)
+    await bot.tap_data(MEDIATOR, f"fu:n:{case.id}")
+    out = await bot.say(MEDIATOR, "Hai bên hẹn trả dần")
+    assert msg.FOLLOWUP_NOTE_SAVED in texts(out)
+    assert (await bot.services.followups.repo.followup(case.id))["note"] == "Hai bên hẹn trả dần"
+    draft = await bot.services.cases.repo.draft((await bot.services.people.by_identity(
+        "console", str(bot.user_id(MEDIATOR)))).id, "new")
+    assert not draft.values.get("summary")
+    # Asked for a note, then the person goes elsewhere: their next text is not taken as the note.
+    await bot.tap_data(MEDIATOR, f"fu:n:{case.id}")
+    await bot.say(MEDIATOR, "/vuviec")
+    out = await bot.say(MEDIATOR, "tranh chấp lối đi thì hòa giải thế nào")
+    assert msg.FOLLOWUP_NOTE_SAVED not in texts(out)
+    assert (await bot.services.followups.repo.followup(case.id))["note"] == "Hai bên hẹn trả dần"

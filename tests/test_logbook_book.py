@@ -235,3 +235,33 @@ async def test_chat_part_two_and_book_for_leaders_and_officials_only(bot):
     await bot.services.db.execute("UPDATE persons SET commune_id = ? WHERE id = ?", (other.id, official.id))
     out = await bot.tap_data("commune", f"st:b:t:{ml01}:{dates}", bot.last_with_buttons("commune"))
     assert msg.STATS_DENIED in texts(out) and not any(m.get("document") for m in out)
+
+
+async def test_book_prints_names_only_where_the_commune_stores_them(bot):
+    from cryptography.fernet import Fernet
+
+    from services.privacy import PartyCipher
+
+    cipher = PartyCipher(Fernet.generate_key().decode())
+    bot.services.cases.cipher = cipher
+    team = await bot.services.org.team_by_code("ML-01")
+    commune = await bot.services.org.commune_by_code("ML")
+    values = _case(team.id, "2025-02-01", "dat_dai", "thanh", [], parties=cipher.encrypt("Lò Văn A, Quàng Thị B"),
+                   invited_kinds=["nguoi_than"], invited_count=1, invited_names=cipher.encrypt("Cụ Lò Văn Pọm"))
+    await bot.services.cases.repo.import_many([(values, "P1")], province_id=commune.province_id,
+                                              commune_id=commune.id, commune_code="ML")
+    scope = await bot.services.statistics.scope_by_code("team", "ML-01")
+
+    async def first_row():
+        wb = load_workbook(io.BytesIO(await bot.services.logbook.book(scope, PERIOD)))
+        return next(wb["Phần I"].iter_rows(min_row=6, max_row=6, values_only=True))
+
+    row = await first_row()  # the commune does not store party names: nothing printed, even with a key
+    assert row[3] == "2 bên (không ghi họ tên)" and "Pọm" not in row[2]
+    await bot.services.db.execute("UPDATE communes SET store_party_names = 1 WHERE id = ?", (commune.id,))
+    scope = await bot.services.statistics.scope_by_code("team", "ML-01")
+    row = await first_row()
+    assert row[3] == "Lò Văn A, Quàng Thị B" and "Cụ Lò Văn Pọm" in row[2]
+    bot.services.cases.cipher = PartyCipher(None)  # enabled, but no key here: not printed
+    row = await first_row()
+    assert row[3] == "2 bên (không ghi họ tên)" and "Pọm" not in row[2]

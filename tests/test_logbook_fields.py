@@ -110,6 +110,7 @@ async def test_photo_of_the_signed_record_is_kept_as_the_chat_file_id(bot, monke
         out = await bot.say(MEDIATOR, "không có ảnh")
         assert msg.CASE_ERRORS["photo_expected"] in texts(out)
         uid = bot.user_id(MEDIATOR)
+        bot.api.files["AgACAgIAAxkBAAIBig"] = ("ban-ky.jpg", b"\xff\xd8\xff\xe0 signed paper")  # user's upload
         update = bot.api.user_message(uid, "")
         message = update["message"]
         message.pop("text")
@@ -122,6 +123,15 @@ async def test_photo_of_the_signed_record_is_kept_as_the_chat_file_id(bot, monke
         await bot.tap(MEDIATOR, "Gửi báo cáo")
         case = (await bot.services.cases.repo.find())[0]
         assert case.record_photo == "console:AgACAgIAAxkBAAIBig" and case.written_record is True
+        # The card sends the photo back from its file id.
+        await bot.tap_data(MEDIATOR, f"case:v:{case.id}")
+        out = await bot.tap(MEDIATOR, msg.CASE_BTN_SHOW_PHOTO)
+        assert any(m.get("photo") for m in out) and case.number in texts(out)
+        # A file id the platform no longer knows: a clear message, no crash.
+        del bot.api.files["AgACAgIAAxkBAAIBig"]
+        await bot.tap_data(MEDIATOR, f"case:v:{case.id}")
+        out = await bot.tap(MEDIATOR, msg.CASE_BTN_SHOW_PHOTO)
+        assert msg.CASE_PHOTO_GONE in texts(out)
         # Saying afterwards that no record was signed drops the photo.
         values = {**case.form_values(), "written_record": False}
         ctx = form.FormContext(today=bot.services.cases.today(), mode="chat")
@@ -202,3 +212,27 @@ def test_import_rejects_bad_new_cells(tmp_path, capsys):
     assert "Dòng 2: written_record" in out and "Dòng 3: invited_kinds" in out
     assert "Dòng 4: invited_count" in out and "Dòng 4: written_record" in out
     assert stored(db) == []
+
+
+async def test_invited_names_kept_when_corrected_without_the_key(bot):
+    commune = await bot.services.org.commune_by_code("ML")
+    await bot.services.db.execute("UPDATE communes SET store_party_names = 1 WHERE id = ?", (commune.id,))
+    bot.services.cases.cipher = PartyCipher(Fernet.generate_key().decode())
+    await to_review(bot)
+    await bot.tap(MEDIATOR, "Bỏ qua")
+    await bot.tap(MEDIATOR, edit("invited_kinds"))
+    await bot.tap(MEDIATOR, "Người có uy tín")
+    await bot.tap(MEDIATOR, msg.CASE_BTN_DONE)
+    await bot.tap(MEDIATOR, edit("invited_names"))
+    await bot.say(MEDIATOR, "Cụ Lò Văn Pọm")
+    await bot.tap(MEDIATOR, "Gửi báo cáo")
+    case = (await bot.services.cases.repo.find())[0]
+    token = case.invited_names_encrypted
+    # The key is gone (or not configured on this process): a correction keeps the stored names.
+    bot.services.cases.cipher = PartyCipher(None)
+    await bot.tap_data(MEDIATOR, f"case:c:{case.id}")
+    await bot.tap(MEDIATOR, edit("note"))
+    await bot.say(MEDIATOR, "Sửa ghi chú")
+    await bot.tap(MEDIATOR, "Gửi báo cáo")
+    corrected = await bot.services.cases.repo.get(case.id)
+    assert corrected.note == "Sửa ghi chú" and corrected.invited_names_encrypted == token
