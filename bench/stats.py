@@ -1,6 +1,7 @@
 """Benchmark of the statistics reports on a country-sized logbook, on SQLite and (optionally) PostgreSQL.
 
-    python bench/stats.py [--rows 1000000] [--runs 15] [--fresh] [--without-stats-indexes]
+    python bench/stats.py [--rows 1000000] [--scale-rows 10000000] [--runs 15] [--fresh]
+                          [--without-stats-indexes]
                           [--database-url postgresql://user@host:5432/db [--pg-schema bench_stats]]
 
 Seeds (once, cached under bench/out/) 34 provinces, ≈3,300 communes, ≈90,000 teams, ≈5 mediators per team and
@@ -16,16 +17,30 @@ touched, and a schema holding other tables is refused). The loaded schema is kep
 its marker table names the same seed file (`--fresh` reloads it). The reports of both backends must be
 identical too. Needs asyncpg (`pip install -e ".[postgres]"`).
 
-Output: per backend two human lines (commune median and maximum, province year and ten years, naive beside),
-then, last, one JSON line:
+Also timed: the national roll-up by province (`national_ms`; beside it the same figures as 34 province reports,
+`national_per_province_ms`, computed once and checked equal), and submitted snapshots (a few communes submitted
+with the label "bench", read back as frozen JSON: `snapshot_ms`; `submit_ms` for the submission itself; the
+bench rows are deleted again so the cached dataset does not grow).
+
+`--scale-rows N` (e.g. 10,000,000) measures SQLite a second time on a dataset of N cases (same organisation,
+seeded and cached the same way) and adds `scale` (its figures) and `growth` (each figure at N divided by the
+figure at `--rows`) to the JSON: the goal is sub-linear growth of commune and province reads.
+
+Output: per backend three human lines (commune median and maximum, province year and ten years, naive beside,
+national and snapshot), then, last, one JSON line:
     {"rows", "seed_s", "stats_indexes",
      "sqlite": {"rows", "commune_ms", "commune_max_ms", "province_ms", "province_10y_ms", "commune_cpu_ms",
                 "province_cpu_ms", "naive_commune_ms", "naive_province_ms", "province_cases_in_year",
                 "province_cases_10y", "province_communes", "province_teams", "communes", "teams", "persons"},
      "postgres": {the same keys, "load_s" (0 when reused), "schema"},   # only with --database-url
-     "targets_ms": {"commune": 50, "province": 500}, "met": {"sqlite": bool, "postgres": bool}}
+     "targets_ms": {"commune": 20, "province": 300, "national": 1000, "snapshot": 5},
+     "met": {"sqlite": bool, "postgres": bool},
+     "scale": {the sqlite keys at --scale-rows}, "growth": {key: ratio}}   # only with --scale-rows
+(the backend parts also carry "national_ms", "national_cpu_ms", "national_per_province_ms", "national_cases",
+"snapshot_ms", "snapshot_max_ms", "submit_ms").
 Times are wall-clock milliseconds, `*_cpu_ms` the benchmark process's own CPU (on PostgreSQL the server's work
-is not in it). Targets: commune report ≤ 50 ms, province roll-up ≤ 500 ms at 1,000,000 cases, on both backends.
+is not in it). Targets at 1,000,000 cases, on both backends: commune report ≤ 20 ms, province roll-up ≤ 300 ms,
+national roll-up ≤ 1 s, a submitted snapshot read ≤ 5 ms.
 """
 
 from __future__ import annotations
@@ -48,6 +63,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402  (matplotlib's dependency)
 
+from services.national import NationalService  # noqa: E402
 from services.statistics import (  # noqa: E402
     FIELDS,
     MEDIATOR_ROLES,
@@ -57,10 +73,12 @@ from services.statistics import (  # noqa: E402
     build_report,
     recognition_window,
 )
+from services.submissions import SubmissionService  # noqa: E402
 from storage import stats_bulk  # noqa: E402
 from storage.db import Database, is_postgres_url, migrations  # noqa: E402
 from storage.org import OrgRepository  # noqa: E402
 from storage.stats import StatsRepository  # noqa: E402
+from storage.submissions import SubmissionRepository  # noqa: E402
 from tests.dbtarget import with_search_path  # noqa: E402
 
 PROVINCES = 34
@@ -74,7 +92,7 @@ RESULT_P = (0.80, 0.11, 0.04, 0.03, 0.02)
 FIELD_CODES = tuple(FIELDS)
 FIELD_P = (0.38, 0.22, 0.17, 0.13, 0.04, 0.06)
 NOW = "2026-01-01T00:00:00+00:00"
-TARGETS_MS = {"commune": 50, "province": 500}
+TARGETS_MS = {"commune": 20, "province": 300, "national": 1000, "snapshot": 5}
 
 
 def _iso_days(start: date, offsets: np.ndarray) -> list[str]:
@@ -254,6 +272,45 @@ async def measure(target: str | Path, province_id: int, communes: list[int], run
     reports["province"] = fast.as_json()
     province_10y_ms, big, _ = await timed(lambda: service.report(scope, ten_years), province_runs)
     reports["province ten years"] = big.as_json()
+
+    # the national roll-up, and beside it the same figures from one report per province
+    national = NationalService(service.stats, service.org, None)
+    national_ms, country, national_cpu = await timed(lambda: national.live(year), max(3, runs // 5))
+    t0 = time.perf_counter()
+    per_province = {p.id: await service.report(await service.scope("province", p.id), year)
+                    for p in await service.stats.provinces()}
+    national_per_province_ms = (time.perf_counter() - t0) * 1000
+    for line in country.by_province:
+        one = per_province[line.province.id]
+        assert line.counts.as_json() == one.cases.as_json(), f"{db.dialect}: national line differs ({line.province})"
+        assert {k: v.as_json() for k, v in line.indicators.items()} == {
+            k: v.as_json() for k, v in one.indicators.items()}, f"{db.dialect}: indicators differ ({line.province})"
+    in_year = (await db.fetchone("SELECT COUNT(*) AS n FROM cases WHERE received_on BETWEEN ? AND ?",
+                                 year.iso))["n"]
+    assert country.cases.received == in_year
+    reports["national"] = country.as_json()
+
+    # submitted snapshots: freeze a few communes, read them back, then remove the bench rows
+    submissions = SubmissionService(SubmissionRepository(db), service, service.org)
+    submit_times, read_times = [], []
+    try:
+        for commune in picked[:5]:
+            commune_scope = await service.scope("commune", commune)
+            t0 = time.perf_counter()
+            await submissions.submit(None, commune_scope, year, label="bench")
+            submit_times.append((time.perf_counter() - t0) * 1000)
+            for _ in range(3):
+                t0 = time.perf_counter()
+                frozen = await submissions.submitted_json(commune_scope, year)
+                read_times.append((time.perf_counter() - t0) * 1000)
+            live = reports.get(f"commune {commune}")
+            if live is not None:
+                assert frozen["cases"] == live["cases"], f"{db.dialect}: snapshot differs from the live report"
+    finally:
+        await db.execute("DELETE FROM report_submission_cases WHERE submission_id IN"
+                         " (SELECT id FROM report_submissions WHERE submitted_label = 'bench')")
+        await db.execute("DELETE FROM report_submissions WHERE submitted_label = 'bench'")
+        await db.execute("DELETE FROM audit_log WHERE actor_label = 'bench'")
     counts = {t: (await db.fetchone(f"SELECT COUNT(*) AS n FROM {t}"))["n"]
               for t in ("cases", "communes", "teams", "persons")}
     await db.close()
@@ -266,6 +323,10 @@ async def measure(target: str | Path, province_id: int, communes: list[int], run
         "province_cases_in_year": fast.cases.received, "province_cases_10y": big.cases.received,
         "province_communes": len(fast.by_commune), "province_teams": len(fast.by_team),
         "communes": counts["communes"], "teams": counts["teams"], "persons": counts["persons"],
+        "national_ms": round(national_ms, 2), "national_cpu_ms": round(national_cpu, 2),
+        "national_per_province_ms": round(national_per_province_ms, 2), "national_cases": country.cases.received,
+        "snapshot_ms": round(statistics.median(read_times), 2), "snapshot_max_ms": round(max(read_times), 2),
+        "submit_ms": round(statistics.median(submit_times), 2),
     }, reports
 
 
@@ -305,9 +366,59 @@ async def load_postgres(path: Path, url: str, schema: str, fresh: bool, stats_in
         await raw.close()
 
 
+def seeded(rows: int, fresh: bool) -> tuple[Path, float]:
+    """The cached dataset of `rows` cases (seeded now when missing or `fresh`) and the seconds spent seeding."""
+    rng = np.random.default_rng(20250701)
+    path = cache_path(rows)
+    if fresh or not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        seed(tmp, rows, rng)
+        os.replace(tmp, path)
+        seeded_s = time.perf_counter() - t0
+        print(f"seeded {rows} cases into {path} in {seeded_s:.1f} s", file=sys.stderr)
+        return path, seeded_s
+    print(f"using cached {path}", file=sys.stderr)
+    return path, 0.0
+
+
+def measure_sqlite(path: Path, runs: int, without_stats_indexes: bool) -> tuple[dict, dict, int, list[int]]:
+    conn = sqlite3.connect(path)
+    province_id = stats_bulk.largest_province(conn)
+    communes = stats_bulk.commune_ids(conn)
+    conn.close()
+    measured = path
+    if without_stats_indexes:
+        import shutil
+
+        measured = path.with_name(path.stem + "-noindex.db")
+        shutil.copyfile(path, measured)
+        conn = sqlite3.connect(measured)
+        stats_bulk.drop_stats_indexes(conn)
+        conn.close()
+    try:
+        figures, reports = asyncio.run(measure(measured, province_id, communes, runs, np.random.default_rng(7)))
+    finally:
+        if without_stats_indexes:
+            measured.unlink(missing_ok=True)
+    return figures, reports, province_id, communes
+
+
+def _met(figures: dict) -> bool:
+    return (figures["commune_ms"] <= TARGETS_MS["commune"] and figures["province_ms"] <= TARGETS_MS["province"]
+            and figures["national_ms"] <= TARGETS_MS["national"] and figures["snapshot_ms"] <= TARGETS_MS["snapshot"])
+
+
+GROWTH_KEYS = ("rows", "commune_ms", "commune_cpu_ms", "province_ms", "province_cpu_ms", "province_10y_ms",
+               "national_ms", "national_cpu_ms", "snapshot_ms", "province_cases_in_year", "national_cases")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="number of cases (default 1,000,000)")
+    parser.add_argument("--scale-rows", type=int,
+                        help="also measure SQLite at this many cases (e.g. 10000000) and report the growth")
     parser.add_argument("--runs", type=int, default=15, help="communes timed (medians); province runs = runs/3")
     parser.add_argument("--fresh", action="store_true",
                         help="rebuild the seeded database (and reload PostgreSQL) even if cached")
@@ -320,39 +431,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.database_url and not is_postgres_url(args.database_url):
         parser.error("--database-url must be a postgresql:// URL (SQLite is always measured)")
-    rng = np.random.default_rng(20250701)
-    path = cache_path(args.rows)
-    seeded_s = 0.0
-    if args.fresh or not path.exists():
-        tmp = path.with_suffix(".tmp")
-        tmp.unlink(missing_ok=True)
-        t0 = time.perf_counter()
-        seed(tmp, args.rows, rng)
-        os.replace(tmp, path)
-        seeded_s = time.perf_counter() - t0
-        print(f"seeded {args.rows} cases into {path} in {seeded_s:.1f} s", file=sys.stderr)
-    else:
-        print(f"using cached {path}", file=sys.stderr)
-    conn = sqlite3.connect(path)
-    province_id = stats_bulk.largest_province(conn)
-    communes = stats_bulk.commune_ids(conn)
-    conn.close()
-
-    measured = path
-    if args.without_stats_indexes:
-        import shutil
-
-        measured = path.with_name(path.stem + "-noindex.db")
-        shutil.copyfile(path, measured)
-        conn = sqlite3.connect(measured)
-        stats_bulk.drop_stats_indexes(conn)
-        conn.close()
-    try:
-        sqlite_figures, sqlite_reports = asyncio.run(
-            measure(measured, province_id, communes, args.runs, np.random.default_rng(7)))
-    finally:
-        if args.without_stats_indexes:
-            measured.unlink(missing_ok=True)
+    path, seeded_s = seeded(args.rows, args.fresh)
+    sqlite_figures, sqlite_reports, province_id, communes = measure_sqlite(path, args.runs,
+                                                                         args.without_stats_indexes)
     result: dict = {"rows": sqlite_figures["rows"], "seed_s": round(seeded_s, 1),
                     "stats_indexes": not args.without_stats_indexes,
                     "sqlite": sqlite_figures}
@@ -365,17 +446,30 @@ def main() -> None:
             assert pg_reports[key] == report, f"SQLite and PostgreSQL give different reports ({key})"
         result["postgres"] = {**pg_figures, "load_s": round(load_s, 1), "schema": args.pg_schema}
     result["targets_ms"] = TARGETS_MS
-    result["met"] = {backend: result[backend]["commune_ms"] <= TARGETS_MS["commune"]
-                     and result[backend]["province_ms"] <= TARGETS_MS["province"]
-                     for backend in ("sqlite", "postgres") if backend in result}
-    for backend in ("sqlite", "postgres"):
+    result["met"] = {backend: _met(result[backend]) for backend in ("sqlite", "postgres") if backend in result}
+    if args.scale_rows:
+        scale_path, scale_seed_s = seeded(args.scale_rows, args.fresh)
+        scale, _, _, _ = measure_sqlite(scale_path, args.runs, args.without_stats_indexes)
+        result["scale"] = {**scale, "seed_s": round(scale_seed_s, 1)}
+        result["growth"] = {key: round(scale[key] / sqlite_figures[key], 2) if sqlite_figures[key] else None
+                            for key in GROWTH_KEYS}
+    for backend in ("sqlite", "postgres", "scale"):
         if backend not in result:
             continue
         figures = result[backend]
-        print(f"{backend:<8} commune report  {figures['commune_ms']:>8.2f} ms,"
+        label = backend if backend != "scale" else f"sqlite@{figures['rows']}"
+        print(f"{label:<8} commune report  {figures['commune_ms']:>8.2f} ms,"
               f" max {figures['commune_max_ms']:.2f} ms (naive {figures['naive_commune_ms']:.2f} ms)")
-        print(f"{backend:<8} province report {figures['province_ms']:>8.2f} ms"
+        print(f"{label:<8} province report {figures['province_ms']:>8.2f} ms"
               f" (naive {figures['naive_province_ms']:.2f} ms), ten years {figures['province_10y_ms']:.2f} ms")
+        print(f"{label:<8} national report {figures['national_ms']:>8.2f} ms"
+              f" (34 province reports {figures['national_per_province_ms']:.0f} ms),"
+              f" snapshot read {figures['snapshot_ms']:.2f} ms (max {figures['snapshot_max_ms']:.2f}),"
+              f" submit {figures['submit_ms']:.1f} ms")
+    if "growth" in result:
+        g = result["growth"]
+        print(f"growth x{g['rows']} cases: commune x{g['commune_ms']}, province x{g['province_ms']},"
+              f" national x{g['national_ms']}, snapshot x{g['snapshot_ms']}")
     if "postgres" in result:
         print(f"same reports on both backends ({len(sqlite_reports)} compared)")
     print(json.dumps(result))

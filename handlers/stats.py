@@ -134,12 +134,12 @@ async def start(update: Update, context: BotContext) -> int:
     person = await context.person(update)
     context.user_data.pop("st", None)
     services = context.services
-    if person.role == Role.ADMIN:
+    if person.role in (Role.ADMIN, Role.MINISTRY_OFFICIAL):
         provinces = await services.stats.provinces()
         if not provinces:
             await reply(update, msg.STATS_NO_SCOPE)
             return ConversationHandler.END
-        if len(provinces) > 1:
+        if len(provinces) > 1 or person.role == Role.MINISTRY_OFFICIAL:  # the country, or one province
             await reply(update, msg.STATS_PICK_PROVINCE,
                         column([(msg.SUBMIT_WHOLE_COUNTRY, "st:s:n:0")]
                                + [(p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]]))

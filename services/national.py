@@ -2,8 +2,8 @@
 
 The same definitions as every other report (services/statistics.py): counts by date received, the official
 success rate successful / (successful + unsuccessful), the QĐ 315 indicators nationally and per province.
-Live figures come from three GROUP BY queries over the whole country (cases by province, field and result; the
-mediators of every team; the active teams), not from 34 province reports; submitted figures add each commune's
+Live figures come from a few GROUP BY queries over the whole country (cases by province, field and result; the
+organisation by province, from the mediators of every active team), not from 34 province reports; submitted figures add each commune's
 latest snapshot for exactly that period, province by province.
 """
 
@@ -25,7 +25,6 @@ from services.statistics import (
     compute_indicators,
     ratio,
     recognition_window,
-    team_complete,
 )
 
 if TYPE_CHECKING:
@@ -73,16 +72,13 @@ class NationalService:
             by_field.setdefault(field_code, Counts()).add_result(result, n)
             counts[province_id].add_result(result, n)
         since, cutoff = recognition_window(period.end)
-        members = {m.team_id: m for m in await self.stats.team_members(
-            "national", 0, end, since.isoformat(), cutoff.isoformat())}
-        organisations: dict[int, Organisation] = defaultdict(Organisation)
+        org_rows = await self.stats.national_organisation(end, since.isoformat(), cutoff.isoformat())
+        organisations: dict[int, Organisation] = {}
         recent: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for team_id, province_id, many_em in await self.stats.national_teams():
-            m = members.get(team_id)
-            organisations[province_id].add_team(m, team_complete(m, many_em))
-            if m is not None:
-                recent[province_id][0] += m.recent
-                recent[province_id][1] += m.recent_trained_in_time
+        for province_id, row in org_rows.items():
+            organisations[province_id] = Organisation(**{k: v for k, v in row.items()
+                                                         if k not in ("recent", "in_time")})
+            recent[province_id] = [row["recent"], row["in_time"]]
         communes = await self.stats.national_communes()
         reporting = await self.stats.national_reporting(start, end)
         lines = [_line(p, counts.get(p.id, Counts()), organisations.get(p.id, Organisation()), *recent[p.id],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.models import Province, Team
-from services.statistics import MEDIATOR_ROLES, TeamMembers
+from services.statistics import MEDIATOR_ROLES, MIN_TEAM_SIZE, TeamMembers
 from storage.db import Database, utcnow
 
 #: WHERE clause on `cases` for each level of scope.
@@ -113,26 +113,8 @@ class StatsRepository:
         recognition date); `trained` counts those trained on or before `as_of`; `recent` those recognised in
         [since, cutoff] and `recent_trained_in_time` those of them trained at most 6 calendar months after
         recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
-        if level != "national":
-            _check(level)
-        join, where = _PEOPLE_SCOPE[level]
-        leader, woman, man = "p.role = 'team_leader'", "p.gender = 'nu'", "p.gender = 'nam'"
-        supporter = "p.legal_supporter IS NOT NULL AND p.legal_supporter <> ''"
-        in_time = ("p.recognised_on BETWEEN ? AND ? AND p.trained_on IS NOT NULL AND p.trained_on <= "
-                   + _SIX_MONTHS_AFTER[self.db.dialect].format(day="p.recognised_on"))
-        rows = await self.db.fetchall(
-            "SELECT p.team_id AS team_id, COUNT(*) AS mediators,"
-            f" {_count_if(leader)} AS leaders, {_count_if(woman)} AS women, {_count_if(man)} AS men,"
-            f" {_count_if('COALESCE(p.ethnic_minority, 0) = 1')} AS ethnic,"
-            f" {_count_if('p.trained_on IS NOT NULL AND p.trained_on <= ?')} AS trained,"
-            f" {_count_if(supporter)} AS supporters,"
-            f" {_count_if('p.recognised_on BETWEEN ? AND ?')} AS recent,"
-            f" {_count_if(in_time)} AS in_time"
-            f" FROM persons p {join} WHERE {where} AND p.active = 1"
-            f" AND p.role IN ({_MEDIATOR_ROLES_SQL})"
-            " AND (p.recognised_on IS NULL OR p.recognised_on <= ?) GROUP BY p.team_id",
-            (as_of, since, cutoff, since, cutoff, scope_id, as_of),
-        )
+        _check(level)
+        rows = await self.db.fetchall(self._members_sql(level), (as_of, since, cutoff, since, cutoff, scope_id, as_of))
         return [TeamMembers(team_id=r["team_id"], mediators=r["mediators"], leaders=r["leaders"],
                             women=r["women"], men=r["men"], ethnic_minority=r["ethnic"], trained=r["trained"],
                             legal_supporters=r["supporters"], recent=r["recent"] or 0,
@@ -154,17 +136,52 @@ class StatsRepository:
             " GROUP BY province_id", (start, end))
         return {r["province_id"]: r["n"] for r in rows}
 
-    async def national_teams(self) -> list[tuple[int, int, bool]]:
-        """(team_id, province_id, commune has many ethnic-minority residents) of every active team."""
-        rows = await self.db.fetchall(
-            "SELECT t.id AS id, c.province_id AS province_id, COALESCE(c.many_ethnic_minority, 0) AS em"
-            " FROM teams t JOIN communes c ON c.id = t.commune_id WHERE t.active = 1")
-        return [(r["id"], r["province_id"], bool(r["em"])) for r in rows]
-
     async def national_communes(self) -> dict[int, int]:
         """province_id → number of communes."""
         rows = await self.db.fetchall("SELECT province_id, COUNT(*) AS n FROM communes GROUP BY province_id")
         return {r["province_id"]: r["n"] for r in rows}
+
+    def _members_sql(self, level: str) -> str:
+        """Per-team aggregates of active mediators (see team_members); parameters (as_of, since, cutoff, since,
+        cutoff, scope_id, as_of)."""
+        join, where = _PEOPLE_SCOPE[level]
+        leader, woman, man = "p.role = 'team_leader'", "p.gender = 'nu'", "p.gender = 'nam'"
+        supporter = "p.legal_supporter IS NOT NULL AND p.legal_supporter <> ''"
+        in_time = ("p.recognised_on BETWEEN ? AND ? AND p.trained_on IS NOT NULL AND p.trained_on <= "
+                   + _SIX_MONTHS_AFTER[self.db.dialect].format(day="p.recognised_on"))
+        return ("SELECT p.team_id AS team_id, COUNT(*) AS mediators,"
+                f" {_count_if(leader)} AS leaders, {_count_if(woman)} AS women, {_count_if(man)} AS men,"
+                f" {_count_if('COALESCE(p.ethnic_minority, 0) = 1')} AS ethnic,"
+                f" {_count_if('p.trained_on IS NOT NULL AND p.trained_on <= ?')} AS trained,"
+                f" {_count_if(supporter)} AS supporters,"
+                f" {_count_if('p.recognised_on BETWEEN ? AND ?')} AS recent,"
+                f" {_count_if(in_time)} AS in_time"
+                f" FROM persons p {join} WHERE {where} AND p.active = 1"
+                f" AND p.role IN ({_MEDIATOR_ROLES_SQL})"
+                " AND (p.recognised_on IS NULL OR p.recognised_on <= ?) GROUP BY p.team_id")
+
+    async def national_organisation(self, as_of: str, since: str, cutoff: str) -> dict[int, dict[str, int]]:
+        """province_id → the Organisation fields of its active teams plus `recent` / `in_time` (the 6-month
+        training indicator's counts), summed in SQL so that 34 rows, not 90,000 teams, reach Python.
+
+        A team is complete under the same rule as services.statistics.team_complete (MIN_TEAM_SIZE mediators
+        including a leader, a woman, an ethnic-minority mediator where the commune has many ethnic-minority
+        residents); tests/test_report_contract.py and bench/stats.py check both give the same figures."""
+        complete = (f"m.mediators >= {MIN_TEAM_SIZE} AND m.leaders >= 1 AND m.women >= 1"
+                    " AND (COALESCE(c.many_ethnic_minority, 0) = 0 OR m.ethnic >= 1)")
+        total = {name: f"SUM(COALESCE(m.{col}, 0))" for name, col in (
+            ("mediators", "mediators"), ("women", "women"), ("men", "men"), ("ethnic_minority", "ethnic"),
+            ("trained", "trained"), ("legal_supporters", "supporters"), ("recent", "recent"),
+            ("in_time", "in_time"))}
+        rows = await self.db.fetchall(
+            "SELECT c.province_id AS province_id, COUNT(*) AS teams, "
+            + ", ".join(f"{expr} AS {name}" for name, expr in total.items())
+            + f", {_count_if('m.supporters > 0')} AS teams_with_legal_supporter,"
+            f" {_count_if(complete)} AS teams_full_composition"
+            f" FROM teams t JOIN communes c ON c.id = t.commune_id LEFT JOIN ({self._members_sql('national')}) m"
+            " ON m.team_id = t.id WHERE t.active = 1 GROUP BY c.province_id",
+            (as_of, since, cutoff, since, cutoff, 0, as_of))
+        return {r["province_id"]: {k: int(r[k] or 0) for k in r.keys() if k != "province_id"} for r in rows}
 
     # --- monthly summary ---------------------------------------------------------------------------------
     async def set_summary_opt_out(self, person_id: int, opted_out: bool) -> None:

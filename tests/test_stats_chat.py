@@ -189,6 +189,7 @@ async def test_monthly_summary_once_per_month_and_opt_out(bot):
     message = bot.api.sent_to(1003)[-1]
     assert msg.STATS_SUMMARY_TITLE in message["text"] and "tháng 6/2025" in message["text"]
     assert "Tiếp nhận: 1 vụ việc" in message["text"]
+    assert "Tỷ lệ hòa giải thành: 100,0% (1/1 vụ việc đã hòa giải)" in message["text"]  # the Ministry's rate
     assert await send_monthly_summaries(bot.app, date(2025, 7, 1)) == 0
     await bot.restart()
     assert await send_monthly_summaries(bot.app, date(2025, 7, 2)) == 0

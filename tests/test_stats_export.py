@@ -230,3 +230,9 @@ def test_commune_workbook_renders_through_libreoffice_on_landscape_pages(tmp_pat
     assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) == 4  # one per sheet
     width, height = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups())
     assert abs(width - 842) < 3 and abs(height - 595) < 3  # A4 landscape, in points
+
+
+def test_chart_title_carries_the_official_rate_and_its_formula():
+    from services.stats_export import chart_title
+
+    assert chart_title(commune_report()).endswith("Tỷ lệ hòa giải thành: 87,5% (7/8 vụ việc đã hòa giải)")

@@ -136,7 +136,9 @@ async def test_ministry_official_sees_the_country(cases):
     bot = cases
     person_id = await bot.services.people.create(PersonDraft(full_name="Trần Văn Bộ", role=Role.MINISTRY_OFFICIAL))
     await bot.services.people.link_identity(person_id, "console", "2001", "2001")
-    out = await bot.say(2001, "/thongke")
+    await bot.say(2001, "/thongke")
+    assert [o.label for o in bot.buttons(2001)] == [msg.SUBMIT_WHOLE_COUNTRY, "Điện Biên"]
+    out = await bot.tap(2001, msg.SUBMIT_WHOLE_COUNTRY)
     assert "Toàn quốc" in texts(out)
     out = await bot.tap(2001, _year_label(bot))
     text = texts(out)
@@ -145,7 +147,15 @@ async def test_ministry_official_sees_the_country(cases):
     document = next(m for m in out if "document" in m)
     wb = load_workbook(io.BytesIO(bot.api.files[document["document"]["file_id"]][1]))
     assert "Theo tỉnh" in wb.sheetnames and "Chỉ tiêu theo tỉnh" in wb.sheetnames
-    # read only: no submit button, and a forged one is refused
+    assert msg.SUBMIT_BTN_SUBMITTED in [o.label for o in bot.buttons(2001)]
+    out = await bot.tap(2001, msg.SUBMIT_BTN_SUBMITTED)
+    assert msg.SUBMIT_SOURCE_ROLLUP in texts(out) and "Tiếp nhận: 0 vụ việc" in texts(out)
+    # a province, then one of its communes, read only: no submit button, and a forged one is refused
+    await bot.say(2001, "/thongke")
+    await bot.tap(2001, "Điện Biên")
+    await bot.tap(2001, "Phường Mường Lay")
+    await bot.tap(2001, _year_label(bot))
+    assert all(msg.SUBMIT_BTN not in o.label for o in bot.buttons(2001))
     ml = await bot.services.org.commune_by_code("ML")
     y = _today(bot).year
     out = await bot.tap_data(2001, f"st:c:c:{ml.id}:{y}0101:{y}1231")
