@@ -278,6 +278,20 @@ async def test_tokens_seeded_from_the_environment_are_kept_in_the_database(tmp_p
         await services.close()
 
 
+async def test_status_edits_leave_free_replies_for_the_final_report(oa):
+    emu = oa.emu
+    user = "3000000000000000010"
+    await emu.say(user, "/trogiup")  # the user writes: the window opens, every message below is a reply
+    chat = await ZaloStore(oa.services.db).int_id(f"oa:{user}")
+    progress = await oa.app.bot.send_message(chat, "Đang gửi: 0/300")
+    for done in range(30, 301, 30):  # ten progress edits, each would be a new message on Zalo
+        await oa.app.bot.edit_message_text(f"Đang gửi: {done}/300", chat_id=chat, message_id=progress.message_id)
+    await oa.app.bot.send_message(chat, "Đã gửi xong thông báo #7")
+    sent = emu.sent_to(user)
+    assert sent[-1].text == "Đã gửi xong thông báo #7" and sent[-1].quota_type == "reply"
+    assert len(sent) <= 8 and {m.quota_type for m in sent} == {"reply"}  # never past the 8 free replies
+
+
 # --- the 48-hour window in a broadcast ---------------------------------------------------------------------------
 async def test_broadcast_reports_recipients_outside_the_48_hour_window(oa):
     emu = oa.emu

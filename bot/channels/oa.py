@@ -49,7 +49,7 @@ from bot.channels.zalo import (
     ZaloRequest,
     split_text,
 )
-from storage.oa import OaTokens, OaWindows
+from storage.oa import WINDOW_REPLIES, OaTokens, OaWindows
 from storage.zalo import ZaloStore
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ TOKEN_ERRORS = {-216, -124}
 #: Documents the OA API takes as files (upload/file); others are sent as links.
 FILE_TYPES = {".pdf", ".doc", ".docx"}
 FILE_LIMIT = 5 * 1024 * 1024
+#: Free replies kept for answers that matter: status edits (a broadcast's progress) are not sent past this.
+RESERVED_REPLIES = 2
 #: Marker of a message not sent because the user is outside the OA's window (the outbox reports it).
 OUTSIDE_WINDOW = "outside_window"
 
@@ -325,6 +327,23 @@ class OaRequest(ZaloRequest):
             return {"title": title, "type": "oa.query.hide", "payload": f"{CALLBACK_PREFIX}{option.callback_data}"}
         return {"title": title, "type": "oa.query.show", "payload": option.label}
 
+    async def tg_editmessagetext(self, params: dict, uploads: dict) -> dict | bool:
+        """Zalo cannot edit, so each edit is a new message that spends one of the user's free replies. A status
+        update — a text without buttons replacing a text without buttons (a broadcast's progress) — is not sent
+        once only `RESERVED_REPLIES` remain (or the window is closed): they are kept for the answers that matter
+        (the broadcast's final report). The message still takes the new text, for a later edit."""
+        if not params.get("inline_message_id") and not _json_markup(params.get("reply_markup")):
+            zalo_id, chat_int = await self._chat(params)
+            key = (chat_int, int(params.get("message_id") or 0))
+            old = self._sent.get(key)
+            if old is not None and not old.get("reply_markup"):
+                window = await self.windows.get(zalo_id.removeprefix("oa:"))
+                left = WINDOW_REPLIES - window.replies_used if window is not None else 0
+                if window is None or not window.open(datetime.now(UTC)) or left <= RESERVED_REPLIES:
+                    self._sent[key] = {**old, "text": str(params.get("text") or ""), "edit_date": int(time.time())}
+                    return self._sent[key]
+        return await super().tg_editmessagetext(params, uploads)
+
     async def tg_senddocument(self, params: dict, uploads: dict) -> dict:
         file_id, name, content = self._upload(params, uploads, "document")
         if content is None and file_id and self.files is not None:
@@ -353,6 +372,15 @@ class OaRequest(ZaloRequest):
             await self.windows.user_wrote(user_id, message.get("message_id"))
             event = bot_event
         return await super().translate(event)
+
+
+def _json_markup(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
 
 
 def build_tokens(db, config: OaConfig, request_holder: list) -> OaTokens:
