@@ -31,7 +31,7 @@ from handlers.common import (
     text_is_for,
 )
 from handlers.menu import Capability, register_capability
-from services.logbook import summary_text, with_logbook_sheets, with_logbook_text
+from services.logbook import agreements_line, summary_text, with_logbook_sheets
 from services.models import Role
 from services.statistics import (
     FIELDS,
@@ -279,8 +279,8 @@ async def _send_report(update: Update, context: BotContext, scope: Scope, period
     report = await live_report(context.services, scope, period)
     text = report_text(report)
     if scope.level != "national":
-        # Part II of the logbook and the follow-up of agreements (issue 17)
-        text = with_logbook_text(text, await context.services.logbook.summary(scope, period))
+        # the follow-up of the period's successful agreements (issue 17), one query at any level
+        text += "\n" + agreements_line(await context.services.logbook.agreements(scope, period))
     next_revision = 1
     if scope.level == "commune":
         text += "\n\n" + await submission_note(context.services, scope, period)
