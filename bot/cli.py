@@ -19,6 +19,7 @@ EXTENSIONS: list[str] = [
     "bot.cli_kb",
     "bot.cli_stats",
     "bot.cli_dbcopy",
+    "bot.cli_org",
 ]
 
 

@@ -11,6 +11,7 @@ from services.cases import CaseService, CaseSettings
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.linking import LinkingService
+from services.org_list import OrgListService
 from services.privacy import PartyCipher
 from services.qa import QAService
 from services.quiz import QuizService
@@ -24,6 +25,7 @@ from storage.invites import InviteRepository
 from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
 from storage.org import OrgRepository
+from storage.org_list import OrgListRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
 from storage.quiz import QuizRepository
@@ -50,12 +52,14 @@ class Services:
     stats: StatsRepository = field(default=None)
     statistics: StatisticsService = field(default=None)
     linking: LinkingService = field(default=None)  # type: ignore[assignment]
+    org_list: OrgListService = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
         self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
         self.training = self.training or TrainingService(TrainingRepository(self.db), self.broadcasts,
                                                          self.config.timezone)
+        self.org_list = self.org_list or OrgListService(OrgListRepository(self.db))
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -308,6 +308,18 @@ SEED: list[Seed] = [
                                  "object_type": "person", "object_id": "ML-01-02", "commune_id": Ref("ML"),
                                  "before_json": json.dumps({"trained_on": None}),
                                  "after_json": json.dumps({"trained_on": "2025-06-15"})}),
+    # 0013: the dated history of people and teams, commune mergers (a commune of Lai Châu merged into Tà Tổng)
+    row("communes", "TL", {"province_id": Ref("LC"), "code": "TL", "name": "Xã Tà Lèng", "kind": "xa"}),
+    row("commune_merges", "merge-tl", {"from_commune_id": Ref("TL"), "into_commune_id": Ref("TT"),
+                                       "merged_on": "2025-07-01", "created_at": at("2025-06-25")}),
+    row("team_history", "th-ml01", {"team_id": Ref("ML-01"), "commune_id": Ref("ML"),
+                                    "name": "Tổ hòa giải bản Na Lay", "active": 1, "valid_from": None,
+                                    "recorded_at": at("2025-06-25")}),
+    row("person_history", "ph-mai", {"person_id": Ref("mai"), "province_id": Ref("DB"), "commune_id": Ref("ML"),
+                                     "team_id": Ref("ML-01"), "role": "mediator", "status": "active",
+                                     "gender": "nu", "ethnic_minority": 1, "recognition_decision": "12/QĐ-UBND",
+                                     "recognised_on": "2024-03-01", "trained_on": "2024-06-15",
+                                     "valid_from": "2024-03-01", "recorded_at": at("2025-06-25")}),
 ]
 
 
