@@ -840,3 +840,62 @@ ORG_IMPORT_DRY = "Chạy thử (--dry-run): chưa ghi gì."
 ORG_IMPORT_DONE = "Đã cập nhật danh sách tổ hòa giải của {commune}."
 ORG_EXPORT_DONE = "Đã ghi {path}: {teams} tổ, {people} người."
 ORG_UNKNOWN_COMMUNE = "Không có xã/phường mã {code}."
+BTN_ORG = "👥 Danh sách tổ hòa giải"
+CMD_ORG = "Danh sách tổ hòa giải: tải Excel, sửa, thêm, cho thôi"
+ORG_PICK_COMMUNE = "Chọn xã/phường:"
+ORG_FILE_CAPTION = (
+    "Danh sách tổ hòa giải của {commune}. Sửa trong Excel (xem trang «Hướng dẫn») rồi gửi lại tệp này cho bot "
+    "ngay trong cuộc trò chuyện; bot sẽ kiểm tra và cho xem trước các thay đổi."
+)
+ORG_FILE_CAPTION_READONLY = "Danh sách {team} (chỉ để xem)."
+ORG_MENU = "Hoặc sửa nhanh bằng nút:"
+ORG_BTN_ADD = "➕ Thêm hòa giải viên"
+ORG_BTN_RECOG = "📜 Ghi quyết định công nhận"
+ORG_BTN_TRAINED = "🎓 Đánh dấu đã tập huấn"
+ORG_BTN_RETIRE = "🚪 Cho thôi làm hòa giải viên"
+ORG_BTN_MOVE = "🔀 Chuyển sang tổ khác"
+ORG_BTN_LEADER = "⭐ Chọn tổ trưởng"
+ORG_BTN_APPLY = "✅ Áp dụng"
+ORG_BTN_DONE = "Xong"
+ORG_BTN_TODAY = "Hôm nay"
+ORG_PICK_TEAM = "Chọn tổ:"
+ORG_PICK_TARGET_TEAM = "Chuyển {name} sang tổ nào?"
+ORG_PICK_PERSON = "Chọn người:"
+ORG_PICK_MANY = "Chạm vào tên những người đã tập huấn (✔ là đã chọn), rồi chạm «Xong»:"
+ORG_PICK_REASON = "Lý do thôi làm hòa giải viên (Điều 11 Luật Hòa giải ở cơ sở):"
+ORG_ASK_DATE = "Ngày nào? Chạm «Hôm nay» hoặc gõ ngày, ví dụ 15/03/2025."
+ORG_ASK_DECISION = "Gõ số quyết định công nhận, ví dụ 15/QĐ-UBND:"
+ORG_ASK_NAME = "Gõ họ và tên đầy đủ (có dấu) của hòa giải viên mới:"
+ORG_PICK_GENDER = "Giới tính:"
+ORG_BAD_DATE = "Ngày chưa đúng. Gõ dạng 15/03/2025, không sau hôm nay."
+ORG_BAD_NAME = "Họ tên chưa hợp lệ (2–100 chữ cái). Anh/chị gõ lại giúp."
+ORG_BAD_TEXT = "Chưa đọc được. Anh/chị gõ lại giúp (tối đa 60 ký tự)."
+ORG_NOBODY = "Tổ này chưa có ai đang làm."
+ORG_SAVED = "Đã lưu. {summary}"
+ORG_ERRORS = "Tệp có {count} lỗi, chưa thay đổi gì. Anh/chị sửa rồi gửi lại:"
+ORG_ERRORS_MORE = "… và {count} lỗi khác."
+ORG_PREVIEW = "Xem trước các thay đổi: {summary}"
+ORG_PREVIEW_NONE = "Tệp không có thay đổi nào so với danh sách hiện tại."
+ORG_PREVIEW_ADDED = "➕ {name} ({team})"
+ORG_PREVIEW_TEAM_ADDED = "➕ Tổ {code}: {name}"
+ORG_PREVIEW_CHANGED = "✏️ {name}: {changes}"
+ORG_PREVIEW_RETIRED = "🚪 {name}: thôi từ {date} – {reason}"
+ORG_PREVIEW_MORE = "… và {count} thay đổi khác."
+ORG_APPLIED = "Đã áp dụng. {summary}"
+ORG_STALE = "Danh sách đã thay đổi từ lúc xem trước. Đây là bản xem trước mới:"
+ORG_NO_PENDING = "Không còn tệp nào chờ áp dụng. Anh/chị gửi lại tệp giúp."
+ORG_NOT_XLSX = "Bot chỉ nhận tệp Excel (.xlsx) của danh sách tổ hòa giải."
+ORG_FILE_TOO_BIG = "Tệp quá lớn (tối đa 2 MB)."
+ORG_DENIED = "Anh/chị không có quyền sửa danh sách này."
+ORG_FIELD_NAMES = {
+    "team": "tổ", "full_name": "họ tên", "role": "vai trò", "gender": "giới tính", "ethnic_minority": "dân tộc thiểu số",
+    "recognition_decision": "số QĐ công nhận", "recognised_on": "ngày công nhận", "trained_on": "ngày tập huấn",
+    "legal_supporter": "hỗ trợ pháp lý", "status": "tình trạng", "retire_reason": "lý do thôi",
+    "retired_on": "ngày thôi", "name": "tên tổ",
+}
+ORG_MERGE_ERR = {
+    "sources": "Cần ít nhất một xã/phường nguồn, không trùng nhau và khác xã/phường nhận.",
+    "provinces": "Chỉ gộp các xã/phường cùng một tỉnh.",
+    "name": "Xã/phường {code} chưa có: cần --name \"Tên xã/phường mới\".",
+}
+ORG_MERGE_DONE = "Đã gộp {sources} vào {commune} ({code}): {teams} tổ chuyển sang. Báo cáo cũ của từng xã giữ nguyên."

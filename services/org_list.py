@@ -544,6 +544,20 @@ def _cell_text(value: Any) -> str:
     return text[1:] if text.startswith("'") else text
 
 
+def looks_like_org_list(content: bytes) -> bool:
+    """Whether a file is a workbook with the sheets of the list (a file sent for something else is not)."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True)
+    except Exception:  # not a workbook at all
+        return False
+    try:
+        return msg.ORG_SHEET_PEOPLE in wb.sheetnames
+    finally:
+        wb.close()
+
+
 def read_workbook(content: bytes) -> ParsedList:
     """Every row of both sheets (not stopping at the sheet's recorded size), checked cell by cell."""
     from openpyxl import load_workbook
@@ -650,3 +664,41 @@ def _person_row(r: int, cells: tuple, errors: list[RowError]) -> dict:
 
 def is_official(person: Person | None) -> bool:
     return person is not None and person.role in OFFICIAL_ROLES
+
+
+# --- commune mergers ---------------------------------------------------------------------------------------
+class MergeError(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+async def merge_communes(org: Any, db: Any, into_code: str, from_codes: list[str], name: str | None = None,
+                         person: Person | None = None) -> tuple[Commune, list[Commune]]:
+    """Merge the communes `from_codes` into `into_code` (created when it does not exist; then `name` is needed).
+    Only a province official of their province, an administrator or the command line (`person` None) may."""
+    from storage.org_list import merge_communes as merge
+
+    codes = [c.strip() for c in from_codes if c.strip()]
+    if not codes or into_code in codes or len(set(codes)) != len(codes):
+        raise MergeError(msg.ORG_MERGE_ERR["sources"])
+    sources = []
+    for code in codes:
+        commune = await org.commune_by_code(code)
+        if commune is None:
+            raise MergeError(msg.ORG_UNKNOWN_COMMUNE.format(code=code))
+        sources.append(commune)
+    if len({c.province_id for c in sources}) != 1:
+        raise MergeError(msg.ORG_MERGE_ERR["provinces"])
+    into = await org.commune_by_code(into_code)
+    if into is not None and into.province_id != sources[0].province_id:
+        raise MergeError(msg.ORG_MERGE_ERR["provinces"])
+    if into is None and not (name and clean_text(name, 200)):
+        raise MergeError(msg.ORG_MERGE_ERR["name"].format(code=into_code))
+    if person is not None and not (person.active and (
+            person.role == Role.ADMIN
+            or (person.role == Role.PROVINCE_OFFICIAL and person.province_id == sources[0].province_id))):
+        raise OrgDenied()
+    merged = await merge(db, into, sources, new_code=into_code, new_name=clean_text(name, 200) or None,
+                         actor_id=person.id if person else None, actor_label="cli" if person is None else None)
+    return merged, sources

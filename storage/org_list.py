@@ -160,3 +160,62 @@ class OrgListRepository:
 
 def _public(entry: dict | None) -> dict | None:
     return None if entry is None else {k: v for k, v in entry.items() if k != "id"}
+
+
+async def merge_communes(db: Database, into: Commune | None, sources: list[Commune], *, new_code: str,
+                         new_name: str | None, actor_id: int | None = None, actor_label: str | None = None
+                         ) -> Commune:
+    """Merge `sources` into `into` (or into a new commune `new_code`/`new_name` of their province) in one
+    transaction: their teams and people move with a dated history row (from today), pending invites follow,
+    and the merge is recorded (commune_merges, also for communes merged into a source before) so that the
+    commune's reports roll up the history of the merged communes. Cases keep the commune they were received in,
+    so the old communes' reports stay as they were."""
+    day, now = today(), utcnow()
+    province_id = sources[0].province_id
+    async with db.transaction() as conn:
+        if into is None:
+            async with conn.execute(
+                "INSERT INTO communes(province_id, code, name, kind, is_pilot, many_ethnic_minority,"
+                " store_party_names) VALUES (?, ?, ?, ?, ?, ?, 0)",
+                (province_id, new_code, new_name, sources[0].kind, int(any(c.is_pilot for c in sources)),
+                 int(any(c.many_ethnic_minority for c in sources)))) as cur:
+                into_id = cur.lastrowid
+        else:
+            into_id = into.id
+            if new_name:
+                await conn.execute("UPDATE communes SET name = ? WHERE id = ?", (new_name, into_id))
+        moved: dict[str, list[str]] = {}
+        for source in sources:
+            async with conn.execute("SELECT from_commune_id FROM commune_merges WHERE into_commune_id = ?",
+                                    (source.id,)) as cur:
+                earlier = [r[0] for r in await cur.fetchall()]
+            for from_id in (source.id, *earlier):
+                await conn.execute(
+                    "INSERT INTO commune_merges(from_commune_id, into_commune_id, merged_on, created_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (from_commune_id, into_commune_id) DO NOTHING",
+                    (from_id, into_id, day, now))
+            async with conn.execute("SELECT id, code FROM teams WHERE commune_id = ? ORDER BY code",
+                                    (source.id,)) as cur:
+                teams = [(r["id"], r["code"]) for r in await cur.fetchall()]
+            await conn.execute("UPDATE teams SET commune_id = ? WHERE commune_id = ?", (into_id, source.id))
+            for team_id, _ in teams:
+                await snapshot_team(conn, team_id, day)
+            async with conn.execute("SELECT id FROM persons WHERE commune_id = ? ORDER BY id", (source.id,)) as cur:
+                people = [r[0] for r in await cur.fetchall()]
+            await conn.execute("UPDATE persons SET commune_id = ?, updated_at = ? WHERE commune_id = ?",
+                               (into_id, now, source.id))
+            for person_id in people:
+                await snapshot_person(conn, person_id, day)
+            await conn.execute("UPDATE invites SET commune_id = ? WHERE commune_id = ? AND revoked = 0",
+                               (into_id, source.id))
+            moved[source.code] = [code for _, code in teams]
+        await AuditLog.record(conn, action="org.commune.merge", object_type="commune", object_id=new_code,
+                              actor_id=actor_id, actor_label=actor_label, province_id=province_id,
+                              commune_id=into_id, before={"communes": [c.code for c in sources], "teams": moved},
+                              after={"commune": new_code, "name": new_name, "merged_on": day})
+        async with conn.execute("SELECT * FROM communes WHERE id = ?", (into_id,)) as cur:
+            row = await cur.fetchone()
+    return Commune(id=row["id"], province_id=row["province_id"], code=row["code"], name=row["name"],
+                   kind=row["kind"], is_pilot=bool(row["is_pilot"]),
+                   many_ethnic_minority=bool(row["many_ethnic_minority"]), success_target=row["success_target"],
+                   store_party_names=bool(row["store_party_names"]))
