@@ -899,3 +899,5 @@ ORG_MERGE_ERR = {
     "name": "Xã/phường {code} chưa có: cần --name \"Tên xã/phường mới\".",
 }
 ORG_MERGE_DONE = "Đã gộp {sources} vào {commune} ({code}): {teams} tổ chuyển sang. Báo cáo cũ của từng xã giữ nguyên."
+ORG_BTN_INVITE = "✉️ Mời theo tên (tạo mã đăng ký)"
+ORG_INVITE_LINKED = "Người này đã có tài khoản trên bot, không cần mời."

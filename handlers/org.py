@@ -25,7 +25,8 @@ ROLES = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.ADMIN, Role.TEAM_LE
 MAX_FILE = 2 * 1024 * 1024
 PREVIEW_LINES = 25
 ACTIONS = {"add": msg.ORG_BTN_ADD, "recog": msg.ORG_BTN_RECOG, "trained": msg.ORG_BTN_TRAINED,
-           "retire": msg.ORG_BTN_RETIRE, "move": msg.ORG_BTN_MOVE, "leader": msg.ORG_BTN_LEADER}
+           "retire": msg.ORG_BTN_RETIRE, "move": msg.ORG_BTN_MOVE, "leader": msg.ORG_BTN_LEADER,
+           "invite": msg.ORG_BTN_INVITE}
 
 register_capability(Capability("danhsach", msg.BTN_ORG, "danhsach", msg.CMD_ORG, frozenset(ROLES), order=72))
 
@@ -304,6 +305,28 @@ async def person_picked(update: Update, context: BotContext) -> None:
         await reply(update, msg.ORG_ASK_DECISION)
     elif kind == "leader":
         await _finish(update, context, person, commune)
+    elif kind == "invite":
+        await _invite(update, context, person, commune, state["ref"])
+
+
+async def _invite(update: Update, context: BotContext, person: Person, commune: Commune, ref: str) -> None:
+    from handlers.invite import invite_text
+    from services.registration import PermissionDenied
+
+    row = await context.services.org_list.repo.person_by_ref(ref)
+    if row is None or row["commune_id"] != commune.id:
+        await reply(update, msg.ORG_DENIED)
+        return
+    try:
+        invite = await context.services.registration.create_invite(person, commune.id, Role(row["role"]),
+                                                                   person_id=row["id"])
+    except PermissionDenied:
+        await reply(update, msg.ORG_DENIED)
+        return
+    except ValueError:
+        await reply(update, msg.ORG_INVITE_LINKED)
+        return
+    await reply(update, await invite_text(context, invite))
 
 
 @requires(*ROLES)

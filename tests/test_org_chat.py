@@ -156,3 +156,41 @@ async def test_who_may_do_what_in_the_chat(bot):
     await bot.tap("province", "Phường Mường Lay")
     assert last_document(bot, "province")[0] == "danh-sach-to-hoa-giai-ML.xlsx"
     assert await AuditLog(bot.services.db).rows() == []
+
+
+async def test_invite_by_name_attaches_the_registration_to_the_listed_person(bot):
+    await bot.say("commune", "/danhsach")
+    await bot.tap("commune", msg.ORG_BTN_INVITE)
+    await bot.tap("commune", "ML-02 – Tổ hòa giải tổ dân phố 2")
+    out = await bot.tap("commune", "Điêu Thị Lan")
+    invite = await bot.services.db.fetchone("SELECT * FROM invites ORDER BY id DESC LIMIT 1")
+    assert invite["person_id"] is not None and invite["max_uses"] == 1
+    assert invite["code"][:4] in texts(out)
+    before = (await bot.services.db.fetchone("SELECT COUNT(*) AS n FROM persons"))["n"]
+    await bot.say(2001, f"/start {invite['code']}")
+    await bot.tap(2001, "Không, sửa lại")
+    await bot.say(2001, "Dieu Thi Lan")
+    out = await bot.tap(2001, "1")
+    assert "Đăng ký thành công" in texts(out)
+    lan = (await people(bot))["Điêu Thị Lan"]
+    assert (await bot.services.db.fetchone("SELECT COUNT(*) AS n FROM persons"))["n"] == before
+    registered = await bot.services.people.by_identity("console", "2001")
+    assert registered is not None and registered.id == lan["id"] and registered.full_name == "Điêu Thị Lan"
+    # someone with an account cannot be invited again
+    await bot.say("commune", "/danhsach")
+    await bot.tap("commune", msg.ORG_BTN_INVITE)
+    await bot.tap("commune", "ML-01 – Tổ hòa giải bản Na Lay")
+    out = await bot.tap("commune", "Quàng Thị Mai")
+    assert msg.ORG_INVITE_LINKED in texts(out)
+
+
+async def test_registration_by_team_code_attaches_to_an_unlinked_namesake(bot):
+    services = bot.services
+    commune = await services.org.commune_by_code("ML")
+    team = await services.org.team_by_code("ML-02")
+    invite = await services.registration.create_invite(None, commune.id, "mediator", team_id=team.id, max_uses=5)
+    person = await services.registration.register(invite.code, "Điêu  Thị Lan", "console", "3001")
+    assert person.full_name == "Điêu Thị Lan" and person.team_id == team.id
+    assert (await people(bot))["Điêu Thị Lan"]["id"] == person.id
+    other = await services.registration.register(invite.code, "Điêu Thị Lan", "console", "3002")
+    assert other.id != person.id  # she already has an account: a namesake is another person
