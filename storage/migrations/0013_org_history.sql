@@ -29,6 +29,7 @@ CREATE TABLE person_history (
 CREATE INDEX person_history_person ON person_history(person_id, valid_from);
 CREATE INDEX person_history_commune ON person_history(commune_id, valid_from);
 CREATE INDEX person_history_province ON person_history(province_id, valid_from);
+CREATE INDEX person_history_team ON person_history(team_id, valid_from);
 
 CREATE TABLE team_history (
     id INTEGER PRIMARY KEY,
