@@ -901,3 +901,14 @@ ORG_MERGE_ERR = {
 ORG_MERGE_DONE = "Đã gộp {sources} vào {commune} ({code}): {teams} tổ chuyển sang. Báo cáo cũ của từng xã giữ nguyên."
 ORG_BTN_INVITE = "✉️ Mời theo tên (tạo mã đăng ký)"
 ORG_INVITE_LINKED = "Người này đã có tài khoản trên bot, không cần mời."
+ORG_BTN_MERGE = "🔗 Gộp xã/phường (sắp xếp đơn vị hành chính)"
+ORG_MERGE_PICK = "Chọn các xã/phường được gộp (✔ là đã chọn), rồi chạm «Xong»:"
+ORG_MERGE_INTO = "Gộp vào xã/phường nào?"
+ORG_MERGE_NEW = "➕ Xã/phường mới"
+ORG_MERGE_ASK_CODE = "Gõ mã của xã/phường mới (chữ và số, ví dụ MLN):"
+ORG_MERGE_ASK_NAME = "Gõ tên xã/phường mới, ví dụ Phường Mường Lay:"
+ORG_MERGE_BAD_CODE = "Mã chỉ gồm chữ không dấu, số và dấu gạch ngang (2–20 ký tự), chưa dùng cho xã/phường nào."
+ORG_MERGE_CONFIRM = (
+    "Gộp {sources} vào {into}? Các tổ, hòa giải viên và mã mời còn hạn chuyển sang {into} từ hôm nay; vụ việc giữ ở "
+    "xã/phường đã nhận nên báo cáo cũ không đổi."
+)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from datetime import date
 
 from telegram import Update
@@ -58,7 +59,8 @@ async def start(update: Update, context: BotContext) -> None:
         else:
             for province in await context.services.stats.provinces():
                 communes += await context.services.org.communes_of_province(province.id)
-        await reply(update, msg.ORG_PICK_COMMUNE, column([(c.name, f"og:c:{c.id}") for c in communes[:40]]))
+        buttons = [(c.name, f"og:c:{c.id}") for c in communes[:40]]
+        await reply(update, msg.ORG_PICK_COMMUNE, column([*buttons, (msg.ORG_BTN_MERGE, "og:mg")]))
         return
     await _send_list(update, context, person)
 
@@ -381,7 +383,22 @@ async def typed(update: Update, context: BotContext) -> None:
         return
     text = clean_text(update.effective_message.text, limit=200)
     state = _state(context)
-    if step == "name":
+    if step == "merge_code":
+        code = text.upper()
+        if not re.fullmatch(r"[A-Z0-9-]{2,20}", code) or await context.services.org.commune_by_code(code):
+            await reply(update, msg.ORG_MERGE_BAD_CODE)
+            raise ApplicationHandlerStop
+        state["into"] = code
+        context.user_data["og_step"] = "merge_name"
+        await reply(update, msg.ORG_MERGE_ASK_NAME)
+    elif step == "merge_name":
+        if not 2 <= len(text) <= 200:
+            await reply(update, msg.ORG_BAD_TEXT)
+            raise ApplicationHandlerStop
+        state["name"] = text
+        context.user_data.pop("og_step", None)
+        await _merge_confirm(update, context)
+    elif step == "name":
         name = clean_name(text)
         if name is None:
             await reply(update, msg.ORG_BAD_NAME)
@@ -446,15 +463,116 @@ async def _finish(update: Update, context: BotContext, person: Person, commune: 
                 column([(label, f"og:a:{key}") for key, label in ACTIONS.items()]))
 
 
+# --- commune mergers (province officials, administrators) --------------------------------------------------
+MERGERS = (Role.PROVINCE_OFFICIAL, Role.ADMIN)
+
+
+async def _province_communes(context: BotContext, person: Person) -> list[Commune]:
+    if person.province_id:
+        return await context.services.org.communes_of_province(person.province_id)
+    found: list[Commune] = []
+    for province in await context.services.stats.provinces():
+        found += await context.services.org.communes_of_province(province.id)
+    return found
+
+
+def _merge_toggles(communes: list[Commune], picked: list[int]):
+    rows = [[(("✔ " if c.id in picked else "") + c.name, f"og:mx:{c.id}")] for c in communes[:40]]
+    return keyboard([*rows, [(msg.ORG_BTN_DONE, "og:mxd")]])
+
+
+@requires(*MERGERS)
+async def merge_start(update: Update, context: BotContext) -> None:
+    person = await context.person(update)
+    context.user_data["og"] = {"merge": []}
+    await clear_buttons(update)
+    await reply(update, msg.ORG_MERGE_PICK, _merge_toggles(await _province_communes(context, person), []))
+
+
+@requires(*MERGERS)
+async def merge_toggle(update: Update, context: BotContext) -> None:
+    person = await context.person(update)
+    picked = _state(context).setdefault("merge", [])
+    commune_id = int(update.callback_query.data.rsplit(":", 1)[1])
+    if commune_id in picked:
+        picked.remove(commune_id)
+    else:
+        picked.append(commune_id)
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(
+        reply_markup=_merge_toggles(await _province_communes(context, person), picked))
+
+
+@requires(*MERGERS)
+async def merge_sources_done(update: Update, context: BotContext) -> None:
+    person = await context.person(update)
+    picked = _state(context).get("merge") or []
+    await clear_buttons(update)
+    if not picked:
+        await reply(update, msg.ORG_MERGE_ERR["sources"])
+        return
+    others = [c for c in await _province_communes(context, person) if c.id not in picked]
+    await reply(update, msg.ORG_MERGE_INTO, column([*[(c.name, f"og:mi:{c.code}") for c in others[:40]],
+                                                    (msg.ORG_MERGE_NEW, "og:mn")]))
+
+
+@requires(*MERGERS)
+async def merge_into_picked(update: Update, context: BotContext) -> None:
+    _state(context)["into"] = update.callback_query.data.split(":", 2)[2]
+    await clear_buttons(update)
+    await _merge_confirm(update, context)
+
+
+@requires(*MERGERS)
+async def merge_new(update: Update, context: BotContext) -> None:
+    await clear_buttons(update)
+    context.user_data["og_step"] = "merge_code"
+    await reply(update, msg.ORG_MERGE_ASK_CODE)
+
+
+async def _merge_confirm(update: Update, context: BotContext) -> None:
+    state = _state(context)
+    org = context.services.org
+    sources = [c.name for c in [await org.commune(i) for i in state.get("merge", [])] if c]
+    into = await org.commune_by_code(state.get("into", ""))
+    label = into.name if into else f"{state.get('name')} ({state.get('into')})"
+    await reply(update, msg.ORG_MERGE_CONFIRM.format(sources=", ".join(sources), into=label),
+                keyboard([[(msg.ORG_BTN_APPLY, "og:mok"), (msg.BTN_CANCEL, "og:no")]]))
+
+
+@requires(*MERGERS)
+async def merge_apply(update: Update, context: BotContext) -> None:
+    from services.org_list import MergeError, merge_communes
+
+    person = await context.person(update)
+    state = context.user_data.pop("og", {})
+    await clear_buttons(update)
+    org = context.services.org
+    codes = [c.code for c in [await org.commune(i) for i in state.get("merge", [])] if c]
+    try:
+        commune, sources = await merge_communes(org, context.services.db, state.get("into", ""), codes,
+                                                state.get("name"), person)
+    except MergeError as exc:
+        await reply(update, exc.message)
+        return
+    except OrgDenied:
+        await reply(update, msg.ORG_DENIED)
+        return
+    teams = len(await org.teams_of_commune(commune.id))
+    await reply(update, msg.ORG_MERGE_DONE.format(sources=", ".join(c.code for c in sources), commune=commune.name,
+                                                  code=commune.code, teams=teams))
+
+
 async def forget_step(update: Update, context: BotContext) -> None:
     """A command or another flow's button ends a typed step of this flow (the next text is not ours)."""
     context.user_data.pop("og_step", None)
 
 
 def register(app) -> None:
-    app.add_handler(MessageHandler(filters.COMMAND, forget_step), group=-1)
-    app.add_handler(CallbackQueryHandler(forget_step, pattern=r"^(?!og:)"), group=-1)
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed), group=-1)
+    # group -2: before the shared-state refresh of group -1 (bot/shared_state.py), which must still run
+    app.add_handler(MessageHandler(filters.COMMAND, forget_step), group=-2)
+    app.add_handler(CallbackQueryHandler(forget_step, pattern=r"^(?!og:)"), group=-2)
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed), group=-2)
     app.add_handler(MessageHandler(filters.Document.ALL, document))  # after the flows that take attachments
     app.add_handler(CommandHandler("danhsach", start))
     app.add_handler(CallbackQueryHandler(start, pattern=r"^menu:danhsach$"))
@@ -470,3 +588,9 @@ def register(app) -> None:
     app.add_handler(CallbackQueryHandler(target_picked, pattern=r"^og:m:.+$"))
     app.add_handler(CallbackQueryHandler(gender_picked, pattern=r"^og:g:\w+$"))
     app.add_handler(CallbackQueryHandler(today_picked, pattern=r"^og:d$"))
+    app.add_handler(CallbackQueryHandler(merge_start, pattern=r"^og:mg$"))
+    app.add_handler(CallbackQueryHandler(merge_toggle, pattern=r"^og:mx:\d+$"))
+    app.add_handler(CallbackQueryHandler(merge_sources_done, pattern=r"^og:mxd$"))
+    app.add_handler(CallbackQueryHandler(merge_into_picked, pattern=r"^og:mi:.+$"))
+    app.add_handler(CallbackQueryHandler(merge_new, pattern=r"^og:mn$"))
+    app.add_handler(CallbackQueryHandler(merge_apply, pattern=r"^og:mok$"))

@@ -194,3 +194,28 @@ async def test_registration_by_team_code_attaches_to_an_unlinked_namesake(bot):
     assert (await people(bot))["Điêu Thị Lan"]["id"] == person.id
     other = await services.registration.register(invite.code, "Điêu Thị Lan", "console", "3002")
     assert other.id != person.id  # she already has an account: a namesake is another person
+
+
+async def test_province_official_merges_communes_in_the_chat(bot):
+    await bot.say("province", "/danhsach")
+    await bot.tap("province", msg.ORG_BTN_MERGE)
+    await bot.tap("province", "Phường Mường Lay")
+    await bot.tap("province", "Xã Nà Hỳ")
+    await bot.tap("province", msg.ORG_BTN_DONE)
+    await bot.tap("province", msg.ORG_MERGE_NEW)
+    out = await bot.say("province", "ML")  # taken
+    assert msg.ORG_MERGE_BAD_CODE in texts(out)
+    await bot.say("province", "mln")
+    out = await bot.say("province", "Phường Mường Lay Mới")
+    assert "Gộp Phường Mường Lay, Xã Nà Hỳ vào Phường Mường Lay Mới (MLN)?" in texts(out)
+    out = await bot.tap("province", msg.ORG_BTN_APPLY)
+    assert "(MLN)" in texts(out)
+    merged = await bot.services.org.commune_by_code("MLN")
+    assert {t.code for t in await bot.services.org.teams_of_commune(merged.id)} == {"ML-01", "ML-02", "ML-03",
+                                                                                    "NH-01"}
+    # a commune official cannot merge, whatever button they send
+    await bot.say("commune", "/trogiup")
+    out = await bot.tap_data("commune", "og:mok")
+    assert msg.NOT_ALLOWED.split("{")[0] in texts(out)
+    [row] = await AuditLog(bot.services.db).rows(object_type="commune")
+    assert row.actor_id == (await bot.services.people.by_identity("console", "1004")).id
