@@ -219,3 +219,28 @@ async def test_province_official_merges_communes_in_the_chat(bot):
     assert msg.NOT_ALLOWED.split("{")[0] in texts(out)
     [row] = await AuditLog(bot.services.db).rows(object_type="commune")
     assert row.actor_id == (await bot.services.people.by_identity("console", "1004")).id
+
+
+async def test_file_and_typed_steps_across_two_processes(tmp_path):
+    from tests.test_shared_state import _two
+
+    a, b = await _two(tmp_path)
+    try:
+        await a.say("commune", "/danhsach")
+        _, content = last_document(a, "commune")
+        await send_file(b, "commune", edited(content, {("Quàng Thị Mai", "gender"): "Khác"}))
+        out = await a.tap("commune", msg.ORG_BTN_APPLY)
+        assert "sửa 1" in texts(out)
+        await b.say("commune", "/danhsach")
+        await a.tap("commune", msg.ORG_BTN_RECOG)
+        await b.tap("commune", "ML-01 – Tổ hòa giải bản Na Lay")
+        await a.tap("commune", "Nguyễn Văn Bình")
+        await b.say("commune", "3/QĐ-UBND")
+        out = await a.say("commune", "02/02/2025")
+        assert "sửa 1" in texts(out)
+        binh = (await people(a))["Nguyễn Văn Bình"]
+        assert (binh["recognition_decision"], binh["recognised_on"]) == ("3/QĐ-UBND", "2025-02-02")
+        assert (await people(a))["Quàng Thị Mai"]["gender"] == "khac"
+    finally:
+        await a.stop()
+        await b.stop()
