@@ -113,7 +113,10 @@ def _date(value: Any) -> date:
         parts = text.split(sep)
         if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
             a, b, c = (int(p) for p in parts)
-            return date(a, b, c) if len(parts[0].strip()) == 4 else date(c, b, a)
+            try:
+                return date(a, b, c) if len(parts[0].strip()) == 4 else date(c, b, a)
+            except OverflowError as exc:  # a number too large for a date
+                raise ValueError(text) from exc
     raise ValueError(text)
 
 
