@@ -311,6 +311,9 @@ class OrgListService:
                 plan.changes.append(Change("person_add", p.get("ref") or "", {"ref": p.get("ref"), **after}))
                 continue
             old = {f: before[f] for f in PERSON_FIELDS}
+            for f in ("full_name", "recognition_decision"):  # stored text with other spacing is the same text
+                if old[f] and after[f] == clean_text(old[f], limit=1000):
+                    after[f] = old[f]
             if old == after:
                 plan.unchanged += 1
                 continue

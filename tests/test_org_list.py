@@ -100,6 +100,7 @@ async def test_round_trip_reports_no_change_and_writes_nothing(org):
 async def test_older_free_text_values_survive_a_round_trip(org):
     await org.services.people.update_fields(org["hai"], legal_supporter="Nguyễn Văn Luật (Phòng Tư pháp)",
                                             full_name="Người thử 5")
+    await org.services.people.update_fields(org["ba"], full_name="  Trần  Văn Ba ")
     result = await plan(org, await export(org))
     assert not result.errors and result.changes == []
 
