@@ -17,7 +17,16 @@ from bot import messages as msg
 from handlers.common import BotContext, clear_buttons, column, keyboard, reply, requires
 from handlers.menu import Capability, register_capability
 from services.models import Commune, Person, Role
-from services.org_list import OrgDenied, OrgFileError, Plan, _date, looks_like_org_list, may_edit, may_view
+from services.org_list import (
+    OrgDenied,
+    OrgFileError,
+    Plan,
+    looks_like_org_list,
+    may_edit,
+    may_view,
+    parse_date,
+    shown_value,
+)
 from services.text import clean_name, clean_text
 
 log = logging.getLogger(__name__)
@@ -142,11 +151,9 @@ async def _preview(update: Update, context: BotContext, person: Person, commune:
 
 
 def _show(fieldname: str, value: object) -> str:
-    from services.org_list import _label
-
     if value is None or value == "":
         return "(trống)"
-    shown = _label(fieldname, value) if fieldname != "name" else value
+    shown = shown_value(fieldname, value) if fieldname != "name" else value
     return shown.strftime("%d/%m/%Y") if isinstance(shown, date) else str(shown)
 
 
@@ -415,7 +422,7 @@ async def typed(update: Update, context: BotContext) -> None:
         await _ask_date(update, context)
     elif step == "date":
         try:
-            day = _date(text)
+            day = parse_date(text)
             if day > date.today() or day.year < 1990:
                 raise ValueError(text)
         except ValueError:

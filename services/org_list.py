@@ -81,7 +81,7 @@ def may_view(person: Person | None, commune: Commune, team_id: int | None = None
 
 
 # --- cells -------------------------------------------------------------------------------------------------
-def _label(fieldname: str, value: Any) -> Any:
+def shown_value(fieldname: str, value: Any) -> Any:
     if value is None:
         return None
     if fieldname in DATE_FIELDS:
@@ -92,7 +92,7 @@ def _label(fieldname: str, value: Any) -> Any:
     return value
 
 
-def _choice(fieldname: str, raw: str) -> Any:
+def parse_choice(fieldname: str, raw: str) -> Any:
     """The code for a label or code as typed (any case, with or without diacritics); KeyError if none."""
     wanted = fold(raw)
     for code, label in CHOICES[fieldname].items():
@@ -103,7 +103,7 @@ def _choice(fieldname: str, raw: str) -> Any:
     raise KeyError(raw)
 
 
-def _date(value: Any) -> date:
+def parse_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -483,7 +483,7 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
             msg.ORG_PEOPLE_HEADERS, (10, 12, 26, 14, 9, 10, 16, 13, 13, 18, 11, 26, 12))
     for i, p in enumerate(people):
         for col, fieldname in enumerate(PEOPLE_COLUMNS, start=1):
-            cell = ws.cell(row=FIRST_ROW + i, column=col, value=text(_label(fieldname, p.get(fieldname))))
+            cell = ws.cell(row=FIRST_ROW + i, column=col, value=text(shown_value(fieldname, p.get(fieldname))))
             if fieldname in DATE_FIELDS:
                 cell.number_format = "DD/MM/YYYY"
     last = FIRST_ROW + len(people) + 500
@@ -639,7 +639,7 @@ def _person_row(r: int, cells: tuple, errors: list[RowError]) -> dict:
             continue
         if fieldname in DATE_FIELDS:
             try:
-                day = _date(value)
+                day = parse_date(value)
                 if day < MIN_DATE:
                     raise ValueError(text)
                 entry[fieldname] = day.isoformat()
@@ -648,7 +648,7 @@ def _person_row(r: int, cells: tuple, errors: list[RowError]) -> dict:
                 entry[fieldname] = None
         elif fieldname in CHOICES:
             try:
-                entry[fieldname] = _choice(fieldname, text)
+                entry[fieldname] = parse_choice(fieldname, text)
             except KeyError:
                 entry[fieldname] = None
                 if fieldname in ("legal_supporter", "retire_reason"):

@@ -324,20 +324,20 @@ def org_db(tmp_path):
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from services.org_list import CHOICES, _choice, _date  # noqa: E402
+from services.org_list import CHOICES, parse_choice, parse_date  # noqa: E402
 
 
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)), st.sampled_from(["/", "-", "."]),
        st.booleans())
 def test_dates_as_officials_type_them(day, sep, iso):
     text = f"{day.year}{sep}{day.month}{sep}{day.day}" if iso else f"{day.day}{sep}{day.month:02d}{sep}{day.year}"
-    assert _date(text) == day
+    assert parse_date(text) == day
 
 
 @given(st.one_of(st.text(max_size=30), st.from_regex(r"\d{1,25}[/.-]\d{1,25}[/.-]\d{1,25}", fullmatch=True)))
 def test_date_parser_never_crashes(text):
     try:
-        _date(text)
+        parse_date(text)
     except ValueError:
         pass
 
@@ -349,4 +349,4 @@ def test_choices_by_label_or_code_without_diacritics(item, upper):
 
     fieldname, code, label = item
     typed = fold(label).upper() if upper else label
-    assert _choice(fieldname, typed) == code
+    assert parse_choice(fieldname, typed) == code
