@@ -139,6 +139,7 @@ def seed(path: Path, rows: int, rng: np.random.Generator) -> None:
                        trained, "cong_an" if supporter_team and k == 1 else None, NOW, NOW)
 
     stats_bulk.bulk_insert(conn, "persons", people())
+    stats_bulk.fill_history(conn)
 
     # cases: commune activity ∝ teams × a lognormal factor; a team's share within its commune is uneven too
     index_sql = stats_bulk.drop_indexes(conn, "cases")

@@ -21,6 +21,7 @@ EXTENSIONS: list[str] = [
     "bot.cli_logbook",
     "bot.cli_dbcopy",
     "bot.cli_pay",
+    "bot.cli_org",
 ]
 
 

@@ -14,6 +14,7 @@ from services.library import LibraryService
 from services.linking import LinkingService
 from services.logbook import LogbookService
 from services.national import NationalService
+from services.org_list import OrgListService
 from services.pay_lists import PayListService
 from services.privacy import PartyCipher
 from services.qa import QAService
@@ -30,6 +31,7 @@ from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
 from storage.logbook import LogbookRepository
 from storage.org import OrgRepository
+from storage.org_list import OrgListRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
 from storage.quiz import QuizRepository
@@ -65,6 +67,7 @@ class Services:
     national: NationalService = field(default=None)  # type: ignore[assignment]
     logbook: LogbookService = field(default=None)  # type: ignore[assignment]
     followups: AgreementFollowUp = field(default=None)  # type: ignore[assignment]
+    org_list: OrgListService = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
@@ -81,6 +84,7 @@ class Services:
         if self.followups is None and self.cases is not None:
             self.followups = AgreementFollowUp(self.logbook.repo, self.cases, FollowUpSettings.from_env(),
                                                channels=self.broadcasts.channels)
+        self.org_list = self.org_list or OrgListService(OrgListRepository(self.db))
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

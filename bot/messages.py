@@ -1204,3 +1204,168 @@ STARTUP_ERRORS = {
 CASE_BTN_SHOW_PHOTO = "🖼 Xem ảnh văn bản đã ký"
 CASE_PHOTO_CAPTION = "Văn bản hòa giải thành đã ký — vụ việc {number}"
 CASE_PHOTO_GONE = "Không gửi lại được ảnh (ứng dụng chat không còn giữ ảnh này). Văn bản giấy vẫn là bản chính."
+
+# --- Issue 16: the organisation list kept by commune officials (Excel round trip, small changes, history) ---
+ORG_ROLE_LABELS = {"mediator": "Hòa giải viên", "team_leader": "Tổ trưởng"}
+ORG_GENDER_LABELS = {"nam": "Nam", "nu": "Nữ", "khac": "Khác"}
+ORG_YES_NO = {True: "Có", False: "Không"}
+ORG_STATUS_LABELS = {"active": "Đang làm", "retired": "Đã thôi"}
+ORG_TEAM_STATUS_LABELS = {"active": "Đang hoạt động", "dissolved": "Đã giải thể"}
+ORG_SUPPORTER_LABELS = {
+    "luat_su": "Luật sư",
+    "luat_gia": "Luật gia",
+    "cong_an": "Công an",
+    "hoi_tham_nhan_dan": "Hội thẩm nhân dân",
+    "bo_doi_bien_phong": "Bộ đội biên phòng",
+    "can_bo_phap_luat": "Cán bộ pháp luật",
+    "cuu_tham_phan_kiem_sat_vien": "Cựu thẩm phán, kiểm sát viên",
+    "khac": "Khác",
+}
+#: Law 35/2013 Art. 11 K1: the three cases in which a mediator stops (a, b, c); "khac" is not from the Law.
+ORG_RETIRE_REASONS = {
+    "nguyen_vong": "Theo nguyện vọng (Điều 11 K1 a)",
+    "khong_du_tieu_chuan": "Không còn đủ tiêu chuẩn Điều 7 (Điều 11 K1 b)",
+    "vi_pham": "Vi phạm Điều 4 hoặc bị xử lý vi phạm pháp luật (Điều 11 K1 c)",
+    "khac": "Lý do khác (ngoài Điều 11)",
+}
+ORG_SHEET_TEAMS = "Tổ hòa giải"
+ORG_SHEET_PEOPLE = "Hòa giải viên"
+ORG_SHEET_NOTES = "Hướng dẫn"
+ORG_SHEET_LISTS = "Danh mục"
+ORG_TITLE_TEAMS = "DANH SÁCH TỔ HÒA GIẢI – {commune} (mã {code})"
+ORG_TITLE_PEOPLE = "DANH SÁCH HÒA GIẢI VIÊN – {commune} (mã {code}) – lập ngày {day}"
+ORG_TEAM_HEADERS = ("Mã tổ", "Tên tổ", "Tình trạng")
+ORG_PEOPLE_HEADERS = ("Mã tổ", "Mã người", "Họ và tên", "Vai trò", "Giới tính", "Dân tộc thiểu số",
+                      "Số quyết định công nhận", "Ngày công nhận", "Ngày tập huấn", "Hỗ trợ pháp lý",
+                      "Tình trạng", "Lý do thôi (Điều 11)", "Ngày thôi")
+ORG_NOTES_HEADERS = ("Cột", "Ý nghĩa", "Giá trị được nhập")
+ORG_NOTES_INTRO = (
+    "Sửa danh sách trong Excel (hoặc trên điện thoại) rồi gửi lại tệp cho bot, hoặc dùng lệnh "
+    "mediator-bot admin import-org. Bot kiểm tra từng dòng; nếu có lỗi, không thay đổi gì và báo số dòng bị lỗi. "
+    "Không xóa dòng của người đã thôi: đổi Tình trạng thành «Đã thôi» và ghi lý do, ngày thôi."
+)
+ORG_NOTES = {
+    "Mã tổ": ("Mã của tổ hòa giải (trang «Tổ hòa giải»). Tổ mới: thêm một dòng ở trang «Tổ hòa giải».",
+              "Một mã có trong trang «Tổ hòa giải»"),
+    "Tên tổ": ("Tên tổ hòa giải (thôn, bản, tổ dân phố).", "Chữ, tối đa 200 ký tự"),
+    "Mã người": ("Mã cố định của từng người; không sửa. Người mới: để trống, bot tự cấp mã.",
+                 "Để trống cho người mới; không trùng nhau"),
+    "Họ và tên": ("Họ và tên đầy đủ, có dấu.", "2–100 ký tự"),
+    "Vai trò": ("Vai trò trong tổ (Điều 12 Luật Hòa giải ở cơ sở 2013).", "Hòa giải viên | Tổ trưởng"),
+    "Giới tính": ("Giới tính.", "Nam | Nữ | Khác | để trống"),
+    "Dân tộc thiểu số": ("Người dân tộc thiểu số.", "Có | Không | để trống"),
+    "Số quyết định công nhận": ("Số quyết định công nhận hòa giải viên của Chủ tịch UBND xã (Điều 8).",
+                                "Ví dụ 15/QĐ-UBND; để trống nếu chưa có"),
+    "Ngày công nhận": ("Ngày ký quyết định công nhận.", "Ngày dạng 15/03/2025"),
+    "Ngày tập huấn": ("Ngày được tập huấn, bồi dưỡng nghiệp vụ gần nhất.", "Ngày dạng 15/03/2025"),
+    "Hỗ trợ pháp lý": ("Người có chuyên môn pháp luật tham gia tổ.",
+                       " | ".join(ORG_SUPPORTER_LABELS.values()) + " | để trống"),
+    "Tình trạng": ("Đang làm hòa giải viên, hoặc đã thôi (Điều 11). Tổ: đang hoạt động hoặc đã giải thể.",
+                   "Đang làm | Đã thôi (tổ: Đang hoạt động | Đã giải thể)"),
+    "Lý do thôi (Điều 11)": ("Bắt buộc khi Tình trạng là «Đã thôi».", " | ".join(ORG_RETIRE_REASONS.values())),
+    "Ngày thôi": ("Ngày quyết định cho thôi làm hòa giải viên; bắt buộc khi «Đã thôi».",
+                  "Ngày dạng 15/03/2025, không sau hôm nay"),
+}
+ORG_ERR_ROW = "Trang «{sheet}», dòng {row}, cột «{column}»: {error}"
+ORG_ERR = {
+    "file": "Không đọc được tệp. Xin gửi tệp Excel (.xlsx) đã tải từ bot.",
+    "sheet": "Tệp thiếu trang «{sheet}». Xin dùng tệp đã tải từ bot.",
+    "header": "Dòng tiêu đề của trang «{sheet}» đã bị sửa. Xin dùng tệp đã tải từ bot.",
+    "required": "chưa điền",
+    "too_long": "quá dài",
+    "name": "họ tên không hợp lệ (2–100 chữ cái)",
+    "choice": "giá trị «{value}» không có trong danh mục ({allowed})",
+    "date": "ngày «{value}» không hợp lệ (cần dạng 15/03/2025)",
+    "future": "ngày «{value}» sau hôm nay",
+    "unknown_team": "không có tổ mã «{value}»",
+    "team_inactive": "tổ «{value}» đã giải thể",
+    "duplicate_ref": "mã người «{value}» trùng với dòng {other}",
+    "duplicate_team": "mã tổ «{value}» trùng với dòng {other}",
+    "foreign_ref": "mã người «{value}» thuộc xã khác hoặc không phải hòa giải viên",
+    "unknown_ref": "không có người mã «{value}» (người mới thì để trống mã)",
+    "team_code_taken": "mã tổ «{value}» đã dùng ở xã khác",
+    "missing_person": "thiếu người mã «{value}» có trong danh sách hiện tại (không xóa dòng; đổi Tình trạng)",
+    "missing_team": "thiếu tổ mã «{value}» có trong danh sách hiện tại (không xóa dòng; đổi Tình trạng)",
+    "retire_needs": "đã thôi thì cần lý do và ngày thôi",
+    "not_retired": "đang làm thì để trống lý do và ngày thôi",
+    "two_leaders": "tổ «{value}» có nhiều hơn một tổ trưởng đang làm",
+    "members_left": "tổ còn người đang làm, chưa giải thể được",
+}
+ORG_SUMMARY = "Thêm {added}, sửa {changed}, cho thôi {retired}, giữ nguyên {unchanged}."
+ORG_IMPORT_FAILED = "Không thay đổi gì: {count} lỗi."
+ORG_IMPORT_DRY = "Chạy thử (--dry-run): chưa ghi gì."
+ORG_IMPORT_DONE = "Đã cập nhật danh sách tổ hòa giải của {commune}."
+ORG_EXPORT_DONE = "Đã ghi {path}: {teams} tổ, {people} người."
+ORG_UNKNOWN_COMMUNE = "Không có xã/phường mã {code}."
+BTN_ORG = "👥 Danh sách tổ hòa giải"
+CMD_ORG = "Danh sách tổ hòa giải: tải Excel, sửa, thêm, cho thôi"
+ORG_PICK_COMMUNE = "Chọn xã/phường:"
+ORG_FILE_CAPTION = (
+    "Danh sách tổ hòa giải của {commune}. Sửa trong Excel (xem trang «Hướng dẫn») rồi gửi lại tệp này cho bot "
+    "ngay trong cuộc trò chuyện; bot sẽ kiểm tra và cho xem trước các thay đổi."
+)
+ORG_FILE_CAPTION_READONLY = "Danh sách {team} (chỉ để xem)."
+ORG_MENU = "Hoặc sửa nhanh bằng nút:"
+ORG_BTN_ADD = "➕ Thêm hòa giải viên"
+ORG_BTN_RECOG = "📜 Ghi quyết định công nhận"
+ORG_BTN_TRAINED = "🎓 Đánh dấu đã tập huấn"
+ORG_BTN_RETIRE = "🚪 Cho thôi làm hòa giải viên"
+ORG_BTN_MOVE = "🔀 Chuyển sang tổ khác"
+ORG_BTN_LEADER = "⭐ Chọn tổ trưởng"
+ORG_BTN_APPLY = "✅ Áp dụng"
+ORG_BTN_DONE = "Xong"
+ORG_BTN_TODAY = "Hôm nay"
+ORG_PICK_TEAM = "Chọn tổ:"
+ORG_PICK_TARGET_TEAM = "Chuyển {name} sang tổ nào?"
+ORG_PICK_PERSON = "Chọn người:"
+ORG_PICK_MANY = "Chạm vào tên những người đã tập huấn (✔ là đã chọn), rồi chạm «Xong»:"
+ORG_PICK_REASON = "Lý do thôi làm hòa giải viên (Điều 11 Luật Hòa giải ở cơ sở):"
+ORG_ASK_DATE = "Ngày nào? Chạm «Hôm nay» hoặc gõ ngày, ví dụ 15/03/2025."
+ORG_ASK_DECISION = "Gõ số quyết định công nhận, ví dụ 15/QĐ-UBND:"
+ORG_ASK_NAME = "Gõ họ và tên đầy đủ (có dấu) của hòa giải viên mới:"
+ORG_PICK_GENDER = "Giới tính:"
+ORG_BAD_DATE = "Ngày chưa đúng. Gõ dạng 15/03/2025, không sau hôm nay."
+ORG_BAD_NAME = "Họ tên chưa hợp lệ (2–100 chữ cái). Anh/chị gõ lại giúp."
+ORG_BAD_TEXT = "Chưa đọc được. Anh/chị gõ lại giúp (tối đa 60 ký tự)."
+ORG_NOBODY = "Tổ này chưa có ai đang làm."
+ORG_SAVED = "Đã lưu. {summary}"
+ORG_ERRORS = "Tệp có {count} lỗi, chưa thay đổi gì. Anh/chị sửa rồi gửi lại:"
+ORG_ERRORS_MORE = "… và {count} lỗi khác."
+ORG_PREVIEW = "Xem trước các thay đổi: {summary}"
+ORG_PREVIEW_NONE = "Tệp không có thay đổi nào so với danh sách hiện tại."
+ORG_PREVIEW_ADDED = "➕ {name} ({team})"
+ORG_PREVIEW_TEAM_ADDED = "➕ Tổ {code}: {name}"
+ORG_PREVIEW_CHANGED = "✏️ {name}: {changes}"
+ORG_PREVIEW_RETIRED = "🚪 {name}: thôi từ {date} – {reason}"
+ORG_PREVIEW_MORE = "… và {count} thay đổi khác."
+ORG_APPLIED = "Đã áp dụng. {summary}"
+ORG_STALE = "Danh sách đã thay đổi từ lúc xem trước. Đây là bản xem trước mới:"
+ORG_NO_PENDING = "Không còn tệp nào chờ áp dụng. Anh/chị gửi lại tệp giúp."
+ORG_NOT_XLSX = "Bot chỉ nhận tệp Excel (.xlsx) của danh sách tổ hòa giải."
+ORG_FILE_TOO_BIG = "Tệp quá lớn (tối đa 2 MB)."
+ORG_DENIED = "Anh/chị không có quyền sửa danh sách này."
+ORG_FIELD_NAMES = {
+    "team": "tổ", "full_name": "họ tên", "role": "vai trò", "gender": "giới tính", "ethnic_minority": "dân tộc thiểu số",
+    "recognition_decision": "số QĐ công nhận", "recognised_on": "ngày công nhận", "trained_on": "ngày tập huấn",
+    "legal_supporter": "hỗ trợ pháp lý", "status": "tình trạng", "retire_reason": "lý do thôi",
+    "retired_on": "ngày thôi", "name": "tên tổ",
+}
+ORG_MERGE_ERR = {
+    "sources": "Cần ít nhất một xã/phường nguồn, không trùng nhau và khác xã/phường nhận.",
+    "provinces": "Chỉ gộp các xã/phường cùng một tỉnh.",
+    "name": "Xã/phường {code} chưa có: cần --name \"Tên xã/phường mới\".",
+}
+ORG_MERGE_DONE = "Đã gộp {sources} vào {commune} ({code}): {teams} tổ chuyển sang. Báo cáo cũ của từng xã giữ nguyên."
+ORG_BTN_INVITE = "✉️ Mời theo tên (tạo mã đăng ký)"
+ORG_INVITE_LINKED = "Người này đã có tài khoản trên bot, không cần mời."
+ORG_BTN_MERGE = "🔗 Gộp xã/phường (sắp xếp đơn vị hành chính)"
+ORG_MERGE_PICK = "Chọn các xã/phường được gộp (✔ là đã chọn), rồi chạm «Xong»:"
+ORG_MERGE_INTO = "Gộp vào xã/phường nào?"
+ORG_MERGE_NEW = "➕ Xã/phường mới"
+ORG_MERGE_ASK_CODE = "Gõ mã của xã/phường mới (chữ và số, ví dụ MLN):"
+ORG_MERGE_ASK_NAME = "Gõ tên xã/phường mới, ví dụ Phường Mường Lay:"
+ORG_MERGE_BAD_CODE = "Mã chỉ gồm chữ không dấu, số và dấu gạch ngang (2–20 ký tự), chưa dùng cho xã/phường nào."
+ORG_MERGE_CONFIRM = (
+    "Gộp {sources} vào {into}? Các tổ, hòa giải viên và mã mời còn hạn chuyển sang {into} từ hôm nay; vụ việc giữ ở "
+    "xã/phường đã nhận nên báo cáo cũ không đổi."
+)

@@ -23,6 +23,7 @@ MODULES = [
     "handlers.stats",
     "handlers.remuneration",
     "handlers.linking",
+    "handlers.org",
     "handlers.fallback",
 ]
 

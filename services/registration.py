@@ -154,6 +154,11 @@ class RegistrationService:
             commune_id=invite.commune_id, team_id=team.id if team and invite.role in (Role.MEDIATOR,
                                                                                         Role.TEAM_LEADER) else None,
         )
+        if invite.person_id is None and draft.team_id is not None:
+            # the official may have added this person to the list already: attach to them, not a duplicate
+            existing = await self.invites.unlinked_namesake(draft.team_id, full_name)
+            if existing is not None:
+                draft.extra["person_id"] = existing
         try:
             person_id = await self.invites.redeem(invite.code, now_iso(now), draft, channel, external_id, chat_id,
                                                   self.people)
@@ -163,11 +168,19 @@ class RegistrationService:
 
     async def create_invite(self, creator: Person | None, commune_id: int, role: Role, *,
                             team_id: int | None = None, max_uses: int = 1, days: int = 14,
-                            now: datetime | None = None) -> Invite:
+                            now: datetime | None = None, person_id: int | None = None) -> Invite:
         """Create an invite and audit it; `creator` None means the operator's command line (trusted).
 
         A person may create only the roles `creatable_roles` gives them, in their own commune (province), with
-        a number of uses and days among INVITE_USES and INVITE_DAYS — whatever callback data they send."""
+        a number of uses and days among INVITE_USES and INVITE_DAYS — whatever callback data they send. With
+        `person_id` the invite is for that person of the list (one use; registering attaches the chat account to
+        them)."""
+        if person_id is not None:
+            named = await self.people.get(person_id)
+            if (named is None or not named.active or named.commune_id != commune_id or named.role != role
+                    or await self.people.identities(person_id)):
+                raise ValueError("person cannot be invited")
+            team_id, max_uses = named.team_id, 1
         if role not in INVITABLE_ROLES:
             raise ValueError(f"role {role} cannot be invited")
         if not 1 <= max_uses <= MAX_USES_LIMIT or not 1 <= days <= MAX_DAYS_LIMIT:
@@ -196,5 +209,6 @@ class RegistrationService:
                 return await self.invites.create(
                     code, commune_id, role, max_uses, now_iso(expires), team_id=team_id,
                     created_by=creator.id if creator else None, audit_province_id=commune.province_id,
+                    person_id=person_id,
                 )
         raise RuntimeError("could not allocate a unique invite code")

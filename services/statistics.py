@@ -21,7 +21,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -668,11 +668,11 @@ class StatisticsService:
         if level == "team":
             teams = [scope.team]
         else:
-            teams = await self.stats.teams(level, sid)
+            teams = await self.stats.teams(level, sid, end)
         known = {t.id for t in teams}
         missing = {team_id for _, team_id, _, _ in team_results} - known
         if missing:  # inactive or moved teams that still have cases in the period
-            teams += await self.stats.teams_by_ids(sorted(missing))
+            teams += [replace(t, active=False) for t in await self.stats.teams_by_ids(sorted(missing))]
         since, cutoff = recognition_window(period.end)
         members = await self.stats.team_members(level, sid, end, since.isoformat(), cutoff.isoformat())
         communes = await self.org.communes_of_province(sid) if level == "province" else ()

@@ -76,6 +76,17 @@ class InviteRepository:
         )
         return [_invite(r) for r in rows]
 
+    async def unlinked_namesake(self, team_id: int, full_name: str) -> int | None:
+        """The one active member of the team with this name (any case and spacing) who has no chat account yet
+        — added to the list by an official — or None (none, or several)."""
+        rows = await self.db.fetchall(
+            "SELECT p.id, p.full_name FROM persons p WHERE p.team_id = ? AND p.active = 1"
+            " AND p.role IN ('mediator', 'team_leader')"
+            " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.person_id = p.id)", (team_id,))
+        wanted = " ".join(full_name.split()).casefold()
+        found = [r["id"] for r in rows if " ".join(r["full_name"].split()).casefold() == wanted]
+        return found[0] if len(found) == 1 else None
+
     async def redeem(self, code: str, now: str, draft: PersonDraft, channel: str, external_id: str,
                      chat_id: str | None, people: PeopleRepository) -> int:
         """Atomically check the invite, create (or claim) the person, link the identity, count the use.
@@ -104,10 +115,17 @@ class InviteRepository:
             ) as cur:
                 if await cur.fetchone() is not None:
                     raise InviteUnavailable("already_registered")
-            if invite.person_id is not None:
-                person_id = invite.person_id
-                await conn.execute("UPDATE persons SET full_name = ?, updated_at = ? WHERE id = ?",
-                                   (draft.full_name, utcnow(), person_id))
+            named = invite.person_id or draft.extra.get("person_id")
+            if named is not None:  # a person of the list: keep the name the official recorded
+                person_id = named
+                async with conn.execute("SELECT active FROM persons WHERE id = ?", (person_id,)) as cur:
+                    found = await cur.fetchone()
+                async with conn.execute("SELECT 1 FROM identities WHERE person_id = ?", (person_id,)) as cur:
+                    linked = await cur.fetchone()
+                if found is None or not found["active"] or (invite.person_id is not None and linked):
+                    raise InviteUnavailable("revoked")
+                if linked and invite.person_id is None:  # the namesake registered meanwhile: a new person
+                    person_id = await people.create(draft, conn=conn)
             else:
                 person_id = await people.create(draft, conn=conn)
             await people.link_identity(person_id, channel, external_id, chat_id, conn=conn)

@@ -6,6 +6,7 @@ from typing import Any
 
 from services.models import Commune, Province, Team
 from storage.db import Database
+from storage.org_history import snapshot_team
 
 
 def _province(row: Any) -> Province:
@@ -69,7 +70,9 @@ class OrgRepository:
                 (commune_id, code, name),
             )
             async with conn.execute("SELECT * FROM teams WHERE code = ?", (code,)) as cur:
-                return _team(await cur.fetchone())
+                team = _team(await cur.fetchone())
+            await snapshot_team(conn, team.id, new=True)
+            return team
 
     async def province(self, province_id: int) -> Province | None:
         row = await self.db.fetchone("SELECT * FROM provinces WHERE id = ?", (province_id,))
@@ -104,3 +107,9 @@ class OrgRepository:
             "SELECT * FROM teams WHERE commune_id = ? AND active = 1 ORDER BY code", (commune_id,)
         )
         return [_team(r) for r in rows]
+
+    async def set_team_active(self, team_id: int, active: bool, effective_on: str | None = None) -> None:
+        """Dissolve (or re-form) a team from `effective_on` (default today); earlier periods keep counting it."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE teams SET active = ? WHERE id = ?", (int(active), team_id))
+            await snapshot_team(conn, team_id, effective_on)

@@ -6,6 +6,7 @@ from typing import Any
 
 from services.models import Person, PersonDraft, Role
 from storage.db import Database, utcnow
+from storage.org_history import snapshot_person
 
 _FIELDS = ("full_name", "role", "province_id", "commune_id", "team_id", "gender", "ethnic_minority",
            "recognised_on", "trained_on", "legal_background", "legal_supporter", "external_ref")
@@ -49,8 +50,11 @@ class PeopleRepository:
         params = (*_values(draft), now, now)
         if conn is not None:
             async with conn.execute(sql, params) as cur:
-                return cur.lastrowid
-        return await self.db.execute(sql, params)
+                person_id = cur.lastrowid
+            await snapshot_person(conn, person_id, from_recognition=True)
+            return person_id
+        async with self.db.transaction() as own:
+            return await self.create(draft, conn=own)
 
     async def upsert_by_ref(self, draft: PersonDraft) -> int:
         """Create or update the person with this external reference (idempotent org loading)."""
@@ -65,7 +69,9 @@ class PeopleRepository:
                 (*_values(draft), now, now),
             )
             async with conn.execute("SELECT id FROM persons WHERE external_ref = ?", (draft.external_ref,)) as cur:
-                return (await cur.fetchone())[0]
+                person_id = (await cur.fetchone())[0]
+            await snapshot_person(conn, person_id, from_recognition=True)
+            return person_id
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.db.fetchone("SELECT * FROM persons WHERE id = ?", (person_id,))
@@ -116,7 +122,9 @@ class PeopleRepository:
         if unknown:
             raise ValueError(f"unknown person fields: {sorted(unknown)}")
         assignments = ", ".join(f"{k} = ?" for k in fields)
-        await self.db.execute(
-            f"UPDATE persons SET {assignments}, updated_at = ? WHERE id = ?",
-            (*[str(v) if isinstance(v, Role) else v for v in fields.values()], utcnow(), person_id),
-        )
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE persons SET {assignments}, updated_at = ? WHERE id = ?",
+                (*[str(v) if isinstance(v, Role) else v for v in fields.values()], utcnow(), person_id),
+            )
+            await snapshot_person(conn, person_id)

@@ -12,16 +12,14 @@ from typing import Any
 from services.models import Province, Team
 from services.statistics import MEDIATOR_ROLES, MIN_TEAM_SIZE, TeamMembers
 from storage.db import Database, utcnow
+from storage.org_history import COMMUNE_AND_MERGED, today
 
-#: WHERE clause on `cases` for each level of scope.
-_CASES_SCOPE = {"team": "team_id = ?", "commune": "commune_id = ?", "province": "province_id = ?"}
-#: Joins and WHERE clause on persons p / teams t / communes c for each level.
-_PEOPLE_SCOPE = {
-    "national": ("", "? = 0"),  # every team; the parameter is the national scope id 0
-    "team": ("JOIN teams t ON t.id = p.team_id", "t.id = ?"),
-    "commune": ("JOIN teams t ON t.id = p.team_id", "t.commune_id = ?"),
-    "province": ("JOIN teams t ON t.id = p.team_id JOIN communes c ON c.id = t.commune_id", "c.province_id = ?"),
-}
+#: WHERE clause on `cases` for each level of scope (a commune's cases include those of communes merged into it).
+_CASES_SCOPE = {"team": "team_id = ?", "commune": f"commune_id IN {COMMUNE_AND_MERGED}", "province": "province_id = ?"}
+#: WHERE clause on person_history h for each level: where the person was at the time (migration 0013).
+_PEOPLE_SCOPE = {"team": "h.team_id = ?", "commune": f"h.commune_id IN {COMMUNE_AND_MERGED}",
+                 "province": "h.province_id = ?",
+                 "national": "? = 0"}  # every team; the parameter is the national scope id 0
 _MEDIATOR_ROLES_SQL = ", ".join(f"'{r}'" for r in MEDIATOR_ROLES)
 #: The day 6 calendar months after an ISO date `day`, clamped to the end of the month (31/08 -> 28/02), per
 #: dialect. SQLite's '+6 months' overflows into the next month, hence the MIN with the month's last day;
@@ -78,24 +76,20 @@ class StatsRepository:
         rows = await self.db.fetchall("SELECT * FROM provinces ORDER BY name")
         return [Province(id=r["id"], code=r["code"], name=r["name"]) for r in rows]
 
-    async def teams(self, level: str, scope_id: int) -> list[Team]:
-        """Active teams of a commune or province."""
-        if level == "commune":
-            rows = await self.db.fetchall(
-                "SELECT * FROM teams WHERE commune_id = ? AND active = 1 ORDER BY code", (scope_id,))
-        elif level == "province":
-            rows = await self.db.fetchall(  # no ORDER BY: the report sorts, SQLite need not
-                "SELECT t.id, t.commune_id, t.code, t.name, t.active FROM teams t JOIN communes c"
-                " ON c.id = t.commune_id WHERE c.province_id = ? AND t.active = 1", (scope_id,))
-        elif level == "team":
-            rows = await self.db.fetchall("SELECT * FROM teams WHERE id = ?", (scope_id,))
-        else:
+    async def teams(self, level: str, scope_id: int, as_of: str | None = None) -> list[Team]:
+        """Teams of a commune (with the communes merged into it) or province that worked on `as_of` (default
+        today), from the team history (migration 0013), each with the commune it belonged to then."""
+        as_of = as_of or today()
+        where = {"commune": f"th.commune_id IN {COMMUNE_AND_MERGED}", "province": "c.province_id = ?",
+                 "team": "th.team_id = ?"}.get(level)
+        if where is None:
             raise ValueError(f"unknown level {level!r}")
-        return [_team(r) for r in rows]
-
-    async def teams_of_commune(self, commune_id: int) -> list[Team]:
-        """Every team of a commune, active or not."""
-        rows = await self.db.fetchall("SELECT * FROM teams WHERE commune_id = ? ORDER BY code", (commune_id,))
+        rows = await self.db.fetchall(  # no ORDER BY: the report sorts
+            "SELECT t.id, th.commune_id, t.code, th.name, th.active FROM team_history th"
+            " JOIN teams t ON t.id = th.team_id JOIN communes c ON c.id = th.commune_id"
+            f" WHERE {where} AND (th.valid_from IS NULL OR th.valid_from <= ?)"
+            " AND (th.valid_to IS NULL OR th.valid_to > ?) AND (th.active = 1 OR ? = 'team')",
+            (scope_id, as_of, as_of, level))
         return [_team(r) for r in rows]
 
     async def teams_by_ids(self, ids: Sequence[int]) -> list[Team]:
@@ -107,18 +101,47 @@ class StatsRepository:
             found += [_team(r) for r in rows]
         return found
 
+    async def teams_of_commune(self, commune_id: int) -> list[Team]:
+        """Every team of a commune, active or not."""
+        rows = await self.db.fetchall("SELECT * FROM teams WHERE commune_id = ? ORDER BY code", (commune_id,))
+        return [_team(r) for r in rows]
+
     async def team_members(self, level: str, scope_id: int, as_of: str, since: str,
                            cutoff: str) -> list[TeamMembers]:
-        """Per-team aggregates of the active mediators (team leaders included) recognised by `as_of` (or with no
-        recognition date); `trained` counts those trained on or before `as_of`; `recent` those recognised in
+        """Per-team aggregates of the mediators (team leaders included) active on `as_of` according to their
+        history (migration 0013: team, role, status and marks as they were that day) and recognised by `as_of` (or
+        with no recognition date); `trained` counts those trained on or before `as_of`; `recent` those recognised in
         [since, cutoff] and `recent_trained_in_time` those of them trained at most 6 calendar months after
         recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
         _check(level)
-        rows = await self.db.fetchall(self._members_sql(level), (as_of, since, cutoff, since, cutoff, scope_id, as_of))
+        rows = await self.db.fetchall(self._members_sql(level), self._members_params(scope_id, as_of, since, cutoff))
         return [TeamMembers(team_id=r["team_id"], mediators=r["mediators"], leaders=r["leaders"],
                             women=r["women"], men=r["men"], ethnic_minority=r["ethnic"], trained=r["trained"],
                             legal_supporters=r["supporters"], recent=r["recent"] or 0,
                             recent_trained_in_time=r["in_time"] or 0) for r in rows]
+
+    @staticmethod
+    def _members_params(scope_id: int, as_of: str, since: str, cutoff: str) -> tuple[Any, ...]:
+        return (as_of, since, cutoff, since, cutoff, scope_id, as_of, as_of, as_of)
+
+    def _members_sql(self, level: str) -> str:
+        """Per-team aggregates from the person history (see team_members); parameters `_members_params`."""
+        where = _PEOPLE_SCOPE[level]
+        leader, woman, man = "h.role = 'team_leader'", "h.gender = 'nu'", "h.gender = 'nam'"
+        supporter = "h.legal_supporter IS NOT NULL AND h.legal_supporter <> ''"
+        in_time = ("h.recognised_on BETWEEN ? AND ? AND h.trained_on IS NOT NULL AND h.trained_on <= "
+                   + _SIX_MONTHS_AFTER[self.db.dialect].format(day="h.recognised_on"))
+        return ("SELECT h.team_id AS team_id, COUNT(*) AS mediators,"
+                f" {_count_if(leader)} AS leaders, {_count_if(woman)} AS women, {_count_if(man)} AS men,"
+                f" {_count_if('COALESCE(h.ethnic_minority, 0) = 1')} AS ethnic,"
+                f" {_count_if('h.trained_on IS NOT NULL AND h.trained_on <= ?')} AS trained,"
+                f" {_count_if(supporter)} AS supporters,"
+                f" {_count_if('h.recognised_on BETWEEN ? AND ?')} AS recent,"
+                f" {_count_if(in_time)} AS in_time"
+                f" FROM person_history h WHERE {where} AND h.status = 'active' AND h.team_id IS NOT NULL"
+                f" AND h.role IN ({_MEDIATOR_ROLES_SQL}) AND h.valid_from <= ?"
+                " AND (h.valid_to IS NULL OR h.valid_to > ?)"
+                " AND (h.recognised_on IS NULL OR h.recognised_on <= ?) GROUP BY h.team_id")
 
     # --- the national level ------------------------------------------------------------------------------
     async def national_results(self, start: str, end: str) -> list[tuple[int, str, str, int]]:
@@ -141,28 +164,10 @@ class StatsRepository:
         rows = await self.db.fetchall("SELECT province_id, COUNT(*) AS n FROM communes GROUP BY province_id")
         return {r["province_id"]: r["n"] for r in rows}
 
-    def _members_sql(self, level: str) -> str:
-        """Per-team aggregates of active mediators (see team_members); parameters (as_of, since, cutoff, since,
-        cutoff, scope_id, as_of)."""
-        join, where = _PEOPLE_SCOPE[level]
-        leader, woman, man = "p.role = 'team_leader'", "p.gender = 'nu'", "p.gender = 'nam'"
-        supporter = "p.legal_supporter IS NOT NULL AND p.legal_supporter <> ''"
-        in_time = ("p.recognised_on BETWEEN ? AND ? AND p.trained_on IS NOT NULL AND p.trained_on <= "
-                   + _SIX_MONTHS_AFTER[self.db.dialect].format(day="p.recognised_on"))
-        return ("SELECT p.team_id AS team_id, COUNT(*) AS mediators,"
-                f" {_count_if(leader)} AS leaders, {_count_if(woman)} AS women, {_count_if(man)} AS men,"
-                f" {_count_if('COALESCE(p.ethnic_minority, 0) = 1')} AS ethnic,"
-                f" {_count_if('p.trained_on IS NOT NULL AND p.trained_on <= ?')} AS trained,"
-                f" {_count_if(supporter)} AS supporters,"
-                f" {_count_if('p.recognised_on BETWEEN ? AND ?')} AS recent,"
-                f" {_count_if(in_time)} AS in_time"
-                f" FROM persons p {join} WHERE {where} AND p.active = 1"
-                f" AND p.role IN ({_MEDIATOR_ROLES_SQL})"
-                " AND (p.recognised_on IS NULL OR p.recognised_on <= ?) GROUP BY p.team_id")
-
     async def national_organisation(self, as_of: str, since: str, cutoff: str) -> dict[int, dict[str, int]]:
-        """province_id → the Organisation fields of its active teams plus `recent` / `in_time` (the 6-month
-        training indicator's counts), summed in SQL so that 34 rows, not 90,000 teams, reach Python.
+        """province_id → the Organisation fields of the teams working on `as_of` (team history) plus `recent` /
+        `in_time` (the 6-month training indicator's counts), from the person history as of that day, summed in
+        SQL so that 34 rows, not 90,000 teams, reach Python.
 
         A team is complete under the same rule as services.statistics.team_complete (MIN_TEAM_SIZE mediators
         including a leader, a woman, an ethnic-minority mediator where the commune has many ethnic-minority
@@ -178,9 +183,11 @@ class StatsRepository:
             + ", ".join(f"{expr} AS {name}" for name, expr in total.items())
             + f", {_count_if('m.supporters > 0')} AS teams_with_legal_supporter,"
             f" {_count_if(complete)} AS teams_full_composition"
-            f" FROM teams t JOIN communes c ON c.id = t.commune_id LEFT JOIN ({self._members_sql('national')}) m"
-            " ON m.team_id = t.id WHERE t.active = 1 GROUP BY c.province_id",
-            (as_of, since, cutoff, since, cutoff, 0, as_of))
+            f" FROM team_history th JOIN communes c ON c.id = th.commune_id"
+            f" LEFT JOIN ({self._members_sql('national')}) m ON m.team_id = th.team_id"
+            " WHERE th.active = 1 AND (th.valid_from IS NULL OR th.valid_from <= ?)"
+            " AND (th.valid_to IS NULL OR th.valid_to > ?) GROUP BY c.province_id",
+            (*self._members_params(0, as_of, since, cutoff), as_of, as_of))
         return {r["province_id"]: {k: int(r[k] or 0) for k in r.keys() if k != "province_id"} for r in rows}
 
     # --- monthly summary ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from services.models import Role
 from storage.broadcasts import BroadcastRepository
 from storage.db import Database, utcnow
+from storage.org_history import snapshot_person
 
 
 def _event(row: Any) -> dict:
@@ -140,6 +141,7 @@ class TrainingRepository:
                         (restored, now, person_id, attended_on),
                     ) as cur:
                         changed += cur.rowcount
+                    await snapshot_person(conn, person_id)
             for person_id in sorted(ticked - set(existing)):
                 async with conn.execute("SELECT trained_on FROM persons WHERE id = ?", (person_id,)) as cur:
                     person = await cur.fetchone()
@@ -150,6 +152,7 @@ class TrainingRepository:
                 if earlier:
                     await conn.execute("UPDATE persons SET trained_on = ?, updated_at = ? WHERE id = ?",
                                        (attended_on, now, person_id))
+                    await snapshot_person(conn, person_id)
                     changed += 1
                 await conn.execute(
                     "INSERT INTO training_attendance(event_id, person_id, attended_on, changed_trained_on,"

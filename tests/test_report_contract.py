@@ -27,7 +27,9 @@ def db(tmp_path):
                           ("2025-05-01", "dang_hoa_giai", "hon_nhan_gia_dinh"))
         await built.cases("B-1", ("2025-02-01", "khong_thanh"))
         await built.cases("C-1", ("2025-02-01", "thanh"), ("2025-02-02", "rut_yeu_cau"))
-        await built.person("A-1", "Lò Văn Hùng", Role.TEAM_LEADER, gender="nam")
+        # recognised before the period: with the organisation history (issue 16) a person counts for a period
+        # only from their recognition (or, without one, from the day they were added)
+        await built.person("A-1", "Lò Văn Hùng", Role.TEAM_LEADER, gender="nam", recognised_on="2024-05-10")
         await built.services.close()
         return built.services.config.database_path
 

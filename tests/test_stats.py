@@ -129,7 +129,7 @@ async def test_team_report_sees_only_its_team(org):
 
 async def test_inactive_team_with_cases_still_counted(org):
     await org.cases("A-3", ("2025-01-10", "thanh"))
-    await org.services.db.execute("UPDATE teams SET active = 0 WHERE id = ?", (org["A-3"],))
+    await org.services.org.set_team_active(org["A-3"], False, "2025-01-01")
     data = (await report(org, "commune", "A")).as_json()
     assert data["cases"]["received"] == 1 and data["by_team"]["A-3"]["received"] == 1
     assert data["organisation"]["teams"] == 2  # the dissolved team no longer counts in the organisation

@@ -33,12 +33,13 @@ async def test_upgrade_keeps_data(tmp_path, monkeypatch):
     old = Database(path)
     await old.open(migrate=False)
     await old.migrate(target=1)
-    org = OrgRepository(old)
-    province = await org.upsert_province("DB", "Điện Biên")
-    commune = await org.upsert_commune(province.id, "ML", "Phường Mường Lay")
-    team = await org.upsert_team(commune.id, "ML-01", "Tổ hòa giải bản Na Lay")
-    pid = await PeopleRepository(old).create(PersonDraft("Lò Văn Hùng", Role.TEAM_LEADER, province.id, commune.id,
-                                                         team.id))
+    # written with the SQL of version 1 (today's repositories also write the history tables of 0013)
+    await old.execute("INSERT INTO provinces(code, name) VALUES ('DB', 'Điện Biên')")
+    await old.execute("INSERT INTO communes(province_id, code, name) VALUES (1, 'ML', 'Phường Mường Lay')")
+    await old.execute("INSERT INTO teams(commune_id, code, name) VALUES (1, 'ML-01', 'Tổ hòa giải bản Na Lay')")
+    pid = await old.execute("INSERT INTO persons(full_name, role, province_id, commune_id, team_id, created_at,"
+                            " updated_at) VALUES ('Lò Văn Hùng', 'team_leader', 1, 1, 1, 'x', 'x')")
+    team = await OrgRepository(old).team_by_code("ML-01")
     await old.close()
 
     extra = ("9999_test_extra.sql", "CREATE TABLE extra_probe (id INTEGER PRIMARY KEY, note TEXT);")

@@ -352,6 +352,18 @@ SEED: list[Seed] = [
                                  "last_message_id": "a2c40ba0e3e3b4bdedf2", "replies_used": 3}),
     row("invite_attempts", "inv-try-1", {"channel": "telegram", "external_id": "5550099", "at": at("2025-06-21")}),
     row("handled_updates", "upd-1", {"channel": "telegram", "update_id": 734_000_123, "at": at("2025-06-21")}),
+    # 0013: the dated history of people and teams, commune mergers (a commune of Lai Châu merged into Tà Tổng)
+    row("communes", "TL", {"province_id": Ref("LC"), "code": "TL", "name": "Xã Tà Lèng", "kind": "xa"}),
+    row("commune_merges", "merge-tl", {"from_commune_id": Ref("TL"), "into_commune_id": Ref("TT"),
+                                       "merged_on": "2025-07-01", "created_at": at("2025-06-25")}),
+    row("team_history", "th-ml01", {"team_id": Ref("ML-01"), "commune_id": Ref("ML"),
+                                    "name": "Tổ hòa giải bản Na Lay", "active": 1, "valid_from": None,
+                                    "recorded_at": at("2025-06-25")}),
+    row("person_history", "ph-mai", {"person_id": Ref("mai"), "province_id": Ref("DB"), "commune_id": Ref("ML"),
+                                     "team_id": Ref("ML-01"), "role": "mediator", "status": "active",
+                                     "gender": "nu", "ethnic_minority": 1, "recognition_decision": "12/QĐ-UBND",
+                                     "recognised_on": "2024-03-01", "trained_on": "2024-06-15",
+                                     "valid_from": "2024-03-01", "recorded_at": at("2025-06-25")}),
 ]
 
 

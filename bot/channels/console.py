@@ -18,6 +18,9 @@ from bot.channels.local import LocalBotApi
 
 QUIT_WORDS = {"/thoat", "/quit", "/exit", "thoat", "thoát"}
 
+#: Typed in the console to send a file to the bot: `/guitep đường/dẫn/tệp.xlsx`.
+SEND_FILE = "/guitep"
+
 
 class ConsoleSession:
     """One person chatting with the bot through the local Bot API."""
@@ -67,7 +70,13 @@ class ConsoleSession:
         return f" (đã lưu: {path})"
 
     def make_update(self, text: str) -> dict:
-        """The update that typing `text` produces: a button tap if it names an option, else a message."""
+        """The update that typing `text` produces: a button tap if it names an option, else a message;
+        `/guitep PATH` sends the file at PATH as a document (as attaching a file in Telegram)."""
+        if text.strip().lower().startswith(SEND_FILE + " "):
+            path = Path(text.strip()[len(SEND_FILE) + 1:].strip().strip('"')).expanduser()
+            if path.is_file():
+                return self.api.user_document(self.user_id, path.name, path.read_bytes())
+            self.write(f"  (không thấy tệp {path})")
         choice = numbered.choose(text, self.options)
         if choice is not None and choice.callback_data is not None and self.options_message_id is not None:
             return self.api.user_click(self.user_id, self.options_message_id, choice.callback_data)

@@ -386,6 +386,9 @@ class LocalRequest(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
                          pool_timeout: Any = None) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download (getFile's file_path is documents/<file id>)
+            stored = self.api.files.get(url.rsplit("/", 1)[-1])
+            return (200, stored[1]) if stored else (404, b'{"ok": false, "description": "Not Found"}')
         api_method, params, files = decode_request(url, request_data)
         status, body = await self.api.call(api_method, params, files)
         return status, json.dumps(body, ensure_ascii=False).encode("utf-8")
