@@ -99,10 +99,12 @@ class OrgListRepository:
                     async with conn.execute("INSERT INTO teams(commune_id, code, name, active) VALUES (?, ?, ?, ?)",
                                             (commune.id, change.key, after["name"],
                                              int(after["status"] == "active"))) as cur:
-                        change.id = cur.lastrowid
-                    team_ids[change.key] = change.id
-                    await snapshot_team(conn, change.id, effective)
+                        new_id = cur.lastrowid
+                    assert new_id is not None
+                    change.id = team_ids[change.key] = new_id
+                    await snapshot_team(conn, new_id, effective)
                 elif change.kind == "team_update":
+                    assert change.id is not None  # an update names an existing team
                     await conn.execute("UPDATE teams SET name = ?, active = ? WHERE id = ?",
                                        (after["name"], int(after["status"] == "active"), change.id))
                     await snapshot_team(conn, change.id, effective)
@@ -112,6 +114,7 @@ class OrgListRepository:
                     await conn.execute("UPDATE persons SET external_ref = ? WHERE id = ?", (change.key, change.id))
                     await snapshot_person(conn, change.id, effective)
                 elif change.kind == "person_update":
+                    assert change.id is not None  # an update names an existing person
                     await conn.execute(
                         "UPDATE persons SET team_id = ?, full_name = ?, role = ?, gender = ?, ethnic_minority = ?,"
                         " recognition_decision = ?, recognised_on = ?, trained_on = ?, legal_supporter = ?,"
