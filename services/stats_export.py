@@ -156,15 +156,19 @@ def source_label(report: Report) -> str:
     return msg.SUBMIT_SOURCE_ROLLUP
 
 
-def local_time(iso: str) -> str:
-    """'2026-12-03T20:10:00+00:00' → '03/12/2026 20:10 (UTC)' (the stored time, never converted silently)."""
+def local_time(iso: str, timezone: str = "Asia/Ho_Chi_Minh") -> str:
+    """A stored UTC time as officials read it: '2026-12-03T20:10:00+00:00' → '04/12/2026 03:10' (Vietnam time;
+    the bot's TZ_NAME defaults to the same zone)."""
     from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     try:
         when = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    return when.strftime("%d/%m/%Y %H:%M") + (" (UTC)" if when.utcoffset() is not None else "")
+    if when.utcoffset() is not None:
+        when = when.astimezone(ZoneInfo(timezone))
+    return when.strftime("%d/%m/%Y %H:%M")
 
 
 def _table(title: str, rows: list[tuple[str, Counts]]) -> str:

@@ -236,3 +236,10 @@ def test_chart_title_carries_the_official_rate_and_its_formula():
     from services.stats_export import chart_title
 
     assert chart_title(commune_report()).endswith("Tỷ lệ hòa giải thành: 87,5% (7/8 vụ việc đã hòa giải)")
+
+
+def test_submission_times_are_shown_in_vietnam_time():
+    from services.stats_export import local_time
+
+    assert local_time("2026-12-03T20:10:00+00:00") == "04/12/2026 03:10"
+    assert local_time("not a time") == "not a time"
