@@ -778,3 +778,5 @@ STARTUP_ERRORS = {
     "log_level": ("Không khởi động được: LOG_LEVEL={value} không hợp lệ (dùng DEBUG, INFO, WARNING, ERROR hoặc "
                   "CRITICAL). / Cannot start: invalid LOG_LEVEL."),
 }
+INVITE_ROLE_BUTTONS["province_official"] = "Cán bộ Sở Tư pháp"
+INVITE_PROVINCE_PLACE = "Sở Tư pháp tỉnh {province}"

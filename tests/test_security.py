@@ -55,6 +55,9 @@ async def test_forged_invite_callbacks_create_nothing(bot):
     ("province", Role.COMMUNE_OFFICIAL, 5, 14, True),
     ("province", Role.MEDIATOR, 31, 14, False),
     ("admin", Role.COMMUNE_OFFICIAL, 10, 30, True),
+    ("admin", Role.PROVINCE_OFFICIAL, 1, 7, True),
+    ("province", Role.PROVINCE_OFFICIAL, 1, 7, False),
+    ("commune", Role.PROVINCE_OFFICIAL, 1, 7, False),
     ("admin", Role.MEDIATOR, 1, 60, False),
     ("mediator", Role.MEDIATOR, 1, 7, False),
     ("leader", Role.MEDIATOR, 1, 7, False),
@@ -70,6 +73,32 @@ async def test_invite_rules_by_inviter(bot, who, role, uses, days, allowed):
         with pytest.raises(PermissionDenied):
             await create
         assert await _commune_invites(bot) == []
+
+
+async def test_admin_invites_a_province_official(bot):
+    await bot.say("admin", "/moi")
+    await bot.tap("admin", "Xã Nà Hỳ")
+    out = await bot.tap("admin", "Cán bộ Sở Tư pháp")
+    assert msg.INVITE_PICK_USES in texts(out)  # no team for a province official
+    await bot.tap("admin", "1 người")
+    out = await bot.tap("admin", "7 ngày")
+    assert "Sở Tư pháp tỉnh Điện Biên" in texts(out)
+    invite = (await _commune_invites(bot, "NH"))[0]
+    assert invite.role == Role.PROVINCE_OFFICIAL and invite.team_id is None
+    bot.api.user(NEW_USER, "Minh", "Trần Văn")
+    out = await bot.say(NEW_USER, f"/start {invite.code}")
+    assert "Sở Tư pháp tỉnh Điện Biên" in texts(out)
+    out = await bot.tap(NEW_USER, "Đúng")
+    assert "Đăng ký thành công" in texts(out)
+    person = await bot.services.people.by_identity("console", str(NEW_USER))
+    province = await bot.services.org.province_by_code("DB")
+    assert (person.role, person.province_id, person.commune_id, person.team_id) == (
+        Role.PROVINCE_OFFICIAL, province.id, None, None)
+    # a province official cannot forge it
+    await bot.say("province", "/moi")
+    await bot.tap("province", "Xã Nà Hỳ")
+    out = await bot.tap_data("province", "inv:r:province_official")
+    assert "không được dùng" in texts(out)
 
 
 async def test_invite_creation_is_audited(bot):
