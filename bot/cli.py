@@ -185,7 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     invite = with_db(admin.add_parser("invite", help="tạo mã mời"))
     invite.add_argument("--commune", required=True, help="mã xã/phường")
     invite.add_argument("--team", help="mã tổ hòa giải (bỏ trống: người dùng tự chọn tổ)")
-    invite.add_argument("--role", default="mediator", choices=["mediator", "team_leader", "commune_official"])
+    invite.add_argument("--role", default="mediator",
+                        choices=["mediator", "team_leader", "commune_official", "province_official"])
     invite.add_argument("--uses", type=int, default=1, help="số người dùng được (mặc định 1)")
     invite.add_argument("--days", type=int, default=14, help="số ngày hiệu lực (mặc định 14)")
     invite.set_defaults(func=cmd_invite)

@@ -1369,3 +1369,5 @@ ORG_MERGE_CONFIRM = (
     "Gộp {sources} vào {into}? Các tổ, hòa giải viên và mã mời còn hạn chuyển sang {into} từ hôm nay; vụ việc giữ ở "
     "xã/phường đã nhận nên báo cáo cũ không đổi."
 )
+INVITE_ROLE_BUTTONS["province_official"] = "Cán bộ Sở Tư pháp"
+INVITE_PROVINCE_PLACE = "Sở Tư pháp tỉnh {province}"

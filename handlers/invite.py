@@ -73,7 +73,7 @@ async def role_picked(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     inv = context.user_data.setdefault("inv", {})
     inv["role"] = role
-    if role == Role.COMMUNE_OFFICIAL:
+    if role in (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL):
         inv["team_id"] = None
         return await _ask_uses(update)
     teams = await context.services.org.teams_of_commune(inv.get("commune_id") or 0)
@@ -130,6 +130,8 @@ async def invite_text(context: BotContext, invite) -> str:
     commune = await org.commune(invite.commune_id)
     team = await org.team(invite.team_id) if invite.team_id else None
     place = f"{team.name}, {commune.name}" if team else commune.name
+    if invite.role == Role.PROVINCE_OFFICIAL:
+        place = msg.INVITE_PROVINCE_PLACE.format(province=(await org.province(commune.province_id)).name)
     username = context.bot.username or context.services.config.bot_username
     expires = datetime.fromisoformat(invite.expires_at).strftime("%d/%m/%Y")
     return msg.INVITE_CREATED.format(

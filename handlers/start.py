@@ -76,8 +76,11 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
         "team_id": checked.team.id if checked.team else None, "role": str(checked.invite.role),
         "name": suggested,
     }
-    await reply(update, msg.CODE_ACCEPTED.format(role=msg.ROLE_NAMES[checked.invite.role],
-                                                 commune=checked.commune.name))
+    place = checked.commune.name
+    if checked.invite.role == Role.PROVINCE_OFFICIAL:
+        province = await context.services.org.province(checked.commune.province_id)
+        place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
+    await reply(update, msg.CODE_ACCEPTED.format(role=msg.ROLE_NAMES[checked.invite.role], commune=place))
     if suggested:
         await reply(update, msg.CONFIRM_NAME.format(name=suggested),
                     keyboard([[(msg.BTN_YES, "reg:name:yes"), (msg.BTN_NO, "reg:name:edit")]]))
@@ -108,7 +111,7 @@ async def name_typed(update: Update, context: BotContext) -> int:
 
 async def _team_step(update: Update, context: BotContext) -> int:
     reg = context.user_data["reg"]
-    if reg["role"] == Role.COMMUNE_OFFICIAL:
+    if reg["role"] in (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL):
         return await _finish(update, context)
     org = context.services.org
     if reg["team_id"]:
@@ -160,7 +163,12 @@ async def _finish(update: Update, context: BotContext) -> int:
     context.user_data.pop("reg", None)
     context.forget_person()
     org = context.services.org
-    place = (await org.team(person.team_id)).name if person.team_id else (await org.commune(person.commune_id)).name
+    if person.team_id:
+        place = (await org.team(person.team_id)).name
+    elif person.commune_id:
+        place = (await org.commune(person.commune_id)).name
+    else:
+        place = msg.INVITE_PROVINCE_PLACE.format(province=(await org.province(person.province_id)).name)
     await reply(update, msg.REGISTERED.format(name=person.full_name, role=msg.ROLE_NAMES[person.role], place=place))
     await show_menu(update, context)
     return ConversationHandler.END

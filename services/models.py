@@ -15,8 +15,8 @@ class Role(StrEnum):
     MINISTRY_OFFICIAL = "ministry_official"  # Bộ Tư pháp: the national roll-up; created by an administrator only
 
 
-#: Roles that may hold an invite code (officials of a province are created by an administrator).
-INVITABLE_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL)
+#: Roles that may hold an invite code (who may create which: services/registration.creatable_roles).
+INVITABLE_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL)
 #: Roles whose members work inside one mediation team.
 TEAM_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER)
 OFFICIAL_ROLES = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.ADMIN)

@@ -30,11 +30,11 @@ MAX_DAYS_LIMIT = 365
 #: What a person creating an invite in the chat may ask for: exactly the buttons /moi offers.
 INVITE_USES = (1, 5, 10, 30)
 INVITE_DAYS = (7, 14, 30)
-#: Roles each inviter may create (province officials are created by an administrator with `admin load-org`).
+#: Roles each inviter may create (only an administrator may invite a province official).
 _CREATABLE = {
     Role.COMMUNE_OFFICIAL: (Role.MEDIATOR, Role.TEAM_LEADER),
     Role.PROVINCE_OFFICIAL: (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL),
-    Role.ADMIN: (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL),
+    Role.ADMIN: (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL),
 }
 
 
@@ -151,7 +151,7 @@ class RegistrationService:
                 raise RegistrationError("team_required")
         draft = PersonDraft(
             full_name=full_name, role=invite.role, province_id=checked.commune.province_id,
-            commune_id=invite.commune_id, team_id=team.id if team and invite.role in (Role.MEDIATOR,
+            commune_id=None if invite.role == Role.PROVINCE_OFFICIAL else invite.commune_id, team_id=team.id if team and invite.role in (Role.MEDIATOR,
                                                                                         Role.TEAM_LEADER) else None,
         )
         if invite.person_id is None and draft.team_id is not None:
@@ -198,6 +198,8 @@ class RegistrationService:
                 raise PermissionDenied()
             if max_uses not in INVITE_USES or days not in INVITE_DAYS:
                 raise PermissionDenied()
+        if role == Role.PROVINCE_OFFICIAL:
+            team_id = None  # the invite's commune only says which province
         if team_id is not None:
             team = await self.org.team(team_id)
             if team is None or team.commune_id != commune_id:

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storage import file_lock
-from storage.db import migrations
+from storage.db import migrations, split_sql
 
-_CREATE_TABLE = re.compile(r"^\s*CREATE TABLE (\w+)", re.MULTILINE | re.IGNORECASE)
+_TABLE_CHANGE = re.compile(r"^(?:CREATE TABLE (\w+)|DROP TABLE (\w+)|ALTER TABLE (\w+) RENAME TO (\w+))",
+                           re.IGNORECASE)
 
 
 class BackupError(RuntimeError):
@@ -28,8 +29,24 @@ class BackupError(RuntimeError):
 
 
 def expected_tables(versions: set[int]) -> set[str]:
-    """The tables the bundled migrations `versions` create."""
-    return {name for version, _, sql in migrations() if version in versions for name in _CREATE_TABLE.findall(sql)}
+    """The tables the bundled migrations `versions` leave (created, minus dropped, renames followed)."""
+    tables: set[str] = set()
+    for version, _, sql in migrations():
+        if version not in versions:
+            continue
+        for statement in split_sql(sql):
+            change = _TABLE_CHANGE.match(statement)
+            if change is None:
+                continue
+            created, dropped, old, new = change.groups()
+            if created:
+                tables.add(created)
+            elif dropped:
+                tables.discard(dropped)
+            else:
+                tables.discard(old)
+                tables.add(new)
+    return tables
 
 
 def check(path: str | Path) -> dict[str, int]:

@@ -54,10 +54,18 @@ def schema_of(dialect: str) -> tuple[dict[str, list[tuple[str, bool]]], dict[str
             if added:
                 tables[added.group(1)].append((added.group(2), "NOT NULL" in added.group(3).upper()))
                 continue
-            if re.match(r"PRAGMA writable_schema|UPDATE sqlite_master|ALTER TABLE \w+ (DROP|ADD) CONSTRAINT",
-                        statement):  # a widened CHECK (0012): no table, column or index
+            # A table rebuilt (SQLite changes a CHECK only so): copy, drop, rename; or a constraint changed.
+            renamed = re.match(r"ALTER TABLE (\w+) RENAME TO (\w+)$", statement)
+            if renamed:
+                tables[renamed.group(2)] = tables.pop(renamed.group(1))
                 continue
-            if statement.startswith("INSERT INTO"):  # data carried over by a migration (0013)
+            dropped = re.match(r"DROP TABLE (\w+)$", statement)
+            if dropped:
+                tables.pop(dropped.group(1))
+                continue
+            if re.match(r"PRAGMA writable_schema|UPDATE sqlite_master", statement):
+                continue  # a widened CHECK edited in the schema text (0012): no table, column or index
+            if re.match(r"INSERT INTO \w+|ALTER TABLE \w+ (?:ADD|DROP) CONSTRAINT ", statement):  # data carried over
                 continue
             index = re.match(r"CREATE (?:UNIQUE )?INDEX (\w+) ON (\w+)", statement)
             assert index, f"unexpected statement in a {dialect} migration: {statement[:80]}"

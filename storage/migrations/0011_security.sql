@@ -27,3 +27,36 @@ CREATE TABLE handled_updates (
     PRIMARY KEY (channel, update_id)
 );
 CREATE INDEX handled_updates_at ON handled_updates(at);
+
+-- An administrator may invite a province official: the invites' role CHECK is widened. SQLite changes a CHECK
+-- only by rebuilding the table, and invite_redemptions (which refers to it) with it; ids and rows are kept.
+CREATE TABLE invites_v11 (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    commune_id INTEGER NOT NULL REFERENCES communes(id),
+    team_id INTEGER REFERENCES teams(id),
+    person_id INTEGER REFERENCES persons(id),
+    role TEXT NOT NULL CHECK (role IN ('mediator', 'team_leader', 'commune_official', 'province_official')),
+    max_uses INTEGER NOT NULL CHECK (max_uses > 0),
+    uses INTEGER NOT NULL DEFAULT 0,
+    expires_at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    created_by INTEGER REFERENCES persons(id),
+    created_at TEXT NOT NULL
+);
+INSERT INTO invites_v11(id, code, commune_id, team_id, person_id, role, max_uses, uses, expires_at, revoked,
+                        created_by, created_at)
+    SELECT id, code, commune_id, team_id, person_id, role, max_uses, uses, expires_at, revoked, created_by,
+           created_at FROM invites;
+CREATE TABLE invite_redemptions_v11 (
+    id INTEGER PRIMARY KEY,
+    invite_id INTEGER NOT NULL REFERENCES invites_v11(id),
+    person_id INTEGER NOT NULL REFERENCES persons(id),
+    redeemed_at TEXT NOT NULL
+);
+INSERT INTO invite_redemptions_v11(id, invite_id, person_id, redeemed_at)
+    SELECT id, invite_id, person_id, redeemed_at FROM invite_redemptions;
+DROP TABLE invite_redemptions;
+DROP TABLE invites;
+ALTER TABLE invites_v11 RENAME TO invites;
+ALTER TABLE invite_redemptions_v11 RENAME TO invite_redemptions;

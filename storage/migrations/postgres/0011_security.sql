@@ -28,3 +28,9 @@ CREATE TABLE handled_updates (
     PRIMARY KEY (channel, update_id)
 );
 CREATE INDEX handled_updates_at ON handled_updates(at);
+
+-- An administrator may invite a province official: the invites' role CHECK is widened (SQLite rebuilds the
+-- table for this; PostgreSQL changes the constraint in place).
+ALTER TABLE invites DROP CONSTRAINT invites_role_check;
+ALTER TABLE invites ADD CONSTRAINT invites_role_check
+    CHECK (role IN ('mediator', 'team_leader', 'commune_official', 'province_official'));
