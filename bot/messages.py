@@ -746,3 +746,14 @@ LINK_ERRORS = {
     "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
     "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
 }
+
+
+# --- Issue 18: legal answers, first contact ---
+#: The first contact (/start of an unregistered account, and its first question): the bot is automated, its
+#: answers are for reference with their legal basis, and how to reach a person. Reused for every channel.
+FIRST_CONTACT = (
+    "ℹ️ Tôi là trợ lý tự động (chatbot), không phải cán bộ hay luật sư. Câu trả lời của tôi chỉ để tham khảo, "
+    "luôn kèm căn cứ pháp lý (văn bản, điều, khoản) để anh/chị đối chiếu.\n"
+    "Muốn hỏi người thật: bấm \"🧑‍⚖️ Hỏi chuyên gia\" dưới câu trả lời (cần đăng ký bằng mã mời) để chuyển câu "
+    "hỏi cho công chức Tư pháp – hộ tịch của xã, hoặc liên hệ trực tiếp UBND xã/phường nơi mình ở."
+)

@@ -102,6 +102,8 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         return
     answer: Answer = await context.services.qa.ask(text, await _asker(update, context))
     result = answer.result
+    if answer.first_contact:
+        await reply(update, msg.FIRST_CONTACT)
     if answer.outcome == "answered":
         await _show_entry(update, context, answer.question_id, result.best.entry)
     elif answer.outcome == "out_of_scope":

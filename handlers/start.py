@@ -38,6 +38,7 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if code:
         return await _try_code(update, context, code, stay=ConversationHandler.END)
+    await reply(update, msg.FIRST_CONTACT)
     await reply(update, msg.WELCOME_GUEST.format(app=msg.APP_NAME),
                 column([(msg.BTN_HAVE_CODE, "reg:code")]))
     return ConversationHandler.END
