@@ -79,8 +79,19 @@ INTENTS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, patte
     "yesno": r"\b(khong|co phai|co can|co bat buoc)$",
 }.items()}
 INTENT_WEIGHT = 0.2
+#: Who or what the question is about, and whether it asks for rights or duties, read from the folded query and
+#: each entry's title: "nghĩa vụ của hòa giải viên" is not the team leader's article, "quyền của các bên" is
+#: not the mediator's. Agreement counts for, a facet on one side only counts against.
+FACETS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
+    "leader": r"\bto truong\b",
+    "parties": r"\b(cac ben|hai ben|mot ben|ben kia|duong su)\b",
+    "court": r"\btoa\b",
+    "duty": r"\b(nghia vu|trach nhiem)\b",
+    "right": r"(?<!tham )\bquyen\b",
+}.items()}
+FACET_WEIGHT = 0.2
 #: Confidence at or above which an answer is given directly.
-CONFIDENT = 0.5
+CONFIDENT = 0.65
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
 #: (pairs found in at least this share of entries: "hoa giai", "to hoa", "thu lao"...).
 DOMAIN_SHARE = 0.03
@@ -143,6 +154,11 @@ def intents_of(folded: str) -> frozenset[str]:
     return frozenset(name for name, pattern in INTENTS.items() if pattern.search(folded))
 
 
+def facets_of(folded: str) -> frozenset[str]:
+    """Who or what a folded text is about (team leader, parties, court) and whether rights or duties."""
+    return frozenset(name for name, pattern in FACETS.items() if pattern.search(folded))
+
+
 def _pairs(words: Sequence[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 
@@ -181,6 +197,8 @@ class SearchIndex:
         self.phrase_terms: list = []
         self.accented: list[frozenset[str]] = []
         self.intents: list[list[frozenset[str]]] = []
+        self.facets: list[frozenset[str]] = []
+        self._article: list[tuple[str, int]] = []
         doc_freq: dict[str, int] = defaultdict(int)
         for entry in self.entries:
             fields = self._fields(entry)
@@ -203,6 +221,8 @@ class SearchIndex:
             self.phrasings.append(phrasings)
             self.phrase_terms.append([frozenset(_terms(p)) for p in phrasings])  # IDF total added below
             self.intents.append([intents_of(p) for p in phrasings])
+            self.facets.append(frozenset().union(*(facets_of(p) for p in phrasings)))
+            self._article.append((entry.source.document, entry.source.article))
             self.accented.append(frozenset(accented_words(
                 " ".join([entry.title, *entry.questions, *entry.keywords, *entry.synonyms]))))
         avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in field_len.items()}
@@ -369,8 +389,10 @@ class SearchIndex:
         total_marks = sum(marks.values())
         idf = self.idf
         asked = intents_of(analysis.text) if INTENT_WEIGHT else frozenset()
+        about = facets_of(analysis.text) if FACET_WEIGHT else frozenset()
         weights = (LEX_WEIGHT + FUZZ_WEIGHT + PHRASE_WEIGHT + PHRASE_PREC_WEIGHT
-                   + (ACCENT_WEIGHT if marks else 0.0) + (INTENT_WEIGHT if asked else 0.0))
+                   + (ACCENT_WEIGHT if marks else 0.0) + (INTENT_WEIGHT if asked else 0.0)
+                   + (FACET_WEIGHT if about else 0.0))
         ranked = []
         for rank, (i, lex) in enumerate(top):
             fz = fuzzy[rank] / 100.0
@@ -391,10 +413,15 @@ class SearchIndex:
             if asked:
                 kinds = self.intents[i]
                 score += INTENT_WEIGHT * sum(1 for k in kinds if k & asked) / len(kinds)
+            if about:
+                score += FACET_WEIGHT * len(about & self.facets[i]) / len(about)
             ranked.append((score / weights, i, fz))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         best, first, fz = ranked[0]
-        runner = ranked[1][0] if len(ranked) > 1 else 0.0
+        # the runner-up is the best entry on ANOTHER provision: several entries on one article agreeing with
+        # each other is not doubt about the answer
+        cited = self._article[first]
+        runner = next((r[0] for r in ranked[1:] if self._article[r[1]] != cited), 0.0)
         words, pairs = analysis.coverage(self.entry_terms[first])
         confidence = self.confidence(fz=fz, words=words, pairs=pairs, margin=best - runner,
                                      n_pairs=len(analysis.pairs))
