@@ -70,7 +70,7 @@ ACCENT_WEIGHT = 0.2
 INTENTS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
     "how": r"\b(the nao|lam sao|ra sao|cach|lam the nao)\b",
     "who": r"\bai\b",
-    "when": r"\b(khi nao|bao lau|may ngay|luc nao|bao gio|thoi han|thoi hieu)\b",
+    "when": r"\b(khi nao|bao lau|may ngay|luc nao|bao gio|thoi han|thoi hieu|bao nhieu (ngay|thang))\b",
     "amount": r"\b(bao nhieu|muc|toi thieu|toi da)\b",
     "where": r"\b(o dau|di dau|noi nao|cho nao)\b",
     "todo": r"\b(lam gi|xu ly|thi sao|phai lam)\b",
@@ -86,7 +86,7 @@ FACETS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, patter
     "leader": r"\bto truong\b",
     "parties": r"\b(cac ben|hai ben|mot ben|ben kia|duong su)\b",
     "court": r"\btoa\b",
-    "duty": r"\b(nghia vu|trach nhiem)\b",
+    "duty": r"\b(nghia vu|trach nhiem|phai lam (nhung )?viec gi|bat buoc phai lam)\b",
     "right": r"(?<!tham )\bquyen\b",
 }.items()}
 FACET_WEIGHT = 0.2
@@ -154,6 +154,14 @@ def intents_of(folded: str) -> frozenset[str]:
     return frozenset(name for name, pattern in INTENTS.items() if pattern.search(folded))
 
 
+_LEADING_ZEROS = re.compile(r"\b0+(?=\d)")
+
+
+def numbers(folded: str) -> str:
+    """Legal texts write "03 ngày", "06 tháng"; people type "3 ngay", "6 thang": one spelling for both."""
+    return _LEADING_ZEROS.sub("", folded)
+
+
 def facets_of(folded: str) -> frozenset[str]:
     """Who or what a folded text is about (team leader, parties, court) and whether rights or duties."""
     return frozenset(name for name, pattern in FACETS.items() if pattern.search(folded))
@@ -181,12 +189,12 @@ class SearchIndex:
     # --- building ---------------------------------------------------------------------------------------
     def _fields(self, entry: Entry) -> dict[str, list[str]]:
         return {
-            "title": [fold(entry.title)],
-            "questions": [fold(q) for q in entry.questions],
-            "keywords": [fold(k) for k in entry.keywords],
-            "synonyms": [fold(s) for s in entry.synonyms],
+            "title": [numbers(fold(entry.title))],
+            "questions": [numbers(fold(q)) for q in entry.questions],
+            "keywords": [numbers(fold(k)) for k in entry.keywords],
+            "synonyms": [numbers(fold(s)) for s in entry.synonyms],
             "tags": [t.replace("-", " ") for t in entry.tags],
-            "answer": [fold(entry.answer)],
+            "answer": [numbers(fold(entry.answer))],
         }
 
     def _build(self) -> None:
@@ -315,7 +323,7 @@ class SearchIndex:
 
     def analyse(self, query: str) -> Analysis:
         """The weighted query terms, and the content words and word pairs used to judge the evidence."""
-        words = fold(query[:MAX_QUERY_CHARS]).split()[:MAX_QUERY_WORDS]
+        words = numbers(fold(query[:MAX_QUERY_CHARS])).split()[:MAX_QUERY_WORDS]
         words, extra = self._expand(words)
         terms: dict[str, float] = {}
 
