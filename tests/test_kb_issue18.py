@@ -147,3 +147,14 @@ async def test_first_question_of_a_guest_shows_the_disclosure_once(bot):
 async def test_registered_person_gets_no_disclosure_on_questions(bot):
     out = await bot.say("mediator", "to hoa giai co may nguoi")
     assert msg.FIRST_CONTACT not in texts(out)
+
+
+def test_yes_no_questions_are_answered_yes_or_no_first(kb):
+    """An entry whose main phrasing asks "có … không" starts its answer with the direct answer."""
+    import re
+
+    from knowledge.text import fold
+    yes_no = re.compile(r"\bco\b.*\bkhong\s*$|\bco bat buoc\b|\bco phai\b.*khong|\bco can\b.*khong|\bco duoc\b.*khong")
+    direct = ("Có", "Không", "Được", "Chưa", "Phải", "Nên", "Cần")
+    late = [e.id for e in kb.entries if yes_no.search(fold(e.questions[0])) and not e.answer.startswith(direct)]
+    assert not late
