@@ -757,3 +757,5 @@ FIRST_CONTACT = (
     "Muốn hỏi người thật: bấm \"🧑‍⚖️ Hỏi chuyên gia\" dưới câu trả lời (cần đăng ký bằng mã mời) để chuyển câu "
     "hỏi cho công chức Tư pháp – hộ tịch của xã, hoặc liên hệ trực tiếp UBND xã/phường nơi mình ở."
 )
+#: An answer that says the matter is NOT grassroots mediation (land conciliation at the commune, divorce at court).
+QA_OUTSIDE = "ℹ️ {title}\n\n{answer}\n\n{citation}"

@@ -24,6 +24,9 @@ from services.text import clean_name
 
 ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_TEAM, PICK_TEAM = range(5)
 
+#: user_data key: the first-contact disclosure was shown on /start (the first question need not repeat it)
+FIRST_CONTACT_SHOWN = "first_contact_shown"
+
 #: Text that is shaped like an invite code: 8 letters/digits, maybe split in two groups of four.
 CODE_SHAPED = re.compile(r"^\s*[A-Za-z0-9]{4}[\s\-]?[A-Za-z0-9]{4}\s*$")
 
@@ -39,6 +42,7 @@ async def start(update: Update, context: BotContext) -> int:
     if code:
         return await _try_code(update, context, code, stay=ConversationHandler.END)
     await reply(update, msg.FIRST_CONTACT)
+    context.user_data[FIRST_CONTACT_SHOWN] = True
     await reply(update, msg.WELCOME_GUEST.format(app=msg.APP_NAME),
                 column([(msg.BTN_HAVE_CODE, "reg:code")]))
     return ConversationHandler.END

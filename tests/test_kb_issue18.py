@@ -69,6 +69,7 @@ async def test_divorce_question_in_chat_offers_no_unrelated_suggestions(bot):
     text = texts(out)
     assert msg.QA_NOT_SURE not in text
     assert "không hướng dẫn thủ tục ly hôn" in text
+    assert text.startswith("ℹ️") and "✅" not in text  # not presented as an answer to the question
     assert not [o for o in bot.buttons("mediator") if o.callback_data.startswith("qa:pick:")]
 
 
@@ -132,9 +133,11 @@ def test_first_contact_text_says_automated_for_reference_and_how_to_reach_a_pers
     assert len(text) < 500
 
 
-async def test_start_of_a_guest_shows_the_disclosure(bot):
+async def test_start_of_a_guest_shows_the_disclosure_and_the_first_question_does_not_repeat_it(bot):
     out = await bot.say("guest", "/start")
     assert msg.FIRST_CONTACT in texts(out)
+    out = await bot.say("guest", "to hoa giai co may nguoi")
+    assert msg.FIRST_CONTACT not in texts(out)
 
 
 async def test_first_question_of_a_guest_shows_the_disclosure_once(bot):
