@@ -41,9 +41,8 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if code:
         return await _try_code(update, context, code, stay=ConversationHandler.END)
-    await reply(update, msg.FIRST_CONTACT)
     context.user_data[FIRST_CONTACT_SHOWN] = True
-    await reply(update, msg.WELCOME_GUEST.format(app=msg.APP_NAME),
+    await reply(update, msg.FIRST_CONTACT + "\n\n" + msg.WELCOME_GUEST.format(app=msg.APP_NAME),
                 column([(msg.BTN_HAVE_CODE, "reg:code")]))
     return ConversationHandler.END
 
