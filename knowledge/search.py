@@ -95,6 +95,8 @@ FACETS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, patter
 FACET_WEIGHT = 0.2
 #: Confidence at or above which an answer is given directly.
 CONFIDENT = 0.65
+#: Highest confidence when the lexical ranking alone prefers an entry on another provision.
+DISAGREEMENT_CAP = 0.6
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
 #: (pairs found in at least this share of entries: "hoa giai", "to hoa", "thu lao"...).
 DOMAIN_SHARE = 0.03
@@ -436,6 +438,10 @@ class SearchIndex:
         words, pairs = analysis.coverage(self.entry_terms[first])
         confidence = self.confidence(fz=fz, words=words, pairs=pairs, margin=best - runner,
                                      n_pairs=len(analysis.pairs))
+        if self._article[top[0][0]] != cited:
+            # the word evidence alone (BM25F) points at another provision than the re-ranked answer: on
+            # phrasings the index has not seen, such answers are wrong three times in four — not confident
+            confidence = min(confidence, DISAGREEMENT_CAP)
         hits = tuple(Hit(self.entries[i], round(s, 4)) for s, i, _ in ranked[:max(k, 1)])
         return SearchResult(query=query, hits=hits, confidence=round(confidence, 4),
                             confident=confidence >= CONFIDENT,
