@@ -14,8 +14,11 @@ How a query is scored
 3. Lexical relevance: BM25F over words and word pairs of title, questions, keywords, synonyms, tags and
    answer, fields weighted (a word in the title counts more than one in the answer).
 4. The best candidates are re-ranked with the fuzzy similarity of the query to each entry's phrasings.
+   Beside them: the kind of answer asked (who / when / how / yes-no…) and the facets (team leader, parties,
+   court, rights, duties) each phrasing shares with the query.
 5. Confidence combines how much of the query (by information content) the best entry explains, its fuzzy
-   similarity, and its margin over the runner-up. Unknown words weigh as much as the rarest known word, so a
+   similarity, and its margin over the best entry on ANOTHER provision; it is capped below the threshold when
+   the word evidence alone (BM25F) prefers another provision than the re-ranked answer. Unknown words weigh as much as the rarest known word, so a
    question about something the knowledge base never mentions ("giá lúa hôm nay") explains little and comes
    out not confident.
 """
@@ -83,8 +86,8 @@ INTENTS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, patte
 }.items()}
 INTENT_WEIGHT = 0.1
 #: Who or what the question is about, and whether it asks for rights or duties, read from the folded query and
-#: each entry's title: "nghĩa vụ của hòa giải viên" is not the team leader's article, "quyền của các bên" is
-#: not the mediator's. Agreement counts for, a facet on one side only counts against.
+#: from each entry's title and phrasings: "nghĩa vụ của hòa giải viên" is not the team leader's article,
+#: "quyền của các bên" is not the mediator's. An entry earns the share of the question's facets it shares.
 FACETS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
     "leader": r"\bto truong\b",
     "parties": r"\b(cac ben|hai ben|mot ben|ben kia|duong su)\b",
