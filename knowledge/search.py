@@ -18,9 +18,9 @@ How a query is scored
    court, rights, duties) each phrasing shares with the query.
 5. Confidence combines how much of the query (by information content) the best entry explains, its fuzzy
    similarity, and its margin over the best entry on ANOTHER provision; it is capped below the threshold when
-   the word evidence alone (BM25F) prefers another provision than the re-ranked answer. Unknown words weigh as much as the rarest known word, so a
-   question about something the knowledge base never mentions ("giá lúa hôm nay") explains little and comes
-   out not confident.
+   the word evidence alone (BM25F) prefers another provision than the re-ranked answer. Unknown words weigh
+   as much as the rarest known word, so a question about something the knowledge base never mentions ("giá
+   lúa hôm nay") explains little and comes out not confident.
 """
 
 from __future__ import annotations
