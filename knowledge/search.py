@@ -100,6 +100,7 @@ FACET_WEIGHT = 0.2
 CONFIDENT = 0.65
 #: Highest confidence when the lexical ranking alone prefers an entry on another provision.
 DISAGREEMENT_CAP = 0.6
+DIVERSE = True
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
 #: (pairs found in at least this share of entries: "hoa giai", "to hoa", "thu lao"...).
 DOMAIN_SHARE = 0.03
@@ -445,6 +446,15 @@ class SearchIndex:
             # the word evidence alone (BM25F) points at another provision than the re-ranked answer: on
             # phrasings the index has not seen, such answers are wrong three times in four — not confident
             confidence = min(confidence, DISAGREEMENT_CAP)
+        if DIVERSE:
+            # the suggestions cover different provisions first: three entries on one article give the asker
+            # one answer three times, three provisions give three chances to find the right one
+            seen: set[tuple[str, int]] = set()
+            fresh, again = [], []
+            for item in ranked:
+                (again if self._article[item[1]] in seen else fresh).append(item)
+                seen.add(self._article[item[1]])
+            ranked = [ranked[0]] + [r for r in fresh + again if r is not ranked[0]]
         hits = tuple(Hit(self.entries[i], round(s, 4)) for s, i, _ in ranked[:max(k, 1)])
         return SearchResult(query=query, hits=hits, confidence=round(confidence, 4),
                             confident=confidence >= CONFIDENT,
