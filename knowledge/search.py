@@ -98,8 +98,12 @@ FACETS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, patter
 FACET_WEIGHT = 0.2
 #: Confidence at or above which an answer is given directly.
 CONFIDENT = 0.65
-#: Highest confidence when the lexical ranking alone prefers an entry on another provision.
+#: Highest confidence when the lexical ranking alone (BM25F) prefers an entry on another provision: the
+#: answer's provision is not that of the DISAGREEMENT_TOP lexically best entries (1; 2 or 3 let through
+#: mostly wrong answers on unseen phrasings).
 DISAGREEMENT_CAP = 0.6
+DISAGREEMENT_TOP = 1
+#: Suggestions list different provisions before a second entry on the same one.
 DIVERSE = True
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
 #: (pairs found in at least this share of entries: "hoa giai", "to hoa", "thu lao"...).
@@ -442,7 +446,7 @@ class SearchIndex:
         words, pairs = analysis.coverage(self.entry_terms[first])
         confidence = self.confidence(fz=fz, words=words, pairs=pairs, margin=best - runner,
                                      n_pairs=len(analysis.pairs))
-        if self._article[top[0][0]] != cited:
+        if cited not in {self._article[i] for i, _ in top[:DISAGREEMENT_TOP]}:
             # the word evidence alone (BM25F) points at another provision than the re-ranked answer: on
             # phrasings the index has not seen, such answers are wrong three times in four — not confident
             confidence = min(confidence, DISAGREEMENT_CAP)
