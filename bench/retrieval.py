@@ -13,6 +13,17 @@ entry: the knowledge base deliberately has several entries on one provision (the
 glossary, the practical skill), and the dev set names only some of them.
 
 Confidence is checked on bench/data/out_of_scope.yaml (questions the knowledge base must not answer).
+
+Held-out set: bench/data/heldout.yaml was written by someone who never saw the knowledge base, and is never
+used to tune (do not read its questions while changing entries or ranking). Its in-scope questions name the
+provisions that answer them ({doc, article}); a result is right when its entry cites the same document and
+article as one of them. Reported: top-1, top-3, top-1 on the questions typed without diacritics, how many
+in-scope questions get a confident wrong answer, and how many out-of-scope questions are declined (no
+confident answer, or a confident answer from an entry that itself says the matter is outside grassroots
+mediation and where to go). The BM25 baselines are scored the same way.
+
+The dev questions are split by a fixed hash of their text into a tuning split and a test split (a quarter,
+never looked at while tuning); both are printed.
 Latency: each question searched 5 times, at the real size and at a synthetic 2,000 entries. The last line
 is one JSON object.
 """
@@ -20,12 +31,14 @@ is one JSON object.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 import random
 import re
 import sys
 import time
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +54,73 @@ from knowledge.text import fold, has_diacritics  # noqa: E402
 K = 10
 SYNTHETIC_SIZE = 2000
 REPEATS = 5
+
+
+HELDOUT = ROOT / "bench" / "data" / "heldout.yaml"
+
+
+def is_test_split(text: str) -> bool:
+    """A fixed quarter of the dev questions (by hash of the text) kept out of tuning."""
+    return hashlib.sha256(text.encode("utf-8")).digest()[0] % 4 == 0
+
+
+def load_heldout(path: Path = HELDOUT) -> list[dict]:
+    if not path.exists():
+        return []
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"])
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+def heldout_scores(kb: KnowledgeBase, questions: list[dict], ranked: list[list[str]],
+                   results: list | None = None) -> dict:
+    """Article-level scores of rankings (entry ids, best first) on the held-out set; `results` (our
+    SearchResults, same order) adds the confidence figures."""
+    def cites(entry_id: str) -> tuple[str, int] | None:
+        e = kb.get(entry_id)
+        return (_nfc(e.source.document), e.source.article) if e and e.source.document else None
+
+    n_in = n_un = top1 = top3 = top1_un = wrong_confident = confident = 0
+    n_out = declined = 0
+    for i, (q, ids) in enumerate(zip(questions, ranked, strict=True)):
+        result = results[i] if results is not None else None
+        if q.get("out_of_scope"):
+            n_out += 1
+            if result is not None and declines(result):
+                declined += 1
+            continue
+        wanted = {(_nfc(c["doc"]), int(c["article"])) for c in q["cites"]}
+        got = [cites(x) for x in ids[:3]]
+        first = bool(got) and got[0] in wanted
+        n_in += 1
+        top1 += first
+        top3 += any(g in wanted for g in got)
+        if not q.get("accented", True):
+            n_un += 1
+            top1_un += first
+        if result is not None and result.confident and not _outside(result.best.entry):
+            confident += 1
+            wrong_confident += not first
+        elif result is not None and result.confident:  # a confident "this is not grassroots mediation"
+            confident += 1
+            wrong_confident += 1
+    out = {"in_scope": n_in, "unaccented": n_un, "top1": round(top1 / max(n_in, 1), 4),
+           "top3": round(top3 / max(n_in, 1), 4), "top1_unaccented": round(top1_un / max(n_un, 1), 4)}
+    if results is not None:
+        out.update({"confident": confident, "confident_wrong": wrong_confident, "out_of_scope": n_out,
+                    "out_of_scope_declined": declined})
+    return out
+
+
+def _outside(entry) -> bool:
+    return bool(getattr(entry, "outside", False))
+
+
+def declines(result) -> bool:
+    """The bot declines: no confident answer, or a confident one that says the matter is not ours."""
+    return not result.confident or _outside(result.best.entry)
 
 
 def load_questions() -> list[dict]:
@@ -182,6 +262,34 @@ def main() -> None:
     print(f"Out-of-scope set: {len(oos)} questions, {oos_confident} answered with confidence, "
           f"{oos_flagged} recognised as out of scope.")
 
+    # the project's own questions: tuning split vs. test split (never tuned on)
+    split = {}
+    for name, keep in (("tune", False), ("test", True)):
+        part = [(r, q) for r, q in zip(ours, questions, strict=True) if is_test_split(q["q"]) == keep]
+        split[name] = metrics([r for r, _ in part], [q for _, q in part], kb)
+        split[name]["n"] = len(part)
+    print(f"Dev split (tuned on): {split['tune']['n']} questions, top-1 {split['tune']['top1']:.3f}, "
+          f"top-1* {split['tune']['top1_same_article']:.3f}; test split (never tuned on): "
+          f"{split['test']['n']} questions, top-1 {split['test']['top1']:.3f}, "
+          f"top-1* {split['test']['top1_same_article']:.3f}")
+
+    # the independent held-out set, beside the BM25 baselines on the same questions
+    held = load_heldout()
+    h_ours = h_plain = h_folded = {}
+    if held:
+        h_results = [index.search(q["q"], K) for q in held]
+        h_ours = heldout_scores(kb, held, [[h.entry.id for h in r.hits] for r in h_results], h_results)
+        h_plain = heldout_scores(kb, held, bm25_rankings(kb, held, plain_tokens))
+        h_folded = heldout_scores(kb, held, bm25_rankings(kb, held, lambda t: fold(t).split()))
+        print(f"Held-out set (independent, article-level): {h_ours['in_scope']} in scope "
+              f"({h_ours['unaccented']} without diacritics), {h_ours['out_of_scope']} out of scope")
+        print(f"{'':28}{'top-1':>8}{'top-3':>8}{'top-1 un':>10}")
+        for name, m in [("ours", h_ours), ("BM25 plain", h_plain), ("BM25 folded", h_folded)]:
+            print(f"{name:28}{m['top1']:>8.3f}{m['top3']:>8.3f}{m['top1_unaccented']:>10.3f}")
+        print(f"Held-out confidence: {h_ours['confident']}/{h_ours['in_scope']} in-scope answered with confidence, "
+              f"{h_ours['confident_wrong']} of them wrong; out of scope declined "
+              f"{h_ours['out_of_scope_declined']}/{h_ours['out_of_scope']}")
+
     texts = [q["q"] for q in questions] + list(oos)
     p50, p99, c50, c99 = latency(index, texts)
     big_kb = synthetic_kb(kb, SYNTHETIC_SIZE)
@@ -208,6 +316,8 @@ def main() -> None:
         "confident_share": round(len(confident) / len(questions), 4),
         "confident_precision": round(right / max(len(confident), 1), 4),
         "out_of_scope_confident": oos_confident, "out_of_scope_total": len(oos),
+        "dev_tune_top1": split["tune"]["top1"], "dev_test_top1": split["test"]["top1"],
+        "heldout": h_ours, "heldout_bm25_plain": h_plain, "heldout_bm25_folded": h_folded,
         "p50_ms": p50, "p99_ms": p99, "p50_ms_2000": p50_big, "p99_ms_2000": p99_big,
         "p99_cpu_ms": c99, "p99_cpu_ms_2000": c99_big, "load_avg": round(load_avg, 2),
     }, ensure_ascii=False))

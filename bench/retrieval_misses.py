@@ -2,6 +2,7 @@
 
     python bench/retrieval_misses.py          # top-1 misses: query, expected, got (with titles)
     python bench/retrieval_misses.py --top3   # only the questions whose expected entry is not in the top 3
+    python bench/retrieval_misses.py --all    # the test split too (by default only the tuning split is shown)
 
 For each miss it prints the question (and its file), every expected id with its title and rank in the first
 10 results (or "-"), and the first three results with their scores and titles. The last line is one JSON
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.retrieval import K, load_questions  # noqa: E402
+from bench.retrieval import K, is_test_split, load_questions  # noqa: E402
 from knowledge.catalog import load  # noqa: E402
 from knowledge.search import SearchIndex  # noqa: E402
 from knowledge.text import has_diacritics  # noqa: E402
@@ -27,13 +28,14 @@ from knowledge.text import has_diacritics  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--top3", action="store_true", help="only list questions missed in the top 3")
+    parser.add_argument("--all", action="store_true", help="include the test split (kept out of tuning)")
     args = parser.parse_args()
     kb = load()
     if kb.problems:
         print("knowledge base has problems; run `mediator-bot kb check`", file=sys.stderr)
         sys.exit(1)
     index = SearchIndex(kb)
-    questions = load_questions()
+    questions = [q for q in load_questions() if args.all or not is_test_split(q["q"])]
 
     def title(entry_id: str) -> str:
         entry = kb.get(entry_id)

@@ -1169,12 +1169,6 @@ CASE_REMEDIATION_DRAFT_OPEN = (
 CASE_REMEDIATION_START = "🔁 Báo cáo vụ việc hòa giải lại vụ {number} (đã điền sẵn từ vụ cũ)."
 
 # --- Issue 20: Zalo as it really is (Bot Platform, Official Account) ---
-ZALO_FIRST_CONTACT = (
-    "🤖 Xin chào! Đây là trợ lý tự động (chatbot) hỗ trợ hòa giải ở cơ sở, không phải người trả lời trực tiếp. "
-    "Câu trả lời về pháp luật chỉ để tham khảo, có ghi căn cứ (văn bản, điều, khoản) để anh/chị đối chiếu; "
-    "việc cụ thể xin hỏi thêm: bấm \"Hỏi chuyên gia\" dưới câu trả lời để gửi câu hỏi tới công chức Tư pháp "
-    "và người hỗ trợ pháp lý của xã."
-)
 ZALO_GROUP_PRIVATE_ONLY = (
     "Trợ lý hòa giải chỉ làm việc trong tin nhắn riêng. Anh/chị vui lòng nhắn riêng cho bot để được hỗ trợ."
 )
@@ -1371,3 +1365,15 @@ ORG_MERGE_CONFIRM = (
 )
 INVITE_ROLE_BUTTONS["province_official"] = "Cán bộ Sở Tư pháp"
 INVITE_PROVINCE_PLACE = "Sở Tư pháp tỉnh {province}"
+
+# --- Issue 18: legal answers, first contact ---
+#: The first contact (/start of an unregistered account, and its first question): the bot is automated, its
+#: answers are for reference with their legal basis, and how to reach a person. Reused for every channel.
+FIRST_CONTACT = (
+    "ℹ️ Tôi là trợ lý tự động (chatbot), không phải cán bộ hay luật sư. Câu trả lời của tôi chỉ để tham khảo, "
+    "luôn kèm căn cứ pháp lý (văn bản, điều, khoản) để anh/chị đối chiếu.\n"
+    "Muốn hỏi người thật: bấm \"🧑‍⚖️ Hỏi chuyên gia\" dưới câu trả lời (cần đăng ký bằng mã mời) để chuyển câu "
+    "hỏi cho công chức Tư pháp – hộ tịch của xã, hoặc liên hệ trực tiếp UBND xã/phường nơi mình ở."
+)
+#: An answer that says the matter is NOT grassroots mediation (land conciliation at the commune, divorce at court).
+QA_OUTSIDE = "ℹ️ {title}\n\n{answer}\n\n{citation}"

@@ -31,6 +31,7 @@ from handlers.common import (
     text_is_for,
 )
 from handlers.menu import Capability, register_capability
+from handlers.start import DISCLOSED_BY_TRANSPORT, FIRST_CONTACT_SHOWN
 from knowledge.catalog import Entry
 from services.models import Role
 from services.qa import Answer, Asker, QAError
@@ -95,8 +96,9 @@ def _answer_markup(context: BotContext, qid: int, entry: Entry) -> InlineKeyboar
 
 async def _show_entry(update: Update, context: BotContext, qid: int, entry: Entry) -> None:
     kb = context.services.knowledge.kb
-    text = msg.QA_ANSWER.format(title=entry.title, answer=entry.answer,
-                                citation=msg.QA_CITATION.format(citation=kb.citation(entry)))
+    template = msg.QA_OUTSIDE if entry.outside else msg.QA_ANSWER
+    text = template.format(title=entry.title, answer=entry.answer,
+                           citation=msg.QA_CITATION.format(citation=kb.citation(entry)))
     await send_long(update, text, _answer_markup(context, qid, entry))
 
 
@@ -113,6 +115,10 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         return
     answer: Answer = await context.services.qa.ask(text, await _asker(update, context))
     result = answer.result
+    if (answer.first_contact and context.channel not in DISCLOSED_BY_TRANSPORT
+            and not context.user_data.get(FIRST_CONTACT_SHOWN)):
+        await reply(update, msg.FIRST_CONTACT)
+        context.user_data[FIRST_CONTACT_SHOWN] = True
     if answer.outcome == "answered":
         await _show_entry(update, context, answer.question_id, result.best.entry)
     elif answer.outcome == "out_of_scope":

@@ -24,6 +24,12 @@ from services.text import clean_name
 
 ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_TEAM, PICK_TEAM = range(5)
 
+#: user_data key: the first-contact disclosure was shown on /start (the first question need not repeat it)
+FIRST_CONTACT_SHOWN = "first_contact_shown"
+#: Channels whose adapter shows msg.FIRST_CONTACT at the first message of every chat account (bot/channels/zalo.py,
+#: also under the Official Account): the handlers do not show it a second time there.
+DISCLOSED_BY_TRANSPORT = ("zalo", "oa")
+
 #: Text that is shaped like an invite code: 8 letters/digits, maybe split in two groups of four.
 CODE_SHAPED = re.compile(r"^\s*[A-Za-z0-9]{4}[\s\-]?[A-Za-z0-9]{4}\s*$")
 
@@ -38,7 +44,9 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if code:
         return await _try_code(update, context, code, stay=ConversationHandler.END)
-    await reply(update, msg.WELCOME_GUEST.format(app=msg.APP_NAME),
+    context.user_data[FIRST_CONTACT_SHOWN] = True
+    intro = "" if context.channel in DISCLOSED_BY_TRANSPORT else msg.FIRST_CONTACT + "\n\n"
+    await reply(update, intro + msg.WELCOME_GUEST.format(app=msg.APP_NAME),
                 column([(msg.BTN_HAVE_CODE, "reg:code")]))
     return ConversationHandler.END
 

@@ -19,7 +19,8 @@ ANSWER_LIMIT = 700
 MIN_QUESTIONS = 2
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-ENTRY_KEYS = {"id", "title", "questions", "answer", "more", "source", "tags", "keywords", "synonyms", "related"}
+ENTRY_KEYS = {"id", "title", "questions", "answer", "more", "source", "tags", "keywords", "synonyms", "related",
+              "outside"}
 SOURCE_KEYS = {"document", "article", "clause", "point"}
 
 try:  # libyaml is much faster on the ~5,000 lines of the KB; fall back to the pure-Python loader
@@ -60,6 +61,9 @@ class Entry:
     synonyms: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     file: str = ""
+    #: the entry says a matter is NOT grassroots mediation (land conciliation at the commune, divorce at court),
+    #: how it differs and where to ask: a confident hit on it is a polite refusal with a pointer
+    outside: bool = False
 
 
 @dataclass
@@ -209,11 +213,15 @@ def _entry(item: Any, where: str, file: str, documents: dict[str, Document], pro
     for tag in lists["tags"]:
         if not TAG_PATTERN.match(tag):
             problems.append(f"{where}: thẻ (tags) {tag!r} phải viết thường, không dấu")
+    outside = item.get("outside", False)
+    if not isinstance(outside, bool):
+        problems.append(f"{where}: 'outside' phải là true hoặc false")
+        outside = False
     source = _source(item.get("source"), where, documents, problems)
     # an entry with a broken source is still checked (ids, related) but never served
     return Entry(id=entry_id, title=" ".join(title.split()), questions=questions, answer=answer, more=more,
                  source=source or Source("", 0), tags=lists["tags"], keywords=lists["keywords"],
-                 synonyms=lists["synonyms"], related=lists["related"], file=file)
+                 synonyms=lists["synonyms"], related=lists["related"], file=file, outside=outside)
 
 
 def _source(raw: Any, where: str, documents: dict[str, Document], problems: list[str]) -> Source | None:

@@ -14,10 +14,13 @@ How a query is scored
 3. Lexical relevance: BM25F over words and word pairs of title, questions, keywords, synonyms, tags and
    answer, fields weighted (a word in the title counts more than one in the answer).
 4. The best candidates are re-ranked with the fuzzy similarity of the query to each entry's phrasings.
+   Beside them: the kind of answer asked (who / when / how / yes-no…) and the facets (team leader, parties,
+   court, rights, duties) each phrasing shares with the query.
 5. Confidence combines how much of the query (by information content) the best entry explains, its fuzzy
-   similarity, and its margin over the runner-up. Unknown words weigh as much as the rarest known word, so a
-   question about something the knowledge base never mentions ("giá lúa hôm nay") explains little and comes
-   out not confident.
+   similarity, and its margin over the best entry on ANOTHER provision; it is capped below the threshold when
+   the word evidence alone (BM25F) prefers another provision than the re-ranked answer. Unknown words weigh
+   as much as the rarest known word, so a question about something the knowledge base never mentions ("giá
+   lúa hôm nay") explains little and comes out not confident.
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ from knowledge.catalog import Entry, KnowledgeBase
 from knowledge.text import MAX_QUERY_CHARS, accented_words, fold
 
 #: Field weights of BM25F (title and phrasings matter most; the answer adds recall for specific details).
-FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "keywords": 2.0, "synonyms": 1.5, "tags": 1.0, "answer": 0.6}
+#: Phrasings weigh a little less than the title and keywords: on phrasings the index has not seen (each fifth
+#: of the entries' own phrasings left out in turn, bench/retrieval_loo.py) that ranks better, since a new
+#: question rarely repeats the wording of the ones written down.
+FIELD_WEIGHTS = {"title": 3.0, "questions": 1.5, "keywords": 2.0, "synonyms": 1.5, "tags": 1.0, "answer": 0.6}
 FIELD_B = {"title": 0.5, "questions": 0.75, "keywords": 0.5, "synonyms": 0.5, "tags": 0.3, "answer": 0.75}
 K1 = 1.2
 PAIR_WEIGHT = 1.0
@@ -70,7 +76,7 @@ ACCENT_WEIGHT = 0.2
 INTENTS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
     "how": r"\b(the nao|lam sao|ra sao|cach|lam the nao)\b",
     "who": r"\bai\b",
-    "when": r"\b(khi nao|bao lau|may ngay|luc nao|bao gio|thoi han|thoi hieu)\b",
+    "when": r"\b(khi nao|bao lau|may ngay|luc nao|bao gio|thoi han|thoi hieu|bao nhieu (ngay|thang))\b",
     "amount": r"\b(bao nhieu|muc|toi thieu|toi da)\b",
     "where": r"\b(o dau|di dau|noi nao|cho nao)\b",
     "todo": r"\b(lam gi|xu ly|thi sao|phai lam)\b",
@@ -78,9 +84,27 @@ INTENTS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, patte
     "list": r"\bnhung\b.*\bgi\b|\bviec gi\b|\bgom\b",
     "yesno": r"\b(khong|co phai|co can|co bat buoc)$",
 }.items()}
-INTENT_WEIGHT = 0.2
+INTENT_WEIGHT = 0.1
+#: Who or what the question is about, and whether it asks for rights or duties, read from the folded query and
+#: from each entry's title and phrasings: "nghĩa vụ của hòa giải viên" is not the team leader's article,
+#: "quyền của các bên" is not the mediator's. An entry earns the share of the question's facets it shares.
+FACETS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
+    "leader": r"\bto truong\b",
+    "parties": r"\b(cac ben|hai ben|mot ben|ben kia|duong su)\b",
+    "court": r"\btoa\b",
+    "duty": r"\b(nghia vu|trach nhiem|phai lam (nhung )?viec gi|bat buoc phai lam)\b",
+    "right": r"(?<!tham )\bquyen\b",
+}.items()}
+FACET_WEIGHT = 0.2
 #: Confidence at or above which an answer is given directly.
-CONFIDENT = 0.5
+CONFIDENT = 0.65
+#: Highest confidence when the lexical ranking alone (BM25F) prefers an entry on another provision: the
+#: answer's provision is not that of the DISAGREEMENT_TOP lexically best entries (1; 2 or 3 let through
+#: mostly wrong answers on unseen phrasings).
+DISAGREEMENT_CAP = 0.6
+DISAGREEMENT_TOP = 1
+#: Suggestions list different provisions before a second entry on the same one.
+DIVERSE = True
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
 #: (pairs found in at least this share of entries: "hoa giai", "to hoa", "thu lao"...).
 DOMAIN_SHARE = 0.03
@@ -143,6 +167,19 @@ def intents_of(folded: str) -> frozenset[str]:
     return frozenset(name for name, pattern in INTENTS.items() if pattern.search(folded))
 
 
+_LEADING_ZEROS = re.compile(r"\b0+(?=\d)")
+
+
+def numbers(folded: str) -> str:
+    """Legal texts write "03 ngày", "06 tháng"; people type "3 ngay", "6 thang": one spelling for both."""
+    return _LEADING_ZEROS.sub("", folded)
+
+
+def facets_of(folded: str) -> frozenset[str]:
+    """Who or what a folded text is about (team leader, parties, court) and whether rights or duties."""
+    return frozenset(name for name, pattern in FACETS.items() if pattern.search(folded))
+
+
 def _pairs(words: Sequence[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 
@@ -165,12 +202,12 @@ class SearchIndex:
     # --- building ---------------------------------------------------------------------------------------
     def _fields(self, entry: Entry) -> dict[str, list[str]]:
         return {
-            "title": [fold(entry.title)],
-            "questions": [fold(q) for q in entry.questions],
-            "keywords": [fold(k) for k in entry.keywords],
-            "synonyms": [fold(s) for s in entry.synonyms],
+            "title": [numbers(fold(entry.title))],
+            "questions": [numbers(fold(q)) for q in entry.questions],
+            "keywords": [numbers(fold(k)) for k in entry.keywords],
+            "synonyms": [numbers(fold(s)) for s in entry.synonyms],
             "tags": [t.replace("-", " ") for t in entry.tags],
-            "answer": [fold(entry.answer)],
+            "answer": [numbers(fold(entry.answer))],
         }
 
     def _build(self) -> None:
@@ -181,6 +218,8 @@ class SearchIndex:
         self.phrase_terms: list = []
         self.accented: list[frozenset[str]] = []
         self.intents: list[list[frozenset[str]]] = []
+        self.facets: list[frozenset[str]] = []
+        self._article: list[tuple[str, int]] = []
         doc_freq: dict[str, int] = defaultdict(int)
         for entry in self.entries:
             fields = self._fields(entry)
@@ -203,6 +242,8 @@ class SearchIndex:
             self.phrasings.append(phrasings)
             self.phrase_terms.append([frozenset(_terms(p)) for p in phrasings])  # IDF total added below
             self.intents.append([intents_of(p) for p in phrasings])
+            self.facets.append(frozenset().union(*(facets_of(p) for p in phrasings)))
+            self._article.append((entry.source.document, entry.source.article))
             self.accented.append(frozenset(accented_words(
                 " ".join([entry.title, *entry.questions, *entry.keywords, *entry.synonyms]))))
         avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in field_len.items()}
@@ -295,7 +336,7 @@ class SearchIndex:
 
     def analyse(self, query: str) -> Analysis:
         """The weighted query terms, and the content words and word pairs used to judge the evidence."""
-        words = fold(query[:MAX_QUERY_CHARS]).split()[:MAX_QUERY_WORDS]
+        words = numbers(fold(query[:MAX_QUERY_CHARS])).split()[:MAX_QUERY_WORDS]
         words, extra = self._expand(words)
         terms: dict[str, float] = {}
 
@@ -369,8 +410,10 @@ class SearchIndex:
         total_marks = sum(marks.values())
         idf = self.idf
         asked = intents_of(analysis.text) if INTENT_WEIGHT else frozenset()
+        about = facets_of(analysis.text) if FACET_WEIGHT else frozenset()
         weights = (LEX_WEIGHT + FUZZ_WEIGHT + PHRASE_WEIGHT + PHRASE_PREC_WEIGHT
-                   + (ACCENT_WEIGHT if marks else 0.0) + (INTENT_WEIGHT if asked else 0.0))
+                   + (ACCENT_WEIGHT if marks else 0.0) + (INTENT_WEIGHT if asked else 0.0)
+                   + (FACET_WEIGHT if about else 0.0))
         ranked = []
         for rank, (i, lex) in enumerate(top):
             fz = fuzzy[rank] / 100.0
@@ -391,13 +434,31 @@ class SearchIndex:
             if asked:
                 kinds = self.intents[i]
                 score += INTENT_WEIGHT * sum(1 for k in kinds if k & asked) / len(kinds)
+            if about:
+                score += FACET_WEIGHT * len(about & self.facets[i]) / len(about)
             ranked.append((score / weights, i, fz))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         best, first, fz = ranked[0]
-        runner = ranked[1][0] if len(ranked) > 1 else 0.0
+        # the runner-up is the best entry on ANOTHER provision: several entries on one article agreeing with
+        # each other is not doubt about the answer
+        cited = self._article[first]
+        runner = next((r[0] for r in ranked[1:] if self._article[r[1]] != cited), 0.0)
         words, pairs = analysis.coverage(self.entry_terms[first])
         confidence = self.confidence(fz=fz, words=words, pairs=pairs, margin=best - runner,
                                      n_pairs=len(analysis.pairs))
+        if cited not in {self._article[i] for i, _ in top[:DISAGREEMENT_TOP]}:
+            # the word evidence alone (BM25F) points at another provision than the re-ranked answer: on
+            # phrasings the index has not seen, such answers are wrong three times in four — not confident
+            confidence = min(confidence, DISAGREEMENT_CAP)
+        if DIVERSE:
+            # the suggestions cover different provisions first: three entries on one article give the asker
+            # one answer three times, three provisions give three chances to find the right one
+            seen: set[tuple[str, int]] = set()
+            fresh, again = [], []
+            for item in ranked:
+                (again if self._article[item[1]] in seen else fresh).append(item)
+                seen.add(self._article[item[1]])
+            ranked = [ranked[0]] + [r for r in fresh + again if r is not ranked[0]]
         hits = tuple(Hit(self.entries[i], round(s, 4)) for s, i, _ in ranked[:max(k, 1)])
         return SearchResult(query=query, hits=hits, confidence=round(confidence, 4),
                             confident=confidence >= CONFIDENT,

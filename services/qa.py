@@ -36,6 +36,8 @@ class Answer:
     question_id: int
     result: SearchResult
     outcome: str  # answered | not_sure | out_of_scope
+    #: the first question of an unregistered account: the answer is preceded by the first-contact disclosure
+    first_contact: bool = False
 
     @property
     def entry(self) -> Entry | None:
@@ -58,6 +60,7 @@ class QAService:
             outcome = "not_sure"
         person = asker.person
         stored = mask_personal_numbers(text)  # phone / ID numbers typed in a question are never kept
+        first_contact = person is None and not await self.repo.has_asked(asker.channel, asker.ref)
         qid = await self.repo.record(
             channel=asker.channel, asker_ref=asker.ref, person_id=person.id if person else None,
             commune_id=person.commune_id if person else None, text=stored,
@@ -66,7 +69,7 @@ class QAService:
             matched_scores=[h.score for h in result.hits],
             shown_id=result.best.entry.id if outcome == "answered" and result.best else None,
         )
-        return Answer(question_id=qid, result=result, outcome=outcome)
+        return Answer(question_id=qid, result=result, outcome=outcome, first_contact=first_contact)
 
     async def own_question(self, question_id: int, asker: Asker) -> QuestionRecord:
         """The question, if it was asked by this asker (callback data can be forged)."""

@@ -88,6 +88,12 @@ class QARepository:
              json.dumps(matched_ids), json.dumps(matched_scores), shown_id, parent_id),
         )
 
+    async def has_asked(self, channel: str, asker_ref: str) -> bool:
+        """Whether this chat account has asked anything before (its first question gets the disclosure)."""
+        row = await self.db.fetchone("SELECT 1 FROM qa_questions WHERE channel = ? AND asker_ref = ? LIMIT 1",
+                                     (channel, str(asker_ref)))
+        return row is not None
+
     async def question(self, question_id: int) -> QuestionRecord | None:
         row = await self.db.fetchone("SELECT * FROM qa_questions WHERE id = ?", (question_id,))
         return _question(row) if row else None

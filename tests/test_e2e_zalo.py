@@ -145,7 +145,7 @@ async def test_telegram_zalo_bot_and_zalo_oa_in_one_process(emulators, tmp_path)
         await _port_open(port)
         oa.webhook_url = f"http://127.0.0.1:{port}/zalo-oa"
         out = await oa.say("2468458835296117922", "/start")
-        assert out.startswith(msg.ZALO_FIRST_CONTACT) and "Tôi có mã mời" in out
+        assert out.startswith(msg.FIRST_CONTACT) and "Tôi có mã mời" in out
         assert oa.refresh_calls == 1  # the pasted access token's expiry is unknown: refreshed on first use
         out = await zalo.say(zalo.user(None, "Khách"), "/start")
         assert "1. 🔑 Tôi có mã mời" in out

@@ -107,7 +107,7 @@ async def test_registration_with_real_buttons_round_trip(oa):
     emu = oa.emu
     lan = "2468458835296117922"
     out = await emu.say(lan, "/start")
-    assert out.startswith(msg.ZALO_FIRST_CONTACT)
+    assert out.startswith(msg.FIRST_CONTACT)
     buttons = emu.sent_to(lan)[-1].buttons
     assert buttons and all(b["type"] == "oa.query.hide" and b["payload"].startswith(CALLBACK_PREFIX) for b in buttons)
     assert "1. " not in out  # no numbered options on the OA

@@ -96,10 +96,10 @@ async def test_ids_are_opaque_strings_and_dates_are_milliseconds(zalo):
 async def test_the_first_contact_says_the_bot_is_automated_once(zalo):
     user = zalo.emu.user(None, "Khách")
     first = await zalo.say(user, "/start")
-    assert first.startswith(msg.ZALO_FIRST_CONTACT) and "tự động" in first and "tham khảo" in first
+    assert first.startswith(msg.FIRST_CONTACT) and "tự động" in first and "tham khảo" in first
     assert "Hỏi chuyên gia" in first
     again = await zalo.say(user, "/start")
-    assert msg.ZALO_FIRST_CONTACT not in again
+    assert msg.FIRST_CONTACT not in again
 
 
 async def test_group_chats_get_one_polite_line_and_nothing_else(zalo):

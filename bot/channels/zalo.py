@@ -746,7 +746,7 @@ class ZaloRequest(BaseRequest):
         key = self.disclosure_key(zalo_chat)
         if key not in self._disclosed:
             if await first_contact(self.store.db, key):
-                await self._say_safely(zalo_chat, msg.ZALO_FIRST_CONTACT)
+                await self._say_safely(zalo_chat, msg.FIRST_CONTACT)
             self._disclosed.add(key)
         user = {"id": user_id, "is_bot": False, "first_name": display or "Người dùng Zalo", "language_code": "vi"}
         seconds = event_seconds(message.get("date"))
