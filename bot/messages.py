@@ -194,8 +194,8 @@ CASE_RESUME_EDIT = "Anh/chị đang sửa dở vụ việc {number}. Tiếp tụ
 CASE_REVIEW_TITLE = "Kiểm tra lại trước khi gửi:"
 CASE_REVIEW_EDIT_TITLE = "Sửa vụ việc {number}. Kiểm tra lại trước khi lưu:"
 CASE_REVIEW_FOOTER = (
-    "Muốn sửa mục nào, bấm \"Sửa\" mục đó. Muốn ghi tóm tắt, gõ ngay vào đây "
-    "(không ghi họ tên, số điện thoại, số CCCD). Đúng rồi thì bấm \"Gửi báo cáo\"."
+    "Muốn sửa mục nào, bấm \"Sửa\" mục đó (muốn ghi tóm tắt: bấm \"Sửa: Tóm tắt\"). "
+    "Đúng rồi thì bấm \"Gửi báo cáo\"."
 )
 CASE_SUBMITTED = "Đã ghi vào sổ vụ việc số {number}. Cảm ơn anh/chị!"
 CASE_SUBMITTED_PENDING = (
@@ -280,8 +280,7 @@ BTN_QUIZ = "✍️ Ôn tập"
 CMD_LIBRARY = "Tài liệu tập huấn"
 CMD_QUIZ = "Tự ôn tập, kiểm tra kiến thức"
 LIBRARY_HOME = (
-    "📚 Thư viện tài liệu tập huấn. Anh/chị chọn chủ đề bên dưới,\n"
-    "hoặc gõ tên tài liệu cần tìm (gõ không dấu cũng được, ví dụ: so theo doi)."
+    "📚 Thư viện tài liệu tập huấn. Anh/chị chọn chủ đề bên dưới, hoặc bấm \"🔎 Tìm theo tên\"."
 )
 LIBRARY_TOPIC_BUTTON = "{name} ({count})"
 LIBRARY_TOPIC = "📂 {name} — bấm vào tài liệu để nhận:"
@@ -746,3 +745,12 @@ LINK_ERRORS = {
     "too_many_attempts": "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau 10 phút.",
     "inactive": "Tài khoản gắn với mã này đã ngừng hoạt động. Xin liên hệ công chức Tư pháp xã.",
 }
+
+
+# --- Issue 19: a chat nobody gets lost in ---
+BTN_CANCEL = "✖ Hủy"
+FLOW_LEFT = "Đã dừng việc đang làm. Phần đã nhập (nếu có) được giữ lại cho lần sau."
+FLOW_CANCELLED = "Đã hủy."
+LIBRARY_BTN_SEARCH = "🔎 Tìm theo tên"
+LIBRARY_ASK_SEARCH = "Anh/chị gõ tên tài liệu cần tìm (gõ không dấu cũng được, ví dụ: so theo doi)."
+MENU_AFTER_FLOW = "☰ Anh/chị cần làm gì tiếp? (hoặc gõ câu hỏi)"

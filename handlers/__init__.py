@@ -20,6 +20,7 @@ MODULES = [
     "handlers.training",
     "handlers.stats",
     "handlers.linking",
+    "handlers.flows",
     "handlers.fallback",
 ]
 

@@ -35,6 +35,7 @@ from handlers.common import (
     reply,
     requires,
 )
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.broadcast import (
     MAX_CAPTION,
@@ -599,6 +600,7 @@ async def _start_worker(context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    register_flow("broadcast", text_states={WRITE_TEXT, ASK_ATTACHMENT}, cancel=cancel, keys=["bc"])
     config = app.services.config  # type: ignore[attr-defined]
     app.outbox_worker = OutboxWorker(app.services.broadcasts.repo, BotTransport(app),  # type: ignore[attr-defined]
                                      app.channel, rate_per_s=config.rate_limit_per_s)  # type: ignore[attr-defined]

@@ -38,6 +38,7 @@ from handlers.common import (
     reply,
     requires,
 )
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services import case_form as form
 from services.case_form import FormContext, FormError
@@ -62,6 +63,8 @@ PURPOSE_LETTERS = {v: k for k, v in PURPOSE_CODES.items()}
 LIST_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.ADMIN)
 REMINDER_JOB = "case-reminders"
 REMINDER_AT = time(8, 0)
+#: Steps whose prompt asks for typed text (any other typed text is a legal question).
+TEXT_KINDS = ("date", "count", "text", "secret")
 
 register_capability(Capability("baocao", msg.CASE_BTN_MENU, "baocao", msg.CASE_CMD_REPORT,
                                frozenset(REPORTER_ROLES), order=20))
@@ -335,6 +338,19 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def _asks_text(update: Update, context: BotContext, state: object) -> bool:
+    """Typed text is an answer only at a step that asks for it (a date, a number, a summary, names)."""
+    purpose = context.user_data.get("case_p")
+    person = await context.person(update)
+    if not purpose or person is None:
+        return False
+    try:
+        view = await context.services.cases.current(person, purpose)
+    except (NoDraft, CaseDenied):
+        return False
+    return view.step is not None and form.BY_KEY[view.step].kind in TEXT_KINDS
+
+
 # --- /vuviec -------------------------------------------------------------------------------------------------
 def _row_label(case: Case) -> str:
     return msg.CASE_ROW.format(icon=msg.CASE_RESULT_ICONS.get(case.result, ""), number=case.number,
@@ -469,6 +485,7 @@ async def reminder_job(context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    register_flow("cases", asks_text=_asks_text, cancel=cancel, keys=["case_p"])
     text = filters.TEXT & ~filters.COMMAND
     flow_callbacks = [
         CallbackQueryHandler(answer_button, pattern=r"^case:a:[ner]:\w+:"),

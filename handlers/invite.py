@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot import messages as msg
 from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.models import Role
 from services.registration import PermissionDenied, format_code
@@ -150,6 +151,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
+    register_flow("invite", cancel=cancel, keys=["inv"])
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="invite",

@@ -21,15 +21,16 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, callback_arg, column, reply, watched_places
+from handlers.common import BotContext, callback_arg, column, keyboard, reply, watched_places
 from handlers.fallback import free_text
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.library import Catalogue, Material
 from services.models import Person
 
 log = logging.getLogger(__name__)
 
-BROWSE = 0
+BROWSE, SEARCH = 0, 1
 #: Typed text counts as a library search only this long after the last library action; later it is a question.
 SEARCH_WINDOW_S = 15 * 60
 MAX_BUTTONS = 30
@@ -74,7 +75,7 @@ def _topics_keyboard(catalogue: Catalogue) -> InlineKeyboardMarkup:
         count = len(catalogue.in_topic(topic.code))
         if count:
             buttons.append((msg.LIBRARY_TOPIC_BUTTON.format(name=topic.name, count=count), f"doc:t:{topic.code}"))
-    return column(buttons)
+    return column([(msg.LIBRARY_BTN_SEARCH, "doc:s"), *buttons])
 
 
 def _material_button(material: Material) -> tuple[str, str]:
@@ -84,7 +85,7 @@ def _material_button(material: Material) -> tuple[str, str]:
 
 def _materials_keyboard(materials: list[Material]) -> InlineKeyboardMarkup:
     buttons = [_material_button(m) for m in materials[:MAX_BUTTONS]]
-    return column([*buttons, (msg.LIBRARY_BACK_TOPICS, "doc:home")])
+    return keyboard([[b] for b in buttons] + [[(msg.LIBRARY_BACK_TOPICS, "doc:home"), (msg.LIBRARY_BTN_SEARCH, "doc:s")]])
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -169,6 +170,12 @@ async def send_material_file(update: Update, context: BotContext, material: Mate
     return True
 
 
+async def ask_search(update: Update, context: BotContext) -> int:
+    _touch(context)
+    await reply(update, msg.LIBRARY_ASK_SEARCH, column([(msg.LIBRARY_BACK_TOPICS, "doc:home")]))
+    return SEARCH
+
+
 async def text_typed(update: Update, context: BotContext) -> int:
     """Typed text in the library is a search; long after the last library action it is a question instead."""
     started = (context.user_data.get("lib") or {}).get("at", 0)
@@ -181,11 +188,11 @@ async def text_typed(update: Update, context: BotContext) -> int:
     query = " ".join((update.message.text or "").split())[:100]
     if not query:
         await reply(update, msg.LIBRARY_SEARCH_EMPTY, _topics_keyboard(catalogue))
-        return BROWSE
+        return SEARCH
     found = catalogue.search(query)
     if not found:
         await reply(update, msg.LIBRARY_SEARCH_NONE.format(query=query), _topics_keyboard(catalogue))
-        return BROWSE
+        return SEARCH
     await reply(update, msg.LIBRARY_SEARCH_RESULTS.format(count=len(found), query=query),
                 _materials_keyboard(found))
     return BROWSE
@@ -198,18 +205,20 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
+    register_flow("library", text_states={SEARCH}, cancel=cancel, keys=["lib"])
     text = filters.TEXT & ~filters.COMMAND
     browse = [
         CallbackQueryHandler(start, pattern=r"^doc:home$"),
         CallbackQueryHandler(topic_picked, pattern=r"^doc:t:[\w-]{1,50}$"),
         CallbackQueryHandler(material_picked, pattern=r"^doc:m:[\w-]{1,50}$"),
+        CallbackQueryHandler(ask_search, pattern=r"^doc:s$"),
     ]
     app.add_handler(ConversationHandler(
         name="library",
         persistent=True,
         entry_points=[CommandHandler("tailieu", start), CallbackQueryHandler(start, pattern=r"^menu:tailieu$"),
                       *browse],
-        states={BROWSE: [*browse, MessageHandler(text, text_typed)]},
+        states={BROWSE: browse, SEARCH: [*browse, MessageHandler(text, text_typed)]},
         fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
         allow_reentry=True,
     ))

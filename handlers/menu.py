@@ -56,8 +56,12 @@ def bot_commands() -> list[BotCommand]:
     return commands
 
 
-async def show_menu(update: Update, context: BotContext) -> None:
+async def show_menu(update: Update, context: BotContext, after_flow: bool = False) -> None:
+    context.__dict__["_menu_shown"] = True  # handlers.flows offers the menu after a flow, but not twice
     person = await context.person(update)
+    if after_flow:
+        await reply(update, msg.MENU_AFTER_FLOW, column(menu_for(person)))
+        return
     if person is None:
         title = msg.MENU_TITLE_GUEST
     else:

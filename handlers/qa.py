@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot import messages as msg
 from handlers import fallback
 from handlers.common import BotContext, callback_arg, clear_buttons, int_arg, keyboard, reply, requires
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from knowledge.catalog import Entry
 from services.models import Role
@@ -323,6 +324,7 @@ async def reload_kb(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    register_flow("qa_expert", text_states={ANSWER}, cancel=expert_cancel, keys=["qa_answering"])
     if free_text_question not in fallback.FREE_TEXT:
         fallback.FREE_TEXT.append(free_text_question)
     text = filters.TEXT & ~filters.COMMAND

@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot import messages as msg
 from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply
 from handlers.fallback import free_text
+from handlers.flows import register_flow
 from handlers.menu import show_menu
 from services.models import Role
 from services.registration import RegistrationError
@@ -178,6 +179,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
+    register_flow("registration", text_states={ASK_CODE, CONFIRM_NAME, ASK_NAME}, cancel=cancel, keys=["reg"])
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="registration",

@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot import messages as msg
 from bot.jobs import once_across_processes
 from handlers.common import BotContext, clear_buttons, column, keyboard, reply, requires
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.models import Role
 from services.statistics import (
@@ -328,6 +329,7 @@ def _int(text: str) -> int | None:
 
 
 def register(app: Application) -> None:
+    register_flow("stats", text_states={CUSTOM}, cancel=cancel, keys=["st"])
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="stats",

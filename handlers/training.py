@@ -30,6 +30,7 @@ from handlers.broadcast import (
     wake_worker,
 )
 from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.broadcast import SENDERS, PermissionDenied
 from services.models import Person, Role
@@ -405,6 +406,7 @@ async def attendance_save(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    register_flow("training", text_states={ASK_TITLE, ASK_WHEN, ASK_PLACE}, cancel=cancel, keys=["tr", "tr_att"])
     if app.job_queue is not None:
         app.job_queue.run_repeating(once_across_processes("training-reminders", reminder_job), interval=REMINDER_EVERY_S, first=30, name="training-reminders")
     text = filters.TEXT & ~filters.COMMAND

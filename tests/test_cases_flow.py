@@ -158,6 +158,7 @@ async def test_count_summary_and_mediator_edits(bot):
     assert msg.CASE_ERRORS["required"] in texts(out)
     await bot.tap(MEDIATOR, "Chỉ mình tôi")
     await bot.tap(MEDIATOR, "Xong")
+    await bot.tap(MEDIATOR, "Sửa: Tóm tắt")
     out = await bot.say(MEDIATOR, "x" * (form.SUMMARY_MAX + 1))
     assert "Tóm tắt dài quá" in texts(out)
     out = await bot.say(MEDIATOR, "Vay 200.000.000 đồng, SĐT 0987.654.321, CCCD 001203004005")
@@ -245,7 +246,8 @@ async def test_resume_after_restart(bot):
     assert msg.CASE_PROMPTS["result"] in texts(out)
     await bot.tap(MEDIATOR, "Hòa giải thành")
     await bot.restart()
-    out = await bot.say(MEDIATOR, "mâu thuẫn về tiếng ồn")  # typed on the review after a restart: the summary
+    await bot.tap(MEDIATOR, "Sửa: Tóm tắt")
+    out = await bot.say(MEDIATOR, "mâu thuẫn về tiếng ồn")  # typed after "Sửa: Tóm tắt", after a restart
     assert "Tóm tắt: mâu thuẫn về tiếng ồn" in texts(out)
     out = await bot.tap(MEDIATOR, "Gửi báo cáo")
     assert "Đã ghi vào sổ" in texts(out)

@@ -137,9 +137,10 @@ async def test_menu_and_full_invite_flow_by_an_official(zalo):
     invite = await zalo.services.invites.by_code(code.replace("-", ""))
     assert invite.max_uses == 5 and invite.role == Role.MEDIATOR
     assert invite.team_id == (await zalo.services.org.team_by_code("ML-02")).id
-    # The tapped options were cleared: a digit now is plain text again (a question too short to answer).
+    # The tapped options were cleared: a digit now picks from the menu offered after the flow.
+    assert msg.MENU_AFTER_FLOW in out
     out = await zalo.say(hoa, "3")
-    assert msg.QA_EMPTY in out and "Đã tạo mã mời" not in out
+    assert "Đã tạo mã mời" not in out and msg.INVITE_PICK_DAYS not in out
 
 
 def number_of(out: str, label: str) -> str:

@@ -1,0 +1,143 @@
+"""Issue 19: a chat nobody gets lost in — scripted walks through each trap a new user hit (console harness).
+
+Starting a flow ends the others (a case draft stays and is offered again); free text is a question unless the
+step asks for text; leaving words work without a slash; ✖ Hủy on the steps; the menu after a flow."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import messages as msg
+from handlers.flows import CANCEL_DATA, leaving_word
+from tests.harness import texts
+
+MEDIATOR, COMMUNE = "mediator", "commune"
+QUESTION = "hòa giải viên có được nhận thù lao không"
+
+
+async def person(bot, who):
+    return await bot.services.people.by_identity("console", str(bot.user_id(who)))
+
+
+async def draft_values(bot, who=MEDIATOR):
+    draft = await bot.services.cases.repo.draft((await person(bot, who)).id, "new")
+    return None if draft is None else draft.values
+
+
+async def to_review(bot, who=MEDIATOR):
+    await bot.say(who, "/baocao")
+    for label in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu", "Hòa giải thành"):
+        await bot.tap(who, label)
+    assert msg.CASE_REVIEW_TITLE in texts(bot.api.sent_to(bot.user_id(who))[-1:])
+
+
+def is_answer(out) -> bool:
+    return any(m.get("text", "").startswith("✅") for m in out) or msg.QA_NOT_SURE in texts(out)
+
+
+@pytest.mark.parametrize("word, how", [("huy", "cancel"), ("Hủy", "cancel"), ("HUỶ", "cancel"), ("/huy", "cancel"),
+                                       ("thoát", "leave"), ("Thoat", "leave"), ("thôi", "leave"),
+                                       ("Quay lại", "leave"), ("quay lai", "leave"), ("MENU", "leave"),
+                                       ("huy bo", "cancel"), ("hủy báo cáo đi", None), ("thôi việc", None)])
+def test_leaving_words(word, how):
+    assert leaving_word(word) == how
+
+
+async def test_question_after_library_is_answered(bot):
+    await bot.say(MEDIATOR, "/tailieu")
+    out = await bot.say(MEDIATOR, QUESTION)
+    assert "Không tìm thấy tài liệu" not in texts(out) and is_answer(out)
+
+
+async def test_library_search_during_case_review_does_not_touch_the_case(bot):
+    await to_review(bot)
+    [home] = await bot.say(MEDIATOR, "/tailieu")              # starting the library ends the case flow
+    await bot.tap(MEDIATOR, "Tìm theo tên", home)
+    out = await bot.say(MEDIATOR, "so theo doi")
+    assert "Tìm thấy" in texts(out)
+    values = await draft_values(bot)
+    assert values is not None and not values.get("summary")    # the draft is kept, its summary untouched
+    out = await bot.say(MEDIATOR, "/baocao")
+    assert "đang làm dở" in texts(out)                          # and offered again
+    out = await bot.tap(MEDIATOR, "Tiếp tục báo cáo dở")
+    assert msg.CASE_REVIEW_TITLE in texts(out)
+
+
+async def test_text_on_case_review_is_a_question(bot):
+    await to_review(bot)
+    out = await bot.say(MEDIATOR, QUESTION)
+    assert is_answer(out)
+    assert not (await draft_values(bot)).get("summary")
+    out = await bot.tap(MEDIATOR, "Gửi báo cáo", bot.api.sent_to(bot.user_id(MEDIATOR))[-2])  # the review's buttons
+    assert "Đã ghi vào sổ" in texts(out)
+
+
+async def test_stats_period_goes_to_stats_not_to_a_broadcast(bot):
+    await bot.say(COMMUNE, "/thongbao")
+    await bot.tap(COMMUNE, "Soạn thông báo mới")
+    await bot.tap(COMMUNE, "Toàn xã/phường")                  # the broadcast now waits for its text
+    await bot.say(COMMUNE, "/thongke")
+    await bot.tap(COMMUNE, "Tùy chọn")
+    out = await bot.say(COMMUNE, "1/1/2025 - 31/3/2025")
+    assert "Kỳ: quý I/2025" in texts(out) and "Gửi cho" not in texts(out)
+    assert await bot.services.db.fetchall("SELECT id FROM broadcasts") == []
+
+
+async def test_free_text_at_a_button_step_is_a_question_and_the_flow_goes_on(bot):
+    await bot.say(COMMUNE, "/moi")
+    buttons = bot.last_with_buttons(COMMUNE)
+    out = await bot.say(COMMUNE, QUESTION)
+    assert is_answer(out) and msg.USE_BUTTONS not in texts(out)
+    out = await bot.tap(COMMUNE, "Hòa giải viên", buttons)
+    assert msg.INVITE_PICK_TEAM in texts(out)
+
+
+@pytest.mark.parametrize("word", ["huy", "hủy", "thoát", "thoat", "thôi", "quay lại", "menu", "Huỷ", "THOÁT"])
+async def test_leaving_words_end_any_flow_and_offer_the_menu(bot, word):
+    await bot.say(COMMUNE, "/thongke")
+    await bot.tap(COMMUNE, "Tùy chọn")                          # a step that asks for text
+    out = await bot.say(COMMUNE, word)
+    assert msg.MENU_AFTER_FLOW in texts(out)
+    out = await bot.say(COMMUNE, "1/1/2025 - 31/3/2025")       # the stats flow is over: this is a question
+    assert "Kỳ: quý I/2025" not in texts(out)
+
+
+async def test_huy_deletes_the_case_draft_thoat_keeps_it(bot):
+    await to_review(bot)
+    out = await bot.say(MEDIATOR, "thoát")
+    assert msg.FLOW_LEFT in texts(out) and await draft_values(bot)
+    await bot.say(MEDIATOR, "/baocao")
+    await bot.tap(MEDIATOR, "Tiếp tục báo cáo dở")
+    out = await bot.say(MEDIATOR, "huy")
+    assert msg.CASE_CANCELLED in texts(out) and msg.MENU_AFTER_FLOW in texts(out)
+    assert await draft_values(bot) is None
+
+
+async def test_nothing_to_cancel(bot):
+    out = await bot.say(MEDIATOR, "hủy")
+    assert msg.NOTHING_TO_CANCEL in texts(out) and msg.MENU_AFTER_FLOW in texts(out)
+
+
+async def test_cancel_button(bot):
+    await bot.say(COMMUNE, "/moi")
+    out = await bot.tap_data(COMMUNE, CANCEL_DATA, bot.last_with_buttons(COMMUNE))
+    assert msg.MENU_AFTER_FLOW in texts(out)
+    out = await bot.say(COMMUNE, QUESTION)
+    assert is_answer(out)
+
+
+async def test_menu_offered_after_a_flow_finishes(bot):
+    await to_review(bot)
+    out = await bot.tap(MEDIATOR, "Gửi báo cáo")
+    assert "Đã ghi vào sổ" in out[0]["text"] and out[-1]["text"].startswith(msg.MENU_AFTER_FLOW)
+    assert [m["text"] for m in out].count(out[-1]["text"]) == 1
+
+
+async def test_switching_survives_a_restart(bot):
+    """The flow ended by a switch stays ended after a restart (its state is persisted)."""
+    await bot.say(COMMUNE, "/thongke")
+    await bot.tap(COMMUNE, "Tùy chọn")
+    await bot.say(COMMUNE, "/tailieu")
+    await bot.restart()
+    out = await bot.say(COMMUNE, "1/1/2025 - 31/3/2025")
+    assert "Kỳ: quý I/2025" not in texts(out)
