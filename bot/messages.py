@@ -748,7 +748,6 @@ LINK_ERRORS = {
 
 
 # --- Issue 19: a chat nobody gets lost in ---
-BTN_CANCEL = "✖ Hủy"
 FLOW_LEFT = "Đã dừng việc đang làm. Phần đã nhập (nếu có) được giữ lại cho lần sau."
 FLOW_CANCELLED = "Đã hủy."
 LIBRARY_BTN_SEARCH = "🔎 Tìm theo tên"

@@ -126,8 +126,6 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
         rows.append([(msg.CASE_BTN_DONE, f"case:m:{p}:done")])
     elif f.kind in ("text", "secret"):
         rows = [[(msg.CASE_BTN_SKIP, f"case:s:{p}:{key}")]]
-    if view.draft.history or view.draft.editing:
-        rows.append([(msg.BTN_BACK, f"case:b:{p}")])
     return rows
 
 
@@ -147,8 +145,6 @@ def _review(context: BotContext, view: DraftView) -> tuple[str, list[list[tuple[
              and not (f.key == "team_id" and len(ctx.teams) < 2)]
     rows = [[(msg.CASE_BTN_SEND, f"case:go:{p}:{draft.submission_key}")]]
     rows += [edits[i:i + 2] for i in range(0, len(edits), 2)]
-    if draft.history:
-        rows.append([(msg.BTN_BACK, f"case:b:{p}")])
     return "\n".join(lines), rows
 
 
@@ -164,8 +160,15 @@ async def _show(update: Update, context: BotContext, view: DraftView, note: str 
         rows = _step_buttons(context, view)
     if note:
         text = f"{note}\n\n{text}"
-    await reply(update, text, keyboard(rows))
+    await reply(update, text, keyboard(rows, nav=True, back=_back(view)))
     return STEP
+
+
+def _back(view: DraftView) -> str:
+    """◀ Quay lại: the previous question; before the first, the case's card (result, correction) or the menu."""
+    if view.draft.history or (view.draft.editing and view.step is not None):
+        return f"case:b:{PURPOSE_LETTERS[view.draft.purpose]}"
+    return f"case:v:{view.case.id}" if view.case is not None else "menu:home"
 
 
 async def _person(update: Update, context: BotContext) -> Person:
@@ -189,7 +192,8 @@ async def start_report(update: Update, context: BotContext) -> int:
         lines = form.review_lines(view.draft.values, view.ctx) or [msg.CASE_RESUME_EMPTY]
         text = msg.CASE_RESUME.format(when=_fmt_local(draft.updated_at, cases.settings.timezone),
                                       summary="\n".join(lines))
-        await reply(update, text, column([(msg.CASE_BTN_CONTINUE, "case:resume:n"), (msg.CASE_BTN_NEW, "case:fresh")]))
+        await reply(update, text, column([(msg.CASE_BTN_CONTINUE, "case:resume:n"), (msg.CASE_BTN_NEW, "case:fresh")],
+                                         nav=True, back="menu:home"))
         return STEP
     return await _fresh(update, context, person)
 

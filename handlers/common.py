@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -49,15 +50,34 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         self.__dict__.pop("_person", None)
 
 
-def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    """[[(label, callback_data), ...], ...] → inline keyboard."""
+#: Callback data of the two buttons every step of a flow ends with (handled in handlers.flows).
+BACK_DATA = "flow:back"
+CANCEL_DATA = "flow:cancel"
+#: What the current update last sent with reply() (text, markup): handlers.flows remembers a flow's steps.
+LAST_PROMPT: ContextVar[tuple[str, InlineKeyboardMarkup | None] | None] = ContextVar("last_prompt", default=None)
+
+
+def nav_row(back: str | None = BACK_DATA) -> list[tuple[str, str]]:
+    """The last row of a step's keyboard: ◀ Quay lại (to `back`; the previous step by default) and ✖ Hủy."""
+    row = [(msg.BTN_BACK, back)] if back else []
+    row.append((msg.BTN_CANCEL, CANCEL_DATA))
+    return row
+
+
+def keyboard(rows: Iterable[Sequence[tuple[str, str]]], nav: bool = False,
+             back: str | None = BACK_DATA) -> InlineKeyboardMarkup:
+    """[[(label, callback_data), ...], ...] → inline keyboard; `nav`: a step of a flow, so ◀ Quay lại (to
+    `back`) and ✖ Hủy are added as the last row (an earlier ◀ Quay lại is replaced by it)."""
+    rows = [list(row) for row in rows]
+    if nav:
+        rows = [kept for row in rows if (kept := [b for b in row if b[0] != msg.BTN_BACK])] + [nav_row(back)]
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
                                  for row in rows])
 
 
-def column(buttons: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+def column(buttons: Iterable[tuple[str, str]], nav: bool = False, back: str | None = BACK_DATA) -> InlineKeyboardMarkup:
     """One button per row: easiest to tap on a small phone."""
-    return keyboard([[b] for b in buttons])
+    return keyboard([[b] for b in buttons], nav=nav, back=back)
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None, **kwargs: Any) -> Message:
@@ -68,7 +88,9 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
         except Exception:  # an expired query must not stop the answer itself
             log.debug("callback answer failed", exc_info=True)
     chat = update.effective_chat
-    return await chat.send_message(text, reply_markup=markup, **kwargs)
+    sent = await chat.send_message(text, reply_markup=markup, **kwargs)
+    LAST_PROMPT.set((text, markup))
+    return sent
 
 
 async def clear_buttons(update: Update) -> None:

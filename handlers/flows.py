@@ -7,6 +7,9 @@
   says which of its steps do, see `register_flow`).
 - Leaving words work without a slash: "huy"/"hủy" cancel the flow (as /huy); "thoát", "thôi", "quay lại",
   "menu" leave it (drafts kept). The ✖ Hủy button (`CANCEL_DATA`) is the same as "huy". Then the menu.
+- ◀ Quay lại (`BACK_DATA`) shows the flow's previous step again, in its state: the steps a flow showed (what
+  reply() sent) are remembered per flow; at the first step it leaves the flow. Steps get both buttons from
+  `keyboard(..., nav=True)` / `column(..., nav=True)` in handlers.common.
 - When a flow finishes by itself, the main menu is offered.
 
 It works from the outside of the flows: a handler in group -1 looks at the conversations' states before the
@@ -20,7 +23,7 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -31,13 +34,14 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, reply
+from handlers.common import BACK_DATA, CANCEL_DATA, LAST_PROMPT, BotContext, clear_buttons, reply
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 
-#: Callback data of the ✖ Hủy button every step carries.
-CANCEL_DATA = "flow:cancel"
+#: user_data key: per flow, the steps shown so far [[state, text, markup], …], for ◀ Quay lại.
+STEPS_KEY = "_steps"
+MAX_STEPS = 20
 #: Typed (without a slash, any case, diacritics optional) or as commands: cancel the open flow.
 CANCEL_WORDS = frozenset({"huy", "huy bo", "cancel"})
 #: Leave the open flow (its draft, if any, is kept) and show the menu.
@@ -68,19 +72,6 @@ def register_flow(name: str, *, text_states: Collection[object] = (), asks_text:
                   cancel: Cancel | None = None, keys: Collection[str] = ()) -> None:
     """Declare how the conversation called `name` behaves among the others (one call in its module)."""
     FLOWS[name] = Flow(name, frozenset(text_states), asks_text, cancel, tuple(keys))
-
-
-def nav_row(back: str | None = None) -> list[tuple[str, str]]:
-    """The last row of a step's keyboard: ◀ Quay lại (when the step has a previous one) and ✖ Hủy."""
-    row = [(msg.BTN_BACK, back)] if back else []
-    row.append((msg.BTN_CANCEL, CANCEL_DATA))
-    return row
-
-
-def with_nav(rows: list[list[tuple[str, str]]], back: str | None = None) -> list[list[tuple[str, str]]]:
-    """`rows` with the navigation row added (any ◀ Quay lại already there is replaced by the shared one)."""
-    kept = [[b for b in row if b[0] != msg.BTN_BACK] for row in rows]
-    return [row for row in kept if row] + [nav_row(back)]
 
 
 def leaving_word(text: str | None) -> str | None:
@@ -129,6 +120,52 @@ def end_flow(conv: ConversationHandler, update: Update, context: BotContext) -> 
     if flow is not None and context.user_data is not None:
         for name in flow.keys:
             context.user_data.pop(name, None)
+    _forget_steps(conv, context)
+
+
+def _steps(conv: ConversationHandler, context: BotContext) -> list[list[Any]]:
+    if context.user_data is None:
+        return []
+    return context.user_data.setdefault(STEPS_KEY, {}).setdefault(conv.name, [])
+
+
+def _forget_steps(conv: ConversationHandler, context: BotContext) -> None:
+    steps = (context.user_data or {}).get(STEPS_KEY)
+    if steps is not None:
+        steps.pop(conv.name, None)
+        if not steps:
+            context.user_data.pop(STEPS_KEY, None)
+
+
+def _remember_step(conv: ConversationHandler, state: object, context: BotContext) -> None:
+    """The prompt this update sent in `conv` is the flow's current step (a repeated step replaces itself)."""
+    prompt = LAST_PROMPT.get()
+    if prompt is None or not isinstance(state, (int, str)):
+        return
+    text, markup = prompt
+    steps = _steps(conv, context)
+    entry = [state, text, markup.to_dict() if isinstance(markup, InlineKeyboardMarkup) else None]
+    if steps and steps[-1][0] == state:
+        steps[-1] = entry
+    else:
+        steps.append(entry)
+        del steps[:-MAX_STEPS]
+
+
+async def go_back(update: Update, context: BotContext) -> None:
+    """◀ Quay lại: show the previous step of the open flow again (in its state); at the first step, the menu."""
+    await clear_buttons(update)
+    for conv in open_flows(context.application, update):
+        steps = _steps(conv, context)
+        if len(steps) >= 2:
+            steps.pop()
+            state, text, markup = steps[-1]
+            key = _key(conv, update)
+            if key is not None:
+                conv._update_state(state, key)
+            await reply(update, text, InlineKeyboardMarkup.de_json(markup, context.bot) if markup else None)
+            return
+    await leave(update, context, "leave")
 
 
 def _commands(handlers: list[BaseHandler]) -> set[str]:
@@ -194,8 +231,6 @@ async def leave(update: Update, context: BotContext, how: str) -> None:
     app = context.application
     opened = open_flows(app, update)
     if update.callback_query is not None and update.callback_query.message is not None:
-        from handlers.common import clear_buttons
-
         await clear_buttons(update)
     for conv in opened:
         flow = FLOWS.get(conv.name)
@@ -215,9 +250,13 @@ async def leave(update: Update, context: BotContext, how: str) -> None:
 async def before(update: Update, context: BotContext) -> None:
     """Group -1: leaving words, flow switches, and free text at a step that does not ask for it."""
     app = context.application
+    LAST_PROMPT.set(None)
     query = update.callback_query
     if query is not None and query.data == CANCEL_DATA:
         await leave(update, context, "cancel")
+        raise ApplicationHandlerStop
+    if query is not None and query.data == BACK_DATA:
+        await go_back(update, context)
         raise ApplicationHandlerStop
     message = update.message
     text = message.text if message is not None else None
@@ -252,12 +291,20 @@ async def before(update: Update, context: BotContext) -> None:
 
 
 async def after(update: Update, context: BotContext) -> None:
-    """Group 1: a flow that has just finished by itself is followed by the main menu."""
-    was_open = context.__dict__.get("_flows_open")
-    if not was_open or context.__dict__.get("_menu_shown") or update.effective_chat is None:
+    """Group 1: remember the step a flow is at (for ◀ Quay lại); a flow that has just finished by itself is
+    followed by the main menu."""
+    if update.effective_chat is None or update.effective_user is None:
         return
+    was_open = context.__dict__.get("_flows_open") or set()
     still = open_flows(context.application, update)
-    if any(conv not in still for conv in was_open):
+    for conv, state in still.items():
+        if conv not in was_open:
+            _forget_steps(conv, context)  # a flow (re)started: its steps start here
+        _remember_step(conv, state, context)
+    finished = [conv for conv in was_open if conv not in still]
+    for conv in finished:
+        _forget_steps(conv, context)
+    if finished and not context.__dict__.get("_menu_shown"):
         await show_main_menu(update, context)
 
 

@@ -43,7 +43,7 @@ async def start(update: Update, context: BotContext) -> int:
         communes = await org.communes_of_province(person.province_id)
     else:
         communes = [c for p in await _all_provinces(context) for c in await org.communes_of_province(p)]
-    await reply(update, msg.INVITE_PICK_COMMUNE, column((c.name, f"inv:c:{c.id}") for c in communes[:40]))
+    await reply(update, msg.INVITE_PICK_COMMUNE, column(((c.name, f"inv:c:{c.id}") for c in communes[:40]), nav=True))
     return PICK_COMMUNE
 
 
@@ -64,7 +64,7 @@ async def _ask_role(update: Update, context: BotContext) -> int:
     if person.role in (Role.PROVINCE_OFFICIAL, Role.ADMIN):
         roles.append(Role.COMMUNE_OFFICIAL)
     await reply(update, msg.INVITE_PICK_ROLE,
-                column((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in roles))
+                column(((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in roles), nav=True))
     return PICK_ROLE
 
 
@@ -83,7 +83,7 @@ async def role_picked(update: Update, context: BotContext) -> int:
         await reply(update, msg.INVITE_NO_TEAMS)
         return ConversationHandler.END
     buttons = [(t.name, f"inv:t:{t.id}") for t in teams[:40]] + [(msg.INVITE_ANY_TEAM, "inv:t:0")]
-    await reply(update, msg.INVITE_PICK_TEAM, column(buttons))
+    await reply(update, msg.INVITE_PICK_TEAM, column(buttons, nav=True))
     return PICK_TEAM
 
 
@@ -95,7 +95,7 @@ async def team_picked(update: Update, context: BotContext) -> int:
 
 async def _ask_uses(update: Update) -> int:
     await reply(update, msg.INVITE_PICK_USES,
-                keyboard([[(msg.INVITE_USES_BUTTON.format(uses=u), f"inv:u:{u}") for u in USES]]))
+                keyboard([[(msg.INVITE_USES_BUTTON.format(uses=u), f"inv:u:{u}") for u in USES]], nav=True))
     return PICK_USES
 
 
@@ -103,7 +103,7 @@ async def uses_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data.setdefault("inv", {})["uses"] = int_arg(update) or 1
     await reply(update, msg.INVITE_PICK_DAYS,
-                keyboard([[(msg.INVITE_DAYS_BUTTON.format(days=d), f"inv:d:{d}") for d in DAYS]]))
+                keyboard([[(msg.INVITE_DAYS_BUTTON.format(days=d), f"inv:d:{d}") for d in DAYS]], nav=True))
     return PICK_DAYS
 
 

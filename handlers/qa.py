@@ -271,7 +271,8 @@ async def expert_start(update: Update, context: BotContext) -> int:
         await _error(update, exc)
         return ConversationHandler.END
     context.user_data["qa_answering"] = request.id
-    await reply(update, msg.QA_EXPERT_TYPE_ANSWER.format(request=request.id, question=question.text))
+    await reply(update, msg.QA_EXPERT_TYPE_ANSWER.format(request=request.id, question=question.text),
+                keyboard([], nav=True))
     return ANSWER
 
 

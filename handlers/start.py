@@ -48,7 +48,7 @@ async def ask_code(update: Update, context: BotContext) -> int:
     if await context.person(update) is not None:
         await reply(update, msg.CODE_ERRORS["already_registered"])
         return ConversationHandler.END
-    await reply(update, msg.ASK_CODE)
+    await reply(update, msg.ASK_CODE, keyboard([], nav=True))
     return ASK_CODE
 
 
@@ -81,9 +81,9 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
                                                  commune=checked.commune.name))
     if suggested:
         await reply(update, msg.CONFIRM_NAME.format(name=suggested),
-                    keyboard([[(msg.BTN_YES, "reg:name:yes"), (msg.BTN_NO, "reg:name:edit")]]))
+                    keyboard([[(msg.BTN_YES, "reg:name:yes"), (msg.BTN_NO, "reg:name:edit")]], nav=True))
         return CONFIRM_NAME
-    await reply(update, msg.ASK_NAME)
+    await reply(update, msg.ASK_NAME, keyboard([], nav=True))
     return ASK_NAME
 
 
@@ -94,14 +94,14 @@ async def name_confirmed(update: Update, context: BotContext) -> int:
 
 async def name_edit(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    await reply(update, msg.ASK_NAME)
+    await reply(update, msg.ASK_NAME, keyboard([], nav=True))
     return ASK_NAME
 
 
 async def name_typed(update: Update, context: BotContext) -> int:
     name = clean_name(update.message.text)
     if name is None:
-        await reply(update, msg.BAD_NAME)
+        await reply(update, msg.BAD_NAME, keyboard([], nav=True))
         return ASK_NAME
     context.user_data["reg"]["name"] = name
     return await _team_step(update, context)
@@ -115,10 +115,10 @@ async def _team_step(update: Update, context: BotContext) -> int:
     if reg["team_id"]:
         team = await org.team(reg["team_id"])
         await reply(update, msg.CONFIRM_TEAM.format(team=team.name),
-                    keyboard([[(msg.BTN_YES, "reg:team:yes"), (msg.BTN_NOT_MY_TEAM, "reg:team:no")]]))
+                    keyboard([[(msg.BTN_YES, "reg:team:yes"), (msg.BTN_NOT_MY_TEAM, "reg:team:no")]], nav=True))
         return CONFIRM_TEAM
     teams = await org.teams_of_commune(reg["commune_id"])
-    await reply(update, msg.PICK_TEAM, column((t.name, f"reg:pick:{t.id}") for t in teams))
+    await reply(update, msg.PICK_TEAM, column(((t.name, f"reg:pick:{t.id}") for t in teams), nav=True))
     return PICK_TEAM
 
 

@@ -91,7 +91,7 @@ async def start(update: Update, context: BotContext) -> int:
             return ConversationHandler.END
         if len(provinces) > 1:
             await reply(update, msg.STATS_PICK_PROVINCE,
-                        column((p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]))
+                        column(((p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]), nav=True))
             return PICK_PROVINCE
         return await _ask_scope_in_province(update, context, provinces[0].id)
     if person.role == Role.PROVINCE_OFFICIAL and person.province_id:
@@ -114,7 +114,7 @@ async def _ask_scope_in_province(update: Update, context: BotContext, province_i
     buttons = [(msg.STATS_WHOLE_PROVINCE.format(name=province.name), f"st:s:p:{province.id}")]
     if len(communes) <= MAX_COMMUNE_BUTTONS:
         buttons += [(c.name, f"st:s:c:{c.id}") for c in communes]
-    await reply(update, msg.STATS_PICK_SCOPE, column(buttons))
+    await reply(update, msg.STATS_PICK_SCOPE, column(buttons, nav=True))
     return PICK_SCOPE
 
 
@@ -170,7 +170,7 @@ async def _ask_period(update: Update, context: BotContext, scope: Scope) -> int:
         [(buttons["month"], "st:per:month"), (buttons["quarter"], "st:per:quarter")],
         [(buttons["half"], "st:per:half"), (buttons["year"], "st:per:year")],
         [(buttons["custom"], "st:per:custom")],
-    ]))
+    ], nav=True))
     return PICK_PERIOD
 
 
@@ -186,7 +186,7 @@ async def period_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     key = update.callback_query.data.rsplit(":", 1)[-1]
     if key == "custom":
-        await reply(update, msg.STATS_ASK_CUSTOM)
+        await reply(update, msg.STATS_ASK_CUSTOM, keyboard([], nav=True))
         return CUSTOM
     scope = await _current_scope(update, context)
     if scope is None:
@@ -199,7 +199,7 @@ async def custom_typed(update: Update, context: BotContext) -> int:
     try:
         period = parse_period_text(update.message.text)
     except PeriodError as exc:
-        await reply(update, msg.STATS_PERIOD_ERRORS[exc.reason])
+        await reply(update, msg.STATS_PERIOD_ERRORS[exc.reason], keyboard([], nav=True))
         return CUSTOM
     scope = await _current_scope(update, context)
     if scope is None:

@@ -90,7 +90,7 @@ async def start(update: Update, context: BotContext) -> int:
     person = await context.person(update)
     if person.role in SENDERS:
         await reply(update, msg.TR_MENU, column([(msg.TR_BTN_NEW, "tr:new"), (msg.TR_BTN_UPCOMING, "tr:up"),
-                                                 (msg.TR_BTN_ATTENDANCE, "tr:att")]))
+                                                 (msg.TR_BTN_ATTENDANCE, "tr:att")], nav=True))
         return MENU
     await _upcoming(update, context, person)
     return ConversationHandler.END
@@ -135,17 +135,17 @@ async def upcoming(update: Update, context: BotContext) -> int:
 async def new(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data["tr"] = {}
-    await reply(update, msg.TR_ASK_TITLE)
+    await reply(update, msg.TR_ASK_TITLE, keyboard([], nav=True))
     return ASK_TITLE
 
 
 async def title_typed(update: Update, context: BotContext) -> int:
     title = clean_text(update.message.text, limit=300)
     if not 3 <= len(title) <= 200:
-        await reply(update, msg.TR_BAD_TITLE)
+        await reply(update, msg.TR_BAD_TITLE, keyboard([], nav=True))
         return ASK_TITLE
     context.user_data.setdefault("tr", {})["title"] = title
-    await reply(update, msg.TR_ASK_WHEN)
+    await reply(update, msg.TR_ASK_WHEN, keyboard([], nav=True))
     return ASK_WHEN
 
 
@@ -153,17 +153,17 @@ async def when_typed(update: Update, context: BotContext) -> int:
     try:
         when = parse_when(update.message.text, context.services.config.timezone)
     except WhenError as exc:
-        await reply(update, msg.TR_WHEN_ERRORS[exc.reason])
+        await reply(update, msg.TR_WHEN_ERRORS[exc.reason], keyboard([], nav=True))
         return ASK_WHEN
     context.user_data.setdefault("tr", {})["when"] = when.isoformat()
-    await reply(update, msg.TR_ASK_PLACE)
+    await reply(update, msg.TR_ASK_PLACE, keyboard([], nav=True))
     return ASK_PLACE
 
 
 async def place_typed(update: Update, context: BotContext) -> int:
     place = clean_text(update.message.text, limit=300)
     if not 3 <= len(place) <= 200:
-        await reply(update, msg.TR_BAD_PLACE)
+        await reply(update, msg.TR_BAD_PLACE, keyboard([], nav=True))
         return ASK_PLACE
     context.user_data.setdefault("tr", {})["place"] = place
     return await PICKER.begin(update, context, await context.person(update))

@@ -174,7 +174,8 @@ async def test_count_summary_and_mediator_edits(bot):
 
 async def test_back_goes_to_the_previous_question(bot):
     await bot.say(MEDIATOR, "/baocao")
-    assert msg.BTN_BACK not in labels(bot)  # nothing before the first question
+    first = bot.last_with_buttons(MEDIATOR)
+    assert labels(bot)[-2:] == [msg.BTN_BACK, msg.BTN_CANCEL]  # the first question too (issue 19)
     await bot.tap(MEDIATOR, "Hôm nay")
     await bot.tap(MEDIATOR, "Đất đai")
     out = await bot.tap(MEDIATOR, msg.BTN_BACK)
@@ -188,6 +189,8 @@ async def test_back_goes_to_the_previous_question(bot):
     values = await draft_values(bot)
     assert values["received_on"] == (bot.services.cases.today() - timedelta(days=1)).isoformat()
     assert values["field"] == "khac"
+    out = await bot.tap(MEDIATOR, msg.BTN_BACK, first)       # ◀ before the first question: the menu
+    assert msg.MENU_TITLE.split("(")[0].format(name="Quàng Thị Mai") in texts(out)
 
 
 async def test_edit_on_review_and_result_change_updates_dependent_fields(bot):
@@ -289,7 +292,8 @@ async def test_double_tap_on_send_stores_one_case(bot):
 async def test_official_picks_a_team_and_its_mediators(bot):
     out = await bot.say(OFFICIAL, "/baocao")
     assert msg.CASE_PROMPTS["team_id"] in texts(out)
-    assert labels(bot, OFFICIAL) == ["Tổ hòa giải bản Na Lay", "Tổ hòa giải tổ dân phố 2", "Tổ hòa giải bản Bó"]
+    assert labels(bot, OFFICIAL) == ["Tổ hòa giải bản Na Lay", "Tổ hòa giải tổ dân phố 2", "Tổ hòa giải bản Bó",
+                                     msg.BTN_BACK, msg.BTN_CANCEL]
     await bot.tap(OFFICIAL, "Tổ hòa giải tổ dân phố 2")
     for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu"):
         await bot.tap(OFFICIAL, choice)

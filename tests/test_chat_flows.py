@@ -141,3 +141,64 @@ async def test_switching_survives_a_restart(bot):
     await bot.restart()
     out = await bot.say(COMMUNE, "1/1/2025 - 31/3/2025")
     assert "Kỳ: quý I/2025" not in texts(out)
+
+
+def nav_labels(bot, who):
+    return [o.label for o in bot.buttons(who)][-2:]
+
+
+async def test_every_invite_step_has_back_and_cancel_and_back_restores_the_step(bot):
+    out = await bot.say(COMMUNE, "/moi")
+    assert nav_labels(bot, COMMUNE) == [msg.BTN_BACK, msg.BTN_CANCEL]
+    await bot.tap(COMMUNE, "Hòa giải viên")
+    assert nav_labels(bot, COMMUNE) == [msg.BTN_BACK, msg.BTN_CANCEL]
+    await bot.tap(COMMUNE, 1)                                      # a team
+    assert nav_labels(bot, COMMUNE) == [msg.BTN_BACK, msg.BTN_CANCEL]
+    out = await bot.tap(COMMUNE, msg.BTN_BACK)                     # uses → the team question again
+    assert msg.INVITE_PICK_TEAM in texts(out)
+    out = await bot.tap(COMMUNE, msg.BTN_BACK)                     # → the role question
+    assert msg.INVITE_PICK_ROLE in texts(out)
+    await bot.tap(COMMUNE, "Tổ trưởng")                             # the restored step works
+    await bot.tap(COMMUNE, 1)
+    await bot.tap(COMMUNE, 1)
+    out = await bot.tap(COMMUNE, 1)
+    assert "Đã tạo mã mời" in texts(out) and "Tổ trưởng" in texts(out)
+
+
+async def test_back_on_the_first_step_leaves_to_the_menu(bot):
+    await bot.say(COMMUNE, "/thongke")
+    out = await bot.tap(COMMUNE, msg.BTN_BACK)
+    assert msg.MENU_AFTER_FLOW in texts(out)
+    out = await bot.say(COMMUNE, "1/1/2025 - 31/3/2025")
+    assert "Kỳ: quý I/2025" not in texts(out)
+
+
+async def test_stats_custom_period_back_to_the_period_buttons(bot):
+    await bot.say(COMMUNE, "/thongke")
+    out = await bot.tap(COMMUNE, "Tùy chọn")
+    assert msg.STATS_ASK_CUSTOM in texts(out)
+    out = await bot.tap(COMMUNE, msg.BTN_BACK)
+    assert "Tháng này" in [o.label for o in bot.buttons(COMMUNE)]
+    out = await bot.tap(COMMUNE, "Năm nay")
+    assert "Kỳ: năm" in texts(out)
+
+
+async def test_result_picker_of_vuviec_has_back_to_the_card_and_cancel(bot):
+    await to_review(bot)
+    await bot.tap(MEDIATOR, "Sửa: Kết quả")
+    await bot.tap(MEDIATOR, "Đang hòa giải")
+    await bot.tap(MEDIATOR, "Gửi báo cáo")
+    await bot.say(MEDIATOR, "/vuviec")
+    await bot.tap(MEDIATOR, 1)
+    await bot.tap(MEDIATOR, msg.CASE_BTN_RECORD_RESULT)
+    assert nav_labels(bot, MEDIATOR) == [msg.BTN_BACK, msg.BTN_CANCEL]
+    await bot.tap(MEDIATOR, msg.BTN_BACK)
+    assert msg.CASE_BTN_RECORD_RESULT in [o.label for o in bot.buttons(MEDIATOR)]   # the case card again
+
+
+async def test_registration_steps_have_cancel(bot):
+    out = await bot.say("guest", "/start")
+    await bot.tap("guest", 1)
+    assert nav_labels(bot, "guest") == [msg.BTN_BACK, msg.BTN_CANCEL]
+    out = await bot.tap("guest", msg.BTN_CANCEL)
+    assert msg.MENU_AFTER_FLOW in texts(out)

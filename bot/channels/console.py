@@ -16,7 +16,8 @@ from bot.app import MediatorApplication
 from bot.channels import numbered
 from bot.channels.local import LocalBotApi
 
-QUIT_WORDS = {"/thoat", "/quit", "/exit", "thoat", "thoát"}
+#: Only with a slash: "thoát" without one leaves the flow in progress (handlers.flows), not the program.
+QUIT_WORDS = {"/thoat", "/quit", "/exit"}
 
 
 class ConsoleSession:
