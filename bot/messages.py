@@ -533,8 +533,8 @@ TR_REMINDER = "⏰ NHẮC LỊCH: ngày mai tập huấn.\n\n{announcement}"
 TR_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 TR_BTN_YES = "✅ Tham gia"
 TR_BTN_NO = "❌ Không tham gia"
-TR_BTN_YES_CHOSEN = "✅ Tham gia (đã chọn)"
-TR_BTN_NO_CHOSEN = "❌ Không tham gia (đã chọn)"
+TR_BTN_YES_CHOSEN = "✔ Sẽ tham gia"
+TR_BTN_NO_CHOSEN = "✔ Không tham gia"
 TR_CONFIRM = "Tạo buổi tập huấn và báo cho {count} người ({scope})?"
 TR_BTN_SEND = "✅ Tạo và gửi thông báo"
 TR_ANSWER_YES = "Đã ghi nhận: anh/chị sẽ tham gia. Cảm ơn!"
@@ -753,3 +753,19 @@ FLOW_CANCELLED = "Đã hủy."
 LIBRARY_BTN_SEARCH = "🔎 Tìm theo tên"
 LIBRARY_ASK_SEARCH = "Anh/chị gõ tên tài liệu cần tìm (gõ không dấu cũng được, ví dụ: so theo doi)."
 MENU_AFTER_FLOW = "☰ Anh/chị cần làm gì tiếp? (hoặc gõ câu hỏi)"
+QA_RELATED_TITLE = "Câu hỏi liên quan (bấm số để xem):"
+QA_NOT_SURE_PICK = "Bấm số của câu đúng ý anh/chị."
+TR_UPCOMING_LINE_N = "{n}. {date} {time} — {title}\n   tại {place}"
+TR_BTN_EVENT_YES_N = "✅ Dự buổi {n}"
+TR_BTN_EVENT_NO_N = "❌ Không dự buổi {n}"
+#: Short button labels where the full wording (kept in reports and on the review screen) does not fit a button.
+CASE_CHOICE_BUTTONS = {
+    "dan_su": "Dân sự (vay, tài sản, thừa kế)",
+    "vi_pham_phap_luat": "Vi phạm chưa đến mức bị xử lý",
+    "phan_cong_de_nghi": "Được phân công hoặc đề nghị",
+}
+QUIZ_STOPPED = "Đã dừng ôn tập. Bài đang làm được giữ lại: bấm \"✍️ Ôn tập\" để làm tiếp."
+LIBRARY_TOPIC_N = "📂 {name} — bấm số của tài liệu để nhận:"
+#: The field names on the review's two-per-row "Sửa" buttons, where the full name does not fit.
+CASE_EDIT_NAMES = {"received_on": "Ngày nhận", "basis": "Căn cứ", "court_recognition": "Tòa công nhận",
+                   "mediator_ids": "Người hòa giải", "parties": "Tên các bên", "team_id": "Tổ"}

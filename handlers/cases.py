@@ -105,7 +105,7 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
             codes = [c for c in form.RESULT_BUTTON_ORDER
                      if not (view.draft.purpose == "result" and c == form.PENDING_RESULT)]
         for code in codes:
-            label = (f.choices or {})[code]
+            label = msg.CASE_CHOICE_BUTTONS.get(code) or (f.choices or {})[code]
             if key == "result":
                 label = f"{msg.CASE_RESULT_ICONS[code]} {label}"
             if values.get(key) == code:
@@ -140,8 +140,8 @@ def _review(context: BotContext, view: DraftView) -> tuple[str, list[list[tuple[
     lines += [f"⚠️ {form.BY_KEY[k].label}: {e.message}" for k, e in errors.items()]
     lines += ["", msg.CASE_REVIEW_FOOTER]
     editable = RESULT_KEYS if draft.purpose == "result" else tuple(form.BY_KEY)
-    edits = [(msg.CASE_BTN_EDIT.format(name=f.label), f"case:e:{p}:{f.key}") for f in form.FORM
-             if f.key in editable and f.applies(draft.values, ctx)
+    edits = [(msg.CASE_BTN_EDIT.format(name=msg.CASE_EDIT_NAMES.get(f.key, f.label)), f"case:e:{p}:{f.key}")
+             for f in form.FORM if f.key in editable and f.applies(draft.values, ctx)
              and not (f.key == "team_id" and len(ctx.teams) < 2)]
     rows = [[(msg.CASE_BTN_SEND, f"case:go:{p}:{draft.submission_key}")]]
     rows += [edits[i:i + 2] for i in range(0, len(edits), 2)]

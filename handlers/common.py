@@ -50,6 +50,8 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         self.__dict__.pop("_person", None)
 
 
+#: The longest button label a 360-dp phone shows whole on a row of its own (longer: `numbered_choices`).
+LABEL_MAX = 40
 #: Callback data of the two buttons every step of a flow ends with (handled in handlers.flows).
 BACK_DATA = "flow:back"
 CANCEL_DATA = "flow:cancel"
@@ -64,6 +66,26 @@ def nav_row(back: str | None = BACK_DATA) -> list[tuple[str, str]]:
     return row
 
 
+def fit(label: str, limit: int = LABEL_MAX) -> str:
+    """`label` as it fits on a button: whole when it is short enough, else cut between words with "…"."""
+    label = " ".join(label.split())
+    if len(label) <= limit:
+        return label
+    head, space, tail = label.rpartition(" (")
+    if space and tail.endswith(")") and len(tail) <= 8 and head:  # a count "(12)" goes first, then words
+        return head if len(head) <= limit else fit(head, limit - len(tail) - 2) + " (" + tail
+    cut = label[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-—(")
+    return (cut if len(cut) >= limit // 2 else label[:limit - 1]) + "…"
+
+
+def numbered_choices(items: Sequence[tuple[str, str]], per_row: int = 5) -> tuple[str, list[list[tuple[str, str]]]]:
+    """Choices too long for buttons: ("1. first\n2. second…", rows of short buttons "1", "2"…) — the text goes
+    in the message, the buttons carry only the numbers (so typing the number works on every channel too)."""
+    lines = "\n".join(f"{n}. {label}" for n, (label, _) in enumerate(items, 1))
+    buttons = [(str(n), data) for n, (_, data) in enumerate(items, 1)]
+    return lines, [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
+
 def keyboard(rows: Iterable[Sequence[tuple[str, str]]], nav: bool = False,
              back: str | None = BACK_DATA) -> InlineKeyboardMarkup:
     """[[(label, callback_data), ...], ...] → inline keyboard; `nav`: a step of a flow, so ◀ Quay lại (to
@@ -71,7 +93,7 @@ def keyboard(rows: Iterable[Sequence[tuple[str, str]]], nav: bool = False,
     rows = [list(row) for row in rows]
     if nav:
         rows = [kept for row in rows if (kept := [b for b in row if b[0] != msg.BTN_BACK])] + [nav_row(back)]
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(fit(label), callback_data=data) for label, data in row]
                                  for row in rows])
 
 

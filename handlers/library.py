@@ -21,7 +21,15 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, callback_arg, column, keyboard, reply, watched_places
+from handlers.common import (
+    BotContext,
+    callback_arg,
+    column,
+    keyboard,
+    numbered_choices,
+    reply,
+    watched_places,
+)
 from handlers.fallback import free_text
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
@@ -83,9 +91,10 @@ def _material_button(material: Material) -> tuple[str, str]:
     return f"{icon} {material.title}", f"doc:m:{material.id}"
 
 
-def _materials_keyboard(materials: list[Material]) -> InlineKeyboardMarkup:
-    buttons = [_material_button(m) for m in materials[:MAX_BUTTONS]]
-    return keyboard([[b] for b in buttons] + [[(msg.LIBRARY_BACK_TOPICS, "doc:home"), (msg.LIBRARY_BTN_SEARCH, "doc:s")]])
+def _materials_keyboard(materials: list[Material]) -> tuple[str, InlineKeyboardMarkup]:
+    """The materials as a numbered list (titles are long) and buttons with their numbers."""
+    lines, rows = numbered_choices([_material_button(m) for m in materials[:MAX_BUTTONS]])
+    return lines, keyboard(rows + [[(msg.LIBRARY_BACK_TOPICS, "doc:home"), (msg.LIBRARY_BTN_SEARCH, "doc:s")]])
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -108,7 +117,8 @@ async def topic_picked(update: Update, context: BotContext) -> int:
     if not materials:
         await reply(update, msg.LIBRARY_TOPIC_EMPTY, _topics_keyboard(catalogue))
         return BROWSE
-    await reply(update, msg.LIBRARY_TOPIC.format(name=topic.name), _materials_keyboard(materials))
+    lines, markup = _materials_keyboard(materials)
+    await reply(update, msg.LIBRARY_TOPIC_N.format(name=topic.name) + "\n" + lines, markup)
     return BROWSE
 
 
@@ -135,7 +145,8 @@ async def material_picked(update: Update, context: BotContext) -> int:
     person = await context.person(update)
     await context.services.library.record_open(material, person, context.channel, str(update.effective_user.id))
     siblings = [m for m in catalogue.in_topic(material.topic) if m.id != material.id]
-    await reply(update, msg.LIBRARY_MORE, _materials_keyboard(siblings))
+    lines, markup = _materials_keyboard(siblings)
+    await reply(update, msg.LIBRARY_MORE + "\n" + lines, markup)
     return BROWSE
 
 
@@ -193,8 +204,8 @@ async def text_typed(update: Update, context: BotContext) -> int:
     if not found:
         await reply(update, msg.LIBRARY_SEARCH_NONE.format(query=query), _topics_keyboard(catalogue))
         return SEARCH
-    await reply(update, msg.LIBRARY_SEARCH_RESULTS.format(count=len(found), query=query),
-                _materials_keyboard(found))
+    lines, markup = _materials_keyboard(found)
+    await reply(update, msg.LIBRARY_SEARCH_RESULTS.format(count=len(found), query=query) + "\n" + lines, markup)
     return BROWSE
 
 

@@ -18,7 +18,16 @@ from telegram.ext import (
 
 from bot import messages as msg
 from handlers import fallback
-from handlers.common import BotContext, callback_arg, clear_buttons, int_arg, keyboard, reply, requires
+from handlers.common import (
+    BotContext,
+    callback_arg,
+    clear_buttons,
+    int_arg,
+    keyboard,
+    numbered_choices,
+    reply,
+    requires,
+)
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from knowledge.catalog import Entry
@@ -30,7 +39,6 @@ log = logging.getLogger(__name__)
 
 TELEGRAM_LIMIT = 4096
 TEXT_LIMIT = 4000
-BUTTON_LABEL_LIMIT = 60
 MIN_QUESTION_CHARS = 2
 ANSWER = 0
 
@@ -62,32 +70,32 @@ async def send_long(update: Update, text: str, markup: InlineKeyboardMarkup | No
         await reply(update, part, markup if i == len(parts) - 1 else None)
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= BUTTON_LABEL_LIMIT else text[:BUTTON_LABEL_LIMIT - 1].rstrip() + "…"
-
-
 async def _asker(update: Update, context: BotContext) -> Asker:
     person = await context.person(update)
     return Asker(channel=context.channel, ref=str(update.effective_user.id), person=person)
 
 
-def _answer_markup(context: BotContext, qid: int, entry: Entry) -> InlineKeyboardMarkup:
+def _answer_markup(context: BotContext, qid: int, entry: Entry) -> tuple[str, InlineKeyboardMarkup]:
+    """The buttons under an answer, and the related questions (numbered text; their buttons are the numbers)."""
     rows: list[list[tuple[str, str]]] = [[(msg.BTN_QA_HELPFUL, f"qa:fb:{qid}:1"),
                                           (msg.BTN_QA_NOT_HELPFUL, f"qa:fb:{qid}:0")]]
+    related = [(r.title, f"qa:rel:{qid}:{n}")
+               for n, r in enumerate(context.services.knowledge.index.related(entry)[:3])]
+    lines, numbers = numbered_choices(related)
+    rows += numbers
     if entry.more:
         rows.append([(msg.BTN_QA_MORE, f"qa:more:{qid}")])
     rows.append([(msg.BTN_QA_ARTICLE, f"qa:art:{qid}")])
-    for n, related in enumerate(context.services.knowledge.index.related(entry)[:3]):
-        rows.append([(_label(msg.QA_RELATED_PREFIX + related.title), f"qa:rel:{qid}:{n}")])
     rows.append([(msg.BTN_QA_EXPERT, f"qa:exp:{qid}")])
-    return keyboard(rows)
+    return (f"\n\n{msg.QA_RELATED_TITLE}\n{lines}" if related else ""), keyboard(rows)
 
 
 async def _show_entry(update: Update, context: BotContext, qid: int, entry: Entry) -> None:
     kb = context.services.knowledge.kb
     text = msg.QA_ANSWER.format(title=entry.title, answer=entry.answer,
                                 citation=msg.QA_CITATION.format(citation=kb.citation(entry)))
-    await send_long(update, text, _answer_markup(context, qid, entry))
+    related, markup = _answer_markup(context, qid, entry)
+    await send_long(update, text + related, markup)
 
 
 async def _error(update: Update, exc: QAError) -> None:
@@ -108,10 +116,11 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     elif answer.outcome == "out_of_scope":
         await reply(update, msg.QA_OUT_OF_SCOPE)
     else:
-        buttons = [[(_label(f"{n + 1}. {h.entry.title}"), f"qa:pick:{answer.question_id}:{n}")]
-                   for n, h in enumerate(result.hits[:3])]
+        lines, buttons = numbered_choices([(h.entry.title, f"qa:pick:{answer.question_id}:{n}")
+                                           for n, h in enumerate(result.hits[:3])])
         buttons.append([(msg.BTN_QA_EXPERT, f"qa:exp:{answer.question_id}")])
-        await reply(update, f"{msg.QA_NOT_SURE}\n\n{msg.QA_NOT_SURE_FOOTER}", keyboard(buttons))
+        await reply(update, f"{msg.QA_NOT_SURE}\n{lines}\n{msg.QA_NOT_SURE_PICK}\n\n{msg.QA_NOT_SURE_FOOTER}",
+                    keyboard(buttons))
 
 
 async def free_text_question(update: Update, context: BotContext) -> None:

@@ -21,6 +21,7 @@ from handlers.common import (
     clear_buttons,
     column,
     int_arg,
+    keyboard,
     reply,
     requires,
     watched_places,
@@ -138,9 +139,9 @@ async def send_question(update: Update, context: BotContext, session: Session) -
     if question is None:
         await reply(update, msg.QUIZ_QUESTION_GONE, column(_home_buttons()))
         return
-    buttons = [(f"{msg.QUIZ_LETTERS[i]}. {c}", f"quiz:a:{session.id}:{session.position}:{i}")
-               for i, c in enumerate(question.choices)]
-    await reply(update, question_text(context, session, question), column(buttons))
+    # The choices are written out in the question; the buttons carry only their letters (they always fit).
+    buttons = [(msg.QUIZ_LETTERS[i], f"quiz:a:{session.id}:{session.position}:{i}") for i in range(len(question.choices))]
+    await reply(update, question_text(context, session, question), keyboard([buttons, [(msg.BTN_CANCEL, "quiz:stop")]]))
 
 
 async def _toast(update: Update, text: str) -> None:
@@ -188,6 +189,15 @@ async def answered(update: Update, context: BotContext) -> None:
     await send_question(update, context, session)
 
 
+async def stop(update: Update, context: BotContext) -> None:
+    """✖ Hủy under a question: the session stays (it can be resumed); the menu is offered."""
+    from handlers.menu import show_menu
+
+    await clear_buttons(update)
+    await reply(update, msg.QUIZ_STOPPED)
+    await show_menu(update, context, after_flow=True)
+
+
 @requires()
 async def history(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
@@ -215,3 +225,4 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(resume, pattern=r"^quiz:resume$"))
     app.add_handler(CallbackQueryHandler(answered, pattern=r"^quiz:a:\d{1,12}:\d{1,3}:\d$"))
     app.add_handler(CallbackQueryHandler(history, pattern=r"^quiz:hist$"))
+    app.add_handler(CallbackQueryHandler(stop, pattern=r"^quiz:stop$"))

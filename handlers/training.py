@@ -29,7 +29,17 @@ from handlers.broadcast import (
     toggle_keyboard,
     wake_worker,
 )
-from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
+from handlers.common import (
+    LABEL_MAX,
+    BotContext,
+    clear_buttons,
+    column,
+    fit,
+    int_arg,
+    keyboard,
+    reply,
+    requires,
+)
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.broadcast import SENDERS, PermissionDenied
@@ -45,6 +55,12 @@ REMINDER_EVERY_S = 600
 
 register_capability(Capability("taphuan", msg.BTN_TRAINING, "taphuan", msg.CMD_TRAINING,
                                frozenset(ALL_ROLES), order=65))
+
+
+def short_team(name: str) -> str:
+    """A team's name on a button: "Tổ hòa giải bản Na Lay" → "bản Na Lay" (the list is of teams anyway)."""
+    short = name.removeprefix("Tổ hòa giải ").strip()
+    return short or name
 
 
 def rsvp_markup(event_id: int, chosen: str | None = None):
@@ -104,18 +120,18 @@ async def _upcoming(update: Update, context: BotContext, person: Person, edit: b
         return
     tz = context.services.config.timezone
     lines, buttons = [msg.TR_UPCOMING_TITLE], []
-    for event in events[:10]:
+    for n, event in enumerate(events[:10], 1):
         day, time = _when(event, tz)
-        lines.append(msg.TR_UPCOMING_LINE.format(date=day, time=time, title=event["title"], place=event["place"]))
+        lines.append(msg.TR_UPCOMING_LINE_N.format(n=n, date=day, time=time, title=event["title"],
+                                                   place=event["place"]))
         if person.is_official:
             counts = await training.counts(event)
             lines.append(msg.TR_COUNTS_LINE.format(**counts))
         else:
             answer = await training.repo.rsvp_of(event["id"], person.id)
             lines.append(msg.TR_MY_ANSWER[answer])
-            short = event["title"][:30]
-            buttons.append([(msg.TR_BTN_EVENT_YES.format(title=short), f"tr:l:{event['id']}:y"),
-                            (msg.TR_BTN_EVENT_NO.format(title=short), f"tr:l:{event['id']}:n")])
+            buttons.append([(msg.TR_BTN_EVENT_YES_N.format(n=n), f"tr:l:{event['id']}:y"),
+                            (msg.TR_BTN_EVENT_NO_N.format(n=n), f"tr:l:{event['id']}:n")])
     markup = keyboard(buttons) if buttons else None
     if edit:
         await edit_or_reply(update, "\n".join(lines), markup)
@@ -303,7 +319,8 @@ async def attendance_events(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     tz = context.services.config.timezone
     await reply(update, msg.TR_PICK_EVENT, column(
-        (f"{_when(e, tz)[0]} — {e['title'][:40]}" + (" ✔" if e["attendance_saved_at"] else ""), f"tr:ae:{e['id']}")
+        (fit(f"{_when(e, tz)[0]} {e['title']}", LABEL_MAX - 2) + (" ✔" if e["attendance_saved_at"] else ""),
+         f"tr:ae:{e['id']}")
         for e in events[:20]))
     return ConversationHandler.END
 
@@ -335,7 +352,7 @@ async def _checklist(update: Update, context: BotContext, event: dict, page: int
     for team_id in {c["team_id"] for c in candidates if c["team_id"]}:
         team = await context.services.org.team(team_id)
         teams[team_id] = team.name if team else ""
-    items = [(c["id"], c["full_name"] + (f" · {teams[c['team_id']]}" if c["team_id"] in teams else ""))
+    items = [(c["id"], c["full_name"] + (f" · {short_team(teams[c['team_id']])}" if c["team_id"] in teams else ""))
              for c in candidates]
     text = msg.TR_CHECKLIST.format(title=event["title"], date=_when(event, context.services.config.timezone)[0],
                                    count=len(state["ticked"]), total=len(candidates))

@@ -94,7 +94,8 @@ class ChatHarness:
         uid = self.user_id(who)
         message = message or self.last_with_buttons(uid)
         opts = numbered.options(message.get("reply_markup"))
-        option = next((o for o in opts if o.callback_data == choice), None) or numbered.choose(str(choice), opts)
+        option = next((o for o in opts if o.callback_data == choice), None) or numbered.choose(
+            str(choice), opts, message.get("text") or message.get("caption"))
         if option is None or option.callback_data is None:
             raise AssertionError(f"no button {choice!r} in {[o.label for o in opts]}")
         return await self.tap_data(uid, option.callback_data, message)

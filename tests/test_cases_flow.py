@@ -123,7 +123,7 @@ async def test_forged_and_stale_buttons_are_refused(bot):
     await bot.tap(MEDIATOR, "Đất đai")
     await bot.tap(MEDIATOR, "Một bên hoặc các bên yêu cầu")
     await bot.tap(MEDIATOR, "Hòa giải thành")
-    await bot.tap(MEDIATOR, "Sửa: Hòa giải viên tham gia")
+    await bot.tap(MEDIATOR, "Sửa: Người hòa giải")
     stranger = (await bot.services.people.members_of_team(other_team.id))[0]
     out = await bot.tap_data(MEDIATOR, f"case:m:n:{stranger.id}")
     assert msg.CASE_ERRORS["mediators"] in texts(out)
@@ -132,7 +132,7 @@ async def test_forged_and_stale_buttons_are_refused(bot):
 
 async def test_count_summary_and_mediator_edits(bot):
     await bot.say(MEDIATOR, "/baocao")
-    for choice in ("Hôm nay", "Dân sự (vay mượn, tài sản, hợp đồng, thừa kế)", "Một bên hoặc các bên yêu cầu",
+    for choice in ("Hôm nay", "Dân sự (vay, tài sản, thừa kế)", "Một bên hoặc các bên yêu cầu",
                    "Hòa giải thành"):
         await bot.tap(MEDIATOR, choice)
     await bot.tap(MEDIATOR, "Sửa: Số bên")
@@ -145,13 +145,13 @@ async def test_count_summary_and_mediator_edits(bot):
     assert msg.CASE_ERRORS["count_format"] in texts(out)
     out = await bot.say(MEDIATOR, "7")
     assert "• Số bên: 7" in texts(out)
-    await bot.tap(MEDIATOR, "Sửa: Hòa giải viên tham gia")
+    await bot.tap(MEDIATOR, "Sửa: Người hòa giải")
     assert "✓ Quàng Thị Mai" in labels(bot)
     await bot.tap(MEDIATOR, "Lò Văn Hùng")
     assert "✓ Lò Văn Hùng" in labels(bot)
     out = await bot.tap(MEDIATOR, "Xong")
     assert "Lò Văn Hùng, Quàng Thị Mai" in texts(out) or "Quàng Thị Mai, Lò Văn Hùng" in texts(out)
-    await bot.tap(MEDIATOR, "Sửa: Hòa giải viên tham gia")
+    await bot.tap(MEDIATOR, "Sửa: Người hòa giải")
     await bot.tap(MEDIATOR, "Quàng Thị Mai")
     await bot.tap(MEDIATOR, "Lò Văn Hùng")
     out = await bot.tap(MEDIATOR, "Xong")
@@ -163,7 +163,7 @@ async def test_count_summary_and_mediator_edits(bot):
     assert "Tóm tắt dài quá" in texts(out)
     out = await bot.say(MEDIATOR, "Vay 200.000.000 đồng, SĐT 0987.654.321, CCCD 001203004005")
     assert msg.CASE_MASKED_NOTE in texts(out)
-    await bot.tap(MEDIATOR, "Sửa: Đề nghị Tòa án công nhận")
+    await bot.tap(MEDIATOR, "Sửa: Tòa công nhận")
     await bot.tap(MEDIATOR, "Có")
     out = await bot.tap(MEDIATOR, "Gửi báo cáo")
     case = (await bot.services.cases.repo.find())[0]
@@ -203,7 +203,7 @@ async def test_edit_on_review_and_result_change_updates_dependent_fields(bot):
     out = await bot.tap(MEDIATOR, "Hôn nhân và gia đình")
     assert msg.CASE_REVIEW_TITLE in texts(out) and "Lĩnh vực: Hôn nhân và gia đình" in texts(out)
     # Back from an edit returns to the review without change.
-    await bot.tap(MEDIATOR, "Sửa: Căn cứ hòa giải")
+    await bot.tap(MEDIATOR, "Sửa: Căn cứ")
     out = await bot.tap(MEDIATOR, msg.BTN_BACK)
     assert "Căn cứ hòa giải: Một bên hoặc các bên yêu cầu" in texts(out)
     await bot.tap(MEDIATOR, "Sửa: Kết quả")

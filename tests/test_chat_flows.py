@@ -202,3 +202,53 @@ async def test_registration_steps_have_cancel(bot):
     assert nav_labels(bot, "guest") == [msg.BTN_BACK, msg.BTN_CANCEL]
     out = await bot.tap("guest", msg.BTN_CANCEL)
     assert msg.MENU_AFTER_FLOW in texts(out)
+
+
+# --- button labels that fit (issue 19, part 3) ----------------------------------------------------------------
+async def _walk_everything(bot):
+    """Open the main screens of every flow as each role, so that their keyboards are in the outbox."""
+    await bot.say(MEDIATOR, QUESTION)
+    await bot.say(MEDIATOR, "thu tuc bau")
+    await bot.say(MEDIATOR, "/ontap")
+    await bot.tap(MEDIATOR, "Chọn chủ đề")
+    await bot.tap(MEDIATOR, 1)
+    [home] = await bot.say(MEDIATOR, "/tailieu")
+    for n in range(1, 7):
+        await bot.tap(MEDIATOR, n + 1, home)
+    await to_review(bot)
+    await bot.say(COMMUNE, "/baocao")
+    await bot.tap(COMMUNE, 1)
+    await bot.tap(COMMUNE, "Hôm nay")
+    await bot.say(COMMUNE, "/thongke")
+    await bot.say(COMMUNE, "/thongbao")
+    await bot.tap(COMMUNE, "Soạn thông báo mới")
+    await bot.say(COMMUNE, "/taphuan")
+    await bot.say("province", "/thongke")
+    await bot.say("province", "/moi")
+    await bot.say("admin", "/moi")
+    await bot.say("guest", "/start")
+
+
+async def test_every_label_fits_its_button_and_is_never_cut_mid_word(bot):
+    from handlers.common import LABEL_MAX
+
+    await _walk_everything(bot)
+    seen = 0
+    for message in bot.api.outbox:
+        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                label = button["text"]
+                seen += 1
+                assert len(label) <= (LABEL_MAX if len(row) == 1 else LABEL_MAX // 2 + 1), (label, len(row))
+                assert not label.endswith("…"), label
+    assert seen > 100
+
+
+async def test_long_suggestions_are_numbered_text_with_short_buttons(bot):
+    out = await bot.say(MEDIATOR, "thu tuc bau")
+    assert msg.QA_NOT_SURE in texts(out) and "\n1. " in texts(out) and "\n3. " in texts(out)
+    labels = [o.label for o in bot.buttons(MEDIATOR)]
+    assert labels[:3] == ["1", "2", "3"]
+    title = next(line for line in texts(out).splitlines() if line.startswith("2. "))[3:]
+    out = await bot.tap(MEDIATOR, title)                    # typing the suggestion's text picks it too
+    assert "📖 Căn cứ:" in texts(out)

@@ -51,10 +51,31 @@ def _fold(text: str) -> str:
     return " ".join(unidecode(text).lower().replace("đ", "d").split())
 
 
-def choose(text: str, opts: list[Option]) -> Option | None:
-    """The option the user meant, or None when `text` is something else (a typed answer)."""
+def choose(text: str, opts: list[Option], body: str | None = None) -> Option | None:
+    """The option the user meant, or None when `text` is something else (a typed answer).
+
+    `body`: the message's text; choices too long for buttons are listed there ("2. Mẫu biên bản…") with buttons
+    that carry only their numbers, and typing such a choice's text picks the button with its number."""
     if not opts:
         return None
+    found = _choose(text, opts)
+    if found is None and body:
+        folded = _fold(text)
+        for line in body.splitlines():
+            number, dot, label = line.strip().partition(". ")
+            if dot and number.isdigit() and folded and folded in (_fold(label), _words(_fold(label))):
+                found = next((o for o in opts if o.label == number), None)
+                if found is not None:
+                    break
+    return found
+
+
+def _words(folded: str) -> str:
+    """A folded label without the emoji or symbols it starts with (nobody types them)."""
+    return " ".join(w for w in folded.split() if any(ch.isalnum() for ch in w))
+
+
+def _choose(text: str, opts: list[Option]) -> Option | None:
     stripped = text.strip().rstrip(".)")
     if stripped.isascii() and stripped.isdigit():
         number = int(stripped)
@@ -65,7 +86,6 @@ def choose(text: str, opts: list[Option]) -> Option | None:
     for o in opts:
         label = _fold(o.label)
         # Labels often start with an emoji or symbol that nobody types.
-        label_words = " ".join(w for w in label.split() if any(ch.isalnum() for ch in w))
-        if folded in (label, label_words):
+        if folded in (label, _words(label)):
             return o
     return None
