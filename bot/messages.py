@@ -769,3 +769,4 @@ LIBRARY_TOPIC_N = "📂 {name} — bấm số của tài liệu để nhận:"
 #: The field names on the review's two-per-row "Sửa" buttons, where the full name does not fit.
 CASE_EDIT_NAMES = {"received_on": "Ngày nhận", "basis": "Căn cứ", "court_recognition": "Tòa công nhận",
                    "mediator_ids": "Người hòa giải", "parties": "Tên các bên", "team_id": "Tổ"}
+QUIZ_TYPE_ANSWER = "Anh/chị gõ một trong các chữ {letters} (hoặc bấm nút) để trả lời câu hỏi."

@@ -77,12 +77,10 @@ async def _asker(update: Update, context: BotContext) -> Asker:
 
 def _answer_markup(context: BotContext, qid: int, entry: Entry) -> tuple[str, InlineKeyboardMarkup]:
     """The buttons under an answer, and the related questions (numbered text; their buttons are the numbers)."""
-    rows: list[list[tuple[str, str]]] = [[(msg.BTN_QA_HELPFUL, f"qa:fb:{qid}:1"),
-                                          (msg.BTN_QA_NOT_HELPFUL, f"qa:fb:{qid}:0")]]
     related = [(r.title, f"qa:rel:{qid}:{n}")
                for n, r in enumerate(context.services.knowledge.index.related(entry)[:3])]
-    lines, numbers = numbered_choices(related)
-    rows += numbers
+    lines, rows = numbered_choices(related)  # first, so that on numbered channels "2" is the second question
+    rows.append([(msg.BTN_QA_HELPFUL, f"qa:fb:{qid}:1"), (msg.BTN_QA_NOT_HELPFUL, f"qa:fb:{qid}:0")])
     if entry.more:
         rows.append([(msg.BTN_QA_MORE, f"qa:more:{qid}")])
     rows.append([(msg.BTN_QA_ARTICLE, f"qa:art:{qid}")])

@@ -252,3 +252,76 @@ async def test_long_suggestions_are_numbered_text_with_short_buttons(bot):
     title = next(line for line in texts(out).splitlines() if line.startswith("2. "))[3:]
     out = await bot.tap(MEDIATOR, title)                    # typing the suggestion's text picks it too
     assert "📖 Căn cứ:" in texts(out)
+
+
+# --- typed answers (issue 19, part 4) -------------------------------------------------------------------------
+@pytest.mark.parametrize("typed", ["B", "b", "b.", " 2 ", "2)"])
+async def test_quiz_accepts_typed_letters_and_numbers(bot, typed):
+    await bot.say(MEDIATOR, "/ontap")
+    out = await bot.tap(MEDIATOR, "Làm 10 câu ngẫu nhiên")
+    assert "Câu 1/10" in texts(out)
+    out = await bot.say(MEDIATOR, typed)
+    assert (msg.QUIZ_RIGHT in texts(out)) or ("Anh/chị chọn B" in texts(out))
+    assert "Câu 2/10" in texts(out)
+    session = await bot.services.quiz.active((await person(bot, MEDIATOR)).id)
+    assert session.position == 1
+
+
+async def test_quiz_letter_outside_a_quiz_is_just_text(bot):
+    out = await bot.say(MEDIATOR, "b")
+    assert msg.QUIZ_RIGHT not in texts(out) and "Anh/chị chọn" not in texts(out)
+
+
+async def test_six_in_the_parties_picker_picks_six_or_more(bot):
+    await to_review(bot)
+    await bot.tap(MEDIATOR, "Sửa: Số bên")
+    labels = [o.label for o in bot.buttons(MEDIATOR)]
+    assert labels[5] == msg.BTN_BACK                          # the 6th button is ◀ Quay lại…
+    out = await bot.tap(MEDIATOR, "6")                       # …but "6" means "6 bên trở lên"
+    assert msg.CASE_ASK_MORE_PARTIES in texts(out)
+    out = await bot.say(MEDIATOR, "6")
+    assert "• Số bên: 6" in texts(out)
+
+
+async def _console(tmp_path, who, *lines):
+    from bot.app import build_application
+    from bot.channels.console import run_console
+    from bot.channels.local import LocalBotApi, LocalRequest
+    from bot.config import Config
+    from bot.container import Services
+    from bot.demo import DEMO_USERS, seed_demo
+
+    config = Config(database_path=str(tmp_path / "console.db"))
+    services = Services.build(config)
+    await services.open()
+    await seed_demo(services)
+    api = LocalBotApi()
+    app = build_application(config, channel="console", request=LocalRequest(api), services=services)
+    out: list[str] = []
+
+    async def feed():
+        for line in lines:
+            yield line
+
+    uid, name = DEMO_USERS[who]
+    await run_console(app, api, uid, name, lines=feed(), write=out.append, settle_s=0.05,
+                      files_dir=tmp_path / "files")
+    return "\n".join(out), api, uid
+
+
+async def test_console_numbers_reach_every_keyboard_on_screen(tmp_path):
+    """The statistics: chart, then Excel by its number, although the chart (and the menu) came after."""
+    transcript, api, uid = await _console(tmp_path, "commune", "/thongke", "Tháng này", "1", "2", "/thoat")
+    assert "  1. 📈 Biểu đồ" in transcript and "  2. 📊 Tải Excel" in transcript
+    assert "  4. " in transcript                               # the menu below is numbered on, not from 1
+    sent = [m for m in api.outbox if m["chat"]["id"] == uid]
+    assert any("photo" in m for m in sent) and any(m.get("document", {}).get("file_name", "").endswith(".xlsx")
+                                                   for m in sent)
+
+
+async def test_console_six_and_quiz_letters(tmp_path):
+    transcript, api, uid = await _console(
+        tmp_path, "mediator", "/baocao", "Hôm nay", "Đất đai", "1", "Hòa giải thành", "Sửa: Số bên", "6", "7",
+        "/ontap", "1", "C", "/thoat")
+    assert msg.CASE_ASK_MORE_PARTIES in transcript and "• Số bên: 7" in transcript
+    assert "Câu 2/10" in transcript

@@ -418,8 +418,9 @@ async def test_a_question_on_zalo_is_answered_with_citation_and_numbered_options
     guest = zalo.emu.user("guest-zalo-qa", "Khách")
     out = await zalo.say(guest, "to hoa giai phai co it nhat may nguoi")
     assert "📖 Căn cứ:" in out and "Luật Hòa giải ở cơ sở 2013" in out
-    assert re.search(r"^\s+1\. 👍", out, flags=re.MULTILINE)
-    feedback = await zalo.say(guest, "1")  # the numbered option maps back to the 👍 button
+    helpful = re.search(r"^\s+(\d+)\. 👍", out, flags=re.MULTILINE)   # after the related questions' numbers
+    assert helpful
+    feedback = await zalo.say(guest, helpful.group(1))  # the numbered option maps back to the 👍 button
     assert feedback.strip()
     stored = await zalo.services.db.fetchone("SELECT feedback FROM qa_questions ORDER BY id DESC LIMIT 1")
     assert stored["feedback"] == 1

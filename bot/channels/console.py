@@ -2,6 +2,11 @@
 
 Bot messages are printed with their buttons as numbered options; the user answers with a number or the
 button's text, or types freely. Updates go through python-telegram-bot's own getUpdates polling.
+
+Every keyboard still on screen can be used, not only the last message's: the keyboards the bot sends in answer
+to one input are numbered on from each other (the statistics' "Excel" stays reachable after the chart and the
+menu below it); a number means the latest answer's keyboards first, then those of the answer before (older
+ones have scrolled away: a number typed later is an answer, such as a count of parties).
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ class ConsoleSession:
         self.user_id = user_id
         self.write = write
         self.files_dir = files_dir
-        self.options: list[numbered.Option] = []
-        self.options_message_id: int | None = None
+        #: Keyboards still on screen: message id → (input number it answered, options numbered on screen, text).
+        self.screens: dict[int, tuple[int, list[numbered.Option], str]] = {}
+        self.inputs = 0
         api.user(user_id, first_name)
         api.listeners.append(self._on_bot_event)
 
@@ -42,11 +48,10 @@ class ConsoleSession:
         if message.get("chat", {}).get("id") != self.user_id:
             return
         if kind == "markup" and not message.get("reply_markup"):
-            if message["message_id"] == self.options_message_id:
-                self.options, self.options_message_id = [], None
+            self.screens.pop(message["message_id"], None)
             return
-        opts = numbered.options(message.get("reply_markup"))
         text = message.get("text") or message.get("caption") or ""
+        opts = self._numbered(message["message_id"], numbered.options(message.get("reply_markup")), text)
         if "document" in message:
             text = f"📎 {message['document'].get('file_name')}" + self._saved(message["document"]) + \
                 (f"\n{text}" if text else "")
@@ -54,9 +59,29 @@ class ConsoleSession:
             text = "🖼 " + self._saved(message["photo"][-1]) + (f"\n{text}" if text else "")
         prefix = "✎ " if kind == "edit" else ""
         self.write("\n" + prefix + numbered.render(text, opts))
-        if opts or kind != "edit":
-            self.options = opts
-            self.options_message_id = message["message_id"] if opts else None
+
+    def _numbered(self, message_id: int, opts: list[numbered.Option], text: str) -> list[numbered.Option]:
+        """Number `opts` on from the other keyboards of the same answer; remember them while on screen."""
+        if not opts:
+            self.screens.pop(message_id, None)
+            return opts
+        kept = self.screens.get(message_id)
+        if kept is not None and len(kept[1]) == len(opts):  # an edited keyboard keeps its numbers
+            start = kept[1][0].number
+        else:
+            start = 1 + max((o.number for batch, shown, _ in self.screens.values() if batch == self.inputs
+                             for o in shown if message_id not in self.screens or o not in kept[1]), default=0)
+        opts = [numbered.Option(start + o.number - 1, o.label, o.callback_data, o.url) for o in opts]
+        self.screens[message_id] = (self.inputs, opts, text)
+        return opts
+
+    @property
+    def options(self) -> list[numbered.Option]:
+        """The options still on screen, the latest answer's first."""
+        return [o for _, opts, _ in self._latest_first() for o in opts]
+
+    def _latest_first(self) -> list[tuple[int, list[numbered.Option], str]]:
+        return [self.screens[m] for m in sorted(self.screens, key=lambda m: (-self.screens[m][0], m))]
 
     def _saved(self, file: dict) -> str:
         if self.files_dir is None:
@@ -69,12 +94,29 @@ class ConsoleSession:
 
     def make_update(self, text: str) -> dict:
         """The update that typing `text` produces: a button tap if it names an option, else a message."""
-        choice = numbered.choose(text, self.options)
-        if choice is not None and choice.callback_data is not None and self.options_message_id is not None:
-            return self.api.user_click(self.user_id, self.options_message_id, choice.callback_data)
+        choice, message_id = self._choose(text)
+        self.inputs += 1  # what the bot sends from now on answers this input
+        if choice is not None and choice.callback_data is not None and message_id is not None:
+            return self.api.user_click(self.user_id, message_id, choice.callback_data)
         if choice is not None and choice.callback_data is None and choice.url is None:
             return self.api.user_message(self.user_id, choice.label)
         return self.api.user_message(self.user_id, text)
+
+    def _choose(self, text: str) -> tuple[numbered.Option | None, int | None]:
+        """The option `text` names on the screen: in the latest answer's keyboards first (numbers run on
+        across them), then in older keyboards still on screen."""
+        by_batch: dict[int, list[int]] = {}
+        for message_id in sorted(self.screens):
+            by_batch.setdefault(self.screens[message_id][0], []).append(message_id)
+        for batch in sorted(by_batch, reverse=True):
+            if batch < self.inputs - 1:
+                break
+            ids = by_batch[batch]
+            opts = [o for m in ids for o in self.screens[m][1]]
+            choice = numbered.choose(text, opts, "\n".join(self.screens[m][2] for m in ids))
+            if choice is not None:
+                return choice, next(m for m in ids if choice in self.screens[m][1])
+        return None, None
 
 
 async def _stdin_lines() -> AsyncIterator[str]:
