@@ -770,3 +770,8 @@ LIBRARY_TOPIC_N = "📂 {name} — bấm số của tài liệu để nhận:"
 CASE_EDIT_NAMES = {"received_on": "Ngày nhận", "basis": "Căn cứ", "court_recognition": "Tòa công nhận",
                    "mediator_ids": "Người hòa giải", "parties": "Tên các bên", "team_id": "Tổ"}
 QUIZ_TYPE_ANSWER = "Anh/chị gõ một trong các chữ {letters} (hoặc bấm nút) để trả lời câu hỏi."
+REG_NAME_NO_MARKS = (
+    "Họ tên \"{name}\" chưa có dấu. Tên này sẽ ghi trong sổ và báo cáo chính thức, nên anh/chị gõ lại "
+    "họ tên có dấu giúp (ví dụ: Lò Văn Tuấn). Nếu tên đúng là không dấu, bấm \"Giữ nguyên\"."
+)
+REG_BTN_KEEP_NAME = "Giữ nguyên"

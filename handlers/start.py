@@ -19,11 +19,12 @@ from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard
 from handlers.fallback import free_text
 from handlers.flows import register_flow
 from handlers.menu import show_menu
+from knowledge.text import fold, has_diacritics
 from services.models import Role
 from services.registration import RegistrationError
 from services.text import clean_name
 
-ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_TEAM, PICK_TEAM = range(5)
+ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_TEAM, PICK_TEAM, CONFIRM_PLAIN = range(6)
 
 #: Text that is shaped like an invite code: 8 letters/digits, maybe split in two groups of four.
 CODE_SHAPED = re.compile(r"^\s*[A-Za-z0-9]{4}[\s\-]?[A-Za-z0-9]{4}\s*$")
@@ -89,6 +90,24 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
 
 async def name_confirmed(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
+    return await _plain_name_check(update, context) or await _team_step(update, context)
+
+
+async def _plain_name_check(update: Update, context: BotContext) -> int | None:
+    """A name without diacritics ("lo van tuan") is kept as typed, but asked about once: it goes into
+    official reports, so the person may retype it with its marks."""
+    reg = context.user_data["reg"]
+    name = reg.get("name") or ""
+    if reg.get("plain_asked") or has_diacritics(name) or not fold(name).replace(" ", "").isalpha():
+        return None
+    reg["plain_asked"] = True
+    await reply(update, msg.REG_NAME_NO_MARKS.format(name=name),
+                keyboard([[(msg.REG_BTN_KEEP_NAME, "reg:plain:keep")]], nav=True))
+    return CONFIRM_PLAIN
+
+
+async def plain_name_kept(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
     return await _team_step(update, context)
 
 
@@ -104,7 +123,7 @@ async def name_typed(update: Update, context: BotContext) -> int:
         await reply(update, msg.BAD_NAME, keyboard([], nav=True))
         return ASK_NAME
     context.user_data["reg"]["name"] = name
-    return await _team_step(update, context)
+    return await _plain_name_check(update, context) or await _team_step(update, context)
 
 
 async def _team_step(update: Update, context: BotContext) -> int:
@@ -179,7 +198,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
-    register_flow("registration", text_states={ASK_CODE, CONFIRM_NAME, ASK_NAME}, cancel=cancel, keys=["reg"])
+    register_flow("registration", text_states={ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_PLAIN}, cancel=cancel, keys=["reg"])
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="registration",
@@ -202,6 +221,8 @@ def register(app: Application) -> None:
                 CallbackQueryHandler(team_rejected, pattern=r"^reg:team:no$"),
                 MessageHandler(text, use_buttons),
             ],
+            CONFIRM_PLAIN: [CallbackQueryHandler(plain_name_kept, pattern=r"^reg:plain:keep$"),
+                            MessageHandler(text, name_typed)],
             PICK_TEAM: [CallbackQueryHandler(team_picked, pattern=r"^reg:pick:\d+$"), MessageHandler(text, use_buttons)],
         },
         fallbacks=[CommandHandler(["huy", "cancel"], cancel), CommandHandler("start", start)],

@@ -325,3 +325,44 @@ async def test_console_six_and_quiz_letters(tmp_path):
         "/ontap", "1", "C", "/thoat")
     assert msg.CASE_ASK_MORE_PARTIES in transcript and "• Số bên: 7" in transcript
     assert "Câu 2/10" in transcript
+
+
+# --- names without diacritics (issue 19, part 5) --------------------------------------------------------------
+async def _register_as(bot, name_reply):
+    from bot.demo import DEMO_INVITE
+
+    await bot.say("guest", f"/start {DEMO_INVITE}")
+    await bot.tap("guest", msg.BTN_NO)                       # not the Telegram profile name
+    return await bot.say("guest", name_reply)
+
+
+async def _guest(bot):
+    return await bot.services.people.by_identity("console", str(bot.user_id("guest")))
+
+
+async def test_name_without_marks_is_asked_once_then_retyped(bot):
+    out = await _register_as(bot, "lo van tuan")
+    assert msg.REG_NAME_NO_MARKS.format(name="lo van tuan") in texts(out)
+    assert await _guest(bot) is None
+    out = await bot.say("guest", "Lò Văn Tuấn")
+    assert msg.REG_NAME_NO_MARKS.split("\"")[0] not in texts(out)
+    if msg.CONFIRM_TEAM.split("{")[0] in texts(out):
+        await bot.tap("guest", msg.BTN_YES)
+    elif msg.PICK_TEAM in texts(out):
+        await bot.tap("guest", 1)
+    assert (await _guest(bot)).full_name == "Lò Văn Tuấn"
+
+
+async def test_name_without_marks_kept_as_typed(bot):
+    await _register_as(bot, "lo van tuan")
+    out = await bot.tap("guest", msg.REG_BTN_KEEP_NAME)
+    if msg.PICK_TEAM in texts(out):
+        await bot.tap("guest", 1)
+    elif msg.CONFIRM_TEAM.split("{")[0] in texts(out):
+        await bot.tap("guest", msg.BTN_YES)
+    assert (await _guest(bot)).full_name == "lo van tuan"
+
+
+async def test_name_with_marks_is_not_asked(bot):
+    out = await _register_as(bot, "Lò Văn Tuấn")
+    assert msg.REG_NAME_NO_MARKS.split("\"")[0] not in texts(out)
