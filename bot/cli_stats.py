@@ -61,7 +61,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         services = Services.build(config)
         await services.open()
         try:
-            scope = await services.statistics.scope_by_code(level, code)
+            from bot.cli import lookup_code
+
+            place = await lookup_code(services, level, code) if level in ("commune", "province", "team") else None
+            scope = await services.statistics.scope_by_code(level, place.code if place else code)
             if scope is None:
                 return None
             return await services.statistics.report(scope, period)

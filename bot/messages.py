@@ -73,7 +73,7 @@ REGISTERED = "Đăng ký thành công! Chào {name}, {role} — {place}."
 # --- Help menu ------------------------------------------------------------------------------------------
 MENU_TITLE_GUEST = "Anh/chị chưa đăng ký. Các việc có thể làm:"
 MENU_TITLE = "{name} ({role}). Anh/chị cần làm gì?"
-MENU_FOOTER = "Có thể gõ câu hỏi bất cứ lúc nào; gõ /huy để dừng việc đang làm."
+MENU_FOOTER = "Có thể gõ câu hỏi bất cứ lúc nào; gõ \"hủy\" (hoặc bấm ✖ Hủy) để dừng việc đang làm."
 BTN_REGISTER = "🔑 Đăng ký bằng mã mời"
 BTN_INVITE = "🔑 Tạo mã mời"
 CMD_DESCRIPTIONS = {
@@ -775,3 +775,10 @@ REG_NAME_NO_MARKS = (
     "họ tên có dấu giúp (ví dụ: Lò Văn Tuấn). Nếu tên đúng là không dấu, bấm \"Giữ nguyên\"."
 )
 REG_BTN_KEEP_NAME = "Giữ nguyên"
+CLI_UNKNOWN_CODE = "Không có {kind} mã {code}. Các mã hiện có: {codes}"
+CLI_CODE_KINDS = {"province": "tỉnh", "commune": "xã/phường", "team": "tổ hòa giải"}
+MENU_TITLE_NAME_ONLY = "{name}. Anh/chị cần làm gì?"
+STATS_MISSING_COMMUNES = "Chưa có số liệu trong kỳ: {communes}."
+CHAT_BANNER = "Đang dùng vai: {key} — {who}. Đổi vai ngay trong trò chuyện: /doi <{roles}>"
+CHAT_AS_REGISTERED = "{name} ({role})"
+CHAT_AS_GUEST = "{name}, chưa đăng ký (thử mã mời HGCS-2345)"

@@ -173,7 +173,9 @@ async def watched_places(context: BotContext, person: Person, max_communes: int 
         places.append((commune.name, {"commune_id": commune.id}))
     elif person.role == Role.PROVINCE_OFFICIAL and person.province_id:
         province = await org.province(person.province_id)
-        places.append((f"tỉnh {province.name}", {"province_id": province.id}))
+        from services.stats_export import province_label
+
+        places.append((province_label(province.name), {"province_id": province.id}))
         for commune in (await org.communes_of_province(province.id))[:max_communes]:
             places.append((commune.name, {"commune_id": commune.id}))
     return places

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
@@ -133,7 +134,8 @@ async def invite_text(context: BotContext, invite) -> str:
     team = await org.team(invite.team_id) if invite.team_id else None
     place = f"{team.name}, {commune.name}" if team else commune.name
     username = context.bot.username or context.services.config.bot_username
-    expires = datetime.fromisoformat(invite.expires_at).strftime("%d/%m/%Y")
+    tz = ZoneInfo(context.services.config.timezone)  # people read their own clock, not UTC
+    expires = datetime.fromisoformat(invite.expires_at).astimezone(tz).strftime("%H:%M %d/%m/%Y")
     return msg.INVITE_CREATED.format(
         code=format_code(invite.code), role=msg.ROLE_NAMES[invite.role], place=place, uses=invite.max_uses,
         expires=expires, link=f"https://t.me/{username}?start={invite.code}",

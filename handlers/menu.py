@@ -66,6 +66,8 @@ async def show_menu(update: Update, context: BotContext, after_flow: bool = Fals
         title = msg.MENU_TITLE_GUEST
     else:
         title = msg.MENU_TITLE.format(name=person.full_name, role=msg.ROLE_NAMES[person.role])
+        if person.full_name.strip().lower() == msg.ROLE_NAMES[person.role].lower():  # "Quản trị hệ thống"
+            title = msg.MENU_TITLE_NAME_ONLY.format(name=person.full_name)
     await reply(update, f"{title}\n\n{msg.MENU_FOOTER}", column(menu_for(person)))
 
 

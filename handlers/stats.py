@@ -211,7 +211,11 @@ async def custom_typed(update: Update, context: BotContext) -> int:
 async def _send_report(update: Update, context: BotContext, scope: Scope, period: Period) -> None:
     context.user_data.pop("st", None)
     report = await context.services.statistics.report(scope, period)
-    await reply(update, report_text(report), keyboard(report_buttons(scope, period)))
+    text = report_text(report)
+    missing = [line.commune.name for line in report.by_commune or [] if not line.reported]
+    if missing:  # a province official sees at once which communes to call
+        text += "\n\n" + msg.STATS_MISSING_COMMUNES.format(communes=", ".join(missing))
+    await reply(update, text, keyboard(report_buttons(scope, period)))
 
 
 async def use_buttons(update: Update, context: BotContext) -> None:

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from bot import messages as msg
+from knowledge.text import fold
 from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
 
 
@@ -39,7 +40,15 @@ def period_label(period: Period) -> str:
 def scope_label(scope: Scope) -> str:
     if scope.level == "team" and scope.commune is not None:
         return f"{scope.name} ({scope.commune.name})"
+    if scope.level == "province":
+        return province_label(scope.name)
     return scope.name
+
+
+def province_label(name: str) -> str:
+    """"Điện Biên" → "tỉnh Điện Biên"; a name that already says what it is ("Thành phố Hà Nội") stays."""
+    folded = fold(name)
+    return name if folded.startswith(("tinh ", "thanh pho ")) else f"tỉnh {name}"
 
 
 def _counts_text(counts: Counts) -> dict[str, str | int]:

@@ -366,3 +366,81 @@ async def test_name_without_marks_kept_as_typed(bot):
 async def test_name_with_marks_is_not_asked(bot):
     out = await _register_as(bot, "Lò Văn Tuấn")
     assert msg.REG_NAME_NO_MARKS.split("\"")[0] not in texts(out)
+
+
+# --- small things (issue 19, part 6) ------------------------------------------------------------------------
+async def test_invite_expiry_in_local_time(bot):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    await bot.say(COMMUNE, "/moi")
+    for choice in ("Hòa giải viên", 1, 1, 1):
+        out = await bot.tap(COMMUNE, choice)
+    invite = (await bot.services.db.fetchall("SELECT expires_at FROM invites ORDER BY id DESC LIMIT 1"))[0]
+    local = datetime.fromisoformat(invite["expires_at"]).astimezone(ZoneInfo(bot.services.config.timezone))
+    assert local.strftime("%H:%M %d/%m/%Y") in texts(out)
+
+
+async def test_admin_menu_does_not_repeat_the_role(bot):
+    out = await bot.say("admin", "/trogiup")
+    admin = await person(bot, "admin")
+    role = msg.ROLE_NAMES[admin.role]
+    assert f"{role} ({role})" not in texts(out) and f"({role}) ({role})" not in texts(out)
+
+
+async def test_province_statistics_say_tinh_and_name_communes_without_data(bot):
+    await bot.say("province", "/thongke")
+    out = await bot.tap("province", 1)                      # the whole province
+    out = await bot.tap("province", "Năm nay")
+    assert "tỉnh Điện Biên" in texts(out)
+    assert msg.STATS_MISSING_COMMUNES.split("{")[0] in texts(out) and "Xã Nà Hỳ" in texts(out)
+
+
+async def test_demo_banner_follows_the_guest_registering(bot):
+    from bot.cli import demo_banner
+
+    assert "chưa đăng ký" in await demo_banner(bot.services, "guest")
+    await _register_as(bot, "Lò Văn Tuấn")
+    out = await bot.tap("guest", 1)
+    if msg.PICK_TEAM in texts(out) or msg.CONFIRM_TEAM.split("{")[0] in texts(out):
+        await bot.tap("guest", 1)
+    banner = await demo_banner(bot.services, "guest")
+    assert "chưa đăng ký" not in banner and "Lò Văn Tuấn (Hòa giải viên)" in banner
+
+
+def _cli(tmp_path, *argv):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "bot", *argv, "--db", str(tmp_path / "cli.db")],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_cli_codes_any_case_and_valid_codes_listed(tmp_path):
+    _cli(tmp_path, "admin", "migrate")
+    import asyncio
+
+    from bot.config import Config
+    from bot.container import Services
+    from bot.demo import seed_demo
+
+    async def seed():
+        services = Services.build(Config(database_path=str(tmp_path / "cli.db")))
+        await services.open()
+        await seed_demo(services)
+        await services.close()
+
+    asyncio.run(seed())
+    ok = _cli(tmp_path, "admin", "invite", "--commune", "ml", "--team", "ml-01")
+    assert ok.returncode == 0, ok.stderr
+    bad = _cli(tmp_path, "admin", "invite", "--commune", "XX")
+    assert bad.returncode == 1 and "Không có xã/phường mã XX" in bad.stderr and "ML" in bad.stderr
+    assert "NH" in bad.stderr
+
+
+def test_argparse_messages_in_vietnamese(tmp_path):
+    missing = _cli(tmp_path, "admin", "invite")
+    assert missing.returncode == 2 and "thiếu tham số bắt buộc: --commune" in missing.stderr
+    assert "cách dùng:" in missing.stderr and "usage" not in missing.stderr
+    wrong = _cli(tmp_path, "chat", "--as", "boss")
+    assert "giá trị 'boss' không hợp lệ" in wrong.stderr
