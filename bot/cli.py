@@ -55,7 +55,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.console import run_console
     from bot.channels.local import LocalBotApi, LocalRequest
     from bot.container import Services
-    from bot.demo import DEMO_INVITE, DEMO_USERS, seed_demo
+    from bot.demo import DEMO_INVITE, DEMO_USERS, seed_demo, seed_demo_year
     from services.registration import format_code
 
     config = Config.from_env().with_overrides(database_path=args.db)
@@ -66,11 +66,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
         services = Services.build(config)
         await services.open()
         if await seed_demo(services):
-            print(f"Đã tạo dữ liệu mẫu trong {config.database_path} (mã mời thử: {format_code(DEMO_INVITE)}).")
+            cases = await seed_demo_year(services)
+            print(f"Đã tạo dữ liệu mẫu trong {config.database_path} (mã mời thử: {format_code(DEMO_INVITE)}; "
+                  f"{cases} vụ việc trong 12 tháng qua).")
         api = LocalBotApi(bot_username=config.bot_username)
         app = build_application(config, channel="console", request=LocalRequest(api), services=services)
         print(await demo_banner(services, args.as_role))
-        await run_console(app, api, user_id, name, files_dir=config.files_dir / "console-files")
+        await run_console(app, api, user_id, name, files_dir=config.files_dir / "console-files",
+                          personas=DEMO_USERS, banner=lambda key: demo_banner(services, key))
 
     try:
         asyncio.run(main())

@@ -303,9 +303,12 @@ async def _console(tmp_path, who, *lines):
         for line in lines:
             yield line
 
+    from bot.cli import demo_banner
+
     uid, name = DEMO_USERS[who]
     await run_console(app, api, uid, name, lines=feed(), write=out.append, settle_s=0.05,
-                      files_dir=tmp_path / "files")
+                      files_dir=tmp_path / "files", personas=DEMO_USERS,
+                      banner=lambda key: demo_banner(services, key))
     return "\n".join(out), api, uid
 
 
@@ -444,3 +447,78 @@ def test_argparse_messages_in_vietnamese(tmp_path):
     assert "cách dùng:" in missing.stderr and "usage" not in missing.stderr
     wrong = _cli(tmp_path, "chat", "--as", "boss")
     assert "giá trị 'boss' không hợp lệ" in wrong.stderr
+
+
+# --- the offline demo shows both sides (issue 19, part 7) -----------------------------------------------------
+async def test_console_switch_person_expert_question_and_answer_both_sides(tmp_path):
+    transcript, api, uid = await _console(
+        tmp_path, "mediator", "hoa giai vien co duoc tra thu lao khong", "Hỏi chuyên gia",
+        "/doi commune", "Trả lời", "Theo Thông tư 56/2023/TT-BTC, thù lao chi theo vụ việc.",
+        "/doi mediator", "/thoat")
+    parts = transcript.split("Đang dùng vai: ")
+    commune_part = next(p for p in parts if p.startswith("commune"))
+    assert msg.CHAT_UNREAD.format(count=1) in commune_part and "Câu hỏi cần chuyên gia trả lời" in commune_part
+    mediator_part = parts[-1]
+    assert mediator_part.startswith("mediator") and "Theo Thông tư 56/2023/TT-BTC" in mediator_part
+    assert "đã trả lời câu hỏi của anh/chị" in mediator_part
+
+
+async def test_console_switch_person_sees_a_broadcast_arrive(tmp_path):
+    transcript, api, uid = await _console(
+        tmp_path, "commune", "/thongbao", "Soạn thông báo mới", "Toàn xã/phường",
+        "Họp tổ hòa giải lúc 8 giờ sáng thứ Hai.", "Không đính kèm", "Gửi cho 2 người", "/doi mediator",
+        "Đã nhận", "/doi leader", "/doi nobody", "/thoat")
+    mediator_part = transcript.split("Đang dùng vai: mediator")[1].split("Đang dùng vai:")[0]
+    assert "📢 THÔNG BÁO" in mediator_part and "Họp tổ hòa giải lúc 8 giờ sáng thứ Hai." in mediator_part
+    acked = await _acks(tmp_path)
+    assert acked == 1                                        # the mediator's "Đã nhận" went through
+    assert msg.CHAT_SWITCH_HELP.split("{")[0] in transcript
+
+
+async def _acks(tmp_path):
+    from bot.config import Config
+    from bot.container import Services
+
+    services = Services.build(Config(database_path=str(tmp_path / "console.db")))
+    await services.open()
+    try:
+        row = await services.db.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NOT NULL")
+        return row["n"]
+    finally:
+        await services.close()
+
+
+def test_demo_year_is_deterministic_and_realistic():
+    from datetime import date
+
+    from bot.demo import demo_year_cases
+
+    teams = [(1, "ML"), (2, "ML"), (3, "NH")]
+    today = date(2026, 3, 15)
+    cases = demo_year_cases(teams, today)
+    assert cases == demo_year_cases(teams, today)
+    assert 30 <= len(cases) <= 110
+    assert all(date(2025, 4, 1) <= date.fromisoformat(c.received_on) <= today for c in cases)
+    assert all(c.closed_on is None or c.received_on <= c.closed_on <= today.isoformat() for c in cases)
+    assert all((c.result == "dang_hoa_giai") == (c.closed_on is None) for c in cases)
+    assert len({c.number for c in cases}) == len(cases) and cases[0].number.startswith(("ML-2025-", "ML-2026-"))
+    assert {c.team_id for c in cases} == {1, 2, 3}
+    assert sum(c.result == "thanh" for c in cases) > len(cases) / 2
+    months = {c.received_on[:7] for c in cases}
+    assert len(months) >= 10                                  # spread over the year
+
+
+def test_chat_on_a_fresh_database_has_a_year_of_cases(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "fresh.db"), "--as", "commune"],
+        input="/thongke\nNăm nay\n", capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr
+    assert "vụ việc trong 12 tháng qua" in result.stdout
+    assert "Tiếp nhận: 0 vụ việc" not in result.stdout and "Tiếp nhận:" in result.stdout
+
+
+async def test_the_test_harness_does_not_seed_the_year(bot):
+    assert (await bot.services.db.fetchone("SELECT COUNT(*) AS n FROM cases"))["n"] == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from bot import messages as msg
@@ -23,6 +23,8 @@ from bot.channels.local import LocalBotApi
 
 #: Only with a slash: "thoát" without one leaves the flow in progress (handlers.flows), not the program.
 QUIT_WORDS = {"/thoat", "/quit", "/exit"}
+#: Play another demo person inside the chat: /doi commune, /doi mediator…
+SWITCH_COMMANDS = {"/doi", "/đổi", "/switch"}
 
 
 class ConsoleSession:
@@ -38,6 +40,8 @@ class ConsoleSession:
         #: Keyboards still on screen: message id → (input number it answered, options numbered on screen, text).
         self.screens: dict[int, tuple[int, list[numbered.Option], str]] = {}
         self.inputs = 0
+        #: Per person played: how much of the bot's outbox they have seen (for /doi: their unread messages).
+        self.seen: dict[int, int] = {}
         api.user(user_id, first_name)
         api.listeners.append(self._on_bot_event)
 
@@ -82,6 +86,21 @@ class ConsoleSession:
 
     def _latest_first(self) -> list[tuple[int, list[numbered.Option], str]]:
         return [self.screens[m] for m in sorted(self.screens, key=lambda m: (-self.screens[m][0], m))]
+
+    def switch(self, user_id: int, first_name: str) -> int:
+        """Play another person: print what the bot sent them since they were last played (announcements,
+        training invitations, an expert's question or answer…), with their buttons. Returns how many."""
+        self.seen[self.user_id] = len(self.api.outbox)
+        self.user_id = user_id
+        self.api.user(user_id, first_name)
+        self.screens.clear()
+        self.inputs += 1
+        unread = [m for m in self.api.outbox[self.seen.get(user_id, 0):] if m.get("chat", {}).get("id") == user_id]
+        self.seen[user_id] = len(self.api.outbox)
+        self.write("\n" + (msg.CHAT_UNREAD.format(count=len(unread)) if unread else msg.CHAT_NO_UNREAD))
+        for message in unread:
+            self._on_bot_event("message", self.api.current(message))
+        return len(unread)
 
     def _saved(self, file: dict) -> str:
         if self.files_dir is None:
@@ -130,8 +149,12 @@ async def _stdin_lines() -> AsyncIterator[str]:
 
 async def run_console(app: MediatorApplication, api: LocalBotApi, user_id: int, first_name: str,
                       lines: AsyncIterator[str] | None = None, write: Callable[[str], None] = print,
-                      files_dir: Path | None = None, settle_s: float = 0.3) -> None:
-    """Run the application with polling over `api` and feed it what the user types."""
+                      files_dir: Path | None = None, settle_s: float = 0.3,
+                      personas: dict[str, tuple[int, str]] | None = None,
+                      banner: Callable[[str], Awaitable[str]] | None = None) -> None:
+    """Run the application with polling over `api` and feed it what the user types.
+
+    `personas` (key → (user id, name)): `/doi <key>` switches person inside the chat; `banner(key)` says who."""
     session = ConsoleSession(app, api, user_id, first_name, write, files_dir)
     async with app:
         await app.updater.start_polling(poll_interval=0, timeout=10, drop_pending_updates=False)
@@ -145,11 +168,28 @@ async def run_console(app: MediatorApplication, api: LocalBotApi, user_id: int, 
                     break
                 if not line.strip():
                     continue
+                if personas and line.strip().split()[0].lower() in SWITCH_COMMANDS:
+                    await _switch(session, line, personas, banner, write)
+                    await _settle(api, settle_s)
+                    continue
                 session.make_update(line)
                 await _settle(api, settle_s)
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def _switch(session: ConsoleSession, line: str, personas: dict[str, tuple[int, str]],
+                  banner: Callable[[str], Awaitable[str]] | None, write: Callable[[str], None]) -> None:
+    words = line.split()
+    key = words[1].lower() if len(words) > 1 else ""
+    if key not in personas:
+        write(msg.CHAT_SWITCH_HELP.format(roles=", ".join(personas)))
+        return
+    user_id, name = personas[key]
+    if banner is not None:
+        write("\n— " + await banner(key) + " —")
+    session.switch(user_id, name)
 
 
 async def _settle(api: LocalBotApi, quiet_s: float, limit_s: float = 15.0) -> None:
