@@ -90,8 +90,9 @@ async def demo_banner(services, role: str) -> str:
 
     user_id, name = DEMO_USERS[role]
     person = await services.people.by_identity("console", str(user_id))
-    who = (msg.CHAT_AS_REGISTERED.format(name=person.full_name, role=msg.ROLE_NAMES[person.role])
-           if person is not None else msg.CHAT_AS_GUEST.format(name=name))
+    from handlers.common import name_and_role
+
+    who = name_and_role(person) if person is not None else msg.CHAT_AS_GUEST.format(name=name)
     return msg.CHAT_BANNER.format(key=role, who=who, roles=", ".join(DEMO_USERS))
 
 
@@ -122,11 +123,11 @@ def cmd_load_org(args: argparse.Namespace) -> int:
 
 
 def local_time(iso: str, timezone: str) -> str:
-    """A stored UTC time as people read it: "23:59 17/12/2025" in the bot's time zone."""
+    """A stored UTC time as people read it: "17/12/2025 23:59" in the bot's time zone."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    return datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)).strftime("%H:%M %d/%m/%Y")
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M")
 
 
 def cmd_invite(args: argparse.Namespace) -> int:

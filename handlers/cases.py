@@ -35,6 +35,7 @@ from handlers.common import (
     column,
     int_arg,
     keyboard,
+    numbered_choices,
     reply,
     requires,
 )
@@ -380,13 +381,16 @@ async def list_cases(update: Update, context: BotContext) -> None:
     scope = await _scope(context, person)
     lines = [msg.CASE_LIST_TITLE.format(count=len(open_cases), scope=scope) if open_cases
              else msg.CASE_LIST_EMPTY.format(scope=scope)]
-    buttons = [(_row_label(c), f"case:v:{c.id}") for c in open_cases]
+    # The rows are too long for buttons: written out, numbered; the buttons carry the numbers.
+    shown, rows = numbered_choices([(_row_label(c), f"case:v:{c.id}") for c in open_cases + recent])
+    listed = shown.splitlines()
+    lines += listed[:len(open_cases)]
     if recent:
         lines.append(msg.CASE_LIST_RECENT.format(count=len(recent)))
-        buttons += [(_row_label(c), f"case:v:{c.id}") for c in recent]
-    if buttons:
-        lines.append(msg.CASE_LIST_HINT)
-    await reply(update, "\n".join(lines), column(buttons) if buttons else None)
+        lines += listed[len(open_cases):]
+    if rows:
+        lines.append(msg.CASE_LIST_HINT_NUMBERS)
+    await reply(update, "\n".join(lines), keyboard(rows) if rows else None)
 
 
 async def _card(context: BotContext, case: Case) -> str:

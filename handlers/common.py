@@ -145,6 +145,12 @@ def requires(*roles: Role, same_message: bool = False) -> Callable[[Handler], Ha
     return decorate
 
 
+def name_and_role(person: Person) -> str:
+    """"Lò Thị Hoa (Công chức Tư pháp – hộ tịch)"; a name that is the role itself ("Quản trị hệ thống") once."""
+    role = msg.ROLE_NAMES[person.role]
+    return person.full_name if person.full_name.strip().lower() == role.lower() else f"{person.full_name} ({role})"
+
+
 def callback_arg(update: Update, index: int = -1) -> str:
     """The `index`-th ':'-separated part of the tapped button's data."""
     data = update.callback_query.data if update.callback_query else ""

@@ -135,7 +135,7 @@ async def invite_text(context: BotContext, invite) -> str:
     place = f"{team.name}, {commune.name}" if team else commune.name
     username = context.bot.username or context.services.config.bot_username
     tz = ZoneInfo(context.services.config.timezone)  # people read their own clock, not UTC
-    expires = datetime.fromisoformat(invite.expires_at).astimezone(tz).strftime("%H:%M %d/%m/%Y")
+    expires = datetime.fromisoformat(invite.expires_at).astimezone(tz).strftime("%d/%m/%Y lúc %H:%M")
     return msg.INVITE_CREATED.format(
         code=format_code(invite.code), role=msg.ROLE_NAMES[invite.role], place=place, uses=invite.max_uses,
         expires=expires, link=f"https://t.me/{username}?start={invite.code}",

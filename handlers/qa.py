@@ -24,6 +24,7 @@ from handlers.common import (
     clear_buttons,
     int_arg,
     keyboard,
+    name_and_role,
     numbered_choices,
     reply,
     requires,
@@ -253,8 +254,7 @@ async def on_expert(update: Update, context: BotContext) -> None:
         if entry is not None:
             suggestion = msg.QA_EXPERT_SUGGESTION.format(title=entry.title,
                                                          citation=services.knowledge.kb.citation(entry))
-    text = msg.QA_EXPERT_QUESTION.format(request=request.id, asker=f"{asker.full_name} "
-                                         f"({msg.ROLE_NAMES[asker.role]})", place=place,
+    text = msg.QA_EXPERT_QUESTION.format(request=request.id, asker=name_and_role(asker), place=place,
                                          question=question.text, suggestion=suggestion)
     sent = 0
     for expert, chat in experts:
