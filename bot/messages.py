@@ -60,7 +60,10 @@ CODE_ERRORS = {
     "team_required": "Anh/chị vui lòng chọn tổ hòa giải của mình.",
 }
 CODE_ACCEPTED = "Mã hợp lệ: {role} — {commune}."
-CONFIRM_NAME = "Họ và tên của anh/chị là: {name}. Đúng không?"
+CONFIRM_NAME = (
+    "Họ và tên của anh/chị là: {name}. Đúng không? "
+    "(Nếu chưa đúng, bấm \"Không, sửa lại\" hoặc gõ họ tên đầy đủ có dấu.)"
+)
 ASK_NAME = "Anh/chị gõ họ và tên đầy đủ (có dấu), ví dụ: Lò Văn Hùng."
 BAD_NAME = "Họ tên cần từ 2 đến 100 ký tự và có chữ cái. Anh/chị gõ lại giúp."
 CONFIRM_TEAM = "Anh/chị thuộc {team}. Đúng không?"
