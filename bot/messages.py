@@ -788,3 +788,4 @@ CHAT_UNREAD = "📬 {count} tin nhắn mới cho người này trong lúc anh/ch
 CHAT_NO_UNREAD = "📭 Không có tin nhắn mới cho người này. Gõ /trogiup để xem menu."
 CHAT_SWITCH_HELP = "Đổi vai: /doi <{roles}>, ví dụ /doi commune"
 CASE_LIST_HINT_NUMBERS = "Bấm số của vụ việc để xem, ghi kết quả hoặc sửa."
+MENU_TYPED_ITEM = "Anh/chị muốn làm việc này? Bấm nút bên dưới (gõ câu hỏi nếu anh/chị muốn hỏi pháp luật)."

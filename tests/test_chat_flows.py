@@ -526,3 +526,19 @@ def test_chat_on_a_fresh_database_has_a_year_of_cases(tmp_path):
 
 async def test_the_test_harness_does_not_seed_the_year(bot):
     assert (await bot.services.db.fetchone("SELECT COUNT(*) AS n FROM cases"))["n"] == 0
+
+
+@pytest.mark.parametrize("typed, key", [("bao cao", "baocao"), ("Báo cáo vụ việc", "baocao"), ("thống kê", "thongke"),
+                                        ("tai lieu", "tailieu"), ("/", None), ("bao cao tranh chap dat", None)])
+async def test_a_typed_menu_item_is_offered_as_its_button(bot, typed, key):
+    out = await bot.say(COMMUNE, typed)
+    if key is None:
+        assert msg.MENU_TYPED_ITEM not in texts(out)
+        return
+    assert msg.MENU_TYPED_ITEM in texts(out)
+    assert [o.callback_data for o in bot.buttons(COMMUNE)] == [f"menu:{key}"]
+
+
+async def test_a_typed_menu_item_the_person_may_not_use_is_a_question(bot):
+    out = await bot.say(MEDIATOR, "thong ke")
+    assert msg.MENU_TYPED_ITEM not in texts(out)
