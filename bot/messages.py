@@ -23,7 +23,7 @@ BTN_YES = "✅ Đúng"
 BTN_NO = "✏️ Không, sửa lại"
 BTN_BACK = "◀ Quay lại"
 BTN_CANCEL = "✖ Hủy"
-BTN_NOT_MY_TEAM = "✖ Không phải tổ của tôi"
+BTN_NOT_MY_TEAM = "Không phải tổ tôi"
 
 # --- Roles (as users read them) ------------------------------------------------------------------------
 ROLE_NAMES = {

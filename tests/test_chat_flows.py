@@ -227,6 +227,10 @@ async def _walk_everything(bot):
     await bot.say("province", "/moi")
     await bot.say("admin", "/moi")
     await bot.say("guest", "/start")
+    from bot.demo import DEMO_INVITE
+
+    await bot.say("guest", f"/start {DEMO_INVITE}")                  # the name and team confirmations
+    await bot.tap("guest", msg.BTN_YES)
 
 
 async def test_every_label_fits_its_button_and_is_never_cut_mid_word(bot):
