@@ -9,6 +9,7 @@ import signal
 import pytest
 
 from tests import dbtarget
+from tests.emulator import wait_until
 from tests.harness import texts
 from tests.processes import Nginx, WebhookFront, nginx_binary, webhook_cluster
 
@@ -34,6 +35,8 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
                 await front.tap(MEDIATOR, "Hôm qua", via)
                 await front.tap(MEDIATOR, "Đất đai", via)
                 await front.tap(MEDIATOR, "Một bên hoặc các bên yêu cầu", via)
+                # the bot answers before its 200 reaches nginx: wait for the four requests' log lines
+                await wait_until(lambda: len(nginx.served_by()) >= 4)
                 served = nginx.served_by()
                 assert {f"127.0.0.1:{p}" for p in ports} <= set(served), served  # both processes serve
                 processes[0].send_signal(signal.SIGKILL)
@@ -46,6 +49,7 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
             assert len(await cluster.services.cases.repo.find(limit=5)) == 1
             after_kill = nginx.served_by()[len(served):]
             # every update after the kill ends on the survivor (some tried the dead process first)
-            assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), after_kill
+            assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), (
+                after_kill, ports, (nginx.workdir / "access.log").read_text())
         finally:
             await nginx.stop()
