@@ -270,6 +270,14 @@ async def before(update: Update, context: BotContext) -> None:
     if not opened:
         return
     handling = _handling_conversation(app, update)
+    if text is not None and command is None and handling is not None and handling not in opened:
+        # Text shaped like another flow's entry (an invite code) typed at a step that asks for text: the
+        # step gets it, the other flow does not start.
+        for conv, state in opened.items():
+            check = conv.check_update(update)
+            if check is not None and check is not False and await _asks_text(conv, state, update, context):
+                await conv.handle_update(update, app, check, context)
+                raise ApplicationHandlerStop
     starting = (
         (command is not None and command in _known_commands(app))
         or (query is not None and (query.data or "").startswith("menu:"))

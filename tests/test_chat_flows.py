@@ -546,3 +546,11 @@ async def test_a_typed_menu_item_is_offered_as_its_button(bot, typed, key):
 async def test_a_typed_menu_item_the_person_may_not_use_is_a_question(bot):
     out = await bot.say(MEDIATOR, "thong ke")
     assert msg.MENU_TYPED_ITEM not in texts(out)
+
+
+async def test_code_shaped_text_at_a_text_step_goes_to_that_step(bot):
+    """'ABCD 2345' typed as a case's number of parties… here as a summary: not taken as an invite code."""
+    await to_review(bot)
+    await bot.tap(MEDIATOR, "Sửa: Tóm tắt")
+    out = await bot.say(MEDIATOR, "ABCD 2345")
+    assert "Tóm tắt: ABCD 2345" in texts(out)
