@@ -54,7 +54,8 @@ _BASIS_WEIGHTS = {"yeu_cau": 80, "chung_kien": 12, "phan_cong_de_nghi": 8}
 
 def demo_year_cases(teams: list[tuple[int, str]], today: date, seed: int = 2025) -> list[CaseSeed]:
     """A realistic year of cases for `teams` [(team id, commune code)], the twelve months up to `today`:
-    one to three cases a month per team, most concluded within three weeks, the recent ones still being mediated.
+    one to three cases a month per team, most concluded within three weeks, about half of the last six weeks'
+    still being mediated.
     Deterministic: the same teams, day and seed give the same cases."""
     rng = random.Random(seed)
     fields, field_w = zip(*_FIELD_WEIGHTS.items(), strict=True)
@@ -74,7 +75,8 @@ def demo_year_cases(teams: list[tuple[int, str]], today: date, seed: int = 2025)
                     continue
                 closed = received + timedelta(days=rng.randrange(1, 22))
                 result = rng.choices(results, result_w)[0]
-                if closed > today:
+                recent = (today - received).days < 45 and rng.random() < 0.5  # some still open for /vuviec
+                if closed > today or recent:
                     result, closed = "dang_hoa_giai", None
                 found.append((commune_code, CaseSeed(
                     team_id=team_id, received_on=received.isoformat(), field=rng.choices(fields, field_w)[0],
