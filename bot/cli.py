@@ -58,7 +58,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.console import run_console
     from bot.channels.local import LocalBotApi, LocalRequest
     from bot.container import Services
-    from bot.demo import DEMO_INVITE, DEMO_USERS, seed_demo
+    from bot.demo import DEMO_INVITE, DEMO_USERS, seed_demo, seed_demo_year
     from services.registration import format_code
 
     config = Config.from_env().with_overrides(database_path=args.db)
@@ -69,18 +69,34 @@ def cmd_chat(args: argparse.Namespace) -> int:
         services = Services.build(config)
         await services.open()
         if await seed_demo(services):
-            print(f"Đã tạo dữ liệu mẫu trong {config.database_path} (mã mời thử: {format_code(DEMO_INVITE)}).")
+            cases = await seed_demo_year(services)
+            print(f"Đã tạo dữ liệu mẫu trong {config.database_path} (mã mời thử: {format_code(DEMO_INVITE)}; "
+                  f"{cases} vụ việc trong 12 tháng qua).")
         api = LocalBotApi(bot_username=config.bot_username)
         app = build_application(config, channel="console", request=LocalRequest(api), services=services)
-        roles = ", ".join(DEMO_USERS)
-        print(f"Đang dùng vai: {args.as_role} ({name}). Đổi vai: mediator-bot chat --as <{roles}>")
-        await run_console(app, api, user_id, name, files_dir=config.files_dir / "console-files")
+        print(await demo_banner(services, args.as_role))
+        await run_console(app, api, user_id, name, files_dir=config.files_dir / "console-files",
+                          personas=DEMO_USERS, banner=lambda key: demo_banner(services, key))
 
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
     return 0
+
+
+async def demo_banner(services, role: str) -> str:
+    """Who the console speaks as: the demo person's name and role as registered now (a guest who registered
+    is no longer shown as unregistered)."""
+    from bot import messages as msg
+    from bot.demo import DEMO_USERS
+
+    user_id, name = DEMO_USERS[role]
+    person = await services.people.by_identity("console", str(user_id))
+    from handlers.common import name_and_role
+
+    who = name_and_role(person) if person is not None else msg.CHAT_AS_GUEST.format(name=name)
+    return msg.CHAT_BANNER.format(key=role, who=who, roles=", ".join(DEMO_USERS))
 
 
 # --- admin -------------------------------------------------------------------------------------------------
@@ -109,6 +125,14 @@ def cmd_load_org(args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
+def local_time(iso: str, timezone: str) -> str:
+    """A stored UTC time as people read it: "17/12/2025 23:59" in the bot's time zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M")
+
+
 def cmd_invite(args: argparse.Namespace) -> int:
     from services.models import Role
     from services.registration import format_code
@@ -117,14 +141,15 @@ def cmd_invite(args: argparse.Namespace) -> int:
         services = _services(args)
         await services.open()
         try:
-            commune = await services.org.commune_by_code(args.commune)
+            commune = await lookup_code(services, "commune", args.commune)
             if commune is None:
-                print(f"Không có xã/phường mã {args.commune}", file=sys.stderr)
                 return 1
             team_id = None
             if args.team:
-                team = await services.org.team_by_code(args.team)
-                if team is None or team.commune_id != commune.id:
+                team = await lookup_code(services, "team", args.team)
+                if team is None:
+                    return 1
+                if team.commune_id != commune.id:
                     print(f"Không có tổ {args.team} thuộc {commune.name}", file=sys.stderr)
                     return 1
                 team_id = team.id
@@ -135,8 +160,9 @@ def cmd_invite(args: argparse.Namespace) -> int:
                 print(f"Không tạo được mã: {exc}", file=sys.stderr)
                 return 1
             username = services.config.bot_username
+            expires = local_time(invite.expires_at, services.config.timezone)
             print(f"{format_code(invite.code)}\thttps://t.me/{username}?start={invite.code}\t"
-                  f"{args.role}\t{invite.max_uses} lượt\thết hạn {invite.expires_at[:10]}")
+                  f"{args.role}\t{invite.max_uses} lượt\thết hạn {expires}")
             return 0
         finally:
             await services.close()
@@ -157,7 +183,27 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
+async def lookup_code(services, kind: str, code: str):
+    """The province, commune or team with this code, in any case ("ml" is ML); when there is none, the valid
+    codes are printed and None is returned."""
+    from bot import messages as msg
+
+    table = {"province": "provinces", "commune": "communes", "team": "teams"}[kind]
+    codes = [r["code"] for r in await services.db.fetchall(f"SELECT code FROM {table} ORDER BY code")]
+    wanted = (code or "").strip()
+    match = wanted if wanted in codes else next((c for c in codes if c.upper() == wanted.upper()), None)
+    if match is None:
+        shown = ", ".join(codes[:60]) + (" …" if len(codes) > 60 else "")
+        print(msg.CLI_UNKNOWN_CODE.format(kind=msg.CLI_CODE_KINDS[kind], code=code, codes=shown or "—"),
+              file=sys.stderr)
+        return None
+    return await getattr(services.org, f"{kind}_by_code")(match)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from bot.cli_i18n import install
+
+    install()
     parser = argparse.ArgumentParser(prog="mediator-bot", description="Trợ lý Hòa giải ở cơ sở")
     sub = parser.add_subparsers(dest="command", required=True)
 

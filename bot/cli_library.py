@@ -41,14 +41,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
         services = Services.build(Config.from_env().with_overrides(database_path=args.db))
         await services.open()
         try:
+            from bot.cli import lookup_code
+
             if args.commune:
-                place = await services.org.commune_by_code(args.commune)
+                place = await lookup_code(services, "commune", args.commune)
                 scope = {"commune_id": place.id} if place else None
             else:
-                place = await services.org.province_by_code(args.province)
+                place = await lookup_code(services, "province", args.province)
                 scope = {"province_id": place.id} if place else None
             if scope is None:
-                print(f"Không có mã {args.commune or args.province}", file=sys.stderr)
                 return 1
             access = await services.library.access(**scope)
             recent = await services.quiz.participation(days=30, **scope)

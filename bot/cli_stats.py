@@ -73,7 +73,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             if level == "national":
                 return await services.national.report(period, submitted=args.submitted), None
-            scope = await services.statistics.scope_by_code(level, code)
+            from bot.cli import lookup_code
+
+            place = await lookup_code(services, level, code) if level in ("commune", "province", "team") else None
+            scope = await services.statistics.scope_by_code(level, place.code if place else code)
             if scope is None:
                 return None, msg.STATS_CLI_ERRORS[f"unknown_{level}"].format(code=code)
             if not args.submitted:

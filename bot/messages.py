@@ -23,7 +23,7 @@ BTN_YES = "✅ Đúng"
 BTN_NO = "✏️ Không, sửa lại"
 BTN_BACK = "◀ Quay lại"
 BTN_CANCEL = "✖ Hủy"
-BTN_NOT_MY_TEAM = "✖ Không phải tổ của tôi"
+BTN_NOT_MY_TEAM = "Không phải tổ tôi"
 
 # --- Roles (as users read them) ------------------------------------------------------------------------
 ROLE_NAMES = {
@@ -56,7 +56,10 @@ CODE_ERRORS = {
     "team_required": "Anh/chị vui lòng chọn tổ hòa giải của mình.",
 }
 CODE_ACCEPTED = "Mã hợp lệ: {role} — {commune}."
-CONFIRM_NAME = "Họ và tên của anh/chị là: {name}. Đúng không?"
+CONFIRM_NAME = (
+    "Họ và tên của anh/chị là: {name}. Đúng không? "
+    "(Nếu chưa đúng, bấm \"Không, sửa lại\" hoặc gõ họ tên đầy đủ có dấu.)"
+)
 ASK_NAME = "Anh/chị gõ họ và tên đầy đủ (có dấu), ví dụ: Lò Văn Hùng."
 BAD_NAME = "Họ tên cần từ 2 đến 100 ký tự và có chữ cái. Anh/chị gõ lại giúp."
 CONFIRM_TEAM = "Anh/chị thuộc {team}. Đúng không?"
@@ -69,7 +72,7 @@ REGISTERED = "Đăng ký thành công! Chào {name}, {role} — {place}."
 # --- Help menu ------------------------------------------------------------------------------------------
 MENU_TITLE_GUEST = "Anh/chị chưa đăng ký. Các việc có thể làm:"
 MENU_TITLE = "{name} ({role}). Anh/chị cần làm gì?"
-MENU_FOOTER = "Có thể gõ câu hỏi bất cứ lúc nào; gõ /huy để dừng việc đang làm."
+MENU_FOOTER = "Có thể gõ câu hỏi bất cứ lúc nào; gõ \"hủy\" (hoặc bấm ✖ Hủy) để dừng việc đang làm."
 BTN_REGISTER = "🔑 Đăng ký bằng mã mời"
 BTN_INVITE = "🔑 Tạo mã mời"
 CMD_DESCRIPTIONS = {
@@ -190,8 +193,8 @@ CASE_RESUME_EDIT = "Anh/chị đang sửa dở vụ việc {number}. Tiếp tụ
 CASE_REVIEW_TITLE = "Kiểm tra lại trước khi gửi:"
 CASE_REVIEW_EDIT_TITLE = "Sửa vụ việc {number}. Kiểm tra lại trước khi lưu:"
 CASE_REVIEW_FOOTER = (
-    "Muốn sửa mục nào, bấm \"Sửa\" mục đó. Muốn ghi tóm tắt, gõ ngay vào đây "
-    "(không ghi họ tên, số điện thoại, số CCCD). Đúng rồi thì bấm \"Gửi báo cáo\"."
+    "Muốn sửa mục nào, bấm \"Sửa\" mục đó (muốn ghi tóm tắt: bấm \"Sửa: Tóm tắt\"). "
+    "Đúng rồi thì bấm \"Gửi báo cáo\"."
 )
 CASE_SUBMITTED = "Đã ghi vào sổ vụ việc số {number}. Cảm ơn anh/chị!"
 CASE_SUBMITTED_PENDING = (
@@ -276,8 +279,7 @@ BTN_QUIZ = "✍️ Ôn tập"
 CMD_LIBRARY = "Tài liệu tập huấn"
 CMD_QUIZ = "Tự ôn tập, kiểm tra kiến thức"
 LIBRARY_HOME = (
-    "📚 Thư viện tài liệu tập huấn. Anh/chị chọn chủ đề bên dưới,\n"
-    "hoặc gõ tên tài liệu cần tìm (gõ không dấu cũng được, ví dụ: so theo doi)."
+    "📚 Thư viện tài liệu tập huấn. Anh/chị chọn chủ đề bên dưới, hoặc bấm \"🔎 Tìm theo tên\"."
 )
 LIBRARY_TOPIC_BUTTON = "{name} ({count})"
 LIBRARY_TOPIC = "📂 {name} — bấm vào tài liệu để nhận:"
@@ -530,8 +532,8 @@ TR_REMINDER = "⏰ NHẮC LỊCH: ngày mai tập huấn.\n\n{announcement}"
 TR_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 TR_BTN_YES = "✅ Tham gia"
 TR_BTN_NO = "❌ Không tham gia"
-TR_BTN_YES_CHOSEN = "✅ Tham gia (đã chọn)"
-TR_BTN_NO_CHOSEN = "❌ Không tham gia (đã chọn)"
+TR_BTN_YES_CHOSEN = "✔ Sẽ tham gia"
+TR_BTN_NO_CHOSEN = "✔ Không tham gia"
 TR_CONFIRM = "Tạo buổi tập huấn và báo cho {count} người ({scope})?"
 TR_BTN_SEND = "✅ Tạo và gửi thông báo"
 TR_ANSWER_YES = "Đã ghi nhận: anh/chị sẽ tham gia. Cảm ơn!"
@@ -1038,7 +1040,14 @@ CASE_NO_PHOTO_CHANNEL = (
 )
 CASE_FOLLOWS = "Hòa giải lại vụ việc số {number}"
 #: Short field names for the "Sửa: …" buttons of the review screen (the long names are in CASE_FIELD_NAMES).
+#: Short names of the form's fields on the "Sửa" buttons of the review screen (the label where none is given).
 CASE_FIELD_SHORT = {
+    "received_on": "Ngày nhận",
+    "basis": "Căn cứ",
+    "court_recognition": "Tòa công nhận",
+    "mediator_ids": "Người hòa giải",
+    "parties": "Tên các bên",
+    "team_id": "Tổ",
     "invited_kinds": "Người được mời",
     "invited_count": "Số người mời",
     "invited_names": "Tên người mời",
@@ -1377,3 +1386,41 @@ FIRST_CONTACT = (
 )
 #: An answer that says the matter is NOT grassroots mediation (land conciliation at the commune, divorce at court).
 QA_OUTSIDE = "ℹ️ {title}\n\n{answer}\n\n{citation}"
+
+# --- Issue 19: a chat nobody gets lost in ---
+FLOW_LEFT = "Đã dừng việc đang làm. Phần đã nhập (nếu có) được giữ lại cho lần sau."
+FLOW_CANCELLED = "Đã hủy."
+LIBRARY_BTN_SEARCH = "🔎 Tìm theo tên"
+LIBRARY_ASK_SEARCH = "Anh/chị gõ tên tài liệu cần tìm (gõ không dấu cũng được, ví dụ: so theo doi)."
+MENU_AFTER_FLOW = "☰ Anh/chị cần làm gì tiếp? (hoặc gõ câu hỏi)"
+QA_RELATED_TITLE = "Câu hỏi liên quan (bấm số để xem):"
+QA_NOT_SURE_PICK = "Bấm số của câu đúng ý anh/chị."
+TR_UPCOMING_LINE_N = "{n}. {date} {time} — {title}\n   tại {place}"
+TR_BTN_EVENT_YES_N = "✅ Dự buổi {n}"
+TR_BTN_EVENT_NO_N = "❌ Không dự buổi {n}"
+#: Short button labels where the full wording (kept in reports and on the review screen) does not fit a button.
+CASE_CHOICE_BUTTONS = {
+    "dan_su": "Dân sự (vay, tài sản, thừa kế)",
+    "vi_pham_phap_luat": "Vi phạm chưa đến mức bị xử lý",
+    "phan_cong_de_nghi": "Được phân công hoặc đề nghị",
+}
+QUIZ_STOPPED = "Đã dừng ôn tập. Bài đang làm được giữ lại: bấm \"✍️ Ôn tập\" để làm tiếp."
+LIBRARY_TOPIC_N = "📂 {name} — bấm số của tài liệu để nhận:"
+#: The field names on the review's two-per-row "Sửa" buttons, where the full name does not fit.
+QUIZ_TYPE_ANSWER = "Anh/chị gõ một trong các chữ {letters} (hoặc bấm nút) để trả lời câu hỏi."
+REG_NAME_NO_MARKS = (
+    "Họ tên \"{name}\" chưa có dấu. Tên này sẽ ghi trong sổ và báo cáo chính thức, nên anh/chị gõ lại "
+    "họ tên có dấu giúp (ví dụ: Lò Văn Tuấn). Nếu tên đúng là không dấu, bấm \"Giữ nguyên\"."
+)
+REG_BTN_KEEP_NAME = "Giữ nguyên"
+CLI_UNKNOWN_CODE = "Không có {kind} mã {code}. Các mã hiện có: {codes}"
+CLI_CODE_KINDS = {"province": "tỉnh", "commune": "xã/phường", "team": "tổ hòa giải"}
+MENU_TITLE_NAME_ONLY = "{name}. Anh/chị cần làm gì?"
+STATS_MISSING_COMMUNES = "Chưa có số liệu trong kỳ: {communes}."
+CHAT_BANNER = "Đang dùng vai: {key} — {who}. Đổi vai ngay trong trò chuyện: /doi <{roles}>"
+CHAT_AS_GUEST = "{name}, chưa đăng ký (thử mã mời HGCS-2345)"
+CHAT_UNREAD = "📬 {count} tin nhắn mới cho người này trong lúc anh/chị đóng vai khác:"
+CHAT_NO_UNREAD = "📭 Không có tin nhắn mới cho người này. Gõ /trogiup để xem menu."
+CHAT_SWITCH_HELP = "Đổi vai: /doi <{roles}>, ví dụ /doi commune"
+CASE_LIST_HINT_NUMBERS = "Bấm số của vụ việc để xem, ghi kết quả hoặc sửa."
+MENU_TYPED_ITEM = "Anh/chị muốn làm việc này? Bấm nút bên dưới (gõ câu hỏi nếu anh/chị muốn hỏi pháp luật)."

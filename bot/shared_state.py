@@ -1,7 +1,7 @@
 """Several bot processes behind one webhook URL: any process may get any update.
 
 python-telegram-bot keeps conversation states in memory, loaded once at start-up. In shared mode (PostgreSQL, or
-SHARED_STATE=1) a handler in group -1 re-reads, before every update, the stored state of each persistent
+SHARED_STATE=1) a handler in group -2 re-reads, before every update, the stored state of each persistent
 conversation for that update's chat and user, and the application saves the states right after the update
 (see MediatorApplication.process_update), so a form started on one process goes on on another.
 """
@@ -32,4 +32,4 @@ async def refresh_conversations(update: Update, context) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, refresh_conversations), group=-1)
+    app.add_handler(TypeHandler(Update, refresh_conversations), group=-2)

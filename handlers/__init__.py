@@ -24,6 +24,7 @@ MODULES = [
     "handlers.remuneration",
     "handlers.linking",
     "handlers.org",
+    "handlers.flows",
     "handlers.fallback",
 ]
 

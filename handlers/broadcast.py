@@ -38,6 +38,7 @@ from handlers.common import (
     text_for_another_flow,
     text_is_for,
 )
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.broadcast import (
     MAX_CAPTION,
@@ -90,7 +91,7 @@ def toggle_keyboard(items: list[tuple[int, str]], selected: Iterable[int], toggl
         rows.append(nav)
     rows += [[b] for b in extra or []]
     rows.append([(msg.BC_BTN_DONE, done)])
-    return keyboard(rows)
+    return keyboard(rows, nav=True)
 
 
 async def edit_or_reply(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -152,7 +153,7 @@ class ScopePicker:
         await reply(update, msg.BC_PICK_COMMUNES, column([
             (msg.BC_BTN_ALL_COMMUNES.format(count=len(communes)), f"{p}:call"),
             (msg.BC_BTN_CHOOSE_COMMUNES, f"{p}:cpick"),
-        ]))
+        ], nav=True))
         return PICK_COMMUNES
 
     async def all_communes(self, update: Update, context: BotContext) -> int:
@@ -210,7 +211,7 @@ class ScopePicker:
             buttons = [(msg.BC_AUDIENCE_BUTTONS[k], f"{p}:a:{k}") for k in ("all", "leaders", "officials")]
             if len(data.get("communes") or []) == 1:
                 buttons.insert(1, (msg.BC_AUDIENCE_BUTTONS["teams"], f"{p}:a:teams"))
-        await reply(update, msg.BC_PICK_AUDIENCE, column(buttons))
+        await reply(update, msg.BC_PICK_AUDIENCE, column(buttons, nav=True))
         return PICK_AUDIENCE
 
     async def audience_picked(self, update: Update, context: BotContext) -> int:
@@ -297,7 +298,7 @@ class ScopePicker:
 # --- the /thongbao conversation ------------------------------------------------------------------------
 async def _after_scope(update: Update, context: BotContext) -> int:
     await claim_text(update, context, "broadcast")
-    await reply(update, msg.BC_ASK_TEXT.format(limit=MAX_TEXT))
+    await reply(update, msg.BC_ASK_TEXT.format(limit=MAX_TEXT), keyboard([], nav=True))
     return WRITE_TEXT
 
 
@@ -308,7 +309,7 @@ PICKER = ScopePicker("bc", "bc", _after_scope)
 async def start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data.pop("bc", None)
-    await reply(update, msg.BC_MENU, column([(msg.BC_BTN_NEW, "bc:new"), (msg.BC_BTN_HISTORY, "bc:hist")]))
+    await reply(update, msg.BC_MENU, column([(msg.BC_BTN_NEW, "bc:new"), (msg.BC_BTN_HISTORY, "bc:hist")], nav=True))
     return PICK_COMMUNES
 
 
@@ -350,7 +351,7 @@ async def text_written(update: Update, context: BotContext) -> int:
         data["att"] = attachment
         return await _preview(update, context)
     data["att"] = None
-    await reply(update, msg.BC_ASK_ATTACHMENT, column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")]))
+    await reply(update, msg.BC_ASK_ATTACHMENT, column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")], nav=True))
     return ASK_ATTACHMENT
 
 
@@ -359,7 +360,7 @@ async def attachment_sent(update: Update, context: BotContext) -> int:
     limit = MAX_CAPTION - HEADER_ROOM
     if len(data.get("text") or "") > limit:
         await reply(update, msg.BC_CAPTION_TOO_LONG.format(limit=limit, length=len(data["text"])),
-                    column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")]))
+                    column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")], nav=True))
         return ASK_ATTACHMENT
     data["att"] = _attachment_of(update.effective_message)
     return await _preview(update, context)
@@ -372,7 +373,7 @@ async def no_attachment(update: Update, context: BotContext) -> int:
 
 
 async def attachment_expected(update: Update, context: BotContext) -> int:
-    await reply(update, msg.BC_ATTACHMENT_ONLY, column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")]))
+    await reply(update, msg.BC_ATTACHMENT_ONLY, column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")], nav=True))
     return ASK_ATTACHMENT
 
 
@@ -616,6 +617,7 @@ async def _start_worker(context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    register_flow("broadcast", text_states={WRITE_TEXT, ASK_ATTACHMENT}, cancel=cancel, keys=["bc"])
     config = app.services.config  # type: ignore[attr-defined]
     app.outbox_worker = OutboxWorker(app.services.broadcasts.repo, BotTransport(app),  # type: ignore[attr-defined]
                                      app.channel, rate_per_s=config.rate_limit_per_s)  # type: ignore[attr-defined]

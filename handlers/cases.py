@@ -36,10 +36,12 @@ from handlers.common import (
     column,
     int_arg,
     keyboard,
+    numbered_choices,
     reply,
     requires,
     text_for_another_flow,
 )
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services import case_form as form
 from services.case_form import FormContext, FormError
@@ -68,6 +70,8 @@ LIST_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.ADMIN
 PHOTO_CHANNELS = frozenset({"telegram", "zalo", "oa"})
 REMINDER_JOB = "case-reminders"
 REMINDER_AT = time(8, 0)
+#: Steps whose prompt asks for typed text (any other typed text is a legal question).
+TEXT_KINDS = ("date", "count", "text", "secret")
 
 register_capability(Capability("baocao", msg.CASE_BTN_MENU, "baocao", msg.CASE_CMD_REPORT,
                                frozenset(REPORTER_ROLES), order=20))
@@ -108,7 +112,7 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
             codes = [c for c in form.RESULT_BUTTON_ORDER
                      if not (view.draft.purpose == "result" and c == form.PENDING_RESULT)]
         for code in codes:
-            label = (f.choices or {})[code]
+            label = msg.CASE_CHOICE_BUTTONS.get(code) or (f.choices or {})[code]
             if key == "result":
                 label = f"{msg.CASE_RESULT_ICONS[code]} {label}"
             if values.get(key) == code:
@@ -139,8 +143,6 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
         rows.append([(msg.CASE_BTN_DONE, f"case:m:{p}:done")])
     elif f.kind in ("text", "secret"):
         rows = [[(msg.CASE_BTN_SKIP, f"case:s:{p}:{key}")]]
-    if view.draft.history or view.draft.editing:
-        rows.append([(msg.BTN_BACK, f"case:b:{p}")])
     return rows
 
 
@@ -164,8 +166,6 @@ def _review(context: BotContext, view: DraftView) -> tuple[str, list[list[tuple[
              and not (f.key == "team_id" and len(ctx.teams) < 2) and not (f.kind == "photo" and not photos)]
     rows = [[(msg.CASE_BTN_SEND, f"case:go:{p}:{draft.submission_key}")]]
     rows += [edits[i:i + 2] for i in range(0, len(edits), 2)]
-    if draft.history:
-        rows.append([(msg.BTN_BACK, f"case:b:{p}")])
     return "\n".join(lines), rows
 
 
@@ -181,8 +181,15 @@ async def _show(update: Update, context: BotContext, view: DraftView, note: str 
         rows = _step_buttons(context, view)
     if note:
         text = f"{note}\n\n{text}"
-    await reply(update, text, keyboard(rows))
+    await reply(update, text, keyboard(rows, nav=True, back=_back(view)))
     return STEP
+
+
+def _back(view: DraftView) -> str:
+    """◀ Quay lại: the previous question; before the first, the case's card (result, correction) or the menu."""
+    if view.draft.history or (view.draft.editing and view.step is not None):
+        return f"case:b:{PURPOSE_LETTERS[view.draft.purpose]}"
+    return f"case:v:{view.case.id}" if view.case is not None else "menu:home"
 
 
 async def _person(update: Update, context: BotContext) -> Person:
@@ -206,7 +213,8 @@ async def start_report(update: Update, context: BotContext) -> int:
         lines = form.review_lines(view.draft.values, view.ctx) or [msg.CASE_RESUME_EMPTY]
         text = msg.CASE_RESUME.format(when=_fmt_local(draft.updated_at, cases.settings.timezone),
                                       summary="\n".join(lines))
-        await reply(update, text, column([(msg.CASE_BTN_CONTINUE, "case:resume:n"), (msg.CASE_BTN_NEW, "case:fresh")]))
+        await reply(update, text, column([(msg.CASE_BTN_CONTINUE, "case:resume:n"), (msg.CASE_BTN_NEW, "case:fresh")],
+                                         nav=True, back="menu:home"))
         return STEP
     return await _fresh(update, context, person)
 
@@ -378,6 +386,19 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def _asks_text(update: Update, context: BotContext, state: object) -> bool:
+    """Typed text is an answer only at a step that asks for it (a date, a number, a summary, names)."""
+    purpose = context.user_data.get("case_p")
+    person = await context.person(update)
+    if not purpose or person is None:
+        return False
+    try:
+        view = await context.services.cases.current(person, purpose)
+    except (NoDraft, CaseDenied):
+        return False
+    return view.step is not None and form.BY_KEY[view.step].kind in TEXT_KINDS
+
+
 # --- /vuviec -------------------------------------------------------------------------------------------------
 def _row_label(case: Case) -> str:
     return msg.CASE_ROW.format(icon=msg.CASE_RESULT_ICONS.get(case.result, ""), number=case.number,
@@ -403,18 +424,22 @@ async def list_cases(update: Update, context: BotContext) -> None:
     scope = await _scope(context, person)
     lines = [msg.CASE_LIST_TITLE.format(count=len(open_cases), scope=scope) if open_cases
              else msg.CASE_LIST_EMPTY.format(scope=scope)]
-    buttons = [(_row_label(c), f"case:v:{c.id}") for c in open_cases]
+    # The rows are too long for buttons: written out, numbered; the buttons carry the numbers.
+    followups = await context.services.followups.listed_for(person)
+    shown, rows = numbered_choices([(_row_label(c), f"case:v:{c.id}") for c in open_cases + recent]
+                                   + [(f"🤝 {f['number']} · {form.display_date(f['closed_on'])}", f"case:v:{f['case_id']}")
+                                      for f in followups])
+    listed = shown.splitlines()
+    lines += listed[:len(open_cases)]
     if recent:
         lines.append(msg.CASE_LIST_RECENT.format(count=len(recent)))
-        buttons += [(_row_label(c), f"case:v:{c.id}") for c in recent]
-    listed = await context.services.followups.listed_for(person)
-    if listed:  # agreements whose mediators did not answer after the reminder (Art. 26)
-        lines.append(msg.FOLLOWUP_LISTED_TITLE.format(count=len(listed)))
-        buttons += [(f"🤝 {f['number']} · {form.display_date(f['closed_on'])}", f"case:v:{f['case_id']}")
-                    for f in listed]
-    if buttons:
-        lines.append(msg.CASE_LIST_HINT)
-    await reply(update, "\n".join(lines), column(buttons) if buttons else None)
+        lines += listed[len(open_cases):len(open_cases) + len(recent)]
+    if followups:  # agreements whose mediators did not answer after the reminder (Art. 26)
+        lines.append(msg.FOLLOWUP_LISTED_TITLE.format(count=len(followups)))
+        lines += listed[len(open_cases) + len(recent):]
+    if rows:
+        lines.append(msg.CASE_LIST_HINT_NUMBERS)
+    await reply(update, "\n".join(lines), keyboard(rows) if rows else None)
 
 
 async def _card(context: BotContext, case: Case) -> str:
@@ -573,6 +598,7 @@ async def reminder_job(context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    register_flow("cases", asks_text=_asks_text, cancel=cancel, keys=["case_p"])
     text = filters.TEXT & ~filters.COMMAND
     flow_callbacks = [
         CallbackQueryHandler(answer_button, pattern=r"^case:a:[ner]:\w+:"),

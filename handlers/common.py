@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -49,15 +50,56 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         self.__dict__.pop("_person", None)
 
 
-def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    """[[(label, callback_data), ...], ...] → inline keyboard."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+#: The longest button label a 360-dp phone shows whole on a row of its own (longer: `numbered_choices`).
+LABEL_MAX = 40
+#: Callback data of the two buttons every step of a flow ends with (handled in handlers.flows).
+BACK_DATA = "flow:back"
+CANCEL_DATA = "flow:cancel"
+#: What the current update last sent with reply() (text, markup): handlers.flows remembers a flow's steps.
+LAST_PROMPT: ContextVar[tuple[str, InlineKeyboardMarkup | None] | None] = ContextVar("last_prompt", default=None)
+
+
+def nav_row(back: str | None = BACK_DATA) -> list[tuple[str, str]]:
+    """The last row of a step's keyboard: ◀ Quay lại (to `back`; the previous step by default) and ✖ Hủy."""
+    row = [(msg.BTN_BACK, back)] if back else []
+    row.append((msg.BTN_CANCEL, CANCEL_DATA))
+    return row
+
+
+def fit(label: str, limit: int = LABEL_MAX) -> str:
+    """`label` as it fits on a button: whole when it is short enough, else cut between words with "…"."""
+    label = " ".join(label.split())
+    if len(label) <= limit:
+        return label
+    head, space, tail = label.rpartition(" (")
+    if space and tail.endswith(")") and len(tail) <= 8 and head:  # a count "(12)" goes first, then words
+        return head if len(head) <= limit else fit(head, limit - len(tail) - 2) + " (" + tail
+    cut = label[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-—(")
+    return (cut if len(cut) >= limit // 2 else label[:limit - 1]) + "…"
+
+
+def numbered_choices(items: Sequence[tuple[str, str]], per_row: int = 5) -> tuple[str, list[list[tuple[str, str]]]]:
+    """Choices too long for buttons: ("1. first\n2. second…", rows of short buttons "1", "2"…) — the text goes
+    in the message, the buttons carry only the numbers (so typing the number works on every channel too)."""
+    lines = "\n".join(f"{n}. {label}" for n, (label, _) in enumerate(items, 1))
+    buttons = [(str(n), data) for n, (_, data) in enumerate(items, 1)]
+    return lines, [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def keyboard(rows: Iterable[Sequence[tuple[str, str]]], nav: bool = False,
+             back: str | None = BACK_DATA) -> InlineKeyboardMarkup:
+    """[[(label, callback_data), ...], ...] → inline keyboard; `nav`: a step of a flow, so ◀ Quay lại (to
+    `back`) and ✖ Hủy are added as the last row (an earlier ◀ Quay lại is replaced by it)."""
+    rows = [list(row) for row in rows]
+    if nav:
+        rows = [kept for row in rows if (kept := [b for b in row if b[0] != msg.BTN_BACK])] + [nav_row(back)]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(fit(label), callback_data=data) for label, data in row]
                                  for row in rows])
 
 
-def column(buttons: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+def column(buttons: Iterable[tuple[str, str]], nav: bool = False, back: str | None = BACK_DATA) -> InlineKeyboardMarkup:
     """One button per row: easiest to tap on a small phone."""
-    return keyboard([[b] for b in buttons])
+    return keyboard([[b] for b in buttons], nav=nav, back=back)
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None, **kwargs: Any) -> Message:
@@ -68,7 +110,9 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
         except Exception:  # an expired query must not stop the answer itself
             log.debug("callback answer failed", exc_info=True)
     chat = update.effective_chat
-    return await chat.send_message(text, reply_markup=markup, **kwargs)
+    sent = await chat.send_message(text, reply_markup=markup, **kwargs)
+    LAST_PROMPT.set((text, markup))
+    return sent
 
 
 async def clear_buttons(update: Update) -> None:
@@ -101,6 +145,12 @@ def requires(*roles: Role, same_message: bool = False) -> Callable[[Handler], Ha
     return decorate
 
 
+def name_and_role(person: Person) -> str:
+    """"Lò Thị Hoa (Công chức Tư pháp – hộ tịch)"; a name that is the role itself ("Quản trị hệ thống") once."""
+    role = msg.ROLE_NAMES[person.role]
+    return person.full_name if person.full_name.strip().lower() == role.lower() else f"{person.full_name} ({role})"
+
+
 def callback_arg(update: Update, index: int = -1) -> str:
     """The `index`-th ':'-separated part of the tapped button's data."""
     data = update.callback_query.data if update.callback_query else ""
@@ -129,7 +179,9 @@ async def watched_places(context: BotContext, person: Person, max_communes: int 
         places.append((commune.name, {"commune_id": commune.id}))
     elif person.role == Role.PROVINCE_OFFICIAL and person.province_id:
         province = await org.province(person.province_id)
-        places.append((f"tỉnh {province.name}", {"province_id": province.id}))
+        from services.stats_export import province_label
+
+        places.append((province_label(province.name), {"province_id": province.id}))
         for commune in (await org.communes_of_province(province.id))[:max_communes]:
             places.append((commune.name, {"commune_id": commune.id}))
     return places

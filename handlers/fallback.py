@@ -14,9 +14,14 @@ from handlers.menu import show_menu
 FreeTextHandler = Callable[[Update, BotContext], Awaitable[None]]
 #: Free text outside a flow is a question once the question-answering capability plugs in here.
 FREE_TEXT: list[FreeTextHandler] = []
+#: Tried before the text is taken as a question; True when one took it (e.g. "B" typed during a quiz).
+BEFORE_QUESTION: list[Callable[[Update, BotContext], Awaitable[bool]]] = []
 
 
 async def free_text(update: Update, context: BotContext) -> None:
+    for hook in BEFORE_QUESTION:
+        if await hook(update, context):
+            return
     if FREE_TEXT:
         await FREE_TEXT[-1](update, context)
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
@@ -16,6 +17,7 @@ from telegram.ext import (
 
 from bot import messages as msg
 from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.models import Role
 from services.registration import INVITE_DAYS as DAYS
@@ -42,7 +44,7 @@ async def start(update: Update, context: BotContext) -> int:
         communes = await org.communes_of_province(person.province_id)
     else:
         communes = [c for p in await _all_provinces(context) for c in await org.communes_of_province(p)]
-    await reply(update, msg.INVITE_PICK_COMMUNE, column((c.name, f"inv:c:{c.id}") for c in communes[:40]))
+    await reply(update, msg.INVITE_PICK_COMMUNE, column(((c.name, f"inv:c:{c.id}") for c in communes[:40]), nav=True))
     return PICK_COMMUNE
 
 
@@ -60,7 +62,8 @@ async def commune_picked(update: Update, context: BotContext) -> int:
 async def _ask_role(update: Update, context: BotContext) -> int:
     person = await context.person(update)
     await reply(update, msg.INVITE_PICK_ROLE,
-                column((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in creatable_roles(person.role)))
+                column(((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in creatable_roles(person.role)),
+                       nav=True))
     return PICK_ROLE
 
 
@@ -81,7 +84,7 @@ async def role_picked(update: Update, context: BotContext) -> int:
         await reply(update, msg.INVITE_NO_TEAMS)
         return ConversationHandler.END
     buttons = [(t.name, f"inv:t:{t.id}") for t in teams[:40]] + [(msg.INVITE_ANY_TEAM, "inv:t:0")]
-    await reply(update, msg.INVITE_PICK_TEAM, column(buttons))
+    await reply(update, msg.INVITE_PICK_TEAM, column(buttons, nav=True))
     return PICK_TEAM
 
 
@@ -93,7 +96,7 @@ async def team_picked(update: Update, context: BotContext) -> int:
 
 async def _ask_uses(update: Update) -> int:
     await reply(update, msg.INVITE_PICK_USES,
-                keyboard([[(msg.INVITE_USES_BUTTON.format(uses=u), f"inv:u:{u}") for u in USES]]))
+                keyboard([[(msg.INVITE_USES_BUTTON.format(uses=u), f"inv:u:{u}") for u in USES]], nav=True))
     return PICK_USES
 
 
@@ -101,7 +104,7 @@ async def uses_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data.setdefault("inv", {})["uses"] = int_arg(update) or 1
     await reply(update, msg.INVITE_PICK_DAYS,
-                keyboard([[(msg.INVITE_DAYS_BUTTON.format(days=d), f"inv:d:{d}") for d in DAYS]]))
+                keyboard([[(msg.INVITE_DAYS_BUTTON.format(days=d), f"inv:d:{d}") for d in DAYS]], nav=True))
     return PICK_DAYS
 
 
@@ -133,7 +136,8 @@ async def invite_text(context: BotContext, invite) -> str:
     if invite.role == Role.PROVINCE_OFFICIAL:
         place = msg.INVITE_PROVINCE_PLACE.format(province=(await org.province(commune.province_id)).name)
     username = context.bot.username or context.services.config.bot_username
-    expires = datetime.fromisoformat(invite.expires_at).strftime("%d/%m/%Y")
+    tz = ZoneInfo(context.services.config.timezone)  # people read their own clock, not UTC
+    expires = datetime.fromisoformat(invite.expires_at).astimezone(tz).strftime("%d/%m/%Y lúc %H:%M")
     return msg.INVITE_CREATED.format(
         code=format_code(invite.code), role=msg.ROLE_NAMES[invite.role], place=place, uses=invite.max_uses,
         expires=expires, link=f"https://t.me/{username}?start={invite.code}",
@@ -151,6 +155,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
+    register_flow("invite", cancel=cancel, keys=["inv"])
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="invite",

@@ -26,19 +26,22 @@ from handlers.common import (
     callback_arg,
     claim_text,
     column,
+    keyboard,
+    numbered_choices,
     reply,
     text_for_another_flow,
     text_is_for,
     watched_places,
 )
 from handlers.fallback import free_text
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.library import Catalogue, Material
 from services.models import Person
 
 log = logging.getLogger(__name__)
 
-BROWSE = 0
+BROWSE, SEARCH = 0, 1
 #: Typed text counts as a library search only this long after the last library action; later it is a question.
 SEARCH_WINDOW_S = 15 * 60
 MAX_BUTTONS = 30
@@ -83,7 +86,7 @@ def _topics_keyboard(catalogue: Catalogue) -> InlineKeyboardMarkup:
         count = len(catalogue.in_topic(topic.code))
         if count:
             buttons.append((msg.LIBRARY_TOPIC_BUTTON.format(name=topic.name, count=count), f"doc:t:{topic.code}"))
-    return column(buttons)
+    return column([(msg.LIBRARY_BTN_SEARCH, "doc:s"), *buttons])
 
 
 def _material_button(material: Material) -> tuple[str, str]:
@@ -91,9 +94,10 @@ def _material_button(material: Material) -> tuple[str, str]:
     return f"{icon} {material.title}", f"doc:m:{material.id}"
 
 
-def _materials_keyboard(materials: list[Material]) -> InlineKeyboardMarkup:
-    buttons = [_material_button(m) for m in materials[:MAX_BUTTONS]]
-    return column([*buttons, (msg.LIBRARY_BACK_TOPICS, "doc:home")])
+def _materials_keyboard(materials: list[Material]) -> tuple[str, InlineKeyboardMarkup]:
+    """The materials as a numbered list (titles are long) and buttons with their numbers."""
+    lines, rows = numbered_choices([_material_button(m) for m in materials[:MAX_BUTTONS]])
+    return lines, keyboard(rows + [[(msg.LIBRARY_BACK_TOPICS, "doc:home"), (msg.LIBRARY_BTN_SEARCH, "doc:s")]])
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -118,7 +122,8 @@ async def topic_picked(update: Update, context: BotContext) -> int:
     if not materials:
         await reply(update, msg.LIBRARY_TOPIC_EMPTY, _topics_keyboard(catalogue))
         return BROWSE
-    await reply(update, msg.LIBRARY_TOPIC.format(name=topic.name), _materials_keyboard(materials))
+    lines, markup = _materials_keyboard(materials)
+    await reply(update, msg.LIBRARY_TOPIC_N.format(name=topic.name) + "\n" + lines, markup)
     return BROWSE
 
 
@@ -146,7 +151,8 @@ async def material_picked(update: Update, context: BotContext) -> int:
     person = await context.person(update)
     await context.services.library.record_open(material, person, context.channel, str(update.effective_user.id))
     siblings = [m for m in catalogue.in_topic(material.topic) if m.id != material.id]
-    await reply(update, msg.LIBRARY_MORE, _materials_keyboard(siblings))
+    lines, markup = _materials_keyboard(siblings)
+    await reply(update, msg.LIBRARY_MORE + "\n" + lines, markup)
     return BROWSE
 
 
@@ -181,6 +187,12 @@ async def send_material_file(update: Update, context: BotContext, material: Mate
     return True
 
 
+async def ask_search(update: Update, context: BotContext) -> int:
+    _touch(context)
+    await reply(update, msg.LIBRARY_ASK_SEARCH, column([(msg.LIBRARY_BACK_TOPICS, "doc:home")]))
+    return SEARCH
+
+
 async def text_typed(update: Update, context: BotContext) -> int:
     """Typed text in the library is a search; long after the last library action it is a question instead."""
     started = (context.user_data.get("lib") or {}).get("at", 0)
@@ -196,13 +208,13 @@ async def text_typed(update: Update, context: BotContext) -> int:
     query = " ".join((update.message.text or "").split())[:100]
     if not query:
         await reply(update, msg.LIBRARY_SEARCH_EMPTY, _topics_keyboard(catalogue))
-        return BROWSE
+        return SEARCH
     found = catalogue.search(query)
     if not found:
         await reply(update, msg.LIBRARY_SEARCH_NONE.format(query=query), _topics_keyboard(catalogue))
-        return BROWSE
-    await reply(update, msg.LIBRARY_SEARCH_RESULTS.format(count=len(found), query=query),
-                _materials_keyboard(found))
+        return SEARCH
+    lines, markup = _materials_keyboard(found)
+    await reply(update, msg.LIBRARY_SEARCH_RESULTS.format(count=len(found), query=query) + "\n" + lines, markup)
     return BROWSE
 
 
@@ -213,18 +225,20 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
+    register_flow("library", text_states={SEARCH}, cancel=cancel, keys=["lib"])
     text = filters.TEXT & ~filters.COMMAND
     browse = [
         CallbackQueryHandler(start, pattern=r"^doc:home$"),
         CallbackQueryHandler(topic_picked, pattern=r"^doc:t:[\w-]{1,50}$"),
         CallbackQueryHandler(material_picked, pattern=r"^doc:m:[\w-]{1,50}$"),
+        CallbackQueryHandler(ask_search, pattern=r"^doc:s$"),
     ]
     app.add_handler(ConversationHandler(
         name="library",
         persistent=True,
         entry_points=[CommandHandler("tailieu", start), CallbackQueryHandler(start, pattern=r"^menu:tailieu$"),
                       *browse],
-        states={BROWSE: [*browse, MessageHandler(text, text_typed)]},
+        states={BROWSE: browse, SEARCH: [*browse, MessageHandler(text, text_typed)]},
         fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
         allow_reentry=True,
     ))

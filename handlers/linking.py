@@ -19,7 +19,8 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, reply
+from handlers.common import BotContext, clear_buttons, keyboard, reply
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability, show_menu
 from services.linking import VALID_MINUTES, LinkError
 
@@ -44,7 +45,7 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if code:
         return await _redeem(update, context, code, stay=ConversationHandler.END)
-    await reply(update, msg.LINK_ASK_CODE)
+    await reply(update, msg.LINK_ASK_CODE, keyboard([], nav=True))
     return ASK_LINK_CODE
 
 
@@ -73,6 +74,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
+    register_flow("linking", text_states={ASK_LINK_CODE}, cancel=cancel)
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="linking",

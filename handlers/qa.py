@@ -25,11 +25,14 @@ from handlers.common import (
     clear_buttons,
     int_arg,
     keyboard,
+    name_and_role,
+    numbered_choices,
     reply,
     requires,
     text_for_another_flow,
     text_is_for,
 )
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from handlers.start import DISCLOSED_BY_TRANSPORT, FIRST_CONTACT_SHOWN
 from knowledge.catalog import Entry
@@ -41,7 +44,6 @@ log = logging.getLogger(__name__)
 
 TELEGRAM_LIMIT = 4096
 TEXT_LIMIT = 4000
-BUTTON_LABEL_LIMIT = 60
 MIN_QUESTION_CHARS = 2
 ANSWER = 0
 
@@ -73,25 +75,22 @@ async def send_long(update: Update, text: str, markup: InlineKeyboardMarkup | No
         await reply(update, part, markup if i == len(parts) - 1 else None)
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= BUTTON_LABEL_LIMIT else text[:BUTTON_LABEL_LIMIT - 1].rstrip() + "…"
-
-
 async def _asker(update: Update, context: BotContext) -> Asker:
     person = await context.person(update)
     return Asker(channel=context.channel, ref=str(update.effective_user.id), person=person)
 
 
-def _answer_markup(context: BotContext, qid: int, entry: Entry) -> InlineKeyboardMarkup:
-    rows: list[list[tuple[str, str]]] = [[(msg.BTN_QA_HELPFUL, f"qa:fb:{qid}:1"),
-                                          (msg.BTN_QA_NOT_HELPFUL, f"qa:fb:{qid}:0")]]
+def _answer_markup(context: BotContext, qid: int, entry: Entry) -> tuple[str, InlineKeyboardMarkup]:
+    """The buttons under an answer, and the related questions (numbered text; their buttons are the numbers)."""
+    related = [(r.title, f"qa:rel:{qid}:{n}")
+               for n, r in enumerate(context.services.knowledge.index.related(entry)[:3])]
+    lines, rows = numbered_choices(related)  # first, so that on numbered channels "2" is the second question
+    rows.append([(msg.BTN_QA_HELPFUL, f"qa:fb:{qid}:1"), (msg.BTN_QA_NOT_HELPFUL, f"qa:fb:{qid}:0")])
     if entry.more:
         rows.append([(msg.BTN_QA_MORE, f"qa:more:{qid}")])
     rows.append([(msg.BTN_QA_ARTICLE, f"qa:art:{qid}")])
-    for n, related in enumerate(context.services.knowledge.index.related(entry)[:3]):
-        rows.append([(_label(msg.QA_RELATED_PREFIX + related.title), f"qa:rel:{qid}:{n}")])
     rows.append([(msg.BTN_QA_EXPERT, f"qa:exp:{qid}")])
-    return keyboard(rows)
+    return (f"\n\n{msg.QA_RELATED_TITLE}\n{lines}" if related else ""), keyboard(rows)
 
 
 async def _show_entry(update: Update, context: BotContext, qid: int, entry: Entry) -> None:
@@ -99,7 +98,8 @@ async def _show_entry(update: Update, context: BotContext, qid: int, entry: Entr
     template = msg.QA_OUTSIDE if entry.outside else msg.QA_ANSWER
     text = template.format(title=entry.title, answer=entry.answer,
                            citation=msg.QA_CITATION.format(citation=kb.citation(entry)))
-    await send_long(update, text, _answer_markup(context, qid, entry))
+    related, markup = _answer_markup(context, qid, entry)
+    await send_long(update, text + related, markup)
 
 
 async def _error(update: Update, exc: QAError) -> None:
@@ -124,10 +124,11 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     elif answer.outcome == "out_of_scope":
         await reply(update, msg.QA_OUT_OF_SCOPE)
     else:
-        buttons = [[(_label(f"{n + 1}. {h.entry.title}"), f"qa:pick:{answer.question_id}:{n}")]
-                   for n, h in enumerate(result.hits[:3])]
+        lines, buttons = numbered_choices([(h.entry.title, f"qa:pick:{answer.question_id}:{n}")
+                                           for n, h in enumerate(result.hits[:3])])
         buttons.append([(msg.BTN_QA_EXPERT, f"qa:exp:{answer.question_id}")])
-        await reply(update, f"{msg.QA_NOT_SURE}\n\n{msg.QA_NOT_SURE_FOOTER}", keyboard(buttons))
+        await reply(update, f"{msg.QA_NOT_SURE}\n{lines}\n{msg.QA_NOT_SURE_PICK}\n\n{msg.QA_NOT_SURE_FOOTER}",
+                    keyboard(buttons))
 
 
 async def free_text_question(update: Update, context: BotContext) -> None:
@@ -262,8 +263,7 @@ async def on_expert(update: Update, context: BotContext) -> None:
         if entry is not None:
             suggestion = msg.QA_EXPERT_SUGGESTION.format(title=entry.title,
                                                          citation=services.knowledge.kb.citation(entry))
-    text = msg.QA_EXPERT_QUESTION.format(request=request.id, asker=f"{asker.full_name} "
-                                         f"({msg.ROLE_NAMES[asker.role]})", place=place,
+    text = msg.QA_EXPERT_QUESTION.format(request=request.id, asker=name_and_role(asker), place=place,
                                          question=question.text, suggestion=suggestion)
     sent = 0
     for expert, chat in experts:
@@ -288,7 +288,8 @@ async def expert_start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     context.user_data["qa_answering"] = request.id
     await claim_text(update, context, "expert")
-    await reply(update, msg.QA_EXPERT_TYPE_ANSWER.format(request=request.id, question=question.text))
+    await reply(update, msg.QA_EXPERT_TYPE_ANSWER.format(request=request.id, question=question.text),
+                keyboard([], nav=True))
     return ANSWER
 
 
@@ -344,6 +345,7 @@ async def reload_kb(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    register_flow("qa_expert", text_states={ANSWER}, cancel=expert_cancel, keys=["qa_answering"])
     if free_text_question not in fallback.FREE_TEXT:
         fallback.FREE_TEXT.append(free_text_question)
     text = filters.TEXT & ~filters.COMMAND

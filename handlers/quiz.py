@@ -8,6 +8,7 @@ and the service accepts an answer only for the session's current question of the
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,12 +16,14 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import messages as msg
+from handlers import fallback
 from handlers.common import (
     BotContext,
     callback_arg,
     clear_buttons,
     column,
     int_arg,
+    keyboard,
     reply,
     requires,
     watched_places,
@@ -30,6 +33,8 @@ from services.models import Person, Role
 from services.quiz import SESSION_SIZE, AnswerStatus, Question, Session
 
 log = logging.getLogger(__name__)
+#: An answer typed instead of tapped: A–D in any case, or 1–4, maybe followed by "." or ")".
+TYPED_ANSWER = re.compile(r"^\s*([A-Da-d1-4])\s*[.)]?\s*$")
 
 register_capability(Capability("ontap", msg.BTN_QUIZ, "ontap", msg.CMD_QUIZ, frozenset(Role), order=45))
 
@@ -138,9 +143,9 @@ async def send_question(update: Update, context: BotContext, session: Session) -
     if question is None:
         await reply(update, msg.QUIZ_QUESTION_GONE, column(_home_buttons()))
         return
-    buttons = [(f"{msg.QUIZ_LETTERS[i]}. {c}", f"quiz:a:{session.id}:{session.position}:{i}")
-               for i, c in enumerate(question.choices)]
-    await reply(update, question_text(context, session, question), column(buttons))
+    # The choices are written out in the question; the buttons carry only their letters (they always fit).
+    buttons = [(msg.QUIZ_LETTERS[i], f"quiz:a:{session.id}:{session.position}:{i}") for i in range(len(question.choices))]
+    await reply(update, question_text(context, session, question), keyboard([buttons, [(msg.BTN_CANCEL, "quiz:stop")]]))
 
 
 async def _toast(update: Update, text: str) -> None:
@@ -157,6 +162,29 @@ async def answered(update: Update, context: BotContext) -> None:
     if session_id is None or position is None or choice is None:
         await _toast(update, msg.QUIZ_NOT_CURRENT)
         return
+    await _answer(update, context, person, session_id, position, choice)
+
+
+async def typed_answer(update: Update, context: BotContext) -> bool:
+    """A letter or number typed during a quiz ("B", "b", "2", "b.") answers the current question."""
+    typed = TYPED_ANSWER.match((update.message.text or "") if update.message else "")
+    person = await context.person(update) if typed else None
+    session = await context.services.quiz.active(person.id) if person is not None else None
+    if session is None or session.finished:
+        return False
+    letter = typed.group(1).upper()
+    choice = msg.QUIZ_LETTERS.index(letter) if letter.isalpha() else int(letter) - 1
+    question = context.services.quiz.question(session.current_question_id)
+    if question is None or choice >= len(question.choices):
+        await reply(update, msg.QUIZ_TYPE_ANSWER.format(letters=", ".join(msg.QUIZ_LETTERS[:len(
+            question.choices) if question else 4])))
+        return True
+    await _answer(update, context, person, session.id, session.position, choice)
+    return True
+
+
+async def _answer(update: Update, context: BotContext, person: Person, session_id: int, position: int,
+                  choice: int) -> None:
     quiz = context.services.quiz
     result = await quiz.answer(person.id, session_id, position, choice)
     if result.status == AnswerStatus.ALREADY_ANSWERED:
@@ -188,6 +216,15 @@ async def answered(update: Update, context: BotContext) -> None:
     await send_question(update, context, session)
 
 
+async def stop(update: Update, context: BotContext) -> None:
+    """✖ Hủy under a question: the session stays (it can be resumed); the menu is offered."""
+    from handlers.menu import show_menu
+
+    await clear_buttons(update)
+    await reply(update, msg.QUIZ_STOPPED)
+    await show_menu(update, context, after_flow=True)
+
+
 @requires()
 async def history(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
@@ -208,6 +245,8 @@ async def history(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    if typed_answer not in fallback.BEFORE_QUESTION:
+        fallback.BEFORE_QUESTION.append(typed_answer)
     app.add_handler(CommandHandler("ontap", start))
     app.add_handler(CallbackQueryHandler(start, pattern=r"^menu:ontap$"))
     app.add_handler(CallbackQueryHandler(pick_topic, pattern=r"^quiz:topics$"))
@@ -215,3 +254,4 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(resume, pattern=r"^quiz:resume$"))
     app.add_handler(CallbackQueryHandler(answered, pattern=r"^quiz:a:\d{1,12}:\d{1,3}:\d$"))
     app.add_handler(CallbackQueryHandler(history, pattern=r"^quiz:hist$"))
+    app.add_handler(CallbackQueryHandler(stop, pattern=r"^quiz:stop$"))

@@ -17,12 +17,14 @@ from telegram.ext import (
 from bot import messages as msg
 from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply
 from handlers.fallback import free_text
+from handlers.flows import register_flow
 from handlers.menu import show_menu
+from knowledge.text import fold, has_diacritics
 from services.models import Role
 from services.registration import RegistrationError
 from services.text import clean_name
 
-ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_TEAM, PICK_TEAM = range(5)
+ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_TEAM, PICK_TEAM, CONFIRM_PLAIN = range(6)
 
 #: user_data key: the first-contact disclosure was shown on /start (the first question need not repeat it)
 FIRST_CONTACT_SHOWN = "first_contact_shown"
@@ -55,7 +57,7 @@ async def ask_code(update: Update, context: BotContext) -> int:
     if await context.person(update) is not None:
         await reply(update, msg.CODE_ERRORS["already_registered"])
         return ConversationHandler.END
-    await reply(update, msg.ASK_CODE)
+    await reply(update, msg.ASK_CODE, keyboard([], nav=True))
     return ASK_CODE
 
 
@@ -91,30 +93,48 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
     await reply(update, msg.CODE_ACCEPTED.format(role=msg.ROLE_NAMES[checked.invite.role], commune=place))
     if suggested:
         await reply(update, msg.CONFIRM_NAME.format(name=suggested),
-                    keyboard([[(msg.BTN_YES, "reg:name:yes"), (msg.BTN_NO, "reg:name:edit")]]))
+                    keyboard([[(msg.BTN_YES, "reg:name:yes"), (msg.BTN_NO, "reg:name:edit")]], nav=True))
         return CONFIRM_NAME
-    await reply(update, msg.ASK_NAME)
+    await reply(update, msg.ASK_NAME, keyboard([], nav=True))
     return ASK_NAME
 
 
 async def name_confirmed(update: Update, context: BotContext) -> int:
+    await clear_buttons(update)
+    return await _plain_name_check(update, context) or await _team_step(update, context)
+
+
+async def _plain_name_check(update: Update, context: BotContext) -> int | None:
+    """A name without diacritics ("lo van tuan") is kept as typed, but asked about once: it goes into
+    official reports, so the person may retype it with its marks."""
+    reg = context.user_data["reg"]
+    name = reg.get("name") or ""
+    if reg.get("plain_asked") or has_diacritics(name) or not fold(name).replace(" ", "").isalpha():
+        return None
+    reg["plain_asked"] = True
+    await reply(update, msg.REG_NAME_NO_MARKS.format(name=name),
+                keyboard([[(msg.REG_BTN_KEEP_NAME, "reg:plain:keep")]], nav=True))
+    return CONFIRM_PLAIN
+
+
+async def plain_name_kept(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     return await _team_step(update, context)
 
 
 async def name_edit(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    await reply(update, msg.ASK_NAME)
+    await reply(update, msg.ASK_NAME, keyboard([], nav=True))
     return ASK_NAME
 
 
 async def name_typed(update: Update, context: BotContext) -> int:
     name = clean_name(update.message.text)
     if name is None:
-        await reply(update, msg.BAD_NAME)
+        await reply(update, msg.BAD_NAME, keyboard([], nav=True))
         return ASK_NAME
     context.user_data["reg"]["name"] = name
-    return await _team_step(update, context)
+    return await _plain_name_check(update, context) or await _team_step(update, context)
 
 
 async def _team_step(update: Update, context: BotContext) -> int:
@@ -125,10 +145,10 @@ async def _team_step(update: Update, context: BotContext) -> int:
     if reg["team_id"]:
         team = await org.team(reg["team_id"])
         await reply(update, msg.CONFIRM_TEAM.format(team=team.name),
-                    keyboard([[(msg.BTN_YES, "reg:team:yes"), (msg.BTN_NOT_MY_TEAM, "reg:team:no")]]))
+                    keyboard([[(msg.BTN_YES, "reg:team:yes"), (msg.BTN_NOT_MY_TEAM, "reg:team:no")]], nav=True))
         return CONFIRM_TEAM
     teams = await org.teams_of_commune(reg["commune_id"])
-    await reply(update, msg.PICK_TEAM, column((t.name, f"reg:pick:{t.id}") for t in teams))
+    await reply(update, msg.PICK_TEAM, column(((t.name, f"reg:pick:{t.id}") for t in teams), nav=True))
     return PICK_TEAM
 
 
@@ -194,6 +214,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
+    register_flow("registration", text_states={ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_PLAIN}, cancel=cancel, keys=["reg"])
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="registration",
@@ -216,6 +237,8 @@ def register(app: Application) -> None:
                 CallbackQueryHandler(team_rejected, pattern=r"^reg:team:no$"),
                 MessageHandler(text, use_buttons),
             ],
+            CONFIRM_PLAIN: [CallbackQueryHandler(plain_name_kept, pattern=r"^reg:plain:keep$"),
+                            MessageHandler(text, name_typed)],
             PICK_TEAM: [CallbackQueryHandler(team_picked, pattern=r"^reg:pick:\d+$"), MessageHandler(text, use_buttons)],
         },
         fallbacks=[CommandHandler(["huy", "cancel"], cancel), CommandHandler("start", start)],

@@ -30,6 +30,7 @@ from handlers.common import (
     text_for_another_flow,
     text_is_for,
 )
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.logbook import agreements_line, summary_text, with_logbook_sheets
 from services.models import Role
@@ -142,7 +143,7 @@ async def start(update: Update, context: BotContext) -> int:
         if len(provinces) > 1 or person.role == Role.MINISTRY_OFFICIAL:  # the country, or one province
             await reply(update, msg.STATS_PICK_PROVINCE,
                         column([(msg.SUBMIT_WHOLE_COUNTRY, "st:s:n:0")]
-                               + [(p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]]))
+                               + [(p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]], nav=True))
             return PICK_PROVINCE
         return await _ask_scope_in_province(update, context, provinces[0].id)
     if person.role == Role.PROVINCE_OFFICIAL and person.province_id:
@@ -165,7 +166,7 @@ async def _ask_scope_in_province(update: Update, context: BotContext, province_i
     buttons = [(msg.STATS_WHOLE_PROVINCE.format(name=province.name), f"st:s:p:{province.id}")]
     if len(communes) <= MAX_COMMUNE_BUTTONS:
         buttons += [(c.name, f"st:s:c:{c.id}") for c in communes]
-    await reply(update, msg.STATS_PICK_SCOPE, column(buttons))
+    await reply(update, msg.STATS_PICK_SCOPE, column(buttons, nav=True))
     return PICK_SCOPE
 
 
@@ -224,7 +225,7 @@ async def _ask_period(update: Update, context: BotContext, scope: Scope) -> int:
         [(buttons["month"], "st:per:month"), (buttons["quarter"], "st:per:quarter")],
         [(buttons["half"], "st:per:half"), (buttons["year"], "st:per:year")],
         [(buttons["custom"], "st:per:custom")],
-    ]))
+    ], nav=True))
     return PICK_PERIOD
 
 
@@ -241,7 +242,7 @@ async def period_picked(update: Update, context: BotContext) -> int:
     key = update.callback_query.data.rsplit(":", 1)[-1]
     if key == "custom":
         await claim_text(update, context, "stats")
-        await reply(update, msg.STATS_ASK_CUSTOM)
+        await reply(update, msg.STATS_ASK_CUSTOM, keyboard([], nav=True))
         return CUSTOM
     scope = await _current_scope(update, context)
     if scope is None:
@@ -258,7 +259,7 @@ async def custom_typed(update: Update, context: BotContext) -> int:
     try:
         period = parse_period_text(update.message.text)
     except PeriodError as exc:
-        await reply(update, msg.STATS_PERIOD_ERRORS[exc.reason])
+        await reply(update, msg.STATS_PERIOD_ERRORS[exc.reason], keyboard([], nav=True))
         return CUSTOM
     scope = await _current_scope(update, context)
     if scope is None:
@@ -278,6 +279,9 @@ async def _send_report(update: Update, context: BotContext, scope: Scope, period
     person = await context.person(update)
     report = await live_report(context.services, scope, period)
     text = report_text(report)
+    missing = [line.commune.name for line in report.by_commune or [] if not line.reported]
+    if missing:  # a province official sees at once which communes to call
+        text += "\n\n" + msg.STATS_MISSING_COMMUNES.format(communes=", ".join(missing))
     if scope.level != "national":
         # the follow-up of the period's successful agreements (issue 17), one query at any level
         text += "\n" + agreements_line(await context.services.logbook.agreements(scope, period))
@@ -648,6 +652,7 @@ def _int(text: str) -> int | None:
 
 
 def register(app: Application) -> None:
+    register_flow("stats", text_states={CUSTOM}, cancel=cancel, keys=["st"])
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         name="stats",

@@ -30,10 +30,12 @@ from handlers.broadcast import (
     wake_worker,
 )
 from handlers.common import (
+    LABEL_MAX,
     BotContext,
     claim_text,
     clear_buttons,
     column,
+    fit,
     int_arg,
     keyboard,
     reply,
@@ -41,6 +43,7 @@ from handlers.common import (
     text_for_another_flow,
     text_is_for,
 )
+from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.broadcast import SENDERS, PermissionDenied
 from services.models import Person, Role
@@ -55,6 +58,12 @@ REMINDER_EVERY_S = 600
 
 register_capability(Capability("taphuan", msg.BTN_TRAINING, "taphuan", msg.CMD_TRAINING,
                                frozenset(ALL_ROLES), order=65))
+
+
+def short_team(name: str) -> str:
+    """A team's name on a button: "Tổ hòa giải bản Na Lay" → "bản Na Lay" (the list is of teams anyway)."""
+    short = name.removeprefix("Tổ hòa giải ").strip()
+    return short or name
 
 
 def rsvp_markup(event_id: int, chosen: str | None = None):
@@ -100,7 +109,7 @@ async def start(update: Update, context: BotContext) -> int:
     person = await context.person(update)
     if person.role in SENDERS:
         await reply(update, msg.TR_MENU, column([(msg.TR_BTN_NEW, "tr:new"), (msg.TR_BTN_UPCOMING, "tr:up"),
-                                                 (msg.TR_BTN_ATTENDANCE, "tr:att")]))
+                                                 (msg.TR_BTN_ATTENDANCE, "tr:att")], nav=True))
         return MENU
     await _upcoming(update, context, person)
     return ConversationHandler.END
@@ -114,18 +123,18 @@ async def _upcoming(update: Update, context: BotContext, person: Person, edit: b
         return
     tz = context.services.config.timezone
     lines, buttons = [msg.TR_UPCOMING_TITLE], []
-    for event in events[:10]:
+    for n, event in enumerate(events[:10], 1):
         day, time = _when(event, tz)
-        lines.append(msg.TR_UPCOMING_LINE.format(date=day, time=time, title=event["title"], place=event["place"]))
+        lines.append(msg.TR_UPCOMING_LINE_N.format(n=n, date=day, time=time, title=event["title"],
+                                                   place=event["place"]))
         if person.is_official:
             counts = await training.counts(event)
             lines.append(msg.TR_COUNTS_LINE.format(**counts))
         else:
             answer = await training.repo.rsvp_of(event["id"], person.id)
             lines.append(msg.TR_MY_ANSWER[answer])
-            short = event["title"][:30]
-            buttons.append([(msg.TR_BTN_EVENT_YES.format(title=short), f"tr:l:{event['id']}:y"),
-                            (msg.TR_BTN_EVENT_NO.format(title=short), f"tr:l:{event['id']}:n")])
+            buttons.append([(msg.TR_BTN_EVENT_YES_N.format(n=n), f"tr:l:{event['id']}:y"),
+                            (msg.TR_BTN_EVENT_NO_N.format(n=n), f"tr:l:{event['id']}:n")])
     markup = keyboard(buttons) if buttons else None
     if edit:
         await edit_or_reply(update, "\n".join(lines), markup)
@@ -146,7 +155,7 @@ async def new(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data["tr"] = {}
     await claim_text(update, context, "training")
-    await reply(update, msg.TR_ASK_TITLE)
+    await reply(update, msg.TR_ASK_TITLE, keyboard([], nav=True))
     return ASK_TITLE
 
 
@@ -155,10 +164,10 @@ async def title_typed(update: Update, context: BotContext) -> int:
         return await text_for_another_flow(update, context)
     title = clean_text(update.message.text, limit=300)
     if not 3 <= len(title) <= 200:
-        await reply(update, msg.TR_BAD_TITLE)
+        await reply(update, msg.TR_BAD_TITLE, keyboard([], nav=True))
         return ASK_TITLE
     context.user_data.setdefault("tr", {})["title"] = title
-    await reply(update, msg.TR_ASK_WHEN)
+    await reply(update, msg.TR_ASK_WHEN, keyboard([], nav=True))
     return ASK_WHEN
 
 
@@ -168,10 +177,10 @@ async def when_typed(update: Update, context: BotContext) -> int:
     try:
         when = parse_when(update.message.text, context.services.config.timezone)
     except WhenError as exc:
-        await reply(update, msg.TR_WHEN_ERRORS[exc.reason])
+        await reply(update, msg.TR_WHEN_ERRORS[exc.reason], keyboard([], nav=True))
         return ASK_WHEN
     context.user_data.setdefault("tr", {})["when"] = when.isoformat()
-    await reply(update, msg.TR_ASK_PLACE)
+    await reply(update, msg.TR_ASK_PLACE, keyboard([], nav=True))
     return ASK_PLACE
 
 
@@ -180,7 +189,7 @@ async def place_typed(update: Update, context: BotContext) -> int:
         return await text_for_another_flow(update, context)
     place = clean_text(update.message.text, limit=300)
     if not 3 <= len(place) <= 200:
-        await reply(update, msg.TR_BAD_PLACE)
+        await reply(update, msg.TR_BAD_PLACE, keyboard([], nav=True))
         return ASK_PLACE
     context.user_data.setdefault("tr", {})["place"] = place
     return await PICKER.begin(update, context, await context.person(update))
@@ -320,7 +329,8 @@ async def attendance_events(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     tz = context.services.config.timezone
     await reply(update, msg.TR_PICK_EVENT, column(
-        (f"{_when(e, tz)[0]} — {e['title'][:40]}" + (" ✔" if e["attendance_saved_at"] else ""), f"tr:ae:{e['id']}")
+        (fit(f"{_when(e, tz)[0]} {e['title']}", LABEL_MAX - 2) + (" ✔" if e["attendance_saved_at"] else ""),
+         f"tr:ae:{e['id']}")
         for e in events[:20]))
     return ConversationHandler.END
 
@@ -352,7 +362,7 @@ async def _checklist(update: Update, context: BotContext, event: dict, page: int
     for team_id in {c["team_id"] for c in candidates if c["team_id"]}:
         team = await context.services.org.team(team_id)
         teams[team_id] = team.name if team else ""
-    items = [(c["id"], c["full_name"] + (f" · {teams[c['team_id']]}" if c["team_id"] in teams else ""))
+    items = [(c["id"], c["full_name"] + (f" · {short_team(teams[c['team_id']])}" if c["team_id"] in teams else ""))
              for c in candidates]
     text = msg.TR_CHECKLIST.format(title=event["title"], date=_when(event, context.services.config.timezone)[0],
                                    count=len(state["ticked"]), total=len(candidates))
@@ -423,6 +433,7 @@ async def attendance_save(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    register_flow("training", text_states={ASK_TITLE, ASK_WHEN, ASK_PLACE}, cancel=cancel, keys=["tr", "tr_att"])
     if app.job_queue is not None:
         app.job_queue.run_repeating(once_across_processes("training-reminders", reminder_job), interval=REMINDER_EVERY_S, first=30, name="training-reminders")
     text = filters.TEXT & ~filters.COMMAND

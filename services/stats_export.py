@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from bot import messages as msg
+from knowledge.text import fold
 from services import xlsx_layout
 from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
 from services.xlsx_layout import setup_print, signature_block, text
@@ -46,6 +47,8 @@ def reporting_period_label(key: str, period: Period) -> str:
 def scope_label(scope: Scope) -> str:
     if scope.level == "team" and scope.commune is not None:
         return f"{scope.name} ({scope.commune.name})"
+    if scope.level == "province":
+        return province_label(scope.name)
     return scope.name
 
 
@@ -62,6 +65,12 @@ def rate_received_formula(counts: Counts) -> str:
 def rate_with_formula(counts: Counts) -> str:
     """'64,4% (186/289 vụ việc đã hòa giải)'."""
     return f"{pct(counts.success_rate)} ({rate_formula(counts)})"
+
+
+def province_label(name: str) -> str:
+    """"Điện Biên" → "tỉnh Điện Biên"; a name that already says what it is ("Thành phố Hà Nội") stays."""
+    folded = fold(name)
+    return name if folded.startswith(("tinh ", "thanh pho ")) else f"tỉnh {name}"
 
 
 def _counts_text(counts: Counts) -> dict[str, str | int]:

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.channels import numbered
 from bot.channels.local import LocalBotApi
+from bot.messages import MENU_AFTER_FLOW
 
 
 async def wait_until(predicate: Callable[[], object], timeout: float = 15.0, interval: float = 0.05) -> object:
@@ -113,10 +114,14 @@ class EmulatedUser:
         return await self.emulator.reply_to(self.id, mark)
 
     async def tap(self, label: str) -> list[dict]:
-        """Tap the button of the latest message with buttons: by its text (diacritics optional) or part of it."""
-        message = next(m for m in reversed(self.api.sent_to(self.id)) if self.api.current(m).get("reply_markup"))
+        """Tap the button of the latest message with buttons: by its text (diacritics optional) or part of it.
+        The menu offered after a flow is passed over unless it is the only message with buttons."""
+        with_buttons = [m for m in reversed(self.api.sent_to(self.id)) if self.api.current(m).get("reply_markup")]
+        message = next((m for m in with_buttons if not (m.get("text") or "").startswith(MENU_AFTER_FLOW)),
+                       with_buttons[0])
         opts = numbered.options(self.api.current(message)["reply_markup"])
-        option = numbered.choose(label, opts) or next((o for o in opts if label in o.label), None)
+        option = numbered.choose(label, opts, self.api.current(message).get("text")) or next(
+            (o for o in opts if label in o.label), None)
         assert option is not None, f"no button {label!r} in {[o.label for o in opts]}"
         mark = len(self.api.outbox)
         self.api.user_click(self.id, message["message_id"], option.callback_data)

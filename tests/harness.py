@@ -19,6 +19,7 @@ from bot.channels.local import LocalBotApi, LocalRequest
 from bot.config import Config
 from bot.container import Services
 from bot.demo import DEMO_USERS, seed_demo
+from bot.messages import MENU_AFTER_FLOW
 from tests import dbtarget
 
 
@@ -73,10 +74,14 @@ class ChatHarness:
         await self._process(self.api.user_message(uid, text))
         return [m for m in self.api.outbox[before:] if m["chat"]["id"] == uid]
 
-    def last_with_buttons(self, who: int | str) -> dict:
+    def last_with_buttons(self, who: int | str, menu: bool = False) -> dict:
+        """The latest message with buttons; the menu offered after a flow only when `menu` (it follows the
+        flow's last message, whose buttons the tests usually mean)."""
         uid = self.user_id(who)
         for message in reversed(self.api.sent_to(uid)):
             current = self.api.current(message)
+            if not menu and (current.get("text") or "").startswith(MENU_AFTER_FLOW):
+                continue
             if current.get("reply_markup", {}).get("inline_keyboard"):
                 return current
         raise AssertionError(f"no message with buttons for {uid}")
@@ -89,7 +94,8 @@ class ChatHarness:
         uid = self.user_id(who)
         message = message or self.last_with_buttons(uid)
         opts = numbered.options(message.get("reply_markup"))
-        option = next((o for o in opts if o.callback_data == choice), None) or numbered.choose(str(choice), opts)
+        option = next((o for o in opts if o.callback_data == choice), None) or numbered.choose(
+            str(choice), opts, message.get("text") or message.get("caption"))
         if option is None or option.callback_data is None:
             raise AssertionError(f"no button {choice!r} in {[o.label for o in opts]}")
         return await self.tap_data(uid, option.callback_data, message)

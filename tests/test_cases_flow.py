@@ -123,7 +123,7 @@ async def test_forged_and_stale_buttons_are_refused(bot):
     await bot.tap(MEDIATOR, "Đất đai")
     await bot.tap(MEDIATOR, "Một bên hoặc các bên yêu cầu")
     await bot.tap(MEDIATOR, "Hòa giải thành")
-    await bot.tap(MEDIATOR, "Sửa: Hòa giải viên tham gia")
+    await bot.tap(MEDIATOR, "Sửa: Người hòa giải")
     stranger = (await bot.services.people.members_of_team(other_team.id))[0]
     out = await bot.tap_data(MEDIATOR, f"case:m:n:{stranger.id}")
     assert msg.CASE_ERRORS["mediators"] in texts(out)
@@ -132,7 +132,7 @@ async def test_forged_and_stale_buttons_are_refused(bot):
 
 async def test_count_summary_and_mediator_edits(bot):
     await bot.say(MEDIATOR, "/baocao")
-    for choice in ("Hôm nay", "Dân sự (vay mượn, tài sản, hợp đồng, thừa kế)", "Một bên hoặc các bên yêu cầu",
+    for choice in ("Hôm nay", "Dân sự (vay, tài sản, thừa kế)", "Một bên hoặc các bên yêu cầu",
                    "Hòa giải thành"):
         await bot.tap(MEDIATOR, choice)
     await bot.tap(MEDIATOR, "Sửa: Số bên")
@@ -145,24 +145,25 @@ async def test_count_summary_and_mediator_edits(bot):
     assert msg.CASE_ERRORS["count_format"] in texts(out)
     out = await bot.say(MEDIATOR, "7")
     assert "• Số bên: 7" in texts(out)
-    await bot.tap(MEDIATOR, "Sửa: Hòa giải viên tham gia")
+    await bot.tap(MEDIATOR, "Sửa: Người hòa giải")
     assert "✓ Quàng Thị Mai" in labels(bot)
     await bot.tap(MEDIATOR, "Lò Văn Hùng")
     assert "✓ Lò Văn Hùng" in labels(bot)
     out = await bot.tap(MEDIATOR, "Xong")
     assert "Lò Văn Hùng, Quàng Thị Mai" in texts(out) or "Quàng Thị Mai, Lò Văn Hùng" in texts(out)
-    await bot.tap(MEDIATOR, "Sửa: Hòa giải viên tham gia")
+    await bot.tap(MEDIATOR, "Sửa: Người hòa giải")
     await bot.tap(MEDIATOR, "Quàng Thị Mai")
     await bot.tap(MEDIATOR, "Lò Văn Hùng")
     out = await bot.tap(MEDIATOR, "Xong")
     assert msg.CASE_ERRORS["required"] in texts(out)
     await bot.tap(MEDIATOR, "Chỉ mình tôi")
     await bot.tap(MEDIATOR, "Xong")
+    await bot.tap(MEDIATOR, "Sửa: Tóm tắt")
     out = await bot.say(MEDIATOR, "x" * (form.SUMMARY_MAX + 1))
     assert "Tóm tắt dài quá" in texts(out)
     out = await bot.say(MEDIATOR, "Vay 200.000.000 đồng, SĐT 0987.654.321, CCCD 001203004005")
     assert msg.CASE_MASKED_NOTE in texts(out)
-    await bot.tap(MEDIATOR, "Sửa: Đề nghị Tòa án công nhận")
+    await bot.tap(MEDIATOR, "Sửa: Tòa công nhận")
     await bot.tap(MEDIATOR, "Có")
     out = await bot.tap(MEDIATOR, "Gửi báo cáo")
     case = (await bot.services.cases.repo.find())[0]
@@ -173,7 +174,8 @@ async def test_count_summary_and_mediator_edits(bot):
 
 async def test_back_goes_to_the_previous_question(bot):
     await bot.say(MEDIATOR, "/baocao")
-    assert msg.BTN_BACK not in labels(bot)  # nothing before the first question
+    first = bot.last_with_buttons(MEDIATOR)
+    assert labels(bot)[-2:] == [msg.BTN_BACK, msg.BTN_CANCEL]  # the first question too (issue 19)
     await bot.tap(MEDIATOR, "Hôm nay")
     await bot.tap(MEDIATOR, "Đất đai")
     out = await bot.tap(MEDIATOR, msg.BTN_BACK)
@@ -187,6 +189,8 @@ async def test_back_goes_to_the_previous_question(bot):
     values = await draft_values(bot)
     assert values["received_on"] == (bot.services.cases.today() - timedelta(days=1)).isoformat()
     assert values["field"] == "khac"
+    out = await bot.tap(MEDIATOR, msg.BTN_BACK, first)       # ◀ before the first question: the menu
+    assert msg.MENU_TITLE.split("(")[0].format(name="Quàng Thị Mai") in texts(out)
 
 
 async def test_edit_on_review_and_result_change_updates_dependent_fields(bot):
@@ -199,7 +203,7 @@ async def test_edit_on_review_and_result_change_updates_dependent_fields(bot):
     out = await bot.tap(MEDIATOR, "Hôn nhân và gia đình")
     assert msg.CASE_REVIEW_TITLE in texts(out) and "Lĩnh vực: Hôn nhân và gia đình" in texts(out)
     # Back from an edit returns to the review without change.
-    await bot.tap(MEDIATOR, "Sửa: Căn cứ hòa giải")
+    await bot.tap(MEDIATOR, "Sửa: Căn cứ")
     out = await bot.tap(MEDIATOR, msg.BTN_BACK)
     assert "Căn cứ hòa giải: Một bên hoặc các bên yêu cầu" in texts(out)
     await bot.tap(MEDIATOR, "Sửa: Kết quả")
@@ -245,7 +249,8 @@ async def test_resume_after_restart(bot):
     assert msg.CASE_PROMPTS["result"] in texts(out)
     await bot.tap(MEDIATOR, "Hòa giải thành")
     await bot.restart()
-    out = await bot.say(MEDIATOR, "mâu thuẫn về tiếng ồn")  # typed on the review after a restart: the summary
+    await bot.tap(MEDIATOR, "Sửa: Tóm tắt")
+    out = await bot.say(MEDIATOR, "mâu thuẫn về tiếng ồn")  # typed after "Sửa: Tóm tắt", after a restart
     assert "Tóm tắt: mâu thuẫn về tiếng ồn" in texts(out)
     out = await bot.tap(MEDIATOR, "Gửi báo cáo")
     assert "Đã ghi vào sổ" in texts(out)
@@ -287,7 +292,8 @@ async def test_double_tap_on_send_stores_one_case(bot):
 async def test_official_picks_a_team_and_its_mediators(bot):
     out = await bot.say(OFFICIAL, "/baocao")
     assert msg.CASE_PROMPTS["team_id"] in texts(out)
-    assert labels(bot, OFFICIAL) == ["Tổ hòa giải bản Na Lay", "Tổ hòa giải tổ dân phố 2", "Tổ hòa giải bản Bó"]
+    assert labels(bot, OFFICIAL) == ["Tổ hòa giải bản Na Lay", "Tổ hòa giải tổ dân phố 2", "Tổ hòa giải bản Bó",
+                                     msg.BTN_BACK, msg.BTN_CANCEL]
     await bot.tap(OFFICIAL, "Tổ hòa giải tổ dân phố 2")
     for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu"):
         await bot.tap(OFFICIAL, choice)

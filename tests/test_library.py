@@ -196,14 +196,21 @@ async def test_xlsx_template_and_link_material(bot):
 
 
 async def test_typed_search_unaccented_with_typo_then_open(bot):
-    await bot.say(MEDIATOR, "/tailieu")
+    [home] = await bot.say(MEDIATOR, "/tailieu")
+    out = await bot.say(MEDIATOR, "mau bien ban hoa giai thnh")   # not asked for a name: a legal question
+    assert "Tìm thấy" not in texts(out)
+    out = await bot.tap(MEDIATOR, "Tìm theo tên", home)
+    assert msg.LIBRARY_ASK_SEARCH in texts(out)
     out = await bot.say(MEDIATOR, "mau bien ban hoa giai thnh")
     assert "Tìm thấy" in texts(out)
     assert bot.buttons(MEDIATOR)[0].callback_data == "doc:m:mau-bien-ban-hoa-giai-thanh"
     out = await bot.tap(MEDIATOR, 1)
     assert _documents(out)[0]["document"]["file_name"] == "mau-bien-ban-hoa-giai-thanh.txt"
+    await bot.tap(MEDIATOR, "Tìm theo tên")
     out = await bot.say(MEDIATOR, "qwxzv zzkkq")
     assert "Không tìm thấy tài liệu" in texts(out)
+    out = await bot.say(MEDIATOR, "so theo doi")      # after "not found" the prompt asks again
+    assert "Tìm thấy" in texts(out)
 
 
 async def test_forged_material_and_topic_ids(bot):

@@ -32,6 +32,7 @@ async def _exercise(bot, caplog):
     await bot.say("mediator", "/baocao")
     for label in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu", "Hòa giải thành"):
         await bot.tap("mediator", label)
+    await bot.tap("mediator", "Sửa: Tóm tắt")
     out = await bot.say("mediator", f"vay tiền, SĐT {PHONE}, CCCD {CCCD}")
     assert "Tóm tắt" in texts(out)
     await bot.tap("mediator", "Gửi báo cáo")

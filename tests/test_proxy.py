@@ -4,6 +4,7 @@ passes its updates on to the other. Needs TEST_DATABASE_URL and the distribution
 
 from __future__ import annotations
 
+import asyncio
 import signal
 
 import pytest
@@ -46,7 +47,8 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
             assert len(await cluster.services.cases.repo.find(limit=5)) == 1
             after_kill = nginx.served_by()[len(served):]
             # every update after the kill ends on the survivor (some tried the dead process first)
-            assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), after_kill
+            assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), (
+                after_kill, ports, (nginx.workdir / "access.log").read_text())
         finally:
             await nginx.stop()
 
@@ -54,7 +56,6 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
 async def test_slow_update_passed_on_by_the_proxy_is_handled_once(tmp_path):
     """Issue 14 (Also): nginx passes a request that outlasts proxy_read_timeout on to the other process
     (proxy_next_upstream timeout non_idempotent); that copy must not be handled a second time."""
-    import asyncio
 
     import asyncpg
     target = dbtarget.database_for(tmp_path, "slow")

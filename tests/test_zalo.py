@@ -137,9 +137,10 @@ async def test_menu_and_full_invite_flow_by_an_official(zalo):
     invite = await zalo.services.invites.by_code(code.replace("-", ""))
     assert invite.max_uses == 5 and invite.role == Role.MEDIATOR
     assert invite.team_id == (await zalo.services.org.team_by_code("ML-02")).id
-    # The tapped options were cleared: a digit now is plain text again (a question too short to answer).
+    # The tapped options were cleared: a digit now picks from the menu offered after the flow.
+    assert msg.MENU_AFTER_FLOW in out
     out = await zalo.say(hoa, "3")
-    assert msg.QA_EMPTY in out and "Đã tạo mã mời" not in out
+    assert "Đã tạo mã mời" not in out and msg.INVITE_PICK_DAYS not in out
 
 
 def number_of(out: str, label: str) -> str:
@@ -419,8 +420,9 @@ async def test_a_question_on_zalo_is_answered_with_citation_and_numbered_options
     guest = zalo.emu.user("guest-zalo-qa", "Khách")
     out = await zalo.say(guest, "to hoa giai phai co it nhat may nguoi")
     assert "📖 Căn cứ:" in out and "Luật Hòa giải ở cơ sở 2013" in out
-    assert re.search(r"^\s+1\. 👍", out, flags=re.MULTILINE)
-    feedback = await zalo.say(guest, "1")  # the numbered option maps back to the 👍 button
+    helpful = re.search(r"^\s+(\d+)\. 👍", out, flags=re.MULTILINE)   # after the related questions' numbers
+    assert helpful
+    feedback = await zalo.say(guest, helpful.group(1))  # the numbered option maps back to the 👍 button
     assert feedback.strip()
     stored = await zalo.services.db.fetchone("SELECT feedback FROM qa_questions ORDER BY id DESC LIMIT 1")
     assert stored["feedback"] == 1

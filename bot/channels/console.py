@@ -2,13 +2,18 @@
 
 Bot messages are printed with their buttons as numbered options; the user answers with a number or the
 button's text, or types freely. Updates go through python-telegram-bot's own getUpdates polling.
+
+Every keyboard still on screen can be used, not only the last message's: the keyboards the bot sends in answer
+to one input are numbered on from each other (the statistics' "Excel" stays reachable after the chart and the
+menu below it); a number means the latest answer's keyboards first, then those of the answer before (older
+ones have scrolled away: a number typed later is an answer, such as a count of parties).
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from bot import messages as msg
@@ -16,7 +21,10 @@ from bot.app import MediatorApplication
 from bot.channels import numbered
 from bot.channels.local import LocalBotApi
 
-QUIT_WORDS = {"/thoat", "/quit", "/exit", "thoat", "thoát"}
+#: Only with a slash: "thoát" without one leaves the flow in progress (handlers.flows), not the program.
+QUIT_WORDS = {"/thoat", "/quit", "/exit"}
+#: Play another demo person inside the chat: /doi commune, /doi mediator…
+SWITCH_COMMANDS = {"/doi", "/đổi", "/switch"}
 
 #: Typed in the console to send a file to the bot: `/guitep đường/dẫn/tệp.xlsx`.
 SEND_FILE = "/guitep"
@@ -32,8 +40,11 @@ class ConsoleSession:
         self.user_id = user_id
         self.write = write
         self.files_dir = files_dir
-        self.options: list[numbered.Option] = []
-        self.options_message_id: int | None = None
+        #: Keyboards still on screen: message id → (input number it answered, options numbered on screen, text).
+        self.screens: dict[int, tuple[int, list[numbered.Option], str]] = {}
+        self.inputs = 0
+        #: Per person played: how much of the bot's outbox they have seen (for /doi: their unread messages).
+        self.seen: dict[int, int] = {}
         api.user(user_id, first_name)
         api.listeners.append(self._on_bot_event)
 
@@ -44,11 +55,10 @@ class ConsoleSession:
         if message.get("chat", {}).get("id") != self.user_id:
             return
         if kind == "markup" and not message.get("reply_markup"):
-            if message["message_id"] == self.options_message_id:
-                self.options, self.options_message_id = [], None
+            self.screens.pop(message["message_id"], None)
             return
-        opts = numbered.options(message.get("reply_markup"))
         text = message.get("text") or message.get("caption") or ""
+        opts = self._numbered(message["message_id"], numbered.options(message.get("reply_markup")), text)
         if "document" in message:
             text = f"📎 {message['document'].get('file_name')}" + self._saved(message["document"]) + \
                 (f"\n{text}" if text else "")
@@ -56,9 +66,44 @@ class ConsoleSession:
             text = "🖼 " + self._saved(message["photo"][-1]) + (f"\n{text}" if text else "")
         prefix = "✎ " if kind == "edit" else ""
         self.write("\n" + prefix + numbered.render(text, opts))
-        if opts or kind != "edit":
-            self.options = opts
-            self.options_message_id = message["message_id"] if opts else None
+
+    def _numbered(self, message_id: int, opts: list[numbered.Option], text: str) -> list[numbered.Option]:
+        """Number `opts` on from the other keyboards of the same answer; remember them while on screen."""
+        if not opts:
+            self.screens.pop(message_id, None)
+            return opts
+        kept = self.screens.get(message_id)
+        if kept is not None and len(kept[1]) == len(opts):  # an edited keyboard keeps its numbers
+            start = kept[1][0].number
+        else:
+            start = 1 + max((o.number for batch, shown, _ in self.screens.values() if batch == self.inputs
+                             for o in shown if message_id not in self.screens or o not in kept[1]), default=0)
+        opts = [numbered.Option(start + o.number - 1, o.label, o.callback_data, o.url) for o in opts]
+        self.screens[message_id] = (self.inputs, opts, text)
+        return opts
+
+    @property
+    def options(self) -> list[numbered.Option]:
+        """The options still on screen, the latest answer's first."""
+        return [o for _, opts, _ in self._latest_first() for o in opts]
+
+    def _latest_first(self) -> list[tuple[int, list[numbered.Option], str]]:
+        return [self.screens[m] for m in sorted(self.screens, key=lambda m: (-self.screens[m][0], m))]
+
+    def switch(self, user_id: int, first_name: str) -> int:
+        """Play another person: print what the bot sent them since they were last played (announcements,
+        training invitations, an expert's question or answer…), with their buttons. Returns how many."""
+        self.seen[self.user_id] = len(self.api.outbox)
+        self.user_id = user_id
+        self.api.user(user_id, first_name)
+        self.screens.clear()
+        self.inputs += 1
+        unread = [m for m in self.api.outbox[self.seen.get(user_id, 0):] if m.get("chat", {}).get("id") == user_id]
+        self.seen[user_id] = len(self.api.outbox)
+        self.write("\n" + (msg.CHAT_UNREAD.format(count=len(unread)) if unread else msg.CHAT_NO_UNREAD))
+        for message in unread:
+            self._on_bot_event("message", self.api.current(message))
+        return len(unread)
 
     def _saved(self, file: dict) -> str:
         if self.files_dir is None:
@@ -72,17 +117,34 @@ class ConsoleSession:
     def make_update(self, text: str) -> dict:
         """The update that typing `text` produces: a button tap if it names an option, else a message;
         `/guitep PATH` sends the file at PATH as a document (as attaching a file in Telegram)."""
+        self.inputs += 1  # what the bot sends from now on answers this input
         if text.strip().lower().startswith(SEND_FILE + " "):
             path = Path(text.strip()[len(SEND_FILE) + 1:].strip().strip('"')).expanduser()
             if path.is_file():
                 return self.api.user_document(self.user_id, path.name, path.read_bytes())
             self.write(f"  (không thấy tệp {path})")
-        choice = numbered.choose(text, self.options)
-        if choice is not None and choice.callback_data is not None and self.options_message_id is not None:
-            return self.api.user_click(self.user_id, self.options_message_id, choice.callback_data)
+        choice, message_id = self._choose(text)
+        if choice is not None and choice.callback_data is not None and message_id is not None:
+            return self.api.user_click(self.user_id, message_id, choice.callback_data)
         if choice is not None and choice.callback_data is None and choice.url is None:
             return self.api.user_message(self.user_id, choice.label)
         return self.api.user_message(self.user_id, text)
+
+    def _choose(self, text: str) -> tuple[numbered.Option | None, int | None]:
+        """The option `text` names on the screen: in the latest answer's keyboards first (numbers run on
+        across them), then in older keyboards still on screen."""
+        by_batch: dict[int, list[int]] = {}
+        for message_id in sorted(self.screens):
+            by_batch.setdefault(self.screens[message_id][0], []).append(message_id)
+        for batch in sorted(by_batch, reverse=True):
+            if batch < self.inputs - 1:
+                break
+            ids = by_batch[batch]
+            opts = [o for m in ids for o in self.screens[m][1]]
+            choice = numbered.choose(text, opts, "\n".join(self.screens[m][2] for m in ids))
+            if choice is not None:
+                return choice, next(m for m in ids if choice in self.screens[m][1])
+        return None, None
 
 
 async def _stdin_lines() -> AsyncIterator[str]:
@@ -96,8 +158,12 @@ async def _stdin_lines() -> AsyncIterator[str]:
 
 async def run_console(app: MediatorApplication, api: LocalBotApi, user_id: int, first_name: str,
                       lines: AsyncIterator[str] | None = None, write: Callable[[str], None] = print,
-                      files_dir: Path | None = None, settle_s: float = 0.3) -> None:
-    """Run the application with polling over `api` and feed it what the user types."""
+                      files_dir: Path | None = None, settle_s: float = 0.3,
+                      personas: dict[str, tuple[int, str]] | None = None,
+                      banner: Callable[[str], Awaitable[str]] | None = None) -> None:
+    """Run the application with polling over `api` and feed it what the user types.
+
+    `personas` (key → (user id, name)): `/doi <key>` switches person inside the chat; `banner(key)` says who."""
     session = ConsoleSession(app, api, user_id, first_name, write, files_dir)
     async with app:
         await app.updater.start_polling(poll_interval=0, timeout=10, drop_pending_updates=False)
@@ -111,11 +177,28 @@ async def run_console(app: MediatorApplication, api: LocalBotApi, user_id: int, 
                     break
                 if not line.strip():
                     continue
+                if personas and line.strip().split()[0].lower() in SWITCH_COMMANDS:
+                    await _switch(session, line, personas, banner, write)
+                    await _settle(api, settle_s)
+                    continue
                 session.make_update(line)
                 await _settle(api, settle_s)
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def _switch(session: ConsoleSession, line: str, personas: dict[str, tuple[int, str]],
+                  banner: Callable[[str], Awaitable[str]] | None, write: Callable[[str], None]) -> None:
+    words = line.split()
+    key = words[1].lower() if len(words) > 1 else ""
+    if key not in personas:
+        write(msg.CHAT_SWITCH_HELP.format(roles=", ".join(personas)))
+        return
+    user_id, name = personas[key]
+    if banner is not None:
+        write("\n— " + await banner(key) + " —")
+    session.switch(user_id, name)
 
 
 async def _settle(api: LocalBotApi, quiet_s: float, limit_s: float = 15.0) -> None:

@@ -37,7 +37,10 @@ def render(text: str, opts: list[Option]) -> str:
     if not opts:
         return text
     lines = [text, ""] if text else []
-    lines += [f"  {o.number}. {_without_own_number(o)}" + (f" — {o.url}" if o.url else "") for o in opts]
+    # A button that is just its own number for a choice written out in the text ("2. …") is not listed twice.
+    written = {line.split(". ", 1)[0] for line in text.splitlines() if ". " in line}
+    lines += [f"  {o.number}. {_without_own_number(o)}" + (f" — {o.url}" if o.url else "") for o in opts
+              if not (o.label == str(o.number) and o.label in written)]
     return "\n".join(lines)
 
 
@@ -51,21 +54,52 @@ def _fold(text: str) -> str:
     return " ".join(unidecode(text).lower().replace("đ", "d").split())
 
 
-def choose(text: str, opts: list[Option]) -> Option | None:
-    """The option the user meant, or None when `text` is something else (a typed answer)."""
+def choose(text: str, opts: list[Option], body: str | None = None) -> Option | None:
+    """The option the user meant, or None when `text` is something else (a typed answer).
+
+    `body`: the message's text; choices too long for buttons are listed there ("2. Mẫu biên bản…") with buttons
+    that carry only their numbers, and typing such a choice's text picks the button with its number."""
     if not opts:
         return None
+    found = _choose(text, opts)
+    if found is None and body:
+        folded = _fold(text)
+        for line in body.splitlines():
+            number, dot, label = line.strip().partition(". ")
+            if dot and number.isdigit() and folded and folded in (_fold(label), _words(_fold(label))):
+                found = next((o for o in opts if o.label == number), None)
+                if found is not None:
+                    break
+    return found
+
+
+def _leading_number(label: str) -> int | None:
+    """The number a label starts with ("6 bên trở lên" → 6, "2" → 2, "1. Mức…" → 1), else None."""
+    head = label.strip().split(" ", 1)[0].rstrip(".)")
+    return int(head) if head.isascii() and head.isdigit() else None
+
+
+def _words(folded: str) -> str:
+    """A folded label without the emoji or symbols it starts with (nobody types them)."""
+    return " ".join(w for w in folded.split() if any(ch.isalnum() for ch in w))
+
+
+def _choose(text: str, opts: list[Option]) -> Option | None:
     stripped = text.strip().rstrip(".)")
     if stripped.isascii() and stripped.isdigit():
         number = int(stripped)
-        return next((o for o in opts if o.number == number), None)
+        at_number = next((o for o in opts if o.number == number), None)
+        if at_number is not None and _leading_number(at_number.label) == number:
+            return at_number
+        # A button that says the number ("6 bên trở lên") is what "6" means, whatever its place in the list.
+        saying = [o for o in opts if _leading_number(o.label) == number]
+        return saying[0] if len(saying) == 1 else at_number
     folded = _fold(text)
     if not folded:
         return None
     for o in opts:
         label = _fold(o.label)
         # Labels often start with an emoji or symbol that nobody types.
-        label_words = " ".join(w for w in label.split() if any(ch.isalnum() for ch in w))
-        if folded in (label, label_words):
+        if folded in (label, _words(label)):
             return o
     return None
