@@ -16,6 +16,7 @@ from bot.channels.http import AiohttpRequest
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Config
 from bot.container import Services
+from bot.delivery import install as install_delivery
 from handlers.common import BotContext
 from handlers.menu import bot_commands
 from storage.persistence import SqlitePersistence
@@ -88,6 +89,7 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
     app.channel = channel
     services.broadcasts.channels.add(channel)
     handlers.register_all(app)
+    install_delivery(app)
     if config.shares_state:
         from bot.shared_state import register as register_shared_state
 

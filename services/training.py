@@ -100,6 +100,21 @@ class TrainingService:
         reach = {c.id for c in await self.broadcasts.scopes.communes_for(official)}
         return set(Scope.from_json(event["scope"]).communes) <= reach
 
+    async def managed_event(self, official: Person, event_id: int) -> dict:
+        """The event if `official` may manage it (see may_manage), else PermissionDenied."""
+        event = await self.repo.get(event_id)
+        if event is None or not await self.may_manage(official, event):
+            raise PermissionDenied("event")
+        return event
+
+    async def answer_of(self, event_id: int, person: Person) -> str | None:
+        """This person's answer to the invitation ('yes' | 'no'), None before they answer."""
+        return await self.repo.rsvp_of(event_id, person.id)
+
+    async def attendees(self, event_id: int) -> list[int]:
+        """Ids of the people recorded as present, in id order."""
+        return await self.repo.attendees(event_id)
+
     async def upcoming_for(self, person: Person, now: datetime | None = None) -> list[dict]:
         events = await self.repo.starting_after(utc_iso(now or datetime.now(UTC)))
         if person.is_official:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot import messages as msg
+from bot.delivery import worker_of
 from handlers.agreements import render
-from handlers.broadcast import worker_of
 from services.agreements import FollowUpSettings
 from services.statistics import Period
 from tests.harness import texts

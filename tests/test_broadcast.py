@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot import messages as msg
 from bot.channels.local import Fault
-from handlers.broadcast import BotTransport, worker_of
+from bot.delivery import BotTransport, worker_of
 from services.broadcast import MAX_TEXT, PermissionDenied, Scope, TextError, check_text, clean_broadcast_text
 from services.delivery import OutboxWorker
 from storage.broadcasts import STALE_CLAIM_S

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import messages as msg
-from handlers.broadcast import worker_of
+from bot.delivery import worker_of
 from handlers.training import send_due_reminders
 from services.broadcast import PermissionDenied, Scope
 from services.models import PersonDraft, Role
