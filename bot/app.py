@@ -17,9 +17,9 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Config
 from bot.container import Services
 from bot.delivery import install as install_delivery
+from bot.persistence import SqlitePersistence
 from handlers.common import BotContext
 from handlers.menu import bot_commands
-from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,8 @@ Placeholders use str.format names. Sections follow the capabilities; add new tex
 capability that shows them.
 """
 
+from services.privacy import MASK_EMAIL, MASK_ID, MASK_PHONE
+
 # --- General -------------------------------------------------------------------------------------------
 APP_NAME = "Trợ lý Hòa giải ở cơ sở"
 ERROR_GENERIC = (
@@ -207,9 +209,8 @@ CASE_PARTIES_NO_KEY = (
     "nên bot không hỏi họ tên các bên. Quản trị hệ thống cần đặt khóa này."
 )
 CASE_PARTIES_SAVED = "(đã ghi, mã hóa)"
-CASE_MASK_PHONE = "[SĐT đã che]"
-CASE_MASK_ID = "[số giấy tờ đã che]"
-CASE_MASK_EMAIL = "[email đã che]"
+# The masks written into stored summaries are defined with the masking rule (services/privacy.py).
+CASE_MASK_PHONE, CASE_MASK_ID, CASE_MASK_EMAIL = MASK_PHONE, MASK_ID, MASK_EMAIL
 CASE_STEP_STALE = "Nút này thuộc bước trước. Anh/chị trả lời câu hỏi đang hiện nhé."
 CASE_DRAFT_GONE = "Không còn báo cáo đang làm dở. Gõ /baocao để báo cáo vụ việc."
 CASE_ERRORS = {

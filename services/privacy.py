@@ -11,7 +11,11 @@ from collections.abc import Mapping
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from bot import messages as msg
+#: What replaces a masked number or address in the stored text (part of the record, not a chat message; the
+#: chat layer shows the same constants as bot.messages.CASE_MASK_*).
+MASK_PHONE = "[SĐT đã che]"
+MASK_ID = "[số giấy tờ đã che]"
+MASK_EMAIL = "[email đã che]"
 
 #: A number as people write it: digits, optionally in groups of 2+ digits separated by one space, dot, comma
 #: or dash, optionally led by + (international prefix) or wrapped country code "(+84)". Letters may touch it on
@@ -48,7 +52,7 @@ def mask_personal_numbers(text: str | None) -> str:
     """
     if not text:
         return text or ""
-    text = _EMAIL.sub(msg.CASE_MASK_EMAIL, text)
+    text = _EMAIL.sub(MASK_EMAIL, text)
     out: list[str] = []
     last = 0
     for m in _NUMBER.finditer(text):
@@ -56,7 +60,7 @@ def mask_personal_numbers(text: str | None) -> str:
         if kind is None:
             continue
         out.append(text[last:m.start()])
-        out.append(msg.CASE_MASK_PHONE if kind == "phone" else msg.CASE_MASK_ID)
+        out.append(MASK_PHONE if kind == "phone" else MASK_ID)
         last = m.end()
     out.append(text[last:])
     return "".join(out)
