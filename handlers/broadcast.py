@@ -42,8 +42,8 @@ from services.broadcast import (
     MAX_CAPTION,
     MAX_TEXT,
     SENDERS,
+    BroadcastScope,
     PermissionDenied,
-    Scope,
     TextError,
     check_text,
 )
@@ -105,7 +105,7 @@ async def edit_or_reply(update: Update, text: str, markup: InlineKeyboardMarkup 
     await reply(update, text, markup)
 
 
-async def scope_label(context: BotContext, scope: Scope) -> str:
+async def scope_label(context: BotContext, scope: BroadcastScope) -> str:
     names = await context.services.scopes.describe(scope)
     where = ", ".join(names["communes"])
     if names["teams"] is not None:
@@ -271,10 +271,10 @@ class ScopePicker:
             return ConversationHandler.END
         return await self.after(update, context)
 
-    def scope(self, context: BotContext) -> Scope:
+    def scope(self, context: BotContext) -> BroadcastScope:
         data = self.data(context)
         teams = data.get("teams")
-        return Scope(communes=tuple(data.get("communes") or ()), teams=None if teams is None else tuple(teams),
+        return BroadcastScope(communes=tuple(data.get("communes") or ()), teams=None if teams is None else tuple(teams),
                      audience=data.get("audience") or "all")
 
     def handlers(self) -> dict[int, list]:

@@ -10,8 +10,7 @@ sends nothing; a step once stored is delivered by the outbox even if the process
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -38,12 +37,6 @@ class FollowUpSettings:
     list_after_days: int = 7
     #: A bot that was down asks late, up to this many days; older cases (e.g. imported logbooks) are not asked.
     catch_up_days: int = 30
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> FollowUpSettings:
-        env = os.environ if env is None else env
-        raw = (env.get("AGREEMENT_FOLLOW_UP_DAYS") or "").strip()
-        return cls(days=int(raw) if raw.isdigit() and 0 < int(raw) <= 365 else 30)
 
 
 class FollowUpDenied(Exception):

@@ -62,7 +62,7 @@ def check_text(text: str | None, with_attachment: bool = False) -> str:
 
 
 @dataclass(frozen=True)
-class Scope:
+class BroadcastScope:
     """Who a broadcast or a training event reaches."""
 
     communes: tuple[int, ...]
@@ -74,7 +74,7 @@ class Scope:
                 "audience": self.audience}
 
     @classmethod
-    def from_json(cls, data: dict) -> Scope:
+    def from_json(cls, data: dict) -> BroadcastScope:
         teams = data.get("teams")
         return cls(communes=tuple(int(c) for c in data.get("communes") or ()),
                    teams=None if teams is None else tuple(int(t) for t in teams),
@@ -110,7 +110,7 @@ class ScopeChecker:
             return await self.org.all_communes()
         return []
 
-    async def check(self, sender: Person, scope: Scope) -> Scope:
+    async def check(self, sender: Person, scope: BroadcastScope) -> BroadcastScope:
         """The scope if `sender` may reach it, else PermissionDenied."""
         if sender.role not in SENDERS:
             raise PermissionDenied("role")
@@ -130,7 +130,7 @@ class ScopeChecker:
                     raise PermissionDenied("team")
         return scope
 
-    async def describe(self, scope: Scope) -> dict:
+    async def describe(self, scope: BroadcastScope) -> dict:
         """Names for showing a scope: {'communes': [...], 'teams': [...] | None, 'audience': kind}."""
         communes = [c.name for c in [await self.org.commune(i) for i in scope.communes] if c]
         teams = None
@@ -178,7 +178,7 @@ class BroadcastService:
         """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
         return await self.repo.ack(broadcast_id, person.id)
 
-    async def recipients(self, sender: Person, scope: Scope, channel: str,
+    async def recipients(self, sender: Person, scope: BroadcastScope, channel: str,
                          channels: tuple[str, ...] | None = None) -> list[tuple[int, str, str]]:
         """Who receives it: (person id, chat id, channel); `channels` are the channels this deployment runs."""
         scope = await self.scopes.check(sender, scope)
@@ -187,7 +187,7 @@ class BroadcastService:
                                           exclude_person_id=sender.id,
                                           channels=channels or tuple(sorted(self.channels | {channel})))
 
-    async def create(self, sender: Person, scope: Scope, channel: str, text: str,
+    async def create(self, sender: Person, scope: BroadcastScope, channel: str, text: str,
                      attachment: dict | None = None, channels: tuple[str, ...] | None = None) -> tuple[int, int]:
         """Check the scope and the text again, then store the broadcast with one outbox row per recipient.
 

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 
 import yaml
 from rapidfuzz import fuzz, process
-from unidecode import unidecode
 
+from knowledge.text import fold as fold_text
 from services.legal_docs import (
     DOCUMENT_NUMBER,
     ContentError,
@@ -66,9 +66,8 @@ class Payload:
 
 
 def fold(text: str) -> str:
-    """Lowercase ASCII without diacritics, punctuation as spaces: 'Sổ theo dõi' → 'so theo doi'."""
-    ascii_text = unidecode(text or "").lower()
-    return " ".join(re.sub(r"[^a-z0-9/]+", " ", ascii_text).split())
+    """Lowercase ASCII without diacritics, punctuation as spaces but "/" kept: 'Sổ theo dõi' → 'so theo doi'."""
+    return fold_text(text, keep="/")
 
 
 @dataclass

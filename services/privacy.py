@@ -7,7 +7,6 @@ names are kept only when a commune turns it on, encrypted at rest with a key hel
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -82,10 +81,6 @@ class PartyCipher:
                 self._fernet = MultiFernet([Fernet(k.encode()) for k in parts])
             except (ValueError, TypeError) as exc:
                 raise PartyCipherError("PARTY_DATA_KEY is not a valid Fernet key (urlsafe base64, 32 bytes)") from exc
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> PartyCipher:
-        return cls(env.get("PARTY_DATA_KEY"))
 
     @property
     def available(self) -> bool:
