@@ -80,6 +80,8 @@ class Config:
     case_reminder_days: int = 7
     #: Days after a successful case before its mediators are asked whether the agreement holds.
     agreement_follow_up_days: int = 30
+    #: The knowledge base folder (KB_DIR); None: the one bundled with the package.
+    kb_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -106,6 +108,7 @@ class Config:
             party_data_key=env.get("PARTY_DATA_KEY") or None,
             case_reminder_days=_days(env, "CASE_REMINDER_DAYS", 7, most=None),
             agreement_follow_up_days=_days(env, "AGREEMENT_FOLLOW_UP_DAYS", 30, most=365),
+            kb_dir=env.get("KB_DIR") or None,
         )
 
     def __post_init__(self) -> None:

@@ -25,6 +25,7 @@ from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.kb_version import KnowledgeVersion
 from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
 from storage.logbook import LogbookRepository
@@ -93,7 +94,7 @@ class Services:
             cases=CaseService(CaseRepository(db), org, people, PartyCipher(config.party_data_key),
                               CaseSettings(reminder_days=config.case_reminder_days, timezone=config.timezone)),
             library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
-            knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
+            knowledge=(knowledge := KnowledgeService(config.kb_dir, KnowledgeVersion(db))), qa=QAService(knowledge, QARepository(db)),
             stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
             linking=LinkingService(LinkCodeRepository(db), people),
             remuneration=PayListService(RemunerationRepository(db), org, config.timezone),
