@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ async def import_cases(cases: CaseService, path: str | Path, commune_code: str,
     ctx = FormContext(today=cases.today(), teams={t.id: t.name for t in teams}, mode="import")
     codes = {t.code.upper(): t.id for t in teams}
     report = ImportReport()
-    valid: list[tuple[dict[str, Any], str | None]] = []
+    valid: list[tuple[Mapping[str, Any], str | None]] = []
     seen: dict[str, int] = {}
     for number, cells in read_table(path):
         row = form.parse_import_row(number, cells, ctx, codes)

@@ -453,7 +453,9 @@ class CaseService:
             if person.role not in REPORTER_ROLES or values["team_id"] not in await self.report_teams(person):
                 raise CaseDenied()
             team = await self.org.team(values["team_id"])
-            commune = await self.org.commune(team.commune_id)
+            commune = await self.org.commune(team.commune_id) if team is not None else None
+            if commune is None:  # a team of report_teams always exists, with its commune
+                raise CaseDenied()
             if values.get("follows_case_id"):
                 followed = await self.repo.get(values["follows_case_id"])
                 if followed is None or followed.commune_id != commune.id:

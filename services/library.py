@@ -216,7 +216,8 @@ def check_catalogue(data: Any, base: Path, documents: dict[str, LegalDocument]) 
             problems.append(f"{where}: title longer than 120 characters")
         if m.get("topic") not in codes:
             problems.append(f"{where}: topic {m.get('topic')!r} is not listed in topics")
-        used_topics.add(m.get("topic"))
+        if isinstance(m.get("topic"), str):
+            used_topics.add(m["topic"])
         keywords = m.get("keywords") or []
         if not isinstance(keywords, list) or not all(isinstance(k, str | int) and str(k).strip() for k in keywords):
             problems.append(f"{where}: keywords must be a list of words")

@@ -211,7 +211,10 @@ class QuizService:
         questions = self.bank.draw(SESSION_SIZE, topic, seen, self.rng)
         await self.store.abandon_active(person_id)
         session_id = await self.store.create_session(person_id, topic, [q.id for q in questions])
-        return await self.store.session(session_id)
+        session = await self.store.session(session_id)
+        if session is None:  # just created in this call
+            raise LookupError(f"quiz session {session_id} not found")
+        return session
 
     async def active(self, person_id: int) -> Session | None:
         return await self.store.active_session(person_id)
