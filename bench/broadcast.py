@@ -41,7 +41,7 @@ from bot.channels.local import LocalBotApi  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.container import Services  # noqa: E402
 from bot.demo import seed_demo  # noqa: E402
-from services.broadcast import Scope  # noqa: E402
+from services.broadcast import BroadcastScope  # noqa: E402
 from services.models import PersonDraft, Role  # noqa: E402
 from storage.db import is_postgres_url  # noqa: E402
 from tests.dbtarget import with_search_path  # noqa: E402
@@ -72,7 +72,7 @@ async def prepare(db_path: str, recipients: int) -> tuple[int, list[int]]:
                     commune_id=commune.id, team_id=team.id), conn=conn)
                 await services.people.link_identity(person_id, "telegram", str(chat), str(chat), conn=conn)
         broadcast_id, count = await services.broadcasts.create(
-            sender, Scope(communes=(commune.id,), teams=tuple(t.id for t in teams)), "telegram",
+            sender, BroadcastScope(communes=(commune.id,), teams=tuple(t.id for t in teams)), "telegram",
             "📢 THÔNG BÁO — Lò Thị Hoa, Phường Mường Lay\n\nLịch tập huấn kỹ năng hòa giải quý IV.")
         assert count == recipients, (count, recipients)
         return broadcast_id, chats

@@ -16,9 +16,11 @@ from bot.channels.http import AiohttpRequest
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Config
 from bot.container import Services
+from bot.delivery import install as install_delivery
+from bot.kb_sync import register as register_kb_sync
+from bot.persistence import SqlitePersistence
 from handlers.common import BotContext
 from handlers.menu import bot_commands
-from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,8 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
     app.channel = channel
     services.broadcasts.channels.add(channel)
     handlers.register_all(app)
+    install_delivery(app)
+    register_kb_sync(app)
     if config.shares_state:
         from bot.shared_state import register as register_shared_state
 

@@ -10,6 +10,18 @@ from pathlib import Path
 from bot import messages as msg
 from bot.config import Config
 
+IMPORT_FILE_ERRORS = {"format": msg.CASE_IMPORT_FORMAT, "empty": msg.CASE_IMPORT_EMPTY,
+                      "header": msg.CASE_IMPORT_HEADER, "no_commune": msg.CASE_IMPORT_NO_COMMUNE}
+
+
+def error_lines(report) -> list[str]:
+    """One Vietnamese line per problem of an import report (services/case_import.py)."""
+    from services.case_import import DuplicateRow
+
+    return [msg.CASE_IMPORT_ROW.format(row=row, column=column, error=msg.CASE_IMPORT_DUPLICATE.format(
+                external_id=error.external_id, first=error.first) if isinstance(error, DuplicateRow) else error)
+            for row, column, error in report.errors]
+
 
 def cmd_import_cases(args: argparse.Namespace) -> int:
     from bot.container import Services
@@ -26,18 +38,18 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
         try:
             report = await import_cases(services.cases, args.file, args.commune, skip_invalid=args.skip_invalid)
         except ImportFileError as exc:
-            print(exc.message, file=sys.stderr)
+            print(IMPORT_FILE_ERRORS[exc.reason].format(**exc.params), file=sys.stderr)
             return 1
         finally:
             await services.close()
         if not report.imported:
             print(msg.CASE_IMPORT_FAILED.format(count=report.skipped_rows), file=sys.stderr)
-            for line in report.error_lines():
+            for line in error_lines(report):
                 print(f"  - {line}", file=sys.stderr)
             return 1
         if report.errors:
             print(msg.CASE_IMPORT_SKIPPED.format(count=report.skipped_rows), file=sys.stderr)
-            for line in report.error_lines():
+            for line in error_lines(report):
                 print(f"  - {line}", file=sys.stderr)
         print(msg.CASE_IMPORT_DONE.format(created=report.created, existing=report.existing))
         return 0

@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 
 def _kb_root(args: argparse.Namespace):
+    from bot.config import Config
     from knowledge.catalog import ROOT
 
-    return args.dir or ROOT
+    return args.dir or Config.from_env().kb_dir or ROOT
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -125,13 +126,13 @@ def add_commands(sub, admin, with_db) -> None:
     ask.add_argument("question", nargs="*", help="câu hỏi")
     ask.add_argument("--json", action="store_true", help="in một đối tượng JSON mỗi câu hỏi")
     ask.add_argument("-k", type=int, default=3, help="số kết quả (mặc định 3)")
-    ask.add_argument("--dir", help="thư mục cơ sở tri thức (mặc định: knowledge/ đi kèm)")
+    ask.add_argument("--dir", help="thư mục cơ sở tri thức (mặc định: KB_DIR, nếu không có thì knowledge/ đi kèm)")
     ask.set_defaults(func=cmd_ask)
 
     kb = sub.add_parser("kb", help="cơ sở tri thức: kiểm tra, câu hỏi còn thiếu, câu trả lời chờ duyệt")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="kiểm tra các tệp YAML của cơ sở tri thức")
-    check.add_argument("--dir", help="thư mục cơ sở tri thức (mặc định: knowledge/ đi kèm)")
+    check.add_argument("--dir", help="thư mục cơ sở tri thức (mặc định: KB_DIR, nếu không có thì knowledge/ đi kèm)")
     check.set_defaults(func=cmd_check)
     gaps = with_db(kb_sub.add_parser("gaps", help="câu hỏi bot chưa trả lời tốt (để bổ sung)"))
     gaps.add_argument("--days", type=int, default=30, help="trong bao nhiêu ngày qua (mặc định 30)")

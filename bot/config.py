@@ -1,4 +1,7 @@
-"""Configuration from environment variables (see .env.example); embedded defaults run offline."""
+"""Configuration from environment variables (see .env.example); embedded defaults run offline.
+
+Config.from_env is the one reader of the application's environment: the services get their settings from it
+(bot/container.py), never from os.environ. The Zalo channels read their own variables (bot/channels/)."""
 
 from __future__ import annotations
 
@@ -39,6 +42,14 @@ def _float(env: Mapping[str, str], key: str, default: float) -> float:
         raise ValueError(f"{key} must be a number, got {value!r}") from exc
 
 
+def _days(env: Mapping[str, str], key: str, default: int, most: int | None) -> int:
+    """A positive whole number of days (at most `most`); anything else is the default."""
+    raw = (env.get(key) or "").strip()
+    if not raw.isdigit() or int(raw) <= 0 or (most is not None and int(raw) > most):
+        return default
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Config:
     bot_token: str | None = None
@@ -61,9 +72,16 @@ class Config:
     log_level: str = "INFO"
     log_json: bool = False
     bot_username: str = "hoagiaicoso_bot"
-    admin_telegram_ids: tuple[str, ...] = ()
     #: Where received files are kept (Zalo, console); None: beside the SQLite file, or ./data on PostgreSQL.
     data_dir: str | None = None
+    #: Fernet key(s) for party names (PARTY_DATA_KEY; comma-separated: the first encrypts, all decrypt).
+    party_data_key: str | None = None
+    #: Days before a pending case is reminded (CASE_REMINDER_DAYS).
+    case_reminder_days: int = 7
+    #: Days after a successful case before its mediators are asked whether the agreement holds.
+    agreement_follow_up_days: int = 30
+    #: The knowledge base folder (KB_DIR); None: the one bundled with the package.
+    kb_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -87,7 +105,10 @@ class Config:
             log_json=_bool(env.get("LOG_JSON"), False),
             bot_username=env.get("BOT_USERNAME") or "hoagiaicoso_bot",
             data_dir=env.get("DATA_DIR") or None,
-            admin_telegram_ids=tuple(x.strip() for x in (env.get("ADMIN_TELEGRAM_IDS") or "").split(",") if x.strip()),
+            party_data_key=env.get("PARTY_DATA_KEY") or None,
+            case_reminder_days=_days(env, "CASE_REMINDER_DAYS", 7, most=None),
+            agreement_follow_up_days=_days(env, "AGREEMENT_FOLLOW_UP_DAYS", 30, most=365),
+            kb_dir=env.get("KB_DIR") or None,
         )
 
     def __post_init__(self) -> None:
@@ -110,7 +131,3 @@ class Config:
         if self.data_dir:
             return Path(self.data_dir)
         return Path("./data") if self.on_postgres else Path(sqlite_path(self.database_path)).parent
-
-    @property
-    def database_file(self) -> Path:
-        return Path(self.database_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from bot.config import Config
@@ -27,6 +26,7 @@ from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.kb_version import KnowledgeVersion
 from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
 from storage.logbook import LogbookRepository
@@ -82,7 +82,7 @@ class Services:
         self.logbook = self.logbook or LogbookService(LogbookRepository(self.db), self.stats or StatsRepository(self.db),
                                                       self.org, self.cases)
         if self.followups is None and self.cases is not None:
-            self.followups = AgreementFollowUp(self.logbook.repo, self.cases, FollowUpSettings.from_env(),
+            self.followups = AgreementFollowUp(self.logbook.repo, self.cases, FollowUpSettings(days=self.config.agreement_follow_up_days),
                                                channels=self.broadcasts.channels)
         self.org_list = self.org_list or OrgListService(OrgListRepository(self.db))
 
@@ -95,10 +95,10 @@ class Services:
         return cls(
             config=config, db=db, org=org, people=people, invites=invites,
             registration=RegistrationService(org, people, invites),
-            cases=CaseService(CaseRepository(db), org, people, PartyCipher.from_env(os.environ),
-                              CaseSettings.from_env(os.environ, timezone=config.timezone)),
+            cases=CaseService(CaseRepository(db), org, people, PartyCipher(config.party_data_key),
+                              CaseSettings(reminder_days=config.case_reminder_days, timezone=config.timezone)),
             library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
-            knowledge=(knowledge := KnowledgeService()), qa=QAService(knowledge, QARepository(db)),
+            knowledge=(knowledge := KnowledgeService(config.kb_dir, KnowledgeVersion(db))), qa=QAService(knowledge, QARepository(db)),
             stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
             linking=LinkingService(LinkCodeRepository(db), people),
             remuneration=PayListService(RemunerationRepository(db), org, config.timezone),

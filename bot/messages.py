@@ -4,6 +4,8 @@ Placeholders use str.format names. Sections follow the capabilities; add new tex
 capability that shows them.
 """
 
+from services.privacy import MASK_EMAIL, MASK_ID, MASK_PHONE
+
 # --- General -------------------------------------------------------------------------------------------
 APP_NAME = "Trợ lý Hòa giải ở cơ sở"
 ERROR_GENERIC = (
@@ -168,7 +170,6 @@ CASE_BTN_DONE = "Xong ✔"
 CASE_BTN_SKIP = "Bỏ qua"
 CASE_BTN_SEND = "📨 Gửi báo cáo"
 CASE_BTN_EDIT = "Sửa: {name}"
-CASE_BTN_ADD_SUMMARY = "✍️ Thêm tóm tắt"
 CASE_BTN_CONTINUE = "▶ Tiếp tục báo cáo dở"
 CASE_BTN_NEW = "➕ Làm báo cáo mới"
 CASE_BTN_YES = "Có"
@@ -189,7 +190,6 @@ CASE_NO_TEAM = (
     "Tư pháp – hộ tịch của xã/phường."
 )
 CASE_RESUME = "Anh/chị có một báo cáo đang làm dở (cập nhật lúc {when}):\n{summary}\nTiếp tục hay làm báo cáo mới?"
-CASE_RESUME_EDIT = "Anh/chị đang sửa dở vụ việc {number}. Tiếp tục sửa hay bỏ?"
 CASE_REVIEW_TITLE = "Kiểm tra lại trước khi gửi:"
 CASE_REVIEW_EDIT_TITLE = "Sửa vụ việc {number}. Kiểm tra lại trước khi lưu:"
 CASE_REVIEW_FOOTER = (
@@ -210,9 +210,8 @@ CASE_PARTIES_NO_KEY = (
     "nên bot không hỏi họ tên các bên. Quản trị hệ thống cần đặt khóa này."
 )
 CASE_PARTIES_SAVED = "(đã ghi, mã hóa)"
-CASE_MASK_PHONE = "[SĐT đã che]"
-CASE_MASK_ID = "[số giấy tờ đã che]"
-CASE_MASK_EMAIL = "[email đã che]"
+# The masks written into stored summaries are defined with the masking rule (services/privacy.py).
+CASE_MASK_PHONE, CASE_MASK_ID, CASE_MASK_EMAIL = MASK_PHONE, MASK_ID, MASK_EMAIL
 CASE_STEP_STALE = "Nút này thuộc bước trước. Anh/chị trả lời câu hỏi đang hiện nhé."
 CASE_DRAFT_GONE = "Không còn báo cáo đang làm dở. Gõ /baocao để báo cáo vụ việc."
 CASE_ERRORS = {
@@ -294,7 +293,6 @@ LIBRARY_SEARCH_NONE = (
     "hoặc chọn chủ đề."
 )
 LIBRARY_SEARCH_EMPTY = "Anh/chị gõ vài chữ trong tên tài liệu cần tìm, hoặc chọn chủ đề."
-LIBRARY_SENDING = "Đang gửi tài liệu, anh/chị chờ một chút…"
 LIBRARY_CAPTION = "{title}\n\n{description}"
 LIBRARY_LINK = "{icon} {title}\n\n{description}\n\nXem tại: {link}"
 LIBRARY_OPEN_LINK = "🌐 Mở trang"
@@ -375,7 +373,6 @@ QA_THANKS_NOT_HELPFUL = (
 QA_NO_MORE = "Mục này chưa có phần giải thích thêm."
 QA_ARTICLE_TITLE = "📜 Điều {article} {document} — các nội dung trong cơ sở tri thức:"
 QA_ARTICLE_ITEM = "• {where}{title}: {answer}"
-QA_CONTINUED = "(tiếp theo)"
 QA_EXPERT_SENT = (
     "Đã gửi câu hỏi của anh/chị tới {count} chuyên gia của {commune}. Khi có trả lời, tôi sẽ chuyển ngay "
     "cho anh/chị tại đây."
@@ -578,12 +575,10 @@ STATS_PERIOD_ERRORS = {
 }
 STATS_NO_SCOPE = "Tài khoản của anh/chị chưa gắn với xã/phường, tổ hoặc tỉnh nào nên chưa xem được thống kê."
 STATS_DENIED = "Anh/chị chỉ xem được thống kê thuộc phạm vi của mình."
-STATS_WORKING = "Đang tổng hợp số liệu…"
 STATS_BTN_CHART = "📈 Biểu đồ"
 STATS_BTN_XLSX = "📊 Tải Excel"
 STATS_BTN_OTHER_PERIOD = "🗓 Xem kỳ khác"
 STATS_XLSX_CAPTION = "Báo cáo thống kê hòa giải ở cơ sở — {scope}, {period}"
-STATS_LEVEL_NAMES = {"team": "tổ", "commune": "xã/phường", "province": "tỉnh"}
 STATS_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 STATS_PERIOD_MONTH = "tháng {month}/{year}"
 STATS_PERIOD_QUARTER = "quý {quarter}/{year}"
@@ -616,7 +611,6 @@ STATS_INDICATOR_NAMES = {
     "teams_full_composition": "Tổ đủ thành phần",
     "teams_with_legal_supporter": "Tổ có người hỗ trợ pháp lý",
 }
-STATS_TRAINED_TARGET_NOTE = "Mục tiêu tập huấn 80–90 % hòa giải viên (QĐ 315/QĐ-TTg)."
 STATS_ORGANISATION = "Tổ chức: {teams} tổ, {mediators} hòa giải viên ({women} nữ, {ethnic_minority} DTTS)"
 STATS_BTN_SUMMARY = "🔔 Bản tin thống kê hằng tháng"
 STATS_SUMMARY_TITLE = "🗓 Bản tin hằng tháng"
@@ -1182,12 +1176,10 @@ ZALO_GROUP_PRIVATE_ONLY = (
     "Trợ lý hòa giải chỉ làm việc trong tin nhắn riêng. Anh/chị vui lòng nhắn riêng cho bot để được hỗ trợ."
 )
 OA_OUTSIDE_WINDOW = "ngoài thời hạn 48 giờ"
-OA_NO_QUOTA = "hết hạn mức tin chủ động của OA"
 BC_OUTSIDE_WINDOW_LINE = (
     "Ngoài thời hạn 48 giờ (Zalo OA): {count} người không nhắn cho OA trong 48 giờ qua nên không nhận được "
     "(OA chỉ được trả lời trong 48 giờ; gửi chủ động cần hạn mức tin chủ động). Xin báo họ qua kênh khác."
 )
-OA_FILE_LINK = "📎 {name}: {link}"
 OA_CHOOSE = "Mời anh/chị chọn:"
 OA_MORE_BUTTONS = "Lựa chọn khác:"
 CHANNEL_NAMES["oa"] = "Zalo OA"

@@ -1,20 +1,19 @@
 """/thongbao: officials write an announcement, preview it, confirm; the outbox worker delivers it.
 
-Also the chat side of delivery: the transport that sends outbox rows with python-telegram-bot (and maps its
-errors to the worker's), the sender's live progress message, the "Đã nhận" button, and the start of the
-worker with the application (JobQueue, resumed after a restart).
+Also the chat side of delivery: how a delivered broadcast looks (message, attachment, keyboard by kind), the
+sender's live progress text and the "Đã nhận" button. The transport and the worker are wired in the
+composition root (bot/delivery.py).
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -44,12 +43,11 @@ from services.broadcast import (
     MAX_CAPTION,
     MAX_TEXT,
     SENDERS,
+    BroadcastScope,
     PermissionDenied,
-    Scope,
     TextError,
     check_text,
 )
-from services.delivery import Blocked, OutboxWorker, Rejected, RetryLater, Transient
 from services.models import Person, Role
 
 log = logging.getLogger(__name__)
@@ -108,7 +106,7 @@ async def edit_or_reply(update: Update, text: str, markup: InlineKeyboardMarkup 
     await reply(update, text, markup)
 
 
-async def scope_label(context: BotContext, scope: Scope) -> str:
+async def scope_label(context: BotContext, scope: BroadcastScope) -> str:
     names = await context.services.scopes.describe(scope)
     where = ", ".join(names["communes"])
     if names["teams"] is not None:
@@ -274,10 +272,10 @@ class ScopePicker:
             return ConversationHandler.END
         return await self.after(update, context)
 
-    def scope(self, context: BotContext) -> Scope:
+    def scope(self, context: BotContext) -> BroadcastScope:
         data = self.data(context)
         teams = data.get("teams")
-        return Scope(communes=tuple(data.get("communes") or ()), teams=None if teams is None else tuple(teams),
+        return BroadcastScope(communes=tuple(data.get("communes") or ()), teams=None if teams is None else tuple(teams),
                      audience=data.get("audience") or "all")
 
     def handlers(self) -> dict[int, list]:
@@ -434,11 +432,11 @@ async def send(update: Update, context: BotContext) -> int:
 
 async def start_progress(context: BotContext, broadcast_id: int, count: int, chat_id: int) -> None:
     """The sender's progress message (edited by the worker as it goes), then wake the worker."""
-    repo = context.services.broadcasts.repo
+    broadcasts = context.services.broadcasts
     if count:
         message = await context.bot.send_message(chat_id, progress_text(broadcast_id, {"total": count}))
-        await repo.set_progress_message(broadcast_id, str(chat_id), message.message_id)
-        wake_worker(context.application)
+        await broadcasts.set_progress_message(broadcast_id, chat_id, message.message_id)
+        broadcasts.wake()
     else:
         await context.bot.send_message(chat_id, msg.BC_NO_RECIPIENTS)
 
@@ -475,15 +473,14 @@ async def use_buttons(update: Update, context: BotContext) -> None:
 async def history(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     person = await context.person(update)
-    repo = context.services.broadcasts.repo
-    items = await repo.history(person.id)
+    items = await context.services.broadcasts.history(person)
     if not items:
         await reply(update, msg.BC_HISTORY_EMPTY)
         return ConversationHandler.END
     lines, buttons = [msg.BC_HISTORY_TITLE], []
     tz = context.services.config.timezone
     for b in items:
-        counts = await repo.counts(b["id"])
+        counts = b["counts"]
         body = b["text"].split("\n\n", 1)[-1].replace("\n", " ")
         lines.append(msg.BC_HISTORY_LINE.format(
             id=b["id"], date=local_date(b["created_at"], tz), preview=body[:60] + ("…" if len(body) > 60 else ""),
@@ -505,19 +502,17 @@ def _failure_reason(failure: dict) -> str:
 @requires(*SENDERS)
 async def details(update: Update, context: BotContext) -> None:
     person = await context.person(update)
-    repo = context.services.broadcasts.repo
-    broadcast = await repo.get(int_arg(update) or 0)
-    if broadcast is None or (broadcast["sender_id"] != person.id and person.role != Role.ADMIN):
+    try:
+        broadcast, counts, failures = await context.services.broadcasts.details(person, int_arg(update) or 0)
+    except PermissionDenied:
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
         return
-    counts = await repo.counts(broadcast["id"])
     text = msg.BC_DETAILS.format(
         id=broadcast["id"], date=local_date(broadcast["created_at"], context.services.config.timezone),
         total=counts["total"], sent=counts["sent"], pending=counts["pending"] + counts["sending"],
         failed=counts["failed"], blocked=counts["blocked"], acked=counts["acked"])
     if counts.get("outside_window"):
         text += "\n" + msg.BC_OUTSIDE_WINDOW_LINE.format(count=counts["outside_window"])
-    failures = await repo.failures(broadcast["id"])
     if failures:
         text += "\n\n" + msg.BC_DETAILS_FAILURES + "\n" + "\n".join(
             msg.BC_FAILURE_LINE.format(name=f["full_name"], reason=_failure_reason(f)) for f in failures)
@@ -529,7 +524,7 @@ async def acknowledge(update: Update, context: BotContext) -> None:
     person = await context.person(update)
     result = None
     if person is not None:
-        result = await context.services.broadcasts.repo.ack(int_arg(update) or 0, person.id)
+        result = await context.services.broadcasts.acknowledge(int_arg(update) or 0, person)
     if result is None:
         await query.answer(msg.BC_ACK_NOT_FOR_YOU, show_alert=True)
         return
@@ -544,7 +539,7 @@ async def preview_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(msg.BC_PREVIEW_BUTTON)
 
 
-# --- delivery over python-telegram-bot -------------------------------------------------------------------
+# --- how a delivered broadcast looks --------------------------------------------------------------------
 async def send_broadcast_message(bot, chat_id: int | str, broadcast: dict,
                                  markup: InlineKeyboardMarkup | None) -> Message:
     kind, file_id = broadcast.get("attachment_kind"), broadcast.get("attachment_file_id")
@@ -555,75 +550,13 @@ async def send_broadcast_message(bot, chat_id: int | str, broadcast: dict,
     return await bot.send_message(chat_id, broadcast["text"], reply_markup=markup)
 
 
-class BotTransport:
-    """Sends outbox rows with the application's bot; maps Bot API errors to the worker's classes."""
-
-    def __init__(self, app: Application):
-        self.app = app
-
-    async def deliver(self, broadcast: dict, row: dict) -> int | None:
-        build = MARKUPS.get(broadcast.get("topic") or broadcast["kind"])
-        if row.get("channel") and row["channel"] != broadcast.get("channel") and broadcast.get("attachment_kind"):
-            # A file id belongs to the channel it was uploaded on: elsewhere, the text and a word about the file.
-            broadcast = {**broadcast, "attachment_kind": None,
-                         "text": f"{broadcast['text']}\n\n{msg.BC_ATTACHMENT_ELSEWHERE}"}
-        try:
-            message = await send_broadcast_message(self.app.bot, row["chat_id"], broadcast,
-                                                   build(broadcast) if build else None)
-        except RetryAfter as exc:
-            with warnings.catch_warnings():  # int today, timedelta in a future python-telegram-bot
-                warnings.simplefilter("ignore")
-                seconds = exc.retry_after
-            raise RetryLater(seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds) from exc
-        except Forbidden as exc:
-            raise Blocked(exc.message) from exc
-        except BadRequest as exc:  # a NetworkError subclass in python-telegram-bot: test it first
-            raise Rejected(exc.message) from exc
-        except NetworkError as exc:  # timeouts, connection errors, HTTP 5xx
-            raise Transient(exc.message) from exc
-        except TelegramError as exc:
-            raise Transient(exc.message) from exc
-        return message.message_id
-
-    async def progress(self, broadcast: dict, counts: dict[str, int], final: bool) -> None:
-        chat_id, message_id = broadcast.get("progress_chat_id"), broadcast.get("progress_message_id")
-        if not chat_id:
-            return
-        if message_id:
-            text = progress_text(broadcast["id"], counts)
-            try:
-                await self.app.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-            except BadRequest as exc:
-                if "not modified" not in str(exc).lower():
-                    raise
-        if final:
-            await self.app.bot.send_message(chat_id, done_text(broadcast["id"], counts),
-                                            reply_markup=column([(msg.BC_BTN_DETAILS, f"bc:h:{broadcast['id']}")]))
-
-
-def worker_of(app: Application) -> OutboxWorker:
-    return app.outbox_worker  # type: ignore[attr-defined]
-
-
 def wake_worker(app: Application) -> None:
-    worker = getattr(app, "outbox_worker", None)
-    if worker is not None:
-        worker.wake()
-
-
-async def _start_worker(context: BotContext) -> None:
-    app = context.application
-    app.create_task(worker_of(app).run(lambda: app.running), name="outbox-worker")
+    """New outbox rows: wake the delivery workers (kept for the modules that call it with their application)."""
+    app.services.broadcasts.wake()  # type: ignore[attr-defined]
 
 
 def register(app: Application) -> None:
     register_flow("broadcast", text_states={WRITE_TEXT, ASK_ATTACHMENT}, cancel=cancel, keys=["bc"])
-    config = app.services.config  # type: ignore[attr-defined]
-    app.outbox_worker = OutboxWorker(app.services.broadcasts.repo, BotTransport(app),  # type: ignore[attr-defined]
-                                     app.channel, rate_per_s=config.rate_limit_per_s)  # type: ignore[attr-defined]
-    if app.job_queue is not None:  # started with the application (not by the test harness, which drains itself)
-        # however late the job queue starts it (a busy machine at start-up): a worker that never runs sends nothing
-        app.job_queue.run_once(_start_worker, when=0, name="outbox-worker", job_kwargs={"misfire_grace_time": None})
     text = filters.TEXT & ~filters.COMMAND
     attachment = filters.PHOTO | filters.Document.ALL
     app.add_handler(ConversationHandler(

@@ -43,14 +43,9 @@ async def start(update: Update, context: BotContext) -> int:
     if person.role == Role.PROVINCE_OFFICIAL:
         communes = await org.communes_of_province(person.province_id)
     else:
-        communes = [c for p in await _all_provinces(context) for c in await org.communes_of_province(p)]
+        communes = await org.all_communes()
     await reply(update, msg.INVITE_PICK_COMMUNE, column(((c.name, f"inv:c:{c.id}") for c in communes[:40]), nav=True))
     return PICK_COMMUNE
-
-
-async def _all_provinces(context: BotContext) -> list[int]:
-    rows = await context.services.db.fetchall("SELECT id FROM provinces ORDER BY name")
-    return [r["id"] for r in rows]
 
 
 async def commune_picked(update: Update, context: BotContext) -> int:

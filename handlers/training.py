@@ -27,7 +27,6 @@ from handlers.broadcast import (
     scope_label,
     start_progress,
     toggle_keyboard,
-    wake_worker,
 )
 from handlers.common import (
     LABEL_MAX,
@@ -131,7 +130,7 @@ async def _upcoming(update: Update, context: BotContext, person: Person, edit: b
             counts = await training.counts(event)
             lines.append(msg.TR_COUNTS_LINE.format(**counts))
         else:
-            answer = await training.repo.rsvp_of(event["id"], person.id)
+            answer = await training.answer_of(event["id"], person)
             lines.append(msg.TR_MY_ANSWER[answer])
             buttons.append([(msg.TR_BTN_EVENT_YES_N.format(n=n), f"tr:l:{event['id']}:y"),
                             (msg.TR_BTN_EVENT_NO_N.format(n=n), f"tr:l:{event['id']}:n")])
@@ -310,7 +309,7 @@ async def send_due_reminders(app: Application, now: datetime | None = None) -> i
             sent += 1
             log.info("training %s: reminder %s to %d people", event["id"], broadcast_id, count)
     if sent:
-        wake_worker(app)
+        services.broadcasts.wake()
     return sent
 
 
@@ -338,8 +337,9 @@ async def attendance_events(update: Update, context: BotContext) -> int:
 async def _checked_event(update: Update, context: BotContext, event_id: int) -> dict | None:
     person = await context.person(update)
     training = context.services.training
-    event = await training.repo.get(event_id)
-    if event is None or not await training.may_manage(person, event):
+    try:
+        event = await training.managed_event(person, event_id)
+    except PermissionDenied:
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
         return None
     if event["starts_at"] > utc_iso(datetime.now(UTC)):
@@ -352,7 +352,7 @@ async def _checklist(update: Update, context: BotContext, event: dict, page: int
     training = context.services.training
     state = context.user_data.get("tr_att") or {}
     if state.get("event") != event["id"]:
-        state = {"event": event["id"], "ticked": await training.repo.attendees(event["id"])}
+        state = {"event": event["id"], "ticked": await training.attendees(event["id"])}
         context.user_data["tr_att"] = state
     candidates = await training.candidates(event)
     if not candidates:
@@ -395,7 +395,7 @@ async def attendance_toggle(update: Update, context: BotContext) -> None:
     allowed = {c["id"] for c in await context.services.training.candidates(event)}
     state = context.user_data.get("tr_att") or {}
     if state.get("event") != event["id"]:
-        state = {"event": event["id"], "ticked": await context.services.training.repo.attendees(event["id"])}
+        state = {"event": event["id"], "ticked": await context.services.training.attendees(event["id"])}
         context.user_data["tr_att"] = state
     if person_id not in allowed and person_id not in state["ticked"]:
         person = await context.person(update)
@@ -417,7 +417,7 @@ async def attendance_save(update: Update, context: BotContext) -> None:
     person = await context.person(update)
     state = context.user_data.get("tr_att") or {}
     ticked = set(state.get("ticked") or []) if state.get("event") == event["id"] else set(
-        await context.services.training.repo.attendees(event["id"]))
+        await context.services.training.attendees(event["id"]))
     try:
         count, changed = await context.services.training.save_attendance(person, event["id"], ticked)
     except PermissionDenied:

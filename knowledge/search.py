@@ -29,7 +29,7 @@ import heapq
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -485,6 +485,3 @@ class SearchIndex:
     def related(self, entry: Entry) -> list[Entry]:
         return [e for e in (self.kb.get(r) for r in entry.related) if e is not None]
 
-
-def search_many(index: SearchIndex, queries: Iterable[str], k: int = 3) -> list[SearchResult]:
-    return [index.search(q, k) for q in queries]

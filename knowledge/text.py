@@ -12,20 +12,16 @@ _HAS_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 MAX_QUERY_CHARS = 1000
 
 
-def fold(text: str | None) -> str:
-    """Lower case, no diacritics (đ → d), only [a-z0-9] words separated by single spaces."""
+def fold(text: str | None, keep: str = "") -> str:
+    """Lower case, no diacritics (đ → d), only [a-z0-9] words (and the characters of `keep`, e.g. "/" for
+    document numbers) separated by single spaces. The one folding of the project: search, library, menus."""
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
     if _HAS_NON_ASCII.search(text):
         text = unidecode(text).lower()
-    return " ".join(_NON_WORD.split(text)).strip()
-
-
-def tokens(text: str | None) -> list[str]:
-    """The folded words of `text`."""
-    folded = fold(text)
-    return folded.split() if folded else []
+    non_word = re.compile(f"[^a-z0-9{re.escape(keep)}]+") if keep else _NON_WORD
+    return " ".join(non_word.split(text)).strip()
 
 
 def has_diacritics(text: str) -> bool:

@@ -10,8 +10,8 @@ sends nothing; a step once stored is delivered by the outbox even if the process
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,6 +22,8 @@ from services.models import Person, Role
 from services.privacy import mask_personal_numbers
 from services.text import clean_text
 from storage.logbook import ANSWERS, LogbookRepository
+
+log = logging.getLogger(__name__)
 
 #: Broadcast topics (broadcasts.topic) of the follow-up messages; the chat adds the buttons of each.
 ASK, REMIND, LISTED, NOT_DONE, ESCALATED = ("agreement_ask", "agreement_remind", "agreement_listed",
@@ -38,12 +40,6 @@ class FollowUpSettings:
     list_after_days: int = 7
     #: A bot that was down asks late, up to this many days; older cases (e.g. imported logbooks) are not asked.
     catch_up_days: int = 30
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> FollowUpSettings:
-        env = os.environ if env is None else env
-        raw = (env.get("AGREEMENT_FOLLOW_UP_DAYS") or "").strip()
-        return cls(days=int(raw) if raw.isdigit() and 0 < int(raw) <= 365 else 30)
 
 
 class FollowUpDenied(Exception):
@@ -110,6 +106,9 @@ class AgreementFollowUp:
         closed_from = closed_to - timedelta(days=s.catch_up_days)
         for row in await self.repo.due_for_question(closed_from.isoformat(), closed_to.isoformat()):
             case = await self.cases.repo.get(row["id"])
+            if case is None or case.closed_on is None:  # cases are never deleted; a closed case has its date
+                log.warning("agreement follow-up: case %s not found or not closed", row["id"])
+                continue
             message = await self._broadcast(case, ASK, list(case.mediator_ids), channel,
                                             render(ASK, case, {"days": (today - date.fromisoformat(
                                                 case.closed_on)).days}))
@@ -118,6 +117,9 @@ class AgreementFollowUp:
         remind_before = stamp(now - timedelta(days=s.remind_after_days))
         for row in await self.repo.unanswered("asked", remind_before):
             case = await self.cases.repo.get(row["case_id"])
+            if case is None:
+                log.warning("agreement follow-up: case %s not found", row["case_id"])
+                continue
             message = await self._broadcast(case, REMIND, list(case.mediator_ids), channel,
                                             render(REMIND, case, row))
             if await self.repo.step(case.id, "remind", [message], stamp(now)):
@@ -125,6 +127,9 @@ class AgreementFollowUp:
         list_before = stamp(now - timedelta(days=s.list_after_days))
         for row in await self.repo.unanswered("reminded", list_before):
             case = await self.cases.repo.get(row["case_id"])
+            if case is None:
+                log.warning("agreement follow-up: case %s not found", row["case_id"])
+                continue
             message = await self._broadcast(case, LISTED, await self.leaders_of(case.team_id), channel,
                                             render(LISTED, case, row))
             if await self.repo.step(case.id, "list", [message], stamp(now)):

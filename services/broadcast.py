@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.models import Person, Role
@@ -61,7 +62,7 @@ def check_text(text: str | None, with_attachment: bool = False) -> str:
 
 
 @dataclass(frozen=True)
-class Scope:
+class BroadcastScope:
     """Who a broadcast or a training event reaches."""
 
     communes: tuple[int, ...]
@@ -73,7 +74,7 @@ class Scope:
                 "audience": self.audience}
 
     @classmethod
-    def from_json(cls, data: dict) -> Scope:
+    def from_json(cls, data: dict) -> BroadcastScope:
         teams = data.get("teams")
         return cls(communes=tuple(int(c) for c in data.get("communes") or ()),
                    teams=None if teams is None else tuple(int(t) for t in teams),
@@ -106,11 +107,10 @@ class ScopeChecker:
         if sender.role == Role.PROVINCE_OFFICIAL:
             return await self.org.communes_of_province(sender.province_id) if sender.province_id else []
         if sender.role == Role.ADMIN:
-            rows = await self.db.fetchall("SELECT id FROM provinces ORDER BY name")
-            return [c for r in rows for c in await self.org.communes_of_province(r["id"])]
+            return await self.org.all_communes()
         return []
 
-    async def check(self, sender: Person, scope: Scope) -> Scope:
+    async def check(self, sender: Person, scope: BroadcastScope) -> BroadcastScope:
         """The scope if `sender` may reach it, else PermissionDenied."""
         if sender.role not in SENDERS:
             raise PermissionDenied("role")
@@ -130,7 +130,7 @@ class ScopeChecker:
                     raise PermissionDenied("team")
         return scope
 
-    async def describe(self, scope: Scope) -> dict:
+    async def describe(self, scope: BroadcastScope) -> dict:
         """Names for showing a scope: {'communes': [...], 'teams': [...] | None, 'audience': kind}."""
         communes = [c.name for c in [await self.org.commune(i) for i in scope.communes] if c]
         teams = None
@@ -145,8 +145,40 @@ class BroadcastService:
         self.scopes = scopes
         #: The channels this deployment runs (each application adds its own): recipients are reached on one.
         self.channels: set[str] = set()
+        #: Called when new outbox rows are due (the composition root registers each delivery worker's wake).
+        self._wakers: list[Callable[[], None]] = []
 
-    async def recipients(self, sender: Person, scope: Scope, channel: str,
+    # --- delivery --------------------------------------------------------------------------------------
+    def on_queued(self, wake: Callable[[], None]) -> None:
+        """Register a delivery worker's wake-up (bot/delivery.py)."""
+        self._wakers.append(wake)
+
+    def wake(self) -> None:
+        """New rows were queued: the delivery workers look for due rows now rather than at their next poll."""
+        for wake in self._wakers:
+            wake()
+
+    async def set_progress_message(self, broadcast_id: int, chat_id: int | str, message_id: int) -> None:
+        """The sender's progress message, edited by the worker as it delivers."""
+        await self.repo.set_progress_message(broadcast_id, str(chat_id), message_id)
+
+    # --- reading ---------------------------------------------------------------------------------------
+    async def history(self, sender: Person, limit: int = 10) -> list[dict]:
+        """The sender's latest broadcasts with their `counts` (sent, total, acked)."""
+        return await self.repo.history_with_counts(sender.id, limit)
+
+    async def details(self, viewer: Person, broadcast_id: int) -> tuple[dict, dict[str, int], list[dict]]:
+        """(broadcast, counts, failures) for its sender or an administrator; PermissionDenied otherwise."""
+        broadcast = await self.repo.get(broadcast_id)
+        if broadcast is None or (broadcast["sender_id"] != viewer.id and viewer.role != Role.ADMIN):
+            raise PermissionDenied("broadcast")
+        return broadcast, await self.repo.counts(broadcast_id), await self.repo.failures(broadcast_id)
+
+    async def acknowledge(self, broadcast_id: int, person: Person) -> bool | None:
+        """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
+        return await self.repo.ack(broadcast_id, person.id)
+
+    async def recipients(self, sender: Person, scope: BroadcastScope, channel: str,
                          channels: tuple[str, ...] | None = None) -> list[tuple[int, str, str]]:
         """Who receives it: (person id, chat id, channel); `channels` are the channels this deployment runs."""
         scope = await self.scopes.check(sender, scope)
@@ -155,7 +187,7 @@ class BroadcastService:
                                           exclude_person_id=sender.id,
                                           channels=channels or tuple(sorted(self.channels | {channel})))
 
-    async def create(self, sender: Person, scope: Scope, channel: str, text: str,
+    async def create(self, sender: Person, scope: BroadcastScope, channel: str, text: str,
                      attachment: dict | None = None, channels: tuple[str, ...] | None = None) -> tuple[int, int]:
         """Check the scope and the text again, then store the broadcast with one outbox row per recipient.
 

@@ -1,38 +1,49 @@
-"""Bulk import of paper logbooks (CSV or XLSX) with the rules of the case form."""
+"""Bulk import of paper logbooks (CSV or XLSX) with the rules of the case form.
+
+Problems come back as codes (ImportFileError.code, DuplicateRow); the command line words them (bot/cli_cases.py).
+The per-cell messages still come worded from services/case_form.py (not changed here).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot import messages as msg
 from services import case_form as form
 from services.case_form import FormContext
 from services.cases import CaseService
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read at all (format, header); `message` is in Vietnamese."""
+    """The file cannot be read at all. `reason`: 'format' (name), 'empty', 'header' (columns, expected),
+    'no_commune' (code); `params` fill the message."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str, **params: str):
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    """An external_id already used by an earlier row of the file."""
+
+    external_id: str
+    first: int
 
 
 @dataclass
 class ImportReport:
     created: int = 0
     existing: int = 0
-    #: (row number as in the spreadsheet, column, Vietnamese message)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    #: (row number as in the spreadsheet, column, the case form's Vietnamese message or a DuplicateRow)
+    errors: list[tuple[int, str, str | DuplicateRow]] = field(default_factory=list)
     imported: bool = False
     skipped_rows: int = 0
-
-    def error_lines(self) -> list[str]:
-        return [msg.CASE_IMPORT_ROW.format(row=r, column=c, error=e) for r, c, e in self.errors]
 
 
 def read_table(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
@@ -45,7 +56,7 @@ def read_table(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ImportFileError(msg.CASE_IMPORT_FORMAT.format(name=path.name)) from exc
+            raise ImportFileError("format", name=path.name) from exc
         try:
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # the stated dimension (<dimension ref=…>) may be wrong: read every row
@@ -56,24 +67,23 @@ def read_table(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ImportFileError(msg.CASE_IMPORT_FORMAT.format(name=path.name)) from exc
+            raise ImportFileError("format", name=path.name) from exc
         rows = list(csv.reader(io.StringIO(text)))
     else:
-        raise ImportFileError(msg.CASE_IMPORT_FORMAT.format(name=path.name))
+        raise ImportFileError("format", name=path.name)
     if not rows:
-        raise ImportFileError(msg.CASE_IMPORT_EMPTY)
+        raise ImportFileError("empty")
     header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
     missing = [c for c in form.IMPORT_COLUMNS if c not in header]
     if missing:
-        raise ImportFileError(msg.CASE_IMPORT_HEADER.format(columns=", ".join(missing),
-                                                            expected=",".join(form.IMPORT_COLUMNS)))
+        raise ImportFileError("header", columns=", ".join(missing), expected=",".join(form.IMPORT_COLUMNS))
     table = []
     for number, row in enumerate(rows[1:], start=2):
         if all(c is None or str(c).strip() == "" for c in row):
             continue
         table.append((number, {h: (row[i] if i < len(row) else None) for i, h in enumerate(header) if h}))
     if not table:
-        raise ImportFileError(msg.CASE_IMPORT_EMPTY)
+        raise ImportFileError("empty")
     return table
 
 
@@ -82,23 +92,23 @@ async def import_cases(cases: CaseService, path: str | Path, commune_code: str,
     """Validate every row; import all of them, or none if one is invalid (unless `skip_invalid`)."""
     commune = await cases.org.commune_by_code(commune_code.strip().upper())
     if commune is None:
-        raise ImportFileError(msg.CASE_IMPORT_NO_COMMUNE.format(code=commune_code))
+        raise ImportFileError("no_commune", code=commune_code)
     teams = await cases.org.teams_of_commune(commune.id)
     ctx = FormContext(today=cases.today(), teams={t.id: t.name for t in teams}, mode="import")
     codes = {t.code.upper(): t.id for t in teams}
     report = ImportReport()
-    valid: list[tuple[dict[str, Any], str | None]] = []
+    valid: list[tuple[Mapping[str, Any], str | None]] = []
     seen: dict[str, int] = {}
     for number, cells in read_table(path):
         row = form.parse_import_row(number, cells, ctx, codes)
+        errors: list[tuple[str, str | DuplicateRow]] = list(row.errors)
         if row.external_id is not None:
             if row.external_id in seen:
-                row.errors.append(("external_id", msg.CASE_IMPORT_DUPLICATE.format(
-                    external_id=row.external_id, first=seen[row.external_id])))
+                errors.append(("external_id", DuplicateRow(row.external_id, seen[row.external_id])))
             else:
                 seen[row.external_id] = number
-        if row.errors:
-            report.errors += [(number, column, error) for column, error in row.errors]
+        if errors:
+            report.errors += [(number, column, error) for column, error in errors]
             report.skipped_rows += 1
         else:
             valid.append((row.values, row.external_id))

@@ -6,9 +6,8 @@ reminder job only translate to and from this service. Every permission is checke
 
 from __future__ import annotations
 
-import os
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -44,13 +43,6 @@ class CaseSettings:
     #: A mediator may correct their own case for this many days after submitting it.
     edit_days: int = 7
     timezone: str = "Asia/Ho_Chi_Minh"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh") -> CaseSettings:
-        env = os.environ if env is None else env
-        raw = (env.get("CASE_REMINDER_DAYS") or "").strip()
-        days = int(raw) if raw.isdigit() and int(raw) > 0 else 7
-        return cls(reminder_days=days, timezone=timezone)
 
 
 class CaseDenied(Exception):
@@ -461,7 +453,9 @@ class CaseService:
             if person.role not in REPORTER_ROLES or values["team_id"] not in await self.report_teams(person):
                 raise CaseDenied()
             team = await self.org.team(values["team_id"])
-            commune = await self.org.commune(team.commune_id)
+            commune = await self.org.commune(team.commune_id) if team is not None else None
+            if commune is None:  # a team of report_teams always exists, with its commune
+                raise CaseDenied()
             if values.get("follows_case_id"):
                 followed = await self.repo.get(values["follows_case_id"])
                 if followed is None or followed.commune_id != commune.id:

@@ -254,11 +254,12 @@ class OutboxWorker:
             cutoff = time.monotonic() - self.per_chat_interval_s
             self._last_chat = {c: t for c, t in self._last_chat.items() if t >= cutoff}
 
-    async def _broadcast(self, broadcast_id: int) -> dict:
+    async def _broadcast(self, broadcast_id: int) -> dict | None:
         broadcast = self._broadcasts.get(broadcast_id)
         if broadcast is None:
             broadcast = await self.repo.get(broadcast_id)
-            self._broadcasts[broadcast_id] = broadcast
+            if broadcast is not None:
+                self._broadcasts[broadcast_id] = broadcast
         return broadcast
 
     async def _deliver(self, broadcast: dict, row: dict, state: dict) -> int | None:
@@ -290,6 +291,8 @@ class OutboxWorker:
         state = {"open": False}  # handed to the API: counted until its outcome is committed
         try:
             broadcast = await self._broadcast(row["broadcast_id"])
+            if broadcast is None:  # outbox rows reference their broadcast (foreign key)
+                raise LookupError(f"broadcast {row['broadcast_id']} of outbox row {row['id']} not found")
             try:
                 message_id = await self._deliver(broadcast, row, state)
             except RetryLater as exc:

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 
 import yaml
 from rapidfuzz import fuzz, process
-from unidecode import unidecode
 
+from knowledge.text import fold as fold_text
 from services.legal_docs import (
     DOCUMENT_NUMBER,
     ContentError,
@@ -66,9 +66,8 @@ class Payload:
 
 
 def fold(text: str) -> str:
-    """Lowercase ASCII without diacritics, punctuation as spaces: 'Sổ theo dõi' → 'so theo doi'."""
-    ascii_text = unidecode(text or "").lower()
-    return " ".join(re.sub(r"[^a-z0-9/]+", " ", ascii_text).split())
+    """Lowercase ASCII without diacritics, punctuation as spaces but "/" kept: 'Sổ theo dõi' → 'so theo doi'."""
+    return fold_text(text, keep="/")
 
 
 @dataclass
@@ -217,7 +216,8 @@ def check_catalogue(data: Any, base: Path, documents: dict[str, LegalDocument]) 
             problems.append(f"{where}: title longer than 120 characters")
         if m.get("topic") not in codes:
             problems.append(f"{where}: topic {m.get('topic')!r} is not listed in topics")
-        used_topics.add(m.get("topic"))
+        if isinstance(m.get("topic"), str):
+            used_topics.add(m["topic"])
         keywords = m.get("keywords") or []
         if not isinstance(keywords, list) or not all(isinstance(k, str | int) and str(k).strip() for k in keywords):
             problems.append(f"{where}: keywords must be a list of words")

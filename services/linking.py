@@ -100,4 +100,7 @@ class LinkingService:
                                           max_guesses=PER_CODE_MAX_FAILURES)
         if outcome.status != "linked":
             raise LinkError(outcome.status)
-        return await self.people.get(outcome.person_id)
+        person = await self.people.get(outcome.person_id) if outcome.person_id is not None else None
+        if person is None:  # 'linked' always names an existing person
+            raise LookupError(f"linked person {outcome.person_id} not found")
+        return person

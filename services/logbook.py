@@ -91,7 +91,7 @@ async def mediator_summary(repo: LogbookRepository, stats: StatsRepository, scop
     level, sid = scope.level, scope.id
     rows = await repo.mediator_results(level, sid, start, end)
     team_rows = await repo.team_field_results(level, sid, start, end)
-    teams = [scope.team] if level == "team" else await stats.teams(level, sid)
+    teams = [scope.team] if level == "team" and scope.team is not None else await stats.teams(level, sid)
     known = {t.id for t in teams}
     missing = sorted({r[0] for r in team_rows} - known)
     if missing:

@@ -205,6 +205,8 @@ class PayListService:
         if person.role not in EARNERS or not person.commune_id:
             raise PayDenied()
         commune = await self.org.commune(person.commune_id)
+        if commune is None:
+            raise PayDenied()
         pay = await self.compute(commune, period)
         payments = await self.repo.payments_of(person.id)
         shares_paid: dict[int, dict] = {}

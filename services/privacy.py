@@ -7,11 +7,14 @@ names are kept only when a commune turns it on, encrypted at rest with a key hel
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from bot import messages as msg
+#: What replaces a masked number or address in the stored text (part of the record, not a chat message; the
+#: chat layer shows the same constants as bot.messages.CASE_MASK_*).
+MASK_PHONE = "[SĐT đã che]"
+MASK_ID = "[số giấy tờ đã che]"
+MASK_EMAIL = "[email đã che]"
 
 #: A number as people write it: digits, optionally in groups of 2+ digits separated by one space, dot, comma
 #: or dash, optionally led by + (international prefix) or wrapped country code "(+84)". Letters may touch it on
@@ -48,7 +51,7 @@ def mask_personal_numbers(text: str | None) -> str:
     """
     if not text:
         return text or ""
-    text = _EMAIL.sub(msg.CASE_MASK_EMAIL, text)
+    text = _EMAIL.sub(MASK_EMAIL, text)
     out: list[str] = []
     last = 0
     for m in _NUMBER.finditer(text):
@@ -56,7 +59,7 @@ def mask_personal_numbers(text: str | None) -> str:
         if kind is None:
             continue
         out.append(text[last:m.start()])
-        out.append(msg.CASE_MASK_PHONE if kind == "phone" else msg.CASE_MASK_ID)
+        out.append(MASK_PHONE if kind == "phone" else MASK_ID)
         last = m.end()
     out.append(text[last:])
     return "".join(out)
@@ -78,10 +81,6 @@ class PartyCipher:
                 self._fernet = MultiFernet([Fernet(k.encode()) for k in parts])
             except (ValueError, TypeError) as exc:
                 raise PartyCipherError("PARTY_DATA_KEY is not a valid Fernet key (urlsafe base64, 32 bytes)") from exc
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> PartyCipher:
-        return cls(env.get("PARTY_DATA_KEY"))
 
     @property
     def available(self) -> bool:

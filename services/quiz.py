@@ -27,6 +27,7 @@ from services.legal_docs import (
     knowledge_dir,
     load_documents,
 )
+from services.quiz_models import Session
 
 SESSION_SIZE = 10
 
@@ -147,30 +148,6 @@ def load_question_bank(path: str | Path | None = None, documents: dict[str, Lega
 
 
 # --- sessions ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Session:
-    id: int
-    person_id: int
-    topic: str | None
-    question_ids: tuple[str, ...]
-    position: int
-    score: int
-    started_at: str
-    finished_at: str | None = None
-
-    @property
-    def total(self) -> int:
-        return len(self.question_ids)
-
-    @property
-    def finished(self) -> bool:
-        return self.finished_at is not None
-
-    @property
-    def current_question_id(self) -> str | None:
-        return None if self.finished or self.position >= self.total else self.question_ids[self.position]
-
-
 class AnswerStatus(StrEnum):
     RECORDED = "recorded"
     ALREADY_ANSWERED = "already_answered"  # a second tap, or a tap on an earlier question's buttons
@@ -234,7 +211,10 @@ class QuizService:
         questions = self.bank.draw(SESSION_SIZE, topic, seen, self.rng)
         await self.store.abandon_active(person_id)
         session_id = await self.store.create_session(person_id, topic, [q.id for q in questions])
-        return await self.store.session(session_id)
+        session = await self.store.session(session_id)
+        if session is None:  # just created in this call
+            raise LookupError(f"quiz session {session_id} not found")
+        return session
 
     async def active(self, person_id: int) -> Session | None:
         return await self.store.active_session(person_id)

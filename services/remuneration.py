@@ -335,11 +335,12 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
             status = "excluded" if case.id in exclusions and RESULT_RULES[case.result].eligible else "not_eligible"
             lines.append(CaseLine(case, status, reason, 0, None))
             continue
-        used[_rate_key(rate)] = rate
+        if rate is not None:  # a payable amount always comes with its rate
+            used[_rate_key(rate)] = rate
         lines.append(CaseLine(case, "payable", reason, amount, rate, _shares(case, amount)))
-        team = team_of(case)
-        team.cases += 1
-        team.amount += amount
+        bucket = team_of(case)
+        bucket.cases += 1
+        bucket.amount += amount
 
     adjustments: list[AdjustmentLine] = []
     for case in sorted(paid_cases_facts, key=lambda c: c.number):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from bot import messages as msg
 from services.remuneration import (
@@ -40,7 +41,7 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    labels = msg.PAY_XLSX
+    labels: dict[str, Any] = msg.PAY_XLSX
     wb = Workbook()
     ws = wb.active
     ws.title = labels["sheet"]
@@ -175,9 +176,9 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
 
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=head, column=col).column_letter].width = width
-    for line_row, lines in lines_needed.items():
-        if lines > 1:
-            ws.row_dimensions[line_row].height = LINE_HEIGHT * lines
+    for line_row, count in lines_needed.items():
+        if count > 1:
+            ws.row_dimensions[line_row].height = LINE_HEIGHT * count
     setup_print(ws, title_rows=(head, head))
     out = io.BytesIO()
     wb.save(out)

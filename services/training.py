@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.broadcast import TEAM_MEMBER_ROLES, BroadcastService, PermissionDenied, Scope
+from services.broadcast import TEAM_MEMBER_ROLES, BroadcastScope, BroadcastService, PermissionDenied
 from services.models import Person, Role
 from storage.training import TrainingRepository
 
@@ -72,7 +72,7 @@ class TrainingService:
     def local(self, iso: str) -> datetime:
         return datetime.fromisoformat(iso).astimezone(ZoneInfo(self.timezone))
 
-    async def create(self, organiser: Person, scope: Scope, channel: str, *, title: str, starts_at: datetime,
+    async def create(self, organiser: Person, scope: BroadcastScope, channel: str, *, title: str, starts_at: datetime,
                      place: str, render: Callable[[dict], str]) -> tuple[int, int, int]:
         """Check the scope, store the event with its announcement and outbox (one transaction).
 
@@ -98,13 +98,28 @@ class TrainingService:
         if official.role == Role.ADMIN or event["organiser_id"] == official.id:
             return True
         reach = {c.id for c in await self.broadcasts.scopes.communes_for(official)}
-        return set(Scope.from_json(event["scope"]).communes) <= reach
+        return set(BroadcastScope.from_json(event["scope"]).communes) <= reach
+
+    async def managed_event(self, official: Person, event_id: int) -> dict:
+        """The event if `official` may manage it (see may_manage), else PermissionDenied."""
+        event = await self.repo.get(event_id)
+        if event is None or not await self.may_manage(official, event):
+            raise PermissionDenied("event")
+        return event
+
+    async def answer_of(self, event_id: int, person: Person) -> str | None:
+        """This person's answer to the invitation ('yes' | 'no'), None before they answer."""
+        return await self.repo.rsvp_of(event_id, person.id)
+
+    async def attendees(self, event_id: int) -> list[int]:
+        """Ids of the people recorded as present, in id order."""
+        return await self.repo.attendees(event_id)
 
     async def upcoming_for(self, person: Person, now: datetime | None = None) -> list[dict]:
         events = await self.repo.starting_after(utc_iso(now or datetime.now(UTC)))
         if person.is_official:
             return [e for e in events if await self.may_manage(person, e)]
-        return [e for e in events if Scope.from_json(e["scope"]).contains(person)]
+        return [e for e in events if BroadcastScope.from_json(e["scope"]).contains(person)]
 
     async def for_attendance(self, official: Person, now: datetime | None = None) -> list[dict]:
         """Events that have started (within the last 90 days) this official may record attendance for."""
@@ -118,7 +133,7 @@ class TrainingService:
         if answer not in ("yes", "no"):
             raise ValueError(answer)
         event = await self.repo.get(event_id)
-        if event is None or not Scope.from_json(event["scope"]).contains(person):
+        if event is None or not BroadcastScope.from_json(event["scope"]).contains(person):
             raise PermissionDenied("audience")
         if event["starts_at"] <= utc_iso(now or datetime.now(UTC)):
             raise WhenError("past")
@@ -147,7 +162,7 @@ class TrainingService:
 
     async def remind(self, event: dict, channel: str, text: str) -> tuple[int | None, int]:
         """Store the reminder (once) for the invited people who have not declined. (broadcast id, recipients)."""
-        scope = Scope.from_json(event["scope"])
+        scope = BroadcastScope.from_json(event["scope"])
         recipients = await self.broadcasts.repo.recipients(
             channel, list(scope.communes), scope.roles, None if scope.teams is None else list(scope.teams),
             exclude_person_id=event["organiser_id"], exclude_declined_event=event["id"],
@@ -160,7 +175,7 @@ class TrainingService:
     # --- attendance --------------------------------------------------------------------------------
     async def candidates(self, event: dict) -> list[dict]:
         """Team members invited to the event: the checklist of attendance."""
-        scope = Scope.from_json(event["scope"])
+        scope = BroadcastScope.from_json(event["scope"])
         roles = tuple(r for r in scope.roles if r in TEAM_MEMBER_ROLES)
         return await self.repo.members(list(scope.communes), roles,
                                        None if scope.teams is None else list(scope.teams))

@@ -145,6 +145,22 @@ class BroadcastRepository:
             "SELECT * FROM broadcasts WHERE sender_id = ? ORDER BY id DESC LIMIT ?", (sender_id, limit))
         return [_broadcast(r) for r in rows]
 
+    async def history_with_counts(self, sender_id: int, limit: int = 10) -> list[dict]:
+        """The sender's latest broadcasts, newest first, each with `sent`, `total` and `acked` (two queries)."""
+        items = await self.history(sender_id, limit)
+        if not items:
+            return items
+        ids = [b["id"] for b in items]
+        rows = await self.db.fetchall(
+            "SELECT broadcast_id, COUNT(*) AS total, SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END) AS sent,"
+            " SUM(CASE WHEN acked_at IS NOT NULL THEN 1 ELSE 0 END) AS acked"
+            f" FROM outbox WHERE broadcast_id IN ({_in(ids)}) GROUP BY broadcast_id", ids)
+        by_id = {r["broadcast_id"]: r for r in rows}
+        for b in items:
+            row = by_id.get(b["id"])
+            b["counts"] = {key: int(row[key] or 0) if row else 0 for key in ("sent", "total", "acked")}
+        return items
+
     async def unfinished(self, channel: str) -> list[dict]:
         rows = await self.db.fetchall(
             "SELECT * FROM broadcasts WHERE channel = ? AND finished_at IS NULL ORDER BY id", (channel,))

@@ -94,6 +94,12 @@ class OrgRepository:
         rows = await self.db.fetchall("SELECT * FROM communes WHERE province_id = ? ORDER BY name", (province_id,))
         return [_commune(r) for r in rows]
 
+    async def all_communes(self) -> list[Commune]:
+        """Every commune, by province name then commune name (one query)."""
+        rows = await self.db.fetchall("SELECT c.* FROM communes c JOIN provinces p ON p.id = c.province_id"
+                                      " ORDER BY p.name, p.id, c.name")
+        return [_commune(r) for r in rows]
+
     async def team(self, team_id: int) -> Team | None:
         row = await self.db.fetchone("SELECT * FROM teams WHERE id = ?", (team_id,))
         return _team(row) if row else None

@@ -1,133 +1,44 @@
-"""python-telegram-bot persistence in the application's SQLite database (conversation states, user data).
+"""The chat state kept between restarts (conversation states, user and chat data) in the table bot_state.
 
-Values are stored as JSON, so handlers keep only JSON-friendly values in user_data / chat_data.
+Values are stored as JSON text; the python-telegram-bot adapter that uses this store is bot/persistence.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from copy import deepcopy
 from typing import Any
-
-from telegram.ext import BasePersistence, PersistenceInput
 
 from storage.db import Database
 
-log = logging.getLogger(__name__)
 
-
-class SqlitePersistence(BasePersistence):
-    def __init__(self, db: Database, update_interval: float = 1.0, shared: bool = False):
-        super().__init__(store_data=PersistenceInput(bot_data=False, callback_data=False),
-                         update_interval=update_interval)
+class BotStateStore:
+    def __init__(self, db: Database):
         self.db = db
-        #: Other processes write the same rows: re-read user data and conversation states for every update.
-        self.shared = shared
-        self._pending: dict[tuple[str, str], str | None] = {}
-        self._writer: asyncio.Task | None = None
 
-    async def _load(self, kind: str) -> dict[str, Any]:
+    async def load(self, kind: str) -> dict[str, Any]:
+        """{key: value} of one kind ('user', 'chat', 'conv:<name>')."""
         rows = await self.db.fetchall("SELECT key, data FROM bot_state WHERE kind = ?", (kind,))
         return {r["key"]: json.loads(r["data"]) for r in rows}
 
-    async def _save(self, kind: str, key: str, data: Any) -> None:
-        """Queue the write; python-telegram-bot hands over all changes in one pass, written in one transaction."""
-        empty = isinstance(data, dict) and not data
-        self._pending[(kind, key)] = None if empty else json.dumps(data, ensure_ascii=False, default=str)
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.get_running_loop().create_task(self._write_pending())
+    async def write(self, batch: dict[tuple[str, str], str | None]) -> None:
+        """Write JSON texts by (kind, key) in one transaction; None deletes the row."""
+        async with self.db.transaction() as conn:
+            for (kind, key), data in batch.items():
+                if data is None:
+                    await conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
+                else:
+                    await conn.execute(
+                        "INSERT INTO bot_state(kind, key, data) VALUES (?, ?, ?)"
+                        " ON CONFLICT(kind, key) DO UPDATE SET data = excluded.data",
+                        (kind, key, data),
+                    )
 
-    async def _drop(self, kind: str, key: str) -> None:
-        await self._save(kind, key, {})
-
-    async def _write_pending(self) -> None:
-        await asyncio.sleep(0)
-        while self._pending:
-            batch, self._pending = self._pending, {}
-            try:
-                async with self.db.transaction() as conn:
-                    for (kind, key), data in batch.items():
-                        if data is None:
-                            await conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
-                        else:
-                            await conn.execute(
-                                "INSERT INTO bot_state(kind, key, data) VALUES (?, ?, ?)"
-                                " ON CONFLICT(kind, key) DO UPDATE SET data = excluded.data",
-                                (kind, key, data),
-                            )
-            except Exception:
-                log.exception("could not save conversation state; will retry at the next save")
-                for item, data in batch.items():
-                    self._pending.setdefault(item, data)
-                return
-
-    async def get_user_data(self) -> dict[int, dict]:
-        return {int(k): v for k, v in (await self._load("user")).items()}
-
-    async def get_chat_data(self) -> dict[int, dict]:
-        return {int(k): v for k, v in (await self._load("chat")).items()}
-
-    async def get_bot_data(self) -> dict:
-        return {}
-
-    async def get_callback_data(self) -> None:
-        return None
-
-    async def get_conversations(self, name: str) -> dict:
-        stored = await self._load(f"conv:{name}")
-        return {tuple(json.loads(k)): v for k, v in stored.items()}
-
-    async def update_conversation(self, name: str, key: tuple, new_state: object | None) -> None:
-        db_key = json.dumps(list(key))
-        if new_state is None:
-            await self._drop(f"conv:{name}", db_key)
-        else:
-            await self._save(f"conv:{name}", db_key, new_state)
-
-    async def update_user_data(self, user_id: int, data: dict) -> None:
-        await self._save("user", str(user_id), deepcopy(data))
-
-    async def update_chat_data(self, chat_id: int, data: dict) -> None:
-        await self._save("chat", str(chat_id), deepcopy(data))
-
-    async def update_bot_data(self, data: dict) -> None:
-        return None
-
-    async def update_callback_data(self, data: Any) -> None:
-        return None
-
-    async def drop_chat_data(self, chat_id: int) -> None:
-        await self._drop("chat", str(chat_id))
-
-    async def drop_user_data(self, user_id: int) -> None:
-        await self._drop("user", str(user_id))
-
-    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
-        if not self.shared:
-            return
-        await self.flush()
+    async def user_data(self, user_id: int) -> dict | None:
         row = await self.db.fetchone("SELECT data FROM bot_state WHERE kind = 'user' AND key = ?", (str(user_id),))
-        user_data.clear()
-        if row is not None:
-            user_data.update(json.loads(row["data"]))
+        return json.loads(row["data"]) if row is not None else None
 
-    async def conversation_states(self, key: tuple) -> dict[str, Any]:
-        """{conversation name: state} stored for one conversation key (shared mode)."""
-        await self.flush()
+    async def conversation_states(self, key: str) -> dict[str, Any]:
+        """{conversation name: state} stored for one conversation key (JSON text of the key)."""
         rows = await self.db.fetchall("SELECT kind, data FROM bot_state WHERE key = ? AND kind LIKE 'conv:%'",
-                                      (json.dumps(list(key)),))
+                                      (key,))
         return {r["kind"][len("conv:"):]: json.loads(r["data"]) for r in rows}
-
-    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
-        return None
-
-    async def refresh_bot_data(self, bot_data: dict) -> None:
-        return None
-
-    async def flush(self) -> None:
-        if self._writer is not None:
-            await self._writer
-        if self._pending:
-            await self._write_pending()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from services.quiz import Session
+from services.quiz_models import Session
 from storage.db import Database, utcnow
 from storage.library import MEDIATOR_ROLES
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot import messages as msg
+from bot.config import Config
+from bot.delivery import worker_of
 from handlers.agreements import render
-from handlers.broadcast import worker_of
-from services.agreements import FollowUpSettings
 from services.statistics import Period
 from tests.harness import texts
 from tests.test_cases_flow import MEDIATOR, report
@@ -175,9 +175,9 @@ async def test_old_and_imported_cases_are_not_asked(bot):
 
 
 def test_follow_up_days_configurable():
-    assert FollowUpSettings.from_env({"AGREEMENT_FOLLOW_UP_DAYS": "45"}).days == 45
-    assert FollowUpSettings.from_env({"AGREEMENT_FOLLOW_UP_DAYS": "abc"}).days == 30
-    assert FollowUpSettings.from_env({}).days == 30
+    assert Config.from_env({"AGREEMENT_FOLLOW_UP_DAYS": "45"}).agreement_follow_up_days == 45
+    assert Config.from_env({"AGREEMENT_FOLLOW_UP_DAYS": "abc"}).agreement_follow_up_days == 30
+    assert Config.from_env({}).agreement_follow_up_days == 30
 
 
 async def test_a_note_never_lands_in_an_open_case_form_and_other_flows_go_on(bot):

@@ -10,8 +10,15 @@ from hypothesis import strategies as st
 
 from bot import messages as msg
 from bot.channels.local import Fault
-from handlers.broadcast import BotTransport, worker_of
-from services.broadcast import MAX_TEXT, PermissionDenied, Scope, TextError, check_text, clean_broadcast_text
+from bot.delivery import BotTransport, worker_of
+from services.broadcast import (
+    MAX_TEXT,
+    BroadcastScope,
+    PermissionDenied,
+    TextError,
+    check_text,
+    clean_broadcast_text,
+)
 from services.delivery import OutboxWorker
 from storage.broadcasts import STALE_CLAIM_S
 from tests.harness import texts
@@ -129,15 +136,15 @@ async def test_forged_callbacks_for_other_commune_are_refused(bot):
     # and the service refuses whatever the chat sends
     official = await bot.services.people.by_identity("console", str(COMMUNE))
     with pytest.raises(PermissionDenied):
-        await bot.services.broadcasts.create(official, Scope(communes=(nh.id,)), "console", "x")
+        await bot.services.broadcasts.create(official, BroadcastScope(communes=(nh.id,)), "console", "x")
     ml = await bot.services.org.commune_by_code("ML")
     with pytest.raises(PermissionDenied):
-        await bot.services.broadcasts.create(official, Scope(communes=(ml.id,), teams=(nh_team.id,)), "console", "x")
+        await bot.services.broadcasts.create(official, BroadcastScope(communes=(ml.id,), teams=(nh_team.id,)), "console", "x")
     with pytest.raises(PermissionDenied):
-        await bot.services.broadcasts.create(official, Scope(communes=(ml.id,), audience="officials"), "console", "x")
+        await bot.services.broadcasts.create(official, BroadcastScope(communes=(ml.id,), audience="officials"), "console", "x")
     mediator = await bot.services.people.by_identity("console", str(MEDIATOR))
     with pytest.raises(PermissionDenied):
-        await bot.services.broadcasts.create(mediator, Scope(communes=(ml.id,)), "console", "x")
+        await bot.services.broadcasts.create(mediator, BroadcastScope(communes=(ml.id,)), "console", "x")
     assert bot.api.sent_to(nh_leader) == []
     assert (await bot.services.db.fetchone("SELECT COUNT(*) AS n FROM broadcasts"))["n"] == 0
 
@@ -153,9 +160,9 @@ async def test_province_official_cannot_reach_another_province(bot):
     assert "đã chọn 0" in bot.api.current(bot.last_with_buttons(PROVINCE))["text"]
     official = await bot.services.people.by_identity("console", str(PROVINCE))
     with pytest.raises(PermissionDenied):
-        await bot.services.broadcasts.create(official, Scope(communes=(foreign.id,)), "console", "x")
+        await bot.services.broadcasts.create(official, BroadcastScope(communes=(foreign.id,)), "console", "x")
     admin = await bot.services.people.by_identity("console", str(ADMIN))
-    assert (await bot.services.broadcasts.create(admin, Scope(communes=(foreign.id,)), "console", "x"))[1] == 0
+    assert (await bot.services.broadcasts.create(admin, BroadcastScope(communes=(foreign.id,)), "console", "x"))[1] == 0
 
 
 async def test_province_official_chooses_communes(bot):
@@ -232,7 +239,7 @@ async def test_acknowledgement_counts_and_forged_ack(bot):
 async def _two_recipients(bot) -> int:
     official = await bot.services.people.by_identity("console", str(COMMUNE))
     ml = await bot.services.org.commune_by_code("ML")
-    broadcast_id, count = await bot.services.broadcasts.create(official, Scope(communes=(ml.id,)), "console",
+    broadcast_id, count = await bot.services.broadcasts.create(official, BroadcastScope(communes=(ml.id,)), "console",
                                                                "Nội dung")
     assert count == 2
     return broadcast_id

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.app import build_application
 from bot.channels.local import LocalBotApi, LocalRequest
-from handlers.broadcast import BotTransport, done_text
+from bot.delivery import BotTransport
+from handlers.broadcast import done_text
 from services.delivery import OutboxWorker
 from tests.harness import texts
 

@@ -7,7 +7,7 @@ import asyncio
 
 from bot import messages as msg
 from bot.cli import main
-from services.broadcast import Scope
+from services.broadcast import BroadcastScope
 from storage.db import Database
 from storage.stats import CaseSeed, seed_cases
 from storage.transfer import copy_database
@@ -29,7 +29,7 @@ async def _populate(bot: ChatHarness) -> None:
             reporter_id=mediator.id, submission_key=f"k{i}")
     await seed_cases(services.db, [CaseSeed(team.id, f"2025-0{m}-15", result="thanh") for m in range(1, 8)])
     official = await services.people.by_identity("console", "1003")
-    await services.broadcasts.create(official, Scope(communes=(commune.id,)), "console", "Họp tổ hòa giải lúc 8 giờ")
+    await services.broadcasts.create(official, BroadcastScope(communes=(commune.id,)), "console", "Họp tổ hòa giải lúc 8 giờ")
     await bot.say("mediator", "hòa giải viên có được hưởng thù lao không")
     await bot.say("leader", "/huy")
 

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import messages as msg
-from handlers.broadcast import worker_of
+from bot.delivery import worker_of
 from handlers.training import send_due_reminders
-from services.broadcast import PermissionDenied, Scope
+from services.broadcast import BroadcastScope, PermissionDenied
 from services.models import PersonDraft, Role
 from services.training import WhenError, parse_when
 from tests.harness import texts
@@ -35,12 +35,12 @@ def checklist_text(bot, who: int) -> str:
     return bot.api.current(bot.last_with_buttons(who))["text"]
 
 
-async def make_event(bot, days: float = 3, scope: Scope | None = None) -> tuple[int, int]:
+async def make_event(bot, days: float = 3, scope: BroadcastScope | None = None) -> tuple[int, int]:
     official = await bot.services.people.by_identity("console", str(COMMUNE))
     ml = await bot.services.org.commune_by_code("ML")
     starts = datetime.now(UTC) + timedelta(days=days)
     event_id, broadcast_id, _ = await bot.services.training.create(
-        official, scope or Scope(communes=(ml.id,)), "console", title="Kỹ năng hòa giải đất đai",
+        official, scope or BroadcastScope(communes=(ml.id,)), "console", title="Kỹ năng hòa giải đất đai",
         starts_at=starts, place="Hội trường UBND phường", render=lambda e: f"Tập huấn {e['title']}")
     return event_id, broadcast_id
 

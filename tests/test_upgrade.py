@@ -27,13 +27,13 @@ import pytest
 
 from bot.config import Config
 from bot.container import Services
+from bot.persistence import SqlitePersistence
 from services.models import Role
 from services.statistics import Counts, Period
 from storage.broadcasts import BroadcastRepository
 from storage.db import Database, migrations_for
 from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
-from storage.persistence import SqlitePersistence
 from storage.qa import QARepository
 from storage.quiz import QuizRepository
 from storage.zalo import ZALO_ID_BASE, ZaloStore

@@ -17,8 +17,8 @@ from bot import messages as msg
 from bot.channels.zalo import SECRET_HEADER, BadEvent, event_seconds, unwrap
 from bot.config import Config
 from bot.container import Services
+from bot.delivery import BotTransport
 from bot.demo import seed_demo
-from handlers.broadcast import BotTransport
 from services.delivery import Blocked, RetryLater, Transient
 from storage.zalo import BUSY, DONE, NEW, EventLog, ZaloStore
 from tests import dbtarget
