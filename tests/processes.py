@@ -198,6 +198,20 @@ class Nginx:
                 self.process.kill()
                 await self.process.wait()
 
+    async def settled_served_by(self, quiet_s: float = 0.3, limit_s: float = 5.0) -> list[str]:
+        """`served_by()` once the access log has stopped growing for `quiet_s`: nginx writes a request's line
+        after the response has gone, so a loaded machine may read the log a line short."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit_s
+        seen = self.served_by()
+        while loop.time() < deadline:
+            await asyncio.sleep(quiet_s)
+            now = self.served_by()
+            if now == seen:
+                break
+            seen = now
+        return seen
+
     def served_by(self) -> list[str]:
         """The upstream address(es) of each logged request, in order ("a, b" when passed on)."""
         log = self.workdir / "access.log"
