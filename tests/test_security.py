@@ -11,10 +11,12 @@ import asyncio
 import pytest
 
 from bot import messages as msg
+from bot.demo import DEMO_USERS
 from services.models import Role
 from services.registration import PermissionDenied, RegistrationError
 from storage.audit import AuditLog
 from tests.harness import texts
+from tests.test_zalo import zalo  # noqa: F401  (fixture)
 
 NEW_USER = 5101
 
@@ -251,6 +253,19 @@ async def test_group_chat_gets_one_polite_line(bot, kind):
     assert [m["text"] for m in to_group] == [msg.GROUP_CHAT_REFUSED] * 3
     person = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
     assert await bot.services.cases.repo.draft(person.id, "edit") is None  # nothing was started
+
+
+async def test_zalo_group_gets_one_polite_line(zalo):  # noqa: F811
+    """The same rule on Zalo: its adapter gives group events the chat type "group"."""
+    emu = zalo.emu
+    await zalo.as_person("z-hoa-01", str(DEMO_USERS["commune"][0]), "Lò Thị Hoa")
+    event = emu._event("message.text.received", "z-hoa-01", text="/vuviec")
+    event["message"]["chat"] = {"id": "zalo-group-01", "chat_type": "GROUP"}
+    mark = len(emu.outbox)
+    emu._emit(event)
+    replies = await emu.replies("zalo-group-01", mark)
+    assert [m.text for m in replies] == [msg.GROUP_CHAT_REFUSED]
+    assert not [m for m in emu.outbox[mark:] if m.chat_id == "z-hoa-01"]
 
 
 # --- 5. admin restore: not onto the live file, not while the bot runs, not a backup lacking tables ----------
