@@ -780,3 +780,4 @@ STARTUP_ERRORS = {
 }
 INVITE_ROLE_BUTTONS["province_official"] = "Cán bộ Sở Tư pháp"
 INVITE_PROVINCE_PLACE = "Sở Tư pháp tỉnh {province}"
+MASK_QUESTIONS_DONE = "Đã che số điện thoại / số giấy tờ trong {count} câu hỏi đã lưu trước đây."

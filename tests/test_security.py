@@ -674,3 +674,25 @@ def test_startup_failures_are_one_clear_line(tmp_path, case, env, mount, expecte
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     problems = [line for line in done.stderr.splitlines() if line.startswith("Không khởi động được")]
     assert len(problems) == 1 and expected in problems[0], done.stderr
+
+
+async def test_questions_stored_before_masking_are_masked_by_the_command(tmp_path, capsys):
+    from bot.cli import main
+    from bot.config import Config
+    from bot.container import Services
+    from tests import dbtarget
+    target = dbtarget.database_for(tmp_path, "old.db")
+    await dbtarget.prepare(target)
+    services = Services.build(Config(database_path=target))
+    await services.open()
+    await services.qa.repo.record(channel="console", asker_ref="1009", person_id=None, commune_id=None,
+                                  text="nhà tôi SĐT 0912345678 bị lấn đất", folded="nha toi sdt 0912345678 bi lan dat",
+                                  outcome="answered", confidence=0.9, matched_ids=[], matched_scores=[], shown_id=None)
+    await services.close()
+    assert await asyncio.to_thread(main, ["admin", "mask-questions", "--db", target]) == 0
+    assert "1 câu hỏi" in capsys.readouterr().out
+    services = Services.build(Config(database_path=target))
+    await services.open()
+    row = await services.db.fetchone("SELECT text, folded FROM qa_questions")
+    await services.close()
+    assert "0912345678" not in row["text"] + row["folded"] and msg.CASE_MASK_PHONE in row["text"]
