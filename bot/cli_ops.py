@@ -48,6 +48,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mask_questions(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.container import Services
+
+    async def main() -> int:
+        services = Services.build(Config.from_env().with_overrides(database_path=args.db))
+        await services.db.open()
+        try:
+            changed = await services.qa.mask_stored_questions()
+        finally:
+            await services.close()
+        print(msg.MASK_QUESTIONS_DONE.format(count=changed))
+        return 0
+
+    return asyncio.run(main())
+
+
 def add_commands(sub, admin, with_db) -> None:
     p = with_db(admin.add_parser("backup", help="sao lưu CSDL khi bot đang chạy (SQLite online backup)"))
     p.add_argument("file", help="tệp sao lưu sẽ tạo")
@@ -56,3 +74,6 @@ def add_commands(sub, admin, with_db) -> None:
     p.add_argument("file", help="tệp sao lưu")
     p.add_argument("--yes", action="store_true", help="xác nhận thay thế CSDL hiện tại")
     p.set_defaults(func=cmd_restore)
+    p = with_db(admin.add_parser("mask-questions",
+                                 help="che số điện thoại / giấy tờ trong các câu hỏi đã lưu trước đây"))
+    p.set_defaults(func=cmd_mask_questions)

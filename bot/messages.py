@@ -1398,7 +1398,6 @@ CASE_CHOICE_BUTTONS = {
 }
 QUIZ_STOPPED = "Đã dừng ôn tập. Bài đang làm được giữ lại: bấm \"✍️ Ôn tập\" để làm tiếp."
 LIBRARY_TOPIC_N = "📂 {name} — bấm số của tài liệu để nhận:"
-#: The field names on the review's two-per-row "Sửa" buttons, where the full name does not fit.
 QUIZ_TYPE_ANSWER = "Anh/chị gõ một trong các chữ {letters} (hoặc bấm nút) để trả lời câu hỏi."
 REG_NAME_NO_MARKS = (
     "Họ tên \"{name}\" chưa có dấu. Tên này sẽ ghi trong sổ và báo cáo chính thức, nên anh/chị gõ lại "
@@ -1416,3 +1415,4 @@ CHAT_NO_UNREAD = "📭 Không có tin nhắn mới cho người này. Gõ /trogi
 CHAT_SWITCH_HELP = "Đổi vai: /doi <{roles}>, ví dụ /doi commune"
 CASE_LIST_HINT_NUMBERS = "Bấm số của vụ việc để xem, ghi kết quả hoặc sửa."
 MENU_TYPED_ITEM = "Anh/chị muốn làm việc này? Bấm nút bên dưới (gõ câu hỏi nếu anh/chị muốn hỏi pháp luật)."
+MASK_QUESTIONS_DONE = "Đã che số điện thoại / số giấy tờ trong {count} câu hỏi đã lưu trước đây."

@@ -71,6 +71,15 @@ class QAService:
         )
         return Answer(question_id=qid, result=result, outcome=outcome, first_contact=first_contact)
 
+    async def mask_stored_questions(self) -> int:
+        """Mask phone / ID numbers in questions stored before masking was applied; returns how many changed."""
+        changed = [(qid, masked, fold(masked)[:MAX_QUESTION_CHARS])
+                   for qid, text in await self.repo.texts_with_digits()
+                   if (masked := mask_personal_numbers(text)) != text]
+        if changed:
+            await self.repo.rewrite_texts(changed)
+        return len(changed)
+
     async def own_question(self, question_id: int, asker: Asker) -> QuestionRecord:
         """The question, if it was asked by this asker (callback data can be forged)."""
         record = await self.repo.question(question_id)

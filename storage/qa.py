@@ -77,6 +77,19 @@ class QARepository:
     def __init__(self, db: Database):
         self.db = db
 
+    async def texts_with_digits(self) -> list[tuple[int, str]]:
+        """(id, text) of the stored questions that contain a digit (those masking may change)."""
+        digits = " OR ".join(f"text LIKE '%{d}%'" for d in range(10))  # GLOB is SQLite's only
+        rows = await self.db.fetchall(f"SELECT id, text FROM qa_questions WHERE {digits} ORDER BY id")
+        return [(r["id"], r["text"]) for r in rows]
+
+    async def rewrite_texts(self, texts: list[tuple[int, str, str]]) -> None:
+        """Replace (id, text, folded) of stored questions, in one transaction."""
+        async with self.db.transaction() as conn:
+            for question_id, text, folded in texts:
+                await conn.execute("UPDATE qa_questions SET text = ?, folded = ? WHERE id = ?",
+                                   (text, folded, question_id))
+
     async def record(self, *, channel: str, asker_ref: str, person_id: int | None, commune_id: int | None,
                      text: str, folded: str, outcome: str, confidence: float | None, matched_ids: list[str],
                      matched_scores: list[float], shown_id: str | None, parent_id: int | None = None) -> int:

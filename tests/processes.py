@@ -198,26 +198,26 @@ class Nginx:
                 self.process.kill()
                 await self.process.wait()
 
+    async def settled_served_by(self, quiet_s: float = 0.5, limit_s: float = 10.0) -> list[str]:
+        """`served_by()` once the access log has stopped growing for `quiet_s`: nginx writes a request's line
+        after the response has gone, so a loaded machine may read the log a line short."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit_s
+        seen = self.served_by()
+        while loop.time() < deadline:
+            await asyncio.sleep(quiet_s)
+            now = self.served_by()
+            if now == seen:
+                break
+            seen = now
+        return seen
+
     def served_by(self) -> list[str]:
         """The upstream address(es) of each logged request, in order ("a, b" when passed on)."""
         log = self.workdir / "access.log"
         if not log.exists():
             return []
         return [line.split("|")[1] for line in log.read_text().splitlines() if line]
-
-    async def served_settled(self, quiet: float = 0.5, timeout: float = 10.0) -> list[str]:
-        """`served_by()` once no line has been added for `quiet` seconds: nginx writes a request's log line after
-        the client has its answer, so a read right after the answer may miss it (and count it among later ones)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        served = self.served_by()
-        while loop.time() < deadline:
-            await asyncio.sleep(quiet)
-            again = self.served_by()
-            if again == served:
-                break
-            served = again
-        return served
 
 
 @dataclass

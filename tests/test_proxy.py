@@ -35,7 +35,7 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
                 await front.tap(MEDIATOR, "Hôm qua", via)
                 await front.tap(MEDIATOR, "Đất đai", via)
                 await front.tap(MEDIATOR, "Một bên hoặc các bên yêu cầu", via)
-                served = await nginx.served_settled()
+                served = await nginx.settled_served_by()
                 assert {f"127.0.0.1:{p}" for p in ports} <= set(served), served  # both processes serve
                 processes[0].send_signal(signal.SIGKILL)
                 await processes[0].wait()
@@ -45,7 +45,7 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
                 out = await front.tap(MEDIATOR, "Gửi báo cáo", via)
                 assert "Đã ghi vào sổ vụ việc số" in texts(out)
             assert len(await cluster.services.cases.repo.find(limit=5)) == 1
-            after_kill = nginx.served_by()[len(served):]
+            after_kill = (await nginx.settled_served_by())[len(served):]
             # every update after the kill ends on the survivor (some tried the dead process first)
             assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), (
                 after_kill, ports, (nginx.workdir / "access.log").read_text())
@@ -80,7 +80,7 @@ async def test_slow_update_passed_on_by_the_proxy_is_handled_once(tmp_path):
                 replies = [m for m in api.outbox[mark:] if m["chat"]["id"] == MEDIATOR]
                 assert [m["text"] for m in replies].count(replies[0]["text"]) == 1, [m["text"] for m in replies]
                 assert len(replies) == 1 and "Ngày nhận vụ việc?" in replies[0]["text"]
-                passed_on = [entry for entry in nginx.served_by() if "," in entry]
+                passed_on = [entry for entry in await nginx.settled_served_by() if "," in entry]
                 assert passed_on, nginx.served_by()  # the slow request did go to both processes
         finally:
             await blocker.close()

@@ -13,10 +13,12 @@ import time
 import pytest
 
 from bot import messages as msg
+from bot.demo import DEMO_USERS
 from services.models import Role
 from services.registration import PermissionDenied, RegistrationError
 from storage.audit import AuditLog
 from tests.harness import texts
+from tests.test_zalo import zalo  # noqa: F401  (fixture)
 
 NEW_USER = 5101
 
@@ -253,6 +255,19 @@ async def test_group_chat_gets_one_polite_line(bot, kind):
     assert [m["text"] for m in to_group] == [msg.GROUP_CHAT_REFUSED] * 3
     person = await bot.services.people.by_identity("console", str(bot.user_id("commune")))
     assert await bot.services.cases.repo.draft(person.id, "edit") is None  # nothing was started
+
+
+async def test_zalo_group_gets_one_polite_line(zalo):  # noqa: F811
+    """The same rule on Zalo: its adapter gives group events the chat type "group"."""
+    emu = zalo.emu
+    await zalo.as_person("z-hoa-01", str(DEMO_USERS["commune"][0]), "Lò Thị Hoa")
+    event = emu._event("message.text.received", "z-hoa-01", text="/vuviec")
+    event["message"]["chat"] = {"id": "zalo-group-01", "chat_type": "GROUP"}
+    mark = len(emu.outbox)
+    emu._emit(event)
+    replies = await emu.replies("zalo-group-01", mark)
+    assert [m.text for m in replies] == [msg.GROUP_CHAT_REFUSED]
+    assert not [m for m in emu.outbox[mark:] if m.chat_id == "z-hoa-01"]
 
 
 # --- 5. admin restore: not onto the live file, not while the bot runs, not a backup lacking tables ----------
@@ -666,3 +681,25 @@ def test_startup_failures_are_one_clear_line(tmp_path, case, env, mount, expecte
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     problems = [line for line in done.stderr.splitlines() if line.startswith("Không khởi động được")]
     assert len(problems) == 1 and expected in problems[0], done.stderr
+
+
+async def test_questions_stored_before_masking_are_masked_by_the_command(tmp_path, capsys):
+    from bot.cli import main
+    from bot.config import Config
+    from bot.container import Services
+    from tests import dbtarget
+    target = dbtarget.database_for(tmp_path, "old.db")
+    await dbtarget.prepare(target)
+    services = Services.build(Config(database_path=target))
+    await services.open()
+    await services.qa.repo.record(channel="console", asker_ref="1009", person_id=None, commune_id=None,
+                                  text="nhà tôi SĐT 0912345678 bị lấn đất", folded="nha toi sdt 0912345678 bi lan dat",
+                                  outcome="answered", confidence=0.9, matched_ids=[], matched_scores=[], shown_id=None)
+    await services.close()
+    assert await asyncio.to_thread(main, ["admin", "mask-questions", "--db", target]) == 0
+    assert "1 câu hỏi" in capsys.readouterr().out
+    services = Services.build(Config(database_path=target))
+    await services.open()
+    row = await services.db.fetchone("SELECT text, folded FROM qa_questions")
+    await services.close()
+    assert "0912345678" not in row["text"] + row["folded"] and msg.CASE_MASK_PHONE in row["text"]
