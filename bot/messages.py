@@ -1204,3 +1204,10 @@ STARTUP_ERRORS = {
 CASE_BTN_SHOW_PHOTO = "🖼 Xem ảnh văn bản đã ký"
 CASE_PHOTO_CAPTION = "Văn bản hòa giải thành đã ký — vụ việc {number}"
 CASE_PHOTO_GONE = "Không gửi lại được ảnh (ứng dụng chat không còn giữ ảnh này). Văn bản giấy vẫn là bản chính."
+
+
+# --- QA: checks of issues 17, 21, 22 ---
+CASE_ERRORS.update({
+    "mediator_ref_unknown": "Không có hòa giải viên mã {refs} trong tổ {team}. Ghi mã hòa giải viên của tổ, "
+                            "cách nhau bằng dấu phẩy.",
+})
