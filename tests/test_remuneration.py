@@ -336,6 +336,9 @@ def test_cli_contract_json_and_xlsx(tmp_path, capsys):
     assert out.read_bytes()[:2] == b"PK"
     assert main(["remuneration", "--commune", "ML", "--from", "2025-02-01", "--to", "2025-01-31",
                  "--db", target]) == 2
+    assert main(["remuneration", "--commune", "ml", "--from", "2025-01-01", "--to", "2025-01-31",
+                 "--db", target]) == 0  # QA: a code typed in lower case is found
+    assert json.loads(capsys.readouterr().out)["total"] == data["total"]
     assert main(["remuneration", "--commune", "XX", "--from", "2025-01-01", "--to", "2025-01-31",
                  "--db", target]) == 2
     assert "Không có xã/phường mã XX" in capsys.readouterr().err
