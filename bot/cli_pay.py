@@ -82,8 +82,14 @@ def _run(args: argparse.Namespace, work) -> int:
         return 2
 
 
+async def _province(services, code: str | None):
+    code = (code or "").strip()
+    return await services.org.province_by_code(code) or await services.org.province_by_code(code.upper())
+
+
 async def _commune(services, code: str):
-    commune = await services.org.commune_by_code((code or "").strip())
+    code = (code or "").strip()
+    commune = await services.org.commune_by_code(code) or await services.org.commune_by_code(code.upper())
     if commune is None:
         raise PayArgumentError(ERR["unknown_commune"].format(code=code))
     return commune
@@ -137,7 +143,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
         from services.pay_lists import PayInputError
         from services.remuneration import RateError
 
-        province = await services.org.province_by_code((args.province or "").strip())
+        province = await _province(services, args.province)
         if province is None:
             raise PayArgumentError(ERR["unknown_province"].format(code=args.province))
         commune = None
@@ -232,7 +238,7 @@ def cmd_paid(args: argparse.Namespace) -> int:
 
 def cmd_province(args: argparse.Namespace) -> int:
     async def work(services) -> int:
-        province = await services.org.province_by_code((args.province or "").strip())
+        province = await _province(services, args.province)
         if province is None:
             raise PayArgumentError(ERR["unknown_province"].format(code=args.province))
         totals = await services.remuneration.province_totals(None, province, _period(args), checked=False)

@@ -54,6 +54,12 @@ def check_args(args: argparse.Namespace):
     return level, code, Period(days[0], days[1])
 
 
+async def _scope(services, level: str, code: str):
+    """The scope by its code as typed, else in upper case (codes are written upper case: `--commune ml` is ML)."""
+    return (await services.statistics.scope_by_code(level, code)
+            or await services.statistics.scope_by_code(level, code.upper()))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     try:
         level, code, period = check_args(args)
@@ -154,7 +160,7 @@ def _submit(args: argparse.Namespace, code: str, period) -> int:
         services = Services.build(config)
         await services.open()
         try:
-            scope = await services.statistics.scope_by_code("commune", code)
+            scope = await _scope(services, "commune", code)
             if scope is None:
                 return None
             return await services.submissions.submit(None, scope, period, label=(args.by or "cli").strip()[:100])

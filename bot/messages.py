@@ -804,9 +804,9 @@ PAY_SUMMARY = (
     "Được chi: {payable} vụ việc · Loại: {excluded} · Không đủ điều kiện: {not_eligible} · Đã chi trước: {paid}\n"
     "{teams}\n\n"
     "Tổng cộng: {total} đồng\n({words})\n\n"
-    "Mức áp dụng: {case} đ/vụ việc, {success} đ/vụ việc hòa giải thành, {team} đ/tổ/tháng — {basis}. "
-    "Mức cụ thể do Nghị quyết HĐND tỉnh quyết định."
+    "{rates}Mức cụ thể do Nghị quyết HĐND tỉnh quyết định."
 )
+PAY_SUMMARY_RATE = "Mức áp dụng: {case} đ/vụ việc, {success} đ/vụ việc hòa giải thành, {team} đ/tổ/tháng — {basis}. "
 PAY_SUMMARY_NUMBER = " — danh sách số {number}"
 PAY_SUMMARY_TEAM = "• Tổ {team}: {cases} vụ việc, {amount} đ; hỗ trợ tổ {support} đ{adjustment}"
 PAY_SUMMARY_ADJ = "; điều chỉnh {amount} đ"
@@ -1416,3 +1416,11 @@ CHAT_SWITCH_HELP = "Đổi vai: /doi <{roles}>, ví dụ /doi commune"
 CASE_LIST_HINT_NUMBERS = "Bấm số của vụ việc để xem, ghi kết quả hoặc sửa."
 MENU_TYPED_ITEM = "Anh/chị muốn làm việc này? Bấm nút bên dưới (gõ câu hỏi nếu anh/chị muốn hỏi pháp luật)."
 MASK_QUESTIONS_DONE = "Đã che số điện thoại / số giấy tờ trong {count} câu hỏi đã lưu trước đây."
+
+# --- QA: checks of issues 17, 21, 22 ---
+CASE_ERRORS.update({
+    "mediator_ref_unknown": "Không có hòa giải viên mã {refs} trong tổ {team}. Ghi mã hòa giải viên của tổ, "
+                            "cách nhau bằng dấu phẩy.",
+})
+#: A pay list whose period spans a rate change: every rate, by the date it applies from (chat summary).
+PAY_SUMMARY_RATES = "Mức áp dụng trong kỳ (theo ngày kết thúc vụ việc):\n{lines}\n"

@@ -139,12 +139,14 @@ class AgreementFollowUp:
     # --- answers -----------------------------------------------------------------------------------------------
     async def answer(self, person: Person, case_id: int, answer: str, channel: str,
                      render: Callable[[str, Case, dict], str]) -> Case:
-        """Record 'done' | 'ongoing' | 'not_done'. 'not_done' tells the team leader (through the outbox)."""
+        """Record 'done' | 'ongoing' | 'not_done'. Becoming 'not_done' tells the team leader (through the outbox)."""
         if answer not in ANSWERS:
             raise FollowUpDenied()
         case = await self._case_for(person, case_id)
         notices = []
-        if answer == "not_done":
+        before = await self.repo.followup(case.id)
+        # Tell the leader when the answer becomes 'not_done', not again each time it is repeated.
+        if answer == "not_done" and (before or {}).get("answer") != "not_done":
             leaders = [i for i in await self.leaders_of(case.team_id) if i != person.id]
             if leaders:
                 notices.append(await self._broadcast(case, NOT_DONE, leaders, channel,

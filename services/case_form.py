@@ -59,7 +59,7 @@ IMPORT_OLDEST = date(2014, 1, 1)
 IMPORT_COLUMNS: tuple[str, ...] = ("team_code", "received_date", "field", "basis", "result", "closed_date",
                                    "parties_count", "summary")
 IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = ("external_id", "invited_kinds", "invited_count", "agreement", "note",
-                                           "written_record")
+                                           "written_record", "mediators")
 
 
 class FormError(ValueError):
@@ -118,6 +118,11 @@ def _successful(values: Mapping[str, Any], ctx: FormContext) -> bool:
 
 def _in_chat(values: Mapping[str, Any], ctx: FormContext) -> bool:
     return ctx.mode == "chat"
+
+
+def _in_chat_or_imported(values: Mapping[str, Any], ctx: FormContext) -> bool:
+    """Mediators: chosen in the chat; in an import only when the optional `mediators` column names them."""
+    return ctx.mode == "chat" or (ctx.mode == "import" and bool(values.get("mediator_ids")))
 
 
 def _success_any_mode(values: Mapping[str, Any], ctx: FormContext) -> bool:
@@ -193,7 +198,7 @@ FORM: tuple[FormField, ...] = (
     FormField("closed_on", "date", applies=_concluded, import_column="closed_date"),
     FormField("court_recognition", "yesno", asked=False, applies=_successful),
     FormField("parties_count", "count", asked=False, import_column="parties_count"),
-    FormField("mediator_ids", "people", asked=False, applies=_in_chat),
+    FormField("mediator_ids", "people", asked=False, applies=_in_chat_or_imported, import_column="mediators"),
     # Part I columns (3), (6), (9), (10) of the paper book: on the review screen with their defaults, each "Sửa".
     FormField("invited_kinds", "kinds", choices=INVITED_KINDS, asked=False, required=False,
               import_column="invited_kinds"),
@@ -447,7 +452,8 @@ def _check_value(f: FormField, value: Any, values: Mapping[str, Any], ctx: FormC
         parse_photo(value)
     if f.kind == "team" and value not in ctx.teams:
         raise FormError("team")
-    if f.kind == "people" and any(i not in ctx.members for i in value):
+    if f.kind == "people" and ctx.mode != "import" and any(i not in ctx.members for i in value):
+        # (an import checks the codes against the row's team in parse_import_row)
         raise FormError("mediators")
     if f.kind == "text" and len(value) > TEXT_LIMITS[f.key]:
         raise FormError("summary_long", length=len(value), max=TEXT_LIMITS[f.key])
@@ -530,8 +536,11 @@ def _import_date(text: str) -> date:
 
 
 def parse_import_row(number: int, row: Mapping[str, Any], ctx: FormContext,
-                     team_codes: Mapping[str, int]) -> ImportRow:
-    """Read one row of the import file with the form's rules; `team_codes`: code → team id of the commune."""
+                     team_codes: Mapping[str, int],
+                     members: Mapping[str, tuple[int, int]] | None = None) -> ImportRow:
+    """Read one row of the import file with the form's rules; `team_codes`: code → team id of the commune;
+    `members`: person ref (upper case) → (person id, team id) of the commune's mediators, for the `mediators`
+    column (column 3 of the book: who mediated, by their codes)."""
     cells = {k.strip().lower(): _cell(v) for k, v in row.items() if k}
     values: Values = {}
     errors: list[tuple[str, str]] = []
@@ -593,6 +602,12 @@ def parse_import_row(number: int, row: Mapping[str, Any], ctx: FormContext,
             values["written_record"] = parse_yesno(record)
     except FormError as exc:
         fail("written_record", FormError("yesno_cell") if exc.code == "use_buttons" else exc)
+    refs = [r.strip() for r in re.split(r"[,;]", cells.get("mediators", "")) if r.strip()]
+    unknown = [r for r in refs if (members or {}).get(r.upper(), (0, None))[1] != values.get("team_id")]
+    if unknown and "team_id" in values:
+        fail("mediators", FormError("mediator_ref_unknown", refs=", ".join(unknown), team=code))
+    elif refs and "team_id" in values:
+        values["mediator_ids"] = sorted({(members or {})[r.upper()][0] for r in refs})
     failed = {c for c, _ in errors}
     columns = {f.key: f.import_column for f in FORM if f.import_column}
     for key, exc in validate(values, ctx).items():

@@ -16,6 +16,7 @@ from typing import Any
 from services import case_form as form
 from services.case_form import FormContext
 from services.cases import CaseService
+from storage.logbook import LogbookRepository
 
 
 class ImportFileError(ValueError):
@@ -96,11 +97,14 @@ async def import_cases(cases: CaseService, path: str | Path, commune_code: str,
     teams = await cases.org.teams_of_commune(commune.id)
     ctx = FormContext(today=cases.today(), teams={t.id: t.name for t in teams}, mode="import")
     codes = {t.code.upper(): t.id for t in teams}
+    # The commune's active mediators and team leaders by their code, for the optional `mediators` column.
+    members = {p["external_ref"].upper(): (p["id"], p["team_id"])
+               for p in await LogbookRepository(cases.repo.db).mediators("commune", commune.id) if p["external_ref"]}
     report = ImportReport()
     valid: list[tuple[Mapping[str, Any], str | None]] = []
     seen: dict[str, int] = {}
     for number, cells in read_table(path):
-        row = form.parse_import_row(number, cells, ctx, codes)
+        row = form.parse_import_row(number, cells, ctx, codes, members)
         errors: list[tuple[str, str | DuplicateRow]] = list(row.errors)
         if row.external_id is not None:
             if row.external_id in seen:

@@ -200,7 +200,7 @@ def add_statistics_sheets(xlsx: bytes, summary: MediatorSummary, by_mediator: bo
 
     from services import logbook_template as layout
     from services.stats_export import period_label, scope_label
-    from services.xlsx_layout import setup_print, text
+    from services.xlsx_layout import setup_print, signature_block, text
 
     wb = load_workbook(io.BytesIO(xlsx))
     if by_mediator:
@@ -210,6 +210,7 @@ def add_statistics_sheets(xlsx: bytes, summary: MediatorSummary, by_mediator: bo
         first, last = layout.write_part_two_header(ws, 4)
         row = layout.write_part_two_rows(ws, last + 1, part_two_values(summary))
         ws.cell(row=row + 1, column=1, value=msg.LOGBOOK_PART_TWO_NOTE).font = Font(italic=True, size=9)
+        signature_block(ws, row + 3, layout.PART_TWO_COLUMNS, first_col=2)  # column A: STT
         setup_print(ws, title_rows=(first, last))
 
     fu = wb.create_sheet(msg.LOGBOOK_SHEET_AGREEMENTS)
@@ -219,6 +220,7 @@ def add_statistics_sheets(xlsx: bytes, summary: MediatorSummary, by_mediator: bo
     values = [sum(summary.agreements.values()), *(summary.agreements[k] for k in (*ANSWERS, "unknown"))]
     layout.write_table(fu, 4, heads, [values], widths=[18] * len(heads))
     fu.cell(row=7, column=1, value=msg.LOGBOOK_AGREEMENTS_NOTE).font = Font(italic=True, size=9)
+    signature_block(fu, 9, len(heads))
     setup_print(fu, title_rows=(4, 5))
     buffer = io.BytesIO()
     wb.save(buffer)

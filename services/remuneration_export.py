@@ -193,11 +193,18 @@ def pay_summary(pay: PayList, *, number: int | None = None) -> str:
                                                      if t.adjustment else ""))
              for code, t in pay.teams.items()]
     counted = {s: sum(1 for line in pay.lines if line.status == s) for s in msg.PAY_STATUS}
-    rate = pay.rates_used[-1]
+    if len(pay.rates_used) == 1:
+        rate = pay.rates_used[0]
+        rates = msg.PAY_SUMMARY_RATE.format(case=vnd(rate.per_case), success=vnd(rate.per_successful_case),
+                                            team=vnd(rate.team_month), basis=rate.basis)
+    else:  # a rate change inside the period: say every rate, not only the last one (QA)
+        rates = msg.PAY_SUMMARY_RATES.format(lines="\n".join(
+            "• " + msg.PAY_XLSX["rate_line"].format(start=_vn(r.effective_from), case=vnd(r.per_case),
+                                                    success=vnd(r.per_successful_case), team=vnd(r.team_month),
+                                                    basis=r.basis) for r in pay.rates_used))
     return msg.PAY_SUMMARY.format(
         commune=pay.commune_name, start=_vn(pay.start), end=_vn(pay.end),
         number=msg.PAY_SUMMARY_NUMBER.format(number=number) if number else "",
         payable=counted["payable"], excluded=counted["excluded"], not_eligible=counted["not_eligible"],
         paid=counted["paid"], teams="\n".join(teams) or msg.PAY_SUMMARY_NO_TEAM, total=vnd(pay.total),
-        words=amount_in_words(pay.total), case=vnd(rate.per_case), success=vnd(rate.per_successful_case),
-        team=vnd(rate.team_month), basis=rate.basis)
+        words=amount_in_words(pay.total), rates=rates)

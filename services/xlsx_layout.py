@@ -50,11 +50,12 @@ def setup_print(ws: Any, *, title_rows: tuple[int, int] | None = None, landscape
 
 def signature_block(ws: Any, row: int, ncols: int, *, place: str = "", day: date | None = None,
                     signers: Sequence[tuple[str, str]] = (("Người lập biểu", "(Ký, ghi rõ họ tên)"),
-                                                          ("Thủ trưởng đơn vị", "(Ký, đóng dấu, ghi rõ họ tên)"))
-                    ) -> int:
+                                                          ("Thủ trưởng đơn vị", "(Ký, đóng dấu, ghi rõ họ tên)")),
+                    first_col: int = 1) -> int:
     """Write '…, ngày … tháng … năm …' and one titled column per signer from `row`; returns the next free row.
 
-    Signers are spread across the `ncols` columns of the table above (first at the left, last at the right).
+    Signers are spread across the `ncols` columns of the table above (first at `first_col`, last at the right);
+    start at a wider column when column A is a narrow "STT", or LibreOffice cuts the first title at the margin.
     """
     from openpyxl.styles import Alignment, Font
 
@@ -66,7 +67,7 @@ def signature_block(ws: Any, row: int, ncols: int, *, place: str = "", day: date
     cell.font = Font(italic=True)
     n = len(signers)
     for i, (title, hint) in enumerate(signers):
-        col = 1 if n == 1 else 1 + round(i * (last_col - 1) / (n - 1))
+        col = first_col if n == 1 else first_col + round(i * (last_col - first_col) / (n - 1))
         head = ws.cell(row=row + 1, column=col, value=title)
         head.font = Font(bold=True)
         head.alignment = Alignment(horizontal="center")

@@ -201,3 +201,20 @@ async def test_a_note_never_lands_in_an_open_case_form_and_other_flows_go_on(bot
     out = await bot.say(MEDIATOR, "tranh chấp lối đi thì hòa giải thế nào")
     assert msg.FOLLOWUP_NOTE_SAVED not in texts(out)
     assert (await bot.services.followups.repo.followup(case.id))["note"] == "Hai bên hẹn trả dần"
+
+
+async def test_repeating_not_carried_out_tells_the_leader_once(bot):
+    """QA: tapping «Không thực hiện» again on the case card queued a second identical notice to the leader."""
+    case = await successful_case(bot)
+    await run(bot, 30, now=T0)
+    await bot.tap(MEDIATOR, msg.FOLLOWUP_BTN["not_done"])
+    await bot.tap_data(MEDIATOR, f"fu:a:{case.id}:not_done", bot.last_with_buttons(MEDIATOR))
+    await worker_of(bot.app).drain()
+    told = [t for t in sent(bot, LEADER) if t.startswith("⚠️") and case.number in t]
+    assert len(told) == 1
+    # After another answer, not carried out again is news: the leader is told again.
+    me = await bot.services.people.by_identity("console", str(bot.user_id(MEDIATOR)))
+    for answer in ("ongoing", "not_done"):
+        await bot.services.followups.answer(me, case.id, answer, "console", render)
+    await worker_of(bot.app).drain()
+    assert len([t for t in sent(bot, LEADER) if t.startswith("⚠️") and case.number in t]) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from openpyxl import Workbook
 
@@ -151,3 +152,33 @@ def test_file_problems(tmp_path, capsys):
     empty = write_csv(tmp_path / "rong.csv", [])
     assert main(["admin", "import-cases", str(empty), "--commune", "ML", "--db", str(db)]) == 1
     assert "không có dòng dữ liệu" in capsys.readouterr().err
+
+
+def test_mediators_column_names_who_mediated_by_their_codes(tmp_path, capsys):
+    """QA: imported paper logbooks had no mediators, so Part II of the book and the remuneration list named nobody
+    for them. The optional `mediators` column takes the codes of the team's mediators (column 3 of the book)."""
+    db = seeded(tmp_path)
+    header = [*HEADER, "mediators"]
+    rows = [["ML-01", "2024-03-02", "dat_dai", "yeu_cau", "thanh", "2024-03-10", "2", "", "M-1", "ML-01-02; ml-01-03"],
+            ["ML-01", "2024-03-04", "khac", "yeu_cau", "dang_hoa_giai", "", "2", "", "M-2", ""]]
+    bad = [["ML-01", "2024-03-05", "khac", "yeu_cau", "thanh", "", "2", "", "M-3", "ML-02-02"],  # another team's
+           ["ML-02", "2024-03-05", "khac", "yeu_cau", "thanh", "", "2", "", "M-4", "XX-9"]]       # unknown code
+    path = write_csv(tmp_path / "bad.csv", bad, header)
+    assert main(["admin", "import-cases", str(path), "--commune", "ML", "--db", str(db)]) == 1
+    out = "".join(capsys.readouterr())
+    assert "Dòng 2: mediators" in out and "ML-02-02" in out and "Dòng 3: mediators" in out and "XX-9" in out
+    for name, writer in (("so.csv", write_csv), ("so.xlsx", write_xlsx)):
+        path = writer(tmp_path / name, rows, header)
+        assert main(["admin", "import-cases", str(path), "--commune", "ML", "--db", str(db)]) == 0
+    cases = {c.external_id: c for c in stored(db)}
+    assert len(cases) == 2 and len(cases["M-1"].mediator_ids) == 2 and cases["M-2"].mediator_ids == ()
+    capsys.readouterr()
+    assert main(["remuneration", "--commune", "ML", "--from", "2024-03-01", "--to", "2024-03-31",
+                 "--db", str(db)]) == 0
+    pay = json.loads(capsys.readouterr().out)
+    line = next(c for c in pay["cases"] if c["case_no"] == cases["M-1"].number)
+    assert sorted(m["name"] for m in line["mediators"]) == ["Nguyễn Văn Bình", "Quàng Thị Mai"]
+    assert sum(m["share"] for m in line["mediators"]) == line["amount"]
+    assert main(["report", "--commune", "ML", "--from", "2024-03-01", "--to", "2024-03-31", "--db", str(db)]) == 0
+    by_mediator = json.loads(capsys.readouterr().out)["by_mediator"]
+    assert by_mediator["ML-01-02"]["successful"] == 1 and by_mediator["ML-01-03"]["received"] == 1

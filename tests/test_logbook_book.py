@@ -134,6 +134,10 @@ def test_report_json_has_by_mediator_and_agreements(tmp_path, capsys):
     assert ws.print_title_rows and ws.page_setup.orientation == "landscape"
     fu = wb[msg.LOGBOOK_SHEET_AGREEMENTS]
     assert [c.value for c in fu[6]][:5] == [4, 0, 0, 0, 4]
+    for sheet in (ws, fu):  # QA: these two sheets of the official report had no signature block (issue 22 §3)
+        values = [c.value for row in sheet.iter_rows(min_row=sheet.max_row - 8) for c in row]
+        assert "Người lập biểu" in values and "Thủ trưởng đơn vị" in values, sheet.title
+        assert any(isinstance(v, str) and "ngày …… tháng …… năm ……" in v.lower() for v in values), sheet.title
 
 
 def test_logbook_command_book_opened_back(tmp_path, capsys):

@@ -30,7 +30,7 @@ from services.remuneration import (
     months_overlapping,
     split_equal,
 )
-from services.remuneration_export import pay_list_xlsx
+from services.remuneration_export import pay_list_xlsx, pay_summary
 from services.statistics import Period
 from storage.audit import AuditLog
 from storage.remuneration import AlreadyExcluded, PayConflict
@@ -197,6 +197,11 @@ async def test_rate_change_mid_period_applies_from_its_date(pay):
     await pay.service.set_rate(pay.province, pay.commune, date(2026, 2, 18), 100_000, 150_000, 50_000,
                                "Quyết định riêng của xã", actor_label="test")
     assert _by_no(await pay.json(Q1))[after]["amount"] == 100_000
+    # QA: the chat summary named only the last rate although Q1 was paid at three.
+    summary = pay_summary(await pay.service.compute(pay.commune, Q1))
+    assert "Từ ngày 06/10/2023: 300.000 đ/vụ, việc" in summary
+    assert "Từ ngày 18/02/2026: 100.000 đ/vụ, việc" in summary and "Quyết định riêng của xã" in summary
+    assert "Mức áp dụng: 300.000" in pay_summary(await pay.service.compute(pay.commune, JAN))  # one rate: as before
     with pytest.raises(RateError):
         await pay.service.set_rate(pay.province, None, date(2026, 4, 1), 300_001, 400_000, 0, "x",
                                    actor_label="test")
@@ -331,6 +336,9 @@ def test_cli_contract_json_and_xlsx(tmp_path, capsys):
     assert out.read_bytes()[:2] == b"PK"
     assert main(["remuneration", "--commune", "ML", "--from", "2025-02-01", "--to", "2025-01-31",
                  "--db", target]) == 2
+    assert main(["remuneration", "--commune", "ml", "--from", "2025-01-01", "--to", "2025-01-31",
+                 "--db", target]) == 0  # QA: a code typed in lower case is found
+    assert json.loads(capsys.readouterr().out)["total"] == data["total"]
     assert main(["remuneration", "--commune", "XX", "--from", "2025-01-01", "--to", "2025-01-31",
                  "--db", target]) == 2
     assert "Không có xã/phường mã XX" in capsys.readouterr().err

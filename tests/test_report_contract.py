@@ -165,3 +165,11 @@ def test_bad_scope_arguments_exit_2(db, capsys, args):
 def test_submit_unknown_commune_exit_2(db, capsys):
     code, out, err = run(capsys, "submit", "--commune", "ZZ", *PERIOD, "--db", db)
     assert code == 2 and out == "" and "ZZ" in err
+
+
+def test_codes_typed_in_lower_case_are_found(db, capsys):
+    """QA: `report --commune a` said "Không có xã/phường mã a" while `logbook --team`/`import-cases` accept it."""
+    code, out, _ = run(capsys, "--commune", "a", *PERIOD, "--db", db)
+    assert code == 0 and json.loads(out)["scope"]["code"] == "A"
+    code, out, _ = run(capsys, "submit", "--commune", " a ", *PERIOD, "--db", db)
+    assert code == 0 and out.strip() == "1"

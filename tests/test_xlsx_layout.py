@@ -40,3 +40,12 @@ def test_print_settings_and_signature_block_read_back():
     assert back.cell(row=11, column=1).value == "Người lập biểu"
     assert back.cell(row=11, column=6).value == "Thủ trưởng đơn vị"
     assert nxt == 17
+
+
+def test_signature_block_can_start_past_a_narrow_first_column():
+    """QA: on sheets whose column A is a narrow "STT", the first signer's title was cut at the page margin."""
+    wb = Workbook()
+    ws = wb.active
+    signature_block(ws, 10, 15, first_col=2)
+    assert ws.cell(row=11, column=2).value == "Người lập biểu" and ws.cell(row=11, column=1).value is None
+    assert ws.cell(row=11, column=15).value == "Thủ trưởng đơn vị"
