@@ -1172,9 +1172,6 @@ CASE_REMEDIATION_DRAFT_OPEN = (
 CASE_REMEDIATION_START = "🔁 Báo cáo vụ việc hòa giải lại vụ {number} (đã điền sẵn từ vụ cũ)."
 
 # --- Issue 20: Zalo as it really is (Bot Platform, Official Account) ---
-ZALO_GROUP_PRIVATE_ONLY = (
-    "Trợ lý hòa giải chỉ làm việc trong tin nhắn riêng. Anh/chị vui lòng nhắn riêng cho bot để được hỗ trợ."
-)
 OA_OUTSIDE_WINDOW = "ngoài thời hạn 48 giờ"
 BC_OUTSIDE_WINDOW_LINE = (
     "Ngoài thời hạn 48 giờ (Zalo OA): {count} người không nhắn cho OA trong 48 giờ qua nên không nhận được "

@@ -109,7 +109,7 @@ async def test_group_chats_get_one_polite_line_and_nothing_else(zalo):
     mark = len(emu.outbox)
     emu.group_text(group, user, "/vuviec")
     out = await emu.replies(group, mark)
-    assert [m.text for m in out] == [msg.ZALO_GROUP_PRIVATE_ONLY]
+    assert [m.text for m in out] == [msg.GROUP_CHAT_REFUSED]
     assert emu.sent_to(user) == []
     update = await zalo.app.bot.request.translate(
         emu._event("message.text.received", user, chat={"id": group, "chat_type": "GROUP"}, text="/start"))

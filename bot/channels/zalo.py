@@ -738,7 +738,7 @@ class ZaloRequest(BaseRequest):
         if str(chat.get("chat_type") or "PRIVATE").upper() != "PRIVATE":
             # Group chats (beta) deliver only messages that mention the bot. The bot serves private chats only:
             # the group gets one polite line, the handlers never see it (its chat type would be "group").
-            await self._say_safely(zalo_chat, msg.ZALO_GROUP_PRIVATE_ONLY)
+            await self._say_safely(zalo_chat, msg.GROUP_CHAT_REFUSED)
             return None
         user_id = await self.store.int_id(str(sender["id"]), display)
         chat_type = "private"
