@@ -562,7 +562,11 @@ CMD_DESCRIPTIONS.update({"thongke": "Thống kê vụ việc và chỉ tiêu", "
 STATS_PICK_PROVINCE = "Xem thống kê của tỉnh/thành phố nào?"
 STATS_PICK_SCOPE = "Xem thống kê của toàn tỉnh hay một xã/phường?"
 STATS_WHOLE_PROVINCE = "Toàn tỉnh {name}"
-STATS_PICK_PERIOD = "Thống kê {scope}. Anh/chị chọn kỳ:"
+STATS_PICK_PERIOD = (
+    "Thống kê {scope}. Anh/chị chọn kỳ:\n"
+    "📑 Kỳ thống kê 6 tháng: 01/01–30/6, số liệu thực tế từ 01/01 đến 31/5, phần còn lại ước tính; "
+    "kỳ năm: 01/01–31/12."
+)
 STATS_PERIOD_BUTTONS = {"month": "Tháng này", "quarter": "Quý này", "half": "6 tháng", "year": "Năm nay",
                         "custom": "Tùy chọn"}
 STATS_ASK_CUSTOM = ("Anh/chị gõ khoảng thời gian theo mẫu: ngày/tháng/năm - ngày/tháng/năm\n"
@@ -918,7 +922,7 @@ NATIONAL_XLSX = {
 }
 PERIODS_OFFICIAL = {
     "h6": "📑 Kỳ thống kê 6 tháng {year} (01/01–30/6)",
-    "h6a": "📑 6 tháng {year}: số liệu thực tế (01/01–31/5)",
+    "h6a": "📑 6 tháng {year}: thực tế 01/01–31/5",
     "y": "📑 Kỳ thống kê năm {year} (01/01–31/12)",
     "yp": "📑 Năm {year} (báo cáo năm chính thức)",
 }

@@ -70,8 +70,9 @@ LIST_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.ADMIN
 PHOTO_CHANNELS = frozenset({"telegram", "zalo", "oa"})
 REMINDER_JOB = "case-reminders"
 REMINDER_AT = time(8, 0)
-#: Steps whose prompt asks for typed text (any other typed text is a legal question).
-TEXT_KINDS = ("date", "count", "text", "secret")
+#: Steps that answer typed text (any other typed text is a legal question): those whose prompt asks for it, and
+#: the photo step, which answers it with its reminder that a photo is expected.
+TEXT_KINDS = ("date", "count", "text", "secret", "photo")
 
 register_capability(Capability("baocao", msg.CASE_BTN_MENU, "baocao", msg.CASE_CMD_REPORT,
                                frozenset(REPORTER_ROLES), order=20))

@@ -301,6 +301,8 @@ class CaseService:
             key = "summary"
         elif key is None:
             key = view.step
+            if form.BY_KEY[key].kind == "photo":  # typed text is never a photo, even one shaped like a file id
+                raise FormError("photo_expected")
         elif key != view.step:
             raise StaleStep(view.step)
         if key not in form.BY_KEY or key in TOGGLED_KEYS:

@@ -109,6 +109,8 @@ async def test_photo_of_the_signed_record_is_kept_as_the_chat_file_id(bot, monke
         assert msg.CASE_PROMPTS["record_photo"] in texts(out)
         out = await bot.say(MEDIATOR, "không có ảnh")
         assert msg.CASE_ERRORS["photo_expected"] in texts(out)
+        out = await bot.say(MEDIATOR, "console:AgACAgIAAxkBAAIBig")  # typed, shaped like a stored file id
+        assert msg.CASE_ERRORS["photo_expected"] in texts(out) and not (await draft_values(bot)).get("record_photo")
         uid = bot.user_id(MEDIATOR)
         bot.api.files["AgACAgIAAxkBAAIBig"] = ("ban-ky.jpg", b"\xff\xd8\xff\xe0 signed paper")  # user's upload
         update = bot.api.user_message(uid, "")

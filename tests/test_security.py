@@ -187,10 +187,14 @@ async def test_correction_without_key_keeps_party_names(bot, who):
 # --- 4. A flow left open cannot write text typed for another flow into its record ---------------------------
 
 async def test_library_search_does_not_become_a_case_summary(bot):
-    """The attack: a case report left on its review screen, then /tailieu and a search typed."""
+    """The attack: a case report left waiting for its summary (the review screen's "Sửa: Tóm tắt" tapped),
+    then /tailieu and a search typed."""
+    summary_button = "Sửa: Tóm tắt"
     await bot.say("mediator", "/baocao")
     for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu", "Hòa giải thành"):
         await bot.tap("mediator", choice)
+    out = await bot.tap("mediator", summary_button)
+    assert msg.CASE_PROMPTS["summary"] in texts(out)  # the report now waits for typed text
     await bot.say("mediator", "/tailieu")
     await bot.say("mediator", "so theo doi")
     person = await bot.services.people.by_identity("console", str(bot.user_id("mediator")))
@@ -198,7 +202,8 @@ async def test_library_search_does_not_become_a_case_summary(bot):
     assert draft is not None and not draft.values.get("summary")  # the draft is kept, without the search text
     # Coming back to the report makes it the flow that takes typed text again.
     await bot.say("mediator", "/baocao")
-    await bot.tap("mediator", "case:resume:n")
+    out = await bot.tap("mediator", "case:resume:n")
+    assert msg.CASE_PROMPTS["summary"] in texts(out)  # resumed at the summary step it was left at
     await bot.say("mediator", "Tranh chấp ranh giới đất giữa hai hộ")
     draft = await bot.services.cases.repo.draft(person.id, "new")
     assert draft.values["summary"] == "Tranh chấp ranh giới đất giữa hai hộ"

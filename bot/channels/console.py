@@ -117,13 +117,13 @@ class ConsoleSession:
     def make_update(self, text: str) -> dict:
         """The update that typing `text` produces: a button tap if it names an option, else a message;
         `/guitep PATH` sends the file at PATH as a document (as attaching a file in Telegram)."""
+        choice, message_id = self._choose(text)  # among the keyboards on screen before this input counts
         self.inputs += 1  # what the bot sends from now on answers this input
         if text.strip().lower().startswith(SEND_FILE + " "):
             path = Path(text.strip()[len(SEND_FILE) + 1:].strip().strip('"')).expanduser()
             if path.is_file():
                 return self.api.user_document(self.user_id, path.name, path.read_bytes())
             self.write(f"  (không thấy tệp {path})")
-        choice, message_id = self._choose(text)
         if choice is not None and choice.callback_data is not None and message_id is not None:
             return self.api.user_click(self.user_id, message_id, choice.callback_data)
         if choice is not None and choice.callback_data is None and choice.url is None:
