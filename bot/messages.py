@@ -1037,7 +1037,6 @@ CASE_NO_PHOTO_CHANNEL = (
     "(mở vụ việc bằng /vuviec và bấm \"Sửa\")."
 )
 CASE_FOLLOWS = "Hòa giải lại vụ việc số {number}"
-#: Short field names for the "Sửa: …" buttons of the review screen (the long names are in CASE_FIELD_NAMES).
 #: Short names of the form's fields on the "Sửa" buttons of the review screen (the label where none is given).
 CASE_FIELD_SHORT = {
     "received_on": "Ngày nhận",
