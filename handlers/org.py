@@ -576,7 +576,7 @@ async def forget_step(update: Update, context: BotContext) -> None:
 
 
 def register(app) -> None:
-    # group -2: before the shared-state refresh of group -1 (bot/shared_state.py), which must still run
+    # group -2: after the shared-state refresh (bot/shared_state.GROUP), before handlers.flows (-1)
     app.add_handler(MessageHandler(filters.COMMAND, forget_step), group=-2)
     app.add_handler(CallbackQueryHandler(forget_step, pattern=r"^(?!og:)"), group=-2)
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed), group=-2)
