@@ -1353,8 +1353,9 @@ ORG_MERGE_ERR = {
 ORG_MERGE_DONE = "Đã gộp {sources} vào {commune} ({code}): {teams} tổ chuyển sang. Báo cáo cũ của từng xã giữ nguyên."
 ORG_BTN_INVITE = "✉️ Mời theo tên (tạo mã đăng ký)"
 ORG_INVITE_LINKED = "Người này đã có tài khoản trên bot, không cần mời."
-ORG_BTN_MERGE = "🔗 Gộp xã/phường (sắp xếp đơn vị hành chính)"
-ORG_MERGE_PICK = "Chọn các xã/phường được gộp (✔ là đã chọn), rồi chạm «Xong»:"
+ORG_BTN_MERGE = "🔗 Gộp xã/phường"
+ORG_MERGE_PICK = ("Gộp xã/phường khi sắp xếp đơn vị hành chính. Chọn các xã/phường được gộp (✔ là đã chọn), "
+                  "rồi chạm «Xong»:")
 ORG_MERGE_INTO = "Gộp vào xã/phường nào?"
 ORG_MERGE_NEW = "➕ Xã/phường mới"
 ORG_MERGE_ASK_CODE = "Gõ mã của xã/phường mới (chữ và số, ví dụ MLN):"

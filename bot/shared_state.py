@@ -1,8 +1,8 @@
 """Several bot processes behind one webhook URL: any process may get any update.
 
 python-telegram-bot keeps conversation states in memory, loaded once at start-up. In shared mode (PostgreSQL, or
-SHARED_STATE=1) a handler in group -2 re-reads, before every update, the stored state of each persistent
-conversation for that update's chat and user, and the application saves the states right after the update
+SHARED_STATE=1) a handler in a group of its own (GROUP) re-reads, before every update, the stored state of each
+persistent conversation for that update's chat and user, and the application saves the states right after the update
 (see MediatorApplication.process_update), so a form started on one process goes on on another.
 """
 
@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import Application, ConversationHandler, TypeHandler
+
+#: A group of its own, before handlers.org's typed steps (-2) and handlers.flows' look at the open flows (-1):
+#: python-telegram-bot runs only the first matching handler of a group, so sharing one would skip the refresh.
+GROUP = -3
 
 
 async def refresh_conversations(update: Update, context) -> None:
@@ -32,4 +36,4 @@ async def refresh_conversations(update: Update, context) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, refresh_conversations), group=-2)
+    app.add_handler(TypeHandler(Update, refresh_conversations), group=GROUP)

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, keyboard, reply, requires
+from handlers.common import BotContext, clear_buttons, column, keyboard, numbered_choices, reply, requires
 from handlers.menu import Capability, register_capability
 from services.models import Commune, Person, Role
 from services.org_list import (
@@ -302,8 +302,9 @@ async def person_picked(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
     kind = state.get("act")
     if kind == "retire":
-        await reply(update, msg.ORG_PICK_REASON, column([(label, f"og:r:{code}")
-                                                         for code, label in msg.ORG_RETIRE_REASONS.items()]))
+        # the reasons with their legal references are too long for buttons: written out, numbered
+        lines, rows = numbered_choices([(label, f"og:r:{code}") for code, label in msg.ORG_RETIRE_REASONS.items()])
+        await reply(update, f"{msg.ORG_PICK_REASON}\n{lines}", keyboard(rows))
     elif kind == "move":
         teams = [t for t in await context.services.org_list.repo.teams(commune.id)
                  if t["status"] == "active" and t["code"] != state.get("team")]
@@ -576,7 +577,7 @@ async def forget_step(update: Update, context: BotContext) -> None:
 
 
 def register(app) -> None:
-    # group -2: before the shared-state refresh of group -1 (bot/shared_state.py), which must still run
+    # group -2: after the shared-state refresh (bot/shared_state.GROUP), before handlers.flows (-1)
     app.add_handler(MessageHandler(filters.COMMAND, forget_step), group=-2)
     app.add_handler(CallbackQueryHandler(forget_step, pattern=r"^(?!og:)"), group=-2)
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed), group=-2)

@@ -84,7 +84,7 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
     context.user_data["reg"] = {
         "code": checked.invite.code, "commune_id": checked.commune.id,
         "team_id": checked.team.id if checked.team else None, "role": str(checked.invite.role),
-        "name": suggested,
+        "name": suggested, "named": checked.invite.person_id is not None,
     }
     place = checked.commune.name
     if checked.invite.role == Role.PROVINCE_OFFICIAL:
@@ -139,7 +139,9 @@ async def name_typed(update: Update, context: BotContext) -> int:
 
 async def _team_step(update: Update, context: BotContext) -> int:
     reg = context.user_data["reg"]
-    if reg["role"] in (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL):
+    # An invite made for a person of the organisation list (handlers/org.py) already knows their team: the
+    # registration attaches the chat account to that person without asking. A team code asks.
+    if reg["role"] in (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL) or reg.get("named"):
         return await _finish(update, context)
     org = context.services.org
     if reg["team_id"]:

@@ -170,8 +170,9 @@ async def test_invite_by_name_attaches_the_registration_to_the_listed_person(bot
     await bot.say(2001, f"/start {invite['code']}")
     await bot.tap(2001, "Không, sửa lại")
     await bot.say(2001, "Dieu Thi Lan")
-    out = await bot.tap(2001, "1")
+    out = await bot.tap(2001, "1")  # keeps the name as typed (no marks); the listed person's name stays
     assert "Đăng ký thành công" in texts(out)
+    assert msg.CONFIRM_TEAM.split("{")[0] not in texts(out)  # the invite named her: her team is not asked
     lan = (await people(bot))["Điêu Thị Lan"]
     assert (await bot.services.db.fetchone("SELECT COUNT(*) AS n FROM persons"))["n"] == before
     registered = await bot.services.people.by_identity("console", "2001")

@@ -36,7 +36,7 @@ async def test_deep_link_registers_mediator(bot):
     assert "Mã hợp lệ" in texts(out) and "Hùng Lò Văn" in texts(out)
     await bot.tap(NEW_USER, "Không, sửa lại")
     out = await bot.say(NEW_USER, "Lò Văn Hùng")
-    assert "Tổ hòa giải bản Na Lay" in texts(out)
+    assert msg.CONFIRM_TEAM.format(team="Tổ hòa giải bản Na Lay") in texts(out)  # a team code asks
     out = await bot.tap(NEW_USER, "1")
     assert "Đăng ký thành công" in texts(out)
     person = await bot.services.people.by_identity("console", str(NEW_USER))
