@@ -11,14 +11,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, ConversationHandler, TypeHandler
 
-#: A group of its own, before handlers.org's typed steps (-2) and handlers.flows' look at the open flows (-1):
-#: python-telegram-bot runs only the first matching handler of a group, so sharing one would skip the refresh.
-GROUP = -3
+#: A group of its own, before every other (the private-only guard -20, the text claims -10, the follow-up note -3,
+#: handlers.org's typed steps -2, handlers.flows' look at the open flows -1): python-telegram-bot runs only the
+#: first matching handler of a group, so sharing one would skip the refresh.
+GROUP = -30
 
 
 async def refresh_conversations(update: Update, context) -> None:
     app = context.application
-    conversations = [h for h in app.handlers.get(0, []) if isinstance(h, ConversationHandler) and h.persistent]
+    conversations = [h for group in app.handlers.values() for h in group
+                     if isinstance(h, ConversationHandler) and h.persistent]
     if not conversations:
         return
     try:

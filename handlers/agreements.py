@@ -43,7 +43,7 @@ from services.case_models import Case
 log = logging.getLogger(__name__)
 
 NOTE = 0
-NOTE_GROUP = -1
+NOTE_GROUP = -3
 JOB = "agreement-followups"
 JOB_AT = time(8, 15)
 
@@ -173,8 +173,9 @@ async def leave(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
-    # Group -1: while a note is awaited, the typed note reaches this conversation before an open case form (or
-    # the question answerer) in group 0 could take it; it then stops the update there.
+    # A group of its own (-3): while a note is awaited, the typed note reaches this conversation before the
+    # organisation list's typed steps (-2), the flows (-1) and an open case form or the question answerer (0)
+    # could take it; it then stops the update there. Its state is refreshed across processes (bot/shared_state).
     app.add_handler(ConversationHandler(
         name="followup",
         persistent=True,
