@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -52,11 +53,14 @@ _RESULT_WEIGHTS = {"thanh": 78, "khong_thanh": 12, "chuyen_co_quan": 5, "rut_yeu
 _BASIS_WEIGHTS = {"yeu_cau": 80, "chung_kien": 12, "phan_cong_de_nghi": 8}
 
 
-def demo_year_cases(teams: list[tuple[int, str]], today: date, seed: int = 2025) -> list[CaseSeed]:
+def demo_year_cases(teams: list[tuple[int, str]], today: date, seed: int = 2025,
+                    members: Mapping[int, Sequence[int]] | None = None) -> list[CaseSeed]:
     """A realistic year of cases for `teams` [(team id, commune code)], the twelve months up to `today`:
     one to three cases a month per team, most concluded within three weeks, about half of the last six weeks'
     still being mediated.
-    Deterministic: the same teams, day and seed give the same cases."""
+    `members` (team id → its mediators' person ids): one or two of them take part in each case, so Part II of the
+    logbook and the remuneration list name who mediated.
+    Deterministic: the same teams, day, seed and members give the same cases."""
     rng = random.Random(seed)
     fields, field_w = zip(*_FIELD_WEIGHTS.items(), strict=True)
     results, result_w = zip(*_RESULT_WEIGHTS.items(), strict=True)
@@ -84,11 +88,14 @@ def demo_year_cases(teams: list[tuple[int, str]], today: date, seed: int = 2025)
                     closed_on=closed.isoformat() if closed else None)))
             month = (month + timedelta(days=32)).replace(day=1)
     found.sort(key=lambda item: (item[0], item[1].received_on, item[1].team_id))
+    picker = random.Random(seed + 1)  # its own stream: the cases themselves do not depend on `members`
     cases = []
     for commune_code, case in found:  # numbered as the logbook numbers them: commune, year, order
         prefix = f"{commune_code}-{case.received_on[:4]}-"
         counters[prefix] = counters.get(prefix, 0) + 1
-        cases.append(replace(case, number=f"{prefix}{counters[prefix]:04d}"))
+        team = list((members or {}).get(case.team_id, ()))
+        who = tuple(sorted(picker.sample(team, min(len(team), picker.choice((1, 1, 2)))))) if team else ()
+        cases.append(replace(case, number=f"{prefix}{counters[prefix]:04d}", mediator_ids=who))
     return cases
 
 
@@ -105,4 +112,5 @@ async def seed_demo_year(services: Services, today: date | None = None) -> int:
         if found is None:
             continue
         teams += [(team.id, found.code) for team in await services.org.teams_of_commune(found.id)]
-    return len(await seed_cases(services.db, demo_year_cases(teams, today)))
+    members = {team_id: [p.id for p in await services.people.members_of_team(team_id)] for team_id, _ in teams}
+    return len(await seed_cases(services.db, demo_year_cases(teams, today, members=members)))

@@ -253,6 +253,7 @@ class CaseSeed:
     basis: str = "yeu_cau"
     closed_on: str | None = None
     number: str | None = None
+    mediator_ids: tuple[int, ...] = ()  # the mediators who took part (column 3 of the logbook)
 
 
 async def seed_cases(db: Database, cases: Iterable[CaseSeed]) -> list[int]:
@@ -278,6 +279,8 @@ async def seed_cases(db: Database, cases: Iterable[CaseSeed]) -> list[int]:
                  case.closed_on, now, now),
             ) as cur:
                 ids.append(cur.lastrowid)
+            await conn.executemany("INSERT INTO case_mediators(case_id, person_id) VALUES (?, ?)",
+                                   [(ids[-1], m) for m in sorted(set(case.mediator_ids))])
     return ids
 
 

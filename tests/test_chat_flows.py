@@ -497,6 +497,7 @@ async def _acks(tmp_path):
 
 
 def test_demo_year_is_deterministic_and_realistic():
+    from dataclasses import replace
     from datetime import date
 
     from bot.demo import demo_year_cases
@@ -511,6 +512,11 @@ def test_demo_year_is_deterministic_and_realistic():
     assert all((c.result == "dang_hoa_giai") == (c.closed_on is None) for c in cases)
     assert len({c.number for c in cases}) == len(cases) and cases[0].number.startswith(("ML-2025-", "ML-2026-"))
     assert {c.team_id for c in cases} == {1, 2, 3}
+    # with the teams' mediators, each case names one or two of its own team; the cases themselves are the same
+    members = {1: [11, 12, 13], 2: [21, 22], 3: [31]}
+    named = demo_year_cases(teams, today, members=members)
+    assert [replace(c, mediator_ids=()) for c in named] == cases
+    assert all(1 <= len(c.mediator_ids) <= 2 and set(c.mediator_ids) <= set(members[c.team_id]) for c in named)
     assert sum(c.result == "thanh" for c in cases) > len(cases) / 2
     months = {c.received_on[:7] for c in cases}
     assert len(months) >= 10                                  # spread over the year
