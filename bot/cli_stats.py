@@ -151,29 +151,43 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _submit(args: argparse.Namespace, code: str, period) -> int:
-    """`report submit`: freeze the commune's report; the revision number on standard output."""
+    """`report submit`: freeze the commune's report; the revision number on standard output. Nothing changed
+    since the latest submission: no new revision, its number on standard output and a note on standard error."""
+    from services.stats_export import local_time
+    from services.submissions import Unchanged
+
+    config = Config.from_env().with_overrides(database_path=args.db)
 
     async def run():
         from bot.container import Services
 
-        config = Config.from_env().with_overrides(database_path=args.db)
         services = Services.build(config)
         await services.open()
         try:
             scope = await _scope(services, "commune", code)
             if scope is None:
-                return None
-            return await services.submissions.submit(None, scope, period, label=(args.by or "cli").strip()[:100])
+                return None, False
+            try:
+                return await services.submissions.submit(None, scope, period,
+                                                         label=(args.by or "cli").strip()[:100]), True
+            except Unchanged as same:
+                return same.latest, False
         finally:
             await services.close()
 
-    submission = asyncio.run(run())
+    submission, created = asyncio.run(run())
     if submission is None:
         print(msg.STATS_CLI_ERRORS["unknown_commune"].format(code=code), file=sys.stderr)
         return 2
     print(submission.revision)
-    print(msg.SUBMIT_CLI_DONE.format(code=code, revision=submission.revision, cases=submission.cases_count,
-                                     start=period.start.isoformat(), end=period.end.isoformat()), file=sys.stderr)
+    if created:
+        print(msg.SUBMIT_CLI_DONE.format(code=code, revision=submission.revision, cases=submission.cases_count,
+                                         start=period.start.isoformat(), end=period.end.isoformat()),
+              file=sys.stderr)
+    else:
+        print(msg.SUBMIT_UNCHANGED.format(revision=submission.revision, cases=submission.cases_count,
+                                          at=local_time(submission.submitted_at, config.timezone)),
+              file=sys.stderr)
     return 0
 
 

@@ -897,6 +897,8 @@ SUBMIT_CLI_ERRORS = {
              "mediator-bot report submit --commune {code} --from {start} --to {end}",
 }
 SUBMIT_CLI_DONE = "Đã chốt số liệu của {code} kỳ {start} – {end}: lần {revision}, {cases} vụ việc."
+SUBMIT_UNCHANGED = ("Số liệu không thay đổi so với lần chốt số {revision} (chốt lúc {at}, {cases} vụ việc); "
+                    "không tạo lần chốt mới.")
 SUBMIT_CLI_MISSING = "Lưu ý: {n} xã/phường chưa chốt số liệu kỳ này (không tính vào tổng): {codes}"
 ROLE_NAMES.update({"ministry_official": "Cán bộ Bộ Tư pháp"})
 SUBMIT_SOURCE_LIVE = "Số liệu: hiện tại, tại thời điểm xem (chưa phải số liệu đã chốt)."
@@ -951,6 +953,8 @@ SUBMIT_ALREADY = "Số liệu kỳ này đã được chốt (lần {revision}).
 SUBMIT_NOTE_NONE = "📌 Kỳ này chưa chốt số liệu."
 SUBMIT_NOTE_DONE = "📌 Đã chốt lần {revision} lúc {at}."
 SUBMIT_NOTE_UNCHANGED = "Không có vụ việc nào thay đổi sau khi chốt."
+SUBMIT_NOTE_ORGANISATION = ("⚠️ Không có vụ việc nào thay đổi, nhưng số liệu tổ hòa giải, hòa giải viên đã khác so với "
+                            "khi chốt.")
 SUBMIT_NOTE_CHANGED = "⚠️ {n} vụ việc thay đổi sau khi chốt:"
 SUBMIT_NOTE_MORE = "… và {n} mục khác."
 SUBMIT_NOTE_REVISE = "Số liệu đã chốt không tự thay đổi; muốn gửi số mới, anh/chị bấm «Chốt lại»."

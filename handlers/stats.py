@@ -60,7 +60,7 @@ from services.stats_export import (
     reporting_period_label,
     scope_label,
 )
-from services.submissions import DUE_DAYS, NotSubmitted, SubmitDenied, may_submit
+from services.submissions import DUE_DAYS, NotSubmitted, SubmitDenied, Unchanged, may_submit
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +107,16 @@ def logbook_buttons(scope: Scope, period: Period) -> list[tuple[str, str]]:
 
 
 def report_buttons(scope: Scope, period: Period, *, again: bool = True, person=None, submitted: bool = False,
-                   next_revision: int = 1):
-    """Chart and workbook; the submit button for a commune official of that commune; for a province or the
+                   next_revision: int | None = 1):
+    """Chart and workbook; the submit button for a commune official of that commune (none when `next_revision`
+    is None: nothing changed since the latest submission); for a province or the
     country, the switch between live and submitted figures and the submission status."""
     ref = f"{LEVEL_LETTERS[scope.level]}:{scope.id}"
     dates = f"{_compact(period.start)}:{_compact(period.end)}"
     xlsx = f"st:xs:{ref}:{dates}" if submitted else f"st:x:{ref}:{dates}"
     rows = [[(msg.STATS_BTN_CHART, f"st:g:{ref}:{dates}"), (msg.STATS_BTN_XLSX, xlsx)]]
     if person is not None and scope.commune is not None and scope.level == "commune" \
-            and may_submit(person, scope.commune):
+            and next_revision is not None and may_submit(person, scope.commune):
         label = msg.SUBMIT_BTN if next_revision == 1 else msg.SUBMIT_BTN_REVISE.format(revision=next_revision)
         rows.append([(label, f"st:c:c:{scope.id}:{dates}")])
     if scope.level in ("province", "national"):
@@ -285,11 +286,10 @@ async def _send_report(update: Update, context: BotContext, scope: Scope, period
     if scope.level != "national":
         # the follow-up of the period's successful agreements (issue 17), one query at any level
         text += "\n" + agreements_line(await context.services.logbook.agreements(scope, period))
-    next_revision = 1
+    next_revision: int | None = 1
     if scope.level == "commune":
-        text += "\n\n" + await submission_note(context.services, scope, period)
-        latest = await context.services.submissions.latest(scope, period)
-        next_revision = (latest.revision if latest else 0) + 1
+        note, next_revision = await submission_note(context.services, scope, period)
+        text += "\n\n" + note
     rows = report_buttons(scope, period, person=person, next_revision=next_revision)
     if person is not None and person.role in LOGBOOK_VIEWERS and scope.level in LOGBOOK_LEVELS:
         rows.insert(1, logbook_buttons(scope, period))
@@ -363,21 +363,30 @@ async def send_xlsx(update: Update, context: BotContext) -> None:
 CHANGES_SHOWN = 8
 
 
-async def submission_note(services, scope: Scope, period: Period) -> str:
-    """Under a commune's report: not submitted yet, or submitted (revision, when) and the cases changed since."""
+async def submission_note(services, scope: Scope, period: Period) -> tuple[str, int | None]:
+    """Under a commune's report: not submitted yet, or submitted (revision, when) and the cases changed since;
+    with the revision a submit would make (None: nothing changed, nothing to revise)."""
     latest, changes = await services.submissions.changes(scope, period)
     if latest is None:
-        return msg.SUBMIT_NOTE_NONE
+        return msg.SUBMIT_NOTE_NONE, 1
     lines = [msg.SUBMIT_NOTE_DONE.format(revision=latest.revision, at=local_time(latest.submitted_at))]
     if changes:
         lines.append(msg.SUBMIT_NOTE_CHANGED.format(n=len(changes)))
         lines += [change_line(c) for c in changes[:CHANGES_SHOWN]]
         if len(changes) > CHANGES_SHOWN:
             lines.append(msg.SUBMIT_NOTE_MORE.format(n=len(changes) - CHANGES_SHOWN))
-        lines.append(msg.SUBMIT_NOTE_REVISE)
-    else:
+    elif await services.submissions.unchanged(scope, period):
         lines.append(msg.SUBMIT_NOTE_UNCHANGED)
-    return "\n".join(lines)
+        return "\n".join(lines), None
+    else:
+        lines.append(msg.SUBMIT_NOTE_ORGANISATION)
+    lines.append(msg.SUBMIT_NOTE_REVISE)
+    return "\n".join(lines), latest.revision + 1
+
+
+def unchanged_text(latest) -> str:
+    return msg.SUBMIT_UNCHANGED.format(revision=latest.revision, at=local_time(latest.submitted_at),
+                                      cases=latest.cases_count)
 
 
 def change_line(change) -> str:
@@ -421,6 +430,10 @@ async def ask_submit(update: Update, context: BotContext) -> None:
         await reply(update, msg.SUBMIT_DENIED)
         return
     await clear_buttons(update)
+    same = await context.services.submissions.unchanged(scope, period)
+    if same is not None:  # nothing to revise: said, not asked
+        await reply(update, unchanged_text(same), keyboard(report_buttons(scope, period, again=False)))
+        return
     report = await context.services.statistics.report(scope, period)
     latest = await context.services.submissions.latest(scope, period)
     revision = (latest.revision if latest else 0) + 1
@@ -453,6 +466,9 @@ async def confirm_submit(update: Update, context: BotContext) -> None:
     except SubmitDenied:
         log.warning("submission refused: person %s, commune %s", person.id if person else None, scope.id)
         await reply(update, msg.SUBMIT_DENIED)
+        return
+    except Unchanged as same:
+        await reply(update, unchanged_text(same.latest), keyboard(report_buttons(scope, period, again=False)))
         return
     frozen = submission.report["cases"]
     await reply(update, msg.SUBMIT_DONE.format(

@@ -2,7 +2,8 @@
 
 - A submission stores every count, rate and indicator as shown (the report's JSON), the aggregates it was built
   from, and the id and counted state of every case behind it. Later edits and late cases never change it; the
-  official sees which cases changed since and may submit a revision (1, 2, …; all kept).
+  official sees which cases changed since and may submit a revision (1, 2, …; all kept). Submitting again when
+  nothing changed (no case changed and the same figures) makes no revision: `Unchanged` names the latest one.
 - Only a commune's own official (or an administrator, or the operator's command line) submits; team leaders and
   everyone else are refused here, whatever a chat offered.
 - Province and national roll-ups "from submitted figures" add each commune's latest revision for exactly that
@@ -13,7 +14,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -46,6 +49,14 @@ class NotSubmitted(LookupError):
     def __init__(self, communes: list[str]):
         super().__init__(", ".join(communes))
         self.communes = communes
+
+
+class Unchanged(Exception):
+    """Nothing changed since the latest submission: no revision is made, nothing written; `latest` is it."""
+
+    def __init__(self, latest: Submission):
+        super().__init__(f"revision {latest.revision} unchanged")
+        self.latest = latest
 
 
 def may_submit(person: Person, commune: Commune) -> bool:
@@ -132,12 +143,26 @@ class SubmissionService:
 
     async def submit(self, person: Person | None, scope: Scope, period: Period,
                      label: str | None = None) -> Submission:
-        """Freeze the commune's report; `person` None is the operator's command line (`label` names who)."""
+        """Freeze the commune's report; `person` None is the operator's command line (`label` names who).
+        Raises Unchanged (nothing written, nothing audited) when submitting again would freeze the same."""
         if scope.level != "commune" or scope.commune is None:
             raise ValueError("only a commune's report is submitted")
         commune = scope.commune
         if person is not None and not may_submit(person, commune):
             raise SubmitDenied(f"{person.id} may not submit commune {commune.id}")
+        freeze = await self._freezer(scope, period)
+        same = await self.unchanged(scope, period, freeze)
+        if same is not None:
+            raise Unchanged(same)
+        start, end = period.iso
+        return await self.repo.submit(commune.id, commune.province_id, start, end, freeze=freeze,
+                                      submitted_by=person.id if person else None, submitted_label=label)
+
+    async def _freezer(self, scope: Scope, period: Period) -> Callable[[list[CaseVersion]], tuple[dict, dict]]:
+        """freeze(cases) → (report JSON, inputs) of the commune's report from those cases and the organisation
+        read now."""
+        commune = scope.commune
+        assert commune is not None
         organisation = await self.statistics.inputs(scope, period, [], [])
         every_team = {t.id: t for t in await self.statistics.stats.teams_of_commune(commune.id)}
         active = [t for t in organisation["teams"] if t.active]
@@ -152,9 +177,19 @@ class SubmissionService:
                                   teams=teams, members=members)
             return report.as_json(), inputs_json(field_results, team_results, teams, members)
 
-        start, end = period.iso
-        return await self.repo.submit(commune.id, commune.province_id, start, end, freeze=freeze,
-                                      submitted_by=person.id if person else None, submitted_label=label)
+        return freeze
+
+    async def unchanged(self, scope: Scope, period: Period, freeze: Callable | None = None) -> Submission | None:
+        """The latest submission when submitting again would freeze the same: no case changed since (changes())
+        and the figures built now from those cases equal the stored ones (a mediator or a team added or
+        removed changes figures without changing a case). None: never submitted, or something to revise."""
+        latest, changed = await self.changes(scope, period)
+        if latest is None or changed:
+            return None
+        freeze = freeze or await self._freezer(scope, period)
+        report, inputs = freeze(await self.repo.submitted_cases(latest.id))
+        stored = json.loads(json.dumps([report, inputs], ensure_ascii=False))  # as read back from the database
+        return latest if stored == [latest.report, latest.inputs] else None
 
     async def latest(self, scope: Scope, period: Period) -> Submission | None:
         return await self.repo.latest(scope.id, *period.iso)

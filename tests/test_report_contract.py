@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from bot.cli import main as cli_main
 from services.models import Role
+from storage.audit import AuditLog
 from tests.stats_factory import build_org
 from tests.test_stats import _check_counts
 
@@ -77,6 +78,35 @@ def test_submit_prints_the_revision_and_submitted_reads_it(db, capsys):
     assert code == 0 and out.strip() == "2"
     code, out, _ = run(capsys, "--commune", "A", *PERIOD, "--submitted", "--db", db)
     assert json.loads(out)["cases"]["received"] == 5 and json.loads(out)["submission"]["revision"] == 2
+
+
+def test_submit_again_without_changes_prints_the_same_revision(db, capsys):
+    code, out, _ = run(capsys, "submit", "--commune", "A", *PERIOD, "--by", "TP-01", "--db", db)
+    assert code == 0 and out.strip() == "1"
+    code, out, err = run(capsys, "submit", "--commune", "A", *PERIOD, "--by", "TP-02", "--db", db)
+    assert code == 0 and out.strip() == "1"
+    assert "Số liệu không thay đổi so với lần chốt số 1 (" in err and "không tạo lần chốt mới." in err
+
+    async def rows():
+        built = await build_org_again(db)
+        try:
+            subs = await built.services.db.fetchall("SELECT revision, submitted_label FROM report_submissions")
+            audit = await AuditLog(built.services.db).rows(object_type="report_submission")
+            return [(r["revision"], r["submitted_label"]) for r in subs], [r.action for r in audit]
+        finally:
+            await built.services.close()
+
+    assert asyncio.run(rows()) == ([(1, "TP-01")], ["report.submit"])
+
+    async def change():
+        built = await build_org_again(db)
+        await built.cases("A-2", ("2025-06-01", "khong_thanh"))
+        await built.services.close()
+
+    asyncio.run(change())
+    code, out, err = run(capsys, "submit", "--commune", "A", *PERIOD, "--db", db)
+    assert code == 0 and out.strip() == "2" and "lần 2" in err
+    assert asyncio.run(rows())[1] == ["report.revise", "report.submit"]
 
 
 async def build_org_again(target: str):

@@ -9,7 +9,7 @@ import pytest
 
 from services.models import Role
 from services.statistics import Period
-from services.submissions import DUE_DAYS, NotSubmitted, SubmitDenied
+from services.submissions import DUE_DAYS, NotSubmitted, SubmitDenied, Unchanged
 from storage.audit import AuditLog
 from storage.stats import set_case_result
 from tests.stats_factory import build_org
@@ -77,6 +77,31 @@ async def test_submission_is_frozen_against_edits_late_cases_and_result_changes(
     assert rows[1].after["revision"] == 1 and rows[1].after["cases"]["received"] == 3
 
 
+async def test_submitting_again_unchanged_makes_no_revision(org):
+    """Nothing changed since the latest submission: no revision, nothing written or audited; a mediator added
+    (figures change, no case does) or a case changed: the next revision as before."""
+    [case] = await org.cases("A-1", ("2025-01-10", "dang_hoa_giai"))
+    a = await scope(org, "commune", "A")
+    service = org.services.submissions
+    first = await service.submit(None, a, H1, label="x")
+    assert (await service.unchanged(a, H1)).id == first.id
+    await set_case_result(org.services.db, case, "dang_hoa_giai", "2025-02-01")  # edited, same counted state
+    with pytest.raises(Unchanged) as raised:
+        await service.submit(None, a, H1, label="again")
+    assert raised.value.latest.id == first.id and raised.value.latest.revision == 1
+    assert [r[0] for r in await service.repo.history(org["A"], *H1.iso)] == [1]
+    assert len(await AuditLog(org.services.db).rows(object_type="report_submission")) == 1
+
+    await org.person("A-1", "Lò Thị Mai", Role.MEDIATOR, gender="nu", recognised_on="2024-05-10")
+    assert (await service.changes(a, H1))[1] == [] and await service.unchanged(a, H1) is None
+    assert (await service.submit(None, a, H1, label="x")).revision == 2
+    with pytest.raises(Unchanged):
+        await service.submit(None, a, H1, label="x")
+    await set_case_result(org.services.db, case, "thanh", "2025-02-02")
+    assert (await service.submit(None, a, H1, label="x")).revision == 3
+    assert [r[0] for r in await service.repo.history(org["A"], *H1.iso)] == [1, 2, 3]
+
+
 async def test_only_the_communes_own_official_or_an_admin_submits(org):
     leader = await org.person("A-1", "Tổ trưởng", Role.TEAM_LEADER)
     other = await org.person(None, "Cán bộ xã Bình", Role.COMMUNE_OFFICIAL, commune_id=org["B"])
@@ -123,6 +148,7 @@ async def test_province_status_late_and_revised(org):
     a = await scope(org, "commune", "A")
     service = org.services.submissions
     await service.submit(None, a, recent)
+    await org.cases("A-1", (recent.end.isoformat(), "thanh"))  # a late case: something to revise
     await service.submit(None, a, recent)
     await service.submit(None, a, H1)  # a 2025 period submitted now: late
     statuses = {s.commune.code: s for s in await service.province_status(org["P1"], recent, today)}

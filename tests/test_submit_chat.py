@@ -70,6 +70,23 @@ async def test_commune_official_submits_sees_changes_and_revises(cases):
     out = await bot.tap_data("commune", confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"], confirm)
     assert msg.SUBMIT_ALREADY.format(revision=1) in texts(out)
 
+    # nothing changed since: no "Chốt lại" offered, and a forged submit or confirmation makes no revision
+    await bot.say("commune", "/thongke")
+    out = await bot.tap("commune", _year_label(bot))
+    assert "📌 Đã chốt lần 1" in texts(out) and msg.SUBMIT_NOTE_UNCHANGED in texts(out)
+    assert all("Chốt" not in o.label for o in bot.buttons("commune"))
+    ml = await bot.services.org.commune_by_code("ML")
+    y = _today(bot).year
+    for data in (f"st:c:c:{ml.id}:{y}0101:{y}1231", f"st:cy:c:{ml.id}:{y}0101:{y}1231:2"):
+        out = await bot.tap_data("commune", data)
+        text = texts(out)
+        assert "Số liệu không thay đổi so với lần chốt số 1 (" in text and "không tạo lần chốt mới." in text
+        assert msg.SUBMIT_BTN_CONFIRM not in [o.label for o in bot.buttons("commune")]
+    rows = await AuditLog(bot.services.db).rows(object_type="report_submission")
+    assert [r.action for r in rows] == ["report.submit"]
+    scope = await bot.services.statistics.scope_by_code("commune", "ML")
+    assert (await bot.services.submissions.latest(scope, Period(date(y, 1, 1), date(y, 12, 31)))).revision == 1
+
     # later: a result changes and a case is added
     await set_case_result(bot.services.db, bot.case_ids[1], "thanh", _today(bot).isoformat())
     ml2 = await bot.services.org.team_by_code("ML-02")
@@ -88,6 +105,7 @@ async def test_commune_official_submits_sees_changes_and_revises(cases):
     await bot.say("commune", "/thongke")
     out = await bot.tap("commune", _year_label(bot))
     assert "📌 Đã chốt lần 2" in texts(out) and msg.SUBMIT_NOTE_UNCHANGED in texts(out)
+    assert all("Chốt" not in o.label for o in bot.buttons("commune"))
 
 
 async def test_team_leader_cannot_submit_even_with_a_forged_button(cases):
