@@ -10,6 +10,7 @@ import json
 import uuid
 from datetime import date
 
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -440,6 +441,11 @@ async def test_months_before_tt56_without_a_local_rate_get_zero_with_the_reason(
     assert months["2023-11"]["amount"] == 150_000 and "reason" not in months["2023-11"]
     assert data["by_team"]["ML-01"]["team_support"] == 27 * 150_000  # 11/2023 … 01/2026
     _contract_totals(data)
+    pay_2023 = await pay.service.compute(pay.commune, Period(date(2023, 1, 1), date(2023, 12, 31)))
+    assert "⚠️ 30 tháng hỗ trợ tổ trước 06/10/2023" in pay_summary(pay_2023)  # 3 teams × 10 months
+    sheet = openpyxl.load_workbook(io.BytesIO(pay_list_xlsx(pay_2023))).active
+    rows = [[c for c in r if c is not None] for r in sheet.iter_rows(values_only=True)]
+    assert sum(1 for r in rows if MONTH_BEFORE_TT56 in r and 0 in r) == 30
     stored, _ = await pay.service.draw_up(pay.official, pay.commune, Period(date(2023, 1, 1), date(2023, 12, 31)))
     await pay.service.mark_paid(pay.official, pay.commune, stored.number, date(2024, 1, 5))
     # the unpaid months stay open: once the rate applied then is entered, they are paid at it
