@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.container import Services
 from bot.demo import seed_demo
 from services.models import Role
+from services.org_list import merge_communes
 from services.pay_lists import PayDenied, PayInputError
 from services.remuneration import (
     DEFAULT_RATE,
@@ -465,4 +466,22 @@ async def test_months_before_tt56_with_a_province_rate_in_force_are_paid_at_it(p
     assert all("reason" not in s for m, s in months.items() if "2019-07" <= m)
     assert data["by_team"]["ML-02"]["team_support"] == (6 + 12 * 4) * 100_000
     assert [r["level"] for r in data["rates"]["used"]] == ["province"]
+    _contract_totals(data)
+
+
+async def test_team_merged_in_keeps_its_months_from_the_old_commune_never_paid_twice(pay):
+    """A team of a commune merged into ML (today) counts for ML's earlier months too, as the statistics roll up
+    the merged communes; a month the old commune's list paid is not payable again on ML's."""
+    old = await pay.services.org.upsert_commune(pay.province.id, "MX", "Xã Mường Xen")
+    await pay.services.org.upsert_team(old.id, "MX-01", "Tổ hòa giải bản Xen")
+    year = date.today().year - 1  # merged today: last year's months were worked in MX
+    jan, q1 = (Period(date(year, 1, 1), date(year, 1, 31)), Period(date(year, 1, 1), date(year, 3, 31)))
+    stored, _ = await pay.service.draw_up(None, old, jan, actor_label="cli")
+    await pay.service.mark_paid(None, old, stored.number, date(year, 2, 3), actor_label="cli")
+    await merge_communes(pay.services.org, pay.services.db, "ML", ["MX"])
+    data = await pay.json(q1)
+    months = _months(data, "MX-01")
+    assert months[f"{year}-01"]["status"] == "paid" and months[f"{year}-01"]["amount"] == 0
+    assert [months[f"{year}-{m:02d}"]["amount"] for m in (2, 3)] == [150_000, 150_000]
+    assert data["by_team"]["MX-01"]["team_support"] == 300_000 and data["by_team"]["MX-01"]["paid"] == 150_000
     _contract_totals(data)
