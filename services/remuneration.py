@@ -333,7 +333,7 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
     date now falls); `teams`: the teams that worked in the commune, with their spans (a month gets a support line
     only if the team worked on one of its days, or if it was paid); `paid_months`: team months already paid;
     `today`: months that have not begun by then get no team support yet."""
-    totals: dict[str, TeamTotals] = {t.code: TeamTotals(t) for t in teams}
+    totals: dict[str, TeamTotals] = {t.code: TeamTotals(t) for t in teams if t.worked_in(start, end)}
     used: dict[tuple, Rate] = {}
 
     def team_of(case: CaseFacts) -> TeamTotals:
@@ -390,8 +390,9 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
                 used[_rate_key(rate)] = rate
             reason = MONTH_BEFORE_TT56 if paid is None and no_rate else ""
             team_months.append(TeamMonthLine(team, month, amount, rate, paid, reason))
-            totals[team.code].team_support += amount
-            totals[team.code].paid += paid.amount if paid is not None else 0
+            bucket = totals.setdefault(team.code, TeamTotals(team))
+            bucket.team_support += amount
+            bucket.paid += paid.amount if paid is not None else 0
     if not used:
         rate = rates.at(end)
         used[_rate_key(rate)] = rate

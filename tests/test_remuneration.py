@@ -421,6 +421,7 @@ async def test_team_dissolved_mid_period_keeps_the_months_it_worked(pay):
     assert {m: s["amount"] for m, s in _months(data, "ML-03").items()} == {"2026-04": 150_000,
                                                                           "2026-05": 150_000}
     _contract_totals(data)
+    assert "ML-03" not in (await pay.json(Period(date(2026, 7, 1), date(2026, 9, 30))))["by_team"]
     # paid months stay paid, whatever the history says later
     await pay.service.draw_up(pay.official, pay.commune, Q1)
     await pay.service.mark_paid(pay.official, pay.commune, 1, date(2026, 4, 3))
