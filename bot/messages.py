@@ -815,6 +815,8 @@ PAY_SUMMARY_NUMBER = " — danh sách số {number}"
 PAY_SUMMARY_TEAM = "• Tổ {team}: {cases} vụ việc, {amount} đ; hỗ trợ tổ {support} đ{adjustment}"
 PAY_SUMMARY_ADJ = "; điều chỉnh {amount} đ"
 PAY_SUMMARY_NO_TEAM = "(Xã chưa có tổ hòa giải nào.)"
+PAY_SUMMARY_NO_RATE = ("⚠️ {count} tháng hỗ trợ tổ trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực) chưa "
+                       "tính (0 đồng) vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy.")
 PAY_CLI_ERRORS = {
     "usage": "Lệnh chưa đúng: {error}",
     "dates": "Ngày không hợp lệ: \"{value}\". Ghi theo dạng YYYY-MM-DD, ví dụ 2026-01-31.",

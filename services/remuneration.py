@@ -23,6 +23,7 @@ Definitions used on every list (an accountant checks them):
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,9 +44,13 @@ SPLIT_RULE = ("Thù lao tính theo vụ, việc, chi cho các hòa giải viên 
               "người đứng trước để tổng đúng bằng mức của vụ việc.")
 PERIOD_RULE = ("Vụ việc thuộc kỳ theo ngày kết thúc (chưa có ngày kết thúc thì theo ngày tiếp nhận); mức áp dụng "
                "là mức có hiệu lực vào ngày đó; hỗ trợ tổ hòa giải tính cho mỗi tháng dương lịch của kỳ đã bắt đầu "
-               "tính đến ngày lập danh sách, theo mức có hiệu lực ngày đầu tháng.")
-BEFORE_TT56 = (" Vụ việc trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): đang tạm tính theo mức tối đa "
-               "của Thông tư 56/2023 vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy.")
+               "tính đến ngày lập danh sách mà tổ có hoạt động (theo lịch sử tổ) ít nhất một ngày trong tháng, theo "
+               "mức có hiệu lực ngày đầu tháng.")
+#: Before 06/10/2023 the TTLT 100/2014 amounts applied and could not be confirmed: say so wherever it matters.
+_NO_RATE_BEFORE_TT56 = ("trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): {what} vì chưa nhập mức của "
+                        "tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy.")
+BEFORE_TT56 = " Vụ việc " + _NO_RATE_BEFORE_TT56.format(what="đang tạm tính theo mức tối đa của Thông tư 56/2023")
+MONTH_BEFORE_TT56 = "Tháng " + _NO_RATE_BEFORE_TT56.format(what="chưa tính hỗ trợ tổ hòa giải (0 đồng)")
 
 RESULTS = ("thanh", "khong_thanh", "rut_yeu_cau", "chuyen_co_quan", "dang_hoa_giai")
 
@@ -183,9 +188,16 @@ class PaidFacts:
 
 @dataclass(frozen=True, slots=True)
 class TeamFacts:
+    """A team and the spans in which it worked in the commune (team history: [from, to), None = open)."""
+
     id: int
     code: str
     name: str
+    worked: tuple[tuple[date | None, date | None], ...] = ()
+
+    def worked_in(self, first: date, last: date) -> bool:
+        """Active on at least one day of [first, last]."""
+        return any((start is None or start <= last) and (end is None or end > first) for start, end in self.worked)
 
 
 # --- the list ----------------------------------------------------------------------------------------------
@@ -235,9 +247,14 @@ class AdjustmentLine:
 class TeamMonthLine:
     team: TeamFacts
     month: str
-    amount: int  # payable on this list (0 when already paid)
+    amount: int  # payable on this list (0 when already paid or when no rate is confirmed for the month)
     rate: Rate
     paid: PaidFacts | None = None
+    reason: str = ""  # why the amount is 0 when it is not paid (MONTH_BEFORE_TT56)
+
+    @property
+    def status(self) -> str:
+        return "paid" if self.paid else "no_rate" if self.reason else "payable"
 
 
 @dataclass
@@ -279,8 +296,8 @@ class PayList:
                       "split": SPLIT_RULE, "period": PERIOD_RULE},
             "cases": [line.as_json() for line in self.lines],
             "adjustments": [a.as_json() for a in self.adjustments],
-            "team_support": [{"team": t.team.code, "month": t.month, "amount": t.amount,
-                              "status": "paid" if t.paid else "payable"} for t in self.team_months],
+            "team_support": [{"team": t.team.code, "month": t.month, "amount": t.amount, "status": t.status,
+                              **({"reason": t.reason} if t.reason else {})} for t in self.team_months],
             "by_team": {code: {"cases": t.cases, "amount": t.amount, "team_support": t.team_support,
                                "adjustment": t.adjustment, "paid": t.paid} for code, t in self.teams.items()},
             "total": self.total,
@@ -313,9 +330,10 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
 
     `cases`: every case of the period (by end date); `paid_cases`: what paid lists paid per case (net);
     `paid_cases_facts`: the current version of every paid case of the commune (for adjustments, wherever its
-    date now falls); `paid_months`: team months already paid; `today`: months that have not begun by then get no
-    team support yet."""
-    totals: dict[str, TeamTotals] = {t.code: TeamTotals(t) for t in teams}
+    date now falls); `teams`: the teams that worked in the commune, with their spans (a month gets a support line
+    only if the team worked on one of its days, or if it was paid); `paid_months`: team months already paid;
+    `today`: months that have not begun by then get no team support yet."""
+    totals: dict[str, TeamTotals] = {t.code: TeamTotals(t) for t in teams if t.worked_in(start, end)}
     used: dict[tuple, Rate] = {}
 
     def team_of(case: CaseFacts) -> TeamTotals:
@@ -362,19 +380,28 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
             first_day = date.fromisoformat(month + "-01")
             if today is not None and first_day > today:
                 continue
-            rate = rates.at(first_day)
             paid = paid_months.get((team.id, month))
-            amount = 0 if paid is not None else rate.team_month
+            if paid is None and not team.worked_in(first_day, _month_end(first_day)):
+                continue
+            rate = rates.at(first_day)
+            no_rate = rate.level == "default" and first_day < TT56_IN_FORCE
+            amount = 0 if paid is not None or no_rate else rate.team_month
             if amount:
                 used[_rate_key(rate)] = rate
-            team_months.append(TeamMonthLine(team, month, amount, rate, paid))
-            totals[team.code].team_support += amount
-            totals[team.code].paid += paid.amount if paid is not None else 0
+            reason = MONTH_BEFORE_TT56 if paid is None and no_rate else ""
+            team_months.append(TeamMonthLine(team, month, amount, rate, paid, reason))
+            bucket = totals.setdefault(team.code, TeamTotals(team))
+            bucket.team_support += amount
+            bucket.paid += paid.amount if paid is not None else 0
     if not used:
         rate = rates.at(end)
         used[_rate_key(rate)] = rate
     return PayList(commune_code, commune_name, start, end, lines, adjustments, team_months, totals,
                    sorted(used.values(), key=lambda r: (r.effective_from, r.level)))
+
+
+def _month_end(first_day: date) -> date:
+    return first_day.replace(day=calendar.monthrange(first_day.year, first_day.month)[1])
 
 
 def _rate_key(rate: Rate) -> tuple:

@@ -97,7 +97,7 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
     for code, totals in pay.teams.items():
         lines = [line for line in pay.lines if line.case.team_code == code and line.eligible]
         adjustments = [a for a in pay.adjustments if a.case.team_code == code]
-        months = [t for t in pay.team_months if t.team.code == code and t.amount]
+        months = [t for t in pay.team_months if t.team.code == code and (t.amount or t.status == "no_rate")]
         if not (lines or adjustments or months):
             continue
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=COLUMNS)
@@ -120,7 +120,7 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
         for month in months:
             index += 1
             values = [index, "", "", text(code), "", labels["team_support"].format(month=_month(month.month)),
-                      month.amount, labels["team_support_basis"], ""]
+                      month.amount, month.reason or labels["team_support_basis"], ""]
             for col, value in enumerate(values, start=1):
                 put(row, col, value, fmt=MONEY if col == 7 else None)
             row += 1
@@ -193,6 +193,9 @@ def pay_summary(pay: PayList, *, number: int | None = None) -> str:
                                                      if t.adjustment else ""))
              for code, t in pay.teams.items()]
     counted = {s: sum(1 for line in pay.lines if line.status == s) for s in msg.PAY_STATUS}
+    no_rate = sum(1 for t in pay.team_months if t.status == "no_rate")
+    if no_rate:
+        teams.append(msg.PAY_SUMMARY_NO_RATE.format(count=no_rate))
     if len(pay.rates_used) == 1:
         rate = pay.rates_used[0]
         rates = msg.PAY_SUMMARY_RATE.format(case=vnd(rate.per_case), success=vnd(rate.per_successful_case),

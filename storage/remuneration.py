@@ -15,6 +15,7 @@ from typing import Any
 from services.remuneration import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
 from storage.audit import AuditLog
 from storage.db import INTEGRITY_ERRORS, Database, utcnow
+from storage.org_history import COMMUNE_AND_MERGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +99,19 @@ class RemunerationRepository:
         return (await self._facts(rows))[0] if rows else None
 
     async def teams(self, commune_id: int) -> list[TeamFacts]:
+        """Every team that worked in the commune (or in a commune merged into it, as the statistics read it:
+        storage/stats.py) at some time, with the spans in which it was active there (team history, migration
+        0013)."""
         rows = await self.db.fetchall(
-            "SELECT id, code, name FROM teams WHERE commune_id = ? AND active = 1 ORDER BY code", (commune_id,))
-        return [TeamFacts(r["id"], r["code"], r["name"]) for r in rows]
+            "SELECT t.id, t.code, t.name, th.valid_from, th.valid_to FROM team_history th"
+            f" JOIN teams t ON t.id = th.team_id WHERE th.commune_id IN {COMMUNE_AND_MERGED} AND th.active = 1"
+            " ORDER BY t.code, th.valid_from", (commune_id,))
+        spans: dict[int, list[tuple[date | None, date | None]]] = {}
+        names: dict[int, tuple[str, str]] = {}
+        for r in rows:
+            names[r["id"]] = (r["code"], r["name"])
+            spans.setdefault(r["id"], []).append((_day(r["valid_from"]), _day(r["valid_to"])))
+        return [TeamFacts(team_id, *names[team_id], tuple(spans[team_id])) for team_id in names]
 
     # --- rates ---------------------------------------------------------------------------------------------
     async def rates(self, province_id: int, commune_id: int | None) -> tuple[list[Rate], list[Rate]]:
@@ -181,10 +192,13 @@ class RemunerationRepository:
         return paid
 
     async def paid_months(self, commune_id: int) -> dict[tuple[int, str], PaidFacts]:
+        """Team months paid by any list, for the teams that ever worked in the commune (or a commune merged into
+        it): a month paid by the old commune's list is not paid again by the new one's."""
         rows = await self.db.fetchall(
             "SELECT i.team_id, i.month, i.amount, l.number, l.paid_on FROM remuneration_items i"
-            " JOIN remuneration_lists l ON l.id = i.list_id WHERE l.commune_id = ? AND l.status = 'paid'"
-            " AND i.kind = 'team_month'", (commune_id,))
+            " JOIN remuneration_lists l ON l.id = i.list_id WHERE l.status = 'paid' AND i.kind = 'team_month'"
+            f" AND i.team_id IN (SELECT th.team_id FROM team_history th WHERE th.commune_id IN {COMMUNE_AND_MERGED})",
+            (commune_id,))
         return {(r["team_id"], r["month"]): PaidFacts(r["amount"], r["number"], r["paid_on"]) for r in rows}
 
     # --- lists ---------------------------------------------------------------------------------------------
@@ -269,6 +283,10 @@ class RemunerationRepository:
             " ON l.id = i.list_id JOIN case_mediators m ON m.case_id = i.case_id WHERE m.person_id = ?"
             " AND l.status = 'paid' AND i.kind = 'case'", (person_id,))
         return {r["case_id"]: (r["number"], r["paid_on"]) for r in rows}
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
 
 
 def _last_per_day(rates: list[Rate]) -> list[Rate]:

@@ -10,6 +10,7 @@ import json
 import uuid
 from datetime import date
 
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,10 +19,12 @@ from bot.config import Config
 from bot.container import Services
 from bot.demo import seed_demo
 from services.models import Role
+from services.org_list import merge_communes
 from services.pay_lists import PayDenied, PayInputError
 from services.remuneration import (
     DEFAULT_RATE,
     MAX_PER_CASE,
+    MONTH_BEFORE_TT56,
     RESULT_RULES,
     Rate,
     RateError,
@@ -33,6 +36,7 @@ from services.remuneration import (
 from services.remuneration_export import pay_list_xlsx, pay_summary
 from services.statistics import Period
 from storage.audit import AuditLog
+from storage.org_history import snapshot_team
 from storage.remuneration import AlreadyExcluded, PayConflict
 from tests import dbtarget
 
@@ -115,6 +119,17 @@ class Pay:
                   "basis": case.basis, "parties_count": case.parties_count, "result": case.result,
                   "closed_on": case.closed_on, "mediator_ids": list(case.mediator_ids), **changes}
         await self.services.cases.repo.update(case.id, values, actor_id=None, action="edit")
+
+    async def team_change(self, code: str, on: str, *, active: bool = True, new: bool = False):
+        """A team created (`new`: it works from `on`) or dissolved on `on`, with its dated history row."""
+        async with self.services.db.transaction() as conn:
+            if new:
+                await conn.execute("INSERT INTO teams(commune_id, code, name) VALUES (?, ?, ?)",
+                                   (self.commune.id, code, f"Tổ hòa giải {code}"))
+            await conn.execute("UPDATE teams SET active = ? WHERE code = ?", (int(active), code))
+            async with conn.execute("SELECT id FROM teams WHERE code = ?", (code,)) as cur:
+                team_id = (await cur.fetchone())[0]
+            await snapshot_team(conn, team_id, on)
 
     async def json(self, period: Period = JAN) -> dict:
         return (await self.service.compute(self.commune, period)).as_json()
@@ -371,3 +386,103 @@ async def test_excluding_a_paid_case_recovers_it_on_the_next_list(pay):
     (recovery,) = (await pay.json(Period(date(2026, 2, 1), date(2026, 2, 28))))["adjustments"]
     assert (recovery["case_no"], recovery["amount"]) == (number, -300_000)
     assert "vi phạm Điều 10 khoản 1" in recovery["reason"]
+
+
+def _months(data: dict, team: str) -> dict[str, dict]:
+    return {s["month"]: s for s in data["team_support"] if s["team"] == team}
+
+
+def _contract_totals(data: dict) -> None:
+    """The issue 21 contract: team_support per team = its support lines; total = eligible + support (+ adj.)."""
+    for code, team in data["by_team"].items():
+        assert team["team_support"] == sum(s["amount"] for s in data["team_support"] if s["team"] == code)
+    eligible = sum(c["amount"] for c in data["cases"] if c["eligible"])
+    adjustments = sum(a["amount"] for a in data["adjustments"])
+    assert data["total"] == eligible + sum(t["team_support"] for t in data["by_team"].values()) + adjustments
+
+
+async def test_team_created_mid_period_gets_support_only_from_the_month_it_works(pay):
+    """QA: a team created in March got support for January and February (every team active today, every
+    month of the period)."""
+    await pay.team_change("ML-09", "2026-03-10", new=True)
+    data = await pay.json(Q1)
+    assert {m: s["amount"] for m, s in _months(data, "ML-09").items()} == {"2026-03": 150_000}
+    assert data["by_team"]["ML-09"]["team_support"] == 150_000
+    assert data["by_team"]["ML-01"]["team_support"] == 3 * 150_000
+    _contract_totals(data)
+    assert data["total"] == (3 * 3 + 1) * 150_000
+
+
+async def test_team_dissolved_mid_period_keeps_the_months_it_worked(pay):
+    """QA: a team dissolved in May got nothing for Q1 although it worked then."""
+    await pay.team_change("ML-03", "2026-05-10", active=False)
+    assert set(_months(await pay.json(Q1), "ML-03")) == {"2026-01", "2026-02", "2026-03"}
+    data = await pay.json(Period(date(2026, 4, 1), date(2026, 6, 30)))
+    assert {m: s["amount"] for m, s in _months(data, "ML-03").items()} == {"2026-04": 150_000,
+                                                                          "2026-05": 150_000}
+    _contract_totals(data)
+    assert "ML-03" not in (await pay.json(Period(date(2026, 7, 1), date(2026, 9, 30))))["by_team"]
+    # paid months stay paid, whatever the history says later
+    await pay.service.draw_up(pay.official, pay.commune, Q1)
+    await pay.service.mark_paid(pay.official, pay.commune, 1, date(2026, 4, 3))
+    again = await pay.json(Q1)
+    assert all(s["status"] == "paid" and s["amount"] == 0 for s in again["team_support"])
+    assert again["total"] == 0 and again["by_team"]["ML-03"]["paid"] == 3 * 150_000
+
+
+async def test_months_before_tt56_without_a_local_rate_get_zero_with_the_reason(pay):
+    """QA: a 2014–2026 list paid TT 56's default for every month back to 2014, before TT 56 took effect."""
+    pay.service.today = lambda: date(2026, 1, 31)
+    data = await pay.json(Period(date(2014, 1, 1), date(2026, 1, 31)))
+    months = _months(data, "ML-01")
+    assert len(months) == 12 * 12 + 1  # the demo teams count from before the records began
+    before = [s for m, s in months.items() if m < "2023-11"]
+    assert len(before) == 9 * 12 + 10
+    assert all(s["amount"] == 0 and s["status"] == "no_rate" and s["reason"] == MONTH_BEFORE_TT56 for s in before)
+    assert "trước 06/10/2023" in MONTH_BEFORE_TT56 and "0 đồng" in MONTH_BEFORE_TT56
+    assert months["2023-11"]["amount"] == 150_000 and "reason" not in months["2023-11"]
+    assert data["by_team"]["ML-01"]["team_support"] == 27 * 150_000  # 11/2023 … 01/2026
+    _contract_totals(data)
+    pay_2023 = await pay.service.compute(pay.commune, Period(date(2023, 1, 1), date(2023, 12, 31)))
+    assert "⚠️ 30 tháng hỗ trợ tổ trước 06/10/2023" in pay_summary(pay_2023)  # 3 teams × 10 months
+    sheet = openpyxl.load_workbook(io.BytesIO(pay_list_xlsx(pay_2023))).active
+    rows = [[c for c in r if c is not None] for r in sheet.iter_rows(values_only=True)]
+    assert sum(1 for r in rows if MONTH_BEFORE_TT56 in r and 0 in r) == 30
+    stored, _ = await pay.service.draw_up(pay.official, pay.commune, Period(date(2023, 1, 1), date(2023, 12, 31)))
+    await pay.service.mark_paid(pay.official, pay.commune, stored.number, date(2024, 1, 5))
+    # the unpaid months stay open: once the rate applied then is entered, they are paid at it
+    await pay.service.set_rate(pay.province, None, date(2020, 1, 1), 200_000, 200_000, 100_000,
+                               "Nghị quyết của HĐND tỉnh theo TTLT 100/2014", actor_label="test")
+    later = _months(await pay.json(Period(date(2023, 1, 1), date(2023, 12, 31))), "ML-01")
+    assert later["2023-01"]["amount"] == 100_000 and later["2023-11"]["status"] == "paid"
+
+
+async def test_months_before_tt56_with_a_province_rate_in_force_are_paid_at_it(pay):
+    await pay.service.set_rate(pay.province, None, date(2019, 7, 1), 150_000, 200_000, 100_000,
+                               "Nghị quyết 05/2019/NQ-HĐND tỉnh Điện Biên", actor_label="test")
+    data = await pay.json(Period(date(2019, 1, 1), date(2023, 12, 31)))
+    months = _months(data, "ML-02")
+    assert months["2019-06"]["amount"] == 0 and months["2019-06"]["reason"] == MONTH_BEFORE_TT56
+    assert {s["amount"] for m, s in months.items() if "2019-07" <= m} == {100_000}
+    assert all("reason" not in s for m, s in months.items() if "2019-07" <= m)
+    assert data["by_team"]["ML-02"]["team_support"] == (6 + 12 * 4) * 100_000
+    assert [r["level"] for r in data["rates"]["used"]] == ["province"]
+    _contract_totals(data)
+
+
+async def test_team_merged_in_keeps_its_months_from_the_old_commune_never_paid_twice(pay):
+    """A team of a commune merged into ML (today) counts for ML's earlier months too, as the statistics roll up
+    the merged communes; a month the old commune's list paid is not payable again on ML's."""
+    old = await pay.services.org.upsert_commune(pay.province.id, "MX", "Xã Mường Xen")
+    await pay.services.org.upsert_team(old.id, "MX-01", "Tổ hòa giải bản Xen")
+    year = date.today().year - 1  # merged today: last year's months were worked in MX
+    jan, q1 = (Period(date(year, 1, 1), date(year, 1, 31)), Period(date(year, 1, 1), date(year, 3, 31)))
+    stored, _ = await pay.service.draw_up(None, old, jan, actor_label="cli")
+    await pay.service.mark_paid(None, old, stored.number, date(year, 2, 3), actor_label="cli")
+    await merge_communes(pay.services.org, pay.services.db, "ML", ["MX"])
+    data = await pay.json(q1)
+    months = _months(data, "MX-01")
+    assert months[f"{year}-01"]["status"] == "paid" and months[f"{year}-01"]["amount"] == 0
+    assert [months[f"{year}-{m:02d}"]["amount"] for m in (2, 3)] == [150_000, 150_000]
+    assert data["by_team"]["MX-01"]["team_support"] == 300_000 and data["by_team"]["MX-01"]["paid"] == 150_000
+    _contract_totals(data)
