@@ -100,30 +100,32 @@ def _list_buttons(period: Period):
                    (msg.PAY_BTN_EXCLUDE, "tl:e"), (msg.PAY_BTN_LISTS, "tl:l")])
 
 
-async def view(update: Update, context: BotContext) -> None:
-    await clear_buttons(update)
-    period = await _tap_period(update, "tl:v")
+async def _tapped_pay_list(update: Update, context: BotContext, prefix: str):
+    """The pay list of the tapped period for the person's commune, checked by the service; None when refused."""
+    period = await _tap_period(update, prefix)
     person, commune = await _commune_of(update, context)
     if period is None or commune is None:
-        return
+        return None
     try:
-        pay = await context.services.remuneration.pay_list(person, commune, period)
+        return period, commune, await context.services.remuneration.pay_list(person, commune, period)
     except PayDenied:
         await reply(update, msg.PAY_DENIED)
-        return
-    await reply(update, pay_summary(pay), _list_buttons(period))
+        return None
+
+
+async def view(update: Update, context: BotContext) -> None:
+    await clear_buttons(update)
+    found = await _tapped_pay_list(update, context, "tl:v")
+    if found is not None:
+        period, _, pay = found
+        await reply(update, pay_summary(pay), _list_buttons(period))
 
 
 async def send_xlsx(update: Update, context: BotContext) -> None:
-    period = await _tap_period(update, "tl:x")
-    person, commune = await _commune_of(update, context)
-    if period is None or commune is None:
+    found = await _tapped_pay_list(update, context, "tl:x")
+    if found is None:
         return
-    try:
-        pay = await context.services.remuneration.pay_list(person, commune, period)
-    except PayDenied:
-        await reply(update, msg.PAY_DENIED)
-        return
+    period, commune, pay = found
     await update.callback_query.answer()
     data = await asyncio.to_thread(pay_list_xlsx, pay, today=_today(context))
     name = f"thu-lao-{commune.code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
