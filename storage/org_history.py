@@ -21,8 +21,8 @@ PERSON_COLUMNS = ("province_id", "commune_id", "team_id", "role", "retire_reason
 TEAM_COLUMNS = ("commune_id", "name", "active")
 
 #: A commune and every commune merged into it (one `?`: the commune's id).
-COMMUNE_AND_MERGED = ("(SELECT c.id FROM communes c, communes r WHERE r.id = ? AND (c.id = r.id OR c.id IN"
-                      " (SELECT m.from_commune_id FROM commune_merges m WHERE m.into_commune_id = r.id)))")
+COMMUNE_AND_MERGED = ("(WITH r(id) AS (SELECT CAST(? AS BIGINT)) SELECT id FROM r UNION ALL"
+                      " SELECT m.from_commune_id FROM commune_merges m JOIN r ON m.into_commune_id = r.id)")
 
 
 def today() -> str:
