@@ -7,24 +7,14 @@ from __future__ import annotations
 import asyncio
 
 from bot import messages as msg
-from bot.config import Config
-from bot.container import Services
-from bot.demo import seed_demo
-from services.models import Role
 from tests.emulator import EmulatedUser
 from tests.harness import texts
-from tests.test_e2e_telegram import _start_bot, emulator  # noqa: F401 (the fixture)
+from tests.test_e2e_telegram import _start_bot, demo_with_invite, emulator  # noqa: F401 (the fixture)
 
 
 async def test_an_older_users_walk_over_telegram(emulator, tmp_path):  # noqa: F811
     db_path = str(tmp_path / "walk.db")
-    services = Services.build(Config(database_path=db_path))
-    await services.open()
-    await seed_demo(services)
-    commune = await services.org.commune_by_code("ML")
-    team = await services.org.team_by_code("ML-02")
-    invite = await services.registration.create_invite(None, commune.id, Role.MEDIATOR, team_id=team.id)
-    await services.close()
+    invite = await demo_with_invite(db_path)
 
     process = await _start_bot(emulator, db_path)
     try:

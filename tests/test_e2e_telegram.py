@@ -32,8 +32,8 @@ async def _start_bot(emulator: BotApiEmulator, db_path: str) -> asyncio.subproce
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
-async def test_user_registers_through_real_bot_process(emulator, tmp_path):
-    db_path = str(tmp_path / "e2e.db")
+async def demo_with_invite(db_path: str):
+    """The demo database at `db_path` and a new mediator invite for team ML-02 (as the command line makes one)."""
     services = Services.build(Config(database_path=db_path))
     await services.open()
     await seed_demo(services)
@@ -41,6 +41,12 @@ async def test_user_registers_through_real_bot_process(emulator, tmp_path):
     team = await services.org.team_by_code("ML-02")
     invite = await services.registration.create_invite(None, commune.id, Role.MEDIATOR, team_id=team.id)
     await services.close()
+    return invite
+
+
+async def test_user_registers_through_real_bot_process(emulator, tmp_path):
+    db_path = str(tmp_path / "e2e.db")
+    invite = await demo_with_invite(db_path)
 
     process = await _start_bot(emulator, db_path)
     try:
@@ -68,7 +74,7 @@ async def test_user_registers_through_real_bot_process(emulator, tmp_path):
     await services.open()
     person = await services.people.by_identity("telegram", str(user))
     await services.close()
-    assert person is not None and person.full_name == "Điêu Thị Lan" and person.team_id == team.id
+    assert person is not None and person.full_name == "Điêu Thị Lan" and invite.team_id is not None and person.team_id == invite.team_id
 
 
 async def test_run_without_token_explains(tmp_path):
