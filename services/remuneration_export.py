@@ -71,6 +71,12 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
             cell.number_format = fmt
         return cell
 
+    def money_row(at: int, values: list) -> int:
+        """One row of the list (column 7 is the amount); returns the next row."""
+        for col, value in enumerate(values, start=1):
+            put(at, col, value, fmt=MONEY if col == 7 else None)
+        return at + 1
+
     def merged(row: int, value, *, first: int = 1, last: int = COLUMNS, font=None, center: bool = True):
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
         need(row, value, sum(WIDTHS[first - 1:last]))
@@ -107,23 +113,17 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
             index += 1
             values = [index, text(line.case.number), _vn(line.case.day), text(code), text(_shares(line.shares)),
                       msg.CASE_RESULT_LABELS[line.case.result], line.amount, text(line.reason), ""]
-            for col, value in enumerate(values, start=1):
-                put(row, col, value, fmt=MONEY if col == 7 else None)
-            row += 1
+            row = money_row(row, values)
         for adj in adjustments:
             index += 1
             values = [index, text(adj.case.number), _vn(adj.case.day), text(code), text(_shares(adj.shares)),
                       msg.CASE_RESULT_LABELS[adj.case.result], adj.amount, text(adj.reason), ""]
-            for col, value in enumerate(values, start=1):
-                put(row, col, value, fmt=MONEY if col == 7 else None)
-            row += 1
+            row = money_row(row, values)
         for month in months:
             index += 1
             values = [index, "", "", text(code), "", labels["team_support"].format(month=_month(month.month)),
                       month.amount, month.reason or labels["team_support_basis"], ""]
-            for col, value in enumerate(values, start=1):
-                put(row, col, value, fmt=MONEY if col == 7 else None)
-            row += 1
+            row = money_row(row, values)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
         put(row, 1, labels["team_total"].format(team=code, cases=totals.cases), font=bold, span=6)
         put(row, 7, totals.total, font=bold, fmt=MONEY)
