@@ -24,8 +24,12 @@ ERROR = re.compile(r"^([\w/.]+\.py):\d+: error:")
 
 
 def counts() -> Counter[str]:
-    out = subprocess.run([sys.executable, "-m", "mypy", "--ignore-missing-imports", "--no-error-summary",
-                          *PACKAGES], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--ignore-missing-imports", "--no-error-summary", *PACKAGES],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode not in (0, 1):
         sys.exit(f"mypy did not run: {out.stderr.strip() or out.stdout.strip()}")
     found: Counter[str] = Counter()

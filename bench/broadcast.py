@@ -67,13 +67,23 @@ async def prepare(db_path: str, recipients: int) -> tuple[int, list[int]]:
         async with services.db.transaction() as conn:
             for i, chat in enumerate(chats):
                 team = teams[i % len(teams)]
-                person_id = await services.people.create(PersonDraft(
-                    full_name=f"Hòa giải viên {i:05d}", role=Role.MEDIATOR, province_id=commune.province_id,
-                    commune_id=commune.id, team_id=team.id), conn=conn)
+                person_id = await services.people.create(
+                    PersonDraft(
+                        full_name=f"Hòa giải viên {i:05d}",
+                        role=Role.MEDIATOR,
+                        province_id=commune.province_id,
+                        commune_id=commune.id,
+                        team_id=team.id,
+                    ),
+                    conn=conn,
+                )
                 await services.people.link_identity(person_id, "telegram", str(chat), str(chat), conn=conn)
         broadcast_id, count = await services.broadcasts.create(
-            sender, BroadcastScope(communes=(commune.id,), teams=tuple(t.id for t in teams)), "telegram",
-            "📢 THÔNG BÁO — Lò Thị Hoa, Phường Mường Lay\n\nLịch tập huấn kỹ năng hòa giải quý IV.")
+            sender,
+            BroadcastScope(communes=(commune.id,), teams=tuple(t.id for t in teams)),
+            "telegram",
+            "📢 THÔNG BÁO — Lò Thị Hoa, Phường Mường Lay\n\nLịch tập huấn kỹ năng hòa giải quý IV.",
+        )
         assert count == recipients, (count, recipients)
         return broadcast_id, chats
     finally:
@@ -86,9 +96,16 @@ async def _outstanding(services: Services, broadcast_id: int) -> tuple[int, bool
     return counts["pending"] + counts["sending"], broadcast["finished_at"] is not None
 
 
-async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, workdir: str | None = None,
-                        timeout_s: float | None = None, database: str | None = None, processes: int = 1,
-                        backup_load: bool = False) -> dict:
+async def run_benchmark(
+    recipients: int,
+    ceiling: float,
+    kill: bool = True,
+    workdir: str | None = None,
+    timeout_s: float | None = None,
+    database: str | None = None,
+    processes: int = 1,
+    backup_load: bool = False,
+) -> dict:
     """One broadcast through `processes` real bot processes on `database` (default: a SQLite file in `workdir`).
 
     One process runs by long polling and is restarted after the kill; several run in webhook mode and the
@@ -110,7 +127,9 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
     progress = api._new_bot_message(SENDER_CHAT, {}, text="0")
     services = Services.build(Config(database_path=database))
     await services.db.open(migrate=False)
-    await services.broadcasts.repo.set_progress_message(broadcast_id, str(SENDER_CHAT), progress["message_id"])
+    await services.broadcasts.repo.set_progress_message(
+        broadcast_id, str(SENDER_CHAT), progress["message_id"]
+    )
     limit = timeout_s or (recipients / ceiling * 3 + 60)
     loop = asyncio.get_running_loop()
     killed_at_index = None
@@ -127,6 +146,7 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
 
     def backups() -> int:
         from storage.backup import backup
+
         done = 0
         while not loading.is_set():
             backup(database, base / "load.bak")
@@ -194,7 +214,8 @@ async def run_benchmark(recipients: int, ceiling: float, kill: bool = True, work
     duration = sum(s[-1][0] - s[0][0] for s in segments if len(s) > 1)
     achieved = sent_in_time / duration if duration > 0 else 0.0
     return {
-        "backend": ("postgres" if is_postgres_url(database) else "sqlite") + (" under backup" if backup_load else ""),
+        "backend": ("postgres" if is_postgres_url(database) else "sqlite")
+        + (" under backup" if backup_load else ""),
         "processes": processes,
         "recipients": recipients,
         "ceiling_per_s": ceiling,
@@ -242,23 +263,32 @@ async def run_postgres(url: str, recipients: int, ceiling: float, kill: bool, pr
 
 
 def _line(result: dict) -> str:
-    return (f"{result['backend']:>8}, {result['processes']} process(es): {result['recipients']} recipients at a "
-            f"ceiling of {result['ceiling_per_s']:g} msg/s: {result['achieved_per_s']:.2f} msg/s "
-            f"({result['rate_share']:.1%} of the ceiling); killed after {result['killed_after']} messages, "
-            f"{result['resent_after_kill']} in flight sent again; duplicates {result['duplicates']}, "
-            f"skipped {result['skipped']}")
+    return (
+        f"{result['backend']:>8}, {result['processes']} process(es): {result['recipients']} recipients at a "
+        f"ceiling of {result['ceiling_per_s']:g} msg/s: {result['achieved_per_s']:.2f} msg/s "
+        f"({result['rate_share']:.1%} of the ceiling); killed after {result['killed_after']} messages, "
+        f"{result['resent_after_kill']} in flight sent again; duplicates {result['duplicates']}, "
+        f"skipped {result['skipped']}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=10_000)
-    parser.add_argument("--ceiling", type=float, default=Config.from_env().rate_limit_per_s,
-                        help="messages per second (default RATE_LIMIT_PER_S or 25)")
+    parser.add_argument(
+        "--ceiling",
+        type=float,
+        default=Config.from_env().rate_limit_per_s,
+        help="messages per second (default RATE_LIMIT_PER_S or 25)",
+    )
     parser.add_argument("--no-kill", action="store_true", help="no SIGKILL half-way")
     parser.add_argument("--database-url", help="also measure on this PostgreSQL server (postgresql://…)")
     parser.add_argument("--processes", type=int, default=3, help="bot processes on PostgreSQL (default 3)")
-    parser.add_argument("--backup-load", action="store_true",
-                        help="SQLite again with admin backup running until the kill, beside the idle run")
+    parser.add_argument(
+        "--backup-load",
+        action="store_true",
+        help="SQLite again with admin backup running until the kill, beside the idle run",
+    )
     args = parser.parse_args()
     if args.database_url and not is_postgres_url(args.database_url):
         parser.error("--database-url must be a postgresql:// URL")
@@ -266,12 +296,16 @@ def main() -> None:
     results = {"sqlite": asyncio.run(run_benchmark(args.recipients, args.ceiling, kill=not args.no_kill))}
     print(_line(results["sqlite"]))
     if args.backup_load:
-        results["sqlite_backup"] = asyncio.run(run_benchmark(args.recipients, args.ceiling,
-                                                             kill=not args.no_kill, backup_load=True))
+        results["sqlite_backup"] = asyncio.run(
+            run_benchmark(args.recipients, args.ceiling, kill=not args.no_kill, backup_load=True)
+        )
         print(_line(results["sqlite_backup"]))
     if args.database_url:
-        results["postgres"] = asyncio.run(run_postgres(args.database_url, args.recipients, args.ceiling,
-                                                       not args.no_kill, max(1, args.processes)))
+        results["postgres"] = asyncio.run(
+            run_postgres(
+                args.database_url, args.recipients, args.ceiling, not args.no_kill, max(1, args.processes)
+            )
+        )
         print(_line(results["postgres"]))
     print(f"total {time.monotonic() - started:.0f} s")
     print(json.dumps(results))

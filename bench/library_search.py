@@ -53,9 +53,17 @@ def main() -> None:
             catalogue.search(query)
             timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
-    print(json.dumps({"materials": len(catalogue.materials), "queries": len(QUERIES), "hits": hits,
-                      "mean_ms": round(statistics.mean(timings), 3),
-                      "p95_ms": round(timings[int(0.95 * len(timings)) - 1], 3)}))
+    print(
+        json.dumps(
+            {
+                "materials": len(catalogue.materials),
+                "queries": len(QUERIES),
+                "hits": hits,
+                "mean_ms": round(statistics.mean(timings), 3),
+                "p95_ms": round(timings[int(0.95 * len(timings)) - 1], 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -74,10 +74,12 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", str(text)).strip()
 
 
-def heldout_scores(kb: KnowledgeBase, questions: list[dict], ranked: list[list[str]],
-                   results: list | None = None) -> dict:
+def heldout_scores(
+    kb: KnowledgeBase, questions: list[dict], ranked: list[list[str]], results: list | None = None
+) -> dict:
     """Article-level scores of rankings (entry ids, best first) on the held-out set; `results` (our
     SearchResults, same order) adds the confidence figures."""
+
     def cites(entry_id: str) -> tuple[str, int] | None:
         e = kb.get(entry_id)
         return (_nfc(e.source.document), e.source.article) if e and e.source.document else None
@@ -106,11 +108,22 @@ def heldout_scores(kb: KnowledgeBase, questions: list[dict], ranked: list[list[s
         elif result is not None and result.confident:  # a confident "this is not grassroots mediation"
             confident += 1
             wrong_confident += 1
-    out = {"in_scope": n_in, "unaccented": n_un, "top1": round(top1 / max(n_in, 1), 4),
-           "top3": round(top3 / max(n_in, 1), 4), "top1_unaccented": round(top1_un / max(n_un, 1), 4)}
+    out = {
+        "in_scope": n_in,
+        "unaccented": n_un,
+        "top1": round(top1 / max(n_in, 1), 4),
+        "top3": round(top3 / max(n_in, 1), 4),
+        "top1_unaccented": round(top1_un / max(n_un, 1), 4),
+    }
     if results is not None:
-        out.update({"confident": confident, "confident_wrong": wrong_confident, "out_of_scope": n_out,
-                    "out_of_scope_declined": declined})
+        out.update(
+            {
+                "confident": confident,
+                "confident_wrong": wrong_confident,
+                "out_of_scope": n_out,
+                "out_of_scope_declined": declined,
+            }
+        )
     return out
 
 
@@ -192,11 +205,75 @@ def synthetic_kb(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
     """The real entries plus generated ones up to `size`: phrasings of real entries recombined, a third of
     their words replaced by invented syllables, so that vocabulary and postings grow like a bigger base."""
     rng = random.Random(seed)
-    onsets = ["b", "c", "ch", "d", "đ", "g", "gh", "h", "k", "kh", "l", "m", "n", "ng", "nh", "p", "ph", "qu", "r",
-              "s", "t", "th", "tr", "v", "x"]
-    rhymes = ["a", "ai", "am", "an", "ang", "anh", "ao", "âm", "ân", "âu", "e", "em", "en", "eo", "ê", "ên", "i",
-              "im", "in", "inh", "o", "oa", "oi", "om", "on", "ong", "ô", "ôi", "ông", "ơ", "ơi", "u", "ui", "um",
-              "un", "ung", "ư", "ưa", "ương", "y"]
+    onsets = [
+        "b",
+        "c",
+        "ch",
+        "d",
+        "đ",
+        "g",
+        "gh",
+        "h",
+        "k",
+        "kh",
+        "l",
+        "m",
+        "n",
+        "ng",
+        "nh",
+        "p",
+        "ph",
+        "qu",
+        "r",
+        "s",
+        "t",
+        "th",
+        "tr",
+        "v",
+        "x",
+    ]
+    rhymes = [
+        "a",
+        "ai",
+        "am",
+        "an",
+        "ang",
+        "anh",
+        "ao",
+        "âm",
+        "ân",
+        "âu",
+        "e",
+        "em",
+        "en",
+        "eo",
+        "ê",
+        "ên",
+        "i",
+        "im",
+        "in",
+        "inh",
+        "o",
+        "oa",
+        "oi",
+        "om",
+        "on",
+        "ong",
+        "ô",
+        "ôi",
+        "ông",
+        "ơ",
+        "ơi",
+        "u",
+        "ui",
+        "um",
+        "un",
+        "ung",
+        "ư",
+        "ưa",
+        "ương",
+        "y",
+    ]
     invented = [o + r for o in onsets for r in rhymes]
 
     def mutate(text: str) -> str:
@@ -207,10 +284,17 @@ def synthetic_kb(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
     i = 0
     while len(entries) < size:
         a, b = rng.choice(base), rng.choice(base)
-        entries.append(replace(
-            a, id=f"syn-{i}", title=mutate(b.title), questions=tuple(mutate(q) for q in a.questions + b.questions[:1]),
-            answer=mutate(a.answer), keywords=tuple(mutate(k) for k in b.keywords), related=(),
-        ))
+        entries.append(
+            replace(
+                a,
+                id=f"syn-{i}",
+                title=mutate(b.title),
+                questions=tuple(mutate(q) for q in a.questions + b.questions[:1]),
+                answer=mutate(a.answer),
+                keywords=tuple(mutate(k) for k in b.keywords),
+                related=(),
+            )
+        )
         i += 1
     return KnowledgeBase(documents=kb.documents, entries=entries, synonyms=kb.synonyms, root=kb.root)
 
@@ -238,15 +322,24 @@ def main() -> None:
     b_all, b_un = metrics(plain, questions, kb), metrics(plain_un, unaccented, kb)
     f_all, f_un = metrics(folded, questions, kb), metrics(folded_un, unaccented, kb)
 
-    print(f"Knowledge base: {len(kb.entries)} entries; {len(questions)} questions "
-          f"({len(unaccented)} without diacritics); index built in {build_ms:.0f} ms")
+    print(
+        f"Knowledge base: {len(kb.entries)} entries; {len(questions)} questions "
+        f"({len(unaccented)} without diacritics); index built in {build_ms:.0f} ms"
+    )
     header = f"{'':28}{'top-1':>8}{'top-3':>8}{'MRR':>8}{'top-1*':>8}{'top-3*':>8}"
     print(header)
-    for name, m in [("ours, all", m_all), ("ours, unaccented", m_un), ("BM25 plain, all", b_all),
-                    ("BM25 plain, unaccented", b_un), ("BM25 folded, all", f_all),
-                    ("BM25 folded, unaccented", f_un)]:
-        print(f"{name:28}{m['top1']:>8.3f}{m['top3']:>8.3f}{m['mrr']:>8.3f}"
-              f"{m['top1_same_article']:>8.3f}{m['top3_same_article']:>8.3f}")
+    for name, m in [
+        ("ours, all", m_all),
+        ("ours, unaccented", m_un),
+        ("BM25 plain, all", b_all),
+        ("BM25 plain, unaccented", b_un),
+        ("BM25 folded, all", f_all),
+        ("BM25 folded, unaccented", f_un),
+    ]:
+        print(
+            f"{name:28}{m['top1']:>8.3f}{m['top3']:>8.3f}{m['mrr']:>8.3f}"
+            f"{m['top1_same_article']:>8.3f}{m['top3_same_article']:>8.3f}"
+        )
     print("(* = a result citing the same document and article as an expected entry counts as right)")
 
     # confidence: how often a confident answer is right, and out-of-scope questions
@@ -257,10 +350,14 @@ def main() -> None:
     oos_results = [index.search(q) for q in oos]
     oos_confident = sum(r.confident for r in oos_results)
     oos_flagged = sum(r.out_of_scope for r in oos_results)
-    print(f"Confidence ≥ {CONFIDENT}: {len(confident)}/{len(questions)} dev questions answered directly, "
-          f"{right} of them right ({right / max(len(confident), 1):.3f}); the rest get 3 suggestions.")
-    print(f"Out-of-scope set: {len(oos)} questions, {oos_confident} answered with confidence, "
-          f"{oos_flagged} recognised as out of scope.")
+    print(
+        f"Confidence ≥ {CONFIDENT}: {len(confident)}/{len(questions)} dev questions answered directly, "
+        f"{right} of them right ({right / max(len(confident), 1):.3f}); the rest get 3 suggestions."
+    )
+    print(
+        f"Out-of-scope set: {len(oos)} questions, {oos_confident} answered with confidence, "
+        f"{oos_flagged} recognised as out of scope."
+    )
 
     # the project's own questions: tuning split vs. test split (never tuned on)
     split = {}
@@ -268,10 +365,12 @@ def main() -> None:
         part = [(r, q) for r, q in zip(ours, questions, strict=True) if is_test_split(q["q"]) == keep]
         split[name] = metrics([r for r, _ in part], [q for _, q in part], kb)
         split[name]["n"] = len(part)
-    print(f"Dev split (tuned on): {split['tune']['n']} questions, top-1 {split['tune']['top1']:.3f}, "
-          f"top-1* {split['tune']['top1_same_article']:.3f}; test split (never tuned on): "
-          f"{split['test']['n']} questions, top-1 {split['test']['top1']:.3f}, "
-          f"top-1* {split['test']['top1_same_article']:.3f}")
+    print(
+        f"Dev split (tuned on): {split['tune']['n']} questions, top-1 {split['tune']['top1']:.3f}, "
+        f"top-1* {split['tune']['top1_same_article']:.3f}; test split (never tuned on): "
+        f"{split['test']['n']} questions, top-1 {split['test']['top1']:.3f}, "
+        f"top-1* {split['test']['top1_same_article']:.3f}"
+    )
 
     # the independent held-out set, beside the BM25 baselines on the same questions
     held = load_heldout()
@@ -281,14 +380,18 @@ def main() -> None:
         h_ours = heldout_scores(kb, held, [[h.entry.id for h in r.hits] for r in h_results], h_results)
         h_plain = heldout_scores(kb, held, bm25_rankings(kb, held, plain_tokens))
         h_folded = heldout_scores(kb, held, bm25_rankings(kb, held, lambda t: fold(t).split()))
-        print(f"Held-out set (independent, article-level): {h_ours['in_scope']} in scope "
-              f"({h_ours['unaccented']} without diacritics), {h_ours['out_of_scope']} out of scope")
+        print(
+            f"Held-out set (independent, article-level): {h_ours['in_scope']} in scope "
+            f"({h_ours['unaccented']} without diacritics), {h_ours['out_of_scope']} out of scope"
+        )
         print(f"{'':28}{'top-1':>8}{'top-3':>8}{'top-1 un':>10}")
         for name, m in [("ours", h_ours), ("BM25 plain", h_plain), ("BM25 folded", h_folded)]:
             print(f"{name:28}{m['top1']:>8.3f}{m['top3']:>8.3f}{m['top1_unaccented']:>10.3f}")
-        print(f"Held-out confidence: {h_ours['confident']}/{h_ours['in_scope']} in-scope answered with confidence, "
-              f"{h_ours['confident_wrong']} of them wrong; out of scope declined "
-              f"{h_ours['out_of_scope_declined']}/{h_ours['out_of_scope']}")
+        print(
+            f"Held-out confidence: {h_ours['confident']}/{h_ours['in_scope']} in-scope answered with confidence, "
+            f"{h_ours['confident_wrong']} of them wrong; out of scope declined "
+            f"{h_ours['out_of_scope_declined']}/{h_ours['out_of_scope']}"
+        )
 
     texts = [q["q"] for q in questions] + list(oos)
     p50, p99, c50, c99 = latency(index, texts)
@@ -298,29 +401,58 @@ def main() -> None:
     big_build_ms = (time.perf_counter() - t0) * 1000
     p50_big, p99_big, c50_big, c99_big = latency(big, texts)
     load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    print(f"Latency per query at {len(kb.entries)} entries: p50 {p50} ms, p99 {p99} ms "
-          f"(CPU time p50 {c50} ms, p99 {c99} ms)")
-    print(f"Latency per query at {len(big_kb.entries)} entries: p50 {p50_big} ms, p99 {p99_big} ms "
-          f"(CPU time p50 {c50_big} ms, p99 {c99_big} ms; index built in {big_build_ms:.0f} ms)")
+    print(
+        f"Latency per query at {len(kb.entries)} entries: p50 {p50} ms, p99 {p99} ms "
+        f"(CPU time p50 {c50} ms, p99 {c99} ms)"
+    )
+    print(
+        f"Latency per query at {len(big_kb.entries)} entries: p50 {p50_big} ms, p99 {p99_big} ms "
+        f"(CPU time p50 {c50_big} ms, p99 {c99_big} ms; index built in {big_build_ms:.0f} ms)"
+    )
     print(f"Machine: {os.cpu_count()} CPUs, load average {load_avg:.2f} while measuring")
 
-    print(json.dumps({
-        "entries": len(kb.entries), "questions": len(questions), "unaccented": len(unaccented),
-        "top1": m_all["top1"], "top3": m_all["top3"], "mrr": m_all["mrr"],
-        "top1_unaccented": m_un["top1"], "top3_unaccented": m_un["top3"], "mrr_unaccented": m_un["mrr"],
-        "top1_same_article": m_all["top1_same_article"], "top3_same_article": m_all["top3_same_article"],
-        "top1_unaccented_same_article": m_un["top1_same_article"],
-        "bm25_top1": b_all["top1"], "bm25_top3": b_all["top3"], "bm25_mrr": b_all["mrr"],
-        "bm25_top1_unaccented": b_un["top1"], "bm25_top3_unaccented": b_un["top3"],
-        "bm25_folded_top1": f_all["top1"], "bm25_folded_top1_unaccented": f_un["top1"],
-        "confident_share": round(len(confident) / len(questions), 4),
-        "confident_precision": round(right / max(len(confident), 1), 4),
-        "out_of_scope_confident": oos_confident, "out_of_scope_total": len(oos),
-        "dev_tune_top1": split["tune"]["top1"], "dev_test_top1": split["test"]["top1"],
-        "heldout": h_ours, "heldout_bm25_plain": h_plain, "heldout_bm25_folded": h_folded,
-        "p50_ms": p50, "p99_ms": p99, "p50_ms_2000": p50_big, "p99_ms_2000": p99_big,
-        "p99_cpu_ms": c99, "p99_cpu_ms_2000": c99_big, "load_avg": round(load_avg, 2),
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "entries": len(kb.entries),
+                "questions": len(questions),
+                "unaccented": len(unaccented),
+                "top1": m_all["top1"],
+                "top3": m_all["top3"],
+                "mrr": m_all["mrr"],
+                "top1_unaccented": m_un["top1"],
+                "top3_unaccented": m_un["top3"],
+                "mrr_unaccented": m_un["mrr"],
+                "top1_same_article": m_all["top1_same_article"],
+                "top3_same_article": m_all["top3_same_article"],
+                "top1_unaccented_same_article": m_un["top1_same_article"],
+                "bm25_top1": b_all["top1"],
+                "bm25_top3": b_all["top3"],
+                "bm25_mrr": b_all["mrr"],
+                "bm25_top1_unaccented": b_un["top1"],
+                "bm25_top3_unaccented": b_un["top3"],
+                "bm25_folded_top1": f_all["top1"],
+                "bm25_folded_top1_unaccented": f_un["top1"],
+                "confident_share": round(len(confident) / len(questions), 4),
+                "confident_precision": round(right / max(len(confident), 1), 4),
+                "out_of_scope_confident": oos_confident,
+                "out_of_scope_total": len(oos),
+                "dev_tune_top1": split["tune"]["top1"],
+                "dev_test_top1": split["test"]["top1"],
+                "heldout": h_ours,
+                "heldout_bm25_plain": h_plain,
+                "heldout_bm25_folded": h_folded,
+                "p50_ms": p50,
+                "p99_ms": p99,
+                "p50_ms_2000": p50_big,
+                "p99_ms_2000": p99_big,
+                "p99_cpu_ms": c99,
+                "p99_cpu_ms_2000": c99_big,
+                "load_avg": round(load_avg, 2),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -88,8 +88,14 @@ def main() -> None:
     print(f"{len(questions)} questions: fold 0 = {len(folds[0])}, fold 1 = {len(folds[1])}")
     print(f"shipped parameters: {shipped}")
     print(f"  fold 0 {shipped_scores[0]}  fold 1 {shipped_scores[1]}  all {overall}  unaccented {unaccented}")
-    report: dict = {"shipped": {"fold0": shipped_scores[0], "fold1": shipped_scores[1], "all": overall,
-                                "unaccented": unaccented}}
+    report: dict = {
+        "shipped": {
+            "fold0": shipped_scores[0],
+            "fold1": shipped_scores[1],
+            "all": overall,
+            "unaccented": unaccented,
+        }
+    }
     if not args.current:
         names = list(GRID)
         points = [dict(zip(names, values, strict=True)) for values in itertools.product(*GRID.values())]
@@ -105,8 +111,11 @@ def main() -> None:
             j = max(range(len(points)), key=lambda j, t=train: key(j, t))
             print(f"chosen on fold {train}: {points[j]}")
             print(f"  train fold {train}: {scores[j][train]}   HELD-OUT fold {held}: {scores[j][held]}")
-            report[f"chosen_on_fold{train}"] = {"params": {k: v for k, v in points[j].items()},
-                                                "train": scores[j][train], "heldout": scores[j][held]}
+            report[f"chosen_on_fold{train}"] = {
+                "params": {k: v for k, v in points[j].items()},
+                "train": scores[j][train],
+                "heldout": scores[j][held],
+            }
         mean = sum(report[f"chosen_on_fold{t}"]["heldout"]["top1"] * len(folds[1 - t]) for t in (0, 1))
         report["heldout_top1"] = round(mean / len(questions), 4)
         print(f"held-out top-1 over both folds: {report['heldout_top1']}")

@@ -38,9 +38,15 @@ def folds(kb: KnowledgeBase):
         for e in kb.entries:
             keep = tuple(q for q in e.questions if _hash(q, 0) % FOLDS != f) or e.questions[:1]
             entries.append(replace(e, questions=keep))
-            asked += [(q if _hash(q, 1) % 2 else fold(q), (e.source.document, e.source.article))
-                      for q in e.questions if q not in keep]
-        yield KnowledgeBase(documents=kb.documents, entries=entries, synonyms=kb.synonyms, root=kb.root), asked
+            asked += [
+                (q if _hash(q, 1) % 2 else fold(q), (e.source.document, e.source.article))
+                for q in e.questions
+                if q not in keep
+            ]
+        yield (
+            KnowledgeBase(documents=kb.documents, entries=entries, synonyms=kb.synonyms, root=kb.root),
+            asked,
+        )
 
 
 def main() -> None:
@@ -50,8 +56,9 @@ def main() -> None:
     n = top1 = top3 = confident = wrong = b_top1 = b_top3 = 0
     for part, asked in folds(kb):
         index = SearchIndex(part)
-        bm25 = BM25Okapi([fold(" ".join([e.title, *e.questions, *e.keywords, *e.synonyms])).split()
-                          for e in part.entries])
+        bm25 = BM25Okapi(
+            [fold(" ".join([e.title, *e.questions, *e.keywords, *e.synonyms])).split() for e in part.entries]
+        )
         for q, cited in asked:
             result = index.search(q, 3)
             got = [(h.entry.source.document, h.entry.source.article) for h in result.hits]
@@ -71,9 +78,19 @@ def main() -> None:
     print(f"{'ours':16}{top1 / n:>8.3f}{top3 / n:>8.3f}")
     print(f"{'BM25 folded':16}{b_top1 / n:>8.3f}{b_top3 / n:>8.3f}")
     print(f"Answered with confidence: {confident}, of them wrong: {wrong}")
-    print(json.dumps({"phrasings": n, "top1": round(top1 / n, 4), "top3": round(top3 / n, 4),
-                      "bm25_top1": round(b_top1 / n, 4), "bm25_top3": round(b_top3 / n, 4),
-                      "confident": confident, "confident_wrong": wrong}))
+    print(
+        json.dumps(
+            {
+                "phrasings": n,
+                "top1": round(top1 / n, 4),
+                "top3": round(top3 / n, 4),
+                "bm25_top1": round(b_top1 / n, 4),
+                "bm25_top3": round(b_top3 / n, 4),
+                "confident": confident,
+                "confident_wrong": wrong,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -105,21 +105,44 @@ def seed(path: Path, rows: int, rng: np.random.Generator) -> None:
     stats_bulk.create_schema(conn)
     # provinces and communes: uneven sizes (a few very large provinces, many small ones)
     province_weights = rng.lognormal(0, 0.5, PROVINCES)
-    communes_per_province = np.maximum(20, np.round(province_weights / province_weights.sum() * COMMUNES)).astype(int)
-    stats_bulk.bulk_insert(conn, "provinces", ((p + 1, f"T{p + 1:02d}", f"Tỉnh {p + 1}") for p in range(PROVINCES)))
+    communes_per_province = np.maximum(
+        20, np.round(province_weights / province_weights.sum() * COMMUNES)
+    ).astype(int)
+    stats_bulk.bulk_insert(
+        conn, "provinces", ((p + 1, f"T{p + 1:02d}", f"Tỉnh {p + 1}") for p in range(PROVINCES))
+    )
     commune_province = np.repeat(np.arange(1, PROVINCES + 1), communes_per_province)
     n_communes = len(commune_province)
     many_em = rng.random(n_communes) < 0.3
-    stats_bulk.bulk_insert(conn, "communes", (
-        (c + 1, int(commune_province[c]), f"X{c + 1:04d}", f"Xã {c + 1}", "xa", int(rng.random() < 0.05),
-         int(many_em[c])) for c in range(n_communes)))
+    stats_bulk.bulk_insert(
+        conn,
+        "communes",
+        (
+            (
+                c + 1,
+                int(commune_province[c]),
+                f"X{c + 1:04d}",
+                f"Xã {c + 1}",
+                "xa",
+                int(rng.random() < 0.05),
+                int(many_em[c]),
+            )
+            for c in range(n_communes)
+        ),
+    )
     # teams: ≈27 per commune, between 4 and 120
     team_weights = rng.lognormal(0, 0.6, n_communes)
     teams_per_commune = np.clip(np.round(team_weights / team_weights.sum() * TEAMS), 4, 120).astype(int)
     team_commune = np.repeat(np.arange(1, n_communes + 1), teams_per_commune)
     n_teams = len(team_commune)
-    stats_bulk.bulk_insert(conn, "teams", ((t + 1, int(team_commune[t]), f"X{team_commune[t]:04d}-{t + 1:06d}",
-                                            f"Tổ hòa giải {t + 1}") for t in range(n_teams)))
+    stats_bulk.bulk_insert(
+        conn,
+        "teams",
+        (
+            (t + 1, int(team_commune[t]), f"X{team_commune[t]:04d}-{t + 1:06d}", f"Tổ hòa giải {t + 1}")
+            for t in range(n_teams)
+        ),
+    )
 
     # people: 3–7 mediators per team, the first one the leader
     def people():
@@ -134,9 +157,20 @@ def seed(path: Path, rows: int, rng: np.random.Generator) -> None:
                 trained = None
                 if rng.random() < 0.7:
                     trained = _iso_days(date.fromisoformat(recognised), rng.integers(0, 300, 1))[0]
-                yield (f"Hòa giải viên {t + 1}-{k + 1}", "team_leader" if k == 0 else "mediator", province, commune,
-                       t + 1, "nu" if rng.random() < 0.35 else "nam", int(em and rng.random() < 0.6), recognised,
-                       trained, "cong_an" if supporter_team and k == 1 else None, NOW, NOW)
+                yield (
+                    f"Hòa giải viên {t + 1}-{k + 1}",
+                    "team_leader" if k == 0 else "mediator",
+                    province,
+                    commune,
+                    t + 1,
+                    "nu" if rng.random() < 0.35 else "nam",
+                    int(em and rng.random() < 0.6),
+                    recognised,
+                    trained,
+                    "cong_an" if supporter_team and k == 1 else None,
+                    NOW,
+                    NOW,
+                )
 
     stats_bulk.bulk_insert(conn, "persons", people())
     stats_bulk.fill_history(conn)
@@ -162,9 +196,22 @@ def seed(path: Path, rows: int, rng: np.random.Generator) -> None:
             t = int(teams[i])
             commune = int(team_commune[t - 1])
             result = RESULTS[results[i]]
-            chunk.append((f"{done + i + 1:08d}", int(commune_province[commune - 1]), commune, t, received[i],
-                          FIELD_CODES[fields[i]], "yeu_cau", 2, result,
-                          None if result == "dang_hoa_giai" else received[i], NOW, NOW))
+            chunk.append(
+                (
+                    f"{done + i + 1:08d}",
+                    int(commune_province[commune - 1]),
+                    commune,
+                    t,
+                    received[i],
+                    FIELD_CODES[fields[i]],
+                    "yeu_cau",
+                    2,
+                    result,
+                    None if result == "dang_hoa_giai" else received[i],
+                    NOW,
+                    NOW,
+                )
+            )
         stats_bulk.bulk_insert(conn, "cases", chunk, batch=batch)
         done += n
     stats_bulk.create_indexes(conn, index_sql)
@@ -212,9 +259,16 @@ async def naive_report(db: Database, service: StatisticsService, level: str, sco
     scope = await service.scope(level, scope_id)
     teams = await service.stats.teams(level, scope_id)
     communes = await service.org.communes_of_province(scope_id) if level == "province" else ()
-    return build_report(scope, period, field_results=[(*k, n) for k, n in by_field.items()],
-                        team_results=[(*k, n) for k, n in by_team.items()], teams=teams, members=members.values(),
-                        recognition_groups=[(*k, n) for k, n in recognition.items()], communes=communes)
+    return build_report(
+        scope,
+        period,
+        field_results=[(*k, n) for k, n in by_field.items()],
+        team_results=[(*k, n) for k, n in by_team.items()],
+        teams=teams,
+        members=members.values(),
+        recognition_groups=[(*k, n) for k, n in recognition.items()],
+        communes=communes,
+    )
 
 
 async def timed(make, runs: int) -> tuple[float, object, float]:
@@ -229,8 +283,9 @@ async def timed(make, runs: int) -> tuple[float, object, float]:
     return statistics.median(times), result, statistics.median(cpu)
 
 
-async def measure(target: str | Path, province_id: int, communes: list[int], runs: int,
-                  rng: np.random.Generator) -> tuple[dict, dict]:
+async def measure(
+    target: str | Path, province_id: int, communes: list[int], runs: int, rng: np.random.Generator
+) -> tuple[dict, dict]:
     """Figures of one backend (`target`: the SQLite file or a PostgreSQL URL), and the JSON of the reports it
     computed (to compare both backends)."""
     db = Database(target)
@@ -261,14 +316,17 @@ async def measure(target: str | Path, province_id: int, communes: list[int], run
     reports: dict = {}
     for commune in picked[:5]:
         fast, slow = await fast_commune(commune), await slow_commune(commune)
-        assert fast.as_json() == slow.as_json(), f"{db.dialect}: naive and SQL reports differ for commune {commune}"
+        assert fast.as_json() == slow.as_json(), (
+            f"{db.dialect}: naive and SQL reports differ for commune {commune}"
+        )
         reports[f"commune {commune}"] = fast.as_json()
 
     scope = await service.scope("province", province_id)
     province_runs = max(5, runs // 3)
     province_ms, fast, province_cpu = await timed(lambda: service.report(scope, year), province_runs)
-    naive_province_ms, slow, _ = await timed(lambda: naive_report(db, service, "province", province_id, year),
-                                          max(3, province_runs // 2))
+    naive_province_ms, slow, _ = await timed(
+        lambda: naive_report(db, service, "province", province_id, year), max(3, province_runs // 2)
+    )
     assert fast.as_json() == slow.as_json(), f"{db.dialect}: naive and SQL province reports differ"
     reports["province"] = fast.as_json()
     province_10y_ms, big, _ = await timed(lambda: service.report(scope, ten_years), province_runs)
@@ -278,16 +336,22 @@ async def measure(target: str | Path, province_id: int, communes: list[int], run
     national = NationalService(service.stats, service.org, None)
     national_ms, country, national_cpu = await timed(lambda: national.live(year), max(3, runs // 5))
     t0 = time.perf_counter()
-    per_province = {p.id: await service.report(await service.scope("province", p.id), year)
-                    for p in await service.stats.provinces()}
+    per_province = {
+        p.id: await service.report(await service.scope("province", p.id), year)
+        for p in await service.stats.provinces()
+    }
     national_per_province_ms = (time.perf_counter() - t0) * 1000
     for line in country.by_province:
         one = per_province[line.province.id]
-        assert line.counts.as_json() == one.cases.as_json(), f"{db.dialect}: national line differs ({line.province})"
+        assert line.counts.as_json() == one.cases.as_json(), (
+            f"{db.dialect}: national line differs ({line.province})"
+        )
         assert {k: v.as_json() for k, v in line.indicators.items()} == {
-            k: v.as_json() for k, v in one.indicators.items()}, f"{db.dialect}: indicators differ ({line.province})"
-    in_year = (await db.fetchone("SELECT COUNT(*) AS n FROM cases WHERE received_on BETWEEN ? AND ?",
-                                 year.iso))["n"]
+            k: v.as_json() for k, v in one.indicators.items()
+        }, f"{db.dialect}: indicators differ ({line.province})"
+    in_year = (
+        await db.fetchone("SELECT COUNT(*) AS n FROM cases WHERE received_on BETWEEN ? AND ?", year.iso)
+    )["n"]
     assert country.cases.received == in_year
     reports["national"] = country.as_json()
 
@@ -306,27 +370,44 @@ async def measure(target: str | Path, province_id: int, communes: list[int], run
                 read_times.append((time.perf_counter() - t0) * 1000)
             live = reports.get(f"commune {commune}")
             if live is not None:
-                assert frozen["cases"] == live["cases"], f"{db.dialect}: snapshot differs from the live report"
+                assert frozen["cases"] == live["cases"], (
+                    f"{db.dialect}: snapshot differs from the live report"
+                )
     finally:
-        await db.execute("DELETE FROM report_submission_cases WHERE submission_id IN"
-                         " (SELECT id FROM report_submissions WHERE submitted_label = 'bench')")
+        await db.execute(
+            "DELETE FROM report_submission_cases WHERE submission_id IN"
+            " (SELECT id FROM report_submissions WHERE submitted_label = 'bench')"
+        )
         await db.execute("DELETE FROM report_submissions WHERE submitted_label = 'bench'")
         await db.execute("DELETE FROM audit_log WHERE actor_label = 'bench'")
-    counts = {t: (await db.fetchone(f"SELECT COUNT(*) AS n FROM {t}"))["n"]
-              for t in ("cases", "communes", "teams", "persons")}
+    counts = {
+        t: (await db.fetchone(f"SELECT COUNT(*) AS n FROM {t}"))["n"]
+        for t in ("cases", "communes", "teams", "persons")
+    }
     await db.close()
     return {
         "rows": counts["cases"],
-        "commune_ms": round(commune_ms, 2), "commune_max_ms": round(commune_max, 2),
-        "province_ms": round(province_ms, 2), "province_10y_ms": round(province_10y_ms, 2),
-        "commune_cpu_ms": round(commune_cpu, 2), "province_cpu_ms": round(province_cpu, 2),
-        "naive_commune_ms": round(naive_commune_ms, 2), "naive_province_ms": round(naive_province_ms, 2),
-        "province_cases_in_year": fast.cases.received, "province_cases_10y": big.cases.received,
-        "province_communes": len(fast.by_commune), "province_teams": len(fast.by_team),
-        "communes": counts["communes"], "teams": counts["teams"], "persons": counts["persons"],
-        "national_ms": round(national_ms, 2), "national_cpu_ms": round(national_cpu, 2),
-        "national_per_province_ms": round(national_per_province_ms, 2), "national_cases": country.cases.received,
-        "snapshot_ms": round(statistics.median(read_times), 2), "snapshot_max_ms": round(max(read_times), 2),
+        "commune_ms": round(commune_ms, 2),
+        "commune_max_ms": round(commune_max, 2),
+        "province_ms": round(province_ms, 2),
+        "province_10y_ms": round(province_10y_ms, 2),
+        "commune_cpu_ms": round(commune_cpu, 2),
+        "province_cpu_ms": round(province_cpu, 2),
+        "naive_commune_ms": round(naive_commune_ms, 2),
+        "naive_province_ms": round(naive_province_ms, 2),
+        "province_cases_in_year": fast.cases.received,
+        "province_cases_10y": big.cases.received,
+        "province_communes": len(fast.by_commune),
+        "province_teams": len(fast.by_team),
+        "communes": counts["communes"],
+        "teams": counts["teams"],
+        "persons": counts["persons"],
+        "national_ms": round(national_ms, 2),
+        "national_cpu_ms": round(national_cpu, 2),
+        "national_per_province_ms": round(national_per_province_ms, 2),
+        "national_cases": country.cases.received,
+        "snapshot_ms": round(statistics.median(read_times), 2),
+        "snapshot_max_ms": round(max(read_times), 2),
         "submit_ms": round(statistics.median(submit_times), 2),
     }, reports
 
@@ -351,8 +432,10 @@ async def load_postgres(path: Path, url: str, schema: str, fresh: bool, stats_in
             try:
                 progress = None
                 if sys.stderr.isatty():
+
                     def progress(table, n):
                         print(f"\r  copying {table}: {n}", end="", file=sys.stderr, flush=True)
+
                 copied = await stats_bulk.pg_copy_from_sqlite(raw, schema, source, progress=progress)
             finally:
                 source.close()
@@ -399,7 +482,9 @@ def measure_sqlite(path: Path, runs: int, without_stats_indexes: bool) -> tuple[
         stats_bulk.drop_stats_indexes(conn)
         conn.close()
     try:
-        figures, reports = asyncio.run(measure(measured, province_id, communes, runs, np.random.default_rng(7)))
+        figures, reports = asyncio.run(
+            measure(measured, province_id, communes, runs, np.random.default_rng(7))
+        )
     finally:
         if without_stats_indexes:
             measured.unlink(missing_ok=True)
@@ -407,70 +492,121 @@ def measure_sqlite(path: Path, runs: int, without_stats_indexes: bool) -> tuple[
 
 
 def _met(figures: dict) -> bool:
-    return (figures["commune_ms"] <= TARGETS_MS["commune"] and figures["province_ms"] <= TARGETS_MS["province"]
-            and figures["national_ms"] <= TARGETS_MS["national"] and figures["snapshot_ms"] <= TARGETS_MS["snapshot"])
+    return (
+        figures["commune_ms"] <= TARGETS_MS["commune"]
+        and figures["province_ms"] <= TARGETS_MS["province"]
+        and figures["national_ms"] <= TARGETS_MS["national"]
+        and figures["snapshot_ms"] <= TARGETS_MS["snapshot"]
+    )
 
 
-GROWTH_KEYS = ("rows", "commune_ms", "commune_cpu_ms", "province_ms", "province_cpu_ms", "province_10y_ms",
-               "national_ms", "national_cpu_ms", "snapshot_ms", "province_cases_in_year", "national_cases")
+GROWTH_KEYS = (
+    "rows",
+    "commune_ms",
+    "commune_cpu_ms",
+    "province_ms",
+    "province_cpu_ms",
+    "province_10y_ms",
+    "national_ms",
+    "national_cpu_ms",
+    "snapshot_ms",
+    "province_cases_in_year",
+    "national_cases",
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="number of cases (default 1,000,000)")
-    parser.add_argument("--scale-rows", type=int,
-                        help="also measure SQLite at this many cases (e.g. 10000000) and report the growth")
-    parser.add_argument("--runs", type=int, default=15, help="communes timed (medians); province runs = runs/3")
-    parser.add_argument("--fresh", action="store_true",
-                        help="rebuild the seeded database (and reload PostgreSQL) even if cached")
-    parser.add_argument("--without-stats-indexes", action="store_true",
-                        help="measure without the indexes of migration 0006 (to see what they bring)")
-    parser.add_argument("--database-url", help="also measure PostgreSQL (postgresql://…): the same dataset is "
-                        "copied into a dedicated schema of that database and kept there for the next runs")
-    parser.add_argument("--pg-schema", default="bench_stats",
-                        help="schema of --database-url the benchmark owns (default bench_stats)")
+    parser.add_argument(
+        "--scale-rows",
+        type=int,
+        help="also measure SQLite at this many cases (e.g. 10000000) and report the growth",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=15, help="communes timed (medians); province runs = runs/3"
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="rebuild the seeded database (and reload PostgreSQL) even if cached",
+    )
+    parser.add_argument(
+        "--without-stats-indexes",
+        action="store_true",
+        help="measure without the indexes of migration 0006 (to see what they bring)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="also measure PostgreSQL (postgresql://…): the same dataset is "
+        "copied into a dedicated schema of that database and kept there for the next runs",
+    )
+    parser.add_argument(
+        "--pg-schema",
+        default="bench_stats",
+        help="schema of --database-url the benchmark owns (default bench_stats)",
+    )
     args = parser.parse_args()
     if args.database_url and not is_postgres_url(args.database_url):
         parser.error("--database-url must be a postgresql:// URL (SQLite is always measured)")
     path, seeded_s = seeded(args.rows, args.fresh)
-    sqlite_figures, sqlite_reports, province_id, communes = measure_sqlite(path, args.runs,
-                                                                         args.without_stats_indexes)
-    result: dict = {"rows": sqlite_figures["rows"], "seed_s": round(seeded_s, 1),
-                    "stats_indexes": not args.without_stats_indexes,
-                    "sqlite": sqlite_figures}
+    sqlite_figures, sqlite_reports, province_id, communes = measure_sqlite(
+        path, args.runs, args.without_stats_indexes
+    )
+    result: dict = {
+        "rows": sqlite_figures["rows"],
+        "seed_s": round(seeded_s, 1),
+        "stats_indexes": not args.without_stats_indexes,
+        "sqlite": sqlite_figures,
+    }
     if args.database_url:
         url = with_search_path(args.database_url, args.pg_schema)
-        load_s = asyncio.run(load_postgres(path, url, args.pg_schema, args.fresh, not args.without_stats_indexes))
+        load_s = asyncio.run(
+            load_postgres(path, url, args.pg_schema, args.fresh, not args.without_stats_indexes)
+        )
         pg_figures, pg_reports = asyncio.run(
-            measure(url, province_id, communes, args.runs, np.random.default_rng(7)))
+            measure(url, province_id, communes, args.runs, np.random.default_rng(7))
+        )
         for key, report in sqlite_reports.items():
             assert pg_reports[key] == report, f"SQLite and PostgreSQL give different reports ({key})"
         result["postgres"] = {**pg_figures, "load_s": round(load_s, 1), "schema": args.pg_schema}
     result["targets_ms"] = TARGETS_MS
-    result["met"] = {backend: _met(result[backend]) for backend in ("sqlite", "postgres") if backend in result}
+    result["met"] = {
+        backend: _met(result[backend]) for backend in ("sqlite", "postgres") if backend in result
+    }
     if args.scale_rows:
         scale_path, scale_seed_s = seeded(args.scale_rows, args.fresh)
         scale, _, _, _ = measure_sqlite(scale_path, args.runs, args.without_stats_indexes)
         result["scale"] = {**scale, "seed_s": round(scale_seed_s, 1)}
-        result["growth"] = {key: round(scale[key] / sqlite_figures[key], 2) if sqlite_figures[key] else None
-                            for key in GROWTH_KEYS}
+        result["growth"] = {
+            key: round(scale[key] / sqlite_figures[key], 2) if sqlite_figures[key] else None
+            for key in GROWTH_KEYS
+        }
     for backend in ("sqlite", "postgres", "scale"):
         if backend not in result:
             continue
         figures = result[backend]
         label = backend if backend != "scale" else f"sqlite@{figures['rows']}"
-        print(f"{label:<8} commune report  {figures['commune_ms']:>8.2f} ms,"
-              f" max {figures['commune_max_ms']:.2f} ms (naive {figures['naive_commune_ms']:.2f} ms)")
-        print(f"{label:<8} province report {figures['province_ms']:>8.2f} ms"
-              f" (naive {figures['naive_province_ms']:.2f} ms), ten years {figures['province_10y_ms']:.2f} ms")
-        print(f"{label:<8} national report {figures['national_ms']:>8.2f} ms"
-              f" (34 province reports {figures['national_per_province_ms']:.0f} ms),"
-              f" snapshot read {figures['snapshot_ms']:.2f} ms (max {figures['snapshot_max_ms']:.2f}),"
-              f" submit {figures['submit_ms']:.1f} ms")
+        print(
+            f"{label:<8} commune report  {figures['commune_ms']:>8.2f} ms,"
+            f" max {figures['commune_max_ms']:.2f} ms (naive {figures['naive_commune_ms']:.2f} ms)"
+        )
+        print(
+            f"{label:<8} province report {figures['province_ms']:>8.2f} ms"
+            f" (naive {figures['naive_province_ms']:.2f} ms), ten years {figures['province_10y_ms']:.2f} ms"
+        )
+        print(
+            f"{label:<8} national report {figures['national_ms']:>8.2f} ms"
+            f" (34 province reports {figures['national_per_province_ms']:.0f} ms),"
+            f" snapshot read {figures['snapshot_ms']:.2f} ms (max {figures['snapshot_max_ms']:.2f}),"
+            f" submit {figures['submit_ms']:.1f} ms"
+        )
     if "growth" in result:
         g = result["growth"]
-        print(f"growth x{g['rows']} cases: commune x{g['commune_ms']}, province x{g['province_ms']},"
-              f" national x{g['national_ms']}, snapshot x{g['snapshot_ms']}")
+        print(
+            f"growth x{g['rows']} cases: commune x{g['commune_ms']}, province x{g['province_ms']},"
+            f" national x{g['national_ms']}, snapshot x{g['snapshot_ms']}"
+        )
     if "postgres" in result:
         print(f"same reports on both backends ({len(sqlite_reports)} compared)")
     print(json.dumps(result))

@@ -44,8 +44,9 @@ async def seed(db_path: str, users: int) -> list[int]:
         uid = 2_000_000 + n
         ids.append(uid)
         if n % 2 == 0:  # half registered mediators, half guests
-            pid = await services.people.create(PersonDraft(f"Người thử {n}", Role.MEDIATOR, None,
-                                                           team.commune_id, team.id))
+            pid = await services.people.create(
+                PersonDraft(f"Người thử {n}", Role.MEDIATOR, None, team.commune_id, team.id)
+            )
             await services.people.link_identity(pid, "telegram", str(uid), str(uid))
     await services.close()
     return ids
@@ -69,11 +70,26 @@ async def run(users: int, messages: int, timeout_s: float, extra_env: dict | Non
             entry[1].set_result(time.perf_counter() - entry[0])
 
     api.listeners.append(on_message)
-    env = {**os.environ, "BOT_TOKEN": emulator.token, "TELEGRAM_BASE_URL": emulator.base_url,
-           "DATABASE_PATH": db_path, "LOG_LEVEL": "WARNING", "RATE_LIMIT_PER_S": "0", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": emulator.token,
+        "TELEGRAM_BASE_URL": emulator.base_url,
+        "DATABASE_PATH": db_path,
+        "LOG_LEVEL": "WARNING",
+        "RATE_LIMIT_PER_S": "0",
+        **(extra_env or {}),
+    }
     prefix = os.environ.get("BENCH_BOT_PREFIX", "").split()
-    bot = await asyncio.create_subprocess_exec(*prefix, sys.executable, "-m", "bot", "run", env=env,
-                                               stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    bot = await asyncio.create_subprocess_exec(
+        *prefix,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
     latencies: list[float] = []
     lost = 0
     try:
@@ -109,12 +125,17 @@ async def run(users: int, messages: int, timeout_s: float, extra_env: dict | Non
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else None
     return {
-        "users": users, "updates": users * messages, "answered": handled, "lost": lost,
-        "seconds": round(elapsed, 2), "updates_per_s": round(handled / elapsed, 1),
+        "users": users,
+        "updates": users * messages,
+        "answered": handled,
+        "lost": lost,
+        "seconds": round(elapsed, 2),
+        "updates_per_s": round(handled / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p99_ms": round(p99 * 1000, 1) if p99 is not None else None,
-        "bot_cpu_s": round(children.ru_utime + children.ru_stime
-                           - children_before.ru_utime - children_before.ru_stime, 2),
+        "bot_cpu_s": round(
+            children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime, 2
+        ),
         "emulator_cpu_s": round(own.ru_utime + own.ru_stime - own_before.ru_utime - own_before.ru_stime, 2),
         "api_calls": dict(Counter(calls).most_common(6)),
     }
@@ -131,20 +152,31 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each reply")
     parser.add_argument("--no-baseline", action="store_true", help="skip the stock-configuration run")
     args = parser.parse_args()
-    runs = [("this bot", {})] if args.no_baseline else [("baseline (httpx, sequential)", BASELINE),
-                                                         ("this bot", {})]
+    runs = (
+        [("this bot", {})]
+        if args.no_baseline
+        else [("baseline (httpx, sequential)", BASELINE), ("this bot", {})]
+    )
     results = {}
     for label, env in runs:
         result = asyncio.run(run(args.users, args.messages, args.timeout, env))
         results[label] = result
-        print(f"{label}: {result['users']} users, {result['answered']}/{result['updates']} updates answered in "
-              f"{result['seconds']} s: {result['updates_per_s']} updates/s, p50 {result['p50_ms']} ms, "
-              f"p99 {result['p99_ms']} ms, lost {result['lost']}, bot CPU {result['bot_cpu_s']} s")
+        print(
+            f"{label}: {result['users']} users, {result['answered']}/{result['updates']} updates answered in "
+            f"{result['seconds']} s: {result['updates_per_s']} updates/s, p50 {result['p50_ms']} ms, "
+            f"p99 {result['p99_ms']} ms, lost {result['lost']}, bot CPU {result['bot_cpu_s']} s"
+        )
     final = dict(results["this bot"])
     if "baseline (httpx, sequential)" in results:
         base = results["baseline (httpx, sequential)"]
-        final.update({"baseline_updates_per_s": base["updates_per_s"], "baseline_p50_ms": base["p50_ms"],
-                      "baseline_p99_ms": base["p99_ms"], "baseline_lost": base["lost"]})
+        final.update(
+            {
+                "baseline_updates_per_s": base["updates_per_s"],
+                "baseline_p50_ms": base["p50_ms"],
+                "baseline_p99_ms": base["p99_ms"],
+                "baseline_lost": base["lost"],
+            }
+        )
     final["target_updates_per_s"] = 300
     final["met"] = final["updates_per_s"] >= 300 and final["lost"] == 0
     print(json.dumps(final))

@@ -43,12 +43,26 @@ async def run(mode: str, users: int, messages: int, workdir: Path) -> dict:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    zconf = ZaloConfig(token=emu.token, base_url=emu.base_url, poll_timeout=5,
-                       webhook_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET, webhook_listen="127.0.0.1",
-                       webhook_port=port)
+    zconf = ZaloConfig(
+        token=emu.token,
+        base_url=emu.base_url,
+        poll_timeout=5,
+        webhook_url=f"http://127.0.0.1:{port}",
+        webhook_secret=SECRET,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
     stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(config, ["zalo"], webhook=mode == "webhook", zalo=zconf, stop=stop,
-                                     on_ready=lambda running: ready.set()))
+    task = asyncio.create_task(
+        serve(
+            config,
+            ["zalo"],
+            webhook=mode == "webhook",
+            zalo=zconf,
+            stop=stop,
+            on_ready=lambda running: ready.set(),
+        )
+    )
     await asyncio.wait_for(ready.wait(), 30)
     latencies: list[float] = []
     lost = 0
@@ -76,9 +90,15 @@ async def run(mode: str, users: int, messages: int, workdir: Path) -> dict:
     await asyncio.wait_for(task, 30)
     await emu.stop()
     latencies.sort()
-    return {"mode": mode, "users": users, "updates": len(latencies), "updates_per_s": round(len(latencies) / elapsed, 1),
-            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None, "lost": lost}
+    return {
+        "mode": mode,
+        "users": users,
+        "updates": len(latencies),
+        "updates_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
+        "lost": lost,
+    }
 
 
 async def main() -> None:
@@ -91,8 +111,10 @@ async def main() -> None:
         for mode in ("polling", "webhook"):
             result = await run(mode, args.users, args.messages, Path(tmp))
             results[mode] = result
-            print(f"{mode}: {result['updates']} replies, {result['updates_per_s']}/s, p50 {result['p50_ms']} ms, "
-                  f"p99 {result['p99_ms']} ms, lost {result['lost']}")
+            print(
+                f"{mode}: {result['updates']} replies, {result['updates_per_s']}/s, p50 {result['p50_ms']} ms, "
+                f"p99 {result['p99_ms']} ms, lost {result['lost']}"
+            )
     print(json.dumps(results))
 
 

@@ -56,8 +56,14 @@ class MediatorApplication(Application):
         await self.services.close()
 
 
-def build_application(config: Config, *, channel: str = "telegram", request: BaseRequest | None = None,
-                      services: Services | None = None, rate_limit: bool | None = None) -> MediatorApplication:
+def build_application(
+    config: Config,
+    *,
+    channel: str = "telegram",
+    request: BaseRequest | None = None,
+    services: Services | None = None,
+    rate_limit: bool | None = None,
+) -> MediatorApplication:
     """Build the bot for `channel`; pass `request` to swap the transport (console, tests, Zalo)."""
     services = services or Services.build(config)
     token = config.bot_token or LOCAL_TOKEN
@@ -66,13 +72,22 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
         .application_class(MediatorApplication)
         .token(token)
         .base_url(config.telegram_base_url)
-        .persistence(SqlitePersistence(services.db, update_interval=config.persistence_interval_s,
-                                       shared=config.shares_state))
+        .persistence(
+            SqlitePersistence(
+                services.db, update_interval=config.persistence_interval_s, shared=config.shares_state
+            )
+        )
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerChatUpdateProcessor(
-            config.concurrent_updates, chat_lock=services.db.chat_lock if config.shares_state else None))
-        .defaults(Defaults(tzinfo=ZoneInfo(config.timezone),
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(
+            PerChatUpdateProcessor(
+                config.concurrent_updates, chat_lock=services.db.chat_lock if config.shares_state else None
+            )
+        )
+        .defaults(
+            Defaults(
+                tzinfo=ZoneInfo(config.timezone), link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        )
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -81,10 +96,13 @@ def build_application(config: Config, *, channel: str = "telegram", request: Bas
     else:
         # Concurrent updates need a connection pool; aiohttp spends less CPU per call than httpx.
         pool = max(8, 2 * config.concurrent_updates)
-        builder = builder.request(AiohttpRequest(pool)).get_updates_request(AiohttpRequest(2, read_timeout=None))
+        builder = builder.request(AiohttpRequest(pool)).get_updates_request(
+            AiohttpRequest(2, read_timeout=None)
+        )
     if (rate_limit if rate_limit is not None else channel == "telegram") and config.rate_limit_per_s > 0:
-        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=config.rate_limit_per_s,
-                                                      overall_time_period=1, max_retries=3))
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=config.rate_limit_per_s, overall_time_period=1, max_retries=3)
+        )
     app: MediatorApplication = builder.build()  # type: ignore[assignment]
     app.services = services
     app.channel = channel

@@ -70,13 +70,22 @@ def cmd_chat(args: argparse.Namespace) -> int:
         await services.open()
         if await seed_demo(services):
             cases = await seed_demo_year(services)
-            print(f"Đã tạo dữ liệu mẫu trong {config.database_path} (mã mời thử: {format_code(DEMO_INVITE)}; "
-                  f"{cases} vụ việc trong 12 tháng qua).")
+            print(
+                f"Đã tạo dữ liệu mẫu trong {config.database_path} (mã mời thử: {format_code(DEMO_INVITE)}; "
+                f"{cases} vụ việc trong 12 tháng qua)."
+            )
         api = LocalBotApi(bot_username=config.bot_username)
         app = build_application(config, channel="console", request=LocalRequest(api), services=services)
         print(await demo_banner(services, args.as_role))
-        await run_console(app, api, user_id, name, files_dir=config.files_dir / "console-files",
-                          personas=DEMO_USERS, banner=lambda key: demo_banner(services, key))
+        await run_console(
+            app,
+            api,
+            user_id,
+            name,
+            files_dir=config.files_dir / "console-files",
+            personas=DEMO_USERS,
+            banner=lambda key: demo_banner(services, key),
+        )
 
     try:
         asyncio.run(main())
@@ -115,8 +124,10 @@ def cmd_load_org(args: argparse.Namespace) -> int:
             return 1
         finally:
             await services.close()
-        print(f"Đã nạp: {summary.provinces} tỉnh, {summary.communes} xã/phường, {summary.teams} tổ hòa giải, "
-              f"{summary.people} người.")
+        print(
+            f"Đã nạp: {summary.provinces} tỉnh, {summary.communes} xã/phường, {summary.teams} tổ hòa giải, "
+            f"{summary.people} người."
+        )
         return 0
 
     if not Path(args.file).is_file():
@@ -155,14 +166,17 @@ def cmd_invite(args: argparse.Namespace) -> int:
                 team_id = team.id
             try:
                 invite = await services.registration.create_invite(
-                    None, commune.id, Role(args.role), team_id=team_id, max_uses=args.uses, days=args.days)
+                    None, commune.id, Role(args.role), team_id=team_id, max_uses=args.uses, days=args.days
+                )
             except ValueError as exc:
                 print(f"Không tạo được mã: {exc}", file=sys.stderr)
                 return 1
             username = services.config.bot_username
             expires = local_time(invite.expires_at, services.config.timezone)
-            print(f"{format_code(invite.code)}\thttps://t.me/{username}?start={invite.code}\t"
-                  f"{args.role}\t{invite.max_uses} lượt\thết hạn {expires}")
+            print(
+                f"{format_code(invite.code)}\thttps://t.me/{username}?start={invite.code}\t"
+                f"{args.role}\t{invite.max_uses} lượt\thết hạn {expires}"
+            )
             return 0
         finally:
             await services.close()
@@ -194,8 +208,10 @@ async def lookup_code(services, kind: str, code: str):
     match = wanted if wanted in codes else next((c for c in codes if c.upper() == wanted.upper()), None)
     if match is None:
         shown = ", ".join(codes[:60]) + (" …" if len(codes) > 60 else "")
-        print(msg.CLI_UNKNOWN_CODE.format(kind=msg.CLI_CODE_KINDS[kind], code=code, codes=shown or "—"),
-              file=sys.stderr)
+        print(
+            msg.CLI_UNKNOWN_CODE.format(kind=msg.CLI_CODE_KINDS[kind], code=code, codes=shown or "—"),
+            file=sys.stderr,
+        )
         return None
     return await getattr(services.org, f"{kind}_by_code")(match)
 
@@ -212,15 +228,26 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     run = with_db(sub.add_parser("run", help="chạy bot Telegram/Zalo (long polling hoặc --webhook)"))
-    run.add_argument("--webhook", action="store_true", help="nhận cập nhật qua webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
-    run.add_argument("--channel", default="telegram", help="kênh: telegram, zalo, oa (Zalo OA) hoặc kết hợp, ví dụ telegram,zalo,oa")
+    run.add_argument(
+        "--webhook", action="store_true", help="nhận cập nhật qua webhook (WEBHOOK_URL, WEBHOOK_SECRET)"
+    )
+    run.add_argument(
+        "--channel",
+        default="telegram",
+        help="kênh: telegram, zalo, oa (Zalo OA) hoặc kết hợp, ví dụ telegram,zalo,oa",
+    )
     run.set_defaults(func=cmd_run)
 
     from bot.demo import DEMO_USERS
 
     chat = with_db(sub.add_parser("chat", help="trò chuyện với bot ngay trên máy, không cần mạng"))
-    chat.add_argument("--as", dest="as_role", choices=list(DEMO_USERS), default="mediator",
-                      help="đóng vai người dùng mẫu (mặc định: mediator)")
+    chat.add_argument(
+        "--as",
+        dest="as_role",
+        choices=list(DEMO_USERS),
+        default="mediator",
+        help="đóng vai người dùng mẫu (mặc định: mediator)",
+    )
     chat.add_argument("--verbose", action="store_true")
     chat.set_defaults(func=cmd_chat)
 
@@ -231,8 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     invite = with_db(admin.add_parser("invite", help="tạo mã mời"))
     invite.add_argument("--commune", required=True, help="mã xã/phường")
     invite.add_argument("--team", help="mã tổ hòa giải (bỏ trống: người dùng tự chọn tổ)")
-    invite.add_argument("--role", default="mediator",
-                        choices=["mediator", "team_leader", "commune_official", "province_official"])
+    invite.add_argument(
+        "--role",
+        default="mediator",
+        choices=["mediator", "team_leader", "commune_official", "province_official"],
+    )
     invite.add_argument("--uses", type=int, default=1, help="số người dùng được (mặc định 1)")
     invite.add_argument("--days", type=int, default=14, help="số ngày hiệu lực (mặc định 14)")
     invite.set_defaults(func=cmd_invite)

@@ -10,17 +10,28 @@ from pathlib import Path
 from bot import messages as msg
 from bot.config import Config
 
-IMPORT_FILE_ERRORS = {"format": msg.CASE_IMPORT_FORMAT, "empty": msg.CASE_IMPORT_EMPTY,
-                      "header": msg.CASE_IMPORT_HEADER, "no_commune": msg.CASE_IMPORT_NO_COMMUNE}
+IMPORT_FILE_ERRORS = {
+    "format": msg.CASE_IMPORT_FORMAT,
+    "empty": msg.CASE_IMPORT_EMPTY,
+    "header": msg.CASE_IMPORT_HEADER,
+    "no_commune": msg.CASE_IMPORT_NO_COMMUNE,
+}
 
 
 def error_lines(report) -> list[str]:
     """One Vietnamese line per problem of an import report (services/case_import.py)."""
     from services.case_import import DuplicateRow
 
-    return [msg.CASE_IMPORT_ROW.format(row=row, column=column, error=msg.CASE_IMPORT_DUPLICATE.format(
-                external_id=error.external_id, first=error.first) if isinstance(error, DuplicateRow) else error)
-            for row, column, error in report.errors]
+    return [
+        msg.CASE_IMPORT_ROW.format(
+            row=row,
+            column=column,
+            error=msg.CASE_IMPORT_DUPLICATE.format(external_id=error.external_id, first=error.first)
+            if isinstance(error, DuplicateRow)
+            else error,
+        )
+        for row, column, error in report.errors
+    ]
 
 
 def cmd_import_cases(args: argparse.Namespace) -> int:
@@ -36,7 +47,9 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
         services = Services.build(config)
         await services.open()
         try:
-            report = await import_cases(services.cases, args.file, args.commune, skip_invalid=args.skip_invalid)
+            report = await import_cases(
+                services.cases, args.file, args.commune, skip_invalid=args.skip_invalid
+            )
         except ImportFileError as exc:
             print(IMPORT_FILE_ERRORS[exc.reason].format(**exc.params), file=sys.stderr)
             return 1

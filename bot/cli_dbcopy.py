@@ -37,7 +37,11 @@ def cmd_migrate_db(args: argparse.Namespace) -> int:
             await source.close()
             print(msg.DBCOPY_ERRORS["connect"].format(error=exc), file=sys.stderr)
             return 1
-        print(msg.DBCOPY_START.format(source=describe_target(source_target), target=describe_target(target_target)))
+        print(
+            msg.DBCOPY_START.format(
+                source=describe_target(source_target), target=describe_target(target_target)
+            )
+        )
         try:
             report = await copy_database(source, target, batch=args.batch)
         except (TransferError, StorageError) as exc:
@@ -55,7 +59,9 @@ def cmd_migrate_db(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub, admin, with_db) -> None:
-    p = admin.add_parser("migrate-db", help="sao chép CSDL SQLite sang PostgreSQL (chạy lại được, kiểm đếm số dòng)")
+    p = admin.add_parser(
+        "migrate-db", help="sao chép CSDL SQLite sang PostgreSQL (chạy lại được, kiểm đếm số dòng)"
+    )
     p.add_argument("--from", dest="source", required=True, help="CSDL nguồn: sqlite:///data/mediator.db")
     p.add_argument("--to", dest="target", required=True, help="CSDL đích: postgresql://user:pass@host/db")
     p.add_argument("--batch", type=int, default=2000, help="số dòng mỗi lượt ghi (mặc định 2000)")

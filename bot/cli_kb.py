@@ -28,9 +28,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     per_doc: dict[str, int] = {}
     for entry in kb.entries:
         per_doc[entry.source.document] = per_doc.get(entry.source.document, 0) + 1
-    detail = ", ".join(f"{kb.documents[d].short}: {n}" for d, n in sorted(per_doc.items(), key=lambda x: -x[1]))
-    print(f"Cơ sở tri thức hợp lệ: {len(kb.entries)} mục, {len(kb.documents)} văn bản, "
-          f"{len(kb.synonyms)} từ viết tắt/đồng nghĩa ({detail}).")
+    detail = ", ".join(
+        f"{kb.documents[d].short}: {n}" for d, n in sorted(per_doc.items(), key=lambda x: -x[1])
+    )
+    print(
+        f"Cơ sở tri thức hợp lệ: {len(kb.entries)} mục, {len(kb.documents)} văn bản, "
+        f"{len(kb.synonyms)} từ viết tắt/đồng nghĩa ({detail})."
+    )
     return 0
 
 
@@ -97,8 +101,10 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         print(f"Câu hỏi cần bổ sung vào cơ sở tri thức ({args.days} ngày qua, hỏi nhiều nhất trước):")
         print("lượt\tchưa chắc\tngoài phạm vi\tchưa đúng\tchờ chuyên gia\tcâu hỏi")
         for g in rows:
-            print(f"{g.asked}\t{g.not_sure}\t{g.out_of_scope}\t{g.not_helpful}\t{g.unanswered}\t{g.question}"
-                  + (f"  [đã trả lời bằng: {g.best_id}]" if g.best_id else ""))
+            print(
+                f"{g.asked}\t{g.not_sure}\t{g.out_of_scope}\t{g.not_helpful}\t{g.unanswered}\t{g.question}"
+                + (f"  [đã trả lời bằng: {g.best_id}]" if g.best_id else "")
+            )
         return 0
 
     return _with_services(args, work)
@@ -113,7 +119,9 @@ def cmd_reviews(args: argparse.Namespace) -> int:
         print(f"{len(queue)} câu trả lời của chuyên gia chờ duyệt (đưa vào knowledge/kb nếu dùng được):")
         for request, question in queue:
             expert = await services.people.get(request.expert_id) if request.expert_id else None
-            print(f"\n#{request.id} ({(request.answered_at or '')[:10]}, {expert.full_name if expert else '?'})")
+            print(
+                f"\n#{request.id} ({(request.answered_at or '')[:10]}, {expert.full_name if expert else '?'})"
+            )
             print(f"  Hỏi: {question.text if question else '?'}")
             print(f"  Đáp: {request.answer}")
         return 0
@@ -122,17 +130,23 @@ def cmd_reviews(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub, admin, with_db) -> None:
-    ask = sub.add_parser("ask", help="hỏi cơ sở tri thức pháp luật (không có câu hỏi: đọc từng dòng từ stdin)")
+    ask = sub.add_parser(
+        "ask", help="hỏi cơ sở tri thức pháp luật (không có câu hỏi: đọc từng dòng từ stdin)"
+    )
     ask.add_argument("question", nargs="*", help="câu hỏi")
     ask.add_argument("--json", action="store_true", help="in một đối tượng JSON mỗi câu hỏi")
     ask.add_argument("-k", type=int, default=3, help="số kết quả (mặc định 3)")
-    ask.add_argument("--dir", help="thư mục cơ sở tri thức (mặc định: KB_DIR, nếu không có thì knowledge/ đi kèm)")
+    ask.add_argument(
+        "--dir", help="thư mục cơ sở tri thức (mặc định: KB_DIR, nếu không có thì knowledge/ đi kèm)"
+    )
     ask.set_defaults(func=cmd_ask)
 
     kb = sub.add_parser("kb", help="cơ sở tri thức: kiểm tra, câu hỏi còn thiếu, câu trả lời chờ duyệt")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="kiểm tra các tệp YAML của cơ sở tri thức")
-    check.add_argument("--dir", help="thư mục cơ sở tri thức (mặc định: KB_DIR, nếu không có thì knowledge/ đi kèm)")
+    check.add_argument(
+        "--dir", help="thư mục cơ sở tri thức (mặc định: KB_DIR, nếu không có thì knowledge/ đi kèm)"
+    )
     check.set_defaults(func=cmd_check)
     gaps = with_db(kb_sub.add_parser("gaps", help="câu hỏi bot chưa trả lời tốt (để bổ sung)"))
     gaps.add_argument("--days", type=int, default=30, help="trong bao nhiêu ngày qua (mặc định 30)")

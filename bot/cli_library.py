@@ -19,8 +19,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
-    print(f"Hợp lệ: {report.materials} tài liệu, {report.questions} câu hỏi ôn tập"
-          + (f" ({len(report.warnings)} cảnh báo)." if report.warnings else "."))
+    print(
+        f"Hợp lệ: {report.materials} tài liệu, {report.questions} câu hỏi ôn tập"
+        + (f" ({len(report.warnings)} cảnh báo)." if report.warnings else ".")
+    )
     return 0
 
 
@@ -56,12 +58,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
             overall = await services.quiz.participation(**scope)
         finally:
             await services.close()
-        print(f"{place.name}: {access.opened}/{access.mediators} hòa giải viên đã mở tài liệu "
-              f"({access.share:.0%}).")
+        print(
+            f"{place.name}: {access.opened}/{access.mediators} hòa giải viên đã mở tài liệu "
+            f"({access.share:.0%})."
+        )
         for label, p in (("30 ngày qua", recent), ("từ trước đến nay", overall)):
             average = "-" if p.average_score is None else f"{p.average_score:.1f}/10"
-            print(f"Ôn tập {label}: {p.participants}/{p.mediators} người, {p.sessions} lượt hoàn thành, "
-                  f"điểm trung bình {average}.")
+            print(
+                f"Ôn tập {label}: {p.participants}/{p.mediators} người, {p.sessions} lượt hoàn thành, "
+                f"điểm trung bình {average}."
+            )
         return 0
 
     return asyncio.run(main())
@@ -69,14 +75,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def add_commands(sub, admin, with_db) -> None:
     library = sub.add_parser("library", help="thư viện tài liệu và câu hỏi ôn tập").add_subparsers(
-        dest="library_command", required=True)
+        dest="library_command", required=True
+    )
     check = library.add_parser("check", help="kiểm tra catalog.yaml và questions.yaml theo documents.yaml")
-    check.add_argument("--catalogue", help="tệp danh mục tài liệu (mặc định knowledge/materials/catalog.yaml)")
+    check.add_argument(
+        "--catalogue", help="tệp danh mục tài liệu (mặc định knowledge/materials/catalog.yaml)"
+    )
     check.add_argument("--questions", help="tệp câu hỏi (mặc định knowledge/quiz/questions.yaml)")
     check.add_argument("--documents", help="tệp danh mục văn bản (mặc định knowledge/documents.yaml)")
     check.set_defaults(func=cmd_check)
     logbook = library.add_parser("make-logbook", help="tạo lại tệp Excel mẫu Sổ theo dõi hoạt động hòa giải")
-    logbook.add_argument("--out", help="tệp sẽ tạo (mặc định knowledge/materials/files/so-theo-doi-hoa-giai.xlsx)")
+    logbook.add_argument(
+        "--out", help="tệp sẽ tạo (mặc định knowledge/materials/files/so-theo-doi-hoa-giai.xlsx)"
+    )
     logbook.set_defaults(func=cmd_make_logbook)
     stats = with_db(library.add_parser("stats", help="tỷ lệ hòa giải viên mở tài liệu, tham gia ôn tập"))
     where = stats.add_mutually_exclusive_group(required=True)

@@ -74,17 +74,23 @@ def cmd_logbook(args: argparse.Namespace) -> int:
     try:
         Path(args.out).write_bytes(data)
     except OSError as exc:
-        print(msg.LOGBOOK_CLI_ERRORS["write"].format(path=args.out, error=exc.strerror or exc), file=sys.stderr)
+        print(
+            msg.LOGBOOK_CLI_ERRORS["write"].format(path=args.out, error=exc.strerror or exc), file=sys.stderr
+        )
         return 1
     print(msg.LOGBOOK_CLI_WRITTEN.format(count=count, path=args.out), file=sys.stderr)
     return 0
 
 
 def add_commands(sub, admin, with_db) -> None:
-    p = with_db(sub.add_parser(
-        "logbook", help="in Sổ theo dõi hoạt động hòa giải của một tổ (xlsx, khổ A4 ngang)",
-        description="Sổ theo dõi của một tổ hòa giải trong một kỳ: Phần I (mỗi vụ, việc một dòng, đúng thứ tự cột "
-                    "của sổ giấy) và Phần II (theo hòa giải viên, cộng của tổ)."))
+    p = with_db(
+        sub.add_parser(
+            "logbook",
+            help="in Sổ theo dõi hoạt động hòa giải của một tổ (xlsx, khổ A4 ngang)",
+            description="Sổ theo dõi của một tổ hòa giải trong một kỳ: Phần I (mỗi vụ, việc một dòng, đúng thứ tự cột "
+            "của sổ giấy) và Phần II (theo hòa giải viên, cộng của tổ).",
+        )
+    )
     p.error = types.MethodType(_usage_error, p)  # type: ignore[method-assign]
     p.add_argument("--team", help="mã tổ hòa giải, ví dụ ML-01")
     p.add_argument("--from", dest="date_from", help="ngày đầu kỳ, YYYY-MM-DD (tính cả ngày này)")

@@ -21,8 +21,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except BackupError as exc:
         print(f"Sao lưu không thành công: {exc}", file=sys.stderr)
         return 1
-    print(f"Đã sao lưu {config.database_path} → {args.file} (kiểm tra toàn vẹn: ok; "
-          f"{counts.get('persons', 0)} người, {counts.get('cases', 0)} vụ việc).")
+    print(
+        f"Đã sao lưu {config.database_path} → {args.file} (kiểm tra toàn vẹn: ok; "
+        f"{counts.get('persons', 0)} người, {counts.get('cases', 0)} vụ việc)."
+    )
     return 0
 
 
@@ -34,17 +36,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(msg.DB_BACKUP_POSTGRES, file=sys.stderr)
         return 2
     if not args.yes:
-        print("Khôi phục sẽ thay thế CSDL hiện tại (bản cũ được giữ lại bên cạnh). Hãy dừng bot trước, "
-              "rồi chạy lại lệnh với --yes.", file=sys.stderr)
+        print(
+            "Khôi phục sẽ thay thế CSDL hiện tại (bản cũ được giữ lại bên cạnh). Hãy dừng bot trước, "
+            "rồi chạy lại lệnh với --yes.",
+            file=sys.stderr,
+        )
         return 2
     try:
         counts, kept = restore(args.file, config.database_path)
     except BackupError as exc:
-        print(msg.RESTORE_ERRORS.get(exc.reason, "Không khôi phục được: {detail}").format(detail=exc),
-              file=sys.stderr)
+        print(
+            msg.RESTORE_ERRORS.get(exc.reason, "Không khôi phục được: {detail}").format(detail=exc),
+            file=sys.stderr,
+        )
         return 1
-    print(f"Đã khôi phục {args.file} → {config.database_path} ({counts.get('persons', 0)} người, "
-          f"{counts.get('cases', 0)} vụ việc)." + (f" Bản cũ: {kept}" if kept else ""))
+    print(
+        f"Đã khôi phục {args.file} → {config.database_path} ({counts.get('persons', 0)} người, "
+        f"{counts.get('cases', 0)} vụ việc)." + (f" Bản cũ: {kept}" if kept else "")
+    )
     return 0
 
 
@@ -74,6 +83,9 @@ def add_commands(sub, admin, with_db) -> None:
     p.add_argument("file", help="tệp sao lưu")
     p.add_argument("--yes", action="store_true", help="xác nhận thay thế CSDL hiện tại")
     p.set_defaults(func=cmd_restore)
-    p = with_db(admin.add_parser("mask-questions",
-                                 help="che số điện thoại / giấy tờ trong các câu hỏi đã lưu trước đây"))
+    p = with_db(
+        admin.add_parser(
+            "mask-questions", help="che số điện thoại / giấy tờ trong các câu hỏi đã lưu trước đây"
+        )
+    )
     p.set_defaults(func=cmd_mask_questions)

@@ -87,16 +87,23 @@ def cmd_merge_communes(args: argparse.Namespace) -> int:
     async def main() -> int:
         services = await _open(args)
         try:
-            commune, sources = await merge_communes(services.org, services.db, args.into, args.sources.split(","),
-                                                    args.name)
+            commune, sources = await merge_communes(
+                services.org, services.db, args.into, args.sources.split(","), args.name
+            )
             teams = len(await services.org.teams_of_commune(commune.id))
         except MergeError as exc:
             print(exc.message, file=sys.stderr)
             return 1
         finally:
             await services.close()
-        print(msg.ORG_MERGE_DONE.format(sources=", ".join(c.code for c in sources), commune=commune.name,
-                                        code=commune.code, teams=teams))
+        print(
+            msg.ORG_MERGE_DONE.format(
+                sources=", ".join(c.code for c in sources),
+                commune=commune.name,
+                code=commune.code,
+                teams=teams,
+            )
+        )
         return 0
 
     return asyncio.run(main())
@@ -114,6 +121,8 @@ def add_commands(sub, admin, with_db) -> None:
     importer.set_defaults(func=cmd_import_org)
     merge = with_db(admin.add_parser("merge-communes", help="gộp xã/phường (sắp xếp đơn vị hành chính)"))
     merge.add_argument("--into", required=True, help="mã xã/phường nhận (có sẵn, hoặc mới với --name)")
-    merge.add_argument("--from", dest="sources", required=True, help="mã các xã/phường được gộp, cách nhau dấu phẩy")
+    merge.add_argument(
+        "--from", dest="sources", required=True, help="mã các xã/phường được gộp, cách nhau dấu phẩy"
+    )
     merge.add_argument("--name", help="tên xã/phường (bắt buộc khi tạo mới; đổi tên khi đã có)")
     merge.set_defaults(func=cmd_merge_communes)

@@ -1,13 +1,13 @@
 """Remuneration on the command line (issue 21).
 
-    mediator-bot remuneration --commune C --from D --to D --format json|xlsx [--out F]   the list (nothing stored)
-    mediator-bot remuneration-rate --province P [--commune C] --effective D --per-case N --successful N
-                                   --team-month N --basis TEXT                           a rate from a date
-    mediator-bot remuneration-exclude --commune C --case NO --reason TEXT                 take a case off
-    mediator-bot remuneration-include --commune C --case NO                               put it back
-    mediator-bot remuneration-draw --commune C --from D --to D [--out F.xlsx]             store a numbered list
-    mediator-bot remuneration-paid --commune C --list N --paid-on D                       mark a list paid
-    mediator-bot remuneration-province --province P --from D --to D                       totals by commune (JSON)
+mediator-bot remuneration --commune C --from D --to D --format json|xlsx [--out F]   the list (nothing stored)
+mediator-bot remuneration-rate --province P [--commune C] --effective D --per-case N --successful N
+                               --team-month N --basis TEXT                           a rate from a date
+mediator-bot remuneration-exclude --commune C --case NO --reason TEXT                 take a case off
+mediator-bot remuneration-include --commune C --case NO                               put it back
+mediator-bot remuneration-draw --commune C --from D --to D [--out F.xlsx]             store a numbered list
+mediator-bot remuneration-paid --commune C --list N --paid-on D                       mark a list paid
+mediator-bot remuneration-province --province P --from D --to D                       totals by commune (JSON)
 """
 
 from __future__ import annotations
@@ -154,14 +154,18 @@ def cmd_rate(args: argparse.Namespace) -> int:
         start = _day(args.effective)
         amounts = _amount(args.per_case), _amount(args.successful), _amount(args.team_month)
         try:
-            rate_id = await services.remuneration.set_rate(province, commune, start, *amounts, args.basis,
-                                                           actor_label=ACTOR)
+            rate_id = await services.remuneration.set_rate(
+                province, commune, start, *amounts, args.basis, actor_label=ACTOR
+            )
         except RateError as exc:
             raise PayArgumentError(ERR[exc.reason]) from None
         except PayInputError:
             raise PayArgumentError(ERR["basis"]) from None
-        print(msg.PAY_CLI_RATE_SAVED.format(id=rate_id, start=start.isoformat(), case=amounts[0],
-                                            success=amounts[1], team=amounts[2]))
+        print(
+            msg.PAY_CLI_RATE_SAVED.format(
+                id=rate_id, start=start.isoformat(), case=amounts[0], success=amounts[1], team=amounts[2]
+            )
+        )
         return 0
 
     return _run(args, work)
@@ -174,7 +178,9 @@ def cmd_exclude(args: argparse.Namespace) -> int:
 
         commune = await _commune(services, args.commune)
         try:
-            number = await services.remuneration.exclude(None, commune, args.case, args.reason, actor_label=ACTOR)
+            number = await services.remuneration.exclude(
+                None, commune, args.case, args.reason, actor_label=ACTOR
+            )
         except PayInputError as exc:
             raise PayArgumentError(ERR[exc.reason].format(case=args.case)) from None
         except AlreadyExcluded:
@@ -208,8 +214,11 @@ def cmd_draw(args: argparse.Namespace) -> int:
         commune = await _commune(services, args.commune)
         period = _period(args)
         stored, pay = await services.remuneration.draw_up(None, commune, period, actor_label=ACTOR)
-        print(msg.PAY_CLI_DRAWN.format(number=stored.number, start=stored.start, end=stored.end,
-                                       total=vnd(stored.total)))
+        print(
+            msg.PAY_CLI_DRAWN.format(
+                number=stored.number, start=stored.start, end=stored.end, total=vnd(stored.total)
+            )
+        )
         if args.out:
             return _write(args.out, pay_list_xlsx(pay, number=stored.number))
         return 0
@@ -229,7 +238,9 @@ def cmd_paid(args: argparse.Namespace) -> int:
         except PayInputError as exc:
             raise PayArgumentError(ERR[exc.reason].format(number=args.list)) from None
         except PayConflict as exc:
-            raise PayArgumentError(ERR["conflict"].format(number=args.list, what=", ".join(exc.what))) from None
+            raise PayArgumentError(
+                ERR["conflict"].format(number=args.list, what=", ".join(exc.what))
+            ) from None
         print(msg.PAY_CLI_PAID.format(number=args.list, day=day.isoformat()))
         return 0
 
@@ -242,10 +253,21 @@ def cmd_province(args: argparse.Namespace) -> int:
         if province is None:
             raise PayArgumentError(ERR["unknown_province"].format(code=args.province))
         totals = await services.remuneration.province_totals(None, province, _period(args), checked=False)
-        data = {"province": province.code, "communes": {
-            t.commune.code: {"cases": t.cases, "amount": t.amount, "team_support": t.team_support,
-                             "adjustment": t.adjustment, "total": t.total, "paid": t.paid} for t in totals},
-                "total": sum(t.total for t in totals)}
+        data = {
+            "province": province.code,
+            "communes": {
+                t.commune.code: {
+                    "cases": t.cases,
+                    "amount": t.amount,
+                    "team_support": t.team_support,
+                    "adjustment": t.adjustment,
+                    "total": t.total,
+                    "paid": t.paid,
+                }
+                for t in totals
+            },
+            "total": sum(t.total for t in totals),
+        }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
 
@@ -262,7 +284,9 @@ def add_commands(sub, admin, with_db) -> None:
         p.add_argument("--from", dest="date_from", help="ngày đầu kỳ, YYYY-MM-DD (tính cả ngày này)")
         p.add_argument("--to", dest="date_to", help="ngày cuối kỳ, YYYY-MM-DD (tính cả ngày này)")
 
-    p = parser("remuneration", "danh sách chi thù lao hòa giải viên của một xã/phường trong một kỳ (json, xlsx)")
+    p = parser(
+        "remuneration", "danh sách chi thù lao hòa giải viên của một xã/phường trong một kỳ (json, xlsx)"
+    )
     p.add_argument("--commune", required=True, help="mã xã/phường")
     period_args(p)
     p.add_argument("--format", default="json", help="json (mặc định) hoặc xlsx")

@@ -56,8 +56,9 @@ def check_args(args: argparse.Namespace):
 
 async def _scope(services, level: str, code: str):
     """The scope by its code as typed, else in upper case (codes are written upper case: `--commune ml` is ML)."""
-    return (await services.statistics.scope_by_code(level, code)
-            or await services.statistics.scope_by_code(level, code.upper()))
+    return await services.statistics.scope_by_code(level, code) or await services.statistics.scope_by_code(
+        level, code.upper()
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -81,22 +82,29 @@ def cmd_report(args: argparse.Namespace) -> int:
                 return await services.national.report(period, submitted=args.submitted), None
             from bot.cli import lookup_code
 
-            place = await lookup_code(services, level, code) if level in ("commune", "province", "team") else None
+            place = (
+                await lookup_code(services, level, code) if level in ("commune", "province", "team") else None
+            )
             scope = await services.statistics.scope_by_code(level, place.code if place else code)
             if scope is None:
                 return None, msg.STATS_CLI_ERRORS[f"unknown_{level}"].format(code=code)
             if not args.submitted:
                 # Part II of the logbook (per mediator) and the follow-up of agreements ride along (issue 17).
-                return (await services.statistics.report(scope, period),
-                        await services.logbook.summary(scope, period)), None
+                return (
+                    await services.statistics.report(scope, period),
+                    await services.logbook.summary(scope, period),
+                ), None
             try:
                 if level == "commune":
-                    return (await services.submissions.submitted_commune_report(scope, period),
-                            await services.submissions.submitted_json(scope, period)), None
+                    return (
+                        await services.submissions.submitted_commune_report(scope, period),
+                        await services.submissions.submitted_json(scope, period),
+                    ), None
                 return await services.submissions.submitted_province_report(scope, period), None
             except NotSubmitted:
-                return None, msg.SUBMIT_CLI_ERRORS["never"].format(code=code, start=period.start.isoformat(),
-                                                                   end=period.end.isoformat())
+                return None, msg.SUBMIT_CLI_ERRORS["never"].format(
+                    code=code, start=period.start.isoformat(), end=period.end.isoformat()
+                )
         finally:
             await services.close()
 
@@ -168,8 +176,9 @@ def _submit(args: argparse.Namespace, code: str, period) -> int:
             if scope is None:
                 return None, False
             try:
-                return await services.submissions.submit(None, scope, period,
-                                                         label=(args.by or "cli").strip()[:100]), True
+                return await services.submissions.submit(
+                    None, scope, period, label=(args.by or "cli").strip()[:100]
+                ), True
             except Unchanged as same:
                 return same.latest, False
         finally:
@@ -181,13 +190,25 @@ def _submit(args: argparse.Namespace, code: str, period) -> int:
         return 2
     print(submission.revision)
     if created:
-        print(msg.SUBMIT_CLI_DONE.format(code=code, revision=submission.revision, cases=submission.cases_count,
-                                         start=period.start.isoformat(), end=period.end.isoformat()),
-              file=sys.stderr)
+        print(
+            msg.SUBMIT_CLI_DONE.format(
+                code=code,
+                revision=submission.revision,
+                cases=submission.cases_count,
+                start=period.start.isoformat(),
+                end=period.end.isoformat(),
+            ),
+            file=sys.stderr,
+        )
     else:
-        print(msg.SUBMIT_UNCHANGED.format(revision=submission.revision, cases=submission.cases_count,
-                                          at=local_time(submission.submitted_at, config.timezone)),
-              file=sys.stderr)
+        print(
+            msg.SUBMIT_UNCHANGED.format(
+                revision=submission.revision,
+                cases=submission.cases_count,
+                at=local_time(submission.submitted_at, config.timezone),
+            ),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -211,10 +232,18 @@ def cmd_invite_ministry(args: argparse.Namespace) -> int:
         await services.open()
         try:
             draft = PersonDraft(full_name=name, role=Role.MINISTRY_OFFICIAL, external_ref=args.ref)
-            person_id = (await services.people.upsert_by_ref(draft) if args.ref
-                         else await services.people.create(draft))
-            await AuditLog(services.db).add(action="person.create", object_type="person", object_id=person_id,
-                                     actor_label="cli", after={"role": "ministry_official", "name": name})
+            person_id = (
+                await services.people.upsert_by_ref(draft)
+                if args.ref
+                else await services.people.create(draft)
+            )
+            await AuditLog(services.db).add(
+                action="person.create",
+                object_type="person",
+                object_id=person_id,
+                actor_label="cli",
+                after={"role": "ministry_official", "name": name},
+            )
             if args.telegram or args.zalo:
                 for channel, external in (("telegram", args.telegram), ("zalo", args.zalo)):
                     if external:
@@ -231,24 +260,37 @@ def cmd_invite_ministry(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub, admin, with_db) -> None:
-    p = with_db(sub.add_parser(
-        "report", help="báo cáo thống kê của một xã/phường hoặc một tỉnh (json, xlsx, text)",
-        description="Thống kê vụ việc hòa giải và chỉ tiêu QĐ 315 của một xã/phường hoặc tỉnh trong một kỳ."))
+    p = with_db(
+        sub.add_parser(
+            "report",
+            help="báo cáo thống kê của một xã/phường hoặc một tỉnh (json, xlsx, text)",
+            description="Thống kê vụ việc hòa giải và chỉ tiêu QĐ 315 của một xã/phường hoặc tỉnh trong một kỳ.",
+        )
+    )
     p.error = types.MethodType(_usage_error, p)  # type: ignore[method-assign]
-    p.add_argument("action", nargs="?", choices=["submit"],
-                   help="submit: chốt số liệu của xã/phường cho kỳ (in ra số lần chốt)")
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["submit"],
+        help="submit: chốt số liệu của xã/phường cho kỳ (in ra số lần chốt)",
+    )
     p.add_argument("--commune", help="mã xã/phường")
     p.add_argument("--province", help="mã tỉnh/thành phố")
     p.add_argument("--national", action="store_true", help="toàn quốc, theo tỉnh/thành phố")
-    p.add_argument("--submitted", action="store_true",
-                   help="số liệu đã chốt (lần chốt mới nhất của từng xã/phường) thay vì số liệu hiện tại")
+    p.add_argument(
+        "--submitted",
+        action="store_true",
+        help="số liệu đã chốt (lần chốt mới nhất của từng xã/phường) thay vì số liệu hiện tại",
+    )
     p.add_argument("--by", help="với submit: người chốt số liệu (mã/tên, ghi vào nhật ký)")
     p.add_argument("--from", dest="date_from", help="ngày đầu kỳ, YYYY-MM-DD (tính cả ngày này)")
     p.add_argument("--to", dest="date_to", help="ngày cuối kỳ, YYYY-MM-DD (tính cả ngày này)")
     p.add_argument("--format", default="json", help="json (mặc định), xlsx hoặc text")
     p.add_argument("--out", help="ghi ra tệp (mặc định: màn hình; xlsx: bao-cao-MÃ-TỪ-ĐẾN.xlsx)")
     p.set_defaults(func=cmd_report)
-    m = with_db(admin.add_parser("invite-ministry", help="tạo tài khoản cán bộ Bộ Tư pháp (xem số liệu toàn quốc)"))
+    m = with_db(
+        admin.add_parser("invite-ministry", help="tạo tài khoản cán bộ Bộ Tư pháp (xem số liệu toàn quốc)")
+    )
     m.add_argument("--name", required=True, help="họ và tên")
     m.add_argument("--ref", help="mã người (chạy lại không tạo trùng)")
     m.add_argument("--telegram", help="gắn sẵn tài khoản Telegram (số id)")

@@ -28,8 +28,11 @@ log = logging.getLogger(__name__)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 32,
-                 chat_lock: Callable[[str], AbstractAsyncContextManager[Any]] | None = None):
+    def __init__(
+        self,
+        max_concurrent_updates: int = 32,
+        chat_lock: Callable[[str], AbstractAsyncContextManager[Any]] | None = None,
+    ):
         super().__init__(max_concurrent_updates)
         self.chat_lock = chat_lock
         self.once: Any = None  # HandledUpdates in webhook mode (bot/channels/webhook.py)
@@ -67,8 +70,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             await coroutine
             return
         if await self.once.seen(update.update_id):
-            log.info("update %s was handled already (a copy passed on by the proxy or resent): skipped",
-                     update.update_id)
+            log.info(
+                "update %s was handled already (a copy passed on by the proxy or resent): skipped",
+                update.update_id,
+            )
             coroutine.close()  # type: ignore[attr-defined]
             return
         await coroutine

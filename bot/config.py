@@ -28,7 +28,9 @@ def database_target(value: str) -> str:
     if is_postgres_url(value):
         return value
     if "://" in value and not value.startswith("sqlite:"):
-        raise ValueError(f"DATABASE_URL must be sqlite:///path or postgresql://…, got {value.split('://')[0]}://…")
+        raise ValueError(
+            f"DATABASE_URL must be sqlite:///path or postgresql://…, got {value.split('://')[0]}://…"
+        )
     return sqlite_path(value)
 
 

@@ -71,19 +71,27 @@ class Services:
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
-        self.text_claims = self.text_claims or (self.cases.claims if self.cases else TextClaimRepository(self.db))
+        self.text_claims = self.text_claims or (
+            self.cases.claims if self.cases else TextClaimRepository(self.db)
+        )
         self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
-        self.training = self.training or TrainingService(TrainingRepository(self.db), self.broadcasts,
-                                                         self.config.timezone)
+        self.training = self.training or TrainingService(
+            TrainingRepository(self.db), self.broadcasts, self.config.timezone
+        )
         if self.submissions is None and self.statistics is not None:
             self.submissions = SubmissionService(SubmissionRepository(self.db), self.statistics, self.org)
         if self.national is None and self.stats is not None:
             self.national = NationalService(self.stats, self.org, self.submissions)
-        self.logbook = self.logbook or LogbookService(LogbookRepository(self.db), self.stats or StatsRepository(self.db),
-                                                      self.org, self.cases)
+        self.logbook = self.logbook or LogbookService(
+            LogbookRepository(self.db), self.stats or StatsRepository(self.db), self.org, self.cases
+        )
         if self.followups is None and self.cases is not None:
-            self.followups = AgreementFollowUp(self.logbook.repo, self.cases, FollowUpSettings(days=self.config.agreement_follow_up_days),
-                                               channels=self.broadcasts.channels)
+            self.followups = AgreementFollowUp(
+                self.logbook.repo,
+                self.cases,
+                FollowUpSettings(days=self.config.agreement_follow_up_days),
+                channels=self.broadcasts.channels,
+            )
         self.org_list = self.org_list or OrgListService(OrgListRepository(self.db))
 
     @classmethod
@@ -93,13 +101,25 @@ class Services:
         people = PeopleRepository(db)
         invites = InviteRepository(db)
         return cls(
-            config=config, db=db, org=org, people=people, invites=invites,
+            config=config,
+            db=db,
+            org=org,
+            people=people,
+            invites=invites,
             registration=RegistrationService(org, people, invites),
-            cases=CaseService(CaseRepository(db), org, people, PartyCipher(config.party_data_key),
-                              CaseSettings(reminder_days=config.case_reminder_days, timezone=config.timezone)),
-            library=LibraryService(LibraryRepository(db)), quiz=QuizService(QuizRepository(db)),
-            knowledge=(knowledge := KnowledgeService(config.kb_dir, KnowledgeVersion(db))), qa=QAService(knowledge, QARepository(db)),
-            stats=(stats := StatsRepository(db)), statistics=StatisticsService(stats, org),
+            cases=CaseService(
+                CaseRepository(db),
+                org,
+                people,
+                PartyCipher(config.party_data_key),
+                CaseSettings(reminder_days=config.case_reminder_days, timezone=config.timezone),
+            ),
+            library=LibraryService(LibraryRepository(db)),
+            quiz=QuizService(QuizRepository(db)),
+            knowledge=(knowledge := KnowledgeService(config.kb_dir, KnowledgeVersion(db))),
+            qa=QAService(knowledge, QARepository(db)),
+            stats=(stats := StatsRepository(db)),
+            statistics=StatisticsService(stats, org),
             linking=LinkingService(LinkCodeRepository(db), people),
             remuneration=PayListService(RemunerationRepository(db), org, config.timezone),
         )

@@ -29,18 +29,28 @@ class BotTransport:
 
     async def deliver(self, broadcast: dict, row: dict) -> int | None:
         build = MARKUPS.get(broadcast.get("topic") or broadcast["kind"])
-        if row.get("channel") and row["channel"] != broadcast.get("channel") and broadcast.get("attachment_kind"):
+        if (
+            row.get("channel")
+            and row["channel"] != broadcast.get("channel")
+            and broadcast.get("attachment_kind")
+        ):
             # A file id belongs to the channel it was uploaded on: elsewhere, the text and a word about the file.
-            broadcast = {**broadcast, "attachment_kind": None,
-                         "text": f"{broadcast['text']}\n\n{msg.BC_ATTACHMENT_ELSEWHERE}"}
+            broadcast = {
+                **broadcast,
+                "attachment_kind": None,
+                "text": f"{broadcast['text']}\n\n{msg.BC_ATTACHMENT_ELSEWHERE}",
+            }
         try:
-            message = await send_broadcast_message(self.app.bot, row["chat_id"], broadcast,
-                                                   build(broadcast) if build else None)
+            message = await send_broadcast_message(
+                self.app.bot, row["chat_id"], broadcast, build(broadcast) if build else None
+            )
         except RetryAfter as exc:
             with warnings.catch_warnings():  # int today, timedelta in a future python-telegram-bot
                 warnings.simplefilter("ignore")
                 seconds = exc.retry_after
-            raise RetryLater(seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds) from exc
+            raise RetryLater(
+                seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds
+            ) from exc
         except Forbidden as exc:
             raise Blocked(exc.message) from exc
         except BadRequest as exc:  # a NetworkError subclass in python-telegram-bot: test it first
@@ -63,8 +73,11 @@ class BotTransport:
                 if "not modified" not in str(exc).lower():
                     raise
         if final:
-            await self.app.bot.send_message(chat_id, done_text(broadcast["id"], counts),
-                                            reply_markup=column([(msg.BC_BTN_DETAILS, f"bc:h:{broadcast['id']}")]))
+            await self.app.bot.send_message(
+                chat_id,
+                done_text(broadcast["id"], counts),
+                reply_markup=column([(msg.BC_BTN_DETAILS, f"bc:h:{broadcast['id']}")]),
+            )
 
 
 def worker_of(app: Application) -> OutboxWorker:
@@ -79,11 +92,17 @@ async def _start_worker(context: CallbackContext) -> None:
 def install(app: MediatorApplication) -> OutboxWorker:
     """Give `app` its outbox worker for its channel, woken whenever a service queues rows, started with the
     application (not by the test harness, which drains it itself)."""
-    worker = OutboxWorker(app.services.broadcasts.repo, BotTransport(app), app.channel,
-                          rate_per_s=app.services.config.rate_limit_per_s)
+    worker = OutboxWorker(
+        app.services.broadcasts.repo,
+        BotTransport(app),
+        app.channel,
+        rate_per_s=app.services.config.rate_limit_per_s,
+    )
     app.outbox_worker = worker  # type: ignore[attr-defined]
     app.services.broadcasts.on_queued(worker.wake)
     if app.job_queue is not None:
         # however late the job queue starts it (a busy machine at start-up): a worker that never runs sends nothing
-        app.job_queue.run_once(_start_worker, when=0, name="outbox-worker", job_kwargs={"misfire_grace_time": None})
+        app.job_queue.run_once(
+            _start_worker, when=0, name="outbox-worker", job_kwargs={"misfire_grace_time": None}
+        )
     return worker

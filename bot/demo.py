@@ -41,20 +41,31 @@ async def seed_demo(services: Services) -> bool:
     await load_org(demo_org(), services.org, services.people)
     commune = await services.org.commune_by_code("ML")
     team = await services.org.team_by_code("ML-01")
-    await services.invites.create(DEMO_INVITE, commune.id, Role.MEDIATOR, 100, "2099-12-31T00:00:00+00:00",
-                                  team_id=team.id)
+    await services.invites.create(
+        DEMO_INVITE, commune.id, Role.MEDIATOR, 100, "2099-12-31T00:00:00+00:00", team_id=team.id
+    )
     return True
 
 
 #: How the demo year's cases spread over the fields and end (rough shares seen in communes' logbooks).
-_FIELD_WEIGHTS = {"dat_dai": 32, "hon_nhan_gia_dinh": 22, "dan_su": 20, "xom_gieng": 20, "vi_pham_phap_luat": 4,
-                  "khac": 2}
+_FIELD_WEIGHTS = {
+    "dat_dai": 32,
+    "hon_nhan_gia_dinh": 22,
+    "dan_su": 20,
+    "xom_gieng": 20,
+    "vi_pham_phap_luat": 4,
+    "khac": 2,
+}
 _RESULT_WEIGHTS = {"thanh": 78, "khong_thanh": 12, "chuyen_co_quan": 5, "rut_yeu_cau": 5}
 _BASIS_WEIGHTS = {"yeu_cau": 80, "chung_kien": 12, "phan_cong_de_nghi": 8}
 
 
-def demo_year_cases(teams: list[tuple[int, str]], today: date, seed: int = 2025,
-                    members: Mapping[int, Sequence[int]] | None = None) -> list[CaseSeed]:
+def demo_year_cases(
+    teams: list[tuple[int, str]],
+    today: date,
+    seed: int = 2025,
+    members: Mapping[int, Sequence[int]] | None = None,
+) -> list[CaseSeed]:
     """A realistic year of cases for `teams` [(team id, commune code)], the twelve months up to `today`:
     one to three cases a month per team, most concluded within three weeks, about half of the last six weeks'
     still being mediated.
@@ -82,10 +93,19 @@ def demo_year_cases(teams: list[tuple[int, str]], today: date, seed: int = 2025,
                 recent = (today - received).days < 45 and rng.random() < 0.5  # some still open for /vuviec
                 if closed > today or recent:
                     result, closed = "dang_hoa_giai", None
-                found.append((commune_code, CaseSeed(
-                    team_id=team_id, received_on=received.isoformat(), field=rng.choices(fields, field_w)[0],
-                    result=result, basis=rng.choices(bases, basis_w)[0],
-                    closed_on=closed.isoformat() if closed else None)))
+                found.append(
+                    (
+                        commune_code,
+                        CaseSeed(
+                            team_id=team_id,
+                            received_on=received.isoformat(),
+                            field=rng.choices(fields, field_w)[0],
+                            result=result,
+                            basis=rng.choices(bases, basis_w)[0],
+                            closed_on=closed.isoformat() if closed else None,
+                        ),
+                    )
+                )
             month = (month + timedelta(days=32)).replace(day=1)
     found.sort(key=lambda item: (item[0], item[1].received_on, item[1].team_id))
     picker = random.Random(seed + 1)  # its own stream: the cases themselves do not depend on `members`
@@ -112,5 +132,7 @@ async def seed_demo_year(services: Services, today: date | None = None) -> int:
         if found is None:
             continue
         teams += [(team.id, found.code) for team in await services.org.teams_of_commune(found.id)]
-    members = {team_id: [p.id for p in await services.people.members_of_team(team_id)] for team_id, _ in teams}
+    members = {
+        team_id: [p.id for p in await services.people.members_of_team(team_id)] for team_id, _ in teams
+    }
     return len(await seed_cases(services.db, demo_year_cases(teams, today, members=members)))

@@ -10,7 +10,9 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def once_across_processes(name: str, callback: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
+def once_across_processes(
+    name: str, callback: Callable[[Any], Awaitable[None]]
+) -> Callable[[Any], Awaitable[None]]:
     """Wrap a JobQueue callback: it runs only in the process that takes the database's job lock `name`
     (storage Database.job_lock: always on SQLite; pg_try_advisory_lock on PostgreSQL)."""
 

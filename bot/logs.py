@@ -9,8 +9,12 @@ import sys
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        data = {"ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
-                "logger": record.name, "msg": record.getMessage()}
+        data = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)
@@ -19,11 +23,13 @@ class JsonFormatter(logging.Formatter):
 def setup_logging(level: str = "INFO", as_json: bool = False) -> None:
     if str(level).upper() not in logging.getLevelNamesMapping() or str(level).upper() == "NOTSET":
         from bot.startup import LogLevelError
+
         raise LogLevelError(str(level))
     level = str(level).upper()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if as_json else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -31,8 +37,14 @@ def setup_logging(level: str = "INFO", as_json: bool = False) -> None:
 
 
 #: Libraries whose debug logs carry message texts, SQL parameters or the bot token (in request URLs).
-PAYLOAD_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "aiosqlite": logging.INFO,
-                   "telegram": logging.INFO, "apscheduler": logging.WARNING, "aiohttp.access": logging.WARNING}
+PAYLOAD_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiosqlite": logging.INFO,
+    "telegram": logging.INFO,
+    "apscheduler": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+}
 
 
 def quiet_payload_loggers() -> None:

@@ -47,7 +47,7 @@ NOT_ALLOWED = "Xin lỗi, tài khoản {role} không được dùng chức năng
 WELCOME_GUEST = (
     "Xin chào! Đây là {app} — hỗ trợ hòa giải viên ở cơ sở tra cứu pháp luật, ghi sổ vụ việc và nhận thông báo.\n\n"
     "Để đăng ký, anh/chị cần mã mời do công chức Tư pháp – hộ tịch của xã/phường cấp. Có mã rồi thì bấm "
-    "\"Tôi có mã mời\" hoặc gõ /start kèm mã.\n\n"
+    '"Tôi có mã mời" hoặc gõ /start kèm mã.\n\n'
     "Chưa đăng ký anh/chị vẫn có thể hỏi về pháp luật hòa giải."
 )
 BTN_HAVE_CODE = "🔑 Tôi có mã mời"
@@ -60,7 +60,7 @@ CODE_ERRORS = {
 CODE_ACCEPTED = "Mã hợp lệ: {role} — {commune}."
 CONFIRM_NAME = (
     "Họ và tên của anh/chị là: {name}. Đúng không? "
-    "(Nếu chưa đúng, bấm \"Không, sửa lại\" hoặc gõ họ tên đầy đủ có dấu.)"
+    '(Nếu chưa đúng, bấm "Không, sửa lại" hoặc gõ họ tên đầy đủ có dấu.)'
 )
 ASK_NAME = "Anh/chị gõ họ và tên đầy đủ (có dấu), ví dụ: Lò Văn Hùng."
 BAD_NAME = "Họ tên cần từ 2 đến 100 ký tự và có chữ cái. Anh/chị gõ lại giúp."
@@ -74,7 +74,7 @@ REGISTERED = "Đăng ký thành công! Chào {name}, {role} — {place}."
 # --- Help menu ------------------------------------------------------------------------------------------
 MENU_TITLE_GUEST = "Anh/chị chưa đăng ký. Các việc có thể làm:"
 MENU_TITLE = "{name} ({role}). Anh/chị cần làm gì?"
-MENU_FOOTER = "Có thể gõ câu hỏi bất cứ lúc nào; gõ \"hủy\" (hoặc bấm ✖ Hủy) để dừng việc đang làm."
+MENU_FOOTER = 'Có thể gõ câu hỏi bất cứ lúc nào; gõ "hủy" (hoặc bấm ✖ Hủy) để dừng việc đang làm.'
 BTN_REGISTER = "🔑 Đăng ký bằng mã mời"
 BTN_INVITE = "🔑 Tạo mã mời"
 CMD_DESCRIPTIONS = {
@@ -90,7 +90,11 @@ INVITE_PICK_TEAM = "Mã mời dành cho tổ hòa giải nào?"
 INVITE_PICK_ROLE = "Người được mời sẽ là:"
 INVITE_PICK_USES = "Mã dùng được cho bao nhiêu người?"
 INVITE_PICK_DAYS = "Mã có hiệu lực trong bao lâu?"
-INVITE_ROLE_BUTTONS = {"mediator": "Hòa giải viên", "team_leader": "Tổ trưởng", "commune_official": "Công chức xã"}
+INVITE_ROLE_BUTTONS = {
+    "mediator": "Hòa giải viên",
+    "team_leader": "Tổ trưởng",
+    "commune_official": "Công chức xã",
+}
 INVITE_ANY_TEAM = "Bất kỳ tổ nào (người dùng tự chọn)"
 INVITE_DAYS_BUTTON = "{days} ngày"
 INVITE_USES_BUTTON = "{uses} người"
@@ -125,8 +129,13 @@ CASE_RESULT_LABELS = {
     "chuyen_co_quan": "Chuyển cơ quan có thẩm quyền",
     "rut_yeu_cau": "Các bên rút yêu cầu",
 }
-CASE_RESULT_ICONS = {"thanh": "✅", "khong_thanh": "❌", "dang_hoa_giai": "⏳", "chuyen_co_quan": "↪️",
-                     "rut_yeu_cau": "🚫"}
+CASE_RESULT_ICONS = {
+    "thanh": "✅",
+    "khong_thanh": "❌",
+    "dang_hoa_giai": "⏳",
+    "chuyen_co_quan": "↪️",
+    "rut_yeu_cau": "🚫",
+}
 # Review labels of each form field, in logbook order.
 CASE_FIELD_NAMES = {
     "team_id": "Tổ hòa giải",
@@ -150,7 +159,7 @@ CASE_PROMPTS = {
     "closed_on": "Ngày kết thúc hòa giải? Bấm nút, hoặc gõ ngày/tháng/năm.",
     "court_recognition": "Các bên có đề nghị Tòa án công nhận kết quả hòa giải thành không?",
     "parties_count": "Vụ việc có bao nhiêu bên? Bấm nút hoặc gõ số.",
-    "mediator_ids": "Những hòa giải viên nào tham gia? Bấm tên để chọn/bỏ chọn (✓), xong bấm \"Xong\".",
+    "mediator_ids": 'Những hòa giải viên nào tham gia? Bấm tên để chọn/bỏ chọn (✓), xong bấm "Xong".',
     "summary": (
         "Gõ tóm tắt ngắn nội dung vụ việc (không bắt buộc).\n"
         "⚠️ Không ghi họ tên, số điện thoại, số CCCD/CMND của các bên. Số điện thoại và số giấy tờ sẽ được "
@@ -158,7 +167,7 @@ CASE_PROMPTS = {
     ),
     "parties": (
         "Họ tên các bên (không bắt buộc; xã/phường đã cho phép ghi và dữ liệu được mã hóa). "
-        "Gõ các tên cách nhau bằng dấu phẩy, hoặc bấm \"Bỏ qua\"."
+        'Gõ các tên cách nhau bằng dấu phẩy, hoặc bấm "Bỏ qua".'
     ),
 }
 CASE_BTN_MENU = "📝 Báo cáo vụ việc"
@@ -189,12 +198,14 @@ CASE_NO_TEAM = (
     "Tài khoản của anh/chị chưa gắn với tổ hòa giải nào nên chưa báo cáo được. Anh/chị liên hệ công chức "
     "Tư pháp – hộ tịch của xã/phường."
 )
-CASE_RESUME = "Anh/chị có một báo cáo đang làm dở (cập nhật lúc {when}):\n{summary}\nTiếp tục hay làm báo cáo mới?"
+CASE_RESUME = (
+    "Anh/chị có một báo cáo đang làm dở (cập nhật lúc {when}):\n{summary}\nTiếp tục hay làm báo cáo mới?"
+)
 CASE_REVIEW_TITLE = "Kiểm tra lại trước khi gửi:"
 CASE_REVIEW_EDIT_TITLE = "Sửa vụ việc {number}. Kiểm tra lại trước khi lưu:"
 CASE_REVIEW_FOOTER = (
-    "Muốn sửa mục nào, bấm \"Sửa\" mục đó (muốn ghi tóm tắt: bấm \"Sửa: Tóm tắt\"). "
-    "Đúng rồi thì bấm \"Gửi báo cáo\"."
+    'Muốn sửa mục nào, bấm "Sửa" mục đó (muốn ghi tóm tắt: bấm "Sửa: Tóm tắt"). '
+    'Đúng rồi thì bấm "Gửi báo cáo".'
 )
 CASE_SUBMITTED = "Đã ghi vào sổ vụ việc số {number}. Cảm ơn anh/chị!"
 CASE_SUBMITTED_PENDING = (
@@ -229,7 +240,7 @@ CASE_ERRORS = {
     "team": "Tổ hòa giải này không thuộc phạm vi của anh/chị.",
     "team_unknown": "Không có tổ hòa giải mã {code} thuộc xã/phường này.",
     "mediators": "Hòa giải viên được chọn không thuộc tổ này.",
-    "not_applicable": "Mục này không dùng cho kết quả \"{result}\"; để trống.",
+    "not_applicable": 'Mục này không dùng cho kết quả "{result}"; để trống.',
     "use_buttons": "Bước này anh/chị bấm một nút bên dưới giúp.",
 }
 CASE_LIST_TITLE = "Vụ việc đang hòa giải ({count}) — {scope}:"
@@ -240,11 +251,7 @@ CASE_SCOPE_MINE = "do anh/chị báo cáo"
 CASE_SCOPE_TEAM = "của {team}"
 CASE_SCOPE_COMMUNE = "của {commune}"
 CASE_ROW = "{icon} {number} · {field} · nhận {received}"
-CASE_CARD = (
-    "Vụ việc {number}\n"
-    "{lines}\n"
-    "Người báo cáo: {reporter}"
-)
+CASE_CARD = "Vụ việc {number}\n{lines}\nNgười báo cáo: {reporter}"
 CASE_NOT_FOUND = "Không tìm thấy vụ việc này, hoặc anh/chị không có quyền xem."
 CASE_CANNOT_CORRECT = (
     "Anh/chị không sửa được vụ việc này: hòa giải viên chỉ sửa vụ việc mình báo cáo trong {days} ngày; "
@@ -252,7 +259,7 @@ CASE_CANNOT_CORRECT = (
 )
 CASE_CANNOT_RECORD = "Vụ việc này không còn đang hòa giải, hoặc anh/chị không có quyền ghi kết quả."
 CASE_RECORD_RESULT = "Ghi kết quả cho vụ việc {number} (nhận ngày {received}). Kết quả hòa giải?"
-CASE_RESULT_RECORDED = "Đã ghi kết quả \"{result}\" cho vụ việc {number}."
+CASE_RESULT_RECORDED = 'Đã ghi kết quả "{result}" cho vụ việc {number}.'
 CASE_REMIND_REPORTER = (
     "Nhắc việc: vụ việc {number} ({field}, nhận ngày {received}) vẫn đang hòa giải sau {days} ngày. "
     "Khi có kết quả, anh/chị bấm nút dưới để ghi."
@@ -277,19 +284,19 @@ BTN_LIBRARY = "📚 Tài liệu"
 BTN_QUIZ = "✍️ Ôn tập"
 CMD_LIBRARY = "Tài liệu tập huấn"
 CMD_QUIZ = "Tự ôn tập, kiểm tra kiến thức"
-LIBRARY_HOME = (
-    "📚 Thư viện tài liệu tập huấn. Anh/chị chọn chủ đề bên dưới, hoặc bấm \"🔎 Tìm theo tên\"."
-)
+LIBRARY_HOME = '📚 Thư viện tài liệu tập huấn. Anh/chị chọn chủ đề bên dưới, hoặc bấm "🔎 Tìm theo tên".'
 LIBRARY_TOPIC_BUTTON = "{name} ({count})"
 LIBRARY_TOPIC = "📂 {name} — bấm vào tài liệu để nhận:"
 LIBRARY_TOPIC_EMPTY = "Chủ đề này chưa có tài liệu."
 LIBRARY_BACK_TOPICS = "◀ Các chủ đề"
 LIBRARY_FILE_ICON = "📄"
 LIBRARY_LINK_ICON = "🔗"
-LIBRARY_NOT_FOUND_ITEM = "Không tìm thấy tài liệu này (có thể đã được gỡ khỏi thư viện). Anh/chị chọn lại giúp."
-LIBRARY_SEARCH_RESULTS = "🔎 Tìm thấy {count} tài liệu cho \"{query}\":"
+LIBRARY_NOT_FOUND_ITEM = (
+    "Không tìm thấy tài liệu này (có thể đã được gỡ khỏi thư viện). Anh/chị chọn lại giúp."
+)
+LIBRARY_SEARCH_RESULTS = '🔎 Tìm thấy {count} tài liệu cho "{query}":'
 LIBRARY_SEARCH_NONE = (
-    "Không tìm thấy tài liệu nào cho \"{query}\". Anh/chị thử gõ từ khác (ví dụ: mau bien ban, ky nang) "
+    'Không tìm thấy tài liệu nào cho "{query}". Anh/chị thử gõ từ khác (ví dụ: mau bien ban, ky nang) '
     "hoặc chọn chủ đề."
 )
 LIBRARY_SEARCH_EMPTY = "Anh/chị gõ vài chữ trong tên tài liệu cần tìm, hoặc chọn chủ đề."
@@ -335,7 +342,9 @@ QUIZ_HISTORY_TITLE = "📈 Kết quả ôn tập gần đây của anh/chị:"
 QUIZ_HISTORY_LINE = "• {date}: {score}/{total} câu đúng{topic}"
 QUIZ_HISTORY_EMPTY = "Anh/chị chưa làm xong lượt ôn tập nào."
 QUIZ_STATS_TITLE = "📊 Ôn tập của hòa giải viên — {place}:"
-QUIZ_STATS_LINE = "• {period}: {participants}/{mediators} người đã làm bài ({share}), {sessions} lượt hoàn thành{average}."
+QUIZ_STATS_LINE = (
+    "• {period}: {participants}/{mediators} người đã làm bài ({share}), {sessions} lượt hoàn thành{average}."
+)
 QUIZ_STATS_AVERAGE = ", điểm trung bình {average}/10"
 QUIZ_STATS_RECENT = "30 ngày qua"
 QUIZ_STATS_ALL = "Từ trước đến nay"
@@ -345,13 +354,13 @@ BTN_QA = "❓ Hỏi đáp pháp luật"
 BTN_QA_RELOAD = "🔄 Tải lại cơ sở tri thức"
 CMD_DESCRIPTIONS["hoi"] = "Hỏi đáp pháp luật về hòa giải"
 QA_ASK = (
-    "Anh/chị cứ gõ câu hỏi, có dấu hay không dấu đều được. Ví dụ: \"hgv có được trả thù lao không\", "
-    "\"tổ hòa giải cần mấy người\", \"hàng xóm lấn đất thì hòa giải thế nào\"."
+    'Anh/chị cứ gõ câu hỏi, có dấu hay không dấu đều được. Ví dụ: "hgv có được trả thù lao không", '
+    '"tổ hòa giải cần mấy người", "hàng xóm lấn đất thì hòa giải thế nào".'
 )
 QA_CITATION = "📖 Căn cứ: {citation}"
 QA_ANSWER = "✅ {title}\n\n{answer}\n\n{citation}"
 QA_NOT_SURE = "🤔 Tôi chưa chắc đã hiểu đúng câu hỏi. Có phải anh/chị muốn hỏi một trong các câu sau?"
-QA_NOT_SURE_FOOTER = "Nếu không phải, anh/chị thử hỏi lại bằng cách khác, hoặc bấm \"Hỏi chuyên gia\"."
+QA_NOT_SURE_FOOTER = 'Nếu không phải, anh/chị thử hỏi lại bằng cách khác, hoặc bấm "Hỏi chuyên gia".'
 QA_OUT_OF_SCOPE = (
     "Xin lỗi, câu hỏi này nằm ngoài phạm vi hiểu biết của tôi. Tôi chỉ trả lời về hòa giải ở cơ sở: "
     "Luật Hòa giải ở cơ sở 2013, Nghị định 15/2014/NĐ-CP, việc công nhận hòa giải thành tại Tòa án, "
@@ -367,7 +376,7 @@ BTN_QA_EXPERT = "🧑‍⚖️ Hỏi chuyên gia"
 QA_RELATED_PREFIX = "➡ "
 QA_THANKS_HELPFUL = "Cảm ơn anh/chị đã đánh giá! 👍"
 QA_THANKS_NOT_HELPFUL = (
-    "Cảm ơn anh/chị. Câu hỏi đã được ghi lại để cán bộ bổ sung. Anh/chị có thể bấm \"Hỏi chuyên gia\" "
+    'Cảm ơn anh/chị. Câu hỏi đã được ghi lại để cán bộ bổ sung. Anh/chị có thể bấm "Hỏi chuyên gia" '
     "để hỏi trực tiếp công chức Tư pháp xã."
 )
 QA_NO_MORE = "Mục này chưa có phần giải thích thêm."
@@ -387,12 +396,14 @@ QA_EXPERT_QUESTION = (
     "Người hỏi: {asker} — {place}\n\n"
     "«{question}»\n\n"
     "{suggestion}"
-    "Bấm \"Trả lời\" rồi gõ câu trả lời; tôi sẽ chuyển cho người hỏi."
+    'Bấm "Trả lời" rồi gõ câu trả lời; tôi sẽ chuyển cho người hỏi.'
 )
 QA_EXPERT_SUGGESTION = "Bot đã gợi ý: {title} ({citation}).\n\n"
 BTN_QA_REPLY = "✍️ Trả lời"
 QA_EXPERT_TYPE_ANSWER = "Anh/chị gõ câu trả lời cho câu hỏi #{request}:\n«{question}»\n(Gõ /huy để thôi.)"
-QA_EXPERT_DONE = "Đã chuyển câu trả lời tới người hỏi. Cảm ơn anh/chị! Câu trả lời được đưa vào hàng chờ duyệt."
+QA_EXPERT_DONE = (
+    "Đã chuyển câu trả lời tới người hỏi. Cảm ơn anh/chị! Câu trả lời được đưa vào hàng chờ duyệt."
+)
 QA_EXPERT_REPLY_TO_ASKER = (
     "🧑‍⚖️ Chuyên gia {expert} ({role}) đã trả lời câu hỏi của anh/chị:\n«{question}»\n\n{answer}"
 )
@@ -428,8 +439,8 @@ BC_BTN_HISTORY = "📋 Thông báo đã gửi"
 BC_PICK_COMMUNES = "Gửi cho xã/phường nào?"
 BC_BTN_ALL_COMMUNES = "Tất cả xã/phường ({count})"
 BC_BTN_CHOOSE_COMMUNES = "Chọn từng xã/phường"
-BC_TOGGLE_COMMUNES = "Bấm để chọn/bỏ chọn xã/phường (đã chọn {count}), rồi bấm \"Xong\"."
-BC_TOGGLE_TEAMS = "Bấm để chọn/bỏ chọn tổ hòa giải (đã chọn {count}), rồi bấm \"Xong\"."
+BC_TOGGLE_COMMUNES = 'Bấm để chọn/bỏ chọn xã/phường (đã chọn {count}), rồi bấm "Xong".'
+BC_TOGGLE_TEAMS = 'Bấm để chọn/bỏ chọn tổ hòa giải (đã chọn {count}), rồi bấm "Xong".'
 BC_BTN_DONE = "✔ Xong"
 BC_BTN_PREV = "◀ Trang trước"
 BC_BTN_NEXT = "Trang sau ▶"
@@ -454,16 +465,20 @@ BC_ASK_TEXT = (
     "dung. Gõ /huy để dừng."
 )
 BC_TEXT_EMPTY = "Nội dung đang trống. Anh/chị gõ nội dung thông báo giúp."
-BC_TEXT_TOO_LONG = "Nội dung dài {length} ký tự, quá giới hạn {limit} ký tự. Anh/chị rút gọn rồi gửi lại giúp."
+BC_TEXT_TOO_LONG = (
+    "Nội dung dài {length} ký tự, quá giới hạn {limit} ký tự. Anh/chị rút gọn rồi gửi lại giúp."
+)
 BC_ASK_ATTACHMENT = (
     "Anh/chị có muốn gửi kèm tài liệu hoặc ảnh không? Nếu có, gửi tệp/ảnh ngay bây giờ; nếu không, bấm nút bên "
     "dưới."
 )
 BC_BTN_NO_ATTACHMENT = "Không đính kèm"
-BC_ATTACHMENT_ELSEWHERE = "📎 Thông báo này có tệp đính kèm; anh/chị xin công chức Tư pháp xã gửi lại tệp giúp."
+BC_ATTACHMENT_ELSEWHERE = (
+    "📎 Thông báo này có tệp đính kèm; anh/chị xin công chức Tư pháp xã gửi lại tệp giúp."
+)
 BC_CAPTION_TOO_LONG = (
     "Khi gửi kèm tệp hoặc ảnh, nội dung chỉ được tối đa {limit} ký tự (nội dung hiện có {length} ký tự). "
-    "Anh/chị bấm \"Không đính kèm\", hoặc gõ /huy rồi soạn lại ngắn hơn."
+    'Anh/chị bấm "Không đính kèm", hoặc gõ /huy rồi soạn lại ngắn hơn.'
 )
 BC_ATTACHMENT_ONLY = "Bước này chỉ nhận tệp tài liệu hoặc ảnh. Nếu không đính kèm, anh/chị bấm nút bên dưới."
 BC_HEADER = "📢 THÔNG BÁO — {sender}, {org}"
@@ -486,7 +501,7 @@ BC_PROGRESS = (
 )
 BC_DONE = (
     "✅ Đã gửi xong thông báo số {id} cho {total} người.\n"
-    "Đã gửi: {sent} · Không gửi được: {failed} · Đã chặn bot: {blocked} · Đã bấm \"Đã nhận\": {acked}"
+    'Đã gửi: {sent} · Không gửi được: {failed} · Đã chặn bot: {blocked} · Đã bấm "Đã nhận": {acked}'
 )
 BC_BTN_DETAILS = "📋 Xem chi tiết"
 BC_HISTORY_EMPTY = "Anh/chị chưa gửi thông báo nào."
@@ -496,7 +511,7 @@ BC_HISTORY_PENDING = " · đang gửi"
 BC_DETAILS = (
     "Thông báo số {id} ({date}), gửi cho {total} người.\n"
     "Đã gửi: {sent} · Chờ gửi: {pending} · Không gửi được: {failed} · Đã chặn bot: {blocked}\n"
-    "Đã bấm \"Đã nhận\": {acked}/{sent}"
+    'Đã bấm "Đã nhận": {acked}/{sent}'
 )
 BC_DETAILS_FAILURES = "Chưa nhận được:"
 BC_FAILURE_LINE = "• {name}: {reason}"
@@ -540,25 +555,31 @@ TR_ALREADY_STARTED = "Buổi tập huấn này đã bắt đầu hoặc đã qua
 TR_NONE_UPCOMING = "Hiện chưa có buổi tập huấn nào sắp tới."
 TR_UPCOMING_TITLE = "Các buổi tập huấn sắp tới:"
 TR_UPCOMING_LINE = "• {date} {time} — {title}\n   tại {place}"
-TR_MY_ANSWER = {"yes": "   Anh/chị: sẽ tham gia", "no": "   Anh/chị: không tham gia", None: "   Anh/chị: chưa trả lời"}
+TR_MY_ANSWER = {
+    "yes": "   Anh/chị: sẽ tham gia",
+    "no": "   Anh/chị: không tham gia",
+    None: "   Anh/chị: chưa trả lời",
+}
 TR_COUNTS_LINE = "   Tham gia: {yes} · Không: {no} · Chưa trả lời: {none}"
 TR_BTN_EVENT_YES = "✅ Tham gia: {title}"
 TR_BTN_EVENT_NO = "❌ Không: {title}"
 TR_NONE_FOR_ATTENDANCE = "Chưa có buổi tập huấn nào đã diễn ra (trong 90 ngày qua) để điểm danh."
 TR_PICK_EVENT = "Điểm danh buổi nào?"
 TR_CHECKLIST = (
-    "Điểm danh: {title} ({date}).\nBấm tên người đã dự (đã chọn {count}/{total}), rồi bấm \"Xong\" để lưu."
+    'Điểm danh: {title} ({date}).\nBấm tên người đã dự (đã chọn {count}/{total}), rồi bấm "Xong" để lưu.'
 )
 TR_NO_CANDIDATES = "Buổi này không có hòa giải viên nào trong danh sách mời."
 TR_ATTENDANCE_SAVED = (
-    "Đã lưu điểm danh: {count} người dự buổi \"{title}\" ({date}). "
+    'Đã lưu điểm danh: {count} người dự buổi "{title}" ({date}). '
     "Đã cập nhật ngày được tập huấn cho {changed} người."
 )
 TR_NOT_STARTED = "Buổi tập huấn chưa diễn ra nên chưa điểm danh được."
 TR_STARTED = "Đã tạo buổi tập huấn số {id} và bắt đầu báo cho {count} người."
 # --- Statistics (/thongke, monthly summary, exports) -------------------------------------------------------
 BTN_STATS = "📊 Thống kê, chỉ tiêu"
-CMD_DESCRIPTIONS.update({"thongke": "Thống kê vụ việc và chỉ tiêu", "bantin": "Bật/tắt bản tin thống kê hằng tháng"})
+CMD_DESCRIPTIONS.update(
+    {"thongke": "Thống kê vụ việc và chỉ tiêu", "bantin": "Bật/tắt bản tin thống kê hằng tháng"}
+)
 STATS_PICK_PROVINCE = "Xem thống kê của tỉnh/thành phố nào?"
 STATS_PICK_SCOPE = "Xem thống kê của toàn tỉnh hay một xã/phường?"
 STATS_WHOLE_PROVINCE = "Toàn tỉnh {name}"
@@ -567,10 +588,16 @@ STATS_PICK_PERIOD = (
     "📑 Kỳ thống kê 6 tháng: 01/01–30/6, số liệu thực tế từ 01/01 đến 31/5, phần còn lại ước tính; "
     "kỳ năm: 01/01–31/12."
 )
-STATS_PERIOD_BUTTONS = {"month": "Tháng này", "quarter": "Quý này", "half": "6 tháng", "year": "Năm nay",
-                        "custom": "Tùy chọn"}
-STATS_ASK_CUSTOM = ("Anh/chị gõ khoảng thời gian theo mẫu: ngày/tháng/năm - ngày/tháng/năm\n"
-                    "Ví dụ: 01/01/2025 - 30/06/2025")
+STATS_PERIOD_BUTTONS = {
+    "month": "Tháng này",
+    "quarter": "Quý này",
+    "half": "6 tháng",
+    "year": "Năm nay",
+    "custom": "Tùy chọn",
+}
+STATS_ASK_CUSTOM = (
+    "Anh/chị gõ khoảng thời gian theo mẫu: ngày/tháng/năm - ngày/tháng/năm\nVí dụ: 01/01/2025 - 30/06/2025"
+)
 STATS_PERIOD_ERRORS = {
     "format": "Chưa đọc được khoảng thời gian. Anh/chị gõ theo mẫu: 01/01/2025 - 30/06/2025",
     "date": "Có ngày không có thật trên lịch (ví dụ 31/02). Anh/chị kiểm tra và gõ lại giúp.",
@@ -647,19 +674,46 @@ STATS_XLSX = {
     "org_sheet": "Tổ chức",
     "org_title": "TÌNH HÌNH TỔ CHỨC, HÒA GIẢI VIÊN CỦA TỔ HÒA GIẢI Ở CƠ SỞ",
     "org_unit": "Đơn vị tính: tổ, người",
-    "org_heads": ["Số tổ hòa giải", "Hòa giải viên – Tổng số", "Nam", "Nữ", "Dân tộc thiểu số",
-                  "Được tập huấn, bồi dưỡng", "Người hỗ trợ pháp lý", "Số tổ có người hỗ trợ pháp lý",
-                  "Số tổ đủ thành phần"],
-    "org_note": ("Hòa giải viên gồm cả tổ trưởng; số được tập huấn tính đến ngày cuối kỳ. Tổ đủ thành phần: "
-                 "từ 3 hòa giải viên (có tổ trưởng), có nữ, có người dân tộc thiểu số ở địa bàn nhiều đồng bào "
-                 "dân tộc thiểu số."),
+    "org_heads": [
+        "Số tổ hòa giải",
+        "Hòa giải viên – Tổng số",
+        "Nam",
+        "Nữ",
+        "Dân tộc thiểu số",
+        "Được tập huấn, bồi dưỡng",
+        "Người hỗ trợ pháp lý",
+        "Số tổ có người hỗ trợ pháp lý",
+        "Số tổ đủ thành phần",
+    ],
+    "org_note": (
+        "Hòa giải viên gồm cả tổ trưởng; số được tập huấn tính đến ngày cuối kỳ. Tổ đủ thành phần: "
+        "từ 3 hòa giải viên (có tổ trưởng), có nữ, có người dân tộc thiểu số ở địa bàn nhiều đồng bào "
+        "dân tộc thiểu số."
+    ),
     "results_unit": "Đơn vị tính: vụ việc",
-    "result_heads": ["Tổng số vụ việc tiếp nhận", "Hòa giải thành", "Hòa giải không thành", "Đang hòa giải",
-                     "Chuyển cơ quan có thẩm quyền", "Rút yêu cầu",
-                     "Tỷ lệ hòa giải thành (thành / (thành + không thành))", "Cách tính",
-                     "Tỷ lệ thành trên số tiếp nhận (thành / tiếp nhận)", "Cách tính (tiếp nhận)"],
-    "short_heads": ["Tiếp nhận", "Thành", "K.thành", "Đang HG", "Chuyển", "Rút YC", "Tỷ lệ", "TL/TN",
-                    "Thành/đã HG"],
+    "result_heads": [
+        "Tổng số vụ việc tiếp nhận",
+        "Hòa giải thành",
+        "Hòa giải không thành",
+        "Đang hòa giải",
+        "Chuyển cơ quan có thẩm quyền",
+        "Rút yêu cầu",
+        "Tỷ lệ hòa giải thành (thành / (thành + không thành))",
+        "Cách tính",
+        "Tỷ lệ thành trên số tiếp nhận (thành / tiếp nhận)",
+        "Cách tính (tiếp nhận)",
+    ],
+    "short_heads": [
+        "Tiếp nhận",
+        "Thành",
+        "K.thành",
+        "Đang HG",
+        "Chuyển",
+        "Rút YC",
+        "Tỷ lệ",
+        "TL/TN",
+        "Thành/đã HG",
+    ],
     "field_sheet": "Theo lĩnh vực",
     "field_title": "KẾT QUẢ HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ CHIA THEO LĨNH VỰC",
     "field_col": "Lĩnh vực",
@@ -672,11 +726,13 @@ STATS_XLSX = {
     "reported_head": "Đã có số liệu trong kỳ",
     "reported": "Có",
     "not_reported": "Chưa báo cáo",
-    "formula_note": ("Vụ việc tính theo ngày tiếp nhận trong kỳ (kể cả ngày đầu và ngày cuối), theo kết quả hiện "
-                     "tại. Tỷ lệ hòa giải thành (cách tính của Bộ Tư pháp) = số vụ việc hòa giải thành / số vụ "
-                     "việc đã hòa giải (thành + không thành); vụ việc đang hòa giải, chuyển cơ quan có thẩm quyền, "
-                     "rút yêu cầu không tính. Tỷ lệ trên số tiếp nhận = thành / tổng số vụ việc tiếp nhận (số "
-                     "tham khảo). Để trống khi mẫu số bằng 0."),
+    "formula_note": (
+        "Vụ việc tính theo ngày tiếp nhận trong kỳ (kể cả ngày đầu và ngày cuối), theo kết quả hiện "
+        "tại. Tỷ lệ hòa giải thành (cách tính của Bộ Tư pháp) = số vụ việc hòa giải thành / số vụ "
+        "việc đã hòa giải (thành + không thành); vụ việc đang hòa giải, chuyển cơ quan có thẩm quyền, "
+        "rút yêu cầu không tính. Tỷ lệ trên số tiếp nhận = thành / tổng số vụ việc tiếp nhận (số "
+        "tham khảo). Để trống khi mẫu số bằng 0."
+    ),
     "completeness_note": "Chưa báo cáo: xã/phường không có vụ việc nào được ghi nhận trong kỳ.",
     "ind_sheet": "Chỉ tiêu QĐ 315",
     "ind_title": "CHỈ TIÊU ĐỀ ÁN NÂNG CAO NĂNG LỰC HÒA GIẢI VIÊN (QĐ 315/QĐ-TTg)",
@@ -684,9 +740,11 @@ STATS_XLSX = {
     "met": "Đạt",
     "not_met": "Chưa đạt",
     "no_data": "Chưa có số liệu",
-    "ind_note": ("Mục tiêu tập huấn: 80–90 % hòa giải viên. Hòa giải viên được công nhận từ 01/01/2024 và đủ 6 "
-                 "tháng tính đến cuối kỳ phải được tập huấn trong 6 tháng kể từ khi được công nhận (100 %). "
-                 "Ít nhất 10 % tổ có người hỗ trợ pháp lý."),
+    "ind_note": (
+        "Mục tiêu tập huấn: 80–90 % hòa giải viên. Hòa giải viên được công nhận từ 01/01/2024 và đủ 6 "
+        "tháng tính đến cuối kỳ phải được tập huấn trong 6 tháng kể từ khi được công nhận (100 %). "
+        "Ít nhất 10 % tổ có người hỗ trợ pháp lý."
+    ),
 }
 STATS_CHART = {
     "by_field": "Theo lĩnh vực",
@@ -694,14 +752,21 @@ STATS_CHART = {
     "by_commune": "Theo xã, phường",
     "others": "{n} nơi khác",
     "empty": "Chưa có vụ việc trong kỳ",
-    "series": {"successful": "Thành", "unsuccessful": "Không thành", "pending": "Đang hòa giải",
-               "transferred": "Chuyển cơ quan", "withdrawn": "Rút yêu cầu"},
+    "series": {
+        "successful": "Thành",
+        "unsuccessful": "Không thành",
+        "pending": "Đang hòa giải",
+        "transferred": "Chuyển cơ quan",
+        "withdrawn": "Rút yêu cầu",
+    },
 }
 # --- Database backend (PostgreSQL, admin migrate-db) -------------------------------------------------------
 DBCOPY_START = "Sao chép dữ liệu từ {source} sang {target}…"
 DBCOPY_TABLE = "  {table}: {rows} dòng (thêm mới {added})"
-DBCOPY_DONE = ("Xong: {tables} bảng, {rows} dòng; số dòng hai bên khớp nhau. Chạy lại lệnh này không tạo "
-               "thêm dòng nào (chỉ cập nhật những dòng đã đổi).")
+DBCOPY_DONE = (
+    "Xong: {tables} bảng, {rows} dòng; số dòng hai bên khớp nhau. Chạy lại lệnh này không tạo "
+    "thêm dòng nào (chỉ cập nhật những dòng đã đổi)."
+)
 DBCOPY_ERRORS = {
     "same": "Nguồn và đích là cùng một CSDL.",
     "source": "Nguồn (--from) phải là CSDL SQLite: sqlite:///đường/dẫn.db hoặc đường dẫn tệp.",
@@ -709,8 +774,10 @@ DBCOPY_ERRORS = {
     "failed": "Sao chép không thành công, CSDL đích không thay đổi: {error}",
     "connect": "Không kết nối được CSDL: {error}",
 }
-DB_BACKUP_POSTGRES = ("CSDL đang là PostgreSQL: hãy sao lưu bằng pg_dump (ví dụ: pg_dump -Fc -f mediator.dump "
-                      "\"$DATABASE_URL\") và khôi phục bằng pg_restore.")
+DB_BACKUP_POSTGRES = (
+    "CSDL đang là PostgreSQL: hãy sao lưu bằng pg_dump (ví dụ: pg_dump -Fc -f mediator.dump "
+    '"$DATABASE_URL") và khôi phục bằng pg_restore.'
+)
 
 # --- Zalo channel and identity linking (/lienket) ------------------------------------------------------
 ZALO_FILE_LINK = "📎 {name}\nBấm để tải về: {link}"
@@ -766,16 +833,25 @@ GROUP_CHAT_REFUSED = (
 )
 RESTORE_ERRORS = {
     "same_file": "Không khôi phục được: tệp sao lưu chính là CSDL đang dùng ({detail}). Không có gì thay đổi.",
-    "in_use": ("Không khôi phục được: CSDL {detail} đang được bot (hoặc một lệnh khác) sử dụng. Hãy dừng bot "
-               "rồi chạy lại lệnh. Không có gì thay đổi."),
+    "in_use": (
+        "Không khôi phục được: CSDL {detail} đang được bot (hoặc một lệnh khác) sử dụng. Hãy dừng bot "
+        "rồi chạy lại lệnh. Không có gì thay đổi."
+    ),
     "missing_tables": "Không khôi phục được: tệp sao lưu thiếu các bảng {detail}. Không có gì thay đổi.",
 }
 
 # --- Issue 21: Remuneration (thù lao hòa giải viên theo vụ, việc) ---
-PAY_STATUS = {"payable": "Được chi", "paid": "Đã chi", "excluded": "Loại khỏi danh sách",
-              "not_eligible": "Không đủ điều kiện"}
-PAY_SIGNERS = (("Người lập", "(Ký, ghi rõ họ tên)"), ("Kế toán", "(Ký, ghi rõ họ tên)"),
-               ("Chủ tịch UBND xã", "(Ký, đóng dấu, ghi rõ họ tên)"))
+PAY_STATUS = {
+    "payable": "Được chi",
+    "paid": "Đã chi",
+    "excluded": "Loại khỏi danh sách",
+    "not_eligible": "Không đủ điều kiện",
+}
+PAY_SIGNERS = (
+    ("Người lập", "(Ký, ghi rõ họ tên)"),
+    ("Kế toán", "(Ký, ghi rõ họ tên)"),
+    ("Chủ tịch UBND xã", "(Ký, đóng dấu, ghi rõ họ tên)"),
+)
 PAY_XLSX = {
     "sheet": "Danh sách chi",
     "authority": "ỦY BAN NHÂN DÂN {commune}",
@@ -785,14 +861,25 @@ PAY_XLSX = {
     "period": "Các vụ, việc kết thúc từ ngày {start} đến ngày {end}",
     "number": "Danh sách số {number}",
     "preview": "(Bản xem trước — chưa lập danh sách)",
-    "basis": ("Căn cứ: Luật Hòa giải ở cơ sở số 35/2013/QH13 (Điều 6 khoản 1, Điều 9 khoản 5, Điều 23); Nghị định "
-              "15/2014/NĐ-CP (Điều 14: điều kiện hưởng thù lao; Điều 15: thủ tục thanh toán); Thông tư "
-              "56/2023/TT-BTC (Điều 3 khoản 17 điểm a, đ; Điều 5 khoản 1) và nghị quyết của HĐND tỉnh về mức chi."),
-    "columns": ("STT", "Số vụ, việc", "Ngày kết thúc", "Tổ hòa giải", "Hòa giải viên tham gia (phần được chia, đồng)",
-                "Kết quả / nội dung chi", "Số tiền (đồng)", "Căn cứ, ghi chú", "Ký nhận"),
+    "basis": (
+        "Căn cứ: Luật Hòa giải ở cơ sở số 35/2013/QH13 (Điều 6 khoản 1, Điều 9 khoản 5, Điều 23); Nghị định "
+        "15/2014/NĐ-CP (Điều 14: điều kiện hưởng thù lao; Điều 15: thủ tục thanh toán); Thông tư "
+        "56/2023/TT-BTC (Điều 3 khoản 17 điểm a, đ; Điều 5 khoản 1) và nghị quyết của HĐND tỉnh về mức chi."
+    ),
+    "columns": (
+        "STT",
+        "Số vụ, việc",
+        "Ngày kết thúc",
+        "Tổ hòa giải",
+        "Hòa giải viên tham gia (phần được chia, đồng)",
+        "Kết quả / nội dung chi",
+        "Số tiền (đồng)",
+        "Căn cứ, ghi chú",
+        "Ký nhận",
+    ),
     "team_support": "Hỗ trợ hoạt động tổ hòa giải tháng {month}",
     "team_support_basis": "TT 56/2023/TT-BTC Điều 3 khoản 17 điểm đ (văn phòng phẩm, sao chụp tài liệu, nước uống "
-                          "họp tổ).",
+    "họp tổ).",
     "team_total": "Cộng tổ {team} ({cases} vụ, việc được chi)",
     "grand_total": "TỔNG CỘNG TOÀN XÃ",
     "in_words": "Số tiền bằng chữ: {words}.",
@@ -800,7 +887,7 @@ PAY_XLSX = {
     "others_columns": ("STT", "Số vụ, việc", "Ngày", "Tổ", "Kết quả", "Lý do"),
     "rates_title": "MỨC CHI ÁP DỤNG",
     "rate_line": "Từ ngày {start}: {case} đ/vụ, việc; {success} đ/vụ, việc hòa giải thành; {team} đ/tổ/tháng — "
-                 "{basis}.",
+    "{basis}.",
 }
 PAY_SUMMARY = (
     "💰 Thù lao hòa giải viên — {commune}\n"
@@ -810,25 +897,31 @@ PAY_SUMMARY = (
     "Tổng cộng: {total} đồng\n({words})\n\n"
     "{rates}Mức cụ thể do Nghị quyết HĐND tỉnh quyết định."
 )
-PAY_SUMMARY_RATE = "Mức áp dụng: {case} đ/vụ việc, {success} đ/vụ việc hòa giải thành, {team} đ/tổ/tháng — {basis}. "
+PAY_SUMMARY_RATE = (
+    "Mức áp dụng: {case} đ/vụ việc, {success} đ/vụ việc hòa giải thành, {team} đ/tổ/tháng — {basis}. "
+)
 PAY_SUMMARY_NUMBER = " — danh sách số {number}"
 PAY_SUMMARY_TEAM = "• Tổ {team}: {cases} vụ việc, {amount} đ; hỗ trợ tổ {support} đ{adjustment}"
 PAY_SUMMARY_ADJ = "; điều chỉnh {amount} đ"
 PAY_SUMMARY_NO_TEAM = "(Xã chưa có tổ hòa giải nào.)"
-PAY_SUMMARY_NO_RATE = ("⚠️ {count} tháng hỗ trợ tổ trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực) chưa "
-                       "tính (0 đồng) vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy.")
+PAY_SUMMARY_NO_RATE = (
+    "⚠️ {count} tháng hỗ trợ tổ trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực) chưa "
+    "tính (0 đồng) vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy."
+)
 PAY_CLI_ERRORS = {
     "usage": "Lệnh chưa đúng: {error}",
-    "dates": "Ngày không hợp lệ: \"{value}\". Ghi theo dạng YYYY-MM-DD, ví dụ 2026-01-31.",
+    "dates": 'Ngày không hợp lệ: "{value}". Ghi theo dạng YYYY-MM-DD, ví dụ 2026-01-31.',
     "order": "Ngày đầu kỳ phải trước hoặc bằng ngày cuối kỳ.",
-    "format": "Định dạng \"{value}\" không dùng được. Chọn json hoặc xlsx.",
+    "format": 'Định dạng "{value}" không dùng được. Chọn json hoặc xlsx.',
     "unknown_commune": "Không có xã/phường mã {code}.",
     "unknown_province": "Không có tỉnh mã {code}.",
     "write": "Không ghi được tệp {path}: {error}",
     "amount": "Số tiền phải là số nguyên đồng, không âm (ví dụ 300000).",
     "negative": "Số tiền phải là số nguyên đồng, không âm.",
-    "above_max": ("Mức vượt mức tối đa của Thông tư 56/2023/TT-BTC (300.000 đ/vụ việc, 400.000 đ/vụ việc hòa giải "
-                  "thành, 150.000 đ/tổ/tháng; Điều 3 khoản 17, Điều 5 khoản 1)."),
+    "above_max": (
+        "Mức vượt mức tối đa của Thông tư 56/2023/TT-BTC (300.000 đ/vụ việc, 400.000 đ/vụ việc hòa giải "
+        "thành, 150.000 đ/tổ/tháng; Điều 3 khoản 17, Điều 5 khoản 1)."
+    ),
     "case": "Không có vụ việc số {case} ở xã/phường này.",
     "reason": "Cần ghi rõ lý do bằng văn bản (từ 10 đến 500 ký tự), ví dụ: vi phạm Điều 10 khoản 3 Luật 35/2013.",
     "basis": "Cần ghi căn cứ (ví dụ: Nghị quyết 09/2024/NQ-HĐND tỉnh …).",
@@ -836,11 +929,15 @@ PAY_CLI_ERRORS = {
     "already": "Vụ việc {case} đã bị loại khỏi danh sách từ trước.",
     "list": "Không có danh sách số {number} của xã/phường này.",
     "not_draft": "Danh sách số {number} đã được đánh dấu đã chi từ trước.",
-    "conflict": ("Danh sách số {number} có dòng đã được chi ở danh sách khác ({what}). Hãy lập danh sách mới "
-                 "rồi đánh dấu đã chi danh sách mới."),
+    "conflict": (
+        "Danh sách số {number} có dòng đã được chi ở danh sách khác ({what}). Hãy lập danh sách mới "
+        "rồi đánh dấu đã chi danh sách mới."
+    ),
 }
 PAY_CLI_WRITTEN = "Đã ghi {path}"
-PAY_CLI_RATE_SAVED = "Đã lưu mức chi (số {id}): từ {start}, {case} đ/vụ việc, {success} đ/vụ việc thành, {team} đ/tổ/tháng."
+PAY_CLI_RATE_SAVED = (
+    "Đã lưu mức chi (số {id}): từ {start}, {case} đ/vụ việc, {success} đ/vụ việc thành, {team} đ/tổ/tháng."
+)
 PAY_CLI_EXCLUDED = "Đã loại vụ việc {case} khỏi danh sách chi. Lý do: {reason}"
 PAY_CLI_INCLUDED = "Đã đưa vụ việc {case} trở lại danh sách chi."
 PAY_CLI_NOT_EXCLUDED = "Vụ việc {case} không bị loại, không có gì thay đổi."
@@ -849,8 +946,9 @@ PAY_CLI_PAID = "Đã đánh dấu danh sách số {number} đã chi ngày {day}.
 # Chat (/thulao for officials, /thulaocuatoi for mediators)
 PAY_BTN_MENU = "💰 Thù lao hòa giải viên"
 PAY_BTN_MINE = "💰 Thù lao của tôi"
-CMD_DESCRIPTIONS.update({"thulao": "Danh sách chi thù lao hòa giải viên",
-                         "thulaocuatoi": "Thù lao của tôi theo từng vụ việc"})
+CMD_DESCRIPTIONS.update(
+    {"thulao": "Danh sách chi thù lao hòa giải viên", "thulaocuatoi": "Thù lao của tôi theo từng vụ việc"}
+)
 PAY_PERIODS = {"month": "Tháng này", "previous": "Tháng trước", "quarter": "Quý này", "year": "Năm nay"}
 PAY_PICK_PERIOD = "Xem thù lao của các vụ việc kết thúc trong kỳ nào?"
 PAY_BTN_XLSX = "📄 Tệp Excel để in"
@@ -861,9 +959,13 @@ PAY_BTN_PAID = "✅ Đã chi danh sách số {number}"
 PAY_BTN_CONFIRM = "✅ Xác nhận"
 PAY_BTN_CANCEL = "✖ Hủy"
 PAY_DENIED = "Xin lỗi, anh/chị không xem hoặc sửa được thù lao của nơi này."
-PAY_XLSX_CAPTION = "Danh sách chi thù lao (bản xem trước). Bấm \"Lập danh sách chi\" để lưu bản có số để trình ký."
-PAY_DRAWN = ("Đã lập danh sách chi số {number}, tổng {total} đồng. Trình ký người lập, kế toán, Chủ tịch UBND xã; "
-             "khi đã chi, bấm nút bên dưới.")
+PAY_XLSX_CAPTION = (
+    'Danh sách chi thù lao (bản xem trước). Bấm "Lập danh sách chi" để lưu bản có số để trình ký.'
+)
+PAY_DRAWN = (
+    "Đã lập danh sách chi số {number}, tổng {total} đồng. Trình ký người lập, kế toán, Chủ tịch UBND xã; "
+    "khi đã chi, bấm nút bên dưới."
+)
 PAY_NO_LISTS = "Xã chưa lập danh sách chi nào."
 PAY_LISTS_TITLE = "Các danh sách chi đã lập:"
 PAY_LIST_LINE = "• Số {number}: {start} – {end}, {total} đ — {status}"
@@ -872,11 +974,17 @@ PAY_DRAFTED = "chưa chi"
 PAY_CONFIRM_PAID = "Xác nhận danh sách số {number} đã chi ngày {day}? Sau khi xác nhận, các vụ việc trong danh sách không được chi lại."
 PAY_MARKED = "Đã ghi nhận danh sách số {number} đã chi ngày {day}."
 PAY_ASK_CASE = "Gõ số vụ việc cần loại khỏi danh sách chi (ví dụ {example}), hoặc /huy để dừng."
-PAY_ASK_REASON = ("Gõ lý do loại vụ việc {case} (bằng văn bản, ví dụ: vi phạm Điều 10 khoản 3 Luật Hòa giải ở cơ sở — "
-                  "có quyền lợi liên quan).")
+PAY_ASK_REASON = (
+    "Gõ lý do loại vụ việc {case} (bằng văn bản, ví dụ: vi phạm Điều 10 khoản 3 Luật Hòa giải ở cơ sở — "
+    "có quyền lợi liên quan)."
+)
 PAY_EXCLUDED = "Đã loại vụ việc {case} khỏi danh sách chi. Lý do được ghi trên danh sách."
-PAY_PROVINCE_TITLE = "💰 Thù lao hòa giải viên phải chi — tỉnh {province}, vụ việc kết thúc từ {start} đến {end}:"
-PAY_PROVINCE_LINE = "• {commune}: còn phải chi {total} đ ({cases} vụ việc; hỗ trợ tổ {support} đ); đã chi {paid} đ"
+PAY_PROVINCE_TITLE = (
+    "💰 Thù lao hòa giải viên phải chi — tỉnh {province}, vụ việc kết thúc từ {start} đến {end}:"
+)
+PAY_PROVINCE_LINE = (
+    "• {commune}: còn phải chi {total} đ ({cases} vụ việc; hỗ trợ tổ {support} đ); đã chi {paid} đ"
+)
 PAY_PROVINCE_EMPTY = "(Tỉnh chưa có xã/phường nào.)"
 PAY_PROVINCE_TOTAL = "Toàn tỉnh: còn phải chi {total} đồng; đã chi {paid} đồng."
 PAY_MINE_TITLE = "💰 Thù lao của tôi — vụ việc kết thúc từ {start} đến {end}:"
@@ -885,8 +993,10 @@ PAY_MINE_LINE = "• {case} ({day}) — {result}: {state}"
 PAY_MINE_PAID = "đã chi {share} đ (danh sách số {number}, ngày {day})"
 PAY_MINE_DUE = "được chi {share} đ, chưa chi"
 PAY_MINE_NOT = "{status}"
-PAY_MINE_TOTAL = ("Phần chưa chi: {due} đồng. Mức cụ thể do Nghị quyết HĐND tỉnh quy định; xã chi qua tổ hòa giải "
-                  "(Nghị định 15/2014/NĐ-CP, Điều 15).")
+PAY_MINE_TOTAL = (
+    "Phần chưa chi: {due} đồng. Mức cụ thể do Nghị quyết HĐND tỉnh quy định; xã chi qua tổ hòa giải "
+    "(Nghị định 15/2014/NĐ-CP, Điều 15)."
+)
 
 # --- Issue 22: figures as the Ministry counts them (rate, submitted reports, national level) ---------------
 STATS_CHART_TITLE = "Kết quả hòa giải {scope}, {period}\nTỷ lệ hòa giải thành: {rate}"
@@ -896,17 +1006,21 @@ STATS_FORMULA_TRAINED_6M = "HGV công nhận từ 01/01/2024, đủ 6 tháng đ�
 SUBMIT_CLI_ERRORS = {
     "commune_only": "Chỉ chốt số liệu của một xã/phường: report submit --commune MÃ_XÃ --from … --to …",
     "never": "Xã/phường {code} chưa chốt số liệu kỳ {start} – {end}. Chốt bằng: "
-             "mediator-bot report submit --commune {code} --from {start} --to {end}",
+    "mediator-bot report submit --commune {code} --from {start} --to {end}",
 }
 SUBMIT_CLI_DONE = "Đã chốt số liệu của {code} kỳ {start} – {end}: lần {revision}, {cases} vụ việc."
-SUBMIT_UNCHANGED = ("Số liệu không thay đổi so với lần chốt số {revision} (chốt lúc {at}, {cases} vụ việc); "
-                    "không tạo lần chốt mới.")
+SUBMIT_UNCHANGED = (
+    "Số liệu không thay đổi so với lần chốt số {revision} (chốt lúc {at}, {cases} vụ việc); "
+    "không tạo lần chốt mới."
+)
 SUBMIT_CLI_MISSING = "Lưu ý: {n} xã/phường chưa chốt số liệu kỳ này (không tính vào tổng): {codes}"
 ROLE_NAMES.update({"ministry_official": "Cán bộ Bộ Tư pháp"})
 SUBMIT_SOURCE_LIVE = "Số liệu: hiện tại, tại thời điểm xem (chưa phải số liệu đã chốt)."
 SUBMIT_SOURCE_COMMUNE = "Số liệu: đã chốt lần {revision}, lúc {at}."
-SUBMIT_SOURCE_ROLLUP = ("Số liệu: đã chốt — cộng số liệu chốt mới nhất của từng xã/phường cho đúng kỳ này; "
-                        "xã/phường chưa chốt không được tính.")
+SUBMIT_SOURCE_ROLLUP = (
+    "Số liệu: đã chốt — cộng số liệu chốt mới nhất của từng xã/phường cho đúng kỳ này; "
+    "xã/phường chưa chốt không được tính."
+)
 SUBMIT_COMPLETENESS = "Xã/phường đã chốt số liệu: {submitted}/{communes}"
 SUBMIT_MARK_REVISION = "đã chốt lần {revision}"
 SUBMIT_MARK_MISSING = "chưa chốt"
@@ -951,12 +1065,15 @@ SUBMIT_DONE = (
     "Tiếp nhận {received} vụ việc; tỷ lệ hòa giải thành {rate}.\n"
     "Sở Tư pháp thấy số liệu này khi tổng hợp theo số liệu đã chốt."
 )
-SUBMIT_ALREADY = "Số liệu kỳ này đã được chốt (lần {revision}). Anh/chị mở lại /thongke để xem và chốt lại nếu cần."
+SUBMIT_ALREADY = (
+    "Số liệu kỳ này đã được chốt (lần {revision}). Anh/chị mở lại /thongke để xem và chốt lại nếu cần."
+)
 SUBMIT_NOTE_NONE = "📌 Kỳ này chưa chốt số liệu."
 SUBMIT_NOTE_DONE = "📌 Đã chốt lần {revision} lúc {at}."
 SUBMIT_NOTE_UNCHANGED = "Không có vụ việc nào thay đổi sau khi chốt."
-SUBMIT_NOTE_ORGANISATION = ("⚠️ Không có vụ việc nào thay đổi, nhưng số liệu tổ hòa giải, hòa giải viên đã khác so với "
-                            "khi chốt.")
+SUBMIT_NOTE_ORGANISATION = (
+    "⚠️ Không có vụ việc nào thay đổi, nhưng số liệu tổ hòa giải, hòa giải viên đã khác so với khi chốt."
+)
 SUBMIT_NOTE_CHANGED = "⚠️ {n} vụ việc thay đổi sau khi chốt:"
 SUBMIT_NOTE_MORE = "… và {n} mục khác."
 SUBMIT_NOTE_REVISE = "Số liệu đã chốt không tự thay đổi; muốn gửi số mới, anh/chị bấm «Chốt lại»."
@@ -979,8 +1096,10 @@ SUBMIT_STATUS_MISSING = "… {name}: chưa chốt"
 SUBMIT_STATUS_LATE = "⏰ {name}: chưa chốt, quá hạn"
 MINISTRY_CLI_NAME = "Cần --name: họ và tên cán bộ Bộ Tư pháp."
 MINISTRY_CLI_LINKED = "Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}) và gắn tài khoản chat."
-MINISTRY_CLI_CODE = ("Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}). Mã liên kết dùng một lần, hiệu lực 10 phút: {code}\n"
-                     "Người này mở bot và gõ: /lienket {code}")
+MINISTRY_CLI_CODE = (
+    "Đã tạo cán bộ Bộ Tư pháp {name} (mã {id}). Mã liên kết dùng một lần, hiệu lực 10 phút: {code}\n"
+    "Người này mở bot và gõ: /lienket {code}"
+)
 
 # --- Issue 17: the whole logbook (Part I columns, Part II, the printable book, agreement follow-up) ---
 #: Kinds of persons invited to take part in a mediation (Law 35/2013 Art. 19), code → button label.
@@ -996,51 +1115,57 @@ CASE_INVITED_KIND_LABELS = {
     "to_chuc": "Đại diện cơ quan/tổ chức",
     "khac": "Người khác",
 }
-CASE_FIELD_NAMES.update({
-    "invited_kinds": "Người được mời tham gia",
-    "invited_count": "Số người được mời",
-    "invited_names": "Họ tên người được mời",
-    "agreement": "Thỏa thuận / yêu cầu của các bên",
-    "note": "Ghi chú",
-    "written_record": "Đã lập và ký văn bản hòa giải thành",
-    "record_photo": "Ảnh văn bản đã ký",
-    "follows_case_id": "Hòa giải lại vụ việc",
-})
-CASE_PROMPTS.update({
-    "invited_kinds": (
-        "Ai được mời tham gia hòa giải (Điều 19 Luật Hòa giải ở cơ sở)? Bấm để chọn/bỏ chọn (✓), xong bấm "
-        "\"Xong\". Không mời ai: bấm \"Không mời ai\"."
-    ),
-    "invited_count": "Có bao nhiêu người được mời tham gia? Bấm nút hoặc gõ số.",
-    "invited_names": (
-        "Họ tên người được mời (không bắt buộc; xã/phường đã cho phép ghi và dữ liệu được mã hóa). "
-        "Gõ các tên cách nhau bằng dấu phẩy, hoặc bấm \"Bỏ qua\"."
-    ),
-    "agreement": (
-        "Gõ ngắn gọn thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải.\n"
-        "⚠️ Không ghi họ tên, số điện thoại, số giấy tờ; số điện thoại và số giấy tờ sẽ được tự động che."
-    ),
-    "note": "Gõ ghi chú (cột Ghi chú của sổ), hoặc bấm \"Bỏ qua\".",
-    "written_record": (
-        "Các bên có lập và ký văn bản hòa giải thành không (Điều 24 Khoản 2 Luật Hòa giải ở cơ sở)?"
-    ),
-    "record_photo": (
-        "Gửi ảnh chụp văn bản hòa giải thành đã ký (không bắt buộc), hoặc bấm \"Bỏ qua\". "
-        "Ảnh được giữ trên ứng dụng chat, bot chỉ lưu mã của ảnh."
-    ),
-})
-CASE_ERRORS.update({
-    "invited_count_range": "Số người được mời phải từ 1 đến {max}.",
-    "invited_count_low": "Đã chọn {kinds} loại người được mời, nên số người ít nhất là {kinds}.",
-    "photo_expected": "Bước này anh/chị gửi một ảnh (chụp văn bản đã ký), hoặc bấm \"Bỏ qua\".",
-    "yesno_cell": "Ghi có hoặc không (1/0).",
-})
+CASE_FIELD_NAMES.update(
+    {
+        "invited_kinds": "Người được mời tham gia",
+        "invited_count": "Số người được mời",
+        "invited_names": "Họ tên người được mời",
+        "agreement": "Thỏa thuận / yêu cầu của các bên",
+        "note": "Ghi chú",
+        "written_record": "Đã lập và ký văn bản hòa giải thành",
+        "record_photo": "Ảnh văn bản đã ký",
+        "follows_case_id": "Hòa giải lại vụ việc",
+    }
+)
+CASE_PROMPTS.update(
+    {
+        "invited_kinds": (
+            "Ai được mời tham gia hòa giải (Điều 19 Luật Hòa giải ở cơ sở)? Bấm để chọn/bỏ chọn (✓), xong bấm "
+            '"Xong". Không mời ai: bấm "Không mời ai".'
+        ),
+        "invited_count": "Có bao nhiêu người được mời tham gia? Bấm nút hoặc gõ số.",
+        "invited_names": (
+            "Họ tên người được mời (không bắt buộc; xã/phường đã cho phép ghi và dữ liệu được mã hóa). "
+            'Gõ các tên cách nhau bằng dấu phẩy, hoặc bấm "Bỏ qua".'
+        ),
+        "agreement": (
+            "Gõ ngắn gọn thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải.\n"
+            "⚠️ Không ghi họ tên, số điện thoại, số giấy tờ; số điện thoại và số giấy tờ sẽ được tự động che."
+        ),
+        "note": 'Gõ ghi chú (cột Ghi chú của sổ), hoặc bấm "Bỏ qua".',
+        "written_record": (
+            "Các bên có lập và ký văn bản hòa giải thành không (Điều 24 Khoản 2 Luật Hòa giải ở cơ sở)?"
+        ),
+        "record_photo": (
+            'Gửi ảnh chụp văn bản hòa giải thành đã ký (không bắt buộc), hoặc bấm "Bỏ qua". '
+            "Ảnh được giữ trên ứng dụng chat, bot chỉ lưu mã của ảnh."
+        ),
+    }
+)
+CASE_ERRORS.update(
+    {
+        "invited_count_range": "Số người được mời phải từ 1 đến {max}.",
+        "invited_count_low": "Đã chọn {kinds} loại người được mời, nên số người ít nhất là {kinds}.",
+        "photo_expected": 'Bước này anh/chị gửi một ảnh (chụp văn bản đã ký), hoặc bấm "Bỏ qua".',
+        "yesno_cell": "Ghi có hoặc không (1/0).",
+    }
+)
 CASE_NONE_INVITED = "(không mời ai)"
 CASE_PHOTO_SAVED = "(đã có ảnh)"
 CASE_BTN_NO_INVITED = "Không mời ai"
 CASE_NO_PHOTO_CHANNEL = (
     "Kênh này không gửi được ảnh. Anh/chị giữ văn bản giấy cùng sổ, hoặc gửi ảnh qua Telegram/Zalo "
-    "(mở vụ việc bằng /vuviec và bấm \"Sửa\")."
+    '(mở vụ việc bằng /vuviec và bấm "Sửa").'
 )
 CASE_FOLLOWS = "Hòa giải lại vụ việc số {number}"
 #: Short names of the form's fields on the "Sửa" buttons of the review screen (the label where none is given).
@@ -1064,15 +1189,20 @@ LOGBOOK_NO_MEDIATOR = "(Vụ việc chưa ghi hòa giải viên)"
 LOGBOOK_TEAM_TOTAL = "Cộng của tổ"
 LOGBOOK_GRAND_TOTAL = "Tổng số"
 LOGBOOK_LEADER_MARK = " (tổ trưởng)"
-LOGBOOK_RESULT_SHORT = {"successful": "thành", "unsuccessful": "không thành", "pending": "đang hòa giải",
-                        "transferred": "chuyển cơ quan", "withdrawn": "rút yêu cầu"}
+LOGBOOK_RESULT_SHORT = {
+    "successful": "thành",
+    "unsuccessful": "không thành",
+    "pending": "đang hòa giải",
+    "transferred": "chuyển cơ quan",
+    "withdrawn": "rút yêu cầu",
+}
 LOGBOOK_LINE_COUNTS = "{received} vụ ({results})"
 LOGBOOK_SUMMARY_TITLE = "👥 Theo hòa giải viên (Phần II Sổ theo dõi) — {scope}, {period}"
 LOGBOOK_SUMMARY_FOOTER = (
     "Vụ việc có nhiều hòa giải viên được tính cho mỗi người, nhưng chỉ tính một lần ở dòng cộng của tổ. "
     "Vụ việc tính theo ngày nhận."
 )
-LOGBOOK_SUMMARY_CUT = "Danh sách dài, xem đủ trong tệp Excel (nút 📊 Tải Excel, trang \"Theo hòa giải viên\")."
+LOGBOOK_SUMMARY_CUT = 'Danh sách dài, xem đủ trong tệp Excel (nút 📊 Tải Excel, trang "Theo hòa giải viên").'
 LOGBOOK_AGREEMENTS_LINE = (
     "🤝 Thực hiện thỏa thuận của {successful} vụ hòa giải thành: đã xong {done}, đang thực hiện {ongoing}, "
     "không thực hiện {not_done}, chưa rõ {unknown}."
@@ -1084,11 +1214,18 @@ LOGBOOK_PART_TWO_NOTE = (
     "Vụ việc tính theo ngày nhận trong kỳ. Vụ việc có nhiều hòa giải viên được tính ở dòng của mỗi người, "
     "chỉ tính một lần ở dòng cộng của tổ."
 )
-LOGBOOK_AGREEMENTS_TITLE = "THEO DÕI, ĐÔN ĐỐC THỰC HIỆN THỎA THUẬN HÒA GIẢI THÀNH (Điều 26 Luật Hòa giải ở cơ sở)"
-LOGBOOK_AGREEMENT_HEADS = {"successful": "Số vụ việc hòa giải thành", "done": "Đã thực hiện xong",
-                           "ongoing": "Đang thực hiện", "not_done": "Không thực hiện", "unknown": "Chưa rõ"}
+LOGBOOK_AGREEMENTS_TITLE = (
+    "THEO DÕI, ĐÔN ĐỐC THỰC HIỆN THỎA THUẬN HÒA GIẢI THÀNH (Điều 26 Luật Hòa giải ở cơ sở)"
+)
+LOGBOOK_AGREEMENT_HEADS = {
+    "successful": "Số vụ việc hòa giải thành",
+    "done": "Đã thực hiện xong",
+    "ongoing": "Đang thực hiện",
+    "not_done": "Không thực hiện",
+    "unknown": "Chưa rõ",
+}
 LOGBOOK_AGREEMENTS_NOTE = (
-    "Vụ việc hòa giải thành nhận trong kỳ, theo câu trả lời gần nhất của hòa giải viên; \"Chưa rõ\": chưa trả lời "
+    'Vụ việc hòa giải thành nhận trong kỳ, theo câu trả lời gần nhất của hòa giải viên; "Chưa rõ": chưa trả lời '
     "hoặc chưa đến lúc hỏi. (1) = (2) + (3) + (4) + (5)."
 )
 LOGBOOK_NOT_RECORDED = "(chưa ghi)"
@@ -1100,8 +1237,11 @@ LOGBOOK_BOOK_CLOSED = "Kết thúc ngày {date}"
 LOGBOOK_BOOK_RECORD = {True: "Đã lập, ký văn bản hòa giải thành", False: "Không lập văn bản hòa giải thành"}
 LOGBOOK_BOOK_PHOTO = " (có ảnh)"
 LOGBOOK_BOOK_COURT = "Các bên đề nghị Tòa án công nhận"
-LOGBOOK_BOOK_FOLLOWUP = {"done": "Thỏa thuận: đã thực hiện xong", "ongoing": "Thỏa thuận: đang thực hiện",
-                         "not_done": "Thỏa thuận: không thực hiện"}
+LOGBOOK_BOOK_FOLLOWUP = {
+    "done": "Thỏa thuận: đã thực hiện xong",
+    "ongoing": "Thỏa thuận: đang thực hiện",
+    "not_done": "Thỏa thuận: không thực hiện",
+}
 LOGBOOK_COVER = {
     "province": "Tỉnh, thành phố: {name}",
     "commune": "Xã/phường/đặc khu: {name}",
@@ -1119,7 +1259,7 @@ LOGBOOK_SIGNER = "Tổ trưởng tổ hòa giải"
 LOGBOOK_SIGNER_HINT = "(Ký, ghi rõ họ tên)"
 LOGBOOK_CLI_ERRORS = {
     "team": "Cần --team MÃ_TỔ (ví dụ ML-01).",
-    "dates": "Ngày không hợp lệ: \"{value}\". Dùng dạng YYYY-MM-DD, ví dụ 2025-01-31.",
+    "dates": 'Ngày không hợp lệ: "{value}". Dùng dạng YYYY-MM-DD, ví dụ 2025-01-31.',
     "order": "Ngày --from phải trước hoặc bằng ngày --to.",
     "out": "Cần --out TỆP.xlsx (tệp Excel sẽ tạo).",
     "unknown_team": "Không có tổ hòa giải mã {code}.",
@@ -1133,7 +1273,11 @@ LOGBOOK_PICK_TEAM = "Sổ theo dõi được lập theo từng tổ. Chọn tổ
 LOGBOOK_BOOK_CAPTION = "Sổ theo dõi hoạt động hòa giải ở cơ sở — {scope}, {period}. In khổ A4 ngang."
 LOGBOOK_DENIED = "Chức năng này dành cho tổ trưởng tổ hòa giải và công chức Tư pháp – hộ tịch xã."
 # Following up agreements (Law 35/2013 Art. 26).
-FOLLOWUP_BTN = {"done": "✅ Đã thực hiện xong", "ongoing": "⏳ Đang thực hiện", "not_done": "❌ Không thực hiện"}
+FOLLOWUP_BTN = {
+    "done": "✅ Đã thực hiện xong",
+    "ongoing": "⏳ Đang thực hiện",
+    "not_done": "❌ Không thực hiện",
+}
 FOLLOWUP_ANSWERS = {"done": "đã thực hiện xong", "ongoing": "đang thực hiện", "not_done": "không thực hiện"}
 FOLLOWUP_BTN_VIEW = "📄 Xem vụ việc"
 FOLLOWUP_BTN_AGAIN = "🔁 Hòa giải lại"
@@ -1167,7 +1311,9 @@ FOLLOWUP_RECORDED = "Đã ghi: vụ việc {number} — các bên {answer}. Cả
 FOLLOWUP_NOT_DONE_NEXT = "Tổ trưởng đã được báo. Anh/chị muốn làm gì tiếp?"
 FOLLOWUP_DENIED = "Anh/chị không theo dõi vụ việc này, hoặc vụ việc không phải hòa giải thành."
 FOLLOWUP_ESCALATED = "Đã báo tổ trưởng."
-FOLLOWUP_NO_LEADER = "Tổ chưa có tổ trưởng dùng bot (hoặc anh/chị là tổ trưởng); đã ghi việc cần báo tổ trưởng."
+FOLLOWUP_NO_LEADER = (
+    "Tổ chưa có tổ trưởng dùng bot (hoặc anh/chị là tổ trưởng); đã ghi việc cần báo tổ trưởng."
+)
 FOLLOWUP_ASK_NOTE = "Gõ ghi chú về việc thực hiện thỏa thuận của vụ việc {number} (gõ /huy để thôi)."
 FOLLOWUP_NOTE_EMPTY = "Ghi chú đang trống. Anh/chị gõ lại, hoặc /huy."
 FOLLOWUP_NOTE_SAVED = "Đã lưu ghi chú."
@@ -1176,7 +1322,7 @@ FOLLOWUP_CARD_LINE = "• Thực hiện thỏa thuận: {answer}"
 FOLLOWUP_CARD_UNKNOWN = "chưa rõ"
 CASE_REMEDIATION_DRAFT_OPEN = (
     "Anh/chị đang có một báo cáo vụ việc chưa gửi. Gõ /baocao để gửi hoặc hủy báo cáo đó, rồi bấm lại "
-    "\"Hòa giải lại\"."
+    '"Hòa giải lại".'
 )
 CASE_REMEDIATION_START = "🔁 Báo cáo vụ việc hòa giải lại vụ {number} (đã điền sẵn từ vụ cũ)."
 
@@ -1193,18 +1339,28 @@ LINK_ERRORS["invalid"] = (
     "Mã liên kết không dùng được (sai, đã dùng hoặc hết hạn). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới."
 )
 STARTUP_ERRORS = {
-    "disk_full": ("Không khởi động được: ổ đĩa đã đầy (hoặc lỗi ghi), không ghi được dữ liệu {where}. Giải phóng dung "
-                  "lượng rồi chạy lại. / Cannot start: the disk is full (or failing)."),
-    "read_only": ("Không khởi động được: thư mục dữ liệu {where} chỉ đọc hoặc không có quyền ghi. Cho phép ghi rồi chạy "
-                  "lại. / Cannot start: the data directory is read-only or not writable."),
-    "party_key": ("Không khởi động được: PARTY_DATA_KEY không phải khóa Fernet hợp lệ (44 ký tự base64). Tạo khóa bằng "
-                  "lệnh trong README. / Cannot start: PARTY_DATA_KEY is not a valid Fernet key."),
-    "log_level": ("Không khởi động được: LOG_LEVEL={value} không hợp lệ (dùng DEBUG, INFO, WARNING, ERROR hoặc "
-                  "CRITICAL). / Cannot start: invalid LOG_LEVEL."),
+    "disk_full": (
+        "Không khởi động được: ổ đĩa đã đầy (hoặc lỗi ghi), không ghi được dữ liệu {where}. Giải phóng dung "
+        "lượng rồi chạy lại. / Cannot start: the disk is full (or failing)."
+    ),
+    "read_only": (
+        "Không khởi động được: thư mục dữ liệu {where} chỉ đọc hoặc không có quyền ghi. Cho phép ghi rồi chạy "
+        "lại. / Cannot start: the data directory is read-only or not writable."
+    ),
+    "party_key": (
+        "Không khởi động được: PARTY_DATA_KEY không phải khóa Fernet hợp lệ (44 ký tự base64). Tạo khóa bằng "
+        "lệnh trong README. / Cannot start: PARTY_DATA_KEY is not a valid Fernet key."
+    ),
+    "log_level": (
+        "Không khởi động được: LOG_LEVEL={value} không hợp lệ (dùng DEBUG, INFO, WARNING, ERROR hoặc "
+        "CRITICAL). / Cannot start: invalid LOG_LEVEL."
+    ),
 }
 CASE_BTN_SHOW_PHOTO = "🖼 Xem ảnh văn bản đã ký"
 CASE_PHOTO_CAPTION = "Văn bản hòa giải thành đã ký — vụ việc {number}"
-CASE_PHOTO_GONE = "Không gửi lại được ảnh (ứng dụng chat không còn giữ ảnh này). Văn bản giấy vẫn là bản chính."
+CASE_PHOTO_GONE = (
+    "Không gửi lại được ảnh (ứng dụng chat không còn giữ ảnh này). Văn bản giấy vẫn là bản chính."
+)
 
 # --- Issue 16: the organisation list kept by commune officials (Excel round trip, small changes, history) ---
 ORG_ROLE_LABELS = {"mediator": "Hòa giải viên", "team_leader": "Tổ trưởng"}
@@ -1236,9 +1392,21 @@ ORG_SHEET_LISTS = "Danh mục"
 ORG_TITLE_TEAMS = "DANH SÁCH TỔ HÒA GIẢI – {commune} (mã {code})"
 ORG_TITLE_PEOPLE = "DANH SÁCH HÒA GIẢI VIÊN – {commune} (mã {code}) – lập ngày {day}"
 ORG_TEAM_HEADERS = ("Mã tổ", "Tên tổ", "Tình trạng")
-ORG_PEOPLE_HEADERS = ("Mã tổ", "Mã người", "Họ và tên", "Vai trò", "Giới tính", "Dân tộc thiểu số",
-                      "Số quyết định công nhận", "Ngày công nhận", "Ngày tập huấn", "Hỗ trợ pháp lý",
-                      "Tình trạng", "Lý do thôi (Điều 11)", "Ngày thôi")
+ORG_PEOPLE_HEADERS = (
+    "Mã tổ",
+    "Mã người",
+    "Họ và tên",
+    "Vai trò",
+    "Giới tính",
+    "Dân tộc thiểu số",
+    "Số quyết định công nhận",
+    "Ngày công nhận",
+    "Ngày tập huấn",
+    "Hỗ trợ pháp lý",
+    "Tình trạng",
+    "Lý do thôi (Điều 11)",
+    "Ngày thôi",
+)
 ORG_NOTES_HEADERS = ("Cột", "Ý nghĩa", "Giá trị được nhập")
 ORG_NOTES_INTRO = (
     "Sửa danh sách trong Excel (hoặc trên điện thoại) rồi gửi lại tệp cho bot, hoặc dùng lệnh "
@@ -1246,26 +1414,41 @@ ORG_NOTES_INTRO = (
     "Không xóa dòng của người đã thôi: đổi Tình trạng thành «Đã thôi» và ghi lý do, ngày thôi."
 )
 ORG_NOTES = {
-    "Mã tổ": ("Mã của tổ hòa giải (trang «Tổ hòa giải»). Tổ mới: thêm một dòng ở trang «Tổ hòa giải».",
-              "Một mã có trong trang «Tổ hòa giải»"),
+    "Mã tổ": (
+        "Mã của tổ hòa giải (trang «Tổ hòa giải»). Tổ mới: thêm một dòng ở trang «Tổ hòa giải».",
+        "Một mã có trong trang «Tổ hòa giải»",
+    ),
     "Tên tổ": ("Tên tổ hòa giải (thôn, bản, tổ dân phố).", "Chữ, tối đa 200 ký tự"),
-    "Mã người": ("Mã cố định của từng người; không sửa. Người mới: để trống, bot tự cấp mã.",
-                 "Để trống cho người mới; không trùng nhau"),
+    "Mã người": (
+        "Mã cố định của từng người; không sửa. Người mới: để trống, bot tự cấp mã.",
+        "Để trống cho người mới; không trùng nhau",
+    ),
     "Họ và tên": ("Họ và tên đầy đủ, có dấu.", "2–100 ký tự"),
     "Vai trò": ("Vai trò trong tổ (Điều 12 Luật Hòa giải ở cơ sở 2013).", "Hòa giải viên | Tổ trưởng"),
     "Giới tính": ("Giới tính.", "Nam | Nữ | Khác | để trống"),
     "Dân tộc thiểu số": ("Người dân tộc thiểu số.", "Có | Không | để trống"),
-    "Số quyết định công nhận": ("Số quyết định công nhận hòa giải viên của Chủ tịch UBND xã (Điều 8).",
-                                "Ví dụ 15/QĐ-UBND; để trống nếu chưa có"),
+    "Số quyết định công nhận": (
+        "Số quyết định công nhận hòa giải viên của Chủ tịch UBND xã (Điều 8).",
+        "Ví dụ 15/QĐ-UBND; để trống nếu chưa có",
+    ),
     "Ngày công nhận": ("Ngày ký quyết định công nhận.", "Ngày dạng 15/03/2025"),
     "Ngày tập huấn": ("Ngày được tập huấn, bồi dưỡng nghiệp vụ gần nhất.", "Ngày dạng 15/03/2025"),
-    "Hỗ trợ pháp lý": ("Người có chuyên môn pháp luật tham gia tổ.",
-                       " | ".join(ORG_SUPPORTER_LABELS.values()) + " | để trống"),
-    "Tình trạng": ("Đang làm hòa giải viên, hoặc đã thôi (Điều 11). Tổ: đang hoạt động hoặc đã giải thể.",
-                   "Đang làm | Đã thôi (tổ: Đang hoạt động | Đã giải thể)"),
-    "Lý do thôi (Điều 11)": ("Bắt buộc khi Tình trạng là «Đã thôi».", " | ".join(ORG_RETIRE_REASONS.values())),
-    "Ngày thôi": ("Ngày quyết định cho thôi làm hòa giải viên; bắt buộc khi «Đã thôi».",
-                  "Ngày dạng 15/03/2025, không sau hôm nay"),
+    "Hỗ trợ pháp lý": (
+        "Người có chuyên môn pháp luật tham gia tổ.",
+        " | ".join(ORG_SUPPORTER_LABELS.values()) + " | để trống",
+    ),
+    "Tình trạng": (
+        "Đang làm hòa giải viên, hoặc đã thôi (Điều 11). Tổ: đang hoạt động hoặc đã giải thể.",
+        "Đang làm | Đã thôi (tổ: Đang hoạt động | Đã giải thể)",
+    ),
+    "Lý do thôi (Điều 11)": (
+        "Bắt buộc khi Tình trạng là «Đã thôi».",
+        " | ".join(ORG_RETIRE_REASONS.values()),
+    ),
+    "Ngày thôi": (
+        "Ngày quyết định cho thôi làm hòa giải viên; bắt buộc khi «Đã thôi».",
+        "Ngày dạng 15/03/2025, không sau hôm nay",
+    ),
 }
 ORG_ERR_ROW = "Trang «{sheet}», dòng {row}, cột «{column}»: {error}"
 ORG_ERR = {
@@ -1346,27 +1529,42 @@ ORG_NOT_XLSX = "Bot chỉ nhận tệp Excel (.xlsx) của danh sách tổ hòa 
 ORG_FILE_TOO_BIG = "Tệp quá lớn (tối đa 2 MB)."
 ORG_DENIED = "Anh/chị không có quyền sửa danh sách này."
 ORG_FIELD_NAMES = {
-    "team": "tổ", "full_name": "họ tên", "role": "vai trò", "gender": "giới tính", "ethnic_minority": "dân tộc thiểu số",
-    "recognition_decision": "số QĐ công nhận", "recognised_on": "ngày công nhận", "trained_on": "ngày tập huấn",
-    "legal_supporter": "hỗ trợ pháp lý", "status": "tình trạng", "retire_reason": "lý do thôi",
-    "retired_on": "ngày thôi", "name": "tên tổ",
+    "team": "tổ",
+    "full_name": "họ tên",
+    "role": "vai trò",
+    "gender": "giới tính",
+    "ethnic_minority": "dân tộc thiểu số",
+    "recognition_decision": "số QĐ công nhận",
+    "recognised_on": "ngày công nhận",
+    "trained_on": "ngày tập huấn",
+    "legal_supporter": "hỗ trợ pháp lý",
+    "status": "tình trạng",
+    "retire_reason": "lý do thôi",
+    "retired_on": "ngày thôi",
+    "name": "tên tổ",
 }
 ORG_MERGE_ERR = {
     "sources": "Cần ít nhất một xã/phường nguồn, không trùng nhau và khác xã/phường nhận.",
     "provinces": "Chỉ gộp các xã/phường cùng một tỉnh.",
-    "name": "Xã/phường {code} chưa có: cần --name \"Tên xã/phường mới\".",
+    "name": 'Xã/phường {code} chưa có: cần --name "Tên xã/phường mới".',
 }
-ORG_MERGE_DONE = "Đã gộp {sources} vào {commune} ({code}): {teams} tổ chuyển sang. Báo cáo cũ của từng xã giữ nguyên."
+ORG_MERGE_DONE = (
+    "Đã gộp {sources} vào {commune} ({code}): {teams} tổ chuyển sang. Báo cáo cũ của từng xã giữ nguyên."
+)
 ORG_BTN_INVITE = "✉️ Mời theo tên (tạo mã đăng ký)"
 ORG_INVITE_LINKED = "Người này đã có tài khoản trên bot, không cần mời."
 ORG_BTN_MERGE = "🔗 Gộp xã/phường"
-ORG_MERGE_PICK = ("Gộp xã/phường khi sắp xếp đơn vị hành chính. Chọn các xã/phường được gộp (✔ là đã chọn), "
-                  "rồi chạm «Xong»:")
+ORG_MERGE_PICK = (
+    "Gộp xã/phường khi sắp xếp đơn vị hành chính. Chọn các xã/phường được gộp (✔ là đã chọn), "
+    "rồi chạm «Xong»:"
+)
 ORG_MERGE_INTO = "Gộp vào xã/phường nào?"
 ORG_MERGE_NEW = "➕ Xã/phường mới"
 ORG_MERGE_ASK_CODE = "Gõ mã của xã/phường mới (chữ và số, ví dụ MLN):"
 ORG_MERGE_ASK_NAME = "Gõ tên xã/phường mới, ví dụ Phường Mường Lay:"
-ORG_MERGE_BAD_CODE = "Mã chỉ gồm chữ không dấu, số và dấu gạch ngang (2–20 ký tự), chưa dùng cho xã/phường nào."
+ORG_MERGE_BAD_CODE = (
+    "Mã chỉ gồm chữ không dấu, số và dấu gạch ngang (2–20 ký tự), chưa dùng cho xã/phường nào."
+)
 ORG_MERGE_CONFIRM = (
     "Gộp {sources} vào {into}? Các tổ, hòa giải viên và mã mời còn hạn chuyển sang {into} từ hôm nay; vụ việc giữ ở "
     "xã/phường đã nhận nên báo cáo cũ không đổi."
@@ -1380,7 +1578,7 @@ INVITE_PROVINCE_PLACE = "Sở Tư pháp tỉnh {province}"
 FIRST_CONTACT = (
     "ℹ️ Tôi là trợ lý tự động (chatbot), không phải cán bộ hay luật sư. Câu trả lời của tôi chỉ để tham khảo, "
     "luôn kèm căn cứ pháp lý (văn bản, điều, khoản) để anh/chị đối chiếu.\n"
-    "Muốn hỏi người thật: bấm \"🧑‍⚖️ Hỏi chuyên gia\" dưới câu trả lời (cần đăng ký bằng mã mời) để chuyển câu "
+    'Muốn hỏi người thật: bấm "🧑‍⚖️ Hỏi chuyên gia" dưới câu trả lời (cần đăng ký bằng mã mời) để chuyển câu '
     "hỏi cho công chức Tư pháp – hộ tịch của xã, hoặc liên hệ trực tiếp UBND xã/phường nơi mình ở."
 )
 #: An answer that says the matter is NOT grassroots mediation (land conciliation at the commune, divorce at court).
@@ -1403,12 +1601,12 @@ CASE_CHOICE_BUTTONS = {
     "vi_pham_phap_luat": "Vi phạm chưa đến mức bị xử lý",
     "phan_cong_de_nghi": "Được phân công hoặc đề nghị",
 }
-QUIZ_STOPPED = "Đã dừng ôn tập. Bài đang làm được giữ lại: bấm \"✍️ Ôn tập\" để làm tiếp."
+QUIZ_STOPPED = 'Đã dừng ôn tập. Bài đang làm được giữ lại: bấm "✍️ Ôn tập" để làm tiếp.'
 LIBRARY_TOPIC_N = "📂 {name} — bấm số của tài liệu để nhận:"
 QUIZ_TYPE_ANSWER = "Anh/chị gõ một trong các chữ {letters} (hoặc bấm nút) để trả lời câu hỏi."
 REG_NAME_NO_MARKS = (
-    "Họ tên \"{name}\" chưa có dấu. Tên này sẽ ghi trong sổ và báo cáo chính thức, nên anh/chị gõ lại "
-    "họ tên có dấu giúp (ví dụ: Lò Văn Tuấn). Nếu tên đúng là không dấu, bấm \"Giữ nguyên\"."
+    'Họ tên "{name}" chưa có dấu. Tên này sẽ ghi trong sổ và báo cáo chính thức, nên anh/chị gõ lại '
+    'họ tên có dấu giúp (ví dụ: Lò Văn Tuấn). Nếu tên đúng là không dấu, bấm "Giữ nguyên".'
 )
 REG_BTN_KEEP_NAME = "Giữ nguyên"
 CLI_UNKNOWN_CODE = "Không có {kind} mã {code}. Các mã hiện có: {codes}"
@@ -1425,9 +1623,11 @@ MENU_TYPED_ITEM = "Anh/chị muốn làm việc này? Bấm nút bên dưới (g
 MASK_QUESTIONS_DONE = "Đã che số điện thoại / số giấy tờ trong {count} câu hỏi đã lưu trước đây."
 
 # --- QA: checks of issues 17, 21, 22 ---
-CASE_ERRORS.update({
-    "mediator_ref_unknown": "Không có hòa giải viên mã {refs} trong tổ {team}. Ghi mã hòa giải viên của tổ, "
-                            "cách nhau bằng dấu phẩy.",
-})
+CASE_ERRORS.update(
+    {
+        "mediator_ref_unknown": "Không có hòa giải viên mã {refs} trong tổ {team}. Ghi mã hòa giải viên của tổ, "
+        "cách nhau bằng dấu phẩy.",
+    }
+)
 #: A pay list whose period spans a rate change: every rate, by the date it applies from (chat summary).
 PAY_SUMMARY_RATES = "Mức áp dụng trong kỳ (theo ngày kết thúc vụ việc):\n{lines}\n"

@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 
 class SqlitePersistence(BasePersistence):
     def __init__(self, db: Database, update_interval: float = 1.0, shared: bool = False):
-        super().__init__(store_data=PersistenceInput(bot_data=False, callback_data=False),
-                         update_interval=update_interval)
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, callback_data=False), update_interval=update_interval
+        )
         self.db = db
         self.store = BotStateStore(db)
         #: Other processes write the same rows: re-read user data and conversation states for every update.

@@ -19,8 +19,12 @@ GROUP = -30
 
 async def refresh_conversations(update: Update, context) -> None:
     app = context.application
-    conversations = [h for group in app.handlers.values() for h in group
-                     if isinstance(h, ConversationHandler) and h.persistent]
+    conversations = [
+        h
+        for group in app.handlers.values()
+        for h in group
+        if isinstance(h, ConversationHandler) and h.persistent
+    ]
     if not conversations:
         return
     try:

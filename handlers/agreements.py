@@ -59,7 +59,9 @@ def _markup_answer(broadcast: dict):
 def _markup_leader(broadcast: dict):
     if not broadcast.get("case_id"):
         return None
-    return keyboard([[(msg.FOLLOWUP_BTN_VIEW, f"case:v:{broadcast['case_id']}")], *answer_rows(broadcast["case_id"])])
+    return keyboard(
+        [[(msg.FOLLOWUP_BTN_VIEW, f"case:v:{broadcast['case_id']}")], *answer_rows(broadcast["case_id"])]
+    )
 
 
 for _topic in (ASK, REMIND):
@@ -70,8 +72,12 @@ for _topic in (LISTED, NOT_DONE, ESCALATED):
 
 def render(topic: str, case: Case, info: dict) -> str:
     """The text of a follow-up message (stored with the outbox rows when the step is stored)."""
-    values = {"number": case.number, "field": form.FIELDS.get(case.field, case.field),
-              "closed": form.display_date(case.closed_on), "by": info.get("by", "")}
+    values = {
+        "number": case.number,
+        "field": form.FIELDS.get(case.field, case.field),
+        "closed": form.display_date(case.closed_on),
+        "by": info.get("by", ""),
+    }
     return msg.FOLLOWUP_TEXTS[topic].format(**values)
 
 
@@ -79,8 +85,12 @@ async def run_followups(app: Application) -> None:
     services = app.services  # type: ignore[attr-defined]
     report = await services.followups.run(app.channel, render)  # type: ignore[attr-defined]
     if report.asked or report.reminded or report.listed:
-        log.info("agreement follow-up: %d asked, %d reminded, %d listed", report.asked, report.reminded,
-                 report.listed)
+        log.info(
+            "agreement follow-up: %d asked, %d reminded, %d listed",
+            report.asked,
+            report.reminded,
+            report.listed,
+        )
         wake_worker(app)
 
 
@@ -104,11 +114,17 @@ async def answered(update: Update, context: BotContext) -> int:
     if answer != "not_done":
         await reply(update, text)
         return ConversationHandler.END
-    await reply(update, f"{text}\n{msg.FOLLOWUP_NOT_DONE_NEXT}", column([
-        (msg.FOLLOWUP_BTN_AGAIN, f"case:again:{case.id}"),
-        (msg.FOLLOWUP_BTN_LEADER, f"fu:l:{case.id}"),
-        (msg.FOLLOWUP_BTN_NOTE, f"fu:n:{case.id}"),
-    ]))
+    await reply(
+        update,
+        f"{text}\n{msg.FOLLOWUP_NOT_DONE_NEXT}",
+        column(
+            [
+                (msg.FOLLOWUP_BTN_AGAIN, f"case:again:{case.id}"),
+                (msg.FOLLOWUP_BTN_LEADER, f"fu:l:{case.id}"),
+                (msg.FOLLOWUP_BTN_NOTE, f"fu:n:{case.id}"),
+            ]
+        ),
+    )
     return ConversationHandler.END
 
 
@@ -117,7 +133,9 @@ async def escalate(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     person = await context.person(update)
     try:
-        reached = await context.services.followups.escalate(person, int_arg(update) or 0, context.channel, render)
+        reached = await context.services.followups.escalate(
+            person, int_arg(update) or 0, context.channel, render
+        )
     except FollowUpDenied:
         await reply(update, msg.FOLLOWUP_DENIED)
         return ConversationHandler.END
@@ -153,8 +171,13 @@ async def note_written(update: Update, context: BotContext) -> int:
         context.user_data["fu_note"] = case_id
         await reply(update, msg.FOLLOWUP_NOTE_EMPTY)
         raise ApplicationHandlerStop(NOTE) from None
-    await reply(update, msg.FOLLOWUP_NOTE_SAVED, column([(msg.FOLLOWUP_BTN_AGAIN, f"case:again:{case_id}"),
-                                                         (msg.FOLLOWUP_BTN_LEADER, f"fu:l:{case_id}")]))
+    await reply(
+        update,
+        msg.FOLLOWUP_NOTE_SAVED,
+        column(
+            [(msg.FOLLOWUP_BTN_AGAIN, f"case:again:{case_id}"), (msg.FOLLOWUP_BTN_LEADER, f"fu:l:{case_id}")]
+        ),
+    )
     # The note was for this flow: no other handler (an open case form, the question answerer) sees the text.
     raise ApplicationHandlerStop(ConversationHandler.END)
 
@@ -176,17 +199,25 @@ def register(app: Application) -> None:
     # A group of its own (-3): while a note is awaited, the typed note reaches this conversation before the
     # organisation list's typed steps (-2), the flows (-1) and an open case form or the question answerer (0)
     # could take it; it then stops the update there. Its state is refreshed across processes (bot/shared_state).
-    app.add_handler(ConversationHandler(
-        name="followup",
-        persistent=True,
-        entry_points=[CallbackQueryHandler(ask_note, pattern=r"^fu:n:\d+$")],
-        states={NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, note_written)]},
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel), MessageHandler(filters.COMMAND, leave),
-                   CallbackQueryHandler(leave)],
-        allow_reentry=True,
-    ), group=NOTE_GROUP)
+    app.add_handler(
+        ConversationHandler(
+            name="followup",
+            persistent=True,
+            entry_points=[CallbackQueryHandler(ask_note, pattern=r"^fu:n:\d+$")],
+            states={NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, note_written)]},
+            fallbacks=[
+                CommandHandler(["huy", "cancel"], cancel),
+                MessageHandler(filters.COMMAND, leave),
+                CallbackQueryHandler(leave),
+            ],
+            allow_reentry=True,
+        ),
+        group=NOTE_GROUP,
+    )
     app.add_handler(CallbackQueryHandler(answered, pattern=r"^fu:a:\d+:(done|ongoing|not_done)$"))
     app.add_handler(CallbackQueryHandler(escalate, pattern=r"^fu:l:\d+$"))
     if app.job_queue is not None:
         tz = ZoneInfo(app.services.cases.settings.timezone)  # type: ignore[attr-defined]
-        app.job_queue.run_daily(once_across_processes(JOB, followup_job), time=JOB_AT.replace(tzinfo=tz), name=JOB)
+        app.job_queue.run_daily(
+            once_across_processes(JOB, followup_job), time=JOB_AT.replace(tzinfo=tz), name=JOB
+        )

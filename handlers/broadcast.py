@@ -57,8 +57,9 @@ PER_PAGE = 8
 #: Room kept for the header above a caption (Telegram captions are at most 1024 characters).
 HEADER_ROOM = 124
 
-register_capability(Capability("thongbao", msg.BTN_BROADCAST, "thongbao", msg.CMD_BROADCAST,
-                               frozenset(SENDERS), order=60))
+register_capability(
+    Capability("thongbao", msg.BTN_BROADCAST, "thongbao", msg.CMD_BROADCAST, frozenset(SENDERS), order=60)
+)
 
 #: Keyboards under delivered messages, by broadcast kind (training registers its own kinds).
 MARKUPS: dict[str, Callable[[dict], InlineKeyboardMarkup | None]] = {
@@ -71,15 +72,24 @@ def register_markup(kind: str, build: Callable[[dict], InlineKeyboardMarkup | No
 
 
 # --- shared helpers (also used by /taphuan) -------------------------------------------------------------
-def toggle_keyboard(items: list[tuple[int, str]], selected: Iterable[int], toggle: str, page_prefix: str,
-                    done: str, page: int = 0, per_page: int = PER_PAGE,
-                    extra: list[tuple[str, str]] | None = None) -> InlineKeyboardMarkup:
+def toggle_keyboard(
+    items: list[tuple[int, str]],
+    selected: Iterable[int],
+    toggle: str,
+    page_prefix: str,
+    done: str,
+    page: int = 0,
+    per_page: int = PER_PAGE,
+    extra: list[tuple[str, str]] | None = None,
+) -> InlineKeyboardMarkup:
     """A paged checklist: one button per item (☑/☐), page arrows, then `extra` and the done button."""
     chosen = set(selected)
     pages = max(1, -(-len(items) // per_page))
     page = min(max(page, 0), pages - 1)
-    rows = [[(("☑ " if item_id in chosen else "☐ ") + label, f"{toggle}:{item_id}:{page}")]
-            for item_id, label in items[page * per_page:(page + 1) * per_page]]
+    rows = [
+        [(("☑ " if item_id in chosen else "☐ ") + label, f"{toggle}:{item_id}:{page}")]
+        for item_id, label in items[page * per_page : (page + 1) * per_page]
+    ]
     nav = []
     if page > 0:
         nav.append((msg.BC_BTN_PREV, f"{page_prefix}:{page - 1}"))
@@ -110,7 +120,9 @@ async def scope_label(context: BotContext, scope: BroadcastScope) -> str:
     names = await context.services.scopes.describe(scope)
     where = ", ".join(names["communes"])
     if names["teams"] is not None:
-        return msg.BC_SCOPE.format(audience=msg.BC_SCOPE_TEAMS.format(teams=", ".join(names["teams"])), where=where)
+        return msg.BC_SCOPE.format(
+            audience=msg.BC_SCOPE_TEAMS.format(teams=", ".join(names["teams"])), where=where
+        )
     return msg.BC_SCOPE.format(audience=msg.BC_SCOPE_LABELS[scope.audience], where=where)
 
 
@@ -122,7 +134,7 @@ async def sender_header(context: BotContext, person: Person) -> str:
         place = "Sở Tư pháp " + (await org.province(person.province_id)).name
     else:
         place = msg.APP_NAME
-    return msg.BC_HEADER.format(sender=person.full_name, org=place)[:HEADER_ROOM - 4]
+    return msg.BC_HEADER.format(sender=person.full_name, org=place)[: HEADER_ROOM - 4]
 
 
 def local_date(value: str, tz: str) -> str:
@@ -148,10 +160,17 @@ class ScopePicker:
             data["communes"] = [c.id for c in communes]
             return await self.ask_audience(update, context)
         p = self.prefix
-        await reply(update, msg.BC_PICK_COMMUNES, column([
-            (msg.BC_BTN_ALL_COMMUNES.format(count=len(communes)), f"{p}:call"),
-            (msg.BC_BTN_CHOOSE_COMMUNES, f"{p}:cpick"),
-        ], nav=True))
+        await reply(
+            update,
+            msg.BC_PICK_COMMUNES,
+            column(
+                [
+                    (msg.BC_BTN_ALL_COMMUNES.format(count=len(communes)), f"{p}:call"),
+                    (msg.BC_BTN_CHOOSE_COMMUNES, f"{p}:cpick"),
+                ],
+                nav=True,
+            ),
+        )
         return PICK_COMMUNES
 
     async def all_communes(self, update: Update, context: BotContext) -> int:
@@ -165,8 +184,13 @@ class ScopePicker:
         communes = await context.services.scopes.communes_for(person)
         chosen = self.data(context).setdefault("communes", [])
         p = self.prefix
-        await edit_or_reply(update, msg.BC_TOGGLE_COMMUNES.format(count=len(chosen)), toggle_keyboard(
-            [(c.id, c.name) for c in communes], chosen, f"{p}:ct", f"{p}:cp", f"{p}:cdone", page))
+        await edit_or_reply(
+            update,
+            msg.BC_TOGGLE_COMMUNES.format(count=len(chosen)),
+            toggle_keyboard(
+                [(c.id, c.name) for c in communes], chosen, f"{p}:ct", f"{p}:cp", f"{p}:cdone", page
+            ),
+        )
         return TOGGLE_COMMUNES
 
     async def choose_communes(self, update: Update, context: BotContext) -> int:
@@ -203,8 +227,11 @@ class ScopePicker:
         data = self.data(context)
         p = self.prefix
         if person.role == Role.COMMUNE_OFFICIAL:
-            buttons = [(msg.BC_AUDIENCE_COMMUNE_ALL, f"{p}:a:all"), (msg.BC_AUDIENCE_BUTTONS["teams"], f"{p}:a:teams"),
-                       (msg.BC_AUDIENCE_BUTTONS["leaders"], f"{p}:a:leaders")]
+            buttons = [
+                (msg.BC_AUDIENCE_COMMUNE_ALL, f"{p}:a:all"),
+                (msg.BC_AUDIENCE_BUTTONS["teams"], f"{p}:a:teams"),
+                (msg.BC_AUDIENCE_BUTTONS["leaders"], f"{p}:a:leaders"),
+            ]
         else:
             buttons = [(msg.BC_AUDIENCE_BUTTONS[k], f"{p}:a:{k}") for k in ("all", "leaders", "officials")]
             if len(data.get("communes") or []) == 1:
@@ -233,8 +260,18 @@ class ScopePicker:
         communes = data.get("communes") or []
         teams = await context.services.org.teams_of_commune(communes[0]) if len(communes) == 1 else []
         p = self.prefix
-        await edit_or_reply(update, msg.BC_TOGGLE_TEAMS.format(count=len(data.get("teams") or [])), toggle_keyboard(
-            [(t.id, t.name) for t in teams], data.get("teams") or [], f"{p}:tt", f"{p}:tp", f"{p}:tdone", page))
+        await edit_or_reply(
+            update,
+            msg.BC_TOGGLE_TEAMS.format(count=len(data.get("teams") or [])),
+            toggle_keyboard(
+                [(t.id, t.name) for t in teams],
+                data.get("teams") or [],
+                f"{p}:tt",
+                f"{p}:tp",
+                f"{p}:tdone",
+                page,
+            ),
+        )
         return TOGGLE_TEAMS
 
     async def team_page(self, update: Update, context: BotContext) -> int:
@@ -247,7 +284,12 @@ class ScopePicker:
         team = await context.services.org.team(team_id) if team_id else None
         communes = data.get("communes") or []
         allowed = {c.id for c in await context.services.scopes.communes_for(person)}
-        if team is None or len(communes) != 1 or team.commune_id != communes[0] or team.commune_id not in allowed:
+        if (
+            team is None
+            or len(communes) != 1
+            or team.commune_id != communes[0]
+            or team.commune_id not in allowed
+        ):
             await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
             return TOGGLE_TEAMS
         chosen = data.get("teams")
@@ -275,21 +317,32 @@ class ScopePicker:
     def scope(self, context: BotContext) -> BroadcastScope:
         data = self.data(context)
         teams = data.get("teams")
-        return BroadcastScope(communes=tuple(data.get("communes") or ()), teams=None if teams is None else tuple(teams),
-                     audience=data.get("audience") or "all")
+        return BroadcastScope(
+            communes=tuple(data.get("communes") or ()),
+            teams=None if teams is None else tuple(teams),
+            audience=data.get("audience") or "all",
+        )
 
     def handlers(self) -> dict[int, list]:
         p = self.prefix
         return {
-            PICK_COMMUNES: [CallbackQueryHandler(self.all_communes, pattern=rf"^{p}:call$"),
-                            CallbackQueryHandler(self.choose_communes, pattern=rf"^{p}:cpick$")],
-            TOGGLE_COMMUNES: [CallbackQueryHandler(self.commune_toggled, pattern=rf"^{p}:ct:\d+:\d+$"),
-                              CallbackQueryHandler(self.commune_page, pattern=rf"^{p}:cp:\d+$"),
-                              CallbackQueryHandler(self.communes_done, pattern=rf"^{p}:cdone$")],
-            PICK_AUDIENCE: [CallbackQueryHandler(self.audience_picked, pattern=rf"^{p}:a:(all|teams|leaders|officials)$")],
-            TOGGLE_TEAMS: [CallbackQueryHandler(self.team_toggled, pattern=rf"^{p}:tt:\d+:\d+$"),
-                           CallbackQueryHandler(self.team_page, pattern=rf"^{p}:tp:\d+$"),
-                           CallbackQueryHandler(self.teams_done, pattern=rf"^{p}:tdone$")],
+            PICK_COMMUNES: [
+                CallbackQueryHandler(self.all_communes, pattern=rf"^{p}:call$"),
+                CallbackQueryHandler(self.choose_communes, pattern=rf"^{p}:cpick$"),
+            ],
+            TOGGLE_COMMUNES: [
+                CallbackQueryHandler(self.commune_toggled, pattern=rf"^{p}:ct:\d+:\d+$"),
+                CallbackQueryHandler(self.commune_page, pattern=rf"^{p}:cp:\d+$"),
+                CallbackQueryHandler(self.communes_done, pattern=rf"^{p}:cdone$"),
+            ],
+            PICK_AUDIENCE: [
+                CallbackQueryHandler(self.audience_picked, pattern=rf"^{p}:a:(all|teams|leaders|officials)$")
+            ],
+            TOGGLE_TEAMS: [
+                CallbackQueryHandler(self.team_toggled, pattern=rf"^{p}:tt:\d+:\d+$"),
+                CallbackQueryHandler(self.team_page, pattern=rf"^{p}:tp:\d+$"),
+                CallbackQueryHandler(self.teams_done, pattern=rf"^{p}:tdone$"),
+            ],
         }
 
 
@@ -307,7 +360,9 @@ PICKER = ScopePicker("bc", "bc", _after_scope)
 async def start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data.pop("bc", None)
-    await reply(update, msg.BC_MENU, column([(msg.BC_BTN_NEW, "bc:new"), (msg.BC_BTN_HISTORY, "bc:hist")], nav=True))
+    await reply(
+        update, msg.BC_MENU, column([(msg.BC_BTN_NEW, "bc:new"), (msg.BC_BTN_HISTORY, "bc:hist")], nav=True)
+    )
     return PICK_COMMUNES
 
 
@@ -357,8 +412,11 @@ async def attachment_sent(update: Update, context: BotContext) -> int:
     data = PICKER.data(context)
     limit = MAX_CAPTION - HEADER_ROOM
     if len(data.get("text") or "") > limit:
-        await reply(update, msg.BC_CAPTION_TOO_LONG.format(limit=limit, length=len(data["text"])),
-                    column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")], nav=True))
+        await reply(
+            update,
+            msg.BC_CAPTION_TOO_LONG.format(limit=limit, length=len(data["text"])),
+            column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")], nav=True),
+        )
         return ASK_ATTACHMENT
     data["att"] = _attachment_of(update.effective_message)
     return await _preview(update, context)
@@ -390,14 +448,28 @@ async def _preview(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     full_text = f"{await sender_header(context, person)}\n\n{data['text']}"
     await reply(update, msg.BC_PREVIEW_INTRO)
-    preview = {"id": 0, "kind": "announcement", "text": full_text, "attachment_kind": (data.get("att") or {}).get("kind"),
-               "attachment_file_id": (data.get("att") or {}).get("file_id")}
-    await send_broadcast_message(context.bot, update.effective_chat.id, preview,
-                                 keyboard([[(msg.BC_BTN_ACK, "bc:noop")]]))
+    preview = {
+        "id": 0,
+        "kind": "announcement",
+        "text": full_text,
+        "attachment_kind": (data.get("att") or {}).get("kind"),
+        "attachment_file_id": (data.get("att") or {}).get("file_id"),
+    }
+    await send_broadcast_message(
+        context.bot, update.effective_chat.id, preview, keyboard([[(msg.BC_BTN_ACK, "bc:noop")]])
+    )
     count = len(recipients)
-    await reply(update, msg.BC_CONFIRM.format(count=count, scope=await scope_label(context, scope)), column([
-        (msg.BC_BTN_SEND.format(count=count), "bc:send"), (msg.BC_BTN_EDIT, "bc:edit"), (msg.BTN_CANCEL, "bc:cancel"),
-    ]))
+    await reply(
+        update,
+        msg.BC_CONFIRM.format(count=count, scope=await scope_label(context, scope)),
+        column(
+            [
+                (msg.BC_BTN_SEND.format(count=count), "bc:send"),
+                (msg.BC_BTN_EDIT, "bc:edit"),
+                (msg.BTN_CANCEL, "bc:cancel"),
+            ]
+        ),
+    )
     return CONFIRM
 
 
@@ -417,7 +489,8 @@ async def send(update: Update, context: BotContext) -> int:
     text = f"{await sender_header(context, person)}\n\n{data['text']}"
     try:
         broadcast_id, count = await context.services.broadcasts.create(
-            person, PICKER.scope(context), context.channel, text, attachment=data.get("att"))
+            person, PICKER.scope(context), context.channel, text, attachment=data.get("att")
+        )
     except PermissionDenied:
         context.user_data.pop("bc", None)
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
@@ -444,14 +517,26 @@ async def start_progress(context: BotContext, broadcast_id: int, count: int, cha
 def progress_text(broadcast_id: int, counts: dict[str, int]) -> str:
     total = counts.get("total", 0)
     done = sum(counts.get(s, 0) for s in ("sent", "failed", "blocked"))
-    return msg.BC_PROGRESS.format(id=broadcast_id, done=done, total=total,
-                                  percent=int(100 * done / total) if total else 100, sent=counts.get("sent", 0),
-                                  failed=counts.get("failed", 0), blocked=counts.get("blocked", 0))
+    return msg.BC_PROGRESS.format(
+        id=broadcast_id,
+        done=done,
+        total=total,
+        percent=int(100 * done / total) if total else 100,
+        sent=counts.get("sent", 0),
+        failed=counts.get("failed", 0),
+        blocked=counts.get("blocked", 0),
+    )
 
 
 def done_text(broadcast_id: int, counts: dict[str, int]) -> str:
-    text = msg.BC_DONE.format(id=broadcast_id, total=counts["total"], sent=counts["sent"], failed=counts["failed"],
-                              blocked=counts["blocked"], acked=counts["acked"])
+    text = msg.BC_DONE.format(
+        id=broadcast_id,
+        total=counts["total"],
+        sent=counts["sent"],
+        failed=counts["failed"],
+        blocked=counts["blocked"],
+        acked=counts["acked"],
+    )
     if counts.get("outside_window"):
         text += "\n" + msg.BC_OUTSIDE_WINDOW_LINE.format(count=counts["outside_window"])
     return text
@@ -482,10 +567,17 @@ async def history(update: Update, context: BotContext) -> int:
     for b in items:
         counts = b["counts"]
         body = b["text"].split("\n\n", 1)[-1].replace("\n", " ")
-        lines.append(msg.BC_HISTORY_LINE.format(
-            id=b["id"], date=local_date(b["created_at"], tz), preview=body[:60] + ("…" if len(body) > 60 else ""),
-            sent=counts["sent"], total=counts["total"], acked=counts["acked"],
-            pending=msg.BC_HISTORY_PENDING if b["finished_at"] is None else ""))
+        lines.append(
+            msg.BC_HISTORY_LINE.format(
+                id=b["id"],
+                date=local_date(b["created_at"], tz),
+                preview=body[:60] + ("…" if len(body) > 60 else ""),
+                sent=counts["sent"],
+                total=counts["total"],
+                acked=counts["acked"],
+                pending=msg.BC_HISTORY_PENDING if b["finished_at"] is None else "",
+            )
+        )
         buttons.append((f"{msg.BC_BTN_DETAILS} số {b['id']}", f"bc:h:{b['id']}"))
     await reply(update, "\n".join(lines), column(buttons))
     return ConversationHandler.END
@@ -508,14 +600,26 @@ async def details(update: Update, context: BotContext) -> None:
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
         return
     text = msg.BC_DETAILS.format(
-        id=broadcast["id"], date=local_date(broadcast["created_at"], context.services.config.timezone),
-        total=counts["total"], sent=counts["sent"], pending=counts["pending"] + counts["sending"],
-        failed=counts["failed"], blocked=counts["blocked"], acked=counts["acked"])
+        id=broadcast["id"],
+        date=local_date(broadcast["created_at"], context.services.config.timezone),
+        total=counts["total"],
+        sent=counts["sent"],
+        pending=counts["pending"] + counts["sending"],
+        failed=counts["failed"],
+        blocked=counts["blocked"],
+        acked=counts["acked"],
+    )
     if counts.get("outside_window"):
         text += "\n" + msg.BC_OUTSIDE_WINDOW_LINE.format(count=counts["outside_window"])
     if failures:
-        text += "\n\n" + msg.BC_DETAILS_FAILURES + "\n" + "\n".join(
-            msg.BC_FAILURE_LINE.format(name=f["full_name"], reason=_failure_reason(f)) for f in failures)
+        text += (
+            "\n\n"
+            + msg.BC_DETAILS_FAILURES
+            + "\n"
+            + "\n".join(
+                msg.BC_FAILURE_LINE.format(name=f["full_name"], reason=_failure_reason(f)) for f in failures
+            )
+        )
     await reply(update, text)
 
 
@@ -540,8 +644,9 @@ async def preview_button(update: Update, context: BotContext) -> None:
 
 
 # --- how a delivered broadcast looks --------------------------------------------------------------------
-async def send_broadcast_message(bot, chat_id: int | str, broadcast: dict,
-                                 markup: InlineKeyboardMarkup | None) -> Message:
+async def send_broadcast_message(
+    bot, chat_id: int | str, broadcast: dict, markup: InlineKeyboardMarkup | None
+) -> Message:
     kind, file_id = broadcast.get("attachment_kind"), broadcast.get("attachment_file_id")
     if kind == "photo":
         return await bot.send_photo(chat_id, file_id, caption=broadcast["text"], reply_markup=markup)
@@ -559,27 +664,41 @@ def register(app: Application) -> None:
     register_flow("broadcast", text_states={WRITE_TEXT, ASK_ATTACHMENT}, cancel=cancel, keys=["bc"])
     text = filters.TEXT & ~filters.COMMAND
     attachment = filters.PHOTO | filters.Document.ALL
-    app.add_handler(ConversationHandler(
-        name="broadcast",
-        persistent=True,
-        entry_points=[CommandHandler("thongbao", start), CallbackQueryHandler(start, pattern=r"^menu:thongbao$")],
-        states={
-            **PICKER.handlers(),
-            PICK_COMMUNES: [CallbackQueryHandler(new, pattern=r"^bc:new$"),
-                            CallbackQueryHandler(history, pattern=r"^bc:hist$"),
-                            *PICKER.handlers()[PICK_COMMUNES]],
-            WRITE_TEXT: [MessageHandler(text | attachment, text_written)],
-            ASK_ATTACHMENT: [MessageHandler(attachment, attachment_sent),
-                             CallbackQueryHandler(no_attachment, pattern=r"^bc:noatt$"),
-                             MessageHandler(text, attachment_expected)],
-            CONFIRM: [CallbackQueryHandler(send, pattern=r"^bc:send$"),
-                      CallbackQueryHandler(edit_text, pattern=r"^bc:edit$"),
-                      CallbackQueryHandler(cancel, pattern=r"^bc:cancel$")],
-        },
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel), CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
-                   MessageHandler(text, use_buttons)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="broadcast",
+            persistent=True,
+            entry_points=[
+                CommandHandler("thongbao", start),
+                CallbackQueryHandler(start, pattern=r"^menu:thongbao$"),
+            ],
+            states={
+                **PICKER.handlers(),
+                PICK_COMMUNES: [
+                    CallbackQueryHandler(new, pattern=r"^bc:new$"),
+                    CallbackQueryHandler(history, pattern=r"^bc:hist$"),
+                    *PICKER.handlers()[PICK_COMMUNES],
+                ],
+                WRITE_TEXT: [MessageHandler(text | attachment, text_written)],
+                ASK_ATTACHMENT: [
+                    MessageHandler(attachment, attachment_sent),
+                    CallbackQueryHandler(no_attachment, pattern=r"^bc:noatt$"),
+                    MessageHandler(text, attachment_expected),
+                ],
+                CONFIRM: [
+                    CallbackQueryHandler(send, pattern=r"^bc:send$"),
+                    CallbackQueryHandler(edit_text, pattern=r"^bc:edit$"),
+                    CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
+                ],
+            },
+            fallbacks=[
+                CommandHandler(["huy", "cancel"], cancel),
+                CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
+                MessageHandler(text, use_buttons),
+            ],
+            allow_reentry=True,
+        )
+    )
     app.add_handler(CallbackQueryHandler(acknowledge, pattern=r"^bc:ack:\d+$"))
     app.add_handler(CallbackQueryHandler(details, pattern=r"^bc:h:\d+$"))
     app.add_handler(CallbackQueryHandler(preview_button, pattern=r"^bc:noop$"))

@@ -74,10 +74,14 @@ REMINDER_AT = time(8, 0)
 #: the photo step, which answers it with its reminder that a photo is expected.
 TEXT_KINDS = ("date", "count", "text", "secret", "photo")
 
-register_capability(Capability("baocao", msg.CASE_BTN_MENU, "baocao", msg.CASE_CMD_REPORT,
-                               frozenset(REPORTER_ROLES), order=20))
-register_capability(Capability("vuviec", msg.CASE_BTN_LIST_MENU, "vuviec", msg.CASE_CMD_LIST,
-                               frozenset(LIST_ROLES), order=21))
+register_capability(
+    Capability(
+        "baocao", msg.CASE_BTN_MENU, "baocao", msg.CASE_CMD_REPORT, frozenset(REPORTER_ROLES), order=20
+    )
+)
+register_capability(
+    Capability("vuviec", msg.CASE_BTN_LIST_MENU, "vuviec", msg.CASE_CMD_LIST, frozenset(LIST_ROLES), order=21)
+)
 
 
 # --- rendering -----------------------------------------------------------------------------------------------
@@ -101,8 +105,12 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
     if f.kind == "team":
         rows = [[(name, f"case:a:{p}:{key}:{tid}")] for tid, name in view.ctx.teams.items()]
     elif f.kind == "date":
-        rows = [[(msg.CASE_BTN_TODAY, f"case:a:{p}:{key}:hom nay"),
-                 (msg.CASE_BTN_YESTERDAY, f"case:a:{p}:{key}:hom qua")]]
+        rows = [
+            [
+                (msg.CASE_BTN_TODAY, f"case:a:{p}:{key}:hom nay"),
+                (msg.CASE_BTN_YESTERDAY, f"case:a:{p}:{key}:hom qua"),
+            ]
+        ]
         received = values.get("received_on")
         if key == "closed_on" and received and received < view.ctx.today.isoformat():
             label = msg.CASE_BTN_SAME_AS_RECEIVED.format(date=form.display_date(received))
@@ -110,8 +118,11 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
     elif f.kind == "choice":
         codes = list(f.choices or {})
         if key == "result":
-            codes = [c for c in form.RESULT_BUTTON_ORDER
-                     if not (view.draft.purpose == "result" and c == form.PENDING_RESULT)]
+            codes = [
+                c
+                for c in form.RESULT_BUTTON_ORDER
+                if not (view.draft.purpose == "result" and c == form.PENDING_RESULT)
+            ]
         for code in codes:
             label = msg.CASE_CHOICE_BUTTONS.get(code) or (f.choices or {})[code]
             if key == "result":
@@ -123,13 +134,17 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
         rows = [[(str(n), f"case:a:{p}:{key}:{n}") for n in (1, 2, 3, 4, 5)]]
     elif f.kind == "count":
         # "More" first, so that on numbered channels (console, Zalo) typing 2…5 picks the button with that number.
-        rows = [[(msg.CASE_BTN_MORE_PARTIES, f"case:a:{p}:{key}:more")],
-                [(str(n), f"case:a:{p}:{key}:{n}") for n in (2, 3, 4, 5)]]
+        rows = [
+            [(msg.CASE_BTN_MORE_PARTIES, f"case:a:{p}:{key}:more")],
+            [(str(n), f"case:a:{p}:{key}:{n}") for n in (2, 3, 4, 5)],
+        ]
     elif f.kind == "kinds":
         chosen = set(context.services.cases.kinds_selection(view))
-        labels = [(("✓ " if code in chosen else "") + label, f"case:k:{p}:{code}")
-                  for code, label in (f.choices or {}).items()]
-        rows = [labels[i:i + 2] for i in range(0, len(labels), 2)]
+        labels = [
+            (("✓ " if code in chosen else "") + label, f"case:k:{p}:{code}")
+            for code, label in (f.choices or {}).items()
+        ]
+        rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
         rows.append([(msg.CASE_BTN_NO_INVITED, f"case:k:{p}:none"), (msg.CASE_BTN_DONE, f"case:k:{p}:done")])
     elif f.kind == "photo":
         rows = [[(msg.CASE_BTN_SKIP, f"case:s:{p}:{key}")]]
@@ -137,8 +152,10 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
         rows = [[(msg.CASE_BTN_YES, f"case:a:{p}:{key}:1"), (msg.CASE_BTN_NO, f"case:a:{p}:{key}:0")]]
     elif f.kind == "people":
         selected = set(context.services.cases.selection(view))
-        rows = [[(("✓ " if pid in selected else "") + name, f"case:m:{p}:{pid}")]
-                for pid, name in view.ctx.members.items()]
+        rows = [
+            [(("✓ " if pid in selected else "") + name, f"case:m:{p}:{pid}")]
+            for pid, name in view.ctx.members.items()
+        ]
         if view.ctx.reporter_id in view.ctx.members:
             rows.append([(msg.CASE_BTN_ONLY_ME, f"case:m:{p}:me")])
         rows.append([(msg.CASE_BTN_DONE, f"case:m:{p}:done")])
@@ -151,22 +168,34 @@ def _review(context: BotContext, view: DraftView) -> tuple[str, list[list[tuple[
     draft, ctx = view.draft, view.ctx
     p = PURPOSE_LETTERS[draft.purpose]
     plain = context.services.cases.parties_plain(draft)
-    title = (msg.CASE_REVIEW_TITLE if view.case is None
-             else msg.CASE_REVIEW_EDIT_TITLE.format(number=view.case.number))
+    title = (
+        msg.CASE_REVIEW_TITLE
+        if view.case is None
+        else msg.CASE_REVIEW_EDIT_TITLE.format(number=view.case.number)
+    )
     lines = [title, *form.review_lines(draft.values, ctx, plain)]
     errors: dict[str, FormError] = view.extra.get("errors") or {}
     lines += [f"⚠️ {form.BY_KEY[k].label}: {e.message}" for k, e in errors.items()]
     lines += ["", msg.CASE_REVIEW_FOOTER]
     editable = RESULT_KEYS if draft.purpose == "result" else tuple(form.BY_KEY)
     photos = context.application.channel in PHOTO_CHANNELS  # type: ignore[attr-defined]
-    if not photos and form.applicable("record_photo", draft.values, ctx) and not draft.values.get("record_photo"):
+    if (
+        not photos
+        and form.applicable("record_photo", draft.values, ctx)
+        and not draft.values.get("record_photo")
+    ):
         lines.insert(-2, f"ℹ️ {msg.CASE_NO_PHOTO_CHANNEL}")
-    edits = [(msg.CASE_BTN_EDIT.format(name=msg.CASE_FIELD_SHORT.get(f.key, f.label)), f"case:e:{p}:{f.key}")
-             for f in form.FORM
-             if f.key in editable and f.applies(draft.values, ctx) and f.key not in form.NOT_EDITABLE
-             and not (f.key == "team_id" and len(ctx.teams) < 2) and not (f.kind == "photo" and not photos)]
+    edits = [
+        (msg.CASE_BTN_EDIT.format(name=msg.CASE_FIELD_SHORT.get(f.key, f.label)), f"case:e:{p}:{f.key}")
+        for f in form.FORM
+        if f.key in editable
+        and f.applies(draft.values, ctx)
+        and f.key not in form.NOT_EDITABLE
+        and not (f.key == "team_id" and len(ctx.teams) < 2)
+        and not (f.kind == "photo" and not photos)
+    ]
     rows = [[(msg.CASE_BTN_SEND, f"case:go:{p}:{draft.submission_key}")]]
-    rows += [edits[i:i + 2] for i in range(0, len(edits), 2)]
+    rows += [edits[i : i + 2] for i in range(0, len(edits), 2)]
     return "\n".join(lines), rows
 
 
@@ -177,8 +206,9 @@ async def _show(update: Update, context: BotContext, view: DraftView, note: str 
     else:
         text = msg.CASE_PROMPTS[view.step]
         if view.draft.purpose == "result" and view.step == "result" and view.case is not None:
-            text = msg.CASE_RECORD_RESULT.format(number=view.case.number,
-                                                 received=form.display_date(view.case.received_on))
+            text = msg.CASE_RECORD_RESULT.format(
+                number=view.case.number, received=form.display_date(view.case.received_on)
+            )
         rows = _step_buttons(context, view)
     if note:
         text = f"{note}\n\n{text}"
@@ -212,10 +242,18 @@ async def start_report(update: Update, context: BotContext) -> int:
     if draft is not None and any(not k.startswith("_") for k in draft.values):
         view = await cases.view(person, draft)
         lines = form.review_lines(view.draft.values, view.ctx) or [msg.CASE_RESUME_EMPTY]
-        text = msg.CASE_RESUME.format(when=_fmt_local(draft.updated_at, cases.settings.timezone),
-                                      summary="\n".join(lines))
-        await reply(update, text, column([(msg.CASE_BTN_CONTINUE, "case:resume:n"), (msg.CASE_BTN_NEW, "case:fresh")],
-                                         nav=True, back="menu:home"))
+        text = msg.CASE_RESUME.format(
+            when=_fmt_local(draft.updated_at, cases.settings.timezone), summary="\n".join(lines)
+        )
+        await reply(
+            update,
+            text,
+            column(
+                [(msg.CASE_BTN_CONTINUE, "case:resume:n"), (msg.CASE_BTN_NEW, "case:fresh")],
+                nav=True,
+                back="menu:home",
+            ),
+        )
         return STEP
     return await _fresh(update, context, person)
 
@@ -280,39 +318,48 @@ async def answer_button(update: Update, context: BotContext) -> int | None:
     if key == "parties_count" and value == "more":
         await reply(update, msg.CASE_ASK_MORE_PARTIES)
         return STEP
-    return await _run(update, context, purpose,
-                      lambda person: context.services.cases.answer(person, purpose, key, value))
+    return await _run(
+        update, context, purpose, lambda person: context.services.cases.answer(person, purpose, key, value)
+    )
 
 
 @requires()
 async def answer_text(update: Update, context: BotContext) -> int | None:
     purpose = context.user_data.get("case_p") or "new"
     text = update.message.text or ""
-    return await _run(update, context, purpose,
-                      lambda person: context.services.cases.answer(person, purpose, None, text))
+    return await _run(
+        update, context, purpose, lambda person: context.services.cases.answer(person, purpose, None, text)
+    )
 
 
 @requires()
 async def skip(update: Update, context: BotContext) -> int | None:
     await clear_buttons(update)
     purpose, key = _purpose(update), callback_arg(update, 3)
-    return await _run(update, context, purpose, lambda person: context.services.cases.skip(person, purpose, key))
+    return await _run(
+        update, context, purpose, lambda person: context.services.cases.skip(person, purpose, key)
+    )
 
 
 @requires()
 async def mediator(update: Update, context: BotContext) -> int | None:
     await clear_buttons(update)
     purpose, member = _purpose(update), callback_arg(update, 3)
-    return await _run(update, context, purpose,
-                      lambda person: context.services.cases.toggle_mediator(person, purpose, member))
+    return await _run(
+        update,
+        context,
+        purpose,
+        lambda person: context.services.cases.toggle_mediator(person, purpose, member),
+    )
 
 
 @requires()
 async def invited_kind(update: Update, context: BotContext) -> int | None:
     await clear_buttons(update)
     purpose, code = _purpose(update), callback_arg(update, 3)
-    return await _run(update, context, purpose,
-                      lambda person: context.services.cases.toggle_kind(person, purpose, code))
+    return await _run(
+        update, context, purpose, lambda person: context.services.cases.toggle_kind(person, purpose, code)
+    )
 
 
 @requires()
@@ -324,8 +371,12 @@ async def answer_photo(update: Update, context: BotContext) -> int | None:
         await reply(update, msg.CASE_ERRORS["photo_expected"])
         return STEP
     value = f"{context.application.channel}:{photos[-1].file_id}"
-    return await _run(update, context, purpose,
-                      lambda person: context.services.cases.answer(person, purpose, "record_photo", value))
+    return await _run(
+        update,
+        context,
+        purpose,
+        lambda person: context.services.cases.answer(person, purpose, "record_photo", value),
+    )
 
 
 @requires()
@@ -339,7 +390,9 @@ async def back(update: Update, context: BotContext) -> int | None:
 async def edit(update: Update, context: BotContext) -> int | None:
     await clear_buttons(update)
     purpose, key = _purpose(update), callback_arg(update, 3)
-    return await _run(update, context, purpose, lambda person: context.services.cases.edit(person, purpose, key))
+    return await _run(
+        update, context, purpose, lambda person: context.services.cases.edit(person, purpose, key)
+    )
 
 
 @requires()
@@ -353,8 +406,12 @@ async def send(update: Update, context: BotContext) -> int | None:
         await reply(update, msg.CASE_DRAFT_GONE)
         return ConversationHandler.END
     except CaseDenied:
-        await reply(update, msg.CASE_CANNOT_CORRECT.format(days=context.services.cases.settings.edit_days)
-                    if purpose == "edit" else msg.CASE_CANNOT_RECORD)
+        await reply(
+            update,
+            msg.CASE_CANNOT_CORRECT.format(days=context.services.cases.settings.edit_days)
+            if purpose == "edit"
+            else msg.CASE_CANNOT_RECORD,
+        )
         await context.services.cases.cancel(person, purpose)
         return ConversationHandler.END
     if isinstance(outcome, DraftView):
@@ -402,9 +459,12 @@ async def _asks_text(update: Update, context: BotContext, state: object) -> bool
 
 # --- /vuviec -------------------------------------------------------------------------------------------------
 def _row_label(case: Case) -> str:
-    return msg.CASE_ROW.format(icon=msg.CASE_RESULT_ICONS.get(case.result, ""), number=case.number,
-                               field=form.FIELDS.get(case.field, case.field),
-                               received=form.display_date(case.received_on))
+    return msg.CASE_ROW.format(
+        icon=msg.CASE_RESULT_ICONS.get(case.result, ""),
+        number=case.number,
+        field=form.FIELDS.get(case.field, case.field),
+        received=form.display_date(case.received_on),
+    )
 
 
 async def _scope(context: BotContext, person: Person) -> str:
@@ -423,21 +483,28 @@ async def list_cases(update: Update, context: BotContext) -> None:
     person = await _person(update, context)
     open_cases, recent = await context.services.cases.lists_for(person)
     scope = await _scope(context, person)
-    lines = [msg.CASE_LIST_TITLE.format(count=len(open_cases), scope=scope) if open_cases
-             else msg.CASE_LIST_EMPTY.format(scope=scope)]
+    lines = [
+        msg.CASE_LIST_TITLE.format(count=len(open_cases), scope=scope)
+        if open_cases
+        else msg.CASE_LIST_EMPTY.format(scope=scope)
+    ]
     # The rows are too long for buttons: written out, numbered; the buttons carry the numbers.
     followups = await context.services.followups.listed_for(person)
-    shown, rows = numbered_choices([(_row_label(c), f"case:v:{c.id}") for c in open_cases + recent]
-                                   + [(f"🤝 {f['number']} · {form.display_date(f['closed_on'])}", f"case:v:{f['case_id']}")
-                                      for f in followups])
+    shown, rows = numbered_choices(
+        [(_row_label(c), f"case:v:{c.id}") for c in open_cases + recent]
+        + [
+            (f"🤝 {f['number']} · {form.display_date(f['closed_on'])}", f"case:v:{f['case_id']}")
+            for f in followups
+        ]
+    )
     listed = shown.splitlines()
-    lines += listed[:len(open_cases)]
+    lines += listed[: len(open_cases)]
     if recent:
         lines.append(msg.CASE_LIST_RECENT.format(count=len(recent)))
-        lines += listed[len(open_cases):len(open_cases) + len(recent)]
+        lines += listed[len(open_cases) : len(open_cases) + len(recent)]
     if followups:  # agreements whose mediators did not answer after the reminder (Art. 26)
         lines.append(msg.FOLLOWUP_LISTED_TITLE.format(count=len(followups)))
-        lines += listed[len(open_cases) + len(recent):]
+        lines += listed[len(open_cases) + len(recent) :]
     if rows:
         lines.append(msg.CASE_LIST_HINT_NUMBERS)
     await reply(update, "\n".join(lines), keyboard(rows) if rows else None)
@@ -450,21 +517,28 @@ async def _card(context: BotContext, case: Case) -> str:
     for pid in case.mediator_ids:
         p = await services.people.get(pid)
         members[pid] = p.full_name if p else f"#{pid}"
-    ctx = FormContext(today=services.cases.today(), teams={case.team_id: team.name if team else "?"},
-                      members=members)
+    ctx = FormContext(
+        today=services.cases.today(), teams={case.team_id: team.name if team else "?"}, members=members
+    )
     values = case.form_values()
     if case.follows_case_id:
         followed = await services.cases.repo.get(case.follows_case_id)
         values["_follows_number"] = followed.number if followed else None
-    lines = [f"• {f.label}: {form.display(f.key, values, ctx)}" for f in form.FORM
-             if f.applies(values, ctx) and f.kind != "secret"]
+    lines = [
+        f"• {f.label}: {form.display(f.key, values, ctx)}"
+        for f in form.FORM
+        if f.applies(values, ctx) and f.kind != "secret"
+    ]
     if case.parties_encrypted:
         lines.append(f"• {form.BY_KEY['parties'].label}: {msg.CASE_PARTIES_SAVED}")
     if case.invited_names_encrypted:
         lines.append(f"• {form.BY_KEY['invited_names'].label}: {msg.CASE_PARTIES_SAVED}")
     reporter = await services.people.get(case.reporter_id) if case.reporter_id else None
-    return msg.CASE_CARD.format(number=case.number, lines="\n".join(lines),
-                                reporter=reporter.full_name if reporter else msg.CASE_NOT_SET)
+    return msg.CASE_CARD.format(
+        number=case.number,
+        lines="\n".join(lines),
+        reporter=reporter.full_name if reporter else msg.CASE_NOT_SET,
+    )
 
 
 @requires(*LIST_ROLES)
@@ -490,7 +564,8 @@ async def view_case(update: Update, context: BotContext) -> None:
         followup = await followups.repo.followup(case.id)
         answer = (followup or {}).get("answer")
         card += "\n" + msg.FOLLOWUP_CARD_LINE.format(
-            answer=msg.FOLLOWUP_ANSWERS[answer] if answer else msg.FOLLOWUP_CARD_UNKNOWN)
+            answer=msg.FOLLOWUP_ANSWERS[answer] if answer else msg.FOLLOWUP_CARD_UNKNOWN
+        )
         buttons += [(msg.FOLLOWUP_BTN[a], f"fu:a:{case.id}:{a}") for a in ("done", "ongoing", "not_done")]
     buttons.append((msg.CASE_BTN_LIST, "case:l"))
     await reply(update, card, column(buttons))
@@ -530,7 +605,9 @@ async def show_photo(update: Update, context: BotContext) -> None:
         await reply(update, msg.CASE_NO_PHOTO_CHANNEL)
         return
     try:
-        await update.effective_chat.send_photo(file_id, caption=msg.CASE_PHOTO_CAPTION.format(number=case.number))
+        await update.effective_chat.send_photo(
+            file_id, caption=msg.CASE_PHOTO_CAPTION.format(number=case.number)
+        )
     except TelegramError:
         log.warning("photo of case %s not sent again", case.id, exc_info=True)
         await reply(update, msg.CASE_PHOTO_GONE)
@@ -570,20 +647,28 @@ async def reminder_job(context: BotContext) -> None:
 
     async def deliver(reminder: Reminder) -> bool:
         case = reminder.case
-        chats = [chat or external for ch, external, chat in await services.people.identities(reminder.recipient_id)
-                 if ch == channel]
+        chats = [
+            chat or external
+            for ch, external, chat in await services.people.identities(reminder.recipient_id)
+            if ch == channel
+        ]
         if not chats:
             return False
         field_label = form.FIELDS.get(case.field, case.field)
         received = form.display_date(case.received_on)
         if reminder.kind == "reporter":
-            text = msg.CASE_REMIND_REPORTER.format(number=case.number, field=field_label, received=received,
-                                                   days=reminder.days)
+            text = msg.CASE_REMIND_REPORTER.format(
+                number=case.number, field=field_label, received=received, days=reminder.days
+            )
         else:
             reporter = await services.people.get(case.reporter_id) if case.reporter_id else None
-            text = msg.CASE_REMIND_LEADER.format(number=case.number, field=field_label, received=received,
-                                                 days=reminder.days,
-                                                 reporter=reporter.full_name if reporter else msg.CASE_NOT_SET)
+            text = msg.CASE_REMIND_LEADER.format(
+                number=case.number,
+                field=field_label,
+                received=received,
+                days=reminder.days,
+                reporter=reporter.full_name if reporter else msg.CASE_NOT_SET,
+            )
         markup = column([(msg.CASE_BTN_RECORD_RESULT, f"case:r:{case.id}")])
         delivered = False
         for chat in chats:
@@ -618,21 +703,36 @@ def register(app: Application) -> None:
         CallbackQueryHandler(remediate, pattern=r"^case:again:\d+$"),
         CallbackQueryHandler(show_photo, pattern=r"^case:p:\d+$"),
     ]
-    app.add_handler(ConversationHandler(
-        name="cases",
-        persistent=True,
-        entry_points=[
-            CommandHandler("baocao", start_report),
-            CallbackQueryHandler(start_report, pattern=r"^menu:baocao$"),
-            CommandHandler("vuviec", list_cases),
-            CallbackQueryHandler(list_cases, pattern=r"^menu:vuviec$"),
-            *flow_callbacks,
-        ],
-        states={STEP: [*flow_callbacks, MessageHandler(text, answer_text), MessageHandler(filters.PHOTO, answer_photo)]},
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel), CommandHandler("baocao", start_report),
-                   CommandHandler("vuviec", list_cases)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="cases",
+            persistent=True,
+            entry_points=[
+                CommandHandler("baocao", start_report),
+                CallbackQueryHandler(start_report, pattern=r"^menu:baocao$"),
+                CommandHandler("vuviec", list_cases),
+                CallbackQueryHandler(list_cases, pattern=r"^menu:vuviec$"),
+                *flow_callbacks,
+            ],
+            states={
+                STEP: [
+                    *flow_callbacks,
+                    MessageHandler(text, answer_text),
+                    MessageHandler(filters.PHOTO, answer_photo),
+                ]
+            },
+            fallbacks=[
+                CommandHandler(["huy", "cancel"], cancel),
+                CommandHandler("baocao", start_report),
+                CommandHandler("vuviec", list_cases),
+            ],
+            allow_reentry=True,
+        )
+    )
     if app.job_queue is not None:
         tz = ZoneInfo(app.services.cases.settings.timezone)  # type: ignore[attr-defined]
-        app.job_queue.run_daily(once_across_processes(REMINDER_JOB, reminder_job), time=REMINDER_AT.replace(tzinfo=tz), name=REMINDER_JOB)
+        app.job_queue.run_daily(
+            once_across_processes(REMINDER_JOB, reminder_job),
+            time=REMINDER_AT.replace(tzinfo=tz),
+            name=REMINDER_JOB,
+        )

@@ -56,7 +56,9 @@ LABEL_MAX = 40
 BACK_DATA = "flow:back"
 CANCEL_DATA = "flow:cancel"
 #: What the current update last sent with reply() (text, markup): handlers.flows remembers a flow's steps.
-LAST_PROMPT: ContextVar[tuple[str, InlineKeyboardMarkup | None] | None] = ContextVar("last_prompt", default=None)
+LAST_PROMPT: ContextVar[tuple[str, InlineKeyboardMarkup | None] | None] = ContextVar(
+    "last_prompt", default=None
+)
 
 
 def nav_row(back: str | None = BACK_DATA) -> list[tuple[str, str]]:
@@ -75,34 +77,42 @@ def fit(label: str, limit: int = LABEL_MAX) -> str:
     if space and tail.endswith(")") and len(tail) <= 8 and head:  # a count "(12)" goes first, then words
         return head if len(head) <= limit else fit(head, limit - len(tail) - 2) + " (" + tail
     cut = label[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-—(")
-    return (cut if len(cut) >= limit // 2 else label[:limit - 1]) + "…"
+    return (cut if len(cut) >= limit // 2 else label[: limit - 1]) + "…"
 
 
-def numbered_choices(items: Sequence[tuple[str, str]], per_row: int = 5) -> tuple[str, list[list[tuple[str, str]]]]:
+def numbered_choices(
+    items: Sequence[tuple[str, str]], per_row: int = 5
+) -> tuple[str, list[list[tuple[str, str]]]]:
     """Choices too long for buttons: ("1. first\n2. second…", rows of short buttons "1", "2"…) — the text goes
     in the message, the buttons carry only the numbers (so typing the number works on every channel too)."""
     lines = "\n".join(f"{n}. {label}" for n, (label, _) in enumerate(items, 1))
     buttons = [(str(n), data) for n, (_, data) in enumerate(items, 1)]
-    return lines, [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+    return lines, [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-def keyboard(rows: Iterable[Sequence[tuple[str, str]]], nav: bool = False,
-             back: str | None = BACK_DATA) -> InlineKeyboardMarkup:
+def keyboard(
+    rows: Iterable[Sequence[tuple[str, str]]], nav: bool = False, back: str | None = BACK_DATA
+) -> InlineKeyboardMarkup:
     """[[(label, callback_data), ...], ...] → inline keyboard; `nav`: a step of a flow, so ◀ Quay lại (to
     `back`) and ✖ Hủy are added as the last row (an earlier ◀ Quay lại is replaced by it)."""
     rows = [list(row) for row in rows]
     if nav:
         rows = [kept for row in rows if (kept := [b for b in row if b[0] != msg.BTN_BACK])] + [nav_row(back)]
-    return InlineKeyboardMarkup([[InlineKeyboardButton(fit(label), callback_data=data) for label, data in row]
-                                 for row in rows])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(fit(label), callback_data=data) for label, data in row] for row in rows]
+    )
 
 
-def column(buttons: Iterable[tuple[str, str]], nav: bool = False, back: str | None = BACK_DATA) -> InlineKeyboardMarkup:
+def column(
+    buttons: Iterable[tuple[str, str]], nav: bool = False, back: str | None = BACK_DATA
+) -> InlineKeyboardMarkup:
     """One button per row: easiest to tap on a small phone."""
     return keyboard([[b] for b in buttons], nav=nav, back=back)
 
 
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None, **kwargs: Any) -> Message:
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None, **kwargs: Any
+) -> Message:
     """Answer a message or a button tap with a new message in the same chat."""
     if update.callback_query is not None:
         try:
@@ -146,9 +156,13 @@ def requires(*roles: Role, same_message: bool = False) -> Callable[[Handler], Ha
 
 
 def name_and_role(person: Person) -> str:
-    """"Lò Thị Hoa (Công chức Tư pháp – hộ tịch)"; a name that is the role itself ("Quản trị hệ thống") once."""
+    """ "Lò Thị Hoa (Công chức Tư pháp – hộ tịch)"; a name that is the role itself ("Quản trị hệ thống") once."""
     role = msg.ROLE_NAMES[person.role]
-    return person.full_name if person.full_name.strip().lower() == role.lower() else f"{person.full_name} ({role})"
+    return (
+        person.full_name
+        if person.full_name.strip().lower() == role.lower()
+        else f"{person.full_name} ({role})"
+    )
 
 
 def callback_arg(update: Update, index: int = -1) -> str:
@@ -166,7 +180,9 @@ def int_arg(update: Update, index: int = -1) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-async def watched_places(context: BotContext, person: Person, max_communes: int = 20) -> list[tuple[str, dict]]:
+async def watched_places(
+    context: BotContext, person: Person, max_communes: int = 20
+) -> list[tuple[str, dict]]:
     """The places a person looks after, as (name, scope) pairs: a team leader their team, a commune official
     their commune, a province official the province and (up to `max_communes`) each of its communes."""
     org = context.services.org

@@ -23,7 +23,8 @@ async def on_error(update: object, context: BotContext) -> None:
             "update_id": update.update_id,
             "user_id": update.effective_user.id if update.effective_user else None,
             "kind": "callback" if update.callback_query else "message" if update.message else "other",
-            "callback": update.callback_query.data[:40] if update.callback_query and update.callback_query.data
+            "callback": update.callback_query.data[:40]
+            if update.callback_query and update.callback_query.data
             else None,
         }
     if isinstance(error, Forbidden):

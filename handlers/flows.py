@@ -68,14 +68,20 @@ class Flow:
 FLOWS: dict[str, Flow] = {}
 
 
-def register_flow(name: str, *, text_states: Collection[object] = (), asks_text: AsksText | None = None,
-                  cancel: Cancel | None = None, keys: Collection[str] = ()) -> None:
+def register_flow(
+    name: str,
+    *,
+    text_states: Collection[object] = (),
+    asks_text: AsksText | None = None,
+    cancel: Cancel | None = None,
+    keys: Collection[str] = (),
+) -> None:
     """Declare how the conversation called `name` behaves among the others (one call in its module)."""
     FLOWS[name] = Flow(name, frozenset(text_states), asks_text, cancel, tuple(keys))
 
 
 def leaving_word(text: str | None) -> str | None:
-    """"cancel" or "leave" when `text` is one of the leaving words (with or without a slash), else None."""
+    """ "cancel" or "leave" when `text` is one of the leaving words (with or without a slash), else None."""
     if not text or len(text) > 40:
         return None
     words = fold(text.strip().lstrip("/"))

@@ -27,8 +27,9 @@ from services.registration import PermissionDenied, creatable_roles, format_code
 PICK_COMMUNE, PICK_ROLE, PICK_TEAM, PICK_USES, PICK_DAYS = range(5)
 INVITERS = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.ADMIN)
 
-register_capability(Capability("moi", msg.BTN_INVITE, "moi", msg.CMD_DESCRIPTIONS["moi"],
-                               frozenset(INVITERS), order=90))
+register_capability(
+    Capability("moi", msg.BTN_INVITE, "moi", msg.CMD_DESCRIPTIONS["moi"], frozenset(INVITERS), order=90)
+)
 
 
 @requires(*INVITERS)
@@ -44,7 +45,9 @@ async def start(update: Update, context: BotContext) -> int:
         communes = await org.communes_of_province(person.province_id)
     else:
         communes = await org.all_communes()
-    await reply(update, msg.INVITE_PICK_COMMUNE, column(((c.name, f"inv:c:{c.id}") for c in communes[:40]), nav=True))
+    await reply(
+        update, msg.INVITE_PICK_COMMUNE, column(((c.name, f"inv:c:{c.id}") for c in communes[:40]), nav=True)
+    )
     return PICK_COMMUNE
 
 
@@ -56,9 +59,11 @@ async def commune_picked(update: Update, context: BotContext) -> int:
 
 async def _ask_role(update: Update, context: BotContext) -> int:
     person = await context.person(update)
-    await reply(update, msg.INVITE_PICK_ROLE,
-                column(((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in creatable_roles(person.role)),
-                       nav=True))
+    await reply(
+        update,
+        msg.INVITE_PICK_ROLE,
+        column(((msg.INVITE_ROLE_BUTTONS[r], f"inv:r:{r}") for r in creatable_roles(person.role)), nav=True),
+    )
     return PICK_ROLE
 
 
@@ -90,16 +95,22 @@ async def team_picked(update: Update, context: BotContext) -> int:
 
 
 async def _ask_uses(update: Update) -> int:
-    await reply(update, msg.INVITE_PICK_USES,
-                keyboard([[(msg.INVITE_USES_BUTTON.format(uses=u), f"inv:u:{u}") for u in USES]], nav=True))
+    await reply(
+        update,
+        msg.INVITE_PICK_USES,
+        keyboard([[(msg.INVITE_USES_BUTTON.format(uses=u), f"inv:u:{u}") for u in USES]], nav=True),
+    )
     return PICK_USES
 
 
 async def uses_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data.setdefault("inv", {})["uses"] = int_arg(update) or 1
-    await reply(update, msg.INVITE_PICK_DAYS,
-                keyboard([[(msg.INVITE_DAYS_BUTTON.format(days=d), f"inv:d:{d}") for d in DAYS]], nav=True))
+    await reply(
+        update,
+        msg.INVITE_PICK_DAYS,
+        keyboard([[(msg.INVITE_DAYS_BUTTON.format(days=d), f"inv:d:{d}") for d in DAYS]], nav=True),
+    )
     return PICK_DAYS
 
 
@@ -110,8 +121,12 @@ async def days_picked(update: Update, context: BotContext) -> int:
     services = context.services
     try:
         invite = await services.registration.create_invite(
-            person, int(inv.get("commune_id") or 0), Role(inv.get("role", Role.MEDIATOR)),
-            team_id=inv.get("team_id"), max_uses=int(inv.get("uses") or 1), days=int_arg(update) or 14,
+            person,
+            int(inv.get("commune_id") or 0),
+            Role(inv.get("role", Role.MEDIATOR)),
+            team_id=inv.get("team_id"),
+            max_uses=int(inv.get("uses") or 1),
+            days=int_arg(update) or 14,
         )
     except PermissionDenied:
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
@@ -134,8 +149,12 @@ async def invite_text(context: BotContext, invite) -> str:
     tz = ZoneInfo(context.services.config.timezone)  # people read their own clock, not UTC
     expires = datetime.fromisoformat(invite.expires_at).astimezone(tz).strftime("%d/%m/%Y lúc %H:%M")
     return msg.INVITE_CREATED.format(
-        code=format_code(invite.code), role=msg.ROLE_NAMES[invite.role], place=place, uses=invite.max_uses,
-        expires=expires, link=f"https://t.me/{username}?start={invite.code}",
+        code=format_code(invite.code),
+        role=msg.ROLE_NAMES[invite.role],
+        place=place,
+        uses=invite.max_uses,
+        expires=expires,
+        link=f"https://t.me/{username}?start={invite.code}",
     )
 
 
@@ -152,17 +171,19 @@ async def cancel(update: Update, context: BotContext) -> int:
 def register(app: Application) -> None:
     register_flow("invite", cancel=cancel, keys=["inv"])
     text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        name="invite",
-        persistent=True,
-        entry_points=[CommandHandler("moi", start), CallbackQueryHandler(start, pattern=r"^menu:moi$")],
-        states={
-            PICK_COMMUNE: [CallbackQueryHandler(commune_picked, pattern=r"^inv:c:\d+$")],
-            PICK_ROLE: [CallbackQueryHandler(role_picked, pattern=r"^inv:r:\w+$")],
-            PICK_TEAM: [CallbackQueryHandler(team_picked, pattern=r"^inv:t:\d+$")],
-            PICK_USES: [CallbackQueryHandler(uses_picked, pattern=r"^inv:u:\d+$")],
-            PICK_DAYS: [CallbackQueryHandler(days_picked, pattern=r"^inv:d:\d+$")],
-        },
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel), MessageHandler(text, use_buttons)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="invite",
+            persistent=True,
+            entry_points=[CommandHandler("moi", start), CallbackQueryHandler(start, pattern=r"^menu:moi$")],
+            states={
+                PICK_COMMUNE: [CallbackQueryHandler(commune_picked, pattern=r"^inv:c:\d+$")],
+                PICK_ROLE: [CallbackQueryHandler(role_picked, pattern=r"^inv:r:\w+$")],
+                PICK_TEAM: [CallbackQueryHandler(team_picked, pattern=r"^inv:t:\d+$")],
+                PICK_USES: [CallbackQueryHandler(uses_picked, pattern=r"^inv:u:\d+$")],
+                PICK_DAYS: [CallbackQueryHandler(days_picked, pattern=r"^inv:d:\d+$")],
+            },
+            fallbacks=[CommandHandler(["huy", "cancel"], cancel), MessageHandler(text, use_buttons)],
+            allow_reentry=True,
+        )
+    )

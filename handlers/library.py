@@ -71,8 +71,14 @@ async def access_lines(context: BotContext, person: Person | None) -> list[str]:
     for place, scope in places:
         stats = await library.access(**scope)
         if stats.mediators:
-            lines.append(msg.LIBRARY_ACCESS_PLACE.format(opened=stats.opened, total=stats.mediators, place=place,
-                                                         share=_share(stats.opened, stats.mediators)))
+            lines.append(
+                msg.LIBRARY_ACCESS_PLACE.format(
+                    opened=stats.opened,
+                    total=stats.mediators,
+                    place=place,
+                    share=_share(stats.opened, stats.mediators),
+                )
+            )
         else:
             lines.append(msg.LIBRARY_ACCESS_NONE.format(place=place))
     if lines:
@@ -85,7 +91,9 @@ def _topics_keyboard(catalogue: Catalogue) -> InlineKeyboardMarkup:
     for topic in catalogue.topics:
         count = len(catalogue.in_topic(topic.code))
         if count:
-            buttons.append((msg.LIBRARY_TOPIC_BUTTON.format(name=topic.name, count=count), f"doc:t:{topic.code}"))
+            buttons.append(
+                (msg.LIBRARY_TOPIC_BUTTON.format(name=topic.name, count=count), f"doc:t:{topic.code}")
+            )
     return column([(msg.LIBRARY_BTN_SEARCH, "doc:s"), *buttons])
 
 
@@ -97,7 +105,9 @@ def _material_button(material: Material) -> tuple[str, str]:
 def _materials_keyboard(materials: list[Material]) -> tuple[str, InlineKeyboardMarkup]:
     """The materials as a numbered list (titles are long) and buttons with their numbers."""
     lines, rows = numbered_choices([_material_button(m) for m in materials[:MAX_BUTTONS]])
-    return lines, keyboard(rows + [[(msg.LIBRARY_BACK_TOPICS, "doc:home"), (msg.LIBRARY_BTN_SEARCH, "doc:s")]])
+    return lines, keyboard(
+        rows + [[(msg.LIBRARY_BACK_TOPICS, "doc:home"), (msg.LIBRARY_BTN_SEARCH, "doc:s")]]
+    )
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -142,14 +152,23 @@ async def material_picked(update: Update, context: BotContext) -> int:
             log.debug("callback answer failed", exc_info=True)
     if material.link:
         await update.effective_chat.send_message(
-            msg.LIBRARY_LINK.format(icon=msg.LIBRARY_LINK_ICON, title=material.title,
-                                    description=material.description, link=material.link),
-            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(msg.LIBRARY_OPEN_LINK, url=material.link)]]))
+            msg.LIBRARY_LINK.format(
+                icon=msg.LIBRARY_LINK_ICON,
+                title=material.title,
+                description=material.description,
+                link=material.link,
+            ),
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton(msg.LIBRARY_OPEN_LINK, url=material.link)]]
+            ),
+        )
     elif not await send_material_file(update, context, material):
         await reply(update, msg.LIBRARY_SEND_FAILED)
         return BROWSE
     person = await context.person(update)
-    await context.services.library.record_open(material, person, context.channel, str(update.effective_user.id))
+    await context.services.library.record_open(
+        material, person, context.channel, str(update.effective_user.id)
+    )
     siblings = [m for m in catalogue.in_topic(material.topic) if m.id != material.id]
     lines, markup = _materials_keyboard(siblings)
     await reply(update, msg.LIBRARY_MORE + "\n" + lines, markup)
@@ -160,8 +179,11 @@ async def send_material_file(update: Update, context: BotContext, material: Mate
     """Send by the stored file id; upload (and remember the new file id) the first time or if it went stale."""
     library = context.services.library
     payload = library.catalogue.payload(material)
-    hint = msg.LIBRARY_XLSX_HINT if payload.filename.endswith(".xlsx") else (
-        msg.LIBRARY_TXT_HINT if payload.filename.endswith(".txt") else "")
+    hint = (
+        msg.LIBRARY_XLSX_HINT
+        if payload.filename.endswith(".xlsx")
+        else (msg.LIBRARY_TXT_HINT if payload.filename.endswith(".txt") else "")
+    )
     caption = msg.LIBRARY_CAPTION.format(title=material.title, description=material.description)
     if hint:
         caption += "\n\n" + hint
@@ -177,8 +199,12 @@ async def send_material_file(update: Update, context: BotContext, material: Mate
             log.info("stored file id of %s no longer valid; uploading again", material.id)
             await store.forget_file_id(material.id, payload.sha256, channel)
     try:
-        sent = await context.bot.send_document(chat_id, InputFile(payload.content, filename=payload.filename),
-                                               caption=caption, filename=payload.filename)
+        sent = await context.bot.send_document(
+            chat_id,
+            InputFile(payload.content, filename=payload.filename),
+            caption=caption,
+            filename=payload.filename,
+        )
     except BadRequest:
         log.warning("could not send material %s", material.id, exc_info=True)
         return False
@@ -214,7 +240,9 @@ async def text_typed(update: Update, context: BotContext) -> int:
         await reply(update, msg.LIBRARY_SEARCH_NONE.format(query=query), _topics_keyboard(catalogue))
         return SEARCH
     lines, markup = _materials_keyboard(found)
-    await reply(update, msg.LIBRARY_SEARCH_RESULTS.format(count=len(found), query=query) + "\n" + lines, markup)
+    await reply(
+        update, msg.LIBRARY_SEARCH_RESULTS.format(count=len(found), query=query) + "\n" + lines, markup
+    )
     return BROWSE
 
 
@@ -233,12 +261,17 @@ def register(app: Application) -> None:
         CallbackQueryHandler(material_picked, pattern=r"^doc:m:[\w-]{1,50}$"),
         CallbackQueryHandler(ask_search, pattern=r"^doc:s$"),
     ]
-    app.add_handler(ConversationHandler(
-        name="library",
-        persistent=True,
-        entry_points=[CommandHandler("tailieu", start), CallbackQueryHandler(start, pattern=r"^menu:tailieu$"),
-                      *browse],
-        states={BROWSE: browse, SEARCH: [*browse, MessageHandler(text, text_typed)]},
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="library",
+            persistent=True,
+            entry_points=[
+                CommandHandler("tailieu", start),
+                CallbackQueryHandler(start, pattern=r"^menu:tailieu$"),
+                *browse,
+            ],
+            states={BROWSE: browse, SEARCH: [*browse, MessageHandler(text, text_typed)]},
+            fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
+            allow_reentry=True,
+        )
+    )

@@ -62,8 +62,9 @@ async def _redeem(update: Update, context: BotContext, raw: str, stay: int) -> i
         return ConversationHandler.END if exc.reason in _FINAL else stay
     context.forget_person()
     channel = msg.CHANNEL_NAMES.get(context.channel, context.channel)
-    await reply(update, msg.LINK_DONE.format(channel=channel, name=person.full_name,
-                                             role=msg.ROLE_NAMES[person.role]))
+    await reply(
+        update, msg.LINK_DONE.format(channel=channel, name=person.full_name, role=msg.ROLE_NAMES[person.role])
+    )
     await show_menu(update, context)
     return ConversationHandler.END
 
@@ -76,11 +77,16 @@ async def cancel(update: Update, context: BotContext) -> int:
 def register(app: Application) -> None:
     register_flow("linking", text_states={ASK_LINK_CODE}, cancel=cancel)
     text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        name="linking",
-        persistent=True,
-        entry_points=[CommandHandler("lienket", start), CallbackQueryHandler(start, pattern=r"^menu:lienket$")],
-        states={ASK_LINK_CODE: [MessageHandler(text, code_typed)]},
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel), CommandHandler("lienket", start)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="linking",
+            persistent=True,
+            entry_points=[
+                CommandHandler("lienket", start),
+                CallbackQueryHandler(start, pattern=r"^menu:lienket$"),
+            ],
+            states={ASK_LINK_CODE: [MessageHandler(text, code_typed)]},
+            fallbacks=[CommandHandler(["huy", "cancel"], cancel), CommandHandler("lienket", start)],
+            allow_reentry=True,
+        )
+    )

@@ -47,8 +47,10 @@ def menu_for(person: Person | None) -> list[tuple[str, str]]:
 
 def bot_commands() -> list[BotCommand]:
     """The command list registered with Telegram, in Vietnamese."""
-    commands = [BotCommand("start", msg.CMD_DESCRIPTIONS["start"]),
-                BotCommand("trogiup", msg.CMD_DESCRIPTIONS["trogiup"])]
+    commands = [
+        BotCommand("start", msg.CMD_DESCRIPTIONS["start"]),
+        BotCommand("trogiup", msg.CMD_DESCRIPTIONS["trogiup"]),
+    ]
     for c in sorted(CAPABILITIES.values(), key=lambda c: c.order):
         if c.command:
             commands.append(BotCommand(c.command, c.description))
@@ -82,8 +84,10 @@ async def typed_menu_item(update: Update, context: BotContext) -> bool:
     person = await context.person(update)
     for capability in sorted(CAPABILITIES.values(), key=lambda c: c.order):
         words = fold(capability.label)
-        if allowed(capability, person) and (typed in (words, capability.command) or
-                                            (len(typed.split()) >= 2 and words.startswith(typed + " "))):
+        if allowed(capability, person) and (
+            typed in (words, capability.command)
+            or (len(typed.split()) >= 2 and words.startswith(typed + " "))
+        ):
             await reply(update, msg.MENU_TYPED_ITEM, column([(capability.label, f"menu:{capability.key}")]))
             return True
     return False

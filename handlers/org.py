@@ -34,9 +34,15 @@ log = logging.getLogger(__name__)
 ROLES = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.ADMIN, Role.TEAM_LEADER)
 MAX_FILE = 2 * 1024 * 1024
 PREVIEW_LINES = 25
-ACTIONS = {"add": msg.ORG_BTN_ADD, "recog": msg.ORG_BTN_RECOG, "trained": msg.ORG_BTN_TRAINED,
-           "retire": msg.ORG_BTN_RETIRE, "move": msg.ORG_BTN_MOVE, "leader": msg.ORG_BTN_LEADER,
-           "invite": msg.ORG_BTN_INVITE}
+ACTIONS = {
+    "add": msg.ORG_BTN_ADD,
+    "recog": msg.ORG_BTN_RECOG,
+    "trained": msg.ORG_BTN_TRAINED,
+    "retire": msg.ORG_BTN_RETIRE,
+    "move": msg.ORG_BTN_MOVE,
+    "leader": msg.ORG_BTN_LEADER,
+    "invite": msg.ORG_BTN_INVITE,
+}
 
 register_capability(Capability("danhsach", msg.BTN_ORG, "danhsach", msg.CMD_ORG, frozenset(ROLES), order=72))
 
@@ -49,8 +55,9 @@ async def _commune(update: Update, context: BotContext, person: Person, edit: bo
     """The commune chosen in this flow, if the person may (still) change it — checked on every tap."""
     commune_id = _state(context).get("c") or person.commune_id
     commune = await context.services.org.commune(commune_id) if commune_id else None
-    allowed = commune is not None and (may_edit(person, commune) if edit
-                                       else may_view(person, commune, person.team_id))
+    allowed = commune is not None and (
+        may_edit(person, commune) if edit else may_view(person, commune, person.team_id)
+    )
     if not allowed:
         await reply(update, msg.ORG_DENIED)
         return None
@@ -91,14 +98,20 @@ async def _send_list(update: Update, context: BotContext, person: Person) -> Non
         await update.callback_query.answer()
     if may_edit(person, commune):
         content = await service.export_xlsx(commune, person)
-        await update.effective_chat.send_document(content, filename=f"danh-sach-to-hoa-giai-{commune.code}.xlsx",
-                                                  caption=msg.ORG_FILE_CAPTION.format(commune=commune.name))
+        await update.effective_chat.send_document(
+            content,
+            filename=f"danh-sach-to-hoa-giai-{commune.code}.xlsx",
+            caption=msg.ORG_FILE_CAPTION.format(commune=commune.name),
+        )
         await reply(update, msg.ORG_MENU, column([(label, f"og:a:{key}") for key, label in ACTIONS.items()]))
         return
     team = await context.services.org.team(person.team_id)
     content = await service.export_xlsx(commune, person, person.team_id)
-    await update.effective_chat.send_document(content, filename=f"danh-sach-{team.code}.xlsx",
-                                              caption=msg.ORG_FILE_CAPTION_READONLY.format(team=team.name))
+    await update.effective_chat.send_document(
+        content,
+        filename=f"danh-sach-{team.code}.xlsx",
+        caption=msg.ORG_FILE_CAPTION_READONLY.format(team=team.name),
+    )
 
 
 # --- the file sent back ------------------------------------------------------------------------------------
@@ -131,13 +144,17 @@ async def _plan(context: BotContext, person: Person, commune: Commune, content: 
         return msg.ORG_DENIED
 
 
-async def _preview(update: Update, context: BotContext, person: Person, commune: Commune, content: bytes) -> None:
+async def _preview(
+    update: Update, context: BotContext, person: Person, commune: Commune, content: bytes
+) -> None:
     plan = await _plan(context, person, commune, content)
     if isinstance(plan, str):
         await reply(update, plan)
         return
     if plan.errors:
-        lines = [msg.ORG_ERRORS.format(count=len(plan.errors))] + [e.line() for e in plan.errors[:PREVIEW_LINES]]
+        lines = [msg.ORG_ERRORS.format(count=len(plan.errors))] + [
+            e.line() for e in plan.errors[:PREVIEW_LINES]
+        ]
         if len(plan.errors) > PREVIEW_LINES:
             lines.append(msg.ORG_ERRORS_MORE.format(count=len(plan.errors) - PREVIEW_LINES))
         await reply(update, "\n".join(lines))
@@ -147,7 +164,9 @@ async def _preview(update: Update, context: BotContext, person: Person, commune:
         return
     state = _state(context)
     state.update(c=commune.id, file=base64.b64encode(content).decode("ascii"), counts=plan.counts())
-    await reply(update, preview_text(plan), keyboard([[(msg.ORG_BTN_APPLY, "og:ok"), (msg.BTN_CANCEL, "og:no")]]))
+    await reply(
+        update, preview_text(plan), keyboard([[(msg.ORG_BTN_APPLY, "og:ok"), (msg.BTN_CANCEL, "og:no")]])
+    )
 
 
 def _show(fieldname: str, value: object) -> str:
@@ -163,18 +182,29 @@ def preview_text(plan: Plan) -> str:
         if change.kind == "team_add":
             lines.append(msg.ORG_PREVIEW_TEAM_ADDED.format(code=change.key, name=change.after["name"]))
         else:
-            lines.append(msg.ORG_PREVIEW_ADDED.format(name=change.after["full_name"], team=change.after["team"]))
+            lines.append(
+                msg.ORG_PREVIEW_ADDED.format(name=change.after["full_name"], team=change.after["team"])
+            )
     for change in plan.changed:
-        parts = [f"{msg.ORG_FIELD_NAMES.get(f, f)} {_show(f, change.before.get(f))} → {_show(f, v)}"
-                 for f, v in change.after.items() if f not in ("ref", "code") and change.before.get(f) != v]
+        parts = [
+            f"{msg.ORG_FIELD_NAMES.get(f, f)} {_show(f, change.before.get(f))} → {_show(f, v)}"
+            for f, v in change.after.items()
+            if f not in ("ref", "code") and change.before.get(f) != v
+        ]
         name = change.after.get("full_name") or change.after.get("name")
         lines.append(msg.ORG_PREVIEW_CHANGED.format(name=name, changes="; ".join(parts)))
     for change in plan.retired:
-        lines.append(msg.ORG_PREVIEW_RETIRED.format(name=change.after["full_name"],
-                                                    date=_show("retired_on", change.after["retired_on"]),
-                                                    reason=_show("retire_reason", change.after["retire_reason"])))
+        lines.append(
+            msg.ORG_PREVIEW_RETIRED.format(
+                name=change.after["full_name"],
+                date=_show("retired_on", change.after["retired_on"]),
+                reason=_show("retire_reason", change.after["retire_reason"]),
+            )
+        )
     if len(lines) > PREVIEW_LINES + 1:
-        lines = lines[:PREVIEW_LINES + 1] + [msg.ORG_PREVIEW_MORE.format(count=len(lines) - PREVIEW_LINES - 1)]
+        lines = lines[: PREVIEW_LINES + 1] + [
+            msg.ORG_PREVIEW_MORE.format(count=len(lines) - PREVIEW_LINES - 1)
+        ]
     return "\n".join(lines)
 
 
@@ -222,13 +252,19 @@ async def action(update: Update, context: BotContext) -> None:
     state.update(c=commune.id, act=kind, picked=[])
     teams = [t for t in await context.services.org_list.repo.teams(commune.id) if t["status"] == "active"]
     await clear_buttons(update)
-    await reply(update, msg.ORG_PICK_TEAM, column([(f"{t['code']} – {t['name']}", f"og:t:{t['code']}")
-                                                   for t in teams]))
+    await reply(
+        update,
+        msg.ORG_PICK_TEAM,
+        column([(f"{t['code']} – {t['name']}", f"og:t:{t['code']}") for t in teams]),
+    )
 
 
 async def _members(context: BotContext, commune: Commune, team: str) -> list[dict]:
-    return [p for p in await context.services.org_list.repo.people(commune.id)
-            if p["team"] == team and p["status"] == "active"]
+    return [
+        p
+        for p in await context.services.org_list.repo.people(commune.id)
+        if p["team"] == team and p["status"] == "active"
+    ]
 
 
 @requires(*ROLES)
@@ -303,13 +339,21 @@ async def person_picked(update: Update, context: BotContext) -> None:
     kind = state.get("act")
     if kind == "retire":
         # the reasons with their legal references are too long for buttons: written out, numbered
-        lines, rows = numbered_choices([(label, f"og:r:{code}") for code, label in msg.ORG_RETIRE_REASONS.items()])
+        lines, rows = numbered_choices(
+            [(label, f"og:r:{code}") for code, label in msg.ORG_RETIRE_REASONS.items()]
+        )
         await reply(update, f"{msg.ORG_PICK_REASON}\n{lines}", keyboard(rows))
     elif kind == "move":
-        teams = [t for t in await context.services.org_list.repo.teams(commune.id)
-                 if t["status"] == "active" and t["code"] != state.get("team")]
-        await reply(update, msg.ORG_PICK_TARGET_TEAM.format(name=state["ref"]),
-                    column([(f"{t['code']} – {t['name']}", f"og:m:{t['code']}") for t in teams]))
+        teams = [
+            t
+            for t in await context.services.org_list.repo.teams(commune.id)
+            if t["status"] == "active" and t["code"] != state.get("team")
+        ]
+        await reply(
+            update,
+            msg.ORG_PICK_TARGET_TEAM.format(name=state["ref"]),
+            column([(f"{t['code']} – {t['name']}", f"og:m:{t['code']}") for t in teams]),
+        )
     elif kind == "recog":
         context.user_data["og_step"] = "decision"
         await reply(update, msg.ORG_ASK_DECISION)
@@ -328,8 +372,9 @@ async def _invite(update: Update, context: BotContext, person: Person, commune: 
         await reply(update, msg.ORG_DENIED)
         return
     try:
-        invite = await context.services.registration.create_invite(person, commune.id, Role(row["role"]),
-                                                                   person_id=row["id"])
+        invite = await context.services.registration.create_invite(
+            person, commune.id, Role(row["role"]), person_id=row["id"]
+        )
     except PermissionDenied:
         await reply(update, msg.ORG_DENIED)
         return
@@ -413,8 +458,11 @@ async def typed(update: Update, context: BotContext) -> None:
             raise ApplicationHandlerStop
         state["name"] = name
         context.user_data.pop("og_step", None)
-        await reply(update, msg.ORG_PICK_GENDER, keyboard([[(label, f"og:g:{code}")
-                                                            for code, label in msg.ORG_GENDER_LABELS.items()]]))
+        await reply(
+            update,
+            msg.ORG_PICK_GENDER,
+            keyboard([[(label, f"og:g:{code}") for code, label in msg.ORG_GENDER_LABELS.items()]]),
+        )
     elif step == "decision":
         if not text or len(text) > 60:
             await reply(update, msg.ORG_BAD_TEXT)
@@ -442,21 +490,30 @@ async def _finish(update: Update, context: BotContext, person: Person, commune: 
     kind = state.get("act")
     try:
         if kind == "retire":
-            plan = await service.retire(commune, person, state.get("ref", ""), state.get("reason", ""),
-                                        state.get("date", ""))
+            plan = await service.retire(
+                commune, person, state.get("ref", ""), state.get("reason", ""), state.get("date", "")
+            )
         elif kind == "move":
             plan = await service.move(commune, person, state.get("ref", ""), state.get("target", ""))
         elif kind == "leader":
             plan = await service.set_leader(commune, person, state.get("ref", ""))
         elif kind == "recog":
-            plan = await service.record_recognition(commune, person, state.get("ref", ""),
-                                                    state.get("decision", ""), state.get("date", ""))
+            plan = await service.record_recognition(
+                commune, person, state.get("ref", ""), state.get("decision", ""), state.get("date", "")
+            )
         elif kind == "trained":
             plan = await service.mark_trained(commune, person, state.get("picked", []), state.get("date", ""))
         elif kind == "add":
-            plan = await service.add_person(commune, person, {
-                "team": state.get("team"), "full_name": state.get("name"), "role": "mediator",
-                "gender": state.get("gender")})
+            plan = await service.add_person(
+                commune,
+                person,
+                {
+                    "team": state.get("team"),
+                    "full_name": state.get("name"),
+                    "role": "mediator",
+                    "gender": state.get("gender"),
+                },
+            )
         else:
             return
     except OrgDenied:
@@ -464,11 +521,16 @@ async def _finish(update: Update, context: BotContext, person: Person, commune: 
         return
     context.user_data["og"] = {"c": commune.id}
     if plan.errors:
-        await reply(update, "\n".join([msg.ORG_ERRORS.format(count=len(plan.errors))]
-                                      + [e.error for e in plan.errors]))
+        await reply(
+            update,
+            "\n".join([msg.ORG_ERRORS.format(count=len(plan.errors))] + [e.error for e in plan.errors]),
+        )
         return
-    await reply(update, msg.ORG_SAVED.format(summary=plan.summary()),
-                column([(label, f"og:a:{key}") for key, label in ACTIONS.items()]))
+    await reply(
+        update,
+        msg.ORG_SAVED.format(summary=plan.summary()),
+        column([(label, f"og:a:{key}") for key, label in ACTIONS.items()]),
+    )
 
 
 # --- commune mergers (province officials, administrators) --------------------------------------------------
@@ -508,7 +570,8 @@ async def merge_toggle(update: Update, context: BotContext) -> None:
         picked.append(commune_id)
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(
-        reply_markup=_merge_toggles(await _province_communes(context, person), picked))
+        reply_markup=_merge_toggles(await _province_communes(context, person), picked)
+    )
 
 
 @requires(*MERGERS)
@@ -520,8 +583,11 @@ async def merge_sources_done(update: Update, context: BotContext) -> None:
         await reply(update, msg.ORG_MERGE_ERR["sources"])
         return
     others = [c for c in await _province_communes(context, person) if c.id not in picked]
-    await reply(update, msg.ORG_MERGE_INTO, column([*[(c.name, f"og:mi:{c.code}") for c in others[:40]],
-                                                    (msg.ORG_MERGE_NEW, "og:mn")]))
+    await reply(
+        update,
+        msg.ORG_MERGE_INTO,
+        column([*[(c.name, f"og:mi:{c.code}") for c in others[:40]], (msg.ORG_MERGE_NEW, "og:mn")]),
+    )
 
 
 @requires(*MERGERS)
@@ -544,8 +610,11 @@ async def _merge_confirm(update: Update, context: BotContext) -> None:
     sources = [c.name for c in [await org.commune(i) for i in state.get("merge", [])] if c]
     into = await org.commune_by_code(state.get("into", ""))
     label = into.name if into else f"{state.get('name')} ({state.get('into')})"
-    await reply(update, msg.ORG_MERGE_CONFIRM.format(sources=", ".join(sources), into=label),
-                keyboard([[(msg.ORG_BTN_APPLY, "og:mok"), (msg.BTN_CANCEL, "og:no")]]))
+    await reply(
+        update,
+        msg.ORG_MERGE_CONFIRM.format(sources=", ".join(sources), into=label),
+        keyboard([[(msg.ORG_BTN_APPLY, "og:mok"), (msg.BTN_CANCEL, "og:no")]]),
+    )
 
 
 @requires(*MERGERS)
@@ -558,8 +627,9 @@ async def merge_apply(update: Update, context: BotContext) -> None:
     org = context.services.org
     codes = [c.code for c in [await org.commune(i) for i in state.get("merge", [])] if c]
     try:
-        commune, sources = await merge_communes(org, context.services.db, state.get("into", ""), codes,
-                                                state.get("name"), person)
+        commune, sources = await merge_communes(
+            org, context.services.db, state.get("into", ""), codes, state.get("name"), person
+        )
     except MergeError as exc:
         await reply(update, exc.message)
         return
@@ -567,8 +637,12 @@ async def merge_apply(update: Update, context: BotContext) -> None:
         await reply(update, msg.ORG_DENIED)
         return
     teams = len(await org.teams_of_commune(commune.id))
-    await reply(update, msg.ORG_MERGE_DONE.format(sources=", ".join(c.code for c in sources), commune=commune.name,
-                                                  code=commune.code, teams=teams))
+    await reply(
+        update,
+        msg.ORG_MERGE_DONE.format(
+            sources=", ".join(c.code for c in sources), commune=commune.name, code=commune.code, teams=teams
+        ),
+    )
 
 
 async def forget_step(update: Update, context: BotContext) -> None:

@@ -48,8 +48,9 @@ MIN_QUESTION_CHARS = 2
 ANSWER = 0
 
 register_capability(Capability("hoi", msg.BTN_QA, "hoi", msg.CMD_DESCRIPTIONS["hoi"], None, order=10))
-register_capability(Capability("tailai_kb", msg.BTN_QA_RELOAD, None, msg.BTN_QA_RELOAD, frozenset({Role.ADMIN}),
-                               order=98))
+register_capability(
+    Capability("tailai_kb", msg.BTN_QA_RELOAD, None, msg.BTN_QA_RELOAD, frozenset({Role.ADMIN}), order=98)
+)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -82,8 +83,10 @@ async def _asker(update: Update, context: BotContext) -> Asker:
 
 def _answer_markup(context: BotContext, qid: int, entry: Entry) -> tuple[str, InlineKeyboardMarkup]:
     """The buttons under an answer, and the related questions (numbered text; their buttons are the numbers)."""
-    related = [(r.title, f"qa:rel:{qid}:{n}")
-               for n, r in enumerate(context.services.knowledge.index.related(entry)[:3])]
+    related = [
+        (r.title, f"qa:rel:{qid}:{n}")
+        for n, r in enumerate(context.services.knowledge.index.related(entry)[:3])
+    ]
     lines, rows = numbered_choices(related)  # first, so that on numbered channels "2" is the second question
     rows.append([(msg.BTN_QA_HELPFUL, f"qa:fb:{qid}:1"), (msg.BTN_QA_NOT_HELPFUL, f"qa:fb:{qid}:0")])
     if entry.more:
@@ -96,8 +99,9 @@ def _answer_markup(context: BotContext, qid: int, entry: Entry) -> tuple[str, In
 async def _show_entry(update: Update, context: BotContext, qid: int, entry: Entry) -> None:
     kb = context.services.knowledge.kb
     template = msg.QA_OUTSIDE if entry.outside else msg.QA_ANSWER
-    text = template.format(title=entry.title, answer=entry.answer,
-                           citation=msg.QA_CITATION.format(citation=kb.citation(entry)))
+    text = template.format(
+        title=entry.title, answer=entry.answer, citation=msg.QA_CITATION.format(citation=kb.citation(entry))
+    )
     related, markup = _answer_markup(context, qid, entry)
     await send_long(update, text + related, markup)
 
@@ -115,8 +119,11 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         return
     answer: Answer = await context.services.qa.ask(text, await _asker(update, context))
     result = answer.result
-    if (answer.first_contact and context.channel not in DISCLOSED_BY_TRANSPORT
-            and not context.user_data.get(FIRST_CONTACT_SHOWN)):
+    if (
+        answer.first_contact
+        and context.channel not in DISCLOSED_BY_TRANSPORT
+        and not context.user_data.get(FIRST_CONTACT_SHOWN)
+    ):
         await reply(update, msg.FIRST_CONTACT)
         context.user_data[FIRST_CONTACT_SHOWN] = True
     if answer.outcome == "answered":
@@ -124,11 +131,15 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     elif answer.outcome == "out_of_scope":
         await reply(update, msg.QA_OUT_OF_SCOPE)
     else:
-        lines, buttons = numbered_choices([(h.entry.title, f"qa:pick:{answer.question_id}:{n}")
-                                           for n, h in enumerate(result.hits[:3])])
+        lines, buttons = numbered_choices(
+            [(h.entry.title, f"qa:pick:{answer.question_id}:{n}") for n, h in enumerate(result.hits[:3])]
+        )
         buttons.append([(msg.BTN_QA_EXPERT, f"qa:exp:{answer.question_id}")])
-        await reply(update, f"{msg.QA_NOT_SURE}\n{lines}\n{msg.QA_NOT_SURE_PICK}\n\n{msg.QA_NOT_SURE_FOOTER}",
-                    keyboard(buttons))
+        await reply(
+            update,
+            f"{msg.QA_NOT_SURE}\n{lines}\n{msg.QA_NOT_SURE_PICK}\n\n{msg.QA_NOT_SURE_FOOTER}",
+            keyboard(buttons),
+        )
 
 
 async def free_text_question(update: Update, context: BotContext) -> None:
@@ -163,8 +174,11 @@ async def on_feedback(update: Update, context: BotContext) -> None:
     message = update.callback_query.message
     # keep the other buttons (article, related, expert), drop the two feedback buttons
     if message is not None and message.reply_markup is not None:
-        rows = [row for row in message.reply_markup.inline_keyboard
-                if not any((b.callback_data or "").startswith("qa:fb:") for b in row)]
+        rows = [
+            row
+            for row in message.reply_markup.inline_keyboard
+            if not any((b.callback_data or "").startswith("qa:fb:") for b in row)
+        ]
         try:
             await update.callback_query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
         except TelegramError:
@@ -198,8 +212,11 @@ async def on_article(update: Update, context: BotContext) -> None:
     entry = found[1]
     kb = context.services.knowledge.kb
     doc = kb.document(entry.source.document)
-    lines = [msg.QA_ARTICLE_TITLE.format(article=entry.source.article,
-                                         document=doc.short if doc else entry.source.document)]
+    lines = [
+        msg.QA_ARTICLE_TITLE.format(
+            article=entry.source.article, document=doc.short if doc else entry.source.document
+        )
+    ]
     for item in kb.article_entries(entry.source.document, entry.source.article):
         where = f"Khoản {item.source.clause} — " if item.source.clause else ""
         lines.append(msg.QA_ARTICLE_ITEM.format(where=where, title=item.title, answer=item.answer))
@@ -246,7 +263,8 @@ async def on_expert(update: Update, context: BotContext) -> None:
     services = context.services
     try:
         request, created, experts, question = await services.qa.request_expert(
-            int_arg(update) or 0, await _asker(update, context))
+            int_arg(update) or 0, await _asker(update, context)
+        )
     except QAError as exc:
         await _error(update, exc)
         return
@@ -261,15 +279,24 @@ async def on_expert(update: Update, context: BotContext) -> None:
     if question.matched_ids:
         entry = services.knowledge.kb.get(question.matched_ids[0])
         if entry is not None:
-            suggestion = msg.QA_EXPERT_SUGGESTION.format(title=entry.title,
-                                                         citation=services.knowledge.kb.citation(entry))
-    text = msg.QA_EXPERT_QUESTION.format(request=request.id, asker=name_and_role(asker), place=place,
-                                         question=question.text, suggestion=suggestion)
+            suggestion = msg.QA_EXPERT_SUGGESTION.format(
+                title=entry.title, citation=services.knowledge.kb.citation(entry)
+            )
+    text = msg.QA_EXPERT_QUESTION.format(
+        request=request.id,
+        asker=name_and_role(asker),
+        place=place,
+        question=question.text,
+        suggestion=suggestion,
+    )
     sent = 0
     for expert, chat in experts:
         try:
-            await context.bot.send_message(chat_id=int(chat), text=text[:TELEGRAM_LIMIT],
-                                           reply_markup=keyboard([[(msg.BTN_QA_REPLY, f"qa:ans:{request.id}")]]))
+            await context.bot.send_message(
+                chat_id=int(chat),
+                text=text[:TELEGRAM_LIMIT],
+                reply_markup=keyboard([[(msg.BTN_QA_REPLY, f"qa:ans:{request.id}")]]),
+            )
             sent += 1
         except (TelegramError, ValueError):
             log.warning("could not notify expert %s of request %s", expert.id, request.id, exc_info=True)
@@ -288,8 +315,11 @@ async def expert_start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     context.user_data["qa_answering"] = request.id
     await claim_text(update, context, "expert")
-    await reply(update, msg.QA_EXPERT_TYPE_ANSWER.format(request=request.id, question=question.text),
-                keyboard([], nav=True))
+    await reply(
+        update,
+        msg.QA_EXPERT_TYPE_ANSWER.format(request=request.id, question=question.text),
+        keyboard([], nav=True),
+    )
     return ANSWER
 
 
@@ -304,7 +334,9 @@ async def expert_answer(update: Update, context: BotContext) -> int:
     expert = await context.person(update)
     services = context.services
     try:
-        request, question = await services.qa.answer_request(int(request_id), expert, update.message.text or "")
+        request, question = await services.qa.answer_request(
+            int(request_id), expert, update.message.text or ""
+        )
     except QAError as exc:
         await _error(update, exc)
         if exc.reason == "empty_answer":
@@ -313,8 +345,12 @@ async def expert_answer(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     context.user_data.pop("qa_answering", None)
     chat = await services.qa.repo.chat_of(request.asker_id, context.channel)
-    text = msg.QA_EXPERT_REPLY_TO_ASKER.format(expert=expert.full_name, role=msg.ROLE_NAMES[expert.role],
-                                               question=question.text, answer=request.answer)
+    text = msg.QA_EXPERT_REPLY_TO_ASKER.format(
+        expert=expert.full_name,
+        role=msg.ROLE_NAMES[expert.role],
+        question=question.text,
+        answer=request.answer,
+    )
     delivered = False
     if chat:
         try:
@@ -349,14 +385,16 @@ def register(app: Application) -> None:
     if free_text_question not in fallback.FREE_TEXT:
         fallback.FREE_TEXT.append(free_text_question)
     text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        name="qa_expert",
-        persistent=True,
-        entry_points=[CallbackQueryHandler(expert_start, pattern=r"^qa:ans:\d+$")],
-        states={ANSWER: [MessageHandler(text, expert_answer)]},
-        fallbacks=[CommandHandler(["huy", "cancel"], expert_cancel)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="qa_expert",
+            persistent=True,
+            entry_points=[CallbackQueryHandler(expert_start, pattern=r"^qa:ans:\d+$")],
+            states={ANSWER: [MessageHandler(text, expert_answer)]},
+            fallbacks=[CommandHandler(["huy", "cancel"], expert_cancel)],
+            allow_reentry=True,
+        )
+    )
     app.add_handler(CommandHandler("hoi", cmd_hoi))
     app.add_handler(CommandHandler("tailai_kb", reload_kb))
     app.add_handler(CallbackQueryHandler(menu_hoi, pattern=r"^menu:hoi$"))

@@ -62,17 +62,30 @@ async def participation_lines(context: BotContext, person: Person) -> list[str]:
         overall = await quiz.participation(**scope)
         lines.append(msg.QUIZ_STATS_TITLE.format(place=place))
         for period, stats in ((msg.QUIZ_STATS_RECENT, recent), (msg.QUIZ_STATS_ALL, overall)):
-            average = "" if stats.average_score is None else msg.QUIZ_STATS_AVERAGE.format(
-                average=_num(stats.average_score))
-            lines.append(msg.QUIZ_STATS_LINE.format(
-                period=period, participants=stats.participants, mediators=stats.mediators,
-                share=_share(stats.participants, stats.mediators), sessions=stats.sessions, average=average))
+            average = (
+                ""
+                if stats.average_score is None
+                else msg.QUIZ_STATS_AVERAGE.format(average=_num(stats.average_score))
+            )
+            lines.append(
+                msg.QUIZ_STATS_LINE.format(
+                    period=period,
+                    participants=stats.participants,
+                    mediators=stats.mediators,
+                    share=_share(stats.participants, stats.mediators),
+                    sessions=stats.sessions,
+                    average=average,
+                )
+            )
     return lines
 
 
 def _home_buttons() -> list[tuple[str, str]]:
-    return [(msg.QUIZ_BTN_RANDOM.format(size=SESSION_SIZE), "quiz:new"), (msg.QUIZ_BTN_TOPICS, "quiz:topics"),
-            (msg.QUIZ_BTN_HISTORY, "quiz:hist")]
+    return [
+        (msg.QUIZ_BTN_RANDOM.format(size=SESSION_SIZE), "quiz:new"),
+        (msg.QUIZ_BTN_TOPICS, "quiz:topics"),
+        (msg.QUIZ_BTN_HISTORY, "quiz:hist"),
+    ]
 
 
 @requires()
@@ -84,11 +97,21 @@ async def start(update: Update, context: BotContext) -> None:
     header = ("\n".join(lines) + "\n\n") if lines else ""
     session = await quiz.active(person.id)
     if session is not None and session.position > 0:
-        await reply(update, header + msg.QUIZ_RESUME.format(done=session.position, total=session.total,
-                                                            score=session.score),
-                    column([(msg.QUIZ_BTN_RESUME.format(number=session.position + 1, total=session.total),
-                             "quiz:resume"), (msg.QUIZ_BTN_NEW, "quiz:new"), (msg.QUIZ_BTN_TOPICS, "quiz:topics"),
-                            (msg.QUIZ_BTN_HISTORY, "quiz:hist")]))
+        await reply(
+            update,
+            header + msg.QUIZ_RESUME.format(done=session.position, total=session.total, score=session.score),
+            column(
+                [
+                    (
+                        msg.QUIZ_BTN_RESUME.format(number=session.position + 1, total=session.total),
+                        "quiz:resume",
+                    ),
+                    (msg.QUIZ_BTN_NEW, "quiz:new"),
+                    (msg.QUIZ_BTN_TOPICS, "quiz:topics"),
+                    (msg.QUIZ_BTN_HISTORY, "quiz:hist"),
+                ]
+            ),
+        )
         return
     await reply(update, header + msg.QUIZ_HOME.format(size=SESSION_SIZE), column(_home_buttons()))
 
@@ -101,7 +124,9 @@ async def pick_topic(update: Update, context: BotContext) -> None:
     for topic in bank.topics:
         count = len(bank.in_topic(topic.code))
         if count:
-            buttons.append((msg.QUIZ_TOPIC_BUTTON.format(name=topic.name, count=count), f"quiz:t:{topic.code}"))
+            buttons.append(
+                (msg.QUIZ_TOPIC_BUTTON.format(name=topic.name, count=count), f"quiz:t:{topic.code}")
+            )
     await reply(update, msg.QUIZ_PICK_TOPIC, column(buttons))
 
 
@@ -133,9 +158,12 @@ def question_text(context: BotContext, session: Session, question: Question) -> 
     topic = context.services.quiz.bank.topic_by_code.get(question.topic)
     choices = "\n".join(f"{msg.QUIZ_LETTERS[i]}. {c}" for i, c in enumerate(question.choices))
     return msg.QUIZ_QUESTION.format(
-        number=session.position + 1, total=session.total,
+        number=session.position + 1,
+        total=session.total,
         topic=msg.QUIZ_QUESTION_TOPIC.format(name=topic.name) if topic and not session.topic else "",
-        question=question.text, choices=choices)
+        question=question.text,
+        choices=choices,
+    )
 
 
 async def send_question(update: Update, context: BotContext, session: Session) -> None:
@@ -144,8 +172,15 @@ async def send_question(update: Update, context: BotContext, session: Session) -
         await reply(update, msg.QUIZ_QUESTION_GONE, column(_home_buttons()))
         return
     # The choices are written out in the question; the buttons carry only their letters (they always fit).
-    buttons = [(msg.QUIZ_LETTERS[i], f"quiz:a:{session.id}:{session.position}:{i}") for i in range(len(question.choices))]
-    await reply(update, question_text(context, session, question), keyboard([buttons, [(msg.BTN_CANCEL, "quiz:stop")]]))
+    buttons = [
+        (msg.QUIZ_LETTERS[i], f"quiz:a:{session.id}:{session.position}:{i}")
+        for i in range(len(question.choices))
+    ]
+    await reply(
+        update,
+        question_text(context, session, question),
+        keyboard([buttons, [(msg.BTN_CANCEL, "quiz:stop")]]),
+    )
 
 
 async def _toast(update: Update, text: str) -> None:
@@ -176,15 +211,20 @@ async def typed_answer(update: Update, context: BotContext) -> bool:
     choice = msg.QUIZ_LETTERS.index(letter) if letter.isalpha() else int(letter) - 1
     question = context.services.quiz.question(session.current_question_id)
     if question is None or choice >= len(question.choices):
-        await reply(update, msg.QUIZ_TYPE_ANSWER.format(letters=", ".join(msg.QUIZ_LETTERS[:len(
-            question.choices) if question else 4])))
+        await reply(
+            update,
+            msg.QUIZ_TYPE_ANSWER.format(
+                letters=", ".join(msg.QUIZ_LETTERS[: len(question.choices) if question else 4])
+            ),
+        )
         return True
     await _answer(update, context, person, session.id, session.position, choice)
     return True
 
 
-async def _answer(update: Update, context: BotContext, person: Person, session_id: int, position: int,
-                  choice: int) -> None:
+async def _answer(
+    update: Update, context: BotContext, person: Person, session_id: int, position: int, choice: int
+) -> None:
     quiz = context.services.quiz
     result = await quiz.answer(person.id, session_id, position, choice)
     if result.status == AnswerStatus.ALREADY_ANSWERED:
@@ -202,16 +242,29 @@ async def _answer(update: Update, context: BotContext, person: Person, session_i
     if result.correct:
         verdict = msg.QUIZ_RIGHT
     else:
-        verdict = msg.QUIZ_WRONG.format(chosen=letter[choice],
-                                        right=f"{letter[question.answer]}. {question.choices[question.answer]}")
-    await reply(update, msg.QUIZ_FEEDBACK.format(verdict=verdict, explanation=question.explanation,
-                                                 citation=question.citation))
+        verdict = msg.QUIZ_WRONG.format(
+            chosen=letter[choice], right=f"{letter[question.answer]}. {question.choices[question.answer]}"
+        )
+    await reply(
+        update,
+        msg.QUIZ_FEEDBACK.format(
+            verdict=verdict, explanation=question.explanation, citation=question.citation
+        ),
+    )
     if session.finished:
         ratio = session.score / session.total if session.total else 0
         praise = next(text for threshold, text in msg.QUIZ_PRAISE if ratio >= threshold)
-        await reply(update, msg.QUIZ_FINISHED.format(score=session.score, total=session.total, praise=praise),
-                    column([(msg.QUIZ_BTN_NEXT_ROUND, "quiz:new"), (msg.QUIZ_BTN_TOPICS, "quiz:topics"),
-                            (msg.QUIZ_BTN_HISTORY, "quiz:hist")]))
+        await reply(
+            update,
+            msg.QUIZ_FINISHED.format(score=session.score, total=session.total, praise=praise),
+            column(
+                [
+                    (msg.QUIZ_BTN_NEXT_ROUND, "quiz:new"),
+                    (msg.QUIZ_BTN_TOPICS, "quiz:topics"),
+                    (msg.QUIZ_BTN_HISTORY, "quiz:hist"),
+                ]
+            ),
+        )
         return
     await send_question(update, context, session)
 
@@ -239,8 +292,11 @@ async def history(update: Update, context: BotContext) -> None:
     for s in sessions:
         topic = quiz.bank.topic_by_code.get(s.topic) if s.topic else None
         date = datetime.fromisoformat(s.finished_at).astimezone(tz).strftime("%d/%m/%Y")
-        lines.append(msg.QUIZ_HISTORY_LINE.format(date=date, score=s.score, total=s.total,
-                                                  topic=f" ({topic.name})" if topic else ""))
+        lines.append(
+            msg.QUIZ_HISTORY_LINE.format(
+                date=date, score=s.score, total=s.total, topic=f" ({topic.name})" if topic else ""
+            )
+        )
     await reply(update, "\n".join(lines), column(_home_buttons()[:2]))
 
 

@@ -34,10 +34,21 @@ log = logging.getLogger(__name__)
 ASK_CASE, ASK_REASON = range(2)
 OFFICIALS = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL)
 
-register_capability(Capability("thulao", msg.PAY_BTN_MENU, "thulao", msg.CMD_DESCRIPTIONS["thulao"],
-                               frozenset(OFFICIALS), order=72))
-register_capability(Capability("thulaocuatoi", msg.PAY_BTN_MINE, "thulaocuatoi",
-                               msg.CMD_DESCRIPTIONS["thulaocuatoi"], frozenset(EARNERS), order=73))
+register_capability(
+    Capability(
+        "thulao", msg.PAY_BTN_MENU, "thulao", msg.CMD_DESCRIPTIONS["thulao"], frozenset(OFFICIALS), order=72
+    )
+)
+register_capability(
+    Capability(
+        "thulaocuatoi",
+        msg.PAY_BTN_MINE,
+        "thulaocuatoi",
+        msg.CMD_DESCRIPTIONS["thulaocuatoi"],
+        frozenset(EARNERS),
+        order=73,
+    )
+)
 
 
 def _today(context: BotContext) -> date:
@@ -58,15 +69,21 @@ def _period_from(parts: list[str]) -> Period | None:
 
 def _period_buttons(context: BotContext, prefix: str):
     today = _today(context)
-    periods = [("month", preset_period("month", today)), ("previous", previous_month(today)),
-               ("quarter", preset_period("quarter", today)), ("year", preset_period("year", today))]
-    buttons = [(msg.PAY_PERIODS[key], f"{prefix}:{_compact(p.start)}:{_compact(p.end)}") for key, p in periods]
+    periods = [
+        ("month", preset_period("month", today)),
+        ("previous", previous_month(today)),
+        ("quarter", preset_period("quarter", today)),
+        ("year", preset_period("year", today)),
+    ]
+    buttons = [
+        (msg.PAY_PERIODS[key], f"{prefix}:{_compact(p.start)}:{_compact(p.end)}") for key, p in periods
+    ]
     return keyboard([buttons[:2], buttons[2:]])
 
 
 async def _tap_period(update: Update, prefix: str) -> Period | None:
     data = update.callback_query.data or ""
-    parts = data[len(prefix) + 1:].split(":")
+    parts = data[len(prefix) + 1 :].split(":")
     period = _period_from(parts) if len(parts) == 2 else None
     if period is None:
         await reply(update, msg.BUTTON_EXPIRED)
@@ -96,8 +113,14 @@ async def _commune_of(update: Update, context: BotContext):
 
 def _list_buttons(period: Period):
     dates = f"{_compact(period.start)}:{_compact(period.end)}"
-    return column([(msg.PAY_BTN_XLSX, f"tl:x:{dates}"), (msg.PAY_BTN_DRAW, f"tl:d:{dates}"),
-                   (msg.PAY_BTN_EXCLUDE, "tl:e"), (msg.PAY_BTN_LISTS, "tl:l")])
+    return column(
+        [
+            (msg.PAY_BTN_XLSX, f"tl:x:{dates}"),
+            (msg.PAY_BTN_DRAW, f"tl:d:{dates}"),
+            (msg.PAY_BTN_EXCLUDE, "tl:e"),
+            (msg.PAY_BTN_LISTS, "tl:l"),
+        ]
+    )
 
 
 async def _tapped_pay_list(update: Update, context: BotContext, prefix: str):
@@ -145,9 +168,11 @@ async def draw(update: Update, context: BotContext) -> None:
         return
     data = await asyncio.to_thread(pay_list_xlsx, pay, number=stored.number, today=_today(context))
     await update.effective_chat.send_document(
-        data, filename=f"danh-sach-chi-thu-lao-so-{stored.number}-{commune.code}.xlsx",
+        data,
+        filename=f"danh-sach-chi-thu-lao-so-{stored.number}-{commune.code}.xlsx",
         caption=msg.PAY_DRAWN.format(number=stored.number, total=vnd(stored.total)),
-        reply_markup=column([(msg.PAY_BTN_PAID.format(number=stored.number), f"tl:pay:{stored.number}")]))
+        reply_markup=column([(msg.PAY_BTN_PAID.format(number=stored.number), f"tl:pay:{stored.number}")]),
+    )
 
 
 async def lists(update: Update, context: BotContext) -> None:
@@ -163,11 +188,21 @@ async def lists(update: Update, context: BotContext) -> None:
     if not stored:
         await reply(update, msg.PAY_NO_LISTS)
         return
-    lines = [msg.PAY_LIST_LINE.format(number=s.number, start=_vn(s.start), end=_vn(s.end), total=vnd(s.total),
-                                      status=msg.PAY_PAID_ON.format(day=_vn(s.paid_on)) if s.paid_on
-                                      else msg.PAY_DRAFTED) for s in stored]
-    drafts = [(msg.PAY_BTN_PAID.format(number=s.number), f"tl:pay:{s.number}") for s in stored
-              if s.status == "drafted"]
+    lines = [
+        msg.PAY_LIST_LINE.format(
+            number=s.number,
+            start=_vn(s.start),
+            end=_vn(s.end),
+            total=vnd(s.total),
+            status=msg.PAY_PAID_ON.format(day=_vn(s.paid_on)) if s.paid_on else msg.PAY_DRAFTED,
+        )
+        for s in stored
+    ]
+    drafts = [
+        (msg.PAY_BTN_PAID.format(number=s.number), f"tl:pay:{s.number}")
+        for s in stored
+        if s.status == "drafted"
+    ]
     await reply(update, msg.PAY_LISTS_TITLE + "\n" + "\n".join(lines), column(drafts) if drafts else None)
 
 
@@ -178,9 +213,13 @@ async def ask_paid(update: Update, context: BotContext) -> None:
     if commune is None or number is None:
         return
     today = _today(context)
-    await reply(update, msg.PAY_CONFIRM_PAID.format(number=number, day=today.strftime("%d/%m/%Y")),
-                keyboard([[(msg.PAY_BTN_CONFIRM, f"tl:pc:{number}:{_compact(today)}"),
-                           (msg.PAY_BTN_CANCEL, "tl:no")]]))
+    await reply(
+        update,
+        msg.PAY_CONFIRM_PAID.format(number=number, day=today.strftime("%d/%m/%Y")),
+        keyboard(
+            [[(msg.PAY_BTN_CONFIRM, f"tl:pc:{number}:{_compact(today)}"), (msg.PAY_BTN_CANCEL, "tl:no")]]
+        ),
+    )
 
 
 async def confirm_paid(update: Update, context: BotContext) -> None:
@@ -288,13 +327,26 @@ async def province_view(update: Update, context: BotContext) -> None:
     except PayDenied:
         await reply(update, msg.PAY_DENIED)
         return
-    lines = [msg.PAY_PROVINCE_LINE.format(commune=t.commune.name, cases=t.cases, total=vnd(t.total),
-                                          support=vnd(t.team_support), paid=vnd(t.paid)) for t in totals]
-    await reply(update, msg.PAY_PROVINCE_TITLE.format(province=province.name, start=_vn(period.start),
-                                                      end=_vn(period.end))
-                + "\n" + "\n".join(lines or [msg.PAY_PROVINCE_EMPTY])
-                + "\n\n" + msg.PAY_PROVINCE_TOTAL.format(total=vnd(sum(t.total for t in totals)),
-                                                         paid=vnd(sum(t.paid for t in totals))))
+    lines = [
+        msg.PAY_PROVINCE_LINE.format(
+            commune=t.commune.name,
+            cases=t.cases,
+            total=vnd(t.total),
+            support=vnd(t.team_support),
+            paid=vnd(t.paid),
+        )
+        for t in totals
+    ]
+    await reply(
+        update,
+        msg.PAY_PROVINCE_TITLE.format(province=province.name, start=_vn(period.start), end=_vn(period.end))
+        + "\n"
+        + "\n".join(lines or [msg.PAY_PROVINCE_EMPTY])
+        + "\n\n"
+        + msg.PAY_PROVINCE_TOTAL.format(
+            total=vnd(sum(t.total for t in totals)), paid=vnd(sum(t.paid for t in totals))
+        ),
+    )
 
 
 # --- mediators ---------------------------------------------------------------------------------------------
@@ -330,8 +382,11 @@ async def mine(update: Update, context: BotContext) -> None:
             state = msg.PAY_MINE_DUE.format(share=vnd(c.share))
         else:
             state = msg.PAY_MINE_NOT.format(status=msg.PAY_STATUS[c.status])
-        lines.append(msg.PAY_MINE_LINE.format(case=c.case_no, day=_vn(c.day), result=msg.CASE_RESULT_LABELS[c.result],
-                                              state=state))
+        lines.append(
+            msg.PAY_MINE_LINE.format(
+                case=c.case_no, day=_vn(c.day), result=msg.CASE_RESULT_LABELS[c.result], state=state
+            )
+        )
     due = sum(c.share for c in cases if c.status == "payable")
     await reply(update, head + "\n" + "\n".join(lines) + "\n\n" + msg.PAY_MINE_TOTAL.format(due=vnd(due)))
 
@@ -350,14 +405,19 @@ def _int(text: str) -> int | None:
 
 def register(app: Application) -> None:
     text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        name="remuneration-exclude",
-        persistent=True,
-        entry_points=[CallbackQueryHandler(exclude_start, pattern=r"^tl:e$")],
-        states={ASK_CASE: [MessageHandler(text, case_typed)], ASK_REASON: [MessageHandler(text, reason_typed)]},
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="remuneration-exclude",
+            persistent=True,
+            entry_points=[CallbackQueryHandler(exclude_start, pattern=r"^tl:e$")],
+            states={
+                ASK_CASE: [MessageHandler(text, case_typed)],
+                ASK_REASON: [MessageHandler(text, reason_typed)],
+            },
+            fallbacks=[CommandHandler(["huy", "cancel"], cancel)],
+            allow_reentry=True,
+        )
+    )
     app.add_handler(CommandHandler("thulao", start))
     app.add_handler(CallbackQueryHandler(start, pattern=r"^menu:thulao$"))
     app.add_handler(CommandHandler("thulaocuatoi", mine_start))

@@ -48,8 +48,9 @@ async def start(update: Update, context: BotContext) -> int:
         return await _try_code(update, context, code, stay=ConversationHandler.END)
     context.user_data[FIRST_CONTACT_SHOWN] = True
     intro = "" if context.channel in DISCLOSED_BY_TRANSPORT else msg.FIRST_CONTACT + "\n\n"
-    await reply(update, intro + msg.WELCOME_GUEST.format(app=msg.APP_NAME),
-                column([(msg.BTN_HAVE_CODE, "reg:code")]))
+    await reply(
+        update, intro + msg.WELCOME_GUEST.format(app=msg.APP_NAME), column([(msg.BTN_HAVE_CODE, "reg:code")])
+    )
     return ConversationHandler.END
 
 
@@ -75,16 +76,21 @@ async def code_shaped_text(update: Update, context: BotContext) -> int:
 
 async def _try_code(update: Update, context: BotContext, raw: str, stay: int) -> int:
     try:
-        checked = await context.services.registration.check(raw, who=(context.channel, str(update.effective_user.id)))
+        checked = await context.services.registration.check(
+            raw, who=(context.channel, str(update.effective_user.id))
+        )
     except RegistrationError as exc:
         await reply(update, msg.CODE_ERRORS[exc.reason])
         return stay
     user = update.effective_user
     suggested = clean_name(" ".join(filter(None, [user.first_name, user.last_name]))) if user else None
     context.user_data["reg"] = {
-        "code": checked.invite.code, "commune_id": checked.commune.id,
-        "team_id": checked.team.id if checked.team else None, "role": str(checked.invite.role),
-        "name": suggested, "named": checked.invite.person_id is not None,
+        "code": checked.invite.code,
+        "commune_id": checked.commune.id,
+        "team_id": checked.team.id if checked.team else None,
+        "role": str(checked.invite.role),
+        "name": suggested,
+        "named": checked.invite.person_id is not None,
     }
     place = checked.commune.name
     if checked.invite.role == Role.PROVINCE_OFFICIAL:
@@ -92,8 +98,11 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
         place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
     await reply(update, msg.CODE_ACCEPTED.format(role=msg.ROLE_NAMES[checked.invite.role], commune=place))
     if suggested:
-        await reply(update, msg.CONFIRM_NAME.format(name=suggested),
-                    keyboard([[(msg.BTN_YES, "reg:name:yes"), (msg.BTN_NO, "reg:name:edit")]], nav=True))
+        await reply(
+            update,
+            msg.CONFIRM_NAME.format(name=suggested),
+            keyboard([[(msg.BTN_YES, "reg:name:yes"), (msg.BTN_NO, "reg:name:edit")]], nav=True),
+        )
         return CONFIRM_NAME
     await reply(update, msg.ASK_NAME, keyboard([], nav=True))
     return ASK_NAME
@@ -112,8 +121,11 @@ async def _plain_name_check(update: Update, context: BotContext) -> int | None:
     if reg.get("plain_asked") or has_diacritics(name) or not fold(name).replace(" ", "").isalpha():
         return None
     reg["plain_asked"] = True
-    await reply(update, msg.REG_NAME_NO_MARKS.format(name=name),
-                keyboard([[(msg.REG_BTN_KEEP_NAME, "reg:plain:keep")]], nav=True))
+    await reply(
+        update,
+        msg.REG_NAME_NO_MARKS.format(name=name),
+        keyboard([[(msg.REG_BTN_KEEP_NAME, "reg:plain:keep")]], nav=True),
+    )
     return CONFIRM_PLAIN
 
 
@@ -146,8 +158,11 @@ async def _team_step(update: Update, context: BotContext) -> int:
     org = context.services.org
     if reg["team_id"]:
         team = await org.team(reg["team_id"])
-        await reply(update, msg.CONFIRM_TEAM.format(team=team.name),
-                    keyboard([[(msg.BTN_YES, "reg:team:yes"), (msg.BTN_NOT_MY_TEAM, "reg:team:no")]], nav=True))
+        await reply(
+            update,
+            msg.CONFIRM_TEAM.format(team=team.name),
+            keyboard([[(msg.BTN_YES, "reg:team:yes"), (msg.BTN_NOT_MY_TEAM, "reg:team:no")]], nav=True),
+        )
         return CONFIRM_TEAM
     teams = await org.teams_of_commune(reg["commune_id"])
     await reply(update, msg.PICK_TEAM, column(((t.name, f"reg:pick:{t.id}") for t in teams), nav=True))
@@ -183,7 +198,11 @@ async def _finish(update: Update, context: BotContext) -> int:
     user = update.effective_user
     try:
         person = await context.services.registration.register(
-            reg["code"], reg["name"], context.channel, str(user.id), str(update.effective_chat.id),
+            reg["code"],
+            reg["name"],
+            context.channel,
+            str(user.id),
+            str(update.effective_chat.id),
             team_id=reg.get("team_id"),
         )
     except RegistrationError as exc:
@@ -199,7 +218,9 @@ async def _finish(update: Update, context: BotContext) -> int:
         place = (await org.commune(person.commune_id)).name
     else:
         place = msg.INVITE_PROVINCE_PLACE.format(province=(await org.province(person.province_id)).name)
-    await reply(update, msg.REGISTERED.format(name=person.full_name, role=msg.ROLE_NAMES[person.role], place=place))
+    await reply(
+        update, msg.REGISTERED.format(name=person.full_name, role=msg.ROLE_NAMES[person.role], place=place)
+    )
     await show_menu(update, context)
     return ConversationHandler.END
 
@@ -216,33 +237,45 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def register(app: Application) -> None:
-    register_flow("registration", text_states={ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_PLAIN}, cancel=cancel, keys=["reg"])
+    register_flow(
+        "registration",
+        text_states={ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_PLAIN},
+        cancel=cancel,
+        keys=["reg"],
+    )
     text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        name="registration",
-        persistent=True,
-        entry_points=[
-            CommandHandler("start", start),
-            CallbackQueryHandler(ask_code, pattern=r"^reg:code$"),
-            MessageHandler(filters.TEXT & filters.Regex(CODE_SHAPED), code_shaped_text),
-        ],
-        states={
-            ASK_CODE: [MessageHandler(text, code_typed)],
-            CONFIRM_NAME: [
-                CallbackQueryHandler(name_confirmed, pattern=r"^reg:name:yes$"),
-                CallbackQueryHandler(name_edit, pattern=r"^reg:name:edit$"),
-                MessageHandler(text, name_typed),
+    app.add_handler(
+        ConversationHandler(
+            name="registration",
+            persistent=True,
+            entry_points=[
+                CommandHandler("start", start),
+                CallbackQueryHandler(ask_code, pattern=r"^reg:code$"),
+                MessageHandler(filters.TEXT & filters.Regex(CODE_SHAPED), code_shaped_text),
             ],
-            ASK_NAME: [MessageHandler(text, name_typed)],
-            CONFIRM_TEAM: [
-                CallbackQueryHandler(team_confirmed, pattern=r"^reg:team:yes$"),
-                CallbackQueryHandler(team_rejected, pattern=r"^reg:team:no$"),
-                MessageHandler(text, use_buttons),
-            ],
-            CONFIRM_PLAIN: [CallbackQueryHandler(plain_name_kept, pattern=r"^reg:plain:keep$"),
-                            MessageHandler(text, name_typed)],
-            PICK_TEAM: [CallbackQueryHandler(team_picked, pattern=r"^reg:pick:\d+$"), MessageHandler(text, use_buttons)],
-        },
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel), CommandHandler("start", start)],
-        allow_reentry=True,
-    ))
+            states={
+                ASK_CODE: [MessageHandler(text, code_typed)],
+                CONFIRM_NAME: [
+                    CallbackQueryHandler(name_confirmed, pattern=r"^reg:name:yes$"),
+                    CallbackQueryHandler(name_edit, pattern=r"^reg:name:edit$"),
+                    MessageHandler(text, name_typed),
+                ],
+                ASK_NAME: [MessageHandler(text, name_typed)],
+                CONFIRM_TEAM: [
+                    CallbackQueryHandler(team_confirmed, pattern=r"^reg:team:yes$"),
+                    CallbackQueryHandler(team_rejected, pattern=r"^reg:team:no$"),
+                    MessageHandler(text, use_buttons),
+                ],
+                CONFIRM_PLAIN: [
+                    CallbackQueryHandler(plain_name_kept, pattern=r"^reg:plain:keep$"),
+                    MessageHandler(text, name_typed),
+                ],
+                PICK_TEAM: [
+                    CallbackQueryHandler(team_picked, pattern=r"^reg:pick:\d+$"),
+                    MessageHandler(text, use_buttons),
+                ],
+            },
+            fallbacks=[CommandHandler(["huy", "cancel"], cancel), CommandHandler("start", start)],
+            allow_reentry=True,
+        )
+    )

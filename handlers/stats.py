@@ -65,7 +65,13 @@ from services.submissions import DUE_DAYS, NotSubmitted, SubmitDenied, Unchanged
 log = logging.getLogger(__name__)
 
 PICK_PROVINCE, PICK_SCOPE, PICK_PERIOD, CUSTOM = range(4)
-VIEWERS = (Role.COMMUNE_OFFICIAL, Role.TEAM_LEADER, Role.PROVINCE_OFFICIAL, Role.ADMIN, Role.MINISTRY_OFFICIAL)
+VIEWERS = (
+    Role.COMMUNE_OFFICIAL,
+    Role.TEAM_LEADER,
+    Role.PROVINCE_OFFICIAL,
+    Role.ADMIN,
+    Role.MINISTRY_OFFICIAL,
+)
 LEVEL_CODES = {"t": "team", "c": "commune", "p": "province", "n": "national"}
 LEVEL_LETTERS = {v: k for k, v in LEVEL_CODES.items()}
 MAX_COMMUNE_BUTTONS = 40
@@ -73,10 +79,21 @@ MAX_COMMUNE_BUTTONS = 40
 SUMMARY_LAST_DAY = 3
 SUMMARY_TIME = time(7, 30)
 
-register_capability(Capability("thongke", msg.BTN_STATS, "thongke", msg.CMD_DESCRIPTIONS["thongke"],
-                               frozenset(VIEWERS), order=70))
-register_capability(Capability("bantin", msg.STATS_BTN_SUMMARY, "bantin", msg.CMD_DESCRIPTIONS["bantin"],
-                               frozenset({Role.COMMUNE_OFFICIAL}), order=71))
+register_capability(
+    Capability(
+        "thongke", msg.BTN_STATS, "thongke", msg.CMD_DESCRIPTIONS["thongke"], frozenset(VIEWERS), order=70
+    )
+)
+register_capability(
+    Capability(
+        "bantin",
+        msg.STATS_BTN_SUMMARY,
+        "bantin",
+        msg.CMD_DESCRIPTIONS["bantin"],
+        frozenset({Role.COMMUNE_OFFICIAL}),
+        order=71,
+    )
+)
 
 
 def today(context_or_app) -> date:
@@ -103,11 +120,21 @@ LOGBOOK_LEVELS = ("team", "commune")
 def logbook_buttons(scope: Scope, period: Period) -> list[tuple[str, str]]:
     ref = f"{LEVEL_LETTERS[scope.level]}:{scope.id}"
     dates = f"{_compact(period.start)}:{_compact(period.end)}"
-    return [(msg.LOGBOOK_BTN_BY_MEDIATOR, f"st:m:{ref}:{dates}"), (msg.LOGBOOK_BTN_BOOK, f"st:b:{ref}:{dates}")]
+    return [
+        (msg.LOGBOOK_BTN_BY_MEDIATOR, f"st:m:{ref}:{dates}"),
+        (msg.LOGBOOK_BTN_BOOK, f"st:b:{ref}:{dates}"),
+    ]
 
 
-def report_buttons(scope: Scope, period: Period, *, again: bool = True, person=None, submitted: bool = False,
-                   next_revision: int | None = 1):
+def report_buttons(
+    scope: Scope,
+    period: Period,
+    *,
+    again: bool = True,
+    person=None,
+    submitted: bool = False,
+    next_revision: int | None = 1,
+):
     """Chart and workbook; the submit button for a commune official of that commune (none when `next_revision`
     is None: nothing changed since the latest submission); for a province or the
     country, the switch between live and submitted figures and the submission status."""
@@ -115,13 +142,23 @@ def report_buttons(scope: Scope, period: Period, *, again: bool = True, person=N
     dates = f"{_compact(period.start)}:{_compact(period.end)}"
     xlsx = f"st:xs:{ref}:{dates}" if submitted else f"st:x:{ref}:{dates}"
     rows = [[(msg.STATS_BTN_CHART, f"st:g:{ref}:{dates}"), (msg.STATS_BTN_XLSX, xlsx)]]
-    if person is not None and scope.commune is not None and scope.level == "commune" \
-            and next_revision is not None and may_submit(person, scope.commune):
+    if (
+        person is not None
+        and scope.commune is not None
+        and scope.level == "commune"
+        and next_revision is not None
+        and may_submit(person, scope.commune)
+    ):
         label = msg.SUBMIT_BTN if next_revision == 1 else msg.SUBMIT_BTN_REVISE.format(revision=next_revision)
         rows.append([(label, f"st:c:c:{scope.id}:{dates}")])
     if scope.level in ("province", "national"):
-        rows.append([(msg.SUBMIT_BTN_LIVE, f"st:lv:{ref}:{dates}") if submitted
-                     else (msg.SUBMIT_BTN_SUBMITTED, f"st:ss:{ref}:{dates}")])
+        rows.append(
+            [
+                (msg.SUBMIT_BTN_LIVE, f"st:lv:{ref}:{dates}")
+                if submitted
+                else (msg.SUBMIT_BTN_SUBMITTED, f"st:ss:{ref}:{dates}")
+            ]
+        )
     if scope.level == "province":
         rows.append([(msg.SUBMIT_BTN_STATUS, f"st:stat:p:{scope.id}:{dates}")])
     if again:
@@ -142,9 +179,15 @@ async def start(update: Update, context: BotContext) -> int:
             await reply(update, msg.STATS_NO_SCOPE)
             return ConversationHandler.END
         if len(provinces) > 1 or person.role == Role.MINISTRY_OFFICIAL:  # the country, or one province
-            await reply(update, msg.STATS_PICK_PROVINCE,
-                        column([(msg.SUBMIT_WHOLE_COUNTRY, "st:s:n:0")]
-                               + [(p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]], nav=True))
+            await reply(
+                update,
+                msg.STATS_PICK_PROVINCE,
+                column(
+                    [(msg.SUBMIT_WHOLE_COUNTRY, "st:s:n:0")]
+                    + [(p.name, f"st:p:{p.id}") for p in provinces[:MAX_COMMUNE_BUTTONS]],
+                    nav=True,
+                ),
+            )
             return PICK_PROVINCE
         return await _ask_scope_in_province(update, context, provinces[0].id)
     if person.role == Role.PROVINCE_OFFICIAL and person.province_id:
@@ -219,14 +262,23 @@ async def _allowed_scope(update: Update, context: BotContext, letter: str, raw_i
 async def _ask_period(update: Update, context: BotContext, scope: Scope) -> int:
     context.user_data["st"] = {"level": scope.level, "id": scope.id}
     buttons = msg.STATS_PERIOD_BUTTONS
-    official = [[(reporting_period_label(key, period), f"st:per:{key}")]
-                for key, period in reporting_periods(today(context))]
-    await reply(update, msg.STATS_PICK_PERIOD.format(scope=scope_label(scope)), keyboard([
-        *official,
-        [(buttons["month"], "st:per:month"), (buttons["quarter"], "st:per:quarter")],
-        [(buttons["half"], "st:per:half"), (buttons["year"], "st:per:year")],
-        [(buttons["custom"], "st:per:custom")],
-    ], nav=True))
+    official = [
+        [(reporting_period_label(key, period), f"st:per:{key}")]
+        for key, period in reporting_periods(today(context))
+    ]
+    await reply(
+        update,
+        msg.STATS_PICK_PERIOD.format(scope=scope_label(scope)),
+        keyboard(
+            [
+                *official,
+                [(buttons["month"], "st:per:month"), (buttons["quarter"], "st:per:quarter")],
+                [(buttons["half"], "st:per:half"), (buttons["year"], "st:per:year")],
+                [(buttons["custom"], "st:per:custom")],
+            ],
+            nav=True,
+        ),
+    )
     return PICK_PERIOD
 
 
@@ -307,8 +359,9 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 # --- chart and workbook (buttons under any report, also old ones) --------------------------------------------
-async def _scope_period_from_button(update: Update, context: BotContext,
-                                    data: str | None = None) -> tuple[Scope, Period] | None:
+async def _scope_period_from_button(
+    update: Update, context: BotContext, data: str | None = None
+) -> tuple[Scope, Period] | None:
     """st:<verb>:<level letter>:<id>:<start>:<end>, the scope checked again on the server."""
     parts = (data or update.callback_query.data).split(":")
     if len(parts) != 6:
@@ -354,8 +407,12 @@ async def send_xlsx(update: Update, context: BotContext) -> None:
         summary = await context.services.logbook.summary(report.scope, report.period)
         data = await asyncio.to_thread(with_logbook_sheets, data, summary)
     kind = "da-chot" if report.source == "submitted" else "thong-ke"
-    name = f"{kind}-{report.scope.code}-{report.period.start.isoformat()}-{report.period.end.isoformat()}.xlsx"
-    caption = msg.STATS_XLSX_CAPTION.format(scope=scope_label(report.scope), period=period_label(report.period))
+    name = (
+        f"{kind}-{report.scope.code}-{report.period.start.isoformat()}-{report.period.end.isoformat()}.xlsx"
+    )
+    caption = msg.STATS_XLSX_CAPTION.format(
+        scope=scope_label(report.scope), period=period_label(report.period)
+    )
     await update.effective_chat.send_document(data, filename=name, caption=caption)
 
 
@@ -385,30 +442,41 @@ async def submission_note(services, scope: Scope, period: Period) -> tuple[str, 
 
 
 def unchanged_text(latest) -> str:
-    return msg.SUBMIT_UNCHANGED.format(revision=latest.revision, at=local_time(latest.submitted_at),
-                                      cases=latest.cases_count)
+    return msg.SUBMIT_UNCHANGED.format(
+        revision=latest.revision, at=local_time(latest.submitted_at), cases=latest.cases_count
+    )
 
 
 def change_line(change) -> str:
     case = change.after or change.before
-    number = (change.after.number if change.after and change.after.number else f"#{change.case_id}")
+    number = change.after.number if change.after and change.after.number else f"#{change.case_id}"
     if change.kind == "new":
-        return msg.SUBMIT_CHANGE_NEW.format(number=number, received=_vn(case.received_on),
-                                            result=RESULTS.get(case.result, case.result))
+        return msg.SUBMIT_CHANGE_NEW.format(
+            number=number, received=_vn(case.received_on), result=RESULTS.get(case.result, case.result)
+        )
     if change.kind == "removed":
         return msg.SUBMIT_CHANGE_REMOVED.format(number=number)
     before, after = change.before, change.after
     what = []
     if before.result != after.result:
-        what.append(msg.SUBMIT_CHANGE_RESULT.format(before=RESULTS.get(before.result, before.result),
-                                                    after=RESULTS.get(after.result, after.result)))
+        what.append(
+            msg.SUBMIT_CHANGE_RESULT.format(
+                before=RESULTS.get(before.result, before.result),
+                after=RESULTS.get(after.result, after.result),
+            )
+        )
     if before.field != after.field:
-        what.append(msg.SUBMIT_CHANGE_FIELD.format(before=FIELDS.get(before.field, before.field),
-                                                   after=FIELDS.get(after.field, after.field)))
+        what.append(
+            msg.SUBMIT_CHANGE_FIELD.format(
+                before=FIELDS.get(before.field, before.field), after=FIELDS.get(after.field, after.field)
+            )
+        )
     if before.team_id != after.team_id:
         what.append(msg.SUBMIT_CHANGE_TEAM)
     if before.received_on != after.received_on:
-        what.append(msg.SUBMIT_CHANGE_DATE.format(before=_vn(before.received_on), after=_vn(after.received_on)))
+        what.append(
+            msg.SUBMIT_CHANGE_DATE.format(before=_vn(before.received_on), after=_vn(after.received_on))
+        )
     return msg.SUBMIT_CHANGE_CHANGED.format(number=number, what="; ".join(what))
 
 
@@ -438,11 +506,22 @@ async def ask_submit(update: Update, context: BotContext) -> None:
     latest = await context.services.submissions.latest(scope, period)
     revision = (latest.revision if latest else 0) + 1
     dates = f"{_compact(period.start)}:{_compact(period.end)}"
-    await reply(update, msg.SUBMIT_CONFIRM.format(
-        scope=scope_label(scope), period=period_label(period), revision=revision, received=report.cases.received,
-        rate=rate_with_formula(report.cases)), keyboard([
-            [(msg.SUBMIT_BTN_CONFIRM, f"st:cy:c:{scope.id}:{dates}:{revision}")],
-            [(msg.SUBMIT_BTN_CANCEL, "st:cn")]]))
+    await reply(
+        update,
+        msg.SUBMIT_CONFIRM.format(
+            scope=scope_label(scope),
+            period=period_label(period),
+            revision=revision,
+            received=report.cases.received,
+            rate=rate_with_formula(report.cases),
+        ),
+        keyboard(
+            [
+                [(msg.SUBMIT_BTN_CONFIRM, f"st:cy:c:{scope.id}:{dates}:{revision}")],
+                [(msg.SUBMIT_BTN_CANCEL, "st:cn")],
+            ]
+        ),
+    )
 
 
 async def confirm_submit(update: Update, context: BotContext) -> None:
@@ -458,7 +537,9 @@ async def confirm_submit(update: Update, context: BotContext) -> None:
     person = await context.person(update)
     await clear_buttons(update)
     latest = await context.services.submissions.latest(scope, period)
-    if (latest.revision if latest else 0) + 1 != expected:  # a second tap, or someone else submitted meanwhile
+    if (
+        latest.revision if latest else 0
+    ) + 1 != expected:  # a second tap, or someone else submitted meanwhile
         await reply(update, msg.SUBMIT_ALREADY.format(revision=latest.revision if latest else 0))
         return
     try:
@@ -471,11 +552,18 @@ async def confirm_submit(update: Update, context: BotContext) -> None:
         await reply(update, unchanged_text(same.latest), keyboard(report_buttons(scope, period, again=False)))
         return
     frozen = submission.report["cases"]
-    await reply(update, msg.SUBMIT_DONE.format(
-        scope=scope_label(scope), period=period_label(period), revision=submission.revision,
-        received=frozen["received"], cases=submission.cases_count,
-        rate=rate_with_formula(Counts.from_json(frozen))),
-        keyboard(report_buttons(scope, period, again=False)))
+    await reply(
+        update,
+        msg.SUBMIT_DONE.format(
+            scope=scope_label(scope),
+            period=period_label(period),
+            revision=submission.revision,
+            received=frozen["received"],
+            cases=submission.cases_count,
+            rate=rate_with_formula(Counts.from_json(frozen)),
+        ),
+        keyboard(report_buttons(scope, period, again=False)),
+    )
 
 
 async def cancel_submit(update: Update, context: BotContext) -> None:
@@ -483,7 +571,9 @@ async def cancel_submit(update: Update, context: BotContext) -> None:
     await reply(update, msg.SUBMIT_CANCELLED)
 
 
-async def submitted_report(update: Update, context: BotContext, scope: Scope, period: Period) -> Report | None:
+async def submitted_report(
+    update: Update, context: BotContext, scope: Scope, period: Period
+) -> Report | None:
     services = context.services
     try:
         if scope.level == "national":
@@ -506,8 +596,11 @@ async def show_submitted(update: Update, context: BotContext) -> None:
         return
     scope, period = found
     submitted = update.callback_query.data.startswith("st:ss:")
-    report = (await submitted_report(update, context, scope, period) if submitted
-              else await live_report(context.services, scope, period))
+    report = (
+        await submitted_report(update, context, scope, period)
+        if submitted
+        else await live_report(context.services, scope, period)
+    )
     if report is None:
         return
     await clear_buttons(update)
@@ -525,20 +618,34 @@ async def show_status(update: Update, context: BotContext) -> None:
         return
     statuses = await context.services.submissions.province_status(scope.id, period, today(context))
     done = [s for s in statuses if s.latest is not None]
-    lines = [msg.SUBMIT_STATUS_TITLE.format(scope=scope_label(scope), period=period_label(period),
-                                            submitted=len(done), communes=len(statuses),
-                                            late=sum(1 for s in statuses if s.late and s.latest is None),
-                                            revised=sum(1 for s in done if s.revised),
-                                            due=DUE_DAYS)]
-    for s in sorted(statuses, key=lambda s: (s.latest is not None, not s.late, s.commune.name))[:MAX_COMMUNE_BUTTONS]:
+    lines = [
+        msg.SUBMIT_STATUS_TITLE.format(
+            scope=scope_label(scope),
+            period=period_label(period),
+            submitted=len(done),
+            communes=len(statuses),
+            late=sum(1 for s in statuses if s.late and s.latest is None),
+            revised=sum(1 for s in done if s.revised),
+            due=DUE_DAYS,
+        )
+    ]
+    for s in sorted(statuses, key=lambda s: (s.latest is not None, not s.late, s.commune.name))[
+        :MAX_COMMUNE_BUTTONS
+    ]:
         if s.latest is None:
-            lines.append((msg.SUBMIT_STATUS_LATE if s.late else msg.SUBMIT_STATUS_MISSING).format(
-                name=s.commune.name))
+            lines.append(
+                (msg.SUBMIT_STATUS_LATE if s.late else msg.SUBMIT_STATUS_MISSING).format(name=s.commune.name)
+            )
         else:
-            lines.append(msg.SUBMIT_STATUS_DONE.format(
-                name=s.commune.name, revision=s.latest.revision, at=local_time(s.latest.submitted_at),
-                late=msg.SUBMIT_STATUS_LATE_MARK if s.late else "",
-                revised=msg.SUBMIT_STATUS_REVISED_MARK if s.revised else ""))
+            lines.append(
+                msg.SUBMIT_STATUS_DONE.format(
+                    name=s.commune.name,
+                    revision=s.latest.revision,
+                    at=local_time(s.latest.submitted_at),
+                    late=msg.SUBMIT_STATUS_LATE_MARK if s.late else "",
+                    revised=msg.SUBMIT_STATUS_REVISED_MARK if s.revised else "",
+                )
+            )
     if len(statuses) > MAX_COMMUNE_BUTTONS:
         lines.append(msg.SUBMIT_NOTE_MORE.format(n=len(statuses) - MAX_COMMUNE_BUTTONS))
     await update.callback_query.answer()
@@ -564,9 +671,16 @@ async def _logbook_scope(update: Update, context: BotContext) -> tuple[Scope, Pe
         return None
     commune_id = scope.commune.id if scope.commune else None
     # A commune official also keeps the book of each team of their commune.
-    own_team = (person.role == Role.COMMUNE_OFFICIAL and level == "team" and person.active
-                and commune_id is not None and commune_id == person.commune_id)
-    if not own_team and not may_see(person, level, scope.id, province_id=scope.province.id, commune_id=commune_id):
+    own_team = (
+        person.role == Role.COMMUNE_OFFICIAL
+        and level == "team"
+        and person.active
+        and commune_id is not None
+        and commune_id == person.commune_id
+    )
+    if not own_team and not may_see(
+        person, level, scope.id, province_id=scope.province.id, commune_id=commune_id
+    ):
         log.warning("logbook scope refused: person %s asked for %s %s", person.id, level, scope_id)
         await reply(update, msg.STATS_DENIED)
         return None
@@ -602,16 +716,20 @@ async def send_book(update: Update, context: BotContext) -> None:
 
 # --- monthly summary ---------------------------------------------------------------------------------------
 def _summary_toggle(opted_out: bool):
-    return column([(msg.STATS_SUMMARY_ON_BUTTON, "st:on")] if opted_out
-                  else [(msg.STATS_SUMMARY_OFF_BUTTON, "st:off")])
+    return column(
+        [(msg.STATS_SUMMARY_ON_BUTTON, "st:on")] if opted_out else [(msg.STATS_SUMMARY_OFF_BUTTON, "st:off")]
+    )
 
 
 @requires(Role.COMMUNE_OFFICIAL)
 async def summary_status(update: Update, context: BotContext) -> None:
     person = await context.person(update)
     opted_out = await context.services.stats.summary_opted_out(person.id)
-    await reply(update, msg.STATS_SUMMARY_STATUS_OFF if opted_out else msg.STATS_SUMMARY_STATUS_ON,
-                _summary_toggle(opted_out))
+    await reply(
+        update,
+        msg.STATS_SUMMARY_STATUS_OFF if opted_out else msg.STATS_SUMMARY_STATUS_ON,
+        _summary_toggle(opted_out),
+    )
 
 
 async def summary_toggle(update: Update, context: BotContext) -> None:
@@ -648,8 +766,11 @@ async def send_monthly_summaries(app: Application, day: date) -> int:
             report = reports[commune_id]
             rows = report_buttons(report.scope, period, again=False)
             rows.append([(msg.STATS_SUMMARY_OFF_BUTTON, "st:off")])
-            await app.bot.send_message(chat_id=int(chat_id) if str(chat_id).isdigit() else chat_id, text=f"{msg.STATS_SUMMARY_TITLE}\n{report_text(report)}",
-                                       reply_markup=keyboard(rows))
+            await app.bot.send_message(
+                chat_id=int(chat_id) if str(chat_id).isdigit() else chat_id,
+                text=f"{msg.STATS_SUMMARY_TITLE}\n{report_text(report)}",
+                reply_markup=keyboard(rows),
+            )
             sent += 1
         except Exception:
             log.warning("monthly summary to person %s not sent; will retry", person_id, exc_info=True)
@@ -670,22 +791,32 @@ def _int(text: str) -> int | None:
 def register(app: Application) -> None:
     register_flow("stats", text_states={CUSTOM}, cancel=cancel, keys=["st"])
     text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        name="stats",
-        persistent=True,
-        entry_points=[CommandHandler("thongke", start), CallbackQueryHandler(start, pattern=r"^menu:thongke$"),
-                      CallbackQueryHandler(again, pattern=r"^st:a:[tcpn]:\d+$")],
-        states={
-            PICK_PROVINCE: [CallbackQueryHandler(province_picked, pattern=r"^st:p:\d+$"),
-                            CallbackQueryHandler(scope_picked, pattern=r"^st:s:n:0$")],
-            PICK_SCOPE: [CallbackQueryHandler(scope_picked, pattern=r"^st:s:[tcpn]:\d+$")],
-            PICK_PERIOD: [CallbackQueryHandler(
-                period_picked, pattern=r"^st:per:(month|quarter|half|year|custom|h6|h6a|y|yp)$")],
-            CUSTOM: [MessageHandler(text, custom_typed)],
-        },
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel), MessageHandler(text, use_buttons)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="stats",
+            persistent=True,
+            entry_points=[
+                CommandHandler("thongke", start),
+                CallbackQueryHandler(start, pattern=r"^menu:thongke$"),
+                CallbackQueryHandler(again, pattern=r"^st:a:[tcpn]:\d+$"),
+            ],
+            states={
+                PICK_PROVINCE: [
+                    CallbackQueryHandler(province_picked, pattern=r"^st:p:\d+$"),
+                    CallbackQueryHandler(scope_picked, pattern=r"^st:s:n:0$"),
+                ],
+                PICK_SCOPE: [CallbackQueryHandler(scope_picked, pattern=r"^st:s:[tcpn]:\d+$")],
+                PICK_PERIOD: [
+                    CallbackQueryHandler(
+                        period_picked, pattern=r"^st:per:(month|quarter|half|year|custom|h6|h6a|y|yp)$"
+                    )
+                ],
+                CUSTOM: [MessageHandler(text, custom_typed)],
+            },
+            fallbacks=[CommandHandler(["huy", "cancel"], cancel), MessageHandler(text, use_buttons)],
+            allow_reentry=True,
+        )
+    )
     app.add_handler(CallbackQueryHandler(send_chart, pattern=r"^st:g:"))
     app.add_handler(CallbackQueryHandler(send_xlsx, pattern=r"^st:xs?:"))
     app.add_handler(CallbackQueryHandler(ask_submit, pattern=r"^st:c:"))
@@ -702,5 +833,6 @@ def register(app: Application) -> None:
         tz = ZoneInfo(app.services.config.timezone)  # type: ignore[attr-defined]
         job = once_across_processes("stats-monthly-summary", monthly_job)
         app.job_queue.run_daily(job, time=SUMMARY_TIME.replace(tzinfo=tz), name="stats-monthly-summary")
-        app.job_queue.run_once(job, when=60, name="stats-monthly-summary-catch-up",
-                               job_kwargs={"misfire_grace_time": None})
+        app.job_queue.run_once(
+            job, when=60, name="stats-monthly-summary-catch-up", job_kwargs={"misfire_grace_time": None}
+        )

@@ -55,8 +55,9 @@ MENU, ASK_TITLE, ASK_WHEN, ASK_PLACE, CONFIRM = range(10, 15)
 ALL_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, *SENDERS)
 REMINDER_EVERY_S = 600
 
-register_capability(Capability("taphuan", msg.BTN_TRAINING, "taphuan", msg.CMD_TRAINING,
-                               frozenset(ALL_ROLES), order=65))
+register_capability(
+    Capability("taphuan", msg.BTN_TRAINING, "taphuan", msg.CMD_TRAINING, frozenset(ALL_ROLES), order=65)
+)
 
 
 def short_team(name: str) -> str:
@@ -66,10 +67,14 @@ def short_team(name: str) -> str:
 
 
 def rsvp_markup(event_id: int, chosen: str | None = None):
-    return keyboard([[
-        (msg.TR_BTN_YES_CHOSEN if chosen == "yes" else msg.TR_BTN_YES, f"tr:r:{event_id}:y"),
-        (msg.TR_BTN_NO_CHOSEN if chosen == "no" else msg.TR_BTN_NO, f"tr:r:{event_id}:n"),
-    ]])
+    return keyboard(
+        [
+            [
+                (msg.TR_BTN_YES_CHOSEN if chosen == "yes" else msg.TR_BTN_YES, f"tr:r:{event_id}:y"),
+                (msg.TR_BTN_NO_CHOSEN if chosen == "no" else msg.TR_BTN_NO, f"tr:r:{event_id}:n"),
+            ]
+        ]
+    )
 
 
 register_markup("training", lambda b: rsvp_markup(b["event_id"]))
@@ -91,9 +96,14 @@ async def organiser_label(context_or_app, person: Person | None) -> str:
 
 def announcement_text(event: dict, organiser: str, timezone: str) -> str:
     when = datetime.fromisoformat(event["starts_at"]).astimezone(ZoneInfo(timezone))
-    return msg.TR_ANNOUNCEMENT.format(title=event["title"], time=when.strftime("%H:%M"),
-                                      weekday=msg.TR_WEEKDAYS[when.weekday()], date=when.strftime("%d/%m/%Y"),
-                                      place=event["place"], organiser=organiser)
+    return msg.TR_ANNOUNCEMENT.format(
+        title=event["title"],
+        time=when.strftime("%H:%M"),
+        weekday=msg.TR_WEEKDAYS[when.weekday()],
+        date=when.strftime("%d/%m/%Y"),
+        place=event["place"],
+        organiser=organiser,
+    )
 
 
 def _when(event: dict, timezone: str) -> tuple[str, str]:
@@ -107,8 +117,18 @@ async def start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     person = await context.person(update)
     if person.role in SENDERS:
-        await reply(update, msg.TR_MENU, column([(msg.TR_BTN_NEW, "tr:new"), (msg.TR_BTN_UPCOMING, "tr:up"),
-                                                 (msg.TR_BTN_ATTENDANCE, "tr:att")], nav=True))
+        await reply(
+            update,
+            msg.TR_MENU,
+            column(
+                [
+                    (msg.TR_BTN_NEW, "tr:new"),
+                    (msg.TR_BTN_UPCOMING, "tr:up"),
+                    (msg.TR_BTN_ATTENDANCE, "tr:att"),
+                ],
+                nav=True,
+            ),
+        )
         return MENU
     await _upcoming(update, context, person)
     return ConversationHandler.END
@@ -124,16 +144,23 @@ async def _upcoming(update: Update, context: BotContext, person: Person, edit: b
     lines, buttons = [msg.TR_UPCOMING_TITLE], []
     for n, event in enumerate(events[:10], 1):
         day, time = _when(event, tz)
-        lines.append(msg.TR_UPCOMING_LINE_N.format(n=n, date=day, time=time, title=event["title"],
-                                                   place=event["place"]))
+        lines.append(
+            msg.TR_UPCOMING_LINE_N.format(
+                n=n, date=day, time=time, title=event["title"], place=event["place"]
+            )
+        )
         if person.is_official:
             counts = await training.counts(event)
             lines.append(msg.TR_COUNTS_LINE.format(**counts))
         else:
             answer = await training.answer_of(event["id"], person)
             lines.append(msg.TR_MY_ANSWER[answer])
-            buttons.append([(msg.TR_BTN_EVENT_YES_N.format(n=n), f"tr:l:{event['id']}:y"),
-                            (msg.TR_BTN_EVENT_NO_N.format(n=n), f"tr:l:{event['id']}:n")])
+            buttons.append(
+                [
+                    (msg.TR_BTN_EVENT_YES_N.format(n=n), f"tr:l:{event['id']}:y"),
+                    (msg.TR_BTN_EVENT_NO_N.format(n=n), f"tr:l:{event['id']}:n"),
+                ]
+            )
     markup = keyboard(buttons) if buttons else None
     if edit:
         await edit_or_reply(update, "\n".join(lines), markup)
@@ -211,12 +238,16 @@ async def _after_scope(update: Update, context: BotContext) -> int:
     except PermissionDenied:
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
         return ConversationHandler.END
-    text = announcement_text(_draft_event(data), await organiser_label(context, person),
-                             context.services.config.timezone)
+    text = announcement_text(
+        _draft_event(data), await organiser_label(context, person), context.services.config.timezone
+    )
     await reply(update, msg.BC_PREVIEW_INTRO)
     await reply(update, text, keyboard([[(msg.TR_BTN_YES, "tr:noop"), (msg.TR_BTN_NO, "tr:noop")]]))
-    await reply(update, msg.TR_CONFIRM.format(count=len(recipients), scope=await scope_label(context, scope)),
-                column([(msg.TR_BTN_SEND, "tr:send"), (msg.BTN_CANCEL, "tr:cancel")]))
+    await reply(
+        update,
+        msg.TR_CONFIRM.format(count=len(recipients), scope=await scope_label(context, scope)),
+        column([(msg.TR_BTN_SEND, "tr:send"), (msg.BTN_CANCEL, "tr:cancel")]),
+    )
     return CONFIRM
 
 
@@ -235,9 +266,14 @@ async def send(update: Update, context: BotContext) -> int:
     tz = context.services.config.timezone
     try:
         event_id, broadcast_id, count = await context.services.training.create(
-            person, PICKER.scope(context), context.channel, title=data["title"],
-            starts_at=datetime.fromisoformat(data["when"]), place=data["place"],
-            render=lambda event: announcement_text(event, organiser, tz))
+            person,
+            PICKER.scope(context),
+            context.channel,
+            title=data["title"],
+            starts_at=datetime.fromisoformat(data["when"]),
+            place=data["place"],
+            render=lambda event: announcement_text(event, organiser, tz),
+        )
     except PermissionDenied:
         context.user_data.pop("tr", None)
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
@@ -302,8 +338,11 @@ async def send_due_reminders(app: Application, now: datetime | None = None) -> i
     sent = 0
     for event in await training.due_reminders(now):
         organiser = await services.people.get(event["organiser_id"])
-        text = msg.TR_REMINDER.format(announcement=announcement_text(
-            event, await organiser_label(app, organiser), services.config.timezone))
+        text = msg.TR_REMINDER.format(
+            announcement=announcement_text(
+                event, await organiser_label(app, organiser), services.config.timezone
+            )
+        )
         broadcast_id, count = await training.remind(event, app.channel, text)  # type: ignore[attr-defined]
         if broadcast_id is not None:
             sent += 1
@@ -327,10 +366,18 @@ async def attendance_events(update: Update, context: BotContext) -> int:
         await reply(update, msg.TR_NONE_FOR_ATTENDANCE)
         return ConversationHandler.END
     tz = context.services.config.timezone
-    await reply(update, msg.TR_PICK_EVENT, column(
-        (fit(f"{_when(e, tz)[0]} {e['title']}", LABEL_MAX - 2) + (" ✔" if e["attendance_saved_at"] else ""),
-         f"tr:ae:{e['id']}")
-        for e in events[:20]))
+    await reply(
+        update,
+        msg.TR_PICK_EVENT,
+        column(
+            (
+                fit(f"{_when(e, tz)[0]} {e['title']}", LABEL_MAX - 2)
+                + (" ✔" if e["attendance_saved_at"] else ""),
+                f"tr:ae:{e['id']}",
+            )
+            for e in events[:20]
+        ),
+    )
     return ConversationHandler.END
 
 
@@ -362,13 +409,22 @@ async def _checklist(update: Update, context: BotContext, event: dict, page: int
     for team_id in {c["team_id"] for c in candidates if c["team_id"]}:
         team = await context.services.org.team(team_id)
         teams[team_id] = team.name if team else ""
-    items = [(c["id"], c["full_name"] + (f" · {short_team(teams[c['team_id']])}" if c["team_id"] in teams else ""))
-             for c in candidates]
-    text = msg.TR_CHECKLIST.format(title=event["title"], date=_when(event, context.services.config.timezone)[0],
-                                   count=len(state["ticked"]), total=len(candidates))
+    items = [
+        (c["id"], c["full_name"] + (f" · {short_team(teams[c['team_id']])}" if c["team_id"] in teams else ""))
+        for c in candidates
+    ]
+    text = msg.TR_CHECKLIST.format(
+        title=event["title"],
+        date=_when(event, context.services.config.timezone)[0],
+        count=len(state["ticked"]),
+        total=len(candidates),
+    )
     eid = event["id"]
-    await edit_or_reply(update, text, toggle_keyboard(items, state["ticked"], f"tr:at:{eid}", f"tr:ap:{eid}",
-                                                      f"tr:as:{eid}", page))
+    await edit_or_reply(
+        update,
+        text,
+        toggle_keyboard(items, state["ticked"], f"tr:at:{eid}", f"tr:ap:{eid}", f"tr:as:{eid}", page),
+    )
 
 
 @requires(*SENDERS)
@@ -416,8 +472,11 @@ async def attendance_save(update: Update, context: BotContext) -> None:
         return
     person = await context.person(update)
     state = context.user_data.get("tr_att") or {}
-    ticked = set(state.get("ticked") or []) if state.get("event") == event["id"] else set(
-        await context.services.training.attendees(event["id"]))
+    ticked = (
+        set(state.get("ticked") or [])
+        if state.get("event") == event["id"]
+        else set(await context.services.training.attendees(event["id"]))
+    )
     try:
         count, changed = await context.services.training.save_attendance(person, event["id"], ticked)
     except PermissionDenied:
@@ -428,32 +487,57 @@ async def attendance_save(update: Update, context: BotContext) -> None:
         return
     context.user_data.pop("tr_att", None)
     await clear_buttons(update)
-    await reply(update, msg.TR_ATTENDANCE_SAVED.format(
-        count=count, title=event["title"], date=_when(event, context.services.config.timezone)[0], changed=changed))
+    await reply(
+        update,
+        msg.TR_ATTENDANCE_SAVED.format(
+            count=count,
+            title=event["title"],
+            date=_when(event, context.services.config.timezone)[0],
+            changed=changed,
+        ),
+    )
 
 
 def register(app: Application) -> None:
-    register_flow("training", text_states={ASK_TITLE, ASK_WHEN, ASK_PLACE}, cancel=cancel, keys=["tr", "tr_att"])
+    register_flow(
+        "training", text_states={ASK_TITLE, ASK_WHEN, ASK_PLACE}, cancel=cancel, keys=["tr", "tr_att"]
+    )
     if app.job_queue is not None:
-        app.job_queue.run_repeating(once_across_processes("training-reminders", reminder_job), interval=REMINDER_EVERY_S, first=30, name="training-reminders")
+        app.job_queue.run_repeating(
+            once_across_processes("training-reminders", reminder_job),
+            interval=REMINDER_EVERY_S,
+            first=30,
+            name="training-reminders",
+        )
     text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        name="training",
-        persistent=True,
-        entry_points=[CommandHandler("taphuan", start), CallbackQueryHandler(start, pattern=r"^menu:taphuan$")],
-        states={
-            MENU: [CallbackQueryHandler(new, pattern=r"^tr:new$"), CallbackQueryHandler(upcoming, pattern=r"^tr:up$"),
-                   CallbackQueryHandler(attendance_events, pattern=r"^tr:att$")],
-            ASK_TITLE: [MessageHandler(text, title_typed)],
-            ASK_WHEN: [MessageHandler(text, when_typed)],
-            ASK_PLACE: [MessageHandler(text, place_typed)],
-            **PICKER.handlers(),
-            CONFIRM: [CallbackQueryHandler(send, pattern=r"^tr:send$")],
-        },
-        fallbacks=[CommandHandler(["huy", "cancel"], cancel), CallbackQueryHandler(cancel, pattern=r"^tr:cancel$"),
-                   MessageHandler(text, use_buttons)],
-        allow_reentry=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            name="training",
+            persistent=True,
+            entry_points=[
+                CommandHandler("taphuan", start),
+                CallbackQueryHandler(start, pattern=r"^menu:taphuan$"),
+            ],
+            states={
+                MENU: [
+                    CallbackQueryHandler(new, pattern=r"^tr:new$"),
+                    CallbackQueryHandler(upcoming, pattern=r"^tr:up$"),
+                    CallbackQueryHandler(attendance_events, pattern=r"^tr:att$"),
+                ],
+                ASK_TITLE: [MessageHandler(text, title_typed)],
+                ASK_WHEN: [MessageHandler(text, when_typed)],
+                ASK_PLACE: [MessageHandler(text, place_typed)],
+                **PICKER.handlers(),
+                CONFIRM: [CallbackQueryHandler(send, pattern=r"^tr:send$")],
+            },
+            fallbacks=[
+                CommandHandler(["huy", "cancel"], cancel),
+                CallbackQueryHandler(cancel, pattern=r"^tr:cancel$"),
+                MessageHandler(text, use_buttons),
+            ],
+            allow_reentry=True,
+        )
+    )
     app.add_handler(CallbackQueryHandler(answer, pattern=r"^tr:[rl]:\d+:[yn]$"))
     app.add_handler(CallbackQueryHandler(preview_button, pattern=r"^tr:noop$"))
     app.add_handler(CallbackQueryHandler(upcoming, pattern=r"^tr:up$"))
@@ -462,4 +546,3 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(attendance_page, pattern=r"^tr:ap:\d+:\d+$"))
     app.add_handler(CallbackQueryHandler(attendance_toggle, pattern=r"^tr:at:\d+:\d+:\d+$"))
     app.add_handler(CallbackQueryHandler(attendance_save, pattern=r"^tr:as:\d+$"))
-

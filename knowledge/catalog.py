@@ -19,8 +19,19 @@ ANSWER_LIMIT = 700
 MIN_QUESTIONS = 2
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-ENTRY_KEYS = {"id", "title", "questions", "answer", "more", "source", "tags", "keywords", "synonyms", "related",
-              "outside"}
+ENTRY_KEYS = {
+    "id",
+    "title",
+    "questions",
+    "answer",
+    "more",
+    "source",
+    "tags",
+    "keywords",
+    "synonyms",
+    "related",
+    "outside",
+}
 SOURCE_KEYS = {"document", "article", "clause", "point"}
 
 try:  # libyaml is much faster on the ~5,000 lines of the KB; fall back to the pure-Python loader
@@ -167,7 +178,9 @@ def load_documents(path: Path, problems: list[str]) -> dict[str, Document]:
     return documents
 
 
-def _entry(item: Any, where: str, file: str, documents: dict[str, Document], problems: list[str]) -> Entry | None:
+def _entry(
+    item: Any, where: str, file: str, documents: dict[str, Document], problems: list[str]
+) -> Entry | None:
     if not isinstance(item, dict):
         problems.append(f"{where}: mỗi mục phải là một bảng khóa–giá trị")
         return None
@@ -188,7 +201,9 @@ def _entry(item: Any, where: str, file: str, documents: dict[str, Document], pro
         problems.append(f"{where}: 'questions' phải là danh sách câu hỏi")
         questions = ()
     elif len(questions) < MIN_QUESTIONS:
-        problems.append(f"{where}: cần ít nhất {MIN_QUESTIONS} cách hỏi (questions), đang có {len(questions)}")
+        problems.append(
+            f"{where}: cần ít nhất {MIN_QUESTIONS} cách hỏi (questions), đang có {len(questions)}"
+        )
     answer = item.get("answer")
     if not isinstance(answer, str) or not answer.strip():
         problems.append(f"{where}: câu trả lời (answer) bị trống")
@@ -196,8 +211,10 @@ def _entry(item: Any, where: str, file: str, documents: dict[str, Document], pro
     else:
         answer = " ".join(answer.split())
         if len(answer) > ANSWER_LIMIT:
-            problems.append(f"{where}: câu trả lời dài {len(answer)} ký tự, tối đa {ANSWER_LIMIT} "
-                            "(phần dài hơn đưa vào 'more')")
+            problems.append(
+                f"{where}: câu trả lời dài {len(answer)} ký tự, tối đa {ANSWER_LIMIT} "
+                "(phần dài hơn đưa vào 'more')"
+            )
     more = item.get("more")
     if more is not None and not isinstance(more, str):
         problems.append(f"{where}: 'more' phải là đoạn văn")
@@ -219,9 +236,20 @@ def _entry(item: Any, where: str, file: str, documents: dict[str, Document], pro
         outside = False
     source = _source(item.get("source"), where, documents, problems)
     # an entry with a broken source is still checked (ids, related) but never served
-    return Entry(id=entry_id, title=" ".join(title.split()), questions=questions, answer=answer, more=more,
-                 source=source or Source("", 0), tags=lists["tags"], keywords=lists["keywords"],
-                 synonyms=lists["synonyms"], related=lists["related"], file=file, outside=outside)
+    return Entry(
+        id=entry_id,
+        title=" ".join(title.split()),
+        questions=questions,
+        answer=answer,
+        more=more,
+        source=source or Source("", 0),
+        tags=lists["tags"],
+        keywords=lists["keywords"],
+        synonyms=lists["synonyms"],
+        related=lists["related"],
+        file=file,
+        outside=outside,
+    )
 
 
 def _source(raw: Any, where: str, documents: dict[str, Document], problems: list[str]) -> Source | None:

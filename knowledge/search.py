@@ -47,12 +47,14 @@ FIELD_B = {"title": 0.5, "questions": 0.75, "keywords": 0.5, "synonyms": 0.5, "t
 K1 = 1.2
 PAIR_WEIGHT = 1.0
 #: Words that carry little meaning in a question; they still count, with a small weight.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a ah ai ak anh ba bac bao bi biet bo cac cai cho chi chu chua co con cua cung da dang day de den di do
 duoc em gi gio giup ha hay hoi hoac hom hon khi khong kia la lai lam len luc ma minh mot muon nao nay neu
 nghe nhe nhi nhieu nhu nhung noi o oi ong phai qua ra rang roi sao se sau sang tai the thi thoi thuong toi
 trong tu va vao vay ve voi vi xin xem
-""".split())
+""".split()
+)
 STOP_WEIGHT = 0.25
 #: Weight of a word pair by how many of its two words are stopwords ("giai_co", "co_duoc" say little).
 PAIR_STOP_WEIGHTS = (1.0, 0.5, 0.15)
@@ -73,28 +75,34 @@ ACCENT_WEIGHT = 0.2
 #: What kind of answer a question asks for, read from its question words (folded). Entries have several
 #: phrasings; the share of them asking the same kind of thing as the query ("ai ghi sổ?" vs "ghi sổ thế
 #: nào?") separates the rule from the how-to on the same subject, which the content words cannot.
-INTENTS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
-    "how": r"\b(the nao|lam sao|ra sao|cach|lam the nao)\b",
-    "who": r"\bai\b",
-    "when": r"\b(khi nao|bao lau|may ngay|luc nao|bao gio|thoi han|thoi hieu|bao nhieu (ngay|thang))\b",
-    "amount": r"\b(bao nhieu|muc|toi thieu|toi da)\b",
-    "where": r"\b(o dau|di dau|noi nao|cho nao)\b",
-    "todo": r"\b(lam gi|xu ly|thi sao|phai lam)\b",
-    "define": r"\b(la gi|nghia la|hieu the nao|gom nhung)\b",
-    "list": r"\bnhung\b.*\bgi\b|\bviec gi\b|\bgom\b",
-    "yesno": r"\b(khong|co phai|co can|co bat buoc)$",
-}.items()}
+INTENTS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "how": r"\b(the nao|lam sao|ra sao|cach|lam the nao)\b",
+        "who": r"\bai\b",
+        "when": r"\b(khi nao|bao lau|may ngay|luc nao|bao gio|thoi han|thoi hieu|bao nhieu (ngay|thang))\b",
+        "amount": r"\b(bao nhieu|muc|toi thieu|toi da)\b",
+        "where": r"\b(o dau|di dau|noi nao|cho nao)\b",
+        "todo": r"\b(lam gi|xu ly|thi sao|phai lam)\b",
+        "define": r"\b(la gi|nghia la|hieu the nao|gom nhung)\b",
+        "list": r"\bnhung\b.*\bgi\b|\bviec gi\b|\bgom\b",
+        "yesno": r"\b(khong|co phai|co can|co bat buoc)$",
+    }.items()
+}
 INTENT_WEIGHT = 0.1
 #: Who or what the question is about, and whether it asks for rights or duties, read from the folded query and
 #: from each entry's title and phrasings: "nghĩa vụ của hòa giải viên" is not the team leader's article,
 #: "quyền của các bên" is not the mediator's. An entry earns the share of the question's facets it shares.
-FACETS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
-    "leader": r"\bto truong\b",
-    "parties": r"\b(cac ben|hai ben|mot ben|ben kia|duong su)\b",
-    "court": r"\btoa\b",
-    "duty": r"\b(nghia vu|trach nhiem|phai lam (nhung )?viec gi|bat buoc phai lam)\b",
-    "right": r"(?<!tham )\bquyen\b",
-}.items()}
+FACETS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "leader": r"\bto truong\b",
+        "parties": r"\b(cac ben|hai ben|mot ben|ben kia|duong su)\b",
+        "court": r"\btoa\b",
+        "duty": r"\b(nghia vu|trach nhiem|phai lam (nhung )?viec gi|bat buoc phai lam)\b",
+        "right": r"(?<!tham )\bquyen\b",
+    }.items()
+}
 FACET_WEIGHT = 0.2
 #: Confidence at or above which an answer is given directly.
 CONFIDENT = 0.65
@@ -123,11 +131,13 @@ class Analysis:
 
     def coverage(self, entry_terms: frozenset[str]) -> tuple[float, float]:
         """Share of the query's content words and word pairs (by weight) that the entry contains."""
+
         def share(items: list[tuple[tuple[str, ...], float]]) -> float:
             total = sum(w for _, w in items)
             if total <= 0:
                 return 0.0
             return sum(w for readings, w in items if any(r in entry_terms for r in readings)) / total
+
         return share(self.content), share(self.pairs)
 
 
@@ -155,8 +165,12 @@ class SearchResult:
             "query": self.query,
             "confident": self.confident,
             "results": [
-                {"id": h.entry.id, "title": h.entry.title, "score": float(h.score),
-                 "source": h.entry.source.as_json() if h.entry.source.document else None}
+                {
+                    "id": h.entry.id,
+                    "title": h.entry.title,
+                    "score": float(h.score),
+                    "source": h.entry.source.as_json() if h.entry.source.document else None,
+                }
                 for h in self.hits
             ],
         }
@@ -244,16 +258,23 @@ class SearchIndex:
             self.intents.append([intents_of(p) for p in phrasings])
             self.facets.append(frozenset().union(*(facets_of(p) for p in phrasings)))
             self._article.append((entry.source.document, entry.source.article))
-            self.accented.append(frozenset(accented_words(
-                " ".join([entry.title, *entry.questions, *entry.keywords, *entry.synonyms]))))
+            self.accented.append(
+                frozenset(
+                    accented_words(
+                        " ".join([entry.title, *entry.questions, *entry.keywords, *entry.synonyms])
+                    )
+                )
+            )
         avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in field_len.items()}
         self.idf: dict[str, float] = {
             t: math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()
         }
         self.max_idf = math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
         # each phrasing's terms with their total information, for the phrasing-precision feature
-        self.phrase_terms = [[(terms, sum(self.idf.get(t, 0.0) for t in terms) or 1.0) for terms in entry]
-                             for entry in self.phrase_terms]
+        self.phrase_terms = [
+            [(terms, sum(self.idf.get(t, 0.0) for t in terms) or 1.0) for terms in entry]
+            for entry in self.phrase_terms
+        ]
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         for i, per_field in enumerate(field_tf):
             combined: dict[str, float] = defaultdict(float)
@@ -277,8 +298,10 @@ class SearchIndex:
         # word pairs common enough in the knowledge base to say "this question is about mediation"
         floor = max(3, int(DOMAIN_SHARE * n))
         self.domain_pairs = frozenset(
-            t for t, df in doc_freq.items()
-            if "_" in t and df >= floor and not all(w in STOPWORDS for w in t.split("_")))
+            t
+            for t, df in doc_freq.items()
+            if "_" in t and df >= floor and not all(w in STOPWORDS for w in t.split("_"))
+        )
 
     @staticmethod
     def _entry_term_sets(field_tf: list[dict[str, dict[str, int]]]) -> list[set[str]]:
@@ -295,7 +318,7 @@ class SearchIndex:
         i = 0
         while i < len(words):
             for size in range(min(self._max_syn_words, len(words) - i), 0, -1):
-                key = " ".join(words[i:i + size])
+                key = " ".join(words[i : i + size])
                 meanings = self.synonyms.get(key)
                 if not meanings:
                     continue
@@ -306,7 +329,7 @@ class SearchIndex:
                     out.extend(folded[0])
                     extra.extend((m, 0.6) for m in folded[1:])
                 else:
-                    out.extend(words[i:i + size])
+                    out.extend(words[i : i + size])
                     extra.extend((m, 0.6) for m in folded)
                 i += size
                 break
@@ -322,8 +345,9 @@ class SearchIndex:
         found: tuple[str, ...] = ()
         if len(word) >= 3 and not word.isdigit():
             limit = 1 if len(word) <= 5 else 2
-            matches = process.extract(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit,
-                                      limit=12)
+            matches = process.extract(
+                word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit, limit=12
+            )
             if matches:
                 best = min(m[1] for m in matches)
                 same = [m[0] for m in matches if m[1] == best]
@@ -411,9 +435,15 @@ class SearchIndex:
         idf = self.idf
         asked = intents_of(analysis.text) if INTENT_WEIGHT else frozenset()
         about = facets_of(analysis.text) if FACET_WEIGHT else frozenset()
-        weights = (LEX_WEIGHT + FUZZ_WEIGHT + PHRASE_WEIGHT + PHRASE_PREC_WEIGHT
-                   + (ACCENT_WEIGHT if marks else 0.0) + (INTENT_WEIGHT if asked else 0.0)
-                   + (FACET_WEIGHT if about else 0.0))
+        weights = (
+            LEX_WEIGHT
+            + FUZZ_WEIGHT
+            + PHRASE_WEIGHT
+            + PHRASE_PREC_WEIGHT
+            + (ACCENT_WEIGHT if marks else 0.0)
+            + (INTENT_WEIGHT if asked else 0.0)
+            + (FACET_WEIGHT if about else 0.0)
+        )
         ranked = []
         for rank, (i, lex) in enumerate(top):
             fz = fuzzy[rank] / 100.0
@@ -444,8 +474,9 @@ class SearchIndex:
         cited = self._article[first]
         runner = next((r[0] for r in ranked[1:] if self._article[r[1]] != cited), 0.0)
         words, pairs = analysis.coverage(self.entry_terms[first])
-        confidence = self.confidence(fz=fz, words=words, pairs=pairs, margin=best - runner,
-                                     n_pairs=len(analysis.pairs))
+        confidence = self.confidence(
+            fz=fz, words=words, pairs=pairs, margin=best - runner, n_pairs=len(analysis.pairs)
+        )
         if cited not in {self._article[i] for i, _ in top[:DISAGREEMENT_TOP]}:
             # the word evidence alone (BM25F) points at another provision than the re-ranked answer: on
             # phrasings the index has not seen, such answers are wrong three times in four — not confident
@@ -459,10 +490,14 @@ class SearchIndex:
                 (again if self._article[item[1]] in seen else fresh).append(item)
                 seen.add(self._article[item[1]])
             ranked = [ranked[0]] + [r for r in fresh + again if r is not ranked[0]]
-        hits = tuple(Hit(self.entries[i], round(s, 4)) for s, i, _ in ranked[:max(k, 1)])
-        return SearchResult(query=query, hits=hits, confidence=round(confidence, 4),
-                            confident=confidence >= CONFIDENT,
-                            out_of_scope=confidence < CONFIDENT and not analysis.in_domain(self.domain_pairs))
+        hits = tuple(Hit(self.entries[i], round(s, 4)) for s, i, _ in ranked[: max(k, 1)])
+        return SearchResult(
+            query=query,
+            hits=hits,
+            confidence=round(confidence, 4),
+            confident=confidence >= CONFIDENT,
+            out_of_scope=confidence < CONFIDENT and not analysis.in_domain(self.domain_pairs),
+        )
 
     def _marked(self, query: str) -> dict[str, float]:
         """The query's words written with diacritics, each with the IDF of its folded form."""
@@ -484,4 +519,3 @@ class SearchIndex:
 
     def related(self, entry: Entry) -> list[Entry]:
         return [e for e in (self.kb.get(r) for r in entry.related) if e is not None]
-

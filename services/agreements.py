@@ -26,8 +26,13 @@ from storage.logbook import ANSWERS, LogbookRepository
 log = logging.getLogger(__name__)
 
 #: Broadcast topics (broadcasts.topic) of the follow-up messages; the chat adds the buttons of each.
-ASK, REMIND, LISTED, NOT_DONE, ESCALATED = ("agreement_ask", "agreement_remind", "agreement_listed",
-                                           "agreement_not_done", "agreement_escalated")
+ASK, REMIND, LISTED, NOT_DONE, ESCALATED = (
+    "agreement_ask",
+    "agreement_remind",
+    "agreement_listed",
+    "agreement_not_done",
+    "agreement_escalated",
+)
 NOTE_MAX = 500
 
 
@@ -54,8 +59,13 @@ class RunReport:
 
 
 class AgreementFollowUp:
-    def __init__(self, repo: LogbookRepository, cases: CaseService, settings: FollowUpSettings | None = None,
-                 channels: set[str] | None = None):
+    def __init__(
+        self,
+        repo: LogbookRepository,
+        cases: CaseService,
+        settings: FollowUpSettings | None = None,
+        channels: set[str] | None = None,
+    ):
         self.repo = repo
         self.cases = cases
         self.settings = settings or FollowUpSettings()
@@ -85,17 +95,37 @@ class AgreementFollowUp:
             raise FollowUpDenied()
         return case
 
-    async def _broadcast(self, case: Case, topic: str, recipient_ids: list[int], channel: str, text: str,
-                         sender_id: int | None = None) -> dict:
-        recipients = await self.repo.recipients(sorted(set(recipient_ids)), channel,
-                                                tuple(sorted(self.channels | {channel})))
+    async def _broadcast(
+        self,
+        case: Case,
+        topic: str,
+        recipient_ids: list[int],
+        channel: str,
+        text: str,
+        sender_id: int | None = None,
+    ) -> dict:
+        recipients = await self.repo.recipients(
+            sorted(set(recipient_ids)), channel, tuple(sorted(self.channels | {channel}))
+        )
         sender = sender_id or (case.mediator_ids[0] if case.mediator_ids else case.reporter_id)
-        return {"sender_id": sender, "channel": channel, "scope": {"case": case.id, "topic": topic}, "text": text,
-                "recipients": recipients, "case_id": case.id, "topic": topic}
+        return {
+            "sender_id": sender,
+            "channel": channel,
+            "scope": {"case": case.id, "topic": topic},
+            "text": text,
+            "recipients": recipients,
+            "case_id": case.id,
+            "topic": topic,
+        }
 
     # --- the daily job ---------------------------------------------------------------------------------------
-    async def run(self, channel: str, render: Callable[[str, Case, dict], str], today: date | None = None,
-                  now: datetime | None = None) -> RunReport:
+    async def run(
+        self,
+        channel: str,
+        render: Callable[[str, Case, dict], str],
+        today: date | None = None,
+        now: datetime | None = None,
+    ) -> RunReport:
         """Store the due questions, reminders and listings with their outbox rows. `render(topic, case, info)`
         gives the message text. Safe to run any number of times, in any process."""
         s = self.settings
@@ -109,9 +139,13 @@ class AgreementFollowUp:
             if case is None or case.closed_on is None:  # cases are never deleted; a closed case has its date
                 log.warning("agreement follow-up: case %s not found or not closed", row["id"])
                 continue
-            message = await self._broadcast(case, ASK, list(case.mediator_ids), channel,
-                                            render(ASK, case, {"days": (today - date.fromisoformat(
-                                                case.closed_on)).days}))
+            message = await self._broadcast(
+                case,
+                ASK,
+                list(case.mediator_ids),
+                channel,
+                render(ASK, case, {"days": (today - date.fromisoformat(case.closed_on)).days}),
+            )
             if await self.repo.step(case.id, "ask", [message], stamp(now)):
                 report.asked += 1
         remind_before = stamp(now - timedelta(days=s.remind_after_days))
@@ -120,8 +154,9 @@ class AgreementFollowUp:
             if case is None:
                 log.warning("agreement follow-up: case %s not found", row["case_id"])
                 continue
-            message = await self._broadcast(case, REMIND, list(case.mediator_ids), channel,
-                                            render(REMIND, case, row))
+            message = await self._broadcast(
+                case, REMIND, list(case.mediator_ids), channel, render(REMIND, case, row)
+            )
             if await self.repo.step(case.id, "remind", [message], stamp(now)):
                 report.reminded += 1
         list_before = stamp(now - timedelta(days=s.list_after_days))
@@ -130,15 +165,22 @@ class AgreementFollowUp:
             if case is None:
                 log.warning("agreement follow-up: case %s not found", row["case_id"])
                 continue
-            message = await self._broadcast(case, LISTED, await self.leaders_of(case.team_id), channel,
-                                            render(LISTED, case, row))
+            message = await self._broadcast(
+                case, LISTED, await self.leaders_of(case.team_id), channel, render(LISTED, case, row)
+            )
             if await self.repo.step(case.id, "list", [message], stamp(now)):
                 report.listed += 1
         return report
 
     # --- answers -----------------------------------------------------------------------------------------------
-    async def answer(self, person: Person, case_id: int, answer: str, channel: str,
-                     render: Callable[[str, Case, dict], str]) -> Case:
+    async def answer(
+        self,
+        person: Person,
+        case_id: int,
+        answer: str,
+        channel: str,
+        render: Callable[[str, Case, dict], str],
+    ) -> Case:
         """Record 'done' | 'ongoing' | 'not_done'. Becoming 'not_done' tells the team leader (through the outbox)."""
         if answer not in ANSWERS:
             raise FollowUpDenied()
@@ -149,19 +191,40 @@ class AgreementFollowUp:
         if answer == "not_done" and (before or {}).get("answer") != "not_done":
             leaders = [i for i in await self.leaders_of(case.team_id) if i != person.id]
             if leaders:
-                notices.append(await self._broadcast(case, NOT_DONE, leaders, channel,
-                                                     render(NOT_DONE, case, {"by": person.full_name}), person.id))
+                notices.append(
+                    await self._broadcast(
+                        case,
+                        NOT_DONE,
+                        leaders,
+                        channel,
+                        render(NOT_DONE, case, {"by": person.full_name}),
+                        person.id,
+                    )
+                )
         await self.repo.answer(case.id, person.id, answer, notices, stamp(self.clock()))
         return case
 
-    async def escalate(self, person: Person, case_id: int, channel: str,
-                       render: Callable[[str, Case, dict], str]) -> int:
+    async def escalate(
+        self, person: Person, case_id: int, channel: str, render: Callable[[str, Case, dict], str]
+    ) -> int:
         """'Báo tổ trưởng': ask the team leader to take it up (Art. 26: and inform the Front's committee head).
         Returns how many leaders were reached (0: the person is the leader or the team has none)."""
         case = await self._case_for(person, case_id)
         leaders = [i for i in await self.leaders_of(case.team_id) if i != person.id]
-        notices = [await self._broadcast(case, ESCALATED, leaders, channel,
-                                         render(ESCALATED, case, {"by": person.full_name}), person.id)] if leaders else []
+        notices = (
+            [
+                await self._broadcast(
+                    case,
+                    ESCALATED,
+                    leaders,
+                    channel,
+                    render(ESCALATED, case, {"by": person.full_name}),
+                    person.id,
+                )
+            ]
+            if leaders
+            else []
+        )
         await self.repo.set_action(case.id, "leader", person_id=person.id, broadcasts=notices)
         return len(notices[0]["recipients"]) if notices else 0
 

@@ -70,15 +70,20 @@ class BroadcastScope:
     audience: str = "all"
 
     def as_json(self) -> dict:
-        return {"communes": list(self.communes), "teams": None if self.teams is None else list(self.teams),
-                "audience": self.audience}
+        return {
+            "communes": list(self.communes),
+            "teams": None if self.teams is None else list(self.teams),
+            "audience": self.audience,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> BroadcastScope:
         teams = data.get("teams")
-        return cls(communes=tuple(int(c) for c in data.get("communes") or ()),
-                   teams=None if teams is None else tuple(int(t) for t in teams),
-                   audience=str(data.get("audience") or "all"))
+        return cls(
+            communes=tuple(int(c) for c in data.get("communes") or ()),
+            teams=None if teams is None else tuple(int(t) for t in teams),
+            audience=str(data.get("audience") or "all"),
+        )
 
     @property
     def roles(self) -> tuple[Role, ...]:
@@ -178,17 +183,29 @@ class BroadcastService:
         """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
         return await self.repo.ack(broadcast_id, person.id)
 
-    async def recipients(self, sender: Person, scope: BroadcastScope, channel: str,
-                         channels: tuple[str, ...] | None = None) -> list[tuple[int, str, str]]:
+    async def recipients(
+        self, sender: Person, scope: BroadcastScope, channel: str, channels: tuple[str, ...] | None = None
+    ) -> list[tuple[int, str, str]]:
         """Who receives it: (person id, chat id, channel); `channels` are the channels this deployment runs."""
         scope = await self.scopes.check(sender, scope)
-        return await self.repo.recipients(channel, list(scope.communes), scope.roles,
-                                          None if scope.teams is None else list(scope.teams),
-                                          exclude_person_id=sender.id,
-                                          channels=channels or tuple(sorted(self.channels | {channel})))
+        return await self.repo.recipients(
+            channel,
+            list(scope.communes),
+            scope.roles,
+            None if scope.teams is None else list(scope.teams),
+            exclude_person_id=sender.id,
+            channels=channels or tuple(sorted(self.channels | {channel})),
+        )
 
-    async def create(self, sender: Person, scope: BroadcastScope, channel: str, text: str,
-                     attachment: dict | None = None, channels: tuple[str, ...] | None = None) -> tuple[int, int]:
+    async def create(
+        self,
+        sender: Person,
+        scope: BroadcastScope,
+        channel: str,
+        text: str,
+        attachment: dict | None = None,
+        channels: tuple[str, ...] | None = None,
+    ) -> tuple[int, int]:
         """Check the scope and the text again, then store the broadcast with one outbox row per recipient.
 
         Returns (broadcast id, number of recipients). Nothing is sent here: the worker delivers the outbox.
@@ -197,7 +214,13 @@ class BroadcastService:
         if attachment is not None and attachment.get("kind") not in ("document", "photo"):
             raise ValueError("attachment kind")
         recipients = await self.recipients(sender, scope, channel, channels)
-        broadcast_id = await self.repo.create(sender_id=sender.id, channel=channel, kind="announcement",
-                                              scope=scope.as_json(), text=text, recipients=recipients,
-                                              attachment=attachment)
+        broadcast_id = await self.repo.create(
+            sender_id=sender.id,
+            channel=channel,
+            kind="announcement",
+            scope=scope.as_json(),
+            text=text,
+            recipients=recipients,
+            attachment=attachment,
+        )
         return broadcast_id, len(recipients)

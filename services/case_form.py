@@ -42,7 +42,13 @@ SUCCESS_RESULT = "thanh"
 #: Results that end the mediation (they have a closing date).
 CONCLUDED_RESULTS: tuple[str, ...] = ("thanh", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
 #: Order of the result buttons: the common outcomes first.
-RESULT_BUTTON_ORDER: tuple[str, ...] = ("thanh", "dang_hoa_giai", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
+RESULT_BUTTON_ORDER: tuple[str, ...] = (
+    "thanh",
+    "dang_hoa_giai",
+    "khong_thanh",
+    "chuyen_co_quan",
+    "rut_yeu_cau",
+)
 
 MIN_PARTIES, MAX_PARTIES = 2, 50
 MAX_INVITED = 30
@@ -56,10 +62,25 @@ CHAT_MAX_AGE_YEARS = 2
 IMPORT_OLDEST = date(2014, 1, 1)
 
 #: Columns of the bulk-import file, in order; `external_id` may be added to make re-imports idempotent.
-IMPORT_COLUMNS: tuple[str, ...] = ("team_code", "received_date", "field", "basis", "result", "closed_date",
-                                   "parties_count", "summary")
-IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = ("external_id", "invited_kinds", "invited_count", "agreement", "note",
-                                           "written_record", "mediators")
+IMPORT_COLUMNS: tuple[str, ...] = (
+    "team_code",
+    "received_date",
+    "field",
+    "basis",
+    "result",
+    "closed_date",
+    "parties_count",
+    "summary",
+)
+IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "external_id",
+    "invited_kinds",
+    "invited_count",
+    "agreement",
+    "note",
+    "written_record",
+    "mediators",
+)
 
 
 class FormError(ValueError):
@@ -138,7 +159,9 @@ def _invited_names(values: Mapping[str, Any], ctx: FormContext) -> bool:
 
 
 def _record_photo(values: Mapping[str, Any], ctx: FormContext) -> bool:
-    return values.get("result") == SUCCESS_RESULT and values.get("written_record") is True and ctx.mode == "chat"
+    return (
+        values.get("result") == SUCCESS_RESULT and values.get("written_record") is True and ctx.mode == "chat"
+    )
 
 
 def _follows(values: Mapping[str, Any], ctx: FormContext) -> bool:
@@ -200,15 +223,31 @@ FORM: tuple[FormField, ...] = (
     FormField("parties_count", "count", asked=False, import_column="parties_count"),
     FormField("mediator_ids", "people", asked=False, applies=_in_chat_or_imported, import_column="mediators"),
     # Part I columns (3), (6), (9), (10) of the paper book: on the review screen with their defaults, each "Sửa".
-    FormField("invited_kinds", "kinds", choices=INVITED_KINDS, asked=False, required=False,
-              import_column="invited_kinds"),
-    FormField("invited_count", "count", asked=False, required=False, applies=_invited, import_column="invited_count"),
+    FormField(
+        "invited_kinds",
+        "kinds",
+        choices=INVITED_KINDS,
+        asked=False,
+        required=False,
+        import_column="invited_kinds",
+    ),
+    FormField(
+        "invited_count", "count", asked=False, required=False, applies=_invited, import_column="invited_count"
+    ),
     FormField("invited_names", "secret", asked=False, required=False, applies=_invited_names),
     FormField("summary", "text", asked=False, required=False, import_column="summary"),
     FormField("parties", "secret", required=False, applies=_parties_enabled),
-    FormField("agreement", "text", asked=False, required=False, applies=_concluded, import_column="agreement"),
-    FormField("written_record", "yesno", asked=False, required=False, applies=_success_any_mode,
-              import_column="written_record"),
+    FormField(
+        "agreement", "text", asked=False, required=False, applies=_concluded, import_column="agreement"
+    ),
+    FormField(
+        "written_record",
+        "yesno",
+        asked=False,
+        required=False,
+        applies=_success_any_mode,
+        import_column="written_record",
+    ),
     FormField("record_photo", "photo", asked=False, required=False, applies=_record_photo),
     FormField("note", "text", asked=False, required=False, import_column="note"),
     FormField("follows_case_id", "link", asked=False, required=False, applies=_follows),
@@ -216,7 +255,10 @@ FORM: tuple[FormField, ...] = (
 #: Fields the review screen offers no "Sửa" for (set by the bot).
 NOT_EDITABLE: tuple[str, ...] = ("follows_case_id",)
 #: Range of each count field.
-COUNT_RANGES: dict[str, tuple[int, int]] = {"parties_count": (MIN_PARTIES, MAX_PARTIES), "invited_count": (1, MAX_INVITED)}
+COUNT_RANGES: dict[str, tuple[int, int]] = {
+    "parties_count": (MIN_PARTIES, MAX_PARTIES),
+    "invited_count": (1, MAX_INVITED),
+}
 #: Text fields: their length limit and whether personal numbers are masked (like the summary).
 TEXT_LIMITS: dict[str, int] = {"summary": SUMMARY_MAX, "agreement": AGREEMENT_MAX, "note": NOTE_MAX}
 BY_KEY: dict[str, FormField] = {f.key: f for f in FORM}
@@ -501,7 +543,9 @@ def display(key: str, values: Mapping[str, Any], ctx: FormContext, parties_plain
 
 
 def review_lines(values: Mapping[str, Any], ctx: FormContext, parties_plain: str | None = None) -> list[str]:
-    return [f"• {f.label}: {display(f.key, values, ctx, parties_plain)}" for f in FORM if f.applies(values, ctx)]
+    return [
+        f"• {f.label}: {display(f.key, values, ctx, parties_plain)}" for f in FORM if f.applies(values, ctx)
+    ]
 
 
 # --- bulk import rows ----------------------------------------------------------------------------------------
@@ -535,9 +579,13 @@ def _import_date(text: str) -> date:
     raise FormError("date_format")
 
 
-def parse_import_row(number: int, row: Mapping[str, Any], ctx: FormContext,
-                     team_codes: Mapping[str, int],
-                     members: Mapping[str, tuple[int, int]] | None = None) -> ImportRow:
+def parse_import_row(
+    number: int,
+    row: Mapping[str, Any],
+    ctx: FormContext,
+    team_codes: Mapping[str, int],
+    members: Mapping[str, tuple[int, int]] | None = None,
+) -> ImportRow:
     """Read one row of the import file with the form's rules; `team_codes`: code → team id of the commune;
     `members`: person ref (upper case) → (person id, team id) of the commune's mediators, for the `mediators`
     column (column 3 of the book: who mediated, by their codes)."""

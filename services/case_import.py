@@ -88,8 +88,9 @@ def read_table(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
     return table
 
 
-async def import_cases(cases: CaseService, path: str | Path, commune_code: str,
-                       skip_invalid: bool = False) -> ImportReport:
+async def import_cases(
+    cases: CaseService, path: str | Path, commune_code: str, skip_invalid: bool = False
+) -> ImportReport:
     """Validate every row; import all of them, or none if one is invalid (unless `skip_invalid`)."""
     commune = await cases.org.commune_by_code(commune_code.strip().upper())
     if commune is None:
@@ -98,8 +99,11 @@ async def import_cases(cases: CaseService, path: str | Path, commune_code: str,
     ctx = FormContext(today=cases.today(), teams={t.id: t.name for t in teams}, mode="import")
     codes = {t.code.upper(): t.id for t in teams}
     # The commune's active mediators and team leaders by their code, for the optional `mediators` column.
-    members = {p["external_ref"].upper(): (p["id"], p["team_id"])
-               for p in await LogbookRepository(cases.repo.db).mediators("commune", commune.id) if p["external_ref"]}
+    members = {
+        p["external_ref"].upper(): (p["id"], p["team_id"])
+        for p in await LogbookRepository(cases.repo.db).mediators("commune", commune.id)
+        if p["external_ref"]
+    }
     report = ImportReport()
     valid: list[tuple[Mapping[str, Any], str | None]] = []
     seen: dict[str, int] = {}
@@ -118,7 +122,8 @@ async def import_cases(cases: CaseService, path: str | Path, commune_code: str,
             valid.append((row.values, row.external_id))
     if report.errors and not skip_invalid:
         return report
-    created, existing = await cases.repo.import_many(valid, province_id=commune.province_id,
-                                                     commune_id=commune.id, commune_code=commune.code)
+    created, existing = await cases.repo.import_many(
+        valid, province_id=commune.province_id, commune_id=commune.id, commune_code=commune.code
+    )
     report.created, report.existing, report.imported = len(created), existing, True
     return report

@@ -41,8 +41,13 @@ class Case:
     def form_values(self) -> dict[str, Any]:
         """The case as values of the case form (services/case_form.py)."""
         values: dict[str, Any] = {
-            "team_id": self.team_id, "received_on": self.received_on, "field": self.field, "basis": self.basis,
-            "result": self.result, "parties_count": self.parties_count, "mediator_ids": list(self.mediator_ids),
+            "team_id": self.team_id,
+            "received_on": self.received_on,
+            "field": self.field,
+            "basis": self.basis,
+            "result": self.result,
+            "parties_count": self.parties_count,
+            "mediator_ids": list(self.mediator_ids),
             "summary": self.summary or "",
         }
         if self.closed_on:
@@ -80,7 +85,12 @@ class Draft:
     updated_at: str = ""
 
     def data(self) -> dict[str, Any]:
-        return {"values": self.values, "history": self.history, "editing": self.editing, "started": self.started}
+        return {
+            "values": self.values,
+            "history": self.history,
+            "editing": self.editing,
+            "started": self.started,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,19 @@ from storage.text_claims import TextClaimRepository
 REPORTER_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL)
 PURPOSES = ("new", "edit", "result")
 #: Fields that recording a result may change.
-RESULT_KEYS = ("result", "closed_on", "court_recognition", "summary", "invited_kinds", "invited_count",
-               "invited_names", "agreement", "written_record", "record_photo", "note")
+RESULT_KEYS = (
+    "result",
+    "closed_on",
+    "court_recognition",
+    "summary",
+    "invited_kinds",
+    "invited_count",
+    "invited_names",
+    "agreement",
+    "written_record",
+    "record_photo",
+    "note",
+)
 #: Fields answered with their own buttons (not through `answer`).
 TOGGLED_KEYS = ("mediator_ids", "invited_kinds", "follows_case_id")
 #: Encrypted fields (party data, Law 35/2013 Art. 4).
@@ -98,9 +109,15 @@ class DraftView:
 
 
 class CaseService:
-    def __init__(self, repo: CaseRepository, org: OrgRepository, people: PeopleRepository,
-                 cipher: PartyCipher | None = None, settings: CaseSettings | None = None,
-                 claims: TextClaimRepository | None = None):
+    def __init__(
+        self,
+        repo: CaseRepository,
+        org: OrgRepository,
+        people: PeopleRepository,
+        cipher: PartyCipher | None = None,
+        settings: CaseSettings | None = None,
+        claims: TextClaimRepository | None = None,
+    ):
         self.repo = repo
         self.claims = claims or TextClaimRepository(repo.db)
         self.org = org
@@ -188,8 +205,11 @@ class CaseService:
         members: dict[int, str] = {}
         parties_enabled = False
         if team_id in teams:
-            members = {p.id: p.full_name for p in await self.people.members_of_team(team_id)
-                       if p.role in (Role.MEDIATOR, Role.TEAM_LEADER)}
+            members = {
+                p.id: p.full_name
+                for p in await self.people.members_of_team(team_id)
+                if p.role in (Role.MEDIATOR, Role.TEAM_LEADER)
+            }
             for pid in case.mediator_ids if case else ():
                 if pid not in members:
                     other = await self.people.get(pid)
@@ -197,8 +217,13 @@ class CaseService:
             team = await self.org.team(team_id)
             commune = await self.org.commune(team.commune_id) if team else None
             parties_enabled = bool(commune and commune.store_party_names and self.cipher.available)
-        return FormContext(today=self.today(), reporter_id=person.id, teams=teams, members=members,
-                           parties_enabled=parties_enabled)
+        return FormContext(
+            today=self.today(),
+            reporter_id=person.id,
+            teams=teams,
+            members=members,
+            parties_enabled=parties_enabled,
+        )
 
     async def parties_blocked(self, person: Person) -> bool:
         """The commune enabled party names but no key is configured (the official should be told)."""
@@ -244,8 +269,13 @@ class CaseService:
         case = await self.case_for(person, case_id)
         if not self.can_correct(person, case):
             raise CaseDenied()
-        draft = Draft(person_id=person.id, purpose="edit", submission_key=secrets.token_hex(8), case_id=case.id,
-                      values=case.form_values())
+        draft = Draft(
+            person_id=person.id,
+            purpose="edit",
+            submission_key=secrets.token_hex(8),
+            case_id=case.id,
+            values=case.form_values(),
+        )
         await self.repo.save_draft(draft)
         return await self.view(person, draft)
 
@@ -259,8 +289,16 @@ class CaseService:
         existing = await self.repo.draft(person.id, "new")
         if existing is not None and any(not k.startswith("_") for k in existing.values):
             raise DraftInProgress()
-        keep = ("team_id", "field", "basis", "parties_count", "mediator_ids", "invited_kinds", "invited_count",
-                "summary")
+        keep = (
+            "team_id",
+            "field",
+            "basis",
+            "parties_count",
+            "mediator_ids",
+            "invited_kinds",
+            "invited_count",
+            "summary",
+        )
         values = {k: v for k, v in case.form_values().items() if k in keep}
         values.update({"follows_case_id": case.id, "_follows_number": case.number})
         draft = Draft(person_id=person.id, purpose="new", submission_key=secrets.token_hex(8), values=values)
@@ -271,9 +309,18 @@ class CaseService:
         case = await self.case_for(person, case_id)
         if not self.can_record_result(person, case):
             raise CaseDenied()
-        values = {k: v for k, v in case.form_values().items() if k not in ("result", "closed_on", "court_recognition")}
-        draft = Draft(person_id=person.id, purpose="result", submission_key=secrets.token_hex(8), case_id=case.id,
-                      values=values)
+        values = {
+            k: v
+            for k, v in case.form_values().items()
+            if k not in ("result", "closed_on", "court_recognition")
+        }
+        draft = Draft(
+            person_id=person.id,
+            purpose="result",
+            submission_key=secrets.token_hex(8),
+            case_id=case.id,
+            values=values,
+        )
         await self.repo.save_draft(draft)
         return await self.view(person, draft)
 
@@ -301,7 +348,9 @@ class CaseService:
             key = "summary"
         elif key is None:
             key = view.step
-            if form.BY_KEY[key].kind == "photo":  # typed text is never a photo, even one shaped like a file id
+            if (
+                form.BY_KEY[key].kind == "photo"
+            ):  # typed text is never a photo, even one shaped like a file id
                 raise FormError("photo_expected")
         elif key != view.step:
             raise StaleStep(view.step)
@@ -420,8 +469,12 @@ class CaseService:
     async def edit(self, person: Person, purpose: str, key: str) -> DraftView:
         view = await self.current(person, purpose)
         editable = RESULT_KEYS if purpose == "result" else tuple(form.BY_KEY)
-        if (view.step is not None or key not in editable or key in form.NOT_EDITABLE
-                or not form.applicable(key, view.draft.values, view.ctx)):
+        if (
+            view.step is not None
+            or key not in editable
+            or key in form.NOT_EDITABLE
+            or not form.applicable(key, view.draft.values, view.ctx)
+        ):
             raise StaleStep(view.step)
         view.draft.editing = key
         view.draft.values.pop("_selecting", None)
@@ -463,8 +516,14 @@ class CaseService:
                 if followed is None or followed.commune_id != commune.id:
                     raise CaseDenied()
             try:
-                case = await self.repo.create(values, province_id=commune.province_id, commune_id=commune.id,
-                                              commune_code=commune.code, reporter_id=person.id, submission_key=key)
+                case = await self.repo.create(
+                    values,
+                    province_id=commune.province_id,
+                    commune_id=commune.id,
+                    commune_code=commune.code,
+                    reporter_id=person.id,
+                    submission_key=key,
+                )
             except DuplicateSubmission as dup:
                 return SubmitOutcome(dup.case, created=False, duplicate=True)
             return SubmitOutcome(case)
@@ -494,12 +553,17 @@ class CaseService:
             if values.get("result") not in form.CONCLUDED_RESULTS:
                 values.pop("agreement", None)
             action = "record_result"
-        if (case.invited_names_encrypted and not view.ctx.parties_enabled and values.get("invited_kinds")
-                and "invited_names" not in values):
+        if (
+            case.invited_names_encrypted
+            and not view.ctx.parties_enabled
+            and values.get("invited_kinds")
+            and "invited_names" not in values
+        ):
             # Names of invited persons cannot be shown or changed without the key: the stored ciphertext stays.
             values["invited_names"] = case.invited_names_encrypted
-        updated, changed = await self.repo.update(case.id, values, actor_id=person.id, action=action,
-                                                  draft=(person.id, purpose))
+        updated, changed = await self.repo.update(
+            case.id, values, actor_id=person.id, action=action, draft=(person.id, purpose)
+        )
         return SubmitOutcome(updated, created=False, changed=changed)
 
     # --- reminders -----------------------------------------------------------------------------------------
@@ -519,8 +583,11 @@ class CaseService:
                     due.append(Reminder(case, case.reporter_id, "reporter", period, days))
             if days >= leader_every:
                 if case.team_id not in leaders_of:
-                    leaders_of[case.team_id] = [p.id for p in await self.people.members_of_team(case.team_id)
-                                                if p.role == Role.TEAM_LEADER]
+                    leaders_of[case.team_id] = [
+                        p.id
+                        for p in await self.people.members_of_team(case.team_id)
+                        if p.role == Role.TEAM_LEADER
+                    ]
                 period = days // leader_every
                 for leader_id in leaders_of[case.team_id]:
                     if leader_id == case.reporter_id:
@@ -529,12 +596,15 @@ class CaseService:
                         due.append(Reminder(case, leader_id, "leader", period, days))
         return due
 
-    async def send_reminders(self, send: Callable[[Reminder], Awaitable[bool]], today: date | None = None) -> int:
+    async def send_reminders(
+        self, send: Callable[[Reminder], Awaitable[bool]], today: date | None = None
+    ) -> int:
         """Send the due reminders with `send` (True when delivered); delivered ones are remembered."""
         sent = 0
         for reminder in await self.due_reminders(today):
             if await send(reminder):
-                await self.repo.mark_reminder(reminder.case.id, reminder.recipient_id, reminder.kind,
-                                              reminder.period)
+                await self.repo.mark_reminder(
+                    reminder.case.id, reminder.recipient_id, reminder.kind, reminder.period
+                )
                 sent += 1
         return sent

@@ -105,11 +105,25 @@ class SharedPacer:
 
 
 class OutboxWorker:
-    def __init__(self, repo: BroadcastRepository, transport: Transport, channel: str, *,
-                 rate_per_s: float = 25.0, per_chat_interval_s: float = 1.0, concurrency: int | None = None,
-                 network_attempts: int = 4, retry_initial_s: float = 1.0, retry_max_s: float = 30.0,
-                 reschedule_s: float = 60.0, max_attempts: int = 8, progress_every_s: float = 2.0,
-                 shared: bool | None = None, reap_every_s: float = 2.0, max_unrecorded: int = 2):
+    def __init__(
+        self,
+        repo: BroadcastRepository,
+        transport: Transport,
+        channel: str,
+        *,
+        rate_per_s: float = 25.0,
+        per_chat_interval_s: float = 1.0,
+        concurrency: int | None = None,
+        network_attempts: int = 4,
+        retry_initial_s: float = 1.0,
+        retry_max_s: float = 30.0,
+        reschedule_s: float = 60.0,
+        max_attempts: int = 8,
+        progress_every_s: float = 2.0,
+        shared: bool | None = None,
+        reap_every_s: float = 2.0,
+        max_unrecorded: int = 2,
+    ):
         self.repo = repo
         self.transport = transport
         self.channel = channel
@@ -117,8 +131,10 @@ class OutboxWorker:
         #: Other processes deliver the same outbox (PostgreSQL): shared pace, liveness tokens, reaping.
         self.shared = repo.db.dialect == "postgres" if shared is None else shared
         self.limiter: AsyncLimiter | SharedPacer = (
-            SharedPacer(repo, channel, rate_per_s) if self.shared
-            else AsyncLimiter(max_rate=max(rate_per_s, 1e-3), time_period=1.0))
+            SharedPacer(repo, channel, rate_per_s)
+            if self.shared
+            else AsyncLimiter(max_rate=max(rate_per_s, 1e-3), time_period=1.0)
+        )
         self.reap_every_s = reap_every_s
         self._last_reap = 0.0
         self.per_chat_interval_s = per_chat_interval_s
@@ -264,9 +280,12 @@ class OutboxWorker:
 
     async def _deliver(self, broadcast: dict, row: dict, state: dict) -> int | None:
         retrying = AsyncRetrying(
-            retry=retry_if_exception_type(Transient), stop=stop_after_attempt(self.network_attempts),
-            wait=wait_exponential(multiplier=self.retry_initial_s, max=self.retry_max_s) + wait_random(0, self.retry_initial_s),
-            reraise=True)
+            retry=retry_if_exception_type(Transient),
+            stop=stop_after_attempt(self.network_attempts),
+            wait=wait_exponential(multiplier=self.retry_initial_s, max=self.retry_max_s)
+            + wait_random(0, self.retry_initial_s),
+            reraise=True,
+        )
         async for attempt in retrying:
             with attempt:
                 await self._pace(row["chat_id"])
@@ -308,8 +327,9 @@ class OutboxWorker:
                 if row["attempts"] >= self.max_attempts:
                     await self.repo.mark_final(row["id"], FAILED, exc.reason)
                 else:
-                    await self.repo.reschedule(row["id"], _utc_after(self.reschedule_s * row["attempts"]),
-                                               exc.reason)
+                    await self.repo.reschedule(
+                        row["id"], _utc_after(self.reschedule_s * row["attempts"]), exc.reason
+                    )
             except Exception as exc:  # a bug in building the message: do not loop on it
                 log.exception("outbox row %s could not be sent", row["id"])
                 await self.repo.mark_final(row["id"], FAILED, f"internal: {type(exc).__name__}")
@@ -341,7 +361,11 @@ class OutboxWorker:
         async with lock:
             finished = await self.repo.finish_if_done(broadcast_id)
             now = time.monotonic()
-            if not finished and not force and now - self._last_progress.get(broadcast_id, 0.0) < self.progress_every_s:
+            if (
+                not finished
+                and not force
+                and now - self._last_progress.get(broadcast_id, 0.0) < self.progress_every_s
+            ):
                 return
             if not finished and not force and broadcast_id not in self._last_progress:
                 # first row of a broadcast: start the clock, the sender already sees "0 / N"

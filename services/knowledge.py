@@ -115,8 +115,11 @@ class KnowledgeService:
         self.version = current
         report = await self._reload()
         if not report.ok:
-            log.warning("knowledge base reload announced by another process has %d problems; keeping the "
-                        "version served", len(report.problems))
+            log.warning(
+                "knowledge base reload announced by another process has %d problems; keeping the "
+                "version served",
+                len(report.problems),
+            )
         return report.ok
 
     async def _reload(self) -> ReloadReport:

@@ -31,7 +31,9 @@ def check_topics(topics: Any, problems: list[str]) -> set[str]:
             problems.append(f"{where}: needs code and name")
             continue
         if not ID_SHAPE.match(str(t["code"])):
-            problems.append(f"{where}: code {t['code']!r} must be lowercase ASCII [a-z0-9-], at most 48 characters")
+            problems.append(
+                f"{where}: code {t['code']!r} must be lowercase ASCII [a-z0-9-], at most 48 characters"
+            )
         if t["code"] in codes:
             problems.append(f"{where}: duplicate topic code {t['code']!r}")
         codes.add(t["code"])
@@ -73,8 +75,12 @@ def load_documents(path: str | Path | None = None) -> dict[str, LegalDocument]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     found: dict[str, LegalDocument] = {}
     for item in data.get("documents") or []:
-        doc = LegalDocument(str(item["number"]), str(item.get("short") or item["number"]),
-                            str(item.get("title") or ""), int(item["articles"]))
+        doc = LegalDocument(
+            str(item["number"]),
+            str(item.get("short") or item["number"]),
+            str(item.get("title") or ""),
+            int(item["articles"]),
+        )
         found[doc.number] = doc
     return found
 

@@ -75,7 +75,9 @@ class Catalogue:
     topics: list[Topic]
     materials: list[Material]
     base: Path
-    _index: list[tuple[tuple[str, ...], str, frozenset[str], frozenset[str]]] = field(default_factory=list, repr=False)
+    _index: list[tuple[tuple[str, ...], str, frozenset[str], frozenset[str]]] = field(
+        default_factory=list, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.by_id = {m.id: m for m in self.materials}
@@ -84,8 +86,14 @@ class Catalogue:
         for m in self.materials:
             phrases = (fold(m.title), *(fold(k) for k in m.keywords))
             head = " ".join(phrases)
-            self._index.append((phrases, head, frozenset(head.split()),
-                                frozenset((head + " " + fold(m.description)).split())))
+            self._index.append(
+                (
+                    phrases,
+                    head,
+                    frozenset(head.split()),
+                    frozenset((head + " " + fold(m.description)).split()),
+                )
+            )
 
     def in_topic(self, code: str) -> list[Material]:
         return [m for m in self.materials if m.topic == code]
@@ -190,7 +198,9 @@ def materials_dir() -> Path:
     return knowledge_dir() / "materials"
 
 
-def check_catalogue(data: Any, base: Path, documents: dict[str, LegalDocument]) -> tuple[list[str], list[str]]:
+def check_catalogue(
+    data: Any, base: Path, documents: dict[str, LegalDocument]
+) -> tuple[list[str], list[str]]:
     """(problems, warnings) of a parsed catalog.yaml whose files live under `base`."""
     problems: list[str] = []
     warnings: list[str] = []
@@ -219,7 +229,9 @@ def check_catalogue(data: Any, base: Path, documents: dict[str, LegalDocument]) 
         if isinstance(m.get("topic"), str):
             used_topics.add(m["topic"])
         keywords = m.get("keywords") or []
-        if not isinstance(keywords, list) or not all(isinstance(k, str | int) and str(k).strip() for k in keywords):
+        if not isinstance(keywords, list) or not all(
+            isinstance(k, str | int) and str(k).strip() for k in keywords
+        ):
             problems.append(f"{where}: keywords must be a list of words")
             keywords = []
         keywords = [str(k) for k in keywords]
@@ -251,8 +263,9 @@ def check_catalogue(data: Any, base: Path, documents: dict[str, LegalDocument]) 
     return problems, warnings
 
 
-def load_catalogue(path: str | Path | None = None, documents: dict[str, LegalDocument] | None = None
-                   ) -> Catalogue:
+def load_catalogue(
+    path: str | Path | None = None, documents: dict[str, LegalDocument] | None = None
+) -> Catalogue:
     """Read and check catalog.yaml; raises ContentError listing every problem."""
     path = Path(path) if path else materials_dir() / "catalog.yaml"
     try:
@@ -264,9 +277,18 @@ def load_catalogue(path: str | Path | None = None, documents: dict[str, LegalDoc
         raise ContentError(problems)
     return Catalogue(
         topics=[Topic(str(t["code"]), str(t["name"])) for t in data["topics"]],
-        materials=[Material(str(m["id"]), m["title"].strip(), m["description"].strip(), m["topic"],
-                            m.get("file"), m.get("link"), tuple(str(k) for k in m.get("keywords") or ()))
-                   for m in data["materials"]],
+        materials=[
+            Material(
+                str(m["id"]),
+                m["title"].strip(),
+                m["description"].strip(),
+                m["topic"],
+                m.get("file"),
+                m.get("link"),
+                tuple(str(k) for k in m.get("keywords") or ()),
+            )
+            for m in data["materials"]
+        ],
         base=path.parent,
     )
 
@@ -286,12 +308,16 @@ class AccessStats:
 
 class LibraryStore(Protocol):
     async def file_id(self, material_id: str, file_hash: str, channel: str) -> str | None: ...
-    async def remember_file_id(self, material_id: str, file_hash: str, channel: str, file_id: str) -> None: ...
+    async def remember_file_id(
+        self, material_id: str, file_hash: str, channel: str, file_id: str
+    ) -> None: ...
     async def forget_file_id(self, material_id: str, file_hash: str, channel: str) -> None: ...
-    async def record_open(self, material_id: str, person_id: int | None, channel: str | None,
-                          external_id: str | None) -> None: ...
-    async def access(self, *, commune_id: int | None = None, province_id: int | None = None,
-                     team_id: int | None = None) -> tuple[int, int]: ...
+    async def record_open(
+        self, material_id: str, person_id: int | None, channel: str | None, external_id: str | None
+    ) -> None: ...
+    async def access(
+        self, *, commune_id: int | None = None, province_id: int | None = None, team_id: int | None = None
+    ) -> tuple[int, int]: ...
     async def opens_by_material(self, commune_id: int) -> dict[str, int]: ...
 
 
@@ -306,17 +332,21 @@ class LibraryService:
             self._catalogue = load_catalogue()
         return self._catalogue
 
-    async def record_open(self, material: Material, person: Person | None, channel: str, external_id: str) -> None:
+    async def record_open(
+        self, material: Material, person: Person | None, channel: str, external_id: str
+    ) -> None:
         """Registered people are recorded by person id only; others by their chat identity."""
         if person is not None:
             await self.store.record_open(material.id, person.id, None, None)
         else:
             await self.store.record_open(material.id, None, channel, str(external_id))
 
-    async def access(self, *, commune_id: int | None = None, province_id: int | None = None,
-                     team_id: int | None = None) -> AccessStats:
-        mediators, opened = await self.store.access(commune_id=commune_id, province_id=province_id,
-                                                    team_id=team_id)
+    async def access(
+        self, *, commune_id: int | None = None, province_id: int | None = None, team_id: int | None = None
+    ) -> AccessStats:
+        mediators, opened = await self.store.access(
+            commune_id=commune_id, province_id=province_id, team_id=team_id
+        )
         return AccessStats(mediators, opened)
 
 
@@ -333,8 +363,11 @@ class ContentReport:
         return not self.problems
 
 
-def check_content(catalogue_path: str | Path | None = None, questions_path: str | Path | None = None,
-                  documents_path: str | Path | None = None) -> ContentReport:
+def check_content(
+    catalogue_path: str | Path | None = None,
+    questions_path: str | Path | None = None,
+    documents_path: str | Path | None = None,
+) -> ContentReport:
     """Check the materials catalogue and the quiz questions against documents.yaml."""
     from services.quiz import check_questions
 

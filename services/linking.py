@@ -82,22 +82,36 @@ class LinkingService:
                 return IssuedCode(code, expires)
         raise RuntimeError("could not allocate a unique link code")
 
-    async def redeem(self, raw_code: str, channel: str, external_id: str, chat_id: str | None = None,
-                     now: datetime | None = None) -> Person:
+    async def redeem(
+        self,
+        raw_code: str,
+        channel: str,
+        external_id: str,
+        chat_id: str | None = None,
+        now: datetime | None = None,
+    ) -> Person:
         """Attach (channel, external_id) to the person who issued the code; raises LinkError with a reason."""
         now = now or datetime.now(UTC)
         if await self.people.by_identity(channel, external_id) is not None:
             raise LinkError("already_registered")
         since = _iso(now - timedelta(minutes=FAILURE_WINDOW_MINUTES))
-        if (await self.codes.failures_since(channel, str(external_id), since) >= MAX_FAILURES
-                or await self.codes.failures_since(None, None, since) >= GLOBAL_MAX_FAILURES):
+        if (
+            await self.codes.failures_since(channel, str(external_id), since) >= MAX_FAILURES
+            or await self.codes.failures_since(None, None, since) >= GLOBAL_MAX_FAILURES
+        ):
             raise LinkError("too_many_attempts")
         code = normalize_link_code(raw_code)
         if code is None:
             raise LinkError("malformed")
-        outcome = await self.codes.redeem(hash_code(code), channel, str(external_id),
-                                          None if chat_id is None else str(chat_id), _iso(now), self.people,
-                                          max_guesses=PER_CODE_MAX_FAILURES)
+        outcome = await self.codes.redeem(
+            hash_code(code),
+            channel,
+            str(external_id),
+            None if chat_id is None else str(chat_id),
+            _iso(now),
+            self.people,
+            max_guesses=PER_CODE_MAX_FAILURES,
+        )
         if outcome.status != "linked":
             raise LinkError(outcome.status)
         person = await self.people.get(outcome.person_id) if outcome.person_id is not None else None

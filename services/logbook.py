@@ -66,27 +66,44 @@ class MediatorSummary:
                 key = line.ref or f"id:{line.person_id}"
                 entry = people.get(key)
                 if entry is None:
-                    entry = people[key] = {"name": line.name, "role": line.role, "teams": [],
-                                           "_counts": Counts(), "by_field": dict.fromkeys(form.FIELDS, 0)}
+                    entry = people[key] = {
+                        "name": line.name,
+                        "role": line.role,
+                        "teams": [],
+                        "_counts": Counts(),
+                        "by_field": dict.fromkeys(form.FIELDS, 0),
+                    }
                 entry["teams"].append(part.team.code)
                 entry["_counts"].add(line.counts)
                 for code, n in line.by_field.items():
                     entry["by_field"][code] = entry["by_field"].get(code, 0) + n
-        return {key: {"name": e["name"], "role": e["role"], "teams": e["teams"], **e.pop("_counts").as_json(),
-                      "by_field": e["by_field"]} for key, e in sorted(people.items())}
+        return {
+            key: {
+                "name": e["name"],
+                "role": e["role"],
+                "teams": e["teams"],
+                **e.pop("_counts").as_json(),
+                "by_field": e["by_field"],
+            }
+            for key, e in sorted(people.items())
+        }
 
     def agreements_json(self) -> dict[str, Any]:
-        return {"successful": sum(self.agreements.values()), **self.agreements,
-                "definition": "successful cases received in the period, by the latest answer of their mediators "
-                              "about carrying out the agreement (Law 35/2013 Art. 26); unknown = not answered"}
+        return {
+            "successful": sum(self.agreements.values()),
+            **self.agreements,
+            "definition": "successful cases received in the period, by the latest answer of their mediators "
+            "about carrying out the agreement (Law 35/2013 Art. 26); unknown = not answered",
+        }
 
 
 def person_ref(person: dict) -> str | None:
     return person.get("external_ref") or None
 
 
-async def mediator_summary(repo: LogbookRepository, stats: StatsRepository, scope: Scope,
-                           period: Period) -> MediatorSummary:
+async def mediator_summary(
+    repo: LogbookRepository, stats: StatsRepository, scope: Scope, period: Period
+) -> MediatorSummary:
     start, end = period.iso
     level, sid = scope.level, scope.id
     rows = await repo.mediator_results(level, sid, start, end)
@@ -100,8 +117,9 @@ async def mediator_summary(repo: LogbookRepository, stats: StatsRepository, scop
     by_team: dict[int, dict[int | None, MediatorLine]] = {t.id: {} for t in teams}
     for person in people:
         if person["team_id"] in by_team and person["active"]:
-            by_team[person["team_id"]][person["id"]] = MediatorLine(person["id"], person_ref(person),
-                                                                    person["full_name"], person["role"])
+            by_team[person["team_id"]][person["id"]] = MediatorLine(
+                person["id"], person_ref(person), person["full_name"], person["role"]
+            )
     names = {p["id"]: p for p in people}
     for team_id, person_id, field_code, result, n in rows:
         lines = by_team.setdefault(team_id, {})
@@ -114,7 +132,9 @@ async def mediator_summary(repo: LogbookRepository, stats: StatsRepository, scop
                 line = MediatorLine(person_id, person_ref(p), p["full_name"], p["role"])
             lines[person_id] = line
         line.add(field_code, result, n)
-    totals: dict[int, MediatorLine] = {t.id: MediatorLine(None, None, msg.LOGBOOK_TEAM_TOTAL, None) for t in teams}
+    totals: dict[int, MediatorLine] = {
+        t.id: MediatorLine(None, None, msg.LOGBOOK_TEAM_TOTAL, None) for t in teams
+    }
     grand = MediatorLine(None, None, msg.LOGBOOK_GRAND_TOTAL, None)
     for team_id, field_code, result, n in team_rows:
         totals[team_id].add(field_code, result, n)
@@ -123,16 +143,21 @@ async def mediator_summary(repo: LogbookRepository, stats: StatsRepository, scop
     def order(line: MediatorLine) -> tuple:
         return (line.person_id is None, line.role != "team_leader", line.name)
 
-    parts = [TeamPart(t, sorted(by_team.get(t.id, {}).values(), key=order), totals[t.id])
-             for t in sorted(teams, key=lambda t: t.code)]
+    parts = [
+        TeamPart(t, sorted(by_team.get(t.id, {}).values(), key=order), totals[t.id])
+        for t in sorted(teams, key=lambda t: t.code)
+    ]
     agreements = await repo.agreement_answers(level, sid, start, end)
     return MediatorSummary(scope, period, parts, grand, agreements)
 
 
 # --- renderings ----------------------------------------------------------------------------------------------
 def _results_text(counts: Counts) -> str:
-    parts = [f"{msg.LOGBOOK_RESULT_SHORT[key]} {getattr(counts, key)}"
-             for key in ("successful", "unsuccessful", "pending", "transferred", "withdrawn") if getattr(counts, key)]
+    parts = [
+        f"{msg.LOGBOOK_RESULT_SHORT[key]} {getattr(counts, key)}"
+        for key in ("successful", "unsuccessful", "pending", "transferred", "withdrawn")
+        if getattr(counts, key)
+    ]
     return msg.LOGBOOK_LINE_COUNTS.format(received=counts.received, results=", ".join(parts) or "—")
 
 
@@ -140,8 +165,11 @@ def summary_text(summary: MediatorSummary, limit: int = 3500) -> str:
     """Part II for the chat (phone-sized; cut with a pointer to the Excel file when too long)."""
     from services.stats_export import period_label, scope_label
 
-    lines = [msg.LOGBOOK_SUMMARY_TITLE.format(scope=scope_label(summary.scope),
-                                              period=period_label(summary.period))]
+    lines = [
+        msg.LOGBOOK_SUMMARY_TITLE.format(
+            scope=scope_label(summary.scope), period=period_label(summary.period)
+        )
+    ]
     for part in summary.teams:
         if not part.lines and not part.total.counts.received:
             continue
@@ -189,8 +217,17 @@ def _line_values(line: MediatorLine) -> list[Any]:
 
     name = line.name + (msg.LOGBOOK_LEADER_MARK if line.role == "team_leader" else "")
     c = line.counts
-    return [text(name), c.received, *(line.by_field.get(code, 0) for code in form.FIELDS),
-            c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn, None]
+    return [
+        text(name),
+        c.received,
+        *(line.by_field.get(code, 0) for code in form.FIELDS),
+        c.successful,
+        c.unsuccessful,
+        c.pending,
+        c.transferred,
+        c.withdrawn,
+        None,
+    ]
 
 
 def add_statistics_sheets(xlsx: bytes, summary: MediatorSummary, by_mediator: bool = True) -> bytes:
@@ -259,11 +296,16 @@ def book_row(number: int, case: dict, *, parties_plain: str | None, invited_plai
     """One Part I row, columns (1)–(10) in the paper order."""
     from services.xlsx_layout import text
 
-    col3 = [msg.LOGBOOK_BOOK_MEDIATORS.format(names=", ".join(case["mediator_names"]) or msg.LOGBOOK_NOT_RECORDED)]
+    col3 = [
+        msg.LOGBOOK_BOOK_MEDIATORS.format(names=", ".join(case["mediator_names"]) or msg.LOGBOOK_NOT_RECORDED)
+    ]
     kinds = [form.INVITED_KINDS.get(k, k) for k in (case.get("invited_kinds") or "").split(",") if k]
     if kinds:
-        col3.append(msg.LOGBOOK_BOOK_INVITED.format(kinds=", ".join(kinds),
-                                                    count=case.get("invited_count") or len(kinds)))
+        col3.append(
+            msg.LOGBOOK_BOOK_INVITED.format(
+                kinds=", ".join(kinds), count=case.get("invited_count") or len(kinds)
+            )
+        )
         if invited_plain:
             col3.append(invited_plain)
     col4 = parties_plain or msg.LOGBOOK_BOOK_PARTIES.format(count=case["parties_count"])
@@ -278,8 +320,10 @@ def book_row(number: int, case: dict, *, parties_plain: str | None, invited_plai
     elif case.get("closed_on"):
         notes.append(msg.LOGBOOK_BOOK_CLOSED.format(date=vn_date(case["closed_on"])))
     if case.get("written_record") is not None and result == "thanh":
-        notes.append(msg.LOGBOOK_BOOK_RECORD[bool(case["written_record"])]
-                     + (msg.LOGBOOK_BOOK_PHOTO if case.get("record_photo") else ""))
+        notes.append(
+            msg.LOGBOOK_BOOK_RECORD[bool(case["written_record"])]
+            + (msg.LOGBOOK_BOOK_PHOTO if case.get("record_photo") else "")
+        )
     if case.get("court_recognition"):
         notes.append(msg.LOGBOOK_BOOK_COURT)
     if case.get("followup_answer"):
@@ -288,13 +332,31 @@ def book_row(number: int, case: dict, *, parties_plain: str | None, invited_plai
         notes.append(msg.CASE_FOLLOWS.format(number=case["follows_number"]))
     if case.get("note"):
         notes.append(case["note"])
-    return [number, vn_date(case["received_on"]), text("\n".join(col3)), text(col4), text(col5),
-            text(case.get("agreement") or ""), "x" if result == "thanh" else None,
-            "x" if result == "khong_thanh" else None, None, text("\n".join(notes))]
+    return [
+        number,
+        vn_date(case["received_on"]),
+        text("\n".join(col3)),
+        text(col4),
+        text(col5),
+        text(case.get("agreement") or ""),
+        "x" if result == "thanh" else None,
+        "x" if result == "khong_thanh" else None,
+        None,
+        text("\n".join(notes)),
+    ]
 
 
-def build_book(*, team: Team, commune_name: str, province_name: str, period: Period, cases: list[dict],
-               summary: MediatorSummary, decrypt=None, today: date | None = None) -> bytes:
+def build_book(
+    *,
+    team: Team,
+    commune_name: str,
+    province_name: str,
+    period: Period,
+    cases: list[dict],
+    summary: MediatorSummary,
+    decrypt=None,
+    today: date | None = None,
+) -> bytes:
     """The printable Sổ theo dõi of one team for a period: cover, Part I (one row per case, paper column order),
     Part II (per mediator, team total) with the team leader's signature, notes. `decrypt(token)` gives the plain
     party / invited names where the commune stores them (None: they are not printed)."""
@@ -306,15 +368,18 @@ def build_book(*, team: Team, commune_name: str, province_name: str, period: Per
 
     wb = Workbook()
     start, end = period.start, period.end
-    layout.write_cover(wb.active, [
-        msg.LOGBOOK_COVER["province"].format(name=province_name),
-        msg.LOGBOOK_COVER["commune"].format(name=commune_name),
-        msg.LOGBOOK_COVER["village"],
-        msg.LOGBOOK_COVER["team"].format(name=team.name, code=team.code),
-        msg.LOGBOOK_COVER["book"],
-        msg.LOGBOOK_COVER["opened"].format(d=start.day, m=start.month, y=start.year),
-        msg.LOGBOOK_COVER["closed"].format(d=end.day, m=end.month, y=end.year),
-    ])
+    layout.write_cover(
+        wb.active,
+        [
+            msg.LOGBOOK_COVER["province"].format(name=province_name),
+            msg.LOGBOOK_COVER["commune"].format(name=commune_name),
+            msg.LOGBOOK_COVER["village"],
+            msg.LOGBOOK_COVER["team"].format(name=team.name, code=team.code),
+            msg.LOGBOOK_COVER["book"],
+            msg.LOGBOOK_COVER["opened"].format(d=start.day, m=start.month, y=start.year),
+            msg.LOGBOOK_COVER["closed"].format(d=end.day, m=end.month, y=end.year),
+        ],
+    )
     wb.active["B30"] = msg.LOGBOOK_COVER["printed"].format(count=len(cases))
     wb.active["B30"].font = Font(italic=True, size=10)
     wb.active["B30"].alignment = Alignment(wrap_text=True)
@@ -323,8 +388,13 @@ def build_book(*, team: Team, commune_name: str, province_name: str, period: Per
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     # Named styles: one style record shared by every cell (per-cell style objects cost seconds on a big book).
     for name, horizontal in (("book_left", "left"), ("book_center", "center")):
-        wb.add_named_style(NamedStyle(name=name, border=box,
-                                      alignment=Alignment(wrap_text=True, vertical="top", horizontal=horizontal)))
+        wb.add_named_style(
+            NamedStyle(
+                name=name,
+                border=box,
+                alignment=Alignment(wrap_text=True, vertical="top", horizontal=horizontal),
+            )
+        )
     part1 = wb.create_sheet("Phần I")
     part1["A1"] = msg.LOGBOOK_PART_ONE_TITLE.format(team=team.name)
     part1["A1"].font = Font(bold=True, size=14)
@@ -333,14 +403,21 @@ def build_book(*, team: Team, commune_name: str, province_name: str, period: Per
     row = numbers + 1
     for i, case in enumerate(cases, start=1):
         parties = decrypt(case["parties_encrypted"]) if decrypt and case.get("parties_encrypted") else None
-        invited = (decrypt(case["invited_names_encrypted"])
-                   if decrypt and case.get("invited_names_encrypted") else None)
+        invited = (
+            decrypt(case["invited_names_encrypted"])
+            if decrypt and case.get("invited_names_encrypted")
+            else None
+        )
         values = book_row(i, case, parties_plain=parties, invited_plain=invited)
         for col, value in enumerate(values, start=1):
-            part1.cell(row=row, column=col, value=value).style = "book_center" if col in (1, 2, 7, 8) else "book_left"
+            part1.cell(row=row, column=col, value=value).style = (
+                "book_center" if col in (1, 2, 7, 8) else "book_left"
+            )
         # Spreadsheet programs do not grow rows for wrapped text on their own when printing: set the height.
-        part1.row_dimensions[row].height = max(30, 13 * max(_wrapped_lines(v, w) for v, (_, _, w)
-                                                             in zip(values, layout.PART_ONE, strict=True)) + 4)
+        part1.row_dimensions[row].height = max(
+            30,
+            13 * max(_wrapped_lines(v, w) for v, (_, _, w) in zip(values, layout.PART_ONE, strict=True)) + 4,
+        )
         row += 1
     if not cases:
         part1.cell(row=row, column=1, value=msg.LOGBOOK_NO_CASES).font = Font(italic=True)
@@ -352,10 +429,18 @@ def build_book(*, team: Team, commune_name: str, province_name: str, period: Per
     part2["A2"] = msg.LOGBOOK_PERIOD.format(start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
     first, last = layout.write_part_two_header(part2, 3)
     row = layout.write_part_two_rows(part2, last + 1, part_two_values(summary))
-    part2.cell(row=row, column=1, value=text(agreements_line(summary.agreements, plain=True))).font = Font(italic=True)
+    part2.cell(row=row, column=1, value=text(agreements_line(summary.agreements, plain=True))).font = Font(
+        italic=True
+    )
     # One signer, on the right under the date (an empty first signer keeps the first column free).
-    signature_block(part2, row + 2, layout.PART_TWO_COLUMNS, place=commune_name, day=today,
-                    signers=(("", ""), (msg.LOGBOOK_SIGNER, msg.LOGBOOK_SIGNER_HINT)))
+    signature_block(
+        part2,
+        row + 2,
+        layout.PART_TWO_COLUMNS,
+        place=commune_name,
+        day=today,
+        signers=(("", ""), (msg.LOGBOOK_SIGNER, msg.LOGBOOK_SIGNER_HINT)),
+    )
     setup_print(part2, title_rows=(first, last))
 
     notes = wb.create_sheet("Hướng dẫn")
@@ -363,7 +448,9 @@ def build_book(*, team: Team, commune_name: str, province_name: str, period: Per
     notes["A1"] = "HƯỚNG DẪN SỬ DỤNG MẪU SỔ"
     notes["A1"].font = Font(bold=True, size=14)
     for i, line in enumerate(layout.NOTES, start=3):
-        notes.cell(row=i, column=1, value=f"{i - 2}. {line}").alignment = Alignment(wrap_text=True, vertical="top")
+        notes.cell(row=i, column=1, value=f"{i - 2}. {line}").alignment = Alignment(
+            wrap_text=True, vertical="top"
+        )
     setup_print(notes, landscape=False)
     wb.properties.title = f"Sổ theo dõi hoạt động hòa giải ở cơ sở — {team.name}"
     buffer = io.BytesIO()
@@ -408,6 +495,13 @@ class LogbookService:
         if scope.commune is not None and scope.commune.store_party_names and cipher and cipher.available:
             decrypt = cipher.decrypt  # None for a token it cannot read: not printed, never a crash
         return await asyncio.to_thread(
-            build_book, team=scope.team, commune_name=scope.commune.name if scope.commune else "",
-            province_name=scope.province.name, period=period, cases=cases, summary=summary, decrypt=decrypt,
-            today=today)
+            build_book,
+            team=scope.team,
+            commune_name=scope.commune.name if scope.commune else "",
+            province_name=scope.province.name,
+            period=period,
+            cases=cases,
+            summary=summary,
+            decrypt=decrypt,
+            today=today,
+        )

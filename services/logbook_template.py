@@ -38,12 +38,20 @@ PART_ONE = (
     (1, "STT", 6),
     (2, "Ngày, tháng, năm nhận vụ, việc hòa giải", 13),
     (3, "Họ và tên hòa giải viên, người được mời tham gia hòa giải (nếu có)", 22),
-    (4, "Họ tên, tuổi, địa chỉ các bên, người có quyền, nghĩa vụ liên quan đến vụ, việc hòa giải (nếu có)", 28),
+    (
+        4,
+        "Họ tên, tuổi, địa chỉ các bên, người có quyền, nghĩa vụ liên quan đến vụ, việc hòa giải (nếu có)",
+        28,
+    ),
     (5, "Nội dung chủ yếu của vụ, việc", 30),
     (6, "Thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải", 30),
     (7, "Hòa giải thành", 11),
     (8, "Hòa giải không thành", 11),
-    (9, "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; người được mời tham gia hòa giải (nếu có))", 22),
+    (
+        9,
+        "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; người được mời tham gia hòa giải (nếu có))",
+        22,
+    ),
     (10, "Ghi chú", 24),
 )
 RESULT_GROUP = "Kết quả hòa giải"
@@ -57,9 +65,16 @@ PART_TWO = (
 )
 #: Part II sub-columns (the copy of the form is cut here: these are the app's fields and results, see NOTES).
 PART_TWO_FIELDS = (("Tổng số", 8), *((label, 10) for label in form.FIELDS.values()))
-PART_TWO_RESULTS = tuple((label, 10) for label in (form.RESULTS["thanh"], form.RESULTS["khong_thanh"],
-                                                   form.RESULTS["dang_hoa_giai"], form.RESULTS["chuyen_co_quan"],
-                                                   form.RESULTS["rut_yeu_cau"]))
+PART_TWO_RESULTS = tuple(
+    (label, 10)
+    for label in (
+        form.RESULTS["thanh"],
+        form.RESULTS["khong_thanh"],
+        form.RESULTS["dang_hoa_giai"],
+        form.RESULTS["chuyen_co_quan"],
+        form.RESULTS["rut_yeu_cau"],
+    )
+)
 PART_TWO_COLUMNS = 2 + len(PART_TWO_FIELDS) + len(PART_TWO_RESULTS) + 1
 
 NOTES = (
@@ -69,8 +84,8 @@ NOTES = (
     "điểm d (Bộ Tư pháp quy định mẫu Sổ).",
     "Tên cột theo bản sao mẫu Sổ đang lưu hành; việc gắn số (1)–(10) cho từng cột là theo thứ tự cột, "
     "chưa đối chiếu được với bản gốc.",
-    "Mỗi vụ, việc ghi một dòng. Vụ, việc chưa kết thúc: để trống cột (7), (8), ghi \"đang hòa giải\" ở cột (10).",
-    "Cột (7), (8): đánh dấu \"x\" vào một trong hai cột khi kết thúc hòa giải.",
+    'Mỗi vụ, việc ghi một dòng. Vụ, việc chưa kết thúc: để trống cột (7), (8), ghi "đang hòa giải" ở cột (10).',
+    'Cột (7), (8): đánh dấu "x" vào một trong hai cột khi kết thúc hòa giải.',
     "Phần II do tổ trưởng tổ hòa giải tổng hợp: mỗi hòa giải viên một dòng, dòng cuối là cộng của tổ. Vụ, việc có "
     "hai hòa giải viên tính cho cả hai người nhưng chỉ tính một lần ở dòng cộng của tổ. Cột con theo lĩnh vực và kết "
     "quả là cách chia của Trợ lý Hòa giải (bản sao mẫu Sổ bị cắt ở phần này); nếu công chức Tư pháp – hộ tịch xã "
@@ -78,7 +93,7 @@ NOTES = (
     "Trợ lý Hòa giải ghi các cột: (3) hòa giải viên và người được mời (loại, số người; họ tên chỉ khi xã cho phép "
     "ghi); (6) thỏa thuận hoặc yêu cầu của các bên; (9) để trống để ký trên bản in; (10) ghi chú, việc đã lập văn "
     "bản hòa giải thành, kết quả khác (đang hòa giải, chuyển cơ quan, rút yêu cầu). In sổ: lệnh "
-    "`mediator-bot logbook` hoặc nút \"In sổ theo dõi\" trong /thongke.",
+    '`mediator-bot logbook` hoặc nút "In sổ theo dõi" trong /thongke.',
 )
 
 _THIN = Side(style="thin")
@@ -154,8 +169,9 @@ def write_part_two_rows(ws, row: int, rows: list[tuple[list, str]]) -> int:
         for col in range(1, PART_TWO_COLUMNS + 1):
             cell = ws.cell(row=row, column=col, value=values[col - 1] if col <= len(values) else None)
             cell.border = _BOX
-            cell.alignment = Alignment(vertical="top", wrap_text=col == 2,
-                                       horizontal="center" if col == 1 else None)
+            cell.alignment = Alignment(
+                vertical="top", wrap_text=col == 2, horizontal="center" if col == 1 else None
+            )
             if style != "line":
                 cell.font = Font(bold=True, italic=style == "team")
         if style == "team":
@@ -184,8 +200,11 @@ def write_cover(ws, lines: tuple[str, ...] | list[str]) -> None:
     ws.title = "Bìa"
     for col, width in (("A", 12), ("B", 80), ("C", 12)):
         ws.column_dimensions[col].width = width
-    for row, value, size in ((2, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13), (3, "Độc lập – Tự do – Hạnh phúc", 13),
-                             (7, "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ", 18)):
+    for row, value, size in (
+        (2, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13),
+        (3, "Độc lập – Tự do – Hạnh phúc", 13),
+        (7, "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ", 18),
+    ):
         cell = ws.cell(row=row, column=1, value=value)
         cell.font = Font(bold=True, size=size)
         cell.alignment = Alignment(horizontal="center")

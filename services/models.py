@@ -12,7 +12,9 @@ class Role(StrEnum):
     COMMUNE_OFFICIAL = "commune_official"
     PROVINCE_OFFICIAL = "province_official"
     ADMIN = "admin"
-    MINISTRY_OFFICIAL = "ministry_official"  # Bộ Tư pháp: the national roll-up; created by an administrator only
+    MINISTRY_OFFICIAL = (
+        "ministry_official"  # Bộ Tư pháp: the national roll-up; created by an administrator only
+    )
 
 
 #: Roles that may hold an invite code (who may create which: services/registration.creatable_roles).

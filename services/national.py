@@ -35,14 +35,28 @@ if TYPE_CHECKING:
 NATIONAL_SCOPE = Scope("national", 0, NATIONAL.code, NATIONAL.name, NATIONAL)
 
 
-def _line(province, counts: Counts, organisation: Organisation, recent: int, recent_in_time: int, communes: int,
-          reported: int) -> ProvinceLine:
+def _line(
+    province,
+    counts: Counts,
+    organisation: Organisation,
+    recent: int,
+    recent_in_time: int,
+    communes: int,
+    reported: int,
+) -> ProvinceLine:
     indicators = compute_indicators(counts, organisation, ratio(recent_in_time, recent), SUCCESS_TARGET)
     return ProvinceLine(province, counts, organisation, indicators, communes, reported)
 
 
-def national_report(period: Period, by_field: dict[str, Counts], lines: list[ProvinceLine], recent: int,
-                    recent_in_time: int, source: str, submissions: dict | None = None) -> Report:
+def national_report(
+    period: Period,
+    by_field: dict[str, Counts],
+    lines: list[ProvinceLine],
+    recent: int,
+    recent_in_time: int,
+    source: str,
+    submissions: dict | None = None,
+) -> Report:
     cases, organisation = Counts(), Organisation()
     for line in lines:
         cases.add(line.counts)
@@ -50,8 +64,9 @@ def national_report(period: Period, by_field: dict[str, Counts], lines: list[Pro
     indicators = compute_indicators(cases, organisation, ratio(recent_in_time, recent), SUCCESS_TARGET)
     lines.sort(key=lambda line: line.province.name)
     extra = {"source": source, "submissions": submissions or {}}
-    return Report(NATIONAL_SCOPE, period, cases, by_field, [], organisation, indicators, None, extra,
-                  by_province=lines)
+    return Report(
+        NATIONAL_SCOPE, period, cases, by_field, [], organisation, indicators, None, extra, by_province=lines
+    )
 
 
 class NationalService:
@@ -76,13 +91,23 @@ class NationalService:
         organisations: dict[int, Organisation] = {}
         recent: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         for province_id, row in org_rows.items():
-            organisations[province_id] = Organisation(**{k: v for k, v in row.items()
-                                                         if k not in ("recent", "in_time")})
+            organisations[province_id] = Organisation(
+                **{k: v for k, v in row.items() if k not in ("recent", "in_time")}
+            )
             recent[province_id] = [row["recent"], row["in_time"]]
         communes = await self.stats.national_communes()
         reporting = await self.stats.national_reporting(start, end)
-        lines = [_line(p, counts.get(p.id, Counts()), organisations.get(p.id, Organisation()), *recent[p.id],
-                       communes.get(p.id, 0), reporting.get(p.id, 0)) for p in provinces]
+        lines = [
+            _line(
+                p,
+                counts.get(p.id, Counts()),
+                organisations.get(p.id, Organisation()),
+                *recent[p.id],
+                communes.get(p.id, 0),
+                reporting.get(p.id, 0),
+            )
+            for p in provinces
+        ]
         total_recent = sum(r[0] for r in recent.values())
         total_in_time = sum(r[1] for r in recent.values())
         return national_report(period, by_field, lines, total_recent, total_in_time, "live")
@@ -107,15 +132,30 @@ class NationalService:
                 for key, values in inputs_from_json(sub.inputs).items():
                     merged[key] += values
             scope = Scope("province", province.id, province.code, province.name, province)
-            report = build_report(scope, period, communes=await self.org.communes_of_province(province.id),
-                                  **merged)
+            report = build_report(
+                scope, period, communes=await self.org.communes_of_province(province.id), **merged
+            )
             for code, c in report.by_field.items():
                 by_field.setdefault(code, Counts()).add(c)
             active = {t.id for t in merged["teams"] if t.active}
             total_recent += sum(m.recent for m in merged["members"] if m.team_id in active)
             total_in_time += sum(m.recent_trained_in_time for m in merged["members"] if m.team_id in active)
-            lines.append(ProvinceLine(province, report.cases, report.organisation, report.indicators,
-                                      communes.get(province.id, 0), len(by_province.get(province.id, []))))
-        return national_report(period, by_field, lines, total_recent, total_in_time, "submitted",
-                               {sub.commune_id: sub for sub in latest})
-
+            lines.append(
+                ProvinceLine(
+                    province,
+                    report.cases,
+                    report.organisation,
+                    report.indicators,
+                    communes.get(province.id, 0),
+                    len(by_province.get(province.id, [])),
+                )
+            )
+        return national_report(
+            period,
+            by_field,
+            lines,
+            total_recent,
+            total_in_time,
+            "submitted",
+            {sub.commune_id: sub for sub in latest},
+        )

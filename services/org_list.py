@@ -25,12 +25,37 @@ from services.models import OFFICIAL_ROLES, Commune, Person, Role
 from services.text import clean_name, clean_text
 from storage.org_list import Change, OrgListRepository
 
-PERSON_FIELDS = ("team", "full_name", "role", "gender", "ethnic_minority", "recognition_decision", "recognised_on",
-                 "trained_on", "legal_supporter", "status", "retire_reason", "retired_on")
+PERSON_FIELDS = (
+    "team",
+    "full_name",
+    "role",
+    "gender",
+    "ethnic_minority",
+    "recognition_decision",
+    "recognised_on",
+    "trained_on",
+    "legal_supporter",
+    "status",
+    "retire_reason",
+    "retired_on",
+)
 TEAM_FIELDS = ("name", "status")
 #: Column of each field on the people sheet (the order of msg.ORG_PEOPLE_HEADERS).
-PEOPLE_COLUMNS = ("team", "ref", "full_name", "role", "gender", "ethnic_minority", "recognition_decision",
-                  "recognised_on", "trained_on", "legal_supporter", "status", "retire_reason", "retired_on")
+PEOPLE_COLUMNS = (
+    "team",
+    "ref",
+    "full_name",
+    "role",
+    "gender",
+    "ethnic_minority",
+    "recognition_decision",
+    "recognised_on",
+    "trained_on",
+    "legal_supporter",
+    "status",
+    "retire_reason",
+    "retired_on",
+)
 TEAM_COLUMNS = ("code", "name", "status")
 DATE_FIELDS = ("recognised_on", "trained_on", "retired_on")
 CHOICES: dict[str, dict[Any, str]] = {
@@ -76,8 +101,14 @@ def may_view(person: Person | None, commune: Commune, team_id: int | None = None
     """Who may edit may view; a team leader views (read only) their own team."""
     if may_edit(person, commune):
         return True
-    return (person is not None and person.active and person.role == Role.TEAM_LEADER
-            and person.commune_id == commune.id and team_id is not None and person.team_id == team_id)
+    return (
+        person is not None
+        and person.active
+        and person.role == Role.TEAM_LEADER
+        and person.commune_id == commune.id
+        and team_id is not None
+        and person.team_id == team_id
+    )
 
 
 # --- cells -------------------------------------------------------------------------------------------------
@@ -158,12 +189,20 @@ class Plan:
         return [c for c in self.changes if c.kind.endswith("_update") and not c.retires]
 
     def summary(self) -> str:
-        return msg.ORG_SUMMARY.format(added=len(self.added), changed=len(self.changed),
-                                      retired=len(self.retired), unchanged=self.unchanged)
+        return msg.ORG_SUMMARY.format(
+            added=len(self.added),
+            changed=len(self.changed),
+            retired=len(self.retired),
+            unchanged=self.unchanged,
+        )
 
     def counts(self) -> dict[str, int]:
-        return {"added": len(self.added), "changed": len(self.changed), "retired": len(self.retired),
-                "unchanged": self.unchanged}
+        return {
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "retired": len(self.retired),
+            "unchanged": self.unchanged,
+        }
 
 
 # --- the service -------------------------------------------------------------------------------------------
@@ -173,7 +212,9 @@ class OrgListService:
         self.today = today
 
     # export
-    async def export_xlsx(self, commune: Commune, person: Person | None = None, team_id: int | None = None) -> bytes:
+    async def export_xlsx(
+        self, commune: Commune, person: Person | None = None, team_id: int | None = None
+    ) -> bytes:
         """The commune's list (a team leader: their team) as an XLSX workbook."""
         if not may_view(person, commune, team_id):
             raise OrgDenied()
@@ -203,14 +244,22 @@ class OrgListService:
         for row, t in parsed.teams:
             code = t["code"]
             if code in team_rows:
-                err(RowError(teams_sheet, row, "Mã tổ", msg.ORG_ERR["duplicate_team"].format(
-                    value=code, other=team_rows[code])))
+                err(
+                    RowError(
+                        teams_sheet,
+                        row,
+                        "Mã tổ",
+                        msg.ORG_ERR["duplicate_team"].format(value=code, other=team_rows[code]),
+                    )
+                )
                 continue
             team_rows[code] = row
             if code not in current_teams:
                 owner = await self.repo.team_commune(code)
                 if owner is not None and owner != commune.id:
-                    err(RowError(teams_sheet, row, "Mã tổ", msg.ORG_ERR["team_code_taken"].format(value=code)))
+                    err(
+                        RowError(teams_sheet, row, "Mã tổ", msg.ORG_ERR["team_code_taken"].format(value=code))
+                    )
                     continue
             file_teams[code] = t
         teams_now = {code: dict(t) for code, t in current_teams.items()}
@@ -224,29 +273,52 @@ class OrgListService:
             before = None
             if ref:
                 if ref in seen_refs:
-                    err(RowError(people_sheet, row, "Mã người", msg.ORG_ERR["duplicate_ref"].format(
-                        value=ref, other=seen_refs[ref])))
+                    err(
+                        RowError(
+                            people_sheet,
+                            row,
+                            "Mã người",
+                            msg.ORG_ERR["duplicate_ref"].format(value=ref, other=seen_refs[ref]),
+                        )
+                    )
                     continue
                 seen_refs[ref] = row
                 before = current_people.get(ref)
                 if before is None:
                     other = await self.repo.person_by_ref(ref)
                     if other is not None:
-                        err(RowError(people_sheet, row, "Mã người", msg.ORG_ERR["foreign_ref"].format(value=ref)))
+                        err(
+                            RowError(
+                                people_sheet, row, "Mã người", msg.ORG_ERR["foreign_ref"].format(value=ref)
+                            )
+                        )
                         continue
                     if ref.upper().startswith("ID") and ref[2:].isdigit():
-                        err(RowError(people_sheet, row, "Mã người", msg.ORG_ERR["unknown_ref"].format(value=ref)))
+                        err(
+                            RowError(
+                                people_sheet, row, "Mã người", msg.ORG_ERR["unknown_ref"].format(value=ref)
+                            )
+                        )
                         continue
             ok = True
-            for fieldname in ("legal_supporter", "retire_reason"):  # older free-text values may stay as they are
+            for fieldname in (
+                "legal_supporter",
+                "retire_reason",
+            ):  # older free-text values may stay as they are
                 raw = p.pop(f"_{fieldname}_raw", None)
                 if raw is not None:
                     if before is not None and before[fieldname] == raw:
                         p[fieldname] = raw
                     else:
                         allowed = ", ".join(CHOICES[fieldname].values())
-                        err(RowError(people_sheet, row, _header(fieldname),
-                                     msg.ORG_ERR["choice"].format(value=raw, allowed=allowed)))
+                        err(
+                            RowError(
+                                people_sheet,
+                                row,
+                                _header(fieldname),
+                                msg.ORG_ERR["choice"].format(value=raw, allowed=allowed),
+                            )
+                        )
                         ok = False
             for fieldname, error in _check_entry(p, before):
                 err(RowError(people_sheet, row, _header(fieldname), error))
@@ -255,12 +327,20 @@ class OrgListService:
                 err(RowError(people_sheet, row, "Mã tổ", msg.ORG_ERR["unknown_team"].format(value=p["team"])))
                 ok = False
             elif p["team"] and p["status"] == "active" and teams_now[p["team"]]["status"] != "active":
-                err(RowError(people_sheet, row, "Mã tổ", msg.ORG_ERR["team_inactive"].format(value=p["team"])))
+                err(
+                    RowError(people_sheet, row, "Mã tổ", msg.ORG_ERR["team_inactive"].format(value=p["team"]))
+                )
                 ok = False
             for fieldname in DATE_FIELDS:
                 if p.get(fieldname) and p[fieldname] > today.isoformat():
-                    err(RowError(people_sheet, row, _header(fieldname),
-                                 msg.ORG_ERR["future"].format(value=_vn_date(p[fieldname]))))
+                    err(
+                        RowError(
+                            people_sheet,
+                            row,
+                            _header(fieldname),
+                            msg.ORG_ERR["future"].format(value=_vn_date(p[fieldname])),
+                        )
+                    )
                     ok = False
             if p["status"] == "retired" and not (p["retire_reason"] and p["retired_on"]):
                 err(RowError(people_sheet, row, "Tình trạng", msg.ORG_ERR["retire_needs"]))
@@ -270,7 +350,11 @@ class OrgListService:
                 ok = False
             if p["status"] == "active" and p["role"] == "team_leader" and p["team"]:
                 if p["team"] in leaders:
-                    err(RowError(people_sheet, row, "Vai trò", msg.ORG_ERR["two_leaders"].format(value=p["team"])))
+                    err(
+                        RowError(
+                            people_sheet, row, "Vai trò", msg.ORG_ERR["two_leaders"].format(value=p["team"])
+                        )
+                    )
                     ok = False
                 leaders[p["team"]] = row
             if ok and not p.get("_invalid"):
@@ -288,10 +372,20 @@ class OrgListService:
                 err(RowError(teams_sheet, team_rows[code], "Tình trạng", msg.ORG_ERR["members_left"]))
         # a team leader left out of the file still leads their team
         for ref, p in current_people.items():
-            if (ref not in seen_refs and p["status"] == "active" and p["role"] == "team_leader"
-                    and p["team"] in leaders):
-                err(RowError(people_sheet, leaders[p["team"]], "Vai trò",
-                             msg.ORG_ERR["two_leaders"].format(value=p["team"])))
+            if (
+                ref not in seen_refs
+                and p["status"] == "active"
+                and p["role"] == "team_leader"
+                and p["team"] in leaders
+            ):
+                err(
+                    RowError(
+                        people_sheet,
+                        leaders[p["team"]],
+                        "Vai trò",
+                        msg.ORG_ERR["two_leaders"].format(value=p["team"]),
+                    )
+                )
         if plan.errors:
             plan.errors.sort(key=lambda e: (e.sheet != teams_sheet, e.row))
             return plan
@@ -317,8 +411,13 @@ class OrgListService:
             if old == after:
                 plan.unchanged += 1
                 continue
-            change = Change("person_update", before["ref"], {"ref": before["ref"], **after},
-                            {"ref": before["ref"], **old}, before["id"])
+            change = Change(
+                "person_update",
+                before["ref"],
+                {"ref": before["ref"], **after},
+                {"ref": before["ref"], **old},
+                before["id"],
+            )
             if change.retires:
                 change.effective_on = after["retired_on"]
             plan.changes.append(change)
@@ -330,8 +429,12 @@ class OrgListService:
         if not may_edit(person, plan.commune):
             raise OrgDenied()
         if plan.changes:
-            await self.repo.apply(plan.commune, plan.changes, actor_id=person.id if person else None,
-                                  actor_label=actor_label if person is None else None)
+            await self.repo.apply(
+                plan.commune,
+                plan.changes,
+                actor_id=person.id if person else None,
+                actor_label=actor_label if person is None else None,
+            )
 
     # small changes (chat buttons): each is a one-change plan checked and applied like a file
     async def current(self, commune: Commune) -> tuple[dict[str, dict], dict[str, dict]]:
@@ -339,8 +442,9 @@ class OrgListService:
         people = {p["ref"]: p for p in await self.repo.people(commune.id)}
         return teams, people
 
-    async def change_people(self, commune: Commune, person: Person | None, edits: dict[str, dict],
-                            new: Iterable[dict] = ()) -> Plan:
+    async def change_people(
+        self, commune: Commune, person: Person | None, edits: dict[str, dict], new: Iterable[dict] = ()
+    ) -> Plan:
         """Apply field edits {ref: {field: value}} and new people (entries of PERSON_FIELDS) with the checks of a
         file import; returns the plan (with errors and nothing written, or applied)."""
         if not may_edit(person, commune):
@@ -350,7 +454,9 @@ class OrgListService:
         row = FIRST_ROW
         for ref, entry in people.items():
             if ref in edits:
-                parsed.people.append((row, {**{f: entry[f] for f in PERSON_FIELDS}, "ref": ref, **edits[ref]}))
+                parsed.people.append(
+                    (row, {**{f: entry[f] for f in PERSON_FIELDS}, "ref": ref, **edits[ref]})
+                )
                 row += 1
         for entry in new:
             parsed.people.append((row, {**{f: None for f in PERSON_FIELDS}, "status": "active", **entry}))
@@ -361,8 +467,9 @@ class OrgListService:
         return plan
 
     async def retire(self, commune: Commune, person: Person | None, ref: str, reason: str, on: str) -> Plan:
-        return await self.change_people(commune, person, {ref: {"status": "retired", "retire_reason": reason,
-                                                               "retired_on": on}})
+        return await self.change_people(
+            commune, person, {ref: {"status": "retired", "retire_reason": reason, "retired_on": on}}
+        )
 
     async def move(self, commune: Commune, person: Person | None, ref: str, team_code: str) -> Plan:
         _, people = await self.current(commune)
@@ -376,18 +483,25 @@ class OrgListService:
         target = people.get(ref)
         if target is None:
             return await self.change_people(commune, person, {ref: {}})
-        edits = {r: {"role": "mediator"} for r, p in people.items()
-                 if p["team"] == target["team"] and p["role"] == "team_leader" and r != ref}
+        edits = {
+            r: {"role": "mediator"}
+            for r, p in people.items()
+            if p["team"] == target["team"] and p["role"] == "team_leader" and r != ref
+        }
         edits[ref] = {"role": "team_leader"}
         return await self.change_people(commune, person, edits)
 
-    async def mark_trained(self, commune: Commune, person: Person | None, refs: Iterable[str], on: str) -> Plan:
+    async def mark_trained(
+        self, commune: Commune, person: Person | None, refs: Iterable[str], on: str
+    ) -> Plan:
         return await self.change_people(commune, person, {ref: {"trained_on": on} for ref in refs})
 
-    async def record_recognition(self, commune: Commune, person: Person | None, ref: str, number: str,
-                                 on: str) -> Plan:
-        return await self.change_people(commune, person, {ref: {"recognition_decision": number,
-                                                               "recognised_on": on}})
+    async def record_recognition(
+        self, commune: Commune, person: Person | None, ref: str, number: str, on: str
+    ) -> Plan:
+        return await self.change_people(
+            commune, person, {ref: {"recognition_decision": number, "recognised_on": on}}
+        )
 
     async def add_person(self, commune: Commune, person: Person | None, entry: dict) -> Plan:
         return await self.change_people(commune, person, {}, [entry])
@@ -399,7 +513,11 @@ def _check_entry(p: dict, before: dict | None) -> list[tuple[str, str]]:
     problems = []
     for fieldname, labels in CHOICES.items():
         value = p.get(fieldname)
-        if value is not None and value not in labels and not (before is not None and before[fieldname] == value):
+        if (
+            value is not None
+            and value not in labels
+            and not (before is not None and before[fieldname] == value)
+        ):
             allowed = ", ".join(str(v) for v in labels.values())
             problems.append((fieldname, msg.ORG_ERR["choice"].format(value=value, allowed=allowed)))
     for fieldname in DATE_FIELDS:
@@ -460,16 +578,26 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
 
     def listed(ws: Any, column: int, values: Iterable[str], last_row: int) -> None:
         options = ",".join(values)
-        dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True, showErrorMessage=True,
-                            errorTitle="Giá trị không có trong danh mục", error="Chọn một giá trị trong danh sách.")
+        dv = DataValidation(
+            type="list",
+            formula1=f'"{options}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Giá trị không có trong danh mục",
+            error="Chọn một giá trị trong danh sách.",
+        )
         letter = get_column_letter(column)
         dv.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
         ws.add_data_validation(dv)
 
     ws = wb.active
     ws.title = msg.ORG_SHEET_TEAMS
-    heading(ws, msg.ORG_TITLE_TEAMS.format(commune=commune.name, code=commune.code), msg.ORG_TEAM_HEADERS,
-            (14, 45, 18))
+    heading(
+        ws,
+        msg.ORG_TITLE_TEAMS.format(commune=commune.name, code=commune.code),
+        msg.ORG_TEAM_HEADERS,
+        (14, 45, 18),
+    )
     for i, t in enumerate(teams):
         values = (t["code"], t["name"], msg.ORG_TEAM_STATUS_LABELS[t["status"]])
         for col, value in enumerate(values, start=1):
@@ -479,11 +607,17 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
 
     ws = wb.create_sheet(msg.ORG_SHEET_PEOPLE)
     day = f"{today.day:02d}/{today.month:02d}/{today.year}"
-    heading(ws, msg.ORG_TITLE_PEOPLE.format(commune=commune.name, code=commune.code, day=day),
-            msg.ORG_PEOPLE_HEADERS, (10, 12, 26, 14, 9, 10, 16, 13, 13, 18, 11, 26, 12))
+    heading(
+        ws,
+        msg.ORG_TITLE_PEOPLE.format(commune=commune.name, code=commune.code, day=day),
+        msg.ORG_PEOPLE_HEADERS,
+        (10, 12, 26, 14, 9, 10, 16, 13, 13, 18, 11, 26, 12),
+    )
     for i, p in enumerate(people):
         for col, fieldname in enumerate(PEOPLE_COLUMNS, start=1):
-            cell = ws.cell(row=FIRST_ROW + i, column=col, value=text(shown_value(fieldname, p.get(fieldname))))
+            cell = ws.cell(
+                row=FIRST_ROW + i, column=col, value=text(shown_value(fieldname, p.get(fieldname)))
+            )
             if fieldname in DATE_FIELDS:
                 cell.number_format = "DD/MM/YYYY"
     last = FIRST_ROW + len(people) + 500
@@ -492,13 +626,25 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
         letter = get_column_letter(col)
         for r in range(FIRST_ROW + len(people), last + 1):
             ws.cell(row=r, column=col).number_format = "DD/MM/YYYY"
-        dv = DataValidation(type="date", operator="greaterThan", formula1="32874", allow_blank=True,
-                            showErrorMessage=True, errorTitle="Ngày không hợp lệ", error="Nhập ngày dạng 15/03/2025.")
+        dv = DataValidation(
+            type="date",
+            operator="greaterThan",
+            formula1="32874",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Ngày không hợp lệ",
+            error="Nhập ngày dạng 15/03/2025.",
+        )
         dv.add(f"{letter}{FIRST_ROW}:{letter}{last}")
         ws.add_data_validation(dv)
-    team_dv = DataValidation(type="list", formula1=f"='{msg.ORG_SHEET_TEAMS}'!$A${FIRST_ROW}:$A${team_last}",
-                             allow_blank=True, showErrorMessage=True, errorTitle="Không có tổ này",
-                             error="Chọn mã tổ có trong trang «Tổ hòa giải».")
+    team_dv = DataValidation(
+        type="list",
+        formula1=f"='{msg.ORG_SHEET_TEAMS}'!$A${FIRST_ROW}:$A${team_last}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Không có tổ này",
+        error="Chọn mã tổ có trong trang «Tổ hòa giải».",
+    )
     team_dv.add(f"A{FIRST_ROW}:A{last}")
     ws.add_data_validation(team_dv)
     for fieldname, labels in CHOICES.items():
@@ -512,9 +658,14 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
         for r, value in enumerate(values, start=1):
             lists.cell(row=r, column=col, value=value)
         letter = get_column_letter(col)
-        dv = DataValidation(type="list", formula1=f"='{msg.ORG_SHEET_LISTS}'!${letter}$1:${letter}${len(values)}",
-                            allow_blank=True, showErrorMessage=True, errorTitle="Giá trị không có trong danh mục",
-                            error="Chọn một giá trị trong danh sách.")
+        dv = DataValidation(
+            type="list",
+            formula1=f"='{msg.ORG_SHEET_LISTS}'!${letter}$1:${letter}${len(values)}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Giá trị không có trong danh mục",
+            error="Chọn một giá trị trong danh sách.",
+        )
         target = get_column_letter(PEOPLE_COLUMNS.index(fieldname) + 1)
         dv.add(f"{target}{FIRST_ROW}:{target}{last}")
         ws.add_data_validation(dv)
@@ -531,7 +682,9 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
     for i, (column, (meaning, allowed)) in enumerate(msg.ORG_NOTES.items()):
         for col, value in enumerate((column, meaning, allowed), start=1):
             notes.cell(row=FIRST_ROW + i, column=col, value=value).alignment = wrap
-        lines = max(-(-len(meaning) // 55), -(-len(allowed) // 55), 1)  # spreadsheet programs do not size rows
+        lines = max(
+            -(-len(meaning) // 55), -(-len(allowed) // 55), 1
+        )  # spreadsheet programs do not size rows
         notes.row_dimensions[FIRST_ROW + i].height = 15 * lines
     setup_print(notes, title_rows=(HEADER_ROW, HEADER_ROW))
     wb.move_sheet(notes, offset=-1)  # teams, people, notes, then the hidden lists
@@ -573,8 +726,10 @@ def read_workbook(content: bytes) -> ParsedList:
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise OrgFileError(msg.ORG_ERR["file"]) from exc
     parsed = ParsedList()
-    for sheet, headers in ((msg.ORG_SHEET_TEAMS, msg.ORG_TEAM_HEADERS), (msg.ORG_SHEET_PEOPLE,
-                                                                         msg.ORG_PEOPLE_HEADERS)):
+    for sheet, headers in (
+        (msg.ORG_SHEET_TEAMS, msg.ORG_TEAM_HEADERS),
+        (msg.ORG_SHEET_PEOPLE, msg.ORG_PEOPLE_HEADERS),
+    ):
         if sheet not in wb.sheetnames:
             raise OrgFileError(msg.ORG_ERR["sheet"].format(sheet=sheet))
         ws = wb[sheet]
@@ -582,15 +737,19 @@ def read_workbook(content: bytes) -> ParsedList:
         if tuple(fold(h) for h in found) != tuple(fold(h) for h in headers):
             raise OrgFileError(msg.ORG_ERR["header"].format(sheet=sheet))
     rows = 0
-    for r, cells in enumerate(wb[msg.ORG_SHEET_TEAMS].iter_rows(min_row=FIRST_ROW, max_col=len(TEAM_COLUMNS),
-                                                                  values_only=True), start=FIRST_ROW):
+    for r, cells in enumerate(
+        wb[msg.ORG_SHEET_TEAMS].iter_rows(min_row=FIRST_ROW, max_col=len(TEAM_COLUMNS), values_only=True),
+        start=FIRST_ROW,
+    ):
         values = [_cell_text(v) for v in cells]
         if not any(values):
             continue
         rows += 1
         parsed.teams.append((r, _team_row(r, values, parsed.errors)))
-    for r, cells in enumerate(wb[msg.ORG_SHEET_PEOPLE].iter_rows(min_row=FIRST_ROW, max_col=len(PEOPLE_COLUMNS),
-                                                                   values_only=True), start=FIRST_ROW):
+    for r, cells in enumerate(
+        wb[msg.ORG_SHEET_PEOPLE].iter_rows(min_row=FIRST_ROW, max_col=len(PEOPLE_COLUMNS), values_only=True),
+        start=FIRST_ROW,
+    ):
         if not any(_cell_text(v) for v in cells):
             continue
         rows += 1
@@ -618,8 +777,16 @@ def _team_row(r: int, values: list[str], errors: list[RowError]) -> dict:
         if matches:
             status_code = matches[0]
         else:
-            errors.append(RowError(sheet, r, "Tình trạng", msg.ORG_ERR["choice"].format(
-                value=status, allowed=", ".join(msg.ORG_TEAM_STATUS_LABELS.values()))))
+            errors.append(
+                RowError(
+                    sheet,
+                    r,
+                    "Tình trạng",
+                    msg.ORG_ERR["choice"].format(
+                        value=status, allowed=", ".join(msg.ORG_TEAM_STATUS_LABELS.values())
+                    ),
+                )
+            )
     return {"code": code, "name": name, "status": status_code}
 
 
@@ -655,8 +822,9 @@ def _person_row(r: int, cells: tuple, errors: list[RowError]) -> dict:
                     entry[f"_{fieldname}_raw"] = text  # may be an older value kept as it is (checked later)
                 else:
                     allowed = ", ".join(str(v) for v in CHOICES[fieldname].values())
-                    errors.append(RowError(sheet, r, header, msg.ORG_ERR["choice"].format(value=text,
-                                                                                          allowed=allowed)))
+                    errors.append(
+                        RowError(sheet, r, header, msg.ORG_ERR["choice"].format(value=text, allowed=allowed))
+                    )
         elif fieldname == "full_name":
             entry[fieldname] = clean_name(text) or text  # checked with the current name in the plan
         else:
@@ -679,8 +847,14 @@ class MergeError(ValueError):
         self.message = message
 
 
-async def merge_communes(org: Any, db: Any, into_code: str, from_codes: list[str], name: str | None = None,
-                         person: Person | None = None) -> tuple[Commune, list[Commune]]:
+async def merge_communes(
+    org: Any,
+    db: Any,
+    into_code: str,
+    from_codes: list[str],
+    name: str | None = None,
+    person: Person | None = None,
+) -> tuple[Commune, list[Commune]]:
     """Merge the communes `from_codes` into `into_code` (created when it does not exist; then `name` is needed).
     Only a province official of their province, an administrator or the command line (`person` None) may."""
     from storage.org_list import merge_communes as merge
@@ -701,10 +875,21 @@ async def merge_communes(org: Any, db: Any, into_code: str, from_codes: list[str
         raise MergeError(msg.ORG_MERGE_ERR["provinces"])
     if into is None and not (name and clean_text(name, 200)):
         raise MergeError(msg.ORG_MERGE_ERR["name"].format(code=into_code))
-    if person is not None and not (person.active and (
+    if person is not None and not (
+        person.active
+        and (
             person.role == Role.ADMIN
-            or (person.role == Role.PROVINCE_OFFICIAL and person.province_id == sources[0].province_id))):
+            or (person.role == Role.PROVINCE_OFFICIAL and person.province_id == sources[0].province_id)
+        )
+    ):
         raise OrgDenied()
-    merged = await merge(db, into, sources, new_code=into_code, new_name=clean_text(name, 200) or None,
-                         actor_id=person.id if person else None, actor_label="cli" if person is None else None)
+    merged = await merge(
+        db,
+        into,
+        sources,
+        new_code=into_code,
+        new_name=clean_text(name, 200) or None,
+        actor_id=person.id if person else None,
+        actor_label="cli" if person is None else None,
+    )
     return merged, sources

@@ -48,8 +48,9 @@ def _date(value: Any, where: str, problems: list[str]) -> str | None:
         return None
 
 
-def _text(value: Any, where: str, key: str, problems: list[str], limit: int = NAME_MAX,
-          numbers: bool = False) -> str:
+def _text(
+    value: Any, where: str, key: str, problems: list[str], limit: int = NAME_MAX, numbers: bool = False
+) -> str:
     """A name or code from the file: text (codes may be written as numbers) within `limit` characters."""
     if value is None or value == "":
         return ""
@@ -88,9 +89,12 @@ def _person(raw: Any, where: str, problems: list[str], default_role: Role | None
     background = _text(raw.get("legal_background"), where, "legal_background", problems, TEXT_MAX) or None
     identities = raw.get("identities") or {}
     if not isinstance(identities, dict) or not all(
-            isinstance(v, str | int) and not isinstance(v, bool) and len(str(v)) <= 64
-            for v in identities.values()):
-        problems.append(f"{where}: 'identities' phải là bảng kênh → mã tài khoản, ví dụ {{telegram: \"12345\"}}")
+        isinstance(v, str | int) and not isinstance(v, bool) and len(str(v)) <= 64
+        for v in identities.values()
+    ):
+        problems.append(
+            f"{where}: 'identities' phải là bảng kênh → mã tài khoản, ví dụ {{telegram: \"12345\"}}"
+        )
         identities = {}
     return {
         "ref": ref,
@@ -116,10 +120,13 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
         problems.append("province: cần có 'code' và 'name'")
         province = {}
     else:
-        province = {"code": _text(province["code"], "province", "code", problems, CODE_MAX, numbers=True),
-                    "name": _text(province["name"], "province", "name", problems)}
+        province = {
+            "code": _text(province["code"], "province", "code", problems, CODE_MAX, numbers=True),
+            "name": _text(province["name"], "province", "name", problems),
+        }
     officials = [
-        p for i, raw in enumerate(data.get("officials") or [])
+        p
+        for i, raw in enumerate(data.get("officials") or [])
         if (p := _person(raw, f"officials[{i}]", problems, Role.PROVINCE_OFFICIAL))
     ]
     communes = []
@@ -129,8 +136,11 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
         if not isinstance(c, dict) or not c.get("code") or not c.get("name"):
             problems.append(f"{where}: cần có 'code' và 'name'")
             continue
-        c = {**c, "code": _text(c["code"], where, "code", problems, CODE_MAX, numbers=True),
-             "name": _text(c["name"], where, "name", problems)}
+        c = {
+            **c,
+            "code": _text(c["code"], where, "code", problems, CODE_MAX, numbers=True),
+            "name": _text(c["name"], where, "name", problems),
+        }
         kind = c.get("kind", "xa")
         if kind not in COMMUNE_KINDS:
             problems.append(f"{where}: kind phải là một trong {COMMUNE_KINDS}")
@@ -143,8 +153,11 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
             if not isinstance(t, dict) or not t.get("code") or not t.get("name"):
                 problems.append(f"{twhere}: cần có 'code' và 'name'")
                 continue
-            t = {**t, "code": _text(t["code"], twhere, "code", problems, CODE_MAX, numbers=True),
-                 "name": _text(t["name"], twhere, "name", problems)}
+            t = {
+                **t,
+                "code": _text(t["code"], twhere, "code", problems, CODE_MAX, numbers=True),
+                "name": _text(t["name"], twhere, "name", problems),
+            }
             if t["code"] in seen_codes:
                 problems.append(f"{twhere}: mã tổ trùng {t['code']!r}")
             seen_codes.add(t["code"])
@@ -161,12 +174,19 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
             official = _person(o, f"{where}.officials[{oi}]", problems, Role.COMMUNE_OFFICIAL)
             if official:
                 c_officials.append(official)
-        communes.append({
-            "code": str(c["code"]), "name": str(c["name"]), "kind": kind, "is_pilot": bool(c.get("pilot", False)),
-            "many_ethnic_minority": bool(c.get("many_ethnic_minority", False)), "success_target": target,
-            "store_party_names": bool(c.get("store_party_names", False)), "teams": teams,
-            "officials": c_officials,
-        })
+        communes.append(
+            {
+                "code": str(c["code"]),
+                "name": str(c["name"]),
+                "kind": kind,
+                "is_pilot": bool(c.get("pilot", False)),
+                "many_ethnic_minority": bool(c.get("many_ethnic_minority", False)),
+                "success_target": target,
+                "store_party_names": bool(c.get("store_party_names", False)),
+                "teams": teams,
+                "officials": c_officials,
+            }
+        )
     return {"province": province, "officials": officials, "communes": communes}, problems
 
 
@@ -181,10 +201,17 @@ async def load_org(data: Any, org: OrgRepository, people: PeopleRepository) -> L
 
     async def person(p: dict, **where: Any) -> None:
         draft = PersonDraft(
-            full_name=p["name"], role=p["role"], gender=p["gender"], ethnic_minority=p["ethnic_minority"],
-            recognised_on=p["recognised_on"], trained_on=p["trained_on"],
-            legal_background=p["legal_background"], legal_supporter=p["legal_supporter"],
-            external_ref=p["ref"], province_id=province.id, **where,
+            full_name=p["name"],
+            role=p["role"],
+            gender=p["gender"],
+            ethnic_minority=p["ethnic_minority"],
+            recognised_on=p["recognised_on"],
+            trained_on=p["trained_on"],
+            legal_background=p["legal_background"],
+            legal_supporter=p["legal_supporter"],
+            external_ref=p["ref"],
+            province_id=province.id,
+            **where,
         )
         if p["ref"]:
             person_id = await people.upsert_by_ref(draft)
@@ -199,8 +226,13 @@ async def load_org(data: Any, org: OrgRepository, people: PeopleRepository) -> L
         await person(p)
     for c in parsed["communes"]:
         commune = await org.upsert_commune(
-            province.id, c["code"], c["name"], kind=c["kind"], is_pilot=c["is_pilot"],
-            many_ethnic_minority=c["many_ethnic_minority"], success_target=c["success_target"],
+            province.id,
+            c["code"],
+            c["name"],
+            kind=c["kind"],
+            is_pilot=c["is_pilot"],
+            many_ethnic_minority=c["many_ethnic_minority"],
+            success_target=c["success_target"],
             store_party_names=c["store_party_names"],
         )
         summary.communes += 1

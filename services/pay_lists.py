@@ -75,14 +75,17 @@ class PayListService:
         """Draw up, exclude, mark paid: the commune's own officials (and administrators)."""
         if person is None or not person.active:
             return False
-        return person.role == Role.ADMIN or (person.role == Role.COMMUNE_OFFICIAL and person.commune_id == commune.id)
+        return person.role == Role.ADMIN or (
+            person.role == Role.COMMUNE_OFFICIAL and person.commune_id == commune.id
+        )
 
     @staticmethod
     def can_view_province(person: Person | None, province: Province) -> bool:
         if person is None or not person.active:
             return False
-        return person.role == Role.ADMIN or (person.role == Role.PROVINCE_OFFICIAL
-                                             and person.province_id == province.id)
+        return person.role == Role.ADMIN or (
+            person.role == Role.PROVINCE_OFFICIAL and person.province_id == province.id
+        )
 
     def _manage(self, person: Person | None, commune: Commune) -> None:
         if not self.can_manage(person, commune):
@@ -99,41 +102,90 @@ class PayListService:
         cases = await self.repo.cases_of_period(commune.id, start, end)
         paid = await self.repo.paid_cases(commune.id)
         return build_pay_list(
-            commune_code=commune.code, commune_name=commune.name, start=period.start, end=period.end, cases=cases,
-            teams=await self.repo.teams(commune.id), rates=await self.rate_table(commune),
-            exclusions=await self.repo.exclusions(commune.id), paid_cases=paid,
+            commune_code=commune.code,
+            commune_name=commune.name,
+            start=period.start,
+            end=period.end,
+            cases=cases,
+            teams=await self.repo.teams(commune.id),
+            rates=await self.rate_table(commune),
+            exclusions=await self.repo.exclusions(commune.id),
+            paid_cases=paid,
             paid_cases_facts=await self.repo.cases_by_id(sorted(paid)),
-            paid_months=await self.repo.paid_months(commune.id), today=self.today())
+            paid_months=await self.repo.paid_months(commune.id),
+            today=self.today(),
+        )
 
     async def pay_list(self, person: Person | None, commune: Commune, period: Period) -> PayList:
         self._manage(person, commune)
         return await self.compute(commune, period)
 
-    async def draw_up(self, person: Person | None, commune: Commune, period: Period, *,
-                      actor_label: str | None = None) -> tuple[StoredList, PayList]:
+    async def draw_up(
+        self, person: Person | None, commune: Commune, period: Period, *, actor_label: str | None = None
+    ) -> tuple[StoredList, PayList]:
         """Store the list as it stands now, numbered, as a draft to be signed and paid."""
         if person is not None or actor_label is None:
             self._manage(person, commune)
         pay = await self.compute(commune, period)
-        items = [{"kind": "case", "case_id": line.case.id, "team_id": line.case.team_id, "amount": line.amount,
-                  "case_version": line.case.version, "detail": {"case_no": line.case.number}}
-                 for line in pay.lines if line.eligible]
-        items += [{"kind": "adjustment", "case_id": a.case.id, "team_id": a.case.team_id, "amount": a.amount,
-                   "case_version": a.case.version,
-                   "detail": {"case_no": a.case.number, "paid_before": a.paid.amount}} for a in pay.adjustments]
-        items += [{"kind": "team_month", "team_id": t.team.id, "month": t.month, "amount": t.amount,
-                   "detail": {"team": t.team.code}} for t in pay.team_months if t.amount]
+        items = [
+            {
+                "kind": "case",
+                "case_id": line.case.id,
+                "team_id": line.case.team_id,
+                "amount": line.amount,
+                "case_version": line.case.version,
+                "detail": {"case_no": line.case.number},
+            }
+            for line in pay.lines
+            if line.eligible
+        ]
+        items += [
+            {
+                "kind": "adjustment",
+                "case_id": a.case.id,
+                "team_id": a.case.team_id,
+                "amount": a.amount,
+                "case_version": a.case.version,
+                "detail": {"case_no": a.case.number, "paid_before": a.paid.amount},
+            }
+            for a in pay.adjustments
+        ]
+        items += [
+            {
+                "kind": "team_month",
+                "team_id": t.team.id,
+                "month": t.month,
+                "amount": t.amount,
+                "detail": {"team": t.team.code},
+            }
+            for t in pay.team_months
+            if t.amount
+        ]
         stored = await self.repo.save_list(
-            commune_id=commune.id, start=period.start.isoformat(), end=period.end.isoformat(), total=pay.total,
-            data=pay.as_json(), items=items, actor_id=person.id if person else None, actor_label=actor_label)
+            commune_id=commune.id,
+            start=period.start.isoformat(),
+            end=period.end.isoformat(),
+            total=pay.total,
+            data=pay.as_json(),
+            items=items,
+            actor_id=person.id if person else None,
+            actor_label=actor_label,
+        )
         return stored, pay
 
     async def lists(self, person: Person | None, commune: Commune) -> list[StoredList]:
         self._manage(person, commune)
         return await self.repo.lists(commune.id)
 
-    async def mark_paid(self, person: Person | None, commune: Commune, number: int, paid_on: date, *,
-                        actor_label: str | None = None) -> StoredList:
+    async def mark_paid(
+        self,
+        person: Person | None,
+        commune: Commune,
+        number: int,
+        paid_on: date,
+        *,
+        actor_label: str | None = None,
+    ) -> StoredList:
         if person is not None or actor_label is None:
             self._manage(person, commune)
         stored = await self.repo.get_list(commune.id, number)
@@ -142,15 +194,26 @@ class PayListService:
         if stored.status != "drafted":
             raise PayInputError("not_draft")
         try:
-            await self.repo.mark_paid(stored, paid_on=paid_on.isoformat(), actor_id=person.id if person else None,
-                                      actor_label=actor_label)
+            await self.repo.mark_paid(
+                stored,
+                paid_on=paid_on.isoformat(),
+                actor_id=person.id if person else None,
+                actor_label=actor_label,
+            )
         except KeyError:
             raise PayInputError("not_draft") from None
         return await self.repo.get_list(commune.id, number)  # type: ignore[return-value]
 
     # --- exclusions ----------------------------------------------------------------------------------------
-    async def exclude(self, person: Person | None, commune: Commune, case_no: str, reason: str, *,
-                      actor_label: str | None = None) -> str:
+    async def exclude(
+        self,
+        person: Person | None,
+        commune: Commune,
+        case_no: str,
+        reason: str,
+        *,
+        actor_label: str | None = None,
+    ) -> str:
         """Take a case off the pay list with a written reason. Returns the case number as stored."""
         if person is not None or actor_label is None:
             self._manage(person, commune)
@@ -162,8 +225,14 @@ class PayListService:
             raise PayInputError("case")
         if not RESULT_RULES[case.result].eligible:
             raise PayInputError("not_paid_case")
-        await self.repo.exclude(case_id=case.id, case_number=case.number, commune_id=commune.id, reason=reason,
-                                actor_id=person.id if person else None, actor_label=actor_label)
+        await self.repo.exclude(
+            case_id=case.id,
+            case_number=case.number,
+            commune_id=commune.id,
+            reason=reason,
+            actor_id=person.id if person else None,
+            actor_label=actor_label,
+        )
         return case.number
 
     async def case_number(self, person: Person | None, commune: Commune, case_no: str) -> str | None:
@@ -172,20 +241,36 @@ class PayListService:
         case = await self.repo.case_by_number(commune.id, (case_no or "").strip().upper())
         return case.number if case else None
 
-    async def include(self, person: Person | None, commune: Commune, case_no: str, *,
-                      actor_label: str | None = None) -> bool:
+    async def include(
+        self, person: Person | None, commune: Commune, case_no: str, *, actor_label: str | None = None
+    ) -> bool:
         if person is not None or actor_label is None:
             self._manage(person, commune)
         case = await self.repo.case_by_number(commune.id, (case_no or "").strip().upper())
         if case is None:
             raise PayInputError("case")
-        return await self.repo.lift_exclusion(case_id=case.id, case_number=case.number, commune_id=commune.id,
-                                              actor_id=person.id if person else None, actor_label=actor_label)
+        return await self.repo.lift_exclusion(
+            case_id=case.id,
+            case_number=case.number,
+            commune_id=commune.id,
+            actor_id=person.id if person else None,
+            actor_label=actor_label,
+        )
 
     # --- rates ---------------------------------------------------------------------------------------------
-    async def set_rate(self, province: Province, commune: Commune | None, effective_from: date, per_case: int,
-                       per_successful_case: int, team_month: int, basis: str, *, person: Person | None = None,
-                       actor_label: str | None = None) -> int:
+    async def set_rate(
+        self,
+        province: Province,
+        commune: Commune | None,
+        effective_from: date,
+        per_case: int,
+        per_successful_case: int,
+        team_month: int,
+        basis: str,
+        *,
+        person: Person | None = None,
+        actor_label: str | None = None,
+    ) -> int:
         """A rate decided by the province's People's Council (or a commune override), from `effective_from`.
         Raises RateError for negative amounts or amounts above the TT 56/2023 maxima."""
         if person is not None and not self.can_view_province(person, province):
@@ -195,9 +280,16 @@ class PayListService:
         if not basis:
             raise PayInputError("reason")
         return await self.repo.add_rate(
-            province_id=province.id, commune_id=commune.id if commune else None,
-            effective_from=effective_from.isoformat(), per_case=per_case, per_successful_case=per_successful_case,
-            team_month=team_month, basis=basis, actor_id=person.id if person else None, actor_label=actor_label)
+            province_id=province.id,
+            commune_id=commune.id if commune else None,
+            effective_from=effective_from.isoformat(),
+            per_case=per_case,
+            per_successful_case=per_successful_case,
+            team_month=team_month,
+            basis=basis,
+            actor_id=person.id if person else None,
+            actor_label=actor_label,
+        )
 
     # --- for mediators and provinces -----------------------------------------------------------------------
     async def my_cases(self, person: Person, period: Period) -> list[MyCase]:
@@ -219,25 +311,49 @@ class PayListService:
             paid = payments.get(line.case.id)
             if paid is not None:
                 share = await self._paid_share(commune, paid[0], line.case.number, person.id, shares_paid)
-                mine.append(MyCase(line.case.number, line.case.day.isoformat(), line.case.result, True, share,
-                                   "paid", line.reason, paid[0], paid[1]))
+                mine.append(
+                    MyCase(
+                        line.case.number,
+                        line.case.day.isoformat(),
+                        line.case.result,
+                        True,
+                        share,
+                        "paid",
+                        line.reason,
+                        paid[0],
+                        paid[1],
+                    )
+                )
                 continue
-            mine.append(MyCase(line.case.number, line.case.day.isoformat(), line.case.result, line.eligible, share,
-                               line.status, line.reason))
+            mine.append(
+                MyCase(
+                    line.case.number,
+                    line.case.day.isoformat(),
+                    line.case.result,
+                    line.eligible,
+                    share,
+                    line.status,
+                    line.reason,
+                )
+            )
         return mine
 
-    async def _paid_share(self, commune: Commune, number: int, case_no: str, person_id: int,
-                          cache: dict[int, dict]) -> int:
+    async def _paid_share(
+        self, commune: Commune, number: int, case_no: str, person_id: int, cache: dict[int, dict]
+    ) -> int:
         if number not in cache:
             stored = await self.repo.get_list(commune.id, number)
             cache[number] = stored.data if stored else {}
         for case in cache[number].get("cases", []):
             if case.get("case_no") == case_no:
-                return next((m["share"] for m in case.get("mediators", []) if m.get("person_id") == person_id), 0)
+                return next(
+                    (m["share"] for m in case.get("mediators", []) if m.get("person_id") == person_id), 0
+                )
         return 0
 
-    async def province_totals(self, person: Person | None, province: Province, period: Period,
-                              *, checked: bool = True) -> list[CommuneTotal]:
+    async def province_totals(
+        self, person: Person | None, province: Province, period: Period, *, checked: bool = True
+    ) -> list[CommuneTotal]:
         """What each commune of the province owes for the period (the budget to plan)."""
         if checked and not self.can_view_province(person, province):
             raise PayDenied()
@@ -245,7 +361,15 @@ class PayListService:
         for commune in await self.org.communes_of_province(province.id):
             pay = await self.compute(commune, period)
             teams = pay.teams.values()
-            totals.append(CommuneTotal(commune, sum(t.cases for t in teams), sum(t.amount for t in teams),
-                                       sum(t.team_support for t in teams), sum(t.adjustment for t in teams),
-                                       pay.total, sum(t.paid for t in teams)))
+            totals.append(
+                CommuneTotal(
+                    commune,
+                    sum(t.cases for t in teams),
+                    sum(t.amount for t in teams),
+                    sum(t.team_support for t in teams),
+                    sum(t.adjustment for t in teams),
+                    pay.total,
+                    sum(t.paid for t in teams),
+                )
+            )
         return totals

@@ -22,8 +22,11 @@ MASK_EMAIL = "[email đã che]"
 _NUMBER = re.compile(r"(?<![\d+])(?:\(\+?84\)\s?)?\+?\d+(?:[ .,\-]\d{2,})*(?!\d)")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 #: Words after a number that make it an amount or a measure, not a phone or ID number.
-_MEASURE_AFTER = re.compile(r"^\s?(?:đ\b|đồng|dong\b|vnđ|vnd|triệu|trieu|nghìn|nghin|ngàn|ngan|tỷ|ty\b|m2|m²|"
-                            r"mét|met\b|km|kg|%)", re.IGNORECASE)
+_MEASURE_AFTER = re.compile(
+    r"^\s?(?:đ\b|đồng|dong\b|vnđ|vnd|triệu|trieu|nghìn|nghin|ngàn|ngan|tỷ|ty\b|m2|m²|"
+    r"mét|met\b|km|kg|%)",
+    re.IGNORECASE,
+)
 _MONEY_GROUPS = re.compile(r"^[1-9]\d{0,2}(?:[.,]\d{3})+$")
 MIN_MASKED_DIGITS = 9
 
@@ -55,10 +58,10 @@ def mask_personal_numbers(text: str | None) -> str:
     out: list[str] = []
     last = 0
     for m in _NUMBER.finditer(text):
-        kind = _classify(m.group(0), text[m.end():m.end() + 8])
+        kind = _classify(m.group(0), text[m.end() : m.end() + 8])
         if kind is None:
             continue
-        out.append(text[last:m.start()])
+        out.append(text[last : m.start()])
         out.append(MASK_PHONE if kind == "phone" else MASK_ID)
         last = m.end()
     out.append(text[last:])
@@ -80,7 +83,9 @@ class PartyCipher:
             try:
                 self._fernet = MultiFernet([Fernet(k.encode()) for k in parts])
             except (ValueError, TypeError) as exc:
-                raise PartyCipherError("PARTY_DATA_KEY is not a valid Fernet key (urlsafe base64, 32 bytes)") from exc
+                raise PartyCipherError(
+                    "PARTY_DATA_KEY is not a valid Fernet key (urlsafe base64, 32 bytes)"
+                ) from exc
 
     @property
     def available(self) -> bool:

@@ -62,10 +62,15 @@ class QAService:
         stored = mask_personal_numbers(text)  # phone / ID numbers typed in a question are never kept
         first_contact = person is None and not await self.repo.has_asked(asker.channel, asker.ref)
         qid = await self.repo.record(
-            channel=asker.channel, asker_ref=asker.ref, person_id=person.id if person else None,
-            commune_id=person.commune_id if person else None, text=stored,
+            channel=asker.channel,
+            asker_ref=asker.ref,
+            person_id=person.id if person else None,
+            commune_id=person.commune_id if person else None,
+            text=stored,
             folded=fold(stored)[:MAX_QUESTION_CHARS],
-            outcome=outcome, confidence=result.confidence, matched_ids=[h.entry.id for h in result.hits],
+            outcome=outcome,
+            confidence=result.confidence,
+            matched_ids=[h.entry.id for h in result.hits],
             matched_scores=[h.score for h in result.hits],
             shown_id=result.best.entry.id if outcome == "answered" and result.best else None,
         )
@@ -73,9 +78,11 @@ class QAService:
 
     async def mask_stored_questions(self) -> int:
         """Mask phone / ID numbers in questions stored before masking was applied; returns how many changed."""
-        changed = [(qid, masked, fold(masked)[:MAX_QUESTION_CHARS])
-                   for qid, text in await self.repo.texts_with_digits()
-                   if (masked := mask_personal_numbers(text)) != text]
+        changed = [
+            (qid, masked, fold(masked)[:MAX_QUESTION_CHARS])
+            for qid, text in await self.repo.texts_with_digits()
+            if (masked := mask_personal_numbers(text)) != text
+        ]
         if changed:
             await self.repo.rewrite_texts(changed)
         return len(changed)
@@ -95,9 +102,17 @@ class QAService:
             raise QAError("entry_gone")
         person = asker.person
         qid = await self.repo.record(
-            channel=asker.channel, asker_ref=asker.ref, person_id=person.id if person else None,
-            commune_id=person.commune_id if person else None, text=parent.text, folded=fold(parent.text),
-            outcome="picked", confidence=None, matched_ids=[entry.id], matched_scores=[], shown_id=entry.id,
+            channel=asker.channel,
+            asker_ref=asker.ref,
+            person_id=person.id if person else None,
+            commune_id=person.commune_id if person else None,
+            text=parent.text,
+            folded=fold(parent.text),
+            outcome="picked",
+            confidence=None,
+            matched_ids=[entry.id],
+            matched_scores=[],
+            shown_id=entry.id,
             parent_id=parent.id,
         )
         return qid, entry
@@ -107,8 +122,9 @@ class QAService:
         await self.repo.set_feedback(record.id, 1 if helpful else -1)
         return record
 
-    async def request_expert(self, question_id: int, asker: Asker
-                             ) -> tuple[ExpertRequest, bool, list[tuple[Person, str]], QuestionRecord]:
+    async def request_expert(
+        self, question_id: int, asker: Asker
+    ) -> tuple[ExpertRequest, bool, list[tuple[Person, str]], QuestionRecord]:
         """Hand the question to the commune's experts; returns (request, created now, experts, question)."""
         if asker.person is None:
             raise QAError("not_registered")
@@ -122,20 +138,27 @@ class QAService:
             await self.repo.mark_notified(request.id, len(experts))
         return request, created, experts, record
 
-    async def expert_request(self, request_id: int, expert: Person | None) -> tuple[ExpertRequest, QuestionRecord]:
+    async def expert_request(
+        self, request_id: int, expert: Person | None
+    ) -> tuple[ExpertRequest, QuestionRecord]:
         """A request this person may answer (re-checked on every tap: role and commune)."""
         request = await self.repo.request(request_id)
         if request is None:
             raise QAError("request_gone")
-        if expert is None or not await self.repo.is_expert(expert, request.commune_id) or expert.id == request.asker_id:
+        if (
+            expert is None
+            or not await self.repo.is_expert(expert, request.commune_id)
+            or expert.id == request.asker_id
+        ):
             raise QAError("not_expert")
         if request.status != "open":
             raise QAError("already_answered")
         question = await self.repo.question(request.question_id)
         return request, question
 
-    async def answer_request(self, request_id: int, expert: Person, text: str
-                             ) -> tuple[ExpertRequest, QuestionRecord]:
+    async def answer_request(
+        self, request_id: int, expert: Person, text: str
+    ) -> tuple[ExpertRequest, QuestionRecord]:
         text = (text or "").strip()[:MAX_ANSWER_CHARS]
         if not text:
             raise QAError("empty_answer")

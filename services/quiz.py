@@ -62,8 +62,13 @@ class QuestionBank:
     def in_topic(self, code: str | None) -> list[Question]:
         return [q for q in self.questions if code is None or q.topic == code]
 
-    def draw(self, n: int, topic: str | None = None, seen: set[str] | frozenset[str] = frozenset(),
-             rng: random.Random | None = None) -> list[Question]:
+    def draw(
+        self,
+        n: int,
+        topic: str | None = None,
+        seen: set[str] | frozenset[str] = frozenset(),
+        rng: random.Random | None = None,
+    ) -> list[Question]:
         """n questions at random (of `topic`), those not in `seen` first."""
         rng = rng or random.Random()
         pool = self.in_topic(topic)
@@ -127,8 +132,9 @@ def check_questions(data: Any, documents: dict[str, LegalDocument]) -> list[str]
     return problems
 
 
-def load_question_bank(path: str | Path | None = None, documents: dict[str, LegalDocument] | None = None
-                       ) -> QuestionBank:
+def load_question_bank(
+    path: str | Path | None = None, documents: dict[str, LegalDocument] | None = None
+) -> QuestionBank:
     path = Path(path) if path else knowledge_dir() / "quiz" / "questions.yaml"
     documents = documents if documents is not None else load_documents()
     try:
@@ -140,10 +146,19 @@ def load_question_bank(path: str | Path | None = None, documents: dict[str, Lega
         raise ContentError(problems)
     return QuestionBank(
         topics=[QuizTopic(str(t["code"]), str(t["name"])) for t in data["topics"]],
-        questions=[Question(q["id"], q["topic"], q["question"].strip(), tuple(c.strip() for c in q["choices"]),
-                            q["answer"], q["explanation"].strip(), dict(q["source"]),
-                            citation(q["source"], documents))
-                   for q in data["questions"]],
+        questions=[
+            Question(
+                q["id"],
+                q["topic"],
+                q["question"].strip(),
+                tuple(c.strip() for c in q["choices"]),
+                q["answer"],
+                q["explanation"].strip(),
+                dict(q["source"]),
+                citation(q["source"], documents),
+            )
+            for q in data["questions"]
+        ],
     )
 
 
@@ -182,13 +197,19 @@ class QuizStore(Protocol):
     async def session(self, session_id: int) -> Session | None: ...
     async def active_session(self, person_id: int) -> Session | None: ...
     async def abandon_active(self, person_id: int) -> None: ...
-    async def record_answer(self, session_id: int, person_id: int, position: int, question_id: str,
-                            choice: int, correct: bool) -> bool: ...
+    async def record_answer(
+        self, session_id: int, person_id: int, position: int, question_id: str, choice: int, correct: bool
+    ) -> bool: ...
     async def answered_question_ids(self, person_id: int) -> set[str]: ...
     async def history(self, person_id: int, limit: int) -> list[Session]: ...
-    async def participation(self, *, since: str | None, team_id: int | None = None,
-                            commune_id: int | None = None, province_id: int | None = None
-                            ) -> tuple[int, int, int, float | None]: ...
+    async def participation(
+        self,
+        *,
+        since: str | None,
+        team_id: int | None = None,
+        commune_id: int | None = None,
+        province_id: int | None = None,
+    ) -> tuple[int, int, int, float | None]: ...
 
 
 class QuizService:
@@ -236,7 +257,9 @@ class QuizService:
             # the question was removed from the bank, or a forged choice: nothing is recorded
             return AnswerResult(AnswerStatus.NOT_CURRENT, session, question)
         correct = choice == question.answer
-        recorded = await self.store.record_answer(session_id, person_id, position, question.id, choice, correct)
+        recorded = await self.store.record_answer(
+            session_id, person_id, position, question.id, choice, correct
+        )
         session = await self.store.session(session_id)
         if not recorded:
             return AnswerResult(AnswerStatus.ALREADY_ANSWERED, session, question)
@@ -245,11 +268,18 @@ class QuizService:
     async def history(self, person_id: int, limit: int = 10) -> list[Session]:
         return await self.store.history(person_id, limit)
 
-    async def participation(self, *, days: int | None = None, team_id: int | None = None,
-                            commune_id: int | None = None, province_id: int | None = None) -> Participation:
+    async def participation(
+        self,
+        *,
+        days: int | None = None,
+        team_id: int | None = None,
+        commune_id: int | None = None,
+        province_id: int | None = None,
+    ) -> Participation:
         since = None
         if days is not None:
             since = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
         mediators, participants, sessions, average = await self.store.participation(
-            since=since, team_id=team_id, commune_id=commune_id, province_id=province_id)
+            since=since, team_id=team_id, commune_id=commune_id, province_id=province_id
+        )
         return Participation(mediators, participants, sessions, average)

@@ -96,16 +96,19 @@ class RegistrationService:
         self.people = people
         self.invites = invites
 
-    async def check(self, raw_code: str, now: datetime | None = None,
-                    who: tuple[str, str] | None = None) -> InviteCheck:
+    async def check(
+        self, raw_code: str, now: datetime | None = None, who: tuple[str, str] | None = None
+    ) -> InviteCheck:
         """Validate an invite without using it up; raises RegistrationError with a reason.
 
         `who` = (channel, external id) of the person typing the code: their wrong codes are counted and, past
         MAX_FAILURES (or GLOBAL_MAX_FAILURES for everyone together) in the window, every try is refused."""
         if who is not None:
             since = now_iso((now or datetime.now(UTC)) - timedelta(minutes=FAILURE_WINDOW_MINUTES))
-            if (await self.invites.failures_since(who[0], who[1], since) >= MAX_FAILURES
-                    or await self.invites.failures_since(None, None, since) >= GLOBAL_MAX_FAILURES):
+            if (
+                await self.invites.failures_since(who[0], who[1], since) >= MAX_FAILURES
+                or await self.invites.failures_since(None, None, since) >= GLOBAL_MAX_FAILURES
+            ):
                 raise RegistrationError("too_many_attempts")
         try:
             return await self._check(raw_code, now)
@@ -135,9 +138,16 @@ class RegistrationService:
         team = await self.org.team(invite.team_id) if invite.team_id else None
         return InviteCheck(invite, commune, team)
 
-    async def register(self, raw_code: str, full_name: str, channel: str, external_id: str,
-                       chat_id: str | None = None, team_id: int | None = None,
-                       now: datetime | None = None) -> Person:
+    async def register(
+        self,
+        raw_code: str,
+        full_name: str,
+        channel: str,
+        external_id: str,
+        chat_id: str | None = None,
+        team_id: int | None = None,
+        now: datetime | None = None,
+    ) -> Person:
         """Use the invite and create the person; team_id picks a team when the invite names none."""
         checked = await self.check(raw_code, now, who=(channel, str(external_id)))
         invite = checked.invite
@@ -150,9 +160,11 @@ class RegistrationService:
             if team is None or team.commune_id != invite.commune_id:
                 raise RegistrationError("team_required")
         draft = PersonDraft(
-            full_name=full_name, role=invite.role, province_id=checked.commune.province_id,
-            commune_id=None if invite.role == Role.PROVINCE_OFFICIAL else invite.commune_id, team_id=team.id if team and invite.role in (Role.MEDIATOR,
-                                                                                        Role.TEAM_LEADER) else None,
+            full_name=full_name,
+            role=invite.role,
+            province_id=checked.commune.province_id,
+            commune_id=None if invite.role == Role.PROVINCE_OFFICIAL else invite.commune_id,
+            team_id=team.id if team and invite.role in (Role.MEDIATOR, Role.TEAM_LEADER) else None,
         )
         if invite.person_id is None and draft.team_id is not None:
             # the official may have added this person to the list already: attach to them, not a duplicate
@@ -160,15 +172,25 @@ class RegistrationService:
             if existing is not None:
                 draft.extra["person_id"] = existing
         try:
-            person_id = await self.invites.redeem(invite.code, now_iso(now), draft, channel, external_id, chat_id,
-                                                  self.people)
+            person_id = await self.invites.redeem(
+                invite.code, now_iso(now), draft, channel, external_id, chat_id, self.people
+            )
         except InviteUnavailable as exc:
             raise RegistrationError(exc.reason) from exc
         return await self.people.get(person_id)
 
-    async def create_invite(self, creator: Person | None, commune_id: int, role: Role, *,
-                            team_id: int | None = None, max_uses: int = 1, days: int = 14,
-                            now: datetime | None = None, person_id: int | None = None) -> Invite:
+    async def create_invite(
+        self,
+        creator: Person | None,
+        commune_id: int,
+        role: Role,
+        *,
+        team_id: int | None = None,
+        max_uses: int = 1,
+        days: int = 14,
+        now: datetime | None = None,
+        person_id: int | None = None,
+    ) -> Invite:
         """Create an invite and audit it; `creator` None means the operator's command line (trusted).
 
         A person may create only the roles `creatable_roles` gives them, in their own commune (province), with
@@ -177,8 +199,13 @@ class RegistrationService:
         them)."""
         if person_id is not None:
             named = await self.people.get(person_id)
-            if (named is None or not named.active or named.commune_id != commune_id or named.role != role
-                    or await self.people.identities(person_id)):
+            if (
+                named is None
+                or not named.active
+                or named.commune_id != commune_id
+                or named.role != role
+                or await self.people.identities(person_id)
+            ):
                 raise ValueError("person cannot be invited")
             team_id, max_uses = named.team_id, 1
         if role not in INVITABLE_ROLES:
@@ -189,10 +216,14 @@ class RegistrationService:
         if commune is None:
             raise ValueError("unknown commune")
         if creator is not None:
-            allowed = creator.active and role in creatable_roles(creator.role) and (
-                creator.role == Role.ADMIN
-                or (creator.role == Role.COMMUNE_OFFICIAL and creator.commune_id == commune_id)
-                or (creator.role == Role.PROVINCE_OFFICIAL and creator.province_id == commune.province_id)
+            allowed = (
+                creator.active
+                and role in creatable_roles(creator.role)
+                and (
+                    creator.role == Role.ADMIN
+                    or (creator.role == Role.COMMUNE_OFFICIAL and creator.commune_id == commune_id)
+                    or (creator.role == Role.PROVINCE_OFFICIAL and creator.province_id == commune.province_id)
+                )
             )
             if not allowed:
                 raise PermissionDenied()
@@ -209,8 +240,14 @@ class RegistrationService:
             code = new_code()
             if await self.invites.by_code(code) is None:
                 return await self.invites.create(
-                    code, commune_id, role, max_uses, now_iso(expires), team_id=team_id,
-                    created_by=creator.id if creator else None, audit_province_id=commune.province_id,
+                    code,
+                    commune_id,
+                    role,
+                    max_uses,
+                    now_iso(expires),
+                    team_id=team_id,
+                    created_by=creator.id if creator else None,
+                    audit_province_id=commune.province_id,
                     person_id=person_id,
                 )
         raise RuntimeError("could not allocate a unique invite code")

@@ -36,20 +36,30 @@ MAX_PER_SUCCESSFUL_CASE = 400_000
 MAX_TEAM_MONTH = 150_000
 
 TT56_BASIS = "Mức tối đa tại Thông tư 56/2023/TT-BTC, Điều 3 khoản 17 điểm a và điểm đ"
-LOCAL_DECIDES = ("Mức chi cụ thể do Hội đồng nhân dân tỉnh quyết định, không vượt mức tối đa "
-                 "(Thông tư 56/2023/TT-BTC, Điều 5 khoản 1); nơi chưa có nghị quyết thì áp dụng mức tại Thông tư.")
-SPLIT_RULE = ("Thù lao tính theo vụ, việc, chi cho các hòa giải viên trực tiếp tham gia (TT 56/2023/TT-BTC Điều 3 "
-              "khoản 17 điểm a), trả qua tổ hòa giải (NĐ 15/2014/NĐ-CP Điều 15). Văn bản không quy định cách chia "
-              "giữa các hòa giải viên: danh sách chia đều, làm tròn đến đồng, phần lẻ cộng 1 đồng lần lượt cho "
-              "người đứng trước để tổng đúng bằng mức của vụ việc.")
-PERIOD_RULE = ("Vụ việc thuộc kỳ theo ngày kết thúc (chưa có ngày kết thúc thì theo ngày tiếp nhận); mức áp dụng "
-               "là mức có hiệu lực vào ngày đó; hỗ trợ tổ hòa giải tính cho mỗi tháng dương lịch của kỳ đã bắt đầu "
-               "tính đến ngày lập danh sách mà tổ có hoạt động (theo lịch sử tổ) ít nhất một ngày trong tháng, theo "
-               "mức có hiệu lực ngày đầu tháng.")
+LOCAL_DECIDES = (
+    "Mức chi cụ thể do Hội đồng nhân dân tỉnh quyết định, không vượt mức tối đa "
+    "(Thông tư 56/2023/TT-BTC, Điều 5 khoản 1); nơi chưa có nghị quyết thì áp dụng mức tại Thông tư."
+)
+SPLIT_RULE = (
+    "Thù lao tính theo vụ, việc, chi cho các hòa giải viên trực tiếp tham gia (TT 56/2023/TT-BTC Điều 3 "
+    "khoản 17 điểm a), trả qua tổ hòa giải (NĐ 15/2014/NĐ-CP Điều 15). Văn bản không quy định cách chia "
+    "giữa các hòa giải viên: danh sách chia đều, làm tròn đến đồng, phần lẻ cộng 1 đồng lần lượt cho "
+    "người đứng trước để tổng đúng bằng mức của vụ việc."
+)
+PERIOD_RULE = (
+    "Vụ việc thuộc kỳ theo ngày kết thúc (chưa có ngày kết thúc thì theo ngày tiếp nhận); mức áp dụng "
+    "là mức có hiệu lực vào ngày đó; hỗ trợ tổ hòa giải tính cho mỗi tháng dương lịch của kỳ đã bắt đầu "
+    "tính đến ngày lập danh sách mà tổ có hoạt động (theo lịch sử tổ) ít nhất một ngày trong tháng, theo "
+    "mức có hiệu lực ngày đầu tháng."
+)
 #: Before 06/10/2023 the TTLT 100/2014 amounts applied and could not be confirmed: say so wherever it matters.
-_NO_RATE_BEFORE_TT56 = ("trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): {what} vì chưa nhập mức của "
-                        "tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy.")
-BEFORE_TT56 = " Vụ việc " + _NO_RATE_BEFORE_TT56.format(what="đang tạm tính theo mức tối đa của Thông tư 56/2023")
+_NO_RATE_BEFORE_TT56 = (
+    "trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): {what} vì chưa nhập mức của "
+    "tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy."
+)
+BEFORE_TT56 = " Vụ việc " + _NO_RATE_BEFORE_TT56.format(
+    what="đang tạm tính theo mức tối đa của Thông tư 56/2023"
+)
 MONTH_BEFORE_TT56 = "Tháng " + _NO_RATE_BEFORE_TT56.format(what="chưa tính hỗ trợ tổ hòa giải (0 đồng)")
 
 RESULTS = ("thanh", "khong_thanh", "rut_yeu_cau", "chuyen_co_quan", "dang_hoa_giai")
@@ -64,18 +74,38 @@ class ResultRule:
 
 #: Each result the bot records → eligible or not, and why (Decree 15/2014 Art. 14 read with Law 35/2013 Art. 23).
 RESULT_RULES: dict[str, ResultRule] = {
-    "thanh": ResultRule(True, True, "Hòa giải thành: kết thúc theo Điều 23 khoản 1 và Điều 24 Luật 35/2013 "
-                                    "(NĐ 15/2014 Điều 14); mức vụ việc hòa giải thành."),
-    "khong_thanh": ResultRule(True, False, "Hòa giải không thành: hòa giải viên kết thúc khi các bên không thể "
-                                           "thỏa thuận (Điều 23 khoản 3 Luật 35/2013); NĐ 15/2014 Điều 14 không "
-                                           "đòi hỏi hòa giải thành."),
-    "rut_yeu_cau": ResultRule(True, False, "Các bên rút yêu cầu: một bên hoặc các bên yêu cầu chấm dứt hòa giải "
-                                           "(Điều 23 khoản 2 Luật 35/2013; NĐ 15/2014 Điều 14)."),
-    "chuyen_co_quan": ResultRule(False, False, "Chuyển cơ quan có thẩm quyền: vụ việc không kết thúc bằng hòa giải "
-                                               "theo Điều 23 Luật 35/2013 nên không đủ điều kiện của NĐ 15/2014 "
-                                               "Điều 14."),
-    "dang_hoa_giai": ResultRule(False, False, "Đang hòa giải: vụ việc chưa kết thúc (Điều 23 Luật 35/2013), "
-                                              "chưa đủ điều kiện của NĐ 15/2014 Điều 14."),
+    "thanh": ResultRule(
+        True,
+        True,
+        "Hòa giải thành: kết thúc theo Điều 23 khoản 1 và Điều 24 Luật 35/2013 "
+        "(NĐ 15/2014 Điều 14); mức vụ việc hòa giải thành.",
+    ),
+    "khong_thanh": ResultRule(
+        True,
+        False,
+        "Hòa giải không thành: hòa giải viên kết thúc khi các bên không thể "
+        "thỏa thuận (Điều 23 khoản 3 Luật 35/2013); NĐ 15/2014 Điều 14 không "
+        "đòi hỏi hòa giải thành.",
+    ),
+    "rut_yeu_cau": ResultRule(
+        True,
+        False,
+        "Các bên rút yêu cầu: một bên hoặc các bên yêu cầu chấm dứt hòa giải "
+        "(Điều 23 khoản 2 Luật 35/2013; NĐ 15/2014 Điều 14).",
+    ),
+    "chuyen_co_quan": ResultRule(
+        False,
+        False,
+        "Chuyển cơ quan có thẩm quyền: vụ việc không kết thúc bằng hòa giải "
+        "theo Điều 23 Luật 35/2013 nên không đủ điều kiện của NĐ 15/2014 "
+        "Điều 14.",
+    ),
+    "dang_hoa_giai": ResultRule(
+        False,
+        False,
+        "Đang hòa giải: vụ việc chưa kết thúc (Điều 23 Luật 35/2013), "
+        "chưa đủ điều kiện của NĐ 15/2014 Điều 14.",
+    ),
 }
 
 
@@ -97,12 +127,19 @@ class Rate:
     level: str  # 'default' (TT 56/2023 maxima), 'province' or 'commune'
 
     def as_json(self) -> dict[str, Any]:
-        return {"effective_from": self.effective_from.isoformat(), "per_case": self.per_case,
-                "per_successful_case": self.per_successful_case, "team_month": self.team_month,
-                "basis": self.basis, "level": self.level}
+        return {
+            "effective_from": self.effective_from.isoformat(),
+            "per_case": self.per_case,
+            "per_successful_case": self.per_successful_case,
+            "team_month": self.team_month,
+            "basis": self.basis,
+            "level": self.level,
+        }
 
 
-DEFAULT_RATE = Rate(TT56_IN_FORCE, MAX_PER_CASE, MAX_PER_SUCCESSFUL_CASE, MAX_TEAM_MONTH, TT56_BASIS, "default")
+DEFAULT_RATE = Rate(
+    TT56_IN_FORCE, MAX_PER_CASE, MAX_PER_SUCCESSFUL_CASE, MAX_TEAM_MONTH, TT56_BASIS, "default"
+)
 
 
 def check_rate(per_case: int, per_successful_case: int, team_month: int) -> None:
@@ -110,7 +147,11 @@ def check_rate(per_case: int, per_successful_case: int, team_month: int) -> None
     values = (per_case, per_successful_case, team_month)
     if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in values):
         raise RateError("negative")
-    if per_case > MAX_PER_CASE or per_successful_case > MAX_PER_SUCCESSFUL_CASE or team_month > MAX_TEAM_MONTH:
+    if (
+        per_case > MAX_PER_CASE
+        or per_successful_case > MAX_PER_SUCCESSFUL_CASE
+        or team_month > MAX_TEAM_MONTH
+    ):
         raise RateError("above_max")
 
 
@@ -197,7 +238,9 @@ class TeamFacts:
 
     def worked_in(self, first: date, last: date) -> bool:
         """Active on at least one day of [first, last]."""
-        return any((start is None or start <= last) and (end is None or end > first) for start, end in self.worked)
+        return any(
+            (start is None or start <= last) and (end is None or end > first) for start, end in self.worked
+        )
 
 
 # --- the list ----------------------------------------------------------------------------------------------
@@ -216,10 +259,21 @@ class CaseLine:
 
     def as_json(self) -> dict[str, Any]:
         c = self.case
-        return {"case_no": c.number, "team": c.team_code, "result": c.result, "eligible": self.eligible,
-                "reason": self.reason, "amount": self.amount, "status": self.status, "date": c.day.isoformat(),
-                "mediators": [{"person_id": pid, "name": name, "share": share} for pid, name, share in self.shares]
-                if self.shares else [{"person_id": pid, "name": name, "share": 0} for pid, name in c.mediators]}
+        return {
+            "case_no": c.number,
+            "team": c.team_code,
+            "result": c.result,
+            "eligible": self.eligible,
+            "reason": self.reason,
+            "amount": self.amount,
+            "status": self.status,
+            "date": c.day.isoformat(),
+            "mediators": [
+                {"person_id": pid, "name": name, "share": share} for pid, name, share in self.shares
+            ]
+            if self.shares
+            else [{"person_id": pid, "name": name, "share": 0} for pid, name in c.mediators],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,10 +291,20 @@ class AdjustmentLine:
         return self.due - self.paid.amount
 
     def as_json(self) -> dict[str, Any]:
-        return {"case_no": self.case.number, "team": self.case.team_code, "result": self.case.result,
-                "paid": self.paid.amount, "paid_in_list": self.paid.list_number, "paid_on": self.paid.paid_on,
-                "due": self.due, "amount": self.amount, "reason": self.reason,
-                "mediators": [{"person_id": pid, "name": name, "share": share} for pid, name, share in self.shares]}
+        return {
+            "case_no": self.case.number,
+            "team": self.case.team_code,
+            "result": self.case.result,
+            "paid": self.paid.amount,
+            "paid_in_list": self.paid.list_number,
+            "paid_on": self.paid.paid_on,
+            "due": self.due,
+            "amount": self.amount,
+            "reason": self.reason,
+            "mediators": [
+                {"person_id": pid, "name": name, "share": share} for pid, name, share in self.shares
+            ],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,17 +353,43 @@ class PayList:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "commune": self.commune_code, "from": self.start.isoformat(), "to": self.end.isoformat(),
-            "rates": {"used": [r.as_json() for r in self.rates_used], "decided_by": LOCAL_DECIDES,
-                      "maxima": {"per_case": MAX_PER_CASE, "per_successful_case": MAX_PER_SUCCESSFUL_CASE,
-                                 "team_month": MAX_TEAM_MONTH, "basis": TT56_BASIS},
-                      "split": SPLIT_RULE, "period": PERIOD_RULE},
+            "commune": self.commune_code,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "rates": {
+                "used": [r.as_json() for r in self.rates_used],
+                "decided_by": LOCAL_DECIDES,
+                "maxima": {
+                    "per_case": MAX_PER_CASE,
+                    "per_successful_case": MAX_PER_SUCCESSFUL_CASE,
+                    "team_month": MAX_TEAM_MONTH,
+                    "basis": TT56_BASIS,
+                },
+                "split": SPLIT_RULE,
+                "period": PERIOD_RULE,
+            },
             "cases": [line.as_json() for line in self.lines],
             "adjustments": [a.as_json() for a in self.adjustments],
-            "team_support": [{"team": t.team.code, "month": t.month, "amount": t.amount, "status": t.status,
-                              **({"reason": t.reason} if t.reason else {})} for t in self.team_months],
-            "by_team": {code: {"cases": t.cases, "amount": t.amount, "team_support": t.team_support,
-                               "adjustment": t.adjustment, "paid": t.paid} for code, t in self.teams.items()},
+            "team_support": [
+                {
+                    "team": t.team.code,
+                    "month": t.month,
+                    "amount": t.amount,
+                    "status": t.status,
+                    **({"reason": t.reason} if t.reason else {}),
+                }
+                for t in self.team_months
+            ],
+            "by_team": {
+                code: {
+                    "cases": t.cases,
+                    "amount": t.amount,
+                    "team_support": t.team_support,
+                    "adjustment": t.adjustment,
+                    "paid": t.paid,
+                }
+                for code, t in self.teams.items()
+            },
             "total": self.total,
         }
 
@@ -309,23 +399,40 @@ def _shares(case: CaseFacts, amount: int) -> tuple[tuple[int, str, int], ...]:
     return tuple((pid, name, share) for (pid, name), share in zip(case.mediators, parts, strict=True))
 
 
-def due_for(case: CaseFacts, rates: RateTable, exclusion: ExclusionFacts | None) -> tuple[int, str, Rate | None]:
+def due_for(
+    case: CaseFacts, rates: RateTable, exclusion: ExclusionFacts | None
+) -> tuple[int, str, Rate | None]:
     """(amount due, reason, rate) for a case as it stands, ignoring what was paid."""
     rule = RESULT_RULES[case.result]
     if not rule.eligible:
         return 0, rule.reason, None
     if exclusion is not None:
-        return 0, f"Công chức xã loại khỏi danh sách: {exclusion.reason} ({exclusion.by}, {_vn_date(exclusion.at)}).", None
+        return (
+            0,
+            f"Công chức xã loại khỏi danh sách: {exclusion.reason} ({exclusion.by}, {_vn_date(exclusion.at)}).",
+            None,
+        )
     rate = rates.at(case.day)
     amount = rate.per_successful_case if rule.successful else rate.per_case
     reason = rule.reason + (BEFORE_TT56 if rate.level == "default" and case.day < TT56_IN_FORCE else "")
     return amount, reason, rate
 
 
-def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: date, cases: Sequence[CaseFacts],
-                   teams: Sequence[TeamFacts], rates: RateTable, exclusions: Mapping[int, ExclusionFacts],
-                   paid_cases: Mapping[int, PaidFacts], paid_cases_facts: Sequence[CaseFacts],
-                   paid_months: Mapping[tuple[int, str], PaidFacts], today: date | None = None) -> PayList:
+def build_pay_list(
+    *,
+    commune_code: str,
+    commune_name: str,
+    start: date,
+    end: date,
+    cases: Sequence[CaseFacts],
+    teams: Sequence[TeamFacts],
+    rates: RateTable,
+    exclusions: Mapping[int, ExclusionFacts],
+    paid_cases: Mapping[int, PaidFacts],
+    paid_cases_facts: Sequence[CaseFacts],
+    paid_months: Mapping[tuple[int, str], PaidFacts],
+    today: date | None = None,
+) -> PayList:
     """The pay list of a commune for [start, end].
 
     `cases`: every case of the period (by end date); `paid_cases`: what paid lists paid per case (net);
@@ -337,7 +444,9 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
     used: dict[tuple, Rate] = {}
 
     def team_of(case: CaseFacts) -> TeamTotals:
-        return totals.setdefault(case.team_code, TeamTotals(TeamFacts(case.team_id, case.team_code, case.team_name)))
+        return totals.setdefault(
+            case.team_code, TeamTotals(TeamFacts(case.team_id, case.team_code, case.team_name))
+        )
 
     lines: list[CaseLine] = []
     for case in sorted(cases, key=lambda c: (c.day, c.number)):
@@ -345,12 +454,22 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
         amount, reason, rate = due_for(case, rates, exclusions.get(case.id))
         paid = paid_cases.get(case.id)
         if paid is not None:
-            lines.append(CaseLine(case, "paid", f"Đã chi trong danh sách số {paid.list_number} ngày "
-                                               f"{_vn_date(paid.paid_on)}; không chi lại.", 0, rate))
+            lines.append(
+                CaseLine(
+                    case,
+                    "paid",
+                    f"Đã chi trong danh sách số {paid.list_number} ngày "
+                    f"{_vn_date(paid.paid_on)}; không chi lại.",
+                    0,
+                    rate,
+                )
+            )
             team_of(case).paid += paid.amount
             continue
         if amount == 0:
-            status = "excluded" if case.id in exclusions and RESULT_RULES[case.result].eligible else "not_eligible"
+            status = (
+                "excluded" if case.id in exclusions and RESULT_RULES[case.result].eligible else "not_eligible"
+            )
             lines.append(CaseLine(case, status, reason, 0, None))
             continue
         if rate is not None:  # a payable amount always comes with its rate
@@ -368,8 +487,10 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
             continue
         if rate is not None:
             used[_rate_key(rate)] = rate
-        why = (f"Điều chỉnh: đã chi {vnd(paid.amount)} đ (danh sách số {paid.list_number}), theo số liệu hiện nay "
-               f"phải chi {vnd(due)} đ. {reason}")
+        why = (
+            f"Điều chỉnh: đã chi {vnd(paid.amount)} đ (danh sách số {paid.list_number}), theo số liệu hiện nay "
+            f"phải chi {vnd(due)} đ. {reason}"
+        )
         line = AdjustmentLine(case, paid, due, why, _shares(case, due - paid.amount))
         adjustments.append(line)
         team_of(case).adjustment += line.amount
@@ -396,8 +517,17 @@ def build_pay_list(*, commune_code: str, commune_name: str, start: date, end: da
     if not used:
         rate = rates.at(end)
         used[_rate_key(rate)] = rate
-    return PayList(commune_code, commune_name, start, end, lines, adjustments, team_months, totals,
-                   sorted(used.values(), key=lambda r: (r.effective_from, r.level)))
+    return PayList(
+        commune_code,
+        commune_name,
+        start,
+        end,
+        lines,
+        adjustments,
+        team_months,
+        totals,
+        sorted(used.values(), key=lambda r: (r.effective_from, r.level)),
+    )
 
 
 def _month_end(first_day: date) -> date:

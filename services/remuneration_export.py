@@ -58,9 +58,10 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
             lines = sum(-(-max(len(part), 1) // max(int(width * 1.1), 1)) for part in value.split("\n"))
             lines_needed[row] = max(lines_needed.get(row, 1), lines)
 
-    def put(row: int, col: int, value, *, font=None, fmt: str | None = None, border: bool = True,
-            span: int = 1):
-        need(row, value, sum(WIDTHS[col - 1:col - 1 + span]))
+    def put(
+        row: int, col: int, value, *, font=None, fmt: str | None = None, border: bool = True, span: int = 1
+    ):
+        need(row, value, sum(WIDTHS[col - 1 : col - 1 + span]))
         cell = ws.cell(row=row, column=col, value=value)
         cell.alignment = wrap
         if border:
@@ -79,7 +80,7 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
 
     def merged(row: int, value, *, first: int = 1, last: int = COLUMNS, font=None, center: bool = True):
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-        need(row, value, sum(WIDTHS[first - 1:last]))
+        need(row, value, sum(WIDTHS[first - 1 : last]))
         cell = ws.cell(row=row, column=first, value=value)
         cell.alignment = Alignment(horizontal="center" if center else "left", vertical="top", wrap_text=True)
         if font is not None:
@@ -95,8 +96,9 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
     merged(7, labels["basis"], center=False)
     head = 9
     for col, title in enumerate(labels["columns"], start=1):
-        put(head, col, title, font=bold).alignment = Alignment(horizontal="center", vertical="center",
-                                                               wrap_text=True)
+        put(head, col, title, font=bold).alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
     row = head + 1
     index = 0
     team_rows: list[int] = []
@@ -111,18 +113,45 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
         row += 1
         for line in lines:
             index += 1
-            values = [index, text(line.case.number), _vn(line.case.day), text(code), text(_shares(line.shares)),
-                      msg.CASE_RESULT_LABELS[line.case.result], line.amount, text(line.reason), ""]
+            values = [
+                index,
+                text(line.case.number),
+                _vn(line.case.day),
+                text(code),
+                text(_shares(line.shares)),
+                msg.CASE_RESULT_LABELS[line.case.result],
+                line.amount,
+                text(line.reason),
+                "",
+            ]
             row = money_row(row, values)
         for adj in adjustments:
             index += 1
-            values = [index, text(adj.case.number), _vn(adj.case.day), text(code), text(_shares(adj.shares)),
-                      msg.CASE_RESULT_LABELS[adj.case.result], adj.amount, text(adj.reason), ""]
+            values = [
+                index,
+                text(adj.case.number),
+                _vn(adj.case.day),
+                text(code),
+                text(_shares(adj.shares)),
+                msg.CASE_RESULT_LABELS[adj.case.result],
+                adj.amount,
+                text(adj.reason),
+                "",
+            ]
             row = money_row(row, values)
         for month in months:
             index += 1
-            values = [index, "", "", text(code), "", labels["team_support"].format(month=_month(month.month)),
-                      month.amount, month.reason or labels["team_support_basis"], ""]
+            values = [
+                index,
+                "",
+                "",
+                text(code),
+                "",
+                labels["team_support"].format(month=_month(month.month)),
+                month.amount,
+                month.reason or labels["team_support_basis"],
+                "",
+            ]
             row = money_row(row, values)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
         put(row, 1, labels["team_total"].format(team=code, cases=totals.cases), font=bold, span=6)
@@ -137,7 +166,9 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
     put(row, 8, "")
     put(row, 9, "")
     row += 1
-    merged(row, labels["in_words"].format(words=amount_in_words(pay.total)), center=False, font=Font(italic=True))
+    merged(
+        row, labels["in_words"].format(words=amount_in_words(pay.total)), center=False, font=Font(italic=True)
+    )
     row += 2
 
     others = [line for line in pay.lines if not line.eligible]
@@ -149,9 +180,16 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
         ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=COLUMNS)
         row += 1
         for n, line in enumerate(others, start=1):
-            values = [n, text(line.case.number), _vn(line.case.day), text(line.case.team_code),
-                      msg.CASE_RESULT_LABELS[line.case.result],
-                      text(line.reason if line.status == "paid" else f"{msg.PAY_STATUS[line.status]}: {line.reason}")]
+            values = [
+                n,
+                text(line.case.number),
+                _vn(line.case.day),
+                text(line.case.team_code),
+                msg.CASE_RESULT_LABELS[line.case.result],
+                text(
+                    line.reason if line.status == "paid" else f"{msg.PAY_STATUS[line.status]}: {line.reason}"
+                ),
+            ]
             for col, value in enumerate(values, start=1):
                 put(row, col, value, span=COLUMNS - 5 if col == 6 else 1)
             ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=COLUMNS)
@@ -161,16 +199,29 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
     merged(row, labels["rates_title"], center=False, font=bold)
     row += 1
     for rate in pay.rates_used:
-        merged(row, text(labels["rate_line"].format(start=_vn(rate.effective_from), case=vnd(rate.per_case),
-                                                    success=vnd(rate.per_successful_case),
-                                                    team=vnd(rate.team_month), basis=rate.basis)), center=False)
+        merged(
+            row,
+            text(
+                labels["rate_line"].format(
+                    start=_vn(rate.effective_from),
+                    case=vnd(rate.per_case),
+                    success=vnd(rate.per_successful_case),
+                    team=vnd(rate.team_month),
+                    basis=rate.basis,
+                )
+            ),
+            center=False,
+        )
         row += 1
     for note in (LOCAL_DECIDES, SPLIT_RULE, PERIOD_RULE):
         merged(row, note, center=False)
         row += 1
     row += 1
     signature_block(ws, row, COLUMNS, place=pay.commune_name, day=today, signers=msg.PAY_SIGNERS)
-    for sign_row in (row + 1, row + 2):  # the first signer sits in the narrow first column: keep it on the page
+    for sign_row in (
+        row + 1,
+        row + 2,
+    ):  # the first signer sits in the narrow first column: keep it on the page
         cell = ws.cell(row=sign_row, column=1)
         cell.alignment = Alignment(horizontal="left")
 
@@ -187,27 +238,53 @@ def pay_list_xlsx(pay: PayList, *, number: int | None = None, today: date | None
 
 def pay_summary(pay: PayList, *, number: int | None = None) -> str:
     """The short chat summary of a list."""
-    teams = [msg.PAY_SUMMARY_TEAM.format(team=code, cases=t.cases, amount=vnd(t.amount),
-                                         support=vnd(t.team_support),
-                                         adjustment=(msg.PAY_SUMMARY_ADJ.format(amount=vnd(t.adjustment))
-                                                     if t.adjustment else ""))
-             for code, t in pay.teams.items()]
+    teams = [
+        msg.PAY_SUMMARY_TEAM.format(
+            team=code,
+            cases=t.cases,
+            amount=vnd(t.amount),
+            support=vnd(t.team_support),
+            adjustment=(msg.PAY_SUMMARY_ADJ.format(amount=vnd(t.adjustment)) if t.adjustment else ""),
+        )
+        for code, t in pay.teams.items()
+    ]
     counted = {s: sum(1 for line in pay.lines if line.status == s) for s in msg.PAY_STATUS}
     no_rate = sum(1 for t in pay.team_months if t.status == "no_rate")
     if no_rate:
         teams.append(msg.PAY_SUMMARY_NO_RATE.format(count=no_rate))
     if len(pay.rates_used) == 1:
         rate = pay.rates_used[0]
-        rates = msg.PAY_SUMMARY_RATE.format(case=vnd(rate.per_case), success=vnd(rate.per_successful_case),
-                                            team=vnd(rate.team_month), basis=rate.basis)
+        rates = msg.PAY_SUMMARY_RATE.format(
+            case=vnd(rate.per_case),
+            success=vnd(rate.per_successful_case),
+            team=vnd(rate.team_month),
+            basis=rate.basis,
+        )
     else:  # a rate change inside the period: say every rate, not only the last one (QA)
-        rates = msg.PAY_SUMMARY_RATES.format(lines="\n".join(
-            "• " + msg.PAY_XLSX["rate_line"].format(start=_vn(r.effective_from), case=vnd(r.per_case),
-                                                    success=vnd(r.per_successful_case), team=vnd(r.team_month),
-                                                    basis=r.basis) for r in pay.rates_used))
+        rates = msg.PAY_SUMMARY_RATES.format(
+            lines="\n".join(
+                "• "
+                + msg.PAY_XLSX["rate_line"].format(
+                    start=_vn(r.effective_from),
+                    case=vnd(r.per_case),
+                    success=vnd(r.per_successful_case),
+                    team=vnd(r.team_month),
+                    basis=r.basis,
+                )
+                for r in pay.rates_used
+            )
+        )
     return msg.PAY_SUMMARY.format(
-        commune=pay.commune_name, start=_vn(pay.start), end=_vn(pay.end),
+        commune=pay.commune_name,
+        start=_vn(pay.start),
+        end=_vn(pay.end),
         number=msg.PAY_SUMMARY_NUMBER.format(number=number) if number else "",
-        payable=counted["payable"], excluded=counted["excluded"], not_eligible=counted["not_eligible"],
-        paid=counted["paid"], teams="\n".join(teams) or msg.PAY_SUMMARY_NO_TEAM, total=vnd(pay.total),
-        words=amount_in_words(pay.total), rates=rates)
+        payable=counted["payable"],
+        excluded=counted["excluded"],
+        not_eligible=counted["not_eligible"],
+        paid=counted["paid"],
+        teams="\n".join(teams) or msg.PAY_SUMMARY_NO_TEAM,
+        total=vnd(pay.total),
+        words=amount_in_words(pay.total),
+        rates=rates,
+    )

@@ -71,8 +71,13 @@ LEGAL_SUPPORTER_TARGET = 0.10
 RECOGNITION_SINCE = date(2024, 1, 1)
 MIN_TEAM_SIZE = 3
 
-INDICATORS = ("success_rate", "trained_share", "trained_within_6_months", "teams_full_composition",
-              "teams_with_legal_supporter")
+INDICATORS = (
+    "success_rate",
+    "trained_share",
+    "trained_within_6_months",
+    "teams_full_composition",
+    "teams_with_legal_supporter",
+)
 
 LEVELS = ("team", "commune", "province", "national")
 #: The scope of the national roll-up (Bộ Tư pháp): not a row of the provinces table.
@@ -167,8 +172,12 @@ def reporting_periods(today: date) -> list[tuple[str, Period]]:
     """The statistical periods offered first: this year's 6-month period, its actual-figures part (to 31/05),
     this year, and last year (the official annual report)."""
     y = today.year
-    return [("h6", Period(date(y, 1, 1), date(y, 6, 30))), ("h6a", Period(date(y, 1, 1), date(y, 5, 31))),
-            ("y", Period(date(y, 1, 1), date(y, 12, 31))), ("yp", Period(date(y - 1, 1, 1), date(y - 1, 12, 31)))]
+    return [
+        ("h6", Period(date(y, 1, 1), date(y, 6, 30))),
+        ("h6a", Period(date(y, 1, 1), date(y, 5, 31))),
+        ("y", Period(date(y, 1, 1), date(y, 12, 31))),
+        ("yp", Period(date(y - 1, 1, 1), date(y - 1, 12, 31))),
+    ]
 
 
 def previous_month(today: date) -> Period:
@@ -178,7 +187,8 @@ def previous_month(today: date) -> Period:
 
 
 _DATE_IN_TEXT = re.compile(
-    r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}))(?!\d)")
+    r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}))(?!\d)"
+)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -189,7 +199,9 @@ def parse_period_text(text: str | None) -> Period:
         raise PeriodError("format")
     days = []
     for m in found:
-        y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        y, mo, d = (
+            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        )
         try:
             day = date(int(y), int(mo), int(d))
         except ValueError as exc:
@@ -370,16 +382,19 @@ def trained_within_6_months(groups: Iterable[tuple[str, str | None, int]], perio
     return ratio(on_time, eligible)
 
 
-def compute_indicators(cases: Counts, organisation: Organisation, trained_in_time: float | None,
-                       target_success: float) -> dict[str, Indicator]:
+def compute_indicators(
+    cases: Counts, organisation: Organisation, trained_in_time: float | None, target_success: float
+) -> dict[str, Indicator]:
     return {
         "success_rate": Indicator(cases.success_rate, target_success),
         "trained_share": Indicator(ratio(organisation.trained, organisation.mediators), TRAINED_TARGET),
         "trained_within_6_months": Indicator(trained_in_time, TRAINED_IN_6_MONTHS_TARGET),
-        "teams_full_composition": Indicator(ratio(organisation.teams_full_composition, organisation.teams),
-                                            FULL_COMPOSITION_TARGET),
-        "teams_with_legal_supporter": Indicator(ratio(organisation.teams_with_legal_supporter, organisation.teams),
-                                                LEGAL_SUPPORTER_TARGET),
+        "teams_full_composition": Indicator(
+            ratio(organisation.teams_full_composition, organisation.teams), FULL_COMPOSITION_TARGET
+        ),
+        "teams_with_legal_supporter": Indicator(
+            ratio(organisation.teams_with_legal_supporter, organisation.teams), LEGAL_SUPPORTER_TARGET
+        ),
     }
 
 
@@ -449,9 +464,14 @@ class Report:
             "period": self.period.as_json(),
             "cases": self.cases.as_json(),
             "by_field": {code: counts.as_json() for code, counts in self.by_field.items()},
-            "by_team": {line.team.code: {**line.counts.as_json(), "commune": self._commune_code(line.team),
-                                         "full_composition": line.complete}
-                        for line in self.by_team},
+            "by_team": {
+                line.team.code: {
+                    **line.counts.as_json(),
+                    "commune": self._commune_code(line.team),
+                    "full_composition": line.complete,
+                }
+                for line in self.by_team
+            },
             "organisation": self.organisation.as_json(),
             "indicators": {name: ind.as_json() for name, ind in self.indicators.items()},
             "definitions": {
@@ -464,24 +484,40 @@ class Report:
         data["source"] = self.source
         if self.by_province is not None:
             data["by_province"] = {
-                line.province.code: {**line.counts.as_json(), "name": line.province.name,
-                                     "communes": line.communes, "reported": line.reported,
-                                     "organisation": line.organisation.as_json(),
-                                     "indicators": {k: v.as_json() for k, v in line.indicators.items()}}
-                for line in self.by_province}
+                line.province.code: {
+                    **line.counts.as_json(),
+                    "name": line.province.name,
+                    "communes": line.communes,
+                    "reported": line.reported,
+                    "organisation": line.organisation.as_json(),
+                    "indicators": {k: v.as_json() for k, v in line.indicators.items()},
+                }
+                for line in self.by_province
+            }
             key = "submitted" if self.source == "submitted" else "reported"
-            data["completeness"] = {"communes": sum(p.communes for p in self.by_province),
-                                    key: sum(p.reported for p in self.by_province)}
+            data["completeness"] = {
+                "communes": sum(p.communes for p in self.by_province),
+                key: sum(p.reported for p in self.by_province),
+            }
         if self.by_commune is not None:
-            data["by_commune"] = {line.commune.code: {**line.counts.as_json(), "reported": line.reported,
-                                                      **self._submission_mark(line.commune.id)}
-                                  for line in self.by_commune}
+            data["by_commune"] = {
+                line.commune.code: {
+                    **line.counts.as_json(),
+                    "reported": line.reported,
+                    **self._submission_mark(line.commune.id),
+                }
+                for line in self.by_commune
+            }
             missing = [line.commune.code for line in self.by_commune if not line.reported]
-            data["completeness"] = {"communes": len(self.by_commune),
-                                    "reported": len(self.by_commune) - len(missing), "not_reported": missing}
+            data["completeness"] = {
+                "communes": len(self.by_commune),
+                "reported": len(self.by_commune) - len(missing),
+                "not_reported": missing,
+            }
             if self.source == "submitted":
-                data["completeness"]["not_submitted"] = [line.commune.code for line in self.by_commune
-                                                         if line.commune.id not in self.submissions]
+                data["completeness"]["not_submitted"] = [
+                    line.commune.code for line in self.by_commune if line.commune.id not in self.submissions
+                ]
         return data
 
     @property
@@ -506,10 +542,17 @@ class Report:
         return self.extra.get("commune_codes", {}).get(team.commune_id)
 
 
-def build_report(scope: Scope, period: Period, *, field_results: Iterable[tuple[str, str, int]],
-                 team_results: Iterable[tuple[int, int, str, int]], teams: Iterable[Team],
-                 members: Iterable[TeamMembers], recognition_groups: Iterable[tuple] | None = None,
-                 communes: Iterable[Commune] = ()) -> Report:
+def build_report(
+    scope: Scope,
+    period: Period,
+    *,
+    field_results: Iterable[tuple[str, str, int]],
+    team_results: Iterable[tuple[int, int, str, int]],
+    teams: Iterable[Team],
+    members: Iterable[TeamMembers],
+    recognition_groups: Iterable[tuple] | None = None,
+    communes: Iterable[Commune] = (),
+) -> Report:
     """Assemble a report from storage aggregates.
 
     field_results: (field, result, n); team_results: (commune_id, team_id, result, n); teams: the teams of the
@@ -558,10 +601,21 @@ def build_report(scope: Scope, period: Period, *, field_results: Iterable[tuple[
     indicators = compute_indicators(cases, organisation, trained_in_time, target)
     by_commune = None
     if scope.level == "province":
-        by_commune = [CommuneLine(c, commune_counts.get(c.id, Counts()), commune_orgs.get(c.id, Organisation()))
-                      for c in sorted(commune_list, key=lambda c: c.code)]
-    return Report(scope, period, cases, by_field, lines, organisation, indicators, by_commune,
-                  extra={"commune_codes": {c.id: c.code for c in commune_list}})
+        by_commune = [
+            CommuneLine(c, commune_counts.get(c.id, Counts()), commune_orgs.get(c.id, Organisation()))
+            for c in sorted(commune_list, key=lambda c: c.code)
+        ]
+    return Report(
+        scope,
+        period,
+        cases,
+        by_field,
+        lines,
+        organisation,
+        indicators,
+        by_commune,
+        extra={"commune_codes": {c.id: c.code for c in commune_list}},
+    )
 
 
 # --- Who may see what --------------------------------------------------------------------------------------
@@ -599,7 +653,9 @@ class StatisticsService:
             return Scope("national", 0, NATIONAL.code, NATIONAL.name, NATIONAL)
         if level == "province":
             province = await self.org.province(scope_id)
-            return Scope("province", province.id, province.code, province.name, province) if province else None
+            return (
+                Scope("province", province.id, province.code, province.name, province) if province else None
+            )
         if level == "commune":
             commune = await self.org.commune(scope_id)
             if commune is None:
@@ -629,8 +685,13 @@ class StatisticsService:
     async def scope_for(self, person: Person, level: str, scope_id: int) -> Scope:
         """The scope, if `person` may see it; raises ScopeDenied otherwise (never trust ids from a chat)."""
         scope = await self.scope(level, scope_id)
-        if scope is None or not may_see(person, level, scope_id, province_id=scope.province.id,
-                                        commune_id=scope.commune.id if scope.commune else None):
+        if scope is None or not may_see(
+            person,
+            level,
+            scope_id,
+            province_id=scope.province.id,
+            commune_id=scope.commune.id if scope.commune else None,
+        ):
             raise ScopeDenied(f"{person.id} may not see {level} {scope_id}")
         return scope
 
@@ -653,15 +714,25 @@ class StatisticsService:
         team_results = await self.stats.team_results(level, sid, start, end)
         return await self.report_from(scope, period, field_results, team_results)
 
-    async def report_from(self, scope: Scope, period: Period, field_results: list[tuple[str, str, int]],
-                          team_results: list[tuple[int, int, str, int]]) -> Report:
+    async def report_from(
+        self,
+        scope: Scope,
+        period: Period,
+        field_results: list[tuple[str, str, int]],
+        team_results: list[tuple[int, int, str, int]],
+    ) -> Report:
         """The report of `scope` from case aggregates read elsewhere (a submission reads them with the case ids
         in one transaction); the organisation is read here."""
         inputs = await self.inputs(scope, period, field_results, team_results)
         return build_report(scope, period, **inputs)
 
-    async def inputs(self, scope: Scope, period: Period, field_results: list[tuple[str, str, int]],
-                     team_results: list[tuple[int, int, str, int]]) -> dict[str, Any]:
+    async def inputs(
+        self,
+        scope: Scope,
+        period: Period,
+        field_results: list[tuple[str, str, int]],
+        team_results: list[tuple[int, int, str, int]],
+    ) -> dict[str, Any]:
         """The keyword arguments of `build_report` for `scope`: the case aggregates given and the organisation."""
         start, end = period.iso
         level, sid = scope.level, scope.id
@@ -676,5 +747,10 @@ class StatisticsService:
         since, cutoff = recognition_window(period.end)
         members = await self.stats.team_members(level, sid, end, since.isoformat(), cutoff.isoformat())
         communes = await self.org.communes_of_province(sid) if level == "province" else ()
-        return {"field_results": field_results, "team_results": team_results, "teams": teams, "members": members,
-                "communes": communes}
+        return {
+            "field_results": field_results,
+            "team_results": team_results,
+            "teams": teams,
+            "members": members,
+            "communes": communes,
+        }

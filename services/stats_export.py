@@ -68,17 +68,24 @@ def rate_with_formula(counts: Counts) -> str:
 
 
 def province_label(name: str) -> str:
-    """"Điện Biên" → "tỉnh Điện Biên"; a name that already says what it is ("Thành phố Hà Nội") stays."""
+    """ "Điện Biên" → "tỉnh Điện Biên"; a name that already says what it is ("Thành phố Hà Nội") stays."""
     folded = fold(name)
     return name if folded.startswith(("tinh ", "thanh pho ")) else f"tỉnh {name}"
 
 
 def _counts_text(counts: Counts) -> dict[str, str | int]:
-    return {"received": counts.received, "successful": counts.successful, "unsuccessful": counts.unsuccessful,
-            "pending": counts.pending, "transferred": counts.transferred, "withdrawn": counts.withdrawn,
-            "rate": pct(counts.success_rate), "rate_formula": rate_formula(counts),
-            "rate_received": pct(counts.success_rate_received),
-            "rate_received_formula": rate_received_formula(counts)}
+    return {
+        "received": counts.received,
+        "successful": counts.successful,
+        "unsuccessful": counts.unsuccessful,
+        "pending": counts.pending,
+        "transferred": counts.transferred,
+        "withdrawn": counts.withdrawn,
+        "rate": pct(counts.success_rate),
+        "rate_formula": rate_formula(counts),
+        "rate_received": pct(counts.success_rate_received),
+        "rate_received_formula": rate_received_formula(counts),
+    }
 
 
 def indicator_formula(report: Report, name: str) -> str:
@@ -99,8 +106,12 @@ def indicator_lines(report: Report) -> list[str]:
     lines = [msg.STATS_INDICATORS_TITLE]
     for name in INDICATORS:
         ind = report.indicators[name]
-        line = msg.STATS_INDICATOR_LINE.format(mark=msg.STATS_MARKS[ind.met], name=msg.STATS_INDICATOR_NAMES[name],
-                                               value=pct(ind.value), target=pct(ind.target, 0))
+        line = msg.STATS_INDICATOR_LINE.format(
+            mark=msg.STATS_MARKS[ind.met],
+            name=msg.STATS_INDICATOR_NAMES[name],
+            value=pct(ind.value),
+            target=pct(ind.target, 0),
+        )
         if name == "success_rate":
             line += f" ({rate_formula(report.cases)})"
         lines.append(line)
@@ -109,8 +120,11 @@ def indicator_lines(report: Report) -> list[str]:
 
 def report_text(report: Report, *, full: bool = False) -> str:
     """The reply in the chat (fits a phone screen); `full` adds every team and commune (command line)."""
-    parts = [msg.STATS_REPORT.format(scope=scope_label(report.scope), period=period_label(report.period),
-                                     **_counts_text(report.cases))]
+    parts = [
+        msg.STATS_REPORT.format(
+            scope=scope_label(report.scope), period=period_label(report.period), **_counts_text(report.cases)
+        )
+    ]
     if report.cases.received == 0:
         parts.append(msg.STATS_NO_CASES)
     else:
@@ -121,37 +135,66 @@ def report_text(report: Report, *, full: bool = False) -> str:
         reported = sum(1 for line in report.by_commune if line.reported)
         parts.append(msg.STATS_COMPLETENESS.format(reported=reported, communes=len(report.by_commune)))
         if report.source == "submitted":
-            parts.append(msg.SUBMIT_COMPLETENESS.format(
-                submitted=len(report.submissions), communes=len(report.by_commune)))
+            parts.append(
+                msg.SUBMIT_COMPLETENESS.format(
+                    submitted=len(report.submissions), communes=len(report.by_commune)
+                )
+            )
     if report.by_province is not None:
-        parts.append((msg.SUBMIT_COMPLETENESS if report.source == "submitted" else msg.STATS_COMPLETENESS).format(
-            submitted=sum(p.reported for p in report.by_province), reported=sum(p.reported for p in report.by_province),
-            communes=sum(p.communes for p in report.by_province)))
+        parts.append(
+            (msg.SUBMIT_COMPLETENESS if report.source == "submitted" else msg.STATS_COMPLETENESS).format(
+                submitted=sum(p.reported for p in report.by_province),
+                reported=sum(p.reported for p in report.by_province),
+                communes=sum(p.communes for p in report.by_province),
+            )
+        )
     org = report.organisation
-    parts.append(msg.STATS_ORGANISATION.format(teams=org.teams, mediators=org.mediators, women=org.women,
-                                               ethnic_minority=org.ethnic_minority))
+    parts.append(
+        msg.STATS_ORGANISATION.format(
+            teams=org.teams, mediators=org.mediators, women=org.women, ethnic_minority=org.ethnic_minority
+        )
+    )
     parts.append("\n".join(indicator_lines(report)))
     if full:
-        parts.append(_table(msg.STATS_XLSX["field_col"], [(FIELDS.get(code, code), c)
-                                                         for code, c in report.by_field.items()]))
-        parts.append(_table(msg.STATS_XLSX["team_col"], [(f"{line.team.code} {line.team.name}", line.counts)
-                                                        for line in report.by_team]))
+        parts.append(
+            _table(
+                msg.STATS_XLSX["field_col"],
+                [(FIELDS.get(code, code), c) for code, c in report.by_field.items()],
+            )
+        )
+        parts.append(
+            _table(
+                msg.STATS_XLSX["team_col"],
+                [(f"{line.team.code} {line.team.name}", line.counts) for line in report.by_team],
+            )
+        )
         if report.by_commune is not None:
-            rows = [(f"{line.commune.code} {line.commune.name}" + _commune_mark(report, line), line.counts)
-                    for line in report.by_commune]
+            rows = [
+                (f"{line.commune.code} {line.commune.name}" + _commune_mark(report, line), line.counts)
+                for line in report.by_commune
+            ]
             parts.append(_table(msg.STATS_XLSX["commune_col"], rows))
         if report.by_province is not None:
-            parts.append(_table(msg.NATIONAL_XLSX["province_col"],
-                                [(f"{line.province.code} {line.province.name}", line.counts)
-                                 for line in report.by_province]))
+            parts.append(
+                _table(
+                    msg.NATIONAL_XLSX["province_col"],
+                    [
+                        (f"{line.province.code} {line.province.name}", line.counts)
+                        for line in report.by_province
+                    ],
+                )
+            )
     return "\n\n".join(parts)
 
 
 def _commune_mark(report: Report, line) -> str:
     if report.source == "submitted":
         sub = report.submissions.get(line.commune.id)
-        return (f" ({msg.SUBMIT_MARK_REVISION.format(revision=sub.revision)})" if sub
-                else f" ({msg.SUBMIT_MARK_MISSING})")
+        return (
+            f" ({msg.SUBMIT_MARK_REVISION.format(revision=sub.revision)})"
+            if sub
+            else f" ({msg.SUBMIT_MARK_MISSING})"
+        )
     return "" if line.reported else f" ({msg.STATS_XLSX['not_reported']})"
 
 
@@ -186,9 +229,12 @@ def _table(title: str, rows: list[tuple[str, Counts]]) -> str:
     out = [f"{title:<{width}}  " + "  ".join(f"{h:>8}" for h in heads)]
     for name, c in rows:
         values = [c.received, c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn]
-        out.append(f"{name:<{width}}  " + "  ".join(f"{v:>8}" for v in values)
-                   + f"  {pct(c.success_rate):>8}  {pct(c.success_rate_received):>8}"
-                   + f"  {c.successful}/{c.mediated}")
+        out.append(
+            f"{name:<{width}}  "
+            + "  ".join(f"{v:>8}" for v in values)
+            + f"  {pct(c.success_rate):>8}  {pct(c.success_rate_received):>8}"
+            + f"  {c.successful}/{c.mediated}"
+        )
     return "\n".join(out)
 
 
@@ -233,8 +279,11 @@ def _header(ws, report: Report, title: str, unit: str, ncols: int) -> int:
     ws.cell(row=3, column=1, value=source_label(report))  # merged and wrapped by _head_row (widths known)
     ws.cell(row=4, column=1, value=title).font = Font(bold=True, size=13)
     ws.cell(row=5, column=1, value=text(x["scope"].format(scope=scope_label(scope))))
-    ws.cell(row=6, column=1, value=x["period"].format(start=vn_date(report.period.start),
-                                                      end=vn_date(report.period.end)))
+    ws.cell(
+        row=6,
+        column=1,
+        value=x["period"].format(start=vn_date(report.period.start), end=vn_date(report.period.end)),
+    )
     ws.cell(row=7, column=ncols, value=unit).font = Font(italic=True)
     ws.cell(row=7, column=ncols).alignment = Alignment(horizontal="right")
     for row in (4, 5, 6):
@@ -260,7 +309,9 @@ def _head_row(ws, row: int, heads: list[str], widths: list[int]) -> int:
         number.font = Font(italic=True)
         number.border = border
         ws.column_dimensions[get_column_letter(col)].width = width
-    lines = max(-(-len(head) * 11 // (10 * max(width - 1, 1))) for head, width in zip(heads, widths, strict=True))
+    lines = max(
+        -(-len(head) * 11 // (10 * max(width - 1, 1))) for head, width in zip(heads, widths, strict=True)
+    )
     ws.row_dimensions[row].height = max(48, 16 * lines)  # long headings wrap without being cut
     ws.freeze_panes = ws.cell(row=row + 2, column=2)
     setup_print(ws, title_rows=(row, row + 1))  # the heading and numbering rows repeat on every page
@@ -279,7 +330,9 @@ def _data_row(ws, row: int, values: list, bold: bool = False, percent_cols: tupl
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=xlsx_layout.text(value))  # names from the org file stay text
+        cell = ws.cell(
+            row=row, column=col, value=xlsx_layout.text(value)
+        )  # names from the org file stay text
         cell.border = border
         if bold:
             cell.font = Font(bold=True)
@@ -290,16 +343,31 @@ def _data_row(ws, row: int, values: list, bold: bool = False, percent_cols: tupl
 def _organisation_sheet(ws, report: Report) -> None:
     x = msg.STATS_XLSX
     ws.title = x["org_sheet"]
-    first = (msg.NATIONAL_XLSX["province_col"] if report.by_province is not None
-             else x["team_col"] if report.by_commune is None else x["commune_col"])
+    first = (
+        msg.NATIONAL_XLSX["province_col"]
+        if report.by_province is not None
+        else x["team_col"]
+        if report.by_commune is None
+        else x["commune_col"]
+    )
     heads = [first, *x["org_heads"]]
     row = _header(ws, report, x["org_title"], x["org_unit"], len(heads))
     row = _head_row(ws, row, heads, [34] + [14] * (len(heads) - 1))
     org = report.organisation
 
     def values(name: str, o) -> list:
-        return [name, o.teams, o.mediators, o.men, o.women, o.ethnic_minority, o.trained, o.legal_supporters,
-                o.teams_with_legal_supporter, o.teams_full_composition]
+        return [
+            name,
+            o.teams,
+            o.mediators,
+            o.men,
+            o.women,
+            o.ethnic_minority,
+            o.trained,
+            o.legal_supporters,
+            o.teams_with_legal_supporter,
+            o.teams_full_composition,
+        ]
 
     _data_row(ws, row, values(x["total"], org), bold=True)
     if report.by_province is not None:
@@ -316,10 +384,22 @@ def _organisation_sheet(ws, report: Report) -> None:
                 continue
             row += 1
             m = line.members
-            _data_row(ws, row, [text(line.team.name), 1, m.mediators if m else 0, m.men if m else 0,
-                                m.women if m else 0, m.ethnic_minority if m else 0, m.trained if m else 0,
-                                m.legal_supporters if m else 0, int(bool(m and m.legal_supporters)),
-                                int(line.complete)])
+            _data_row(
+                ws,
+                row,
+                [
+                    text(line.team.name),
+                    1,
+                    m.mediators if m else 0,
+                    m.men if m else 0,
+                    m.women if m else 0,
+                    m.ethnic_minority if m else 0,
+                    m.trained if m else 0,
+                    m.legal_supporters if m else 0,
+                    int(bool(m and m.legal_supporters)),
+                    int(line.complete),
+                ],
+            )
     _note(ws, row + 2, len(heads), x["org_note"])
     _end(ws, row + 4, len(heads))
 
@@ -347,8 +427,18 @@ def _italic():
 
 
 def _count_values(c: Counts) -> list:
-    return [c.received, c.successful, c.unsuccessful, c.pending, c.transferred, c.withdrawn, c.success_rate,
-            rate_formula(c), c.success_rate_received, rate_received_formula(c)]
+    return [
+        c.received,
+        c.successful,
+        c.unsuccessful,
+        c.pending,
+        c.transferred,
+        c.withdrawn,
+        c.success_rate,
+        rate_formula(c),
+        c.success_rate_received,
+        rate_received_formula(c),
+    ]
 
 
 def _results_sheet(ws, report: Report, by: str) -> None:
@@ -358,20 +448,31 @@ def _results_sheet(ws, report: Report, by: str) -> None:
         ws.title, title = n["province_sheet"], n["province_title"]
     else:
         ws.title, title = x[f"{by}_sheet"], x[f"{by}_title"]
-    first = {"field": x["field_col"], "team": x["team_col"], "commune": x["commune_col"],
-             "province": n["province_col"]}[by]
+    first = {
+        "field": x["field_col"],
+        "team": x["team_col"],
+        "commune": x["commune_col"],
+        "province": n["province_col"],
+    }[by]
     heads = [first, *x["result_heads"]]
     if by == "commune":
         heads.append(x["reported_head"])
         if report.source == "submitted":
             heads.append(msg.SUBMIT_XLSX_HEAD)
     if by == "province":
-        heads += [n["communes_head"], n["submitted_head"] if report.source == "submitted" else n["reported_head"]]
+        heads += [
+            n["communes_head"],
+            n["submitted_head"] if report.source == "submitted" else n["reported_head"],
+        ]
     if by == "team" and report.by_commune is not None:
         heads.insert(1, x["commune_col"])
     row = _header(ws, report, title, x["results_unit"], len(heads))
-    row = _head_row(ws, row, heads, [34] + [24 if h.startswith("Cách tính") else 17 if h.startswith("Tỷ lệ") else 13
-                                            for h in heads[1:]])
+    row = _head_row(
+        ws,
+        row,
+        heads,
+        [34] + [24 if h.startswith("Cách tính") else 17 if h.startswith("Tỷ lệ") else 13 for h in heads[1:]],
+    )
     offset = 1 if (by == "team" and report.by_commune is not None) else 0
     percent = (8 + offset, 10 + offset)
     total = [x["total"]] + ([""] if offset else []) + _count_values(report.cases)
@@ -387,16 +488,27 @@ def _results_sheet(ws, report: Report, by: str) -> None:
         lines = [[FIELDS.get(code, code), *_count_values(c)] for code, c in report.by_field.items()]
     elif by == "team":
         names = {line.commune.id: line.commune.name for line in report.by_commune or []}
-        lines = [[text(line.team.name)] + ([text(names.get(line.team.commune_id, ""))] if offset else [])
-                 + _count_values(line.counts) for line in report.by_team]
+        lines = [
+            [text(line.team.name)]
+            + ([text(names.get(line.team.commune_id, ""))] if offset else [])
+            + _count_values(line.counts)
+            for line in report.by_team
+        ]
     elif by == "province":
-        lines = [[text(p.province.name), *_count_values(p.counts), p.communes, p.reported]
-                 for p in report.by_province]
+        lines = [
+            [text(p.province.name), *_count_values(p.counts), p.communes, p.reported]
+            for p in report.by_province
+        ]
     else:
-        lines = [[text(line.commune.name), *_count_values(line.counts),
-                  x["reported"] if line.reported else x["not_reported"]]
-                 + ([_submitted_cell(report, line.commune.id)] if report.source == "submitted" else [])
-                 for line in report.by_commune]
+        lines = [
+            [
+                text(line.commune.name),
+                *_count_values(line.counts),
+                x["reported"] if line.reported else x["not_reported"],
+            ]
+            + ([_submitted_cell(report, line.commune.id)] if report.source == "submitted" else [])
+            for line in report.by_commune
+        ]
     for values in lines:
         row += 1
         _data_row(ws, row, values, percent_cols=percent)
@@ -420,8 +532,12 @@ def _indicator_sheet(ws, report: Report) -> None:
     for name in INDICATORS:
         ind = report.indicators[name]
         met = {True: x["met"], False: x["not_met"], None: x["no_data"]}[ind.met]
-        _data_row(ws, row, [msg.STATS_INDICATOR_NAMES[name], ind.value, ind.target, met,
-                            indicator_formula(report, name)], percent_cols=(2, 3))
+        _data_row(
+            ws,
+            row,
+            [msg.STATS_INDICATOR_NAMES[name], ind.value, ind.target, met, indicator_formula(report, name)],
+            percent_cols=(2, 3),
+        )
         row += 1
     _note(ws, row + 1, len(heads), x["ind_note"])
     _end(ws, row + 3, len(heads))
@@ -431,25 +547,50 @@ def _province_indicator_sheet(ws, report: Report) -> None:
     """The QĐ 315 indicators of each province (national workbook)."""
     n = msg.NATIONAL_XLSX
     ws.title = n["ind_sheet"]
-    heads = [n["province_col"], *(msg.STATS_INDICATOR_NAMES[name] for name in INDICATORS),
-             msg.STATS_XLSX["result_heads"][7]]
+    heads = [
+        n["province_col"],
+        *(msg.STATS_INDICATOR_NAMES[name] for name in INDICATORS),
+        msg.STATS_XLSX["result_heads"][7],
+    ]
     row = _header(ws, report, n["ind_title"], "", len(heads))
     row = _head_row(ws, row, heads, [30] + [15] * (len(heads) - 2) + [24])
     percent = tuple(range(2, 2 + len(INDICATORS)))
-    _data_row(ws, row, [msg.STATS_XLSX["total"], *(report.indicators[name].value for name in INDICATORS),
-                        rate_formula(report.cases)], bold=True, percent_cols=percent)
+    _data_row(
+        ws,
+        row,
+        [
+            msg.STATS_XLSX["total"],
+            *(report.indicators[name].value for name in INDICATORS),
+            rate_formula(report.cases),
+        ],
+        bold=True,
+        percent_cols=percent,
+    )
     for line in report.by_province:
         row += 1
-        _data_row(ws, row, [text(line.province.name), *(line.indicators[name].value for name in INDICATORS),
-                            rate_formula(line.counts)], percent_cols=percent)
+        _data_row(
+            ws,
+            row,
+            [
+                text(line.province.name),
+                *(line.indicators[name].value for name in INDICATORS),
+                rate_formula(line.counts),
+            ],
+            percent_cols=percent,
+        )
     _note(ws, row + 2, len(heads), msg.STATS_XLSX["ind_note"])
     _end(ws, row + 4, len(heads))
 
 
 # --- Chart -------------------------------------------------------------------------------------------------
 CHART_MAX_BARS = 20
-_RESULT_SERIES = (("successful", "#2e7d32"), ("unsuccessful", "#c62828"), ("pending", "#f9a825"),
-                  ("transferred", "#1565c0"), ("withdrawn", "#757575"))
+_RESULT_SERIES = (
+    ("successful", "#2e7d32"),
+    ("unsuccessful", "#c62828"),
+    ("pending", "#f9a825"),
+    ("transferred", "#1565c0"),
+    ("withdrawn", "#757575"),
+)
 
 
 def report_chart(report: Report) -> bytes:
@@ -473,9 +614,11 @@ def report_chart(report: Report) -> bytes:
     groups.sort(key=lambda item: -item[1].received)
     if len(groups) > CHART_MAX_BARS:
         rest = Counts()
-        for _, c in groups[CHART_MAX_BARS - 1:]:
+        for _, c in groups[CHART_MAX_BARS - 1 :]:
             rest.add(c)
-        groups = groups[:CHART_MAX_BARS - 1] + [(x["others"].format(n=len(groups) - CHART_MAX_BARS + 1), rest)]
+        groups = groups[: CHART_MAX_BARS - 1] + [
+            (x["others"].format(n=len(groups) - CHART_MAX_BARS + 1), rest)
+        ]
     height = 2.2 + 0.32 * (len(fields) + len(groups))
     fig = Figure(figsize=(8, max(height, 5)), dpi=100)
     axes = fig.subplots(2, 1, gridspec_kw={"height_ratios": [max(len(fields), 1), max(len(groups), 1)]})
@@ -503,11 +646,16 @@ def report_chart(report: Report) -> bytes:
 def _chart_text(text: str) -> str:
     """Text drawn by matplotlib as written: a '$' would start mathtext (and an odd one breaks the chart)."""
     return text.replace("$", r"\$")
+
+
 def chart_title(report: Report) -> str:
     """The chart's title: scope, period and the official rate with its formula."""
-    return msg.STATS_CHART_TITLE.format(scope=scope_label(report.scope), period=period_label(report.period),
-                                        rate=rate_with_formula(report.cases))
+    return msg.STATS_CHART_TITLE.format(
+        scope=scope_label(report.scope),
+        period=period_label(report.period),
+        rate=rate_with_formula(report.cases),
+    )
 
 
 def _short(name: str, limit: int = 28) -> str:
-    return name if len(name) <= limit else name[:limit - 1] + "…"
+    return name if len(name) <= limit else name[: limit - 1] + "…"

@@ -99,28 +99,43 @@ def aggregate(cases: list[CaseVersion], commune_id: int) -> tuple[list[tuple], l
     """(field, result, n) and (commune_id, team_id, result, n) of a list of cases, as the SQL aggregates."""
     by_field = Counter((c.field, c.result) for c in cases)
     by_team = Counter((c.team_id, c.result) for c in cases)
-    return ([(f, r, n) for (f, r), n in sorted(by_field.items())],
-            [(commune_id, t, r, n) for (t, r), n in sorted(by_team.items())])
+    return (
+        [(f, r, n) for (f, r), n in sorted(by_field.items())],
+        [(commune_id, t, r, n) for (t, r), n in sorted(by_team.items())],
+    )
 
 
-def inputs_json(field_results: list[tuple], team_results: list[tuple], teams: list[Team],
-                members: list[TeamMembers]) -> dict[str, Any]:
-    return {"field_results": [list(x) for x in field_results], "team_results": [list(x) for x in team_results],
-            "teams": [[t.id, t.commune_id, t.code, t.name, t.active] for t in teams],
-            "members": [asdict(m) for m in members]}
+def inputs_json(
+    field_results: list[tuple], team_results: list[tuple], teams: list[Team], members: list[TeamMembers]
+) -> dict[str, Any]:
+    return {
+        "field_results": [list(x) for x in field_results],
+        "team_results": [list(x) for x in team_results],
+        "teams": [[t.id, t.commune_id, t.code, t.name, t.active] for t in teams],
+        "members": [asdict(m) for m in members],
+    }
 
 
 def inputs_from_json(data: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments of build_report (without communes) from a snapshot's inputs."""
-    return {"field_results": [tuple(x) for x in data["field_results"]],
-            "team_results": [tuple(x) for x in data["team_results"]],
-            "teams": [Team(id=t[0], commune_id=t[1], code=t[2], name=t[3], active=bool(t[4])) for t in data["teams"]],
-            "members": [TeamMembers(**m) for m in data["members"]]}
+    return {
+        "field_results": [tuple(x) for x in data["field_results"]],
+        "team_results": [tuple(x) for x in data["team_results"]],
+        "teams": [
+            Team(id=t[0], commune_id=t[1], code=t[2], name=t[3], active=bool(t[4])) for t in data["teams"]
+        ],
+        "members": [TeamMembers(**m) for m in data["members"]],
+    }
 
 
 def submission_json(sub: Submission) -> dict[str, Any]:
-    return {"revision": sub.revision, "submitted_at": sub.submitted_at, "submitted_by": sub.submitted_by,
-            "submitted_by_ref": sub.submitted_label, "case_count": sub.cases_count}
+    return {
+        "revision": sub.revision,
+        "submitted_at": sub.submitted_at,
+        "submitted_by": sub.submitted_by,
+        "submitted_by_ref": sub.submitted_label,
+        "case_count": sub.cases_count,
+    }
 
 
 @dataclass(slots=True)
@@ -141,8 +156,9 @@ class SubmissionService:
         self.statistics = statistics
         self.org = org
 
-    async def submit(self, person: Person | None, scope: Scope, period: Period,
-                     label: str | None = None) -> Submission:
+    async def submit(
+        self, person: Person | None, scope: Scope, period: Period, label: str | None = None
+    ) -> Submission:
         """Freeze the commune's report; `person` None is the operator's command line (`label` names who).
         Raises Unchanged (nothing written, nothing audited) when submitting again would freeze the same."""
         if scope.level != "commune" or scope.commune is None:
@@ -155,10 +171,19 @@ class SubmissionService:
         if same is not None:
             raise Unchanged(same)
         start, end = period.iso
-        return await self.repo.submit(commune.id, commune.province_id, start, end, freeze=freeze,
-                                      submitted_by=person.id if person else None, submitted_label=label)
+        return await self.repo.submit(
+            commune.id,
+            commune.province_id,
+            start,
+            end,
+            freeze=freeze,
+            submitted_by=person.id if person else None,
+            submitted_label=label,
+        )
 
-    async def _freezer(self, scope: Scope, period: Period) -> Callable[[list[CaseVersion]], tuple[dict, dict]]:
+    async def _freezer(
+        self, scope: Scope, period: Period
+    ) -> Callable[[list[CaseVersion]], tuple[dict, dict]]:
         """freeze(cases) → (report JSON, inputs) of the commune's report from those cases and the organisation
         read now."""
         commune = scope.commune
@@ -171,15 +196,25 @@ class SubmissionService:
         def freeze(cases: list[CaseVersion]) -> tuple[dict, dict]:
             field_results, team_results = aggregate(cases, commune.id)
             known = {t.id for t in active}
-            teams = active + [every_team.get(tid) or Team(tid, commune.id, f"#{tid}", f"#{tid}", False)
-                              for tid in sorted({c.team_id for c in cases} - known)]
-            report = build_report(scope, period, field_results=field_results, team_results=team_results,
-                                  teams=teams, members=members)
+            teams = active + [
+                every_team.get(tid) or Team(tid, commune.id, f"#{tid}", f"#{tid}", False)
+                for tid in sorted({c.team_id for c in cases} - known)
+            ]
+            report = build_report(
+                scope,
+                period,
+                field_results=field_results,
+                team_results=team_results,
+                teams=teams,
+                members=members,
+            )
             return report.as_json(), inputs_json(field_results, team_results, teams, members)
 
         return freeze
 
-    async def unchanged(self, scope: Scope, period: Period, freeze: Callable | None = None) -> Submission | None:
+    async def unchanged(
+        self, scope: Scope, period: Period, freeze: Callable | None = None
+    ) -> Submission | None:
         """The latest submission when submitting again would freeze the same: no case changed since (changes())
         and the figures built now from those cases equal the stored ones (a mediator or a team added or
         removed changes figures without changing a case). None: never submitted, or something to revise."""
@@ -188,7 +223,9 @@ class SubmissionService:
             return None
         freeze = freeze or await self._freezer(scope, period)
         report, inputs = freeze(await self.repo.submitted_cases(latest.id))
-        stored = json.loads(json.dumps([report, inputs], ensure_ascii=False))  # as read back from the database
+        stored = json.loads(
+            json.dumps([report, inputs], ensure_ascii=False)
+        )  # as read back from the database
         return latest if stored == [latest.report, latest.inputs] else None
 
     async def latest(self, scope: Scope, period: Period) -> Submission | None:
@@ -234,8 +271,10 @@ class SubmissionService:
 
     async def province_status(self, province_id: int, period: Period, today: date) -> list[CommuneStatus]:
         """Every commune of the province: its latest submission for the period, late or not, revised or not."""
-        latest = {sub.commune_id: (sub, first) for sub, first in
-                  await self.repo.latest_of_province(province_id, *period.iso)}
+        latest = {
+            sub.commune_id: (sub, first)
+            for sub, first in await self.repo.latest_of_province(province_id, *period.iso)
+        }
         due = period.end + timedelta(days=DUE_DAYS)
         statuses = []
         for commune in await self.org.communes_of_province(province_id):

@@ -72,8 +72,17 @@ class TrainingService:
     def local(self, iso: str) -> datetime:
         return datetime.fromisoformat(iso).astimezone(ZoneInfo(self.timezone))
 
-    async def create(self, organiser: Person, scope: BroadcastScope, channel: str, *, title: str, starts_at: datetime,
-                     place: str, render: Callable[[dict], str]) -> tuple[int, int, int]:
+    async def create(
+        self,
+        organiser: Person,
+        scope: BroadcastScope,
+        channel: str,
+        *,
+        title: str,
+        starts_at: datetime,
+        place: str,
+        render: Callable[[dict], str],
+    ) -> tuple[int, int, int]:
         """Check the scope, store the event with its announcement and outbox (one transaction).
 
         `render(event)` gives the announcement text. Returns (event id, broadcast id, recipients).
@@ -81,13 +90,26 @@ class TrainingService:
         if starts_at <= datetime.now(UTC):
             raise WhenError("past")
         recipients = await self.broadcasts.recipients(organiser, scope, channel)
-        event = {"title": title, "starts_at": utc_iso(starts_at),
-                 "local_date": starts_at.astimezone(ZoneInfo(self.timezone)).date().isoformat(), "place": place,
-                 "scope": scope.as_json(), "organiser_id": organiser.id, "province_id": organiser.province_id,
-                 "commune_id": organiser.commune_id}
-        event_id, broadcast_id = await self.repo.create_with_announcement(event=event, broadcast={
-            "sender_id": organiser.id, "channel": channel, "scope": scope.as_json(), "text": render(event),
-            "recipients": recipients})
+        event = {
+            "title": title,
+            "starts_at": utc_iso(starts_at),
+            "local_date": starts_at.astimezone(ZoneInfo(self.timezone)).date().isoformat(),
+            "place": place,
+            "scope": scope.as_json(),
+            "organiser_id": organiser.id,
+            "province_id": organiser.province_id,
+            "commune_id": organiser.commune_id,
+        }
+        event_id, broadcast_id = await self.repo.create_with_announcement(
+            event=event,
+            broadcast={
+                "sender_id": organiser.id,
+                "channel": channel,
+                "scope": scope.as_json(),
+                "text": render(event),
+                "recipients": recipients,
+            },
+        )
         return event_id, broadcast_id, len(recipients)
 
     # --- who sees what -----------------------------------------------------------------------------
@@ -143,7 +165,9 @@ class TrainingService:
     async def counts(self, event: dict) -> dict[str, int]:
         """Answers 'yes' / 'no', and 'none': people the announcement was sent to who have not answered."""
         counts = await self.repo.rsvp_counts(event["id"])
-        announced = await self.broadcasts.repo.counts(event["announcement_id"]) if event["announcement_id"] else {}
+        announced = (
+            await self.broadcasts.repo.counts(event["announcement_id"]) if event["announcement_id"] else {}
+        )
         counts["invited"] = announced.get("total", 0)
         counts["none"] = max(0, counts["invited"] - counts["yes"] - counts["no"])
         return counts
@@ -156,7 +180,10 @@ class TrainingService:
         due = []
         for event in await self.repo.not_reminded_after(utc_iso(now)):
             starts = datetime.fromisoformat(event["starts_at"])
-            if starts - REMINDER_LEAD <= now and datetime.fromisoformat(event["created_at"]) < starts - REMINDER_LEAD:
+            if (
+                starts - REMINDER_LEAD <= now
+                and datetime.fromisoformat(event["created_at"]) < starts - REMINDER_LEAD
+            ):
                 due.append(event)
         return due
 
@@ -164,12 +191,24 @@ class TrainingService:
         """Store the reminder (once) for the invited people who have not declined. (broadcast id, recipients)."""
         scope = BroadcastScope.from_json(event["scope"])
         recipients = await self.broadcasts.repo.recipients(
-            channel, list(scope.communes), scope.roles, None if scope.teams is None else list(scope.teams),
-            exclude_person_id=event["organiser_id"], exclude_declined_event=event["id"],
-            channels=tuple(sorted(self.broadcasts.channels | {channel})))
-        broadcast_id = await self.repo.add_reminder(event["id"], {
-            "sender_id": event["organiser_id"], "channel": channel, "scope": event["scope"], "text": text,
-            "recipients": recipients})
+            channel,
+            list(scope.communes),
+            scope.roles,
+            None if scope.teams is None else list(scope.teams),
+            exclude_person_id=event["organiser_id"],
+            exclude_declined_event=event["id"],
+            channels=tuple(sorted(self.broadcasts.channels | {channel})),
+        )
+        broadcast_id = await self.repo.add_reminder(
+            event["id"],
+            {
+                "sender_id": event["organiser_id"],
+                "channel": channel,
+                "scope": event["scope"],
+                "text": text,
+                "recipients": recipients,
+            },
+        )
         return broadcast_id, len(recipients)
 
     # --- attendance --------------------------------------------------------------------------------
@@ -177,11 +216,13 @@ class TrainingService:
         """Team members invited to the event: the checklist of attendance."""
         scope = BroadcastScope.from_json(event["scope"])
         roles = tuple(r for r in scope.roles if r in TEAM_MEMBER_ROLES)
-        return await self.repo.members(list(scope.communes), roles,
-                                       None if scope.teams is None else list(scope.teams))
+        return await self.repo.members(
+            list(scope.communes), roles, None if scope.teams is None else list(scope.teams)
+        )
 
-    async def save_attendance(self, official: Person, event_id: int, ticked: set[int],
-                              now: datetime | None = None) -> tuple[int, int]:
+    async def save_attendance(
+        self, official: Person, event_id: int, ticked: set[int], now: datetime | None = None
+    ) -> tuple[int, int]:
         event = await self.repo.get(event_id)
         if event is None or not await self.may_manage(official, event):
             raise PermissionDenied("event")

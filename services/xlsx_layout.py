@@ -27,8 +27,9 @@ def text(value: Any) -> Any:
     return value
 
 
-def setup_print(ws: Any, *, title_rows: tuple[int, int] | None = None, landscape: bool = True,
-                footer: str = "Trang &P/&N") -> None:
+def setup_print(
+    ws: Any, *, title_rows: tuple[int, int] | None = None, landscape: bool = True, footer: str = "Trang &P/&N"
+) -> None:
     """A4, landscape by default, one page wide (as many pages tall as needed), heading rows repeated.
 
     `title_rows` = (first, last) 1-based rows repeated at the top of every printed page (the table heading).
@@ -48,10 +49,19 @@ def setup_print(ws: Any, *, title_rows: tuple[int, int] | None = None, landscape
     ws.evenFooter.center.text = footer
 
 
-def signature_block(ws: Any, row: int, ncols: int, *, place: str = "", day: date | None = None,
-                    signers: Sequence[tuple[str, str]] = (("Người lập biểu", "(Ký, ghi rõ họ tên)"),
-                                                          ("Thủ trưởng đơn vị", "(Ký, đóng dấu, ghi rõ họ tên)")),
-                    first_col: int = 1) -> int:
+def signature_block(
+    ws: Any,
+    row: int,
+    ncols: int,
+    *,
+    place: str = "",
+    day: date | None = None,
+    signers: Sequence[tuple[str, str]] = (
+        ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
+        ("Thủ trưởng đơn vị", "(Ký, đóng dấu, ghi rõ họ tên)"),
+    ),
+    first_col: int = 1,
+) -> int:
     """Write '…, ngày … tháng … năm …' and one titled column per signer from `row`; returns the next free row.
 
     Signers are spread across the `ncols` columns of the table above (first at `first_col`, last at the right);
@@ -59,8 +69,7 @@ def signature_block(ws: Any, row: int, ncols: int, *, place: str = "", day: date
     """
     from openpyxl.styles import Alignment, Font
 
-    when = (f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}" if day
-            else "ngày …… tháng …… năm ……")
+    when = f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}" if day else "ngày …… tháng …… năm ……"
     dated = f"{place}, {when}" if place else when.capitalize()
     last_col = max(ncols, len(signers))
     cell = ws.cell(row=row, column=max(1, last_col - 2), value=dated)

@@ -16,8 +16,9 @@ from pathlib import Path
 from storage import file_lock
 from storage.db import migrations, split_sql
 
-_TABLE_CHANGE = re.compile(r"^(?:CREATE TABLE (\w+)|DROP TABLE (\w+)|ALTER TABLE (\w+) RENAME TO (\w+))",
-                           re.IGNORECASE)
+_TABLE_CHANGE = re.compile(
+    r"^(?:CREATE TABLE (\w+)|DROP TABLE (\w+)|ALTER TABLE (\w+) RENAME TO (\w+))", re.IGNORECASE
+)
 
 
 class BackupError(RuntimeError):
@@ -56,8 +57,12 @@ def check(path: str | Path) -> dict[str, int]:
             verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict != "ok":
                 raise BackupError(f"integrity check failed: {verdict}")
-            tables = [r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
             if "schema_migrations" not in tables:
                 raise BackupError("not a mediator-bot database (no schema_migrations table)")
             versions = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}

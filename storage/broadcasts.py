@@ -37,10 +37,16 @@ class BroadcastRepository:
         self.db = db
 
     # --- audience ----------------------------------------------------------------------------------
-    async def recipients(self, channel: str, commune_ids: list[int], roles: tuple[Role, ...],
-                         team_ids: list[int] | None = None, exclude_person_id: int | None = None,
-                         exclude_declined_event: int | None = None,
-                         channels: tuple[str, ...] | None = None) -> list[tuple[int, str, str]]:
+    async def recipients(
+        self,
+        channel: str,
+        commune_ids: list[int],
+        roles: tuple[Role, ...],
+        team_ids: list[int] | None = None,
+        exclude_person_id: int | None = None,
+        exclude_declined_event: int | None = None,
+        channels: tuple[str, ...] | None = None,
+    ) -> list[tuple[int, str, str]]:
         """(person_id, chat_id, channel) of active people in scope, by person id.
 
         Each person is reached once, on one of `channels` (the channels this deployment runs; default: just
@@ -67,29 +73,54 @@ class BroadcastRepository:
             sql += " AND p.id != ?"
             params.append(exclude_person_id)
         if exclude_declined_event is not None:
-            sql += (" AND NOT EXISTS (SELECT 1 FROM training_rsvps r WHERE r.event_id = ? AND r.person_id = p.id"
-                    " AND r.answer = 'no')")
+            sql += (
+                " AND NOT EXISTS (SELECT 1 FROM training_rsvps r WHERE r.event_id = ? AND r.person_id = p.id"
+                " AND r.answer = 'no')"
+            )
             params.append(exclude_declined_event)
         rows = await self.db.fetchall(sql + " ORDER BY p.id", params)
         return [(r["person_id"], str(r["chat_id"]), r["channel"]) for r in rows]
 
     # --- creation ----------------------------------------------------------------------------------
     @staticmethod
-    async def insert(conn: Any, *, sender_id: int, channel: str, kind: str, scope: dict, text: str,
-                     recipients: list[tuple[int, str, str]], attachment: dict | None = None,
-                     event_id: int | None = None) -> int:
+    async def insert(
+        conn: Any,
+        *,
+        sender_id: int,
+        channel: str,
+        kind: str,
+        scope: dict,
+        text: str,
+        recipients: list[tuple[int, str, str]],
+        attachment: dict | None = None,
+        event_id: int | None = None,
+    ) -> int:
         """Insert a broadcast and its outbox rows inside the caller's transaction; returns the broadcast id."""
         attachment = attachment or {}
         async with conn.execute(
             "INSERT INTO broadcasts(sender_id, channel, kind, scope_json, text, attachment_kind, attachment_file_id,"
             " attachment_name, event_id, recipients, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (sender_id, channel, kind, json.dumps(scope, sort_keys=True), text, attachment.get("kind"),
-             attachment.get("file_id"), attachment.get("name"), event_id, len(recipients), utcnow()),
+            (
+                sender_id,
+                channel,
+                kind,
+                json.dumps(scope, sort_keys=True),
+                text,
+                attachment.get("kind"),
+                attachment.get("file_id"),
+                attachment.get("name"),
+                event_id,
+                len(recipients),
+                utcnow(),
+            ),
         ) as cur:
             broadcast_id = cur.lastrowid
         await conn.executemany(
             "INSERT INTO outbox(broadcast_id, person_id, channel, chat_id) VALUES (?, ?, ?, ?)",
-            [(broadcast_id, person_id, row_channel, chat_id) for person_id, chat_id, row_channel in recipients],
+            [
+                (broadcast_id, person_id, row_channel, chat_id)
+                for person_id, chat_id, row_channel in recipients
+            ],
         )
         if not recipients:
             await conn.execute("UPDATE broadcasts SET finished_at = ? WHERE id = ?", (utcnow(), broadcast_id))
@@ -101,8 +132,10 @@ class BroadcastRepository:
             return await self.insert(conn, **fields)
 
     async def set_progress_message(self, broadcast_id: int, chat_id: str, message_id: int) -> None:
-        await self.db.execute("UPDATE broadcasts SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
-                              (str(chat_id), message_id, broadcast_id))
+        await self.db.execute(
+            "UPDATE broadcasts SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
+            (str(chat_id), message_id, broadcast_id),
+        )
 
     # --- reading -----------------------------------------------------------------------------------
     async def get(self, broadcast_id: int) -> dict | None:
@@ -113,7 +146,9 @@ class BroadcastRepository:
         """Recipients by outbox status, plus `acked` and `total`."""
         rows = await self.db.fetchall(
             "SELECT status, COUNT(*) AS n, SUM(CASE WHEN acked_at IS NOT NULL THEN 1 ELSE 0 END) AS acked FROM outbox WHERE broadcast_id = ?"
-            " GROUP BY status", (broadcast_id,))
+            " GROUP BY status",
+            (broadcast_id,),
+        )
         counts = {status: 0 for status in (PENDING, SENDING, SENT, FAILED, BLOCKED)}
         acked = 0
         for row in rows:
@@ -122,8 +157,11 @@ class BroadcastRepository:
         counts["acked"] = acked
         counts["total"] = sum(counts[s] for s in (PENDING, SENDING, SENT, FAILED, BLOCKED))
         # Zalo OA: recipients outside the 48-hour window (bot.channels.oa.OUTSIDE_WINDOW), among the failed
-        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE broadcast_id = ? AND status = 'failed'"
-                                     " AND error LIKE '%outside_window%'", (broadcast_id,))
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM outbox WHERE broadcast_id = ? AND status = 'failed'"
+            " AND error LIKE '%outside_window%'",
+            (broadcast_id,),
+        )
         counts["outside_window"] = row["n"] if row else 0
         return counts
 
@@ -131,18 +169,21 @@ class BroadcastRepository:
         rows = await self.db.fetchall(
             "SELECT o.status, o.error, p.full_name FROM outbox o JOIN persons p ON p.id = o.person_id"
             " WHERE o.broadcast_id = ? AND o.status IN ('failed', 'blocked') ORDER BY p.full_name LIMIT ?",
-            (broadcast_id, limit))
+            (broadcast_id, limit),
+        )
         return [dict(r) for r in rows]
 
     async def retried_rows(self, broadcast_id: int) -> int:
         """Rows claimed more than once (sent again after a restart or a retry)."""
-        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE broadcast_id = ? AND attempts > 1",
-                                     (broadcast_id,))
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM outbox WHERE broadcast_id = ? AND attempts > 1", (broadcast_id,)
+        )
         return row["n"]
 
     async def history(self, sender_id: int, limit: int = 10) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT * FROM broadcasts WHERE sender_id = ? ORDER BY id DESC LIMIT ?", (sender_id, limit))
+            "SELECT * FROM broadcasts WHERE sender_id = ? ORDER BY id DESC LIMIT ?", (sender_id, limit)
+        )
         return [_broadcast(r) for r in rows]
 
     async def history_with_counts(self, sender_id: int, limit: int = 10) -> list[dict]:
@@ -154,7 +195,9 @@ class BroadcastRepository:
         rows = await self.db.fetchall(
             "SELECT broadcast_id, COUNT(*) AS total, SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END) AS sent,"
             " SUM(CASE WHEN acked_at IS NOT NULL THEN 1 ELSE 0 END) AS acked"
-            f" FROM outbox WHERE broadcast_id IN ({_in(ids)}) GROUP BY broadcast_id", ids)
+            f" FROM outbox WHERE broadcast_id IN ({_in(ids)}) GROUP BY broadcast_id",
+            ids,
+        )
         by_id = {r["broadcast_id"]: r for r in rows}
         for b in items:
             row = by_id.get(b["id"])
@@ -163,12 +206,14 @@ class BroadcastRepository:
 
     async def unfinished(self, channel: str) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT * FROM broadcasts WHERE channel = ? AND finished_at IS NULL ORDER BY id", (channel,))
+            "SELECT * FROM broadcasts WHERE channel = ? AND finished_at IS NULL ORDER BY id", (channel,)
+        )
         return [_broadcast(r) for r in rows]
 
     async def outbox_row(self, broadcast_id: int, person_id: int) -> dict | None:
-        row = await self.db.fetchone("SELECT * FROM outbox WHERE broadcast_id = ? AND person_id = ?",
-                                     (broadcast_id, person_id))
+        row = await self.db.fetchone(
+            "SELECT * FROM outbox WHERE broadcast_id = ? AND person_id = ?", (broadcast_id, person_id)
+        )
         return dict(row) if row else None
 
     # --- the worker's side -------------------------------------------------------------------------
@@ -181,8 +226,10 @@ class BroadcastRepository:
         lock is gone, see PostgresDatabase.process_token) at once; rows of a live process are never taken, unless
         the claim is older than STALE_CLAIM_S (a send stuck that long) or was made without a token.
         """
-        sql = ("UPDATE outbox SET status = 'pending', error = 'interrupted', claimed_by = NULL"
-               " WHERE channel = ? AND status = 'sending'")
+        sql = (
+            "UPDATE outbox SET status = 'pending', error = 'interrupted', claimed_by = NULL"
+            " WHERE channel = ? AND status = 'sending'"
+        )
         params: tuple = (channel,)
         if self.db.dialect == "postgres":
             alive = self.db.alive_sql("claimed_by")  # type: ignore[attr-defined]
@@ -191,7 +238,9 @@ class BroadcastRepository:
         async with self.db.transaction(serialized=False) as conn, conn.execute(sql, params) as cur:
             return cur.rowcount
 
-    async def claim_next(self, channel: str, now: datetime | None = None, token: int | None = None) -> dict | None:
+    async def claim_next(
+        self, channel: str, now: datetime | None = None, token: int | None = None
+    ) -> dict | None:
         """Claim the oldest due pending row for the process of liveness `token`: status `sending`, one more
         attempt. None when nothing is due.
 
@@ -200,13 +249,16 @@ class BroadcastRepository:
         """
         stamp = precise_now(now)
         lock = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgres" else ""
-        async with self.db.transaction(serialized=False) as conn, conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?, claimed_by = ?"
-            " WHERE id = (SELECT id FROM outbox WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ?"
-            f"             ORDER BY next_attempt_at, id LIMIT 1{lock})"
-            " RETURNING *",
-            (stamp, token, channel, stamp),
-        ) as cur:
+        async with (
+            self.db.transaction(serialized=False) as conn,
+            conn.execute(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?, claimed_by = ?"
+                " WHERE id = (SELECT id FROM outbox WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ?"
+                f"             ORDER BY next_attempt_at, id LIMIT 1{lock})"
+                " RETURNING *",
+                (stamp, token, channel, stamp),
+            ) as cur,
+        ):
             row = await cur.fetchone()
         return dict(row) if row else None
 
@@ -222,7 +274,8 @@ class BroadcastRepository:
             " ON CONFLICT (channel) DO UPDATE"
             " SET next_slot = GREATEST(send_pacing.next_slot, (SELECT t FROM clock) - ?) + ?"
             " RETURNING next_slot - ? - (SELECT t FROM clock) AS wait",
-            (channel, burst_s, interval_s, burst_s, interval_s, interval_s))
+            (channel, burst_s, interval_s, burst_s, interval_s, interval_s),
+        )
         return float(row["wait"])
 
     async def hold_sending(self, channel: str, seconds: float) -> None:
@@ -232,47 +285,61 @@ class BroadcastRepository:
             " INSERT INTO send_pacing(channel, next_slot) SELECT ?, t + ? FROM clock"
             " ON CONFLICT (channel) DO UPDATE"
             " SET next_slot = GREATEST(send_pacing.next_slot, (SELECT t FROM clock) + ?)",
-            (channel, seconds, seconds))
+            (channel, seconds, seconds),
+        )
 
     async def next_due_at(self, channel: str) -> str | None:
         row = await self.db.fetchone(
-            "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE channel = ? AND status = 'pending'", (channel,))
+            "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE channel = ? AND status = 'pending'",
+            (channel,),
+        )
         return row["at"] if row and row["at"] is not None else None
 
     async def mark_sent(self, row_id: int, message_id: int | None) -> None:
         await self.db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, error = NULL WHERE id = ?",
-            (utcnow(), message_id, row_id))
+            (utcnow(), message_id, row_id),
+        )
 
     async def mark_final(self, row_id: int, status: str, error: str | None) -> None:
         assert status in (FAILED, BLOCKED)
-        await self.db.execute("UPDATE outbox SET status = ?, error = ? WHERE id = ?",
-                              (status, (error or "")[:300], row_id))
+        await self.db.execute(
+            "UPDATE outbox SET status = ?, error = ? WHERE id = ?", (status, (error or "")[:300], row_id)
+        )
 
     async def reschedule(self, row_id: int, at: datetime, error: str | None) -> None:
         """Back to `pending`, due at `at` (after RetryAfter or a network failure)."""
-        await self.db.execute("UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?",
-                              (precise_now(at), (error or "")[:300], row_id))
+        await self.db.execute(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?",
+            (precise_now(at), (error or "")[:300], row_id),
+        )
 
     async def finish_if_done(self, broadcast_id: int) -> bool:
         """Mark the broadcast finished when no row is left to deliver; True only for the call that did it."""
-        async with self.db.transaction() as conn, conn.execute(
-            "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND NOT EXISTS"
-            " (SELECT 1 FROM outbox WHERE broadcast_id = ? AND status IN ('pending', 'sending'))",
-            (utcnow(), broadcast_id, broadcast_id),
-        ) as cur:
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND NOT EXISTS"
+                " (SELECT 1 FROM outbox WHERE broadcast_id = ? AND status IN ('pending', 'sending'))",
+                (utcnow(), broadcast_id, broadcast_id),
+            ) as cur,
+        ):
             return cur.rowcount == 1
 
     async def ack(self, broadcast_id: int, person_id: int) -> bool | None:
         """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT acked_at FROM outbox WHERE broadcast_id = ? AND person_id = ?",
-                                    (broadcast_id, person_id)) as cur:
+            async with conn.execute(
+                "SELECT acked_at FROM outbox WHERE broadcast_id = ? AND person_id = ?",
+                (broadcast_id, person_id),
+            ) as cur:
                 row = await cur.fetchone()
             if row is None:
                 return None
             if row["acked_at"]:
                 return False
-            await conn.execute("UPDATE outbox SET acked_at = ? WHERE broadcast_id = ? AND person_id = ?",
-                               (utcnow(), broadcast_id, person_id))
+            await conn.execute(
+                "UPDATE outbox SET acked_at = ? WHERE broadcast_id = ? AND person_id = ?",
+                (utcnow(), broadcast_id, person_id),
+            )
             return True

@@ -49,7 +49,7 @@ def sqlite_path(target: str | Path) -> str:
     """The file of a SQLite target: a plain path, or sqlite:///relative/path, sqlite:////absolute/path."""
     text = str(target)
     if text.startswith("sqlite:"):
-        rest = text[len("sqlite:"):]
+        rest = text[len("sqlite:") :]
         if not rest.startswith("///"):
             raise ValueError(f"SQLite URL must look like sqlite:///path (got {text!r})")
         return rest[3:] or ":memory:"

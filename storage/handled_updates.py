@@ -19,14 +19,17 @@ class HandledUpdates:
         self._marks = 0
 
     async def seen(self, update_id: int) -> bool:
-        row = await self.db.fetchone("SELECT 1 FROM handled_updates WHERE channel = ? AND update_id = ?",
-                                     (self.channel, update_id))
+        row = await self.db.fetchone(
+            "SELECT 1 FROM handled_updates WHERE channel = ? AND update_id = ?", (self.channel, update_id)
+        )
         return row is not None
 
     async def mark(self, update_id: int) -> None:
         await self.db.execute(
             "INSERT INTO handled_updates(channel, update_id, at) VALUES (?, ?, ?)"
-            " ON CONFLICT (channel, update_id) DO NOTHING", (self.channel, update_id, utcnow()))
+            " ON CONFLICT (channel, update_id) DO NOTHING",
+            (self.channel, update_id, utcnow()),
+        )
         self._marks += 1
         if self._marks % 1000 == 1:  # forget old ids now and then
             cutoff = (datetime.now(UTC) - KEEP).replace(microsecond=0).isoformat()

@@ -12,9 +12,17 @@ from storage.people import PeopleRepository
 
 def _invite(row: Any) -> Invite:
     return Invite(
-        id=row["id"], code=row["code"], commune_id=row["commune_id"], team_id=row["team_id"], role=Role(row["role"]),
-        max_uses=row["max_uses"], uses=row["uses"], expires_at=row["expires_at"], revoked=bool(row["revoked"]),
-        person_id=row["person_id"], created_by=row["created_by"],
+        id=row["id"],
+        code=row["code"],
+        commune_id=row["commune_id"],
+        team_id=row["team_id"],
+        role=Role(row["role"]),
+        max_uses=row["max_uses"],
+        uses=row["uses"],
+        expires_at=row["expires_at"],
+        revoked=bool(row["revoked"]),
+        person_id=row["person_id"],
+        created_by=row["created_by"],
     )
 
 
@@ -30,9 +38,19 @@ class InviteRepository:
     def __init__(self, db: Database):
         self.db = db
 
-    async def create(self, code: str, commune_id: int, role: Role, max_uses: int, expires_at: str, *,
-                     team_id: int | None = None, person_id: int | None = None,
-                     created_by: int | None = None, audit_province_id: int | None = None) -> Invite:
+    async def create(
+        self,
+        code: str,
+        commune_id: int,
+        role: Role,
+        max_uses: int,
+        expires_at: str,
+        *,
+        team_id: int | None = None,
+        person_id: int | None = None,
+        created_by: int | None = None,
+        audit_province_id: int | None = None,
+    ) -> Invite:
         """Insert an invite; with `audit_province_id` (an invite made by a person or the command line, not the
         demo seed) its creation is written to the audit log in the same transaction."""
         async with self.db.transaction() as conn:
@@ -46,15 +64,28 @@ class InviteRepository:
                 invite = _invite(await cur.fetchone())
             if audit_province_id is not None:
                 await AuditLog.record(
-                    conn, action="invite.create", object_type="invite", object_id=invite.id, actor_id=created_by,
-                    actor_label=None if created_by is not None else "cli", province_id=audit_province_id,
+                    conn,
+                    action="invite.create",
+                    object_type="invite",
+                    object_id=invite.id,
+                    actor_id=created_by,
+                    actor_label=None if created_by is not None else "cli",
+                    province_id=audit_province_id,
                     commune_id=commune_id,
-                    after={"role": str(role), "team_id": team_id, "max_uses": max_uses, "expires_at": expires_at})
+                    after={
+                        "role": str(role),
+                        "team_id": team_id,
+                        "max_uses": max_uses,
+                        "expires_at": expires_at,
+                    },
+                )
             return invite
 
     async def record_failure(self, channel: str, external_id: str, at: str) -> None:
-        await self.db.execute("INSERT INTO invite_attempts(channel, external_id, at) VALUES (?, ?, ?)",
-                              (channel, external_id, at))
+        await self.db.execute(
+            "INSERT INTO invite_attempts(channel, external_id, at) VALUES (?, ?, ?)",
+            (channel, external_id, at),
+        )
 
     async def failures_since(self, channel: str | None, external_id: str | None, since: str) -> int:
         """Failed code attempts after `since` of one chat identity, or of everyone (channel None)."""
@@ -63,7 +94,8 @@ class InviteRepository:
         else:
             row = await self.db.fetchone(
                 "SELECT COUNT(*) AS n FROM invite_attempts WHERE channel = ? AND external_id = ? AND at > ?",
-                (channel, external_id, since))
+                (channel, external_id, since),
+            )
         return int(row["n"])
 
     async def by_code(self, code: str) -> Invite | None:
@@ -82,13 +114,23 @@ class InviteRepository:
         rows = await self.db.fetchall(
             "SELECT p.id, p.full_name FROM persons p WHERE p.team_id = ? AND p.active = 1"
             " AND p.role IN ('mediator', 'team_leader')"
-            " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.person_id = p.id)", (team_id,))
+            " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.person_id = p.id)",
+            (team_id,),
+        )
         wanted = " ".join(full_name.split()).casefold()
         found = [r["id"] for r in rows if " ".join(r["full_name"].split()).casefold() == wanted]
         return found[0] if len(found) == 1 else None
 
-    async def redeem(self, code: str, now: str, draft: PersonDraft, channel: str, external_id: str,
-                     chat_id: str | None, people: PeopleRepository) -> int:
+    async def redeem(
+        self,
+        code: str,
+        now: str,
+        draft: PersonDraft,
+        channel: str,
+        external_id: str,
+        chat_id: str | None,
+        people: PeopleRepository,
+    ) -> int:
         """Atomically check the invite, create (or claim) the person, link the identity, count the use.
 
         Raises InviteUnavailable when the code is unknown, revoked, expired or used up; nothing is written then.
@@ -106,12 +148,15 @@ class InviteRepository:
             if invite.uses >= invite.max_uses:
                 raise InviteUnavailable("used_up")
             if invite.created_by is not None:
-                async with conn.execute("SELECT active FROM persons WHERE id = ?", (invite.created_by,)) as cur:
+                async with conn.execute(
+                    "SELECT active FROM persons WHERE id = ?", (invite.created_by,)
+                ) as cur:
                     creator = await cur.fetchone()
                 if creator is None or not creator["active"]:
                     raise InviteUnavailable("creator_inactive")
             async with conn.execute(
-                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?", (channel, str(external_id))
+                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
+                (channel, str(external_id)),
             ) as cur:
                 if await cur.fetchone() is not None:
                     raise InviteUnavailable("already_registered")

@@ -26,7 +26,10 @@ class KnowledgeVersion:
             await conn.execute(
                 "INSERT INTO bot_state(kind, key, data) VALUES (?, ?, '1')"
                 " ON CONFLICT(kind, key) DO UPDATE SET data = CAST(CAST(bot_state.data AS INTEGER) + 1 AS TEXT)",
-                (_KIND, _KEY))
-            async with conn.execute("SELECT data FROM bot_state WHERE kind = ? AND key = ?", (_KIND, _KEY)) as cur:
+                (_KIND, _KEY),
+            )
+            async with conn.execute(
+                "SELECT data FROM bot_state WHERE kind = ? AND key = ?", (_KIND, _KEY)
+            ) as cur:
                 row = await cur.fetchone()
         return int(row["data"])

@@ -15,29 +15,35 @@ class LibraryRepository:
     async def file_id(self, material_id: str, file_hash: str, channel: str) -> str | None:
         row = await self.db.fetchone(
             "SELECT file_id FROM material_files WHERE material_id = ? AND file_hash = ? AND channel = ?",
-            (material_id, file_hash, channel))
+            (material_id, file_hash, channel),
+        )
         return row["file_id"] if row else None
 
     async def remember_file_id(self, material_id: str, file_hash: str, channel: str, file_id: str) -> None:
         await self.db.execute(
             "INSERT INTO material_files(material_id, file_hash, channel, file_id, created_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(material_id, file_hash, channel) DO UPDATE SET file_id = excluded.file_id",
-            (material_id, file_hash, channel, file_id, utcnow()))
+            (material_id, file_hash, channel, file_id, utcnow()),
+        )
 
     async def forget_file_id(self, material_id: str, file_hash: str, channel: str) -> None:
         await self.db.execute(
             "DELETE FROM material_files WHERE material_id = ? AND file_hash = ? AND channel = ?",
-            (material_id, file_hash, channel))
+            (material_id, file_hash, channel),
+        )
 
-    async def record_open(self, material_id: str, person_id: int | None, channel: str | None,
-                          external_id: str | None) -> None:
+    async def record_open(
+        self, material_id: str, person_id: int | None, channel: str | None, external_id: str | None
+    ) -> None:
         await self.db.execute(
             "INSERT INTO material_opens(material_id, person_id, channel, external_id, opened_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (material_id, person_id, channel, external_id, utcnow()))
+            (material_id, person_id, channel, external_id, utcnow()),
+        )
 
-    async def access(self, *, commune_id: int | None = None, province_id: int | None = None,
-                     team_id: int | None = None) -> tuple[int, int]:
+    async def access(
+        self, *, commune_id: int | None = None, province_id: int | None = None, team_id: int | None = None
+    ) -> tuple[int, int]:
         """(active mediators in the place, how many of them opened at least one material).
 
         An open counts for a person when recorded under their id, or under one of their chat identities
@@ -58,7 +64,8 @@ class LibraryRepository:
             f"         ON i.channel = o.channel AND i.external_id = o.external_id WHERE i.person_id = p.id)"
             f" THEN 1 ELSE 0 END), 0) AS opened"
             f" FROM persons p WHERE p.active = 1 AND p.role IN (?, ?) AND {where}",
-            (*MEDIATOR_ROLES, param))
+            (*MEDIATOR_ROLES, param),
+        )
         return int(row["mediators"]), int(row["opened"])
 
     async def opens_by_material(self, commune_id: int) -> dict[str, int]:
@@ -66,5 +73,6 @@ class LibraryRepository:
         rows = await self.db.fetchall(
             "SELECT o.material_id, COUNT(DISTINCT p.id) AS n FROM material_opens o"
             " JOIN persons p ON p.id = o.person_id WHERE p.commune_id = ? GROUP BY o.material_id",
-            (commune_id,))
+            (commune_id,),
+        )
         return {r["material_id"]: int(r["n"]) for r in rows}

@@ -23,7 +23,8 @@ class LinkCodeRepository:
 
     async def active_hash_exists(self, code_hash: str, now: str) -> bool:
         row = await self.db.fetchone(
-            "SELECT 1 FROM link_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?", (code_hash, now)
+            "SELECT 1 FROM link_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
+            (code_hash, now),
         )
         return row is not None
 
@@ -50,8 +51,16 @@ class LinkCodeRepository:
             )
         return int(row["n"])
 
-    async def redeem(self, code_hash: str, channel: str, external_id: str, chat_id: str | None, now: str,
-                     people: PeopleRepository, max_guesses: int | None = None) -> LinkOutcome:
+    async def redeem(
+        self,
+        code_hash: str,
+        channel: str,
+        external_id: str,
+        chat_id: str | None,
+        now: str,
+        people: PeopleRepository,
+        max_guesses: int | None = None,
+    ) -> LinkOutcome:
         """Atomically use the code and attach (channel, external_id) to its person.
 
         Refused with status 'unknown', 'expired', 'used', 'guessed_at' (`max_guesses` wrong codes were tried
@@ -60,13 +69,15 @@ class LinkCodeRepository:
         """
         async with self.db.transaction() as conn:
             async with conn.execute(
-                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?", (channel, external_id)
+                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
+                (channel, external_id),
             ) as cur:
                 if await cur.fetchone() is not None:
                     return LinkOutcome("already_registered")
             async with conn.execute(
                 "SELECT * FROM link_codes WHERE code_hash = ? ORDER BY (used_at IS NULL AND expires_at > ?) DESC,"
-                " id DESC LIMIT 1", (code_hash, now),
+                " id DESC LIMIT 1",
+                (code_hash, now),
             ) as cur:
                 row: Any = await cur.fetchone()
             status = None
@@ -77,13 +88,16 @@ class LinkCodeRepository:
             elif row["expires_at"] <= now:
                 status = "expired"
             elif max_guesses is not None:
-                async with conn.execute("SELECT COUNT(*) AS n FROM link_attempts WHERE at > ?",
-                                        (row["created_at"],)) as cur:
+                async with conn.execute(
+                    "SELECT COUNT(*) AS n FROM link_attempts WHERE at > ?", (row["created_at"],)
+                ) as cur:
                     if int((await cur.fetchone())["n"]) >= max_guesses:
                         status = "guessed_at"
             if status is not None:
-                await conn.execute("INSERT INTO link_attempts(channel, external_id, at) VALUES (?, ?, ?)",
-                                   (channel, external_id, now))
+                await conn.execute(
+                    "INSERT INTO link_attempts(channel, external_id, at) VALUES (?, ?, ?)",
+                    (channel, external_id, now),
+                )
                 return LinkOutcome(status)
             async with conn.execute("SELECT active FROM persons WHERE id = ?", (row["person_id"],)) as cur:
                 person = await cur.fetchone()

@@ -15,7 +15,10 @@ CASES_SCOPE = {"team": "c.team_id = ?", "commune": "c.commune_id = ?", "province
 _PEOPLE_SCOPE = {
     "team": ("", "p.team_id = ?"),
     "commune": ("JOIN teams t ON t.id = p.team_id", "t.commune_id = ?"),
-    "province": ("JOIN teams t ON t.id = p.team_id JOIN communes m ON m.id = t.commune_id", "m.province_id = ?"),
+    "province": (
+        "JOIN teams t ON t.id = p.team_id JOIN communes m ON m.id = t.commune_id",
+        "m.province_id = ?",
+    ),
 }
 ANSWERS = ("done", "ongoing", "not_done")
 
@@ -34,8 +37,9 @@ class LogbookRepository:
         self.db = db
 
     # --- Part II ----------------------------------------------------------------------------------------
-    async def mediator_results(self, level: str, scope_id: int, start: str,
-                               end: str) -> list[tuple[int, int | None, str, str, int]]:
+    async def mediator_results(
+        self, level: str, scope_id: int, start: str, end: str
+    ) -> list[tuple[int, int | None, str, str, int]]:
         """(team_id, person_id or None for cases with no mediator recorded, field, result, cases) of the cases
         received in [start, end] in the scope. A case with two mediators counts once for each of them."""
         _check(level)
@@ -48,17 +52,20 @@ class LogbookRepository:
             " SELECT c.team_id, NULL, c.field, c.result, COUNT(*) FROM cases c"
             f" WHERE {where} AND NOT EXISTS (SELECT 1 FROM case_mediators x WHERE x.case_id = c.id)"
             " GROUP BY c.team_id, c.field, c.result",
-            (scope_id, start, end, scope_id, start, end))
+            (scope_id, start, end, scope_id, start, end),
+        )
         return [(r["team_id"], r["person_id"], r["field"], r["result"], r["n"]) for r in rows]
 
-    async def team_field_results(self, level: str, scope_id: int, start: str,
-                                 end: str) -> list[tuple[int, str, str, int]]:
+    async def team_field_results(
+        self, level: str, scope_id: int, start: str, end: str
+    ) -> list[tuple[int, str, str, int]]:
         """(team_id, field, result, cases) received in [start, end]: the team totals (each case once)."""
         _check(level)
         rows = await self.db.fetchall(
             "SELECT c.team_id AS team_id, c.field AS field, c.result AS result, COUNT(*) AS n FROM cases c"
             f" WHERE {CASES_SCOPE[level]} AND c.received_on BETWEEN ? AND ? GROUP BY c.team_id, c.field, c.result",
-            (scope_id, start, end))
+            (scope_id, start, end),
+        )
         return [(r["team_id"], r["field"], r["result"], r["n"]) for r in rows]
 
     async def mediators(self, level: str, scope_id: int, extra_ids: Sequence[int] = ()) -> list[dict]:
@@ -69,14 +76,17 @@ class LogbookRepository:
         rows = await self.db.fetchall(
             "SELECT p.id, p.full_name, p.role, p.team_id, p.external_ref, p.active FROM persons p"
             f" {join} WHERE {where} AND p.active = 1 AND p.role IN ('mediator', 'team_leader')",
-            (scope_id,))
+            (scope_id,),
+        )
         found = {r["id"]: dict(r) for r in rows}
         missing = [i for i in extra_ids if i not in found]
         for i in range(0, len(missing), 500):
-            chunk = missing[i:i + 500]
+            chunk = missing[i : i + 500]
             for r in await self.db.fetchall(
-                    "SELECT id, full_name, role, team_id, external_ref, active FROM persons"
-                    f" WHERE id IN ({_in(chunk)})", chunk):
+                "SELECT id, full_name, role, team_id, external_ref, active FROM persons"
+                f" WHERE id IN ({_in(chunk)})",
+                chunk,
+            ):
                 found[r["id"]] = dict(r)
         return list(found.values())
 
@@ -88,7 +98,9 @@ class LogbookRepository:
             "SELECT f.answer AS answer, COUNT(*) AS n FROM cases c"
             " LEFT JOIN agreement_followups f ON f.case_id = c.id"
             f" WHERE {CASES_SCOPE[level]} AND c.received_on BETWEEN ? AND ? AND c.result = 'thanh'"
-            " GROUP BY f.answer", (scope_id, start, end))
+            " GROUP BY f.answer",
+            (scope_id, start, end),
+        )
         counts = {a: 0 for a in (*ANSWERS, "unknown")}
         for r in rows:
             counts[r["answer"] if r["answer"] in ANSWERS else "unknown"] += r["n"]
@@ -102,15 +114,18 @@ class LogbookRepository:
             "SELECT c.*, f.number AS follows_number, a.answer AS followup_answer FROM cases c"
             " LEFT JOIN cases f ON f.id = c.follows_case_id LEFT JOIN agreement_followups a ON a.case_id = c.id"
             " WHERE c.team_id = ? AND c.received_on BETWEEN ? AND ? ORDER BY c.received_on, c.number",
-            (team_id, start, end))
+            (team_id, start, end),
+        )
         cases = [dict(r) for r in rows]
         ids = [c["id"] for c in cases]
         names: dict[int, list[str]] = {}
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             for r in await self.db.fetchall(
-                    "SELECT cm.case_id, p.full_name FROM case_mediators cm JOIN persons p ON p.id = cm.person_id"
-                    f" WHERE cm.case_id IN ({_in(chunk)}) ORDER BY p.full_name", chunk):
+                "SELECT cm.case_id, p.full_name FROM case_mediators cm JOIN persons p ON p.id = cm.person_id"
+                f" WHERE cm.case_id IN ({_in(chunk)}) ORDER BY p.full_name",
+                chunk,
+            ):
                 names.setdefault(r["case_id"], []).append(r["full_name"])
         for case in cases:
             case["mediator_names"] = names.get(case["id"], [])
@@ -124,7 +139,9 @@ class LogbookRepository:
             " WHERE c.result = 'thanh' AND c.closed_on BETWEEN ? AND ?"
             " AND NOT EXISTS (SELECT 1 FROM agreement_followups f WHERE f.case_id = c.id)"
             " AND EXISTS (SELECT 1 FROM case_mediators cm WHERE cm.case_id = c.id)"
-            " ORDER BY c.closed_on, c.id LIMIT ?", (closed_from, closed_to, limit))
+            " ORDER BY c.closed_on, c.id LIMIT ?",
+            (closed_from, closed_to, limit),
+        )
         return [dict(r) for r in rows]
 
     async def unanswered(self, status: str, before: str, limit: int = 500) -> list[dict]:
@@ -135,7 +152,8 @@ class LogbookRepository:
             " FROM agreement_followups f JOIN cases c ON c.id = f.case_id"
             f" WHERE f.status = ? AND f.answer IS NULL AND f.{column} < ? AND c.result = 'thanh'"
             f" ORDER BY f.{column}, f.case_id LIMIT ?",
-            (status, before, limit))
+            (status, before, limit),
+        )
         return [dict(r) for r in rows]
 
     async def followup(self, case_id: int) -> dict | None:
@@ -149,7 +167,9 @@ class LogbookRepository:
         rows = await self.db.fetchall(
             "SELECT f.*, c.number, c.team_id, c.closed_on FROM agreement_followups f JOIN cases c ON c.id = f.case_id"
             f" WHERE f.status = 'listed' AND f.answer IS NULL AND c.result = 'thanh' AND c.team_id IN ({_in(team_ids)})"
-            " ORDER BY c.closed_on, c.id LIMIT ?", (*team_ids, limit))
+            " ORDER BY c.closed_on, c.id LIMIT ?",
+            (*team_ids, limit),
+        )
         return [dict(r) for r in rows]
 
     async def step(self, case_id: int, step: str, broadcasts: list[dict], at: str | None = None) -> bool:
@@ -161,14 +181,23 @@ class LogbookRepository:
         params: tuple[object, ...]
         async with self.db.transaction() as conn:
             if step == "ask":
-                sql, params = ("INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'asked', ?)"
-                               " ON CONFLICT DO NOTHING", (case_id, now))
+                sql, params = (
+                    "INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'asked', ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (case_id, now),
+                )
             elif step == "remind":
-                sql, params = ("UPDATE agreement_followups SET status = 'reminded', reminded_at = ?"
-                               " WHERE case_id = ? AND status = 'asked' AND answer IS NULL", (now, case_id))
+                sql, params = (
+                    "UPDATE agreement_followups SET status = 'reminded', reminded_at = ?"
+                    " WHERE case_id = ? AND status = 'asked' AND answer IS NULL",
+                    (now, case_id),
+                )
             elif step == "list":
-                sql, params = ("UPDATE agreement_followups SET status = 'listed', listed_at = ?"
-                               " WHERE case_id = ? AND status = 'reminded' AND answer IS NULL", (now, case_id))
+                sql, params = (
+                    "UPDATE agreement_followups SET status = 'listed', listed_at = ?"
+                    " WHERE case_id = ? AND status = 'reminded' AND answer IS NULL",
+                    (now, case_id),
+                )
             else:
                 raise ValueError(step)
             async with conn.execute(sql, params) as cur:
@@ -182,55 +211,96 @@ class LogbookRepository:
     async def _insert_broadcast(conn: Any, broadcast: dict) -> int:
         fields = {k: v for k, v in broadcast.items() if k not in ("case_id", "topic")}
         broadcast_id = await BroadcastRepository.insert(conn, kind="reminder", **fields)
-        await conn.execute("UPDATE broadcasts SET case_id = ?, topic = ? WHERE id = ?",
-                           (broadcast["case_id"], broadcast["topic"], broadcast_id))
+        await conn.execute(
+            "UPDATE broadcasts SET case_id = ?, topic = ? WHERE id = ?",
+            (broadcast["case_id"], broadcast["topic"], broadcast_id),
+        )
         return broadcast_id
 
-    async def answer(self, case_id: int, person_id: int, answer: str, broadcasts: list[dict],
-                     at: str | None = None) -> bool:
+    async def answer(
+        self, case_id: int, person_id: int, answer: str, broadcasts: list[dict], at: str | None = None
+    ) -> bool:
         """Record the answer (a later answer replaces an earlier one) and its notices, in one transaction.
         Creates the follow-up row if the answer comes before any question (e.g. from the case card)."""
         if answer not in ANSWERS:
             raise ValueError(answer)
         now = at or utcnow()
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT answer FROM agreement_followups WHERE case_id = ?", (case_id,)) as cur:
+            async with conn.execute(
+                "SELECT answer FROM agreement_followups WHERE case_id = ?", (case_id,)
+            ) as cur:
                 before = await cur.fetchone()
             await conn.execute(
                 "INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'answered', ?)"
-                " ON CONFLICT DO NOTHING", (case_id, now))
-            await self._audit(conn, case_id, person_id, "agreement_followup",
-                              {"answer": before["answer"] if before else None}, {"answer": answer}, now)
+                " ON CONFLICT DO NOTHING",
+                (case_id, now),
+            )
+            await self._audit(
+                conn,
+                case_id,
+                person_id,
+                "agreement_followup",
+                {"answer": before["answer"] if before else None},
+                {"answer": answer},
+                now,
+            )
             await conn.execute(
                 "UPDATE agreement_followups SET status = 'answered', answer = ?, answered_by = ?, answered_at = ?"
-                " WHERE case_id = ?", (answer, person_id, now, case_id))
+                " WHERE case_id = ?",
+                (answer, person_id, now, case_id),
+            )
             for broadcast in broadcasts:
                 await self._insert_broadcast(conn, broadcast)
         return True
 
     @staticmethod
-    async def _audit(conn: Any, case_id: int, person_id: int | None, action: str, before: dict, after: dict,
-                     at: str) -> None:
+    async def _audit(
+        conn: Any, case_id: int, person_id: int | None, action: str, before: dict, after: dict, at: str
+    ) -> None:
         """The case's own audit log (case_audit) keeps every follow-up answer and action: who, when, what."""
         await conn.execute(
             "INSERT INTO case_audit(case_id, person_id, action, before_json, after_json, at) VALUES (?, ?, ?, ?, ?, ?)",
-            (case_id, person_id, action, json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False),
-             at))
+            (
+                case_id,
+                person_id,
+                action,
+                json.dumps(before, ensure_ascii=False),
+                json.dumps(after, ensure_ascii=False),
+                at,
+            ),
+        )
 
-    async def set_action(self, case_id: int, action: str, *, person_id: int | None = None, note: str | None = None,
-                         remediation_case_id: int | None = None, broadcasts: Sequence[dict] = ()) -> None:
+    async def set_action(
+        self,
+        case_id: int,
+        action: str,
+        *,
+        person_id: int | None = None,
+        note: str | None = None,
+        remediation_case_id: int | None = None,
+        broadcasts: Sequence[dict] = (),
+    ) -> None:
         async with self.db.transaction() as conn:
-            await self._audit(conn, case_id, person_id, "agreement_followup_action", {},
-                              {"action": action, "note": note}, utcnow())
+            await self._audit(
+                conn,
+                case_id,
+                person_id,
+                "agreement_followup_action",
+                {},
+                {"action": action, "note": note},
+                utcnow(),
+            )
             await conn.execute(
                 "UPDATE agreement_followups SET action = ?, note = COALESCE(?, note),"
                 " remediation_case_id = COALESCE(?, remediation_case_id) WHERE case_id = ?",
-                (action, note, remediation_case_id, case_id))
+                (action, note, remediation_case_id, case_id),
+            )
             for broadcast in broadcasts:
                 await self._insert_broadcast(conn, broadcast)
 
-    async def recipients(self, person_ids: Sequence[int], channel: str,
-                         channels: Sequence[str]) -> list[tuple[int, str, str]]:
+    async def recipients(
+        self, person_ids: Sequence[int], channel: str, channels: Sequence[str]
+    ) -> list[tuple[int, str, str]]:
         """(person_id, chat_id, channel) of active people among `person_ids`, each on one identity: on `channel`
         when they use it, else on their latest identity on one of `channels` (as broadcasts)."""
         if not person_ids:
@@ -242,5 +312,6 @@ class LogbookRepository:
             f"   WHERE j.person_id = p.id AND j.channel IN ({_in(channels)})"
             "   ORDER BY CASE WHEN j.channel = ? THEN 0 ELSE 1 END, j.id DESC LIMIT 1)"
             f" WHERE p.active = 1 AND p.id IN ({_in(person_ids)}) ORDER BY p.id",
-            (*channels, channel, *person_ids))
+            (*channels, channel, *person_ids),
+        )
         return [(r["person_id"], str(r["chat_id"]), r["channel"]) for r in rows]

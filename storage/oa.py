@@ -41,8 +41,13 @@ class OaTokens:
     on SQLite the refresh runs inside a write transaction, which SQLite serialises across processes), and the
     row is read again under the lock, so a refresh token (single use) is never spent twice."""
 
-    def __init__(self, db: Database, app_id: str, refresher: Refresher,
-                 initial: tuple[str | None, str | None] = (None, None)):
+    def __init__(
+        self,
+        db: Database,
+        app_id: str,
+        refresher: Refresher,
+        initial: tuple[str | None, str | None] = (None, None),
+    ):
         self.db = db
         self.app_id = app_id
         self.refresher = refresher
@@ -59,10 +64,20 @@ class OaTokens:
             "INSERT INTO oa_tokens(app_id, access_token, refresh_token, expires_at, refreshed_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(app_id) DO NOTHING",
             # the pasted access token's expiry is unknown: refreshed on first use
-            (self.app_id, access_token or "", refresh_token, datetime(2000, 1, 1, tzinfo=UTC).isoformat(), utcnow()))
+            (
+                self.app_id,
+                access_token or "",
+                refresh_token,
+                datetime(2000, 1, 1, tzinfo=UTC).isoformat(),
+                utcnow(),
+            ),
+        )
 
     async def _read(self, conn=None) -> Tokens | None:
-        sql, params = "SELECT access_token, refresh_token, expires_at FROM oa_tokens WHERE app_id = ?", (self.app_id,)
+        sql, params = (
+            "SELECT access_token, refresh_token, expires_at FROM oa_tokens WHERE app_id = ?",
+            (self.app_id,),
+        )
         if conn is None:
             row = await self.db.fetchone(sql, params)
         else:
@@ -106,9 +121,17 @@ class OaTokens:
         access, refresh, lifetime = await self.refresher(tokens.refresh_token)
         self.refreshes += 1
         fresh = Tokens(access, refresh, now + timedelta(seconds=lifetime))
-        sql = ("UPDATE oa_tokens SET access_token = ?, refresh_token = ?, expires_at = ?, refreshed_at = ?"
-               " WHERE app_id = ?")
-        params = (fresh.access_token, fresh.refresh_token, fresh.expires_at.isoformat(), utcnow(), self.app_id)
+        sql = (
+            "UPDATE oa_tokens SET access_token = ?, refresh_token = ?, expires_at = ?, refreshed_at = ?"
+            " WHERE app_id = ?"
+        )
+        params = (
+            fresh.access_token,
+            fresh.refresh_token,
+            fresh.expires_at.isoformat(),
+            utcnow(),
+            self.app_id,
+        )
         if conn is None:
             await self.db.execute(sql, params)
         else:
@@ -137,12 +160,18 @@ class OaWindows:
             "INSERT INTO oa_windows(user_id, last_user_at, last_message_id, replies_used) VALUES (?, ?, ?, 0)"
             " ON CONFLICT(user_id) DO UPDATE SET last_user_at = excluded.last_user_at,"
             " last_message_id = excluded.last_message_id, replies_used = 0",
-            (user_id, (at or datetime.now(UTC)).replace(microsecond=0).isoformat(), message_id))
+            (user_id, (at or datetime.now(UTC)).replace(microsecond=0).isoformat(), message_id),
+        )
 
     async def get(self, user_id: str) -> Window | None:
         row = await self.db.fetchone(
-            "SELECT last_user_at, last_message_id, replies_used FROM oa_windows WHERE user_id = ?", (user_id,))
-        return Window(_parse(row["last_user_at"]), row["last_message_id"], row["replies_used"]) if row else None
+            "SELECT last_user_at, last_message_id, replies_used FROM oa_windows WHERE user_id = ?", (user_id,)
+        )
+        return (
+            Window(_parse(row["last_user_at"]), row["last_message_id"], row["replies_used"]) if row else None
+        )
 
     async def replied(self, user_id: str) -> None:
-        await self.db.execute("UPDATE oa_windows SET replies_used = replies_used + 1 WHERE user_id = ?", (user_id,))
+        await self.db.execute(
+            "UPDATE oa_windows SET replies_used = replies_used + 1 WHERE user_id = ?", (user_id,)
+        )

@@ -28,8 +28,13 @@ def _commune(row: Any) -> Commune:
 
 
 def _team(row: Any) -> Team:
-    return Team(id=row["id"], commune_id=row["commune_id"], code=row["code"], name=row["name"],
-                active=bool(row["active"]))
+    return Team(
+        id=row["id"],
+        commune_id=row["commune_id"],
+        code=row["code"],
+        name=row["name"],
+        active=bool(row["active"]),
+    )
 
 
 class OrgRepository:
@@ -45,9 +50,18 @@ class OrgRepository:
             async with conn.execute("SELECT * FROM provinces WHERE code = ?", (code,)) as cur:
                 return _province(await cur.fetchone())
 
-    async def upsert_commune(self, province_id: int, code: str, name: str, *, kind: str = "xa",
-                             is_pilot: bool = False, many_ethnic_minority: bool = False,
-                             success_target: float | None = None, store_party_names: bool = False) -> Commune:
+    async def upsert_commune(
+        self,
+        province_id: int,
+        code: str,
+        name: str,
+        *,
+        kind: str = "xa",
+        is_pilot: bool = False,
+        many_ethnic_minority: bool = False,
+        success_target: float | None = None,
+        store_party_names: bool = False,
+    ) -> Commune:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO communes(province_id, code, name, kind, is_pilot, many_ethnic_minority,"
@@ -56,8 +70,16 @@ class OrgRepository:
                 " kind = excluded.kind, is_pilot = excluded.is_pilot,"
                 " many_ethnic_minority = excluded.many_ethnic_minority, success_target = excluded.success_target,"
                 " store_party_names = excluded.store_party_names",
-                (province_id, code, name, kind, int(is_pilot), int(many_ethnic_minority), success_target,
-                 int(store_party_names)),
+                (
+                    province_id,
+                    code,
+                    name,
+                    kind,
+                    int(is_pilot),
+                    int(many_ethnic_minority),
+                    success_target,
+                    int(store_party_names),
+                ),
             )
             async with conn.execute("SELECT * FROM communes WHERE code = ?", (code,)) as cur:
                 return _commune(await cur.fetchone())
@@ -91,13 +113,17 @@ class OrgRepository:
         return _commune(row) if row else None
 
     async def communes_of_province(self, province_id: int) -> list[Commune]:
-        rows = await self.db.fetchall("SELECT * FROM communes WHERE province_id = ? ORDER BY name", (province_id,))
+        rows = await self.db.fetchall(
+            "SELECT * FROM communes WHERE province_id = ? ORDER BY name", (province_id,)
+        )
         return [_commune(r) for r in rows]
 
     async def all_communes(self) -> list[Commune]:
         """Every commune, by province name then commune name (one query)."""
-        rows = await self.db.fetchall("SELECT c.* FROM communes c JOIN provinces p ON p.id = c.province_id"
-                                      " ORDER BY p.name, p.id, c.name")
+        rows = await self.db.fetchall(
+            "SELECT c.* FROM communes c JOIN provinces p ON p.id = c.province_id"
+            " ORDER BY p.name, p.id, c.name"
+        )
         return [_commune(r) for r in rows]
 
     async def team(self, team_id: int) -> Team | None:

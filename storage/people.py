@@ -8,8 +8,20 @@ from services.models import Person, PersonDraft, Role
 from storage.db import Database, utcnow
 from storage.org_history import snapshot_person
 
-_FIELDS = ("full_name", "role", "province_id", "commune_id", "team_id", "gender", "ethnic_minority",
-           "recognised_on", "trained_on", "legal_background", "legal_supporter", "external_ref")
+_FIELDS = (
+    "full_name",
+    "role",
+    "province_id",
+    "commune_id",
+    "team_id",
+    "gender",
+    "ethnic_minority",
+    "recognised_on",
+    "trained_on",
+    "legal_background",
+    "legal_supporter",
+    "external_ref",
+)
 
 
 def _person(row: Any) -> Person:
@@ -45,8 +57,10 @@ class PeopleRepository:
     async def create(self, draft: PersonDraft, conn: Any = None) -> int:
         """Insert a person. Pass `conn` to take part in a caller's transaction."""
         now = utcnow()
-        sql = (f"INSERT INTO persons({', '.join(_FIELDS)}, created_at, updated_at)"
-               f" VALUES ({', '.join('?' * len(_FIELDS))}, ?, ?)")
+        sql = (
+            f"INSERT INTO persons({', '.join(_FIELDS)}, created_at, updated_at)"
+            f" VALUES ({', '.join('?' * len(_FIELDS))}, ?, ?)"
+        )
         params = (*_values(draft), now, now)
         if conn is not None:
             async with conn.execute(sql, params) as cur:
@@ -68,7 +82,9 @@ class PeopleRepository:
                 f" ON CONFLICT(external_ref) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
                 (*_values(draft), now, now),
             )
-            async with conn.execute("SELECT id FROM persons WHERE external_ref = ?", (draft.external_ref,)) as cur:
+            async with conn.execute(
+                "SELECT id FROM persons WHERE external_ref = ?", (draft.external_ref,)
+            ) as cur:
                 person_id = (await cur.fetchone())[0]
             await snapshot_person(conn, person_id, from_recognition=True)
             return person_id
@@ -85,11 +101,14 @@ class PeopleRepository:
         )
         return _person(row) if row else None
 
-    async def link_identity(self, person_id: int, channel: str, external_id: str, chat_id: str | None = None,
-                            conn: Any = None) -> None:
-        sql = ("INSERT INTO identities(person_id, channel, external_id, chat_id, created_at) VALUES (?, ?, ?, ?, ?)"
-               " ON CONFLICT(channel, external_id) DO UPDATE SET person_id = excluded.person_id,"
-               " chat_id = excluded.chat_id")
+    async def link_identity(
+        self, person_id: int, channel: str, external_id: str, chat_id: str | None = None, conn: Any = None
+    ) -> None:
+        sql = (
+            "INSERT INTO identities(person_id, channel, external_id, chat_id, created_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(channel, external_id) DO UPDATE SET person_id = excluded.person_id,"
+            " chat_id = excluded.chat_id"
+        )
         params = (person_id, channel, str(external_id), None if chat_id is None else str(chat_id), utcnow())
         if conn is not None:
             await conn.execute(sql, params)
@@ -98,7 +117,8 @@ class PeopleRepository:
 
     async def identities(self, person_id: int) -> list[tuple[str, str, str | None]]:
         rows = await self.db.fetchall(
-            "SELECT channel, external_id, chat_id FROM identities WHERE person_id = ? ORDER BY id", (person_id,)
+            "SELECT channel, external_id, chat_id FROM identities WHERE person_id = ? ORDER BY id",
+            (person_id,),
         )
         return [(r["channel"], r["external_id"], r["chat_id"]) for r in rows]
 

@@ -34,11 +34,14 @@ class BotStateStore:
                     )
 
     async def user_data(self, user_id: int) -> dict | None:
-        row = await self.db.fetchone("SELECT data FROM bot_state WHERE kind = 'user' AND key = ?", (str(user_id),))
+        row = await self.db.fetchone(
+            "SELECT data FROM bot_state WHERE kind = 'user' AND key = ?", (str(user_id),)
+        )
         return json.loads(row["data"]) if row is not None else None
 
     async def conversation_states(self, key: str) -> dict[str, Any]:
         """{conversation name: state} stored for one conversation key (JSON text of the key)."""
-        rows = await self.db.fetchall("SELECT kind, data FROM bot_state WHERE key = ? AND kind LIKE 'conv:%'",
-                                      (key,))
-        return {r["kind"][len("conv:"):]: json.loads(r["data"]) for r in rows}
+        rows = await self.db.fetchall(
+            "SELECT kind, data FROM bot_state WHERE key = ? AND kind LIKE 'conv:%'", (key,)
+        )
+        return {r["kind"][len("conv:") :]: json.loads(r["data"]) for r in rows}

@@ -28,8 +28,9 @@ _COLUMN = re.compile(r"^(\s*\"?\w+\"?\s+)(INTEGER|REAL|TEXT)\b(.*)$", re.IGNOREC
 _TYPES = {"INTEGER": "BIGINT", "REAL": "DOUBLE PRECISION", "TEXT": 'TEXT COLLATE "C"'}
 _ROWID = re.compile(r"^\s*PRIMARY\s+KEY\b", re.IGNORECASE)
 #: A column added to an existing table: ALTER TABLE t ADD COLUMN name TYPE …
-_ADD_COLUMN = re.compile(r"^(\s*ALTER\s+TABLE\s+\w+\s+ADD\s+COLUMN\s+\"?\w+\"?\s+)(INTEGER|REAL|TEXT)\b(.*)$",
-                         re.IGNORECASE)
+_ADD_COLUMN = re.compile(
+    r"^(\s*ALTER\s+TABLE\s+\w+\s+ADD\s+COLUMN\s+\"?\w+\"?\s+)(INTEGER|REAL|TEXT)\b(.*)$", re.IGNORECASE
+)
 
 
 def _column(line: str) -> str:
@@ -67,8 +68,11 @@ def _dirs() -> tuple[Path, Path]:
 
 def missing() -> list[str]:
     sqlite_dir, pg_dir = _dirs()
-    return sorted(p.name for p in sqlite_dir.iterdir()
-                  if MIGRATION_NAME.match(p.name) and not (pg_dir / p.name).exists())
+    return sorted(
+        p.name
+        for p in sqlite_dir.iterdir()
+        if MIGRATION_NAME.match(p.name) and not (pg_dir / p.name).exists()
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"missing: storage/migrations/postgres/{name}")
         return 1 if names else 0
     for name in names:
-        (pg_dir / name).write_text(translate((sqlite_dir / name).read_text(encoding="utf-8"), name),
-                                   encoding="utf-8")
+        (pg_dir / name).write_text(
+            translate((sqlite_dir / name).read_text(encoding="utf-8"), name), encoding="utf-8"
+        )
         print(f"wrote storage/migrations/postgres/{name}")
     return 0
 

@@ -79,7 +79,7 @@ def to_numbered(sql: str) -> str:
                         continue
                     break
                 end += 1
-            out.append(sql[i:end + 1])
+            out.append(sql[i : end + 1])
             i = end + 1
         elif ch == "-" and sql.startswith("--", i):
             end = sql.find("\n", i)
@@ -99,8 +99,10 @@ def to_numbered(sql: str) -> str:
 def reset_identity_sql(table: str) -> str:
     """The statement that moves the identity sequence of `table` (a name, possibly schema-qualified) past its
     largest id, after rows were copied in with their ids."""
-    return (f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL)"
-            f" FROM {table}")
+    return (
+        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL)"
+        f" FROM {table}"
+    )
 
 
 def clean_params(params: Iterable[Any]) -> tuple[Any, ...]:
@@ -129,7 +131,7 @@ class PgCursor:
         return self._rows[self._next - 1]
 
     async def fetchall(self) -> list[Any]:
-        rows, self._next = self._rows[self._next:], len(self._rows)
+        rows, self._next = self._rows[self._next :], len(self._rows)
         return rows
 
     async def close(self) -> None:
@@ -186,13 +188,21 @@ class _translated_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> Literal[False]:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> Literal[False]:
         if exc is None or asyncpg is None:
             return False
         if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
             raise IntegrityError(str(exc)) from exc
-        if isinstance(exc, OSError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError
-                      | asyncpg.InsufficientResourcesError | asyncpg.OperatorInterventionError):
+        if isinstance(
+            exc,
+            OSError
+            | asyncpg.PostgresConnectionError
+            | asyncpg.InterfaceError
+            | asyncpg.InsufficientResourcesError
+            | asyncpg.OperatorInterventionError,
+        ):
             raise StorageError(str(exc)) from exc
         return False
 
@@ -253,7 +263,9 @@ class PostgresDatabase(Database):
                 conn = await asyncpg.connect(self.url)
                 while True:
                     token = secrets.randbelow(2**31 - 2) + 1
-                    if await conn.fetchval("SELECT pg_try_advisory_lock($1::int, $2::int)", LIVENESS_NS, token):
+                    if await conn.fetchval(
+                        "SELECT pg_try_advisory_lock($1::int, $2::int)", LIVENESS_NS, token
+                    ):
                         break
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 raise StorageError(f"cannot connect to {self.path}: {exc}") from exc
@@ -277,8 +289,9 @@ class PostgresDatabase(Database):
         if self._chat_pool is None:
             async with self._setup_lock:
                 if self._chat_pool is None:
-                    self._chat_pool = await asyncpg.create_pool(self.url, min_size=0,
-                                                                max_size=CHAT_LOCK_CONNECTIONS)
+                    self._chat_pool = await asyncpg.create_pool(
+                        self.url, min_size=0, max_size=CHAT_LOCK_CONNECTIONS
+                    )
         number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big", signed=True)
         with _translated_errors():  # the lock's own failures only, not the handler's
             raw = await self._chat_pool.acquire()
@@ -296,9 +309,11 @@ class PostgresDatabase(Database):
     @staticmethod
     def alive_sql(column: str) -> str:
         """SQL true when the process whose token is in `column` is alive (holds its liveness lock)."""
-        return ("EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2"
-                f" AND l.classid = {LIVENESS_NS}::oid AND l.objid = ({column})::oid AND l.granted"
-                " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))")
+        return (
+            "EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2"
+            f" AND l.classid = {LIVENESS_NS}::oid AND l.objid = ({column})::oid AND l.granted"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+        )
 
     async def __aenter__(self) -> PostgresDatabase:
         return await self.open()
@@ -334,7 +349,8 @@ class PostgresDatabase(Database):
     async def _load_identity_tables(self) -> None:
         rows = await self.pool.fetch(
             "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema()"
-            " AND column_name = 'id' AND is_identity = 'YES'")
+            " AND column_name = 'id' AND is_identity = 'YES'"
+        )
         self._identity_tables = frozenset(r["table_name"] for r in rows)
         self._sql_cache.clear()
 
@@ -342,7 +358,8 @@ class PostgresDatabase(Database):
     async def _ensure_migrations_table(self, raw: Any) -> None:
         await raw.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
 
     async def schema_version(self) -> int:
         async with self.pool.acquire() as raw:
@@ -375,7 +392,10 @@ class PostgresDatabase(Database):
                             await raw.execute(statement)
                         await raw.execute(
                             "INSERT INTO schema_migrations(version, name, applied_at) VALUES ($1, $2, $3)",
-                            version, name, utcnow())
+                            version,
+                            name,
+                            utcnow(),
+                        )
                     applied.append(version)
             finally:
                 await raw.execute("SELECT pg_advisory_unlock($1)", MIGRATE_LOCK_KEY)

@@ -57,19 +57,35 @@ class GapRow:
 
 def _question(row: Any) -> QuestionRecord:
     return QuestionRecord(
-        id=row["id"], asked_at=row["asked_at"], channel=row["channel"], asker_ref=row["asker_ref"],
-        person_id=row["person_id"], commune_id=row["commune_id"], text=row["text"], outcome=row["outcome"],
-        confidence=row["confidence"], matched_ids=json.loads(row["matched_ids"]),
-        matched_scores=json.loads(row["matched_scores"]), shown_id=row["shown_id"], parent_id=row["parent_id"],
+        id=row["id"],
+        asked_at=row["asked_at"],
+        channel=row["channel"],
+        asker_ref=row["asker_ref"],
+        person_id=row["person_id"],
+        commune_id=row["commune_id"],
+        text=row["text"],
+        outcome=row["outcome"],
+        confidence=row["confidence"],
+        matched_ids=json.loads(row["matched_ids"]),
+        matched_scores=json.loads(row["matched_scores"]),
+        shown_id=row["shown_id"],
+        parent_id=row["parent_id"],
         feedback=row["feedback"],
     )
 
 
 def _request(row: Any) -> ExpertRequest:
     return ExpertRequest(
-        id=row["id"], question_id=row["question_id"], asker_id=row["asker_id"], commune_id=row["commune_id"],
-        status=row["status"], created_at=row["created_at"], expert_id=row["expert_id"], answer=row["answer"],
-        answered_at=row["answered_at"], review_status=row["review_status"],
+        id=row["id"],
+        question_id=row["question_id"],
+        asker_id=row["asker_id"],
+        commune_id=row["commune_id"],
+        status=row["status"],
+        created_at=row["created_at"],
+        expert_id=row["expert_id"],
+        answer=row["answer"],
+        answered_at=row["answered_at"],
+        review_status=row["review_status"],
     )
 
 
@@ -87,24 +103,53 @@ class QARepository:
         """Replace (id, text, folded) of stored questions, in one transaction."""
         async with self.db.transaction() as conn:
             for question_id, text, folded in texts:
-                await conn.execute("UPDATE qa_questions SET text = ?, folded = ? WHERE id = ?",
-                                   (text, folded, question_id))
+                await conn.execute(
+                    "UPDATE qa_questions SET text = ?, folded = ? WHERE id = ?", (text, folded, question_id)
+                )
 
-    async def record(self, *, channel: str, asker_ref: str, person_id: int | None, commune_id: int | None,
-                     text: str, folded: str, outcome: str, confidence: float | None, matched_ids: list[str],
-                     matched_scores: list[float], shown_id: str | None, parent_id: int | None = None) -> int:
+    async def record(
+        self,
+        *,
+        channel: str,
+        asker_ref: str,
+        person_id: int | None,
+        commune_id: int | None,
+        text: str,
+        folded: str,
+        outcome: str,
+        confidence: float | None,
+        matched_ids: list[str],
+        matched_scores: list[float],
+        shown_id: str | None,
+        parent_id: int | None = None,
+    ) -> int:
         return await self.db.execute(
             "INSERT INTO qa_questions(asked_at, channel, asker_ref, person_id, commune_id, text, folded, outcome,"
             " confidence, matched_ids, matched_scores, shown_id, parent_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (utcnow(), channel, str(asker_ref), person_id, commune_id, text, folded, outcome, confidence,
-             json.dumps(matched_ids), json.dumps(matched_scores), shown_id, parent_id),
+            (
+                utcnow(),
+                channel,
+                str(asker_ref),
+                person_id,
+                commune_id,
+                text,
+                folded,
+                outcome,
+                confidence,
+                json.dumps(matched_ids),
+                json.dumps(matched_scores),
+                shown_id,
+                parent_id,
+            ),
         )
 
     async def has_asked(self, channel: str, asker_ref: str) -> bool:
         """Whether this chat account has asked anything before (its first question gets the disclosure)."""
-        row = await self.db.fetchone("SELECT 1 FROM qa_questions WHERE channel = ? AND asker_ref = ? LIMIT 1",
-                                     (channel, str(asker_ref)))
+        row = await self.db.fetchone(
+            "SELECT 1 FROM qa_questions WHERE channel = ? AND asker_ref = ? LIMIT 1",
+            (channel, str(asker_ref)),
+        )
         return row is not None
 
     async def question(self, question_id: int) -> QuestionRecord | None:
@@ -112,12 +157,15 @@ class QARepository:
         return _question(row) if row else None
 
     async def set_feedback(self, question_id: int, value: int) -> None:
-        await self.db.execute("UPDATE qa_questions SET feedback = ?, feedback_at = ? WHERE id = ?",
-                              (1 if value > 0 else -1, utcnow(), question_id))
+        await self.db.execute(
+            "UPDATE qa_questions SET feedback = ?, feedback_at = ? WHERE id = ?",
+            (1 if value > 0 else -1, utcnow(), question_id),
+        )
 
     # --- experts ------------------------------------------------------------------------------------------
-    async def experts(self, commune_id: int, channel: str, exclude_person: int | None = None
-                      ) -> list[tuple[Person, str]]:
+    async def experts(
+        self, commune_id: int, channel: str, exclude_person: int | None = None
+    ) -> list[tuple[Person, str]]:
         """Commune officials and registered legal supporters of the commune, with their chat on `channel`."""
         rows = await self.db.fetchall(
             "SELECT p.*, COALESCE(i.chat_id, i.external_id) AS chat FROM persons p"
@@ -138,18 +186,25 @@ class QARepository:
 
     async def is_expert(self, person: Person, commune_id: int) -> bool:
         return person.commune_id == commune_id and (
-            str(person.role) == "commune_official" or person.legal_supporter is not None)
+            str(person.role) == "commune_official" or person.legal_supporter is not None
+        )
 
     async def chat_of(self, person_id: int, channel: str) -> str | None:
         row = await self.db.fetchone(
             "SELECT COALESCE(chat_id, external_id) AS chat FROM identities WHERE person_id = ? AND channel = ?"
-            " ORDER BY id DESC LIMIT 1", (person_id, channel))
+            " ORDER BY id DESC LIMIT 1",
+            (person_id, channel),
+        )
         return row["chat"] if row else None
 
-    async def create_request(self, question_id: int, asker_id: int, commune_id: int) -> tuple[ExpertRequest, bool]:
+    async def create_request(
+        self, question_id: int, asker_id: int, commune_id: int
+    ) -> tuple[ExpertRequest, bool]:
         """The expert request of a question; (request, True) when it was created now."""
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT * FROM qa_expert_requests WHERE question_id = ?", (question_id,)) as cur:
+            async with conn.execute(
+                "SELECT * FROM qa_expert_requests WHERE question_id = ?", (question_id,)
+            ) as cur:
                 row = await cur.fetchone()
             if row is not None:
                 return _request(row), False
@@ -170,16 +225,22 @@ class QARepository:
 
     async def answer(self, request_id: int, expert_id: int, text: str) -> bool:
         """Store the answer; False if someone else answered first."""
-        async with self.db.transaction() as conn, conn.execute(
-            "UPDATE qa_expert_requests SET status = 'answered', expert_id = ?, answer = ?, answered_at = ?"
-            " WHERE id = ? AND status = 'open'", (expert_id, text, utcnow(), request_id),
-        ) as cur:
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                "UPDATE qa_expert_requests SET status = 'answered', expert_id = ?, answer = ?, answered_at = ?"
+                " WHERE id = ? AND status = 'open'",
+                (expert_id, text, utcnow(), request_id),
+            ) as cur,
+        ):
             return cur.rowcount == 1
 
     async def review_queue(self, limit: int = 50) -> list[tuple[ExpertRequest, QuestionRecord]]:
         rows = await self.db.fetchall(
             "SELECT r.*, q.id AS q_id FROM qa_expert_requests r JOIN qa_questions q ON q.id = r.question_id"
-            " WHERE r.status = 'answered' AND r.review_status = 'pending' ORDER BY r.answered_at LIMIT ?", (limit,))
+            " WHERE r.status = 'answered' AND r.review_status = 'pending' ORDER BY r.answered_at LIMIT ?",
+            (limit,),
+        )
         out = []
         for row in rows:
             question = await self.question(row["q_id"])
@@ -207,19 +268,42 @@ class QARepository:
         picked_unhelpful = await self.db.fetchall(
             "SELECT p.folded, MIN(p.text) AS text, COUNT(*) AS n, MAX(c.asked_at) AS last_asked,"
             " MAX(c.shown_id) AS best_id FROM qa_questions c JOIN qa_questions p ON p.id = c.parent_id"
-            " WHERE c.outcome = 'picked' AND c.feedback = -1 AND c.asked_at >= ? GROUP BY p.folded", (since,))
-        out = {r["folded"]: GapRow(question=r["text"], asked=r["asked"], not_sure=r["not_sure"] or 0,
-                                   out_of_scope=r["out_of_scope"] or 0, not_helpful=r["not_helpful"] or 0,
-                                   unanswered=r["unanswered"] or 0, last_asked=r["last_asked"],
-                                   best_id=r["best_id"]) for r in rows}
+            " WHERE c.outcome = 'picked' AND c.feedback = -1 AND c.asked_at >= ? GROUP BY p.folded",
+            (since,),
+        )
+        out = {
+            r["folded"]: GapRow(
+                question=r["text"],
+                asked=r["asked"],
+                not_sure=r["not_sure"] or 0,
+                out_of_scope=r["out_of_scope"] or 0,
+                not_helpful=r["not_helpful"] or 0,
+                unanswered=r["unanswered"] or 0,
+                last_asked=r["last_asked"],
+                best_id=r["best_id"],
+            )
+            for r in rows
+        }
         for r in picked_unhelpful:
             row = out.get(r["folded"])
             if row is None:
-                out[r["folded"]] = GapRow(question=r["text"], asked=r["n"], not_sure=0, out_of_scope=0,
-                                          not_helpful=r["n"], unanswered=0, last_asked=r["last_asked"],
-                                          best_id=r["best_id"])
+                out[r["folded"]] = GapRow(
+                    question=r["text"],
+                    asked=r["n"],
+                    not_sure=0,
+                    out_of_scope=0,
+                    not_helpful=r["n"],
+                    unanswered=0,
+                    last_asked=r["last_asked"],
+                    best_id=r["best_id"],
+                )
             else:
                 out[r["folded"]] = replace(row, not_helpful=row.not_helpful + r["n"])
-        return sorted(out.values(), key=lambda g: (-g.asked, -(g.not_sure + g.out_of_scope + g.not_helpful
-                                                                + g.unanswered), g.question))[:limit]
-
+        return sorted(
+            out.values(),
+            key=lambda g: (
+                -g.asked,
+                -(g.not_sure + g.out_of_scope + g.not_helpful + g.unanswered),
+                g.question,
+            ),
+        )[:limit]

@@ -15,11 +15,18 @@ from storage.db import Database, utcnow
 from storage.org_history import COMMUNE_AND_MERGED, today
 
 #: WHERE clause on `cases` for each level of scope (a commune's cases include those of communes merged into it).
-_CASES_SCOPE = {"team": "team_id = ?", "commune": f"commune_id IN {COMMUNE_AND_MERGED}", "province": "province_id = ?"}
+_CASES_SCOPE = {
+    "team": "team_id = ?",
+    "commune": f"commune_id IN {COMMUNE_AND_MERGED}",
+    "province": "province_id = ?",
+}
 #: WHERE clause on person_history h for each level: where the person was at the time (migration 0013).
-_PEOPLE_SCOPE = {"team": "h.team_id = ?", "commune": f"h.commune_id IN {COMMUNE_AND_MERGED}",
-                 "province": "h.province_id = ?",
-                 "national": "? = 0"}  # every team; the parameter is the national scope id 0
+_PEOPLE_SCOPE = {
+    "team": "h.team_id = ?",
+    "commune": f"h.commune_id IN {COMMUNE_AND_MERGED}",
+    "province": "h.province_id = ?",
+    "national": "? = 0",
+}  # every team; the parameter is the national scope id 0
 _MEDIATOR_ROLES_SQL = ", ".join(f"'{r}'" for r in MEDIATOR_ROLES)
 #: The day 6 calendar months after an ISO date `day`, clamped to the end of the month (31/08 -> 28/02), per
 #: dialect. SQLite's '+6 months' overflows into the next month, hence the MIN with the month's last day;
@@ -36,8 +43,13 @@ def _count_if(condition: str) -> str:
 
 
 def _team(row: Any) -> Team:
-    return Team(id=row["id"], commune_id=row["commune_id"], code=row["code"], name=row["name"],
-                active=bool(row["active"]))
+    return Team(
+        id=row["id"],
+        commune_id=row["commune_id"],
+        code=row["code"],
+        name=row["name"],
+        active=bool(row["active"]),
+    )
 
 
 def _check(level: str) -> None:
@@ -50,7 +62,9 @@ class StatsRepository:
         self.db = db
 
     # --- cases -------------------------------------------------------------------------------------------
-    async def field_results(self, level: str, scope_id: int, start: str, end: str) -> list[tuple[str, str, int]]:
+    async def field_results(
+        self, level: str, scope_id: int, start: str, end: str
+    ) -> list[tuple[str, str, int]]:
         """(field, result, number of cases) received in [start, end] in the scope."""
         _check(level)
         rows = await self.db.fetchall(
@@ -60,8 +74,9 @@ class StatsRepository:
         )
         return [(r["field"], r["result"], r["n"]) for r in rows]
 
-    async def team_results(self, level: str, scope_id: int, start: str,
-                           end: str) -> list[tuple[int, int, str, int]]:
+    async def team_results(
+        self, level: str, scope_id: int, start: str, end: str
+    ) -> list[tuple[int, int, str, int]]:
         """(commune_id, team_id, result, number of cases) received in [start, end] in the scope."""
         _check(level)
         rows = await self.db.fetchall(
@@ -80,8 +95,11 @@ class StatsRepository:
         """Teams of a commune (with the communes merged into it) or province that worked on `as_of` (default
         today), from the team history (migration 0013), each with the commune it belonged to then."""
         as_of = as_of or today()
-        where = {"commune": f"th.commune_id IN {COMMUNE_AND_MERGED}", "province": "c.province_id = ?",
-                 "team": "th.team_id = ?"}.get(level)
+        where = {
+            "commune": f"th.commune_id IN {COMMUNE_AND_MERGED}",
+            "province": "c.province_id = ?",
+            "team": "th.team_id = ?",
+        }.get(level)
         if where is None:
             raise ValueError(f"unknown level {level!r}")
         rows = await self.db.fetchall(  # no ORDER BY: the report sorts
@@ -89,15 +107,17 @@ class StatsRepository:
             " JOIN teams t ON t.id = th.team_id JOIN communes c ON c.id = th.commune_id"
             f" WHERE {where} AND (th.valid_from IS NULL OR th.valid_from <= ?)"
             " AND (th.valid_to IS NULL OR th.valid_to > ?) AND (th.active = 1 OR ? = 'team')",
-            (scope_id, as_of, as_of, level))
+            (scope_id, as_of, as_of, level),
+        )
         return [_team(r) for r in rows]
 
     async def teams_by_ids(self, ids: Sequence[int]) -> list[Team]:
         found: list[Team] = []
         for i in range(0, len(ids), 500):
-            chunk = list(ids[i:i + 500])
+            chunk = list(ids[i : i + 500])
             rows = await self.db.fetchall(
-                f"SELECT * FROM teams WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+                f"SELECT * FROM teams WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
             found += [_team(r) for r in rows]
         return found
 
@@ -106,19 +126,33 @@ class StatsRepository:
         rows = await self.db.fetchall("SELECT * FROM teams WHERE commune_id = ? ORDER BY code", (commune_id,))
         return [_team(r) for r in rows]
 
-    async def team_members(self, level: str, scope_id: int, as_of: str, since: str,
-                           cutoff: str) -> list[TeamMembers]:
+    async def team_members(
+        self, level: str, scope_id: int, as_of: str, since: str, cutoff: str
+    ) -> list[TeamMembers]:
         """Per-team aggregates of the mediators (team leaders included) active on `as_of` according to their
         history (migration 0013: team, role, status and marks as they were that day) and recognised by `as_of` (or
         with no recognition date); `trained` counts those trained on or before `as_of`; `recent` those recognised in
         [since, cutoff] and `recent_trained_in_time` those of them trained at most 6 calendar months after
         recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
         _check(level)
-        rows = await self.db.fetchall(self._members_sql(level), self._members_params(scope_id, as_of, since, cutoff))
-        return [TeamMembers(team_id=r["team_id"], mediators=r["mediators"], leaders=r["leaders"],
-                            women=r["women"], men=r["men"], ethnic_minority=r["ethnic"], trained=r["trained"],
-                            legal_supporters=r["supporters"], recent=r["recent"] or 0,
-                            recent_trained_in_time=r["in_time"] or 0) for r in rows]
+        rows = await self.db.fetchall(
+            self._members_sql(level), self._members_params(scope_id, as_of, since, cutoff)
+        )
+        return [
+            TeamMembers(
+                team_id=r["team_id"],
+                mediators=r["mediators"],
+                leaders=r["leaders"],
+                women=r["women"],
+                men=r["men"],
+                ethnic_minority=r["ethnic"],
+                trained=r["trained"],
+                legal_supporters=r["supporters"],
+                recent=r["recent"] or 0,
+                recent_trained_in_time=r["in_time"] or 0,
+            )
+            for r in rows
+        ]
 
     @staticmethod
     def _members_params(scope_id: int, as_of: str, since: str, cutoff: str) -> tuple[Any, ...]:
@@ -129,19 +163,23 @@ class StatsRepository:
         where = _PEOPLE_SCOPE[level]
         leader, woman, man = "h.role = 'team_leader'", "h.gender = 'nu'", "h.gender = 'nam'"
         supporter = "h.legal_supporter IS NOT NULL AND h.legal_supporter <> ''"
-        in_time = ("h.recognised_on BETWEEN ? AND ? AND h.trained_on IS NOT NULL AND h.trained_on <= "
-                   + _SIX_MONTHS_AFTER[self.db.dialect].format(day="h.recognised_on"))
-        return ("SELECT h.team_id AS team_id, COUNT(*) AS mediators,"
-                f" {_count_if(leader)} AS leaders, {_count_if(woman)} AS women, {_count_if(man)} AS men,"
-                f" {_count_if('COALESCE(h.ethnic_minority, 0) = 1')} AS ethnic,"
-                f" {_count_if('h.trained_on IS NOT NULL AND h.trained_on <= ?')} AS trained,"
-                f" {_count_if(supporter)} AS supporters,"
-                f" {_count_if('h.recognised_on BETWEEN ? AND ?')} AS recent,"
-                f" {_count_if(in_time)} AS in_time"
-                f" FROM person_history h WHERE {where} AND h.status = 'active' AND h.team_id IS NOT NULL"
-                f" AND h.role IN ({_MEDIATOR_ROLES_SQL}) AND h.valid_from <= ?"
-                " AND (h.valid_to IS NULL OR h.valid_to > ?)"
-                " AND (h.recognised_on IS NULL OR h.recognised_on <= ?) GROUP BY h.team_id")
+        in_time = (
+            "h.recognised_on BETWEEN ? AND ? AND h.trained_on IS NOT NULL AND h.trained_on <= "
+            + _SIX_MONTHS_AFTER[self.db.dialect].format(day="h.recognised_on")
+        )
+        return (
+            "SELECT h.team_id AS team_id, COUNT(*) AS mediators,"
+            f" {_count_if(leader)} AS leaders, {_count_if(woman)} AS women, {_count_if(man)} AS men,"
+            f" {_count_if('COALESCE(h.ethnic_minority, 0) = 1')} AS ethnic,"
+            f" {_count_if('h.trained_on IS NOT NULL AND h.trained_on <= ?')} AS trained,"
+            f" {_count_if(supporter)} AS supporters,"
+            f" {_count_if('h.recognised_on BETWEEN ? AND ?')} AS recent,"
+            f" {_count_if(in_time)} AS in_time"
+            f" FROM person_history h WHERE {where} AND h.status = 'active' AND h.team_id IS NOT NULL"
+            f" AND h.role IN ({_MEDIATOR_ROLES_SQL}) AND h.valid_from <= ?"
+            " AND (h.valid_to IS NULL OR h.valid_to > ?)"
+            " AND (h.recognised_on IS NULL OR h.recognised_on <= ?) GROUP BY h.team_id"
+        )
 
     # --- the national level ------------------------------------------------------------------------------
     async def national_results(self, start: str, end: str) -> list[tuple[int, str, str, int]]:
@@ -149,14 +187,18 @@ class StatsRepository:
         cases_stats_national of migration 0012)."""
         rows = await self.db.fetchall(
             "SELECT province_id, field, result, COUNT(*) AS n FROM cases WHERE received_on BETWEEN ? AND ?"
-            " GROUP BY province_id, field, result", (start, end))
+            " GROUP BY province_id, field, result",
+            (start, end),
+        )
         return [(r["province_id"], r["field"], r["result"], r["n"]) for r in rows]
 
     async def national_reporting(self, start: str, end: str) -> dict[int, int]:
         """province_id → number of its communes with at least one case received in [start, end]."""
         rows = await self.db.fetchall(
             "SELECT province_id, COUNT(DISTINCT commune_id) AS n FROM cases WHERE received_on BETWEEN ? AND ?"
-            " GROUP BY province_id", (start, end))
+            " GROUP BY province_id",
+            (start, end),
+        )
         return {r["province_id"]: r["n"] for r in rows}
 
     async def national_communes(self) -> dict[int, int]:
@@ -172,12 +214,23 @@ class StatsRepository:
         A team is complete under the same rule as services.statistics.team_complete (MIN_TEAM_SIZE mediators
         including a leader, a woman, an ethnic-minority mediator where the commune has many ethnic-minority
         residents); tests/test_report_contract.py and bench/stats.py check both give the same figures."""
-        complete = (f"m.mediators >= {MIN_TEAM_SIZE} AND m.leaders >= 1 AND m.women >= 1"
-                    " AND (COALESCE(c.many_ethnic_minority, 0) = 0 OR m.ethnic >= 1)")
-        total = {name: f"SUM(COALESCE(m.{col}, 0))" for name, col in (
-            ("mediators", "mediators"), ("women", "women"), ("men", "men"), ("ethnic_minority", "ethnic"),
-            ("trained", "trained"), ("legal_supporters", "supporters"), ("recent", "recent"),
-            ("in_time", "in_time"))}
+        complete = (
+            f"m.mediators >= {MIN_TEAM_SIZE} AND m.leaders >= 1 AND m.women >= 1"
+            " AND (COALESCE(c.many_ethnic_minority, 0) = 0 OR m.ethnic >= 1)"
+        )
+        total = {
+            name: f"SUM(COALESCE(m.{col}, 0))"
+            for name, col in (
+                ("mediators", "mediators"),
+                ("women", "women"),
+                ("men", "men"),
+                ("ethnic_minority", "ethnic"),
+                ("trained", "trained"),
+                ("legal_supporters", "supporters"),
+                ("recent", "recent"),
+                ("in_time", "in_time"),
+            )
+        }
         rows = await self.db.fetchall(
             "SELECT c.province_id AS province_id, COUNT(*) AS teams, "
             + ", ".join(f"{expr} AS {name}" for name, expr in total.items())
@@ -187,7 +240,8 @@ class StatsRepository:
             f" LEFT JOIN ({self._members_sql('national')}) m ON m.team_id = th.team_id"
             " WHERE th.active = 1 AND (th.valid_from IS NULL OR th.valid_from <= ?)"
             " AND (th.valid_to IS NULL OR th.valid_to > ?) GROUP BY c.province_id",
-            (*self._members_params(0, as_of, since, cutoff), as_of, as_of))
+            (*self._members_params(0, as_of, since, cutoff), as_of, as_of),
+        )
         return {r["province_id"]: {k: int(r[k] or 0) for k in r.keys() if k != "province_id"} for r in rows}
 
     # --- monthly summary ---------------------------------------------------------------------------------
@@ -195,7 +249,8 @@ class StatsRepository:
         if opted_out:
             await self.db.execute(
                 "INSERT INTO stats_summary_optout(person_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (person_id, utcnow()))
+                (person_id, utcnow()),
+            )
         else:
             await self.db.execute("DELETE FROM stats_summary_optout WHERE person_id = ?", (person_id,))
 
@@ -225,21 +280,37 @@ class StatsRepository:
 
     async def claim_summary(self, person_id: int, month: str) -> bool:
         """Record that `month`'s summary goes to `person_id`; False if it was already recorded."""
-        async with self.db.transaction() as conn, conn.execute(
-            "INSERT INTO stats_summary_sent(person_id, month, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (person_id, month, utcnow()),
-        ) as cur:
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                "INSERT INTO stats_summary_sent(person_id, month, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                (person_id, month, utcnow()),
+            ) as cur,
+        ):
             return cur.rowcount == 1
 
     async def release_summary(self, person_id: int, month: str) -> None:
         """Undo a claim whose message could not be sent, so the next run tries again."""
-        await self.db.execute("DELETE FROM stats_summary_sent WHERE person_id = ? AND month = ?",
-                              (person_id, month))
+        await self.db.execute(
+            "DELETE FROM stats_summary_sent WHERE person_id = ? AND month = ?", (person_id, month)
+        )
 
 
 # --- Seeding cases (tests, demos, imports, the benchmark) --------------------------------------------------
-CASE_COLUMNS = ("number", "province_id", "commune_id", "team_id", "received_on", "field", "basis",
-                "parties_count", "result", "closed_on", "created_at", "updated_at")
+CASE_COLUMNS = (
+    "number",
+    "province_id",
+    "commune_id",
+    "team_id",
+    "received_on",
+    "field",
+    "basis",
+    "parties_count",
+    "result",
+    "closed_on",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass(slots=True)
@@ -266,7 +337,8 @@ async def seed_cases(db: Database, cases: Iterable[CaseSeed]) -> list[int]:
         for case in cases:
             async with conn.execute(
                 "SELECT c.province_id, t.commune_id FROM teams t JOIN communes c ON c.id = t.commune_id"
-                " WHERE t.id = ?", (case.team_id,),
+                " WHERE t.id = ?",
+                (case.team_id,),
             ) as cur:
                 row = await cur.fetchone()
             if row is None:
@@ -275,16 +347,32 @@ async def seed_cases(db: Database, cases: Iterable[CaseSeed]) -> list[int]:
             next_number += 1
             async with conn.execute(
                 f"INSERT INTO cases({', '.join(CASE_COLUMNS)}) VALUES ({', '.join('?' * len(CASE_COLUMNS))})",
-                (number, row[0], row[1], case.team_id, case.received_on, case.field, case.basis, 2, case.result,
-                 case.closed_on, now, now),
+                (
+                    number,
+                    row[0],
+                    row[1],
+                    case.team_id,
+                    case.received_on,
+                    case.field,
+                    case.basis,
+                    2,
+                    case.result,
+                    case.closed_on,
+                    now,
+                    now,
+                ),
             ) as cur:
                 ids.append(cur.lastrowid)
-            await conn.executemany("INSERT INTO case_mediators(case_id, person_id) VALUES (?, ?)",
-                                   [(ids[-1], m) for m in sorted(set(case.mediator_ids))])
+            await conn.executemany(
+                "INSERT INTO case_mediators(case_id, person_id) VALUES (?, ?)",
+                [(ids[-1], m) for m in sorted(set(case.mediator_ids))],
+            )
     return ids
 
 
 async def set_case_result(db: Database, case_id: int, result: str, closed_on: str | None = None) -> None:
     """Change the current result of a case (as the case form does when a mediation concludes)."""
-    await db.execute("UPDATE cases SET result = ?, closed_on = ?, updated_at = ? WHERE id = ?",
-                     (result, closed_on, utcnow(), case_id))
+    await db.execute(
+        "UPDATE cases SET result = ?, closed_on = ?, updated_at = ? WHERE id = ?",
+        (result, closed_on, utcnow(), case_id),
+    )

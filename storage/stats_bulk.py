@@ -19,12 +19,36 @@ BULK_COLUMNS: dict[str, tuple[str, ...]] = {
     "provinces": ("id", "code", "name"),
     "communes": ("id", "province_id", "code", "name", "kind", "is_pilot", "many_ethnic_minority"),
     "teams": ("id", "commune_id", "code", "name"),
-    "persons": ("full_name", "role", "province_id", "commune_id", "team_id", "gender", "ethnic_minority",
-                "recognised_on", "trained_on", "legal_supporter", "created_at", "updated_at"),
+    "persons": (
+        "full_name",
+        "role",
+        "province_id",
+        "commune_id",
+        "team_id",
+        "gender",
+        "ethnic_minority",
+        "recognised_on",
+        "trained_on",
+        "legal_supporter",
+        "created_at",
+        "updated_at",
+    ),
     "person_history": (),
     "team_history": (),
-    "cases": ("number", "province_id", "commune_id", "team_id", "received_on", "field", "basis", "parties_count",
-              "result", "closed_on", "created_at", "updated_at"),
+    "cases": (
+        "number",
+        "province_id",
+        "commune_id",
+        "team_id",
+        "received_on",
+        "field",
+        "basis",
+        "parties_count",
+        "result",
+        "closed_on",
+        "created_at",
+        "updated_at",
+    ),
 }
 
 
@@ -38,8 +62,10 @@ def connect_for_loading(path: str) -> sqlite3.Connection:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     """Apply every bundled migration (as Database.migrate does) on a plain sqlite3 connection."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                 " applied_at TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL)"
+    )
     for version, name, sql in migrations():
         conn.execute("BEGIN")
         for statement in split_sql(sql):
@@ -47,8 +73,10 @@ def create_schema(conn: sqlite3.Connection) -> None:
         if "writable_schema" in sql:  # as Database.migrate: make this connection re-read the edited schema
             cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
             conn.execute(f"PRAGMA schema_version = {int(cookie) + 1}")
-        conn.execute("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, datetime('now'))",
-                     (version, name))
+        conn.execute(
+            "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, datetime('now'))",
+            (version, name),
+        )
         conn.execute("COMMIT")
 
 
@@ -67,8 +95,10 @@ def drop_indexes(conn: sqlite3.Connection, table: str) -> list[str]:
     """Drop the explicit indexes of `table` (faster loading); returns their CREATE statements."""
     if table not in BULK_COLUMNS:
         raise ValueError(table)
-    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
-                        " AND sql IS NOT NULL", (table,)).fetchall()
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (table,),
+    ).fetchall()
     for name, _ in rows:
         conn.execute(f'DROP INDEX "{name}"')
     return [sql for _, sql in rows]
@@ -88,7 +118,9 @@ def create_indexes(conn: sqlite3.Connection, statements: Iterable[str]) -> None:
         conn.execute(sql)
 
 
-def bulk_insert(conn: sqlite3.Connection, table: str, rows: Iterable[Sequence[Any]], batch: int = 200_000) -> int:
+def bulk_insert(
+    conn: sqlite3.Connection, table: str, rows: Iterable[Sequence[Any]], batch: int = 200_000
+) -> int:
     """executemany in transactions of `batch` rows; returns the number of rows inserted."""
     columns = BULK_COLUMNS[table]
     sql = f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
@@ -119,8 +151,9 @@ def count_rows(conn: sqlite3.Connection, table: str) -> int:
 
 
 def largest_province(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT province_id FROM cases GROUP BY province_id ORDER BY COUNT(*) DESC LIMIT 1"
-                        ).fetchone()[0]
+    return conn.execute(
+        "SELECT province_id FROM cases GROUP BY province_id ORDER BY COUNT(*) DESC LIMIT 1"
+    ).fetchone()[0]
 
 
 def commune_ids(conn: sqlite3.Connection) -> list[int]:
@@ -142,7 +175,9 @@ async def all_cases(db: Database, level: str, scope_id: int) -> list[Any]:
 
 async def all_mediators(db: Database, level: str, scope_id: int) -> list[Any]:
     return await db.fetchall(
-        f"SELECT p.* FROM persons p JOIN teams t ON t.id = p.team_id WHERE {_SCOPE_PEOPLE[level]}", (scope_id,))
+        f"SELECT p.* FROM persons p JOIN teams t ON t.id = p.team_id WHERE {_SCOPE_PEOPLE[level]}",
+        (scope_id,),
+    )
 
 
 # --- PostgreSQL: the seeded SQLite file copied into a dedicated schema (bench/stats.py --database-url) --------
@@ -174,17 +209,27 @@ async def pg_reset_schema(raw: Any, schema: str) -> None:
     all (otherwise it is not the benchmark's: refused and left untouched)."""
     if schema in ("public", "pg_catalog", "information_schema"):
         raise RuntimeError(f"schema {schema!r} is not a schema of its own; choose another one")
-    objects = {r[0] for r in await raw.fetch(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1",
-        schema)}
+    objects = {
+        r[0]
+        for r in await raw.fetch(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1",
+            schema,
+        )
+    }
     if MARKER_TABLE in objects:
         await raw.execute(f"DROP SCHEMA {_quoted(schema)} CASCADE")
     elif objects:
-        raise RuntimeError(f"schema {schema!r} holds tables that are not the benchmark's; choose another schema")
+        raise RuntimeError(
+            f"schema {schema!r} holds tables that are not the benchmark's; choose another schema"
+        )
     await raw.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
-    await raw.execute(f"CREATE TABLE {_quoted(schema)}.{MARKER_TABLE} (name TEXT PRIMARY KEY,"
-                      " loaded_at TEXT NOT NULL, load_s DOUBLE PRECISION NOT NULL)")
-    await raw.execute(f"CREATE TABLE {_quoted(schema)}.{DROPPED_TABLE} (name TEXT PRIMARY KEY, sql TEXT NOT NULL)")
+    await raw.execute(
+        f"CREATE TABLE {_quoted(schema)}.{MARKER_TABLE} (name TEXT PRIMARY KEY,"
+        " loaded_at TEXT NOT NULL, load_s DOUBLE PRECISION NOT NULL)"
+    )
+    await raw.execute(
+        f"CREATE TABLE {_quoted(schema)}.{DROPPED_TABLE} (name TEXT PRIMARY KEY, sql TEXT NOT NULL)"
+    )
 
 
 async def pg_drop_indexes(raw: Any, schema: str, table: str) -> list[str]:
@@ -197,7 +242,10 @@ async def pg_drop_indexes(raw: Any, schema: str, table: str) -> list[str]:
         " JOIN pg_class ci ON ci.oid = ix.indexrelid JOIN pg_class ct ON ct.oid = ix.indrelid"
         " JOIN pg_namespace n ON n.oid = ct.relnamespace WHERE n.nspname = $1 AND ct.relname = $2"
         " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid"
-        " AND c.contype IN ('p', 'u', 'x'))", schema, table)
+        " AND c.contype IN ('p', 'u', 'x'))",
+        schema,
+        table,
+    )
     for row in rows:
         await raw.execute(f"DROP INDEX {_quoted(schema)}.{_quoted(row['name'])}")
     return [row["sql"] for row in rows]
@@ -211,15 +259,21 @@ async def pg_drop_foreign_keys(raw: Any, schema: str, table: str) -> list[str]:
     rows = await raw.fetch(
         "SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c"
         " JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
-        " WHERE n.nspname = $1 AND t.relname = $2 AND c.contype = 'f' ORDER BY c.conname", schema, table)
+        " WHERE n.nspname = $1 AND t.relname = $2 AND c.contype = 'f' ORDER BY c.conname",
+        schema,
+        table,
+    )
     qualified = f"{_quoted(schema)}.{table}"
     for row in rows:
         await raw.execute(f"ALTER TABLE {qualified} DROP CONSTRAINT {_quoted(row['name'])}")
-    return [f"ALTER TABLE {qualified} ADD CONSTRAINT {_quoted(row['name'])} {row['definition']}" for row in rows]
+    return [
+        f"ALTER TABLE {qualified} ADD CONSTRAINT {_quoted(row['name'])} {row['definition']}" for row in rows
+    ]
 
 
-async def pg_copy_from_sqlite(raw: Any, schema: str, source: sqlite3.Connection, batch: int = 100_000,
-                              progress: Any = None) -> dict[str, int]:
+async def pg_copy_from_sqlite(
+    raw: Any, schema: str, source: sqlite3.Connection, batch: int = 100_000, progress: Any = None
+) -> dict[str, int]:
     """Copy every row of LOAD_ORDER's tables (all their columns, ids included) from the SQLite seed into the
     freshly migrated `schema` with COPY (asyncpg's copy_records_to_table); the secondary indexes and foreign
     keys of REINDEXED are dropped before and rebuilt (and validated) after, then the identity sequences are
@@ -231,7 +285,9 @@ async def pg_copy_from_sqlite(raw: Any, schema: str, source: sqlite3.Connection,
         columns = [r[1] for r in source.execute(f'PRAGMA table_info("{table}")')]
         rebuild: list[str] = []
         if table in REINDEXED:
-            rebuild = await pg_drop_indexes(raw, schema, table) + await pg_drop_foreign_keys(raw, schema, table)
+            rebuild = await pg_drop_indexes(raw, schema, table) + await pg_drop_foreign_keys(
+                raw, schema, table
+            )
         cursor = source.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
         total = 0
         while rows := cursor.fetchmany(batch):
@@ -250,8 +306,12 @@ async def pg_copy_from_sqlite(raw: Any, schema: str, source: sqlite3.Connection,
 
 
 async def pg_mark_loaded(raw: Any, schema: str, dataset: str, loaded_at: str, load_s: float) -> None:
-    await raw.execute(f"INSERT INTO {_quoted(schema)}.{MARKER_TABLE}(name, loaded_at, load_s) VALUES ($1, $2, $3)",
-                      dataset, loaded_at, load_s)
+    await raw.execute(
+        f"INSERT INTO {_quoted(schema)}.{MARKER_TABLE}(name, loaded_at, load_s) VALUES ($1, $2, $3)",
+        dataset,
+        loaded_at,
+        load_s,
+    )
 
 
 async def pg_set_stats_indexes(raw: Any, schema: str, present: bool) -> None:
@@ -263,9 +323,14 @@ async def pg_set_stats_indexes(raw: Any, schema: str, present: bool) -> None:
             await raw.execute(f"DELETE FROM {_quoted(schema)}.{DROPPED_TABLE} WHERE name = $1", row["name"])
         return
     for name in STATS_INDEXES:
-        sql = await raw.fetchval("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = $2",
-                                 schema, name)
+        sql = await raw.fetchval(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = $2", schema, name
+        )
         if sql is not None:
-            await raw.execute(f"INSERT INTO {_quoted(schema)}.{DROPPED_TABLE}(name, sql) VALUES ($1, $2)"
-                              " ON CONFLICT (name) DO NOTHING", name, sql)
+            await raw.execute(
+                f"INSERT INTO {_quoted(schema)}.{DROPPED_TABLE}(name, sql) VALUES ($1, $2)"
+                " ON CONFLICT (name) DO NOTHING",
+                name,
+                sql,
+            )
             await raw.execute(f"DROP INDEX {_quoted(schema)}.{_quoted(name)}")

@@ -31,13 +31,25 @@ class TrainingRepository:
             async with conn.execute(
                 "INSERT INTO training_events(title, starts_at, local_date, place, scope_json, organiser_id,"
                 " province_id, commune_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (event["title"], event["starts_at"], event["local_date"], event["place"],
-                 json.dumps(event["scope"], sort_keys=True), event["organiser_id"], event.get("province_id"),
-                 event.get("commune_id"), utcnow()),
+                (
+                    event["title"],
+                    event["starts_at"],
+                    event["local_date"],
+                    event["place"],
+                    json.dumps(event["scope"], sort_keys=True),
+                    event["organiser_id"],
+                    event.get("province_id"),
+                    event.get("commune_id"),
+                    utcnow(),
+                ),
             ) as cur:
                 event_id = cur.lastrowid
-            broadcast_id = await BroadcastRepository.insert(conn, kind="training", event_id=event_id, **broadcast)
-            await conn.execute("UPDATE training_events SET announcement_id = ? WHERE id = ?", (broadcast_id, event_id))
+            broadcast_id = await BroadcastRepository.insert(
+                conn, kind="training", event_id=event_id, **broadcast
+            )
+            await conn.execute(
+                "UPDATE training_events SET announcement_id = ? WHERE id = ?", (broadcast_id, event_id)
+            )
         return event_id, broadcast_id
 
     async def add_reminder(self, event_id: int, broadcast: dict) -> int | None:
@@ -49,8 +61,12 @@ class TrainingRepository:
             ) as cur:
                 if cur.rowcount != 1:
                     return None
-            broadcast_id = await BroadcastRepository.insert(conn, kind="reminder", event_id=event_id, **broadcast)
-            await conn.execute("UPDATE training_events SET reminder_id = ? WHERE id = ?", (broadcast_id, event_id))
+            broadcast_id = await BroadcastRepository.insert(
+                conn, kind="reminder", event_id=event_id, **broadcast
+            )
+            await conn.execute(
+                "UPDATE training_events SET reminder_id = ? WHERE id = ?", (broadcast_id, event_id)
+            )
         return broadcast_id
 
     async def get(self, event_id: int) -> dict | None:
@@ -59,18 +75,22 @@ class TrainingRepository:
 
     async def starting_after(self, after: str, limit: int = 200) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT * FROM training_events WHERE starts_at > ? ORDER BY starts_at LIMIT ?", (after, limit))
+            "SELECT * FROM training_events WHERE starts_at > ? ORDER BY starts_at LIMIT ?", (after, limit)
+        )
         return [_event(r) for r in rows]
 
     async def started_between(self, since: str, until: str, limit: int = 200) -> list[dict]:
         rows = await self.db.fetchall(
             "SELECT * FROM training_events WHERE starts_at >= ? AND starts_at <= ? ORDER BY starts_at DESC LIMIT ?",
-            (since, until, limit))
+            (since, until, limit),
+        )
         return [_event(r) for r in rows]
 
     async def not_reminded_after(self, after: str) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT * FROM training_events WHERE reminded_at IS NULL AND starts_at > ? ORDER BY starts_at", (after,))
+            "SELECT * FROM training_events WHERE reminded_at IS NULL AND starts_at > ? ORDER BY starts_at",
+            (after,),
+        )
         return [_event(r) for r in rows]
 
     # --- answers -----------------------------------------------------------------------------------
@@ -79,28 +99,34 @@ class TrainingRepository:
             "INSERT INTO training_rsvps(event_id, person_id, answer, answered_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(event_id, person_id) DO UPDATE SET answer = excluded.answer,"
             " answered_at = excluded.answered_at",
-            (event_id, person_id, answer, utcnow()))
+            (event_id, person_id, answer, utcnow()),
+        )
 
     async def rsvp_of(self, event_id: int, person_id: int) -> str | None:
-        row = await self.db.fetchone("SELECT answer FROM training_rsvps WHERE event_id = ? AND person_id = ?",
-                                     (event_id, person_id))
+        row = await self.db.fetchone(
+            "SELECT answer FROM training_rsvps WHERE event_id = ? AND person_id = ?", (event_id, person_id)
+        )
         return row["answer"] if row else None
 
     async def rsvp_counts(self, event_id: int) -> dict[str, int]:
         rows = await self.db.fetchall(
-            "SELECT answer, COUNT(*) AS n FROM training_rsvps WHERE event_id = ? GROUP BY answer", (event_id,))
+            "SELECT answer, COUNT(*) AS n FROM training_rsvps WHERE event_id = ? GROUP BY answer", (event_id,)
+        )
         counts = {"yes": 0, "no": 0}
         counts.update({r["answer"]: r["n"] for r in rows})
         return counts
 
     # --- attendance --------------------------------------------------------------------------------
-    async def members(self, commune_ids: list[int], roles: tuple[Role, ...],
-                      team_ids: list[int] | None) -> list[dict]:
+    async def members(
+        self, commune_ids: list[int], roles: tuple[Role, ...], team_ids: list[int] | None
+    ) -> list[dict]:
         """Active people in scope (whether or not they use the bot), by team then name."""
         if not commune_ids or not roles or (team_ids is not None and not team_ids):
             return []
-        sql = ("SELECT p.id, p.full_name, p.team_id, p.trained_on FROM persons p"
-               f" WHERE p.active = 1 AND p.commune_id IN ({_in(commune_ids)}) AND p.role IN ({_in(list(roles))})")
+        sql = (
+            "SELECT p.id, p.full_name, p.team_id, p.trained_on FROM persons p"
+            f" WHERE p.active = 1 AND p.commune_id IN ({_in(commune_ids)}) AND p.role IN ({_in(list(roles))})"
+        )
         params: list[Any] = [*commune_ids, *[str(r) for r in roles]]
         if team_ids is not None:
             sql += f" AND p.team_id IN ({_in(team_ids)})"
@@ -109,12 +135,14 @@ class TrainingRepository:
         return [dict(r) for r in rows]
 
     async def attendees(self, event_id: int) -> list[int]:
-        rows = await self.db.fetchall("SELECT person_id FROM training_attendance WHERE event_id = ? ORDER BY person_id",
-                                      (event_id,))
+        rows = await self.db.fetchall(
+            "SELECT person_id FROM training_attendance WHERE event_id = ? ORDER BY person_id", (event_id,)
+        )
         return [r["person_id"] for r in rows]
 
-    async def save_attendance(self, event_id: int, attended_on: str, ticked: set[int], recorded_by: int
-                              ) -> tuple[int, int]:
+    async def save_attendance(
+        self, event_id: int, attended_on: str, ticked: set[int], recorded_by: int
+    ) -> tuple[int, int]:
         """Replace the event's attendance with `ticked`, keeping persons.trained_on = earliest training.
 
         A newly ticked person whose trained_on is empty or later gets the event's date (the replaced value is
@@ -123,16 +151,21 @@ class TrainingRepository:
         changed = 0
         now = utcnow()
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT * FROM training_attendance WHERE event_id = ?", (event_id,)) as cur:
+            async with conn.execute(
+                "SELECT * FROM training_attendance WHERE event_id = ?", (event_id,)
+            ) as cur:
                 existing = {r["person_id"]: dict(r) for r in await cur.fetchall()}
             for person_id, row in existing.items():
                 if person_id in ticked:
                     continue
-                await conn.execute("DELETE FROM training_attendance WHERE event_id = ? AND person_id = ?",
-                                   (event_id, person_id))
+                await conn.execute(
+                    "DELETE FROM training_attendance WHERE event_id = ? AND person_id = ?",
+                    (event_id, person_id),
+                )
                 if row["changed_trained_on"]:
                     async with conn.execute(
-                        "SELECT MIN(attended_on) AS d FROM training_attendance WHERE person_id = ?", (person_id,)
+                        "SELECT MIN(attended_on) AS d FROM training_attendance WHERE person_id = ?",
+                        (person_id,),
                     ) as cur:
                         other = (await cur.fetchone())["d"]
                     restored = min([d for d in (row["previous_trained_on"], other) if d], default=None)
@@ -150,13 +183,26 @@ class TrainingRepository:
                 previous = person["trained_on"]
                 earlier = previous is None or previous > attended_on
                 if earlier:
-                    await conn.execute("UPDATE persons SET trained_on = ?, updated_at = ? WHERE id = ?",
-                                       (attended_on, now, person_id))
+                    await conn.execute(
+                        "UPDATE persons SET trained_on = ?, updated_at = ? WHERE id = ?",
+                        (attended_on, now, person_id),
+                    )
                     await snapshot_person(conn, person_id)
                     changed += 1
                 await conn.execute(
                     "INSERT INTO training_attendance(event_id, person_id, attended_on, changed_trained_on,"
                     " previous_trained_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (event_id, person_id, attended_on, int(earlier), previous if earlier else None, recorded_by, now))
-            await conn.execute("UPDATE training_events SET attendance_saved_at = ? WHERE id = ?", (now, event_id))
+                    (
+                        event_id,
+                        person_id,
+                        attended_on,
+                        int(earlier),
+                        previous if earlier else None,
+                        recorded_by,
+                        now,
+                    ),
+                )
+            await conn.execute(
+                "UPDATE training_events SET attendance_saved_at = ? WHERE id = ?", (now, event_id)
+            )
         return len(ticked), changed

@@ -48,8 +48,12 @@ class _Table:
 
 
 async def _sqlite_tables(db: Database) -> dict[str, _Table]:
-    names = [r["name"] for r in await db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    names = [
+        r["name"]
+        for r in await db.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
     tables = {}
     for name in names:
         if name in SKIPPED:
@@ -83,7 +87,8 @@ async def _target_types(target: Database) -> dict[tuple[str, str], str]:
         return {}
     rows = await target.fetchall(
         "SELECT table_name, column_name, data_type FROM information_schema.columns"
-        " WHERE table_schema = current_schema()")
+        " WHERE table_schema = current_schema()"
+    )
     return {(r["table_name"], r["column_name"]): r["data_type"] for r in rows}
 
 
@@ -109,7 +114,9 @@ def _upsert_sql(table: _Table) -> str:
     marks = ", ".join("?" * len(table.columns))
     rest = [c for c in table.columns if c not in table.key]
     action = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in rest)) if rest else "DO NOTHING"
-    return f"INSERT INTO {table.name}({columns}) VALUES ({marks}) ON CONFLICT ({', '.join(table.key)}) {action}"
+    return (
+        f"INSERT INTO {table.name}({columns}) VALUES ({marks}) ON CONFLICT ({', '.join(table.key)}) {action}"
+    )
 
 
 async def _source_batches(source: Database, table: _Table, batch: int):
@@ -121,7 +128,8 @@ async def _source_batches(source: Database, table: _Table, batch: int):
                 rows = await source.fetchall(f"SELECT * FROM {table.name} ORDER BY {order} LIMIT ?", (batch,))
             else:
                 rows = await source.fetchall(
-                    f"SELECT * FROM {table.name} WHERE {order} > ? ORDER BY {order} LIMIT ?", (last, batch))
+                    f"SELECT * FROM {table.name} WHERE {order} > ? ORDER BY {order} LIMIT ?", (last, batch)
+                )
             if not rows:
                 return
             yield rows
@@ -129,16 +137,22 @@ async def _source_batches(source: Database, table: _Table, batch: int):
     else:
         offset = 0
         while True:
-            rows = await source.fetchall(f"SELECT * FROM {table.name} ORDER BY {order} LIMIT ? OFFSET ?",
-                                         (batch, offset))
+            rows = await source.fetchall(
+                f"SELECT * FROM {table.name} ORDER BY {order} LIMIT ? OFFSET ?", (batch, offset)
+            )
             if not rows:
                 return
             yield rows
             offset += len(rows)
 
 
-async def copy_database(source: Database, target: Database, *, batch: int = 2000,
-                        progress: Callable[[str, int], None] | None = None) -> list[TableCopy]:
+async def copy_database(
+    source: Database,
+    target: Database,
+    *,
+    batch: int = 2000,
+    progress: Callable[[str, int], None] | None = None,
+) -> list[TableCopy]:
     """Copy every table of the open SQLite `source` into the open `target` (see the module docstring)."""
     if source.dialect != "sqlite":
         raise TransferError("the source must be a SQLite database")
@@ -157,8 +171,13 @@ async def copy_database(source: Database, target: Database, *, batch: int = 2000
             kinds = [types.get((table.name, c)) for c in table.columns]
             copied = 0
             async for rows in _source_batches(source, table, batch):
-                await conn.executemany(sql, [tuple(_coerce(row[c], k) for c, k in zip(table.columns, kinds, strict=True))
-                                             for row in rows])
+                await conn.executemany(
+                    sql,
+                    [
+                        tuple(_coerce(row[c], k) for c, k in zip(table.columns, kinds, strict=True))
+                        for row in rows
+                    ],
+                )
                 copied += len(rows)
                 if progress is not None:
                     progress(table.name, copied)
@@ -167,7 +186,8 @@ async def copy_database(source: Database, target: Database, *, batch: int = 2000
             if after != counts[table.name]:
                 raise TransferError(
                     f"{table.name}: {after} rows in the target after the copy, {counts[table.name]} in the source"
-                    " (the target holds other data; nothing was written)")
+                    " (the target holds other data; nothing was written)"
+                )
             report.append(TableCopy(table.name, counts[table.name], before, after))
         if target.dialect == "postgres":
             for table in tables:

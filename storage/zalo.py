@@ -35,7 +35,9 @@ class ZaloStore:
                 " ON CONFLICT(zalo_id) DO UPDATE SET display_name = COALESCE(excluded.display_name, zalo_ids.display_name)",
                 (zalo_id, display_name, utcnow()),
             )
-            async with conn.execute("SELECT id, display_name FROM zalo_ids WHERE zalo_id = ?", (zalo_id,)) as cur:
+            async with conn.execute(
+                "SELECT id, display_name FROM zalo_ids WHERE zalo_id = ?", (zalo_id,)
+            ) as cur:
                 row = await cur.fetchone()
         value = ZALO_ID_BASE + int(row["id"])
         self._by_zalo[zalo_id] = value
@@ -50,8 +52,9 @@ class ZaloStore:
             return self._by_int[int_id]
         if int_id <= ZALO_ID_BASE:
             return None
-        row = await self.db.fetchone("SELECT zalo_id, display_name FROM zalo_ids WHERE id = ?",
-                                     (int_id - ZALO_ID_BASE,))
+        row = await self.db.fetchone(
+            "SELECT zalo_id, display_name FROM zalo_ids WHERE id = ?", (int_id - ZALO_ID_BASE,)
+        )
         if row is None:
             return None
         self._by_int[int_id] = row["zalo_id"]
@@ -113,33 +116,47 @@ class EventLog:
         async with self.db.transaction() as conn:
             if time.monotonic() - self._pruned_at > 3600:
                 self._pruned_at = time.monotonic()
-                await conn.execute("DELETE FROM channel_events WHERE claimed_at < ?", (_iso_ago(EVENT_KEEP_S),))
-            async with conn.execute(f"SELECT done_at, {alive} AS alive FROM channel_events"
-                                    " WHERE channel = ? AND event_key = ?", (self.channel, key)) as cur:
+                await conn.execute(
+                    "DELETE FROM channel_events WHERE claimed_at < ?", (_iso_ago(EVENT_KEEP_S),)
+                )
+            async with conn.execute(
+                f"SELECT done_at, {alive} AS alive FROM channel_events WHERE channel = ? AND event_key = ?",
+                (self.channel, key),
+            ) as cur:
                 row = await cur.fetchone()
             if row is None:
-                await conn.execute("INSERT INTO channel_events(channel, event_key, claimed_at, claimed_by)"
-                                   " VALUES (?, ?, ?, ?)", (self.channel, key, now, token))
+                await conn.execute(
+                    "INSERT INTO channel_events(channel, event_key, claimed_at, claimed_by)"
+                    " VALUES (?, ?, ?, ?)",
+                    (self.channel, key, now, token),
+                )
             elif row["done_at"] is not None:
                 return DONE
             elif key in self._inflight or bool(row["alive"]):
                 return BUSY
             else:  # its claimer died (or, on SQLite, a previous run of this process): take it over
-                await conn.execute("UPDATE channel_events SET claimed_at = ?, claimed_by = ?"
-                                   " WHERE channel = ? AND event_key = ?", (now, token, self.channel, key))
+                await conn.execute(
+                    "UPDATE channel_events SET claimed_at = ?, claimed_by = ?"
+                    " WHERE channel = ? AND event_key = ?",
+                    (now, token, self.channel, key),
+                )
         self._inflight.add(key)
         return NEW
 
     async def finish(self, key: str) -> None:
         self._inflight.discard(key)
-        await self.db.execute("UPDATE channel_events SET done_at = ? WHERE channel = ? AND event_key = ?",
-                              (utcnow(), self.channel, key))
+        await self.db.execute(
+            "UPDATE channel_events SET done_at = ? WHERE channel = ? AND event_key = ?",
+            (utcnow(), self.channel, key),
+        )
 
     async def release(self, key: str) -> None:
         """The event was not handled after all: let a redelivery take it."""
         self._inflight.discard(key)
-        await self.db.execute("DELETE FROM channel_events WHERE channel = ? AND event_key = ? AND done_at IS NULL",
-                              (self.channel, key))
+        await self.db.execute(
+            "DELETE FROM channel_events WHERE channel = ? AND event_key = ? AND done_at IS NULL",
+            (self.channel, key),
+        )
 
 
 async def first_contact(db: Database, zalo_id: str) -> bool:
@@ -148,5 +165,7 @@ async def first_contact(db: Database, zalo_id: str) -> bool:
         async with conn.execute("SELECT 1 FROM chat_disclosures WHERE zalo_id = ?", (zalo_id,)) as cur:
             if await cur.fetchone() is not None:
                 return False
-        await conn.execute("INSERT INTO chat_disclosures(zalo_id, shown_at) VALUES (?, ?)", (zalo_id, utcnow()))
+        await conn.execute(
+            "INSERT INTO chat_disclosures(zalo_id, shown_at) VALUES (?, ?)", (zalo_id, utcnow())
+        )
     return True

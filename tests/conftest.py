@@ -10,7 +10,9 @@ from tests.harness import ChatHarness
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "sqlite_only: uses SQLite internals; stays on SQLite with TEST_DATABASE_URL")
+    config.addinivalue_line(
+        "markers", "sqlite_only: uses SQLite internals; stays on SQLite with TEST_DATABASE_URL"
+    )
 
 
 def pytest_report_header(config):

@@ -17,7 +17,9 @@ from bot.channels.local import LocalBotApi
 from bot.messages import MENU_AFTER_FLOW
 
 
-async def wait_until(predicate: Callable[[], object], timeout: float = 15.0, interval: float = 0.05) -> object:
+async def wait_until(
+    predicate: Callable[[], object], timeout: float = 15.0, interval: float = 0.05
+) -> object:
     """Poll `predicate` until it returns something truthy; TimeoutError after `timeout` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -55,7 +57,9 @@ class BotApiEmulator:
         if self.stall_s:
             await asyncio.sleep(self.stall_s)
         if request.match_info["token"] != self.token:
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         method = request.match_info["method"]
         params: dict = {}
         files: dict[str, tuple[str, bytes]] = {}
@@ -70,8 +74,9 @@ class BotApiEmulator:
                     params[key] = value
         params.update({k: v for k, v in request.query.items() if k not in params})
         status, body = await self.api.call(method, params, files)
-        return web.Response(status=status, text=json.dumps(body, ensure_ascii=False),
-                            content_type="application/json")
+        return web.Response(
+            status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json"
+        )
 
     async def start(self) -> BotApiEmulator:
         app = web.Application(client_max_size=60 * 1024 * 1024)
@@ -93,8 +98,10 @@ class BotApiEmulator:
 
     async def reply_to(self, chat_id: int, after: int, timeout: float = 15.0) -> list[dict]:
         """Wait for the bot's messages to `chat_id` sent after outbox position `after`."""
+
         def new() -> list[dict]:
             return [m for m in self.api.outbox[after:] if m["chat"]["id"] == chat_id]
+
         await self.wait_for(new, timeout)
         await asyncio.sleep(0.2)  # let a multi-message answer finish
         return new()
@@ -116,12 +123,17 @@ class EmulatedUser:
     async def tap(self, label: str) -> list[dict]:
         """Tap the button of the latest message with buttons: by its text (diacritics optional) or part of it.
         The menu offered after a flow is passed over unless it is the only message with buttons."""
-        with_buttons = [m for m in reversed(self.api.sent_to(self.id)) if self.api.current(m).get("reply_markup")]
-        message = next((m for m in with_buttons if not (m.get("text") or "").startswith(MENU_AFTER_FLOW)),
-                       with_buttons[0])
+        with_buttons = [
+            m for m in reversed(self.api.sent_to(self.id)) if self.api.current(m).get("reply_markup")
+        ]
+        message = next(
+            (m for m in with_buttons if not (m.get("text") or "").startswith(MENU_AFTER_FLOW)),
+            with_buttons[0],
+        )
         opts = numbered.options(self.api.current(message)["reply_markup"])
         option = numbered.choose(label, opts, self.api.current(message).get("text")) or next(
-            (o for o in opts if label in o.label), None)
+            (o for o in opts if label in o.label), None
+        )
         assert option is not None, f"no button {label!r} in {[o.label for o in opts]}"
         mark = len(self.api.outbox)
         self.api.user_click(self.id, message["message_id"], option.callback_data)

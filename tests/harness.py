@@ -1,9 +1,9 @@
 """Drive the real Application through the in-process Bot API, as the console does, deterministically.
 
-    async with ChatHarness(tmp_path) as bot:
-        await bot.seed_demo()
-        replies = await bot.say(1001, "/start")
-        await bot.tap(1001, "Đúng")           # by label (diacritics optional), number, or callback data
+async with ChatHarness(tmp_path) as bot:
+    await bot.seed_demo()
+    replies = await bot.say(1001, "/start")
+    await bot.tap(1001, "Đúng")           # by label (diacritics optional), number, or callback data
 """
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ from tests import dbtarget
 
 
 class ChatHarness:
-    def __init__(self, tmp_path: Path, db_name: str = "bot.db", channel: str = "console",
-                 backend: str | None = None, **config: Any):
+    def __init__(
+        self,
+        tmp_path: Path,
+        db_name: str = "bot.db",
+        channel: str = "console",
+        backend: str | None = None,
+        **config: Any,
+    ):
         """`backend`: None = SQLite, or PostgreSQL when TEST_DATABASE_URL is set; "sqlite" = always SQLite."""
         self.config = Config(database_path=dbtarget.database_for(tmp_path, db_name, backend), **config)
         self.api = LocalBotApi()
@@ -95,7 +101,8 @@ class ChatHarness:
         message = message or self.last_with_buttons(uid)
         opts = numbered.options(message.get("reply_markup"))
         option = next((o for o in opts if o.callback_data == choice), None) or numbered.choose(
-            str(choice), opts, message.get("text") or message.get("caption"))
+            str(choice), opts, message.get("text") or message.get("caption")
+        )
         if option is None or option.callback_data is None:
             raise AssertionError(f"no button {choice!r} in {[o.label for o in opts]}")
         return await self.tap_data(uid, option.callback_data, message)

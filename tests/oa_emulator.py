@@ -55,9 +55,19 @@ class OaEmulator:
     #: The text the bot puts on a message that carries the rest of a keyboard (bot.messages.OA_MORE_BUTTONS).
     MORE_BUTTONS = "Lựa chọn khác:"
 
-    def __init__(self, app_id: str = "1234567890123456789", app_secret: str = "app-secret-of-the-commune",
-                 oa_secret_key: str = "oa-secret-key-0123", oa_id: str = "579745863508352884"):
-        self.app_id, self.app_secret, self.oa_secret_key, self.oa_id = app_id, app_secret, oa_secret_key, oa_id
+    def __init__(
+        self,
+        app_id: str = "1234567890123456789",
+        app_secret: str = "app-secret-of-the-commune",
+        oa_secret_key: str = "oa-secret-key-0123",
+        oa_id: str = "579745863508352884",
+    ):
+        self.app_id, self.app_secret, self.oa_secret_key, self.oa_id = (
+            app_id,
+            app_secret,
+            oa_secret_key,
+            oa_id,
+        )
         self.access_tokens: dict[str, float] = {}  # token -> expiry (epoch seconds)
         self.refresh_tokens: set[str] = set()
         self.refresh_calls = 0
@@ -94,26 +104,36 @@ class OaEmulator:
     async def _oauth(self, request: web.Request) -> web.Response:
         form = await request.post()
         if request.headers.get("secret_key") != self.app_secret or form.get("app_id") != self.app_id:
-            return web.json_response({"error": -14002, "error_name": "Invalid app", "error_description": "app"})
+            return web.json_response(
+                {"error": -14002, "error_name": "Invalid app", "error_description": "app"}
+            )
         if form.get("grant_type") != "refresh_token":
             return web.json_response({"error": -14001, "error_name": "Invalid grant type"})
         refresh = form.get("refresh_token")
         if self.refresh_delay_s:
             await asyncio.sleep(self.refresh_delay_s)
         if refresh not in self.refresh_tokens:
-            return web.json_response({"error": -14014, "error_name": "Invalid refresh token",
-                                      "error_description": "refresh token is invalid or was used"})
+            return web.json_response(
+                {
+                    "error": -14014,
+                    "error_name": "Invalid refresh token",
+                    "error_description": "refresh token is invalid or was used",
+                }
+            )
         self.refresh_tokens.discard(refresh)  # single use
         self.refresh_calls += 1
         access, new_refresh = self.grant()
-        return web.json_response({"access_token": access, "refresh_token": new_refresh, "expires_in": "90000"})
+        return web.json_response(
+            {"access_token": access, "refresh_token": new_refresh, "expires_in": "90000"}
+        )
 
     # --- OA API ---------------------------------------------------------------------------------------------
     async def _getoa(self, request: web.Request) -> web.Response:
         if error := self._token_error(request.headers.get("access_token")):
             return web.json_response(error)
-        return web.json_response({"error": 0, "message": "Success",
-                                  "data": {"oa_id": self.oa_id, "name": "UBND Phường Mường Lay"}})
+        return web.json_response(
+            {"error": 0, "message": "Success", "data": {"oa_id": self.oa_id, "name": "UBND Phường Mường Lay"}}
+        )
 
     async def _upload(self, request: web.Request) -> web.Response:
         if error := self._token_error(request.headers.get("access_token")):
@@ -139,13 +159,21 @@ class OaEmulator:
             return web.json_response({"error": -201, "message": "Parameters are invalid"})
         sent = OaSent(user_id="")
         if "message_id" in recipient:
-            owner = next((u for u, ids in self.user_messages.items() if any(m == recipient["message_id"]
-                                                                             for m, _ in ids)), None)
+            owner = next(
+                (
+                    u
+                    for u, ids in self.user_messages.items()
+                    if any(m == recipient["message_id"] for m, _ in ids)
+                ),
+                None,
+            )
             if owner is None:
                 return web.json_response({"error": -201, "message": "message_id is invalid"})
             last_at = self.user_messages[owner][-1][1]
             if time.time() - last_at > WINDOW_S or self.replies_since.get(owner, 0) >= WINDOW_REPLIES:
-                return web.json_response({"error": -230, "message": "Out of the reply window (48h / 8 messages)"})
+                return web.json_response(
+                    {"error": -230, "message": "Out of the reply window (48h / 8 messages)"}
+                )
             self.replies_since[owner] = self.replies_since.get(owner, 0) + 1
             sent.user_id, sent.quota_type = owner, "reply"
         elif "user_id" in recipient:
@@ -176,10 +204,16 @@ class OaEmulator:
                     kind, data = button.get("type"), button.get("payload")
                     if not 1 <= len(button.get("title") or "") <= 100:
                         return web.json_response({"error": -201, "message": "button title 1-100 characters"})
-                    if kind in ("oa.query.show", "oa.query.hide") and not (isinstance(data, str) and len(data) <= 1000):
-                        return web.json_response({"error": -201, "message": "query payload up to 1000 characters"})
-                    if kind == "oa.open.url" and not (isinstance(data, dict) and str(data.get("url", "")).startswith(
-                            ("http://", "https://"))):
+                    if kind in ("oa.query.show", "oa.query.hide") and not (
+                        isinstance(data, str) and len(data) <= 1000
+                    ):
+                        return web.json_response(
+                            {"error": -201, "message": "query payload up to 1000 characters"}
+                        )
+                    if kind == "oa.open.url" and not (
+                        isinstance(data, dict)
+                        and str(data.get("url", "")).startswith(("http://", "https://"))
+                    ):
                         return web.json_response({"error": -201, "message": "url payload"})
                     if kind not in ("oa.query.show", "oa.query.hide", "oa.open.url"):
                         return web.json_response({"error": -201, "message": "button type"})
@@ -188,40 +222,71 @@ class OaEmulator:
             return web.json_response({"error": -201, "message": "message is empty"})
         sent.message_id = secrets.token_hex(10)
         self.outbox.append(sent)
-        return web.json_response({"error": 0, "message": "Success", "data": {
-            "message_id": sent.message_id, "user_id": sent.user_id,
-            "quota": {"quota_type": sent.quota_type, "remain": str(WINDOW_REPLIES - self.replies_since.get(
-                sent.user_id, 0)) if sent.quota_type == "reply" else str(self.proactive_quota)}}})
+        return web.json_response(
+            {
+                "error": 0,
+                "message": "Success",
+                "data": {
+                    "message_id": sent.message_id,
+                    "user_id": sent.user_id,
+                    "quota": {
+                        "quota_type": sent.quota_type,
+                        "remain": str(WINDOW_REPLIES - self.replies_since.get(sent.user_id, 0))
+                        if sent.quota_type == "reply"
+                        else str(self.proactive_quota),
+                    },
+                },
+            }
+        )
 
     # --- the user side: signed webhook events -------------------------------------------------------------
     def sign(self, body: str, timestamp: str) -> str:
-        return "mac=" + hashlib.sha256(f"{self.app_id}{body}{timestamp}{self.oa_secret_key}".encode()).hexdigest()
+        return (
+            "mac="
+            + hashlib.sha256(f"{self.app_id}{body}{timestamp}{self.oa_secret_key}".encode()).hexdigest()
+        )
 
-    def event(self, user_id: str, event_name: str = "user_send_text", text: str | None = None,
-              at: float | None = None, **message: Any) -> dict:
+    def event(
+        self,
+        user_id: str,
+        event_name: str = "user_send_text",
+        text: str | None = None,
+        at: float | None = None,
+        **message: Any,
+    ) -> dict:
         at = time.time() if at is None else at
         msg_id = secrets.token_hex(10)
-        body: dict[str, Any] = {"app_id": self.app_id, "user_id_by_app": "55" + user_id[-10:],
-                                "event_name": event_name, "timestamp": str(int(at * 1000)),
-                                "sender": {"id": user_id}, "recipient": {"id": self.oa_id},
-                                "message": {"msg_id": msg_id, **({"text": text} if text is not None else {}),
-                                            **message}}
+        body: dict[str, Any] = {
+            "app_id": self.app_id,
+            "user_id_by_app": "55" + user_id[-10:],
+            "event_name": event_name,
+            "timestamp": str(int(at * 1000)),
+            "sender": {"id": user_id},
+            "recipient": {"id": self.oa_id},
+            "message": {"msg_id": msg_id, **({"text": text} if text is not None else {}), **message},
+        }
         if event_name.startswith("user_send_"):
             self.user_messages.setdefault(user_id, []).append((msg_id, at))
             self.replies_since[user_id] = 0
         return body
 
-    async def post(self, body: dict | str, signature: str | None | bool = True, url: str | None = None) -> int:
+    async def post(
+        self, body: dict | str, signature: str | None | bool = True, url: str | None = None
+    ) -> int:
         """POST an event to the bot's webhook, signed (or with the given/missing signature)."""
         text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
         headers = {"Content-Type": "application/json"}
         if signature is True:
-            timestamp = json.loads(text).get("timestamp", "") if not isinstance(body, dict) else body["timestamp"]
+            timestamp = (
+                json.loads(text).get("timestamp", "") if not isinstance(body, dict) else body["timestamp"]
+            )
             headers["X-ZEvent-Signature"] = self.sign(text, str(timestamp))
         elif isinstance(signature, str):
             headers["X-ZEvent-Signature"] = signature
-        async with aiohttp.ClientSession() as session, session.post(url or self.webhook_url, data=text.encode(),
-                                                                    headers=headers) as response:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url or self.webhook_url, data=text.encode(), headers=headers) as response,
+        ):
             self.webhook_responses.append(response.status)
             return response.status
 
@@ -233,7 +298,9 @@ class OaEmulator:
 
     async def tap(self, user_id: str, title: str) -> str:
         """The user taps the button titled `title` in the latest message that has it."""
-        button = next((b for m in reversed(self.sent_to(user_id)) for b in m.buttons if b["title"] == title), None)
+        button = next(
+            (b for m in reversed(self.sent_to(user_id)) for b in m.buttons if b["title"] == title), None
+        )
         assert button is not None, f"no button {title!r}: {self.buttons_of(user_id)}"
         assert button["type"] in ("oa.query.show", "oa.query.hide"), button
         return await self.say(user_id, button["payload"])
@@ -273,9 +340,12 @@ class OaEmulator:
                 break
         return titles
 
-    async def replies(self, user_id: str, after: int, timeout: float = 15.0, quiet_s: float = 0.3) -> list[OaSent]:
+    async def replies(
+        self, user_id: str, after: int, timeout: float = 15.0, quiet_s: float = 0.3
+    ) -> list[OaSent]:
         def new() -> list[OaSent]:
             return [m for m in self.outbox[after:] if m.user_id == user_id]
+
         await wait_until(new, timeout, interval=0.02)
         count = -1
         while count != len(self.outbox):

@@ -37,21 +37,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def start_bot(emulator: BotApiEmulator, database: str, log_file, *, ceiling: float = 25.0,
-                    webhook_port: int | None = None, env: dict[str, str] | None = None
-                    ) -> asyncio.subprocess.Process:
+async def start_bot(
+    emulator: BotApiEmulator,
+    database: str,
+    log_file,
+    *,
+    ceiling: float = 25.0,
+    webhook_port: int | None = None,
+    env: dict[str, str] | None = None,
+) -> asyncio.subprocess.Process:
     """`python -m bot run` (long polling, or webhook on 127.0.0.1:`webhook_port`) with its output in `log_file`."""
-    environ = {**os.environ, "BOT_TOKEN": emulator.token, "TELEGRAM_BASE_URL": emulator.base_url,
-               "DATABASE_URL": database, "RATE_LIMIT_PER_S": str(ceiling), "LOG_LEVEL": "WARNING",
-               "PYTHONPATH": str(ROOT), **(env or {})}
+    environ = {
+        **os.environ,
+        "BOT_TOKEN": emulator.token,
+        "TELEGRAM_BASE_URL": emulator.base_url,
+        "DATABASE_URL": database,
+        "RATE_LIMIT_PER_S": str(ceiling),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
     environ.pop("DATABASE_PATH", None)
     args = [sys.executable, "-m", "bot", "run"]
     if webhook_port is not None:
-        environ.update(WEBHOOK_URL="https://bot.example.vn", WEBHOOK_SECRET=WEBHOOK_SECRET,
-                       WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(webhook_port))
+        environ.update(
+            WEBHOOK_URL="https://bot.example.vn",
+            WEBHOOK_SECRET=WEBHOOK_SECRET,
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(webhook_port),
+        )
         args.append("--webhook")
-    return await asyncio.create_subprocess_exec(*args, env=environ, cwd=str(ROOT), stdout=log_file,
-                                                stderr=log_file)
+    return await asyncio.create_subprocess_exec(
+        *args, env=environ, cwd=str(ROOT), stdout=log_file, stderr=log_file
+    )
 
 
 async def stop_bot(process: asyncio.subprocess.Process, timeout_s: float = 20.0) -> None:
@@ -69,7 +87,9 @@ async def stop_bot(process: asyncio.subprocess.Process, timeout_s: float = 20.0)
 class WebhookFront:
     """Telegram's webhook delivery through a reverse proxy to several bot processes (one port each)."""
 
-    def __init__(self, api: LocalBotApi, ports: list[int], path: str = "telegram", secret: str = WEBHOOK_SECRET):
+    def __init__(
+        self, api: LocalBotApi, ports: list[int], path: str = "telegram", secret: str = WEBHOOK_SECRET
+    ):
         self.api = api
         self.ports = ports
         self.path = path
@@ -104,8 +124,11 @@ class WebhookFront:
     async def post(self, update: dict, port: int) -> int:
         """Deliver `update` to the process on `port`; the HTTP status (200 once it is handled)."""
         assert self.session is not None
-        async with self.session.post(f"http://127.0.0.1:{port}/{self.path}", json=update,
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": self.secret}) as response:
+        async with self.session.post(
+            f"http://127.0.0.1:{port}/{self.path}",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": self.secret},
+        ) as response:
             return response.status
 
     # --- a user, through the process the test chooses -------------------------------------------------------
@@ -122,8 +145,11 @@ class WebhookFront:
         return await self._deliver(user_id, port, lambda: self.api.user_message(user_id, text))
 
     def last_with_buttons(self, user_id: int) -> dict:
-        return next(self.api.current(m) for m in reversed(self.api.sent_to(user_id))
-                    if self.api.current(m).get("reply_markup", {}).get("inline_keyboard"))
+        return next(
+            self.api.current(m)
+            for m in reversed(self.api.sent_to(user_id))
+            if self.api.current(m).get("reply_markup", {}).get("inline_keyboard")
+        )
 
     async def tap(self, user_id: int, label: str, port: int, message: dict | None = None) -> list[dict]:
         """The user taps the button `label` (or part of it) of `message` (default: the latest with buttons)."""
@@ -131,8 +157,9 @@ class WebhookFront:
         options = numbered.options(message["reply_markup"])
         option = numbered.choose(label, options) or next((o for o in options if label in o.label), None)
         assert option is not None, f"no button {label!r} in {[o.label for o in options]}"
-        return await self._deliver(user_id, port,
-                                   lambda: self.api.user_click(user_id, message["message_id"], option.callback_data))
+        return await self._deliver(
+            user_id, port, lambda: self.api.user_click(user_id, message["message_id"], option.callback_data)
+        )
 
 
 def nginx_binary() -> str | None:
@@ -147,8 +174,13 @@ class Nginx:
     """deploy/nginx.conf run by the distribution's nginx on loopback, in front of bot processes on `ports`
     (the compose file's bot-1, bot-2, …). The access log records which process served each request."""
 
-    def __init__(self, workdir: Path, ports: list[int], conf: Path = ROOT / "deploy" / "nginx.conf",
-                 read_timeout_s: int | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        ports: list[int],
+        conf: Path = ROOT / "deploy" / "nginx.conf",
+        read_timeout_s: int | None = None,
+    ):
         """`read_timeout_s` shortens the file's proxy_read_timeout (a slow request is passed on sooner)."""
         self.workdir = workdir
         self.ports = ports
@@ -179,14 +211,24 @@ class Nginx:
             f"  client_body_temp_path {w}/body; proxy_temp_path {w}/proxy; fastcgi_temp_path {w}/fastcgi;\n"
             f"  uwsgi_temp_path {w}/uwsgi; scgi_temp_path {w}/scgi;\n"
             f"  include {w}/site.conf;\n"
-            "}\n", encoding="utf-8")
+            "}\n",
+            encoding="utf-8",
+        )
         return main
 
     async def start(self) -> Nginx:
         main = self.render()
         self.process = await asyncio.create_subprocess_exec(
-            nginx_binary() or "nginx", "-c", str(main), "-p", str(self.workdir), "-g", "daemon off;",
-            stdout=asyncio.subprocess.DEVNULL, stderr=(self.workdir / "stderr.log").open("ab"))
+            nginx_binary() or "nginx",
+            "-c",
+            str(main),
+            "-p",
+            str(self.workdir),
+            "-g",
+            "daemon off;",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=(self.workdir / "stderr.log").open("ab"),
+        )
         return self
 
     async def stop(self) -> None:
@@ -232,8 +274,9 @@ class Cluster:
 
 
 @asynccontextmanager
-async def webhook_cluster(tmp_path: Path, target: str, count: int = 2,
-                          telegram: dict[str, int] | None = None) -> AsyncIterator[Cluster]:
+async def webhook_cluster(
+    tmp_path: Path, target: str, count: int = 2, telegram: dict[str, int] | None = None
+) -> AsyncIterator[Cluster]:
     """`count` processes on `target` (seeded with the demo commune; `telegram` links demo people's console ids to
     Telegram chats), each answering /healthz before the block starts; all stopped at its end."""
     services = Services.build(Config(database_path=target))

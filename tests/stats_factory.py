@@ -25,8 +25,12 @@ class Org:
 
     async def cases(self, team: str, *specs: tuple[str, str, str] | tuple[str, str]) -> list[int]:
         """specs: (received_on, result) or (received_on, result, field)."""
-        seeds = [CaseSeed(team_id=self.ids[team], received_on=s[0], result=s[1],
-                          field=s[2] if len(s) > 2 else "dat_dai") for s in specs]
+        seeds = [
+            CaseSeed(
+                team_id=self.ids[team], received_on=s[0], result=s[1], field=s[2] if len(s) > 2 else "dat_dai"
+            )
+            for s in specs
+        ]
         return await seed_cases(self.services.db, seeds)
 
     async def person(self, team: str | None, name: str, role: Role = Role.MEDIATOR, **fields) -> int:
@@ -37,8 +41,16 @@ class Org:
         province_id = fields.pop("province_id", None)
         if commune_id is not None and province_id is None:
             province_id = (await self.services.org.commune(commune_id)).province_id
-        return await self.services.people.create(PersonDraft(
-            full_name=name, role=role, province_id=province_id, commune_id=commune_id, team_id=team_id, **fields))
+        return await self.services.people.create(
+            PersonDraft(
+                full_name=name,
+                role=role,
+                province_id=province_id,
+                commune_id=commune_id,
+                team_id=team_id,
+                **fields,
+            )
+        )
 
 
 async def build_org(tmp_path) -> Org:

@@ -100,10 +100,14 @@ async def test_not_carried_out_tells_the_leader_and_offers_remediation_linked_to
     assert msg.FOLLOWUP_NOTE_SAVED in texts(out)
     followup = await bot.services.followups.repo.followup(case.id)
     assert followup["answer"] == "not_done" and "0912345678" not in followup["note"]
-    audit = [a for a in await bot.services.cases.repo.audit(case.id) if a.action.startswith("agreement_followup")]
+    audit = [
+        a for a in await bot.services.cases.repo.audit(case.id) if a.action.startswith("agreement_followup")
+    ]
     me = await bot.services.people.by_identity("console", str(bot.user_id(MEDIATOR)))
-    assert [(a.action, a.person_id) for a in audit] == [("agreement_followup", me.id),
-                                                        ("agreement_followup_action", me.id)]
+    assert [(a.action, a.person_id) for a in audit] == [
+        ("agreement_followup", me.id),
+        ("agreement_followup_action", me.id),
+    ]
     assert audit[0].before == {"answer": None} and audit[0].after == {"answer": "not_done"}
     out = await bot.tap(MEDIATOR, msg.FOLLOWUP_BTN_AGAIN)
     assert msg.CASE_REMEDIATION_START.format(number=case.number) in texts(out)
@@ -148,7 +152,9 @@ async def test_a_step_stored_before_a_crash_is_delivered_once_after_restart(bot)
     case = await successful_case(bot)
     followups = bot.services.followups
     # The job stores the question, and the process dies before the outbox worker sends anything.
-    report_ = await followups.run("console", render, today=bot.services.cases.today() + timedelta(days=30), now=T0)
+    report_ = await followups.run(
+        "console", render, today=bot.services.cases.today() + timedelta(days=30), now=T0
+    )
     assert report_.asked == 1
     assert not [t for t in sent(bot, MEDIATOR) if "Theo dõi thỏa thuận" in t]
     # ... or dies with the row claimed but unsent.
@@ -192,8 +198,9 @@ async def test_a_note_never_lands_in_an_open_case_form_and_other_flows_go_on(bot
     out = await bot.say(MEDIATOR, "Hai bên hẹn trả dần")
     assert msg.FOLLOWUP_NOTE_SAVED in texts(out)
     assert (await bot.services.followups.repo.followup(case.id))["note"] == "Hai bên hẹn trả dần"
-    draft = await bot.services.cases.repo.draft((await bot.services.people.by_identity(
-        "console", str(bot.user_id(MEDIATOR)))).id, "new")
+    draft = await bot.services.cases.repo.draft(
+        (await bot.services.people.by_identity("console", str(bot.user_id(MEDIATOR)))).id, "new"
+    )
     assert not draft.values.get("summary")
     # Asked for a note, then the person goes elsewhere: their next text is not taken as the note.
     await bot.tap_data(MEDIATOR, f"fu:n:{case.id}")

@@ -7,8 +7,14 @@ from storage.audit import AuditLog
 
 async def test_record_and_read_back_newest_first(db):
     log = AuditLog(db)
-    await log.add(action="org.update", object_type="person", object_id="ML-01-02", actor_label="cli",
-                  before={"trained_on": None}, after={"trained_on": "2025-06-15", "name": "Lò Thị Hoa"})
+    await log.add(
+        action="org.update",
+        object_type="person",
+        object_id="ML-01-02",
+        actor_label="cli",
+        before={"trained_on": None},
+        after={"trained_on": "2025-06-15", "name": "Lò Thị Hoa"},
+    )
     await log.add(action="report.submit", object_type="report", object_id=7)
     rows = await log.rows()
     assert [r.action for r in rows] == ["report.submit", "org.update"]

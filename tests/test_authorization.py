@@ -67,9 +67,22 @@ async def test_forged_callbacks_never_reveal_another_commune(bot):
     """Every callback prefix of the bot, with ids of the other commune's objects, tapped by the people of
     Phường Mường Lay: no reply may mention Xã Nà Hỳ's teams or people."""
     ids = await _other_commune_ids(bot)
-    prefixes = ["inv:c:{commune}", "inv:t:{team}", "reg:pick:{team}", "case:team:{team}", "case:view:{person}",
-                "case:med:{person}", "st:c:{commune}", "st:t:{team}", "bc:c:{commune}", "bc:t:{team}",
-                "tr:c:{commune}", "tr:t:{team}", "quiz:stats:{commune}", "doc:stats:{commune}"]
+    prefixes = [
+        "inv:c:{commune}",
+        "inv:t:{team}",
+        "reg:pick:{team}",
+        "case:team:{team}",
+        "case:view:{person}",
+        "case:med:{person}",
+        "st:c:{commune}",
+        "st:t:{team}",
+        "bc:c:{commune}",
+        "bc:t:{team}",
+        "tr:c:{commune}",
+        "tr:t:{team}",
+        "quiz:stats:{commune}",
+        "doc:stats:{commune}",
+    ]
     for role in ("mediator", "leader", "commune"):
         for pattern in prefixes:
             data = pattern.format(**ids)

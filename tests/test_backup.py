@@ -29,7 +29,9 @@ async def test_backup_while_writing_then_restore(tmp_path):
     async def writer():
         n = 0
         while not stop.is_set():
-            await services.db.execute("INSERT INTO bot_state(kind, key, data) VALUES ('probe', ?, '{}')", (str(n),))
+            await services.db.execute(
+                "INSERT INTO bot_state(kind, key, data) VALUES ('probe', ?, '{}')", (str(n),)
+            )
             n += 1
             await asyncio.sleep(0)
         return n
@@ -61,7 +63,10 @@ async def test_restore_keeps_current_file_aside(tmp_path):
     await b.close()
     _, kept = restore(tmp_path / "a.bak", tmp_path / "b.db")
     assert kept is not None and kept.exists()
-    async with aiosqlite.connect(tmp_path / "b.db") as conn, conn.execute("SELECT COUNT(*) FROM identities") as cur:
+    async with (
+        aiosqlite.connect(tmp_path / "b.db") as conn,
+        conn.execute("SELECT COUNT(*) FROM identities") as cur,
+    ):
         assert (await cur.fetchone())[0] > 0
 
 

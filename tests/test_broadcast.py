@@ -32,7 +32,9 @@ async def link(bot, ref: str, user_id: int) -> int:
     return row["id"]
 
 
-async def compose(bot, who, *, audience: str = "Toàn xã/phường", text: str = "Họp tổ hòa giải lúc 8 giờ sáng thứ Hai."):
+async def compose(
+    bot, who, *, audience: str = "Toàn xã/phường", text: str = "Họp tổ hòa giải lúc 8 giờ sáng thứ Hai."
+):
     await bot.say(who, "/thongbao")
     await bot.tap(who, "Soạn thông báo mới")
     if audience:
@@ -42,8 +44,15 @@ async def compose(bot, who, *, audience: str = "Toàn xã/phường", text: str 
 
 
 def fast_worker(bot, **kwargs) -> OutboxWorker:
-    options = {"rate_per_s": 1000, "per_chat_interval_s": 0, "retry_initial_s": 0.01, "retry_max_s": 0.02,
-               "reschedule_s": 0.05, "progress_every_s": 0.0, **kwargs}
+    options = {
+        "rate_per_s": 1000,
+        "per_chat_interval_s": 0,
+        "retry_initial_s": 0.01,
+        "retry_max_s": 0.02,
+        "reschedule_s": 0.05,
+        "progress_every_s": 0.0,
+        **kwargs,
+    }
     return OutboxWorker(bot.services.broadcasts.repo, BotTransport(bot.app), "console", **options)
 
 
@@ -86,8 +95,11 @@ async def test_progress_message_is_edited_not_repeated(bot):
     assert "0/2" in progress["text"]
     await fast_worker(bot).drain()
     assert "2/2 (100 %)" in bot.api.current(progress)["text"]
-    sent_after = [m for m in bot.api.sent_to(COMMUNE)[before + 1:]
-                  if not (m.get("text") or "").startswith(msg.MENU_AFTER_FLOW)]
+    sent_after = [
+        m
+        for m in bot.api.sent_to(COMMUNE)[before + 1 :]
+        if not (m.get("text") or "").startswith(msg.MENU_AFTER_FLOW)
+    ]
     assert len(sent_after) == 1 and "Đã gửi xong" in sent_after[0]["text"]
 
 
@@ -139,9 +151,13 @@ async def test_forged_callbacks_for_other_commune_are_refused(bot):
         await bot.services.broadcasts.create(official, BroadcastScope(communes=(nh.id,)), "console", "x")
     ml = await bot.services.org.commune_by_code("ML")
     with pytest.raises(PermissionDenied):
-        await bot.services.broadcasts.create(official, BroadcastScope(communes=(ml.id,), teams=(nh_team.id,)), "console", "x")
+        await bot.services.broadcasts.create(
+            official, BroadcastScope(communes=(ml.id,), teams=(nh_team.id,)), "console", "x"
+        )
     with pytest.raises(PermissionDenied):
-        await bot.services.broadcasts.create(official, BroadcastScope(communes=(ml.id,), audience="officials"), "console", "x")
+        await bot.services.broadcasts.create(
+            official, BroadcastScope(communes=(ml.id,), audience="officials"), "console", "x"
+        )
     mediator = await bot.services.people.by_identity("console", str(MEDIATOR))
     with pytest.raises(PermissionDenied):
         await bot.services.broadcasts.create(mediator, BroadcastScope(communes=(ml.id,)), "console", "x")
@@ -162,7 +178,9 @@ async def test_province_official_cannot_reach_another_province(bot):
     with pytest.raises(PermissionDenied):
         await bot.services.broadcasts.create(official, BroadcastScope(communes=(foreign.id,)), "console", "x")
     admin = await bot.services.people.by_identity("console", str(ADMIN))
-    assert (await bot.services.broadcasts.create(admin, BroadcastScope(communes=(foreign.id,)), "console", "x"))[1] == 0
+    assert (
+        await bot.services.broadcasts.create(admin, BroadcastScope(communes=(foreign.id,)), "console", "x")
+    )[1] == 0
 
 
 async def test_province_official_chooses_communes(bot):
@@ -211,7 +229,9 @@ async def test_text_validation_and_attachment(bot):
     await bot.tap(COMMUNE, "Gửi cho 2 người")
     await worker_of(bot.app).drain()
     got = bot.api.sent_to(MEDIATOR)[-1]
-    assert got["document"]["file_id"] == preview["document"]["file_id"] and got["caption"] == preview["caption"]
+    assert (
+        got["document"]["file_id"] == preview["document"]["file_id"] and got["caption"] == preview["caption"]
+    )
 
 
 async def test_acknowledgement_counts_and_forged_ack(bot):
@@ -231,7 +251,7 @@ async def test_acknowledgement_counts_and_forged_ack(bot):
     counts = await bot.services.broadcasts.repo.counts(1)
     assert counts["acked"] == 1
     out = await bot.tap_data(COMMUNE, "bc:h:1")
-    assert "Đã bấm \"Đã nhận\": 1/2" in texts(out)
+    assert 'Đã bấm "Đã nhận": 1/2' in texts(out)
     out = await bot.tap_data(LEADER, "bc:h:1")  # someone else's report
     assert "không được dùng" in texts(out)
 
@@ -239,8 +259,9 @@ async def test_acknowledgement_counts_and_forged_ack(bot):
 async def _two_recipients(bot) -> int:
     official = await bot.services.people.by_identity("console", str(COMMUNE))
     ml = await bot.services.org.commune_by_code("ML")
-    broadcast_id, count = await bot.services.broadcasts.create(official, BroadcastScope(communes=(ml.id,)), "console",
-                                                               "Nội dung")
+    broadcast_id, count = await bot.services.broadcasts.create(
+        official, BroadcastScope(communes=(ml.id,)), "console", "Nội dung"
+    )
     assert count == 2
     return broadcast_id
 
@@ -251,8 +272,9 @@ async def _status(bot, chat: int) -> dict:
 
 async def test_retry_after_is_waited_and_retried(bot):
     await _two_recipients(bot)
-    bot.api.faults.append(Fault("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1,
-                                chat_id=MEDIATOR))
+    bot.api.faults.append(
+        Fault("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=MEDIATOR)
+    )
     worker = fast_worker(bot)
     await worker.drain()
     row = await _status(bot, MEDIATOR)

@@ -10,13 +10,21 @@ from handlers.broadcast import done_text
 from services.delivery import OutboxWorker
 from tests.harness import texts
 
-FAST = {"rate_per_s": 1000, "per_chat_interval_s": 0, "retry_initial_s": 0.01, "retry_max_s": 0.02,
-        "reschedule_s": 0.05, "progress_every_s": 0.0}
+FAST = {
+    "rate_per_s": 1000,
+    "per_chat_interval_s": 0,
+    "retry_initial_s": 0.01,
+    "retry_max_s": 0.02,
+    "reschedule_s": 0.05,
+    "progress_every_s": 0.0,
+}
 
 
 async def test_announcement_reaches_a_zalo_only_mediator(bot):
     zalo_api = LocalBotApi()
-    zalo_app = build_application(bot.config, channel="zalo", request=LocalRequest(zalo_api), services=bot.services)
+    zalo_app = build_application(
+        bot.config, channel="zalo", request=LocalRequest(zalo_api), services=bot.services
+    )
     await zalo_app.bot.initialize()
     binh = await bot.services.db.fetchone("SELECT id FROM persons WHERE external_ref = 'ML-01-03'")
     await bot.services.people.link_identity(binh["id"], "zalo", "7700", "7700")
@@ -30,8 +38,11 @@ async def test_announcement_reaches_a_zalo_only_mediator(bot):
     await bot.tap("commune", "Gửi cho 3 người")
 
     rows = await bot.services.db.fetchall("SELECT channel, chat_id FROM outbox ORDER BY chat_id")
-    assert [(r["channel"], r["chat_id"]) for r in rows] == [("console", "1001"), ("console", "1002"),
-                                                            ("zalo", "7700")]
+    assert [(r["channel"], r["chat_id"]) for r in rows] == [
+        ("console", "1001"),
+        ("console", "1002"),
+        ("zalo", "7700"),
+    ]
     console_worker = OutboxWorker(bot.services.broadcasts.repo, BotTransport(bot.app), "console", **FAST)
     zalo_worker = OutboxWorker(bot.services.broadcasts.repo, BotTransport(zalo_app), "zalo", **FAST)
     await console_worker.drain()

@@ -19,15 +19,33 @@ dates = st.dates(min_value=OLDEST, max_value=TODAY)
 
 
 def test_codes_match_the_logbook_schema():
-    assert list(form.FIELDS) == ["dat_dai", "hon_nhan_gia_dinh", "dan_su", "xom_gieng", "vi_pham_phap_luat", "khac"]
+    assert list(form.FIELDS) == [
+        "dat_dai",
+        "hon_nhan_gia_dinh",
+        "dan_su",
+        "xom_gieng",
+        "vi_pham_phap_luat",
+        "khac",
+    ]
     assert list(form.BASES) == ["yeu_cau", "chung_kien", "phan_cong_de_nghi"]
     assert list(form.RESULTS) == ["thanh", "khong_thanh", "dang_hoa_giai", "chuyen_co_quan", "rut_yeu_cau"]
     assert set(form.CONCLUDED_RESULTS) == set(form.RESULTS) - {form.PENDING_RESULT}
     assert set(form.RESULT_BUTTON_ORDER) == set(form.RESULTS)
 
 
-@given(dates, st.sampled_from(["{d:02d}/{m:02d}/{y}", "{d}/{m}/{y}", "{d}-{m}-{y}", "{d}.{m}.{y}",
-                               "{y}-{m:02d}-{d:02d}", " {d} / {m} / {y} "]))
+@given(
+    dates,
+    st.sampled_from(
+        [
+            "{d:02d}/{m:02d}/{y}",
+            "{d}/{m}/{y}",
+            "{d}-{m}-{y}",
+            "{d}.{m}.{y}",
+            "{y}-{m:02d}-{d:02d}",
+            " {d} / {m} / {y} ",
+        ]
+    ),
+)
 def test_dates_in_range_round_trip(day, pattern):
     text = pattern.format(d=day.day, m=day.month, y=day.year)
     assert parse_date(text, TODAY, OLDEST) == day
@@ -78,8 +96,30 @@ def test_words_and_impossible_dates():
 
 
 # --- masking -------------------------------------------------------------------------------------------------
-words = st.lists(st.sampled_from(["tranh", "chấp", "ranh", "giới", "đất", "nhà", "bà", "ông", "vay", "tiền",
-                                  "lối", "đi", "Mường", "Lay", "thôn", "nợ"]), min_size=0, max_size=6).map(" ".join)
+words = st.lists(
+    st.sampled_from(
+        [
+            "tranh",
+            "chấp",
+            "ranh",
+            "giới",
+            "đất",
+            "nhà",
+            "bà",
+            "ông",
+            "vay",
+            "tiền",
+            "lối",
+            "đi",
+            "Mường",
+            "Lay",
+            "thôn",
+            "nợ",
+        ]
+    ),
+    min_size=0,
+    max_size=6,
+).map(" ".join)
 mobile_prefixes = st.sampled_from(["03", "05", "07", "08", "09"])
 
 
@@ -108,7 +148,7 @@ def id_numbers(draw):
     length = draw(st.sampled_from([9, 12]))
     digits = "".join(str(draw(st.integers(0, 9))) for _ in range(length))
     if length == 12 and draw(st.booleans()):
-        return digits, " ".join(digits[i:i + 3] for i in range(0, 12, 3))
+        return digits, " ".join(digits[i : i + 3] for i in range(0, 12, 3))
     return digits, digits
 
 
@@ -169,16 +209,31 @@ def test_next_field_defaults_and_conditions():
     values["result"] = "dang_hoa_giai"
     pruned = form.prune(values, ctx)
     assert "closed_on" not in pruned and "court_recognition" not in pruned
-    values = {"team_id": 1, "received_on": (TODAY - timedelta(days=3)).isoformat(), "field": "khac",
-              "basis": "yeu_cau", "result": "khong_thanh"}
+    values = {
+        "team_id": 1,
+        "received_on": (TODAY - timedelta(days=3)).isoformat(),
+        "field": "khac",
+        "basis": "yeu_cau",
+        "result": "khong_thanh",
+    }
     assert form.next_field(values, ctx) == "closed_on"  # received earlier: the closing date is asked
 
 
 def test_validate_reports_each_problem():
     ctx = FormContext(today=TODAY, reporter_id=7, teams={1: "Tổ 1"}, members={7: "A"})
-    errors = form.validate({"team_id": 2, "received_on": "2030-01-01", "field": "x", "basis": "yeu_cau",
-                            "result": "dang_hoa_giai", "closed_on": "2025-01-01", "parties_count": 1,
-                            "mediator_ids": [9]}, ctx)
+    errors = form.validate(
+        {
+            "team_id": 2,
+            "received_on": "2030-01-01",
+            "field": "x",
+            "basis": "yeu_cau",
+            "result": "dang_hoa_giai",
+            "closed_on": "2025-01-01",
+            "parties_count": 1,
+            "mediator_ids": [9],
+        },
+        ctx,
+    )
     assert set(errors) == {"team_id", "received_on", "field", "closed_on", "parties_count", "mediator_ids"}
     assert all(e.message for e in errors.values())
 

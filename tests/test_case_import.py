@@ -12,22 +12,50 @@ from bot.config import Config
 from bot.container import Services
 from bot.demo import seed_demo
 
-HEADER = ["team_code", "received_date", "field", "basis", "result", "closed_date", "parties_count", "summary",
-          "external_id"]
+HEADER = [
+    "team_code",
+    "received_date",
+    "field",
+    "basis",
+    "result",
+    "closed_date",
+    "parties_count",
+    "summary",
+    "external_id",
+]
 GOOD = [
-    ["ML-01", "2024-03-02", "dat_dai", "yeu_cau", "thanh", "2024-03-10", "2", "Tranh chấp lối đi, SĐT 0912345678",
-     "S1-01"],
+    [
+        "ML-01",
+        "2024-03-02",
+        "dat_dai",
+        "yeu_cau",
+        "thanh",
+        "2024-03-10",
+        "2",
+        "Tranh chấp lối đi, SĐT 0912345678",
+        "S1-01",
+    ],
     ["ML-02", "2024-04-02", "Hôn nhân và gia đình", "chung_kien", "dang_hoa_giai", "", "3", "", "S1-02"],
     ["ml-03", "2024-05-09", "khac", "phan_cong_de_nghi", "khong_thanh", "", "", "", "S1-03"],
 ]
 BAD = [
-    ["ML-09", "2024-03-02", "dat_dai", "yeu_cau", "thanh", "", "2", "", "S2-01"],        # row 2: unknown team
-    ["ML-01", "02/03/2024", "dat_dai", "yeu_cau", "thanh", "", "2", "", "S2-02"],        # row 3: date format
+    ["ML-09", "2024-03-02", "dat_dai", "yeu_cau", "thanh", "", "2", "", "S2-01"],  # row 2: unknown team
+    ["ML-01", "02/03/2024", "dat_dai", "yeu_cau", "thanh", "", "2", "", "S2-02"],  # row 3: date format
     ["ML-01", "2024-03-02", "ruộng", "yeu_cau", "dang_hoa_giai", "2024-03-05", "1", "", "S2-03"],  # row 4
-    ["ML-01", "2024-03-02", "dan_su", "yeu_cau", "thanh", "2024-03-01", "2", "", "S2-04"],  # row 5: closed < recv
-    ["NH-01", "2024-03-02", "dan_su", "yeu_cau", "thanh", "", "2", "", "S2-05"],         # row 6: other commune
-    ["ML-01", "2024-03-02", "dan_su", "nhờ", "thanh", "", "2", "", "S2-01"],             # row 7: basis, dup id
-    ["ML-01", "2024-06-01", "khac", "yeu_cau", "rut_yeu_cau", "", "2", "", "S2-07"],     # row 8: valid
+    [
+        "ML-01",
+        "2024-03-02",
+        "dan_su",
+        "yeu_cau",
+        "thanh",
+        "2024-03-01",
+        "2",
+        "",
+        "S2-04",
+    ],  # row 5: closed < recv
+    ["NH-01", "2024-03-02", "dan_su", "yeu_cau", "thanh", "", "2", "", "S2-05"],  # row 6: other commune
+    ["ML-01", "2024-03-02", "dan_su", "nhờ", "thanh", "", "2", "", "S2-01"],  # row 7: basis, dup id
+    ["ML-01", "2024-06-01", "khac", "yeu_cau", "rut_yeu_cau", "", "2", "", "S2-07"],  # row 8: valid
 ]
 
 
@@ -119,7 +147,9 @@ def test_bad_csv_imports_nothing_and_lists_every_error(tmp_path, capsys):
 def test_skip_invalid_imports_the_valid_rows(tmp_path, capsys):
     db = seeded(tmp_path)
     path = write_csv(tmp_path / "loi.csv", BAD)
-    assert main(["admin", "import-cases", str(path), "--commune", "ML", "--db", str(db), "--skip-invalid"]) == 0
+    assert (
+        main(["admin", "import-cases", str(path), "--commune", "ML", "--db", str(db), "--skip-invalid"]) == 0
+    )
     captured = capsys.readouterr()
     assert "Bỏ qua 6 dòng lỗi" in captured.err and "Đã nhập 1 vụ việc mới" in captured.out
     assert [c.external_id for c in stored(db)] == ["S2-07"]
@@ -139,7 +169,9 @@ def test_xlsx_good_and_bad(tmp_path, capsys):
 
 def test_file_problems(tmp_path, capsys):
     db = seeded(tmp_path)
-    missing = write_csv(tmp_path / "thieu.csv", [["ML-01", "2024-01-01"]], header=["team_code", "received_date"])
+    missing = write_csv(
+        tmp_path / "thieu.csv", [["ML-01", "2024-01-01"]], header=["team_code", "received_date"]
+    )
     assert main(["admin", "import-cases", str(missing), "--commune", "ML", "--db", str(db)]) == 1
     assert "Thiếu cột: field, basis" in capsys.readouterr().err
     other = tmp_path / "so.txt"
@@ -159,10 +191,25 @@ def test_mediators_column_names_who_mediated_by_their_codes(tmp_path, capsys):
     for them. The optional `mediators` column takes the codes of the team's mediators (column 3 of the book)."""
     db = seeded(tmp_path)
     header = [*HEADER, "mediators"]
-    rows = [["ML-01", "2024-03-02", "dat_dai", "yeu_cau", "thanh", "2024-03-10", "2", "", "M-1", "ML-01-02; ml-01-03"],
-            ["ML-01", "2024-03-04", "khac", "yeu_cau", "dang_hoa_giai", "", "2", "", "M-2", ""]]
-    bad = [["ML-01", "2024-03-05", "khac", "yeu_cau", "thanh", "", "2", "", "M-3", "ML-02-02"],  # another team's
-           ["ML-02", "2024-03-05", "khac", "yeu_cau", "thanh", "", "2", "", "M-4", "XX-9"]]       # unknown code
+    rows = [
+        [
+            "ML-01",
+            "2024-03-02",
+            "dat_dai",
+            "yeu_cau",
+            "thanh",
+            "2024-03-10",
+            "2",
+            "",
+            "M-1",
+            "ML-01-02; ml-01-03",
+        ],
+        ["ML-01", "2024-03-04", "khac", "yeu_cau", "dang_hoa_giai", "", "2", "", "M-2", ""],
+    ]
+    bad = [
+        ["ML-01", "2024-03-05", "khac", "yeu_cau", "thanh", "", "2", "", "M-3", "ML-02-02"],  # another team's
+        ["ML-02", "2024-03-05", "khac", "yeu_cau", "thanh", "", "2", "", "M-4", "XX-9"],
+    ]  # unknown code
     path = write_csv(tmp_path / "bad.csv", bad, header)
     assert main(["admin", "import-cases", str(path), "--commune", "ML", "--db", str(db)]) == 1
     out = "".join(capsys.readouterr())
@@ -173,12 +220,19 @@ def test_mediators_column_names_who_mediated_by_their_codes(tmp_path, capsys):
     cases = {c.external_id: c for c in stored(db)}
     assert len(cases) == 2 and len(cases["M-1"].mediator_ids) == 2 and cases["M-2"].mediator_ids == ()
     capsys.readouterr()
-    assert main(["remuneration", "--commune", "ML", "--from", "2024-03-01", "--to", "2024-03-31",
-                 "--db", str(db)]) == 0
+    assert (
+        main(
+            ["remuneration", "--commune", "ML", "--from", "2024-03-01", "--to", "2024-03-31", "--db", str(db)]
+        )
+        == 0
+    )
     pay = json.loads(capsys.readouterr().out)
     line = next(c for c in pay["cases"] if c["case_no"] == cases["M-1"].number)
     assert sorted(m["name"] for m in line["mediators"]) == ["Nguyễn Văn Bình", "Quàng Thị Mai"]
     assert sum(m["share"] for m in line["mediators"]) == line["amount"]
-    assert main(["report", "--commune", "ML", "--from", "2024-03-01", "--to", "2024-03-31", "--db", str(db)]) == 0
+    assert (
+        main(["report", "--commune", "ML", "--from", "2024-03-01", "--to", "2024-03-31", "--db", str(db)])
+        == 0
+    )
     by_mediator = json.loads(capsys.readouterr().out)["by_mediator"]
     assert by_mediator["ML-01-02"]["successful"] == 1 and by_mediator["ML-01-03"]["received"] == 1

@@ -27,8 +27,15 @@ async def draft_values(bot, who=MEDIATOR, purpose="new"):
     return None if draft is None else draft.values
 
 
-async def report(bot, who=MEDIATOR, *, field="Đất đai", basis="Một bên hoặc các bên yêu cầu",
-                 result="Hòa giải thành", received="Hôm nay"):
+async def report(
+    bot,
+    who=MEDIATOR,
+    *,
+    field="Đất đai",
+    basis="Một bên hoặc các bên yêu cầu",
+    result="Hòa giải thành",
+    received="Hôm nay",
+):
     """A typical report from the menu; returns the number of taps and the bot's last messages."""
     await bot.say(who, "/trogiup")
     taps = 0
@@ -132,8 +139,12 @@ async def test_forged_and_stale_buttons_are_refused(bot):
 
 async def test_count_summary_and_mediator_edits(bot):
     await bot.say(MEDIATOR, "/baocao")
-    for choice in ("Hôm nay", "Dân sự (vay, tài sản, thừa kế)", "Một bên hoặc các bên yêu cầu",
-                   "Hòa giải thành"):
+    for choice in (
+        "Hôm nay",
+        "Dân sự (vay, tài sản, thừa kế)",
+        "Một bên hoặc các bên yêu cầu",
+        "Hòa giải thành",
+    ):
         await bot.tap(MEDIATOR, choice)
     await bot.tap(MEDIATOR, "Sửa: Số bên")
     assert labels(bot)[:5] == [msg.CASE_BTN_MORE_PARTIES, "2", "3", "4", "5"]
@@ -189,7 +200,7 @@ async def test_back_goes_to_the_previous_question(bot):
     values = await draft_values(bot)
     assert values["received_on"] == (bot.services.cases.today() - timedelta(days=1)).isoformat()
     assert values["field"] == "khac"
-    out = await bot.tap(MEDIATOR, msg.BTN_BACK, first)       # ◀ before the first question: the menu
+    out = await bot.tap(MEDIATOR, msg.BTN_BACK, first)  # ◀ before the first question: the menu
     assert msg.MENU_TITLE.split("(")[0].format(name="Quàng Thị Mai") in texts(out)
 
 
@@ -282,8 +293,10 @@ async def test_double_tap_on_send_stores_one_case(bot):
     # Even if the draft came back with the same key (a crash between the two), the key is unique.
     me = await person(bot, MEDIATOR)
     from services.case_models import Draft
-    await bot.services.cases.repo.save_draft(Draft(me.id, "new", case.submission_key,
-                                                   values={k: v for k, v in case.form_values().items()}))
+
+    await bot.services.cases.repo.save_draft(
+        Draft(me.id, "new", case.submission_key, values={k: v for k, v in case.form_values().items()})
+    )
     third = await bot.tap_data(MEDIATOR, send_data, review)
     assert msg.CASE_ALREADY_SUBMITTED.format(number=case.number) in texts(third)
     assert await bot.services.cases.repo.count() == 1
@@ -292,8 +305,13 @@ async def test_double_tap_on_send_stores_one_case(bot):
 async def test_official_picks_a_team_and_its_mediators(bot):
     out = await bot.say(OFFICIAL, "/baocao")
     assert msg.CASE_PROMPTS["team_id"] in texts(out)
-    assert labels(bot, OFFICIAL) == ["Tổ hòa giải bản Na Lay", "Tổ hòa giải tổ dân phố 2", "Tổ hòa giải bản Bó",
-                                     msg.BTN_BACK, msg.BTN_CANCEL]
+    assert labels(bot, OFFICIAL) == [
+        "Tổ hòa giải bản Na Lay",
+        "Tổ hòa giải tổ dân phố 2",
+        "Tổ hòa giải bản Bó",
+        msg.BTN_BACK,
+        msg.BTN_CANCEL,
+    ]
     await bot.tap(OFFICIAL, "Tổ hòa giải tổ dân phố 2")
     for choice in ("Hôm nay", "Đất đai", "Một bên hoặc các bên yêu cầu"):
         await bot.tap(OFFICIAL, choice)
@@ -306,8 +324,12 @@ async def test_official_picks_a_team_and_its_mediators(bot):
     assert "Hòa giải viên tham gia: Điêu Thị Lan" in texts(out)
     await bot.tap(OFFICIAL, "Gửi báo cáo")
     case = (await bot.services.cases.repo.find())[0]
-    lan = next(p for p in await bot.services.people.members_of_team(case.team_id) if p.full_name == "Điêu Thị Lan")
-    assert case.mediator_ids == (lan.id,) and case.team_id == (await bot.services.org.team_by_code("ML-02")).id
+    lan = next(
+        p for p in await bot.services.people.members_of_team(case.team_id) if p.full_name == "Điêu Thị Lan"
+    )
+    assert (
+        case.mediator_ids == (lan.id,) and case.team_id == (await bot.services.org.team_by_code("ML-02")).id
+    )
 
 
 async def test_other_roles_cannot_report(bot):
@@ -329,6 +351,7 @@ async def test_party_names_only_when_enabled_and_encrypted(bot, monkeypatch):
     assert (await bot.services.cases.repo.find())[0].parties_encrypted is None
     # With a key: asked (optional) and stored encrypted.
     from services.privacy import PartyCipher
+
     key = Fernet.generate_key().decode()
     bot.services.cases.cipher = PartyCipher(key)
     await bot.say(MEDIATOR, "/baocao")

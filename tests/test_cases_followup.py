@@ -16,23 +16,37 @@ async def person(bot, who):
     return await bot.services.people.by_identity("console", str(bot.user_id(who)))
 
 
-async def make_case(bot, who=MEDIATOR, *, result="dang_hoa_giai", received: date | None = None,
-                    team="ML-01") -> Case:
+async def make_case(
+    bot, who=MEDIATOR, *, result="dang_hoa_giai", received: date | None = None, team="ML-01"
+) -> Case:
     """A case as the flow stores it, received `received` (default today)."""
     cases = bot.services.cases
     reporter = await person(bot, who) if who else None
     team_row = await bot.services.org.team_by_code(team)
     commune = await bot.services.org.commune(team_row.commune_id)
     received = received or cases.today()
-    values = {"team_id": team_row.id, "received_on": received.isoformat(), "field": "dat_dai", "basis": "yeu_cau",
-              "result": result, "parties_count": 2, "mediator_ids": [reporter.id] if reporter else [],
-              "summary": ""}
+    values = {
+        "team_id": team_row.id,
+        "received_on": received.isoformat(),
+        "field": "dat_dai",
+        "basis": "yeu_cau",
+        "result": result,
+        "parties_count": 2,
+        "mediator_ids": [reporter.id] if reporter else [],
+        "summary": "",
+    }
     if result != "dang_hoa_giai":
         values["closed_on"] = received.isoformat()
     import secrets
-    return await cases.repo.create(values, province_id=commune.province_id, commune_id=commune.id,
-                                   commune_code=commune.code, reporter_id=reporter.id if reporter else None,
-                                   submission_key=secrets.token_hex(8))
+
+    return await cases.repo.create(
+        values,
+        province_id=commune.province_id,
+        commune_id=commune.id,
+        commune_code=commune.code,
+        reporter_id=reporter.id if reporter else None,
+        submission_key=secrets.token_hex(8),
+    )
 
 
 async def test_vuviec_lists_open_cases_by_scope(bot):
@@ -42,7 +56,7 @@ async def test_vuviec_lists_open_cases_by_scope(bot):
     done = await make_case(bot, MEDIATOR, result="thanh")
     out = await bot.say(MEDIATOR, "/vuviec")
     text = texts(out)
-    labels = text                                   # the rows are numbered text (issue 19), buttons the numbers
+    labels = text  # the rows are numbered text (issue 19), buttons the numbers
     assert mine.number in labels and leaders.number not in labels
     assert done.number in labels  # recent, still correctable
     assert "Vụ việc đang hòa giải (1)" in text
@@ -167,8 +181,11 @@ async def test_reminder_core_once_per_period(bot):
     leader = await person(bot, LEADER)
     me = await person(bot, MEDIATOR)
     got = {(r.case.id, r.recipient_id, r.kind, r.period) for r in due}
-    assert got == {(week.id, me.id, "reporter", 1), (stale.id, me.id, "reporter", 2),
-                   (stale.id, leader.id, "leader", 1)}
+    assert got == {
+        (week.id, me.id, "reporter", 1),
+        (stale.id, me.id, "reporter", 2),
+        (stale.id, leader.id, "leader", 1),
+    }
     assert fresh.id not in {r.case.id for r in due}
     delivered = []
 
@@ -184,7 +201,11 @@ async def test_reminder_core_once_per_period(bot):
     delivered.clear()
     assert await cases.send_reminders(send, today + timedelta(days=6)) == 4
     assert {(r.case.id, r.kind, r.period) for r in delivered} == {
-        (fresh.id, "reporter", 1), (week.id, "reporter", 2), (week.id, "leader", 1), (stale.id, "reporter", 3)}
+        (fresh.id, "reporter", 1),
+        (week.id, "reporter", 2),
+        (week.id, "leader", 1),
+        (stale.id, "reporter", 3),
+    }
     # An undelivered reminder is not remembered, so it is tried again.
     other = await make_case(bot, LEADER, received=today - timedelta(days=7))
 

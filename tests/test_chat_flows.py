@@ -35,10 +35,24 @@ def is_answer(out) -> bool:
     return any(m.get("text", "").startswith("✅") for m in out) or msg.QA_NOT_SURE in texts(out)
 
 
-@pytest.mark.parametrize("word, how", [("huy", "cancel"), ("Hủy", "cancel"), ("HUỶ", "cancel"), ("/huy", "cancel"),
-                                       ("thoát", "leave"), ("Thoat", "leave"), ("thôi", "leave"),
-                                       ("Quay lại", "leave"), ("quay lai", "leave"), ("MENU", "leave"),
-                                       ("huy bo", "cancel"), ("hủy báo cáo đi", None), ("thôi việc", None)])
+@pytest.mark.parametrize(
+    "word, how",
+    [
+        ("huy", "cancel"),
+        ("Hủy", "cancel"),
+        ("HUỶ", "cancel"),
+        ("/huy", "cancel"),
+        ("thoát", "leave"),
+        ("Thoat", "leave"),
+        ("thôi", "leave"),
+        ("Quay lại", "leave"),
+        ("quay lai", "leave"),
+        ("MENU", "leave"),
+        ("huy bo", "cancel"),
+        ("hủy báo cáo đi", None),
+        ("thôi việc", None),
+    ],
+)
 def test_leaving_words(word, how):
     assert leaving_word(word) == how
 
@@ -51,14 +65,14 @@ async def test_question_after_library_is_answered(bot):
 
 async def test_library_search_during_case_review_does_not_touch_the_case(bot):
     await to_review(bot)
-    [home] = await bot.say(MEDIATOR, "/tailieu")              # starting the library ends the case flow
+    [home] = await bot.say(MEDIATOR, "/tailieu")  # starting the library ends the case flow
     await bot.tap(MEDIATOR, "Tìm theo tên", home)
     out = await bot.say(MEDIATOR, "so theo doi")
     assert "Tìm thấy" in texts(out)
     values = await draft_values(bot)
-    assert values is not None and not values.get("summary")    # the draft is kept, its summary untouched
+    assert values is not None and not values.get("summary")  # the draft is kept, its summary untouched
     out = await bot.say(MEDIATOR, "/baocao")
-    assert "đang làm dở" in texts(out)                          # and offered again
+    assert "đang làm dở" in texts(out)  # and offered again
     out = await bot.tap(MEDIATOR, "Tiếp tục báo cáo dở")
     assert msg.CASE_REVIEW_TITLE in texts(out)
 
@@ -68,14 +82,16 @@ async def test_text_on_case_review_is_a_question(bot):
     out = await bot.say(MEDIATOR, QUESTION)
     assert is_answer(out)
     assert not (await draft_values(bot)).get("summary")
-    out = await bot.tap(MEDIATOR, "Gửi báo cáo", bot.api.sent_to(bot.user_id(MEDIATOR))[-2])  # the review's buttons
+    out = await bot.tap(
+        MEDIATOR, "Gửi báo cáo", bot.api.sent_to(bot.user_id(MEDIATOR))[-2]
+    )  # the review's buttons
     assert "Đã ghi vào sổ" in texts(out)
 
 
 async def test_stats_period_goes_to_stats_not_to_a_broadcast(bot):
     await bot.say(COMMUNE, "/thongbao")
     await bot.tap(COMMUNE, "Soạn thông báo mới")
-    await bot.tap(COMMUNE, "Toàn xã/phường")                  # the broadcast now waits for its text
+    await bot.tap(COMMUNE, "Toàn xã/phường")  # the broadcast now waits for its text
     await bot.say(COMMUNE, "/thongke")
     await bot.tap(COMMUNE, "Tùy chọn")
     out = await bot.say(COMMUNE, "1/1/2025 - 31/3/2025")
@@ -95,10 +111,10 @@ async def test_free_text_at_a_button_step_is_a_question_and_the_flow_goes_on(bot
 @pytest.mark.parametrize("word", ["huy", "hủy", "thoát", "thoat", "thôi", "quay lại", "menu", "Huỷ", "THOÁT"])
 async def test_leaving_words_end_any_flow_and_offer_the_menu(bot, word):
     await bot.say(COMMUNE, "/thongke")
-    await bot.tap(COMMUNE, "Tùy chọn")                          # a step that asks for text
+    await bot.tap(COMMUNE, "Tùy chọn")  # a step that asks for text
     out = await bot.say(COMMUNE, word)
     assert msg.MENU_AFTER_FLOW in texts(out)
-    out = await bot.say(COMMUNE, "1/1/2025 - 31/3/2025")       # the stats flow is over: this is a question
+    out = await bot.say(COMMUNE, "1/1/2025 - 31/3/2025")  # the stats flow is over: this is a question
     assert "Kỳ: quý I/2025" not in texts(out)
 
 
@@ -152,13 +168,13 @@ async def test_every_invite_step_has_back_and_cancel_and_back_restores_the_step(
     assert nav_labels(bot, COMMUNE) == [msg.BTN_BACK, msg.BTN_CANCEL]
     await bot.tap(COMMUNE, "Hòa giải viên")
     assert nav_labels(bot, COMMUNE) == [msg.BTN_BACK, msg.BTN_CANCEL]
-    await bot.tap(COMMUNE, 1)                                      # a team
+    await bot.tap(COMMUNE, 1)  # a team
     assert nav_labels(bot, COMMUNE) == [msg.BTN_BACK, msg.BTN_CANCEL]
-    out = await bot.tap(COMMUNE, msg.BTN_BACK)                     # uses → the team question again
+    out = await bot.tap(COMMUNE, msg.BTN_BACK)  # uses → the team question again
     assert msg.INVITE_PICK_TEAM in texts(out)
-    out = await bot.tap(COMMUNE, msg.BTN_BACK)                     # → the role question
+    out = await bot.tap(COMMUNE, msg.BTN_BACK)  # → the role question
     assert msg.INVITE_PICK_ROLE in texts(out)
-    await bot.tap(COMMUNE, "Tổ trưởng")                             # the restored step works
+    await bot.tap(COMMUNE, "Tổ trưởng")  # the restored step works
     await bot.tap(COMMUNE, 1)
     await bot.tap(COMMUNE, 1)
     out = await bot.tap(COMMUNE, 1)
@@ -193,7 +209,7 @@ async def test_result_picker_of_vuviec_has_back_to_the_card_and_cancel(bot):
     await bot.tap(MEDIATOR, msg.CASE_BTN_RECORD_RESULT)
     assert nav_labels(bot, MEDIATOR) == [msg.BTN_BACK, msg.BTN_CANCEL]
     await bot.tap(MEDIATOR, msg.BTN_BACK)
-    assert msg.CASE_BTN_RECORD_RESULT in [o.label for o in bot.buttons(MEDIATOR)]   # the case card again
+    assert msg.CASE_BTN_RECORD_RESULT in [o.label for o in bot.buttons(MEDIATOR)]  # the case card again
 
 
 async def test_registration_steps_have_cancel(bot):
@@ -229,7 +245,7 @@ async def _walk_everything(bot):
     await bot.say("guest", "/start")
     from bot.demo import DEMO_INVITE
 
-    await bot.say("guest", f"/start {DEMO_INVITE}")                  # the name and team confirmations
+    await bot.say("guest", f"/start {DEMO_INVITE}")  # the name and team confirmations
     await bot.tap("guest", msg.BTN_YES)
 
 
@@ -254,7 +270,7 @@ async def test_long_suggestions_are_numbered_text_with_short_buttons(bot):
     labels = [o.label for o in bot.buttons(MEDIATOR)]
     assert labels[:3] == ["1", "2", "3"]
     title = next(line for line in texts(out).splitlines() if line.startswith("2. "))[3:]
-    out = await bot.tap(MEDIATOR, title)                    # typing the suggestion's text picks it too
+    out = await bot.tap(MEDIATOR, title)  # typing the suggestion's text picks it too
     assert "📖 Căn cứ:" in texts(out)
 
 
@@ -280,8 +296,8 @@ async def test_six_in_the_parties_picker_picks_six_or_more(bot):
     await to_review(bot)
     await bot.tap(MEDIATOR, "Sửa: Số bên")
     labels = [o.label for o in bot.buttons(MEDIATOR)]
-    assert labels[5] == msg.BTN_BACK                          # the 6th button is ◀ Quay lại…
-    out = await bot.tap(MEDIATOR, "6")                       # …but "6" means "6 bên trở lên"
+    assert labels[5] == msg.BTN_BACK  # the 6th button is ◀ Quay lại…
+    out = await bot.tap(MEDIATOR, "6")  # …but "6" means "6 bên trở lên"
     assert msg.CASE_ASK_MORE_PARTIES in texts(out)
     out = await bot.say(MEDIATOR, "6")
     assert "• Số bên: 6" in texts(out)
@@ -310,9 +326,18 @@ async def _console(tmp_path, who, *lines):
     from bot.cli import demo_banner
 
     uid, name = DEMO_USERS[who]
-    await run_console(app, api, uid, name, lines=feed(), write=out.append, settle_s=0.05,
-                      files_dir=tmp_path / "files", personas=DEMO_USERS,
-                      banner=lambda key: demo_banner(services, key))
+    await run_console(
+        app,
+        api,
+        uid,
+        name,
+        lines=feed(),
+        write=out.append,
+        settle_s=0.05,
+        files_dir=tmp_path / "files",
+        personas=DEMO_USERS,
+        banner=lambda key: demo_banner(services, key),
+    )
     return "\n".join(out), api, uid
 
 
@@ -320,16 +345,30 @@ async def test_console_numbers_reach_every_keyboard_on_screen(tmp_path):
     """The statistics: chart, then Excel by its number, although the chart (and the menu) came after."""
     transcript, api, uid = await _console(tmp_path, "commune", "/thongke", "Tháng này", "1", "2", "/thoat")
     assert "  1. 📈 Biểu đồ" in transcript and "  2. 📊 Tải Excel" in transcript
-    assert "  4. " in transcript                               # the menu below is numbered on, not from 1
+    assert "  4. " in transcript  # the menu below is numbered on, not from 1
     sent = [m for m in api.outbox if m["chat"]["id"] == uid]
-    assert any("photo" in m for m in sent) and any(m.get("document", {}).get("file_name", "").endswith(".xlsx")
-                                                   for m in sent)
+    assert any("photo" in m for m in sent) and any(
+        m.get("document", {}).get("file_name", "").endswith(".xlsx") for m in sent
+    )
 
 
 async def test_console_six_and_quiz_letters(tmp_path):
     transcript, api, uid = await _console(
-        tmp_path, "mediator", "/baocao", "Hôm nay", "Đất đai", "1", "Hòa giải thành", "Sửa: Số bên", "6", "7",
-        "/ontap", "1", "C", "/thoat")
+        tmp_path,
+        "mediator",
+        "/baocao",
+        "Hôm nay",
+        "Đất đai",
+        "1",
+        "Hòa giải thành",
+        "Sửa: Số bên",
+        "6",
+        "7",
+        "/ontap",
+        "1",
+        "C",
+        "/thoat",
+    )
     assert msg.CASE_ASK_MORE_PARTIES in transcript and "• Số bên: 7" in transcript
     assert "Câu 2/10" in transcript
 
@@ -339,7 +378,7 @@ async def _register_as(bot, name_reply):
     from bot.demo import DEMO_INVITE
 
     await bot.say("guest", f"/start {DEMO_INVITE}")
-    await bot.tap("guest", msg.BTN_NO)                       # not the Telegram profile name
+    await bot.tap("guest", msg.BTN_NO)  # not the Telegram profile name
     return await bot.say("guest", name_reply)
 
 
@@ -352,7 +391,7 @@ async def test_name_without_marks_is_asked_once_then_retyped(bot):
     assert msg.REG_NAME_NO_MARKS.format(name="lo van tuan") in texts(out)
     assert await _guest(bot) is None
     out = await bot.say("guest", "Lò Văn Tuấn")
-    assert msg.REG_NAME_NO_MARKS.split("\"")[0] not in texts(out)
+    assert msg.REG_NAME_NO_MARKS.split('"')[0] not in texts(out)
     if msg.CONFIRM_TEAM.split("{")[0] in texts(out):
         await bot.tap("guest", msg.BTN_YES)
     elif msg.PICK_TEAM in texts(out):
@@ -372,7 +411,7 @@ async def test_name_without_marks_kept_as_typed(bot):
 
 async def test_name_with_marks_is_not_asked(bot):
     out = await _register_as(bot, "Lò Văn Tuấn")
-    assert msg.REG_NAME_NO_MARKS.split("\"")[0] not in texts(out)
+    assert msg.REG_NAME_NO_MARKS.split('"')[0] not in texts(out)
 
 
 # --- small things (issue 19, part 6) ------------------------------------------------------------------------
@@ -394,14 +433,14 @@ async def test_admin_menu_does_not_repeat_the_role(bot):
     out = await bot.say("admin", "/trogiup")
     admin = await person(bot, "admin")
     role = msg.ROLE_NAMES[admin.role]
-    assert admin.full_name == role                           # the demo admin is called "Quản trị hệ thống"
+    assert admin.full_name == role  # the demo admin is called "Quản trị hệ thống"
     assert f"{role} ({role})" not in texts(out) and texts(out).startswith(role)
     assert f"{role} ({role})" not in await demo_banner(bot.services, "admin")
 
 
 async def test_province_statistics_say_tinh_and_name_communes_without_data(bot):
     await bot.say("province", "/thongke")
-    out = await bot.tap("province", 1)                      # the whole province
+    out = await bot.tap("province", 1)  # the whole province
     out = await bot.tap("province", "Năm nay")
     assert "tỉnh Điện Biên" in texts(out)
     assert msg.STATS_MISSING_COMMUNES.split("{")[0] in texts(out) and "Xã Nà Hỳ" in texts(out)
@@ -423,8 +462,12 @@ def _cli(tmp_path, *argv):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "bot", *argv, "--db", str(tmp_path / "cli.db")],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *argv, "--db", str(tmp_path / "cli.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_cli_codes_any_case_and_valid_codes_listed(tmp_path):
@@ -460,12 +503,21 @@ def test_argparse_messages_in_vietnamese(tmp_path):
 # --- the offline demo shows both sides (issue 19, part 7) -----------------------------------------------------
 async def test_console_switch_person_expert_question_and_answer_both_sides(tmp_path):
     transcript, api, uid = await _console(
-        tmp_path, "mediator", "hoa giai vien co duoc tra thu lao khong", "Hỏi chuyên gia",
-        "/doi commune", "Trả lời", "Theo Thông tư 56/2023/TT-BTC, thù lao chi theo vụ việc.",
-        "/doi mediator", "/thoat")
+        tmp_path,
+        "mediator",
+        "hoa giai vien co duoc tra thu lao khong",
+        "Hỏi chuyên gia",
+        "/doi commune",
+        "Trả lời",
+        "Theo Thông tư 56/2023/TT-BTC, thù lao chi theo vụ việc.",
+        "/doi mediator",
+        "/thoat",
+    )
     parts = transcript.split("Đang dùng vai: ")
     commune_part = next(p for p in parts if p.startswith("commune"))
-    assert msg.CHAT_UNREAD.format(count=1) in commune_part and "Câu hỏi cần chuyên gia trả lời" in commune_part
+    assert (
+        msg.CHAT_UNREAD.format(count=1) in commune_part and "Câu hỏi cần chuyên gia trả lời" in commune_part
+    )
     mediator_part = parts[-1]
     assert mediator_part.startswith("mediator") and "Theo Thông tư 56/2023/TT-BTC" in mediator_part
     assert "đã trả lời câu hỏi của anh/chị" in mediator_part
@@ -473,13 +525,24 @@ async def test_console_switch_person_expert_question_and_answer_both_sides(tmp_p
 
 async def test_console_switch_person_sees_a_broadcast_arrive(tmp_path):
     transcript, api, uid = await _console(
-        tmp_path, "commune", "/thongbao", "Soạn thông báo mới", "Toàn xã/phường",
-        "Họp tổ hòa giải lúc 8 giờ sáng thứ Hai.", "Không đính kèm", "Gửi cho 2 người", "/doi mediator",
-        "Đã nhận", "/doi leader", "/doi nobody", "/thoat")
+        tmp_path,
+        "commune",
+        "/thongbao",
+        "Soạn thông báo mới",
+        "Toàn xã/phường",
+        "Họp tổ hòa giải lúc 8 giờ sáng thứ Hai.",
+        "Không đính kèm",
+        "Gửi cho 2 người",
+        "/doi mediator",
+        "Đã nhận",
+        "/doi leader",
+        "/doi nobody",
+        "/thoat",
+    )
     mediator_part = transcript.split("Đang dùng vai: mediator")[1].split("Đang dùng vai:")[0]
     assert "📢 THÔNG BÁO" in mediator_part and "Họp tổ hòa giải lúc 8 giờ sáng thứ Hai." in mediator_part
     acked = await _acks(tmp_path)
-    assert acked == 1                                        # the mediator's "Đã nhận" went through
+    assert acked == 1  # the mediator's "Đã nhận" went through
     assert msg.CHAT_SWITCH_HELP.split("{")[0] in transcript
 
 
@@ -510,16 +573,20 @@ def test_demo_year_is_deterministic_and_realistic():
     assert all(date(2025, 4, 1) <= date.fromisoformat(c.received_on) <= today for c in cases)
     assert all(c.closed_on is None or c.received_on <= c.closed_on <= today.isoformat() for c in cases)
     assert all((c.result == "dang_hoa_giai") == (c.closed_on is None) for c in cases)
-    assert len({c.number for c in cases}) == len(cases) and cases[0].number.startswith(("ML-2025-", "ML-2026-"))
+    assert len({c.number for c in cases}) == len(cases) and cases[0].number.startswith(
+        ("ML-2025-", "ML-2026-")
+    )
     assert {c.team_id for c in cases} == {1, 2, 3}
     # with the teams' mediators, each case names one or two of its own team; the cases themselves are the same
     members = {1: [11, 12, 13], 2: [21, 22], 3: [31]}
     named = demo_year_cases(teams, today, members=members)
     assert [replace(c, mediator_ids=()) for c in named] == cases
-    assert all(1 <= len(c.mediator_ids) <= 2 and set(c.mediator_ids) <= set(members[c.team_id]) for c in named)
+    assert all(
+        1 <= len(c.mediator_ids) <= 2 and set(c.mediator_ids) <= set(members[c.team_id]) for c in named
+    )
     assert sum(c.result == "thanh" for c in cases) > len(cases) / 2
     months = {c.received_on[:7] for c in cases}
-    assert len(months) >= 10                                  # spread over the year
+    assert len(months) >= 10  # spread over the year
 
 
 def test_chat_on_a_fresh_database_has_a_year_of_cases(tmp_path):
@@ -528,7 +595,11 @@ def test_chat_on_a_fresh_database_has_a_year_of_cases(tmp_path):
 
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "fresh.db"), "--as", "commune"],
-        input="/thongke\nNăm nay\n", capture_output=True, text=True, timeout=90)
+        input="/thongke\nNăm nay\n",
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     assert result.returncode == 0, result.stderr
     assert "vụ việc trong 12 tháng qua" in result.stdout
     assert "Tiếp nhận: 0 vụ việc" not in result.stdout and "Tiếp nhận:" in result.stdout
@@ -538,8 +609,17 @@ async def test_the_test_harness_does_not_seed_the_year(bot):
     assert (await bot.services.db.fetchone("SELECT COUNT(*) AS n FROM cases"))["n"] == 0
 
 
-@pytest.mark.parametrize("typed, key", [("bao cao", "baocao"), ("Báo cáo vụ việc", "baocao"), ("thống kê", "thongke"),
-                                        ("tai lieu", "tailieu"), ("/", None), ("bao cao tranh chap dat", None)])
+@pytest.mark.parametrize(
+    "typed, key",
+    [
+        ("bao cao", "baocao"),
+        ("Báo cáo vụ việc", "baocao"),
+        ("thống kê", "thongke"),
+        ("tai lieu", "tailieu"),
+        ("/", None),
+        ("bao cao tranh chap dat", None),
+    ],
+)
 async def test_a_typed_menu_item_is_offered_as_its_button(bot, typed, key):
     out = await bot.say(COMMUNE, typed)
     if key is None:

@@ -30,8 +30,15 @@ async def test_console_registration_with_numbers(tmp_path):
     api = LocalBotApi()
     app = build_application(config, channel="console", request=LocalRequest(api), services=services)
     out: list[str] = []
-    await run_console(app, api, 1009, "Khách", lines=_lines("1", DEMO_INVITE, "1", "1", "/thoat"),
-                      write=out.append, settle_s=0.05)
+    await run_console(
+        app,
+        api,
+        1009,
+        "Khách",
+        lines=_lines("1", DEMO_INVITE, "1", "1", "/thoat"),
+        write=out.append,
+        settle_s=0.05,
+    )
     transcript = "\n".join(out)
     assert "1. 🔑 Tôi có mã mời" in transcript
     assert "Đăng ký thành công" in transcript
@@ -45,7 +52,10 @@ def test_chat_command_runs_offline(tmp_path):
     """`mediator-bot chat` on a fresh database seeds the demo and answers; stdin closed ends it."""
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "fresh.db"), "--as", "commune"],
-        input="/moi\n1\n", capture_output=True, text=True, timeout=60,
+        input="/moi\n1\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "Đã tạo dữ liệu mẫu" in result.stdout
@@ -54,9 +64,12 @@ def test_chat_command_runs_offline(tmp_path):
 
 
 def test_numbered_choice_by_number_and_text():
-    markup = {"inline_keyboard": [[{"text": "✅ Đúng", "callback_data": "y"},
-                                   {"text": "✏️ Không, sửa lại", "callback_data": "n"}],
-                                  [{"text": "Tổ hòa giải bản Bó", "callback_data": "t"}]]}
+    markup = {
+        "inline_keyboard": [
+            [{"text": "✅ Đúng", "callback_data": "y"}, {"text": "✏️ Không, sửa lại", "callback_data": "n"}],
+            [{"text": "Tổ hòa giải bản Bó", "callback_data": "t"}],
+        ]
+    }
     opts = numbered.options(markup)
     assert numbered.choose("2", opts).callback_data == "n"
     assert numbered.choose("dung", opts).callback_data == "y"
@@ -64,8 +77,14 @@ def test_numbered_choice_by_number_and_text():
     assert numbered.choose("9", opts) is None
     assert numbered.choose("một câu hỏi khác", opts) is None
     assert "  3. Tổ hòa giải bản Bó" in numbered.render("Chọn:", opts)
-    own = numbered.options({"inline_keyboard": [[{"text": "1. Mức thù lao", "callback_data": "a"}],
-                                                [{"text": "2. Quyền của hòa giải viên", "callback_data": "b"}]]})
+    own = numbered.options(
+        {
+            "inline_keyboard": [
+                [{"text": "1. Mức thù lao", "callback_data": "a"}],
+                [{"text": "2. Quyền của hòa giải viên", "callback_data": "b"}],
+            ]
+        }
+    )
     assert numbered.render("", own) == "  1. Mức thù lao\n  2. Quyền của hòa giải viên"
 
 

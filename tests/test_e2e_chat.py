@@ -31,7 +31,9 @@ async def test_an_older_users_walk_over_telegram(emulator, tmp_path):  # noqa: F
         await lan.say("/baocao")
         await lan.tap("Hôm nay")
         out = await lan.tap("Đất đai")
-        assert msg.BTN_CANCEL in [b["text"] for row in out[-1]["reply_markup"]["inline_keyboard"] for b in row]
+        assert msg.BTN_CANCEL in [
+            b["text"] for row in out[-1]["reply_markup"]["inline_keyboard"] for b in row
+        ]
         await lan.say("/tailieu")
         out = await lan.tap("Tìm theo tên")
         assert msg.LIBRARY_ASK_SEARCH in texts(out)

@@ -49,11 +49,23 @@ async def test_register_ask_report_statistics_broadcast(tmp_path):
     await services.close()
 
     emulator = await BotApiEmulator().start()
-    env = {**os.environ, "BOT_TOKEN": emulator.token, "TELEGRAM_BASE_URL": emulator.base_url,
-           "DATABASE_PATH": db_path, "LOG_LEVEL": "WARNING", "RATE_LIMIT_PER_S": "100"}
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env,
-                                                   stdout=asyncio.subprocess.DEVNULL,
-                                                   stderr=asyncio.subprocess.PIPE)
+    env = {
+        **os.environ,
+        "BOT_TOKEN": emulator.token,
+        "TELEGRAM_BASE_URL": emulator.base_url,
+        "DATABASE_PATH": db_path,
+        "LOG_LEVEL": "WARNING",
+        "RATE_LIMIT_PER_S": "100",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         await emulator.wait_for(lambda: emulator.api.commands, timeout=30)
         newcomer = Speaker(EmulatedUser(emulator, NEWCOMER))
@@ -89,13 +101,21 @@ async def test_register_ask_report_statistics_broadcast(tmp_path):
         preview = await official.tap("Không đính kèm")
         assert "họp sơ kết quý" in preview
         mark = len(emulator.api.outbox)
-        send = next(o.label for o in numbered.options(
-            emulator.api.current(emulator.api.sent_to(OFFICIAL)[-1])["reply_markup"]) if o.label.startswith("✅ Gửi"))
+        send = next(
+            o.label
+            for o in numbered.options(
+                emulator.api.current(emulator.api.sent_to(OFFICIAL)[-1])["reply_markup"]
+            )
+            if o.label.startswith("✅ Gửi")
+        )
         await official.tap(send)
 
         def received():
-            return [m for m in emulator.api.outbox[mark:] if m["chat"]["id"] == NEWCOMER
-                    and "họp sơ kết quý" in (m.get("text") or "")]
+            return [
+                m
+                for m in emulator.api.outbox[mark:]
+                if m["chat"]["id"] == NEWCOMER and "họp sơ kết quý" in (m.get("text") or "")
+            ]
 
         await emulator.wait_for(received, timeout=30)
     finally:

@@ -26,10 +26,22 @@ async def emulator():
 
 
 async def _start_bot(emulator: BotApiEmulator, db_path: str) -> asyncio.subprocess.Process:
-    env = {**os.environ, "BOT_TOKEN": emulator.token, "TELEGRAM_BASE_URL": emulator.base_url,
-           "DATABASE_PATH": db_path, "LOG_LEVEL": "WARNING"}
-    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    env = {
+        **os.environ,
+        "BOT_TOKEN": emulator.token,
+        "TELEGRAM_BASE_URL": emulator.base_url,
+        "DATABASE_PATH": db_path,
+        "LOG_LEVEL": "WARNING",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 async def demo_with_invite(db_path: str):
@@ -74,14 +86,26 @@ async def test_user_registers_through_real_bot_process(emulator, tmp_path):
     await services.open()
     person = await services.people.by_identity("telegram", str(user))
     await services.close()
-    assert person is not None and person.full_name == "Điêu Thị Lan" and invite.team_id is not None and person.team_id == invite.team_id
+    assert (
+        person is not None
+        and person.full_name == "Điêu Thị Lan"
+        and invite.team_id is not None
+        and person.team_id == invite.team_id
+    )
 
 
 async def test_run_without_token_explains(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
     env["DATABASE_PATH"] = str(tmp_path / "x.db")
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, err = await proc.communicate()
     assert proc.returncode == 2
     assert "BOT_TOKEN" in err.decode()

@@ -40,12 +40,27 @@ async def test_both_channels_in_one_process_and_linking(emulators, tmp_path):
     await services.people.link_identity(hoa.id, "telegram", str(HOA_TG), str(HOA_TG))
     await services.close()
 
-    env = {**os.environ, "BOT_TOKEN": telegram.token, "TELEGRAM_BASE_URL": telegram.base_url,
-           "ZALO_BOT_TOKEN": zalo.token, "ZALO_BASE_URL": zalo.base_url, "ZALO_POLL_TIMEOUT": "1",
-           "DATABASE_PATH": db_path, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": telegram.token,
+        "TELEGRAM_BASE_URL": telegram.base_url,
+        "ZALO_BOT_TOKEN": zalo.token,
+        "ZALO_BASE_URL": zalo.base_url,
+        "ZALO_POLL_TIMEOUT": "1",
+        "DATABASE_PATH": db_path,
+        "LOG_LEVEL": "WARNING",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--channel", "telegram,zalo", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--channel",
+        "telegram,zalo",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         api = telegram.api
         await telegram.wait_for(lambda: api.commands, timeout=30)
@@ -78,20 +93,33 @@ async def test_both_channels_in_one_process_and_linking(emulators, tmp_path):
     assert {channel for channel, _, _ in identities} == {"console", "telegram", "zalo"}
 
 
-@pytest.mark.parametrize(("args", "env", "expected"), [
-    (["--channel", "zalo"], {}, "ZALO_BOT_TOKEN"),
-    (["--channel", "zalo", "--webhook"], {"ZALO_BOT_TOKEN": "1:x"}, "ZALO_WEBHOOK_URL"),
-    (["--channel", "zalo", "--webhook"], {"ZALO_BOT_TOKEN": "1:x", "ZALO_WEBHOOK_URL": "https://b.vn",
-                                          "ZALO_WEBHOOK_SECRET": "short"}, "ZALO_WEBHOOK_SECRET"),
-    (["--channel", "telegram,signal"], {"BOT_TOKEN": "1:x"}, "signal"),
-    (["--channel", "oa"], {}, "ZALO_OA_APP_ID"),
-    (["--channel", "oa"], {"ZALO_OA_APP_ID": "1", "ZALO_OA_APP_SECRET": "s"}, "ZALO_OA_SECRET_KEY"),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["--channel", "zalo"], {}, "ZALO_BOT_TOKEN"),
+        (["--channel", "zalo", "--webhook"], {"ZALO_BOT_TOKEN": "1:x"}, "ZALO_WEBHOOK_URL"),
+        (
+            ["--channel", "zalo", "--webhook"],
+            {"ZALO_BOT_TOKEN": "1:x", "ZALO_WEBHOOK_URL": "https://b.vn", "ZALO_WEBHOOK_SECRET": "short"},
+            "ZALO_WEBHOOK_SECRET",
+        ),
+        (["--channel", "telegram,signal"], {"BOT_TOKEN": "1:x"}, "signal"),
+        (["--channel", "oa"], {}, "ZALO_OA_APP_ID"),
+        (["--channel", "oa"], {"ZALO_OA_APP_ID": "1", "ZALO_OA_APP_SECRET": "s"}, "ZALO_OA_SECRET_KEY"),
+    ],
+)
 async def test_run_explains_missing_configuration(tmp_path, args, env, expected):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ZALO_", "BOT_TOKEN"))}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", *args, env={**base, **env, "DATABASE_PATH": str(tmp_path / "x.db")},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        *args,
+        env={**base, **env, "DATABASE_PATH": str(tmp_path / "x.db")},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2
     assert expected in err.decode() and "Traceback" not in err.decode()
@@ -99,10 +127,24 @@ async def test_run_explains_missing_configuration(tmp_path, args, env, expected)
 
 async def test_bad_zalo_token_is_reported(emulators, tmp_path):
     _, zalo = emulators
-    env = {**os.environ, "ZALO_BOT_TOKEN": "9:wrong", "ZALO_BASE_URL": zalo.base_url,
-           "DATABASE_PATH": str(tmp_path / "t.db"), "LOG_LEVEL": "WARNING"}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", "--channel", "zalo", env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    env = {
+        **os.environ,
+        "ZALO_BOT_TOKEN": "9:wrong",
+        "ZALO_BASE_URL": zalo.base_url,
+        "DATABASE_PATH": str(tmp_path / "t.db"),
+        "LOG_LEVEL": "WARNING",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--channel",
+        "zalo",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2 and "ZALO_BOT_TOKEN không hợp lệ" in err.decode()
 
@@ -130,15 +172,36 @@ async def test_telegram_zalo_bot_and_zalo_oa_in_one_process(emulators, tmp_path)
     access, refresh = oa.grant()
     db_path = str(tmp_path / "three.db")
     port = free_port()
-    env = {**os.environ, "BOT_TOKEN": telegram.token, "TELEGRAM_BASE_URL": telegram.base_url,
-           "ZALO_BOT_TOKEN": zalo.token, "ZALO_BASE_URL": zalo.base_url, "ZALO_POLL_TIMEOUT": "1",
-           "ZALO_OA_APP_ID": oa.app_id, "ZALO_OA_APP_SECRET": oa.app_secret, "ZALO_OA_SECRET_KEY": oa.oa_secret_key,
-           "ZALO_OA_ACCESS_TOKEN": access, "ZALO_OA_REFRESH_TOKEN": refresh, "ZALO_OA_API_URL": oa.base_url,
-           "ZALO_OA_OAUTH_URL": oa.base_url, "ZALO_OA_WEBHOOK_LISTEN": "127.0.0.1", "ZALO_OA_WEBHOOK_PORT": str(port),
-           "DATABASE_PATH": db_path, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": telegram.token,
+        "TELEGRAM_BASE_URL": telegram.base_url,
+        "ZALO_BOT_TOKEN": zalo.token,
+        "ZALO_BASE_URL": zalo.base_url,
+        "ZALO_POLL_TIMEOUT": "1",
+        "ZALO_OA_APP_ID": oa.app_id,
+        "ZALO_OA_APP_SECRET": oa.app_secret,
+        "ZALO_OA_SECRET_KEY": oa.oa_secret_key,
+        "ZALO_OA_ACCESS_TOKEN": access,
+        "ZALO_OA_REFRESH_TOKEN": refresh,
+        "ZALO_OA_API_URL": oa.base_url,
+        "ZALO_OA_OAUTH_URL": oa.base_url,
+        "ZALO_OA_WEBHOOK_LISTEN": "127.0.0.1",
+        "ZALO_OA_WEBHOOK_PORT": str(port),
+        "DATABASE_PATH": db_path,
+        "LOG_LEVEL": "WARNING",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--channel", "telegram,zalo,oa", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--channel",
+        "telegram,zalo,oa",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         await telegram.wait_for(lambda: telegram.api.commands, timeout=60)
         await zalo.wait_for(lambda: "getUpdates" in zalo.calls, timeout=30)

@@ -41,7 +41,9 @@ async def test_handler_exception_gets_polite_reply(bot, monkeypatch, caplog):
         raise RuntimeError("database exploded")
 
     monkeypatch.setattr(menu, "show_menu", boom)
-    bot.app.handlers[0].insert(0, __import__("telegram.ext", fromlist=["CommandHandler"]).CommandHandler("no", boom))
+    bot.app.handlers[0].insert(
+        0, __import__("telegram.ext", fromlist=["CommandHandler"]).CommandHandler("no", boom)
+    )
     out = await bot.say("mediator", "/no")
     assert msg.ERROR_GENERIC in texts(out)
     assert "database exploded" in caplog.text
@@ -60,8 +62,20 @@ async def test_storage_error_message(bot):
 
 HOSTILE = st.one_of(
     st.text(min_size=1, max_size=4096),
-    st.sampled_from(["'; DROP TABLE persons; --", "<b>x</b>", "*_`[", "\u202eabc", "\u200b", "🙂" * 50,
-                     "/start '; DROP TABLE invites; --", "/start " + "A" * 300, "ABCD EFGH", "/moi\x00"]),
+    st.sampled_from(
+        [
+            "'; DROP TABLE persons; --",
+            "<b>x</b>",
+            "*_`[",
+            "\u202eabc",
+            "\u200b",
+            "🙂" * 50,
+            "/start '; DROP TABLE invites; --",
+            "/start " + "A" * 300,
+            "ABCD EFGH",
+            "/moi\x00",
+        ]
+    ),
 )
 
 

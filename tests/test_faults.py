@@ -77,11 +77,14 @@ async def test_locked_database_gives_clear_message(tmp_path):
         assert "Mã hợp lệ" in texts(out)
 
 
-@pytest.mark.parametrize("status, description", [
-    (500, "Internal Server Error"),
-    (502, "Bad Gateway"),
-    (400, "Bad Request: chat not found"),
-])
+@pytest.mark.parametrize(
+    "status, description",
+    [
+        (500, "Internal Server Error"),
+        (502, "Bad Gateway"),
+        (400, "Bad Request: chat not found"),
+    ],
+)
 async def test_bot_api_errors_are_logged_not_fatal(bot, caplog, status, description):
     bot.api.faults.append(Fault("sendMessage", status, description, times=2))
     out = await bot.say("mediator", "/trogiup")
@@ -129,13 +132,24 @@ async def test_sigkill_mid_form_then_restart_resumes_draft(tmp_path):
 
     emulator = await BotApiEmulator().start()
     api = emulator.api
-    env = {**os.environ, "BOT_TOKEN": emulator.token, "TELEGRAM_BASE_URL": emulator.base_url,
-           "DATABASE_PATH": db_path, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": emulator.token,
+        "TELEGRAM_BASE_URL": emulator.base_url,
+        "DATABASE_PATH": db_path,
+        "LOG_LEVEL": "WARNING",
+    }
 
     async def start():
-        return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env,
-                                                    stdout=asyncio.subprocess.DEVNULL,
-                                                    stderr=asyncio.subprocess.DEVNULL)
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
 
     mai = EmulatedUser(emulator, 1001)
     say, tap = mai.say, mai.tap

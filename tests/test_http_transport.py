@@ -20,8 +20,12 @@ async def emulator():
 
 
 async def test_calls_and_upload(emulator):
-    bot = Bot(emulator.token, base_url=emulator.base_url, request=AiohttpRequest(4),
-              get_updates_request=AiohttpRequest(1))
+    bot = Bot(
+        emulator.token,
+        base_url=emulator.base_url,
+        request=AiohttpRequest(4),
+        get_updates_request=AiohttpRequest(1),
+    )
     async with bot:
         assert (await bot.get_me()).username == emulator.api.bot_username
         emulator.api.user(42, "An")
@@ -67,8 +71,12 @@ async def test_the_bot_survives_timeouts_and_resets(tmp_path, emulator):
     from bot.config import Config
     from bot.demo import seed_demo
 
-    config = Config(database_path=str(tmp_path / "t.db"), bot_token=emulator.token,
-                    telegram_base_url=emulator.base_url, rate_limit_per_s=0)
+    config = Config(
+        database_path=str(tmp_path / "t.db"),
+        bot_token=emulator.token,
+        telegram_base_url=emulator.base_url,
+        rate_limit_per_s=0,
+    )
     app = build_application(config, channel="telegram")
     async with app:
         await seed_demo(app.services)

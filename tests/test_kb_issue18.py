@@ -91,29 +91,45 @@ def test_recognition_goes_to_the_regional_peoples_court(index):
 
 def test_new_provisions_have_entries(kb):
     cited = {(e.source.document, e.source.article) for e in kb.entries}
-    for provision in [("15/2014/NĐ-CP", 5), ("15/2014/NĐ-CP", 6), ("01/2014/NQLT/CP-UBTƯMTTQVN", 12),
-                      ("01/2014/NQLT/CP-UBTƯMTTQVN", 13), ("01/2014/NQLT/CP-UBTƯMTTQVN", 14),
-                      ("56/2023/TT-BTC", 3), ("56/2023/TT-BTC", 5), ("56/2023/TT-BTC", 7)]:
+    for provision in [
+        ("15/2014/NĐ-CP", 5),
+        ("15/2014/NĐ-CP", 6),
+        ("01/2014/NQLT/CP-UBTƯMTTQVN", 12),
+        ("01/2014/NQLT/CP-UBTƯMTTQVN", 13),
+        ("01/2014/NQLT/CP-UBTƯMTTQVN", 14),
+        ("56/2023/TT-BTC", 3),
+        ("56/2023/TT-BTC", 5),
+        ("56/2023/TT-BTC", 7),
+    ]:
         assert provision in cited, provision
 
 
 def test_outside_must_be_a_boolean(tmp_path):
     import shutil
+
     root = tmp_path / "knowledge"
     shutil.copytree(load().root, root, ignore=shutil.ignore_patterns("materials", "quiz"))
     path = root / "kb" / "ngoai-pham-vi.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("    outside: true", "    outside: maybe", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("    outside: true", "    outside: maybe", 1),
+        encoding="utf-8",
+    )
     assert any("'outside'" in p for p in load(root).problems)
 
 
 # --- the held-out scorer -----------------------------------------------------------------------------------
 def test_heldout_scores_count_articles_confidence_and_declines(kb, index):
     questions = [
-        {"q": "tổ hòa giải có ít nhất mấy người", "accented": True,
-         "cites": [{"doc": "35/2013/QH13", "article": 12}]},
-        {"q": "to hoa giai co it nhat may nguoi", "accented": False,
-         "cites": [{"doc": "35/2013/QH13", "article": 99}]},  # a wrong label: every answer misses
+        {
+            "q": "tổ hòa giải có ít nhất mấy người",
+            "accented": True,
+            "cites": [{"doc": "35/2013/QH13", "article": 12}],
+        },
+        {
+            "q": "to hoa giai co it nhat may nguoi",
+            "accented": False,
+            "cites": [{"doc": "35/2013/QH13", "article": 99}],
+        },  # a wrong label: every answer misses
         {"q": "giá vàng hôm nay", "accented": True, "out_of_scope": True},
         {"q": "thu tuc ly hon o toa", "accented": False, "out_of_scope": True},
     ]
@@ -157,7 +173,12 @@ def test_yes_no_questions_are_answered_yes_or_no_first(kb):
     import re
 
     from knowledge.text import fold
-    yes_no = re.compile(r"\bco\b.*\bkhong\s*$|\bco bat buoc\b|\bco phai\b.*khong|\bco can\b.*khong|\bco duoc\b.*khong")
+
+    yes_no = re.compile(
+        r"\bco\b.*\bkhong\s*$|\bco bat buoc\b|\bco phai\b.*khong|\bco can\b.*khong|\bco duoc\b.*khong"
+    )
     direct = ("Có", "Không", "Được", "Chưa", "Phải", "Nên", "Cần")
-    late = [e.id for e in kb.entries if yes_no.search(fold(e.questions[0])) and not e.answer.startswith(direct)]
+    late = [
+        e.id for e in kb.entries if yes_no.search(fold(e.questions[0])) and not e.answer.startswith(direct)
+    ]
     assert not late

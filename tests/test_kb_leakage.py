@@ -30,8 +30,12 @@ def bench_questions() -> list[str]:
 
 def entry_phrases(entry: Entry) -> list[tuple[str, str]]:
     """(field, text) of everything search matches an entry by, apart from the answer."""
-    return ([("title", entry.title)] + [("question", q) for q in entry.questions]
-            + [("keyword", k) for k in entry.keywords] + [("synonym", s) for s in entry.synonyms])
+    return (
+        [("title", entry.title)]
+        + [("question", q) for q in entry.questions]
+        + [("keyword", k) for k in entry.keywords]
+        + [("synonym", s) for s in entry.synonyms]
+    )
 
 
 def leaks(entries: list[Entry], questions: list[str], ratio: int = LEAK_RATIO) -> list[str]:
@@ -64,9 +68,17 @@ def test_check_catches_a_copied_or_unaccented_paraphrase():
     entry = kb.entries[0]
     # the same question typed without diacritics, words shuffled, as a phrasing or as a keyword
     shuffled = " ".join(reversed(fold(question).split()))
-    planted = [replace(entry, questions=(*entry.questions, shuffled)),
-               replace(entry, keywords=(*entry.keywords, question.upper()))]
+    planted = [
+        replace(entry, questions=(*entry.questions, shuffled)),
+        replace(entry, keywords=(*entry.keywords, question.upper())),
+    ]
     assert len(leaks(planted, [question])) == 2
     # an unrelated phrasing passes
-    assert not leaks([replace(entry, questions=("Giá lúa hôm nay bao nhiêu?",), keywords=(), synonyms=(),
-                              title="Thời tiết")], [question])
+    assert not leaks(
+        [
+            replace(
+                entry, questions=("Giá lúa hôm nay bao nhiêu?",), keywords=(), synonyms=(), title="Thời tiết"
+            )
+        ],
+        [question],
+    )

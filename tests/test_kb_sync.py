@@ -36,10 +36,14 @@ async def test_reload_in_one_process_reaches_the_other(tmp_path):
         assert first.knowledge.root == root and second.knowledge.root == root
         entry = first.knowledge.kb.entries[0]
         assert await second.knowledge.sync() is False  # nothing announced yet
-        path = next(p for p in (root / "kb").glob("*.yaml") if f"id: {entry.id}" in p.read_text(encoding="utf-8"))
+        path = next(
+            p for p in (root / "kb").glob("*.yaml") if f"id: {entry.id}" in p.read_text(encoding="utf-8")
+        )
         text = path.read_text(encoding="utf-8")
         assert f'title: "{entry.title}"' in text
-        path.write_text(text.replace(f'title: "{entry.title}"', 'title: "Tiêu đề mới sau khi sửa"', 1), encoding="utf-8")
+        path.write_text(
+            text.replace(f'title: "{entry.title}"', 'title: "Tiêu đề mới sau khi sửa"', 1), encoding="utf-8"
+        )
         report = await first.knowledge.reload()  # /tailai_kb in the first process
         assert report.ok
         assert first.knowledge.kb.get(entry.id).title == "Tiêu đề mới sau khi sửa"

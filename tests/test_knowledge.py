@@ -129,15 +129,19 @@ def test_fold_properties(text):
     assert all(t.isalnum() for t in folded.split())
 
 
-VIETNAMESE = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ",
-                     max_size=80)
+VIETNAMESE = st.text(
+    alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ",
+    max_size=80,
+)
 
 
 @given(VIETNAMESE)
 def test_fold_matches_stripping_marks(text):
     import unicodedata
 
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text.replace("đ", "d")) if not unicodedata.combining(c))
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", text.replace("đ", "d")) if not unicodedata.combining(c)
+    )
     assert fold(text) == " ".join(stripped.split())
 
 
@@ -174,22 +178,42 @@ def test_abbreviations_and_chat_words(index):
     assert any("ubnd" in i for i in ids(ubnd))
 
 
-@pytest.mark.parametrize("question", ["giá lúa hôm nay?", "thời tiết mai thế nào", "gia vang hom nay",
-                                      "cách nấu phở bò", "xin chào", "gia lua hom nay bao nhieu"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "giá lúa hôm nay?",
+        "thời tiết mai thế nào",
+        "gia vang hom nay",
+        "cách nấu phở bò",
+        "xin chào",
+        "gia lua hom nay bao nhieu",
+    ],
+)
 def test_out_of_scope_is_never_confident(index, question):
     result = index.search(question)
     assert not result.confident
     assert result.out_of_scope
 
 
-@pytest.mark.parametrize("question", ["kết quả bóng đá tối qua", "mua xe máy trả góp ở đâu", "bitcoin lên hay xuống",
-                                      "lịch chiếu phim tối nay"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kết quả bóng đá tối qua",
+        "mua xe máy trả góp ở đâu",
+        "bitcoin lên hay xuống",
+        "lịch chiếu phim tối nay",
+    ],
+)
 def test_unrelated_questions_are_not_confident(index, question):
     assert not index.search(question).confident
 
 
 def test_in_scope_questions_are_confident(index):
-    for q in ("Tổ hòa giải gồm những ai?", "hgv co duoc tra thu lao khong", "Luật Hòa giải ở cơ sở có hiệu lực từ ngày nào"):
+    for q in (
+        "Tổ hòa giải gồm những ai?",
+        "hgv co duoc tra thu lao khong",
+        "Luật Hòa giải ở cơ sở có hiệu lực từ ngày nào",
+    ):
         assert index.search(q).confident, q
 
 
@@ -216,8 +240,13 @@ def _check_contract(obj: dict, query: str, k: int) -> None:
         assert isinstance(r["score"], float)
         src = r["source"]
         assert set(src) == {"document", "article", "clause"}
-        assert src["document"] in {"35/2013/QH13", "15/2014/NĐ-CP", "92/2015/QH13", "315/QĐ-TTg",
-                                   "01/2014/NQLT/CP-UBTƯMTTQVN"}
+        assert src["document"] in {
+            "35/2013/QH13",
+            "15/2014/NĐ-CP",
+            "92/2015/QH13",
+            "315/QĐ-TTg",
+            "01/2014/NQLT/CP-UBTƯMTTQVN",
+        }
         assert isinstance(src["article"], int)
         assert src["clause"] is None or isinstance(src["clause"], int)
 
@@ -233,9 +262,15 @@ def test_ask_json_one_question(capsys):
 
 def test_ask_json_stdin_subprocess():
     questions = ["to hoa giai can may nguoi", "giá lúa hôm nay?", "", "đơn xin tòa công nhận hòa giải thành"]
-    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "-k", "2"], cwd=REPO,
-                          input="\n".join(questions) + "\n", capture_output=True, text=True, timeout=60,
-                          encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "-k", "2"],
+        cwd=REPO,
+        input="\n".join(questions) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        encoding="utf-8",
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert len(lines) == len(questions)

@@ -28,7 +28,11 @@ def test_storage_imports_neither_telegram_nor_the_chat():
 
 def test_services_that_were_untangled_do_not_import_the_chat_layer():
     for name in ("privacy", "case_import", "broadcast", "training", "delivery", "knowledge", "quiz"):
-        bad = {n for n in _imports(ROOT / "services" / f"{name}.py") if n.split(".")[0] in ("telegram", "bot", "handlers")}
+        bad = {
+            n
+            for n in _imports(ROOT / "services" / f"{name}.py")
+            if n.split(".")[0] in ("telegram", "bot", "handlers")
+        }
         assert not bad, f"services/{name}.py imports {bad}"
 
 
@@ -53,9 +57,13 @@ async def test_history_counts_match_the_per_broadcast_counts(bot):
     official = await bot.services.people.by_identity("console", "1003")
     ml = await bot.services.org.commune_by_code("ML")
     broadcasts = bot.services.broadcasts
-    ids = [(await broadcasts.create(official, BroadcastScope(communes=(ml.id,)), "console", f"Thông báo {i}"))[0]
-           for i in range(3)]
-    first = await broadcasts.repo.outbox_row(ids[0], (await bot.services.people.by_identity("console", "1001")).id)
+    ids = [
+        (await broadcasts.create(official, BroadcastScope(communes=(ml.id,)), "console", f"Thông báo {i}"))[0]
+        for i in range(3)
+    ]
+    first = await broadcasts.repo.outbox_row(
+        ids[0], (await bot.services.people.by_identity("console", "1001")).id
+    )
     await broadcasts.repo.mark_sent(first["id"], 1)
     await broadcasts.acknowledge(ids[0], await bot.services.people.by_identity("console", "1001"))
     history = await broadcasts.history(official)

@@ -31,7 +31,9 @@ async def test_code_links_a_new_identity_once(bot):
     hoa = await _hoa(bot.services)
     issued = await linking.issue(hoa, "console")
     assert re.fullmatch(r"\d{6}", issued.code)
-    person = await linking.redeem(f"{issued.code[:3]} {issued.code[3:]}", "zalo", "10000000000000001", "10000000000000001")
+    person = await linking.redeem(
+        f"{issued.code[:3]} {issued.code[3:]}", "zalo", "10000000000000001", "10000000000000001"
+    )
     assert person.id == hoa.id
     assert (await bot.services.people.by_identity("zalo", "10000000000000001")).id == hoa.id
     with pytest.raises(LinkError) as refused:
@@ -47,7 +49,9 @@ async def test_code_expires_after_ten_minutes(bot):
     with pytest.raises(LinkError) as refused:
         await linking.redeem(issued.code, "zalo", "z-late", now=now + timedelta(minutes=10, seconds=1))
     assert refused.value.reason == "invalid" and refused.value.detail == "expired"
-    person = await linking.redeem(issued.code, "zalo", "z-in-time", now=now + timedelta(minutes=9, seconds=59))
+    person = await linking.redeem(
+        issued.code, "zalo", "z-in-time", now=now + timedelta(minutes=9, seconds=59)
+    )
     assert person.full_name == "Lò Thị Hoa"
 
 
@@ -114,8 +118,9 @@ async def test_telegram_and_zalo_identities_become_one_person(zalo):  # noqa: F8
     hoa = await _hoa(services)
     await services.people.link_identity(hoa.id, "telegram", str(HOA_TG), str(HOA_TG))
     api = LocalBotApi()
-    telegram = build_application(services.config, channel="telegram", request=LocalRequest(api), services=services,
-                                 rate_limit=False)
+    telegram = build_application(
+        services.config, channel="telegram", request=LocalRequest(api), services=services, rate_limit=False
+    )
     await telegram.initialize()
     try:
         before = len(api.outbox)
@@ -135,6 +140,8 @@ async def test_telegram_and_zalo_identities_become_one_person(zalo):  # noqa: F8
         other = zalo.emu.user("0011223344556677", "Người lạ")
         out = await zalo.say(other, f"/lienket {code}")
         assert msg.LINK_ERRORS["invalid"] in out
-        assert await services.people.by_identity("zalo", str(await ZaloStore(services.db).int_id(other))) is None
+        assert (
+            await services.people.by_identity("zalo", str(await ZaloStore(services.db).int_id(other))) is None
+        )
     finally:
         await telegram.shutdown()

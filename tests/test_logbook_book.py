@@ -33,9 +33,17 @@ async def _people(services) -> dict[str, int]:
 
 
 def _case(team_id: int, received: str, field: str, result: str, mediators: list[int], **extra) -> dict:
-    return {"team_id": team_id, "received_on": received, "field": field, "basis": "yeu_cau", "result": result,
-            "closed_on": None if result == "dang_hoa_giai" else received, "parties_count": 2,
-            "mediator_ids": mediators, **extra}
+    return {
+        "team_id": team_id,
+        "received_on": received,
+        "field": field,
+        "basis": "yeu_cau",
+        "result": result,
+        "closed_on": None if result == "dang_hoa_giai" else received,
+        "parties_count": 2,
+        "mediator_ids": mediators,
+        **extra,
+    }
 
 
 async def hand_built(services) -> dict[str, int]:
@@ -47,20 +55,23 @@ async def hand_built(services) -> dict[str, int]:
     hung, mai, binh = people["Lò Văn Hùng"], people["Quàng Thị Mai"], people["Nguyễn Văn Bình"]
     duc = people["Trần Văn Đức"]
     cases = [
-        _case(ml01, "2025-01-10", "dat_dai", "thanh", [hung, mai]),                # 1: two mediators
+        _case(ml01, "2025-01-10", "dat_dai", "thanh", [hung, mai]),  # 1: two mediators
         _case(ml01, "2025-02-11", "dat_dai", "khong_thanh", [mai]),
         _case(ml01, "2025-03-12", "hon_nhan_gia_dinh", "thanh", [mai]),
         _case(ml01, "2025-04-13", "xom_gieng", "dang_hoa_giai", [hung]),
-        _case(ml01, "2025-05-14", "khac", "rut_yeu_cau", []),                      # no mediator recorded
-        _case(ml01, "2025-06-30", "dan_su", "chuyen_co_quan", [binh]),             # last day included
+        _case(ml01, "2025-05-14", "khac", "rut_yeu_cau", []),  # no mediator recorded
+        _case(ml01, "2025-06-30", "dan_su", "chuyen_co_quan", [binh]),  # last day included
         _case(ml02, "2025-03-01", "dan_su", "thanh", [duc]),
         _case(ml02, "2025-03-02", "dan_su", "thanh", [duc]),
-        _case(ml01, "2024-12-31", "dat_dai", "thanh", [mai]),                      # before the period
-        _case(ml01, "2025-07-01", "dat_dai", "thanh", [mai]),                      # after the period
+        _case(ml01, "2024-12-31", "dat_dai", "thanh", [mai]),  # before the period
+        _case(ml01, "2025-07-01", "dat_dai", "thanh", [mai]),  # after the period
     ]
-    await services.cases.repo.import_many([(c, f"H{i}") for i, c in enumerate(cases)],
-                                          province_id=commune.province_id, commune_id=commune.id,
-                                          commune_code="ML")
+    await services.cases.repo.import_many(
+        [(c, f"H{i}") for i, c in enumerate(cases)],
+        province_id=commune.province_id,
+        commune_id=commune.id,
+        commune_code="ML",
+    )
     return people
 
 
@@ -80,7 +91,11 @@ async def test_part_two_numbers_against_hand_built_cases(bot):
         parts = {p.team.code: p for p in summary.teams}
         lines = {line.name: line for line in parts["ML-01"].lines}
         assert [line.name for line in parts["ML-01"].lines] == [
-            "Lò Văn Hùng", "Nguyễn Văn Bình", "Quàng Thị Mai", msg.LOGBOOK_NO_MEDIATOR]  # leader first
+            "Lò Văn Hùng",
+            "Nguyễn Văn Bình",
+            "Quàng Thị Mai",
+            msg.LOGBOOK_NO_MEDIATOR,
+        ]  # leader first
         mai, hung = lines["Quàng Thị Mai"].counts, lines["Lò Văn Hùng"].counts
         assert (mai.received, mai.successful, mai.unsuccessful) == (3, 2, 1)
         assert lines["Quàng Thị Mai"].by_field["dat_dai"] == 2
@@ -90,8 +105,14 @@ async def test_part_two_numbers_against_hand_built_cases(bot):
         assert lines[msg.LOGBOOK_NO_MEDIATOR].counts.withdrawn == 1
         total = parts["ML-01"].total.counts
         # The shared case counts on two lines but once in the team's total.
-        assert (total.received, total.successful, total.unsuccessful, total.pending, total.transferred,
-                total.withdrawn) == (6, 2, 1, 1, 1, 1)
+        assert (
+            total.received,
+            total.successful,
+            total.unsuccessful,
+            total.pending,
+            total.transferred,
+            total.withdrawn,
+        ) == (6, 2, 1, 1, 1, 1)
         assert sum(line.counts.received for line in parts["ML-01"].lines) == 7
         ml02 = {line.name: line for line in parts["ML-02"].lines}
         assert ml02["Trần Văn Đức"].counts.successful == 2 and ml02["Điêu Thị Lan"].counts.received == 0
@@ -123,8 +144,26 @@ def test_report_json_has_by_mediator_and_agreements(tmp_path, capsys):
     assert data["agreements"]["successful"] == 4 and data["agreements"]["unknown"] == 4
     assert data["cases"]["received"] == 8  # the report itself is unchanged
     out = tmp_path / "st.xlsx"
-    assert main(["report", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-06-30", "--db", db,
-                 "--format", "xlsx", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--commune",
+                "ML",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-06-30",
+                "--db",
+                db,
+                "--format",
+                "xlsx",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     wb = load_workbook(out)
     assert msg.LOGBOOK_SHEET_BY_MEDIATOR in wb.sheetnames and msg.LOGBOOK_SHEET_AGREEMENTS in wb.sheetnames
     ws = wb[msg.LOGBOOK_SHEET_BY_MEDIATOR]
@@ -144,17 +183,40 @@ def test_logbook_command_book_opened_back(tmp_path, capsys):
     async def prepare():
         services = await _services(tmp_path)
         await hand_built(services)
-        case = (await services.cases.repo.find(team_id=(await services.org.team_by_code("ML-01")).id, limit=50))
+        case = await services.cases.repo.find(team_id=(await services.org.team_by_code("ML-01")).id, limit=50)
         first = next(c for c in case if c.received_on == "2025-01-10")
-        values = {**first.form_values(), "agreement": "=HYPERLINK(\"x\")", "invited_kinds": ["gia_lang"],
-                  "invited_count": 2, "written_record": True, "note": "Đã ký sổ giấy", "summary": "Lối đi"}
+        values = {
+            **first.form_values(),
+            "agreement": '=HYPERLINK("x")',
+            "invited_kinds": ["gia_lang"],
+            "invited_count": 2,
+            "written_record": True,
+            "note": "Đã ký sổ giấy",
+            "summary": "Lối đi",
+        }
         await services.cases.repo.update(first.id, values, actor_id=None, action="correct")
         await services.close()
 
     asyncio.run(prepare())
     db, out = str(tmp_path / "lb.db"), tmp_path / "so.xlsx"
-    assert main(["logbook", "--team", "ML-01", "--from", "2025-01-01", "--to", "2025-06-30", "--out", str(out),
-                 "--db", db]) == 0
+    assert (
+        main(
+            [
+                "logbook",
+                "--team",
+                "ML-01",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-06-30",
+                "--out",
+                str(out),
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     assert "6 vụ, việc" in capsys.readouterr().err
     wb = load_workbook(out)
     assert wb.sheetnames == ["Bìa", "Phần I", "Phần II", "Hướng dẫn"]
@@ -165,12 +227,22 @@ def test_logbook_command_book_opened_back(tmp_path, capsys):
     assert part1.cell(row=4, column=7).value == "Hòa giải thành"
     rows = [r for r in part1.iter_rows(min_row=6, values_only=True)]
     assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 6]
-    assert [r[1] for r in rows] == ["10/01/2025", "11/02/2025", "12/03/2025", "13/04/2025", "14/05/2025",
-                                    "30/06/2025"]  # date received order, the period's ends included
+    assert [r[1] for r in rows] == [
+        "10/01/2025",
+        "11/02/2025",
+        "12/03/2025",
+        "13/04/2025",
+        "14/05/2025",
+        "30/06/2025",
+    ]  # date received order, the period's ends included
     first = rows[0]
-    assert "Lò Văn Hùng" in first[2] and "Quàng Thị Mai" in first[2] and "Già làng/trưởng bản (2 người)" in first[2]
+    assert (
+        "Lò Văn Hùng" in first[2]
+        and "Quàng Thị Mai" in first[2]
+        and "Già làng/trưởng bản (2 người)" in first[2]
+    )
     assert first[3] == "2 bên (không ghi họ tên)"  # party names are not enabled here
-    assert first[4] == "Đất đai: Lối đi" and first[5] == "'=HYPERLINK(\"x\")"  # never a formula
+    assert first[4] == "Đất đai: Lối đi" and first[5] == '\'=HYPERLINK("x")'  # never a formula
     assert (first[6], first[7], first[8]) == ("x", None, None)
     assert "Đã lập, ký văn bản hòa giải thành" in first[9] and "Đã ký sổ giấy" in first[9]
     assert rows[1][7] == "x" and rows[3][6] is None and rows[3][7] is None and "Đang hòa giải" in rows[3][9]
@@ -189,14 +261,62 @@ def test_logbook_command_book_opened_back(tmp_path, capsys):
 
 def test_logbook_command_errors_in_vietnamese(tmp_path, capsys):
     db = str(tmp_path / "e.db")
-    assert main(["logbook", "--team", "ZZ-9", "--from", "2025-01-01", "--to", "2025-06-30", "--out",
-                 str(tmp_path / "a.xlsx"), "--db", db]) == 2
+    assert (
+        main(
+            [
+                "logbook",
+                "--team",
+                "ZZ-9",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-06-30",
+                "--out",
+                str(tmp_path / "a.xlsx"),
+                "--db",
+                db,
+            ]
+        )
+        == 2
+    )
     assert "Không có tổ hòa giải mã ZZ-9" in capsys.readouterr().err
-    assert main(["logbook", "--team", "ML-01", "--from", "2025-13-01", "--to", "2025-06-30", "--out", "a.xlsx",
-                 "--db", db]) == 2
+    assert (
+        main(
+            [
+                "logbook",
+                "--team",
+                "ML-01",
+                "--from",
+                "2025-13-01",
+                "--to",
+                "2025-06-30",
+                "--out",
+                "a.xlsx",
+                "--db",
+                db,
+            ]
+        )
+        == 2
+    )
     assert "Ngày không hợp lệ" in capsys.readouterr().err
-    assert main(["logbook", "--team", "ML-01", "--from", "2025-07-01", "--to", "2025-06-30", "--out", "a.xlsx",
-                 "--db", db]) == 2
+    assert (
+        main(
+            [
+                "logbook",
+                "--team",
+                "ML-01",
+                "--from",
+                "2025-07-01",
+                "--to",
+                "2025-06-30",
+                "--out",
+                "a.xlsx",
+                "--db",
+                db,
+            ]
+        )
+        == 2
+    )
     assert main(["logbook", "--team", "ML-01", "--from", "2025-01-01", "--to", "2025-06-30", "--db", db]) == 2
     assert "--out" in capsys.readouterr().err
 
@@ -250,10 +370,20 @@ async def test_book_prints_names_only_where_the_commune_stores_them(bot):
     bot.services.cases.cipher = cipher
     team = await bot.services.org.team_by_code("ML-01")
     commune = await bot.services.org.commune_by_code("ML")
-    values = _case(team.id, "2025-02-01", "dat_dai", "thanh", [], parties=cipher.encrypt("Lò Văn A, Quàng Thị B"),
-                   invited_kinds=["nguoi_than"], invited_count=1, invited_names=cipher.encrypt("Cụ Lò Văn Pọm"))
-    await bot.services.cases.repo.import_many([(values, "P1")], province_id=commune.province_id,
-                                              commune_id=commune.id, commune_code="ML")
+    values = _case(
+        team.id,
+        "2025-02-01",
+        "dat_dai",
+        "thanh",
+        [],
+        parties=cipher.encrypt("Lò Văn A, Quàng Thị B"),
+        invited_kinds=["nguoi_than"],
+        invited_count=1,
+        invited_names=cipher.encrypt("Cụ Lò Văn Pọm"),
+    )
+    await bot.services.cases.repo.import_many(
+        [(values, "P1")], province_id=commune.province_id, commune_id=commune.id, commune_code="ML"
+    )
     scope = await bot.services.statistics.scope_by_code("team", "ML-01")
 
     async def first_row():

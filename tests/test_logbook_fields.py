@@ -110,14 +110,21 @@ async def test_photo_of_the_signed_record_is_kept_as_the_chat_file_id(bot, monke
         out = await bot.say(MEDIATOR, "không có ảnh")
         assert msg.CASE_ERRORS["photo_expected"] in texts(out)
         out = await bot.say(MEDIATOR, "console:AgACAgIAAxkBAAIBig")  # typed, shaped like a stored file id
-        assert msg.CASE_ERRORS["photo_expected"] in texts(out) and not (await draft_values(bot)).get("record_photo")
+        assert msg.CASE_ERRORS["photo_expected"] in texts(out) and not (await draft_values(bot)).get(
+            "record_photo"
+        )
         uid = bot.user_id(MEDIATOR)
-        bot.api.files["AgACAgIAAxkBAAIBig"] = ("ban-ky.jpg", b"\xff\xd8\xff\xe0 signed paper")  # user's upload
+        bot.api.files["AgACAgIAAxkBAAIBig"] = (
+            "ban-ky.jpg",
+            b"\xff\xd8\xff\xe0 signed paper",
+        )  # user's upload
         update = bot.api.user_message(uid, "")
         message = update["message"]
         message.pop("text")
-        message["photo"] = [{"file_id": "small-id", "file_unique_id": "s", "width": 90, "height": 90},
-                            {"file_id": "AgACAgIAAxkBAAIBig", "file_unique_id": "b", "width": 1280, "height": 960}]
+        message["photo"] = [
+            {"file_id": "small-id", "file_unique_id": "s", "width": 90, "height": 90},
+            {"file_id": "AgACAgIAAxkBAAIBig", "file_unique_id": "b", "width": 1280, "height": 960},
+        ]
         before = len(bot.api.outbox)
         await bot._process(update)
         out = [m for m in bot.api.outbox[before:] if m["chat"]["id"] == uid]
@@ -173,13 +180,55 @@ async def test_forged_invited_kind_is_refused(bot):
     assert msg.CASE_STEP_STALE in texts(out)
 
 
-NEW_HEADER = ["team_code", "received_date", "field", "basis", "result", "closed_date", "parties_count", "summary",
-              "external_id", "invited_kinds", "invited_count", "agreement", "note", "written_record"]
+NEW_HEADER = [
+    "team_code",
+    "received_date",
+    "field",
+    "basis",
+    "result",
+    "closed_date",
+    "parties_count",
+    "summary",
+    "external_id",
+    "invited_kinds",
+    "invited_count",
+    "agreement",
+    "note",
+    "written_record",
+]
 NEW_ROWS = [
-    ["ML-01", "2024-03-02", "dat_dai", "yeu_cau", "thanh", "2024-03-10", "2", "Lối đi", "N-01",
-     "gia_lang; Người thân", "", "Mở lại lối đi 1,5 m; SĐT 0912345678", "Đã ký sổ giấy", "có"],
-    ["ML-01", "2024-04-02", "khac", "yeu_cau", "khong_thanh", "2024-04-05", "2", "", "N-02",
-     "cong_an", "2", "Bên A đòi bồi thường", "", ""],
+    [
+        "ML-01",
+        "2024-03-02",
+        "dat_dai",
+        "yeu_cau",
+        "thanh",
+        "2024-03-10",
+        "2",
+        "Lối đi",
+        "N-01",
+        "gia_lang; Người thân",
+        "",
+        "Mở lại lối đi 1,5 m; SĐT 0912345678",
+        "Đã ký sổ giấy",
+        "có",
+    ],
+    [
+        "ML-01",
+        "2024-04-02",
+        "khac",
+        "yeu_cau",
+        "khong_thanh",
+        "2024-04-05",
+        "2",
+        "",
+        "N-02",
+        "cong_an",
+        "2",
+        "Bên A đòi bồi thường",
+        "",
+        "",
+    ],
 ]
 
 
@@ -187,8 +236,9 @@ def test_import_accepts_the_new_columns_csv_and_xlsx(tmp_path, capsys):
     for suffix, writer in ((".csv", write_csv), (".xlsx", write_xlsx)):
         db = seeded(tmp_path / suffix[1:]) if (tmp_path / suffix[1:]).mkdir() is None else None
         path = writer(tmp_path / f"so{suffix}", NEW_ROWS, header=NEW_HEADER)
-        assert main(["admin", "import-cases", str(path), "--commune", "ML", "--db", str(db)]) == 0, \
+        assert main(["admin", "import-cases", str(path), "--commune", "ML", "--db", str(db)]) == 0, (
             capsys.readouterr()
+        )
         cases = {c.external_id: c for c in stored(db)}
         first, second = cases["N-01"], cases["N-02"]
         assert first.invited_kinds == ("gia_lang", "nguoi_than") and first.invited_count == 2
@@ -200,12 +250,54 @@ def test_import_accepts_the_new_columns_csv_and_xlsx(tmp_path, capsys):
 def test_import_rejects_bad_new_cells(tmp_path, capsys):
     db = seeded(tmp_path)
     rows = [
-        ["ML-01", "2024-03-02", "dat_dai", "yeu_cau", "khong_thanh", "2024-03-10", "2", "", "B-01",
-         "", "", "", "", "có"],                       # row 2: written record for an unsuccessful case
-        ["ML-01", "2024-03-02", "dat_dai", "yeu_cau", "thanh", "2024-03-10", "2", "", "B-02",
-         "ông trời", "", "", "", ""],                  # row 3: unknown kind
-        ["ML-01", "2024-03-02", "dat_dai", "yeu_cau", "thanh", "2024-03-10", "2", "", "B-03",
-         "cong_an, dia_chinh", "1", "", "", "có lẽ"],  # row 4: count below kinds, yes/no
+        [
+            "ML-01",
+            "2024-03-02",
+            "dat_dai",
+            "yeu_cau",
+            "khong_thanh",
+            "2024-03-10",
+            "2",
+            "",
+            "B-01",
+            "",
+            "",
+            "",
+            "",
+            "có",
+        ],  # row 2: written record for an unsuccessful case
+        [
+            "ML-01",
+            "2024-03-02",
+            "dat_dai",
+            "yeu_cau",
+            "thanh",
+            "2024-03-10",
+            "2",
+            "",
+            "B-02",
+            "ông trời",
+            "",
+            "",
+            "",
+            "",
+        ],  # row 3: unknown kind
+        [
+            "ML-01",
+            "2024-03-02",
+            "dat_dai",
+            "yeu_cau",
+            "thanh",
+            "2024-03-10",
+            "2",
+            "",
+            "B-03",
+            "cong_an, dia_chinh",
+            "1",
+            "",
+            "",
+            "có lẽ",
+        ],  # row 4: count below kinds, yes/no
     ]
     path = write_csv(tmp_path / "bad.csv", rows, header=NEW_HEADER)
     assert main(["admin", "import-cases", str(path), "--commune", "ML", "--db", str(db)]) == 1

@@ -24,8 +24,10 @@ async def two_bots(tmp_path):
     each update to the process the test names."""
     target = dbtarget.database_for(tmp_path, "multi")
     await dbtarget.prepare(target)
-    async with webhook_cluster(tmp_path, target, 2, telegram={"1001": MEDIATOR}) as cluster, \
-            WebhookFront(cluster.emulator.api, cluster.ports) as front:
+    async with (
+        webhook_cluster(tmp_path, target, 2, telegram={"1001": MEDIATOR}) as cluster,
+        WebhookFront(cluster.emulator.api, cluster.ports) as front,
+    ):
         yield front, cluster.processes, cluster.services
 
 
@@ -66,8 +68,9 @@ async def test_each_update_is_handled_by_whichever_process_gets_it(two_bots):
 async def test_broadcast_survives_the_sigkill_of_one_of_two_processes(tmp_path):
     target = dbtarget.database_for(tmp_path, "broadcast")
     await dbtarget.prepare(target)
-    result = await run_benchmark(300, ceiling=100, kill=True, workdir=str(tmp_path), timeout_s=90,
-                                 database=target, processes=2)
+    result = await run_benchmark(
+        300, ceiling=100, kill=True, workdir=str(tmp_path), timeout_s=90, database=target, processes=2
+    )
     assert result["killed_after"] and result["killed_after"] < 300
     assert result["skipped"] == 0
     assert result["sent"] == 300 and result["failed"] == 0 and result["blocked"] == 0

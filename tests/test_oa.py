@@ -32,9 +32,18 @@ from tests.zalo_emulator import ZaloApiEmulator
 
 
 def oa_config(emu: OaEmulator, refresh: str, access: str | None = None, **extra) -> OaConfig:
-    return OaConfig(app_id=emu.app_id, app_secret=emu.app_secret, oa_secret_key=emu.oa_secret_key,
-                    access_token=access, refresh_token=refresh, api_url=emu.base_url, oauth_url=emu.base_url,
-                    webhook_listen="127.0.0.1", webhook_port=0, **extra)
+    return OaConfig(
+        app_id=emu.app_id,
+        app_secret=emu.app_secret,
+        oa_secret_key=emu.oa_secret_key,
+        access_token=access,
+        refresh_token=refresh,
+        api_url=emu.base_url,
+        oauth_url=emu.base_url,
+        webhook_listen="127.0.0.1",
+        webhook_port=0,
+        **extra,
+    )
 
 
 async def _seeded(tmp_path, name: str) -> tuple[str, Config]:
@@ -74,8 +83,13 @@ async def _start(tmp_path, channels: list[str], extra_emulators: dict | None = N
         from bot.channels.zalo import ZaloConfig
 
         telegram, zalo = extra_emulators["telegram"], extra_emulators["zalo"]
-        config = Config(database_path=target, persistence_interval_s=0.2, data_dir=str(tmp_path),
-                        bot_token=telegram.token, telegram_base_url=telegram.base_url)
+        config = Config(
+            database_path=target,
+            persistence_interval_s=0.2,
+            data_dir=str(tmp_path),
+            bot_token=telegram.token,
+            telegram_base_url=telegram.base_url,
+        )
         zalo_conf = ZaloConfig(token=zalo.token, base_url=zalo.base_url, poll_timeout=1)
     stop, ready, holder = asyncio.Event(), asyncio.Event(), {}
 
@@ -83,10 +97,19 @@ async def _start(tmp_path, channels: list[str], extra_emulators: dict | None = N
         holder.update(running)
         ready.set()
 
-    task = asyncio.create_task(serve(config, channels, oa=oa_config(emu, refresh, access, **oa_extra), zalo=zalo_conf,
-                                     stop=stop, on_ready=on_ready))
-    done, _ = await asyncio.wait([task, asyncio.create_task(ready.wait())], timeout=30,
-                                 return_when=asyncio.FIRST_COMPLETED)
+    task = asyncio.create_task(
+        serve(
+            config,
+            channels,
+            oa=oa_config(emu, refresh, access, **oa_extra),
+            zalo=zalo_conf,
+            stop=stop,
+            on_ready=on_ready,
+        )
+    )
+    done, _ = await asyncio.wait(
+        [task, asyncio.create_task(ready.wait())], timeout=30, return_when=asyncio.FIRST_COMPLETED
+    )
     if task in done:
         task.result()
     emu.webhook_url = f"http://127.0.0.1:{holder['oa'].server.port}/zalo-oa"
@@ -109,7 +132,9 @@ async def test_registration_with_real_buttons_round_trip(oa):
     out = await emu.say(lan, "/start")
     assert out.startswith(msg.FIRST_CONTACT)
     buttons = emu.sent_to(lan)[-1].buttons
-    assert buttons and all(b["type"] == "oa.query.hide" and b["payload"].startswith(CALLBACK_PREFIX) for b in buttons)
+    assert buttons and all(
+        b["type"] == "oa.query.hide" and b["payload"].startswith(CALLBACK_PREFIX) for b in buttons
+    )
     assert "1. " not in out  # no numbered options on the OA
     out = await emu.tap(lan, "🔑 Tôi có mã mời")
     assert msg.ASK_CODE in out
@@ -130,7 +155,9 @@ async def test_a_forged_callback_payload_is_checked_on_the_server(oa):
     emu = oa.emu
     guest = "9000000000000000001"
     await emu.say(guest, "/start")
-    out = await emu.say(guest, f"{CALLBACK_PREFIX}bc:send")  # a broadcast "send" typed by an unregistered user
+    out = await emu.say(
+        guest, f"{CALLBACK_PREFIX}bc:send"
+    )  # a broadcast "send" typed by an unregistered user
     assert "Đã gửi" not in out
     assert await oa.services.broadcasts.repo.history(0) == []
 
@@ -148,8 +175,11 @@ async def test_links_are_open_url_buttons_and_long_keyboards_are_split(oa):
     await oa.app.bot.send_message(chat, "Chọn mục", reply_markup=InlineKeyboardMarkup(rows))
     sent = emu.outbox[mark:]
     assert [len(m.buttons) for m in sent] == [5, 3] and sent[0].text == "Chọn mục"
-    assert sent[1].buttons[-1] == {"title": "Văn bản", "type": "oa.open.url",
-                                   "payload": {"url": "https://vbpl.vn/luat-hoa-giai"}}
+    assert sent[1].buttons[-1] == {
+        "title": "Văn bản",
+        "type": "oa.open.url",
+        "payload": {"url": "https://vbpl.vn/luat-hoa-giai"},
+    }
 
 
 async def test_documents_are_uploaded_or_linked_and_photos_are_media(oa, tmp_path):
@@ -157,7 +187,9 @@ async def test_documents_are_uploaded_or_linked_and_photos_are_media(oa, tmp_pat
     user = "9000000000000000003"
     await emu.say(user, "/start")
     chat = await ZaloStore(oa.services.db).int_id(f"oa:{user}")
-    await oa.app.bot.send_document(chat, io.BytesIO(b"%PDF-1.4 ..."), filename="huong-dan.pdf", caption="Hướng dẫn")
+    await oa.app.bot.send_document(
+        chat, io.BytesIO(b"%PDF-1.4 ..."), filename="huong-dan.pdf", caption="Hướng dẫn"
+    )
     assert emu.sent_to(user)[-1].file == "huong-dan.pdf" and emu.sent_to(user)[-2].text == "Hướng dẫn"
     await oa.app.bot.send_document(chat, io.BytesIO(b"PK..."), filename="so.xlsx")  # not a type the OA takes
     assert "so.xlsx" in emu.sent_to(user)[-1].text
@@ -169,9 +201,16 @@ async def test_documents_are_uploaded_or_linked_and_photos_are_media(oa, tmp_pat
 
 async def test_an_image_from_the_user_arrives_as_a_photo(oa):
     emu = oa.emu
-    update = await oa.app.bot.request.translate(emu.event(
-        "9000000000000000004", "user_send_image", text="Biên bản",
-        attachments=[{"type": "image", "payload": {"url": "https://photo.zdn.vn/b.jpg", "thumbnail": "x"}}]))
+    update = await oa.app.bot.request.translate(
+        emu.event(
+            "9000000000000000004",
+            "user_send_image",
+            text="Biên bản",
+            attachments=[
+                {"type": "image", "payload": {"url": "https://photo.zdn.vn/b.jpg", "thumbnail": "x"}}
+            ],
+        )
+    )
     assert update["message"]["photo"][0]["file_id"] == "https://photo.zdn.vn/b.jpg"
     assert update["message"]["caption"] == "Biên bản"
 
@@ -201,8 +240,9 @@ async def test_signature_missing_wrong_or_replayed_is_refused(oa):
         # well signed but malformed: 400
         now = str(int(time.time() * 1000))
         raw = json.dumps({"timestamp": now, "event_name": "user_send_text", "sender": [], "message": {}})
-        response = await client.post(emu.webhook_url, content=raw.encode(),
-                                     headers={"X-ZEvent-Signature": emu.sign(raw, now)})
+        response = await client.post(
+            emu.webhook_url, content=raw.encode(), headers={"X-ZEvent-Signature": emu.sign(raw, now)}
+        )
         assert response.status_code == 400
 
 
@@ -226,16 +266,20 @@ async def test_the_access_token_is_refreshed_once_across_processes(tmp_path):
             holder: list = []
             from bot.channels.oa import build_tokens
 
-            request = OaRequest(conf, ZaloStore(services.db), build_tokens(services.db, conf, holder),
-                                OaWindows(services.db))
+            request = OaRequest(
+                conf, ZaloStore(services.db), build_tokens(services.db, conf, holder), OaWindows(services.db)
+            )
             holder.append(request)
             requests.append(request)
         tokens = await asyncio.gather(*(r.tokens.access_token() for r in requests for _ in range(4)))
-        assert len(set(tokens)) == 1 and emu.refresh_calls == 1  # one refresh; the single-use token spent once
+        assert (
+            len(set(tokens)) == 1 and emu.refresh_calls == 1
+        )  # one refresh; the single-use token spent once
         assert tokens[0] in emu.access_tokens
         # near expiry: refreshed again, still once
-        await processes[0].db.execute("UPDATE oa_tokens SET expires_at = ?",
-                                      ((datetime.now(UTC) + timedelta(minutes=5)).isoformat(),))
+        await processes[0].db.execute(
+            "UPDATE oa_tokens SET expires_at = ?", ((datetime.now(UTC) + timedelta(minutes=5)).isoformat(),)
+        )
         for r in requests:
             r.tokens._cached = None
         again = await asyncio.gather(*(r.tokens.access_token() for r in requests for _ in range(3)))
@@ -267,6 +311,7 @@ async def test_tokens_seeded_from_the_environment_are_kept_in_the_database(tmp_p
     services = Services.build(Config(database_path=target))
     await services.open()
     try:
+
         async def refresher(token: str):
             return f"access-for-{token}", f"next-{token}", 90000
 
@@ -285,7 +330,9 @@ async def test_status_edits_leave_free_replies_for_the_final_report(oa):
     chat = await ZaloStore(oa.services.db).int_id(f"oa:{user}")
     progress = await oa.app.bot.send_message(chat, "Đang gửi: 0/300")
     for done in range(30, 301, 30):  # ten progress edits, each would be a new message on Zalo
-        await oa.app.bot.edit_message_text(f"Đang gửi: {done}/300", chat_id=chat, message_id=progress.message_id)
+        await oa.app.bot.edit_message_text(
+            f"Đang gửi: {done}/300", chat_id=chat, message_id=progress.message_id
+        )
     await oa.app.bot.send_message(chat, "Đã gửi xong thông báo #7")
     sent = emu.sent_to(user)
     assert sent[-1].text == "Đã gửi xong thông báo #7" and sent[-1].quota_type == "reply"
@@ -301,9 +348,10 @@ async def test_broadcast_reports_recipients_outside_the_48_hour_window(oa):
     await oa.as_person(hung, "1002")
     await emu.say(mai, "/trogiup")  # Mai wrote to the OA just now: inside her window
     # Hùng wrote three days ago: outside
-    await oa.services.db.execute("INSERT INTO oa_windows(user_id, last_user_at, last_message_id, replies_used)"
-                                 " VALUES (?, ?, ?, 0)", (hung, (datetime.now(UTC) - timedelta(days=3)).isoformat(),
-                                                          "old-message-id"))
+    await oa.services.db.execute(
+        "INSERT INTO oa_windows(user_id, last_user_at, last_message_id, replies_used) VALUES (?, ?, ?, 0)",
+        (hung, (datetime.now(UTC) - timedelta(days=3)).isoformat(), "old-message-id"),
+    )
     out = await emu.say(hoa, "/thongbao")
     for _ in range(6):
         if msg.BC_ASK_TEXT[:30] in out:
@@ -314,15 +362,20 @@ async def test_broadcast_reports_recipients_outside_the_48_hour_window(oa):
     mark = len(emu.outbox)
     send = next(t for t in emu.buttons_of(hoa) if "Gửi" in t)
     await emu.tap(hoa, send)
-    await emu.wait_for(lambda: any(msg.BC_OUTSIDE_WINDOW_LINE[:20] in (m.text or "") for m in emu.outbox[mark:]),
-                       timeout=30)
+    await emu.wait_for(
+        lambda: any(msg.BC_OUTSIDE_WINDOW_LINE[:20] in (m.text or "") for m in emu.outbox[mark:]), timeout=30
+    )
     assert any("Họp tổ hòa giải sáng thứ Hai" in (m.text or "") for m in emu.sent_to(mai))
     assert not any("Họp tổ hòa giải sáng thứ Hai" in (m.text or "") for m in emu.sent_to(hung))
     report = next(m.text for m in emu.outbox[mark:] if msg.BC_OUTSIDE_WINDOW_LINE[:20] in (m.text or ""))
     assert "Ngoài thời hạn 48 giờ (Zalo OA): 1 người" in report
-    rows = await oa.services.db.fetchall("SELECT status, error FROM outbox WHERE chat_id = ?",
-                                         (str(await ZaloStore(oa.services.db).int_id(f"oa:{hung}")),))
-    assert [(r["status"], msg.OA_OUTSIDE_WINDOW in (r["error"] or "").lower()) for r in rows] == [("failed", True)]
+    rows = await oa.services.db.fetchall(
+        "SELECT status, error FROM outbox WHERE chat_id = ?",
+        (str(await ZaloStore(oa.services.db).int_id(f"oa:{hung}")),),
+    )
+    assert [(r["status"], msg.OA_OUTSIDE_WINDOW in (r["error"] or "").lower()) for r in rows] == [
+        ("failed", True)
+    ]
 
 
 async def test_with_proactive_quota_the_oa_sends_outside_the_window(tmp_path):
@@ -347,8 +400,9 @@ async def test_with_proactive_quota_the_oa_sends_outside_the_window(tmp_path):
 async def test_the_same_case_report_on_telegram_zalo_bot_and_zalo_oa(tmp_path):
     telegram = await BotApiEmulator().start()
     zalo = await ZaloApiEmulator().start()
-    emu, bot, stop, task = await _start(tmp_path, ["telegram", "zalo", "oa"],
-                                        extra_emulators={"telegram": telegram, "zalo": zalo})
+    emu, bot, stop, task = await _start(
+        tmp_path, ["telegram", "zalo", "oa"], extra_emulators={"telegram": telegram, "zalo": zalo}
+    )
     try:
         services = bot.services
         people = services.people
@@ -386,7 +440,8 @@ async def test_the_same_case_report_on_telegram_zalo_bot_and_zalo_oa(tmp_path):
         stored = await services.cases.repo.find(limit=10)
         assert len(stored) == 3
         assert {(c.field, c.basis, c.result, c.reporter_id) for c in stored} == {
-            ("dat_dai", "yeu_cau", "thanh", mai.id)}
+            ("dat_dai", "yeu_cau", "thanh", mai.id)
+        }
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
@@ -396,8 +451,16 @@ async def test_the_same_case_report_on_telegram_zalo_bot_and_zalo_oa(tmp_path):
 
 
 def test_oa_config_from_env():
-    conf = OaConfig.from_env({"ZALO_OA_APP_ID": "1", "ZALO_OA_APP_SECRET": "s", "ZALO_OA_SECRET_KEY": "k",
-                              "ZALO_OA_REFRESH_TOKEN": "r", "ZALO_OA_PROACTIVE": "1", "ZALO_OA_WEBHOOK_PORT": "9000"})
+    conf = OaConfig.from_env(
+        {
+            "ZALO_OA_APP_ID": "1",
+            "ZALO_OA_APP_SECRET": "s",
+            "ZALO_OA_SECRET_KEY": "k",
+            "ZALO_OA_REFRESH_TOKEN": "r",
+            "ZALO_OA_PROACTIVE": "1",
+            "ZALO_OA_WEBHOOK_PORT": "9000",
+        }
+    )
     assert conf.proactive and conf.webhook_port == 9000 and conf.webhook_path == "zalo-oa"
     conf.check()
     from bot.channels.telegram import ConfigError

@@ -32,7 +32,11 @@ def edited(content: bytes, changes: dict) -> bytes:
     wb = load_workbook(io.BytesIO(content))
     ws = wb[msg.ORG_SHEET_PEOPLE]
     for (name, column), value in changes.items():
-        row = next(r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(row=r, column=COL["full_name"]).value == name)
+        row = next(
+            r
+            for r in range(FIRST_ROW, ws.max_row + 1)
+            if ws.cell(row=r, column=COL["full_name"]).value == name
+        )
         ws.cell(row=row, column=COL[column], value=value)
     out = io.BytesIO()
     wb.save(out)
@@ -59,14 +63,21 @@ async def test_file_round_trip_errors_preview_apply(bot):
     out = await send_file(bot, "commune", content)
     assert msg.ORG_PREVIEW_NONE in texts(out)
 
-    bad = edited(content, {("Quàng Thị Mai", "team"): "ML-99", ("Nguyễn Văn Bình", "trained_on"): "32/1/2025"})
+    bad = edited(
+        content, {("Quàng Thị Mai", "team"): "ML-99", ("Nguyễn Văn Bình", "trained_on"): "32/1/2025"}
+    )
     out = await send_file(bot, "commune", bad)
     assert msg.ORG_ERRORS.format(count=2) in texts(out) and "dòng" in texts(out) and "ML-99" in texts(out)
 
-    good = edited(content, {("Nguyễn Văn Bình", "trained_on"): "05/01/2025",
-                            ("Điêu Thị Lan", "status"): "Đã thôi",
-                            ("Điêu Thị Lan", "retire_reason"): msg.ORG_RETIRE_REASONS["nguyen_vong"],
-                            ("Điêu Thị Lan", "retired_on"): "01/10/2025"})
+    good = edited(
+        content,
+        {
+            ("Nguyễn Văn Bình", "trained_on"): "05/01/2025",
+            ("Điêu Thị Lan", "status"): "Đã thôi",
+            ("Điêu Thị Lan", "retire_reason"): msg.ORG_RETIRE_REASONS["nguyen_vong"],
+            ("Điêu Thị Lan", "retired_on"): "01/10/2025",
+        },
+    )
     out = await send_file(bot, "commune", good)
     preview = texts(out)
     assert "sửa 1, cho thôi 1" in preview and "ngày tập huấn (trống) → 05/01/2025" in preview
@@ -103,8 +114,11 @@ async def test_small_changes_with_buttons(bot):
     out = await bot.say("commune", "15/9/2025")
     assert "cho thôi 1" in texts(out)
     lan = (await people(bot))["Điêu Thị Lan"]
-    assert (lan["status"], lan["retire_reason"], lan["retired_on"]) == ("retired", "khong_du_tieu_chuan",
-                                                                       "2025-09-15")
+    assert (lan["status"], lan["retire_reason"], lan["retired_on"]) == (
+        "retired",
+        "khong_du_tieu_chuan",
+        "2025-09-15",
+    )
 
     await bot.tap("commune", msg.ORG_BTN_TRAINED)
     await bot.tap("commune", "ML-01 – Tổ hòa giải bản Na Lay")
@@ -133,7 +147,10 @@ async def test_small_changes_with_buttons(bot):
     await bot.say("commune", "21/QĐ-UBND")
     await bot.say("commune", "01/11/2025")
     now = await people(bot)
-    assert now["Lò Thị Mới"]["role"] == "team_leader" and now["Lò Thị Mới"]["recognition_decision"] == "21/QĐ-UBND"
+    assert (
+        now["Lò Thị Mới"]["role"] == "team_leader"
+        and now["Lò Thị Mới"]["recognition_decision"] == "21/QĐ-UBND"
+    )
     assert now["Lường Văn Sơn"]["team"] == "ML-02" and now["Lường Văn Sơn"]["role"] == "mediator"
     actions = [r.action for r in await AuditLog(bot.services.db).rows()]
     assert actions.count("org.person.retire") == 1 and actions.count("org.person.add") == 1
@@ -189,7 +206,9 @@ async def test_registration_by_team_code_attaches_to_an_unlinked_namesake(bot):
     services = bot.services
     commune = await services.org.commune_by_code("ML")
     team = await services.org.team_by_code("ML-02")
-    invite = await services.registration.create_invite(None, commune.id, "mediator", team_id=team.id, max_uses=5)
+    invite = await services.registration.create_invite(
+        None, commune.id, "mediator", team_id=team.id, max_uses=5
+    )
     person = await services.registration.register(invite.code, "Điêu  Thị Lan", "console", "3001")
     assert person.full_name == "Điêu Thị Lan" and person.team_id == team.id
     assert (await people(bot))["Điêu Thị Lan"]["id"] == person.id
@@ -212,8 +231,12 @@ async def test_province_official_merges_communes_in_the_chat(bot):
     out = await bot.tap("province", msg.ORG_BTN_APPLY)
     assert "(MLN)" in texts(out)
     merged = await bot.services.org.commune_by_code("MLN")
-    assert {t.code for t in await bot.services.org.teams_of_commune(merged.id)} == {"ML-01", "ML-02", "ML-03",
-                                                                                    "NH-01"}
+    assert {t.code for t in await bot.services.org.teams_of_commune(merged.id)} == {
+        "ML-01",
+        "ML-02",
+        "ML-03",
+        "NH-01",
+    }
     # a commune official cannot merge, whatever button they send
     await bot.say("commune", "/trogiup")
     out = await bot.tap_data("commune", "og:mok")

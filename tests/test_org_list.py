@@ -27,15 +27,30 @@ COL = {name: i + 1 for i, name in enumerate(PEOPLE_COLUMNS)}
 async def org(tmp_path):
     built = await build_org(tmp_path)
     a = await built.services.org.commune(built["A"])
-    built.ids["leader"] = await built.person("A-1", "Lò Văn Một", Role.TEAM_LEADER, gender="nam",
-                                             ethnic_minority=True, recognised_on="2019-01-01",
-                                             trained_on="2020-01-01", external_ref="A-001")
-    built.ids["hai"] = await built.person("A-1", "Lò Thị Hai", gender="nu", recognised_on="2020-01-01",
-                                          external_ref="A-002")
-    built.ids["ba"] = await built.person("A-1", "Trần Văn Ba", gender="nam", recognised_on="2020-01-01",
-                                         legal_supporter="cong_an")
-    built.ids["bon"] = await built.person("A-2", "Nguyễn Văn Bốn", Role.TEAM_LEADER, gender="nam",
-                                          recognised_on="2020-01-01", external_ref="A-004")
+    built.ids["leader"] = await built.person(
+        "A-1",
+        "Lò Văn Một",
+        Role.TEAM_LEADER,
+        gender="nam",
+        ethnic_minority=True,
+        recognised_on="2019-01-01",
+        trained_on="2020-01-01",
+        external_ref="A-001",
+    )
+    built.ids["hai"] = await built.person(
+        "A-1", "Lò Thị Hai", gender="nu", recognised_on="2020-01-01", external_ref="A-002"
+    )
+    built.ids["ba"] = await built.person(
+        "A-1", "Trần Văn Ba", gender="nam", recognised_on="2020-01-01", legal_supporter="cong_an"
+    )
+    built.ids["bon"] = await built.person(
+        "A-2",
+        "Nguyễn Văn Bốn",
+        Role.TEAM_LEADER,
+        gender="nam",
+        recognised_on="2020-01-01",
+        external_ref="A-004",
+    )
     built.ids["official"] = await built.person(None, "Cán Bộ Xã", Role.COMMUNE_OFFICIAL, commune_id=a.id)
     built.commune = a
     yield built
@@ -43,8 +58,14 @@ async def org(tmp_path):
 
 
 def official(org, commune="A", role=Role.COMMUNE_OFFICIAL, **kw) -> Person:
-    return Person(id=kw.pop("id", org.ids.get("official", 9999)), full_name="Cán bộ", role=role, province_id=org["P1"],
-                  commune_id=org[commune] if commune else None, **kw)
+    return Person(
+        id=kw.pop("id", org.ids.get("official", 9999)),
+        full_name="Cán bộ",
+        role=role,
+        province_id=org["P1"],
+        commune_id=org[commune] if commune else None,
+        **kw,
+    )
 
 
 async def export(org) -> bytes:
@@ -82,7 +103,12 @@ async def indicators(org, period: Period) -> dict:
 async def test_round_trip_reports_no_change_and_writes_nothing(org):
     content = await export(org)
     wb = load_workbook(io.BytesIO(content))
-    assert wb.sheetnames == [msg.ORG_SHEET_TEAMS, msg.ORG_SHEET_PEOPLE, msg.ORG_SHEET_NOTES, msg.ORG_SHEET_LISTS]
+    assert wb.sheetnames == [
+        msg.ORG_SHEET_TEAMS,
+        msg.ORG_SHEET_PEOPLE,
+        msg.ORG_SHEET_NOTES,
+        msg.ORG_SHEET_LISTS,
+    ]
     people = wb[msg.ORG_SHEET_PEOPLE]
     assert tuple(c.value for c in people[2]) == msg.ORG_PEOPLE_HEADERS
     assert people.cell(row=row_of(content, "Trần Văn Ba"), column=COL["legal_supporter"]).value == "Công an"
@@ -98,8 +124,9 @@ async def test_round_trip_reports_no_change_and_writes_nothing(org):
 
 
 async def test_older_free_text_values_survive_a_round_trip(org):
-    await org.services.people.update_fields(org["hai"], legal_supporter="Nguyễn Văn Luật (Phòng Tư pháp)",
-                                            full_name="Người thử 5")
+    await org.services.people.update_fields(
+        org["hai"], legal_supporter="Nguyễn Văn Luật (Phòng Tư pháp)", full_name="Người thử 5"
+    )
     await org.services.people.update_fields(org["ba"], full_name="  Trần  Văn Ba ")
     result = await plan(org, await export(org))
     assert not result.errors and result.changes == []
@@ -110,15 +137,27 @@ async def test_every_kind_of_change_previewed_applied_and_audited(org):
     content = await export(org)
     hai, ba = row_of(content, "Lò Thị Hai"), row_of(content, "Trần Văn Ba")
     new_row = FIRST_ROW + 4
-    content = edit(content, msg.ORG_SHEET_TEAMS, {(FIRST_ROW + 5, 1): "A-9", (FIRST_ROW + 5, 2): "Tổ bản Mới",
-                                                 (FIRST_ROW + 1, 2): "Tổ A-2 (đổi tên)"})
-    content = edit(content, msg.ORG_SHEET_PEOPLE, {
-        (hai, COL["trained_on"]): date(TODAY.year, 1, 5), (hai, COL["recognition_decision"]): "15/QĐ-UBND",
-        (ba, COL["status"]): "Đã thôi", (ba, COL["retire_reason"]): "theo nguyen vong (dieu 11 k1 a)",
-        (ba, COL["retired_on"]): "10/01/" + str(TODAY.year),
-        (new_row, COL["team"]): "A-9", (new_row, COL["full_name"]): "Hà Thị Mới", (new_row, COL["role"]): "to truong",
-        (new_row, COL["gender"]): "Nữ", (new_row, COL["recognised_on"]): "2025-02-03",
-    })
+    content = edit(
+        content,
+        msg.ORG_SHEET_TEAMS,
+        {(FIRST_ROW + 5, 1): "A-9", (FIRST_ROW + 5, 2): "Tổ bản Mới", (FIRST_ROW + 1, 2): "Tổ A-2 (đổi tên)"},
+    )
+    content = edit(
+        content,
+        msg.ORG_SHEET_PEOPLE,
+        {
+            (hai, COL["trained_on"]): date(TODAY.year, 1, 5),
+            (hai, COL["recognition_decision"]): "15/QĐ-UBND",
+            (ba, COL["status"]): "Đã thôi",
+            (ba, COL["retire_reason"]): "theo nguyen vong (dieu 11 k1 a)",
+            (ba, COL["retired_on"]): "10/01/" + str(TODAY.year),
+            (new_row, COL["team"]): "A-9",
+            (new_row, COL["full_name"]): "Hà Thị Mới",
+            (new_row, COL["role"]): "to truong",
+            (new_row, COL["gender"]): "Nữ",
+            (new_row, COL["recognised_on"]): "2025-02-03",
+        },
+    )
     result = await plan(org, content, official(org))
     assert not result.errors, [e.line() for e in result.errors]
     assert result.counts() == {"added": 2, "changed": 2, "retired": 1, "unchanged": 4}
@@ -138,8 +177,13 @@ async def test_every_kind_of_change_previewed_applied_and_audited(org):
     assert people["Hà Thị Mới"]["ref"].startswith("A-")  # a stable ref given by the bot
     assert people["Trần Văn Ba"]["status"] == "retired"
     rows = await AuditLog(org.services.db).rows(commune_id=org["A"])
-    assert sorted(r.action for r in rows) == ["org.person.add", "org.person.retire", "org.person.update",
-                                              "org.team.add", "org.team.update"]
+    assert sorted(r.action for r in rows) == [
+        "org.person.add",
+        "org.person.retire",
+        "org.person.update",
+        "org.team.add",
+        "org.team.update",
+    ]
     assert all(r.actor_id == org["leader"] for r in rows)
     retired = next(r for r in rows if r.action == "org.person.retire")
     assert retired.before["status"] == "active" and retired.after["status"] == "retired"
@@ -164,7 +208,7 @@ async def test_small_changes_move_leader_training_recognition(org):
     bad = await service.retire(a, me, "A-002", "bi_bat", "2025-13-01")
     assert {e.column for e in bad.errors} == {"Lý do thôi (Điều 11)", "Ngày thôi"}
     assert (await service.move(a, me, "A-002", "Z-1")).errors
-    assert (await service.repo.people(org["A"]))  # still there
+    assert await service.repo.people(org["A"])  # still there
     assert {p["ref"]: p for p in await service.repo.people(org["A"])}["A-002"]["status"] == "active"
 
 
@@ -172,23 +216,38 @@ async def test_small_changes_move_leader_training_recognition(org):
 async def test_invalid_rows_all_reported_with_row_numbers_nothing_written(org):
     content = await export(org)
     hai, ba, bon = (row_of(content, n) for n in ("Lò Thị Hai", "Trần Văn Ba", "Nguyễn Văn Bốn"))
-    content = edit(content, msg.ORG_SHEET_PEOPLE, {
-        (hai, COL["team"]): "X-9",  # unknown team
-        (ba, COL["trained_on"]): "31/02/2025",  # bad date
-        (bon, COL["ref"]): "A-002",  # duplicate ref
-        (FIRST_ROW + 5, COL["team"]): "A-1", (FIRST_ROW + 5, COL["full_name"]): "Người Mới",
-        (FIRST_ROW + 5, COL["role"]): "chủ tịch",  # unknown role
-        (FIRST_ROW + 5, COL["gender"]): "nữ giới",  # unknown value
-        (FIRST_ROW + 6, COL["team"]): "A-1", (FIRST_ROW + 6, COL["full_name"]): "Người Khác",
-        (FIRST_ROW + 6, COL["role"]): "Hòa giải viên", (FIRST_ROW + 6, COL["status"]): "Đã thôi",  # no reason
-        (FIRST_ROW + 7, COL["team"]): "A-1", (FIRST_ROW + 7, COL["full_name"]): "Người Thứ Ba",
-        (FIRST_ROW + 7, COL["role"]): "Hòa giải viên",
-        (FIRST_ROW + 7, COL["recognised_on"]): TODAY + timedelta(days=3),  # in the future
-    })
+    content = edit(
+        content,
+        msg.ORG_SHEET_PEOPLE,
+        {
+            (hai, COL["team"]): "X-9",  # unknown team
+            (ba, COL["trained_on"]): "31/02/2025",  # bad date
+            (bon, COL["ref"]): "A-002",  # duplicate ref
+            (FIRST_ROW + 5, COL["team"]): "A-1",
+            (FIRST_ROW + 5, COL["full_name"]): "Người Mới",
+            (FIRST_ROW + 5, COL["role"]): "chủ tịch",  # unknown role
+            (FIRST_ROW + 5, COL["gender"]): "nữ giới",  # unknown value
+            (FIRST_ROW + 6, COL["team"]): "A-1",
+            (FIRST_ROW + 6, COL["full_name"]): "Người Khác",
+            (FIRST_ROW + 6, COL["role"]): "Hòa giải viên",
+            (FIRST_ROW + 6, COL["status"]): "Đã thôi",  # no reason
+            (FIRST_ROW + 7, COL["team"]): "A-1",
+            (FIRST_ROW + 7, COL["full_name"]): "Người Thứ Ba",
+            (FIRST_ROW + 7, COL["role"]): "Hòa giải viên",
+            (FIRST_ROW + 7, COL["recognised_on"]): TODAY + timedelta(days=3),  # in the future
+        },
+    )
     result = await plan(org, content)
     found = {(e.row, e.column) for e in result.errors}
-    assert {(hai, "Mã tổ"), (ba, "Ngày tập huấn"), (bon, "Mã người"), (FIRST_ROW + 5, "Vai trò"),
-            (FIRST_ROW + 5, "Giới tính"), (FIRST_ROW + 6, "Tình trạng"), (FIRST_ROW + 7, "Ngày công nhận")} <= found
+    assert {
+        (hai, "Mã tổ"),
+        (ba, "Ngày tập huấn"),
+        (bon, "Mã người"),
+        (FIRST_ROW + 5, "Vai trò"),
+        (FIRST_ROW + 5, "Giới tính"),
+        (FIRST_ROW + 6, "Tình trạng"),
+        (FIRST_ROW + 7, "Ngày công nhận"),
+    } <= found
     assert all(str(e.row) in e.line() for e in result.errors)
     with pytest.raises(ValueError):
         await org.services.org_list.apply(result, official(org))
@@ -203,7 +262,9 @@ async def test_team_errors_and_file_errors(org):
     taken = edit(content, msg.ORG_SHEET_TEAMS, {(FIRST_ROW + 5, 1): "C-1", (FIRST_ROW + 5, 2): "Tổ khác"})
     assert (await plan(org, taken)).errors
     dissolve = edit(content, msg.ORG_SHEET_TEAMS, {(FIRST_ROW, 3): "Đã giải thể"})  # A-1 still has members
-    assert {e.error for e in (await plan(org, dissolve)).errors} == {msg.ORG_ERR["team_inactive"].format(value="A-1")}
+    assert {e.error for e in (await plan(org, dissolve)).errors} == {
+        msg.ORG_ERR["team_inactive"].format(value="A-1")
+    }
     with pytest.raises(OrgFileError):
         await plan(org, b"not a workbook")
     with pytest.raises(OrgFileError):
@@ -223,14 +284,26 @@ async def test_indicators_count_the_list_as_it_was(org):
     assert end_of_year["mediators"] == 3 and end_of_year["legal_supporters"] == 0
     # changes made today (move, new person recognised long ago, training) leave past periods as they were
     assert not (await service.move(a, me, "A-002", "A-3")).errors
-    assert not (await service.add_person(a, me, {"team": "A-1", "full_name": "Lý Thị Sau", "role": "mediator",
-                                                 "gender": "nu", "recognised_on": "2020-01-01"})).errors
+    assert not (
+        await service.add_person(
+            a,
+            me,
+            {
+                "team": "A-1",
+                "full_name": "Lý Thị Sau",
+                "role": "mediator",
+                "gender": "nu",
+                "recognised_on": "2020-01-01",
+            },
+        )
+    ).errors
     assert not (await service.mark_trained(a, me, ["A-004"], "2020-06-01")).errors
     assert await indicators(org, Q1_LAST_YEAR) == before_q1
     now = await indicators(org, THIS_YEAR)
     assert now["mediators"] == 4 and now["trained"] == 2 and now["women"] == 2
     report = await org.services.statistics.report(
-        await org.services.statistics.scope("commune", org["A"]), THIS_YEAR)
+        await org.services.statistics.scope("commune", org["A"]), THIS_YEAR
+    )
     members = {line.team.code: line.members.mediators if line.members else 0 for line in report.by_team}
     assert members == {"A-1": 2, "A-2": 1, "A-3": 1}
 
@@ -262,19 +335,23 @@ def test_authorisation_matrix(org):
 async def test_actions_refused_on_the_server(org):
     service, a = org.services.org_list, org.commune
     leader = Person(id=2, full_name="L", role=Role.TEAM_LEADER, commune_id=org["A"], team_id=org["A-1"])
-    for action in (lambda p: service.retire(a, p, "A-002", "nguyen_vong", "2025-01-01"),
-                   lambda p: service.move(a, p, "A-002", "A-2"),
-                   lambda p: service.set_leader(a, p, "A-002"),
-                   lambda p: service.mark_trained(a, p, ["A-002"], "2025-01-01"),
-                   lambda p: service.record_recognition(a, p, "A-002", "1/QĐ", "2025-01-01"),
-                   lambda p: service.add_person(a, p, {"team": "A-1", "full_name": "Ai Đó", "role": "mediator"}),
-                   lambda p: service.plan_file(a, b"", p)):
+    for action in (
+        lambda p: service.retire(a, p, "A-002", "nguyen_vong", "2025-01-01"),
+        lambda p: service.move(a, p, "A-002", "A-2"),
+        lambda p: service.set_leader(a, p, "A-002"),
+        lambda p: service.mark_trained(a, p, ["A-002"], "2025-01-01"),
+        lambda p: service.record_recognition(a, p, "A-002", "1/QĐ", "2025-01-01"),
+        lambda p: service.add_person(a, p, {"team": "A-1", "full_name": "Ai Đó", "role": "mediator"}),
+        lambda p: service.plan_file(a, b"", p),
+    ):
         for person in (leader, official(org, commune="B")):
             with pytest.raises(OrgDenied):
                 await action(person)
     content = await service.export_xlsx(a, leader, org["A-1"])  # read only, their team
-    names = {load_workbook(io.BytesIO(content))[msg.ORG_SHEET_PEOPLE].cell(row=r, column=COL["full_name"]).value
-             for r in range(FIRST_ROW, FIRST_ROW + 5)}
+    names = {
+        load_workbook(io.BytesIO(content))[msg.ORG_SHEET_PEOPLE].cell(row=r, column=COL["full_name"]).value
+        for r in range(FIRST_ROW, FIRST_ROW + 5)
+    }
     assert names == {"Lò Văn Một", "Lò Thị Hai", "Trần Văn Ba", None}
     with pytest.raises(OrgDenied):
         await service.export_xlsx(a, leader, org["A-2"])
@@ -290,8 +367,13 @@ def test_cli_export_import_contract(org_db, tmp_path, capsys):
     assert msg.ORG_SUMMARY.format(added=0, changed=0, retired=0, unchanged=5) in capsys.readouterr().out
     content = out.read_bytes()
     bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(edit(content, msg.ORG_SHEET_PEOPLE, {(FIRST_ROW, COL["team"]): "Z-0",
-                                                         (FIRST_ROW + 1, COL["trained_on"]): "hôm qua"}))
+    bad.write_bytes(
+        edit(
+            content,
+            msg.ORG_SHEET_PEOPLE,
+            {(FIRST_ROW, COL["team"]): "Z-0", (FIRST_ROW + 1, COL["trained_on"]): "hôm qua"},
+        )
+    )
     assert cli_main(["admin", "import-org", str(bad), "--commune", "A", "--db", org_db]) == 1
     err = capsys.readouterr().err
     assert f"dòng {FIRST_ROW}," in err and f"dòng {FIRST_ROW + 1}," in err
@@ -327,10 +409,17 @@ from hypothesis import strategies as st  # noqa: E402
 from services.org_list import CHOICES, parse_choice, parse_date  # noqa: E402
 
 
-@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)), st.sampled_from(["/", "-", "."]),
-       st.booleans())
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
+    st.sampled_from(["/", "-", "."]),
+    st.booleans(),
+)
 def test_dates_as_officials_type_them(day, sep, iso):
-    text = f"{day.year}{sep}{day.month}{sep}{day.day}" if iso else f"{day.day}{sep}{day.month:02d}{sep}{day.year}"
+    text = (
+        f"{day.year}{sep}{day.month}{sep}{day.day}"
+        if iso
+        else f"{day.day}{sep}{day.month:02d}{sep}{day.year}"
+    )
     assert parse_date(text) == day
 
 
@@ -342,8 +431,10 @@ def test_date_parser_never_crashes(text):
         pass
 
 
-@given(st.sampled_from([(f, code, label) for f, labels in CHOICES.items() for code, label in labels.items()]),
-       st.booleans())
+@given(
+    st.sampled_from([(f, code, label) for f, labels in CHOICES.items() for code, label in labels.items()]),
+    st.booleans(),
+)
 def test_choices_by_label_or_code_without_diacritics(item, upper):
     from knowledge.text import fold
 

@@ -9,8 +9,13 @@ from storage.people import PeopleRepository
 
 EXAMPLE = {
     "province": {"code": "DB", "name": "Điện Biên"},
-    "communes": [{"code": "ML", "name": "Phường Mường Lay",
-                  "teams": [{"code": "ML-01", "name": "Tổ hòa giải bản Na Lay"}]}],
+    "communes": [
+        {
+            "code": "ML",
+            "name": "Phường Mường Lay",
+            "teams": [{"code": "ML-01", "name": "Tổ hòa giải bản Na Lay"}],
+        }
+    ],
 }
 
 
@@ -25,11 +30,15 @@ async def test_minimal_file_from_issue_loads(db):
 async def test_load_is_idempotent(db):
     org, people = OrgRepository(db), PeopleRepository(db)
     await load_org(demo_org(), org, people)
-    counts = [(await db.fetchone(f"SELECT COUNT(*) FROM {t}"))[0] for t in ("provinces", "communes", "teams",
-                                                                              "persons", "identities")]
+    counts = [
+        (await db.fetchone(f"SELECT COUNT(*) FROM {t}"))[0]
+        for t in ("provinces", "communes", "teams", "persons", "identities")
+    ]
     await load_org(demo_org(), org, people)
-    again = [(await db.fetchone(f"SELECT COUNT(*) FROM {t}"))[0] for t in ("provinces", "communes", "teams",
-                                                                             "persons", "identities")]
+    again = [
+        (await db.fetchone(f"SELECT COUNT(*) FROM {t}"))[0]
+        for t in ("provinces", "communes", "teams", "persons", "identities")
+    ]
     assert counts == again
     assert counts[3] >= 10
 
@@ -43,11 +52,24 @@ async def test_renames_update_in_place(db):
 
 
 async def test_invalid_file_writes_nothing(db):
-    bad = {"province": {"code": "DB", "name": "Điện Biên"},
-           "communes": [{"code": "ML", "name": "x", "kind": "huyen",
-                         "teams": [{"code": "T1"}, {"code": "T2", "name": "b",
-                                                    "members": [{"name": "A", "gender": "x",
-                                                                 "recognised_on": "31/02/2024"}]}]}]}
+    bad = {
+        "province": {"code": "DB", "name": "Điện Biên"},
+        "communes": [
+            {
+                "code": "ML",
+                "name": "x",
+                "kind": "huyen",
+                "teams": [
+                    {"code": "T1"},
+                    {
+                        "code": "T2",
+                        "name": "b",
+                        "members": [{"name": "A", "gender": "x", "recognised_on": "31/02/2024"}],
+                    },
+                ],
+            }
+        ],
+    }
     with pytest.raises(OrgFileError) as info:
         await load_org(bad, OrgRepository(db), PeopleRepository(db))
     text = "\n".join(info.value.problems)

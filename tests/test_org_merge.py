@@ -40,33 +40,43 @@ async def report(org, code: str, period: Period) -> dict:
 async def test_merge_keeps_every_case_and_old_reports(org):
     services = org.services
     before = {code: await report(org, code, LAST_YEAR) for code in ("A", "B")}
-    province_before = (await services.statistics.report(await services.statistics.scope("province", org["P1"]),
-                                                        LAST_YEAR)).as_json()
+    province_before = (
+        await services.statistics.report(await services.statistics.scope("province", org["P1"]), LAST_YEAR)
+    ).as_json()
     cases_before = await services.db.fetchall("SELECT id, commune_id, team_id, number FROM cases ORDER BY id")
     merged, _ = await merge_communes(services.org, services.db, "AB", ["A", "B"], "Xã An Bình")
     assert merged.code == "AB" and merged.many_ethnic_minority and merged.is_pilot
     # every case kept, where it was received; the teams moved
-    assert await services.db.fetchall("SELECT id, commune_id, team_id, number FROM cases ORDER BY id") == cases_before
+    assert (
+        await services.db.fetchall("SELECT id, commune_id, team_id, number FROM cases ORDER BY id")
+        == cases_before
+    )
     assert {t.code for t in await services.org.teams_of_commune(merged.id)} == {"A-1", "A-2", "A-3", "B-1"}
     assert await services.org.teams_of_commune(org["A"]) == []
     # the old communes' reports for past periods are unchanged
     for code in ("A", "B"):
         assert await report(org, code, LAST_YEAR) == before[code]
-    province_after = (await services.statistics.report(await services.statistics.scope("province", org["P1"]),
-                                                       LAST_YEAR)).as_json()
+    province_after = (
+        await services.statistics.report(await services.statistics.scope("province", org["P1"]), LAST_YEAR)
+    ).as_json()
     assert province_after["cases"] == province_before["cases"]
     assert province_after["organisation"] == province_before["organisation"]
     # the new commune rolls their history up
     rolled = await report(org, "AB", LAST_YEAR)
-    assert rolled["cases"]["received"] == before["A"]["cases"]["received"] + before["B"]["cases"]["received"] == 5
+    assert (
+        rolled["cases"]["received"]
+        == before["A"]["cases"]["received"] + before["B"]["cases"]["received"]
+        == 5
+    )
     assert rolled["organisation"]["teams"] == 4 and rolled["organisation"]["mediators"] == 2
     assert set(rolled["by_team"]) == {"A-1", "A-2", "A-3", "B-1"}
     # from today on the old communes have no team; the new one has them all
     assert (await report(org, "A", NOW))["organisation"]["teams"] == 0
     assert (await report(org, "AB", NOW))["organisation"]["teams"] == 4
     # a new case of a moved team belongs to the new commune
-    person = await services.people.get((await services.db.fetchone(
-        "SELECT id FROM persons WHERE full_name = 'Lò Thị Hai'"))["id"])
+    person = await services.people.get(
+        (await services.db.fetchone("SELECT id FROM persons WHERE full_name = 'Lò Thị Hai'"))["id"]
+    )
     assert person.commune_id == merged.id
     [row] = await AuditLog(services.db).rows(object_type="commune")
     assert row.action == "org.commune.merge" and row.before["communes"] == ["A", "B"]
@@ -85,11 +95,18 @@ async def test_merge_into_an_existing_commune_and_again(org):
 
 async def test_merge_refusals(org):
     services = org.services
-    for into, sources, name in (("A", ["A"], None), ("Z", ["A", "C"], "X"), ("Z", ["A"], None),
-                                ("A", ["NOPE"], None), ("C", ["A"], None)):
+    for into, sources, name in (
+        ("A", ["A"], None),
+        ("Z", ["A", "C"], "X"),
+        ("Z", ["A"], None),
+        ("A", ["NOPE"], None),
+        ("C", ["A"], None),
+    ):
         with pytest.raises(MergeError):
             await merge_communes(services.org, services.db, into, sources, name)
-    official = Person(id=1, full_name="X", role=Role.COMMUNE_OFFICIAL, province_id=org["P1"], commune_id=org["A"])
+    official = Person(
+        id=1, full_name="X", role=Role.COMMUNE_OFFICIAL, province_id=org["P1"], commune_id=org["A"]
+    )
     other = Person(id=1, full_name="X", role=Role.PROVINCE_OFFICIAL, province_id=org["P2"])
     for person in (official, other):
         with pytest.raises(OrgDenied):
@@ -106,8 +123,12 @@ def test_cli_merge_contract(tmp_path, capsys):
         return built.services.config.database_path
 
     db = asyncio.run(seed())
-    assert cli_main(["admin", "merge-communes", "--into", "AB", "--from", "A,B", "--name", "Xã An Bình",
-                     "--db", db]) == 0
+    assert (
+        cli_main(
+            ["admin", "merge-communes", "--into", "AB", "--from", "A,B", "--name", "Xã An Bình", "--db", db]
+        )
+        == 0
+    )
     assert "Xã An Bình (AB)" in capsys.readouterr().out
     assert cli_main(["admin", "merge-communes", "--into", "Q", "--from", "C", "--db", db]) == 1
     assert "--name" in capsys.readouterr().err

@@ -12,7 +12,9 @@ async def test_registration_resumes_after_restart(tmp_path):
         team = await bot.services.org.team_by_code("ML-01")
         from services.models import Role
 
-        invite = await bot.services.registration.create_invite(None, commune.id, Role.MEDIATOR, team_id=team.id)
+        invite = await bot.services.registration.create_invite(
+            None, commune.id, Role.MEDIATOR, team_id=team.id
+        )
         await bot.say(6001, f"/start {invite.code}")
         await bot.tap(6001, "Không, sửa lại")
         await bot.restart()

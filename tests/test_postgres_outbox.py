@@ -24,11 +24,18 @@ async def _broadcast(db: Database, recipients: int) -> int:
     province = await org.upsert_province("DB", "Điện Biên")
     commune = await org.upsert_commune(province.id, "ML", "Phường Mường Lay")
     sender = await people.create(PersonDraft("Lò Thị Hoa", Role.COMMUNE_OFFICIAL, province.id, commune.id))
-    ids = [await people.create(PersonDraft(f"Hòa giải viên {i}", Role.MEDIATOR, province.id, commune.id))
-           for i in range(recipients)]
+    ids = [
+        await people.create(PersonDraft(f"Hòa giải viên {i}", Role.MEDIATOR, province.id, commune.id))
+        for i in range(recipients)
+    ]
     return await BroadcastRepository(db).create(
-        sender_id=sender, channel="telegram", kind="announcement", scope={"communes": [commune.id]},
-        text="Họp tổ", recipients=[(pid, str(10_000 + pid), "telegram") for pid in ids])
+        sender_id=sender,
+        channel="telegram",
+        kind="announcement",
+        scope={"communes": [commune.id]},
+        text="Họp tổ",
+        recipients=[(pid, str(10_000 + pid), "telegram") for pid in ids],
+    )
 
 
 @pytest.fixture
@@ -94,7 +101,9 @@ async def test_claims_without_a_token_are_taken_back_only_when_stale(two_process
     first, second = two_processes
     await _broadcast(first, 1)
     repo = BroadcastRepository(second)
-    claimed = await BroadcastRepository(first).claim_next("telegram")  # e.g. a process of the previous version
+    claimed = await BroadcastRepository(first).claim_next(
+        "telegram"
+    )  # e.g. a process of the previous version
     assert claimed["claimed_by"] is None
     assert await repo.requeue_inflight("telegram") == 0
     later = datetime.now(UTC) + timedelta(seconds=STALE_CLAIM_S + 1)

@@ -37,7 +37,9 @@ async def _exercise(bot, caplog):
     assert "Tóm tắt" in texts(out)
     await bot.tap("mediator", "Gửi báo cáo")
     # a hostile failure in the middle, so error paths log too
-    bot.api.faults.append(__import__("bot.channels.local", fromlist=["Fault"]).Fault("sendMessage", 500, "boom"))
+    bot.api.faults.append(
+        __import__("bot.channels.local", fromlist=["Fault"]).Fault("sendMessage", 500, "boom")
+    )
     await bot.say("mediator", f"{SECRET_NAME} {PHONE}")
 
     logged = caplog.text

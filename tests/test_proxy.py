@@ -45,10 +45,13 @@ async def test_proxy_spreads_updates_and_fails_over_on_sigkill(tmp_path):
                 out = await front.tap(MEDIATOR, "Gửi báo cáo", via)
                 assert "Đã ghi vào sổ vụ việc số" in texts(out)
             assert len(await cluster.services.cases.repo.find(limit=5)) == 1
-            after_kill = (await nginx.settled_served_by())[len(served):]
+            after_kill = (await nginx.settled_served_by())[len(served) :]
             # every update after the kill ends on the survivor (some tried the dead process first)
             assert after_kill and all(entry.endswith(f"127.0.0.1:{ports[1]}") for entry in after_kill), (
-                after_kill, ports, (nginx.workdir / "access.log").read_text())
+                after_kill,
+                ports,
+                (nginx.workdir / "access.log").read_text(),
+            )
         finally:
             await nginx.stop()
 
@@ -58,6 +61,7 @@ async def test_slow_update_passed_on_by_the_proxy_is_handled_once(tmp_path):
     (proxy_next_upstream timeout non_idempotent); that copy must not be handled a second time."""
 
     import asyncpg
+
     target = dbtarget.database_for(tmp_path, "slow")
     await dbtarget.prepare(target)
     async with webhook_cluster(tmp_path, target, 2, telegram={"1001": MEDIATOR}) as cluster:
@@ -78,7 +82,9 @@ async def test_slow_update_passed_on_by_the_proxy_is_handled_once(tmp_path):
                 await request
                 await asyncio.sleep(1.0)  # anything a second handling would send
                 replies = [m for m in api.outbox[mark:] if m["chat"]["id"] == MEDIATOR]
-                assert [m["text"] for m in replies].count(replies[0]["text"]) == 1, [m["text"] for m in replies]
+                assert [m["text"] for m in replies].count(replies[0]["text"]) == 1, [
+                    m["text"] for m in replies
+                ]
                 assert len(replies) == 1 and "Ngày nhận vụ việc?" in replies[0]["text"]
                 passed_on = [entry for entry in await nginx.settled_served_by() if "," in entry]
                 assert passed_on, nginx.served_by()  # the slow request did go to both processes

@@ -25,7 +25,7 @@ async def test_question_gets_answer_with_citation_and_buttons(bot):
     got = labels(bot, "mediator")
     assert msg.BTN_QA_HELPFUL in got and msg.BTN_QA_NOT_HELPFUL in got
     assert msg.BTN_QA_ARTICLE in got and msg.BTN_QA_EXPERT in got
-    assert msg.QA_RELATED_TITLE in text and "1" in got        # related questions: numbered text, short buttons
+    assert msg.QA_RELATED_TITLE in text and "1" in got  # related questions: numbered text, short buttons
     rows = await stored(bot, "SELECT * FROM qa_questions")
     assert len(rows) == 1
     row = rows[0]

@@ -35,10 +35,14 @@ async def _answer(bot, who, right: bool):
 
 def test_citation_format():
     documents = load_documents()
-    assert citation({"document": "35/2013/QH13", "article": 12, "clause": 1}, documents) == \
-        "Điều 12 Khoản 1 Luật Hòa giải ở cơ sở 2013"
-    assert citation({"document": "92/2015/QH13", "article": 418, "clause": None}, documents) == \
-        "Điều 418 Bộ luật Tố tụng dân sự 2015"
+    assert (
+        citation({"document": "35/2013/QH13", "article": 12, "clause": 1}, documents)
+        == "Điều 12 Khoản 1 Luật Hòa giải ở cơ sở 2013"
+    )
+    assert (
+        citation({"document": "92/2015/QH13", "article": 418, "clause": None}, documents)
+        == "Điều 418 Bộ luật Tố tụng dân sự 2015"
+    )
 
 
 def test_bank_draws_unseen_first():
@@ -60,7 +64,7 @@ async def test_full_session_by_buttons_with_score_and_citation(bot):
     assert len(_answer_buttons(bot, MEDIATOR)) in (3, 4)
     right_answers = 0
     for i in range(SESSION_SIZE):
-        right = i % 3 != 0                       # questions 1, 4, 7, 10 answered wrong
+        right = i % 3 != 0  # questions 1, 4, 7, 10 answered wrong
         out, question = await _answer(bot, MEDIATOR, right)
         feedback = texts(out)
         right_answers += right
@@ -91,7 +95,7 @@ async def test_double_tap_and_old_buttons_do_not_count_twice(bot):
     question = bot.services.quiz.question(session.current_question_id)
     data = f"quiz:a:{session.id}:0:{question.answer}"
     await bot.tap_data(MEDIATOR, data, question_message)
-    out = await bot.tap_data(MEDIATOR, data, question_message)          # the same tap again
+    out = await bot.tap_data(MEDIATOR, data, question_message)  # the same tap again
     assert out == [] and bot.api.callback_answers[-1]["text"] == msg.QUIZ_ALREADY_ANSWERED
     wrong = (question.answer + 1) % len(question.choices)
     out = await bot.tap_data(MEDIATOR, f"quiz:a:{session.id}:0:{wrong}", question_message)  # change of mind
@@ -130,7 +134,7 @@ async def test_session_resumes_after_restart(bot):
     await bot.tap(MEDIATOR, "Làm 10 câu ngẫu nhiên")
     for _ in range(3):
         await _answer(bot, MEDIATOR, right=True)
-    pending_message = bot.last_with_buttons(MEDIATOR)            # question 4, not answered yet
+    pending_message = bot.last_with_buttons(MEDIATOR)  # question 4, not answered yet
     await bot.restart()
     # the buttons of the message sent before the restart still work
     session = await _active(bot, MEDIATOR)
@@ -149,7 +153,7 @@ async def test_topic_session_and_new_session_abandons_old(bot):
     await bot.say(MEDIATOR, "/ontap")
     await bot.tap(MEDIATOR, "Chọn chủ đề")
     out = await bot.tap(MEDIATOR, "quiz:t:ket-qua")
-    assert texts(out).startswith("Câu 1/8")                # the topic has 8 questions
+    assert texts(out).startswith("Câu 1/8")  # the topic has 8 questions
     session = await _active(bot, MEDIATOR)
     assert session.topic == "ket-qua" and session.total == 8
     await _answer(bot, MEDIATOR, right=True)
@@ -160,7 +164,7 @@ async def test_topic_session_and_new_session_abandons_old(bot):
     assert new.id != session.id
     q = bot.services.quiz.question(session.question_ids[1])
     await bot.tap_data(MEDIATOR, f"quiz:a:{session.id}:1:{q.answer}", old_message)
-    assert (await bot.services.quiz.store.session(session.id)).position == 1    # the abandoned one is closed
+    assert (await bot.services.quiz.store.session(session.id)).position == 1  # the abandoned one is closed
     out = await bot.tap_data(MEDIATOR, "quiz:t:khong-co")
     assert msg.QUIZ_UNKNOWN_TOPIC in texts(out)
 
@@ -174,8 +178,8 @@ async def _finish_session(bot, who, right_count: int):
 
 async def test_participation_scoped_to_commune_and_team(bot):
     services = bot.services
-    await _finish_session(bot, MEDIATOR, 8)                  # ML-01, Phường Mường Lay
-    await _finish_session(bot, LEADER, 6)                    # ML-01 leader
+    await _finish_session(bot, MEDIATOR, 8)  # ML-01, Phường Mường Lay
+    await _finish_session(bot, LEADER, 6)  # ML-01 leader
     # a mediator of Xã Nà Hỳ takes a quiz too
     dua = await services.db.fetchone("SELECT id FROM persons WHERE external_ref = 'NH-01-02'")
     await services.people.link_identity(dua["id"], "console", "2001")
@@ -185,24 +189,32 @@ async def test_participation_scoped_to_commune_and_team(bot):
     await _finish_session(bot, MEDIATOR, 2)
     await services.db.execute(
         "UPDATE quiz_sessions SET started_at = '2020-01-01T00:00:00+00:00', finished_at = '2020-01-01T00:10:00+00:00'"
-        " WHERE id = (SELECT MAX(id) FROM quiz_sessions WHERE person_id = ?)", (mai.id,))
+        " WHERE id = (SELECT MAX(id) FROM quiz_sessions WHERE person_id = ?)",
+        (mai.id,),
+    )
     await services.db.execute(
         "UPDATE quiz_answers SET answered_at = '2020-01-01T00:05:00+00:00'"
-        " WHERE session_id = (SELECT MAX(id) FROM quiz_sessions WHERE person_id = ?)", (mai.id,))
+        " WHERE session_id = (SELECT MAX(id) FROM quiz_sessions WHERE person_id = ?)",
+        (mai.id,),
+    )
 
     ml = await services.org.commune_by_code("ML")
     recent = await services.quiz.participation(days=30, commune_id=ml.id)
     overall = await services.quiz.participation(commune_id=ml.id)
     assert (recent.mediators, recent.participants, recent.sessions) == (6, 2, 2)
     assert recent.average_score == pytest.approx(7.0)
-    assert (overall.participants, overall.sessions) == (2, 3) and overall.average_score == pytest.approx(16 / 3)
+    assert (overall.participants, overall.sessions) == (2, 3) and overall.average_score == pytest.approx(
+        16 / 3
+    )
 
     out = await bot.say(COMMUNE, "/ontap")
     text = texts(out)
-    assert "Phường Mường Lay" in text and "30 ngày qua: 2/6 người đã làm bài (33%), 2 lượt hoàn thành, " \
-        "điểm trung bình 7,0/10" in text
+    assert (
+        "Phường Mường Lay" in text
+        and "30 ngày qua: 2/6 người đã làm bài (33%), 2 lượt hoàn thành, điểm trung bình 7,0/10" in text
+    )
     assert "Từ trước đến nay: 2/6 người đã làm bài (33%), 3 lượt hoàn thành, điểm trung bình 5,3/10" in text
-    assert "Nà Hỳ" not in text                              # another commune's data is never shown
+    assert "Nà Hỳ" not in text  # another commune's data is never shown
     # forged data cannot widen the scope: the view only ever reads the official's own commune
     out = await bot.tap_data(COMMUNE, "menu:ontap")
     assert "Nà Hỳ" not in texts(out)

@@ -26,7 +26,8 @@ async def make_invite(bot, role=Role.MEDIATOR, team="ML-01", uses=1, days=14, co
     commune_row = await bot.services.org.commune_by_code(commune)
     team_row = await bot.services.org.team_by_code(team) if team else None
     return await bot.services.registration.create_invite(
-        None, commune_row.id, role, team_id=team_row.id if team_row else None, max_uses=uses, days=days)
+        None, commune_row.id, role, team_id=team_row.id if team_row else None, max_uses=uses, days=days
+    )
 
 
 async def test_deep_link_registers_mediator(bot):
@@ -183,7 +184,9 @@ async def test_use_limit_is_atomic(bot):
     results = []
     for uid in range(7000, 7005):
         try:
-            await svc.register(invite.code, f"Người {chr(65 + uid - 7000)}", "console", str(uid), team_id=team.id)
+            await svc.register(
+                invite.code, f"Người {chr(65 + uid - 7000)}", "console", str(uid), team_id=team.id
+            )
             results.append("ok")
         except RegistrationError as exc:
             results.append(exc.detail)
@@ -196,8 +199,11 @@ def test_normalize_code_never_crashes(text):
     assert code is None or (len(code) == 8 and set(code) <= set(CODE_ALPHABET))
 
 
-@given(st.text(alphabet=CODE_ALPHABET, min_size=8, max_size=8), st.sampled_from(["", "-", " ", "  "]),
-       st.booleans())
+@given(
+    st.text(alphabet=CODE_ALPHABET, min_size=8, max_size=8),
+    st.sampled_from(["", "-", " ", "  "]),
+    st.booleans(),
+)
 def test_normalize_code_accepts_what_people_type(code, sep, lower):
     typed = code[:4] + sep + code[4:]
     assert normalize_code(typed.lower() if lower else typed) == code

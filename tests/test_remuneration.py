@@ -47,7 +47,12 @@ Q1 = Period(date(2026, 1, 1), date(2026, 3, 31))
 # --- the rules, without a database ---------------------------------------------------------------------------
 def test_each_result_maps_to_eligibility_with_a_cited_reason():
     assert {r: RESULT_RULES[r].eligible for r in RESULT_RULES} == {
-        "thanh": True, "khong_thanh": True, "rut_yeu_cau": True, "chuyen_co_quan": False, "dang_hoa_giai": False}
+        "thanh": True,
+        "khong_thanh": True,
+        "rut_yeu_cau": True,
+        "chuyen_co_quan": False,
+        "dang_hoa_giai": False,
+    }
     assert RESULT_RULES["thanh"].successful and not RESULT_RULES["khong_thanh"].successful
     for rule in RESULT_RULES.values():
         assert "Điều 23" in rule.reason and "Luật 35/2013" in rule.reason
@@ -65,12 +70,21 @@ def test_shares_of_odd_amounts():
     assert split_equal(-100_001, 2) == [-50_000, -50_001]
 
 
-@pytest.mark.parametrize("amount, words", [
-    (0, "Không đồng"), (15, "Mười lăm đồng"), (21, "Hai mươi mốt đồng"), (105, "Một trăm linh năm đồng"),
-    (1_005, "Một nghìn không trăm linh năm đồng"), (1_050_000, "Một triệu không trăm năm mươi nghìn đồng"),
-    (2_700_150, "Hai triệu bảy trăm nghìn một trăm năm mươi đồng"), (300_000, "Ba trăm nghìn đồng"),
-    (1_000_000_000, "Một tỷ đồng"), (-450_000, "Âm bốn trăm năm mươi nghìn đồng"),
-])
+@pytest.mark.parametrize(
+    "amount, words",
+    [
+        (0, "Không đồng"),
+        (15, "Mười lăm đồng"),
+        (21, "Hai mươi mốt đồng"),
+        (105, "Một trăm linh năm đồng"),
+        (1_005, "Một nghìn không trăm linh năm đồng"),
+        (1_050_000, "Một triệu không trăm năm mươi nghìn đồng"),
+        (2_700_150, "Hai triệu bảy trăm nghìn một trăm năm mươi đồng"),
+        (300_000, "Ba trăm nghìn đồng"),
+        (1_000_000_000, "Một tỷ đồng"),
+        (-450_000, "Âm bốn trăm năm mươi nghìn đồng"),
+    ],
+)
 def test_amount_in_words(amount, words):
     assert amount_in_words(amount) == words
 
@@ -103,29 +117,59 @@ class Pay:
         self.service.today = lambda: date(2026, 12, 31)  # the day lists are drawn up (months begun by then)
         return self
 
-    async def case(self, result: str, closed: str | None, *, team: str = "ML-01", mediators=None,
-                   received: str = "2026-01-05") -> str:
+    async def case(
+        self,
+        result: str,
+        closed: str | None,
+        *,
+        team: str = "ML-01",
+        mediators=None,
+        received: str = "2026-01-05",
+    ) -> str:
         mediators = [self.mai.id, self.hung.id] if mediators is None else mediators
         case = await self.services.cases.repo.create(
-            {"team_id": self.teams[team].id, "received_on": received, "field": "dat_dai", "basis": "yeu_cau",
-             "parties_count": 2, "result": result, "closed_on": closed, "mediator_ids": mediators},
-            province_id=self.commune.province_id, commune_id=self.commune.id, commune_code="ML", reporter_id=None,
-            submission_key=uuid.uuid4().hex, draft_purpose=None)
+            {
+                "team_id": self.teams[team].id,
+                "received_on": received,
+                "field": "dat_dai",
+                "basis": "yeu_cau",
+                "parties_count": 2,
+                "result": result,
+                "closed_on": closed,
+                "mediator_ids": mediators,
+            },
+            province_id=self.commune.province_id,
+            commune_id=self.commune.id,
+            commune_code="ML",
+            reporter_id=None,
+            submission_key=uuid.uuid4().hex,
+            draft_purpose=None,
+        )
         return case.number
 
     async def correct(self, number: str, **changes):
         case = await self.services.cases.repo.by_number(number)
-        values = {"team_id": case.team_id, "received_on": case.received_on, "field": case.field,
-                  "basis": case.basis, "parties_count": case.parties_count, "result": case.result,
-                  "closed_on": case.closed_on, "mediator_ids": list(case.mediator_ids), **changes}
+        values = {
+            "team_id": case.team_id,
+            "received_on": case.received_on,
+            "field": case.field,
+            "basis": case.basis,
+            "parties_count": case.parties_count,
+            "result": case.result,
+            "closed_on": case.closed_on,
+            "mediator_ids": list(case.mediator_ids),
+            **changes,
+        }
         await self.services.cases.repo.update(case.id, values, actor_id=None, action="edit")
 
     async def team_change(self, code: str, on: str, *, active: bool = True, new: bool = False):
         """A team created (`new`: it works from `on`) or dissolved on `on`, with its dated history row."""
         async with self.services.db.transaction() as conn:
             if new:
-                await conn.execute("INSERT INTO teams(commune_id, code, name) VALUES (?, ?, ?)",
-                                   (self.commune.id, code, f"Tổ hòa giải {code}"))
+                await conn.execute(
+                    "INSERT INTO teams(commune_id, code, name) VALUES (?, ?, ?)",
+                    (self.commune.id, code, f"Tổ hòa giải {code}"),
+                )
             await conn.execute("UPDATE teams SET active = ? WHERE code = ?", (int(active), code))
             async with conn.execute("SELECT id FROM teams WHERE code = ?", (code,)) as cur:
                 team_id = (await cur.fetchone())[0]
@@ -168,10 +212,15 @@ async def test_every_result_on_the_list_with_the_contract_shape(pay):
     assert set(data["by_team"]) == {"ML-01", "ML-02", "ML-03"}  # every team gets its monthly support line
     eligible = sum(c["amount"] for c in data["cases"] if c["eligible"])
     assert data["total"] == eligible + sum(t["team_support"] for t in data["by_team"].values()) == 1_450_000
-    assert data["rates"]["used"][0]["per_case"] == MAX_PER_CASE and "Hội đồng nhân dân tỉnh" in data["rates"]["decided_by"]
+    assert (
+        data["rates"]["used"][0]["per_case"] == MAX_PER_CASE
+        and "Hội đồng nhân dân tỉnh" in data["rates"]["decided_by"]
+    )
     shares = cases[numbers["thanh"]]["mediators"]
-    assert sum(m["share"] for m in shares) == 400_000 and {m["name"] for m in shares} == {"Quàng Thị Mai",
-                                                                                         "Lò Văn Hùng"}
+    assert sum(m["share"] for m in shares) == 400_000 and {m["name"] for m in shares} == {
+        "Quàng Thị Mai",
+        "Lò Văn Hùng",
+    }
 
 
 async def test_pending_case_is_listed_in_its_received_period_and_never_eligible(pay):
@@ -201,25 +250,44 @@ async def test_exclusion_with_reason_is_audited_and_can_be_lifted(pay):
 async def test_rate_change_mid_period_applies_from_its_date(pay):
     before = await pay.case("khong_thanh", "2026-02-10")
     after = await pay.case("khong_thanh", "2026-02-20")
-    await pay.service.set_rate(pay.province, None, date(2026, 2, 15), 200_000, 250_000, 100_000,
-                               "Nghị quyết 01/2026/NQ-HĐND tỉnh Điện Biên", actor_label="test")
+    await pay.service.set_rate(
+        pay.province,
+        None,
+        date(2026, 2, 15),
+        200_000,
+        250_000,
+        100_000,
+        "Nghị quyết 01/2026/NQ-HĐND tỉnh Điện Biên",
+        actor_label="test",
+    )
     data = await pay.json(Q1)
     cases = _by_no(data)
     assert cases[before]["amount"] == 300_000 and cases[after]["amount"] == 200_000
     months = {(s["team"], s["month"]): s["amount"] for s in data["team_support"]}
     assert months[("ML-01", "2026-02")] == 150_000 and months[("ML-01", "2026-03")] == 100_000
     assert [r["level"] for r in data["rates"]["used"]] == ["default", "province"]
-    await pay.service.set_rate(pay.province, pay.commune, date(2026, 2, 18), 100_000, 150_000, 50_000,
-                               "Quyết định riêng của xã", actor_label="test")
+    await pay.service.set_rate(
+        pay.province,
+        pay.commune,
+        date(2026, 2, 18),
+        100_000,
+        150_000,
+        50_000,
+        "Quyết định riêng của xã",
+        actor_label="test",
+    )
     assert _by_no(await pay.json(Q1))[after]["amount"] == 100_000
     # QA: the chat summary named only the last rate although Q1 was paid at three.
     summary = pay_summary(await pay.service.compute(pay.commune, Q1))
     assert "Từ ngày 06/10/2023: 300.000 đ/vụ, việc" in summary
     assert "Từ ngày 18/02/2026: 100.000 đ/vụ, việc" in summary and "Quyết định riêng của xã" in summary
-    assert "Mức áp dụng: 300.000" in pay_summary(await pay.service.compute(pay.commune, JAN))  # one rate: as before
+    assert "Mức áp dụng: 300.000" in pay_summary(
+        await pay.service.compute(pay.commune, JAN)
+    )  # one rate: as before
     with pytest.raises(RateError):
-        await pay.service.set_rate(pay.province, None, date(2026, 4, 1), 300_001, 400_000, 0, "x",
-                                   actor_label="test")
+        await pay.service.set_rate(
+            pay.province, None, date(2026, 4, 1), 300_001, 400_000, 0, "x", actor_label="test"
+        )
     audit = await AuditLog(pay.services.db).rows(object_type="remuneration_rate")
     assert len(audit) == 2 and audit[0].after["per_case"] == 100_000
 
@@ -259,7 +327,11 @@ async def test_correction_after_payment_shows_as_adjustment_on_the_next_list(pay
     data = await pay.json(Period(date(2026, 2, 1), date(2026, 2, 28)))
     (adjustment,) = data["adjustments"]
     assert (adjustment["case_no"], adjustment["paid"], adjustment["due"], adjustment["amount"]) == (
-        number, 300_000, 400_000, 100_000)
+        number,
+        300_000,
+        400_000,
+        100_000,
+    )
     assert sum(m["share"] for m in adjustment["mediators"]) == 100_000
     assert data["by_team"]["ML-01"]["adjustment"] == 100_000
     assert data["total"] == 100_000 + 3 * 150_000
@@ -273,7 +345,9 @@ async def test_correction_after_payment_shows_as_adjustment_on_the_next_list(pay
 
 async def test_roles_are_checked_on_the_server(pay):
     other = await pay.services.org.commune_by_code("NH")
-    outsider = next(p for p in await pay.services.people.in_commune(other.id) if p.role == Role.COMMUNE_OFFICIAL)
+    outsider = next(
+        p for p in await pay.services.people.in_commune(other.id) if p.role == Role.COMMUNE_OFFICIAL
+    )
     for person in (pay.mai, outsider, None):
         with pytest.raises(PayDenied):
             await pay.service.pay_list(person, pay.commune, JAN)
@@ -305,10 +379,12 @@ async def test_my_cases_shows_share_and_paid_status(pay):
 async def test_xlsx_reads_back_like_a_payment_list(pay):
     from openpyxl import load_workbook
 
-    await pay.case("thanh", "2026-01-12", mediators=[pay.mai.id, pay.hung.id, pay.by_name["Nguyễn Văn Bình"].id])
+    await pay.case(
+        "thanh", "2026-01-12", mediators=[pay.mai.id, pay.hung.id, pay.by_name["Nguyễn Văn Bình"].id]
+    )
     await pay.case("dang_hoa_giai", None)
     number = await pay.case("khong_thanh", "2026-01-13")
-    await pay.service.exclude(pay.official, pay.commune, number, "=HYPERLINK(\"x\") vi phạm Điều 10")
+    await pay.service.exclude(pay.official, pay.commune, number, '=HYPERLINK("x") vi phạm Điều 10')
     pay_list = await pay.service.compute(pay.commune, JAN)
     ws = load_workbook(io.BytesIO(pay_list_xlsx(pay_list, number=3, today=date(2026, 2, 1)))).active
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
@@ -338,32 +414,113 @@ def test_cli_contract_json_and_xlsx(tmp_path, capsys):
             await services.close()
 
     asyncio.run(setup())
-    code = main(["remuneration", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-01-31",
-                 "--format", "json", "--db", target])
+    code = main(
+        [
+            "remuneration",
+            "--commune",
+            "ML",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-01-31",
+            "--format",
+            "json",
+            "--db",
+            target,
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and set(data) >= {"rates", "cases", "by_team", "total"}
     (case,) = data["cases"]
     assert set(case) >= {"case_no", "team", "result", "eligible", "reason", "amount"}
     assert data["total"] == 400_000 + 3 * 150_000
     out = tmp_path / "list.xlsx"
-    assert main(["remuneration", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-01-31",
-                 "--format", "xlsx", "--out", str(out), "--db", target]) == 0
+    assert (
+        main(
+            [
+                "remuneration",
+                "--commune",
+                "ML",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-01-31",
+                "--format",
+                "xlsx",
+                "--out",
+                str(out),
+                "--db",
+                target,
+            ]
+        )
+        == 0
+    )
     assert out.read_bytes()[:2] == b"PK"
-    assert main(["remuneration", "--commune", "ML", "--from", "2025-02-01", "--to", "2025-01-31",
-                 "--db", target]) == 2
-    assert main(["remuneration", "--commune", "ml", "--from", "2025-01-01", "--to", "2025-01-31",
-                 "--db", target]) == 0  # QA: a code typed in lower case is found
+    assert (
+        main(
+            ["remuneration", "--commune", "ML", "--from", "2025-02-01", "--to", "2025-01-31", "--db", target]
+        )
+        == 2
+    )
+    assert (
+        main(
+            ["remuneration", "--commune", "ml", "--from", "2025-01-01", "--to", "2025-01-31", "--db", target]
+        )
+        == 0
+    )  # QA: a code typed in lower case is found
     assert json.loads(capsys.readouterr().out)["total"] == data["total"]
-    assert main(["remuneration", "--commune", "XX", "--from", "2025-01-01", "--to", "2025-01-31",
-                 "--db", target]) == 2
+    assert (
+        main(
+            ["remuneration", "--commune", "XX", "--from", "2025-01-01", "--to", "2025-01-31", "--db", target]
+        )
+        == 2
+    )
     assert "Không có xã/phường mã XX" in capsys.readouterr().err
-    assert main(["remuneration-rate", "--province", "DB", "--effective", "2025-01-15", "--per-case", "350000",
-                 "--successful", "400000", "--team-month", "150000", "--basis", "NQ", "--db", target]) == 2
+    assert (
+        main(
+            [
+                "remuneration-rate",
+                "--province",
+                "DB",
+                "--effective",
+                "2025-01-15",
+                "--per-case",
+                "350000",
+                "--successful",
+                "400000",
+                "--team-month",
+                "150000",
+                "--basis",
+                "NQ",
+                "--db",
+                target,
+            ]
+        )
+        == 2
+    )
     assert "Thông tư 56/2023/TT-BTC" in capsys.readouterr().err
-    assert main(["remuneration-draw", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-01-31",
-                 "--db", target]) == 0
-    assert main(["remuneration-paid", "--commune", "ML", "--list", "1", "--paid-on", "2025-02-02",
-                 "--db", target]) == 0
+    assert (
+        main(
+            [
+                "remuneration-draw",
+                "--commune",
+                "ML",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-01-31",
+                "--db",
+                target,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            ["remuneration-paid", "--commune", "ML", "--list", "1", "--paid-on", "2025-02-02", "--db", target]
+        )
+        == 0
+    )
     capsys.readouterr()
     main(["remuneration", "--commune", "ML", "--from", "2025-01-01", "--to", "2025-01-31", "--db", target])
     assert json.loads(capsys.readouterr().out)["total"] == 0
@@ -382,7 +539,9 @@ async def test_excluding_a_paid_case_recovers_it_on_the_next_list(pay):
     number = await pay.case("khong_thanh", "2026-01-12")
     await pay.service.draw_up(pay.official, pay.commune, JAN)
     await pay.service.mark_paid(pay.official, pay.commune, 1, date(2026, 2, 3))
-    await pay.service.exclude(pay.official, pay.commune, number, "Phát hiện vi phạm Điều 10 khoản 1 sau khi chi")
+    await pay.service.exclude(
+        pay.official, pay.commune, number, "Phát hiện vi phạm Điều 10 khoản 1 sau khi chi"
+    )
     (recovery,) = (await pay.json(Period(date(2026, 2, 1), date(2026, 2, 28))))["adjustments"]
     assert (recovery["case_no"], recovery["amount"]) == (number, -300_000)
     assert "vi phạm Điều 10 khoản 1" in recovery["reason"]
@@ -418,8 +577,10 @@ async def test_team_dissolved_mid_period_keeps_the_months_it_worked(pay):
     await pay.team_change("ML-03", "2026-05-10", active=False)
     assert set(_months(await pay.json(Q1), "ML-03")) == {"2026-01", "2026-02", "2026-03"}
     data = await pay.json(Period(date(2026, 4, 1), date(2026, 6, 30)))
-    assert {m: s["amount"] for m, s in _months(data, "ML-03").items()} == {"2026-04": 150_000,
-                                                                          "2026-05": 150_000}
+    assert {m: s["amount"] for m, s in _months(data, "ML-03").items()} == {
+        "2026-04": 150_000,
+        "2026-05": 150_000,
+    }
     _contract_totals(data)
     assert "ML-03" not in (await pay.json(Period(date(2026, 7, 1), date(2026, 9, 30))))["by_team"]
     # paid months stay paid, whatever the history says later
@@ -438,7 +599,9 @@ async def test_months_before_tt56_without_a_local_rate_get_zero_with_the_reason(
     assert len(months) == 12 * 12 + 1  # the demo teams count from before the records began
     before = [s for m, s in months.items() if m < "2023-11"]
     assert len(before) == 9 * 12 + 10
-    assert all(s["amount"] == 0 and s["status"] == "no_rate" and s["reason"] == MONTH_BEFORE_TT56 for s in before)
+    assert all(
+        s["amount"] == 0 and s["status"] == "no_rate" and s["reason"] == MONTH_BEFORE_TT56 for s in before
+    )
     assert "trước 06/10/2023" in MONTH_BEFORE_TT56 and "0 đồng" in MONTH_BEFORE_TT56
     assert months["2023-11"]["amount"] == 150_000 and "reason" not in months["2023-11"]
     assert data["by_team"]["ML-01"]["team_support"] == 27 * 150_000  # 11/2023 … 01/2026
@@ -448,18 +611,36 @@ async def test_months_before_tt56_without_a_local_rate_get_zero_with_the_reason(
     sheet = openpyxl.load_workbook(io.BytesIO(pay_list_xlsx(pay_2023))).active
     rows = [[c for c in r if c is not None] for r in sheet.iter_rows(values_only=True)]
     assert sum(1 for r in rows if MONTH_BEFORE_TT56 in r and 0 in r) == 30
-    stored, _ = await pay.service.draw_up(pay.official, pay.commune, Period(date(2023, 1, 1), date(2023, 12, 31)))
+    stored, _ = await pay.service.draw_up(
+        pay.official, pay.commune, Period(date(2023, 1, 1), date(2023, 12, 31))
+    )
     await pay.service.mark_paid(pay.official, pay.commune, stored.number, date(2024, 1, 5))
     # the unpaid months stay open: once the rate applied then is entered, they are paid at it
-    await pay.service.set_rate(pay.province, None, date(2020, 1, 1), 200_000, 200_000, 100_000,
-                               "Nghị quyết của HĐND tỉnh theo TTLT 100/2014", actor_label="test")
+    await pay.service.set_rate(
+        pay.province,
+        None,
+        date(2020, 1, 1),
+        200_000,
+        200_000,
+        100_000,
+        "Nghị quyết của HĐND tỉnh theo TTLT 100/2014",
+        actor_label="test",
+    )
     later = _months(await pay.json(Period(date(2023, 1, 1), date(2023, 12, 31))), "ML-01")
     assert later["2023-01"]["amount"] == 100_000 and later["2023-11"]["status"] == "paid"
 
 
 async def test_months_before_tt56_with_a_province_rate_in_force_are_paid_at_it(pay):
-    await pay.service.set_rate(pay.province, None, date(2019, 7, 1), 150_000, 200_000, 100_000,
-                               "Nghị quyết 05/2019/NQ-HĐND tỉnh Điện Biên", actor_label="test")
+    await pay.service.set_rate(
+        pay.province,
+        None,
+        date(2019, 7, 1),
+        150_000,
+        200_000,
+        100_000,
+        "Nghị quyết 05/2019/NQ-HĐND tỉnh Điện Biên",
+        actor_label="test",
+    )
     data = await pay.json(Period(date(2019, 1, 1), date(2023, 12, 31)))
     months = _months(data, "ML-02")
     assert months["2019-06"]["amount"] == 0 and months["2019-06"]["reason"] == MONTH_BEFORE_TT56

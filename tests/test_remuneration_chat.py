@@ -27,16 +27,29 @@ async def pay(bot):
     people = {p.full_name: p.id for p in await services.people.in_commune(commune.id)}
     today = _today(bot).isoformat()
     numbers = []
-    for team, result, mediators in (("ML-01", "thanh", ["Quàng Thị Mai", "Lò Văn Hùng"]),
-                                    ("ML-01", "khong_thanh", ["Quàng Thị Mai"]),
-                                    ("ML-02", "dang_hoa_giai", ["Trần Văn Đức"])):
+    for team, result, mediators in (
+        ("ML-01", "thanh", ["Quàng Thị Mai", "Lò Văn Hùng"]),
+        ("ML-01", "khong_thanh", ["Quàng Thị Mai"]),
+        ("ML-02", "dang_hoa_giai", ["Trần Văn Đức"]),
+    ):
         case = await services.cases.repo.create(
-            {"team_id": (await services.org.team_by_code(team)).id, "received_on": today, "field": "dan_su",
-             "basis": "yeu_cau", "parties_count": 2, "result": result,
-             "closed_on": None if result == "dang_hoa_giai" else today,
-             "mediator_ids": [people[n] for n in mediators]},
-            province_id=commune.province_id, commune_id=commune.id, commune_code="ML", reporter_id=None,
-            submission_key=uuid.uuid4().hex, draft_purpose=None)
+            {
+                "team_id": (await services.org.team_by_code(team)).id,
+                "received_on": today,
+                "field": "dan_su",
+                "basis": "yeu_cau",
+                "parties_count": 2,
+                "result": result,
+                "closed_on": None if result == "dang_hoa_giai" else today,
+                "mediator_ids": [people[n] for n in mediators],
+            },
+            province_id=commune.province_id,
+            commune_id=commune.id,
+            commune_code="ML",
+            reporter_id=None,
+            submission_key=uuid.uuid4().hex,
+            draft_purpose=None,
+        )
         numbers.append(case.number)
     bot.numbers = numbers
     return bot
@@ -96,11 +109,20 @@ async def test_province_official_sees_totals_by_commune(pay):
     assert "Phường Mường Lay: còn phải chi 1.150.000 đ" in text and "Xã Nà Hỳ: còn phải chi 150.000 đ" in text
 
 
-@pytest.mark.parametrize("who, data", [
-    ("mediator", "tl:v:{dates}"), ("mediator", "tl:x:{dates}"), ("mediator", "tl:d:{dates}"),
-    ("mediator", "tl:pc:1:20260101"), ("leader", "tl:e"), ("province", "tl:d:{dates}"),
-    ("commune", "tl:pv:{dates}"), ("commune", "tl:m:{dates}"), ("guest", "tl:v:{dates}"),
-])
+@pytest.mark.parametrize(
+    "who, data",
+    [
+        ("mediator", "tl:v:{dates}"),
+        ("mediator", "tl:x:{dates}"),
+        ("mediator", "tl:d:{dates}"),
+        ("mediator", "tl:pc:1:20260101"),
+        ("leader", "tl:e"),
+        ("province", "tl:d:{dates}"),
+        ("commune", "tl:pv:{dates}"),
+        ("commune", "tl:m:{dates}"),
+        ("guest", "tl:v:{dates}"),
+    ],
+)
 async def test_forged_taps_are_refused_on_the_server(pay, who, data):
     bot = pay
     if who == "mediator":

@@ -24,8 +24,13 @@ PERIOD = ["--from", "2025-01-01", "--to", "2025-06-30"]
 def db(tmp_path):
     async def seed():
         built = await build_org(tmp_path)
-        await built.cases("A-1", ("2025-01-01", "thanh"), ("2025-03-31", "khong_thanh"), ("2025-04-01", "thanh"),
-                          ("2025-05-01", "dang_hoa_giai", "hon_nhan_gia_dinh"))
+        await built.cases(
+            "A-1",
+            ("2025-01-01", "thanh"),
+            ("2025-03-31", "khong_thanh"),
+            ("2025-04-01", "thanh"),
+            ("2025-05-01", "dang_hoa_giai", "hon_nhan_gia_dinh"),
+        )
         await built.cases("B-1", ("2025-02-01", "khong_thanh"))
         await built.cases("C-1", ("2025-02-01", "thanh"), ("2025-02-02", "rut_yeu_cau"))
         # recognised before the period: with the organisation history (issue 16) a person counts for a period
@@ -90,7 +95,9 @@ def test_submit_again_without_changes_prints_the_same_revision(db, capsys):
     async def rows():
         built = await build_org_again(db)
         try:
-            subs = await built.services.db.fetchall("SELECT revision, submitted_label FROM report_submissions")
+            subs = await built.services.db.fetchall(
+                "SELECT revision, submitted_label FROM report_submissions"
+            )
             audit = await AuditLog(built.services.db).rows(object_type="report_submission")
             return [(r["revision"], r["submitted_label"]) for r in subs], [r.action for r in audit]
         finally:
@@ -117,8 +124,11 @@ async def build_org_again(target: str):
 
     services = Services.build(Config(database_path=target))
     await services.open()
-    ids = {t.code: t.id for c in await services.org.communes_of_province(
-        (await services.org.province_by_code("P1")).id) for t in await services.stats.teams("commune", c.id)}
+    ids = {
+        t.code: t.id
+        for c in await services.org.communes_of_province((await services.org.province_by_code("P1")).id)
+        for t in await services.stats.teams("commune", c.id)
+    }
     return Org(services, ids)
 
 
@@ -139,7 +149,9 @@ def test_national_json_and_xlsx(db, capsys, tmp_path):
     assert code == 0
     data = json.loads(out)
     _check_contract(data)
-    assert data["scope"] == {"level": "national", "code": "VN", "name": "Toàn quốc"} and data["source"] == "live"
+    assert (
+        data["scope"] == {"level": "national", "code": "VN", "name": "Toàn quốc"} and data["source"] == "live"
+    )
     assert set(data["by_province"]) == {"P1", "P2"}
     p1, p2 = data["by_province"]["P1"], data["by_province"]["P2"]
     assert (p1["received"], p1["successful"], p1["unsuccessful"], p1["pending"]) == (5, 2, 2, 1)
@@ -154,7 +166,8 @@ def test_national_json_and_xlsx(db, capsys, tmp_path):
     code, out, _ = run(capsys, "--province", "P1", *PERIOD, "--db", db)
     province = json.loads(out)
     assert {k: province["cases"][k] for k in p1 if k in province["cases"]} == {
-        k: p1[k] for k in province["cases"]}
+        k: p1[k] for k in province["cases"]
+    }
     assert province["indicators"] == p1["indicators"]
 
     # from snapshots: nothing submitted yet, then commune C
@@ -175,18 +188,23 @@ def test_national_json_and_xlsx(db, capsys, tmp_path):
     ws = wb["Theo tỉnh"]
     assert ws["A3"].value.startswith("Số liệu: hiện tại")
     rows = {r[0].value: [c.value for c in r[1:]] for r in ws.iter_rows(min_row=10, max_row=12)}
-    assert rows["Tỉnh Một"][:7] == [5, 2, 2, 1, 0, 0, 0.5] and rows["Tỉnh Một"][7] == "2/4 vụ việc đã hòa giải"
+    assert (
+        rows["Tỉnh Một"][:7] == [5, 2, 2, 1, 0, 0, 0.5] and rows["Tỉnh Một"][7] == "2/4 vụ việc đã hòa giải"
+    )
     assert rows["Tổng số"][0] == 7
     code, out, _ = run(capsys, "--national", *PERIOD, "--format", "text", "--db", db)
     assert "Toàn quốc" in out and "Tỷ lệ hòa giải thành: 60,0% (3/5 vụ việc đã hòa giải)" in out
 
 
-@pytest.mark.parametrize("args", [
-    ["--commune", "A", "--national"],
-    ["--province", "P1", "--national"],
-    ["submit", "--province", "P1"],
-    ["submit", "--national"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--commune", "A", "--national"],
+        ["--province", "P1", "--national"],
+        ["submit", "--province", "P1"],
+        ["submit", "--national"],
+    ],
+)
 def test_bad_scope_arguments_exit_2(db, capsys, args):
     code, out, err = run(capsys, *args, *PERIOD, "--db", db)
     assert code == 2 and out == "" and err.strip()

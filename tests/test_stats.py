@@ -49,10 +49,17 @@ async def report(org, level: str, key: str, period: Period = Q1):
 
 # --- counts and rates ----------------------------------------------------------------------------------------
 async def test_counts_rates_boundaries_and_teams_without_cases(org):
-    await org.cases("A-1", ("2025-01-01", "thanh"), ("2025-02-10", "thanh", "hon_nhan_gia_dinh"),
-                    ("2025-03-31", "thanh"), ("2025-03-01", "khong_thanh", "dan_su"),
-                    ("2025-03-02", "dang_hoa_giai", "xom_gieng"))
-    await org.cases("A-2", ("2025-01-15", "chuyen_co_quan", "vi_pham_phap_luat"), ("2025-02-01", "rut_yeu_cau"))
+    await org.cases(
+        "A-1",
+        ("2025-01-01", "thanh"),
+        ("2025-02-10", "thanh", "hon_nhan_gia_dinh"),
+        ("2025-03-31", "thanh"),
+        ("2025-03-01", "khong_thanh", "dan_su"),
+        ("2025-03-02", "dang_hoa_giai", "xom_gieng"),
+    )
+    await org.cases(
+        "A-2", ("2025-01-15", "chuyen_co_quan", "vi_pham_phap_luat"), ("2025-02-01", "rut_yeu_cau")
+    )
     # just outside the period, and in other communes: never counted
     await org.cases("A-1", ("2024-12-31", "thanh"), ("2025-04-01", "khong_thanh"))
     await org.cases("B-1", ("2025-02-01", "khong_thanh"))
@@ -61,10 +68,24 @@ async def test_counts_rates_boundaries_and_teams_without_cases(org):
     data = (await report(org, "commune", "A")).as_json()
     assert data["scope"] == {"level": "commune", "code": "A", "name": "Xã An"}
     assert data["period"] == {"from": "2025-01-01", "to": "2025-03-31"}
-    assert data["cases"] == {"received": 7, "successful": 3, "unsuccessful": 1, "pending": 1, "transferred": 1,
-                             "withdrawn": 1, "success_rate": 3 / 4, "success_rate_received": 3 / 7}
-    assert set(data["by_field"]) == {"dat_dai", "hon_nhan_gia_dinh", "dan_su", "xom_gieng",
-                                     "vi_pham_phap_luat", "khac"}
+    assert data["cases"] == {
+        "received": 7,
+        "successful": 3,
+        "unsuccessful": 1,
+        "pending": 1,
+        "transferred": 1,
+        "withdrawn": 1,
+        "success_rate": 3 / 4,
+        "success_rate_received": 3 / 7,
+    }
+    assert set(data["by_field"]) == {
+        "dat_dai",
+        "hon_nhan_gia_dinh",
+        "dan_su",
+        "xom_gieng",
+        "vi_pham_phap_luat",
+        "khac",
+    }
     assert data["by_field"]["dat_dai"]["received"] == 3 and data["by_field"]["dat_dai"]["successful"] == 2
     assert data["by_field"]["dan_su"]["success_rate"] == 0.0
     assert data["by_field"]["khac"]["received"] == 0 and data["by_field"]["khac"]["success_rate"] is None
@@ -99,7 +120,9 @@ async def test_cases_count_by_current_result(org):
     [first, second] = await org.cases("A-1", ("2025-01-10", "dang_hoa_giai"), ("2025-01-11", "dang_hoa_giai"))
     before = (await report(org, "commune", "A")).cases
     assert (before.pending, before.successful) == (2, 0)
-    await set_case_result(org.services.db, first, "thanh", "2025-04-20")  # concluded after the period: still counts
+    await set_case_result(
+        org.services.db, first, "thanh", "2025-04-20"
+    )  # concluded after the period: still counts
     await set_case_result(org.services.db, second, "khong_thanh", "2025-02-01")
     after = (await report(org, "commune", "A")).cases
     assert (after.received, after.pending, after.successful, after.unsuccessful) == (2, 0, 1, 1)
@@ -124,7 +147,11 @@ async def test_team_report_sees_only_its_team(org):
     await org.cases("A-1", ("2025-01-10", "thanh"))
     await org.cases("A-2", ("2025-01-10", "thanh"), ("2025-01-12", "thanh"))
     data = (await report(org, "team", "A-2")).as_json()
-    assert data["scope"]["level"] == "team" and data["cases"]["received"] == 2 and list(data["by_team"]) == ["A-2"]
+    assert (
+        data["scope"]["level"] == "team"
+        and data["cases"]["received"] == 2
+        and list(data["by_team"]) == ["A-2"]
+    )
 
 
 async def test_inactive_team_with_cases_still_counted(org):
@@ -139,14 +166,29 @@ async def test_inactive_team_with_cases_still_counted(org):
 async def test_indicators_on_hand_built_teams(org):
     end = "2025-06-30"
     # A-1: full (leader + 2, one woman, one ethnic minority); legal supporter; trained people
-    await org.person("A-1", "Lò Văn Một", Role.TEAM_LEADER, gender="nam", ethnic_minority=True,
-                     recognised_on="2019-01-01", trained_on="2020-01-01")
+    await org.person(
+        "A-1",
+        "Lò Văn Một",
+        Role.TEAM_LEADER,
+        gender="nam",
+        ethnic_minority=True,
+        recognised_on="2019-01-01",
+        trained_on="2020-01-01",
+    )
     await org.person("A-1", "Lò Thị Hai", gender="nu", recognised_on="2024-01-01", trained_on="2024-07-01")
-    await org.person("A-1", "Trần Văn Ba", gender="nam", recognised_on="2024-11-30", trained_on="2025-07-01",
-                     legal_supporter="cong_an")
+    await org.person(
+        "A-1",
+        "Trần Văn Ba",
+        gender="nam",
+        recognised_on="2024-11-30",
+        trained_on="2025-07-01",
+        legal_supporter="cong_an",
+    )
     # A-2: three people with a woman and a leader, but no ethnic-minority mediator in a many-EM commune
     await org.person("A-2", "Nguyễn Văn Bốn", Role.TEAM_LEADER, gender="nam", recognised_on="2023-12-31")
-    await org.person("A-2", "Nguyễn Thị Năm", gender="nu", recognised_on="2024-08-31", trained_on="2025-02-28")
+    await org.person(
+        "A-2", "Nguyễn Thị Năm", gender="nu", recognised_on="2024-08-31", trained_on="2025-02-28"
+    )
     await org.person("A-2", "Phạm Văn Sáu", gender="nam", recognised_on="2025-01-01")  # less than 6 months
     # people who do not count: an official, an inactive mediator, a mediator recognised after the period
     await org.person(None, "Cán Bộ Xã", Role.COMMUNE_OFFICIAL, commune_id=org["A"], gender="nu")
@@ -156,8 +198,17 @@ async def test_indicators_on_hand_built_teams(org):
 
     data = (await report(org, "commune", "A", Period(date(2025, 1, 1), date.fromisoformat(end)))).as_json()
     org_data = data["organisation"]
-    assert org_data == {"teams": 3, "mediators": 6, "women": 2, "men": 4, "ethnic_minority": 1, "trained": 3,
-                        "legal_supporters": 1, "teams_with_legal_supporter": 1, "teams_full_composition": 1}
+    assert org_data == {
+        "teams": 3,
+        "mediators": 6,
+        "women": 2,
+        "men": 4,
+        "ethnic_minority": 1,
+        "trained": 3,
+        "legal_supporters": 1,
+        "teams_with_legal_supporter": 1,
+        "teams_full_composition": 1,
+    }
     ind = data["indicators"]
     assert ind["trained_share"] == {"value": 0.5, "target": 0.8, "met": False}
     # eligible: recognised 2024-01-01 .. 2024-12-30 → Hai (trained on the last allowed day), Ba (late),
@@ -190,12 +241,21 @@ def test_success_rate_met_at_exactly_the_target():
     commune = Commune(id=1, province_id=1, code="X", name="X", success_target=0.85)
     scope = Scope("commune", 1, "X", "X", province=None, commune=commune)
     rows = [("dat_dai", "thanh", 17), ("dat_dai", "khong_thanh", 3)]
-    made = build_report(scope, Q1, field_results=rows, team_results=[(1, 9, "thanh", 17), (1, 9, "khong_thanh", 3)],
-                        teams=[Team(9, 1, "T", "T")], members=[], recognition_groups=[])
+    made = build_report(
+        scope,
+        Q1,
+        field_results=rows,
+        team_results=[(1, 9, "thanh", 17), (1, 9, "khong_thanh", 3)],
+        teams=[Team(9, 1, "T", "T")],
+        members=[],
+        recognition_groups=[],
+    )
     assert made.indicators["success_rate"].value == 0.85 and made.indicators["success_rate"].met is True
     rows[0] = ("dat_dai", "thanh", 16)
     rows.append(("dat_dai", "dang_hoa_giai", 1))
-    made = build_report(scope, Q1, field_results=rows, team_results=[], teams=[], members=[], recognition_groups=[])
+    made = build_report(
+        scope, Q1, field_results=rows, team_results=[], teams=[], members=[], recognition_groups=[]
+    )
     assert made.indicators["success_rate"].met is False
     assert made.indicators["teams_full_composition"].value is None  # no team at all
 
@@ -216,7 +276,11 @@ def test_trained_within_6_months_window():
     assert trained_within_6_months([("2023-12-31", None, 4)], end) is None
     assert trained_within_6_months([("2024-12-30", None, 1)], end) == 0.0
     assert trained_within_6_months([("2024-12-31", None, 1)], end) is None
-    groups = [("2024-02-29", "2024-08-29", 2), ("2024-02-29", "2024-08-30", 1), ("2024-03-01", "2023-01-01", 1)]
+    groups = [
+        ("2024-02-29", "2024-08-29", 2),
+        ("2024-02-29", "2024-08-30", 1),
+        ("2024-03-01", "2023-01-01", 1),
+    ]
     assert trained_within_6_months(groups, end) == 3 / 4  # trained before recognition counts as trained
     assert trained_within_6_months([("bad", None, 1), ("2024-05-01", "2024-05-02", 1)], end) == 1.0
 
@@ -261,25 +325,45 @@ def test_presets():
     assert previous_month(date(2025, 1, 1)) == Period(date(2024, 12, 1), date(2024, 12, 31))
 
 
-@pytest.mark.parametrize("text", ["01/01/2025 - 31/03/2025", "1/1/2025-31/3/2025", "1.1.2025 den 31.3.2025",
-                                  "01-01-2025 – 31-03-2025", "từ 1/1/2025 đến 31/3/2025", "2025-01-01 2025-03-31"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "01/01/2025 - 31/03/2025",
+        "1/1/2025-31/3/2025",
+        "1.1.2025 den 31.3.2025",
+        "01-01-2025 – 31-03-2025",
+        "từ 1/1/2025 đến 31/3/2025",
+        "2025-01-01 2025-03-31",
+    ],
+)
 def test_custom_period_forms(text):
     assert parse_period_text(text) == Q1
 
 
-@pytest.mark.parametrize(("text", "reason"), [("", "format"), ("thang 3", "format"), ("1/1/2025", "format"),
-                                              ("31/02/2025 - 01/03/2025", "date"),
-                                              ("31/03/2025 - 01/01/2025", "order"),
-                                              ("01/01/1990 - 01/01/2025", "range"),
-                                              ("1/1/2025 - 2/1/2025 - 3/1/2025", "format")])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "format"),
+        ("thang 3", "format"),
+        ("1/1/2025", "format"),
+        ("31/02/2025 - 01/03/2025", "date"),
+        ("31/03/2025 - 01/01/2025", "order"),
+        ("01/01/1990 - 01/01/2025", "range"),
+        ("1/1/2025 - 2/1/2025 - 3/1/2025", "format"),
+    ],
+)
 def test_custom_period_errors(text, reason):
     with pytest.raises(PeriodError) as err:
         parse_period_text(text)
     assert err.value.reason == reason
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)), st.integers(0, 4000),
-       st.sampled_from([" - ", "-", " đến ", " den ", " – ", "  "]), st.sampled_from(["/", ".", "-"]))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    st.integers(0, 4000),
+    st.sampled_from([" - ", "-", " đến ", " den ", " – ", "  "]),
+    st.sampled_from(["/", ".", "-"]),
+)
 def test_custom_period_roundtrip(start, days, sep, datesep):
     end = min(start + timedelta(days=days), date(2100, 12, 31))
     fmt = f"%d{datesep}%m{datesep}%Y"
@@ -301,7 +385,9 @@ def test_custom_period_never_crashes(text):
 def cli_db(tmp_path):
     async def seed():
         built = await build_org(tmp_path)
-        await built.cases("A-1", ("2025-01-01", "thanh"), ("2025-03-31", "khong_thanh"), ("2025-04-01", "thanh"))
+        await built.cases(
+            "A-1", ("2025-01-01", "thanh"), ("2025-03-31", "khong_thanh"), ("2025-04-01", "thanh")
+        )
         await built.cases("C-1", ("2025-02-01", "thanh"))
         await built.services.close()
         return built.services.config.database_path
@@ -309,8 +395,16 @@ def cli_db(tmp_path):
     return asyncio.run(seed())
 
 
-COUNT_KEYS = {"received", "successful", "unsuccessful", "pending", "transferred", "withdrawn", "success_rate",
-              "success_rate_received"}
+COUNT_KEYS = {
+    "received",
+    "successful",
+    "unsuccessful",
+    "pending",
+    "transferred",
+    "withdrawn",
+    "success_rate",
+    "success_rate_received",
+}
 
 
 def _check_counts(counts: dict) -> None:
@@ -323,8 +417,21 @@ def _check_counts(counts: dict) -> None:
 
 
 def test_cli_json_contract_commune(cli_db, capsys):
-    code = cli_main(["report", "--commune", "A", "--from", "2025-01-01", "--to", "2025-03-31", "--format", "json",
-                     "--db", cli_db])
+    code = cli_main(
+        [
+            "report",
+            "--commune",
+            "A",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--format",
+            "json",
+            "--db",
+            cli_db,
+        ]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["scope"]["level"] == "commune" and data["scope"]["code"] == "A"
@@ -343,8 +450,23 @@ def test_cli_json_contract_commune(cli_db, capsys):
 
 def test_cli_json_province_to_file(cli_db, tmp_path, capsys):
     out = tmp_path / "p1.json"
-    code = cli_main(["report", "--province", "P1", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "json",
-                     "--out", str(out), "--db", cli_db])
+    code = cli_main(
+        [
+            "report",
+            "--province",
+            "P1",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "--format",
+            "json",
+            "--out",
+            str(out),
+            "--db",
+            cli_db,
+        ]
+    )
     assert code == 0 and "Đã ghi" in capsys.readouterr().err
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["scope"] == {"level": "province", "code": "P1", "name": "Tỉnh Một"}
@@ -353,28 +475,65 @@ def test_cli_json_province_to_file(cli_db, tmp_path, capsys):
 
 
 def test_cli_text_and_xlsx(cli_db, tmp_path, capsys):
-    assert cli_main(["report", "--commune", "A", "--from", "2025-01-01", "--to", "2025-03-31", "--format", "text",
-                     "--db", cli_db]) == 0
+    assert (
+        cli_main(
+            [
+                "report",
+                "--commune",
+                "A",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-03-31",
+                "--format",
+                "text",
+                "--db",
+                cli_db,
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "Xã An" in text and "Tiếp nhận: 2 vụ việc" in text and "Tổ A-3" in text
     out = tmp_path / "a.xlsx"
-    assert cli_main(["report", "--commune", "A", "--from", "2025-01-01", "--to", "2025-03-31", "--format", "xlsx",
-                     "--out", str(out), "--db", cli_db]) == 0
+    assert (
+        cli_main(
+            [
+                "report",
+                "--commune",
+                "A",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-03-31",
+                "--format",
+                "xlsx",
+                "--out",
+                str(out),
+                "--db",
+                cli_db,
+            ]
+        )
+        == 0
+    )
     assert out.read_bytes()[:2] == b"PK"
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--from", "2025-01-01", "--to", "2025-03-31"], "--commune"),
-    (["--commune", "A", "--province", "P1", "--from", "2025-01-01", "--to", "2025-03-31"], "--commune"),
-    (["--commune", "A", "--from", "2025-02-30", "--to", "2025-03-31"], "YYYY-MM-DD"),
-    (["--commune", "A", "--from", "01/01/2025", "--to", "2025-03-31"], "YYYY-MM-DD"),
-    (["--commune", "A", "--to", "2025-03-31"], "YYYY-MM-DD"),
-    (["--commune", "A", "--from", "2025-04-01", "--to", "2025-03-31"], "trước"),
-    (["--commune", "A", "--from", "2025-01-01", "--to", "2025-03-31", "--format", "pdf"], "json, xlsx"),
-    (["--commune", "ZZ", "--from", "2025-01-01", "--to", "2025-03-31"], "Không có xã/phường mã ZZ"),
-    (["--province", "ZZ", "--from", "2025-01-01", "--to", "2025-03-31"], "Không có tỉnh"),
-    (["--commune", "A", "--from"], "Lỗi tham số"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--from", "2025-01-01", "--to", "2025-03-31"], "--commune"),
+        (["--commune", "A", "--province", "P1", "--from", "2025-01-01", "--to", "2025-03-31"], "--commune"),
+        (["--commune", "A", "--from", "2025-02-30", "--to", "2025-03-31"], "YYYY-MM-DD"),
+        (["--commune", "A", "--from", "01/01/2025", "--to", "2025-03-31"], "YYYY-MM-DD"),
+        (["--commune", "A", "--to", "2025-03-31"], "YYYY-MM-DD"),
+        (["--commune", "A", "--from", "2025-04-01", "--to", "2025-03-31"], "trước"),
+        (["--commune", "A", "--from", "2025-01-01", "--to", "2025-03-31", "--format", "pdf"], "json, xlsx"),
+        (["--commune", "ZZ", "--from", "2025-01-01", "--to", "2025-03-31"], "Không có xã/phường mã ZZ"),
+        (["--province", "ZZ", "--from", "2025-01-01", "--to", "2025-03-31"], "Không có tỉnh"),
+        (["--commune", "A", "--from"], "Lỗi tham số"),
+    ],
+)
 def test_cli_bad_arguments_exit_2(cli_db, capsys, args, expected):
     with pytest.raises(SystemExit) as exited:
         raise SystemExit(cli_main(["report", *args, "--db", cli_db]))
@@ -385,13 +544,23 @@ def test_cli_bad_arguments_exit_2(cli_db, capsys, args, expected):
 
 async def test_six_month_deadline_in_sql_matches_python(org):
     """The SQL count of mediators trained in time agrees with add_months on month ends and leap days."""
-    pairs = [("2024-01-31", "2024-07-31"), ("2024-01-31", "2024-08-01"), ("2024-08-31", "2025-02-28"),
-             ("2024-08-31", "2025-03-01"), ("2024-02-29", "2024-08-29"), ("2024-02-29", "2024-08-30"),
-             ("2024-03-31", "2024-09-30"), ("2024-03-31", "2024-10-01"), ("2024-12-30", "2025-06-30"),
-             ("2024-06-15", None), ("2024-05-31", "2024-01-01")]
+    pairs = [
+        ("2024-01-31", "2024-07-31"),
+        ("2024-01-31", "2024-08-01"),
+        ("2024-08-31", "2025-02-28"),
+        ("2024-08-31", "2025-03-01"),
+        ("2024-02-29", "2024-08-29"),
+        ("2024-02-29", "2024-08-30"),
+        ("2024-03-31", "2024-09-30"),
+        ("2024-03-31", "2024-10-01"),
+        ("2024-12-30", "2025-06-30"),
+        ("2024-06-15", None),
+        ("2024-05-31", "2024-01-01"),
+    ]
     for i, (recognised, trained) in enumerate(pairs):
-        await org.person("B-1", f"Người Số {chr(65 + i)}", gender="nu", recognised_on=recognised,
-                         trained_on=trained)
+        await org.person(
+            "B-1", f"Người Số {chr(65 + i)}", gender="nu", recognised_on=recognised, trained_on=trained
+        )
     period = Period(date(2025, 1, 1), date(2025, 6, 30))
     data = (await report(org, "commune", "B", period)).as_json()
     expected = trained_within_6_months([(r, t, 1) for r, t in pairs], period.end)
@@ -432,8 +601,13 @@ def test_the_ministrys_national_figures():
 
 
 async def test_indicator_is_the_official_rate_everywhere(org):
-    await org.cases("A-1", ("2025-01-10", "thanh"), ("2025-01-11", "khong_thanh"), ("2025-01-12", "dang_hoa_giai"),
-                    ("2025-01-13", "rut_yeu_cau"))
+    await org.cases(
+        "A-1",
+        ("2025-01-10", "thanh"),
+        ("2025-01-11", "khong_thanh"),
+        ("2025-01-12", "dang_hoa_giai"),
+        ("2025-01-13", "rut_yeu_cau"),
+    )
     for level, key in (("commune", "A"), ("province", "P1"), ("team", "A-1")):
         data = (await report(org, level, key)).as_json()
         assert data["cases"]["success_rate"] == 0.5 and data["cases"]["success_rate_received"] == 0.25

@@ -30,9 +30,13 @@ async def cases(bot):
     last year: one more in ML-01 (outside 'this year')."""
     today = _today(bot).isoformat()
     ml1, ml2, nh1 = await _team(bot, "ML-01"), await _team(bot, "ML-02"), await _team(bot, "NH-01")
-    seeds = [CaseSeed(ml1.id, today, "dat_dai", "thanh"), CaseSeed(ml1.id, today, "hon_nhan_gia_dinh", "thanh"),
-             CaseSeed(ml1.id, today, "dat_dai", "dang_hoa_giai"), CaseSeed(ml2.id, today, "dan_su", "khong_thanh"),
-             CaseSeed(ml1.id, date(_today(bot).year - 1, 6, 1).isoformat(), "dat_dai", "thanh")]
+    seeds = [
+        CaseSeed(ml1.id, today, "dat_dai", "thanh"),
+        CaseSeed(ml1.id, today, "hon_nhan_gia_dinh", "thanh"),
+        CaseSeed(ml1.id, today, "dat_dai", "dang_hoa_giai"),
+        CaseSeed(ml2.id, today, "dan_su", "khong_thanh"),
+        CaseSeed(ml1.id, date(_today(bot).year - 1, 6, 1).isoformat(), "dat_dai", "thanh"),
+    ]
     seeds += [CaseSeed(nh1.id, today, "xom_gieng", "thanh") for _ in range(5)]
     await seed_cases(bot.services.db, seeds)
     return bot
@@ -83,8 +87,13 @@ async def test_forged_callbacks_never_show_another_commune(cases):
     await bot.say("commune", "/thongke")
     await bot.tap("commune", "Năm nay")
     span = f"{_today(bot).year}0101:{_today(bot).year}1231"
-    for data in (f"st:g:c:{nh.id}:{span}", f"st:x:c:{nh.id}:{span}", f"st:x:p:{province.id}:{span}",
-                 f"st:a:c:{nh.id}", f"st:a:p:{province.id}"):
+    for data in (
+        f"st:g:c:{nh.id}:{span}",
+        f"st:x:c:{nh.id}:{span}",
+        f"st:x:p:{province.id}:{span}",
+        f"st:a:c:{nh.id}",
+        f"st:a:p:{province.id}",
+    ):
         before = len(bot.api.outbox)
         out = await bot.tap_data("commune", data)
         assert msg.STATS_DENIED in texts(out), data
@@ -181,8 +190,13 @@ async def test_other_period_button_reuses_scope(cases):
 
 async def test_monthly_summary_once_per_month_and_opt_out(bot):
     ml1 = await _team(bot, "ML-01")
-    await seed_cases(bot.services.db, [CaseSeed(ml1.id, "2025-06-30", "dat_dai", "thanh"),
-                                       CaseSeed(ml1.id, "2025-07-01", "dat_dai", "thanh")])
+    await seed_cases(
+        bot.services.db,
+        [
+            CaseSeed(ml1.id, "2025-06-30", "dat_dai", "thanh"),
+            CaseSeed(ml1.id, "2025-07-01", "dat_dai", "thanh"),
+        ],
+    )
     assert await send_monthly_summaries(bot.app, date(2025, 7, 4)) == 0  # too late in the month
     sent = await send_monthly_summaries(bot.app, date(2025, 7, 1))
     assert sent == 1
@@ -219,4 +233,3 @@ async def test_only_commune_officials_toggle_summary(bot):
     assert msg.STATS_SUMMARY_ONLY_COMMUNE in texts(out)
     out = await bot.say("leader", "/bantin")
     assert "không được dùng" in texts(out)
-

@@ -17,28 +17,60 @@ from services.stats_export import pct, period_label, report_chart, report_text, 
 PROVINCE = Province(1, "DB", "Điện Biên")
 ML = Commune(10, 1, "ML", "Phường Mường Lay", many_ethnic_minority=True, success_target=0.85)
 NH = Commune(11, 1, "NH", "Xã Nà Hỳ", is_pilot=True)
-TEAMS = [Team(100, 10, "ML-01", "Tổ bản Na Lay"), Team(101, 10, "ML-02", "Tổ dân phố 2"),
-         Team(102, 11, "NH-01", "Tổ bản Nà Hỳ")]
+TEAMS = [
+    Team(100, 10, "ML-01", "Tổ bản Na Lay"),
+    Team(101, 10, "ML-02", "Tổ dân phố 2"),
+    Team(102, 11, "NH-01", "Tổ bản Nà Hỳ"),
+]
 PERIOD = Period(date(2025, 1, 1), date(2025, 6, 30))
-FIELD_ROWS = [("dat_dai", "thanh", 5), ("dat_dai", "khong_thanh", 1), ("hon_nhan_gia_dinh", "thanh", 2),
-              ("dan_su", "dang_hoa_giai", 1), ("khac", "chuyen_co_quan", 1), ("khac", "rut_yeu_cau", 2)]
-TEAM_ROWS = [(10, 100, "thanh", 7), (10, 100, "khong_thanh", 1), (10, 100, "dang_hoa_giai", 1),
-             (10, 100, "chuyen_co_quan", 1), (10, 100, "rut_yeu_cau", 2)]
-MEMBERS = [TeamMembers(100, mediators=3, leaders=1, women=1, men=2, ethnic_minority=2, trained=2,
-                       legal_supporters=1),
-           TeamMembers(101, mediators=2, leaders=1, women=1, men=1, ethnic_minority=1, trained=1)]
+FIELD_ROWS = [
+    ("dat_dai", "thanh", 5),
+    ("dat_dai", "khong_thanh", 1),
+    ("hon_nhan_gia_dinh", "thanh", 2),
+    ("dan_su", "dang_hoa_giai", 1),
+    ("khac", "chuyen_co_quan", 1),
+    ("khac", "rut_yeu_cau", 2),
+]
+TEAM_ROWS = [
+    (10, 100, "thanh", 7),
+    (10, 100, "khong_thanh", 1),
+    (10, 100, "dang_hoa_giai", 1),
+    (10, 100, "chuyen_co_quan", 1),
+    (10, 100, "rut_yeu_cau", 2),
+]
+MEMBERS = [
+    TeamMembers(
+        100, mediators=3, leaders=1, women=1, men=2, ethnic_minority=2, trained=2, legal_supporters=1
+    ),
+    TeamMembers(101, mediators=2, leaders=1, women=1, men=1, ethnic_minority=1, trained=1),
+]
 
 
 def commune_report():
     scope = Scope("commune", ML.id, ML.code, ML.name, PROVINCE, ML)
-    return build_report(scope, PERIOD, field_results=FIELD_ROWS, team_results=TEAM_ROWS, teams=TEAMS[:2],
-                        members=MEMBERS, recognition_groups=[("2024-03-01", "2024-05-01", 2)])
+    return build_report(
+        scope,
+        PERIOD,
+        field_results=FIELD_ROWS,
+        team_results=TEAM_ROWS,
+        teams=TEAMS[:2],
+        members=MEMBERS,
+        recognition_groups=[("2024-03-01", "2024-05-01", 2)],
+    )
 
 
 def province_report():
     scope = Scope("province", PROVINCE.id, PROVINCE.code, PROVINCE.name, PROVINCE)
-    return build_report(scope, PERIOD, field_results=FIELD_ROWS, team_results=TEAM_ROWS, teams=TEAMS,
-                        members=MEMBERS, recognition_groups=[], communes=[ML, NH])
+    return build_report(
+        scope,
+        PERIOD,
+        field_results=FIELD_ROWS,
+        team_results=TEAM_ROWS,
+        teams=TEAMS,
+        members=MEMBERS,
+        recognition_groups=[],
+        communes=[ML, NH],
+    )
 
 
 def workbook(report):
@@ -75,10 +107,43 @@ def test_commune_workbook_cell_by_cell():
     assert ws["H10"].number_format == "0.0%" and ws["J10"].number_format == "0.0%"
     expected = {
         "Đất đai": [6, 5, 1, 0, 0, 0, 5 / 6, "5/6 vụ việc đã hòa giải", 5 / 6, "5/6 vụ việc tiếp nhận"],
-        "Hôn nhân và gia đình": [2, 2, 0, 0, 0, 0, 1.0, "2/2 vụ việc đã hòa giải", 1.0, "2/2 vụ việc tiếp nhận"],
+        "Hôn nhân và gia đình": [
+            2,
+            2,
+            0,
+            0,
+            0,
+            0,
+            1.0,
+            "2/2 vụ việc đã hòa giải",
+            1.0,
+            "2/2 vụ việc tiếp nhận",
+        ],
         "Dân sự": [1, 0, 0, 1, 0, 0, None, "0/0 vụ việc đã hòa giải", 0.0, "0/1 vụ việc tiếp nhận"],
-        "Mâu thuẫn xóm giềng": [0, 0, 0, 0, 0, 0, None, "0/0 vụ việc đã hòa giải", None, "0/0 vụ việc tiếp nhận"],
-        "Vi phạm pháp luật": [0, 0, 0, 0, 0, 0, None, "0/0 vụ việc đã hòa giải", None, "0/0 vụ việc tiếp nhận"],
+        "Mâu thuẫn xóm giềng": [
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            None,
+            "0/0 vụ việc đã hòa giải",
+            None,
+            "0/0 vụ việc tiếp nhận",
+        ],
+        "Vi phạm pháp luật": [
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            None,
+            "0/0 vụ việc đã hòa giải",
+            None,
+            "0/0 vụ việc tiếp nhận",
+        ],
         "Khác": [3, 0, 0, 0, 1, 2, None, "0/0 vụ việc đã hòa giải", 0.0, "0/3 vụ việc tiếp nhận"],
     }
     rows = {r[0].value: [c.value for c in r[1:11]] for r in ws.iter_rows(min_row=11, max_row=16)}
@@ -90,8 +155,19 @@ def test_commune_workbook_cell_by_cell():
     ws = wb["Theo tổ hòa giải"]
     assert [c.value for c in ws[10]][:7] == ["Tổng số", 12, 7, 1, 1, 1, 2]
     assert [c.value for c in ws[11]][:7] == ["Tổ bản Na Lay", 12, 7, 1, 1, 1, 2]
-    assert [c.value for c in ws[12]] == ["Tổ dân phố 2", 0, 0, 0, 0, 0, 0, None, "0/0 vụ việc đã hòa giải",
-                                         None, "0/0 vụ việc tiếp nhận"]  # a team with no case
+    assert [c.value for c in ws[12]] == [
+        "Tổ dân phố 2",
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        None,
+        "0/0 vụ việc đã hòa giải",
+        None,
+        "0/0 vụ việc tiếp nhận",
+    ]  # a team with no case
 
     ws = wb["Chỉ tiêu QĐ 315"]
     assert [c.value for c in ws[8]] == x["ind_heads"]
@@ -122,8 +198,11 @@ def test_province_workbook_has_communes_with_completeness():
     assert ws["A15"].value == msg.STATS_XLSX["completeness_note"]
     ws = wb["Theo tổ hòa giải"]
     assert ws["B8"].value == "Xã, phường, đặc khu"
-    assert [ws.cell(row=r, column=2).value for r in (11, 12, 13)] == ["Phường Mường Lay", "Phường Mường Lay",
-                                                                      "Xã Nà Hỳ"]
+    assert [ws.cell(row=r, column=2).value for r in (11, 12, 13)] == [
+        "Phường Mường Lay",
+        "Phường Mường Lay",
+        "Xã Nà Hỳ",
+    ]
 
 
 def test_chart_is_a_png():
@@ -135,12 +214,19 @@ def test_chart_is_a_png():
 def test_chart_of_an_empty_period_and_many_teams():
     teams = [Team(1000 + i, 10, f"T{i:03d}", f"Tổ số {i}") for i in range(60)]
     scope = Scope("commune", ML.id, ML.code, ML.name, PROVINCE, ML)
-    empty = build_report(scope, PERIOD, field_results=[], team_results=[], teams=teams, members=[],
-                         recognition_groups=[])
+    empty = build_report(
+        scope, PERIOD, field_results=[], team_results=[], teams=teams, members=[], recognition_groups=[]
+    )
     assert report_chart(empty).startswith(b"\x89PNG")
-    busy = build_report(scope, PERIOD, field_results=[("dat_dai", "thanh", 60)],
-                        team_results=[(10, 1000 + i, "thanh", 1) for i in range(60)], teams=teams, members=[],
-                        recognition_groups=[])
+    busy = build_report(
+        scope,
+        PERIOD,
+        field_results=[("dat_dai", "thanh", 60)],
+        team_results=[(10, 1000 + i, "thanh", 1) for i in range(60)],
+        teams=teams,
+        members=[],
+        recognition_groups=[],
+    )
     assert report_chart(busy).startswith(b"\x89PNG")
 
 
@@ -176,8 +262,16 @@ def national_report():
     for i, (received, ok, ko) in enumerate([(12, 7, 1), (3, 1, 2)], start=1):
         counts = Counts(received=received, successful=ok, unsuccessful=ko, pending=received - ok - ko)
         org = Organisation(teams=2, mediators=5, women=2, men=3, trained=3)
-        lines.append(ProvinceLine(Province(i, f"P{i}", f"Tỉnh {i}"), counts, org,
-                                  compute_indicators(counts, org, None, SUCCESS_TARGET), communes=3, reported=2))
+        lines.append(
+            ProvinceLine(
+                Province(i, f"P{i}", f"Tỉnh {i}"),
+                counts,
+                org,
+                compute_indicators(counts, org, None, SUCCESS_TARGET),
+                communes=3,
+                reported=2,
+            )
+        )
     by_field = {"dat_dai": Counts(received=15, successful=8, unsuccessful=3, pending=4)}
     return build(PERIOD, by_field, lines, 0, 0, "live")
 
@@ -195,7 +289,9 @@ def test_every_sheet_of_every_statistics_export_prints_on_a4_landscape_with_a_si
             assert ws.page_margins.left == 0.5, ws.title
             values = [c.value for row in ws.iter_rows(min_row=ws.max_row - 8) for c in row]
             assert "Người lập biểu" in values and "Thủ trưởng đơn vị" in values, ws.title
-            assert any(isinstance(v, str) and "ngày …… tháng …… năm ……" in v.lower() for v in values), ws.title
+            assert any(isinstance(v, str) and "ngày …… tháng …… năm ……" in v.lower() for v in values), (
+                ws.title
+            )
             assert ws["A3"].value == msg.SUBMIT_SOURCE_LIVE, ws.title
 
 
@@ -205,15 +301,30 @@ def test_national_workbook_by_province():
     ws = wb["Theo tỉnh"]
     assert ws["A1"].value == msg.NATIONAL_XLSX["sender"]
     assert [c.value for c in ws[10]][:8] == ["Tổng số", 15, 8, 3, 4, 0, 0, pytest.approx(8 / 11)]
-    assert [c.value for c in ws[11]] == ["Tỉnh 1", 12, 7, 1, 4, 0, 0, pytest.approx(7 / 8), "7/8 vụ việc đã hòa giải",
-                                         pytest.approx(7 / 12), "7/12 vụ việc tiếp nhận", 3, 2]
+    assert [c.value for c in ws[11]] == [
+        "Tỉnh 1",
+        12,
+        7,
+        1,
+        4,
+        0,
+        0,
+        pytest.approx(7 / 8),
+        "7/8 vụ việc đã hòa giải",
+        pytest.approx(7 / 12),
+        "7/12 vụ việc tiếp nhận",
+        3,
+        2,
+    ]
     ws = wb["Chỉ tiêu theo tỉnh"]
     assert ws["A11"].value == "Tỉnh 1" and ws["B11"].value == pytest.approx(7 / 8)
     assert ws["C11"].value == pytest.approx(3 / 5) and ws["G11"].value == "7/8 vụ việc đã hòa giải"
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdfinfo")),
-                    reason="LibreOffice (soffice) or poppler's pdfinfo is not installed")
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdfinfo")),
+    reason="LibreOffice (soffice) or poppler's pdfinfo is not installed",
+)
 def test_commune_workbook_renders_through_libreoffice_on_landscape_pages(tmp_path):
     """The whole commune workbook through headless LibreOffice: A4 landscape pages, each table on one page wide
     (one page per sheet for a small commune, not 14 portrait strips)."""
@@ -223,10 +334,24 @@ def test_commune_workbook_renders_through_libreoffice_on_landscape_pages(tmp_pat
     path = tmp_path / "xa.xlsx"
     path.write_bytes(report_xlsx(commune_report()))
     profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "xa.pdf")], check=True, capture_output=True,
-                          text=True).stdout
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "xa.pdf")], check=True, capture_output=True, text=True
+    ).stdout
     assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) == 4  # one per sheet
     width, height = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups())
     assert abs(width - 842) < 3 and abs(height - 595) < 3  # A4 landscape, in points

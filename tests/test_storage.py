@@ -36,9 +36,13 @@ async def test_upgrade_keeps_data(tmp_path, monkeypatch):
     # written with the SQL of version 1 (today's repositories also write the history tables of 0013)
     await old.execute("INSERT INTO provinces(code, name) VALUES ('DB', 'Điện Biên')")
     await old.execute("INSERT INTO communes(province_id, code, name) VALUES (1, 'ML', 'Phường Mường Lay')")
-    await old.execute("INSERT INTO teams(commune_id, code, name) VALUES (1, 'ML-01', 'Tổ hòa giải bản Na Lay')")
-    pid = await old.execute("INSERT INTO persons(full_name, role, province_id, commune_id, team_id, created_at,"
-                            " updated_at) VALUES ('Lò Văn Hùng', 'team_leader', 1, 1, 1, 'x', 'x')")
+    await old.execute(
+        "INSERT INTO teams(commune_id, code, name) VALUES (1, 'ML-01', 'Tổ hòa giải bản Na Lay')"
+    )
+    pid = await old.execute(
+        "INSERT INTO persons(full_name, role, province_id, commune_id, team_id, created_at,"
+        " updated_at) VALUES ('Lò Văn Hùng', 'team_leader', 1, 1, 1, 'x', 'x')"
+    )
     team = await OrgRepository(old).team_by_code("ML-01")
     await old.close()
 
@@ -77,7 +81,9 @@ async def test_transaction_rolls_back_on_error(db):
     province = await org.upsert_province("DB", "Điện Biên")
     with pytest.raises(RuntimeError):
         async with db.transaction() as conn:
-            await conn.execute("INSERT INTO communes(province_id, code, name) VALUES (?, 'A', 'a')", (province.id,))
+            await conn.execute(
+                "INSERT INTO communes(province_id, code, name) VALUES (?, 'A', 'a')", (province.id,)
+            )
             raise RuntimeError("boom")
     assert await org.commune_by_code("A") is None
 

@@ -33,10 +33,15 @@ async def person(org, key: str):
 
 
 async def test_submission_is_frozen_against_edits_late_cases_and_result_changes(org):
-    official = org.ids["official"] = await org.person(None, "Cán bộ xã An", Role.COMMUNE_OFFICIAL,
-                                                      commune_id=org["A"])
-    first, second, _ = await org.cases("A-1", ("2025-01-10", "thanh"), ("2025-02-10", "dang_hoa_giai"),
-                                       ("2025-03-01", "khong_thanh", "dan_su"))
+    official = org.ids["official"] = await org.person(
+        None, "Cán bộ xã An", Role.COMMUNE_OFFICIAL, commune_id=org["A"]
+    )
+    first, second, _ = await org.cases(
+        "A-1",
+        ("2025-01-10", "thanh"),
+        ("2025-02-10", "dang_hoa_giai"),
+        ("2025-03-01", "khong_thanh", "dan_su"),
+    )
     await org.cases("A-2", ("2025-07-01", "thanh"))  # outside the period
     a = await scope(org, "commune", "A")
     service = org.services.submissions
@@ -48,7 +53,9 @@ async def test_submission_is_frozen_against_edits_late_cases_and_result_changes(
     assert frozen["indicators"]["success_rate"]["value"] == frozen["cases"]["success_rate"]
     # the submitted figures are the live figures of that moment
     live = (await org.services.statistics.report(a, H1)).as_json()
-    assert {k: v for k, v in frozen.items() if k not in ("source", "submission")} == {k: v for k, v in live.items() if k != "source"}
+    assert {k: v for k, v in frozen.items() if k not in ("source", "submission")} == {
+        k: v for k, v in live.items() if k != "source"
+    }
     # the case versions behind it
     cases = await service.repo.submitted_cases(sub.id)
     assert [c.case_id for c in cases] == sorted([first, second, _])
@@ -135,7 +142,11 @@ async def test_province_rollup_from_snapshots_with_a_commune_missing(org):
     assert data["completeness"]["not_submitted"] == ["B"]
     assert data["by_team"]["A-1"]["received"] == 3
     live = (await org.services.statistics.report(p1, H1)).as_json()
-    assert live["source"] == "live" and live["cases"]["received"] == 5 and "submitted" not in live["by_commune"]["A"]
+    assert (
+        live["source"] == "live"
+        and live["cases"]["received"] == 5
+        and "submitted" not in live["by_commune"]["A"]
+    )
     with pytest.raises(NotSubmitted):
         await service.submitted_json(await scope(org, "commune", "B"), H1)
 

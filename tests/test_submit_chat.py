@@ -29,9 +29,14 @@ def _today(bot) -> date:
 async def cases(bot):
     today = _today(bot).isoformat()
     ml1 = await bot.services.org.team_by_code("ML-01")
-    ids = await seed_cases(bot.services.db, [CaseSeed(ml1.id, today, "dat_dai", "thanh"),
-                                              CaseSeed(ml1.id, today, "dan_su", "dang_hoa_giai"),
-                                              CaseSeed(ml1.id, today, "dat_dai", "khong_thanh")])
+    ids = await seed_cases(
+        bot.services.db,
+        [
+            CaseSeed(ml1.id, today, "dat_dai", "thanh"),
+            CaseSeed(ml1.id, today, "dan_su", "dang_hoa_giai"),
+            CaseSeed(ml1.id, today, "dat_dai", "khong_thanh"),
+        ],
+    )
     bot.case_ids = ids
     return bot
 
@@ -50,7 +55,9 @@ async def test_statistical_periods_are_offered_first(cases):
     labels = [o.label for o in bot.buttons("commune")]
     year = _today(bot).year
     assert [label for label in labels if label not in NAV][:4] == [
-        msg.PERIODS_OFFICIAL[k].format(year=y) for k, y in (("h6", year), ("h6a", year), ("y", year), ("yp", year - 1))]
+        msg.PERIODS_OFFICIAL[k].format(year=y)
+        for k, y in (("h6", year), ("h6a", year), ("y", year), ("yp", year - 1))
+    ]
     out = await bot.tap("commune", msg.PERIODS_OFFICIAL["h6a"].format(year=year))
     assert f"01/01/{year} – 31/05/{year}" in texts(out)
 
@@ -67,7 +74,9 @@ async def test_commune_official_submits_sees_changes_and_revises(cases):
     out = await bot.tap("commune", msg.SUBMIT_BTN_CONFIRM)
     assert "Đã chốt số liệu" in texts(out) and "lần 1" in texts(out)
     # a second tap on the same confirmation does not submit again
-    out = await bot.tap_data("commune", confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"], confirm)
+    out = await bot.tap_data(
+        "commune", confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"], confirm
+    )
     assert msg.SUBMIT_ALREADY.format(revision=1) in texts(out)
 
     # nothing changed since: no "Chốt lại" offered, and a forged submit or confirmation makes no revision
@@ -85,7 +94,9 @@ async def test_commune_official_submits_sees_changes_and_revises(cases):
     rows = await AuditLog(bot.services.db).rows(object_type="report_submission")
     assert [r.action for r in rows] == ["report.submit"]
     scope = await bot.services.statistics.scope_by_code("commune", "ML")
-    assert (await bot.services.submissions.latest(scope, Period(date(y, 1, 1), date(y, 12, 31)))).revision == 1
+    assert (
+        await bot.services.submissions.latest(scope, Period(date(y, 1, 1), date(y, 12, 31)))
+    ).revision == 1
 
     # later: a result changes and a case is added
     await set_case_result(bot.services.db, bot.case_ids[1], "thanh", _today(bot).isoformat())
@@ -126,7 +137,9 @@ async def test_province_official_sees_status_and_switches_to_submitted(cases, tm
     bot = cases
     y = _today(bot).year
     ml_scope = await bot.services.statistics.scope_by_code("commune", "ML")
-    await bot.services.submissions.submit(None, ml_scope, Period(date(y, 1, 1), date(y, 12, 31)), label="test")
+    await bot.services.submissions.submit(
+        None, ml_scope, Period(date(y, 1, 1), date(y, 12, 31)), label="test"
+    )
     await bot.say("province", "/thongke")
     await bot.tap("province", "Toàn tỉnh Điện Biên")
     out = await bot.tap("province", _year_label(bot))
@@ -134,8 +147,11 @@ async def test_province_official_sees_status_and_switches_to_submitted(cases, tm
     report_message = bot.last_with_buttons("province")
     out = await bot.tap("province", msg.SUBMIT_BTN_STATUS, report_message)
     text = texts(out)
-    communes = len(await bot.services.org.communes_of_province(
-        (await bot.services.org.commune_by_code("ML")).province_id))
+    communes = len(
+        await bot.services.org.communes_of_province(
+            (await bot.services.org.commune_by_code("ML")).province_id
+        )
+    )
     assert f"Đã chốt: 1/{communes} xã/phường" in text and "✅ Phường Mường Lay: lần 1" in text
     out = await bot.tap("province", msg.SUBMIT_BTN_SUBMITTED, report_message)
     text = texts(out)
@@ -156,7 +172,9 @@ async def test_province_official_sees_status_and_switches_to_submitted(cases, tm
 
 async def test_ministry_official_sees_the_country(cases):
     bot = cases
-    person_id = await bot.services.people.create(PersonDraft(full_name="Trần Văn Bộ", role=Role.MINISTRY_OFFICIAL))
+    person_id = await bot.services.people.create(
+        PersonDraft(full_name="Trần Văn Bộ", role=Role.MINISTRY_OFFICIAL)
+    )
     await bot.services.people.link_identity(person_id, "console", "2001", "2001")
     await bot.say(2001, "/thongke")
     labels = [o.label for o in bot.buttons(2001)]
@@ -187,12 +205,31 @@ async def test_ministry_official_sees_the_country(cases):
 
 async def test_admin_creates_the_ministry_official_from_the_command_line(bot, capsys):
     db = bot.config.database_path
-    assert await asyncio.to_thread(cli_main, ["admin", "invite-ministry", "--name", "Trần Văn Bộ", "--ref",
-                                              "BTP-01", "--telegram", "777", "--db", db]) == 0
+    assert (
+        await asyncio.to_thread(
+            cli_main,
+            [
+                "admin",
+                "invite-ministry",
+                "--name",
+                "Trần Văn Bộ",
+                "--ref",
+                "BTP-01",
+                "--telegram",
+                "777",
+                "--db",
+                db,
+            ],
+        )
+        == 0
+    )
     assert "Đã tạo cán bộ Bộ Tư pháp Trần Văn Bộ" in capsys.readouterr().out
     person = await bot.services.people.by_identity("telegram", "777")
     assert person.role == Role.MINISTRY_OFFICIAL and person.commune_id is None
-    assert await asyncio.to_thread(cli_main, ["admin", "invite-ministry", "--name", "Lê Thị Cục", "--db", db]) == 0
+    assert (
+        await asyncio.to_thread(cli_main, ["admin", "invite-ministry", "--name", "Lê Thị Cục", "--db", db])
+        == 0
+    )
     code = capsys.readouterr().out.split("/lienket ")[-1].strip()
     await bot.say(2002, f"/lienket {code}")
     linked = await bot.services.people.by_identity("console", "2002")

@@ -40,8 +40,14 @@ async def make_event(bot, days: float = 3, scope: BroadcastScope | None = None) 
     ml = await bot.services.org.commune_by_code("ML")
     starts = datetime.now(UTC) + timedelta(days=days)
     event_id, broadcast_id, _ = await bot.services.training.create(
-        official, scope or BroadcastScope(communes=(ml.id,)), "console", title="Kỹ năng hòa giải đất đai",
-        starts_at=starts, place="Hội trường UBND phường", render=lambda e: f"Tập huấn {e['title']}")
+        official,
+        scope or BroadcastScope(communes=(ml.id,)),
+        "console",
+        title="Kỹ năng hòa giải đất đai",
+        starts_at=starts,
+        place="Hội trường UBND phường",
+        render=lambda e: f"Tập huấn {e['title']}",
+    )
     return event_id, broadcast_id
 
 
@@ -51,7 +57,8 @@ RECENT = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
 async def to_past(bot, event_id: int, day: str = RECENT) -> None:
     await bot.services.db.execute(
         "UPDATE training_events SET starts_at = ?, local_date = ? WHERE id = ?",
-        (f"{day}T01:00:00+00:00", day, event_id))
+        (f"{day}T01:00:00+00:00", day, event_id),
+    )
 
 
 async def test_official_creates_event_and_mediators_answer(bot):
@@ -124,8 +131,9 @@ async def test_reminder_the_day_before_once_and_not_to_decliners(bot):
     # an event announced less than a day before gets no separate reminder
     late_id, _ = await make_event(bot, days=0.5)
     late = await bot.services.training.repo.get(late_id)
-    assert late not in await bot.services.training.due_reminders(datetime.fromisoformat(late["starts_at"])
-                                                                 - timedelta(hours=1))
+    assert late not in await bot.services.training.due_reminders(
+        datetime.fromisoformat(late["starts_at"]) - timedelta(hours=1)
+    )
 
 
 async def test_attendance_sets_trained_dates(bot):
@@ -197,8 +205,9 @@ async def test_long_checklist_is_paged(bot):
     ml = await bot.services.org.commune_by_code("ML")
     team = await bot.services.org.team_by_code("ML-02")
     for i in range(12):
-        await bot.services.people.create(PersonDraft(full_name=f"Người Thứ {i:02d}", role=Role.MEDIATOR,
-                                                     commune_id=ml.id, team_id=team.id))
+        await bot.services.people.create(
+            PersonDraft(full_name=f"Người Thứ {i:02d}", role=Role.MEDIATOR, commune_id=ml.id, team_id=team.id)
+        )
     event_id, _ = await make_event(bot)
     await to_past(bot, event_id)
     await bot.say(COMMUNE, "/taphuan")
@@ -216,14 +225,24 @@ async def test_long_checklist_is_paged(bot):
 def test_parse_when_round_trip(moment):
     now = datetime(2026, 1, 1, tzinfo=UTC)
     moment = moment.replace(second=0, microsecond=0)
-    for text in (moment.strftime("%d/%m/%Y %H:%M"), moment.strftime("%-d-%-m-%Y %-Hh%M"),
-                 moment.strftime("%d/%m/%y, lúc %H giờ %M")):
+    for text in (
+        moment.strftime("%d/%m/%Y %H:%M"),
+        moment.strftime("%-d-%-m-%Y %-Hh%M"),
+        moment.strftime("%d/%m/%y, lúc %H giờ %M"),
+    ):
         assert parse_when(text, TZ, now) == moment.replace(tzinfo=ZoneInfo(TZ))
 
 
-@pytest.mark.parametrize("text,reason", [("14/10", "format"), ("31/02/2026 08:00", "invalid"),
-                                         ("01/01/2020 8:00", "past"), ("01/01/2030 8:00", "too_far"),
-                                         ("25:00 hôm nay", "format")])
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("14/10", "format"),
+        ("31/02/2026 08:00", "invalid"),
+        ("01/01/2020 8:00", "past"),
+        ("01/01/2030 8:00", "too_far"),
+        ("25:00 hôm nay", "format"),
+    ],
+)
 def test_parse_when_errors(text, reason):
     with pytest.raises(WhenError) as info:
         parse_when(text, TZ, datetime(2026, 1, 1, tzinfo=UTC))

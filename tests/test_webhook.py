@@ -33,12 +33,22 @@ async def webhook(tmp_path):
     mai = await services.people.by_identity("console", "1001")
     await services.people.link_identity(mai.id, "telegram", "1001", "1001")
     api = LocalBotApi()
-    app = build_application(config, channel="telegram", request=LocalRequest(api), services=services,
-                            rate_limit=False)
+    app = build_application(
+        config, channel="telegram", request=LocalRequest(api), services=services, rate_limit=False
+    )
     port = _free_port()
     stop = asyncio.Event()
-    task = asyncio.create_task(serve_webhook(app, listen="127.0.0.1", port=port, path="telegram", secret=SECRET,
-                                             public_url="https://bot.example.vn/telegram", stop=stop))
+    task = asyncio.create_task(
+        serve_webhook(
+            app,
+            listen="127.0.0.1",
+            port=port,
+            path="telegram",
+            secret=SECRET,
+            public_url="https://bot.example.vn/telegram",
+            stop=stop,
+        )
+    )
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
         for _ in range(100):
@@ -93,15 +103,21 @@ async def test_bad_body_and_health(webhook):
 # --- Issue 14 items 10 and 15: malformed bodies get 400; /healthz tells the status only ----------------------
 
 MALFORMED = [
-    b"[1, 2, 3]", b'"update"', b"42", b"null", b"true",                       # not an object
-    b'{"message": {"text": "hi"}}',                                           # no update_id
-    b'{"update_id": "7"}', b'{"update_id": true}', b'{"update_id": 1.5}',     # update_id of the wrong type
-    b'{"update_id": 7, "message": "hi"}',                                     # a field of the wrong type
+    b"[1, 2, 3]",
+    b'"update"',
+    b"42",
+    b"null",
+    b"true",  # not an object
+    b'{"message": {"text": "hi"}}',  # no update_id
+    b'{"update_id": "7"}',
+    b'{"update_id": true}',
+    b'{"update_id": 1.5}',  # update_id of the wrong type
+    b'{"update_id": 7, "message": "hi"}',  # a field of the wrong type
     b'{"update_id": 7, "message": {"message_id": "x", "date": "y", "chat": []}}',
     b'{"update_id": 7, "callback_query": [1]}',
     b'{"update_id": 7, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",  # deep nesting
     b'{"update_id": 7, "x": ' + b'{"a": ' * 60 + b"1" + b"}" * 60 + b"}",
-    b'{"update_id": 7, "message": {"text": "\xff\xfe"}}',                         # not UTF-8
+    b'{"update_id": 7, "message": {"text": "\xff\xfe"}}',  # not UTF-8
 ]
 
 
@@ -113,8 +129,9 @@ async def test_malformed_bodies_get_400(webhook, body, caplog):
         assert "Traceback" not in await r.text()
     assert not [rec for rec in caplog.records if rec.levelname in ("ERROR", "CRITICAL")]
     # the server is still serving
-    async with http.post(f"{base}/telegram", json=api.user_message(1001, "/trogiup"),
-                         headers={SECRET_HEADER: SECRET}) as r:
+    async with http.post(
+        f"{base}/telegram", json=api.user_message(1001, "/trogiup"), headers={SECRET_HEADER: SECRET}
+    ) as r:
         assert r.status == 200
 
 

@@ -64,17 +64,28 @@ async def _run(tmp_path, webhook: bool = False, files_url: str | None = None, po
     await services.open()
     await seed_demo(services)
     await services.close()
-    zconf = ZaloConfig(token=emu.token, base_url=emu.base_url, poll_timeout=1, webhook_url="http://127.0.0.1:0",
-                       webhook_secret=SECRET, webhook_listen="127.0.0.1", webhook_port=port, files_url=files_url)
+    zconf = ZaloConfig(
+        token=emu.token,
+        base_url=emu.base_url,
+        poll_timeout=1,
+        webhook_url="http://127.0.0.1:0",
+        webhook_secret=SECRET,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        files_url=files_url,
+    )
     stop, ready, holder = asyncio.Event(), asyncio.Event(), {}
 
     def on_ready(running: dict) -> None:
         holder.update(running)
         ready.set()
 
-    task = asyncio.create_task(serve(config, ["zalo"], webhook=webhook, zalo=zconf, stop=stop, on_ready=on_ready))
-    done, _ = await asyncio.wait([task, asyncio.create_task(ready.wait())], timeout=20,
-                                 return_when=asyncio.FIRST_COMPLETED)
+    task = asyncio.create_task(
+        serve(config, ["zalo"], webhook=webhook, zalo=zconf, stop=stop, on_ready=on_ready)
+    )
+    done, _ = await asyncio.wait(
+        [task, asyncio.create_task(ready.wait())], timeout=20, return_when=asyncio.FIRST_COMPLETED
+    )
     if task in done:
         task.result()
     return emu, ZaloBot(emu, holder["zalo"].app, holder["zalo"]), stop, task
@@ -192,7 +203,9 @@ async def test_job_fans_out_to_zalo_recipients(zalo):
 
     async def announce(context) -> None:
         for person in await context.application.services.people.members_of_team(team.id):
-            for channel, _external, chat_id in await context.application.services.people.identities(person.id):
+            for channel, _external, chat_id in await context.application.services.people.identities(
+                person.id
+            ):
                 if channel == context.application.channel:
                     await context.bot.send_message(int(chat_id), f"Thông báo họp tổ, gửi {person.full_name}")
 
@@ -205,7 +218,10 @@ async def test_job_fans_out_to_zalo_recipients(zalo):
 async def test_long_message_is_split_on_lines_under_the_limit(zalo):
     user = zalo.emu.user("zalo-long", "Người đọc")
     chat = await ZaloStore(zalo.services.db).int_id(user)
-    lines = [f"Dòng {i}: Luật Hòa giải ở cơ sở năm 2013 quy định nguyên tắc tự nguyện, bình đẳng." for i in range(90)]
+    lines = [
+        f"Dòng {i}: Luật Hòa giải ở cơ sở năm 2013 quy định nguyên tắc tự nguyện, bình đẳng."
+        for i in range(90)
+    ]
     await zalo.app.bot.send_message(chat, "\n".join(lines))
     parts = [m.text for m in zalo.emu.sent_to(user)]
     assert len(parts) == 4 and all(1 <= len(p) <= TEXT_LIMIT for p in parts)
@@ -216,26 +232,34 @@ async def test_edit_sends_new_message_and_keeps_numbers_working(zalo):
     user = zalo.emu.user("zalo-edit", "Người dùng")
     chat = await ZaloStore(zalo.services.db).int_id(user)
     first = InlineKeyboardMarkup([[InlineKeyboardButton("Một", callback_data="x:1")]])
-    second = InlineKeyboardMarkup([[InlineKeyboardButton("Hai", callback_data="x:2"),
-                                    InlineKeyboardButton("Ba", callback_data="x:3")]])
+    second = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Hai", callback_data="x:2"), InlineKeyboardButton("Ba", callback_data="x:3")]]
+    )
     sent = await zalo.app.bot.send_message(chat, "Câu hỏi", reply_markup=first)
-    edited = await zalo.app.bot.edit_message_text("Câu hỏi đã sửa", chat, sent.message_id, reply_markup=second)
+    edited = await zalo.app.bot.edit_message_text(
+        "Câu hỏi đã sửa", chat, sent.message_id, reply_markup=second
+    )
     assert edited.message_id == sent.message_id
     texts = [m.text for m in zalo.emu.sent_to(user)]
     assert texts == ["Câu hỏi\n\n  1. Một", "Câu hỏi đã sửa\n\n  1. Hai\n  2. Ba"]
-    update = await zalo.running.app.bot.request.translate(zalo.emu._event("message.text.received", user, text="2"))
+    update = await zalo.running.app.bot.request.translate(
+        zalo.emu._event("message.text.received", user, text="2")
+    )
     assert update["callback_query"]["data"] == "x:3"
     assert update["callback_query"]["message"]["message_id"] == sent.message_id
     await zalo.app.bot.edit_message_reply_markup(chat, sent.message_id, reply_markup=None)
-    update = await zalo.running.app.bot.request.translate(zalo.emu._event("message.text.received", user, text="2"))
+    update = await zalo.running.app.bot.request.translate(
+        zalo.emu._event("message.text.received", user, text="2")
+    )
     assert update["message"]["text"] == "2"
 
 
 async def test_callback_answer_with_text_is_a_short_message(zalo):
     user = zalo.emu.user("zalo-toast", "Người dùng")
     chat = await ZaloStore(zalo.services.db).int_id(user)
-    await zalo.app.bot.send_message(chat, "Chọn", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("A", callback_data="t:a")]]))
+    await zalo.app.bot.send_message(
+        chat, "Chọn", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="t:a")]])
+    )
     update = await zalo.app.bot.request.translate(zalo.emu._event("message.text.received", user, text="1"))
     await zalo.app.bot.answer_callback_query(update["callback_query"]["id"], text="Đã ghi nhận")
     await zalo.app.bot.answer_callback_query(update["callback_query"]["id"])
@@ -246,8 +270,9 @@ async def test_callback_answer_with_text_is_a_short_message(zalo):
 async def test_document_without_public_address_tells_the_user(zalo):
     user = zalo.emu.user("zalo-doc", "Người dùng")
     chat = await ZaloStore(zalo.services.db).int_id(user)
-    message = await zalo.app.bot.send_document(chat, io.BytesIO(b"PK..."), filename="so-hoa-giai.xlsx",
-                                               caption="Sổ theo dõi tháng 6")
+    message = await zalo.app.bot.send_document(
+        chat, io.BytesIO(b"PK..."), filename="so-hoa-giai.xlsx", caption="Sổ theo dõi tháng 6"
+    )
     assert message.document.file_name == "so-hoa-giai.xlsx"
     text = zalo.emu.sent_to(user)[-1].text
     assert text.startswith("Sổ theo dõi tháng 6") and "so-hoa-giai.xlsx" in text and "Telegram" in text
@@ -258,8 +283,13 @@ async def test_document_without_public_address_tells_the_user(zalo):
 async def test_incoming_photo_can_be_downloaded(zalo, tmp_path):
     user = zalo.emu.user("zalo-photo", "Người dùng")
     update = await zalo.app.bot.request.translate(
-        zalo.emu._event("message.image.received", user, photo=f"{zalo.emu.base_url}/bot{zalo.emu.token}/getMe",
-                        caption="Biên bản"))
+        zalo.emu._event(
+            "message.image.received",
+            user,
+            photo=f"{zalo.emu.base_url}/bot{zalo.emu.token}/getMe",
+            caption="Biên bản",
+        )
+    )
     photo = update["message"]["photo"][-1]
     assert update["message"]["caption"] == "Biên bản"
     file = await zalo.app.bot.get_file(photo["file_id"])
@@ -280,14 +310,24 @@ async def test_webhook_checks_the_secret_token(tmp_path):
     try:
         port = bot.running.server.port
         url = f"http://127.0.0.1:{port}/zalo"
-        assert emu.webhook == {"url": "http://127.0.0.1:0/zalo", "secret_token": SECRET,
-                               "updated_at": emu.webhook["updated_at"]}
-        event = {"ok": True, "result": emu._event("message.text.received", emu.user("zw", "Khách"), text="/start")}
+        assert emu.webhook == {
+            "url": "http://127.0.0.1:0/zalo",
+            "secret_token": SECRET,
+            "updated_at": emu.webhook["updated_at"],
+        }
+        event = {
+            "ok": True,
+            "result": emu._event("message.text.received", emu.user("zw", "Khách"), text="/start"),
+        }
         async with httpx.AsyncClient() as client:
             assert (await client.post(url, json=event)).status_code == 403
-            assert (await client.post(url, json=event, headers={SECRET_HEADER: "wrong-secret"})).status_code == 403
+            assert (
+                await client.post(url, json=event, headers={SECRET_HEADER: "wrong-secret"})
+            ).status_code == 403
             assert (await client.get(url, headers={SECRET_HEADER: "wrong-secret"})).status_code == 403
-            assert (await client.post(url, content=b"not json", headers={SECRET_HEADER: SECRET})).status_code == 400
+            assert (
+                await client.post(url, content=b"not json", headers={SECRET_HEADER: SECRET})
+            ).status_code == 400
             assert emu.outbox == []
             mark = len(emu.outbox)
             response = await client.post(url, json=event, headers={SECRET_HEADER: SECRET})
@@ -321,7 +361,9 @@ async def test_files_are_published_as_links(tmp_path):
             response = await client.get(link)
             assert response.status_code == 200 and response.content == "báo cáo".encode()
             assert (await client.get(link.replace("/files/", "/files/x"))).status_code == 404
-        await bot.app.bot.send_photo(chat, io.BytesIO(b"\x89PNG..."), filename="bieu-do.png", caption="Biểu đồ")
+        await bot.app.bot.send_photo(
+            chat, io.BytesIO(b"\x89PNG..."), filename="bieu-do.png", caption="Biểu đồ"
+        )
         photo = emu.sent_to(user)[-1]
         assert photo.photo.startswith(f"http://127.0.0.1:{port}/zalo/files/") and photo.caption == "Biểu đồ"
     finally:
@@ -338,9 +380,17 @@ def test_plain_text_drops_markup():
     assert plain_text("*a* b", None) == "*a* b"
 
 
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
-                        min_size=1, max_size=300).filter(lambda s: s.strip()), max_size=40),
-       st.integers(min_value=20, max_value=400))
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
+            min_size=1,
+            max_size=300,
+        ).filter(lambda s: s.strip()),
+        max_size=40,
+    ),
+    st.integers(min_value=20, max_value=400),
+)
 def test_split_keeps_every_line_and_respects_the_limit(lines, limit):
     text = "\n".join(lines)
     chunks = split_text(text, limit)
@@ -358,8 +408,13 @@ def test_split_cuts_a_long_line_at_spaces():
 
 
 def test_zalo_config_from_env():
-    conf = ZaloConfig.from_env({"ZALO_BOT_TOKEN": "1:a", "ZALO_WEBHOOK_URL": "https://bot.example.vn/",
-                                "ZALO_WEBHOOK_SECRET": "short"})
+    conf = ZaloConfig.from_env(
+        {
+            "ZALO_BOT_TOKEN": "1:a",
+            "ZALO_WEBHOOK_URL": "https://bot.example.vn/",
+            "ZALO_WEBHOOK_SECRET": "short",
+        }
+    )
     assert conf.base_url == "https://bot-api.zaloplatforms.com" and conf.files_url == "https://bot.example.vn"
     assert conf.public_webhook_url == "https://bot.example.vn/zalo"
     conf.check(webhook=False)
@@ -378,14 +433,34 @@ async def test_telegram_and_zalo_webhooks_share_one_port(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     telegram, emu = await BotApiEmulator().start(), await ZaloApiEmulator().start()
-    config = Config(database_path=str(tmp_path / "both.db"), bot_token=telegram.token,
-                    telegram_base_url=telegram.base_url, webhook_url="https://bot.example.vn",
-                    webhook_secret="telegram-secret-0123456789", webhook_listen="127.0.0.1", webhook_port=port)
-    zconf = ZaloConfig(token=emu.token, base_url=emu.base_url, webhook_url="https://bot.example.vn",
-                       webhook_secret=SECRET, webhook_listen="127.0.0.1", webhook_port=port)
+    config = Config(
+        database_path=str(tmp_path / "both.db"),
+        bot_token=telegram.token,
+        telegram_base_url=telegram.base_url,
+        webhook_url="https://bot.example.vn",
+        webhook_secret="telegram-secret-0123456789",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
+    zconf = ZaloConfig(
+        token=emu.token,
+        base_url=emu.base_url,
+        webhook_url="https://bot.example.vn",
+        webhook_secret=SECRET,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
     stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(config, ["telegram", "zalo"], webhook=True, zalo=zconf, stop=stop,
-                                     on_ready=lambda running: ready.set()))
+    task = asyncio.create_task(
+        serve(
+            config,
+            ["telegram", "zalo"],
+            webhook=True,
+            zalo=zconf,
+            stop=stop,
+            on_ready=lambda running: ready.set(),
+        )
+    )
     try:
         await asyncio.wait_for(ready.wait(), 20)
         assert telegram.api.webhook["url"] == "https://bot.example.vn/telegram"
@@ -393,15 +468,25 @@ async def test_telegram_and_zalo_webhooks_share_one_port(tmp_path):
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient() as client:
             assert (await client.get(f"{base}/healthz")).json()["status"] == "ok"
-            zalo_event = {"ok": True, "result": emu._event("message.text.received", emu.user("zz", "Khách"),
-                                                           text="/start")}
-            assert (await client.post(f"{base}/zalo", json=zalo_event,
-                                      headers={SECRET_HEADER: "telegram-secret-0123456789"})).status_code == 403
-            assert (await client.post(f"{base}/zalo", json=zalo_event, headers={SECRET_HEADER: SECRET})).status_code == 200
+            zalo_event = {
+                "ok": True,
+                "result": emu._event("message.text.received", emu.user("zz", "Khách"), text="/start"),
+            }
+            assert (
+                await client.post(
+                    f"{base}/zalo", json=zalo_event, headers={SECRET_HEADER: "telegram-secret-0123456789"}
+                )
+            ).status_code == 403
+            assert (
+                await client.post(f"{base}/zalo", json=zalo_event, headers={SECRET_HEADER: SECRET})
+            ).status_code == 200
             tg_update = telegram.api.user_message(4242, "/start")
             telegram.api.updates.clear()
-            response = await client.post(f"{base}/telegram", json=tg_update,
-                                         headers={"X-Telegram-Bot-Api-Secret-Token": "telegram-secret-0123456789"})
+            response = await client.post(
+                f"{base}/telegram",
+                json=tg_update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "telegram-secret-0123456789"},
+            )
             assert response.status_code == 200
         assert "Tôi có mã mời" in (await emu.replies("zz", 0))[-1].text
         assert "Tôi có mã mời" in texts_of(await telegram.reply_to(4242, 0))
@@ -420,7 +505,7 @@ async def test_a_question_on_zalo_is_answered_with_citation_and_numbered_options
     guest = zalo.emu.user("guest-zalo-qa", "Khách")
     out = await zalo.say(guest, "to hoa giai phai co it nhat may nguoi")
     assert "📖 Căn cứ:" in out and "Luật Hòa giải ở cơ sở 2013" in out
-    helpful = re.search(r"^\s+(\d+)\. 👍", out, flags=re.MULTILINE)   # after the related questions' numbers
+    helpful = re.search(r"^\s+(\d+)\. 👍", out, flags=re.MULTILINE)  # after the related questions' numbers
     assert helpful
     feedback = await zalo.say(guest, helpful.group(1))  # the numbered option maps back to the 👍 button
     assert feedback.strip()

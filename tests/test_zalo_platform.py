@@ -52,8 +52,12 @@ async def test_photo_url_and_the_legacy_photo_field_both_arrive_as_a_photo(zalo)
     emu = zalo.emu
     user = emu.user(None, "Người dùng")
     for legacy in (False, True):
-        event = emu._event("message.image.received", user, caption="Biên bản",
-                           **{("photo" if legacy else "photo_url"): "https://photo.zdn.vn/a.jpg"})
+        event = emu._event(
+            "message.image.received",
+            user,
+            caption="Biên bản",
+            **{("photo" if legacy else "photo_url"): "https://photo.zdn.vn/a.jpg"},
+        )
         update = await zalo.app.bot.request.translate(event)
         assert update["message"]["photo"][0]["file_id"] == "https://photo.zdn.vn/a.jpg"
         assert update["message"]["caption"] == "Biên bản"
@@ -112,7 +116,8 @@ async def test_group_chats_get_one_polite_line_and_nothing_else(zalo):
     assert [m.text for m in out] == [msg.GROUP_CHAT_REFUSED]
     assert emu.sent_to(user) == []
     update = await zalo.app.bot.request.translate(
-        emu._event("message.text.received", user, chat={"id": group, "chat_type": "GROUP"}, text="/start"))
+        emu._event("message.text.received", user, chat={"id": group, "chat_type": "GROUP"}, text="/start")
+    )
     assert update is None
 
 
@@ -169,23 +174,33 @@ async def test_webhook_takes_wrapped_and_bare_bodies_and_drops_repeats(hooked):
     assert emu.webhook_responses == [200, 200, 200, 200]
 
 
-@pytest.mark.parametrize("body", [
-    b"[]", b'"x"', b"1", b"null", b"not json", b"[" * 100_000 + b"]" * 100_000,
-    b'{"ok": true, "result": []}',
-    b'{"event_name": 5}',
-    b'{"event_name": "message.text.received", "message": []}',
-    b'{"event_name": "message.text.received", "message": {"from": {"id": {"a": 1}}, "text": "x"}}',
-    b'{"event_name": "message.text.received", "message": {"from": {"id": "a1"}, "text": {"t": 1}}}',
-    b'{"event_name": "message.text.received", "message": {"from": {"id": "a1"}, "chat": "x", "text": "x"}}',
-    b'{"event_name": "message.image.received", "message": {"from": {"id": "a1"}, "photo_url": ["u"]}}',
-    b'{"ok": true, "result": {"event_name": "message.text.received", "message": {"from": {"id": "a1"},'
-    b' "date": [1], "text": "x"}}}',
-], ids=lambda b: b[:40].decode(errors="replace"))
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[]",
+        b'"x"',
+        b"1",
+        b"null",
+        b"not json",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"ok": true, "result": []}',
+        b'{"event_name": 5}',
+        b'{"event_name": "message.text.received", "message": []}',
+        b'{"event_name": "message.text.received", "message": {"from": {"id": {"a": 1}}, "text": "x"}}',
+        b'{"event_name": "message.text.received", "message": {"from": {"id": "a1"}, "text": {"t": 1}}}',
+        b'{"event_name": "message.text.received", "message": {"from": {"id": "a1"}, "chat": "x", "text": "x"}}',
+        b'{"event_name": "message.image.received", "message": {"from": {"id": "a1"}, "photo_url": ["u"]}}',
+        b'{"ok": true, "result": {"event_name": "message.text.received", "message": {"from": {"id": "a1"},'
+        b' "date": [1], "text": "x"}}}',
+    ],
+    ids=lambda b: b[:40].decode(errors="replace"),
+)
 async def test_malformed_bodies_with_the_right_secret_get_400(hooked, body):
     url = hooked.emu.webhook["url"]
     async with httpx.AsyncClient() as client:
-        response = await client.post(url, content=body, headers={SECRET_HEADER: SECRET,
-                                                                  "Content-Type": "application/json"})
+        response = await client.post(
+            url, content=body, headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+        )
     assert response.status_code == 400 and "Traceback" not in response.text
 
 
@@ -217,7 +232,9 @@ async def test_documented_error_codes_mean_what_the_platform_says(zalo, http_sta
         emu.fail_next("sendMessage", code)
         with pytest.raises(error):
             await bot.send_message(chat, "xin chào")
-    emu.fail_next("sendMessage", 403)  # "Internal server error" on this platform: a server error, never Forbidden
+    emu.fail_next(
+        "sendMessage", 403
+    )  # "Internal server error" on this platform: a server error, never Forbidden
     with pytest.raises(NetworkError) as caught:
         await bot.send_message(chat, "xin chào")
     assert not isinstance(caught.value, Forbidden | BadRequest)
@@ -250,14 +267,32 @@ async def test_no_acknowledged_event_is_lost_when_the_process_is_killed(tmp_path
     await seed_demo(services)
     await services.close()
     port = free_port()
-    env = {**os.environ, "ZALO_BOT_TOKEN": emu.token, "ZALO_BASE_URL": emu.base_url, "DATABASE_PATH": db_path,
-           "ZALO_WEBHOOK_URL": f"http://127.0.0.1:{port}", "ZALO_WEBHOOK_SECRET": SECRET,
-           "ZALO_WEBHOOK_LISTEN": "127.0.0.1", "ZALO_WEBHOOK_PORT": str(port), "LOG_LEVEL": "WARNING",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "ZALO_BOT_TOKEN": emu.token,
+        "ZALO_BASE_URL": emu.base_url,
+        "DATABASE_PATH": db_path,
+        "ZALO_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+        "ZALO_WEBHOOK_SECRET": SECRET,
+        "ZALO_WEBHOOK_LISTEN": "127.0.0.1",
+        "ZALO_WEBHOOK_PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("DATABASE_URL", None)
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", "--channel", "zalo",
-                                                   "--webhook", env=env, cwd=str(ROOT),
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--channel",
+        "zalo",
+        "--webhook",
+        env=env,
+        cwd=str(ROOT),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     try:
         await emu.wait_for(lambda: emu.webhook, timeout=60)
         users = [emu.user(None, f"Người {i}") for i in range(40)]

@@ -42,8 +42,14 @@ from tests.emulator import wait_until
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 #: The documented error codes and their names (bot.zaloplatforms.com/docs, "Mã lỗi").
-ERRORS = {400: "Bad request", 401: "Unauthorized", 403: "Internal server error", 404: "Not found",
-          408: "Request timeout", 429: "Quota exceeded"}
+ERRORS = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Internal server error",
+    404: "Not found",
+    408: "Request timeout",
+    429: "Quota exceeded",
+}
 
 
 def opaque_id() -> str:
@@ -64,8 +70,12 @@ class ZaloApiEmulator:
     def __init__(self, token: str = "1234567890:zalo-test-token", max_poll_s: float = 0.3):
         self.token = token
         self.max_poll_s = max_poll_s
-        self.bot = {"id": "1459232241454765289", "account_name": "bot.HoaGiaiTest", "account_type": "BASIC",
-                    "can_join_groups": False}
+        self.bot = {
+            "id": "1459232241454765289",
+            "account_name": "bot.HoaGiaiTest",
+            "account_type": "BASIC",
+            "can_join_groups": False,
+        }
         self.events: list[dict] = []
         self.outbox: list[Sent] = []
         self.actions: list[dict] = []
@@ -97,7 +107,9 @@ class ZaloApiEmulator:
         message = {
             "from": {"id": zalo_id, "display_name": self.users.get(zalo_id, "Người dùng"), "is_bot": False},
             "chat": chat or {"id": zalo_id, "chat_type": "PRIVATE"},
-            "message_id": opaque_id(), "date": int(time.time() * 1000), **content,
+            "message_id": opaque_id(),
+            "date": int(time.time() * 1000),
+            **content,
         }
         return {"event_name": name, "message": message}
 
@@ -111,8 +123,14 @@ class ZaloApiEmulator:
         return self._emit(self._event("message.image.received", zalo_id, **content))
 
     def sticker(self, zalo_id: str) -> dict:
-        return self._emit(self._event("message.sticker.received", zalo_id, sticker="0e078a2fb66a5f34067b",
-                                      url="https://zalo-api.zadn.vn/sticker.png"))
+        return self._emit(
+            self._event(
+                "message.sticker.received",
+                zalo_id,
+                sticker="0e078a2fb66a5f34067b",
+                url="https://zalo-api.zadn.vn/sticker.png",
+            )
+        )
 
     def unsupported(self, zalo_id: str) -> dict:
         return self._emit(self._event("message.unsupported.received", zalo_id))
@@ -121,8 +139,14 @@ class ZaloApiEmulator:
         """A message in a group the bot is in (beta): delivered only when it mentions the bot."""
         if not mention:
             return None
-        return self._emit(self._event("message.text.received", zalo_id, chat={"id": group_id, "chat_type": "GROUP"},
-                                      text=f"@{self.bot['account_name']} {text}"))
+        return self._emit(
+            self._event(
+                "message.text.received",
+                zalo_id,
+                chat={"id": group_id, "chat_type": "GROUP"},
+                text=f"@{self.bot['account_name']} {text}",
+            )
+        )
 
     def deliver_again(self, event: dict) -> dict:
         """The same event delivered a second time (same event name, same message id)."""
@@ -141,9 +165,14 @@ class ZaloApiEmulator:
     async def post_webhook(self, event: dict, url: str | None = None) -> int:
         body = {"ok": True, "result": event} if self.wrap_webhook else event
         try:
-            async with aiohttp.ClientSession() as session, session.post(
-                url or self.webhook["url"], json=body, headers={SECRET_HEADER: self.webhook["secret_token"]},
-            ) as response:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(
+                    url or self.webhook["url"],
+                    json=body,
+                    headers={SECRET_HEADER: self.webhook["secret_token"]},
+                ) as response,
+            ):
                 status = response.status
         except aiohttp.ClientError:
             status = 0  # the bot dropped the connection: not acknowledged
@@ -185,8 +214,9 @@ class ZaloApiEmulator:
 
     def _error(self, code: int, description: str | None = None) -> web.Response:
         status = code if self.error_http_status == "code" else int(self.error_http_status)
-        return web.json_response({"ok": False, "error_code": code, "description": description or ERRORS[code]},
-                                 status=status)
+        return web.json_response(
+            {"ok": False, "error_code": code, "description": description or ERRORS[code]}, status=status
+        )
 
     @staticmethod
     def _chat(params: dict) -> str:
@@ -239,7 +269,10 @@ class ZaloApiEmulator:
         return {"url": "", "updated_at": int(time.time() * 1000)}
 
     async def m_getWebhookInfo(self, params: dict) -> dict:
-        return {"url": (self.webhook or {}).get("url", ""), "updated_at": (self.webhook or {}).get("updated_at", 0)}
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "updated_at": (self.webhook or {}).get("updated_at", 0),
+        }
 
     async def m_sendMessage(self, params: dict) -> dict:
         return self._sent(chat_id=self._chat(params), text=self._check_text(params.get("text"), "text"))
@@ -249,8 +282,11 @@ class ZaloApiEmulator:
         photo = params.get("photo")
         if not isinstance(photo, str) or not photo.startswith(("http://", "https://")):
             raise ApiError(400, "Bad request: photo must be a URL")
-        return self._sent(chat_id=chat_id, photo=photo,
-                          caption=self._check_text(params.get("caption"), "caption", required=False))
+        return self._sent(
+            chat_id=chat_id,
+            photo=photo,
+            caption=self._check_text(params.get("caption"), "caption", required=False),
+        )
 
     async def m_sendSticker(self, params: dict) -> dict:
         return self._sent(chat_id=self._chat(params), text=f"[sticker {params.get('sticker')}]")
@@ -284,10 +320,14 @@ class ZaloApiEmulator:
     async def wait_for(self, predicate: Callable[[], object], timeout: float = 15.0) -> object:
         return await wait_until(predicate, timeout, interval=0.02)
 
-    async def replies(self, zalo_id: str, after: int, timeout: float = 15.0, quiet_s: float = 0.3) -> list[Sent]:
+    async def replies(
+        self, zalo_id: str, after: int, timeout: float = 15.0, quiet_s: float = 0.3
+    ) -> list[Sent]:
         """The bot's messages to `zalo_id` after outbox position `after`, once it has stopped writing."""
+
         def new() -> list[Sent]:
             return [m for m in self.outbox[after:] if m.chat_id == zalo_id]
+
         await self.wait_for(new, timeout)
         count = -1
         while count != len(self.outbox):

@@ -33,8 +33,15 @@ SEND_FILE = "/guitep"
 class ConsoleSession:
     """One person chatting with the bot through the local Bot API."""
 
-    def __init__(self, app: MediatorApplication, api: LocalBotApi, user_id: int, first_name: str,
-                 write: Callable[[str], None] = print, files_dir: Path | None = None):
+    def __init__(
+        self,
+        app: MediatorApplication,
+        api: LocalBotApi,
+        user_id: int,
+        first_name: str,
+        write: Callable[[str], None] = print,
+        files_dir: Path | None = None,
+    ):
         self.app = app
         self.api = api
         self.user_id = user_id
@@ -60,8 +67,11 @@ class ConsoleSession:
         text = message.get("text") or message.get("caption") or ""
         opts = self._numbered(message["message_id"], numbered.options(message.get("reply_markup")), text)
         if "document" in message:
-            text = f"📎 {message['document'].get('file_name')}" + self._saved(message["document"]) + \
-                (f"\n{text}" if text else "")
+            text = (
+                f"📎 {message['document'].get('file_name')}"
+                + self._saved(message["document"])
+                + (f"\n{text}" if text else "")
+            )
         if "photo" in message:
             text = "🖼 " + self._saved(message["photo"][-1]) + (f"\n{text}" if text else "")
         prefix = "✎ " if kind == "edit" else ""
@@ -76,8 +86,16 @@ class ConsoleSession:
         if kept is not None and len(kept[1]) == len(opts):  # an edited keyboard keeps its numbers
             start = kept[1][0].number
         else:
-            start = 1 + max((o.number for batch, shown, _ in self.screens.values() if batch == self.inputs
-                             for o in shown if message_id not in self.screens or o not in kept[1]), default=0)
+            start = 1 + max(
+                (
+                    o.number
+                    for batch, shown, _ in self.screens.values()
+                    if batch == self.inputs
+                    for o in shown
+                    if message_id not in self.screens or o not in kept[1]
+                ),
+                default=0,
+            )
         opts = [numbered.Option(start + o.number - 1, o.label, o.callback_data, o.url) for o in opts]
         self.screens[message_id] = (self.inputs, opts, text)
         return opts
@@ -98,7 +116,9 @@ class ConsoleSession:
         self.api.user(user_id, first_name)
         self.screens.clear()
         self.inputs += 1
-        unread = [m for m in self.api.outbox[self.seen.get(user_id, 0):] if m.get("chat", {}).get("id") == user_id]
+        unread = [
+            m for m in self.api.outbox[self.seen.get(user_id, 0) :] if m.get("chat", {}).get("id") == user_id
+        ]
         self.seen[user_id] = len(self.api.outbox)
         self.write("\n" + (msg.CHAT_UNREAD.format(count=len(unread)) if unread else msg.CHAT_NO_UNREAD))
         for message in unread:
@@ -120,7 +140,7 @@ class ConsoleSession:
         choice, message_id = self._choose(text)  # among the keyboards on screen before this input counts
         self.inputs += 1  # what the bot sends from now on answers this input
         if text.strip().lower().startswith(SEND_FILE + " "):
-            path = Path(text.strip()[len(SEND_FILE) + 1:].strip().strip('"')).expanduser()
+            path = Path(text.strip()[len(SEND_FILE) + 1 :].strip().strip('"')).expanduser()
             if path.is_file():
                 return self.api.user_document(self.user_id, path.name, path.read_bytes())
             self.write(f"  (không thấy tệp {path})")
@@ -156,11 +176,18 @@ async def _stdin_lines() -> AsyncIterator[str]:
         yield line.rstrip("\n")
 
 
-async def run_console(app: MediatorApplication, api: LocalBotApi, user_id: int, first_name: str,
-                      lines: AsyncIterator[str] | None = None, write: Callable[[str], None] = print,
-                      files_dir: Path | None = None, settle_s: float = 0.3,
-                      personas: dict[str, tuple[int, str]] | None = None,
-                      banner: Callable[[str], Awaitable[str]] | None = None) -> None:
+async def run_console(
+    app: MediatorApplication,
+    api: LocalBotApi,
+    user_id: int,
+    first_name: str,
+    lines: AsyncIterator[str] | None = None,
+    write: Callable[[str], None] = print,
+    files_dir: Path | None = None,
+    settle_s: float = 0.3,
+    personas: dict[str, tuple[int, str]] | None = None,
+    banner: Callable[[str], Awaitable[str]] | None = None,
+) -> None:
     """Run the application with polling over `api` and feed it what the user types.
 
     `personas` (key → (user id, name)): `/doi <key>` switches person inside the chat; `banner(key)` says who."""
@@ -188,8 +215,13 @@ async def run_console(app: MediatorApplication, api: LocalBotApi, user_id: int, 
             await app.stop()
 
 
-async def _switch(session: ConsoleSession, line: str, personas: dict[str, tuple[int, str]],
-                  banner: Callable[[str], Awaitable[str]] | None, write: Callable[[str], None]) -> None:
+async def _switch(
+    session: ConsoleSession,
+    line: str,
+    personas: dict[str, tuple[int, str]],
+    banner: Callable[[str], Awaitable[str]] | None,
+    write: Callable[[str], None],
+) -> None:
     words = line.split()
     key = words[1].lower() if len(words) > 1 else ""
     if key not in personas:

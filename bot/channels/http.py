@@ -12,8 +12,9 @@ from telegram.request import BaseRequest, RequestData
 
 
 class AiohttpRequest(BaseRequest):
-    def __init__(self, connection_pool_size: int = 64, read_timeout: float | None = 5.0,
-                 connect_timeout: float = 5.0):
+    def __init__(
+        self, connection_pool_size: int = 64, read_timeout: float | None = 5.0, connect_timeout: float = 5.0
+    ):
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
@@ -35,10 +36,16 @@ class AiohttpRequest(BaseRequest):
             await self._session.close()
         self._session = None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         if self._session is None:
             await self.initialize()
         read = self._read_timeout if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
@@ -52,8 +59,12 @@ class AiohttpRequest(BaseRequest):
                 for name, part in files.items():
                     filename, content = part[0], part[1]
                     mimetype = part[2] if len(part) > 2 else None
-                    form.add_field(name, content.read() if hasattr(content, "read") else content,
-                                   filename=filename, content_type=mimetype)
+                    form.add_field(
+                        name,
+                        content.read() if hasattr(content, "read") else content,
+                        filename=filename,
+                        content_type=mimetype,
+                    )
                 data = form
             else:
                 data = request_data.json_parameters

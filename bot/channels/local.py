@@ -43,7 +43,12 @@ class LocalUser:
     language_code: str = "vi"
 
     def as_json(self) -> dict:
-        data = {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
+        data = {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
         if self.last_name:
             data["last_name"] = self.last_name
         if self.username:
@@ -93,8 +98,11 @@ class LocalBotApi:
         """Build (and queue for getUpdates) the update of a user typing `text`."""
         user = self.user(user_id)
         message = {
-            "message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(user),
-            "from": user.as_json(), "text": text,
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(user),
+            "from": user.as_json(),
+            "text": text,
         }
         if text.startswith("/"):
             command = text.split()[0]
@@ -106,10 +114,16 @@ class LocalBotApi:
         user = self.user(user_id)
         file_id = self._store_file(file_name, content)
         message = {
-            "message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(user),
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(user),
             "from": user.as_json(),
-            "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name,
-                         "file_size": len(content)},
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": file_name,
+                "file_size": len(content),
+            },
         }
         if caption:
             message["caption"] = caption
@@ -121,8 +135,13 @@ class LocalBotApi:
         message = self.messages.get((user.id, message_id))
         if message is None:
             raise KeyError(f"no message {message_id} in chat {user_id}")
-        query = {"id": str(next(self._callback_ids)), "from": user.as_json(), "message": message,
-                 "chat_instance": str(user.id), "data": data}
+        query = {
+            "id": str(next(self._callback_ids)),
+            "from": user.as_json(),
+            "message": message,
+            "chat_instance": str(user.id),
+            "data": data,
+        }
         return self._queue({"callback_query": query})
 
     def _queue(self, payload: dict) -> dict:
@@ -136,8 +155,9 @@ class LocalBotApi:
             self._new_update.notify_all()
 
     # --- the bot side (Bot API methods) ----------------------------------------------------------------
-    async def call(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]] | None = None
-                   ) -> tuple[int, dict]:
+    async def call(
+        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]] | None = None
+    ) -> tuple[int, dict]:
         """Answer one Bot API call: (HTTP status, response JSON)."""
         self.calls.append(method)
         fault = self._take_fault(method, params)
@@ -166,8 +186,15 @@ class LocalBotApi:
         return None
 
     def _bot_user(self) -> dict:
-        return {"id": self.bot_id, "is_bot": True, "first_name": self.bot_name, "username": self.bot_username,
-                "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.bot_name,
+            "username": self.bot_username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _target_chat(self, params: dict) -> int:
         try:
@@ -180,8 +207,13 @@ class LocalBotApi:
 
     def _new_bot_message(self, chat_id: int, params: dict, **content: Any) -> dict:
         user = self.users.get(chat_id) or self.user(chat_id)
-        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(user),
-                   "from": self._bot_user(), **content}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(user),
+            "from": self._bot_user(),
+            **content,
+        }
         markup = _json(params.get("reply_markup"))
         if markup:
             message["reply_markup"] = markup
@@ -266,7 +298,7 @@ class LocalBotApi:
     def _input_file(self, params: dict, files: dict, key: str) -> tuple[str, str, int]:
         value = params.get(key)
         if isinstance(value, str) and value.startswith("attach://"):
-            name, content = files[value[len("attach://"):]]
+            name, content = files[value[len("attach://") :]]
             return self._store_file(name, content), name, len(content)
         if value is None and key in files:  # a single upload comes as the multipart field itself
             name, content = files[key]
@@ -279,8 +311,9 @@ class LocalBotApi:
     async def m_senddocument(self, params: dict, files: dict) -> dict:
         chat_id = self._target_chat(params)
         file_id, name, size = self._input_file(params, files, "document")
-        content: dict[str, Any] = {"document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
-                                                "file_size": size}}
+        content: dict[str, Any] = {
+            "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": size}
+        }
         if params.get("caption"):
             content["caption"] = params["caption"]
         return self._new_bot_message(chat_id, params, **content)
@@ -288,8 +321,17 @@ class LocalBotApi:
     async def m_sendphoto(self, params: dict, files: dict) -> dict:
         chat_id = self._target_chat(params)
         file_id, name, size = self._input_file(params, files, "photo")
-        content: dict[str, Any] = {"photo": [{"file_id": file_id, "file_unique_id": file_id, "width": 800,
-                                              "height": 600, "file_size": size}]}
+        content: dict[str, Any] = {
+            "photo": [
+                {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "width": 800,
+                    "height": 600,
+                    "file_size": size,
+                }
+            ]
+        }
         if params.get("caption"):
             content["caption"] = params["caption"]
         return self._new_bot_message(chat_id, params, **content)
@@ -298,8 +340,12 @@ class LocalBotApi:
         file_id = str(params.get("file_id"))
         if file_id not in self.files:
             raise ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id][1]),
-                "file_path": f"documents/{file_id}"}
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[file_id][1]),
+            "file_path": f"documents/{file_id}",
+        }
 
     async def m_setmycommands(self, params: dict, files: dict) -> bool:
         self.commands = list(_json(params.get("commands")) or [])
@@ -317,8 +363,11 @@ class LocalBotApi:
         return True
 
     async def m_getwebhookinfo(self, params: dict, files: dict) -> dict:
-        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self.updates)}
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.updates),
+        }
 
     async def m_deletemessage(self, params: dict, files: dict) -> bool:
         chat_id = self._target_chat(params)
@@ -350,8 +399,9 @@ def _json(value: Any) -> Any:
     return value
 
 
-def decode_request(url: str, request_data: RequestData | None
-                   ) -> tuple[str, dict[str, Any], dict[str, tuple[str, bytes]]]:
+def decode_request(
+    url: str, request_data: RequestData | None
+) -> tuple[str, dict[str, Any], dict[str, tuple[str, bytes]]]:
     """What python-telegram-bot asks of a transport: (Bot API method, parameters, uploaded files)."""
     api_method = url.rstrip("/").rsplit("/", 1)[-1]
     params: dict[str, Any] = {}
@@ -383,9 +433,16 @@ class LocalRequest(BaseRequest):
     async def shutdown(self) -> None:
         return None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
-                         pool_timeout: Any = None) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         if "/file/bot" in url:  # a file download (getFile's file_path is documents/<file id>)
             stored = self.api.files.get(url.rsplit("/", 1)[-1])
             return (200, stored[1]) if stored else (404, b'{"ok": false, "description": "Not Found"}')

@@ -28,8 +28,14 @@ def options(markup: dict | None) -> list[Option]:
         for button in row:
             if isinstance(button, str):
                 button = {"text": button}
-            found.append(Option(len(found) + 1, str(button.get("text", "")), button.get("callback_data"),
-                                button.get("url")))
+            found.append(
+                Option(
+                    len(found) + 1,
+                    str(button.get("text", "")),
+                    button.get("callback_data"),
+                    button.get("url"),
+                )
+            )
     return found
 
 
@@ -39,15 +45,18 @@ def render(text: str, opts: list[Option]) -> str:
     lines = [text, ""] if text else []
     # A button that is just its own number for a choice written out in the text ("2. …") is not listed twice.
     written = {line.split(". ", 1)[0] for line in text.splitlines() if ". " in line}
-    lines += [f"  {o.number}. {_without_own_number(o)}" + (f" — {o.url}" if o.url else "") for o in opts
-              if not (o.label == str(o.number) and o.label in written)]
+    lines += [
+        f"  {o.number}. {_without_own_number(o)}" + (f" — {o.url}" if o.url else "")
+        for o in opts
+        if not (o.label == str(o.number) and o.label in written)
+    ]
     return "\n".join(lines)
 
 
 def _without_own_number(option: Option) -> str:
     """A label that already starts with its number ("1. Mức thù lao…") is not numbered twice."""
     prefix = f"{option.number}."
-    return option.label[len(prefix):].lstrip() if option.label.startswith(prefix) else option.label
+    return option.label[len(prefix) :].lstrip() if option.label.startswith(prefix) else option.label
 
 
 def _fold(text: str) -> str:

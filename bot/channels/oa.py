@@ -115,10 +115,19 @@ class OaConfig:
         )
 
     def check(self) -> None:
-        missing = [name for name, value in (("ZALO_OA_APP_ID", self.app_id), ("ZALO_OA_APP_SECRET", self.app_secret),
-                                            ("ZALO_OA_SECRET_KEY", self.oa_secret_key)) if not value]
+        missing = [
+            name
+            for name, value in (
+                ("ZALO_OA_APP_ID", self.app_id),
+                ("ZALO_OA_APP_SECRET", self.app_secret),
+                ("ZALO_OA_SECRET_KEY", self.oa_secret_key),
+            )
+            if not value
+        ]
         if missing:
-            raise ConfigError(f"Kênh Zalo OA cần {', '.join(missing)} (trang ứng dụng trên developers.zalo.me).")
+            raise ConfigError(
+                f"Kênh Zalo OA cần {', '.join(missing)} (trang ứng dụng trên developers.zalo.me)."
+            )
 
 
 # --- webhook signature ------------------------------------------------------------------------------------
@@ -137,8 +146,11 @@ def verify(config: OaConfig, raw: bytes, header: str | None, now_ms: float | Non
         body = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BadEvent("not JSON") from exc
-    if not isinstance(body, dict) or not isinstance(body.get("timestamp"), str | int) \
-            or isinstance(body.get("timestamp"), bool):
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("timestamp"), str | int)
+        or isinstance(body.get("timestamp"), bool)
+    ):
         raise BadEvent("not an OA event")
     expected = signature(config.app_id or "", text, str(body["timestamp"]), config.oa_secret_key or "")
     if not hmac.compare_digest(header.strip().encode(), expected.encode()):
@@ -181,17 +193,22 @@ def to_bot_event(body: dict) -> dict | None:
     if not isinstance(attachments, list) or not all(isinstance(a, dict) for a in attachments):
         raise BadEvent("message.attachments")
     chat = f"oa:{user_id}"
-    content: dict[str, Any] = {"from": {"id": chat, "is_bot": False}, "chat": {"id": chat, "chat_type": "PRIVATE"},
-                               "message_id": _string(message.get("msg_id"), "message.msg_id"),
-                               "date": body.get("timestamp")}
+    content: dict[str, Any] = {
+        "from": {"id": chat, "is_bot": False},
+        "chat": {"id": chat, "chat_type": "PRIVATE"},
+        "message_id": _string(message.get("msg_id"), "message.msg_id"),
+        "date": body.get("timestamp"),
+    }
     if name == "user_send_text":
         return {"event_name": "message.text.received", "message": {**content, "text": text or ""}}
     if name in ("user_send_image", "user_send_gif") and attachments:
         payload = attachments[0].get("payload") or {}
         url = _string(payload.get("url") if isinstance(payload, dict) else None, "attachment.url")
         if url:
-            return {"event_name": "message.image.received",
-                    "message": {**content, "photo_url": url, **({"caption": text} if text else {})}}
+            return {
+                "event_name": "message.image.received",
+                "message": {**content, "photo_url": url, **({"caption": text} if text else {})},
+            }
     return {"event_name": "message.unsupported.received", "message": content}
 
 
@@ -201,25 +218,48 @@ class OaRequest(ZaloRequest):
 
     channel = "oa"
 
-    def __init__(self, config: OaConfig, store: ZaloStore, tokens: OaTokens, windows: OaWindows, *,
-                 files: ZaloFiles | None = None, bot_username: str | None = None,
-                 client: httpx.AsyncClient | None = None):
-        super().__init__("", store, base_url=config.api_url, files=files, bot_username=bot_username, client=client)
+    def __init__(
+        self,
+        config: OaConfig,
+        store: ZaloStore,
+        tokens: OaTokens,
+        windows: OaWindows,
+        *,
+        files: ZaloFiles | None = None,
+        bot_username: str | None = None,
+        client: httpx.AsyncClient | None = None,
+    ):
+        super().__init__(
+            "", store, base_url=config.api_url, files=files, bot_username=bot_username, client=client
+        )
         self.config = config
         self.tokens = tokens
         self.windows = windows
 
     # --- the OA API ------------------------------------------------------------------------------------
-    async def _oa(self, method: str, path: str, *, json_body: dict | None = None, files: dict | None = None,
-                  params: dict | None = None) -> dict:
+    async def _oa(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: dict | None = None,
+        files: dict | None = None,
+        params: dict | None = None,
+    ) -> dict:
         """One OA API call with a valid access token; `data` of the answer, or ZaloApiError."""
         if self._client is None:
             await self.initialize()
         for attempt in (1, 2):
             token = await self.tokens.access_token(force=attempt == 2)
             try:
-                response = await self._client.request(method, f"{self.base_url}{path}", json=json_body, files=files,
-                                                       params=params, headers={"access_token": token})
+                response = await self._client.request(
+                    method,
+                    f"{self.base_url}{path}",
+                    json=json_body,
+                    files=files,
+                    params=params,
+                    headers={"access_token": token},
+                )
             except httpx.TimeoutException as exc:
                 raise TimedOut(f"Zalo OA {path} timed out") from exc
             except httpx.HTTPError as exc:
@@ -250,19 +290,33 @@ class OaRequest(ZaloRequest):
             recipient = {"user_id": user_id}
         else:
             raise ZaloApiError(400, f"Bad Request: {msg.OA_OUTSIDE_WINDOW} ({OUTSIDE_WINDOW})", 400)
-        data = await self._oa("POST", "/v3.0/oa/message/cs", json_body={"recipient": recipient, "message": message})
+        data = await self._oa(
+            "POST", "/v3.0/oa/message/cs", json_body={"recipient": recipient, "message": message}
+        )
         if reply:
             await self.windows.replied(user_id)
         return {"message_id": data.get("message_id") or "", "date": int(time.time() * 1000)}
 
-    async def call(self, method: str, payload: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
+    async def call(
+        self, method: str, payload: dict[str, Any] | None = None, timeout: float | None = None
+    ) -> Any:
         """The Zalo Bot API calls the shared code makes, done the OA's way."""
         payload = payload or {}
         if method == "sendMessage":
             return await self.send_cs(payload["chat_id"], {"text": payload["text"]})
         if method == "sendPhoto":
-            sent = await self.send_cs(payload["chat_id"], {"attachment": {"type": "template", "payload": {
-                "template_type": "media", "elements": [{"media_type": "image", "url": payload["photo"]}]}}})
+            sent = await self.send_cs(
+                payload["chat_id"],
+                {
+                    "attachment": {
+                        "type": "template",
+                        "payload": {
+                            "template_type": "media",
+                            "elements": [{"media_type": "image", "url": payload["photo"]}],
+                        },
+                    }
+                },
+            )
             if payload.get("caption"):
                 await self.send_cs(payload["chat_id"], {"text": payload["caption"]})
             return sent
@@ -281,15 +335,24 @@ class OaRequest(ZaloRequest):
             await self.initialize()
         try:
             response = await self._client.post(
-                f"{self.config.oauth_url}/v4/oa/access_token", headers={"secret_key": self.config.app_secret or ""},
-                data={"refresh_token": refresh_token, "app_id": self.config.app_id or "",
-                      "grant_type": "refresh_token"})
+                f"{self.config.oauth_url}/v4/oa/access_token",
+                headers={"secret_key": self.config.app_secret or ""},
+                data={
+                    "refresh_token": refresh_token,
+                    "app_id": self.config.app_id or "",
+                    "grant_type": "refresh_token",
+                },
+            )
             body = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise NetworkError(f"Zalo OAuth: {exc.__class__.__name__}") from exc
         if not isinstance(body, dict) or not body.get("access_token") or not body.get("refresh_token"):
-            error = body.get("error_description") or body.get("error_name") if isinstance(body, dict) else None
-            raise ZaloApiError(401, f"Unauthorized: Zalo OAuth refused the refresh token ({error or 'error'})")
+            error = (
+                body.get("error_description") or body.get("error_name") if isinstance(body, dict) else None
+            )
+            raise ZaloApiError(
+                401, f"Unauthorized: Zalo OAuth refused the refresh token ({error or 'error'})"
+            )
         return str(body["access_token"]), str(body["refresh_token"]), int(body.get("expires_in") or 90000)
 
     # --- shared code's hooks -------------------------------------------------------------------------------
@@ -299,9 +362,12 @@ class OaRequest(ZaloRequest):
         if not text.startswith(CALLBACK_PREFIX) or len(text) <= len(CALLBACK_PREFIX):
             return None
         options_message = await self.store.options_message(zalo_chat) or {
-            "message_id": 0, "date": int(time.time()), "chat": {"id": await self.store.int_id(zalo_chat),
-                                                                "type": "private"}, "from": self._bot_user()}
-        return "tap", text[len(CALLBACK_PREFIX):], options_message
+            "message_id": 0,
+            "date": int(time.time()),
+            "chat": {"id": await self.store.int_id(zalo_chat), "type": "private"},
+            "from": self._bot_user(),
+        }
+        return "tap", text[len(CALLBACK_PREFIX) :], options_message
 
     async def _send_options(self, zalo_id: str, text: str, opts: list[numbered.Option]) -> None:
         if not opts:
@@ -313,10 +379,16 @@ class OaRequest(ZaloRequest):
             await self.send_cs(zalo_id, {"text": chunk})
         buttons = [self._button(o) for o in opts]
         for start in range(0, len(buttons), BUTTONS_PER_MESSAGE):
-            await self.send_cs(zalo_id, {
-                "text": chunks[-1] if start == 0 else msg.OA_MORE_BUTTONS,
-                "attachment": {"type": "template", "payload": {"buttons": buttons[start:start + BUTTONS_PER_MESSAGE]}},
-            })
+            await self.send_cs(
+                zalo_id,
+                {
+                    "text": chunks[-1] if start == 0 else msg.OA_MORE_BUTTONS,
+                    "attachment": {
+                        "type": "template",
+                        "payload": {"buttons": buttons[start : start + BUTTONS_PER_MESSAGE]},
+                    },
+                },
+            )
 
     @staticmethod
     def _button(option: numbered.Option) -> dict:
@@ -324,7 +396,11 @@ class OaRequest(ZaloRequest):
         if option.url:
             return {"title": title, "type": "oa.open.url", "payload": {"url": option.url}}
         if option.callback_data is not None:
-            return {"title": title, "type": "oa.query.hide", "payload": f"{CALLBACK_PREFIX}{option.callback_data}"}
+            return {
+                "title": title,
+                "type": "oa.query.hide",
+                "payload": f"{CALLBACK_PREFIX}{option.callback_data}",
+            }
         return {"title": title, "type": "oa.query.show", "payload": option.label}
 
     async def tg_editmessagetext(self, params: dict, uploads: dict) -> dict | bool:
@@ -340,7 +416,11 @@ class OaRequest(ZaloRequest):
                 window = await self.windows.get(zalo_id.removeprefix("oa:"))
                 left = WINDOW_REPLIES - window.replies_used if window is not None else 0
                 if window is None or not window.open(datetime.now(UTC)) or left <= RESERVED_REPLIES:
-                    self._sent[key] = {**old, "text": str(params.get("text") or ""), "edit_date": int(time.time())}
+                    self._sent[key] = {
+                        **old,
+                        "text": str(params.get("text") or ""),
+                        "edit_date": int(time.time()),
+                    }
                     return self._sent[key]
         return await super().tg_editmessagetext(params, uploads)
 
@@ -357,9 +437,15 @@ class OaRequest(ZaloRequest):
             await self._send_lines(zalo_id, caption)
         data = await self._oa("POST", "/v2.0/oa/upload/file", files={"file": (name, content)})
         await self.send_cs(zalo_id, {"attachment": {"type": "file", "payload": {"token": data.get("token")}}})
-        document = {"file_id": file_id or name, "file_unique_id": (file_id or name)[:32], "file_name": name,
-                    "file_size": len(content)}
-        return self._new_message(chat_int, zalo_id, document=document, **({"caption": caption} if caption else {}))
+        document = {
+            "file_id": file_id or name,
+            "file_unique_id": (file_id or name)[:32],
+            "file_name": name,
+            "file_size": len(content),
+        }
+        return self._new_message(
+            chat_int, zalo_id, document=document, **({"caption": caption} if caption else {})
+        )
 
     async def translate(self, event: Any) -> dict | None:
         """An OA webhook event (already verified) → the Telegram-shaped update; the user's window reopens."""
@@ -385,6 +471,7 @@ def _json_markup(value: Any) -> Any:
 
 def build_tokens(db, config: OaConfig, request_holder: list) -> OaTokens:
     """OaTokens whose refresher is the request's OAuth call (the request is created after the tokens)."""
+
     async def refresher(refresh_token: str) -> tuple[str, str, int]:
         return await request_holder[0].oauth_refresh(refresh_token)
 

@@ -54,14 +54,22 @@ class Running:
     polling: bool = False
 
 
-def build_zalo(config: Config, zalo: ZaloConfig, services: Services) -> tuple[MediatorApplication, ZaloRequest]:
+def build_zalo(
+    config: Config, zalo: ZaloConfig, services: Services
+) -> tuple[MediatorApplication, ZaloRequest]:
     """The Zalo application: the same handlers over ZaloRequest."""
     files = ZaloFiles(config.files_dir / "zalo-files", zalo.files_url)
-    request = ZaloRequest(zalo.token or "", ZaloStore(services.db), base_url=zalo.base_url, files=files,
-                          bot_username=config.bot_username)
+    request = ZaloRequest(
+        zalo.token or "",
+        ZaloStore(services.db),
+        base_url=zalo.base_url,
+        files=files,
+        bot_username=config.bot_username,
+    )
     # python-telegram-bot only sees a placeholder token; the Zalo token stays inside ZaloRequest.
-    app = build_application(replace(config, bot_token=None), channel="zalo", request=request, services=services,
-                            rate_limit=True)
+    app = build_application(
+        replace(config, bot_token=None), channel="zalo", request=request, services=services, rate_limit=True
+    )
     return app, request
 
 
@@ -70,21 +78,36 @@ def build_oa(config: Config, oa: OaConfig, services: Services) -> tuple[Mediator
     files = ZaloFiles(config.files_dir / "zalo-files", oa.files_url)
     holder: list[OaRequest] = []
     tokens = build_tokens(services.db, oa, holder)
-    request = OaRequest(oa, ZaloStore(services.db), tokens, OaWindows(services.db), files=files,
-                        bot_username=config.bot_username)
+    request = OaRequest(
+        oa,
+        ZaloStore(services.db),
+        tokens,
+        OaWindows(services.db),
+        files=files,
+        bot_username=config.bot_username,
+    )
     holder.append(request)
-    app = build_application(replace(config, bot_token=None), channel="oa", request=request, services=services,
-                            rate_limit=True)
+    app = build_application(
+        replace(config, bot_token=None), channel="oa", request=request, services=services, rate_limit=True
+    )
     return app, request
 
 
-async def serve(config: Config, channels: list[str], webhook: bool = False, zalo: ZaloConfig | None = None,
-                stop: asyncio.Event | None = None, on_ready: Callable[[dict[str, Running]], None] | None = None,
-                oa: OaConfig | None = None) -> None:
+async def serve(
+    config: Config,
+    channels: list[str],
+    webhook: bool = False,
+    zalo: ZaloConfig | None = None,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[dict[str, Running]], None] | None = None,
+    oa: OaConfig | None = None,
+) -> None:
     """Run the channels until `stop` is set (or SIGINT/SIGTERM)."""
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown or not channels:
-        raise ConfigError(f"Kênh chưa hỗ trợ: {', '.join(unknown) or '(trống)'} (dùng: {', '.join(CHANNELS)})")
+        raise ConfigError(
+            f"Kênh chưa hỗ trợ: {', '.join(unknown) or '(trống)'} (dùng: {', '.join(CHANNELS)})"
+        )
     zalo = zalo or ZaloConfig.from_env()
     oa = oa or OaConfig.from_env()
     if "telegram" in channels:
@@ -131,19 +154,29 @@ async def serve(config: Config, channels: list[str], webhook: bool = False, zalo
 
                     # main's Telegram webhook app (secret check, /healthz); Zalo's routes join it on the same port.
                     run.server = servers[(config.webhook_listen, config.webhook_port)] = ZaloServer(
-                        make_web_app(run.app, config.webhook_path, config.webhook_secret))
+                        make_web_app(run.app, config.webhook_path, config.webhook_secret)
+                    )
                 else:
                     await run.app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
                     run.polling = True
-            elif name == "oa":  # the OA has no long polling: its webhook (set in the developers' console) always
+            elif (
+                name == "oa"
+            ):  # the OA has no long polling: its webhook (set in the developers' console) always
                 run.server = server_at(oa.webhook_listen, oa.webhook_port)
                 add_oa_routes(run.server.web, run.app, requests["oa"], oa)
             else:
                 request = requests["zalo"]
                 if webhook or zalo.files_url:
                     run.server = server_at(zalo.webhook_listen, zalo.webhook_port)
-                    add_zalo_routes(run.server.web, run.app, request, zalo.webhook_path, zalo.webhook_secret,
-                                    files=request.files, webhook=webhook)
+                    add_zalo_routes(
+                        run.server.web,
+                        run.app,
+                        request,
+                        zalo.webhook_path,
+                        zalo.webhook_secret,
+                        files=request.files,
+                        webhook=webhook,
+                    )
                 if not webhook:
                     await run.app.updater.start_polling(poll_interval=0, timeout=zalo.poll_timeout)
                     run.polling = True
@@ -153,11 +186,13 @@ async def serve(config: Config, channels: list[str], webhook: bool = False, zalo
             log.info("web server on %s:%s", listen, bound)
         if webhook and "telegram" in running:
             url = f"{config.webhook_url.rstrip('/')}/{config.webhook_path}"
-            await running["telegram"].app.bot.set_webhook(url=url, secret_token=config.webhook_secret,
-                                                          allowed_updates=Update.ALL_TYPES)
+            await running["telegram"].app.bot.set_webhook(
+                url=url, secret_token=config.webhook_secret, allowed_updates=Update.ALL_TYPES
+            )
         if webhook and "zalo" in running:
-            await requests["zalo"].call("setWebhook", {"url": zalo.public_webhook_url,
-                                                      "secret_token": zalo.webhook_secret})
+            await requests["zalo"].call(
+                "setWebhook", {"url": zalo.public_webhook_url, "secret_token": zalo.webhook_secret}
+            )
         for name in running:
             log.info("channel %s started (%s)", name, "webhook" if webhook else "long polling")
         if on_ready is not None:

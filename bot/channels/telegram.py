@@ -24,13 +24,17 @@ WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 def check_telegram_config(config: Config, webhook: bool) -> None:
     if not config.bot_token:
-        raise ConfigError("BOT_TOKEN chưa được đặt (lấy token từ @BotFather). Chạy thử ngoại tuyến: mediator-bot chat")
+        raise ConfigError(
+            "BOT_TOKEN chưa được đặt (lấy token từ @BotFather). Chạy thử ngoại tuyến: mediator-bot chat"
+        )
     if webhook:
         if not config.webhook_url:
             raise ConfigError("Chế độ webhook cần WEBHOOK_URL (địa chỉ https công khai của bot).")
         if not config.webhook_secret or not WEBHOOK_SECRET_PATTERN.fullmatch(config.webhook_secret):
-            raise ConfigError("Chế độ webhook cần WEBHOOK_SECRET dài 16–256 ký tự, chỉ gồm A-Z, a-z, 0-9, _ "
-                              "hoặc - (Telegram không nhận ký tự khác).")
+            raise ConfigError(
+                "Chế độ webhook cần WEBHOOK_SECRET dài 16–256 ký tự, chỉ gồm A-Z, a-z, 0-9, _ "
+                "hoặc - (Telegram không nhận ký tự khác)."
+            )
 
 
 def run_telegram(config: Config, webhook: bool = False) -> None:
@@ -41,8 +45,16 @@ def run_telegram(config: Config, webhook: bool = False) -> None:
 
         url = f"{config.webhook_url.rstrip('/')}/{config.webhook_path}"
         log.info("starting webhook on %s:%s, public url %s", config.webhook_listen, config.webhook_port, url)
-        asyncio.run(serve_webhook(app, listen=config.webhook_listen, port=config.webhook_port,
-                                  path=config.webhook_path, secret=config.webhook_secret, public_url=url))
+        asyncio.run(
+            serve_webhook(
+                app,
+                listen=config.webhook_listen,
+                port=config.webhook_port,
+                path=config.webhook_path,
+                secret=config.webhook_secret,
+                public_url=url,
+            )
+        )
     else:
         log.info("starting long polling")
         app.run_polling(allowed_updates=Update.ALL_TYPES)

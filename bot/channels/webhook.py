@@ -28,6 +28,7 @@ MAX_BODY = 1024 * 1024
 def make_web_app(app: MediatorApplication, path: str, secret: str) -> web.Application:
     if isinstance(app.update_processor, PerChatUpdateProcessor):
         app.update_processor.once = HandledUpdates(app.services.db, app.channel)  # each update handled once
+
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
@@ -102,8 +103,16 @@ async def _parse_update(request: web.Request, app: MediatorApplication) -> Updat
         return None
 
 
-async def serve_webhook(app: MediatorApplication, *, listen: str, port: int, path: str, secret: str,
-                        public_url: str | None, stop: asyncio.Event | None = None) -> None:
+async def serve_webhook(
+    app: MediatorApplication,
+    *,
+    listen: str,
+    port: int,
+    path: str,
+    secret: str,
+    public_url: str | None,
+    stop: asyncio.Event | None = None,
+) -> None:
     """Run until `stop` is set (or SIGINT/SIGTERM): start the app, register the webhook, serve."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -99,7 +99,9 @@ class ZaloConfig:
             raise ConfigError("ZALO_BOT_TOKEN chưa được đặt (token nhận từ Zalo Bot Creator khi tạo bot).")
         if webhook:
             if not self.webhook_url:
-                raise ConfigError("Chế độ webhook của Zalo cần ZALO_WEBHOOK_URL (địa chỉ https công khai của bot).")
+                raise ConfigError(
+                    "Chế độ webhook của Zalo cần ZALO_WEBHOOK_URL (địa chỉ https công khai của bot)."
+                )
             if not self.webhook_secret or not 8 <= len(self.webhook_secret) <= 256:
                 raise ConfigError("Chế độ webhook của Zalo cần ZALO_WEBHOOK_SECRET dài từ 8 đến 256 ký tự.")
 
@@ -124,7 +126,7 @@ def _cut(line: str, limit: int) -> list[str]:
         space = line.rfind(" ", 0, end + 1)
         if space > end // 2:
             parts.append(line[:space])
-            line = line[space + 1:]
+            line = line[space + 1 :]
         else:
             parts.append(line[:end])
             line = line[end:]
@@ -167,7 +169,9 @@ def plain_text(text: str, parse_mode: str | None) -> str:
     mode = parse_mode.lower()
     if mode == "html":
         text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
-        text = re.sub(r'<a\s+href="([^"]*)"[^>]*>(.*?)</a>', r"\2 (\1)", text, flags=re.IGNORECASE | re.DOTALL)
+        text = re.sub(
+            r'<a\s+href="([^"]*)"[^>]*>(.*?)</a>', r"\2 (\1)", text, flags=re.IGNORECASE | re.DOTALL
+        )
         return html.unescape(_TAG.sub("", text))
     if mode in ("markdown", "markdownv2"):
         text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", text)
@@ -324,9 +328,18 @@ class ZaloRequest(BaseRequest):
 
     channel = "zalo"
 
-    def __init__(self, token: str, store: ZaloStore, *, base_url: str = ZALO_API, files: ZaloFiles | None = None,
-                 bot_username: str | None = None, client: httpx.AsyncClient | None = None,
-                 connect_timeout: float = 10.0, read_timeout: float = 20.0):
+    def __init__(
+        self,
+        token: str,
+        store: ZaloStore,
+        *,
+        base_url: str = ZALO_API,
+        files: ZaloFiles | None = None,
+        bot_username: str | None = None,
+        client: httpx.AsyncClient | None = None,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 20.0,
+    ):
         self.token = token
         self.store = store
         self.base_url = base_url.rstrip("/")
@@ -352,7 +365,9 @@ class ZaloRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self._read_timeout, connect=self._connect_timeout))
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self._read_timeout, connect=self._connect_timeout)
+            )
             self._own_client = True
 
     async def shutdown(self) -> None:
@@ -360,9 +375,16 @@ class ZaloRequest(BaseRequest):
             await self._client.aclose()
             self._client = None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
-                         pool_timeout: Any = None) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         if "/file/bot" in url:
             return await self._download(url.split("/file/bot", 1)[1].split("/", 1)[-1])
         api_method, params, uploads = decode_request(url, request_data)
@@ -383,15 +405,19 @@ class ZaloRequest(BaseRequest):
         return 200, json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode()
 
     # --- the Zalo side ------------------------------------------------------------------------------
-    async def call(self, method: str, payload: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
+    async def call(
+        self, method: str, payload: dict[str, Any] | None = None, timeout: float | None = None
+    ) -> Any:
         """Call a Zalo Bot API method; returns `result`, raises ZaloApiError (or PTB's network errors)."""
         if self._client is None:
             await self.initialize()
         url = f"{self.base_url}/bot{self.token}/{method}"
         try:
             response = await self._client.post(
-                url, json=payload or {},
-                timeout=httpx.Timeout(timeout or self._read_timeout, connect=self._connect_timeout))
+                url,
+                json=payload or {},
+                timeout=httpx.Timeout(timeout or self._read_timeout, connect=self._connect_timeout),
+            )
         except httpx.TimeoutException as exc:
             raise TimedOut(f"Zalo {method} timed out") from exc
         except httpx.HTTPError as exc:
@@ -405,7 +431,11 @@ class ZaloRequest(BaseRequest):
             # The error code is in the body; the HTTP status of an error answer is not documented.
             status = body.get("error_code") if isinstance(body, dict) else None
             description = (body.get("description") if isinstance(body, dict) else None) or "error"
-            code = int(status) if isinstance(status, int | str) and str(status).isdigit() else response.status_code
+            code = (
+                int(status)
+                if isinstance(status, int | str) and str(status).isdigit()
+                else response.status_code
+            )
             code = code if code >= 400 else 400
             raise ZaloApiError(ptb_status(code), str(description), code)
         return body.get("result")
@@ -444,9 +474,16 @@ class ZaloRequest(BaseRequest):
             chat["first_name"] = name
         return chat
 
-    def _new_message(self, chat_int: int, zalo_id: str, message_id: int | None = None, **content: Any) -> dict:
-        message = {"message_id": message_id or next(self._message_ids), "date": int(time.time()),
-                   "chat": self._chat_json(chat_int, zalo_id), "from": self._bot_user(), **content}
+    def _new_message(
+        self, chat_int: int, zalo_id: str, message_id: int | None = None, **content: Any
+    ) -> dict:
+        message = {
+            "message_id": message_id or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat_json(chat_int, zalo_id),
+            "from": self._bot_user(),
+            **content,
+        }
         key = (chat_int, message["message_id"])
         self._sent[key] = message
         self._sent.move_to_end(key)
@@ -464,8 +501,16 @@ class ZaloRequest(BaseRequest):
         if rendered.strip():
             await self._send_lines(zalo_id, rendered)
 
-    async def _deliver(self, zalo_id: str, chat_int: int, text: str, markup: Any,
-                       message_id: int | None = None, edit: bool = False, **content: Any) -> dict:
+    async def _deliver(
+        self,
+        zalo_id: str,
+        chat_int: int,
+        text: str,
+        markup: Any,
+        message_id: int | None = None,
+        edit: bool = False,
+        **content: Any,
+    ) -> dict:
         """Send `text` with the keyboard as numbered options; remember the options for the chat."""
         markup = _json(markup) if markup else None
         opts = numbered.options(markup) if isinstance(markup, dict) else []
@@ -493,10 +538,13 @@ class ZaloRequest(BaseRequest):
         me = await self.call("getMe") or {}
         name = me.get("account_name") or me.get("name") or me.get("display_name") or "Zalo Bot"
         self._me = {
-            "id": await self.store.int_id(str(me.get("id") or "zalo-bot")), "is_bot": True, "first_name": name,
+            "id": await self.store.int_id(str(me.get("id") or "zalo-bot")),
+            "is_bot": True,
+            "first_name": name,
             # Invite links are t.me links: keep them pointing at the Telegram bot; "/start CODE" works here.
             "username": self.bot_username or str(me.get("account_name") or "zalo_bot"),
-            "can_join_groups": bool(me.get("can_join_groups", False)), "can_read_all_group_messages": False,
+            "can_join_groups": bool(me.get("can_join_groups", False)),
+            "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
         return self._me
@@ -504,12 +552,16 @@ class ZaloRequest(BaseRequest):
     async def tg_getupdates(self, params: dict, uploads: dict) -> list[dict]:
         timeout = max(1, int(float(params.get("timeout") or 0)))
         try:
-            result = await self.call("getUpdates", {"timeout": str(timeout)}, timeout=timeout + self._read_timeout)
+            result = await self.call(
+                "getUpdates", {"timeout": str(timeout)}, timeout=timeout + self._read_timeout
+            )
         except ZaloApiError as exc:
             if exc.code == 408:  # no event within the long-poll timeout
                 return []
             raise
-        events = result if isinstance(result, list) else [result] if isinstance(result, dict) and result else []
+        events = (
+            result if isinstance(result, list) else [result] if isinstance(result, dict) and result else []
+        )
         updates = []
         for event in events:
             try:
@@ -576,12 +628,23 @@ class ZaloRequest(BaseRequest):
         zalo_id, chat_int = await self._chat(params)
         message_id = int(params.get("message_id") or 0)
         old = self._sent.get((chat_int, message_id))
-        return await self._markup_changed(zalo_id, chat_int, message_id, old, _json(params.get("reply_markup")) or None)
+        return await self._markup_changed(
+            zalo_id, chat_int, message_id, old, _json(params.get("reply_markup")) or None
+        )
 
-    async def _markup_changed(self, zalo_id: str, chat_int: int, message_id: int, old: dict | None,
-                              markup: dict | None) -> dict:
-        base = dict(old) if old else {"message_id": message_id, "date": int(time.time()),
-                                      "chat": self._chat_json(chat_int, zalo_id), "from": self._bot_user()}
+    async def _markup_changed(
+        self, zalo_id: str, chat_int: int, message_id: int, old: dict | None, markup: dict | None
+    ) -> dict:
+        base = (
+            dict(old)
+            if old
+            else {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": self._chat_json(chat_int, zalo_id),
+                "from": self._bot_user(),
+            }
+        )
         base.pop("reply_markup", None)
         opts = numbered.options(markup) if markup else []
         if not opts:
@@ -620,7 +683,7 @@ class ZaloRequest(BaseRequest):
         if value is None and key in uploads:  # a file upload travels in the multipart data under its own name
             return None, *uploads[key]
         if isinstance(value, str) and value.startswith("attach://"):
-            name, content = uploads[value[len("attach://"):]]
+            name, content = uploads[value[len("attach://") :]]
             return None, name, content
         if isinstance(value, str):
             path = self.files.find(value) if self.files else None
@@ -660,7 +723,9 @@ class ZaloRequest(BaseRequest):
             url = file_id
         elif file_id and self.files is not None:
             url = self.files.url(file_id)
-        photo = [{"file_id": file_id or name, "file_unique_id": (file_id or name)[:32], "width": 0, "height": 0}]
+        photo = [
+            {"file_id": file_id or name, "file_unique_id": (file_id or name)[:32], "width": 0, "height": 0}
+        ]
         markup = _json(params.get("reply_markup")) or None
         opts = numbered.options(markup) if isinstance(markup, dict) else []
         if url is None:
@@ -748,15 +813,27 @@ class ZaloRequest(BaseRequest):
             if await first_contact(self.store.db, key):
                 await self._say_safely(zalo_chat, msg.FIRST_CONTACT)
             self._disclosed.add(key)
-        user = {"id": user_id, "is_bot": False, "first_name": display or "Người dùng Zalo", "language_code": "vi"}
+        user = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": display or "Người dùng Zalo",
+            "language_code": "vi",
+        }
         seconds = event_seconds(message.get("date"))
-        tg_message: dict[str, Any] = {"message_id": next(self._message_ids), "date": seconds,
-                                      "chat": self._chat_json(chat_int, zalo_chat, chat_type), "from": user}
+        tg_message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": seconds,
+            "chat": self._chat_json(chat_int, zalo_chat, chat_type),
+            "from": user,
+        }
         if name == "message.text.received":
             text = str(message.get("text") or "")
             choice = await self._choice(zalo_chat, text)
             if choice is not None and choice[0] == "tap":
-                return {"update_id": next(self._update_ids), "callback_query": self._query(zalo_chat, user, choice)}
+                return {
+                    "update_id": next(self._update_ids),
+                    "callback_query": self._query(zalo_chat, user, choice),
+                }
             if choice is not None and choice[0] == "label":
                 text = choice[1]
             tg_message["text"] = text
@@ -792,4 +869,10 @@ class ZaloRequest(BaseRequest):
         self._callbacks[query_id] = zalo_chat
         while len(self._callbacks) > _SENT_CACHE:
             self._callbacks.popitem(last=False)
-        return {"id": query_id, "from": user, "message": choice[2], "chat_instance": zalo_chat, "data": choice[1]}
+        return {
+            "id": query_id,
+            "from": user,
+            "message": choice[2],
+            "chat_instance": zalo_chat,
+            "data": choice[1],
+        }

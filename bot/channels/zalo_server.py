@@ -63,8 +63,15 @@ async def handle_event(app: Application, request: ZaloRequest, event: dict, key:
     return web.json_response({"message": "Success"})
 
 
-def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloRequest, path: str,
-                    secret: str | None, files: ZaloFiles | None = None, webhook: bool = True) -> None:
+def add_zalo_routes(
+    web_app: web.Application,
+    app: Application,
+    request: ZaloRequest,
+    path: str,
+    secret: str | None,
+    files: ZaloFiles | None = None,
+    webhook: bool = True,
+) -> None:
     path = path.strip("/")
 
     async def receive(http: web.Request) -> web.Response:
@@ -85,11 +92,14 @@ def add_zalo_routes(web_app: web.Application, app: Application, request: ZaloReq
         found = files.find(http.match_info["token"]) if files else None
         if found is None:
             raise web.HTTPNotFound()
-        return web.Response(body=found.read_bytes(), headers={
-            "Content-Type": mimetypes.guess_type(found.name)[0] or "application/octet-stream",
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.name)}",
-            "Cache-Control": "private, max-age=3600",
-        })
+        return web.Response(
+            body=found.read_bytes(),
+            headers={
+                "Content-Type": mimetypes.guess_type(found.name)[0] or "application/octet-stream",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.name)}",
+                "Cache-Control": "private, max-age=3600",
+            },
+        )
 
     if webhook:
         web_app.router.add_route("*", f"/{path}", receive)
