@@ -24,9 +24,9 @@ from typing import Any
 
 from unidecode import unidecode
 
-from bot import messages as msg
 from services.privacy import mask_personal_numbers
 from services.text import clean_text
+from vocabulary import messages as msg
 
 #: Field of the dispute (lĩnh vực), code → label.
 FIELDS: dict[str, str] = dict(msg.CASE_FIELD_LABELS)
@@ -84,16 +84,13 @@ IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = (
 
 
 class FormError(ValueError):
-    """An answer that does not fit the form; `message` is the Vietnamese text for the user."""
+    """An answer that does not fit the form: `code` keys CASE_ERRORS of the catalogue, `params` fill it in. The
+    chat layer and the command line word it (handlers.cases.error_text)."""
 
     def __init__(self, error_code: str, /, **params: Any):
         super().__init__(error_code)
         self.code = error_code
         self.params = params
-
-    @property
-    def message(self) -> str:
-        return msg.CASE_ERRORS[self.code].format(**self.params)
 
 
 @dataclass(frozen=True)
@@ -554,7 +551,7 @@ class ImportRow:
     row: int
     values: Values
     external_id: str | None
-    errors: list[tuple[str, str]]  # (column, Vietnamese message)
+    errors: list[tuple[str, FormError]]  # (column, what is wrong)
 
 
 def _cell(value: Any) -> str:
@@ -591,10 +588,10 @@ def parse_import_row(
     column (column 3 of the book: who mediated, by their codes)."""
     cells = {k.strip().lower(): _cell(v) for k, v in row.items() if k}
     values: Values = {}
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, FormError]] = []
 
     def fail(column: str, exc: FormError) -> None:
-        errors.append((column, exc.message))
+        errors.append((column, exc))
 
     code = cells.get("team_code", "")
     if not code:

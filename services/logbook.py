@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot import messages as msg
 from services import case_form as form
 from services.models import Team
 from services.statistics import Counts, Period, Scope
 from storage.logbook import ANSWERS, LogbookRepository
 from storage.stats import StatsRepository
+from vocabulary import messages as msg
 
 
 @dataclass(slots=True)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bot import messages as msg
 from knowledge.text import fold
 from services.models import OFFICIAL_ROLES, Commune, Person, Role
 from services.text import clean_name, clean_text
 from storage.org_list import Change, OrgListRepository
+from vocabulary import messages as msg
 
 PERSON_FIELDS = (
     "team",

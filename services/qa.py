@@ -17,7 +17,7 @@ MAX_ANSWER_CHARS = 3000
 
 
 class QAError(Exception):
-    """A refused Q&A action; `reason` keys a message in bot/messages.py (QA_ERRORS)."""
+    """A refused Q&A action; `reason` keys a message in vocabulary/messages.py (QA_ERRORS)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from bot import messages as msg
 from knowledge.text import fold
 from services import xlsx_layout
 from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
 from services.xlsx_layout import setup_print, signature_block, text
+from vocabulary import messages as msg
 
 
 # --- Small formatters --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import messages as msg
+from handlers.cases import error_text
 from services import case_form as form
 from services.case_form import FormContext, FormError, parse_date
 from services.privacy import PartyCipher, PartyCipherError, mask_personal_numbers
@@ -81,7 +82,7 @@ def test_any_text_is_a_date_or_a_clear_error(text):
         value = parse_date(text, TODAY, OLDEST)
     except FormError as exc:
         assert exc.code in ("date_format", "date_invalid", "date_future", "date_too_old")
-        assert exc.message
+        assert error_text(exc)
     else:
         assert OLDEST <= value <= TODAY
 
@@ -235,7 +236,7 @@ def test_validate_reports_each_problem():
         ctx,
     )
     assert set(errors) == {"team_id", "received_on", "field", "closed_on", "parties_count", "mediator_ids"}
-    assert all(e.message for e in errors.values())
+    assert all(error_text(e) for e in errors.values())
 
 
 def test_party_cipher():

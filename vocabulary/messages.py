@@ -1,10 +1,9 @@
 """Every text a user reads, in Vietnamese with full diacritics. Keep them short and polite.
 
 Placeholders use str.format names. Sections follow the capabilities; add new texts to the section of the
-capability that shows them.
+capability that shows them. This module imports nothing of the project (see vocabulary/__init__.py); the chat
+layer reaches it as `bot.messages`, the same module object.
 """
-
-from services.privacy import MASK_EMAIL, MASK_ID, MASK_PHONE
 
 # --- General -------------------------------------------------------------------------------------------
 APP_NAME = "Trợ lý Hòa giải ở cơ sở"
@@ -221,8 +220,10 @@ CASE_PARTIES_NO_KEY = (
     "nên bot không hỏi họ tên các bên. Quản trị hệ thống cần đặt khóa này."
 )
 CASE_PARTIES_SAVED = "(đã ghi, mã hóa)"
-# The masks written into stored summaries are defined with the masking rule (services/privacy.py).
-CASE_MASK_PHONE, CASE_MASK_ID, CASE_MASK_EMAIL = MASK_PHONE, MASK_ID, MASK_EMAIL
+#: What replaces a masked number or address in the stored text (services/privacy.py writes them).
+CASE_MASK_PHONE = "[SĐT đã che]"
+CASE_MASK_ID = "[số giấy tờ đã che]"
+CASE_MASK_EMAIL = "[email đã che]"
 CASE_STEP_STALE = "Nút này thuộc bước trước. Anh/chị trả lời câu hỏi đang hiện nhé."
 CASE_DRAFT_GONE = "Không còn báo cáo đang làm dở. Gõ /baocao để báo cáo vụ việc."
 CASE_ERRORS = {
