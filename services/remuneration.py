@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from services.remuneration_models import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
+
 #: Thông tư 56/2023/TT-BTC, in force from 06/10/2023.
 TT56_IN_FORCE = date(2023, 10, 6)
 MAX_PER_CASE = 300_000
@@ -117,26 +119,6 @@ class RateError(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class Rate:
-    effective_from: date
-    per_case: int
-    per_successful_case: int
-    team_month: int
-    basis: str
-    level: str  # 'default' (TT 56/2023 maxima), 'province' or 'commune'
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "effective_from": self.effective_from.isoformat(),
-            "per_case": self.per_case,
-            "per_successful_case": self.per_successful_case,
-            "team_month": self.team_month,
-            "basis": self.basis,
-            "level": self.level,
-        }
-
-
 DEFAULT_RATE = Rate(
     TT56_IN_FORCE, MAX_PER_CASE, MAX_PER_SUCCESSFUL_CASE, MAX_TEAM_MONTH, TT56_BASIS, "default"
 )
@@ -189,58 +171,7 @@ def months_overlapping(start: date, end: date) -> list[str]:
     return months
 
 
-# --- inputs ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """What the list needs of a recorded case (its current version)."""
-
-    id: int
-    number: str
-    team_id: int
-    team_code: str
-    team_name: str
-    result: str
-    received_on: str
-    closed_on: str | None
-    mediators: tuple[tuple[int, str], ...]  # (person id, full name) of the mediators who took part
-    version: str  # the case's updated_at: which version of the case a list was computed from
-
-    @property
-    def day(self) -> date:
-        return date.fromisoformat((self.closed_on or self.received_on)[:10])
-
-
-@dataclass(frozen=True, slots=True)
-class ExclusionFacts:
-    case_id: int
-    reason: str
-    by: str
-    at: str
-
-
-@dataclass(frozen=True, slots=True)
-class PaidFacts:
-    """What paid lists already paid for a case (net of earlier adjustments) or a team's month."""
-
-    amount: int
-    list_number: int
-    paid_on: str
-
-
-@dataclass(frozen=True, slots=True)
-class TeamFacts:
-    """A team and the spans in which it worked in the commune (team history: [from, to), None = open)."""
-
-    id: int
-    code: str
-    name: str
-    worked: tuple[tuple[date | None, date | None], ...] = ()
-
-    def worked_in(self, first: date, last: date) -> bool:
-        """Active on at least one day of [first, last]."""
-        return any(
-            (start is None or start <= last) and (end is None or end > first) for start, end in self.worked
-        )
+# The inputs (Rate, CaseFacts, ExclusionFacts, PaidFacts, TeamFacts) are in services/remuneration_models.py.
 
 
 # --- the list ----------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from services.models import Commune, Person, Province, Role, Team
+# MIN_TEAM_SIZE and TeamMembers are domain types (storage builds them); imported here for the statistics API.
+from services.models import MIN_TEAM_SIZE, TEAM_ROLES, Commune, Person, Province, Role, Team, TeamMembers
 
 if TYPE_CHECKING:
     from storage.org import OrgRepository
@@ -58,7 +59,7 @@ RESULT_COUNT = {
 COUNT_KEYS = ("received", "successful", "unsuccessful", "pending", "transferred", "withdrawn")
 
 #: Roles that are mediators of a team (the team leader is a mediator too).
-MEDIATOR_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER)
+MEDIATOR_ROLES = TEAM_ROLES
 
 # --- Targets of QĐ 315/QĐ-TTg ------------------------------------------------------------------------------
 SUCCESS_TARGET = 0.85
@@ -69,7 +70,6 @@ FULL_COMPOSITION_TARGET = 1.0
 LEGAL_SUPPORTER_TARGET = 0.10
 #: The 6-month training indicator covers mediators recognised from this date on (start of the programme).
 RECOGNITION_SINCE = date(2024, 1, 1)
-MIN_TEAM_SIZE = 3
 
 INDICATORS = (
     "success_rate",
@@ -271,23 +271,6 @@ class Counts:
 
 
 # --- Organisation ------------------------------------------------------------------------------------------
-@dataclass(slots=True)
-class TeamMembers:
-    """Aggregates of the active mediators of one team (from a GROUP BY over persons)."""
-
-    team_id: int
-    mediators: int = 0
-    leaders: int = 0
-    women: int = 0
-    men: int = 0
-    ethnic_minority: int = 0
-    trained: int = 0
-    legal_supporters: int = 0
-    #: mediators recognised in the window of the 6-month indicator, and those of them trained in time
-    recent: int = 0
-    recent_trained_in_time: int = 0
-
-
 def team_complete(members: TeamMembers | None, many_ethnic_minority: bool) -> bool:
     """Full composition: ≥ 3 mediators including a team leader, ≥ 1 woman, and ≥ 1 ethnic-minority mediator
     where the commune is marked as having many ethnic-minority residents."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.remuneration import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
+from services.remuneration_models import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
 from storage.audit import AuditLog
 from storage.db import INTEGRITY_ERRORS, Database, utcnow
 from storage.org_history import COMMUNE_AND_MERGED

@@ -8,6 +8,7 @@ from pathlib import Path
 from services.broadcast import BroadcastScope
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = {"bot", "handlers", "services", "storage", "knowledge", "vocabulary"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -42,10 +43,30 @@ def test_no_service_imports_the_chat_layer():
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
+def _is_domain(module: str) -> bool:
+    """The domain without I/O: services/models.py and services/*_models.py (`from services.models import X`
+    gives services.models.X too)."""
+    return any(
+        m == "services.models" or (m.startswith("services.") and m.endswith("_models"))
+        for m in (module, module.rsplit(".", 1)[0])
+    )
+
+
+def test_storage_imports_of_services_only_the_domain():
+    for path in _modules("storage"):
+        bad = {n for n in _imports(path) if n.split(".")[0] == "services" and not _is_domain(n)}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_domain_imports_only_the_domain():
+    for path in sorted((ROOT / "services").glob("*models.py")):
+        bad = {n for n in _imports(path) if n.split(".")[0] in PROJECT and not _is_domain(n)}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
 def test_the_string_catalogue_is_a_leaf():
-    project = {"bot", "handlers", "services", "storage", "knowledge", "vocabulary"}
     for path in _modules("vocabulary"):
-        bad = {n for n in _imports(path) if n.split(".")[0] in project}
+        bad = {n for n in _imports(path) if n.split(".")[0] in PROJECT}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
