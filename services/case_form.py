@@ -11,7 +11,8 @@ Justice statistics need. Values of a form are a JSON-friendly dict keyed by fiel
     agreement str (masked) · note str · written_record bool (result `thanh` only) · record_photo
     "<channel>:<file id>" · follows_case_id int (a re-mediation of that case)
 
-Codes and labels are module-level constants (FIELDS, BASES, RESULTS: code → Vietnamese label).
+Codes and labels are module-level constants (FIELDS, BASES, RESULTS: code → Vietnamese label): the codes are
+defined once in services/case_models.py, the labels in the string catalogue.
 """
 
 from __future__ import annotations
@@ -24,23 +25,30 @@ from typing import Any
 
 from unidecode import unidecode
 
+from services.case_models import (
+    BASIS_CODES,
+    CONCLUDED_RESULTS,
+    FIELD_CODES,
+    INVITED_KIND_CODES,
+    RESULT_CODES,
+    SUCCESS_RESULT,
+)
+from services.case_models import (
+    PENDING_RESULT as PENDING_RESULT,  # used by the callers as form.PENDING_RESULT
+)
 from services.privacy import mask_personal_numbers
 from services.text import clean_text
 from vocabulary import messages as msg
 
+# The codes are the domain's (services/case_models.py); the form shows the case form's labels of the catalogue.
 #: Field of the dispute (lĩnh vực), code → label.
-FIELDS: dict[str, str] = dict(msg.CASE_FIELD_LABELS)
+FIELDS: dict[str, str] = {code: msg.CASE_FIELD_LABELS[code] for code in FIELD_CODES}
 #: Basis for mediating (Law 35/2013 Art. 16), code → label.
-BASES: dict[str, str] = dict(msg.CASE_BASIS_LABELS)
+BASES: dict[str, str] = {code: msg.CASE_BASIS_LABELS[code] for code in BASIS_CODES}
 #: Result (kết quả), code → label.
-RESULTS: dict[str, str] = dict(msg.CASE_RESULT_LABELS)
+RESULTS: dict[str, str] = {code: msg.CASE_RESULT_LABELS[code] for code in RESULT_CODES}
 #: Kinds of persons invited to take part (Law 35/2013 Art. 19), code → label.
-INVITED_KINDS: dict[str, str] = dict(msg.CASE_INVITED_KIND_LABELS)
-
-PENDING_RESULT = "dang_hoa_giai"
-SUCCESS_RESULT = "thanh"
-#: Results that end the mediation (they have a closing date).
-CONCLUDED_RESULTS: tuple[str, ...] = ("thanh", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
+INVITED_KINDS: dict[str, str] = {code: msg.CASE_INVITED_KIND_LABELS[code] for code in INVITED_KIND_CODES}
 #: Order of the result buttons: the common outcomes first.
 RESULT_BUTTON_ORDER: tuple[str, ...] = (
     "thanh",

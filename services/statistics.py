@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from services.case_models import FIELD_CODES, RESULT_CODES
+
 # MIN_TEAM_SIZE and TeamMembers are domain types (storage builds them); imported here for the statistics API.
 from services.models import MIN_TEAM_SIZE, TEAM_ROLES, Commune, Person, Province, Role, Team, TeamMembers
 
@@ -32,22 +34,9 @@ if TYPE_CHECKING:
     from storage.org import OrgRepository
     from storage.stats import StatsRepository
 
-# --- Codes (the same as storage/migrations/0002_cases.sql) -------------------------------------------------
-FIELDS: dict[str, str] = {
-    "dat_dai": "Đất đai",
-    "hon_nhan_gia_dinh": "Hôn nhân và gia đình",
-    "dan_su": "Dân sự",
-    "xom_gieng": "Mâu thuẫn xóm giềng",
-    "vi_pham_phap_luat": "Vi phạm pháp luật",
-    "khac": "Khác",
-}
-RESULTS: dict[str, str] = {
-    "thanh": "Hòa giải thành",
-    "khong_thanh": "Hòa giải không thành",
-    "dang_hoa_giai": "Đang hòa giải",
-    "chuyen_co_quan": "Chuyển cơ quan có thẩm quyền",
-    "rut_yeu_cau": "Rút yêu cầu",
-}
+# --- Codes (services/case_models.py; the report's labels: STATS_FIELD_LABELS, STATS_RESULT_LABELS) ---------
+FIELDS: tuple[str, ...] = FIELD_CODES
+RESULTS: tuple[str, ...] = RESULT_CODES
 #: Result code → the count it adds to.
 RESULT_COUNT = {
     "thanh": "successful",

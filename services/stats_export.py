@@ -7,7 +7,7 @@ from datetime import date
 
 from knowledge.text import fold
 from services import xlsx_layout
-from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
+from services.statistics import INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
 from services.xlsx_layout import setup_print, signature_block, text
 from vocabulary import messages as msg
 
@@ -128,7 +128,11 @@ def report_text(report: Report, *, full: bool = False) -> str:
     if report.cases.received == 0:
         parts.append(msg.STATS_NO_CASES)
     else:
-        items = ", ".join(f"{FIELDS[code]} {c.received}" for code, c in report.by_field.items() if c.received)
+        items = ", ".join(
+            f"{msg.STATS_FIELD_LABELS[code]} {c.received}"
+            for code, c in report.by_field.items()
+            if c.received
+        )
         parts.append(msg.STATS_BY_FIELD.format(items=items))
     parts.append(source_label(report))
     if report.by_commune is not None:
@@ -159,7 +163,7 @@ def report_text(report: Report, *, full: bool = False) -> str:
         parts.append(
             _table(
                 msg.STATS_XLSX["field_col"],
-                [(FIELDS.get(code, code), c) for code, c in report.by_field.items()],
+                [(msg.STATS_FIELD_LABELS.get(code, code), c) for code, c in report.by_field.items()],
             )
         )
         parts.append(
@@ -485,7 +489,9 @@ def _results_sheet(ws, report: Report, by: str) -> None:
         total += [sum(p.communes for p in report.by_province), sum(p.reported for p in report.by_province)]
     _data_row(ws, row, total, bold=True, percent_cols=percent)
     if by == "field":
-        lines = [[FIELDS.get(code, code), *_count_values(c)] for code, c in report.by_field.items()]
+        lines = [
+            [msg.STATS_FIELD_LABELS.get(code, code), *_count_values(c)] for code, c in report.by_field.items()
+        ]
     elif by == "team":
         names = {line.commune.id: line.commune.name for line in report.by_commune or []}
         lines = [
@@ -601,7 +607,7 @@ def report_chart(report: Report) -> bytes:
     from matplotlib.figure import Figure
 
     x = msg.STATS_CHART
-    fields = [(FIELDS.get(code, code), c) for code, c in report.by_field.items()]
+    fields = [(msg.STATS_FIELD_LABELS.get(code, code), c) for code, c in report.by_field.items()]
     if report.by_province is not None:
         groups = [(line.province.name, line.counts) for line in report.by_province]
         second_title = msg.NATIONAL_XLSX["chart_by_province"]

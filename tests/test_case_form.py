@@ -34,6 +34,26 @@ def test_codes_match_the_logbook_schema():
     assert set(form.RESULT_BUTTON_ORDER) == set(form.RESULTS)
 
 
+def test_every_label_set_names_exactly_the_domain_codes():
+    """One definition of the codes (services/case_models.py); each label set of the catalogue covers them all, in
+    their order, and nothing else."""
+    from services import case_models as codes
+
+    label_sets = {
+        "CASE_FIELD_LABELS": codes.FIELD_CODES,
+        "STATS_FIELD_LABELS": codes.FIELD_CODES,
+        "CASE_BASIS_LABELS": codes.BASIS_CODES,
+        "CASE_RESULT_LABELS": codes.RESULT_CODES,
+        "CASE_RESULT_ICONS": codes.RESULT_CODES,
+        "STATS_RESULT_LABELS": codes.RESULT_CODES,
+        "CASE_INVITED_KIND_LABELS": codes.INVITED_KIND_CODES,
+    }
+    for name, expected in label_sets.items():
+        assert tuple(getattr(msg, name)) == expected, name
+    assert (form.PENDING_RESULT, form.SUCCESS_RESULT) == (codes.PENDING_RESULT, codes.SUCCESS_RESULT)
+    assert form.CONCLUDED_RESULTS == ("thanh", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
+
+
 @given(
     dates,
     st.sampled_from(

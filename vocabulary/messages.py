@@ -1632,3 +1632,23 @@ CASE_ERRORS.update(
 )
 #: A pay list whose period spans a rate change: every rate, by the date it applies from (chat summary).
 PAY_SUMMARY_RATES = "Mức áp dụng trong kỳ (theo ngày kết thúc vụ việc):\n{lines}\n"
+
+# --- Issue 15 (session 2): one vocabulary of case codes ---
+# Keyed by the codes of services/case_models.py. The case form shows CASE_FIELD_LABELS / CASE_RESULT_LABELS
+# (buttons, review, the printable logbook); the statistics report, its XLSX and the submission changes show these
+# shorter labels (row and column headings). They differ on purpose: a button says what belongs in the field.
+STATS_FIELD_LABELS = {
+    "dat_dai": "Đất đai",
+    "hon_nhan_gia_dinh": "Hôn nhân và gia đình",
+    "dan_su": "Dân sự",
+    "xom_gieng": "Mâu thuẫn xóm giềng",
+    "vi_pham_phap_luat": "Vi phạm pháp luật",
+    "khac": "Khác",
+}
+STATS_RESULT_LABELS = {
+    "thanh": "Hòa giải thành",
+    "khong_thanh": "Hòa giải không thành",
+    "dang_hoa_giai": "Đang hòa giải",
+    "chuyen_co_quan": "Chuyển cơ quan có thẩm quyền",
+    "rut_yeu_cau": "Rút yêu cầu",
+}
