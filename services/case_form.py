@@ -18,13 +18,13 @@ defined once in services/case_models.py, the labels in the string catalogue.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from unidecode import unidecode
-
+from knowledge.text import fold as fold_text
 from services.case_models import (
     BASIS_CODES,
     CONCLUDED_RESULTS,
@@ -277,8 +277,8 @@ _YESTERDAY_WORDS = {"hom qua", "homqua", "hq"}
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII folding (people type without diacritics)."""
-    return " ".join(unidecode(text).lower().replace("đ", "d").split())
+    """Lower-case ASCII folding (people type without diacritics), punctuation kept: the project's one folding."""
+    return fold_text(text, keep=string.punctuation)
 
 
 def parse_date(text: str, today: date, oldest: date | None = None) -> date:

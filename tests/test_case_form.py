@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from unidecode import unidecode
 
 from bot import messages as msg
 from handlers.cases import error_text
@@ -269,3 +271,39 @@ def test_party_cipher():
     assert not PartyCipher(None).available
     with pytest.raises(PartyCipherError):
         PartyCipher("not-a-key")
+
+
+# --- Issue 15: one folding (knowledge.text.fold) ------------------------------------------------------------
+_VOWELS = "aăâeêioôơuưy"
+_TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+_LETTERS = sorted(
+    {unicodedata.normalize("NFC", c + t) for c in _VOWELS + _VOWELS.upper() for t in _TONES}
+    | set("bcdđghklmnpqrstvxfjwzBCDĐGHKLMNPQRSTVXFJWZ")
+)
+#: What people type: Vietnamese letters (precomposed or as base + combining mark), ASCII, spaces, typographic marks.
+_TYPED = st.lists(
+    st.one_of(
+        st.sampled_from(_LETTERS),
+        st.sampled_from(_LETTERS).map(lambda c: unicodedata.normalize("NFD", c)),
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.sampled_from("\t\n\r \xa0\u2013\u2014\u201c\u201d\u2026"),
+    ),
+    max_size=40,
+).map("".join)
+
+
+def _fold_before(text: str) -> str:
+    """The body case_form.fold and bot/channels/numbered._fold each had before they called knowledge.text.fold."""
+    return " ".join(unidecode(text).lower().replace("đ", "d").split())
+
+
+@settings(max_examples=500)
+@given(_TYPED)
+def test_the_form_and_the_numbered_options_fold_as_before(text):
+    from bot.channels.numbered import _fold
+
+    assert form.fold(text) == _fold(text) == _fold_before(text)
+
+
+def test_folding_keeps_punctuation_and_drops_marks():
+    assert form.fold("  Hôm NAY, 15/3/2025!  Đất  đai ") == "hom nay, 15/3/2025! dat dai"
