@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from knowledge.text import fold as fold_text
+from services import dates
 from services.case_models import (
     BASIS_CODES,
     CONCLUDED_RESULTS,
@@ -270,8 +271,6 @@ BY_KEY: dict[str, FormField] = {f.key: f for f in FORM}
 
 
 # --- parsing single answers ------------------------------------------------------------------------------
-_DATE_DMY = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?:\s*[/\-.]\s*(\d{2}|\d{4}))?$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TODAY_WORDS = {"hom nay", "homnay", "hn"}
 _YESTERDAY_WORDS = {"hom qua", "homqua", "hq"}
 
@@ -290,27 +289,10 @@ def parse_date(text: str, today: date, oldest: date | None = None) -> date:
         return today
     if folded in _YESTERDAY_WORDS:
         return today - timedelta(days=1)
-    m_iso = _DATE_ISO.match(raw)
-    m_dmy = _DATE_DMY.match(raw)
-    if m_iso:
-        year, month, day = (int(g) for g in m_iso.groups())
-        year_given = True
-    elif m_dmy:
-        day, month = int(m_dmy.group(1)), int(m_dmy.group(2))
-        year_text = m_dmy.group(3)
-        year_given = year_text is not None
-        year = today.year if year_text is None else int(year_text) + (2000 if len(year_text) == 2 else 0)
-    else:
-        raise FormError("date_format")
     try:
-        value = date(year, month, day)
-    except ValueError:
-        raise FormError("date_invalid") from None
-    if not year_given and value > today:
-        try:
-            value = value.replace(year=year - 1)
-        except ValueError:  # 29/02 of a leap year typed in a year after
-            raise FormError("date_invalid") from None
+        value = dates.parse_typed(raw, latest=today)  # without a year: the last such day up to today
+    except dates.DateError as exc:
+        raise FormError(f"date_{exc.reason}") from None
     if value > today:
         raise FormError("date_future")
     if oldest is not None and value < oldest:
@@ -575,13 +557,11 @@ def _cell(value: Any) -> str:
 
 
 def _import_date(text: str) -> date:
-    if _DATE_ISO.match(text):
-        year, month, day = (int(g) for g in text.split("-"))
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise FormError("date_invalid") from None
-    raise FormError("date_format")
+    """A date of the import file: year-month-day only (a spreadsheet's d/m or m/d order cannot be guessed)."""
+    try:
+        return dates.parse_iso(text)
+    except dates.DateError as exc:
+        raise FormError(f"date_{exc.reason}") from None
 
 
 def parse_import_row(

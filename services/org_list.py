@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from knowledge.text import fold
+from services import dates
 from services.models import OFFICIAL_ROLES, Commune, Person, Role
 from services.text import clean_name, clean_text
 from storage.org_list import Change, OrgListRepository
@@ -139,16 +140,7 @@ def parse_date(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
-    for sep in ("/", "-", "."):
-        parts = text.split(sep)
-        if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
-            a, b, c = (int(p) for p in parts)
-            try:
-                return date(a, b, c) if len(parts[0].strip()) == 4 else date(c, b, a)
-            except OverflowError as exc:  # a number too large for a date
-                raise ValueError(text) from exc
-    raise ValueError(text)
+    return dates.parse_typed(str(value))  # d/m/yyyy (or yy) or yyyy-m-d; DateError is a ValueError
 
 
 @dataclass

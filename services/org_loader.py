@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from services import dates
 from services.models import COMMUNE_KINDS, LEGAL_SUPPORTER_KINDS, PersonDraft, Role
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
@@ -42,8 +43,8 @@ def _date(value: Any, where: str, problems: list[str]) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
+        return dates.parse_iso(str(value)).isoformat()
+    except dates.DateError:
         problems.append(f"{where}: ngày không hợp lệ {value!r} (cần dạng YYYY-MM-DD)")
         return None
 

@@ -19,12 +19,12 @@ This module is pure computation plus a thin async service that asks storage for 
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from services import dates
 from services.case_models import FIELD_CODES, RESULT_CODES
 
 # MIN_TEAM_SIZE and TeamMembers are domain types (storage builds them); imported here for the statistics API.
@@ -108,17 +108,12 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 def parse_iso_date(value: str) -> date:
     """A strict YYYY-MM-DD date (raises PeriodError('format'/'date'))."""
-    if not isinstance(value, str) or not _ISO.match(value.strip()):
-        raise PeriodError("format")
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise PeriodError("date") from exc
+        return dates.parse_iso(value)
+    except dates.DateError as exc:
+        raise PeriodError("format" if exc.reason == "format" else "date") from None
 
 
 def add_months(day: date, months: int) -> date:
@@ -175,26 +170,20 @@ def previous_month(today: date) -> Period:
     return Period(date(end.year, end.month, 1), end)
 
 
-_DATE_IN_TEXT = re.compile(
-    r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}))(?!\d)"
-)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def parse_period_text(text: str | None) -> Period:
     """'dd/mm/yyyy - dd/mm/yyyy' as people type it: '1/1/2025 den 31.3.2025', '01-01-2025 – 31-03-2025'…"""
-    found = list(_DATE_IN_TEXT.finditer(text or ""))
+    found = dates.dates_in_text(text)
     if len(found) != 2:
         raise PeriodError("format")
     days = []
-    for m in found:
-        y, mo, d = (
-            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
-        )
+    for y, mo, d in found:
         try:
-            day = date(int(y), int(mo), int(d))
-        except ValueError as exc:
-            raise PeriodError("date") from exc
+            day = dates.make(y, mo, d)
+        except dates.DateError:
+            raise PeriodError("date") from None
         if not MIN_YEAR <= day.year <= MAX_YEAR:
             raise PeriodError("range")
         days.append(day)
