@@ -371,10 +371,10 @@ def parse_answer(key: str, raw: str, values: Mapping[str, Any], ctx: FormContext
     """Turn a typed or tapped answer for field `key` into its stored value; raises FormError."""
     f = BY_KEY[key]
     if f.kind == "date":
-        value = parse_date(raw, ctx.today, ctx.oldest)
+        day = parse_date(raw, ctx.today, ctx.oldest)
         if key == "closed_on":
-            _check_closed(value, values)
-        return value.isoformat()
+            _check_closed(day, values)
+        return day.isoformat()
     if f.kind == "choice":
         return _choice(raw, f.choices or {})
     if f.kind == "count":
@@ -443,7 +443,9 @@ def validate(values: Mapping[str, Any], ctx: FormContext) -> dict[str, FormError
         value = values.get(f.key)
         if not applies:
             if value not in (None, "", [], False):
-                errors[f.key] = FormError("not_applicable", result=RESULTS.get(values.get("result"), "?"))
+                errors[f.key] = FormError(
+                    "not_applicable", result=RESULTS.get(values.get("result") or "", "?")
+                )
             continue
         missing = value is None or value == "" or value == []
         if missing:
@@ -505,7 +507,7 @@ def display(key: str, values: Mapping[str, Any], ctx: FormContext, parties_plain
     if f.kind == "date":
         return display_date(value)
     if f.kind == "choice":
-        return (f.choices or {}).get(value, msg.CASE_NOT_SET)
+        return (f.choices or {}).get(value or "", msg.CASE_NOT_SET)
     if f.kind == "team":
         return ctx.teams.get(value, msg.CASE_NOT_SET) if value is not None else msg.CASE_NOT_SET
     if f.kind == "yesno":
@@ -643,8 +645,8 @@ def parse_import_row(
         values["mediator_ids"] = sorted({(members or {})[r.upper()][0] for r in refs})
     failed = {c for c, _ in errors}
     columns = {f.key: f.import_column for f in FORM if f.import_column}
-    for key, exc in validate(values, ctx).items():
+    for key, invalid in validate(values, ctx).items():
         column = columns.get(key, key)
         if column not in failed:
-            fail(column, exc)
+            fail(column, invalid)
     return ImportRow(number, values, cells.get("external_id") or None, errors)

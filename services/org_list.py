@@ -646,13 +646,13 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
 
     lists = wb.create_sheet(msg.ORG_SHEET_LISTS)
     for col, fieldname in enumerate(("legal_supporter", "retire_reason"), start=1):
-        values = list(CHOICES[fieldname].values())
-        for r, value in enumerate(values, start=1):
+        choices = list(CHOICES[fieldname].values())
+        for r, value in enumerate(choices, start=1):
             lists.cell(row=r, column=col, value=value)
         letter = get_column_letter(col)
         dv = DataValidation(
             type="list",
-            formula1=f"='{msg.ORG_SHEET_LISTS}'!${letter}$1:${letter}${len(values)}",
+            formula1=f"='{msg.ORG_SHEET_LISTS}'!${letter}$1:${letter}${len(choices)}",
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="Giá trị không có trong danh mục",

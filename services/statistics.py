@@ -621,20 +621,29 @@ class StatisticsService:
             commune = await self.org.commune(scope_id)
             if commune is None:
                 return None
-            province = await self.org.province(commune.province_id)
+            province = await self._province_of(commune)
             return Scope("commune", commune.id, commune.code, commune.name, province, commune)
         if level == "team":
             team = await self.org.team(scope_id)
             if team is None:
                 return None
             commune = await self.org.commune(team.commune_id)
-            province = await self.org.province(commune.province_id)
+            if commune is None:  # the schema's foreign key makes this a broken database
+                raise LookupError(f"commune {team.commune_id} of team {team.id} not found")
+            province = await self._province_of(commune)
             return Scope("team", team.id, team.code, team.name, province, commune, team)
         raise ValueError(f"unknown level {level!r}")
+
+    async def _province_of(self, commune: Commune) -> Province:
+        province = await self.org.province(commune.province_id)
+        if province is None:  # the schema's foreign key makes this a broken database
+            raise LookupError(f"province {commune.province_id} of commune {commune.id} not found")
+        return province
 
     async def scope_by_code(self, level: str, code: str) -> Scope | None:
         if level == "national":
             return await self.scope("national", 0)
+        found: Province | Commune | Team | None
         if level == "province":
             found = await self.org.province_by_code(code)
         elif level == "commune":
@@ -698,6 +707,8 @@ class StatisticsService:
         start, end = period.iso
         level, sid = scope.level, scope.id
         if level == "team":
+            if scope.team is None:
+                raise LookupError(f"team scope {sid} without its team")
             teams = [scope.team]
         else:
             teams = await self.stats.teams(level, sid, end)

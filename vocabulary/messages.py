@@ -5,6 +5,8 @@ capability that shows them. This module imports nothing of the project (see voca
 layer reaches it as `bot.messages`, the same module object.
 """
 
+from typing import Any  # the document dictionaries mix headings (str) and column lists
+
 # --- General -------------------------------------------------------------------------------------------
 APP_NAME = "Trợ lý Hòa giải ở cơ sở"
 ERROR_GENERIC = (
@@ -664,7 +666,7 @@ STATS_CLI_ERRORS = {
     "usage": "Lỗi tham số: {error}",
 }
 STATS_CLI_WRITTEN = "Đã ghi {path}"
-STATS_XLSX = {
+STATS_XLSX: dict[str, Any] = {
     "sender_commune": "Đơn vị báo cáo: UBND {name}",
     "receiver_commune": "Đơn vị nhận báo cáo: Sở Tư pháp {name}",
     "sender_province": "Đơn vị báo cáo: Sở Tư pháp {name}",
@@ -747,7 +749,7 @@ STATS_XLSX = {
         "Ít nhất 10 % tổ có người hỗ trợ pháp lý."
     ),
 }
-STATS_CHART = {
+STATS_CHART: dict[str, Any] = {
     "by_field": "Theo lĩnh vực",
     "by_team": "Theo tổ hòa giải",
     "by_commune": "Theo xã, phường",
@@ -853,7 +855,7 @@ PAY_SIGNERS = (
     ("Kế toán", "(Ký, ghi rõ họ tên)"),
     ("Chủ tịch UBND xã", "(Ký, đóng dấu, ghi rõ họ tên)"),
 )
-PAY_XLSX = {
+PAY_XLSX: dict[str, Any] = {
     "sheet": "Danh sách chi",
     "authority": "ỦY BAN NHÂN DÂN {commune}",
     "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -1026,7 +1028,7 @@ SUBMIT_COMPLETENESS = "Xã/phường đã chốt số liệu: {submitted}/{commu
 SUBMIT_MARK_REVISION = "đã chốt lần {revision}"
 SUBMIT_MARK_MISSING = "chưa chốt"
 SUBMIT_XLSX_HEAD = "Chốt số liệu"
-NATIONAL_XLSX = {
+NATIONAL_XLSX: dict[str, Any] = {
     "sender": "Đơn vị tổng hợp: Bộ Tư pháp (Cục Phổ biến, giáo dục pháp luật)",
     "receiver": "Phạm vi tổng hợp: toàn quốc, theo tỉnh/thành phố",
     "province_col": "Tỉnh, thành phố",
