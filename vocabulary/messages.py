@@ -1654,3 +1654,12 @@ STATS_RESULT_LABELS = {
     "chuyen_co_quan": "Chuyển cơ quan có thẩm quyền",
     "rut_yeu_cau": "Rút yêu cầu",
 }
+#: The checks Excel itself makes in the organisation list's cells (services/org_list.build_workbook).
+ORG_XLSX_CHECKS = {
+    "choice_title": "Giá trị không có trong danh mục",
+    "choice": "Chọn một giá trị trong danh sách.",
+    "date_title": "Ngày không hợp lệ",
+    "date": "Nhập ngày dạng 15/03/2025.",
+    "team_title": "Không có tổ này",
+    "team": "Chọn mã tổ có trong trang «Tổ hòa giải».",
+}
