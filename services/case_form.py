@@ -41,7 +41,7 @@ from services.privacy import mask_personal_numbers
 from services.text import clean_text
 from vocabulary import messages as msg
 
-# The codes are the domain's (services/case_models.py); the form shows the case form's labels of the catalogue.
+# The codes are the domain's (services/case_models.py); the form shows the case form's labels (catalogue).
 #: Field of the dispute (lĩnh vực), code → label.
 FIELDS: dict[str, str] = {code: msg.CASE_FIELD_LABELS[code] for code in FIELD_CODES}
 #: Basis for mediating (Law 35/2013 Art. 16), code → label.
@@ -93,8 +93,8 @@ IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = (
 
 
 class FormError(ValueError):
-    """An answer that does not fit the form: `code` keys CASE_ERRORS of the catalogue, `params` fill it in. The
-    chat layer and the command line word it (handlers.cases.error_text)."""
+    """An answer that does not fit the form: `code` keys CASE_ERRORS of the catalogue, `params` fill it in.
+    The chat layer and the command line word it (handlers.cases.error_text)."""
 
     def __init__(self, error_code: str, /, **params: Any):
         super().__init__(error_code)
@@ -276,7 +276,7 @@ _YESTERDAY_WORDS = {"hom qua", "homqua", "hq"}
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII folding (people type without diacritics), punctuation kept: the project's one folding."""
+    """Lower-case ASCII folding (people type without diacritics), punctuation kept (knowledge.text.fold)."""
     return fold_text(text, keep=string.punctuation)
 
 

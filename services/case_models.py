@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# --- Codes of a case (the CHECK constraints of storage/migrations/0002_cases.sql, 0014_logbook.sql) --------------------
-# One definition of the codes; their labels are in the string catalogue (vocabulary/messages.py): the case form's
+# --- Codes of a case (the CHECK constraints of storage/migrations/0002_cases.sql, 0014_logbook.sql) ------
+# One definition of the codes; their labels are in the string catalogue (vocabulary/messages.py): the form's
 # labels (CASE_FIELD_LABELS, CASE_BASIS_LABELS, CASE_RESULT_LABELS, CASE_INVITED_KIND_LABELS) and the shorter
 # ones of the statistics report (STATS_FIELD_LABELS, STATS_RESULT_LABELS), each keyed by these codes.
 #: Field of the dispute (lĩnh vực).

@@ -1,6 +1,6 @@
 """Dates as people type them and as files carry them: the one parser of the project (no I/O).
 
-- `parse_typed(text, latest=… | earliest=…)`: 15/3/2025, 15-3-25, 15.3.2025, 2025-03-15, and 15/3 without a year.
+- `parse_typed(text, latest=… | earliest=…)`: 15/3/2025, 15-3-25, 15.3.2025, 2025-03-15, and 15/3 (no year).
   A missing year is inferred by `complete`: a date of the past (a case received, `latest` = today) takes this
   year, or last year if it would be after today; a date to come (a training, `earliest` = the first day it may
   fall on) takes this year, or next year if it would be before that day. Two-digit years are 20yy.
@@ -64,7 +64,7 @@ def complete(
 
 
 def parse_typed(text: str, *, latest: date | None = None, earliest: date | None = None) -> date:
-    """A date as typed (see the module docstring); with neither `latest` nor `earliest` the year is required."""
+    """A date as typed (see the module docstring); without `latest` or `earliest` the year is required."""
     if m := _YMD.match(text):
         return make(int(m[1]), int(m[3]), int(m[4]))
     m = _DMY.match(text)

@@ -78,7 +78,7 @@ class OrgDenied(PermissionError):
 
 
 class OrgFileError(ValueError):
-    """A file that is not the organisation list: `code` keys ORG_ERR ('file', 'sheet', 'header'), with `params`."""
+    """A file that is not the organisation list: `code` ('file', 'sheet', 'header') keys ORG_ERR."""
 
     def __init__(self, code: str, /, **params: Any):
         super().__init__(code)
@@ -148,8 +148,8 @@ def parse_date(value: Any) -> date:
 
 @dataclass
 class RowError:
-    """A cell that cannot be taken: where (sheet, row, the column's heading) and what (`code` keys ORG_ERR of the
-    catalogue, `params` fill it in). The chat and the command line word it (handlers.org.row_error_line)."""
+    """A cell that cannot be taken: where (sheet, row, the column's heading) and what (`code` keys ORG_ERR of
+    the catalogue, `params` fill it in). The chat and the command line word it (handlers.org)."""
 
     sheet: str
     row: int

@@ -29,6 +29,7 @@ from services.case_models import FIELD_CODES, RESULT_CODES
 
 # MIN_TEAM_SIZE and TeamMembers are domain types (storage builds them); imported here for the statistics API.
 from services.models import MIN_TEAM_SIZE, TEAM_ROLES, Commune, Person, Province, Role, Team, TeamMembers
+from vocabulary import messages as msg
 
 if TYPE_CHECKING:
     from storage.org import OrgRepository
@@ -70,7 +71,7 @@ INDICATORS = (
 
 LEVELS = ("team", "commune", "province", "national")
 #: The scope of the national roll-up (Bộ Tư pháp): not a row of the provinces table.
-NATIONAL = Province(id=0, code="VN", name="Toàn quốc")
+NATIONAL = Province(id=0, code="VN", name=msg.STATS_NATIONAL)
 _EPS = 1e-9
 
 

@@ -70,7 +70,7 @@ def rate_with_formula(counts: Counts) -> str:
 def province_label(name: str) -> str:
     """ "Điện Biên" → "tỉnh Điện Biên"; a name that already says what it is ("Thành phố Hà Nội") stays."""
     folded = fold(name)
-    return name if folded.startswith(("tinh ", "thanh pho ")) else f"tỉnh {name}"
+    return name if folded.startswith(("tinh ", "thanh pho ")) else msg.STATS_PROVINCE_OF.format(name=name)
 
 
 def _counts_text(counts: Counts) -> dict[str, str | int]:

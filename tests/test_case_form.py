@@ -37,8 +37,8 @@ def test_codes_match_the_logbook_schema():
 
 
 def test_every_label_set_names_exactly_the_domain_codes():
-    """One definition of the codes (services/case_models.py); each label set of the catalogue covers them all, in
-    their order, and nothing else."""
+    """One definition of the codes (services/case_models.py); each label set of the catalogue covers them
+    all, in their order, and nothing else."""
     from services import case_models as codes
 
     label_sets = {
@@ -280,7 +280,7 @@ _LETTERS = sorted(
     {unicodedata.normalize("NFC", c + t) for c in _VOWELS + _VOWELS.upper() for t in _TONES}
     | set("bcdđghklmnpqrstvxfjwzBCDĐGHKLMNPQRSTVXFJWZ")
 )
-#: What people type: Vietnamese letters (precomposed or as base + combining mark), ASCII, spaces, typographic marks.
+#: What people type: Vietnamese letters (precomposed, or base + combining mark), ASCII, spaces, dashes…
 _TYPED = st.lists(
     st.one_of(
         st.sampled_from(_LETTERS),
@@ -293,7 +293,7 @@ _TYPED = st.lists(
 
 
 def _fold_before(text: str) -> str:
-    """The body case_form.fold and bot/channels/numbered._fold each had before they called knowledge.text.fold."""
+    """The body case_form.fold and bot/channels/numbered._fold had before they called knowledge.text.fold."""
     return " ".join(unidecode(text).lower().replace("đ", "d").split())
 
 

@@ -12,7 +12,7 @@ PROJECT = {"bot", "handlers", "services", "storage", "knowledge", "vocabulary"}
 
 
 def _imports(path: Path) -> set[str]:
-    """Every module `path` imports, anywhere in it (inside functions too); `from a import b` gives a and a.b."""
+    """Every module `path` imports, anywhere (inside functions too); `from a import b` gives a and a.b."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):

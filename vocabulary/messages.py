@@ -1637,8 +1637,8 @@ PAY_SUMMARY_RATES = "Mức áp dụng trong kỳ (theo ngày kết thúc vụ vi
 
 # --- Issue 15 (session 2): one vocabulary of case codes ---
 # Keyed by the codes of services/case_models.py. The case form shows CASE_FIELD_LABELS / CASE_RESULT_LABELS
-# (buttons, review, the printable logbook); the statistics report, its XLSX and the submission changes show these
-# shorter labels (row and column headings). They differ on purpose: a button says what belongs in the field.
+# (buttons, review, the printable logbook); the statistics report, its XLSX and the submission changes show
+# these shorter labels (row and column headings). They differ on purpose: a button says what belongs in it.
 STATS_FIELD_LABELS = {
     "dat_dai": "Đất đai",
     "hon_nhan_gia_dinh": "Hôn nhân và gia đình",
@@ -1663,3 +1663,98 @@ ORG_XLSX_CHECKS = {
     "team_title": "Không có tổ này",
     "team": "Chọn mã tổ có trong trang «Tổ hòa giải».",
 }
+#: The printable logbook (services/logbook_template.py, services/logbook.py): the project's template of
+#: the 2014 "Sổ theo dõi hoạt động hòa giải ở cơ sở", worded as the copy in reporting-forms.md § 1.
+LOGBOOK_TEMPLATE: dict[str, Any] = {
+    "cover_sheet": "Bìa",
+    "national": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "motto": "Độc lập – Tự do – Hạnh phúc",
+    "title": "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ",
+    "cover_lines": (
+        "Tỉnh, thành phố: ..............................................................",
+        "Huyện/quận (từ 01/07/2025 không còn cấp huyện — để trống): ..........................",
+        "Xã/phường/đặc khu: ..............................................................",
+        "Thôn/tổ dân phố: ..............................................................",
+        "Tổ hòa giải: ..............................................................",
+        "Quyển số: ..........",
+        "Mở ngày ...... tháng ...... năm ..........",
+        "Khóa ngày ...... tháng ...... năm ..........",
+    ),
+    "part_one_sheet": "Phần I",
+    "part_one_title": "PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN",
+    #: Part I column titles, columns (1)–(10)
+    "part_one": (
+        "STT",
+        "Ngày, tháng, năm nhận vụ, việc hòa giải",
+        "Họ và tên hòa giải viên, người được mời tham gia hòa giải (nếu có)",
+        "Họ tên, tuổi, địa chỉ các bên, người có quyền, nghĩa vụ liên quan đến vụ, việc hòa giải (nếu có)",
+        "Nội dung chủ yếu của vụ, việc",
+        "Thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải",
+        "Hòa giải thành",
+        "Hòa giải không thành",
+        (
+            "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; người được mời tham gia hòa giải "
+            "(nếu có))"
+        ),
+        "Ghi chú",
+    ),
+    "result_group": "Kết quả hòa giải",
+    "part_two_sheet": "Phần II",
+    "part_two_title": "PHẦN II. THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI",
+    "part_two": (
+        "STT",
+        "Hòa giải viên tiến hành hòa giải",
+        "Vụ, việc hòa giải chia theo phạm vi hòa giải",
+        "Kết quả hòa giải",
+        "Ghi chú",
+    ),
+    "total": "Tổng số",
+    "notes_sheet": "Hướng dẫn",
+    "notes_title": "HƯỚNG DẪN SỬ DỤNG MẪU SỔ",
+    "notes": (
+        (
+            "Mẫu do dự án Trợ lý Hòa giải ở cơ sở soạn để in và dùng tạm; không phải biểu mẫu chính thức. "
+            "Nếu tổ đã được phát quyển Sổ, hãy ghi theo quyển Sổ được phát."
+        ),
+        (
+            "Căn cứ: Luật Hòa giải ở cơ sở 2013, Điều 21 Khoản 4 (hòa giải viên ghi vụ, việc vào Sổ) và "
+            "Điều 28 Khoản 2 điểm d (Bộ Tư pháp quy định mẫu Sổ)."
+        ),
+        (
+            "Tên cột theo bản sao mẫu Sổ đang lưu hành; việc gắn số (1)–(10) cho từng cột là theo thứ tự "
+            "cột, chưa đối chiếu được với bản gốc."
+        ),
+        (
+            'Mỗi vụ, việc ghi một dòng. Vụ, việc chưa kết thúc: để trống cột (7), (8), ghi "đang hòa giải" '
+            "ở cột (10)."
+        ),
+        'Cột (7), (8): đánh dấu "x" vào một trong hai cột khi kết thúc hòa giải.',
+        (
+            "Phần II do tổ trưởng tổ hòa giải tổng hợp: mỗi hòa giải viên một dòng, dòng cuối là cộng của "
+            "tổ. Vụ, việc có hai hòa giải viên tính cho cả hai người nhưng chỉ tính một lần ở dòng cộng của "
+            "tổ. Cột con theo lĩnh vực và kết quả là cách chia của Trợ lý Hòa giải (bản sao mẫu Sổ bị cắt ở "
+            "phần này); nếu công chức Tư pháp – hộ tịch xã hướng dẫn cách chia khác, ghi theo hướng dẫn đó."
+        ),
+        (
+            "Trợ lý Hòa giải ghi các cột: (3) hòa giải viên và người được mời (loại, số người; họ tên chỉ "
+            "khi xã cho phép ghi); (6) thỏa thuận hoặc yêu cầu của các bên; (9) để trống để ký trên bản in; "
+            "(10) ghi chú, việc đã lập văn bản hòa giải thành, kết quả khác (đang hòa giải, chuyển cơ quan, "
+            'rút yêu cầu). In sổ: lệnh `mediator-bot logbook` hoặc nút "In sổ theo dõi" trong /thongke.'
+        ),
+    ),
+    "file_title": "Sổ theo dõi hoạt động hòa giải ở cơ sở",
+    "file_title_team": "Sổ theo dõi hoạt động hòa giải ở cơ sở — {team}",
+}
+#: The signature block of the documents (services/xlsx_layout.signature_block): (title, hint) per signer.
+XLSX_SIGNERS = (
+    ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
+    ("Thủ trưởng đơn vị", "(Ký, đóng dấu, ghi rõ họ tên)"),
+)
+XLSX_DATED = "ngày {day} tháng {month} năm {year}"
+XLSX_UNDATED = "ngày …… tháng …… năm ……"
+#: A province's name on the national forms when it does not say what it is: "Điện Biên" → "tỉnh Điện Biên".
+STATS_PROVINCE_OF = "tỉnh {name}"
+#: The name of the national scope (services.statistics.NATIONAL).
+STATS_NATIONAL = "Toàn quốc"
+#: Who excluded a case from the pay list when the person is not recorded (the command line).
+PAY_EXCLUDED_BY_ADMIN = "quản trị"
