@@ -1758,3 +1758,60 @@ STATS_PROVINCE_OF = "tỉnh {name}"
 STATS_NATIONAL = "Toàn quốc"
 #: Who excluded a case from the pay list when the person is not recorded (the command line).
 PAY_EXCLUDED_BY_ADMIN = "quản trị"
+#: The remuneration rules as the pay list states them (services/remuneration.py); stored with each list drawn.
+PAY_RULES = {
+    "tt56_basis": "Mức tối đa tại Thông tư 56/2023/TT-BTC, Điều 3 khoản 17 điểm a và điểm đ",
+    "local_decides": (
+        "Mức chi cụ thể do Hội đồng nhân dân tỉnh quyết định, không vượt mức tối đa (Thông tư "
+        "56/2023/TT-BTC, Điều 5 khoản 1); nơi chưa có nghị quyết thì áp dụng mức tại Thông tư."
+    ),
+    "split": (
+        "Thù lao tính theo vụ, việc, chi cho các hòa giải viên trực tiếp tham gia (TT 56/2023/TT-BTC Điều 3 "
+        "khoản 17 điểm a), trả qua tổ hòa giải (NĐ 15/2014/NĐ-CP Điều 15). Văn bản không quy định cách chia "
+        "giữa các hòa giải viên: danh sách chia đều, làm tròn đến đồng, phần lẻ cộng 1 đồng lần lượt cho "
+        "người đứng trước để tổng đúng bằng mức của vụ việc."
+    ),
+    "period": (
+        "Vụ việc thuộc kỳ theo ngày kết thúc (chưa có ngày kết thúc thì theo ngày tiếp nhận); mức áp dụng "
+        "là mức có hiệu lực vào ngày đó; hỗ trợ tổ hòa giải tính cho mỗi tháng dương lịch của kỳ đã bắt đầu "
+        "tính đến ngày lập danh sách mà tổ có hoạt động (theo lịch sử tổ) ít nhất một ngày trong tháng, "
+        "theo mức có hiệu lực ngày đầu tháng."
+    ),
+    "case_before_tt56": (
+        "Vụ việc trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): đang tạm tính theo mức tối đa "
+        "của Thông tư 56/2023 vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy."
+    ),
+    "month_before_tt56": (
+        "Tháng trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): chưa tính hỗ trợ tổ hòa giải "
+        "(0 đồng) vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy."
+    ),
+    "excluded": "Công chức xã loại khỏi danh sách: {reason} ({by}, {day}).",
+    "paid": "Đã chi trong danh sách số {number} ngày {day}; không chi lại.",
+    "adjusted": (
+        "Điều chỉnh: đã chi {paid} đ (danh sách số {number}), theo số liệu hiện nay "
+        "phải chi {due} đ. {reason}"
+    ),
+}
+#: Why a case is paid or not, by result (Decree 15/2014 Art. 14 read with Law 35/2013 Art. 23).
+PAY_RESULT_REASONS = {
+    "thanh": (
+        "Hòa giải thành: kết thúc theo Điều 23 khoản 1 và Điều 24 Luật 35/2013 (NĐ 15/2014 Điều 14); mức vụ "
+        "việc hòa giải thành."
+    ),
+    "khong_thanh": (
+        "Hòa giải không thành: hòa giải viên kết thúc khi các bên không thể thỏa thuận (Điều 23 khoản 3 "
+        "Luật 35/2013); NĐ 15/2014 Điều 14 không đòi hỏi hòa giải thành."
+    ),
+    "rut_yeu_cau": (
+        "Các bên rút yêu cầu: một bên hoặc các bên yêu cầu chấm dứt hòa giải (Điều 23 khoản 2 Luật 35/2013; "
+        "NĐ 15/2014 Điều 14)."
+    ),
+    "chuyen_co_quan": (
+        "Chuyển cơ quan có thẩm quyền: vụ việc không kết thúc bằng hòa giải theo Điều 23 Luật 35/2013 nên "
+        "không đủ điều kiện của NĐ 15/2014 Điều 14."
+    ),
+    "dang_hoa_giai": (
+        "Đang hòa giải: vụ việc chưa kết thúc (Điều 23 Luật 35/2013), chưa đủ điều kiện của NĐ 15/2014 Điều "
+        "14."
+    ),
+}
