@@ -1815,3 +1815,24 @@ PAY_RESULT_REASONS = {
         "14."
     ),
 }
+#: Problems of an organisation file (YAML, `mediator-bot admin load-org`; services/org_loader.Problem codes).
+ORG_FILE_PROBLEMS = {
+    "not_org": "Tệp phải là một bảng YAML có khóa 'province' và 'communes'.",
+    "yaml": "YAML không đọc được: {detail}",
+    "yaml_alias": "Tệp không được dùng bí danh YAML (&tên / *tên):{detail}",
+    "code_and_name": "cần có 'code' và 'name'",
+    "not_mapping": "cần một bảng (mapping)",
+    "no_name": "thiếu 'name'",
+    "not_text": "'{key}' phải là chữ, không phải {type}",
+    "too_long": "'{key}' dài {length} ký tự, tối đa {limit}",
+    "date": "ngày không hợp lệ {value} (cần dạng YYYY-MM-DD)",
+    "role": "vai trò không hợp lệ {value}",
+    "gender": "giới tính phải là một trong {allowed}",
+    "legal_supporter": "legal_supporter phải là một trong {allowed}",
+    "identities": "'identities' phải là bảng kênh → mã tài khoản, ví dụ {{telegram: \"12345\"}}",
+    "kind": "kind phải là một trong {allowed}",
+    "success_target": "success_target phải là tỷ lệ trong (0, 1], ví dụ 0.85",
+    "team_code_twice": "mã tổ trùng {code}",
+    "member_role": "thành viên tổ chỉ là mediator hoặc team_leader",
+}
+ORG_FILE_FAILED = "Tệp tổ chức có lỗi, chưa nạp gì:"
