@@ -1635,7 +1635,7 @@ CASE_ERRORS.update(
 #: A pay list whose period spans a rate change: every rate, by the date it applies from (chat summary).
 PAY_SUMMARY_RATES = "Mức áp dụng trong kỳ (theo ngày kết thúc vụ việc):\n{lines}\n"
 
-# --- Issue 15 (session 2): one vocabulary of case codes ---
+# --- Issue 15 (session 2): one vocabulary (case codes), and the wording services held in their code ---
 # Keyed by the codes of services/case_models.py. The case form shows CASE_FIELD_LABELS / CASE_RESULT_LABELS
 # (buttons, review, the printable logbook); the statistics report, its XLSX and the submission changes show
 # these shorter labels (row and column headings). They differ on purpose: a button says what belongs in it.
