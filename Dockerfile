@@ -10,6 +10,7 @@ COPY handlers ./handlers
 COPY knowledge ./knowledge
 COPY services ./services
 COPY storage ./storage
+COPY vocabulary ./vocabulary
 RUN pip install ".[postgres]" && useradd --create-home --uid 10001 mediator && mkdir -p /data && chown mediator /data
 
 USER mediator

@@ -3,7 +3,8 @@
     python .ci/mypy_gate.py            # fail if a file has more mypy errors than in .ci/mypy-baseline.json
     python .ci/mypy_gate.py --update   # write the current counts (only ever lower them: review the diff)
 
-storage/ is held at zero; the other packages at their baseline until their errors are fixed.
+storage/, services/ and vocabulary/ are held at zero (but the files of NOT_YET_CLEAN, at their baseline); the
+other packages at their baseline until their errors are fixed.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / ".ci" / "mypy-baseline.json"
-PACKAGES = ["bot", "handlers", "services", "storage", "knowledge"]
+PACKAGES = ["bot", "handlers", "services", "storage", "knowledge", "vocabulary"]
 #: Packages that must stay free of mypy errors whatever the baseline says.
-CLEAN = ("storage/",)
+CLEAN = ("storage/", "services/", "vocabulary/")
+#: Files inside CLEAN that still have errors, held at their baseline until they are fixed (then remove them).
+NOT_YET_CLEAN = ("services/registration.py",)  # edited on the unit-of-work branch (issue 15)
 ERROR = re.compile(r"^([\w/.]+\.py):\d+: error:")
 
 
@@ -46,7 +49,11 @@ def main() -> int:
         print(f"mypy baseline written: {sum(now.values())} errors in {len(now)} files")
         return 0
     base: dict[str, int] = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    worse = {f: (base.get(f, 0), n) for f, n in now.items() if n > base.get(f, 0) or f.startswith(CLEAN)}
+    worse = {
+        f: (base.get(f, 0), n)
+        for f, n in now.items()
+        if n > base.get(f, 0) or (f.startswith(CLEAN) and f not in NOT_YET_CLEAN)
+    }
     print(f"mypy: {sum(now.values())} errors in {len(now)} files (baseline {sum(base.values())})")
     for f, (was, n) in sorted(worse.items()):
         print(f"  {f}: {was} -> {n}")

@@ -109,7 +109,16 @@ async def demo_banner(services, role: str) -> str:
 
 
 # --- admin -------------------------------------------------------------------------------------------------
+def org_file_problem(problem) -> str:
+    """One problem of an organisation file (services.org_loader.Problem), in words: 'communes[0]: …'."""
+    from bot import messages as msg
+
+    text = msg.ORG_FILE_PROBLEMS[problem.code].format(**problem.params)
+    return f"{problem.where}: {text}" if problem.where else text
+
+
 def cmd_load_org(args: argparse.Namespace) -> int:
+    from bot import messages as msg
     from services.org_loader import OrgFileError, load_org, read_org_file
 
     async def main() -> int:
@@ -118,9 +127,9 @@ def cmd_load_org(args: argparse.Namespace) -> int:
         try:
             summary = await load_org(read_org_file(args.file), services.org, services.people)
         except OrgFileError as exc:
-            print("Tệp tổ chức có lỗi, chưa nạp gì:", file=sys.stderr)
+            print(msg.ORG_FILE_FAILED, file=sys.stderr)
             for problem in exc.problems:
-                print(f"  - {problem}", file=sys.stderr)
+                print(f"  - {org_file_problem(problem)}", file=sys.stderr)
             return 1
         finally:
             await services.close()

@@ -20,6 +20,7 @@ IMPORT_FILE_ERRORS = {
 
 def error_lines(report) -> list[str]:
     """One Vietnamese line per problem of an import report (services/case_import.py)."""
+    from handlers.cases import error_text
     from services.case_import import DuplicateRow
 
     return [
@@ -28,7 +29,7 @@ def error_lines(report) -> list[str]:
             column=column,
             error=msg.CASE_IMPORT_DUPLICATE.format(external_id=error.external_id, first=error.first)
             if isinstance(error, DuplicateRow)
-            else error,
+            else error_text(error),
         )
         for row, column, error in report.errors
     ]

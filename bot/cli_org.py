@@ -44,6 +44,7 @@ def cmd_export_org(args: argparse.Namespace) -> int:
 
 
 def cmd_import_org(args: argparse.Namespace) -> int:
+    from handlers.org import file_error_text, plan_summary, row_error_line
     from services.org_list import OrgFileError
 
     path = Path(args.file)
@@ -63,18 +64,18 @@ def cmd_import_org(args: argparse.Namespace) -> int:
             try:
                 plan = await services.org_list.plan_file(commune, content)
             except OrgFileError as exc:
-                print(exc.message, file=sys.stderr)
+                print(file_error_text(exc), file=sys.stderr)
                 return 1
             if plan.errors:
                 print(msg.ORG_IMPORT_FAILED.format(count=len(plan.errors)), file=sys.stderr)
                 for error in plan.errors:
-                    print(f"  - {error.line()}", file=sys.stderr)
+                    print(f"  - {row_error_line(error)}", file=sys.stderr)
                 return 1
             if not args.dry_run:
                 await services.org_list.apply(plan, None, actor_label="cli")
         finally:
             await services.close()
-        print(plan.summary())
+        print(plan_summary(plan))
         print(msg.ORG_IMPORT_DRY if args.dry_run else msg.ORG_IMPORT_DONE.format(commune=commune.name))
         return 0
 
@@ -82,6 +83,7 @@ def cmd_import_org(args: argparse.Namespace) -> int:
 
 
 def cmd_merge_communes(args: argparse.Namespace) -> int:
+    from handlers.org import merge_error_text
     from services.org_list import MergeError, merge_communes
 
     async def main() -> int:
@@ -92,7 +94,7 @@ def cmd_merge_communes(args: argparse.Namespace) -> int:
             )
             teams = len(await services.org.teams_of_commune(commune.id))
         except MergeError as exc:
-            print(exc.message, file=sys.stderr)
+            print(merge_error_text(exc), file=sys.stderr)
             return 1
         finally:
             await services.close()

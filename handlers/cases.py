@@ -85,6 +85,11 @@ register_capability(
 
 
 # --- rendering -----------------------------------------------------------------------------------------------
+def error_text(exc: FormError) -> str:
+    """The Vietnamese sentence for an answer the form refused (the chat and `mediator-bot import-cases`)."""
+    return msg.CASE_ERRORS[exc.code].format(**exc.params)
+
+
 def _purpose(update: Update, index: int = 2) -> str:
     return PURPOSE_CODES.get(callback_arg(update, index), "")
 
@@ -175,7 +180,7 @@ def _review(context: BotContext, view: DraftView) -> tuple[str, list[list[tuple[
     )
     lines = [title, *form.review_lines(draft.values, ctx, plain)]
     errors: dict[str, FormError] = view.extra.get("errors") or {}
-    lines += [f"⚠️ {form.BY_KEY[k].label}: {e.message}" for k, e in errors.items()]
+    lines += [f"⚠️ {form.BY_KEY[k].label}: {error_text(e)}" for k, e in errors.items()]
     lines += ["", msg.CASE_REVIEW_FOOTER]
     editable = RESULT_KEYS if draft.purpose == "result" else tuple(form.BY_KEY)
     photos = context.application.channel in PHOTO_CHANNELS  # type: ignore[attr-defined]
@@ -301,7 +306,7 @@ async def _run(update: Update, context: BotContext, purpose: str, action) -> int
     except StaleStep:
         return await _show(update, context, await cases.current(person, purpose), msg.CASE_STEP_STALE)
     except FormError as exc:
-        return await _show(update, context, await cases.current(person, purpose), exc.message)
+        return await _show(update, context, await cases.current(person, purpose), error_text(exc))
     except CaseDenied:
         await reply(update, msg.CASE_NOT_FOUND)
         return ConversationHandler.END

@@ -18,9 +18,11 @@ from handlers.common import BotContext, clear_buttons, column, keyboard, numbere
 from handlers.menu import Capability, register_capability
 from services.models import Commune, Person, Role
 from services.org_list import (
+    MergeError,
     OrgDenied,
     OrgFileError,
     Plan,
+    RowError,
     looks_like_org_list,
     may_edit,
     may_view,
@@ -45,6 +47,31 @@ ACTIONS = {
 }
 
 register_capability(Capability("danhsach", msg.BTN_ORG, "danhsach", msg.CMD_ORG, frozenset(ROLES), order=72))
+
+
+# --- what services.org_list answers (codes), in words: the chat and `mediator-bot admin import-org/merge` ---
+def row_error_text(error: RowError) -> str:
+    return msg.ORG_ERR[error.code].format(**error.params)
+
+
+def row_error_line(error: RowError) -> str:
+    return msg.ORG_ERR_ROW.format(
+        sheet=error.sheet, row=error.row, column=error.column, error=row_error_text(error)
+    )
+
+
+def file_error_text(exc: OrgFileError) -> str:
+    return msg.ORG_ERR[exc.code].format(**exc.params)
+
+
+def merge_error_text(exc: MergeError) -> str:
+    if exc.code == "unknown_commune":
+        return msg.ORG_UNKNOWN_COMMUNE.format(**exc.params)
+    return msg.ORG_MERGE_ERR[exc.code].format(**exc.params)
+
+
+def plan_summary(plan: Plan) -> str:
+    return msg.ORG_SUMMARY.format(**plan.counts())
 
 
 def _state(context: BotContext) -> dict:
@@ -139,7 +166,7 @@ async def _plan(context: BotContext, person: Person, commune: Commune, content: 
     try:
         return await context.services.org_list.plan_file(commune, content, person)
     except OrgFileError as exc:
-        return exc.message
+        return file_error_text(exc)
     except OrgDenied:
         return msg.ORG_DENIED
 
@@ -153,7 +180,7 @@ async def _preview(
         return
     if plan.errors:
         lines = [msg.ORG_ERRORS.format(count=len(plan.errors))] + [
-            e.line() for e in plan.errors[:PREVIEW_LINES]
+            row_error_line(e) for e in plan.errors[:PREVIEW_LINES]
         ]
         if len(plan.errors) > PREVIEW_LINES:
             lines.append(msg.ORG_ERRORS_MORE.format(count=len(plan.errors) - PREVIEW_LINES))
@@ -177,7 +204,7 @@ def _show(fieldname: str, value: object) -> str:
 
 
 def preview_text(plan: Plan) -> str:
-    lines = [msg.ORG_PREVIEW.format(summary=plan.summary())]
+    lines = [msg.ORG_PREVIEW.format(summary=plan_summary(plan))]
     for change in plan.added:
         if change.kind == "team_add":
             lines.append(msg.ORG_PREVIEW_TEAM_ADDED.format(code=change.key, name=change.after["name"]))
@@ -228,7 +255,7 @@ async def apply_file(update: Update, context: BotContext) -> None:
         return
     await context.services.org_list.apply(plan, person)
     state.pop("file", None)
-    await reply(update, msg.ORG_APPLIED.format(summary=plan.summary()))
+    await reply(update, msg.ORG_APPLIED.format(summary=plan_summary(plan)))
 
 
 async def cancel_file(update: Update, context: BotContext) -> None:
@@ -523,12 +550,14 @@ async def _finish(update: Update, context: BotContext, person: Person, commune: 
     if plan.errors:
         await reply(
             update,
-            "\n".join([msg.ORG_ERRORS.format(count=len(plan.errors))] + [e.error for e in plan.errors]),
+            "\n".join(
+                [msg.ORG_ERRORS.format(count=len(plan.errors))] + [row_error_text(e) for e in plan.errors]
+            ),
         )
         return
     await reply(
         update,
-        msg.ORG_SAVED.format(summary=plan.summary()),
+        msg.ORG_SAVED.format(summary=plan_summary(plan)),
         column([(label, f"og:a:{key}") for key, label in ACTIONS.items()]),
     )
 
@@ -619,7 +648,7 @@ async def _merge_confirm(update: Update, context: BotContext) -> None:
 
 @requires(*MERGERS)
 async def merge_apply(update: Update, context: BotContext) -> None:
-    from services.org_list import MergeError, merge_communes
+    from services.org_list import merge_communes
 
     person = await context.person(update)
     state = context.user_data.pop("og", {})
@@ -631,7 +660,7 @@ async def merge_apply(update: Update, context: BotContext) -> None:
             org, context.services.db, state.get("into", ""), codes, state.get("name"), person
         )
     except MergeError as exc:
-        await reply(update, exc.message)
+        await reply(update, merge_error_text(exc))
         return
     except OrgDenied:
         await reply(update, msg.ORG_DENIED)

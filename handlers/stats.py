@@ -35,8 +35,6 @@ from handlers.menu import Capability, register_capability
 from services.logbook import agreements_line, summary_text, with_logbook_sheets
 from services.models import Role
 from services.statistics import (
-    FIELDS,
-    RESULTS,
     Counts,
     Period,
     PeriodError,
@@ -452,7 +450,9 @@ def change_line(change) -> str:
     number = change.after.number if change.after and change.after.number else f"#{change.case_id}"
     if change.kind == "new":
         return msg.SUBMIT_CHANGE_NEW.format(
-            number=number, received=_vn(case.received_on), result=RESULTS.get(case.result, case.result)
+            number=number,
+            received=_vn(case.received_on),
+            result=msg.STATS_RESULT_LABELS.get(case.result, case.result),
         )
     if change.kind == "removed":
         return msg.SUBMIT_CHANGE_REMOVED.format(number=number)
@@ -461,14 +461,15 @@ def change_line(change) -> str:
     if before.result != after.result:
         what.append(
             msg.SUBMIT_CHANGE_RESULT.format(
-                before=RESULTS.get(before.result, before.result),
-                after=RESULTS.get(after.result, after.result),
+                before=msg.STATS_RESULT_LABELS.get(before.result, before.result),
+                after=msg.STATS_RESULT_LABELS.get(after.result, after.result),
             )
         )
     if before.field != after.field:
         what.append(
             msg.SUBMIT_CHANGE_FIELD.format(
-                before=FIELDS.get(before.field, before.field), after=FIELDS.get(after.field, after.field)
+                before=msg.STATS_FIELD_LABELS.get(before.field, before.field),
+                after=msg.STATS_FIELD_LABELS.get(after.field, after.field),
             )
         )
     if before.team_id != after.team_id:

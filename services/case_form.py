@@ -11,36 +11,45 @@ Justice statistics need. Values of a form are a JSON-friendly dict keyed by fiel
     agreement str (masked) · note str · written_record bool (result `thanh` only) · record_photo
     "<channel>:<file id>" · follows_case_id int (a re-mediation of that case)
 
-Codes and labels are module-level constants (FIELDS, BASES, RESULTS: code → Vietnamese label).
+Codes and labels are module-level constants (FIELDS, BASES, RESULTS: code → Vietnamese label): the codes are
+defined once in services/case_models.py, the labels in the string catalogue.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from unidecode import unidecode
-
-from bot import messages as msg
+from knowledge.text import fold as fold_text
+from services import dates
+from services.case_models import (
+    BASIS_CODES,
+    CONCLUDED_RESULTS,
+    FIELD_CODES,
+    INVITED_KIND_CODES,
+    RESULT_CODES,
+    SUCCESS_RESULT,
+)
+from services.case_models import (
+    PENDING_RESULT as PENDING_RESULT,  # used by the callers as form.PENDING_RESULT
+)
 from services.privacy import mask_personal_numbers
 from services.text import clean_text
+from vocabulary import messages as msg
 
+# The codes are the domain's (services/case_models.py); the form shows the case form's labels (catalogue).
 #: Field of the dispute (lĩnh vực), code → label.
-FIELDS: dict[str, str] = dict(msg.CASE_FIELD_LABELS)
+FIELDS: dict[str, str] = {code: msg.CASE_FIELD_LABELS[code] for code in FIELD_CODES}
 #: Basis for mediating (Law 35/2013 Art. 16), code → label.
-BASES: dict[str, str] = dict(msg.CASE_BASIS_LABELS)
+BASES: dict[str, str] = {code: msg.CASE_BASIS_LABELS[code] for code in BASIS_CODES}
 #: Result (kết quả), code → label.
-RESULTS: dict[str, str] = dict(msg.CASE_RESULT_LABELS)
+RESULTS: dict[str, str] = {code: msg.CASE_RESULT_LABELS[code] for code in RESULT_CODES}
 #: Kinds of persons invited to take part (Law 35/2013 Art. 19), code → label.
-INVITED_KINDS: dict[str, str] = dict(msg.CASE_INVITED_KIND_LABELS)
-
-PENDING_RESULT = "dang_hoa_giai"
-SUCCESS_RESULT = "thanh"
-#: Results that end the mediation (they have a closing date).
-CONCLUDED_RESULTS: tuple[str, ...] = ("thanh", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
+INVITED_KINDS: dict[str, str] = {code: msg.CASE_INVITED_KIND_LABELS[code] for code in INVITED_KIND_CODES}
 #: Order of the result buttons: the common outcomes first.
 RESULT_BUTTON_ORDER: tuple[str, ...] = (
     "thanh",
@@ -84,16 +93,13 @@ IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = (
 
 
 class FormError(ValueError):
-    """An answer that does not fit the form; `message` is the Vietnamese text for the user."""
+    """An answer that does not fit the form: `code` keys CASE_ERRORS of the catalogue, `params` fill it in.
+    The chat layer and the command line word it (handlers.cases.error_text)."""
 
     def __init__(self, error_code: str, /, **params: Any):
         super().__init__(error_code)
         self.code = error_code
         self.params = params
-
-    @property
-    def message(self) -> str:
-        return msg.CASE_ERRORS[self.code].format(**self.params)
 
 
 @dataclass(frozen=True)
@@ -265,15 +271,13 @@ BY_KEY: dict[str, FormField] = {f.key: f for f in FORM}
 
 
 # --- parsing single answers ------------------------------------------------------------------------------
-_DATE_DMY = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?:\s*[/\-.]\s*(\d{2}|\d{4}))?$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TODAY_WORDS = {"hom nay", "homnay", "hn"}
 _YESTERDAY_WORDS = {"hom qua", "homqua", "hq"}
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII folding (people type without diacritics)."""
-    return " ".join(unidecode(text).lower().replace("đ", "d").split())
+    """Lower-case ASCII folding (people type without diacritics), punctuation kept (knowledge.text.fold)."""
+    return fold_text(text, keep=string.punctuation)
 
 
 def parse_date(text: str, today: date, oldest: date | None = None) -> date:
@@ -285,27 +289,10 @@ def parse_date(text: str, today: date, oldest: date | None = None) -> date:
         return today
     if folded in _YESTERDAY_WORDS:
         return today - timedelta(days=1)
-    m_iso = _DATE_ISO.match(raw)
-    m_dmy = _DATE_DMY.match(raw)
-    if m_iso:
-        year, month, day = (int(g) for g in m_iso.groups())
-        year_given = True
-    elif m_dmy:
-        day, month = int(m_dmy.group(1)), int(m_dmy.group(2))
-        year_text = m_dmy.group(3)
-        year_given = year_text is not None
-        year = today.year if year_text is None else int(year_text) + (2000 if len(year_text) == 2 else 0)
-    else:
-        raise FormError("date_format")
     try:
-        value = date(year, month, day)
-    except ValueError:
-        raise FormError("date_invalid") from None
-    if not year_given and value > today:
-        try:
-            value = value.replace(year=year - 1)
-        except ValueError:  # 29/02 of a leap year typed in a year after
-            raise FormError("date_invalid") from None
+        value = dates.parse_typed(raw, latest=today)  # without a year: the last such day up to today
+    except dates.DateError as exc:
+        raise FormError(f"date_{exc.reason}") from None
     if value > today:
         raise FormError("date_future")
     if oldest is not None and value < oldest:
@@ -384,10 +371,10 @@ def parse_answer(key: str, raw: str, values: Mapping[str, Any], ctx: FormContext
     """Turn a typed or tapped answer for field `key` into its stored value; raises FormError."""
     f = BY_KEY[key]
     if f.kind == "date":
-        value = parse_date(raw, ctx.today, ctx.oldest)
+        day = parse_date(raw, ctx.today, ctx.oldest)
         if key == "closed_on":
-            _check_closed(value, values)
-        return value.isoformat()
+            _check_closed(day, values)
+        return day.isoformat()
     if f.kind == "choice":
         return _choice(raw, f.choices or {})
     if f.kind == "count":
@@ -456,7 +443,9 @@ def validate(values: Mapping[str, Any], ctx: FormContext) -> dict[str, FormError
         value = values.get(f.key)
         if not applies:
             if value not in (None, "", [], False):
-                errors[f.key] = FormError("not_applicable", result=RESULTS.get(values.get("result"), "?"))
+                errors[f.key] = FormError(
+                    "not_applicable", result=RESULTS.get(values.get("result") or "", "?")
+                )
             continue
         missing = value is None or value == "" or value == []
         if missing:
@@ -518,7 +507,7 @@ def display(key: str, values: Mapping[str, Any], ctx: FormContext, parties_plain
     if f.kind == "date":
         return display_date(value)
     if f.kind == "choice":
-        return (f.choices or {}).get(value, msg.CASE_NOT_SET)
+        return (f.choices or {}).get(value or "", msg.CASE_NOT_SET)
     if f.kind == "team":
         return ctx.teams.get(value, msg.CASE_NOT_SET) if value is not None else msg.CASE_NOT_SET
     if f.kind == "yesno":
@@ -554,7 +543,7 @@ class ImportRow:
     row: int
     values: Values
     external_id: str | None
-    errors: list[tuple[str, str]]  # (column, Vietnamese message)
+    errors: list[tuple[str, FormError]]  # (column, what is wrong)
 
 
 def _cell(value: Any) -> str:
@@ -570,13 +559,11 @@ def _cell(value: Any) -> str:
 
 
 def _import_date(text: str) -> date:
-    if _DATE_ISO.match(text):
-        year, month, day = (int(g) for g in text.split("-"))
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise FormError("date_invalid") from None
-    raise FormError("date_format")
+    """A date of the import file: year-month-day only (a spreadsheet's d/m or m/d order cannot be guessed)."""
+    try:
+        return dates.parse_iso(text)
+    except dates.DateError as exc:
+        raise FormError(f"date_{exc.reason}") from None
 
 
 def parse_import_row(
@@ -591,10 +578,10 @@ def parse_import_row(
     column (column 3 of the book: who mediated, by their codes)."""
     cells = {k.strip().lower(): _cell(v) for k, v in row.items() if k}
     values: Values = {}
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, FormError]] = []
 
     def fail(column: str, exc: FormError) -> None:
-        errors.append((column, exc.message))
+        errors.append((column, exc))
 
     code = cells.get("team_code", "")
     if not code:
@@ -658,8 +645,8 @@ def parse_import_row(
         values["mediator_ids"] = sorted({(members or {})[r.upper()][0] for r in refs})
     failed = {c for c, _ in errors}
     columns = {f.key: f.import_column for f in FORM if f.import_column}
-    for key, exc in validate(values, ctx).items():
+    for key, invalid in validate(values, ctx).items():
         column = columns.get(key, key)
         if column not in failed:
-            fail(column, exc)
+            fail(column, invalid)
     return ImportRow(number, values, cells.get("external_id") or None, errors)

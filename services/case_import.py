@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from services import case_form as form
-from services.case_form import FormContext
+from services.case_form import FormContext, FormError
 from services.cases import CaseService
 from storage.logbook import LogbookRepository
 
@@ -41,8 +41,8 @@ class DuplicateRow:
 class ImportReport:
     created: int = 0
     existing: int = 0
-    #: (row number as in the spreadsheet, column, the case form's Vietnamese message or a DuplicateRow)
-    errors: list[tuple[int, str, str | DuplicateRow]] = field(default_factory=list)
+    #: (row number as in the spreadsheet, column, the case form's error or a DuplicateRow)
+    errors: list[tuple[int, str, FormError | DuplicateRow]] = field(default_factory=list)
     imported: bool = False
     skipped_rows: int = 0
 
@@ -109,7 +109,7 @@ async def import_cases(
     seen: dict[str, int] = {}
     for number, cells in read_table(path):
         row = form.parse_import_row(number, cells, ctx, codes, members)
-        errors: list[tuple[str, str | DuplicateRow]] = list(row.errors)
+        errors: list[tuple[str, FormError | DuplicateRow]] = list(row.errors)
         if row.external_id is not None:
             if row.external_id in seen:
                 errors.append(("external_id", DuplicateRow(row.external_id, seen[row.external_id])))

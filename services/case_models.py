@@ -5,6 +5,41 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# --- Codes of a case (the CHECK constraints of storage/migrations/0002_cases.sql, 0014_logbook.sql) ------
+# One definition of the codes; their labels are in the string catalogue (vocabulary/messages.py): the form's
+# labels (CASE_FIELD_LABELS, CASE_BASIS_LABELS, CASE_RESULT_LABELS, CASE_INVITED_KIND_LABELS) and the shorter
+# ones of the statistics report (STATS_FIELD_LABELS, STATS_RESULT_LABELS), each keyed by these codes.
+#: Field of the dispute (lĩnh vực).
+FIELD_CODES: tuple[str, ...] = (
+    "dat_dai",
+    "hon_nhan_gia_dinh",
+    "dan_su",
+    "xom_gieng",
+    "vi_pham_phap_luat",
+    "khac",
+)
+#: Basis for mediating (Law 35/2013 Art. 16).
+BASIS_CODES: tuple[str, ...] = ("yeu_cau", "chung_kien", "phan_cong_de_nghi")
+#: Result (kết quả) of a case, in the order of the forms and reports.
+RESULT_CODES: tuple[str, ...] = ("thanh", "khong_thanh", "dang_hoa_giai", "chuyen_co_quan", "rut_yeu_cau")
+SUCCESS_RESULT = "thanh"
+PENDING_RESULT = "dang_hoa_giai"
+#: Results that end the mediation (they have a closing date).
+CONCLUDED_RESULTS: tuple[str, ...] = tuple(r for r in RESULT_CODES if r != PENDING_RESULT)
+#: Kinds of persons invited to take part in a mediation (Law 35/2013 Art. 19).
+INVITED_KIND_CODES: tuple[str, ...] = (
+    "uy_tin",
+    "gia_lang",
+    "chuc_sac",
+    "cong_an",
+    "dia_chinh",
+    "nguoi_than",
+    "phap_luat",
+    "biet_vu_viec",
+    "to_chuc",
+    "khac",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Case:

@@ -343,11 +343,9 @@ class CaseService:
             raise TextNotAwaited()
         view = await self.current(person, purpose)
         draft = view.draft
-        if view.step is None and key is None:
+        if key is None:
             # Text typed on the review screen is the summary.
-            key = "summary"
-        elif key is None:
-            key = view.step
+            key = "summary" if view.step is None else view.step
             if (
                 form.BY_KEY[key].kind == "photo"
             ):  # typed text is never a photo, even one shaped like a file id

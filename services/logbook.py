@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot import messages as msg
 from services import case_form as form
 from services.models import Team
 from services.statistics import Counts, Period, Scope
 from storage.logbook import ANSWERS, LogbookRepository
 from storage.stats import StatsRepository
+from vocabulary import messages as msg
 
 
 @dataclass(slots=True)
@@ -395,7 +395,7 @@ def build_book(
                 alignment=Alignment(wrap_text=True, vertical="top", horizontal=horizontal),
             )
         )
-    part1 = wb.create_sheet("Phần I")
+    part1 = wb.create_sheet(msg.LOGBOOK_TEMPLATE["part_one_sheet"])
     part1["A1"] = msg.LOGBOOK_PART_ONE_TITLE.format(team=team.name)
     part1["A1"].font = Font(bold=True, size=14)
     part1["A2"] = msg.LOGBOOK_PERIOD.format(start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
@@ -423,7 +423,7 @@ def build_book(
         part1.cell(row=row, column=1, value=msg.LOGBOOK_NO_CASES).font = Font(italic=True)
     setup_print(part1, title_rows=(first, numbers))
 
-    part2 = wb.create_sheet("Phần II")
+    part2 = wb.create_sheet(msg.LOGBOOK_TEMPLATE["part_two_sheet"])
     part2["A1"] = msg.LOGBOOK_PART_TWO_TITLE
     part2["A1"].font = Font(bold=True, size=14)
     part2["A2"] = msg.LOGBOOK_PERIOD.format(start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
@@ -443,16 +443,16 @@ def build_book(
     )
     setup_print(part2, title_rows=(first, last))
 
-    notes = wb.create_sheet("Hướng dẫn")
+    notes = wb.create_sheet(msg.LOGBOOK_TEMPLATE["notes_sheet"])
     notes.column_dimensions["A"].width = 110
-    notes["A1"] = "HƯỚNG DẪN SỬ DỤNG MẪU SỔ"
+    notes["A1"] = msg.LOGBOOK_TEMPLATE["notes_title"]
     notes["A1"].font = Font(bold=True, size=14)
     for i, line in enumerate(layout.NOTES, start=3):
         notes.cell(row=i, column=1, value=f"{i - 2}. {line}").alignment = Alignment(
             wrap_text=True, vertical="top"
         )
     setup_print(notes, landscape=False)
-    wb.properties.title = f"Sổ theo dõi hoạt động hòa giải ở cơ sở — {team.name}"
+    wb.properties.title = msg.LOGBOOK_TEMPLATE["file_title_team"].format(team=team.name)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

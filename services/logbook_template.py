@@ -17,84 +17,31 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from services import case_form as form
+from services.case_models import RESULT_CODES
 from services.xlsx_layout import setup_print
+from vocabulary import messages as msg
 
 FILE_NAME = "so-theo-doi-hoa-giai.xlsx"
 EMPTY_ROWS = 60
 
-COVER_LINES = (
-    "Tỉnh, thành phố: ..............................................................",
-    "Huyện/quận (từ 01/07/2025 không còn cấp huyện — để trống): ..........................",
-    "Xã/phường/đặc khu: ..............................................................",
-    "Thôn/tổ dân phố: ..............................................................",
-    "Tổ hòa giải: ..............................................................",
-    "Quyển số: ..........",
-    "Mở ngày ...... tháng ...... năm ..........",
-    "Khóa ngày ...... tháng ...... năm ..........",
-)
+COVER_LINES: tuple[str, ...] = msg.LOGBOOK_TEMPLATE["cover_lines"]
 
 #: Part I: (column number, title, width)
-PART_ONE = (
-    (1, "STT", 6),
-    (2, "Ngày, tháng, năm nhận vụ, việc hòa giải", 13),
-    (3, "Họ và tên hòa giải viên, người được mời tham gia hòa giải (nếu có)", 22),
-    (
-        4,
-        "Họ tên, tuổi, địa chỉ các bên, người có quyền, nghĩa vụ liên quan đến vụ, việc hòa giải (nếu có)",
-        28,
-    ),
-    (5, "Nội dung chủ yếu của vụ, việc", 30),
-    (6, "Thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải", 30),
-    (7, "Hòa giải thành", 11),
-    (8, "Hòa giải không thành", 11),
-    (
-        9,
-        "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; người được mời tham gia hòa giải (nếu có))",
-        22,
-    ),
-    (10, "Ghi chú", 24),
-)
-RESULT_GROUP = "Kết quả hòa giải"
-
-PART_TWO = (
-    ("STT", 6),
-    ("Hòa giải viên tiến hành hòa giải", 30),
-    ("Vụ, việc hòa giải chia theo phạm vi hòa giải", 40),
-    ("Kết quả hòa giải", 30),
-    ("Ghi chú", 24),
-)
-#: Part II sub-columns (the copy of the form is cut here: these are the app's fields and results, see NOTES).
-PART_TWO_FIELDS = (("Tổng số", 8), *((label, 10) for label in form.FIELDS.values()))
-PART_TWO_RESULTS = tuple(
-    (label, 10)
-    for label in (
-        form.RESULTS["thanh"],
-        form.RESULTS["khong_thanh"],
-        form.RESULTS["dang_hoa_giai"],
-        form.RESULTS["chuyen_co_quan"],
-        form.RESULTS["rut_yeu_cau"],
+PART_ONE = tuple(
+    (number, title, width)
+    for number, (title, width) in enumerate(
+        zip(msg.LOGBOOK_TEMPLATE["part_one"], (6, 13, 22, 28, 30, 30, 11, 11, 22, 24), strict=True), start=1
     )
 )
+RESULT_GROUP = msg.LOGBOOK_TEMPLATE["result_group"]
+
+PART_TWO = tuple(zip(msg.LOGBOOK_TEMPLATE["part_two"], (6, 30, 40, 30, 24), strict=True))
+#: Part II sub-columns (the copy of the form is cut here: these are the app's fields and results, see NOTES).
+PART_TWO_FIELDS = ((msg.LOGBOOK_TEMPLATE["total"], 8), *((label, 10) for label in form.FIELDS.values()))
+PART_TWO_RESULTS = tuple((form.RESULTS[code], 10) for code in RESULT_CODES)
 PART_TWO_COLUMNS = 2 + len(PART_TWO_FIELDS) + len(PART_TWO_RESULTS) + 1
 
-NOTES = (
-    "Mẫu do dự án Trợ lý Hòa giải ở cơ sở soạn để in và dùng tạm; không phải biểu mẫu chính thức. "
-    "Nếu tổ đã được phát quyển Sổ, hãy ghi theo quyển Sổ được phát.",
-    "Căn cứ: Luật Hòa giải ở cơ sở 2013, Điều 21 Khoản 4 (hòa giải viên ghi vụ, việc vào Sổ) và Điều 28 Khoản 2 "
-    "điểm d (Bộ Tư pháp quy định mẫu Sổ).",
-    "Tên cột theo bản sao mẫu Sổ đang lưu hành; việc gắn số (1)–(10) cho từng cột là theo thứ tự cột, "
-    "chưa đối chiếu được với bản gốc.",
-    'Mỗi vụ, việc ghi một dòng. Vụ, việc chưa kết thúc: để trống cột (7), (8), ghi "đang hòa giải" ở cột (10).',
-    'Cột (7), (8): đánh dấu "x" vào một trong hai cột khi kết thúc hòa giải.',
-    "Phần II do tổ trưởng tổ hòa giải tổng hợp: mỗi hòa giải viên một dòng, dòng cuối là cộng của tổ. Vụ, việc có "
-    "hai hòa giải viên tính cho cả hai người nhưng chỉ tính một lần ở dòng cộng của tổ. Cột con theo lĩnh vực và kết "
-    "quả là cách chia của Trợ lý Hòa giải (bản sao mẫu Sổ bị cắt ở phần này); nếu công chức Tư pháp – hộ tịch xã "
-    "hướng dẫn cách chia khác, ghi theo hướng dẫn đó.",
-    "Trợ lý Hòa giải ghi các cột: (3) hòa giải viên và người được mời (loại, số người; họ tên chỉ khi xã cho phép "
-    "ghi); (6) thỏa thuận hoặc yêu cầu của các bên; (9) để trống để ký trên bản in; (10) ghi chú, việc đã lập văn "
-    "bản hòa giải thành, kết quả khác (đang hòa giải, chuyển cơ quan, rút yêu cầu). In sổ: lệnh "
-    '`mediator-bot logbook` hoặc nút "In sổ theo dõi" trong /thongke.',
-)
+NOTES: tuple[str, ...] = msg.LOGBOOK_TEMPLATE["notes"]
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -197,13 +144,13 @@ def write_table(ws, row: int, heads: list[str], rows: list[list], widths: list[i
 
 def write_cover(ws, lines: tuple[str, ...] | list[str]) -> None:
     """The cover page (portrait): national heading and title centred over three columns, the lines in the middle."""
-    ws.title = "Bìa"
+    ws.title = msg.LOGBOOK_TEMPLATE["cover_sheet"]
     for col, width in (("A", 12), ("B", 80), ("C", 12)):
         ws.column_dimensions[col].width = width
     for row, value, size in (
-        (2, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13),
-        (3, "Độc lập – Tự do – Hạnh phúc", 13),
-        (7, "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ", 18),
+        (2, msg.LOGBOOK_TEMPLATE["national"], 13),
+        (3, msg.LOGBOOK_TEMPLATE["motto"], 13),
+        (7, msg.LOGBOOK_TEMPLATE["title"], 18),
     ):
         cell = ws.cell(row=row, column=1, value=value)
         cell.font = Font(bold=True, size=size)
@@ -220,8 +167,8 @@ def build_workbook() -> Workbook:
     wb = Workbook()
     write_cover(wb.active, COVER_LINES)
 
-    part1 = wb.create_sheet("Phần I")
-    part1["A1"] = "PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN"
+    part1 = wb.create_sheet(msg.LOGBOOK_TEMPLATE["part_one_sheet"])
+    part1["A1"] = msg.LOGBOOK_TEMPLATE["part_one_title"]
     part1["A1"].font = Font(bold=True, size=14)
     first, numbers = write_part_one_header(part1, 3)
     for row in range(numbers + 1, numbers + EMPTY_ROWS + 1):
@@ -232,24 +179,24 @@ def build_workbook() -> Workbook:
         part1.row_dimensions[row].height = 48
     setup_print(part1, title_rows=(first, numbers))
 
-    part2 = wb.create_sheet("Phần II")
-    part2["A1"] = "PHẦN II. THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI"
+    part2 = wb.create_sheet(msg.LOGBOOK_TEMPLATE["part_two_sheet"])
+    part2["A1"] = msg.LOGBOOK_TEMPLATE["part_two_title"]
     part2["A1"].font = Font(bold=True, size=14)
     first, last = write_part_two_header(part2, 3)
     write_part_two_rows(part2, last + 1, [([None], "line")] * 30)
     setup_print(part2, title_rows=(first, last))
 
-    notes = wb.create_sheet("Hướng dẫn")
+    notes = wb.create_sheet(msg.LOGBOOK_TEMPLATE["notes_sheet"])
     notes.column_dimensions["A"].width = 110
-    notes["A1"] = "HƯỚNG DẪN SỬ DỤNG MẪU SỔ"
+    notes["A1"] = msg.LOGBOOK_TEMPLATE["notes_title"]
     notes["A1"].font = Font(bold=True, size=14)
     for i, line in enumerate(NOTES, start=3):
         cell = notes.cell(row=i, column=1, value=f"{i - 2}. {line}")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     setup_print(notes, landscape=False)
 
-    wb.properties.title = "Sổ theo dõi hoạt động hòa giải ở cơ sở"
-    wb.properties.creator = "Trợ lý Hòa giải ở cơ sở"
+    wb.properties.title = msg.LOGBOOK_TEMPLATE["file_title"]
+    wb.properties.creator = msg.APP_NAME
     fixed = datetime(2025, 1, 1)
     wb.properties.created = fixed
     wb.properties.modified = fixed

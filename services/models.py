@@ -120,3 +120,24 @@ class PersonDraft:
     legal_supporter: str | None = None
     external_ref: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+#: The smallest mediation team (Law 35/2013 Art. 12 cl. 1: a team has three or more members).
+MIN_TEAM_SIZE = 3
+
+
+@dataclass(slots=True)
+class TeamMembers:
+    """Aggregates of the active mediators of one team (from a GROUP BY over persons)."""
+
+    team_id: int
+    mediators: int = 0
+    leaders: int = 0
+    women: int = 0
+    men: int = 0
+    ethnic_minority: int = 0
+    trained: int = 0
+    legal_supporters: int = 0
+    #: mediators recognised in the window of the 6-month indicator, and those of them trained in time
+    recent: int = 0
+    recent_trained_in_time: int = 0

@@ -89,12 +89,12 @@ class NationalService:
         since, cutoff = recognition_window(period.end)
         org_rows = await self.stats.national_organisation(end, since.isoformat(), cutoff.isoformat())
         organisations: dict[int, Organisation] = {}
-        recent: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        recent: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
         for province_id, row in org_rows.items():
             organisations[province_id] = Organisation(
                 **{k: v for k, v in row.items() if k not in ("recent", "in_time")}
             )
-            recent[province_id] = [row["recent"], row["in_time"]]
+            recent[province_id] = (row["recent"], row["in_time"])
         communes = await self.stats.national_communes()
         reporting = await self.stats.national_reporting(start, end)
         lines = [
@@ -118,6 +118,8 @@ class NationalService:
         from services.statistics import build_report
         from services.submissions import inputs_from_json
 
+        if self.submissions is None:
+            raise RuntimeError("NationalService.submitted needs the SubmissionService")
         latest = [sub for sub, _ in await self.submissions.repo.latest_of_province(None, *period.iso)]
         by_province: dict[int, list] = defaultdict(list)
         for sub in latest:

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bot import messages as msg
 from knowledge.text import fold
+from services import dates
 from services.models import OFFICIAL_ROLES, Commune, Person, Role
 from services.text import clean_name, clean_text
 from storage.org_list import Change, OrgListRepository
+from vocabulary import messages as msg
 
 PERSON_FIELDS = (
     "team",
@@ -77,9 +78,12 @@ class OrgDenied(PermissionError):
 
 
 class OrgFileError(ValueError):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    """A file that is not the organisation list: `code` ('file', 'sheet', 'header') keys ORG_ERR."""
+
+    def __init__(self, code: str, /, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 # --- who may do what ---------------------------------------------------------------------------------------
@@ -139,27 +143,19 @@ def parse_date(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
-    for sep in ("/", "-", "."):
-        parts = text.split(sep)
-        if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
-            a, b, c = (int(p) for p in parts)
-            try:
-                return date(a, b, c) if len(parts[0].strip()) == 4 else date(c, b, a)
-            except OverflowError as exc:  # a number too large for a date
-                raise ValueError(text) from exc
-    raise ValueError(text)
+    return dates.parse_typed(str(value))  # d/m/yyyy (or yy) or yyyy-m-d; DateError is a ValueError
 
 
 @dataclass
 class RowError:
+    """A cell that cannot be taken: where (sheet, row, the column's heading) and what (`code` keys ORG_ERR of
+    the catalogue, `params` fill it in). The chat and the command line word it (handlers.org)."""
+
     sheet: str
     row: int
     column: str
-    error: str
-
-    def line(self) -> str:
-        return msg.ORG_ERR_ROW.format(sheet=self.sheet, row=self.row, column=self.column, error=self.error)
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -187,14 +183,6 @@ class Plan:
     @property
     def changed(self) -> list[Change]:
         return [c for c in self.changes if c.kind.endswith("_update") and not c.retires]
-
-    def summary(self) -> str:
-        return msg.ORG_SUMMARY.format(
-            added=len(self.added),
-            changed=len(self.changed),
-            retired=len(self.retired),
-            unchanged=self.unchanged,
-        )
 
     def counts(self) -> dict[str, int]:
         return {
@@ -248,8 +236,9 @@ class OrgListService:
                     RowError(
                         teams_sheet,
                         row,
-                        "Mã tổ",
-                        msg.ORG_ERR["duplicate_team"].format(value=code, other=team_rows[code]),
+                        _team_header("code"),
+                        "duplicate_team",
+                        dict(value=code, other=team_rows[code]),
                     )
                 )
                 continue
@@ -257,9 +246,7 @@ class OrgListService:
             if code not in current_teams:
                 owner = await self.repo.team_commune(code)
                 if owner is not None and owner != commune.id:
-                    err(
-                        RowError(teams_sheet, row, "Mã tổ", msg.ORG_ERR["team_code_taken"].format(value=code))
-                    )
+                    err(RowError(teams_sheet, row, _team_header("code"), "team_code_taken", dict(value=code)))
                     continue
             file_teams[code] = t
         teams_now = {code: dict(t) for code, t in current_teams.items()}
@@ -277,8 +264,9 @@ class OrgListService:
                         RowError(
                             people_sheet,
                             row,
-                            "Mã người",
-                            msg.ORG_ERR["duplicate_ref"].format(value=ref, other=seen_refs[ref]),
+                            _header("ref"),
+                            "duplicate_ref",
+                            dict(value=ref, other=seen_refs[ref]),
                         )
                     )
                     continue
@@ -287,18 +275,10 @@ class OrgListService:
                 if before is None:
                     other = await self.repo.person_by_ref(ref)
                     if other is not None:
-                        err(
-                            RowError(
-                                people_sheet, row, "Mã người", msg.ORG_ERR["foreign_ref"].format(value=ref)
-                            )
-                        )
+                        err(RowError(people_sheet, row, _header("ref"), "foreign_ref", dict(value=ref)))
                         continue
                     if ref.upper().startswith("ID") and ref[2:].isdigit():
-                        err(
-                            RowError(
-                                people_sheet, row, "Mã người", msg.ORG_ERR["unknown_ref"].format(value=ref)
-                            )
-                        )
+                        err(RowError(people_sheet, row, _header("ref"), "unknown_ref", dict(value=ref)))
                         continue
             ok = True
             for fieldname in (
@@ -316,20 +296,19 @@ class OrgListService:
                                 people_sheet,
                                 row,
                                 _header(fieldname),
-                                msg.ORG_ERR["choice"].format(value=raw, allowed=allowed),
+                                "choice",
+                                dict(value=raw, allowed=allowed),
                             )
                         )
                         ok = False
-            for fieldname, error in _check_entry(p, before):
-                err(RowError(people_sheet, row, _header(fieldname), error))
+            for fieldname, code, params in _check_entry(p, before):
+                err(RowError(people_sheet, row, _header(fieldname), code, params))
                 ok = False
             if p["team"] and p["team"] not in teams_now:
-                err(RowError(people_sheet, row, "Mã tổ", msg.ORG_ERR["unknown_team"].format(value=p["team"])))
+                err(RowError(people_sheet, row, _header("team"), "unknown_team", dict(value=p["team"])))
                 ok = False
             elif p["team"] and p["status"] == "active" and teams_now[p["team"]]["status"] != "active":
-                err(
-                    RowError(people_sheet, row, "Mã tổ", msg.ORG_ERR["team_inactive"].format(value=p["team"]))
-                )
+                err(RowError(people_sheet, row, _header("team"), "team_inactive", dict(value=p["team"])))
                 ok = False
             for fieldname in DATE_FIELDS:
                 if p.get(fieldname) and p[fieldname] > today.isoformat():
@@ -338,23 +317,20 @@ class OrgListService:
                             people_sheet,
                             row,
                             _header(fieldname),
-                            msg.ORG_ERR["future"].format(value=_vn_date(p[fieldname])),
+                            "future",
+                            dict(value=_vn_date(p[fieldname])),
                         )
                     )
                     ok = False
             if p["status"] == "retired" and not (p["retire_reason"] and p["retired_on"]):
-                err(RowError(people_sheet, row, "Tình trạng", msg.ORG_ERR["retire_needs"]))
+                err(RowError(people_sheet, row, _header("status"), "retire_needs"))
                 ok = False
             if p["status"] == "active" and (p["retire_reason"] or p["retired_on"]):
-                err(RowError(people_sheet, row, "Tình trạng", msg.ORG_ERR["not_retired"]))
+                err(RowError(people_sheet, row, _header("status"), "not_retired"))
                 ok = False
             if p["status"] == "active" and p["role"] == "team_leader" and p["team"]:
                 if p["team"] in leaders:
-                    err(
-                        RowError(
-                            people_sheet, row, "Vai trò", msg.ORG_ERR["two_leaders"].format(value=p["team"])
-                        )
-                    )
+                    err(RowError(people_sheet, row, _header("role"), "two_leaders", dict(value=p["team"])))
                     ok = False
                 leaders[p["team"]] = row
             if ok and not p.get("_invalid"):
@@ -369,7 +345,7 @@ class OrgListService:
                 active_in[p["team"]] = active_in.get(p["team"], 0) + 1
         for code, t in file_teams.items():
             if t["status"] != "active" and active_in.get(code):
-                err(RowError(teams_sheet, team_rows[code], "Tình trạng", msg.ORG_ERR["members_left"]))
+                err(RowError(teams_sheet, team_rows[code], _team_header("status"), "members_left"))
         # a team leader left out of the file still leads their team
         for ref, p in current_people.items():
             if (
@@ -382,8 +358,9 @@ class OrgListService:
                     RowError(
                         people_sheet,
                         leaders[p["team"]],
-                        "Vai trò",
-                        msg.ORG_ERR["two_leaders"].format(value=p["team"]),
+                        _header("role"),
+                        "two_leaders",
+                        dict(value=p["team"]),
                     )
                 )
         if plan.errors:
@@ -507,10 +484,10 @@ class OrgListService:
         return await self.change_people(commune, person, {}, [entry])
 
 
-def _check_entry(p: dict, before: dict | None) -> list[tuple[str, str]]:
+def _check_entry(p: dict, before: dict | None) -> list[tuple[str, str, dict[str, Any]]]:
     """What a file row has already been checked for, checked again for entries built from chat buttons (never
     trust what a chat sends): values of the lists, dates, names."""
-    problems = []
+    problems: list[tuple[str, str, dict[str, Any]]] = []
     for fieldname, labels in CHOICES.items():
         value = p.get(fieldname)
         if (
@@ -519,7 +496,7 @@ def _check_entry(p: dict, before: dict | None) -> list[tuple[str, str]]:
             and not (before is not None and before[fieldname] == value)
         ):
             allowed = ", ".join(str(v) for v in labels.values())
-            problems.append((fieldname, msg.ORG_ERR["choice"].format(value=value, allowed=allowed)))
+            problems.append((fieldname, "choice", dict(value=value, allowed=allowed)))
     for fieldname in DATE_FIELDS:
         value = p.get(fieldname)
         if value is not None:
@@ -527,16 +504,16 @@ def _check_entry(p: dict, before: dict | None) -> list[tuple[str, str]]:
                 if date.fromisoformat(value) < MIN_DATE:
                     raise ValueError(value)
             except (TypeError, ValueError):
-                problems.append((fieldname, msg.ORG_ERR["date"].format(value=value)))
+                problems.append((fieldname, "date", dict(value=value)))
     for fieldname in REQUIRED:
         if not p.get(fieldname) and "_invalid" not in p:
-            problems.append((fieldname, msg.ORG_ERR["required"]))
+            problems.append((fieldname, "required", {}))
     name = p.get("full_name")
     if name and clean_name(name) != name and not (before is not None and before["full_name"] == name):
-        problems.append(("full_name", msg.ORG_ERR["name"]))
+        problems.append(("full_name", "name", {}))
     for fieldname in ("recognition_decision",):
         if p.get(fieldname) and len(str(p[fieldname])) > 60:
-            problems.append((fieldname, msg.ORG_ERR["too_long"]))
+            problems.append((fieldname, "too_long", {}))
     return problems
 
 
@@ -546,6 +523,10 @@ def _team_public(team: dict) -> dict:
 
 def _header(fieldname: str) -> str:
     return msg.ORG_PEOPLE_HEADERS[PEOPLE_COLUMNS.index(fieldname)]
+
+
+def _team_header(fieldname: str) -> str:
+    return msg.ORG_TEAM_HEADERS[TEAM_COLUMNS.index(fieldname)]
 
 
 def _vn_date(iso: str) -> str:
@@ -583,8 +564,8 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
             formula1=f'"{options}"',
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Giá trị không có trong danh mục",
-            error="Chọn một giá trị trong danh sách.",
+            errorTitle=msg.ORG_XLSX_CHECKS["choice_title"],
+            error=msg.ORG_XLSX_CHECKS["choice"],
         )
         letter = get_column_letter(column)
         dv.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
@@ -632,8 +613,8 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
             formula1="32874",
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Ngày không hợp lệ",
-            error="Nhập ngày dạng 15/03/2025.",
+            errorTitle=msg.ORG_XLSX_CHECKS["date_title"],
+            error=msg.ORG_XLSX_CHECKS["date"],
         )
         dv.add(f"{letter}{FIRST_ROW}:{letter}{last}")
         ws.add_data_validation(dv)
@@ -642,8 +623,8 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
         formula1=f"='{msg.ORG_SHEET_TEAMS}'!$A${FIRST_ROW}:$A${team_last}",
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Không có tổ này",
-        error="Chọn mã tổ có trong trang «Tổ hòa giải».",
+        errorTitle=msg.ORG_XLSX_CHECKS["team_title"],
+        error=msg.ORG_XLSX_CHECKS["team"],
     )
     team_dv.add(f"A{FIRST_ROW}:A{last}")
     ws.add_data_validation(team_dv)
@@ -654,17 +635,17 @@ def build_workbook(commune: Commune, teams: list[dict], people: list[dict], toda
 
     lists = wb.create_sheet(msg.ORG_SHEET_LISTS)
     for col, fieldname in enumerate(("legal_supporter", "retire_reason"), start=1):
-        values = list(CHOICES[fieldname].values())
-        for r, value in enumerate(values, start=1):
+        choices = list(CHOICES[fieldname].values())
+        for r, value in enumerate(choices, start=1):
             lists.cell(row=r, column=col, value=value)
         letter = get_column_letter(col)
         dv = DataValidation(
             type="list",
-            formula1=f"='{msg.ORG_SHEET_LISTS}'!${letter}$1:${letter}${len(values)}",
+            formula1=f"='{msg.ORG_SHEET_LISTS}'!${letter}$1:${letter}${len(choices)}",
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Giá trị không có trong danh mục",
-            error="Chọn một giá trị trong danh sách.",
+            errorTitle=msg.ORG_XLSX_CHECKS["choice_title"],
+            error=msg.ORG_XLSX_CHECKS["choice"],
         )
         target = get_column_letter(PEOPLE_COLUMNS.index(fieldname) + 1)
         dv.add(f"{target}{FIRST_ROW}:{target}{last}")
@@ -724,18 +705,18 @@ def read_workbook(content: bytes) -> ParsedList:
     try:
         wb = load_workbook(io.BytesIO(content), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise OrgFileError(msg.ORG_ERR["file"]) from exc
+        raise OrgFileError("file") from exc
     parsed = ParsedList()
     for sheet, headers in (
         (msg.ORG_SHEET_TEAMS, msg.ORG_TEAM_HEADERS),
         (msg.ORG_SHEET_PEOPLE, msg.ORG_PEOPLE_HEADERS),
     ):
         if sheet not in wb.sheetnames:
-            raise OrgFileError(msg.ORG_ERR["sheet"].format(sheet=sheet))
+            raise OrgFileError("sheet", sheet=sheet)
         ws = wb[sheet]
         found = tuple(_cell_text(ws.cell(row=HEADER_ROW, column=c).value) for c in range(1, len(headers) + 1))
         if tuple(fold(h) for h in found) != tuple(fold(h) for h in headers):
-            raise OrgFileError(msg.ORG_ERR["header"].format(sheet=sheet))
+            raise OrgFileError("header", sheet=sheet)
     rows = 0
     for r, cells in enumerate(
         wb[msg.ORG_SHEET_TEAMS].iter_rows(min_row=FIRST_ROW, max_col=len(TEAM_COLUMNS), values_only=True),
@@ -755,7 +736,7 @@ def read_workbook(content: bytes) -> ParsedList:
         rows += 1
         parsed.people.append((r, _person_row(r, cells, parsed.errors)))
         if rows > MAX_ROWS:
-            raise OrgFileError(msg.ORG_ERR["file"])
+            raise OrgFileError("file")
     return parsed
 
 
@@ -763,13 +744,13 @@ def _team_row(r: int, values: list[str], errors: list[RowError]) -> dict:
     sheet = msg.ORG_SHEET_TEAMS
     code, name, status = (values + ["", "", ""])[:3]
     if not code:
-        errors.append(RowError(sheet, r, "Mã tổ", msg.ORG_ERR["required"]))
+        errors.append(RowError(sheet, r, _team_header("code"), "required"))
     elif len(code) > 30:
-        errors.append(RowError(sheet, r, "Mã tổ", msg.ORG_ERR["too_long"]))
+        errors.append(RowError(sheet, r, _team_header("code"), "too_long"))
     if not name:
-        errors.append(RowError(sheet, r, "Tên tổ", msg.ORG_ERR["required"]))
+        errors.append(RowError(sheet, r, _team_header("name"), "required"))
     elif len(name) > 200:
-        errors.append(RowError(sheet, r, "Tên tổ", msg.ORG_ERR["too_long"]))
+        errors.append(RowError(sheet, r, _team_header("name"), "too_long"))
     status_code = "active"
     if status:
         wanted = fold(status)
@@ -781,10 +762,9 @@ def _team_row(r: int, values: list[str], errors: list[RowError]) -> dict:
                 RowError(
                     sheet,
                     r,
-                    "Tình trạng",
-                    msg.ORG_ERR["choice"].format(
-                        value=status, allowed=", ".join(msg.ORG_TEAM_STATUS_LABELS.values())
-                    ),
+                    _team_header("status"),
+                    "choice",
+                    dict(value=status, allowed=", ".join(msg.ORG_TEAM_STATUS_LABELS.values())),
                 )
             )
     return {"code": code, "name": name, "status": status_code}
@@ -802,7 +782,7 @@ def _person_row(r: int, cells: tuple, errors: list[RowError]) -> dict:
         if not text:
             entry[fieldname] = "active" if fieldname == "status" else None
             if fieldname in REQUIRED:
-                errors.append(RowError(sheet, r, header, msg.ORG_ERR["required"]))
+                errors.append(RowError(sheet, r, header, "required"))
             continue
         if fieldname in DATE_FIELDS:
             try:
@@ -811,7 +791,7 @@ def _person_row(r: int, cells: tuple, errors: list[RowError]) -> dict:
                     raise ValueError(text)
                 entry[fieldname] = day.isoformat()
             except ValueError:
-                errors.append(RowError(sheet, r, header, msg.ORG_ERR["date"].format(value=text)))
+                errors.append(RowError(sheet, r, header, "date", dict(value=text)))
                 entry[fieldname] = None
         elif fieldname in CHOICES:
             try:
@@ -822,14 +802,12 @@ def _person_row(r: int, cells: tuple, errors: list[RowError]) -> dict:
                     entry[f"_{fieldname}_raw"] = text  # may be an older value kept as it is (checked later)
                 else:
                     allowed = ", ".join(str(v) for v in CHOICES[fieldname].values())
-                    errors.append(
-                        RowError(sheet, r, header, msg.ORG_ERR["choice"].format(value=text, allowed=allowed))
-                    )
+                    errors.append(RowError(sheet, r, header, "choice", dict(value=text, allowed=allowed)))
         elif fieldname == "full_name":
             entry[fieldname] = clean_name(text) or text  # checked with the current name in the plan
         else:
             if len(text) > (30 if fieldname == "team" else 60):
-                errors.append(RowError(sheet, r, header, msg.ORG_ERR["too_long"]))
+                errors.append(RowError(sheet, r, header, "too_long"))
             entry[fieldname] = text
     if len(errors) > count:
         entry["_invalid"] = True
@@ -842,9 +820,13 @@ def is_official(person: Person | None) -> bool:
 
 # --- commune mergers ---------------------------------------------------------------------------------------
 class MergeError(ValueError):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    """A merger refused: `code` is 'sources', 'provinces', 'name' (ORG_MERGE_ERR) or 'unknown_commune', with
+    `params`; the chat and the command line word it (handlers.org.merge_error_text)."""
+
+    def __init__(self, code: str, /, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 async def merge_communes(
@@ -861,20 +843,20 @@ async def merge_communes(
 
     codes = [c.strip() for c in from_codes if c.strip()]
     if not codes or into_code in codes or len(set(codes)) != len(codes):
-        raise MergeError(msg.ORG_MERGE_ERR["sources"])
+        raise MergeError("sources")
     sources = []
     for code in codes:
         commune = await org.commune_by_code(code)
         if commune is None:
-            raise MergeError(msg.ORG_UNKNOWN_COMMUNE.format(code=code))
+            raise MergeError("unknown_commune", code=code)
         sources.append(commune)
     if len({c.province_id for c in sources}) != 1:
-        raise MergeError(msg.ORG_MERGE_ERR["provinces"])
+        raise MergeError("provinces")
     into = await org.commune_by_code(into_code)
     if into is not None and into.province_id != sources[0].province_id:
-        raise MergeError(msg.ORG_MERGE_ERR["provinces"])
+        raise MergeError("provinces")
     if into is None and not (name and clean_text(name, 200)):
-        raise MergeError(msg.ORG_MERGE_ERR["name"].format(code=into_code))
+        raise MergeError("name", code=into_code)
     if person is not None and not (
         person.active
         and (

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from services import dates
 from services.models import COMMUNE_KINDS, LEGAL_SUPPORTER_KINDS, PersonDraft, Role
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
@@ -21,9 +22,19 @@ CODE_MAX = 30
 TEXT_MAX = 500
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong in the file and where: `where` is the place ('communes[0].teams[1]', '' for the whole
+    file), `code` keys ORG_FILE_PROBLEMS of the catalogue, `params` fill it in (bot.cli words it)."""
+
+    where: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 class OrgFileError(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.where}: {p.code}" for p in problems))
         self.problems = problems
 
 
@@ -36,55 +47,55 @@ class LoadSummary:
     identities: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-def _date(value: Any, where: str, problems: list[str]) -> str | None:
+def _date(value: Any, where: str, problems: list[Problem]) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
     try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        problems.append(f"{where}: ngày không hợp lệ {value!r} (cần dạng YYYY-MM-DD)")
+        return dates.parse_iso(str(value)).isoformat()
+    except dates.DateError:
+        problems.append(Problem(where, "date", {"value": repr(value)}))
         return None
 
 
 def _text(
-    value: Any, where: str, key: str, problems: list[str], limit: int = NAME_MAX, numbers: bool = False
+    value: Any, where: str, key: str, problems: list[Problem], limit: int = NAME_MAX, numbers: bool = False
 ) -> str:
     """A name or code from the file: text (codes may be written as numbers) within `limit` characters."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int if numbers else str):
-        problems.append(f"{where}: '{key}' phải là chữ, không phải {type(value).__name__}")
+        problems.append(Problem(where, "not_text", {"key": key, "type": type(value).__name__}))
         return ""
     text = " ".join(str(value).split())
     if len(text) > limit:
-        problems.append(f"{where}: '{key}' dài {len(text)} ký tự, tối đa {limit}")
+        problems.append(Problem(where, "too_long", {"key": key, "length": len(text), "limit": limit}))
         return ""
     return text
 
 
-def _person(raw: Any, where: str, problems: list[str], default_role: Role | None) -> dict | None:
+def _person(raw: Any, where: str, problems: list[Problem], default_role: Role | None) -> dict | None:
     if not isinstance(raw, dict):
-        problems.append(f"{where}: cần một bảng (mapping)")
+        problems.append(Problem(where, "not_mapping"))
         return None
     count = len(problems)
     name = _text(raw.get("name"), where, "name", problems)
     if not name and len(problems) == count:
-        problems.append(f"{where}: thiếu 'name'")
+        problems.append(Problem(where, "no_name"))
     role_text = raw.get("role")
     role = default_role
     if role_text is not None:
         try:
             role = Role(str(role_text))
         except ValueError:
-            problems.append(f"{where}: vai trò không hợp lệ {role_text!r}")
+            problems.append(Problem(where, "role", {"value": repr(role_text)}))
     gender = raw.get("gender")
     if gender is not None and gender not in GENDERS:
-        problems.append(f"{where}: giới tính phải là một trong {GENDERS}")
+        problems.append(Problem(where, "gender", {"allowed": GENDERS}))
     supporter = raw.get("legal_supporter")
     if supporter is not None and supporter not in LEGAL_SUPPORTER_KINDS:
-        problems.append(f"{where}: legal_supporter phải là một trong {LEGAL_SUPPORTER_KINDS}")
+        problems.append(Problem(where, "legal_supporter", {"allowed": LEGAL_SUPPORTER_KINDS}))
     ref = _text(raw.get("ref"), where, "ref", problems, CODE_MAX * 2, numbers=True) or None
     background = _text(raw.get("legal_background"), where, "legal_background", problems, TEXT_MAX) or None
     identities = raw.get("identities") or {}
@@ -92,9 +103,7 @@ def _person(raw: Any, where: str, problems: list[str], default_role: Role | None
         isinstance(v, str | int) and not isinstance(v, bool) and len(str(v)) <= 64
         for v in identities.values()
     ):
-        problems.append(
-            f"{where}: 'identities' phải là bảng kênh → mã tài khoản, ví dụ {{telegram: \"12345\"}}"
-        )
+        problems.append(Problem(where, "identities"))
         identities = {}
     return {
         "ref": ref,
@@ -110,14 +119,14 @@ def _person(raw: Any, where: str, problems: list[str], default_role: Role | None
     }
 
 
-def parse_org(data: Any) -> tuple[dict, list[str]]:
-    """Check the structure; returns (normalised data, problems in Vietnamese)."""
-    problems: list[str] = []
+def parse_org(data: Any) -> tuple[dict, list[Problem]]:
+    """Check the structure; returns (normalised data, problems)."""
+    problems: list[Problem] = []
     if not isinstance(data, dict):
-        return {}, ["Tệp phải là một bảng YAML có khóa 'province' và 'communes'."]
+        return {}, [Problem("", "not_org")]
     province = data.get("province")
     if not isinstance(province, dict) or not province.get("code") or not province.get("name"):
-        problems.append("province: cần có 'code' và 'name'")
+        problems.append(Problem("province", "code_and_name"))
         province = {}
     else:
         province = {
@@ -134,7 +143,7 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
     for ci, c in enumerate(data.get("communes") or []):
         where = f"communes[{ci}]"
         if not isinstance(c, dict) or not c.get("code") or not c.get("name"):
-            problems.append(f"{where}: cần có 'code' và 'name'")
+            problems.append(Problem(where, "code_and_name"))
             continue
         c = {
             **c,
@@ -143,15 +152,15 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
         }
         kind = c.get("kind", "xa")
         if kind not in COMMUNE_KINDS:
-            problems.append(f"{where}: kind phải là một trong {COMMUNE_KINDS}")
+            problems.append(Problem(where, "kind", {"allowed": COMMUNE_KINDS}))
         target = c.get("success_target")
         if target is not None and not (isinstance(target, int | float) and 0 < target <= 1):
-            problems.append(f"{where}: success_target phải là tỷ lệ trong (0, 1], ví dụ 0.85")
+            problems.append(Problem(where, "success_target"))
         teams = []
         for ti, t in enumerate(c.get("teams") or []):
             twhere = f"{where}.teams[{ti}]"
             if not isinstance(t, dict) or not t.get("code") or not t.get("name"):
-                problems.append(f"{twhere}: cần có 'code' và 'name'")
+                problems.append(Problem(twhere, "code_and_name"))
                 continue
             t = {
                 **t,
@@ -159,13 +168,13 @@ def parse_org(data: Any) -> tuple[dict, list[str]]:
                 "name": _text(t["name"], twhere, "name", problems),
             }
             if t["code"] in seen_codes:
-                problems.append(f"{twhere}: mã tổ trùng {t['code']!r}")
+                problems.append(Problem(twhere, "team_code_twice", {"code": repr(t["code"])}))
             seen_codes.add(t["code"])
             members = []
             for mi, m in enumerate(t.get("members") or []):
                 member = _person(m, f"{twhere}.members[{mi}]", problems, Role.MEDIATOR)
                 if member and member["role"] not in MEMBER_ROLES.values():
-                    problems.append(f"{twhere}.members[{mi}]: thành viên tổ chỉ là mediator hoặc team_leader")
+                    problems.append(Problem(f"{twhere}.members[{mi}]", "member_role"))
                 if member:
                     members.append(member)
             teams.append({"code": str(t["code"]), "name": str(t["name"]), "members": members})
@@ -264,6 +273,6 @@ def read_org_file(path: str | Path) -> Any:
     try:
         return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 (safe)
     except _AliasRefused as exc:
-        raise OrgFileError([f"Tệp không được dùng bí danh YAML (&tên / *tên):{exc}"]) from exc
+        raise OrgFileError([Problem("", "yaml_alias", {"detail": str(exc)})]) from exc
     except yaml.YAMLError as exc:
-        raise OrgFileError([f"YAML không đọc được: {exc}"]) from exc
+        raise OrgFileError([Problem("", "yaml", {"detail": str(exc)})]) from exc

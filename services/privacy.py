@@ -10,11 +10,12 @@ import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-#: What replaces a masked number or address in the stored text (part of the record, not a chat message; the
-#: chat layer shows the same constants as bot.messages.CASE_MASK_*).
-MASK_PHONE = "[SĐT đã che]"
-MASK_ID = "[số giấy tờ đã che]"
-MASK_EMAIL = "[email đã che]"
+from vocabulary import messages as msg
+
+#: What replaces a masked number or address in the stored text (part of the record; worded in the catalogue).
+MASK_PHONE = msg.CASE_MASK_PHONE
+MASK_ID = msg.CASE_MASK_ID
+MASK_EMAIL = msg.CASE_MASK_EMAIL
 
 #: A number as people write it: digits, optionally in groups of 2+ digits separated by one space, dot, comma
 #: or dash, optionally led by + (international prefix) or wrapped country code "(+84)". Letters may touch it on

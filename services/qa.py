@@ -17,7 +17,7 @@ MAX_ANSWER_CHARS = 3000
 
 
 class QAError(Exception):
-    """A refused Q&A action; `reason` keys a message in bot/messages.py (QA_ERRORS)."""
+    """A refused Q&A action; `reason` keys a message in vocabulary/messages.py (QA_ERRORS)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -154,6 +154,8 @@ class QAService:
         if request.status != "open":
             raise QAError("already_answered")
         question = await self.repo.question(request.question_id)
+        if question is None:
+            raise QAError("request_gone")
         return request, question
 
     async def answer_request(
@@ -165,4 +167,7 @@ class QAService:
         request, question = await self.expert_request(request_id, expert)
         if not await self.repo.answer(request.id, expert.id, text):
             raise QAError("already_answered")
-        return await self.repo.request(request.id), question
+        answered = await self.repo.request(request.id)
+        if answered is None:
+            raise QAError("request_gone")
+        return answered, question

@@ -29,40 +29,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from services.remuneration_models import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
+from vocabulary import messages as msg
+
 #: Thông tư 56/2023/TT-BTC, in force from 06/10/2023.
 TT56_IN_FORCE = date(2023, 10, 6)
 MAX_PER_CASE = 300_000
 MAX_PER_SUCCESSFUL_CASE = 400_000
 MAX_TEAM_MONTH = 150_000
 
-TT56_BASIS = "Mức tối đa tại Thông tư 56/2023/TT-BTC, Điều 3 khoản 17 điểm a và điểm đ"
-LOCAL_DECIDES = (
-    "Mức chi cụ thể do Hội đồng nhân dân tỉnh quyết định, không vượt mức tối đa "
-    "(Thông tư 56/2023/TT-BTC, Điều 5 khoản 1); nơi chưa có nghị quyết thì áp dụng mức tại Thông tư."
-)
-SPLIT_RULE = (
-    "Thù lao tính theo vụ, việc, chi cho các hòa giải viên trực tiếp tham gia (TT 56/2023/TT-BTC Điều 3 "
-    "khoản 17 điểm a), trả qua tổ hòa giải (NĐ 15/2014/NĐ-CP Điều 15). Văn bản không quy định cách chia "
-    "giữa các hòa giải viên: danh sách chia đều, làm tròn đến đồng, phần lẻ cộng 1 đồng lần lượt cho "
-    "người đứng trước để tổng đúng bằng mức của vụ việc."
-)
-PERIOD_RULE = (
-    "Vụ việc thuộc kỳ theo ngày kết thúc (chưa có ngày kết thúc thì theo ngày tiếp nhận); mức áp dụng "
-    "là mức có hiệu lực vào ngày đó; hỗ trợ tổ hòa giải tính cho mỗi tháng dương lịch của kỳ đã bắt đầu "
-    "tính đến ngày lập danh sách mà tổ có hoạt động (theo lịch sử tổ) ít nhất một ngày trong tháng, theo "
-    "mức có hiệu lực ngày đầu tháng."
-)
+# The wording of the rules is in the catalogue (PAY_RULES); the pay list shows it and stores it with the list.
+TT56_BASIS = msg.PAY_RULES["tt56_basis"]
+LOCAL_DECIDES = msg.PAY_RULES["local_decides"]
+SPLIT_RULE = msg.PAY_RULES["split"]
+PERIOD_RULE = msg.PAY_RULES["period"]
 #: Before 06/10/2023 the TTLT 100/2014 amounts applied and could not be confirmed: say so wherever it matters.
-_NO_RATE_BEFORE_TT56 = (
-    "trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): {what} vì chưa nhập mức của "
-    "tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy."
-)
-BEFORE_TT56 = " Vụ việc " + _NO_RATE_BEFORE_TT56.format(
-    what="đang tạm tính theo mức tối đa của Thông tư 56/2023"
-)
-MONTH_BEFORE_TT56 = "Tháng " + _NO_RATE_BEFORE_TT56.format(what="chưa tính hỗ trợ tổ hòa giải (0 đồng)")
-
-RESULTS = ("thanh", "khong_thanh", "rut_yeu_cau", "chuyen_co_quan", "dang_hoa_giai")
+BEFORE_TT56 = " " + msg.PAY_RULES["case_before_tt56"]  # appended to the result's reason
+MONTH_BEFORE_TT56 = msg.PAY_RULES["month_before_tt56"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,38 +57,11 @@ class ResultRule:
 
 #: Each result the bot records → eligible or not, and why (Decree 15/2014 Art. 14 read with Law 35/2013 Art. 23).
 RESULT_RULES: dict[str, ResultRule] = {
-    "thanh": ResultRule(
-        True,
-        True,
-        "Hòa giải thành: kết thúc theo Điều 23 khoản 1 và Điều 24 Luật 35/2013 "
-        "(NĐ 15/2014 Điều 14); mức vụ việc hòa giải thành.",
-    ),
-    "khong_thanh": ResultRule(
-        True,
-        False,
-        "Hòa giải không thành: hòa giải viên kết thúc khi các bên không thể "
-        "thỏa thuận (Điều 23 khoản 3 Luật 35/2013); NĐ 15/2014 Điều 14 không "
-        "đòi hỏi hòa giải thành.",
-    ),
-    "rut_yeu_cau": ResultRule(
-        True,
-        False,
-        "Các bên rút yêu cầu: một bên hoặc các bên yêu cầu chấm dứt hòa giải "
-        "(Điều 23 khoản 2 Luật 35/2013; NĐ 15/2014 Điều 14).",
-    ),
-    "chuyen_co_quan": ResultRule(
-        False,
-        False,
-        "Chuyển cơ quan có thẩm quyền: vụ việc không kết thúc bằng hòa giải "
-        "theo Điều 23 Luật 35/2013 nên không đủ điều kiện của NĐ 15/2014 "
-        "Điều 14.",
-    ),
-    "dang_hoa_giai": ResultRule(
-        False,
-        False,
-        "Đang hòa giải: vụ việc chưa kết thúc (Điều 23 Luật 35/2013), "
-        "chưa đủ điều kiện của NĐ 15/2014 Điều 14.",
-    ),
+    "thanh": ResultRule(True, True, msg.PAY_RESULT_REASONS["thanh"]),
+    "khong_thanh": ResultRule(True, False, msg.PAY_RESULT_REASONS["khong_thanh"]),
+    "rut_yeu_cau": ResultRule(True, False, msg.PAY_RESULT_REASONS["rut_yeu_cau"]),
+    "chuyen_co_quan": ResultRule(False, False, msg.PAY_RESULT_REASONS["chuyen_co_quan"]),
+    "dang_hoa_giai": ResultRule(False, False, msg.PAY_RESULT_REASONS["dang_hoa_giai"]),
 }
 
 
@@ -115,26 +71,6 @@ class RateError(ValueError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    effective_from: date
-    per_case: int
-    per_successful_case: int
-    team_month: int
-    basis: str
-    level: str  # 'default' (TT 56/2023 maxima), 'province' or 'commune'
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "effective_from": self.effective_from.isoformat(),
-            "per_case": self.per_case,
-            "per_successful_case": self.per_successful_case,
-            "team_month": self.team_month,
-            "basis": self.basis,
-            "level": self.level,
-        }
 
 
 DEFAULT_RATE = Rate(
@@ -189,58 +125,7 @@ def months_overlapping(start: date, end: date) -> list[str]:
     return months
 
 
-# --- inputs ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """What the list needs of a recorded case (its current version)."""
-
-    id: int
-    number: str
-    team_id: int
-    team_code: str
-    team_name: str
-    result: str
-    received_on: str
-    closed_on: str | None
-    mediators: tuple[tuple[int, str], ...]  # (person id, full name) of the mediators who took part
-    version: str  # the case's updated_at: which version of the case a list was computed from
-
-    @property
-    def day(self) -> date:
-        return date.fromisoformat((self.closed_on or self.received_on)[:10])
-
-
-@dataclass(frozen=True, slots=True)
-class ExclusionFacts:
-    case_id: int
-    reason: str
-    by: str
-    at: str
-
-
-@dataclass(frozen=True, slots=True)
-class PaidFacts:
-    """What paid lists already paid for a case (net of earlier adjustments) or a team's month."""
-
-    amount: int
-    list_number: int
-    paid_on: str
-
-
-@dataclass(frozen=True, slots=True)
-class TeamFacts:
-    """A team and the spans in which it worked in the commune (team history: [from, to), None = open)."""
-
-    id: int
-    code: str
-    name: str
-    worked: tuple[tuple[date | None, date | None], ...] = ()
-
-    def worked_in(self, first: date, last: date) -> bool:
-        """Active on at least one day of [first, last]."""
-        return any(
-            (start is None or start <= last) and (end is None or end > first) for start, end in self.worked
-        )
+# The inputs (Rate, CaseFacts, ExclusionFacts, PaidFacts, TeamFacts) are in services/remuneration_models.py.
 
 
 # --- the list ----------------------------------------------------------------------------------------------
@@ -409,7 +294,9 @@ def due_for(
     if exclusion is not None:
         return (
             0,
-            f"Công chức xã loại khỏi danh sách: {exclusion.reason} ({exclusion.by}, {_vn_date(exclusion.at)}).",
+            msg.PAY_RULES["excluded"].format(
+                reason=exclusion.reason, by=exclusion.by, day=_vn_date(exclusion.at)
+            ),
             None,
         )
     rate = rates.at(case.day)
@@ -458,8 +345,7 @@ def build_pay_list(
                 CaseLine(
                     case,
                     "paid",
-                    f"Đã chi trong danh sách số {paid.list_number} ngày "
-                    f"{_vn_date(paid.paid_on)}; không chi lại.",
+                    msg.PAY_RULES["paid"].format(number=paid.list_number, day=_vn_date(paid.paid_on)),
                     0,
                     rate,
                 )
@@ -487,9 +373,8 @@ def build_pay_list(
             continue
         if rate is not None:
             used[_rate_key(rate)] = rate
-        why = (
-            f"Điều chỉnh: đã chi {vnd(paid.amount)} đ (danh sách số {paid.list_number}), theo số liệu hiện nay "
-            f"phải chi {vnd(due)} đ. {reason}"
+        why = msg.PAY_RULES["adjusted"].format(
+            paid=vnd(paid.amount), number=paid.list_number, due=vnd(due), reason=reason
         )
         line = AdjustmentLine(case, paid, due, why, _shares(case, due - paid.amount))
         adjustments.append(line)

@@ -7,7 +7,6 @@ import io
 from datetime import date
 from typing import Any
 
-from bot import messages as msg
 from services.remuneration import (
     LOCAL_DECIDES,
     PERIOD_RULE,
@@ -17,6 +16,7 @@ from services.remuneration import (
     vnd,
 )
 from services.xlsx_layout import setup_print, signature_block, text
+from vocabulary import messages as msg
 
 COLUMNS = 9
 MONEY = "#,##0"

@@ -19,34 +19,25 @@ This module is pure computation plus a thin async service that asks storage for 
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from services.models import Commune, Person, Province, Role, Team
+from services import dates
+from services.case_models import FIELD_CODES, RESULT_CODES
+
+# MIN_TEAM_SIZE and TeamMembers are domain types (storage builds them); imported here for the statistics API.
+from services.models import MIN_TEAM_SIZE, TEAM_ROLES, Commune, Person, Province, Role, Team, TeamMembers
+from vocabulary import messages as msg
 
 if TYPE_CHECKING:
     from storage.org import OrgRepository
     from storage.stats import StatsRepository
 
-# --- Codes (the same as storage/migrations/0002_cases.sql) -------------------------------------------------
-FIELDS: dict[str, str] = {
-    "dat_dai": "Đất đai",
-    "hon_nhan_gia_dinh": "Hôn nhân và gia đình",
-    "dan_su": "Dân sự",
-    "xom_gieng": "Mâu thuẫn xóm giềng",
-    "vi_pham_phap_luat": "Vi phạm pháp luật",
-    "khac": "Khác",
-}
-RESULTS: dict[str, str] = {
-    "thanh": "Hòa giải thành",
-    "khong_thanh": "Hòa giải không thành",
-    "dang_hoa_giai": "Đang hòa giải",
-    "chuyen_co_quan": "Chuyển cơ quan có thẩm quyền",
-    "rut_yeu_cau": "Rút yêu cầu",
-}
+# --- Codes (services/case_models.py; the report's labels: STATS_FIELD_LABELS, STATS_RESULT_LABELS) ---------
+FIELDS: tuple[str, ...] = FIELD_CODES
+RESULTS: tuple[str, ...] = RESULT_CODES
 #: Result code → the count it adds to.
 RESULT_COUNT = {
     "thanh": "successful",
@@ -58,7 +49,7 @@ RESULT_COUNT = {
 COUNT_KEYS = ("received", "successful", "unsuccessful", "pending", "transferred", "withdrawn")
 
 #: Roles that are mediators of a team (the team leader is a mediator too).
-MEDIATOR_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER)
+MEDIATOR_ROLES = TEAM_ROLES
 
 # --- Targets of QĐ 315/QĐ-TTg ------------------------------------------------------------------------------
 SUCCESS_TARGET = 0.85
@@ -69,7 +60,6 @@ FULL_COMPOSITION_TARGET = 1.0
 LEGAL_SUPPORTER_TARGET = 0.10
 #: The 6-month training indicator covers mediators recognised from this date on (start of the programme).
 RECOGNITION_SINCE = date(2024, 1, 1)
-MIN_TEAM_SIZE = 3
 
 INDICATORS = (
     "success_rate",
@@ -81,7 +71,7 @@ INDICATORS = (
 
 LEVELS = ("team", "commune", "province", "national")
 #: The scope of the national roll-up (Bộ Tư pháp): not a row of the provinces table.
-NATIONAL = Province(id=0, code="VN", name="Toàn quốc")
+NATIONAL = Province(id=0, code="VN", name=msg.STATS_NATIONAL)
 _EPS = 1e-9
 
 
@@ -119,17 +109,12 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 def parse_iso_date(value: str) -> date:
     """A strict YYYY-MM-DD date (raises PeriodError('format'/'date'))."""
-    if not isinstance(value, str) or not _ISO.match(value.strip()):
-        raise PeriodError("format")
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise PeriodError("date") from exc
+        return dates.parse_iso(value)
+    except dates.DateError as exc:
+        raise PeriodError("format" if exc.reason == "format" else "date") from None
 
 
 def add_months(day: date, months: int) -> date:
@@ -186,26 +171,20 @@ def previous_month(today: date) -> Period:
     return Period(date(end.year, end.month, 1), end)
 
 
-_DATE_IN_TEXT = re.compile(
-    r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}))(?!\d)"
-)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def parse_period_text(text: str | None) -> Period:
     """'dd/mm/yyyy - dd/mm/yyyy' as people type it: '1/1/2025 den 31.3.2025', '01-01-2025 – 31-03-2025'…"""
-    found = list(_DATE_IN_TEXT.finditer(text or ""))
+    found = dates.dates_in_text(text)
     if len(found) != 2:
         raise PeriodError("format")
     days = []
-    for m in found:
-        y, mo, d = (
-            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
-        )
+    for y, mo, d in found:
         try:
-            day = date(int(y), int(mo), int(d))
-        except ValueError as exc:
-            raise PeriodError("date") from exc
+            day = dates.make(y, mo, d)
+        except dates.DateError:
+            raise PeriodError("date") from None
         if not MIN_YEAR <= day.year <= MAX_YEAR:
             raise PeriodError("range")
         days.append(day)
@@ -271,23 +250,6 @@ class Counts:
 
 
 # --- Organisation ------------------------------------------------------------------------------------------
-@dataclass(slots=True)
-class TeamMembers:
-    """Aggregates of the active mediators of one team (from a GROUP BY over persons)."""
-
-    team_id: int
-    mediators: int = 0
-    leaders: int = 0
-    women: int = 0
-    men: int = 0
-    ethnic_minority: int = 0
-    trained: int = 0
-    legal_supporters: int = 0
-    #: mediators recognised in the window of the 6-month indicator, and those of them trained in time
-    recent: int = 0
-    recent_trained_in_time: int = 0
-
-
 def team_complete(members: TeamMembers | None, many_ethnic_minority: bool) -> bool:
     """Full composition: ≥ 3 mediators including a team leader, ≥ 1 woman, and ≥ 1 ethnic-minority mediator
     where the commune is marked as having many ethnic-minority residents."""
@@ -660,20 +622,29 @@ class StatisticsService:
             commune = await self.org.commune(scope_id)
             if commune is None:
                 return None
-            province = await self.org.province(commune.province_id)
+            province = await self._province_of(commune)
             return Scope("commune", commune.id, commune.code, commune.name, province, commune)
         if level == "team":
             team = await self.org.team(scope_id)
             if team is None:
                 return None
             commune = await self.org.commune(team.commune_id)
-            province = await self.org.province(commune.province_id)
+            if commune is None:  # the schema's foreign key makes this a broken database
+                raise LookupError(f"commune {team.commune_id} of team {team.id} not found")
+            province = await self._province_of(commune)
             return Scope("team", team.id, team.code, team.name, province, commune, team)
         raise ValueError(f"unknown level {level!r}")
+
+    async def _province_of(self, commune: Commune) -> Province:
+        province = await self.org.province(commune.province_id)
+        if province is None:  # the schema's foreign key makes this a broken database
+            raise LookupError(f"province {commune.province_id} of commune {commune.id} not found")
+        return province
 
     async def scope_by_code(self, level: str, code: str) -> Scope | None:
         if level == "national":
             return await self.scope("national", 0)
+        found: Province | Commune | Team | None
         if level == "province":
             found = await self.org.province_by_code(code)
         elif level == "commune":
@@ -737,6 +708,8 @@ class StatisticsService:
         start, end = period.iso
         level, sid = scope.level, scope.id
         if level == "team":
+            if scope.team is None:
+                raise LookupError(f"team scope {sid} without its team")
             teams = [scope.team]
         else:
             teams = await self.stats.teams(level, sid, end)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from bot import messages as msg
 from knowledge.text import fold
 from services import xlsx_layout
-from services.statistics import FIELDS, INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
+from services.statistics import INDICATORS, PRESETS, Counts, Period, Report, Scope, preset_period
 from services.xlsx_layout import setup_print, signature_block, text
+from vocabulary import messages as msg
 
 
 # --- Small formatters --------------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def rate_with_formula(counts: Counts) -> str:
 def province_label(name: str) -> str:
     """ "Điện Biên" → "tỉnh Điện Biên"; a name that already says what it is ("Thành phố Hà Nội") stays."""
     folded = fold(name)
-    return name if folded.startswith(("tinh ", "thanh pho ")) else f"tỉnh {name}"
+    return name if folded.startswith(("tinh ", "thanh pho ")) else msg.STATS_PROVINCE_OF.format(name=name)
 
 
 def _counts_text(counts: Counts) -> dict[str, str | int]:
@@ -128,7 +128,11 @@ def report_text(report: Report, *, full: bool = False) -> str:
     if report.cases.received == 0:
         parts.append(msg.STATS_NO_CASES)
     else:
-        items = ", ".join(f"{FIELDS[code]} {c.received}" for code, c in report.by_field.items() if c.received)
+        items = ", ".join(
+            f"{msg.STATS_FIELD_LABELS[code]} {c.received}"
+            for code, c in report.by_field.items()
+            if c.received
+        )
         parts.append(msg.STATS_BY_FIELD.format(items=items))
     parts.append(source_label(report))
     if report.by_commune is not None:
@@ -159,7 +163,7 @@ def report_text(report: Report, *, full: bool = False) -> str:
         parts.append(
             _table(
                 msg.STATS_XLSX["field_col"],
-                [(FIELDS.get(code, code), c) for code, c in report.by_field.items()],
+                [(msg.STATS_FIELD_LABELS.get(code, code), c) for code, c in report.by_field.items()],
             )
         )
         parts.append(
@@ -204,6 +208,8 @@ def source_label(report: Report) -> str:
         return msg.SUBMIT_SOURCE_LIVE
     if report.scope.level == "commune":
         sub = report.submissions.get(report.scope.id)
+        if sub is None:  # a commune's submitted report is always built with its submission
+            raise LookupError(f"submitted report of commune {report.scope.id} without its submission")
         return msg.SUBMIT_SOURCE_COMMUNE.format(revision=sub.revision, at=local_time(sub.submitted_at))
     return msg.SUBMIT_SOURCE_ROLLUP
 
@@ -379,16 +385,16 @@ def _organisation_sheet(ws, report: Report) -> None:
             row += 1
             _data_row(ws, row, values(text(line.commune.name), line.organisation))
     else:
-        for line in report.by_team:
-            if not line.team.active:
+        for tline in report.by_team:
+            if not tline.team.active:
                 continue
             row += 1
-            m = line.members
+            m = tline.members
             _data_row(
                 ws,
                 row,
                 [
-                    text(line.team.name),
+                    text(tline.team.name),
                     1,
                     m.mediators if m else 0,
                     m.men if m else 0,
@@ -397,7 +403,7 @@ def _organisation_sheet(ws, report: Report) -> None:
                     m.trained if m else 0,
                     m.legal_supporters if m else 0,
                     int(bool(m and m.legal_supporters)),
-                    int(line.complete),
+                    int(tline.complete),
                 ],
             )
     _note(ws, row + 2, len(heads), x["org_note"])
@@ -476,16 +482,19 @@ def _results_sheet(ws, report: Report, by: str) -> None:
     offset = 1 if (by == "team" and report.by_commune is not None) else 0
     percent = (8 + offset, 10 + offset)
     total = [x["total"]] + ([""] if offset else []) + _count_values(report.cases)
+    communes, provinces = report.by_commune or [], report.by_province or []
     if by == "commune":
-        reported = sum(1 for line in report.by_commune if line.reported)
-        total.append(f"{reported}/{len(report.by_commune)}")
+        reported = sum(1 for line in communes if line.reported)
+        total.append(f"{reported}/{len(communes)}")
         if report.source == "submitted":
-            total.append(f"{len(report.submissions)}/{len(report.by_commune)}")
+            total.append(f"{len(report.submissions)}/{len(communes)}")
     if by == "province":
-        total += [sum(p.communes for p in report.by_province), sum(p.reported for p in report.by_province)]
+        total += [sum(p.communes for p in provinces), sum(p.reported for p in provinces)]
     _data_row(ws, row, total, bold=True, percent_cols=percent)
     if by == "field":
-        lines = [[FIELDS.get(code, code), *_count_values(c)] for code, c in report.by_field.items()]
+        lines = [
+            [msg.STATS_FIELD_LABELS.get(code, code), *_count_values(c)] for code, c in report.by_field.items()
+        ]
     elif by == "team":
         names = {line.commune.id: line.commune.name for line in report.by_commune or []}
         lines = [
@@ -495,10 +504,7 @@ def _results_sheet(ws, report: Report, by: str) -> None:
             for line in report.by_team
         ]
     elif by == "province":
-        lines = [
-            [text(p.province.name), *_count_values(p.counts), p.communes, p.reported]
-            for p in report.by_province
-        ]
+        lines = [[text(p.province.name), *_count_values(p.counts), p.communes, p.reported] for p in provinces]
     else:
         lines = [
             [
@@ -507,7 +513,7 @@ def _results_sheet(ws, report: Report, by: str) -> None:
                 x["reported"] if line.reported else x["not_reported"],
             ]
             + ([_submitted_cell(report, line.commune.id)] if report.source == "submitted" else [])
-            for line in report.by_commune
+            for line in communes
         ]
     for values in lines:
         row += 1
@@ -566,7 +572,7 @@ def _province_indicator_sheet(ws, report: Report) -> None:
         bold=True,
         percent_cols=percent,
     )
-    for line in report.by_province:
+    for line in report.by_province or []:
         row += 1
         _data_row(
             ws,
@@ -601,7 +607,7 @@ def report_chart(report: Report) -> bytes:
     from matplotlib.figure import Figure
 
     x = msg.STATS_CHART
-    fields = [(FIELDS.get(code, code), c) for code, c in report.by_field.items()]
+    fields = [(msg.STATS_FIELD_LABELS.get(code, code), c) for code, c in report.by_field.items()]
     if report.by_province is not None:
         groups = [(line.province.name, line.counts) for line in report.by_province]
         second_title = msg.NATIONAL_XLSX["chart_by_province"]

@@ -279,6 +279,6 @@ class SubmissionService:
         statuses = []
         for commune in await self.org.communes_of_province(province_id):
             sub, first = latest.get(commune.id, (None, None))
-            late = (today > due) if sub is None else (date.fromisoformat(first[:10]) > due)
+            late = (today > due) if sub is None or first is None else (date.fromisoformat(first[:10]) > due)
             statuses.append(CommuneStatus(commune, sub, first, late))
         return statuses

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from services import dates
 from services.broadcast import TEAM_MEMBER_ROLES, BroadcastScope, BroadcastService, PermissionDenied
 from services.models import Person, Role
 from storage.training import TrainingRepository
@@ -17,7 +18,7 @@ ATTENDANCE_WINDOW = timedelta(days=90)
 MAX_AHEAD = timedelta(days=366)
 
 _WHEN = re.compile(
-    r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?"  # dd/mm[/yyyy]
+    rf"^\s*{dates.DAY_MONTH_YEAR}"  # dd/mm[/yyyy]
     r"(?:\s*,)?\s+(?:lúc\s+|luc\s+)?"
     r"(\d{1,2})(?:\s*(?::|h|giờ|gio|g)\s*(\d{1,2})?)?\s*(?:phút|phut|p)?\s*$"  # hh[:mm], 8h30, 8 giờ
 )
@@ -41,17 +42,14 @@ def parse_when(text: str, tz: str, now: datetime | None = None) -> datetime:
         raise WhenError("format")
     day, month, year, hour = int(match[1]), int(match[2]), match[3], int(match[4])
     minute = int(match[5] or 0)
-    explicit_year = year is not None
-    year_value = (2000 + int(year) if len(year) == 2 else int(year)) if explicit_year else now.year
     try:
-        when = datetime(year_value, month, day, hour, minute, tzinfo=zone)
-    except ValueError as exc:
+        at = time(hour, minute)
+        # without a year: the first such day on which this hour is still to come
+        first_day = now.date() if at > now.time() else now.date() + timedelta(days=1)
+        day_value = dates.complete(day, month, year, earliest=first_day)
+    except (ValueError, dates.DateError) as exc:
         raise WhenError("invalid") from exc
-    if not explicit_year and when <= now:
-        try:
-            when = when.replace(year=year_value + 1)
-        except ValueError as exc:
-            raise WhenError("invalid") from exc
+    when = datetime.combine(day_value, at, tzinfo=zone)
     if when <= now:
         raise WhenError("past")
     if when - now > MAX_AHEAD:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from vocabulary import messages as msg
+
 #: A value starting with one of these is read by spreadsheet programs as a formula (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,10 +58,7 @@ def signature_block(
     *,
     place: str = "",
     day: date | None = None,
-    signers: Sequence[tuple[str, str]] = (
-        ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
-        ("Thủ trưởng đơn vị", "(Ký, đóng dấu, ghi rõ họ tên)"),
-    ),
+    signers: Sequence[tuple[str, str]] = msg.XLSX_SIGNERS,
     first_col: int = 1,
 ) -> int:
     """Write '…, ngày … tháng … năm …' and one titled column per signer from `row`; returns the next free row.
@@ -69,7 +68,11 @@ def signature_block(
     """
     from openpyxl.styles import Alignment, Font
 
-    when = f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}" if day else "ngày …… tháng …… năm ……"
+    when = (
+        msg.XLSX_DATED.format(day=f"{day.day:02d}", month=f"{day.month:02d}", year=day.year)
+        if day
+        else msg.XLSX_UNDATED
+    )
     dated = f"{place}, {when}" if place else when.capitalize()
     last_col = max(ncols, len(signers))
     cell = ws.cell(row=row, column=max(1, last_col - 2), value=dated)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.remuneration import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
+from services.remuneration_models import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
 from storage.audit import AuditLog
 from storage.db import INTEGRITY_ERRORS, Database, utcnow
 from storage.org_history import COMMUNE_AND_MERGED
+from vocabulary import messages as msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +220,7 @@ class RemunerationRepository:
         )
         return {
             r["case_id"]: ExclusionFacts(
-                r["case_id"], r["reason"], r["full_name"] or "quản trị", r["created_at"]
+                r["case_id"], r["reason"], r["full_name"] or msg.PAY_EXCLUDED_BY_ADMIN, r["created_at"]
             )
             for r in rows
         }

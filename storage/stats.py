@@ -9,8 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.models import Province, Team
-from services.statistics import MEDIATOR_ROLES, MIN_TEAM_SIZE, TeamMembers
+from services.models import MIN_TEAM_SIZE, TEAM_ROLES, Province, Team, TeamMembers
 from storage.db import Database, utcnow
 from storage.org_history import COMMUNE_AND_MERGED, today
 
@@ -27,7 +26,7 @@ _PEOPLE_SCOPE = {
     "province": "h.province_id = ?",
     "national": "? = 0",
 }  # every team; the parameter is the national scope id 0
-_MEDIATOR_ROLES_SQL = ", ".join(f"'{r}'" for r in MEDIATOR_ROLES)
+_MEDIATOR_ROLES_SQL = ", ".join(f"'{r}'" for r in TEAM_ROLES)
 #: The day 6 calendar months after an ISO date `day`, clamped to the end of the month (31/08 -> 28/02), per
 #: dialect. SQLite's '+6 months' overflows into the next month, hence the MIN with the month's last day;
 #: PostgreSQL's date + interval already clamps.

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.channels import numbered
 from bot.channels.local import LocalBotApi
-from bot.messages import MENU_AFTER_FLOW
+from vocabulary.messages import MENU_AFTER_FLOW
 
 
 async def wait_until(

@@ -19,8 +19,8 @@ from bot.channels.local import LocalBotApi, LocalRequest
 from bot.config import Config
 from bot.container import Services
 from bot.demo import DEMO_USERS, seed_demo
-from bot.messages import MENU_AFTER_FLOW
 from tests import dbtarget
+from vocabulary.messages import MENU_AFTER_FLOW
 
 
 class ChatHarness:

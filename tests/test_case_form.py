@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from unidecode import unidecode
 
 from bot import messages as msg
+from handlers.cases import error_text
 from services import case_form as form
 from services.case_form import FormContext, FormError, parse_date
 from services.privacy import PartyCipher, PartyCipherError, mask_personal_numbers
@@ -31,6 +34,26 @@ def test_codes_match_the_logbook_schema():
     assert list(form.RESULTS) == ["thanh", "khong_thanh", "dang_hoa_giai", "chuyen_co_quan", "rut_yeu_cau"]
     assert set(form.CONCLUDED_RESULTS) == set(form.RESULTS) - {form.PENDING_RESULT}
     assert set(form.RESULT_BUTTON_ORDER) == set(form.RESULTS)
+
+
+def test_every_label_set_names_exactly_the_domain_codes():
+    """One definition of the codes (services/case_models.py); each label set of the catalogue covers them
+    all, in their order, and nothing else."""
+    from services import case_models as codes
+
+    label_sets = {
+        "CASE_FIELD_LABELS": codes.FIELD_CODES,
+        "STATS_FIELD_LABELS": codes.FIELD_CODES,
+        "CASE_BASIS_LABELS": codes.BASIS_CODES,
+        "CASE_RESULT_LABELS": codes.RESULT_CODES,
+        "CASE_RESULT_ICONS": codes.RESULT_CODES,
+        "STATS_RESULT_LABELS": codes.RESULT_CODES,
+        "CASE_INVITED_KIND_LABELS": codes.INVITED_KIND_CODES,
+    }
+    for name, expected in label_sets.items():
+        assert tuple(getattr(msg, name)) == expected, name
+    assert (form.PENDING_RESULT, form.SUCCESS_RESULT) == (codes.PENDING_RESULT, codes.SUCCESS_RESULT)
+    assert form.CONCLUDED_RESULTS == ("thanh", "khong_thanh", "chuyen_co_quan", "rut_yeu_cau")
 
 
 @given(
@@ -81,7 +104,7 @@ def test_any_text_is_a_date_or_a_clear_error(text):
         value = parse_date(text, TODAY, OLDEST)
     except FormError as exc:
         assert exc.code in ("date_format", "date_invalid", "date_future", "date_too_old")
-        assert exc.message
+        assert error_text(exc)
     else:
         assert OLDEST <= value <= TODAY
 
@@ -235,7 +258,7 @@ def test_validate_reports_each_problem():
         ctx,
     )
     assert set(errors) == {"team_id", "received_on", "field", "closed_on", "parties_count", "mediator_ids"}
-    assert all(e.message for e in errors.values())
+    assert all(error_text(e) for e in errors.values())
 
 
 def test_party_cipher():
@@ -248,3 +271,39 @@ def test_party_cipher():
     assert not PartyCipher(None).available
     with pytest.raises(PartyCipherError):
         PartyCipher("not-a-key")
+
+
+# --- Issue 15: one folding (knowledge.text.fold) ------------------------------------------------------------
+_VOWELS = "aăâeêioôơuưy"
+_TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+_LETTERS = sorted(
+    {unicodedata.normalize("NFC", c + t) for c in _VOWELS + _VOWELS.upper() for t in _TONES}
+    | set("bcdđghklmnpqrstvxfjwzBCDĐGHKLMNPQRSTVXFJWZ")
+)
+#: What people type: Vietnamese letters (precomposed, or base + combining mark), ASCII, spaces, dashes…
+_TYPED = st.lists(
+    st.one_of(
+        st.sampled_from(_LETTERS),
+        st.sampled_from(_LETTERS).map(lambda c: unicodedata.normalize("NFD", c)),
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.sampled_from("\t\n\r \xa0\u2013\u2014\u201c\u201d\u2026"),
+    ),
+    max_size=40,
+).map("".join)
+
+
+def _fold_before(text: str) -> str:
+    """The body case_form.fold and bot/channels/numbered._fold had before they called knowledge.text.fold."""
+    return " ".join(unidecode(text).lower().replace("đ", "d").split())
+
+
+@settings(max_examples=500)
+@given(_TYPED)
+def test_the_form_and_the_numbered_options_fold_as_before(text):
+    from bot.channels.numbered import _fold
+
+    assert form.fold(text) == _fold(text) == _fold_before(text)
+
+
+def test_folding_keeps_punctuation_and_drops_marks():
+    assert form.fold("  Hôm NAY, 15/3/2025!  Đất  đai ") == "hom nay, 15/3/2025! dat dai"

@@ -8,16 +8,66 @@ from pathlib import Path
 from services.broadcast import BroadcastScope
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = {"bot", "handlers", "services", "storage", "knowledge", "vocabulary"}
 
 
 def _imports(path: Path) -> set[str]:
+    """Every module `path` imports, anywhere (inside functions too); `from a import b` gives a and a.b."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def _modules(package: str) -> list[Path]:
+    paths = sorted((ROOT / package).rglob("*.py"))
+    assert paths, package
+    return paths
+
+
+def test_imports_are_seen_wherever_they_are_written(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text("def f():\n    from bot import messages\n    import handlers.cases\n", encoding="utf-8")
+    assert {"bot", "bot.messages", "handlers.cases"} <= _imports(source)
+
+
+def test_no_service_imports_the_chat_layer():
+    """Domain → storage → services → handlers → bot: services answer with typed errors and codes, and render
+    documents with the string catalogue (vocabulary/), never with bot/ or handlers/."""
+    for path in _modules("services"):
+        bad = {n for n in _imports(path) if n.split(".")[0] in ("telegram", "bot", "handlers")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def _is_domain(module: str) -> bool:
+    """The domain without I/O: services/models.py and services/*_models.py (`from services.models import X`
+    gives services.models.X too)."""
+    return any(
+        m == "services.models" or (m.startswith("services.") and m.endswith("_models"))
+        for m in (module, module.rsplit(".", 1)[0])
+    )
+
+
+def test_storage_imports_of_services_only_the_domain():
+    for path in _modules("storage"):
+        bad = {n for n in _imports(path) if n.split(".")[0] == "services" and not _is_domain(n)}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_domain_imports_only_the_domain():
+    for path in sorted((ROOT / "services").glob("*models.py")):
+        bad = {n for n in _imports(path) if n.split(".")[0] in PROJECT and not _is_domain(n)}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_string_catalogue_is_a_leaf():
+    for path in _modules("vocabulary"):
+        bad = {n for n in _imports(path) if n.split(".")[0] in PROJECT}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
 def test_storage_imports_neither_telegram_nor_the_chat():

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from bot import messages as msg
 from bot.cli import main as cli_main
+from handlers.org import file_error_text, row_error_line, row_error_text
 from services.models import Person, Role
 from services.org_list import FIRST_ROW, PEOPLE_COLUMNS, OrgDenied, may_edit, may_view
 from services.statistics import Period
@@ -159,7 +160,7 @@ async def test_every_kind_of_change_previewed_applied_and_audited(org):
         },
     )
     result = await plan(org, content, official(org))
-    assert not result.errors, [e.line() for e in result.errors]
+    assert not result.errors, [row_error_line(e) for e in result.errors]
     assert result.counts() == {"added": 2, "changed": 2, "retired": 1, "unchanged": 4}
     [retire] = result.retired
     assert retire.before["status"] == "active" and retire.after["retire_reason"] == "nguyen_vong"
@@ -248,7 +249,7 @@ async def test_invalid_rows_all_reported_with_row_numbers_nothing_written(org):
         (FIRST_ROW + 6, "Tình trạng"),
         (FIRST_ROW + 7, "Ngày công nhận"),
     } <= found
-    assert all(str(e.row) in e.line() for e in result.errors)
+    assert all(str(e.row) in row_error_line(e) for e in result.errors)
     with pytest.raises(ValueError):
         await org.services.org_list.apply(result, official(org))
 
@@ -262,13 +263,15 @@ async def test_team_errors_and_file_errors(org):
     taken = edit(content, msg.ORG_SHEET_TEAMS, {(FIRST_ROW + 5, 1): "C-1", (FIRST_ROW + 5, 2): "Tổ khác"})
     assert (await plan(org, taken)).errors
     dissolve = edit(content, msg.ORG_SHEET_TEAMS, {(FIRST_ROW, 3): "Đã giải thể"})  # A-1 still has members
-    assert {e.error for e in (await plan(org, dissolve)).errors} == {
+    assert {row_error_text(e) for e in (await plan(org, dissolve)).errors} == {
         msg.ORG_ERR["team_inactive"].format(value="A-1")
     }
-    with pytest.raises(OrgFileError):
+    with pytest.raises(OrgFileError) as exc:
         await plan(org, b"not a workbook")
-    with pytest.raises(OrgFileError):
+    assert file_error_text(exc.value) == msg.ORG_ERR["file"]
+    with pytest.raises(OrgFileError) as exc:
         await plan(org, edit(content, msg.ORG_SHEET_PEOPLE, {(2, 3): "Tên"}))
+    assert file_error_text(exc.value) == msg.ORG_ERR["header"].format(sheet=msg.ORG_SHEET_PEOPLE)
 
 
 # --- history behind the indicators --------------------------------------------------------------------------------

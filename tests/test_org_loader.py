@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot import messages as msg
+from bot.cli import org_file_problem
 from bot.demo import demo_org
 from services.org_loader import OrgFileError, load_org, parse_org
 from storage.org import OrgRepository
@@ -72,11 +74,11 @@ async def test_invalid_file_writes_nothing(db):
     }
     with pytest.raises(OrgFileError) as info:
         await load_org(bad, OrgRepository(db), PeopleRepository(db))
-    text = "\n".join(info.value.problems)
+    text = "\n".join(org_file_problem(p) for p in info.value.problems)
     assert "kind" in text and "teams[0]" in text and "giới tính" in text and "ngày" in text
     assert (await db.fetchone("SELECT COUNT(*) FROM provinces"))[0] == 0
 
 
 def test_parse_rejects_non_mapping():
     _, problems = parse_org(["not", "a", "mapping"])
-    assert problems
+    assert [org_file_problem(p) for p in problems] == [msg.ORG_FILE_PROBLEMS["not_org"]]

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+from bot import messages as msg
 from bot.cli import main as cli_main
+from handlers.org import merge_error_text
 from services.models import Person, Role
 from services.org_list import MergeError, OrgDenied, merge_communes
 from services.statistics import Period
@@ -95,15 +97,16 @@ async def test_merge_into_an_existing_commune_and_again(org):
 
 async def test_merge_refusals(org):
     services = org.services
-    for into, sources, name in (
-        ("A", ["A"], None),
-        ("Z", ["A", "C"], "X"),
-        ("Z", ["A"], None),
-        ("A", ["NOPE"], None),
-        ("C", ["A"], None),
+    for into, sources, name, code, words in (
+        ("A", ["A"], None, "sources", msg.ORG_MERGE_ERR["sources"]),
+        ("Z", ["A", "C"], "X", "provinces", msg.ORG_MERGE_ERR["provinces"]),
+        ("Z", ["A"], None, "name", msg.ORG_MERGE_ERR["name"].format(code="Z")),
+        ("A", ["NOPE"], None, "unknown_commune", msg.ORG_UNKNOWN_COMMUNE.format(code="NOPE")),
+        ("C", ["A"], None, "provinces", msg.ORG_MERGE_ERR["provinces"]),
     ):
-        with pytest.raises(MergeError):
+        with pytest.raises(MergeError) as exc:
             await merge_communes(services.org, services.db, into, sources, name)
+        assert exc.value.code == code and merge_error_text(exc.value) == words
     official = Person(
         id=1, full_name="X", role=Role.COMMUNE_OFFICIAL, province_id=org["P1"], commune_id=org["A"]
     )

@@ -436,8 +436,10 @@ def test_load_org_names_are_bounded_text(tmp_path, name, problem):
         f"    teams:\n      - {{code: ML-01, name: {name}}}\n"
         f"    officials:\n      - {{name: {name}}}\n"
     )
+    from bot.cli import org_file_problem
+
     _, problems = parse_org(data)
-    assert len([p for p in problems if problem in p]) == 2, problems
+    assert len([p for p in problems if problem in org_file_problem(p)]) == 2, problems
     assert OrgFileError(problems).problems
 
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import messages as msg
 from bot.cli import main as cli_main
 from services.models import Commune, Person, Role, Team
 from services.statistics import (
@@ -571,10 +572,15 @@ async def test_six_month_deadline_in_sql_matches_python(org):
 def test_codes_match_the_case_form():
     """Statistics uses short labels of its own, on exactly the codes of the case form and the cases table."""
     from services import case_form
+    from services.case_models import FIELD_CODES, RESULT_CODES
     from services.statistics import FIELDS, RESULT_COUNT, RESULTS
 
-    assert set(FIELDS) == set(case_form.FIELDS)
-    assert set(RESULTS) == set(case_form.RESULTS) == set(RESULT_COUNT)
+    assert list(FIELDS) == list(case_form.FIELDS) == list(FIELD_CODES) == list(msg.STATS_FIELD_LABELS)
+    assert list(RESULTS) == list(case_form.RESULTS) == list(RESULT_CODES) == list(msg.STATS_RESULT_LABELS)
+    assert set(RESULT_COUNT) == set(RESULT_CODES)
+    # two named label sets on purpose (buttons say what belongs in a field; reports use short headings)
+    assert msg.STATS_FIELD_LABELS["dan_su"] == "Dân sự" != case_form.FIELDS["dan_su"]
+    assert msg.STATS_RESULT_LABELS["rut_yeu_cau"] == "Rút yêu cầu" != case_form.RESULTS["rut_yeu_cau"]
 
 
 # --- the Ministry's rate: the worked check (reporting-forms.md §3.1, a commune's first half of 2022) -------

@@ -6,9 +6,10 @@ typed — a number, or the button's text with or without diacritics — back to 
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
-from unidecode import unidecode
+from knowledge.text import fold
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _without_own_number(option: Option) -> str:
 
 
 def _fold(text: str) -> str:
-    return " ".join(unidecode(text).lower().replace("đ", "d").split())
+    return fold(text, keep=string.punctuation)
 
 
 def choose(text: str, opts: list[Option], body: str | None = None) -> Option | None:

@@ -1,10 +1,11 @@
 """Every text a user reads, in Vietnamese with full diacritics. Keep them short and polite.
 
 Placeholders use str.format names. Sections follow the capabilities; add new texts to the section of the
-capability that shows them.
+capability that shows them. This module imports nothing of the project (see vocabulary/__init__.py); the chat
+layer reaches it as `bot.messages`, the same module object.
 """
 
-from services.privacy import MASK_EMAIL, MASK_ID, MASK_PHONE
+from typing import Any  # the document dictionaries mix headings (str) and column lists
 
 # --- General -------------------------------------------------------------------------------------------
 APP_NAME = "Trợ lý Hòa giải ở cơ sở"
@@ -221,8 +222,10 @@ CASE_PARTIES_NO_KEY = (
     "nên bot không hỏi họ tên các bên. Quản trị hệ thống cần đặt khóa này."
 )
 CASE_PARTIES_SAVED = "(đã ghi, mã hóa)"
-# The masks written into stored summaries are defined with the masking rule (services/privacy.py).
-CASE_MASK_PHONE, CASE_MASK_ID, CASE_MASK_EMAIL = MASK_PHONE, MASK_ID, MASK_EMAIL
+#: What replaces a masked number or address in the stored text (services/privacy.py writes them).
+CASE_MASK_PHONE = "[SĐT đã che]"
+CASE_MASK_ID = "[số giấy tờ đã che]"
+CASE_MASK_EMAIL = "[email đã che]"
 CASE_STEP_STALE = "Nút này thuộc bước trước. Anh/chị trả lời câu hỏi đang hiện nhé."
 CASE_DRAFT_GONE = "Không còn báo cáo đang làm dở. Gõ /baocao để báo cáo vụ việc."
 CASE_ERRORS = {
@@ -663,7 +666,7 @@ STATS_CLI_ERRORS = {
     "usage": "Lỗi tham số: {error}",
 }
 STATS_CLI_WRITTEN = "Đã ghi {path}"
-STATS_XLSX = {
+STATS_XLSX: dict[str, Any] = {
     "sender_commune": "Đơn vị báo cáo: UBND {name}",
     "receiver_commune": "Đơn vị nhận báo cáo: Sở Tư pháp {name}",
     "sender_province": "Đơn vị báo cáo: Sở Tư pháp {name}",
@@ -746,7 +749,7 @@ STATS_XLSX = {
         "Ít nhất 10 % tổ có người hỗ trợ pháp lý."
     ),
 }
-STATS_CHART = {
+STATS_CHART: dict[str, Any] = {
     "by_field": "Theo lĩnh vực",
     "by_team": "Theo tổ hòa giải",
     "by_commune": "Theo xã, phường",
@@ -852,7 +855,7 @@ PAY_SIGNERS = (
     ("Kế toán", "(Ký, ghi rõ họ tên)"),
     ("Chủ tịch UBND xã", "(Ký, đóng dấu, ghi rõ họ tên)"),
 )
-PAY_XLSX = {
+PAY_XLSX: dict[str, Any] = {
     "sheet": "Danh sách chi",
     "authority": "ỦY BAN NHÂN DÂN {commune}",
     "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -1025,7 +1028,7 @@ SUBMIT_COMPLETENESS = "Xã/phường đã chốt số liệu: {submitted}/{commu
 SUBMIT_MARK_REVISION = "đã chốt lần {revision}"
 SUBMIT_MARK_MISSING = "chưa chốt"
 SUBMIT_XLSX_HEAD = "Chốt số liệu"
-NATIONAL_XLSX = {
+NATIONAL_XLSX: dict[str, Any] = {
     "sender": "Đơn vị tổng hợp: Bộ Tư pháp (Cục Phổ biến, giáo dục pháp luật)",
     "receiver": "Phạm vi tổng hợp: toàn quốc, theo tỉnh/thành phố",
     "province_col": "Tỉnh, thành phố",
@@ -1631,3 +1634,205 @@ CASE_ERRORS.update(
 )
 #: A pay list whose period spans a rate change: every rate, by the date it applies from (chat summary).
 PAY_SUMMARY_RATES = "Mức áp dụng trong kỳ (theo ngày kết thúc vụ việc):\n{lines}\n"
+
+# --- Issue 15 (session 2): one vocabulary (case codes), and the wording services held in their code ---
+# Keyed by the codes of services/case_models.py. The case form shows CASE_FIELD_LABELS / CASE_RESULT_LABELS
+# (buttons, review, the printable logbook); the statistics report, its XLSX and the submission changes show
+# these shorter labels (row and column headings). They differ on purpose: a button says what belongs in it.
+STATS_FIELD_LABELS = {
+    "dat_dai": "Đất đai",
+    "hon_nhan_gia_dinh": "Hôn nhân và gia đình",
+    "dan_su": "Dân sự",
+    "xom_gieng": "Mâu thuẫn xóm giềng",
+    "vi_pham_phap_luat": "Vi phạm pháp luật",
+    "khac": "Khác",
+}
+STATS_RESULT_LABELS = {
+    "thanh": "Hòa giải thành",
+    "khong_thanh": "Hòa giải không thành",
+    "dang_hoa_giai": "Đang hòa giải",
+    "chuyen_co_quan": "Chuyển cơ quan có thẩm quyền",
+    "rut_yeu_cau": "Rút yêu cầu",
+}
+#: The checks Excel itself makes in the organisation list's cells (services/org_list.build_workbook).
+ORG_XLSX_CHECKS = {
+    "choice_title": "Giá trị không có trong danh mục",
+    "choice": "Chọn một giá trị trong danh sách.",
+    "date_title": "Ngày không hợp lệ",
+    "date": "Nhập ngày dạng 15/03/2025.",
+    "team_title": "Không có tổ này",
+    "team": "Chọn mã tổ có trong trang «Tổ hòa giải».",
+}
+#: The printable logbook (services/logbook_template.py, services/logbook.py): the project's template of
+#: the 2014 "Sổ theo dõi hoạt động hòa giải ở cơ sở", worded as the copy in reporting-forms.md § 1.
+LOGBOOK_TEMPLATE: dict[str, Any] = {
+    "cover_sheet": "Bìa",
+    "national": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "motto": "Độc lập – Tự do – Hạnh phúc",
+    "title": "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ",
+    "cover_lines": (
+        "Tỉnh, thành phố: ..............................................................",
+        "Huyện/quận (từ 01/07/2025 không còn cấp huyện — để trống): ..........................",
+        "Xã/phường/đặc khu: ..............................................................",
+        "Thôn/tổ dân phố: ..............................................................",
+        "Tổ hòa giải: ..............................................................",
+        "Quyển số: ..........",
+        "Mở ngày ...... tháng ...... năm ..........",
+        "Khóa ngày ...... tháng ...... năm ..........",
+    ),
+    "part_one_sheet": "Phần I",
+    "part_one_title": "PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN",
+    #: Part I column titles, columns (1)–(10)
+    "part_one": (
+        "STT",
+        "Ngày, tháng, năm nhận vụ, việc hòa giải",
+        "Họ và tên hòa giải viên, người được mời tham gia hòa giải (nếu có)",
+        "Họ tên, tuổi, địa chỉ các bên, người có quyền, nghĩa vụ liên quan đến vụ, việc hòa giải (nếu có)",
+        "Nội dung chủ yếu của vụ, việc",
+        "Thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải",
+        "Hòa giải thành",
+        "Hòa giải không thành",
+        (
+            "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; người được mời tham gia hòa giải "
+            "(nếu có))"
+        ),
+        "Ghi chú",
+    ),
+    "result_group": "Kết quả hòa giải",
+    "part_two_sheet": "Phần II",
+    "part_two_title": "PHẦN II. THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI",
+    "part_two": (
+        "STT",
+        "Hòa giải viên tiến hành hòa giải",
+        "Vụ, việc hòa giải chia theo phạm vi hòa giải",
+        "Kết quả hòa giải",
+        "Ghi chú",
+    ),
+    "total": "Tổng số",
+    "notes_sheet": "Hướng dẫn",
+    "notes_title": "HƯỚNG DẪN SỬ DỤNG MẪU SỔ",
+    "notes": (
+        (
+            "Mẫu do dự án Trợ lý Hòa giải ở cơ sở soạn để in và dùng tạm; không phải biểu mẫu chính thức. "
+            "Nếu tổ đã được phát quyển Sổ, hãy ghi theo quyển Sổ được phát."
+        ),
+        (
+            "Căn cứ: Luật Hòa giải ở cơ sở 2013, Điều 21 Khoản 4 (hòa giải viên ghi vụ, việc vào Sổ) và "
+            "Điều 28 Khoản 2 điểm d (Bộ Tư pháp quy định mẫu Sổ)."
+        ),
+        (
+            "Tên cột theo bản sao mẫu Sổ đang lưu hành; việc gắn số (1)–(10) cho từng cột là theo thứ tự "
+            "cột, chưa đối chiếu được với bản gốc."
+        ),
+        (
+            'Mỗi vụ, việc ghi một dòng. Vụ, việc chưa kết thúc: để trống cột (7), (8), ghi "đang hòa giải" '
+            "ở cột (10)."
+        ),
+        'Cột (7), (8): đánh dấu "x" vào một trong hai cột khi kết thúc hòa giải.',
+        (
+            "Phần II do tổ trưởng tổ hòa giải tổng hợp: mỗi hòa giải viên một dòng, dòng cuối là cộng của "
+            "tổ. Vụ, việc có hai hòa giải viên tính cho cả hai người nhưng chỉ tính một lần ở dòng cộng của "
+            "tổ. Cột con theo lĩnh vực và kết quả là cách chia của Trợ lý Hòa giải (bản sao mẫu Sổ bị cắt ở "
+            "phần này); nếu công chức Tư pháp – hộ tịch xã hướng dẫn cách chia khác, ghi theo hướng dẫn đó."
+        ),
+        (
+            "Trợ lý Hòa giải ghi các cột: (3) hòa giải viên và người được mời (loại, số người; họ tên chỉ "
+            "khi xã cho phép ghi); (6) thỏa thuận hoặc yêu cầu của các bên; (9) để trống để ký trên bản in; "
+            "(10) ghi chú, việc đã lập văn bản hòa giải thành, kết quả khác (đang hòa giải, chuyển cơ quan, "
+            'rút yêu cầu). In sổ: lệnh `mediator-bot logbook` hoặc nút "In sổ theo dõi" trong /thongke.'
+        ),
+    ),
+    "file_title": "Sổ theo dõi hoạt động hòa giải ở cơ sở",
+    "file_title_team": "Sổ theo dõi hoạt động hòa giải ở cơ sở — {team}",
+}
+#: The signature block of the documents (services/xlsx_layout.signature_block): (title, hint) per signer.
+XLSX_SIGNERS = (
+    ("Người lập biểu", "(Ký, ghi rõ họ tên)"),
+    ("Thủ trưởng đơn vị", "(Ký, đóng dấu, ghi rõ họ tên)"),
+)
+XLSX_DATED = "ngày {day} tháng {month} năm {year}"
+XLSX_UNDATED = "ngày …… tháng …… năm ……"
+#: A province's name on the national forms when it does not say what it is: "Điện Biên" → "tỉnh Điện Biên".
+STATS_PROVINCE_OF = "tỉnh {name}"
+#: The name of the national scope (services.statistics.NATIONAL).
+STATS_NATIONAL = "Toàn quốc"
+#: Who excluded a case from the pay list when the person is not recorded (the command line).
+PAY_EXCLUDED_BY_ADMIN = "quản trị"
+#: The remuneration rules as the pay list states them (services/remuneration.py); stored with each list drawn.
+PAY_RULES = {
+    "tt56_basis": "Mức tối đa tại Thông tư 56/2023/TT-BTC, Điều 3 khoản 17 điểm a và điểm đ",
+    "local_decides": (
+        "Mức chi cụ thể do Hội đồng nhân dân tỉnh quyết định, không vượt mức tối đa (Thông tư "
+        "56/2023/TT-BTC, Điều 5 khoản 1); nơi chưa có nghị quyết thì áp dụng mức tại Thông tư."
+    ),
+    "split": (
+        "Thù lao tính theo vụ, việc, chi cho các hòa giải viên trực tiếp tham gia (TT 56/2023/TT-BTC Điều 3 "
+        "khoản 17 điểm a), trả qua tổ hòa giải (NĐ 15/2014/NĐ-CP Điều 15). Văn bản không quy định cách chia "
+        "giữa các hòa giải viên: danh sách chia đều, làm tròn đến đồng, phần lẻ cộng 1 đồng lần lượt cho "
+        "người đứng trước để tổng đúng bằng mức của vụ việc."
+    ),
+    "period": (
+        "Vụ việc thuộc kỳ theo ngày kết thúc (chưa có ngày kết thúc thì theo ngày tiếp nhận); mức áp dụng "
+        "là mức có hiệu lực vào ngày đó; hỗ trợ tổ hòa giải tính cho mỗi tháng dương lịch của kỳ đã bắt đầu "
+        "tính đến ngày lập danh sách mà tổ có hoạt động (theo lịch sử tổ) ít nhất một ngày trong tháng, "
+        "theo mức có hiệu lực ngày đầu tháng."
+    ),
+    "case_before_tt56": (
+        "Vụ việc trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): đang tạm tính theo mức tối đa "
+        "của Thông tư 56/2023 vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy."
+    ),
+    "month_before_tt56": (
+        "Tháng trước 06/10/2023 (ngày Thông tư 56/2023/TT-BTC có hiệu lực): chưa tính hỗ trợ tổ hòa giải "
+        "(0 đồng) vì chưa nhập mức của tỉnh cho thời gian đó — cần nhập mức đã áp dụng khi ấy."
+    ),
+    "excluded": "Công chức xã loại khỏi danh sách: {reason} ({by}, {day}).",
+    "paid": "Đã chi trong danh sách số {number} ngày {day}; không chi lại.",
+    "adjusted": (
+        "Điều chỉnh: đã chi {paid} đ (danh sách số {number}), theo số liệu hiện nay "
+        "phải chi {due} đ. {reason}"
+    ),
+}
+#: Why a case is paid or not, by result (Decree 15/2014 Art. 14 read with Law 35/2013 Art. 23).
+PAY_RESULT_REASONS = {
+    "thanh": (
+        "Hòa giải thành: kết thúc theo Điều 23 khoản 1 và Điều 24 Luật 35/2013 (NĐ 15/2014 Điều 14); mức vụ "
+        "việc hòa giải thành."
+    ),
+    "khong_thanh": (
+        "Hòa giải không thành: hòa giải viên kết thúc khi các bên không thể thỏa thuận (Điều 23 khoản 3 "
+        "Luật 35/2013); NĐ 15/2014 Điều 14 không đòi hỏi hòa giải thành."
+    ),
+    "rut_yeu_cau": (
+        "Các bên rút yêu cầu: một bên hoặc các bên yêu cầu chấm dứt hòa giải (Điều 23 khoản 2 Luật 35/2013; "
+        "NĐ 15/2014 Điều 14)."
+    ),
+    "chuyen_co_quan": (
+        "Chuyển cơ quan có thẩm quyền: vụ việc không kết thúc bằng hòa giải theo Điều 23 Luật 35/2013 nên "
+        "không đủ điều kiện của NĐ 15/2014 Điều 14."
+    ),
+    "dang_hoa_giai": (
+        "Đang hòa giải: vụ việc chưa kết thúc (Điều 23 Luật 35/2013), chưa đủ điều kiện của NĐ 15/2014 Điều "
+        "14."
+    ),
+}
+#: Problems of an organisation file (YAML, `mediator-bot admin load-org`; services/org_loader.Problem codes).
+ORG_FILE_PROBLEMS = {
+    "not_org": "Tệp phải là một bảng YAML có khóa 'province' và 'communes'.",
+    "yaml": "YAML không đọc được: {detail}",
+    "yaml_alias": "Tệp không được dùng bí danh YAML (&tên / *tên):{detail}",
+    "code_and_name": "cần có 'code' và 'name'",
+    "not_mapping": "cần một bảng (mapping)",
+    "no_name": "thiếu 'name'",
+    "not_text": "'{key}' phải là chữ, không phải {type}",
+    "too_long": "'{key}' dài {length} ký tự, tối đa {limit}",
+    "date": "ngày không hợp lệ {value} (cần dạng YYYY-MM-DD)",
+    "role": "vai trò không hợp lệ {value}",
+    "gender": "giới tính phải là một trong {allowed}",
+    "legal_supporter": "legal_supporter phải là một trong {allowed}",
+    "identities": "'identities' phải là bảng kênh → mã tài khoản, ví dụ {{telegram: \"12345\"}}",
+    "kind": "kind phải là một trong {allowed}",
+    "success_target": "success_target phải là tỷ lệ trong (0, 1], ví dụ 0.85",
+    "team_code_twice": "mã tổ trùng {code}",
+    "member_role": "thành viên tổ chỉ là mediator hoặc team_leader",
+}
+ORG_FILE_FAILED = "Tệp tổ chức có lỗi, chưa nạp gì:"
