@@ -43,5 +43,6 @@ def _vi_plural(singular: str, plural: str, n: int) -> str:
 
 
 def install() -> None:
+    # argparse looks its messages up through these module globals and has no public hook for them.
     argparse._ = _vi  # type: ignore[attr-defined]
     argparse.ngettext = _vi_plural  # type: ignore[attr-defined]

@@ -91,7 +91,7 @@ def add_commands(sub, admin, with_db) -> None:
             "của sổ giấy) và Phần II (theo hòa giải viên, cộng của tổ).",
         )
     )
-    p.error = types.MethodType(_usage_error, p)  # type: ignore[method-assign]
+    p.error = types.MethodType(_usage_error, p)
     p.add_argument("--team", help="mã tổ hòa giải, ví dụ ML-01")
     p.add_argument("--from", dest="date_from", help="ngày đầu kỳ, YYYY-MM-DD (tính cả ngày này)")
     p.add_argument("--to", dest="date_to", help="ngày cuối kỳ, YYYY-MM-DD (tính cả ngày này)")

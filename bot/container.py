@@ -50,6 +50,8 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
+    # The rest is given by build(), or made by __post_init__ from the others: None only until then. The
+    # ignores below are for the fields whose type has no default; __post_init__ fills the others as well.
     cases: CaseService = field(default=None)  # type: ignore[assignment]
     library: LibraryService = field(default=None)
     quiz: QuizService = field(default=None)

@@ -34,6 +34,7 @@ from handlers.common import (
     keyboard,
     reply,
     requires,
+    service_app,
     text_for_another_flow,
     text_is_for,
 )
@@ -657,7 +658,7 @@ async def send_broadcast_message(
 
 def wake_worker(app: Application) -> None:
     """New outbox rows: wake the delivery workers (kept for the modules that call it with their application)."""
-    app.services.broadcasts.wake()  # type: ignore[attr-defined]
+    service_app(app).services.broadcasts.wake()
 
 
 def register(app: Application) -> None:

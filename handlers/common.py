@@ -6,10 +6,10 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import CallbackContext, ConversationHandler, ExtBot
+from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot, JobQueue
 
 from bot import messages as msg
 from services.models import Person, Role
@@ -23,16 +23,46 @@ _UNSET = object()
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
 
 
-class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+class ServiceApplication(Application[ExtBot[None], Any, dict, dict, dict, JobQueue["BotContext"]]):
+    """The application the handlers run in: it holds the services and knows its channel ('telegram',
+    'console', 'zalo', 'oa'). bot.app.MediatorApplication is the one that is built."""
+
+    services: Services
+    channel: str
+
+
+def service_app(app: Application) -> ServiceApplication:
+    """`app` as the application the handlers run in (bot.app builds no other kind)."""
+    if not isinstance(app, ServiceApplication):
+        raise TypeError(f"handlers run in a ServiceApplication, not {type(app).__name__}")
+    return app
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):
     """The callback context: gives handlers the services and the channel of the update."""
 
     @property
+    def application(self) -> ServiceApplication:
+        return service_app(super().application)
+
+    @property
+    def user_data(self) -> dict:
+        """This user's data; for an update without a user (none reaches a handler that keeps state), an empty
+        dict that is not kept."""
+        data = super().user_data
+        return {} if data is None else data
+
+    @user_data.setter
+    def user_data(self, _: object) -> NoReturn:
+        raise AttributeError("user_data cannot be replaced; change its keys")
+
+    @property
     def services(self) -> Services:
-        return self.application.services  # type: ignore[attr-defined]
+        return self.application.services
 
     @property
     def channel(self) -> str:
-        return self.application.channel  # type: ignore[attr-defined]
+        return self.application.channel
 
     async def person(self, update: Update) -> Person | None:
         """The registered person behind this update (cached for the update), or None."""
@@ -150,7 +180,8 @@ def requires(*roles: Role, same_message: bool = False) -> Callable[[Handler], Ha
                 return ConversationHandler.END
             return await func(update, context, *args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        # functools.wraps keeps the signature at run time; mypy only sees a `_Wrapped`.
+        return cast(Handler, wrapper)
 
     return decorate
 

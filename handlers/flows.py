@@ -19,6 +19,7 @@ update reaches them (group 0), and one in group 1 looks at them afterwards.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,20 +124,18 @@ def end_flow(conv: ConversationHandler, update: Update, context: BotContext) -> 
     if key is not None:
         conv._update_state(ConversationHandler.END, key)
     flow = FLOWS.get(conv.name)
-    if flow is not None and context.user_data is not None:
+    if flow is not None:
         for name in flow.keys:
             context.user_data.pop(name, None)
     _forget_steps(conv, context)
 
 
 def _steps(conv: ConversationHandler, context: BotContext) -> list[list[Any]]:
-    if context.user_data is None:
-        return []
     return context.user_data.setdefault(STEPS_KEY, {}).setdefault(conv.name, [])
 
 
 def _forget_steps(conv: ConversationHandler, context: BotContext) -> None:
-    steps = (context.user_data or {}).get(STEPS_KEY)
+    steps = context.user_data.get(STEPS_KEY)
     if steps is not None:
         steps.pop(conv.name, None)
         if not steps:
@@ -185,11 +184,14 @@ def _commands(handlers: list[BaseHandler]) -> set[str]:
     return found
 
 
+#: Per application: the commands its handlers of group 0 answer (read once, after registration).
+_COMMANDS: weakref.WeakKeyDictionary[Application, set[str]] = weakref.WeakKeyDictionary()
+
+
 def _known_commands(app: Application) -> set[str]:
-    cached = getattr(app, "_flow_commands", None)
+    cached = _COMMANDS.get(app)
     if cached is None:
-        cached = _commands(app.handlers.get(0, []))
-        app._flow_commands = cached  # type: ignore[attr-defined]
+        cached = _COMMANDS[app] = _commands(app.handlers.get(0, []))
     return cached
 
 

@@ -39,6 +39,7 @@ from handlers.common import (
     keyboard,
     reply,
     requires,
+    service_app,
     text_for_another_flow,
     text_is_for,
 )
@@ -333,7 +334,8 @@ async def preview_button(update: Update, context: BotContext) -> None:
 # --- the reminder (JobQueue) -----------------------------------------------------------------------------
 async def send_due_reminders(app: Application, now: datetime | None = None) -> int:
     """Store a reminder broadcast for every event starting within 24 hours (once per event). Returns how many."""
-    services = app.services  # type: ignore[attr-defined]
+    app = service_app(app)
+    services = app.services
     training = services.training
     sent = 0
     for event in await training.due_reminders(now):
@@ -343,7 +345,7 @@ async def send_due_reminders(app: Application, now: datetime | None = None) -> i
                 event, await organiser_label(app, organiser), services.config.timezone
             )
         )
-        broadcast_id, count = await training.remind(event, app.channel, text)  # type: ignore[attr-defined]
+        broadcast_id, count = await training.remind(event, app.channel, text)
         if broadcast_id is not None:
             sent += 1
             log.info("training %s: reminder %s to %d people", event["id"], broadcast_id, count)
