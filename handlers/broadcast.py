@@ -27,6 +27,7 @@ from bot import messages as msg
 from handlers.common import (
     BotContext,
     callback_arg,
+    chat_of,
     claim_text,
     clear_buttons,
     column,
@@ -35,6 +36,7 @@ from handlers.common import (
     reply,
     requires,
     service_app,
+    tapped,
     text_for_another_flow,
     text_is_for,
 )
@@ -176,12 +178,12 @@ class ScopePicker:
 
     async def all_communes(self, update: Update, context: BotContext) -> int:
         await clear_buttons(update)
-        person = await context.person(update)
+        person = await context.registered(update)
         self.data(context)["communes"] = [c.id for c in await context.services.scopes.communes_for(person)]
         return await self.ask_audience(update, context)
 
     async def _commune_list(self, update: Update, context: BotContext, page: int) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         communes = await context.services.scopes.communes_for(person)
         chosen = self.data(context).setdefault("communes", [])
         p = self.prefix
@@ -203,7 +205,7 @@ class ScopePicker:
         return await self._commune_list(update, context, int_arg(update) or 0)
 
     async def commune_toggled(self, update: Update, context: BotContext) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         commune_id = int_arg(update, -2)
         allowed = {c.id for c in await context.services.scopes.communes_for(person)}
         if commune_id not in allowed:
@@ -218,13 +220,13 @@ class ScopePicker:
 
     async def communes_done(self, update: Update, context: BotContext) -> int:
         if not self.data(context).get("communes"):
-            await update.callback_query.answer(msg.BC_NONE_SELECTED, show_alert=True)
+            await tapped(update).answer(msg.BC_NONE_SELECTED, show_alert=True)
             return TOGGLE_COMMUNES
         await clear_buttons(update)
         return await self.ask_audience(update, context)
 
     async def ask_audience(self, update: Update, context: BotContext) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         data = self.data(context)
         p = self.prefix
         if person.role == Role.COMMUNE_OFFICIAL:
@@ -242,7 +244,7 @@ class ScopePicker:
 
     async def audience_picked(self, update: Update, context: BotContext) -> int:
         await clear_buttons(update)
-        person = await context.person(update)
+        person = await context.registered(update)
         choice = callback_arg(update)
         data = self.data(context)
         if choice == "teams":
@@ -279,7 +281,7 @@ class ScopePicker:
         return await self._team_list(update, context, int_arg(update) or 0)
 
     async def team_toggled(self, update: Update, context: BotContext) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         data = self.data(context)
         team_id = int_arg(update, -2)
         team = await context.services.org.team(team_id) if team_id else None
@@ -303,9 +305,9 @@ class ScopePicker:
         return await self._team_list(update, context, int_arg(update) or 0)
 
     async def teams_done(self, update: Update, context: BotContext) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         if not self.data(context).get("teams"):
-            await update.callback_query.answer(msg.BC_NONE_SELECTED, show_alert=True)
+            await tapped(update).answer(msg.BC_NONE_SELECTED, show_alert=True)
             return TOGGLE_TEAMS
         await clear_buttons(update)
         try:
@@ -371,7 +373,7 @@ async def start(update: Update, context: BotContext) -> int:
 async def new(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data["bc"] = {}
-    return await PICKER.begin(update, context, await context.person(update))
+    return await PICKER.begin(update, context, await context.registered(update))
 
 
 def _attachment_of(message: Message) -> dict | None:
@@ -435,7 +437,7 @@ async def attachment_expected(update: Update, context: BotContext) -> int:
 
 
 async def _preview(update: Update, context: BotContext) -> int:
-    person = await context.person(update)
+    person = await context.registered(update)
     data = PICKER.data(context)
     scope = PICKER.scope(context)
     try:
@@ -457,7 +459,7 @@ async def _preview(update: Update, context: BotContext) -> int:
         "attachment_file_id": (data.get("att") or {}).get("file_id"),
     }
     await send_broadcast_message(
-        context.bot, update.effective_chat.id, preview, keyboard([[(msg.BC_BTN_ACK, "bc:noop")]])
+        context.bot, chat_of(update).id, preview, keyboard([[(msg.BC_BTN_ACK, "bc:noop")]])
     )
     count = len(recipients)
     await reply(
@@ -482,7 +484,7 @@ async def edit_text(update: Update, context: BotContext) -> int:
 @requires(*SENDERS)
 async def send(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     data = context.user_data.get("bc") or {}
     if not data.get("text"):
         await reply(update, msg.BUTTON_EXPIRED)
@@ -500,7 +502,7 @@ async def send(update: Update, context: BotContext) -> int:
         await reply(update, msg.BC_TEXT_TOO_LONG.format(length=len(text), limit=MAX_TEXT))
         return WRITE_TEXT
     context.user_data.pop("bc", None)
-    await start_progress(context, broadcast_id, count, update.effective_chat.id)
+    await start_progress(context, broadcast_id, count, chat_of(update).id)
     return ConversationHandler.END
 
 
@@ -558,7 +560,7 @@ async def use_buttons(update: Update, context: BotContext) -> None:
 @requires(*SENDERS)
 async def history(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     items = await context.services.broadcasts.history(person)
     if not items:
         await reply(update, msg.BC_HISTORY_EMPTY)
@@ -594,7 +596,7 @@ def _failure_reason(failure: dict) -> str:
 
 @requires(*SENDERS)
 async def details(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     try:
         broadcast, counts, failures = await context.services.broadcasts.details(person, int_arg(update) or 0)
     except PermissionDenied:
@@ -641,7 +643,7 @@ async def acknowledge(update: Update, context: BotContext) -> None:
 
 
 async def preview_button(update: Update, context: BotContext) -> None:
-    await update.callback_query.answer(msg.BC_PREVIEW_BUTTON)
+    await tapped(update).answer(msg.BC_PREVIEW_BUTTON)
 
 
 # --- how a delivered broadcast looks --------------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot, JobQueue
 
 from bot import messages as msg
@@ -29,6 +29,14 @@ class ServiceApplication(Application[ExtBot[None], Any, dict, dict, dict, JobQue
 
     services: Services
     channel: str
+
+
+class NotRegistered(LookupError):
+    """BotContext.registered() found nobody: the handler was reached without @requires."""
+
+
+class UnexpectedUpdate(TypeError):
+    """A handler got an update of a kind it is not registered for (no button tap, no message, no chat)."""
 
 
 def service_app(app: Application) -> ServiceApplication:
@@ -74,6 +82,14 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):
         if user is not None:
             person = await self.services.people.by_identity(self.channel, str(user.id))
         self.__dict__["_person"] = person
+        return person
+
+    async def registered(self, update: Update) -> Person:
+        """The registered person behind this update, in a handler behind @requires (which has already
+        answered an unregistered one)."""
+        person = await self.person(update)
+        if person is None:
+            raise NotRegistered("a handler that needs a registered person got an update without one")
         return person
 
     def forget_person(self) -> None:
@@ -149,8 +165,7 @@ async def reply(
             await update.callback_query.answer()
         except Exception:  # an expired query must not stop the answer itself
             log.debug("callback answer failed", exc_info=True)
-    chat = update.effective_chat
-    sent = await chat.send_message(text, reply_markup=markup, **kwargs)
+    sent = await chat_of(update).send_message(text, reply_markup=markup, **kwargs)
     LAST_PROMPT.set((text, markup))
     return sent
 
@@ -196,6 +211,39 @@ def name_and_role(person: Person) -> str:
     )
 
 
+def tapped(update: Update) -> CallbackQuery:
+    """The button tap of the update, in a handler registered for taps (CallbackQueryHandler)."""
+    if update.callback_query is None:
+        raise UnexpectedUpdate("a button handler got an update without a button tap")
+    return update.callback_query
+
+
+def tapped_data(update: Update) -> str:
+    """The callback data of the tapped button ("" when the button carries none)."""
+    return tapped(update).data or ""
+
+
+def typed(update: Update) -> str:
+    """The text of the message, in a handler registered for messages ("" for a message without text)."""
+    if update.message is None:
+        raise UnexpectedUpdate("a message handler got an update without a message")
+    return update.message.text or ""
+
+
+def chat_of(update: Update) -> Chat:
+    """The chat of the update (every message and button tap has one)."""
+    if update.effective_chat is None:
+        raise UnexpectedUpdate("an update without a chat")
+    return update.effective_chat
+
+
+def user_of(update: Update) -> User:
+    """The user behind the update (every message and button tap has one)."""
+    if update.effective_user is None:
+        raise UnexpectedUpdate("an update without a user")
+    return update.effective_user
+
+
 def callback_arg(update: Update, index: int = -1) -> str:
     """The `index`-th ':'-separated part of the tapped button's data."""
     data = update.callback_query.data if update.callback_query else ""
@@ -218,14 +266,19 @@ async def watched_places(
     their commune, a province official the province and (up to `max_communes`) each of its communes."""
     org = context.services.org
     places: list[tuple[str, dict]] = []
-    if person.role == Role.TEAM_LEADER and person.team_id:
-        team = await org.team(person.team_id)
+    if person.role == Role.TEAM_LEADER and person.team_id and (team := await org.team(person.team_id)):
         places.append((team.name, {"team_id": team.id}))
-    elif person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
-        commune = await org.commune(person.commune_id)
+    elif (
+        person.role == Role.COMMUNE_OFFICIAL
+        and person.commune_id
+        and (commune := await org.commune(person.commune_id))
+    ):
         places.append((commune.name, {"commune_id": commune.id}))
-    elif person.role == Role.PROVINCE_OFFICIAL and person.province_id:
-        province = await org.province(person.province_id)
+    elif (
+        person.role == Role.PROVINCE_OFFICIAL
+        and person.province_id
+        and (province := await org.province(person.province_id))
+    ):
         from services.stats_export import province_label
 
         places.append((province_label(province.name), {"province_id": province.id}))

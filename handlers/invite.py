@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
+from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires, tapped_data
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.models import Role
@@ -35,7 +35,7 @@ register_capability(
 @requires(*INVITERS)
 async def start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     context.user_data["inv"] = {}
     if person.role == Role.COMMUNE_OFFICIAL:
         context.user_data["inv"]["commune_id"] = person.commune_id
@@ -58,7 +58,7 @@ async def commune_picked(update: Update, context: BotContext) -> int:
 
 
 async def _ask_role(update: Update, context: BotContext) -> int:
-    person = await context.person(update)
+    person = await context.registered(update)
     await reply(
         update,
         msg.INVITE_PICK_ROLE,
@@ -69,8 +69,8 @@ async def _ask_role(update: Update, context: BotContext) -> int:
 
 async def role_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    role = update.callback_query.data.rsplit(":", 1)[-1]
-    person = await context.person(update)
+    role = tapped_data(update).rsplit(":", 1)[-1]
+    person = await context.registered(update)
     if role not in creatable_roles(person.role):
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
         return ConversationHandler.END
@@ -117,7 +117,7 @@ async def uses_picked(update: Update, context: BotContext) -> int:
 async def days_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     inv = context.user_data.pop("inv", {})
-    person = await context.person(update)
+    person = await context.registered(update)
     services = context.services
     try:
         invite = await services.registration.create_invite(

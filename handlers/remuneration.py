@@ -21,7 +21,18 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, keyboard, reply, requires
+from handlers.common import (
+    BotContext,
+    chat_of,
+    clear_buttons,
+    column,
+    keyboard,
+    reply,
+    requires,
+    tapped,
+    tapped_data,
+    typed,
+)
 from handlers.menu import Capability, register_capability
 from services.models import Role
 from services.pay_lists import EARNERS, AlreadyExcluded, PayConflict, PayDenied, PayInputError
@@ -82,7 +93,7 @@ def _period_buttons(context: BotContext, prefix: str):
 
 
 async def _tap_period(update: Update, prefix: str) -> Period | None:
-    data = update.callback_query.data or ""
+    data = tapped_data(update)
     parts = data[len(prefix) + 1 :].split(":")
     period = _period_from(parts) if len(parts) == 2 else None
     if period is None:
@@ -94,7 +105,7 @@ async def _tap_period(update: Update, prefix: str) -> Period | None:
 @requires(*OFFICIALS)
 async def start(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     prefix = "tl:pv" if person.role == Role.PROVINCE_OFFICIAL else "tl:v"
     await reply(update, msg.PAY_PICK_PERIOD, _period_buttons(context, prefix))
 
@@ -149,10 +160,10 @@ async def send_xlsx(update: Update, context: BotContext) -> None:
     if found is None:
         return
     period, commune, pay = found
-    await update.callback_query.answer()
+    await tapped(update).answer()
     data = await asyncio.to_thread(pay_list_xlsx, pay, today=_today(context))
     name = f"thu-lao-{commune.code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
-    await update.effective_chat.send_document(data, filename=name, caption=msg.PAY_XLSX_CAPTION)
+    await chat_of(update).send_document(data, filename=name, caption=msg.PAY_XLSX_CAPTION)
 
 
 async def draw(update: Update, context: BotContext) -> None:
@@ -167,7 +178,7 @@ async def draw(update: Update, context: BotContext) -> None:
         await reply(update, msg.PAY_DENIED)
         return
     data = await asyncio.to_thread(pay_list_xlsx, pay, number=stored.number, today=_today(context))
-    await update.effective_chat.send_document(
+    await chat_of(update).send_document(
         data,
         filename=f"danh-sach-chi-thu-lao-so-{stored.number}-{commune.code}.xlsx",
         caption=msg.PAY_DRAWN.format(number=stored.number, total=vnd(stored.total)),
@@ -208,7 +219,7 @@ async def lists(update: Update, context: BotContext) -> None:
 
 async def ask_paid(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    number = _int(update.callback_query.data.rsplit(":", 1)[-1])
+    number = _int(tapped_data(update).rsplit(":", 1)[-1])
     person, commune = await _commune_of(update, context)
     if commune is None or number is None:
         return
@@ -224,7 +235,7 @@ async def ask_paid(update: Update, context: BotContext) -> None:
 
 async def confirm_paid(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    parts = update.callback_query.data.split(":")
+    parts = tapped_data(update).split(":")
     number = _int(parts[2]) if len(parts) == 4 else None
     day = _period_from([parts[3], parts[3]]) if number is not None else None
     person, commune = await _commune_of(update, context)
@@ -270,14 +281,14 @@ async def case_typed(update: Update, context: BotContext) -> int:
     person, commune = await _commune_of(update, context)
     if commune is None:
         return ConversationHandler.END
-    typed = (update.message.text or "").strip().upper()
+    code = typed(update).strip().upper()
     try:
-        number = await context.services.remuneration.case_number(person, commune, typed)
+        number = await context.services.remuneration.case_number(person, commune, code)
     except PayDenied:
         await reply(update, msg.PAY_DENIED)
         return ConversationHandler.END
     if number is None:
-        await reply(update, msg.PAY_CLI_ERRORS["case"].format(case=typed[:40]))
+        await reply(update, msg.PAY_CLI_ERRORS["case"].format(case=code[:40]))
         return ASK_CASE
     context.user_data["tl"] = {"case": number}
     await reply(update, msg.PAY_ASK_REASON.format(case=number))
@@ -290,7 +301,7 @@ async def reason_typed(update: Update, context: BotContext) -> int:
     if commune is None or not number:
         return ConversationHandler.END
     try:
-        await context.services.remuneration.exclude(person, commune, number, update.message.text or "")
+        await context.services.remuneration.exclude(person, commune, number, typed(update))
     except PayDenied:
         await reply(update, msg.PAY_DENIED)
         return ConversationHandler.END

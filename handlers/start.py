@@ -15,7 +15,17 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply
+from handlers.common import (
+    BotContext,
+    chat_of,
+    clear_buttons,
+    column,
+    int_arg,
+    keyboard,
+    reply,
+    typed,
+    user_of,
+)
 from handlers.fallback import free_text
 from handlers.flows import register_flow
 from handlers.menu import show_menu
@@ -63,7 +73,7 @@ async def ask_code(update: Update, context: BotContext) -> int:
 
 
 async def code_typed(update: Update, context: BotContext) -> int:
-    return await _try_code(update, context, update.message.text, stay=ASK_CODE)
+    return await _try_code(update, context, typed(update), stay=ASK_CODE)
 
 
 async def code_shaped_text(update: Update, context: BotContext) -> int:
@@ -71,13 +81,13 @@ async def code_shaped_text(update: Update, context: BotContext) -> int:
     if await context.person(update) is not None:
         await free_text(update, context)
         return ConversationHandler.END
-    return await _try_code(update, context, update.message.text, stay=ConversationHandler.END)
+    return await _try_code(update, context, typed(update), stay=ConversationHandler.END)
 
 
 async def _try_code(update: Update, context: BotContext, raw: str, stay: int) -> int:
     try:
         checked = await context.services.registration.check(
-            raw, who=(context.channel, str(update.effective_user.id))
+            raw, who=(context.channel, str(user_of(update).id))
         )
     except RegistrationError as exc:
         await reply(update, msg.CODE_ERRORS[exc.reason])
@@ -141,7 +151,7 @@ async def name_edit(update: Update, context: BotContext) -> int:
 
 
 async def name_typed(update: Update, context: BotContext) -> int:
-    name = clean_name(update.message.text)
+    name = clean_name(typed(update))
     if name is None:
         await reply(update, msg.BAD_NAME, keyboard([], nav=True))
         return ASK_NAME
@@ -202,7 +212,7 @@ async def _finish(update: Update, context: BotContext) -> int:
             reg["name"],
             context.channel,
             str(user.id),
-            str(update.effective_chat.id),
+            str(chat_of(update).id),
             team_id=reg.get("team_id"),
         )
     except RegistrationError as exc:
