@@ -16,6 +16,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -33,6 +34,7 @@ from handlers.common import (
     column,
     int_arg,
     keyboard,
+    message_of,
     reply,
     requires,
     service_app,
@@ -131,10 +133,10 @@ async def scope_label(context: BotContext, scope: BroadcastScope) -> str:
 
 async def sender_header(context: BotContext, person: Person) -> str:
     org = context.services.org
-    if person.commune_id:
-        place = (await org.commune(person.commune_id)).name
-    elif person.province_id:
-        place = "Sở Tư pháp " + (await org.province(person.province_id)).name
+    if person.commune_id and (commune := await org.commune(person.commune_id)):
+        place = commune.name
+    elif person.province_id and (province := await org.province(person.province_id)):
+        place = "Sở Tư pháp " + province.name
     else:
         place = msg.APP_NAME
     return msg.BC_HEADER.format(sender=person.full_name, org=place)[: HEADER_ROOM - 4]
@@ -326,7 +328,7 @@ class ScopePicker:
             audience=data.get("audience") or "all",
         )
 
-    def handlers(self) -> dict[int, list]:
+    def handlers(self) -> dict[object, list[BaseHandler[Update, BotContext, object]]]:
         p = self.prefix
         return {
             PICK_COMMUNES: [
@@ -387,7 +389,7 @@ def _attachment_of(message: Message) -> dict | None:
 async def text_written(update: Update, context: BotContext) -> int:
     if not await text_is_for(update, context, "broadcast"):
         return await text_for_another_flow(update, context)
-    message = update.effective_message
+    message = message_of(update)
     attachment = _attachment_of(message)
     raw = message.caption if attachment else message.text
     limit = MAX_CAPTION - HEADER_ROOM if attachment else MAX_TEXT
@@ -421,7 +423,7 @@ async def attachment_sent(update: Update, context: BotContext) -> int:
             column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")], nav=True),
         )
         return ASK_ATTACHMENT
-    data["att"] = _attachment_of(update.effective_message)
+    data["att"] = _attachment_of(message_of(update))
     return await _preview(update, context)
 
 
@@ -627,7 +629,7 @@ async def details(update: Update, context: BotContext) -> None:
 
 
 async def acknowledge(update: Update, context: BotContext) -> None:
-    query = update.callback_query
+    query = tapped(update)
     person = await context.person(update)
     result = None
     if person is not None:
@@ -637,7 +639,7 @@ async def acknowledge(update: Update, context: BotContext) -> None:
         return
     await query.answer(msg.BC_ACK_THANKS)
     try:
-        await query.edit_message_reply_markup(keyboard([[(msg.BC_BTN_ACKED, query.data)]]))
+        await query.edit_message_reply_markup(keyboard([[(msg.BC_BTN_ACKED, query.data or "")]]))
     except TelegramError:
         log.debug("ack markup not changed", exc_info=True)
 

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 _UNSET = object()
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+Found = TypeVar("Found")
 
 
 class ServiceApplication(Application[ExtBot[None], Any, dict, dict, dict, JobQueue["BotContext"]]):
@@ -37,6 +38,17 @@ class NotRegistered(LookupError):
 
 class UnexpectedUpdate(TypeError):
     """A handler got an update of a kind it is not registered for (no button tap, no message, no chat)."""
+
+
+class MissingRecord(LookupError):
+    """A row that another row points to is not in the database."""
+
+
+def existing(value: Found | None, what: str) -> Found:
+    """`value`, read by an id that another row holds (a person's team, an invite's commune): it must exist."""
+    if value is None:
+        raise MissingRecord(f"{what} not found")
+    return value
 
 
 def service_app(app: Application) -> ServiceApplication:
@@ -228,6 +240,13 @@ def typed(update: Update) -> str:
     if update.message is None:
         raise UnexpectedUpdate("a message handler got an update without a message")
     return update.message.text or ""
+
+
+def message_of(update: Update) -> Message:
+    """The message of the update (sent or edited), in a handler registered for messages."""
+    if update.effective_message is None:
+        raise UnexpectedUpdate("a message handler got an update without a message")
+    return update.effective_message
 
 
 def chat_of(update: Update) -> Chat:

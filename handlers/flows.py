@@ -118,12 +118,17 @@ def open_flows(app: Application, update: Update) -> dict[ConversationHandler, ob
     return found
 
 
+def _flow(conv: ConversationHandler) -> Flow | None:
+    """The declared flow of `conv` (None: undeclared or unnamed)."""
+    return FLOWS.get(conv.name) if conv.name else None
+
+
 def end_flow(conv: ConversationHandler, update: Update, context: BotContext) -> None:
     """End `conv` for this chat and user; the flow's user_data keys go, its database drafts stay."""
     key = _key(conv, update)
     if key is not None:
         conv._update_state(ConversationHandler.END, key)
-    flow = FLOWS.get(conv.name)
+    flow = _flow(conv)
     if flow is not None:
         for name in flow.keys:
             context.user_data.pop(name, None)
@@ -217,7 +222,7 @@ def _handling_conversation(app: Application, update: Update) -> ConversationHand
 
 
 async def _asks_text(conv: ConversationHandler, state: object, update: Update, context: BotContext) -> bool:
-    flow = FLOWS.get(conv.name)
+    flow = _flow(conv)
     if flow is None:  # an undeclared flow keeps its old behaviour
         return True
     if state in flow.text_states:
@@ -241,7 +246,7 @@ async def leave(update: Update, context: BotContext, how: str) -> None:
     if update.callback_query is not None and update.callback_query.message is not None:
         await clear_buttons(update)
     for conv in opened:
-        flow = FLOWS.get(conv.name)
+        flow = _flow(conv)
         if how == "cancel" and flow is not None and flow.cancel is not None:
             await flow.cancel(update, context)  # replies itself (e.g. "draft deleted")
             end_flow(conv, update, context)
@@ -250,7 +255,7 @@ async def leave(update: Update, context: BotContext, how: str) -> None:
     if not opened:
         if how == "cancel":
             await reply(update, msg.NOTHING_TO_CANCEL)
-    elif how == "leave" or not any(FLOWS.get(c.name) and FLOWS[c.name].cancel for c in opened):
+    elif how == "leave" or not any(f is not None and f.cancel for f in map(_flow, opened)):
         await reply(update, msg.FLOW_LEFT if how == "leave" else msg.FLOW_CANCELLED)
     await show_main_menu(update, context)
 

@@ -16,7 +16,17 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires, tapped_data
+from handlers.common import (
+    BotContext,
+    clear_buttons,
+    column,
+    existing,
+    int_arg,
+    keyboard,
+    reply,
+    requires,
+    tapped_data,
+)
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.models import Role
@@ -42,7 +52,7 @@ async def start(update: Update, context: BotContext) -> int:
         return await _ask_role(update, context)
     org = context.services.org
     if person.role == Role.PROVINCE_OFFICIAL:
-        communes = await org.communes_of_province(person.province_id)
+        communes = await org.communes_of_province(existing(person.province_id, "province id"))
     else:
         communes = await org.all_communes()
     await reply(
@@ -140,11 +150,12 @@ async def days_picked(update: Update, context: BotContext) -> int:
 
 async def invite_text(context: BotContext, invite) -> str:
     org = context.services.org
-    commune = await org.commune(invite.commune_id)
+    commune = existing(await org.commune(invite.commune_id), "commune")
     team = await org.team(invite.team_id) if invite.team_id else None
     place = f"{team.name}, {commune.name}" if team else commune.name
     if invite.role == Role.PROVINCE_OFFICIAL:
-        place = msg.INVITE_PROVINCE_PLACE.format(province=(await org.province(commune.province_id)).name)
+        province = existing(await org.province(commune.province_id), "province")
+        place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
     username = context.bot.username or context.services.config.bot_username
     tz = ZoneInfo(context.services.config.timezone)  # people read their own clock, not UTC
     expires = datetime.fromisoformat(invite.expires_at).astimezone(tz).strftime("%d/%m/%Y lúc %H:%M")

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -257,7 +258,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 def register(app: Application) -> None:
     register_flow("library", text_states={SEARCH}, cancel=cancel, keys=["lib"])
     text = filters.TEXT & ~filters.COMMAND
-    browse = [
+    browse: list[BaseHandler[Update, BotContext, object]] = [
         CallbackQueryHandler(start, pattern=r"^doc:home$"),
         CallbackQueryHandler(topic_picked, pattern=r"^doc:t:[\w-]{1,50}$"),
         CallbackQueryHandler(material_picked, pattern=r"^doc:m:[\w-]{1,50}$"),

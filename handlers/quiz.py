@@ -240,6 +240,8 @@ async def _answer(
         return
     await clear_buttons(update)
     question, session = result.question, result.session
+    if question is None or session is None:  # a recorded answer carries both
+        return
     letter = msg.QUIZ_LETTERS
     if result.correct:
         verdict = msg.QUIZ_RIGHT
@@ -292,6 +294,8 @@ async def history(update: Update, context: BotContext) -> None:
     tz = ZoneInfo(context.services.config.timezone)
     lines = [msg.QUIZ_HISTORY_TITLE]
     for s in sessions:
+        if s.finished_at is None:  # the history lists finished sessions only
+            continue
         topic = quiz.bank.topic_by_code.get(s.topic) if s.topic else None
         date = datetime.fromisoformat(s.finished_at).astimezone(tz).strftime("%d/%m/%Y")
         lines.append(

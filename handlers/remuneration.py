@@ -26,6 +26,7 @@ from handlers.common import (
     chat_of,
     clear_buttons,
     column,
+    existing,
     keyboard,
     reply,
     requires,
@@ -332,7 +333,7 @@ async def province_view(update: Update, context: BotContext) -> None:
     if person is None or person.role != Role.PROVINCE_OFFICIAL or not person.province_id:
         await reply(update, msg.PAY_DENIED)
         return
-    province = await context.services.org.province(person.province_id)
+    province = existing(await context.services.org.province(person.province_id), "province")
     try:
         totals = await context.services.remuneration.province_totals(person, province, period)
     except PayDenied:

@@ -20,6 +20,7 @@ from handlers.common import (
     chat_of,
     clear_buttons,
     column,
+    existing,
     int_arg,
     keyboard,
     reply,
@@ -104,7 +105,7 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
     }
     place = checked.commune.name
     if checked.invite.role == Role.PROVINCE_OFFICIAL:
-        province = await context.services.org.province(checked.commune.province_id)
+        province = existing(await context.services.org.province(checked.commune.province_id), "province")
         place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
     await reply(update, msg.CODE_ACCEPTED.format(role=msg.ROLE_NAMES[checked.invite.role], commune=place))
     if suggested:
@@ -167,7 +168,7 @@ async def _team_step(update: Update, context: BotContext) -> int:
         return await _finish(update, context)
     org = context.services.org
     if reg["team_id"]:
-        team = await org.team(reg["team_id"])
+        team = existing(await org.team(reg["team_id"]), "team")
         await reply(
             update,
             msg.CONFIRM_TEAM.format(team=team.name),
@@ -186,7 +187,7 @@ async def team_confirmed(update: Update, context: BotContext) -> int:
 
 async def team_rejected(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    team = await context.services.org.team(context.user_data["reg"]["team_id"])
+    team = existing(await context.services.org.team(context.user_data["reg"]["team_id"]), "team")
     await reply(update, msg.WRONG_TEAM_ON_CODE.format(team=team.name))
     context.user_data.pop("reg", None)
     return ConversationHandler.END
@@ -205,7 +206,7 @@ async def team_picked(update: Update, context: BotContext) -> int:
 
 async def _finish(update: Update, context: BotContext) -> int:
     reg = context.user_data.get("reg") or {}
-    user = update.effective_user
+    user = user_of(update)
     try:
         person = await context.services.registration.register(
             reg["code"],
@@ -223,11 +224,12 @@ async def _finish(update: Update, context: BotContext) -> int:
     context.forget_person()
     org = context.services.org
     if person.team_id:
-        place = (await org.team(person.team_id)).name
+        place = existing(await org.team(person.team_id), "team").name
     elif person.commune_id:
-        place = (await org.commune(person.commune_id)).name
+        place = existing(await org.commune(person.commune_id), "commune").name
     else:
-        place = msg.INVITE_PROVINCE_PLACE.format(province=(await org.province(person.province_id)).name)
+        province = existing(await org.province(existing(person.province_id, "province id")), "province")
+        place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
     await reply(
         update, msg.REGISTERED.format(name=person.full_name, role=msg.ROLE_NAMES[person.role], place=place)
     )

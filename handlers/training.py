@@ -305,7 +305,7 @@ async def use_buttons(update: Update, context: BotContext) -> None:
 
 # --- answers ---------------------------------------------------------------------------------------------
 async def answer(update: Update, context: BotContext) -> None:
-    query = update.callback_query
+    query = tapped(update)
     person = await context.person(update)
     parts = (query.data or "").split(":")
     event_id, choice = int_arg(update, 2) or 0, "yes" if parts[-1] == "y" else "no"
