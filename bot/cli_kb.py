@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 
@@ -44,7 +45,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     service = KnowledgeService(_kb_root(args))
     k = max(1, min(args.k, 20))
     if args.question:
-        questions = [" ".join(args.question)]
+        questions: Iterable[str] = [" ".join(args.question)]
     else:
         questions = (line.rstrip("\r\n") for line in sys.stdin)
     for question in questions:

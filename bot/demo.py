@@ -41,6 +41,8 @@ async def seed_demo(services: Services) -> bool:
     await load_org(demo_org(), services.org, services.people)
     commune = await services.org.commune_by_code("ML")
     team = await services.org.team_by_code("ML-01")
+    if commune is None or team is None:
+        raise RuntimeError("the demo organisation has no commune ML or team ML-01")
     await services.invites.create(
         DEMO_INVITE, commune.id, Role.MEDIATOR, 100, "2099-12-31T00:00:00+00:00", team_id=team.id
     )
@@ -91,8 +93,9 @@ def demo_year_cases(
                 closed = received + timedelta(days=rng.randrange(1, 22))
                 result = rng.choices(results, result_w)[0]
                 recent = (today - received).days < 45 and rng.random() < 0.5  # some still open for /vuviec
+                closed_on: str | None = closed.isoformat()
                 if closed > today or recent:
-                    result, closed = "dang_hoa_giai", None
+                    result, closed_on = "dang_hoa_giai", None
                 found.append(
                     (
                         commune_code,
@@ -102,7 +105,7 @@ def demo_year_cases(
                             field=rng.choices(fields, field_w)[0],
                             result=result,
                             basis=rng.choices(bases, basis_w)[0],
-                            closed_on=closed.isoformat() if closed else None,
+                            closed_on=closed_on,
                         ),
                     )
                 )

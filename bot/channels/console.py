@@ -92,7 +92,7 @@ class ConsoleSession:
                     for batch, shown, _ in self.screens.values()
                     if batch == self.inputs
                     for o in shown
-                    if message_id not in self.screens or o not in kept[1]
+                    if kept is None or o not in kept[1]
                 ),
                 default=0,
             )
@@ -192,8 +192,11 @@ async def run_console(
 
     `personas` (key → (user id, name)): `/doi <key>` switches person inside the chat; `banner(key)` says who."""
     session = ConsoleSession(app, api, user_id, first_name, write, files_dir)
+    updater = app.updater
+    if updater is None:  # built by bot.app with its updater: polling is how the console is fed
+        raise RuntimeError("the console needs an application with an updater")
     async with app:
-        await app.updater.start_polling(poll_interval=0, timeout=10, drop_pending_updates=False)
+        await updater.start_polling(poll_interval=0, timeout=10, drop_pending_updates=False)
         await app.start()
         try:
             write(f"— {msg.APP_NAME} (chế độ ngoại tuyến). Gõ số để chọn, /thoat để thoát. —")
@@ -211,7 +214,7 @@ async def run_console(
                 session.make_update(line)
                 await _settle(api, settle_s)
         finally:
-            await app.updater.stop()
+            await updater.stop()
             await app.stop()
 
 
