@@ -72,8 +72,8 @@ class Entry:
     synonyms: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     file: str = ""
-    #: the entry says a matter is NOT grassroots mediation (land conciliation at the commune, divorce at court),
-    #: how it differs and where to ask: a confident hit on it is a polite refusal with a pointer
+    #: the entry says a matter is NOT grassroots mediation (land conciliation at the commune, divorce at
+    #: court), how it differs and where to ask: a confident hit on it is a polite refusal with a pointer
     outside: bool = False
 
 
