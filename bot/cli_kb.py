@@ -1,4 +1,5 @@
-"""Command line of the knowledge base: `kb check`, `kb gaps`, `kb reviews`, and `ask` (the evaluation contract)."""
+"""Command line of the knowledge base: `kb check`, `kb gaps`, `kb reviews`, and `ask` (the evaluation
+contract)."""
 
 from __future__ import annotations
 

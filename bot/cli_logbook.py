@@ -87,8 +87,8 @@ def add_commands(sub, admin, with_db) -> None:
         sub.add_parser(
             "logbook",
             help="in Sổ theo dõi hoạt động hòa giải của một tổ (xlsx, khổ A4 ngang)",
-            description="Sổ theo dõi của một tổ hòa giải trong một kỳ: Phần I (mỗi vụ, việc một dòng, đúng thứ tự cột "
-            "của sổ giấy) và Phần II (theo hòa giải viên, cộng của tổ).",
+            description="Sổ theo dõi của một tổ hòa giải trong một kỳ: Phần I (mỗi vụ, việc một dòng, "
+            "đúng thứ tự cột của sổ giấy) và Phần II (theo hòa giải viên, cộng của tổ).",
         )
     )
     p.error = types.MethodType(_usage_error, p)

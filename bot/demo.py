@@ -71,8 +71,8 @@ def demo_year_cases(
     """A realistic year of cases for `teams` [(team id, commune code)], the twelve months up to `today`:
     one to three cases a month per team, most concluded within three weeks, about half of the last six weeks'
     still being mediated.
-    `members` (team id → its mediators' person ids): one or two of them take part in each case, so Part II of the
-    logbook and the remuneration list name who mediated.
+    `members` (team id → its mediators' person ids): one or two of them take part in each case, so Part II of
+    the logbook and the remuneration list name who mediated.
     Deterministic: the same teams, day, seed and members give the same cases."""
     rng = random.Random(seed)
     fields, field_w = zip(*_FIELD_WEIGHTS.items(), strict=True)

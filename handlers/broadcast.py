@@ -661,7 +661,8 @@ async def send_broadcast_message(
 
 
 def wake_worker(app: Application) -> None:
-    """New outbox rows: wake the delivery workers (kept for the modules that call it with their application)."""
+    """New outbox rows: wake the delivery workers (kept for the modules that call it with their
+    application)."""
     service_app(app).services.broadcasts.wake()
 
 

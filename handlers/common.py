@@ -214,7 +214,8 @@ def requires(*roles: Role, same_message: bool = False) -> Callable[[Handler], Ha
 
 
 def name_and_role(person: Person) -> str:
-    """ "Lò Thị Hoa (Công chức Tư pháp – hộ tịch)"; a name that is the role itself ("Quản trị hệ thống") once."""
+    """ "Lò Thị Hoa (Công chức Tư pháp – hộ tịch)"; a name that is the role itself ("Quản trị hệ thống")
+    once."""
     role = msg.ROLE_NAMES[person.role]
     return (
         person.full_name
@@ -321,6 +322,7 @@ async def text_is_for(update: Update, context: BotContext, flow: str) -> bool:
 
 
 async def text_for_another_flow(update: Update, context: BotContext) -> int:
-    """Typed text reached a flow that no longer awaits it: nothing is written, that flow's conversation ends."""
+    """Typed text reached a flow that no longer awaits it: nothing is written, that flow's conversation
+    ends."""
     await reply(update, msg.TEXT_NOT_FOR_THIS_FLOW)
     return ConversationHandler.END

@@ -163,7 +163,8 @@ def _remember_step(conv: ConversationHandler, state: object, context: BotContext
 
 
 async def go_back(update: Update, context: BotContext) -> None:
-    """◀ Quay lại: show the previous step of the open flow again (in its state); at the first step, the menu."""
+    """◀ Quay lại: show the previous step of the open flow again (in its state); at the first step, the
+    menu."""
     await clear_buttons(update)
     for conv in open_flows(context.application, update):
         steps = _steps(conv, context)

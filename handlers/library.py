@@ -179,7 +179,8 @@ async def material_picked(update: Update, context: BotContext) -> int:
 
 
 async def send_material_file(update: Update, context: BotContext, material: Material) -> bool:
-    """Send by the stored file id; upload (and remember the new file id) the first time or if it went stale."""
+    """Send by the stored file id; upload (and remember the new file id) the first time or if it went
+    stale."""
     library = context.services.library
     payload = library.catalogue.payload(material)
     hint = (

@@ -1,5 +1,5 @@
-"""/thulao: the remuneration list of a commune (summary, XLSX, draw up, exclude a case, mark paid), the totals by
-commune for a province official; /thulaocuatoi: a mediator's own cases, their share and whether paid.
+"""/thulao: the remuneration list of a commune (summary, XLSX, draw up, exclude a case, mark paid), the totals
+by commune for a province official; /thulaocuatoi: a mediator's own cases, their share and whether paid.
 
 Buttons carry the period (tl:v:YYYYMMDD:YYYYMMDD…); every tap is checked again by the service (PayDenied)."""
 
@@ -136,7 +136,8 @@ def _list_buttons(period: Period):
 
 
 async def _tapped_pay_list(update: Update, context: BotContext, prefix: str):
-    """The pay list of the tapped period for the person's commune, checked by the service; None when refused."""
+    """The pay list of the tapped period for the person's commune, checked by the service; None when
+    refused."""
     period = await _tap_period(update, prefix)
     person, commune = await _commune_of(update, context)
     if period is None or commune is None:
@@ -265,7 +266,7 @@ async def not_now(update: Update, context: BotContext) -> None:
     await reply(update, msg.CANCELLED)
 
 
-# --- excluding a case (a short conversation: case number, then the written reason) ----------------------------
+# --- excluding a case (a short conversation: case number, then the written reason) --------------------------
 async def exclude_start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     person, commune = await _commune_of(update, context)

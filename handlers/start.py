@@ -39,8 +39,8 @@ ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_TEAM, PICK_TEAM, CONFIRM_PLAIN = range
 
 #: user_data key: the first-contact disclosure was shown on /start (the first question need not repeat it)
 FIRST_CONTACT_SHOWN = "first_contact_shown"
-#: Channels whose adapter shows msg.FIRST_CONTACT at the first message of every chat account (bot/channels/zalo.py,
-#: also under the Official Account): the handlers do not show it a second time there.
+#: Channels whose adapter shows msg.FIRST_CONTACT at the first message of every chat account
+#: (bot/channels/zalo.py, also under the Official Account): the handlers do not show it a second time there.
 DISCLOSED_BY_TRANSPORT = ("zalo", "oa")
 
 #: Text that is shaped like an invite code: 8 letters/digits, maybe split in two groups of four.

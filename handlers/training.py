@@ -336,7 +336,8 @@ async def preview_button(update: Update, context: BotContext) -> None:
 
 # --- the reminder (JobQueue) -----------------------------------------------------------------------------
 async def send_due_reminders(app: Application, now: datetime | None = None) -> int:
-    """Store a reminder broadcast for every event starting within 24 hours (once per event). Returns how many."""
+    """Store a reminder broadcast for every event starting within 24 hours (once per event). Returns how
+    many."""
     app = service_app(app)
     services = app.services
     training = services.training

@@ -47,7 +47,8 @@ class ConsoleSession:
         self.user_id = user_id
         self.write = write
         self.files_dir = files_dir
-        #: Keyboards still on screen: message id → (input number it answered, options numbered on screen, text).
+        #: Keyboards still on screen: message id → (input number it answered, options numbered on screen,
+        #: text).
         self.screens: dict[int, tuple[int, list[numbered.Option], str]] = {}
         self.inputs = 0
         #: Per person played: how much of the bot's outbox they have seen (for /doi: their unread messages).
@@ -190,7 +191,8 @@ async def run_console(
 ) -> None:
     """Run the application with polling over `api` and feed it what the user types.
 
-    `personas` (key → (user id, name)): `/doi <key>` switches person inside the chat; `banner(key)` says who."""
+    `personas` (key → (user id, name)): `/doi <key>` switches person inside the chat; `banner(key)` says
+    who."""
     session = ConsoleSession(app, api, user_id, first_name, write, files_dir)
     updater = app.updater
     if updater is None:  # built by bot.app with its updater: polling is how the console is fed
