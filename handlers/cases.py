@@ -224,7 +224,7 @@ def _back(view: DraftView) -> str:
 
 
 async def _person(update: Update, context: BotContext) -> Person:
-    return await context.person(update)  # the callers are wrapped in requires(), so never None
+    return await context.registered(update)  # the callers are wrapped in requires(), so never None
 
 
 # --- starting ------------------------------------------------------------------------------------------------
