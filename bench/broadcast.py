@@ -106,7 +106,8 @@ async def run_benchmark(
     processes: int = 1,
     backup_load: bool = False,
 ) -> dict:
-    """One broadcast through `processes` real bot processes on `database` (default: a SQLite file in `workdir`).
+    """One broadcast through `processes` real bot processes on `database` (default: a SQLite file in
+    `workdir`).
 
     One process runs by long polling and is restarted after the kill; several run in webhook mode and the
     killed one stays down."""

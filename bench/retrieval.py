@@ -388,7 +388,8 @@ def main() -> None:
         for name, m in [("ours", h_ours), ("BM25 plain", h_plain), ("BM25 folded", h_folded)]:
             print(f"{name:28}{m['top1']:>8.3f}{m['top3']:>8.3f}{m['top1_unaccented']:>10.3f}")
         print(
-            f"Held-out confidence: {h_ours['confident']}/{h_ours['in_scope']} in-scope answered with confidence, "
+            f"Held-out confidence: {h_ours['confident']}/{h_ours['in_scope']} in-scope answered "
+            "with confidence, "
             f"{h_ours['confident_wrong']} of them wrong; out of scope declined "
             f"{h_ours['out_of_scope_declined']}/{h_ours['out_of_scope']}"
         )

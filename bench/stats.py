@@ -7,20 +7,20 @@
 Seeds (once, cached under bench/out/) 34 provinces, ≈3,300 communes, ≈90,000 teams, ≈5 mediators per team and
 `--rows` cases over ten years, spread unevenly like the country (some provinces, communes and teams far busier
 than others). Then times, through the bot's own async service, a commune report and a province roll-up
-(medians), and beside them the same reports computed naively (every row of the scope into Python), checking that
-both give the same numbers.
+(medians), and beside them the same reports computed naively (every row of the scope into Python), checking
+that both give the same numbers.
 
 With `--database-url`, the same run then measures PostgreSQL the same way (same communes, same province): the
 seeded rows are copied into the schema `--pg-schema` of that database (its search_path; created, migrated with
 the bot's own PostgreSQL migrations, filled with COPY, vacuumed and analysed; nothing outside that schema is
-touched, and a schema holding other tables is refused). The loaded schema is kept: the next run reuses it while
-its marker table names the same seed file (`--fresh` reloads it). The reports of both backends must be
+touched, and a schema holding other tables is refused). The loaded schema is kept: the next run reuses it
+while its marker table names the same seed file (`--fresh` reloads it). The reports of both backends must be
 identical too. Needs asyncpg (`pip install -e ".[postgres]"`).
 
-Also timed: the national roll-up by province (`national_ms`; beside it the same figures as 34 province reports,
-`national_per_province_ms`, computed once and checked equal), and submitted snapshots (a few communes submitted
-with the label "bench", read back as frozen JSON: `snapshot_ms`; `submit_ms` for the submission itself; the
-bench rows are deleted again so the cached dataset does not grow).
+Also timed: the national roll-up by province (`national_ms`; beside it the same figures as 34 province
+reports, `national_per_province_ms`, computed once and checked equal), and submitted snapshots (a few communes
+submitted with the label "bench", read back as frozen JSON: `snapshot_ms`; `submit_ms` for the submission
+itself; the bench rows are deleted again so the cached dataset does not grow).
 
 `--scale-rows N` (e.g. 10,000,000) measures SQLite a second time on a dataset of N cases (same organisation,
 seeded and cached the same way) and adds `scale` (its figures) and `growth` (each figure at N divided by the
@@ -39,8 +39,8 @@ national and snapshot), then, last, one JSON line:
 (the backend parts also carry "national_ms", "national_cpu_ms", "national_per_province_ms", "national_cases",
 "snapshot_ms", "snapshot_max_ms", "submit_ms").
 Times are wall-clock milliseconds, `*_cpu_ms` the benchmark process's own CPU (on PostgreSQL the server's work
-is not in it). Targets at 1,000,000 cases, on both backends: commune report ≤ 20 ms, province roll-up ≤ 300 ms,
-national roll-up ≤ 1 s, a submitted snapshot read ≤ 5 ms.
+is not in it). Targets at 1,000,000 cases, on both backends: commune report ≤ 20 ms, province roll-up
+≤ 300 ms, national roll-up ≤ 1 s, a submitted snapshot read ≤ 5 ms.
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def cache_path(rows: int) -> Path:
     return out / f"stats-{rows}-{digest.hexdigest()[:12]}.db"
 
 
-# --- naive: every row of the scope into Python -----------------------------------------------------------------
+# --- naive: every row of the scope into Python --------------------------------------------------------------
 async def naive_report(db: Database, service: StatisticsService, level: str, scope_id: int, period: Period):
     start, end = period.iso
     cases = await stats_bulk.all_cases(db, level, scope_id)
@@ -412,7 +412,7 @@ async def measure(
     }, reports
 
 
-# --- PostgreSQL: the same dataset in a dedicated schema ------------------------------------------------------
+# --- PostgreSQL: the same dataset in a dedicated schema -----------------------------------------------------
 async def load_postgres(path: Path, url: str, schema: str, fresh: bool, stats_indexes: bool) -> float:
     """Make `schema` hold the dataset of the SQLite seed `path` (skipped when its marker already names that
     file); returns the seconds spent loading (0 when cached)."""
@@ -451,7 +451,8 @@ async def load_postgres(path: Path, url: str, schema: str, fresh: bool, stats_in
 
 
 def seeded(rows: int, fresh: bool) -> tuple[Path, float]:
-    """The cached dataset of `rows` cases (seeded now when missing or `fresh`) and the seconds spent seeding."""
+    """The cached dataset of `rows` cases (seeded now when missing or `fresh`) and the seconds spent
+    seeding."""
     rng = np.random.default_rng(20250701)
     path = cache_path(rows)
     if fresh or not path.exists():

@@ -112,8 +112,8 @@ async def main() -> None:
             result = await run(mode, args.users, args.messages, Path(tmp))
             results[mode] = result
             print(
-                f"{mode}: {result['updates']} replies, {result['updates_per_s']}/s, p50 {result['p50_ms']} ms, "
-                f"p99 {result['p99_ms']} ms, lost {result['lost']}"
+                f"{mode}: {result['updates']} replies, {result['updates_per_s']}/s, "
+                f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, lost {result['lost']}"
             )
     print(json.dumps(results))
 

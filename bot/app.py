@@ -7,7 +7,7 @@ import warnings
 from zoneinfo import ZoneInfo
 
 from telegram import LinkPreviewOptions
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
@@ -19,7 +19,7 @@ from bot.container import Services
 from bot.delivery import install as install_delivery
 from bot.kb_sync import register as register_kb_sync
 from bot.persistence import SqlitePersistence
-from handlers.common import BotContext
+from handlers.common import BotContext, ServiceApplication
 from handlers.menu import bot_commands
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ warnings.filterwarnings("ignore", message=r".*per_message=False.*", category=PTB
 LOCAL_TOKEN = "1:LOCAL-OFFLINE-TOKEN"
 
 
-class MediatorApplication(Application):
+class MediatorApplication(ServiceApplication):
     """An Application that owns the services and knows its channel ('telegram', 'console', 'zalo')."""
 
     services: Services
@@ -103,7 +103,7 @@ def build_application(
         builder = builder.rate_limiter(
             AIORateLimiter(overall_max_rate=config.rate_limit_per_s, overall_time_period=1, max_retries=3)
         )
-    app: MediatorApplication = builder.build()  # type: ignore[assignment]
+    app: MediatorApplication = builder.build()  # type: ignore[assignment]  # application_class above
     app.services = services
     app.channel = channel
     services.broadcasts.channels.add(channel)

@@ -1,4 +1,5 @@
-"""Command line of the knowledge base: `kb check`, `kb gaps`, `kb reviews`, and `ask` (the evaluation contract)."""
+"""Command line of the knowledge base: `kb check`, `kb gaps`, `kb reviews`, and `ask` (the evaluation
+contract)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 
@@ -44,7 +46,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     service = KnowledgeService(_kb_root(args))
     k = max(1, min(args.k, 20))
     if args.question:
-        questions = [" ".join(args.question)]
+        questions: Iterable[str] = [" ".join(args.question)]
     else:
         questions = (line.rstrip("\r\n") for line in sys.stdin)
     for question in questions:

@@ -87,11 +87,11 @@ def add_commands(sub, admin, with_db) -> None:
         sub.add_parser(
             "logbook",
             help="in Sổ theo dõi hoạt động hòa giải của một tổ (xlsx, khổ A4 ngang)",
-            description="Sổ theo dõi của một tổ hòa giải trong một kỳ: Phần I (mỗi vụ, việc một dòng, đúng thứ tự cột "
-            "của sổ giấy) và Phần II (theo hòa giải viên, cộng của tổ).",
+            description="Sổ theo dõi của một tổ hòa giải trong một kỳ: Phần I (mỗi vụ, việc một dòng, "
+            "đúng thứ tự cột của sổ giấy) và Phần II (theo hòa giải viên, cộng của tổ).",
         )
     )
-    p.error = types.MethodType(_usage_error, p)  # type: ignore[method-assign]
+    p.error = types.MethodType(_usage_error, p)
     p.add_argument("--team", help="mã tổ hòa giải, ví dụ ML-01")
     p.add_argument("--from", dest="date_from", help="ngày đầu kỳ, YYYY-MM-DD (tính cả ngày này)")
     p.add_argument("--to", dest="date_to", help="ngày cuối kỳ, YYYY-MM-DD (tính cả ngày này)")

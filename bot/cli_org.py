@@ -1,4 +1,5 @@
-"""`mediator-bot admin export-org | import-org | merge-communes`: the organisation list kept by commune officials."""
+"""`mediator-bot admin export-org | import-org | merge-communes`: the organisation list kept by commune
+officials."""
 
 from __future__ import annotations
 

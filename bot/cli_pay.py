@@ -130,8 +130,8 @@ def cmd_remuneration(args: argparse.Namespace) -> int:
         out = args.out
         if out is None and args.format == "xlsx":
             out = f"thu-lao-{commune.code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
-        if out is None:
-            sys.stdout.write(data)  # type: ignore[arg-type]
+        if out is None and isinstance(data, str):  # JSON without --out: to standard output
+            sys.stdout.write(data)
             return 0
         return _write(out, data)
 
@@ -277,7 +277,7 @@ def cmd_province(args: argparse.Namespace) -> int:
 def add_commands(sub, admin, with_db) -> None:
     def parser(name: str, help_text: str) -> argparse.ArgumentParser:
         p = with_db(sub.add_parser(name, help=help_text, description=help_text))
-        p.error = types.MethodType(_usage_error, p)  # type: ignore[method-assign]
+        p.error = types.MethodType(_usage_error, p)
         return p
 
     def period_args(p: argparse.ArgumentParser) -> None:

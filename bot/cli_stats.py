@@ -267,7 +267,7 @@ def add_commands(sub, admin, with_db) -> None:
             description="Thống kê vụ việc hòa giải và chỉ tiêu QĐ 315 của một xã/phường hoặc tỉnh trong một kỳ.",
         )
     )
-    p.error = types.MethodType(_usage_error, p)  # type: ignore[method-assign]
+    p.error = types.MethodType(_usage_error, p)
     p.add_argument(
         "action",
         nargs="?",

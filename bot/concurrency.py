@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -74,7 +74,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 "update %s was handled already (a copy passed on by the proxy or resent): skipped",
                 update.update_id,
             )
-            coroutine.close()  # type: ignore[attr-defined]
+            if isinstance(coroutine, Coroutine):  # python-telegram-bot passes a coroutine: close it unawaited
+                coroutine.close()
             return
         await coroutine
         await self.once.mark(update.update_id)

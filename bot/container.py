@@ -50,49 +50,41 @@ class Services:
     people: PeopleRepository
     invites: InviteRepository
     registration: RegistrationService
-    cases: CaseService = field(default=None)  # type: ignore[assignment]
-    library: LibraryService = field(default=None)
-    quiz: QuizService = field(default=None)
-    knowledge: KnowledgeService = field(default=None)  # type: ignore[assignment]
-    qa: QAService = field(default=None)  # type: ignore[assignment]
-    scopes: ScopeChecker = field(default=None)
-    broadcasts: BroadcastService = field(default=None)
-    training: TrainingService = field(default=None)
-    stats: StatsRepository = field(default=None)
-    statistics: StatisticsService = field(default=None)
-    linking: LinkingService = field(default=None)  # type: ignore[assignment]
-    text_claims: TextClaimRepository = field(default=None)  # type: ignore[assignment]
-    remuneration: PayListService = field(default=None)  # type: ignore[assignment]
-    submissions: SubmissionService = field(default=None)  # type: ignore[assignment]
-    national: NationalService = field(default=None)  # type: ignore[assignment]
-    logbook: LogbookService = field(default=None)  # type: ignore[assignment]
-    followups: AgreementFollowUp = field(default=None)  # type: ignore[assignment]
-    org_list: OrgListService = field(default=None)  # type: ignore[assignment]
+    cases: CaseService
+    library: LibraryService
+    quiz: QuizService
+    knowledge: KnowledgeService
+    qa: QAService
+    stats: StatsRepository
+    statistics: StatisticsService
+    linking: LinkingService
+    remuneration: PayListService
+    # Made from the others by __post_init__:
+    scopes: ScopeChecker = field(init=False)
+    text_claims: TextClaimRepository = field(init=False)
+    broadcasts: BroadcastService = field(init=False)
+    training: TrainingService = field(init=False)
+    submissions: SubmissionService = field(init=False)
+    national: NationalService = field(init=False)
+    logbook: LogbookService = field(init=False)
+    followups: AgreementFollowUp = field(init=False)
+    org_list: OrgListService = field(init=False)
 
     def __post_init__(self) -> None:
-        self.scopes = self.scopes or ScopeChecker(self.db, self.org)
-        self.text_claims = self.text_claims or (
-            self.cases.claims if self.cases else TextClaimRepository(self.db)
+        self.scopes = ScopeChecker(self.db, self.org)
+        self.text_claims = self.cases.claims
+        self.broadcasts = BroadcastService(BroadcastRepository(self.db), self.scopes)
+        self.training = TrainingService(TrainingRepository(self.db), self.broadcasts, self.config.timezone)
+        self.submissions = SubmissionService(SubmissionRepository(self.db), self.statistics, self.org)
+        self.national = NationalService(self.stats, self.org, self.submissions)
+        self.logbook = LogbookService(LogbookRepository(self.db), self.stats, self.org, self.cases)
+        self.followups = AgreementFollowUp(
+            self.logbook.repo,
+            self.cases,
+            FollowUpSettings(days=self.config.agreement_follow_up_days),
+            channels=self.broadcasts.channels,
         )
-        self.broadcasts = self.broadcasts or BroadcastService(BroadcastRepository(self.db), self.scopes)
-        self.training = self.training or TrainingService(
-            TrainingRepository(self.db), self.broadcasts, self.config.timezone
-        )
-        if self.submissions is None and self.statistics is not None:
-            self.submissions = SubmissionService(SubmissionRepository(self.db), self.statistics, self.org)
-        if self.national is None and self.stats is not None:
-            self.national = NationalService(self.stats, self.org, self.submissions)
-        self.logbook = self.logbook or LogbookService(
-            LogbookRepository(self.db), self.stats or StatsRepository(self.db), self.org, self.cases
-        )
-        if self.followups is None and self.cases is not None:
-            self.followups = AgreementFollowUp(
-                self.logbook.repo,
-                self.cases,
-                FollowUpSettings(days=self.config.agreement_follow_up_days),
-                channels=self.broadcasts.channels,
-            )
-        self.org_list = self.org_list or OrgListService(OrgListRepository(self.db))
+        self.org_list = OrgListService(OrgListRepository(self.db))
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

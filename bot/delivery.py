@@ -81,7 +81,7 @@ class BotTransport:
 
 
 def worker_of(app: Application) -> OutboxWorker:
-    return app.outbox_worker  # type: ignore[attr-defined]
+    return app.outbox_worker  # type: ignore[attr-defined]  # set by install() below
 
 
 async def _start_worker(context: CallbackContext) -> None:
@@ -98,7 +98,7 @@ def install(app: MediatorApplication) -> OutboxWorker:
         app.channel,
         rate_per_s=app.services.config.rate_limit_per_s,
     )
-    app.outbox_worker = worker  # type: ignore[attr-defined]
+    app.outbox_worker = worker  # type: ignore[attr-defined]  # one worker per application
     app.services.broadcasts.on_queued(worker.wake)
     if app.job_queue is not None:
         # however late the job queue starts it (a busy machine at start-up): a worker that never runs sends nothing

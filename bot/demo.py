@@ -41,6 +41,8 @@ async def seed_demo(services: Services) -> bool:
     await load_org(demo_org(), services.org, services.people)
     commune = await services.org.commune_by_code("ML")
     team = await services.org.team_by_code("ML-01")
+    if commune is None or team is None:
+        raise RuntimeError("the demo organisation has no commune ML or team ML-01")
     await services.invites.create(
         DEMO_INVITE, commune.id, Role.MEDIATOR, 100, "2099-12-31T00:00:00+00:00", team_id=team.id
     )
@@ -69,8 +71,8 @@ def demo_year_cases(
     """A realistic year of cases for `teams` [(team id, commune code)], the twelve months up to `today`:
     one to three cases a month per team, most concluded within three weeks, about half of the last six weeks'
     still being mediated.
-    `members` (team id → its mediators' person ids): one or two of them take part in each case, so Part II of the
-    logbook and the remuneration list name who mediated.
+    `members` (team id → its mediators' person ids): one or two of them take part in each case, so Part II of
+    the logbook and the remuneration list name who mediated.
     Deterministic: the same teams, day, seed and members give the same cases."""
     rng = random.Random(seed)
     fields, field_w = zip(*_FIELD_WEIGHTS.items(), strict=True)
@@ -91,8 +93,9 @@ def demo_year_cases(
                 closed = received + timedelta(days=rng.randrange(1, 22))
                 result = rng.choices(results, result_w)[0]
                 recent = (today - received).days < 45 and rng.random() < 0.5  # some still open for /vuviec
+                closed_on: str | None = closed.isoformat()
                 if closed > today or recent:
-                    result, closed = "dang_hoa_giai", None
+                    result, closed_on = "dang_hoa_giai", None
                 found.append(
                     (
                         commune_code,
@@ -102,7 +105,7 @@ def demo_year_cases(
                             field=rng.choices(fields, field_w)[0],
                             result=result,
                             basis=rng.choices(bases, basis_w)[0],
-                            closed_on=closed.isoformat() if closed else None,
+                            closed_on=closed_on,
                         ),
                     )
                 )

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application
+
+from handlers.common import BotContext
 
 log = logging.getLogger(__name__)
 
 KB_SYNC_EVERY_S = 15.0
 
 
-async def sync_job(context: CallbackContext) -> None:
-    if await context.application.services.knowledge.sync():  # type: ignore[attr-defined]
+async def sync_job(context: BotContext) -> None:
+    if await context.application.services.knowledge.sync():
         log.info("knowledge base reloaded after a reload in another process")
 
 

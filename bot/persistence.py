@@ -33,7 +33,8 @@ class SqlitePersistence(BasePersistence):
         self._writer: asyncio.Task | None = None
 
     async def _save(self, kind: str, key: str, data: Any) -> None:
-        """Queue the write; python-telegram-bot hands over all changes in one pass, written in one transaction."""
+        """Queue the write; python-telegram-bot hands over all changes in one pass, written in one
+        transaction."""
         empty = isinstance(data, dict) and not data
         self._pending[(kind, key)] = None if empty else json.dumps(data, ensure_ascii=False, default=str)
         if self._writer is None or self._writer.done():

@@ -22,7 +22,7 @@ class LogLevelError(ValueError):
         self.value = value
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

@@ -102,7 +102,7 @@ async def followup_job(context: BotContext) -> None:
 @requires()
 async def answered(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     case_id, answer = int_arg(update, 2), callback_arg(update, 3)
     try:
         case = await context.services.followups.answer(person, case_id or 0, answer, context.channel, render)
@@ -131,7 +131,7 @@ async def answered(update: Update, context: BotContext) -> int:
 @requires()
 async def escalate(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     try:
         reached = await context.services.followups.escalate(
             person, int_arg(update) or 0, context.channel, render
@@ -147,7 +147,7 @@ async def escalate(update: Update, context: BotContext) -> int:
 @requires()
 async def ask_note(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     case_id = int_arg(update) or 0
     case = await context.services.cases.repo.get(case_id)
     if case is None or not context.services.followups.may_answer(person, case):
@@ -160,7 +160,7 @@ async def ask_note(update: Update, context: BotContext) -> int:
 
 @requires()
 async def note_written(update: Update, context: BotContext) -> int:
-    person = await context.person(update)
+    person = await context.registered(update)
     case_id = context.user_data.pop("fu_note", None)
     try:
         await context.services.followups.add_note(person, case_id or 0, update.message.text or "")

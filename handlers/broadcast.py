@@ -16,6 +16,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -27,13 +28,17 @@ from bot import messages as msg
 from handlers.common import (
     BotContext,
     callback_arg,
+    chat_of,
     claim_text,
     clear_buttons,
     column,
     int_arg,
     keyboard,
+    message_of,
     reply,
     requires,
+    service_app,
+    tapped,
     text_for_another_flow,
     text_is_for,
 )
@@ -128,10 +133,10 @@ async def scope_label(context: BotContext, scope: BroadcastScope) -> str:
 
 async def sender_header(context: BotContext, person: Person) -> str:
     org = context.services.org
-    if person.commune_id:
-        place = (await org.commune(person.commune_id)).name
-    elif person.province_id:
-        place = "Sở Tư pháp " + (await org.province(person.province_id)).name
+    if person.commune_id and (commune := await org.commune(person.commune_id)):
+        place = commune.name
+    elif person.province_id and (province := await org.province(person.province_id)):
+        place = "Sở Tư pháp " + province.name
     else:
         place = msg.APP_NAME
     return msg.BC_HEADER.format(sender=person.full_name, org=place)[: HEADER_ROOM - 4]
@@ -175,12 +180,12 @@ class ScopePicker:
 
     async def all_communes(self, update: Update, context: BotContext) -> int:
         await clear_buttons(update)
-        person = await context.person(update)
+        person = await context.registered(update)
         self.data(context)["communes"] = [c.id for c in await context.services.scopes.communes_for(person)]
         return await self.ask_audience(update, context)
 
     async def _commune_list(self, update: Update, context: BotContext, page: int) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         communes = await context.services.scopes.communes_for(person)
         chosen = self.data(context).setdefault("communes", [])
         p = self.prefix
@@ -202,7 +207,7 @@ class ScopePicker:
         return await self._commune_list(update, context, int_arg(update) or 0)
 
     async def commune_toggled(self, update: Update, context: BotContext) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         commune_id = int_arg(update, -2)
         allowed = {c.id for c in await context.services.scopes.communes_for(person)}
         if commune_id not in allowed:
@@ -217,13 +222,13 @@ class ScopePicker:
 
     async def communes_done(self, update: Update, context: BotContext) -> int:
         if not self.data(context).get("communes"):
-            await update.callback_query.answer(msg.BC_NONE_SELECTED, show_alert=True)
+            await tapped(update).answer(msg.BC_NONE_SELECTED, show_alert=True)
             return TOGGLE_COMMUNES
         await clear_buttons(update)
         return await self.ask_audience(update, context)
 
     async def ask_audience(self, update: Update, context: BotContext) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         data = self.data(context)
         p = self.prefix
         if person.role == Role.COMMUNE_OFFICIAL:
@@ -241,7 +246,7 @@ class ScopePicker:
 
     async def audience_picked(self, update: Update, context: BotContext) -> int:
         await clear_buttons(update)
-        person = await context.person(update)
+        person = await context.registered(update)
         choice = callback_arg(update)
         data = self.data(context)
         if choice == "teams":
@@ -278,7 +283,7 @@ class ScopePicker:
         return await self._team_list(update, context, int_arg(update) or 0)
 
     async def team_toggled(self, update: Update, context: BotContext) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         data = self.data(context)
         team_id = int_arg(update, -2)
         team = await context.services.org.team(team_id) if team_id else None
@@ -302,9 +307,9 @@ class ScopePicker:
         return await self._team_list(update, context, int_arg(update) or 0)
 
     async def teams_done(self, update: Update, context: BotContext) -> int:
-        person = await context.person(update)
+        person = await context.registered(update)
         if not self.data(context).get("teams"):
-            await update.callback_query.answer(msg.BC_NONE_SELECTED, show_alert=True)
+            await tapped(update).answer(msg.BC_NONE_SELECTED, show_alert=True)
             return TOGGLE_TEAMS
         await clear_buttons(update)
         try:
@@ -323,7 +328,7 @@ class ScopePicker:
             audience=data.get("audience") or "all",
         )
 
-    def handlers(self) -> dict[int, list]:
+    def handlers(self) -> dict[object, list[BaseHandler[Update, BotContext, object]]]:
         p = self.prefix
         return {
             PICK_COMMUNES: [
@@ -370,7 +375,7 @@ async def start(update: Update, context: BotContext) -> int:
 async def new(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     context.user_data["bc"] = {}
-    return await PICKER.begin(update, context, await context.person(update))
+    return await PICKER.begin(update, context, await context.registered(update))
 
 
 def _attachment_of(message: Message) -> dict | None:
@@ -384,7 +389,7 @@ def _attachment_of(message: Message) -> dict | None:
 async def text_written(update: Update, context: BotContext) -> int:
     if not await text_is_for(update, context, "broadcast"):
         return await text_for_another_flow(update, context)
-    message = update.effective_message
+    message = message_of(update)
     attachment = _attachment_of(message)
     raw = message.caption if attachment else message.text
     limit = MAX_CAPTION - HEADER_ROOM if attachment else MAX_TEXT
@@ -418,7 +423,7 @@ async def attachment_sent(update: Update, context: BotContext) -> int:
             column([(msg.BC_BTN_NO_ATTACHMENT, "bc:noatt")], nav=True),
         )
         return ASK_ATTACHMENT
-    data["att"] = _attachment_of(update.effective_message)
+    data["att"] = _attachment_of(message_of(update))
     return await _preview(update, context)
 
 
@@ -434,7 +439,7 @@ async def attachment_expected(update: Update, context: BotContext) -> int:
 
 
 async def _preview(update: Update, context: BotContext) -> int:
-    person = await context.person(update)
+    person = await context.registered(update)
     data = PICKER.data(context)
     scope = PICKER.scope(context)
     try:
@@ -456,7 +461,7 @@ async def _preview(update: Update, context: BotContext) -> int:
         "attachment_file_id": (data.get("att") or {}).get("file_id"),
     }
     await send_broadcast_message(
-        context.bot, update.effective_chat.id, preview, keyboard([[(msg.BC_BTN_ACK, "bc:noop")]])
+        context.bot, chat_of(update).id, preview, keyboard([[(msg.BC_BTN_ACK, "bc:noop")]])
     )
     count = len(recipients)
     await reply(
@@ -481,7 +486,7 @@ async def edit_text(update: Update, context: BotContext) -> int:
 @requires(*SENDERS)
 async def send(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     data = context.user_data.get("bc") or {}
     if not data.get("text"):
         await reply(update, msg.BUTTON_EXPIRED)
@@ -499,7 +504,7 @@ async def send(update: Update, context: BotContext) -> int:
         await reply(update, msg.BC_TEXT_TOO_LONG.format(length=len(text), limit=MAX_TEXT))
         return WRITE_TEXT
     context.user_data.pop("bc", None)
-    await start_progress(context, broadcast_id, count, update.effective_chat.id)
+    await start_progress(context, broadcast_id, count, chat_of(update).id)
     return ConversationHandler.END
 
 
@@ -557,7 +562,7 @@ async def use_buttons(update: Update, context: BotContext) -> None:
 @requires(*SENDERS)
 async def history(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     items = await context.services.broadcasts.history(person)
     if not items:
         await reply(update, msg.BC_HISTORY_EMPTY)
@@ -593,7 +598,7 @@ def _failure_reason(failure: dict) -> str:
 
 @requires(*SENDERS)
 async def details(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     try:
         broadcast, counts, failures = await context.services.broadcasts.details(person, int_arg(update) or 0)
     except PermissionDenied:
@@ -624,7 +629,7 @@ async def details(update: Update, context: BotContext) -> None:
 
 
 async def acknowledge(update: Update, context: BotContext) -> None:
-    query = update.callback_query
+    query = tapped(update)
     person = await context.person(update)
     result = None
     if person is not None:
@@ -634,13 +639,13 @@ async def acknowledge(update: Update, context: BotContext) -> None:
         return
     await query.answer(msg.BC_ACK_THANKS)
     try:
-        await query.edit_message_reply_markup(keyboard([[(msg.BC_BTN_ACKED, query.data)]]))
+        await query.edit_message_reply_markup(keyboard([[(msg.BC_BTN_ACKED, query.data or "")]]))
     except TelegramError:
         log.debug("ack markup not changed", exc_info=True)
 
 
 async def preview_button(update: Update, context: BotContext) -> None:
-    await update.callback_query.answer(msg.BC_PREVIEW_BUTTON)
+    await tapped(update).answer(msg.BC_PREVIEW_BUTTON)
 
 
 # --- how a delivered broadcast looks --------------------------------------------------------------------
@@ -656,8 +661,9 @@ async def send_broadcast_message(
 
 
 def wake_worker(app: Application) -> None:
-    """New outbox rows: wake the delivery workers (kept for the modules that call it with their application)."""
-    app.services.broadcasts.wake()  # type: ignore[attr-defined]
+    """New outbox rows: wake the delivery workers (kept for the modules that call it with their
+    application)."""
+    service_app(app).services.broadcasts.wake()
 
 
 def register(app: Application) -> None:

@@ -183,7 +183,7 @@ def _review(context: BotContext, view: DraftView) -> tuple[str, list[list[tuple[
     lines += [f"⚠️ {form.BY_KEY[k].label}: {error_text(e)}" for k, e in errors.items()]
     lines += ["", msg.CASE_REVIEW_FOOTER]
     editable = RESULT_KEYS if draft.purpose == "result" else tuple(form.BY_KEY)
-    photos = context.application.channel in PHOTO_CHANNELS  # type: ignore[attr-defined]
+    photos = context.application.channel in PHOTO_CHANNELS
     if (
         not photos
         and form.applicable("record_photo", draft.values, ctx)
@@ -229,7 +229,7 @@ def _back(view: DraftView) -> str:
 
 
 async def _person(update: Update, context: BotContext) -> Person:
-    return await context.person(update)  # the callers are wrapped in requires(), so never None
+    return await context.registered(update)  # the callers are wrapped in requires(), so never None
 
 
 # --- starting ------------------------------------------------------------------------------------------------
@@ -647,8 +647,8 @@ async def correct(update: Update, context: BotContext) -> int | None:
 async def reminder_job(context: BotContext) -> None:
     """Daily: remind reporters (and team leaders, for stale cases) of cases still being mediated."""
     app = context.application
-    services = app.services  # type: ignore[attr-defined]
-    channel = app.channel  # type: ignore[attr-defined]
+    services = app.services
+    channel = app.channel
 
     async def deliver(reminder: Reminder) -> bool:
         case = reminder.case

@@ -6,10 +6,10 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import CallbackContext, ConversationHandler, ExtBot
+from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot, JobQueue
 
 from bot import messages as msg
 from services.models import Person, Role
@@ -21,18 +21,68 @@ log = logging.getLogger(__name__)
 
 _UNSET = object()
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+Found = TypeVar("Found")
 
 
-class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+class ServiceApplication(Application[ExtBot[None], Any, dict, dict, dict, JobQueue["BotContext"]]):
+    """The application the handlers run in: it holds the services and knows its channel ('telegram',
+    'console', 'zalo', 'oa'). bot.app.MediatorApplication is the one that is built."""
+
+    services: Services
+    channel: str
+
+
+class NotRegistered(LookupError):
+    """BotContext.registered() found nobody: the handler was reached without @requires."""
+
+
+class UnexpectedUpdate(TypeError):
+    """A handler got an update of a kind it is not registered for (no button tap, no message, no chat)."""
+
+
+class MissingRecord(LookupError):
+    """A row that another row points to is not in the database."""
+
+
+def existing(value: Found | None, what: str) -> Found:
+    """`value`, read by an id that another row holds (a person's team, an invite's commune): it must exist."""
+    if value is None:
+        raise MissingRecord(f"{what} not found")
+    return value
+
+
+def service_app(app: Application) -> ServiceApplication:
+    """`app` as the application the handlers run in (bot.app builds no other kind)."""
+    if not isinstance(app, ServiceApplication):
+        raise TypeError(f"handlers run in a ServiceApplication, not {type(app).__name__}")
+    return app
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):
     """The callback context: gives handlers the services and the channel of the update."""
 
     @property
+    def application(self) -> ServiceApplication:
+        return service_app(super().application)
+
+    @property
+    def user_data(self) -> dict:
+        """This user's data; for an update without a user (none reaches a handler that keeps state), an empty
+        dict that is not kept."""
+        data = super().user_data
+        return {} if data is None else data
+
+    @user_data.setter
+    def user_data(self, _: object) -> NoReturn:
+        raise AttributeError("user_data cannot be replaced; change its keys")
+
+    @property
     def services(self) -> Services:
-        return self.application.services  # type: ignore[attr-defined]
+        return self.application.services
 
     @property
     def channel(self) -> str:
-        return self.application.channel  # type: ignore[attr-defined]
+        return self.application.channel
 
     async def person(self, update: Update) -> Person | None:
         """The registered person behind this update (cached for the update), or None."""
@@ -44,6 +94,14 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         if user is not None:
             person = await self.services.people.by_identity(self.channel, str(user.id))
         self.__dict__["_person"] = person
+        return person
+
+    async def registered(self, update: Update) -> Person:
+        """The registered person behind this update, in a handler behind @requires (which has already
+        answered an unregistered one)."""
+        person = await self.person(update)
+        if person is None:
+            raise NotRegistered("a handler that needs a registered person got an update without one")
         return person
 
     def forget_person(self) -> None:
@@ -119,8 +177,7 @@ async def reply(
             await update.callback_query.answer()
         except Exception:  # an expired query must not stop the answer itself
             log.debug("callback answer failed", exc_info=True)
-    chat = update.effective_chat
-    sent = await chat.send_message(text, reply_markup=markup, **kwargs)
+    sent = await chat_of(update).send_message(text, reply_markup=markup, **kwargs)
     LAST_PROMPT.set((text, markup))
     return sent
 
@@ -150,19 +207,61 @@ def requires(*roles: Role, same_message: bool = False) -> Callable[[Handler], Ha
                 return ConversationHandler.END
             return await func(update, context, *args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        # functools.wraps keeps the signature at run time; mypy only sees a `_Wrapped`.
+        return cast(Handler, wrapper)
 
     return decorate
 
 
 def name_and_role(person: Person) -> str:
-    """ "Lò Thị Hoa (Công chức Tư pháp – hộ tịch)"; a name that is the role itself ("Quản trị hệ thống") once."""
+    """ "Lò Thị Hoa (Công chức Tư pháp – hộ tịch)"; a name that is the role itself ("Quản trị hệ thống")
+    once."""
     role = msg.ROLE_NAMES[person.role]
     return (
         person.full_name
         if person.full_name.strip().lower() == role.lower()
         else f"{person.full_name} ({role})"
     )
+
+
+def tapped(update: Update) -> CallbackQuery:
+    """The button tap of the update, in a handler registered for taps (CallbackQueryHandler)."""
+    if update.callback_query is None:
+        raise UnexpectedUpdate("a button handler got an update without a button tap")
+    return update.callback_query
+
+
+def tapped_data(update: Update) -> str:
+    """The callback data of the tapped button ("" when the button carries none)."""
+    return tapped(update).data or ""
+
+
+def typed(update: Update) -> str:
+    """The text of the message, in a handler registered for messages ("" for a message without text)."""
+    if update.message is None:
+        raise UnexpectedUpdate("a message handler got an update without a message")
+    return update.message.text or ""
+
+
+def message_of(update: Update) -> Message:
+    """The message of the update (sent or edited), in a handler registered for messages."""
+    if update.effective_message is None:
+        raise UnexpectedUpdate("a message handler got an update without a message")
+    return update.effective_message
+
+
+def chat_of(update: Update) -> Chat:
+    """The chat of the update (every message and button tap has one)."""
+    if update.effective_chat is None:
+        raise UnexpectedUpdate("an update without a chat")
+    return update.effective_chat
+
+
+def user_of(update: Update) -> User:
+    """The user behind the update (every message and button tap has one)."""
+    if update.effective_user is None:
+        raise UnexpectedUpdate("an update without a user")
+    return update.effective_user
 
 
 def callback_arg(update: Update, index: int = -1) -> str:
@@ -187,14 +286,19 @@ async def watched_places(
     their commune, a province official the province and (up to `max_communes`) each of its communes."""
     org = context.services.org
     places: list[tuple[str, dict]] = []
-    if person.role == Role.TEAM_LEADER and person.team_id:
-        team = await org.team(person.team_id)
+    if person.role == Role.TEAM_LEADER and person.team_id and (team := await org.team(person.team_id)):
         places.append((team.name, {"team_id": team.id}))
-    elif person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
-        commune = await org.commune(person.commune_id)
+    elif (
+        person.role == Role.COMMUNE_OFFICIAL
+        and person.commune_id
+        and (commune := await org.commune(person.commune_id))
+    ):
         places.append((commune.name, {"commune_id": commune.id}))
-    elif person.role == Role.PROVINCE_OFFICIAL and person.province_id:
-        province = await org.province(person.province_id)
+    elif (
+        person.role == Role.PROVINCE_OFFICIAL
+        and person.province_id
+        and (province := await org.province(person.province_id))
+    ):
         from services.stats_export import province_label
 
         places.append((province_label(province.name), {"province_id": province.id}))
@@ -218,6 +322,7 @@ async def text_is_for(update: Update, context: BotContext, flow: str) -> bool:
 
 
 async def text_for_another_flow(update: Update, context: BotContext) -> int:
-    """Typed text reached a flow that no longer awaits it: nothing is written, that flow's conversation ends."""
+    """Typed text reached a flow that no longer awaits it: nothing is written, that flow's conversation
+    ends."""
     await reply(update, msg.TEXT_NOT_FOR_THIS_FLOW)
     return ConversationHandler.END

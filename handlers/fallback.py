@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages as msg
-from handlers.common import BotContext, reply
+from handlers.common import BotContext, reply, typed
 from handlers.menu import show_menu
 
 FreeTextHandler = Callable[[Update, BotContext], Awaitable[None]]
@@ -29,7 +29,7 @@ async def free_text(update: Update, context: BotContext) -> None:
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    command = (update.message.text or "").split()[0][:32]
+    command = typed(update).split()[0][:32]
     await reply(update, msg.UNKNOWN_COMMAND.format(command=command))
 
 

@@ -19,6 +19,7 @@ update reaches them (group 0), and one in group 1 looks at them afterwards.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,26 +118,29 @@ def open_flows(app: Application, update: Update) -> dict[ConversationHandler, ob
     return found
 
 
+def _flow(conv: ConversationHandler) -> Flow | None:
+    """The declared flow of `conv` (None: undeclared or unnamed)."""
+    return FLOWS.get(conv.name) if conv.name else None
+
+
 def end_flow(conv: ConversationHandler, update: Update, context: BotContext) -> None:
     """End `conv` for this chat and user; the flow's user_data keys go, its database drafts stay."""
     key = _key(conv, update)
     if key is not None:
         conv._update_state(ConversationHandler.END, key)
-    flow = FLOWS.get(conv.name)
-    if flow is not None and context.user_data is not None:
+    flow = _flow(conv)
+    if flow is not None:
         for name in flow.keys:
             context.user_data.pop(name, None)
     _forget_steps(conv, context)
 
 
 def _steps(conv: ConversationHandler, context: BotContext) -> list[list[Any]]:
-    if context.user_data is None:
-        return []
     return context.user_data.setdefault(STEPS_KEY, {}).setdefault(conv.name, [])
 
 
 def _forget_steps(conv: ConversationHandler, context: BotContext) -> None:
-    steps = (context.user_data or {}).get(STEPS_KEY)
+    steps = context.user_data.get(STEPS_KEY)
     if steps is not None:
         steps.pop(conv.name, None)
         if not steps:
@@ -159,7 +163,8 @@ def _remember_step(conv: ConversationHandler, state: object, context: BotContext
 
 
 async def go_back(update: Update, context: BotContext) -> None:
-    """◀ Quay lại: show the previous step of the open flow again (in its state); at the first step, the menu."""
+    """◀ Quay lại: show the previous step of the open flow again (in its state); at the first step, the
+    menu."""
     await clear_buttons(update)
     for conv in open_flows(context.application, update):
         steps = _steps(conv, context)
@@ -185,11 +190,14 @@ def _commands(handlers: list[BaseHandler]) -> set[str]:
     return found
 
 
+#: Per application: the commands its handlers of group 0 answer (read once, after registration).
+_COMMANDS: weakref.WeakKeyDictionary[Application, set[str]] = weakref.WeakKeyDictionary()
+
+
 def _known_commands(app: Application) -> set[str]:
-    cached = getattr(app, "_flow_commands", None)
+    cached = _COMMANDS.get(app)
     if cached is None:
-        cached = _commands(app.handlers.get(0, []))
-        app._flow_commands = cached  # type: ignore[attr-defined]
+        cached = _COMMANDS[app] = _commands(app.handlers.get(0, []))
     return cached
 
 
@@ -215,7 +223,7 @@ def _handling_conversation(app: Application, update: Update) -> ConversationHand
 
 
 async def _asks_text(conv: ConversationHandler, state: object, update: Update, context: BotContext) -> bool:
-    flow = FLOWS.get(conv.name)
+    flow = _flow(conv)
     if flow is None:  # an undeclared flow keeps its old behaviour
         return True
     if state in flow.text_states:
@@ -239,7 +247,7 @@ async def leave(update: Update, context: BotContext, how: str) -> None:
     if update.callback_query is not None and update.callback_query.message is not None:
         await clear_buttons(update)
     for conv in opened:
-        flow = FLOWS.get(conv.name)
+        flow = _flow(conv)
         if how == "cancel" and flow is not None and flow.cancel is not None:
             await flow.cancel(update, context)  # replies itself (e.g. "draft deleted")
             end_flow(conv, update, context)
@@ -248,7 +256,7 @@ async def leave(update: Update, context: BotContext, how: str) -> None:
     if not opened:
         if how == "cancel":
             await reply(update, msg.NOTHING_TO_CANCEL)
-    elif how == "leave" or not any(FLOWS.get(c.name) and FLOWS[c.name].cancel for c in opened):
+    elif how == "leave" or not any(f is not None and f.cancel for f in map(_flow, opened)):
         await reply(update, msg.FLOW_LEFT if how == "leave" else msg.FLOW_CANCELLED)
     await show_main_menu(update, context)
 

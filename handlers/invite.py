@@ -16,7 +16,17 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply, requires
+from handlers.common import (
+    BotContext,
+    clear_buttons,
+    column,
+    existing,
+    int_arg,
+    keyboard,
+    reply,
+    requires,
+    tapped_data,
+)
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from services.models import Role
@@ -35,14 +45,14 @@ register_capability(
 @requires(*INVITERS)
 async def start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     context.user_data["inv"] = {}
     if person.role == Role.COMMUNE_OFFICIAL:
         context.user_data["inv"]["commune_id"] = person.commune_id
         return await _ask_role(update, context)
     org = context.services.org
     if person.role == Role.PROVINCE_OFFICIAL:
-        communes = await org.communes_of_province(person.province_id)
+        communes = await org.communes_of_province(existing(person.province_id, "province id"))
     else:
         communes = await org.all_communes()
     await reply(
@@ -58,7 +68,7 @@ async def commune_picked(update: Update, context: BotContext) -> int:
 
 
 async def _ask_role(update: Update, context: BotContext) -> int:
-    person = await context.person(update)
+    person = await context.registered(update)
     await reply(
         update,
         msg.INVITE_PICK_ROLE,
@@ -69,8 +79,8 @@ async def _ask_role(update: Update, context: BotContext) -> int:
 
 async def role_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    role = update.callback_query.data.rsplit(":", 1)[-1]
-    person = await context.person(update)
+    role = tapped_data(update).rsplit(":", 1)[-1]
+    person = await context.registered(update)
     if role not in creatable_roles(person.role):
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
         return ConversationHandler.END
@@ -117,7 +127,7 @@ async def uses_picked(update: Update, context: BotContext) -> int:
 async def days_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     inv = context.user_data.pop("inv", {})
-    person = await context.person(update)
+    person = await context.registered(update)
     services = context.services
     try:
         invite = await services.registration.create_invite(
@@ -140,11 +150,12 @@ async def days_picked(update: Update, context: BotContext) -> int:
 
 async def invite_text(context: BotContext, invite) -> str:
     org = context.services.org
-    commune = await org.commune(invite.commune_id)
+    commune = existing(await org.commune(invite.commune_id), "commune")
     team = await org.team(invite.team_id) if invite.team_id else None
     place = f"{team.name}, {commune.name}" if team else commune.name
     if invite.role == Role.PROVINCE_OFFICIAL:
-        place = msg.INVITE_PROVINCE_PLACE.format(province=(await org.province(commune.province_id)).name)
+        province = existing(await org.province(commune.province_id), "province")
+        place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
     username = context.bot.username or context.services.config.bot_username
     tz = ZoneInfo(context.services.config.timezone)  # people read their own clock, not UTC
     expires = datetime.fromisoformat(invite.expires_at).astimezone(tz).strftime("%d/%m/%Y lúc %H:%M")

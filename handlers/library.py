@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -24,13 +25,17 @@ from bot import messages as msg
 from handlers.common import (
     BotContext,
     callback_arg,
+    chat_of,
     claim_text,
     column,
     keyboard,
     numbered_choices,
     reply,
+    tapped,
     text_for_another_flow,
     text_is_for,
+    typed,
+    user_of,
     watched_places,
 )
 from handlers.fallback import free_text
@@ -147,11 +152,11 @@ async def material_picked(update: Update, context: BotContext) -> int:
         return BROWSE
     if update.callback_query is not None:
         try:
-            await update.callback_query.answer()
+            await tapped(update).answer()
         except Exception:
             log.debug("callback answer failed", exc_info=True)
     if material.link:
-        await update.effective_chat.send_message(
+        await chat_of(update).send_message(
             msg.LIBRARY_LINK.format(
                 icon=msg.LIBRARY_LINK_ICON,
                 title=material.title,
@@ -166,9 +171,7 @@ async def material_picked(update: Update, context: BotContext) -> int:
         await reply(update, msg.LIBRARY_SEND_FAILED)
         return BROWSE
     person = await context.person(update)
-    await context.services.library.record_open(
-        material, person, context.channel, str(update.effective_user.id)
-    )
+    await context.services.library.record_open(material, person, context.channel, str(user_of(update).id))
     siblings = [m for m in catalogue.in_topic(material.topic) if m.id != material.id]
     lines, markup = _materials_keyboard(siblings)
     await reply(update, msg.LIBRARY_MORE + "\n" + lines, markup)
@@ -176,7 +179,8 @@ async def material_picked(update: Update, context: BotContext) -> int:
 
 
 async def send_material_file(update: Update, context: BotContext, material: Material) -> bool:
-    """Send by the stored file id; upload (and remember the new file id) the first time or if it went stale."""
+    """Send by the stored file id; upload (and remember the new file id) the first time or if it went
+    stale."""
     library = context.services.library
     payload = library.catalogue.payload(material)
     hint = (
@@ -188,7 +192,7 @@ async def send_material_file(update: Update, context: BotContext, material: Mate
     if hint:
         caption += "\n\n" + hint
     caption = caption[:1024]
-    chat_id = update.effective_chat.id
+    chat_id = chat_of(update).id
     store, channel = library.store, context.channel
     file_id = await store.file_id(material.id, payload.sha256, channel)
     if file_id:
@@ -231,7 +235,7 @@ async def text_typed(update: Update, context: BotContext) -> int:
         return await text_for_another_flow(update, context)
     _touch(context)
     catalogue = _catalogue(context)
-    query = " ".join((update.message.text or "").split())[:100]
+    query = " ".join(typed(update).split())[:100]
     if not query:
         await reply(update, msg.LIBRARY_SEARCH_EMPTY, _topics_keyboard(catalogue))
         return SEARCH
@@ -255,7 +259,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 def register(app: Application) -> None:
     register_flow("library", text_states={SEARCH}, cancel=cancel, keys=["lib"])
     text = filters.TEXT & ~filters.COMMAND
-    browse = [
+    browse: list[BaseHandler[Update, BotContext, object]] = [
         CallbackQueryHandler(start, pattern=r"^doc:home$"),
         CallbackQueryHandler(topic_picked, pattern=r"^doc:t:[\w-]{1,50}$"),
         CallbackQueryHandler(material_picked, pattern=r"^doc:m:[\w-]{1,50}$"),

@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, keyboard, reply
+from handlers.common import BotContext, chat_of, clear_buttons, keyboard, reply, typed, user_of
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability, show_menu
 from services.linking import VALID_MINUTES, LinkError
@@ -50,11 +50,11 @@ async def start(update: Update, context: BotContext) -> int:
 
 
 async def code_typed(update: Update, context: BotContext) -> int:
-    return await _redeem(update, context, update.message.text, stay=ASK_LINK_CODE)
+    return await _redeem(update, context, typed(update), stay=ASK_LINK_CODE)
 
 
 async def _redeem(update: Update, context: BotContext, raw: str, stay: int) -> int:
-    user, chat = update.effective_user, update.effective_chat
+    user, chat = user_of(update), chat_of(update)
     try:
         person = await context.services.linking.redeem(raw, context.channel, str(user.id), str(chat.id))
     except LinkError as exc:

@@ -93,7 +93,7 @@ async def _commune(update: Update, context: BotContext, person: Person, edit: bo
 
 @requires(*ROLES)
 async def start(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     context.user_data["og"] = {}
     if person.role in (Role.PROVINCE_OFFICIAL, Role.ADMIN) and not person.commune_id:
         communes = []
@@ -110,7 +110,7 @@ async def start(update: Update, context: BotContext) -> None:
 
 @requires(*ROLES)
 async def commune_picked(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     _state(context)["c"] = int(update.callback_query.data.split(":")[2])
     await clear_buttons(update)
     await _send_list(update, context, person)
@@ -237,7 +237,7 @@ def preview_text(plan: Plan) -> str:
 
 @requires(*ROLES)
 async def apply_file(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     state = _state(context)
     await clear_buttons(update)
     if not state.get("file"):
@@ -268,7 +268,7 @@ async def cancel_file(update: Update, context: BotContext) -> None:
 # --- small changes with buttons ----------------------------------------------------------------------------
 @requires(*ROLES)
 async def action(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     commune = await _commune(update, context, person)
     if commune is None:
         return
@@ -296,7 +296,7 @@ async def _members(context: BotContext, commune: Commune, team: str) -> list[dic
 
 @requires(*ROLES)
 async def team_picked(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     commune = await _commune(update, context, person)
     if commune is None:
         return
@@ -324,7 +324,7 @@ def _toggles(members: list[dict], picked: list[str]):
 
 @requires(*ROLES)
 async def toggle(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     commune = await _commune(update, context, person)
     if commune is None:
         return
@@ -356,7 +356,7 @@ async def _ask_date(update: Update, context: BotContext) -> None:
 
 @requires(*ROLES)
 async def person_picked(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     commune = await _commune(update, context, person)
     if commune is None:
         return
@@ -420,7 +420,7 @@ async def reason_picked(update: Update, context: BotContext) -> None:
 
 @requires(*ROLES)
 async def target_picked(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     commune = await _commune(update, context, person)
     if commune is None:
         return
@@ -431,7 +431,7 @@ async def target_picked(update: Update, context: BotContext) -> None:
 
 @requires(*ROLES)
 async def gender_picked(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     commune = await _commune(update, context, person)
     if commune is None:
         return
@@ -442,7 +442,7 @@ async def gender_picked(update: Update, context: BotContext) -> None:
 
 @requires(*ROLES)
 async def today_picked(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     commune = await _commune(update, context, person)
     if commune is None:
         return
@@ -582,7 +582,7 @@ def _merge_toggles(communes: list[Commune], picked: list[int]):
 
 @requires(*MERGERS)
 async def merge_start(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     context.user_data["og"] = {"merge": []}
     await clear_buttons(update)
     await reply(update, msg.ORG_MERGE_PICK, _merge_toggles(await _province_communes(context, person), []))
@@ -590,7 +590,7 @@ async def merge_start(update: Update, context: BotContext) -> None:
 
 @requires(*MERGERS)
 async def merge_toggle(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     picked = _state(context).setdefault("merge", [])
     commune_id = int(update.callback_query.data.rsplit(":", 1)[1])
     if commune_id in picked:
@@ -605,7 +605,7 @@ async def merge_toggle(update: Update, context: BotContext) -> None:
 
 @requires(*MERGERS)
 async def merge_sources_done(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     picked = _state(context).get("merge") or []
     await clear_buttons(update)
     if not picked:

@@ -26,6 +26,8 @@ from handlers.common import (
     keyboard,
     reply,
     requires,
+    tapped,
+    tapped_data,
     watched_places,
 )
 from handlers.menu import Capability, register_capability
@@ -91,7 +93,7 @@ def _home_buttons() -> list[tuple[str, str]]:
 @requires()
 async def start(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     quiz = context.services.quiz
     lines = await participation_lines(context, person)
     header = ("\n".join(lines) + "\n\n") if lines else ""
@@ -133,9 +135,9 @@ async def pick_topic(update: Update, context: BotContext) -> None:
 @requires()
 async def new_session(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     quiz = context.services.quiz
-    topic = callback_arg(update) if (update.callback_query.data or "").startswith("quiz:t:") else None
+    topic = callback_arg(update) if tapped_data(update).startswith("quiz:t:") else None
     if topic is not None and topic not in quiz.bank.topic_by_code:
         await reply(update, msg.QUIZ_UNKNOWN_TOPIC)
         return
@@ -146,7 +148,7 @@ async def new_session(update: Update, context: BotContext) -> None:
 @requires()
 async def resume(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     session = await context.services.quiz.active(person.id)
     if session is None:
         await reply(update, msg.QUIZ_HOME.format(size=SESSION_SIZE), column(_home_buttons()))
@@ -185,14 +187,14 @@ async def send_question(update: Update, context: BotContext, session: Session) -
 
 async def _toast(update: Update, text: str) -> None:
     try:
-        await update.callback_query.answer(text, show_alert=False)
+        await tapped(update).answer(text, show_alert=False)
     except Exception:
         log.debug("callback answer failed", exc_info=True)
 
 
 @requires()
 async def answered(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     session_id, position, choice = int_arg(update, 2), int_arg(update, 3), int_arg(update, 4)
     if session_id is None or position is None or choice is None:
         await _toast(update, msg.QUIZ_NOT_CURRENT)
@@ -205,7 +207,7 @@ async def typed_answer(update: Update, context: BotContext) -> bool:
     typed = TYPED_ANSWER.match((update.message.text or "") if update.message else "")
     person = await context.person(update) if typed else None
     session = await context.services.quiz.active(person.id) if person is not None else None
-    if session is None or session.finished:
+    if typed is None or person is None or session is None or session.finished:
         return False
     letter = typed.group(1).upper()
     choice = msg.QUIZ_LETTERS.index(letter) if letter.isalpha() else int(letter) - 1
@@ -238,6 +240,8 @@ async def _answer(
         return
     await clear_buttons(update)
     question, session = result.question, result.session
+    if question is None or session is None:  # a recorded answer carries both
+        return
     letter = msg.QUIZ_LETTERS
     if result.correct:
         verdict = msg.QUIZ_RIGHT
@@ -281,7 +285,7 @@ async def stop(update: Update, context: BotContext) -> None:
 @requires()
 async def history(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     quiz = context.services.quiz
     sessions = await quiz.history(person.id, limit=10)
     if not sessions:
@@ -290,6 +294,8 @@ async def history(update: Update, context: BotContext) -> None:
     tz = ZoneInfo(context.services.config.timezone)
     lines = [msg.QUIZ_HISTORY_TITLE]
     for s in sessions:
+        if s.finished_at is None:  # the history lists finished sessions only
+            continue
         topic = quiz.bank.topic_by_code.get(s.topic) if s.topic else None
         date = datetime.fromisoformat(s.finished_at).astimezone(tz).strftime("%d/%m/%Y")
         lines.append(

@@ -1,5 +1,5 @@
-"""/thulao: the remuneration list of a commune (summary, XLSX, draw up, exclude a case, mark paid), the totals by
-commune for a province official; /thulaocuatoi: a mediator's own cases, their share and whether paid.
+"""/thulao: the remuneration list of a commune (summary, XLSX, draw up, exclude a case, mark paid), the totals
+by commune for a province official; /thulaocuatoi: a mediator's own cases, their share and whether paid.
 
 Buttons carry the period (tl:v:YYYYMMDD:YYYYMMDD…); every tap is checked again by the service (PayDenied)."""
 
@@ -21,7 +21,19 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, keyboard, reply, requires
+from handlers.common import (
+    BotContext,
+    chat_of,
+    clear_buttons,
+    column,
+    existing,
+    keyboard,
+    reply,
+    requires,
+    tapped,
+    tapped_data,
+    typed,
+)
 from handlers.menu import Capability, register_capability
 from services.models import Role
 from services.pay_lists import EARNERS, AlreadyExcluded, PayConflict, PayDenied, PayInputError
@@ -82,7 +94,7 @@ def _period_buttons(context: BotContext, prefix: str):
 
 
 async def _tap_period(update: Update, prefix: str) -> Period | None:
-    data = update.callback_query.data or ""
+    data = tapped_data(update)
     parts = data[len(prefix) + 1 :].split(":")
     period = _period_from(parts) if len(parts) == 2 else None
     if period is None:
@@ -94,7 +106,7 @@ async def _tap_period(update: Update, prefix: str) -> Period | None:
 @requires(*OFFICIALS)
 async def start(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     prefix = "tl:pv" if person.role == Role.PROVINCE_OFFICIAL else "tl:v"
     await reply(update, msg.PAY_PICK_PERIOD, _period_buttons(context, prefix))
 
@@ -124,7 +136,8 @@ def _list_buttons(period: Period):
 
 
 async def _tapped_pay_list(update: Update, context: BotContext, prefix: str):
-    """The pay list of the tapped period for the person's commune, checked by the service; None when refused."""
+    """The pay list of the tapped period for the person's commune, checked by the service; None when
+    refused."""
     period = await _tap_period(update, prefix)
     person, commune = await _commune_of(update, context)
     if period is None or commune is None:
@@ -149,10 +162,10 @@ async def send_xlsx(update: Update, context: BotContext) -> None:
     if found is None:
         return
     period, commune, pay = found
-    await update.callback_query.answer()
+    await tapped(update).answer()
     data = await asyncio.to_thread(pay_list_xlsx, pay, today=_today(context))
     name = f"thu-lao-{commune.code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
-    await update.effective_chat.send_document(data, filename=name, caption=msg.PAY_XLSX_CAPTION)
+    await chat_of(update).send_document(data, filename=name, caption=msg.PAY_XLSX_CAPTION)
 
 
 async def draw(update: Update, context: BotContext) -> None:
@@ -167,7 +180,7 @@ async def draw(update: Update, context: BotContext) -> None:
         await reply(update, msg.PAY_DENIED)
         return
     data = await asyncio.to_thread(pay_list_xlsx, pay, number=stored.number, today=_today(context))
-    await update.effective_chat.send_document(
+    await chat_of(update).send_document(
         data,
         filename=f"danh-sach-chi-thu-lao-so-{stored.number}-{commune.code}.xlsx",
         caption=msg.PAY_DRAWN.format(number=stored.number, total=vnd(stored.total)),
@@ -208,7 +221,7 @@ async def lists(update: Update, context: BotContext) -> None:
 
 async def ask_paid(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    number = _int(update.callback_query.data.rsplit(":", 1)[-1])
+    number = _int(tapped_data(update).rsplit(":", 1)[-1])
     person, commune = await _commune_of(update, context)
     if commune is None or number is None:
         return
@@ -224,7 +237,7 @@ async def ask_paid(update: Update, context: BotContext) -> None:
 
 async def confirm_paid(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
-    parts = update.callback_query.data.split(":")
+    parts = tapped_data(update).split(":")
     number = _int(parts[2]) if len(parts) == 4 else None
     day = _period_from([parts[3], parts[3]]) if number is not None else None
     person, commune = await _commune_of(update, context)
@@ -253,7 +266,7 @@ async def not_now(update: Update, context: BotContext) -> None:
     await reply(update, msg.CANCELLED)
 
 
-# --- excluding a case (a short conversation: case number, then the written reason) ----------------------------
+# --- excluding a case (a short conversation: case number, then the written reason) --------------------------
 async def exclude_start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     person, commune = await _commune_of(update, context)
@@ -270,14 +283,14 @@ async def case_typed(update: Update, context: BotContext) -> int:
     person, commune = await _commune_of(update, context)
     if commune is None:
         return ConversationHandler.END
-    typed = (update.message.text or "").strip().upper()
+    code = typed(update).strip().upper()
     try:
-        number = await context.services.remuneration.case_number(person, commune, typed)
+        number = await context.services.remuneration.case_number(person, commune, code)
     except PayDenied:
         await reply(update, msg.PAY_DENIED)
         return ConversationHandler.END
     if number is None:
-        await reply(update, msg.PAY_CLI_ERRORS["case"].format(case=typed[:40]))
+        await reply(update, msg.PAY_CLI_ERRORS["case"].format(case=code[:40]))
         return ASK_CASE
     context.user_data["tl"] = {"case": number}
     await reply(update, msg.PAY_ASK_REASON.format(case=number))
@@ -290,7 +303,7 @@ async def reason_typed(update: Update, context: BotContext) -> int:
     if commune is None or not number:
         return ConversationHandler.END
     try:
-        await context.services.remuneration.exclude(person, commune, number, update.message.text or "")
+        await context.services.remuneration.exclude(person, commune, number, typed(update))
     except PayDenied:
         await reply(update, msg.PAY_DENIED)
         return ConversationHandler.END
@@ -321,7 +334,7 @@ async def province_view(update: Update, context: BotContext) -> None:
     if person is None or person.role != Role.PROVINCE_OFFICIAL or not person.province_id:
         await reply(update, msg.PAY_DENIED)
         return
-    province = await context.services.org.province(person.province_id)
+    province = existing(await context.services.org.province(person.province_id), "province")
     try:
         totals = await context.services.remuneration.province_totals(person, province, period)
     except PayDenied:

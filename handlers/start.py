@@ -15,7 +15,18 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, int_arg, keyboard, reply
+from handlers.common import (
+    BotContext,
+    chat_of,
+    clear_buttons,
+    column,
+    existing,
+    int_arg,
+    keyboard,
+    reply,
+    typed,
+    user_of,
+)
 from handlers.fallback import free_text
 from handlers.flows import register_flow
 from handlers.menu import show_menu
@@ -28,8 +39,8 @@ ASK_CODE, CONFIRM_NAME, ASK_NAME, CONFIRM_TEAM, PICK_TEAM, CONFIRM_PLAIN = range
 
 #: user_data key: the first-contact disclosure was shown on /start (the first question need not repeat it)
 FIRST_CONTACT_SHOWN = "first_contact_shown"
-#: Channels whose adapter shows msg.FIRST_CONTACT at the first message of every chat account (bot/channels/zalo.py,
-#: also under the Official Account): the handlers do not show it a second time there.
+#: Channels whose adapter shows msg.FIRST_CONTACT at the first message of every chat account
+#: (bot/channels/zalo.py, also under the Official Account): the handlers do not show it a second time there.
 DISCLOSED_BY_TRANSPORT = ("zalo", "oa")
 
 #: Text that is shaped like an invite code: 8 letters/digits, maybe split in two groups of four.
@@ -63,7 +74,7 @@ async def ask_code(update: Update, context: BotContext) -> int:
 
 
 async def code_typed(update: Update, context: BotContext) -> int:
-    return await _try_code(update, context, update.message.text, stay=ASK_CODE)
+    return await _try_code(update, context, typed(update), stay=ASK_CODE)
 
 
 async def code_shaped_text(update: Update, context: BotContext) -> int:
@@ -71,13 +82,13 @@ async def code_shaped_text(update: Update, context: BotContext) -> int:
     if await context.person(update) is not None:
         await free_text(update, context)
         return ConversationHandler.END
-    return await _try_code(update, context, update.message.text, stay=ConversationHandler.END)
+    return await _try_code(update, context, typed(update), stay=ConversationHandler.END)
 
 
 async def _try_code(update: Update, context: BotContext, raw: str, stay: int) -> int:
     try:
         checked = await context.services.registration.check(
-            raw, who=(context.channel, str(update.effective_user.id))
+            raw, who=(context.channel, str(user_of(update).id))
         )
     except RegistrationError as exc:
         await reply(update, msg.CODE_ERRORS[exc.reason])
@@ -94,7 +105,7 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
     }
     place = checked.commune.name
     if checked.invite.role == Role.PROVINCE_OFFICIAL:
-        province = await context.services.org.province(checked.commune.province_id)
+        province = existing(await context.services.org.province(checked.commune.province_id), "province")
         place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
     await reply(update, msg.CODE_ACCEPTED.format(role=msg.ROLE_NAMES[checked.invite.role], commune=place))
     if suggested:
@@ -141,7 +152,7 @@ async def name_edit(update: Update, context: BotContext) -> int:
 
 
 async def name_typed(update: Update, context: BotContext) -> int:
-    name = clean_name(update.message.text)
+    name = clean_name(typed(update))
     if name is None:
         await reply(update, msg.BAD_NAME, keyboard([], nav=True))
         return ASK_NAME
@@ -157,7 +168,7 @@ async def _team_step(update: Update, context: BotContext) -> int:
         return await _finish(update, context)
     org = context.services.org
     if reg["team_id"]:
-        team = await org.team(reg["team_id"])
+        team = existing(await org.team(reg["team_id"]), "team")
         await reply(
             update,
             msg.CONFIRM_TEAM.format(team=team.name),
@@ -176,7 +187,7 @@ async def team_confirmed(update: Update, context: BotContext) -> int:
 
 async def team_rejected(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    team = await context.services.org.team(context.user_data["reg"]["team_id"])
+    team = existing(await context.services.org.team(context.user_data["reg"]["team_id"]), "team")
     await reply(update, msg.WRONG_TEAM_ON_CODE.format(team=team.name))
     context.user_data.pop("reg", None)
     return ConversationHandler.END
@@ -195,14 +206,14 @@ async def team_picked(update: Update, context: BotContext) -> int:
 
 async def _finish(update: Update, context: BotContext) -> int:
     reg = context.user_data.get("reg") or {}
-    user = update.effective_user
+    user = user_of(update)
     try:
         person = await context.services.registration.register(
             reg["code"],
             reg["name"],
             context.channel,
             str(user.id),
-            str(update.effective_chat.id),
+            str(chat_of(update).id),
             team_id=reg.get("team_id"),
         )
     except RegistrationError as exc:
@@ -213,11 +224,12 @@ async def _finish(update: Update, context: BotContext) -> int:
     context.forget_person()
     org = context.services.org
     if person.team_id:
-        place = (await org.team(person.team_id)).name
+        place = existing(await org.team(person.team_id), "team").name
     elif person.commune_id:
-        place = (await org.commune(person.commune_id)).name
+        place = existing(await org.commune(person.commune_id), "commune").name
     else:
-        place = msg.INVITE_PROVINCE_PLACE.format(province=(await org.province(person.province_id)).name)
+        province = existing(await org.province(existing(person.province_id, "province id")), "province")
+        place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
     await reply(
         update, msg.REGISTERED.format(name=person.full_name, role=msg.ROLE_NAMES[person.role], place=place)
     )

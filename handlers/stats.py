@@ -168,7 +168,7 @@ def report_buttons(
 @requires(*VIEWERS)
 async def start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     context.user_data.pop("st", None)
     services = context.services
     if person.role in (Role.ADMIN, Role.MINISTRY_OFFICIAL):
@@ -198,7 +198,7 @@ async def start(update: Update, context: BotContext) -> int:
 
 
 async def _ask_scope_in_province(update: Update, context: BotContext, province_id: int) -> int:
-    person = await context.person(update)
+    person = await context.registered(update)
     try:
         province = await context.services.statistics.scope_for(person, "province", province_id)
     except ScopeDenied:
@@ -494,7 +494,7 @@ async def ask_submit(update: Update, context: BotContext) -> None:
     if found is None:
         return
     scope, period = found
-    person = await context.person(update)
+    person = await context.registered(update)
     if scope.level != "commune" or not may_submit(person, scope.commune):
         await reply(update, msg.SUBMIT_DENIED)
         return
@@ -724,7 +724,7 @@ def _summary_toggle(opted_out: bool):
 
 @requires(Role.COMMUNE_OFFICIAL)
 async def summary_status(update: Update, context: BotContext) -> None:
-    person = await context.person(update)
+    person = await context.registered(update)
     opted_out = await context.services.stats.summary_opted_out(person.id)
     await reply(
         update,

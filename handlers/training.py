@@ -31,6 +31,7 @@ from handlers.broadcast import (
 from handlers.common import (
     LABEL_MAX,
     BotContext,
+    chat_of,
     claim_text,
     clear_buttons,
     column,
@@ -39,8 +40,11 @@ from handlers.common import (
     keyboard,
     reply,
     requires,
+    service_app,
+    tapped,
     text_for_another_flow,
     text_is_for,
+    typed,
 )
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
@@ -115,7 +119,7 @@ def _when(event: dict, timezone: str) -> tuple[str, str]:
 @requires(*ALL_ROLES)
 async def start(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     if person.role in SENDERS:
         await reply(
             update,
@@ -171,7 +175,7 @@ async def _upcoming(update: Update, context: BotContext, person: Person, edit: b
 @requires(*ALL_ROLES)
 async def upcoming(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    await _upcoming(update, context, await context.person(update))
+    await _upcoming(update, context, await context.registered(update))
     return ConversationHandler.END
 
 
@@ -188,7 +192,7 @@ async def new(update: Update, context: BotContext) -> int:
 async def title_typed(update: Update, context: BotContext) -> int:
     if not await text_is_for(update, context, "training"):
         return await text_for_another_flow(update, context)
-    title = clean_text(update.message.text, limit=300)
+    title = clean_text(typed(update), limit=300)
     if not 3 <= len(title) <= 200:
         await reply(update, msg.TR_BAD_TITLE, keyboard([], nav=True))
         return ASK_TITLE
@@ -201,7 +205,7 @@ async def when_typed(update: Update, context: BotContext) -> int:
     if not await text_is_for(update, context, "training"):
         return await text_for_another_flow(update, context)
     try:
-        when = parse_when(update.message.text, context.services.config.timezone)
+        when = parse_when(typed(update), context.services.config.timezone)
     except WhenError as exc:
         await reply(update, msg.TR_WHEN_ERRORS[exc.reason], keyboard([], nav=True))
         return ASK_WHEN
@@ -213,12 +217,12 @@ async def when_typed(update: Update, context: BotContext) -> int:
 async def place_typed(update: Update, context: BotContext) -> int:
     if not await text_is_for(update, context, "training"):
         return await text_for_another_flow(update, context)
-    place = clean_text(update.message.text, limit=300)
+    place = clean_text(typed(update), limit=300)
     if not 3 <= len(place) <= 200:
         await reply(update, msg.TR_BAD_PLACE, keyboard([], nav=True))
         return ASK_PLACE
     context.user_data.setdefault("tr", {})["place"] = place
-    return await PICKER.begin(update, context, await context.person(update))
+    return await PICKER.begin(update, context, await context.registered(update))
 
 
 def _draft_event(data: dict) -> dict:
@@ -227,7 +231,7 @@ def _draft_event(data: dict) -> dict:
 
 
 async def _after_scope(update: Update, context: BotContext) -> int:
-    person = await context.person(update)
+    person = await context.registered(update)
     data = PICKER.data(context)
     if not all(data.get(k) for k in ("title", "when", "place")):
         await reply(update, msg.BUTTON_EXPIRED)
@@ -257,7 +261,7 @@ PICKER = ScopePicker("tr", "tr", _after_scope)
 @requires(*SENDERS)
 async def send(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     data = context.user_data.get("tr") or {}
     if not all(data.get(k) for k in ("title", "when", "place")):
         await reply(update, msg.BUTTON_EXPIRED)
@@ -283,7 +287,7 @@ async def send(update: Update, context: BotContext) -> int:
         return ASK_WHEN
     context.user_data.pop("tr", None)
     await reply(update, msg.TR_STARTED.format(id=event_id, count=count))
-    await start_progress(context, broadcast_id, count, update.effective_chat.id)
+    await start_progress(context, broadcast_id, count, chat_of(update).id)
     return ConversationHandler.END
 
 
@@ -301,7 +305,7 @@ async def use_buttons(update: Update, context: BotContext) -> None:
 
 # --- answers ---------------------------------------------------------------------------------------------
 async def answer(update: Update, context: BotContext) -> None:
-    query = update.callback_query
+    query = tapped(update)
     person = await context.person(update)
     parts = (query.data or "").split(":")
     event_id, choice = int_arg(update, 2) or 0, "yes" if parts[-1] == "y" else "no"
@@ -327,13 +331,15 @@ async def answer(update: Update, context: BotContext) -> None:
 
 
 async def preview_button(update: Update, context: BotContext) -> None:
-    await update.callback_query.answer(msg.BC_PREVIEW_BUTTON)
+    await tapped(update).answer(msg.BC_PREVIEW_BUTTON)
 
 
 # --- the reminder (JobQueue) -----------------------------------------------------------------------------
 async def send_due_reminders(app: Application, now: datetime | None = None) -> int:
-    """Store a reminder broadcast for every event starting within 24 hours (once per event). Returns how many."""
-    services = app.services  # type: ignore[attr-defined]
+    """Store a reminder broadcast for every event starting within 24 hours (once per event). Returns how
+    many."""
+    app = service_app(app)
+    services = app.services
     training = services.training
     sent = 0
     for event in await training.due_reminders(now):
@@ -343,7 +349,7 @@ async def send_due_reminders(app: Application, now: datetime | None = None) -> i
                 event, await organiser_label(app, organiser), services.config.timezone
             )
         )
-        broadcast_id, count = await training.remind(event, app.channel, text)  # type: ignore[attr-defined]
+        broadcast_id, count = await training.remind(event, app.channel, text)
         if broadcast_id is not None:
             sent += 1
             log.info("training %s: reminder %s to %d people", event["id"], broadcast_id, count)
@@ -360,7 +366,7 @@ async def reminder_job(context: BotContext) -> None:
 @requires(*SENDERS)
 async def attendance_events(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    person = await context.person(update)
+    person = await context.registered(update)
     events = await context.services.training.for_attendance(person)
     if not events:
         await reply(update, msg.TR_NONE_FOR_ATTENDANCE)
@@ -382,7 +388,7 @@ async def attendance_events(update: Update, context: BotContext) -> int:
 
 
 async def _checked_event(update: Update, context: BotContext, event_id: int) -> dict | None:
-    person = await context.person(update)
+    person = await context.registered(update)
     training = context.services.training
     try:
         event = await training.managed_event(person, event_id)
@@ -454,7 +460,7 @@ async def attendance_toggle(update: Update, context: BotContext) -> None:
         state = {"event": event["id"], "ticked": await context.services.training.attendees(event["id"])}
         context.user_data["tr_att"] = state
     if person_id not in allowed and person_id not in state["ticked"]:
-        person = await context.person(update)
+        person = await context.registered(update)
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
         return
     ticked = state["ticked"]
@@ -470,7 +476,7 @@ async def attendance_save(update: Update, context: BotContext) -> None:
     event = await _checked_event(update, context, int_arg(update) or 0)
     if event is None:
         return
-    person = await context.person(update)
+    person = await context.registered(update)
     state = context.user_data.get("tr_att") or {}
     ticked = (
         set(state.get("ticked") or [])

@@ -72,8 +72,8 @@ class Entry:
     synonyms: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     file: str = ""
-    #: the entry says a matter is NOT grassroots mediation (land conciliation at the commune, divorce at court),
-    #: how it differs and where to ask: a confident hit on it is a polite refusal with a pointer
+    #: the entry says a matter is NOT grassroots mediation (land conciliation at the commune, divorce at
+    #: court), how it differs and where to ask: a confident hit on it is a polite refusal with a pointer
     outside: bool = False
 
 
@@ -172,8 +172,9 @@ def load_documents(path: Path, problems: list[str]) -> dict[str, Document]:
         if number in documents:
             problems.append(f"{where}: số hiệu {number} bị trùng")
             continue
-        short = item.get("short") if isinstance(item.get("short"), str) else number
-        title = item.get("title") if isinstance(item.get("title"), str) else short
+        short, title = item.get("short"), item.get("title")
+        short = short if isinstance(short, str) else number
+        title = title if isinstance(title, str) else short
         documents[number] = Document(number=number, short=short, title=title, articles=articles)
     return documents
 
@@ -283,9 +284,9 @@ def _source(raw: Any, where: str, documents: dict[str, Document], problems: list
     if point is not None and clause is None:
         problems.append(f"{where}: có điểm (point) thì phải có khoản (clause)")
         ok = False
-    if not ok:
+    if not ok or doc is None or article is None:  # (a known document and an article whenever ok)
         return None
-    return Source(document=number, article=article, clause=clause, point=point)
+    return Source(document=doc.number, article=article, clause=clause, point=point)
 
 
 def load_synonyms(path: Path, problems: list[str]) -> dict[str, tuple[str, ...]]:

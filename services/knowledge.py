@@ -68,22 +68,21 @@ class KnowledgeService:
         self._kb: KnowledgeBase | None = None
         self._index: SearchIndex | None = None
 
-    def _ensure(self) -> None:
-        if self._index is None:
+    def _ensure(self) -> tuple[KnowledgeBase, SearchIndex]:
+        if self._kb is None or self._index is None:
             kb, index = build(self.root)
             if kb.problems:
                 log.warning("knowledge base has %d problems; run 'mediator-bot kb check'", len(kb.problems))
             self._kb, self._index = kb, index
+        return self._kb, self._index
 
     @property
     def kb(self) -> KnowledgeBase:
-        self._ensure()
-        return self._kb  # type: ignore[return-value]
+        return self._ensure()[0]
 
     @property
     def index(self) -> SearchIndex:
-        self._ensure()
-        return self._index  # type: ignore[return-value]
+        return self._ensure()[1]
 
     def search(self, query: str, k: int = 3) -> SearchResult:
         return self.index.search(query, k)

@@ -202,7 +202,10 @@ class PayListService:
             )
         except KeyError:
             raise PayInputError("not_draft") from None
-        return await self.repo.get_list(commune.id, number)  # type: ignore[return-value]
+        paid = await self.repo.get_list(commune.id, number)
+        if paid is None:  # read back just after it was marked: lists are never deleted
+            raise PayInputError("list")
+        return paid
 
     # --- exclusions ----------------------------------------------------------------------------------------
     async def exclude(

@@ -286,11 +286,11 @@ class Organisation:
         self.teams_with_legal_supporter += int(members.legal_supporters > 0)
 
     def add(self, other: Organisation) -> None:
-        for name in self.__slots__:  # type: ignore[attr-defined]
+        for name in self.__slots__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_json(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 # --- Indicators --------------------------------------------------------------------------------------------

@@ -232,7 +232,7 @@ class BroadcastRepository:
         )
         params: tuple = (channel,)
         if self.db.dialect == "postgres":
-            alive = self.db.alive_sql("claimed_by")  # type: ignore[attr-defined]
+            alive = self.db.alive_sql("claimed_by")  # type: ignore[attr-defined]  # PostgresDatabase only
             sql += f" AND (claimed_at < ? OR (claimed_by IS NOT NULL AND NOT {alive}))"
             params += (precise_now((now or datetime.now(UTC)) - timedelta(seconds=STALE_CLAIM_S)),)
         async with self.db.transaction(serialized=False) as conn, conn.execute(sql, params) as cur:

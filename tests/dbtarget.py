@@ -26,7 +26,8 @@ def on_postgres() -> bool:
 
 
 def with_search_path(url: str, schema: str) -> str:
-    """`url` with the connection setting search_path=<schema> (asyncpg passes unknown query keys as settings)."""
+    """`url` with the connection setting search_path=<schema> (asyncpg passes unknown query keys as
+    settings)."""
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"] + [("search_path", schema)]
     return urlunsplit(parts._replace(query=urlencode(query)))

@@ -96,7 +96,8 @@ class ChatHarness:
         return numbered.options(self.last_with_buttons(who).get("reply_markup"))
 
     async def tap(self, who: int | str, choice: str | int, message: dict | None = None) -> list[dict]:
-        """Tap a button of the latest message with buttons: by label, by number (1-based) or by callback data."""
+        """Tap a button of the latest message with buttons: by label, by number (1-based) or by callback
+        data."""
         uid = self.user_id(who)
         message = message or self.last_with_buttons(uid)
         opts = numbered.options(message.get("reply_markup"))

@@ -3,17 +3,17 @@ documentation and the Zalo OA help centre — not from our adapter. What it foll
 confirmed, is listed in README ("Zalo Official Account" → "What the documentation says").
 
 - `POST /v3.0/oa/message/cs` (header `access_token`): `{"recipient": {"message_id"} | {"user_id"}, "message":
-  {"text"?, "attachment"?}}` → `{"error": 0, "message": "Success", "data": {"message_id", "user_id", "quota"}}`.
-  Text 1–2000 characters. Attachments: a template with `buttons` (each `{"title" ≤ 100, "type": "oa.open.url" |
-  "oa.query.show" | "oa.query.hide", "payload"}`; query payloads ≤ 1000 characters; at most 5 buttons here),
-  a `media` template with an image URL, a `file` with the token of an uploaded file.
+  {"text"?, "attachment"?}}` → `{"error": 0, "message": "Success", "data": {"message_id", "user_id",
+  "quota"}}`. Text 1–2000 characters. Attachments: a template with `buttons` (each `{"title" ≤ 100, "type":
+  "oa.open.url" | "oa.query.show" | "oa.query.hide", "payload"}`; query payloads ≤ 1000 characters; at most 5
+  buttons here), a `media` template with an image URL, a `file` with the token of an uploaded file.
 - The messaging window: a reply (recipient.message_id = one of the user's messages) is free for 48 hours after
   the user's *last* message, 8 replies at most; after that, or addressed by user_id, a message is proactive
   and takes one unit of `proactive_quota` (0 by default: an unverified OA, or one without a package).
 - `GET /v2.0/oa/getoa`; `POST /v2.0/oa/upload/file` (multipart `file`: PDF, DOC, DOCX up to 5 MB) → token.
-- `POST /v4/oa/access_token` (form `app_id`, `grant_type=refresh_token`, `refresh_token`; header `secret_key`):
-  a new access token (`expires_in` "90000" seconds: 25 hours) and a new refresh token; the refresh token used is
-  spent (single use). An expired or unknown access token gets error -216 / -124.
+- `POST /v4/oa/access_token` (form `app_id`, `grant_type=refresh_token`, `refresh_token`; header
+  `secret_key`): a new access token (`expires_in` "90000" seconds: 25 hours) and a new refresh token; the
+  refresh token used is spent (single use). An expired or unknown access token gets error -216 / -124.
 - Webhook: user events (`user_send_text`, `user_send_image`, `follow`…) are POSTed to the bot's URL with
   `X-ZEvent-Signature: mac=sha256(app_id + body + timestamp + OA secret key)`; `tap(user, title)` on a query
   button sends its payload as the user's text message (the OA's documented behaviour).

@@ -46,7 +46,8 @@ async def start_bot(
     webhook_port: int | None = None,
     env: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
-    """`python -m bot run` (long polling, or webhook on 127.0.0.1:`webhook_port`) with its output in `log_file`."""
+    """`python -m bot run` (long polling, or webhook on 127.0.0.1:`webhook_port`) with its output in
+    `log_file`."""
     environ = {
         **os.environ,
         "BOT_TOKEN": emulator.token,
@@ -152,7 +153,8 @@ class WebhookFront:
         )
 
     async def tap(self, user_id: int, label: str, port: int, message: dict | None = None) -> list[dict]:
-        """The user taps the button `label` (or part of it) of `message` (default: the latest with buttons)."""
+        """The user taps the button `label` (or part of it) of `message` (default: the latest with
+        buttons)."""
         message = message or self.last_with_buttons(user_id)
         options = numbered.options(message["reply_markup"])
         option = numbered.choose(label, options) or next((o for o in options if label in o.label), None)
@@ -277,8 +279,8 @@ class Cluster:
 async def webhook_cluster(
     tmp_path: Path, target: str, count: int = 2, telegram: dict[str, int] | None = None
 ) -> AsyncIterator[Cluster]:
-    """`count` processes on `target` (seeded with the demo commune; `telegram` links demo people's console ids to
-    Telegram chats), each answering /healthz before the block starts; all stopped at its end."""
+    """`count` processes on `target` (seeded with the demo commune; `telegram` links demo people's console ids
+    to Telegram chats), each answering /healthz before the block starts; all stopped at its end."""
     services = Services.build(Config(database_path=target))
     await services.open()
     emulator: BotApiEmulator | None = None

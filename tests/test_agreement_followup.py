@@ -1,6 +1,7 @@
 """Issue 17: following up successful agreements (Law 35/2013 Art. 26) through the outbox — asked after
-AGREEMENT_FOLLOW_UP_DAYS, reminded once a week later, then listed for the team leader; answers, the team leader
-told, re-mediation linked to the case; none twice and none lost across restarts; the statistics' counts."""
+AGREEMENT_FOLLOW_UP_DAYS, reminded once a week later, then listed for the team leader; answers, the team
+leader told, re-mediation linked to the case; none twice and none lost across restarts; the statistics'
+counts."""
 
 from __future__ import annotations
 

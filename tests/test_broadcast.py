@@ -1,4 +1,5 @@
-"""/thongbao: role checks, scopes (forged callbacks refused), preview, outbox, delivery errors, acknowledgements."""
+"""/thongbao: role checks, scopes (forged callbacks refused), preview, outbox, delivery errors,
+acknowledgements."""
 
 from __future__ import annotations
 

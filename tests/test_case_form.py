@@ -118,7 +118,7 @@ def test_words_and_impossible_dates():
         assert exc.value.code == "date_invalid"
 
 
-# --- masking -------------------------------------------------------------------------------------------------
+# --- masking ------------------------------------------------------------------------------------------------
 words = st.lists(
     st.sampled_from(
         [
@@ -219,7 +219,7 @@ def test_email_is_masked():
     assert mask_personal_numbers("liên hệ a.b@gmail.com nhé") == f"liên hệ {msg.CASE_MASK_EMAIL} nhé"
 
 
-# --- the form as a whole -------------------------------------------------------------------------------------
+# --- the form as a whole ------------------------------------------------------------------------------------
 def test_next_field_defaults_and_conditions():
     ctx = FormContext(today=TODAY, reporter_id=7, teams={1: "Tổ 1"}, members={7: "A", 8: "B"})
     values: dict = {}

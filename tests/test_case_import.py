@@ -187,8 +187,9 @@ def test_file_problems(tmp_path, capsys):
 
 
 def test_mediators_column_names_who_mediated_by_their_codes(tmp_path, capsys):
-    """QA: imported paper logbooks had no mediators, so Part II of the book and the remuneration list named nobody
-    for them. The optional `mediators` column takes the codes of the team's mediators (column 3 of the book)."""
+    """QA: imported paper logbooks had no mediators, so Part II of the book and the remuneration list named
+    nobody for them. The optional `mediators` column takes the codes of the team's mediators (column 3 of the
+    book)."""
     db = seeded(tmp_path)
     header = [*HEADER, "mediators"]
     rows = [

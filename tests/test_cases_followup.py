@@ -1,4 +1,5 @@
-"""After submission: /vuviec, results recorded later, corrections with their permissions and audit, reminders."""
+"""After submission: /vuviec, results recorded later, corrections with their permissions and audit,
+reminders."""
 
 from __future__ import annotations
 

@@ -220,7 +220,7 @@ async def test_registration_steps_have_cancel(bot):
     assert msg.MENU_AFTER_FLOW in texts(out)
 
 
-# --- button labels that fit (issue 19, part 3) ----------------------------------------------------------------
+# --- button labels that fit (issue 19, part 3) --------------------------------------------------------------
 async def _walk_everything(bot):
     """Open the main screens of every flow as each role, so that their keyboards are in the outbox."""
     await bot.say(MEDIATOR, QUESTION)
@@ -274,7 +274,7 @@ async def test_long_suggestions_are_numbered_text_with_short_buttons(bot):
     assert "📖 Căn cứ:" in texts(out)
 
 
-# --- typed answers (issue 19, part 4) -------------------------------------------------------------------------
+# --- typed answers (issue 19, part 4) -----------------------------------------------------------------------
 @pytest.mark.parametrize("typed", ["B", "b", "b.", " 2 ", "2)"])
 async def test_quiz_accepts_typed_letters_and_numbers(bot, typed):
     await bot.say(MEDIATOR, "/ontap")
@@ -373,7 +373,7 @@ async def test_console_six_and_quiz_letters(tmp_path):
     assert "Câu 2/10" in transcript
 
 
-# --- names without diacritics (issue 19, part 5) --------------------------------------------------------------
+# --- names without diacritics (issue 19, part 5) ------------------------------------------------------------
 async def _register_as(bot, name_reply):
     from bot.demo import DEMO_INVITE
 
@@ -500,7 +500,7 @@ def test_argparse_messages_in_vietnamese(tmp_path):
     assert "giá trị 'boss' không hợp lệ" in wrong.stderr
 
 
-# --- the offline demo shows both sides (issue 19, part 7) -----------------------------------------------------
+# --- the offline demo shows both sides (issue 19, part 7) ---------------------------------------------------
 async def test_console_switch_person_expert_question_and_answer_both_sides(tmp_path):
     transcript, api, uid = await _console(
         tmp_path,

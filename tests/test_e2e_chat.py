@@ -1,6 +1,7 @@
-"""Issue 19 over real HTTP: the traps of an older user walked through `mediator-bot run` (python-telegram-bot's
-own HTTP stack, long polling) against the local Bot API emulator — switching flows keeps a case draft and does
-not mix texts, a question typed anywhere is answered, leaving words without a slash, typed quiz letters."""
+"""Issue 19 over real HTTP: the traps of an older user walked through `mediator-bot run`
+(python-telegram-bot's own HTTP stack, long polling) against the local Bot API emulator — switching flows
+keeps a case draft and does not mix texts, a question typed anywhere is answered, leaving words without a
+slash, typed quiz letters."""
 
 from __future__ import annotations
 

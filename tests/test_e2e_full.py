@@ -1,5 +1,5 @@
-"""End to end over real HTTP, the whole product: the real `mediator-bot run` process (python-telegram-bot's own
-HTTP stack, long polling) against the local Bot API emulator on 127.0.0.1. Scripted users register with an
+"""End to end over real HTTP, the whole product: the real `mediator-bot run` process (python-telegram-bot's
+own HTTP stack, long polling) against the local Bot API emulator on 127.0.0.1. Scripted users register with an
 invite code, ask a question, report a case, read the statistics, and receive a broadcast.
 
 Run just this suite with:  .venv/bin/python -m pytest tests/test_e2e_full.py tests/test_e2e_telegram.py

@@ -45,7 +45,8 @@ async def _start_bot(emulator: BotApiEmulator, db_path: str) -> asyncio.subproce
 
 
 async def demo_with_invite(db_path: str):
-    """The demo database at `db_path` and a new mediator invite for team ML-02 (as the command line makes one)."""
+    """The demo database at `db_path` and a new mediator invite for team ML-02 (as the command line makes
+    one)."""
     services = Services.build(Config(database_path=db_path))
     await services.open()
     await seed_demo(services)

@@ -1,4 +1,5 @@
-"""Faults: a full disk, a locked database, Bot API errors, and a bot process killed in the middle of a form."""
+"""Faults: a full disk, a locked database, Bot API errors, and a bot process killed in the middle of a
+form."""
 
 from __future__ import annotations
 

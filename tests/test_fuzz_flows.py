@@ -1,6 +1,7 @@
 """Hostile input in every conversation state: a random walk through the bot's buttons, with arbitrary text
 (emoji, zero-width and right-to-left marks, SQL and Markdown/HTML injection, 4,096 characters) and malformed
-callback data typed at any point. No exception may escape to the error handler, and every text gets a reply."""
+callback data typed at any point. No exception may escape to the error handler, and every text gets a
+reply."""
 
 from __future__ import annotations
 

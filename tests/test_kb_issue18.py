@@ -1,5 +1,5 @@
-"""Issue 18: the trial questions quoted in the issue (regression), the updated content, the held-out scorer and
-the first-contact disclosure."""
+"""Issue 18: the trial questions quoted in the issue (regression), the updated content, the held-out scorer
+and the first-contact disclosure."""
 
 from __future__ import annotations
 

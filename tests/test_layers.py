@@ -1,4 +1,5 @@
-"""Issue 15: the layers import one way, and the storage methods that replaced handler SQL give the same answers."""
+"""Issue 15: the layers import one way, and the storage methods that replaced handler SQL give the same
+answers."""
 
 from __future__ import annotations
 

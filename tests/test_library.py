@@ -1,4 +1,5 @@
-"""Materials library (/tailieu): content checks, browsing, file-id reuse, search, access records, indicator."""
+"""Materials library (/tailieu): content checks, browsing, file-id reuse, search, access records,
+indicator."""
 
 from __future__ import annotations
 
@@ -335,7 +336,8 @@ async def test_cancel_leaves_library(bot):
 
 
 async def test_material_upload_and_reuse_over_real_http(tmp_path):
-    """The real bot process (python-telegram-bot's HTTP stack) uploads a material once, then reuses its file id."""
+    """The real bot process (python-telegram-bot's HTTP stack) uploads a material once, then reuses its file
+    id."""
     import asyncio
     import os
 

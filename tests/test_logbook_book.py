@@ -1,6 +1,6 @@
-"""Issue 17, Part II and the printable book: per-mediator counts against hand-built cases, `by_mediator` in the
-report JSON, the statistics workbook's sheets, `mediator-bot logbook` opened back (column order, print settings),
-and the chat buttons with their server-side checks."""
+"""Issue 17, Part II and the printable book: per-mediator counts against hand-built cases, `by_mediator` in
+the report JSON, the statistics workbook's sheets, `mediator-bot logbook` opened back (column order, print
+settings), and the chat buttons with their server-side checks."""
 
 from __future__ import annotations
 

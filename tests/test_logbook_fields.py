@@ -1,5 +1,6 @@
-"""Issue 17, Part I: the logbook columns the paper book has (invited persons, agreement, note, the written record
-of a successful mediation and its photo) through the chat, the import and the stored case; still 6 taps."""
+"""Issue 17, Part I: the logbook columns the paper book has (invited persons, agreement, note, the written
+record of a successful mediation and its photo) through the chat, the import and the stored case; still 6
+taps."""
 
 from __future__ import annotations
 

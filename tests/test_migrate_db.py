@@ -1,5 +1,6 @@
-"""`mediator-bot admin migrate-db`: a populated SQLite pilot database copied into PostgreSQL (TEST_DATABASE_URL)
-or, without it, into another SQLite file — every table, counts checked, idempotent, sequences moved on."""
+"""`mediator-bot admin migrate-db`: a populated SQLite pilot database copied into PostgreSQL
+(TEST_DATABASE_URL) or, without it, into another SQLite file — every table, counts checked, idempotent,
+sequences moved on."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from tests.harness import ChatHarness, texts
 
 
 async def _populate(bot: ChatHarness) -> None:
-    """Demo organisation, cases (with mediators and audit rows), a broadcast, a question, a half-filled form."""
+    """Demo organisation, cases (with mediators and audit rows), a broadcast, a question, a half-filled
+    form."""
     services = bot.services
     team = await services.org.team_by_code("ML-01")
     mediator = await services.people.by_identity("console", "1001")

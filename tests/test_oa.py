@@ -1,7 +1,7 @@
-"""The `oa` channel (the commune's Zalo Official Account) against the OA emulator written from the documentation
-(tests/oa_emulator.py): the same handlers; real buttons round-trip; the signed webhook (missing, wrong, replayed
-signatures refused); OAuth tokens stored and refreshed once across processes; the 48-hour window in a
-broadcast; files; and the same case report on Telegram, Zalo Bot and Zalo OA in one process."""
+"""The `oa` channel (the commune's Zalo Official Account) against the OA emulator written from the
+documentation (tests/oa_emulator.py): the same handlers; real buttons round-trip; the signed webhook (missing,
+wrong, replayed signatures refused); OAuth tokens stored and refreshed once across processes; the 48-hour
+window in a broadcast; files; and the same case report on Telegram, Zalo Bot and Zalo OA in one process."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ async def oa(tmp_path):
     await emu.stop()
 
 
-# --- the same handlers, real buttons -------------------------------------------------------------------------
+# --- the same handlers, real buttons ------------------------------------------------------------------------
 async def test_registration_with_real_buttons_round_trip(oa):
     emu = oa.emu
     lan = "2468458835296117922"
@@ -215,7 +215,7 @@ async def test_an_image_from_the_user_arrives_as_a_photo(oa):
     assert update["message"]["caption"] == "Biên bản"
 
 
-# --- the signed webhook ---------------------------------------------------------------------------------------
+# --- the signed webhook -------------------------------------------------------------------------------------
 async def test_signature_missing_wrong_or_replayed_is_refused(oa):
     emu = oa.emu
     user = "9000000000000000005"
@@ -246,7 +246,7 @@ async def test_signature_missing_wrong_or_replayed_is_refused(oa):
         assert response.status_code == 400
 
 
-# --- tokens -------------------------------------------------------------------------------------------------------
+# --- tokens -------------------------------------------------------------------------------------------------
 async def test_the_access_token_is_refreshed_once_across_processes(tmp_path):
     emu = await OaEmulator().start()
     try:
@@ -339,7 +339,7 @@ async def test_status_edits_leave_free_replies_for_the_final_report(oa):
     assert len(sent) <= 8 and {m.quota_type for m in sent} == {"reply"}  # never past the 8 free replies
 
 
-# --- the 48-hour window in a broadcast ---------------------------------------------------------------------------
+# --- the 48-hour window in a broadcast ----------------------------------------------------------------------
 async def test_broadcast_reports_recipients_outside_the_48_hour_window(oa):
     emu = oa.emu
     hoa, mai, hung = "3000000000000000003", "3000000000000000001", "3000000000000000002"
@@ -396,7 +396,7 @@ async def test_with_proactive_quota_the_oa_sends_outside_the_window(tmp_path):
         await emu.stop()
 
 
-# --- one case report, three channels, unchanged handlers -----------------------------------------------------------
+# --- one case report, three channels, unchanged handlers ----------------------------------------------------
 async def test_the_same_case_report_on_telegram_zalo_bot_and_zalo_oa(tmp_path):
     telegram = await BotApiEmulator().start()
     zalo = await ZaloApiEmulator().start()

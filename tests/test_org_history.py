@@ -1,5 +1,5 @@
-"""Migration 0013 carries existing people and teams over as history, and the history is kept by every path that
-changes a person (organisation file, registration, training attendance, repository updates)."""
+"""Migration 0013 carries existing people and teams over as history, and the history is kept by every path
+that changes a person (organisation file, registration, training attendance, repository updates)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ async def test_migration_carries_people_and_teams_over(tmp_path):
         await db.execute("INSERT INTO teams(commune_id, code, name, active) VALUES (1, 'ML-02', 'Tổ 2', 0)")
         for name, recognised, active in (("Một", "2019-05-10", 1), ("Hai", None, 1), ("Ba", "2020-01-01", 0)):
             await db.execute(
-                "INSERT INTO persons(full_name, role, province_id, commune_id, team_id, recognised_on, active,"
-                " created_at, updated_at) VALUES (?, 'mediator', 1, 1, 1, ?, ?, '2024-02-03T01:00:00+00:00',"
-                " '2024-02-03T01:00:00+00:00')",
+                "INSERT INTO persons(full_name, role, province_id, commune_id, team_id, recognised_on,"
+                " active, created_at, updated_at)"
+                " VALUES (?, 'mediator', 1, 1, 1, ?, ?,"
+                " '2024-02-03T01:00:00+00:00', '2024-02-03T01:00:00+00:00')",
                 (name, recognised, active),
             )
         await db.migrate()
@@ -64,7 +65,8 @@ async def test_every_write_path_keeps_one_open_history_row(tmp_path):
         # training attendance (storage/training.py) writes trained_on with its history too
         official = await org.person(None, "Cán Bộ", Role.COMMUNE_OFFICIAL, commune_id=org["A"])
         event_id = await services.db.execute(
-            "INSERT INTO training_events(title, starts_at, local_date, place, scope_json, organiser_id, created_at)"
+            "INSERT INTO training_events(title, starts_at, local_date, place, scope_json, organiser_id,"
+            " created_at)"
             " VALUES ('Tập huấn', '2025-01-10T02:00:00+00:00', '2025-01-10', 'UBND', '{}', ?, 'x')",
             (official,),
         )

@@ -100,7 +100,7 @@ async def indicators(org, period: Period) -> dict:
     return (await service.report(await service.scope("commune", org["A"]), period)).as_json()["organisation"]
 
 
-# --- round trip ---------------------------------------------------------------------------------------------------
+# --- round trip ---------------------------------------------------------------------------------------------
 async def test_round_trip_reports_no_change_and_writes_nothing(org):
     content = await export(org)
     wb = load_workbook(io.BytesIO(content))
@@ -133,7 +133,7 @@ async def test_older_free_text_values_survive_a_round_trip(org):
     assert not result.errors and result.changes == []
 
 
-# --- every kind of change ---------------------------------------------------------------------------------------
+# --- every kind of change -----------------------------------------------------------------------------------
 async def test_every_kind_of_change_previewed_applied_and_audited(org):
     content = await export(org)
     hai, ba = row_of(content, "Lò Thị Hai"), row_of(content, "Trần Văn Ba")
@@ -213,7 +213,7 @@ async def test_small_changes_move_leader_training_recognition(org):
     assert {p["ref"]: p for p in await service.repo.people(org["A"])}["A-002"]["status"] == "active"
 
 
-# --- invalid rows -------------------------------------------------------------------------------------------------
+# --- invalid rows -------------------------------------------------------------------------------------------
 async def test_invalid_rows_all_reported_with_row_numbers_nothing_written(org):
     content = await export(org)
     hai, ba, bon = (row_of(content, n) for n in ("Lò Thị Hai", "Trần Văn Ba", "Nguyễn Văn Bốn"))
@@ -274,7 +274,7 @@ async def test_team_errors_and_file_errors(org):
     assert file_error_text(exc.value) == msg.ORG_ERR["header"].format(sheet=msg.ORG_SHEET_PEOPLE)
 
 
-# --- history behind the indicators --------------------------------------------------------------------------------
+# --- history behind the indicators --------------------------------------------------------------------------
 async def test_indicators_count_the_list_as_it_was(org):
     service, a, me = org.services.org_list, org.commune, official(org)
     before_q1 = await indicators(org, Q1_LAST_YEAR)
@@ -317,7 +317,7 @@ async def test_team_dissolved_today_still_counts_for_past_periods(org):
     assert (await indicators(org, THIS_YEAR))["teams"] == 2
 
 
-# --- who may do what ----------------------------------------------------------------------------------------------
+# --- who may do what ----------------------------------------------------------------------------------------
 def test_authorisation_matrix(org):
     a = org.commune
     assert may_edit(None, a)  # the operator's command line
@@ -361,7 +361,7 @@ async def test_actions_refused_on_the_server(org):
     assert await AuditLog(org.services.db).rows() == []
 
 
-# --- the command-line contract ------------------------------------------------------------------------------------
+# --- the command-line contract ------------------------------------------------------------------------------
 def test_cli_export_import_contract(org_db, tmp_path, capsys):
     out = tmp_path / "a.xlsx"
     assert cli_main(["admin", "export-org", "--commune", "A", "--out", str(out), "--db", org_db]) == 0
@@ -405,7 +405,7 @@ def org_db(tmp_path):
     return asyncio.run(seed())
 
 
-# --- cell parsers -------------------------------------------------------------------------------------------------
+# --- cell parsers -------------------------------------------------------------------------------------------
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

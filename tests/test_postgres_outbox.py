@@ -1,5 +1,5 @@
-"""Several bot processes on one PostgreSQL: the outbox is shared without duplicates (FOR UPDATE SKIP LOCKED), and
-the claims of a process that died are taken over. Each Database below has its own connection pool, as a
+"""Several bot processes on one PostgreSQL: the outbox is shared without duplicates (FOR UPDATE SKIP LOCKED),
+and the claims of a process that died are taken over. Each Database below has its own connection pool, as a
 separate process would. Needs TEST_DATABASE_URL."""
 
 from __future__ import annotations

@@ -158,7 +158,8 @@ async def test_live_schemas_match(tmp_path):
         names = [
             r["name"]
             for r in await sqlite.fetchall(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
             )
         ]
         pg_names = [

@@ -1,6 +1,6 @@
-"""deploy/nginx.conf in front of two real bot processes on one PostgreSQL (the compose file's topology, without
-Docker): both processes serve, a case report goes on across them, and when one is killed with SIGKILL the proxy
-passes its updates on to the other. Needs TEST_DATABASE_URL and the distribution's nginx."""
+"""deploy/nginx.conf in front of two real bot processes on one PostgreSQL (the compose file's topology,
+without Docker): both processes serve, a case report goes on across them, and when one is killed with SIGKILL
+the proxy passes its updates on to the other. Needs TEST_DATABASE_URL and the distribution's nginx."""
 
 from __future__ import annotations
 

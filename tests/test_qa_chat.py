@@ -1,4 +1,5 @@
-"""Legal Q&A in the chat: answers with citation and buttons, feedback, suggestions, expert hand-off, reload."""
+"""Legal Q&A in the chat: answers with citation and buttons, feedback, suggestions, expert hand-off,
+reload."""
 
 from __future__ import annotations
 

@@ -188,7 +188,8 @@ async def test_participation_scoped_to_commune_and_team(bot):
     mai = await _person(bot, MEDIATOR)
     await _finish_session(bot, MEDIATOR, 2)
     await services.db.execute(
-        "UPDATE quiz_sessions SET started_at = '2020-01-01T00:00:00+00:00', finished_at = '2020-01-01T00:10:00+00:00'"
+        "UPDATE quiz_sessions SET started_at = '2020-01-01T00:00:00+00:00',"
+        " finished_at = '2020-01-01T00:10:00+00:00'"
         " WHERE id = (SELECT MAX(id) FROM quiz_sessions WHERE person_id = ?)",
         (mai.id,),
     )

@@ -44,7 +44,7 @@ JAN = Period(date(2026, 1, 1), date(2026, 1, 31))
 Q1 = Period(date(2026, 1, 1), date(2026, 3, 31))
 
 
-# --- the rules, without a database ---------------------------------------------------------------------------
+# --- the rules, without a database --------------------------------------------------------------------------
 def test_each_result_maps_to_eligibility_with_a_cited_reason():
     assert {r: RESULT_RULES[r].eligible for r in RESULT_RULES} == {
         "thanh": True,
@@ -99,7 +99,7 @@ def test_rate_table_province_then_commune_override_from_their_dates():
     assert months_overlapping(date(2025, 12, 20), date(2026, 2, 1)) == ["2025-12", "2026-01", "2026-02"]
 
 
-# --- with a database -----------------------------------------------------------------------------------------
+# --- with a database ----------------------------------------------------------------------------------------
 class Pay:
     def __init__(self, services: Services):
         self.services = services
@@ -552,7 +552,8 @@ def _months(data: dict, team: str) -> dict[str, dict]:
 
 
 def _contract_totals(data: dict) -> None:
-    """The issue 21 contract: team_support per team = its support lines; total = eligible + support (+ adj.)."""
+    """The issue 21 contract: team_support per team = its support lines; total = eligible + support
+    (+ adj.)."""
     for code, team in data["by_team"].items():
         assert team["team_support"] == sum(s["amount"] for s in data["team_support"] if s["team"] == code)
     eligible = sum(c["amount"] for c in data["cases"] if c["eligible"])
@@ -652,8 +653,8 @@ async def test_months_before_tt56_with_a_province_rate_in_force_are_paid_at_it(p
 
 
 async def test_team_merged_in_keeps_its_months_from_the_old_commune_never_paid_twice(pay):
-    """A team of a commune merged into ML (today) counts for ML's earlier months too, as the statistics roll up
-    the merged communes; a month the old commune's list paid is not payable again on ML's."""
+    """A team of a commune merged into ML (today) counts for ML's earlier months too, as the statistics roll
+    up the merged communes; a month the old commune's list paid is not payable again on ML's."""
     old = await pay.services.org.upsert_commune(pay.province.id, "MX", "Xã Mường Xen")
     await pay.services.org.upsert_team(old.id, "MX-01", "Tổ hòa giải bản Xen")
     year = date.today().year - 1  # merged today: last year's months were worked in MX

@@ -1,6 +1,6 @@
 """The command-line contract of issue 22: `report submit` prints the revision, `--submitted` reads the latest
-snapshots (exit 2 in Vietnamese when a commune never submitted), `--national` rolls up by province; every counts
-entry carries both rates and indicators.success_rate.value equals cases.success_rate."""
+snapshots (exit 2 in Vietnamese when a commune never submitted), `--national` rolls up by province; every
+counts entry carries both rates and indicators.success_rate.value equals cases.success_rate."""
 
 from __future__ import annotations
 
@@ -216,7 +216,8 @@ def test_submit_unknown_commune_exit_2(db, capsys):
 
 
 def test_codes_typed_in_lower_case_are_found(db, capsys):
-    """QA: `report --commune a` said "Không có xã/phường mã a" while `logbook --team`/`import-cases` accept it."""
+    """QA: `report --commune a` said "Không có xã/phường mã a" while `logbook --team`/`import-cases` accept
+    it."""
     code, out, _ = run(capsys, "--commune", "a", *PERIOD, "--db", db)
     assert code == 0 and json.loads(out)["scope"]["code"] == "A"
     code, out, _ = run(capsys, "submit", "--commune", " a ", *PERIOD, "--db", db)

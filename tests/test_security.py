@@ -264,7 +264,7 @@ async def test_case_writer_refuses_text_claimed_by_another_flow(bot):
         await cases.answer(person, "new", None, "dat dai")
 
 
-# --- 14. Private chats only: a group gets one polite line and nothing else -----------------------------------
+# --- 14. Private chats only: a group gets one polite line and nothing else ----------------------------------
 
 GROUP = -1001234567890
 
@@ -467,7 +467,7 @@ def test_xlsx_import_reads_rows_beyond_the_stated_dimension(tmp_path):
     assert [cells["external_id"] for _, cells in table] == [f"R-{i:02d}" for i in range(10)]
 
 
-# --- 8. Masking: numbers glued to letters; the text of legal questions ---------------------------------------
+# --- 8. Masking: numbers glued to letters; the text of legal questions --------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -503,7 +503,7 @@ async def test_legal_question_is_stored_masked(bot):
     assert msg.CASE_MASK_PHONE in rows[0]["text"]
 
 
-# --- 9. Names from the org file are text in the statistics XLSX; a '$' does not break the chart --------------
+# --- 9. Names from the org file are text in the statistics XLSX; a '$' does not break the chart -------------
 
 
 def _hostile_report():
@@ -580,7 +580,7 @@ def test_webhook_secret_charset(monkeypatch, capsys, secret, ok):
     assert "WEBHOOK_SECRET" in capsys.readouterr().err
 
 
-# --- 11. Guessing codes: /lienket global and per-code limits, invite-code limits, one reply for all failures -
+# --- 11. Guessing codes: /lienket global and per-code limits, invite-code limits, one reply for all failures
 
 
 async def test_lienket_guessing_from_many_accounts_is_refused(bot):
@@ -714,13 +714,13 @@ async def test_unrecorded_sends_stay_few_when_the_database_is_slow(db, delay):
     assert sorted(transport.sent) == sorted(set(transport.sent)) and len(transport.sent) == 40
     assert (await BroadcastRepository(db).counts(broadcast_id))["sent"] == 40
     # what a SIGKILL at any moment would send twice: at most the worker's bound, however slow the database
-    # (the worker may keep open what its pace needs over the API's own latency — here the counting query's, which
-    # a loaded machine makes longer — plus max_unrecorded; the slow bookkeeping never adds to it)
+    # (the worker may keep open what its pace needs over the API's own latency — here the counting query's,
+    # which a loaded machine makes longer — plus max_unrecorded; the slow bookkeeping never adds to it)
     bound = worker.max_unrecorded + math.ceil(worker.rate_per_s * transport.slowest)
     assert max(transport.window) <= bound, (transport.window, bound)
 
 
-# --- 13. A full disk or an unusable data directory: a clear message, never a traceback -----------------------
+# --- 13. A full disk or an unusable data directory: a clear message, never a traceback ----------------------
 
 
 @pytest.mark.sqlite_only

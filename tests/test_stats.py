@@ -48,7 +48,7 @@ async def report(org, level: str, key: str, period: Period = Q1):
     return await service.report(await service.scope(level, org[key]), period)
 
 
-# --- counts and rates ----------------------------------------------------------------------------------------
+# --- counts and rates ---------------------------------------------------------------------------------------
 async def test_counts_rates_boundaries_and_teams_without_cases(org):
     await org.cases(
         "A-1",
@@ -163,7 +163,7 @@ async def test_inactive_team_with_cases_still_counted(org):
     assert data["organisation"]["teams"] == 2  # the dissolved team no longer counts in the organisation
 
 
-# --- indicators ------------------------------------------------------------------------------------------------
+# --- indicators ---------------------------------------------------------------------------------------------
 async def test_indicators_on_hand_built_teams(org):
     end = "2025-06-30"
     # full (leader + 2, one woman, one ethnic minority); legal supporter; trained people
@@ -314,7 +314,7 @@ def test_may_see():
     assert not may_see(inactive, "commune", 10, province_id=1, commune_id=10)
 
 
-# --- periods -------------------------------------------------------------------------------------------------
+# --- periods ------------------------------------------------------------------------------------------------
 def test_presets():
     today = date(2025, 8, 17)
     assert preset_period("month", today) == Period(date(2025, 8, 1), date(2025, 8, 31))
@@ -381,7 +381,7 @@ def test_custom_period_never_crashes(text):
         assert period.start <= period.end
 
 
-# --- command line ----------------------------------------------------------------------------------------------
+# --- command line -------------------------------------------------------------------------------------------
 @pytest.fixture
 def cli_db(tmp_path):
     async def seed():

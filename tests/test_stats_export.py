@@ -326,8 +326,8 @@ def test_national_workbook_by_province():
     reason="LibreOffice (soffice) or poppler's pdfinfo is not installed",
 )
 def test_commune_workbook_renders_through_libreoffice_on_landscape_pages(tmp_path):
-    """The whole commune workbook through headless LibreOffice: A4 landscape pages, each table on one page wide
-    (one page per sheet for a small commune, not 14 portrait strips)."""
+    """The whole commune workbook through headless LibreOffice: A4 landscape pages, each table on one page
+    wide (one page per sheet for a small commune, not 14 portrait strips)."""
     import re
     import subprocess
 

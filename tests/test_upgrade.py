@@ -50,7 +50,7 @@ TODAY = date(2025, 6, 20)
 PERIOD = Period(date(2025, 1, 1), date(2025, 6, 30))
 
 
-# --- the seed: realistic rows, inserted through plain SQL, for whatever tables exist at V -----------------------
+# --- the seed: realistic rows, inserted through plain SQL, for whatever tables exist at V -------------------
 @dataclass(frozen=True)
 class Ref:
     """The id of an earlier seed row."""
@@ -1193,7 +1193,7 @@ async def _seed(db: Database, existing: set[str]) -> Seeded:
     return seeded
 
 
-# --- reading the schema and the data of either backend ----------------------------------------------------------
+# --- reading the schema and the data of either backend ------------------------------------------------------
 async def _columns(db: Database) -> dict[str, dict[str, str | None]]:
     """{table: {column: default expression or None}} of the live database (schema_migrations left out)."""
     found: dict[str, dict[str, str | None]] = {}
@@ -1251,7 +1251,7 @@ async def _fresh(tmp_path, version: int) -> tuple[str, Database]:
     return target, db
 
 
-# --- the test ----------------------------------------------------------------------------------------------------
+# --- the test -----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("version", EARLIER, ids=[f"from-v{v}" for v in EARLIER])
 async def test_upgrade_populated_database(tmp_path, version):
     # 1. A database of version V, filled with rows for every table it has.

@@ -100,7 +100,7 @@ async def test_bad_body_and_health(webhook):
     assert body == {"status": "ok"}
 
 
-# --- Issue 14 items 10 and 15: malformed bodies get 400; /healthz tells the status only ----------------------
+# --- Issue 14 items 10 and 15: malformed bodies get 400; /healthz tells the status only ---------------------
 
 MALFORMED = [
     b"[1, 2, 3]",
@@ -148,7 +148,8 @@ async def test_health_says_status_only(webhook):
 
 
 async def test_the_same_update_twice_is_handled_once(webhook):
-    """Issue 14 (Also): a copy of an update (a proxy passing a slow request on, Telegram resending) is skipped."""
+    """Issue 14 (Also): a copy of an update (a proxy passing a slow request on, Telegram resending) is
+    skipped."""
     base, api, http, _ = webhook
     update = api.user_message(1001, "/trogiup")
     for _ in range(2):

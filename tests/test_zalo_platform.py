@@ -1,6 +1,6 @@
 """The Zalo Bot Platform as documented (tests/zalo_emulator.py): photo_url, error codes, repeated deliveries,
-wrapped and bare webhook bodies, opaque ids and dates in milliseconds, group chats, malformed bodies, the first
-contact's disclosure, and no acknowledged event lost when the process is killed (SIGKILL)."""
+wrapped and bare webhook bodies, opaque ids and dates in milliseconds, group chats, malformed bodies, the
+first contact's disclosure, and no acknowledged event lost when the process is killed (SIGKILL)."""
 
 from __future__ import annotations
 
@@ -188,7 +188,10 @@ async def test_webhook_takes_wrapped_and_bare_bodies_and_drops_repeats(hooked):
         b'{"event_name": "message.text.received", "message": []}',
         b'{"event_name": "message.text.received", "message": {"from": {"id": {"a": 1}}, "text": "x"}}',
         b'{"event_name": "message.text.received", "message": {"from": {"id": "a1"}, "text": {"t": 1}}}',
-        b'{"event_name": "message.text.received", "message": {"from": {"id": "a1"}, "chat": "x", "text": "x"}}',
+        (
+            b'{"event_name": "message.text.received",'
+            b' "message": {"from": {"id": "a1"}, "chat": "x", "text": "x"}}'
+        ),
         b'{"event_name": "message.image.received", "message": {"from": {"id": "a1"}, "photo_url": ["u"]}}',
         b'{"ok": true, "result": {"event_name": "message.text.received", "message": {"from": {"id": "a1"},'
         b' "date": [1], "text": "x"}}}',
@@ -219,7 +222,8 @@ async def test_documented_error_codes_mean_what_the_platform_says(zalo, http_sta
     monkeypatch.setattr("bot.channels.zalo.QUOTA_RETRY_S", 1)
     emu.error_http_status = http_status
     chat = await ZaloStore(zalo.services.db).int_id(emu.user(None, "Khách"))
-    # 429 "quota exceeded" is flood control: the bot waits and tries again (python-telegram-bot's limiter, 3 times)
+    # 429 "quota exceeded" is flood control: the bot waits and tries again (python-telegram-bot's limiter, 3
+    # times)
     emu.fail_next("sendMessage", 429)
     calls = emu.calls.count("sendMessage")
     await bot.send_message(chat, "xin chào")
@@ -258,7 +262,7 @@ async def test_broadcast_transport_retries_403_and_waits_on_429(zalo, monkeypatc
     assert await transport.deliver(broadcast, row) is not None
 
 
-# --- SIGKILL: no acknowledged event lost ----------------------------------------------------------------------
+# --- SIGKILL: no acknowledged event lost --------------------------------------------------------------------
 async def test_no_acknowledged_event_is_lost_when_the_process_is_killed(tmp_path):
     emu = await ZaloApiEmulator().start()
     db_path = str(tmp_path / "kill.db")

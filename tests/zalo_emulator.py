@@ -1,24 +1,26 @@
-"""A local Zalo Bot Platform emulator over real HTTP (aiohttp on 127.0.0.1), written from the platform's documentation.
+"""A local Zalo Bot Platform emulator over real HTTP (aiohttp on 127.0.0.1), written from the platform's
+documentation.
 
-Sources (see README "Zalo" → "What the documentation says"): the Bot Platform docs at bot.zaloplatforms.com/docs
-(API list, webhook, error codes; read through a copy of the reference kept in a public repository) and the
-official Python SDK python-zalo-bot (`zalo_bot/_message.py`: `photo_url`, `date` in milliseconds, string ids).
-Nothing here is taken from our adapter.
+Sources (see README "Zalo" → "What the documentation says"): the Bot Platform docs at
+bot.zaloplatforms.com/docs (API list, webhook, error codes; read through a copy of the reference kept in a
+public repository) and the official Python SDK python-zalo-bot (`zalo_bot/_message.py`: `photo_url`, `date` in
+milliseconds, string ids). Nothing here is taken from our adapter.
 
-- `https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>` → `http://127.0.0.1:<port>/bot<TOKEN>/<method>`; method
-  names are case-sensitive; JSON, form or query parameters.
-- Answers `{"ok": true, "result": …}`, or `{"ok": false, "error_code": N, "description": "…"}` with the documented
-  codes: 400 Bad request, 401 Unauthorized (token expired or invalid), 403 Internal server error (yes: 403 is the
-  platform's internal error), 404 Not found, 408 Request timeout, 429 Quota exceeded. The HTTP status of an error
-  answer is not documented: `error_http_status` chooses it (the code itself, or 200 with the code in the body).
+- `https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>` → `http://127.0.0.1:<port>/bot<TOKEN>/<method>`;
+  method names are case-sensitive; JSON, form or query parameters.
+- Answers `{"ok": true, "result": …}`, or `{"ok": false, "error_code": N, "description": "…"}` with the
+  documented codes: 400 Bad request, 401 Unauthorized (token expired or invalid), 403 Internal server error
+  (yes: 403 is the platform's internal error), 404 Not found, 408 Request timeout, 429 Quota exceeded. The
+  HTTP status of an error answer is not documented: `error_http_status` chooses it (the code itself, or 200
+  with the code in the body).
 - getMe; getUpdates (long polling, one event per answer, 408 when nothing came within the timeout, 400 while a
   webhook is set); setWebhook (url + secret_token of 8–256 characters), deleteWebhook, getWebhookInfo;
   sendMessage (text 1–2000 characters), sendPhoto (photo is a URL, caption up to 2000), sendSticker,
   sendChatAction (typing, upload_photo).
 - Events: `{"event_name": "message.text.received" | "message.image.received" | "message.sticker.received" |
   "message.unsupported.received", "message": {"from": {"id", "display_name", "is_bot"}, "chat": {"id",
-  "chat_type": "PRIVATE" | "GROUP"}, "message_id", "date" (milliseconds), "text" | "photo_url" (+ legacy "photo")
-  + "caption" | "sticker" + "url"}}`; ids are opaque strings such as `e4ea2cd5189df1c3a88c`.
+  "chat_type": "PRIVATE" | "GROUP"}, "message_id", "date" (milliseconds), "text" | "photo_url" (+ legacy
+  "photo") + "caption" | "sticker" + "url"}}`; ids are opaque strings such as `e4ea2cd5189df1c3a88c`.
 - Webhook: events are POSTed with the `X-Bot-Api-Secret-Token` header, wrapped `{"ok": true, "result": event}`
   (as the docs show) or bare (`wrap_webhook = False`, as some deliveries and clients have it). An event is not
   sent again once the bot answered it (any answer); `deliver_again(event)` repeats a delivery, as happens.

@@ -46,7 +46,8 @@ NOT_ALLOWED = "Xin lỗi, tài khoản {role} không được dùng chức năng
 
 # --- Start and registration -----------------------------------------------------------------------------
 WELCOME_GUEST = (
-    "Xin chào! Đây là {app} — hỗ trợ hòa giải viên ở cơ sở tra cứu pháp luật, ghi sổ vụ việc và nhận thông báo.\n\n"
+    "Xin chào! Đây là {app} — hỗ trợ hòa giải viên ở cơ sở tra cứu pháp luật, ghi sổ vụ việc và nhận thông "
+    "báo.\n\n"
     "Để đăng ký, anh/chị cần mã mời do công chức Tư pháp – hộ tịch của xã/phường cấp. Có mã rồi thì bấm "
     '"Tôi có mã mời" hoặc gõ /start kèm mã.\n\n'
     "Chưa đăng ký anh/chị vẫn có thể hỏi về pháp luật hòa giải."
@@ -232,7 +233,9 @@ CASE_ERRORS = {
     "date_format": "Chưa hiểu ngày này. Anh/chị gõ theo dạng ngày/tháng/năm, ví dụ 15/3/2025, hoặc bấm nút.",
     "date_invalid": "Ngày này không có trong lịch (ví dụ 31/02). Anh/chị kiểm tra lại.",
     "date_future": "Ngày này chưa tới. Anh/chị kiểm tra lại ngày.",
-    "date_too_old": "Ngày này quá xa ({limit}). Anh/chị kiểm tra lại năm; sổ cũ thì nhờ công chức Tư pháp nhập.",
+    "date_too_old": (
+        "Ngày này quá xa ({limit}). Anh/chị kiểm tra lại năm; sổ cũ thì nhờ công chức Tư pháp nhập."
+    ),
     "closed_before_received": "Ngày kết thúc không thể trước ngày nhận vụ việc ({received}).",
     "count_format": "Anh/chị gõ số bên bằng chữ số, ví dụ 2 hoặc 3.",
     "count_range": "Số bên phải từ 2 đến {max}.",
@@ -472,8 +475,8 @@ BC_TEXT_TOO_LONG = (
     "Nội dung dài {length} ký tự, quá giới hạn {limit} ký tự. Anh/chị rút gọn rồi gửi lại giúp."
 )
 BC_ASK_ATTACHMENT = (
-    "Anh/chị có muốn gửi kèm tài liệu hoặc ảnh không? Nếu có, gửi tệp/ảnh ngay bây giờ; nếu không, bấm nút bên "
-    "dưới."
+    "Anh/chị có muốn gửi kèm tài liệu hoặc ảnh không? Nếu có, gửi tệp/ảnh ngay bây giờ; nếu không, bấm nút "
+    "bên dưới."
 )
 BC_BTN_NO_ATTACHMENT = "Không đính kèm"
 BC_ATTACHMENT_ELSEWHERE = (
@@ -835,7 +838,9 @@ GROUP_CHAT_REFUSED = (
     "Anh/chị vui lòng nhắn riêng cho bot."
 )
 RESTORE_ERRORS = {
-    "same_file": "Không khôi phục được: tệp sao lưu chính là CSDL đang dùng ({detail}). Không có gì thay đổi.",
+    "same_file": (
+        "Không khôi phục được: tệp sao lưu chính là CSDL đang dùng ({detail}). Không có gì thay đổi."
+    ),
     "in_use": (
         "Không khôi phục được: CSDL {detail} đang được bot (hoặc một lệnh khác) sử dụng. Hãy dừng bot "
         "rồi chạy lại lệnh. Không có gì thay đổi."
@@ -881,21 +886,22 @@ PAY_XLSX: dict[str, Any] = {
         "Ký nhận",
     ),
     "team_support": "Hỗ trợ hoạt động tổ hòa giải tháng {month}",
-    "team_support_basis": "TT 56/2023/TT-BTC Điều 3 khoản 17 điểm đ (văn phòng phẩm, sao chụp tài liệu, nước uống "
-    "họp tổ).",
+    "team_support_basis": "TT 56/2023/TT-BTC Điều 3 khoản 17 điểm đ (văn phòng phẩm, sao chụp tài liệu, nước "
+    "uống họp tổ).",
     "team_total": "Cộng tổ {team} ({cases} vụ, việc được chi)",
     "grand_total": "TỔNG CỘNG TOÀN XÃ",
     "in_words": "Số tiền bằng chữ: {words}.",
     "others_title": "VỤ, VIỆC KHÔNG ĐƯA VÀO DANH SÁCH CHI (và lý do)",
     "others_columns": ("STT", "Số vụ, việc", "Ngày", "Tổ", "Kết quả", "Lý do"),
     "rates_title": "MỨC CHI ÁP DỤNG",
-    "rate_line": "Từ ngày {start}: {case} đ/vụ, việc; {success} đ/vụ, việc hòa giải thành; {team} đ/tổ/tháng — "
-    "{basis}.",
+    "rate_line": "Từ ngày {start}: {case} đ/vụ, việc; {success} đ/vụ, việc hòa giải thành; {team} đ/tổ/tháng "
+    "— {basis}.",
 }
 PAY_SUMMARY = (
     "💰 Thù lao hòa giải viên — {commune}\n"
     "Vụ việc kết thúc từ {start} đến {end}{number}\n\n"
-    "Được chi: {payable} vụ việc · Loại: {excluded} · Không đủ điều kiện: {not_eligible} · Đã chi trước: {paid}\n"
+    "Được chi: {payable} vụ việc · Loại: {excluded} · Không đủ điều kiện: {not_eligible} · Đã chi trước: "
+    "{paid}\n"
     "{teams}\n\n"
     "Tổng cộng: {total} đồng\n({words})\n\n"
     "{rates}Mức cụ thể do Nghị quyết HĐND tỉnh quyết định."
@@ -926,7 +932,9 @@ PAY_CLI_ERRORS = {
         "thành, 150.000 đ/tổ/tháng; Điều 3 khoản 17, Điều 5 khoản 1)."
     ),
     "case": "Không có vụ việc số {case} ở xã/phường này.",
-    "reason": "Cần ghi rõ lý do bằng văn bản (từ 10 đến 500 ký tự), ví dụ: vi phạm Điều 10 khoản 3 Luật 35/2013.",
+    "reason": (
+        "Cần ghi rõ lý do bằng văn bản (từ 10 đến 500 ký tự), ví dụ: vi phạm Điều 10 khoản 3 Luật 35/2013."
+    ),
     "basis": "Cần ghi căn cứ (ví dụ: Nghị quyết 09/2024/NQ-HĐND tỉnh …).",
     "not_paid_case": "Vụ việc {case} vốn không đủ điều kiện hưởng thù lao, không cần loại.",
     "already": "Vụ việc {case} đã bị loại khỏi danh sách từ trước.",
@@ -974,7 +982,10 @@ PAY_LISTS_TITLE = "Các danh sách chi đã lập:"
 PAY_LIST_LINE = "• Số {number}: {start} – {end}, {total} đ — {status}"
 PAY_PAID_ON = "đã chi ngày {day}"
 PAY_DRAFTED = "chưa chi"
-PAY_CONFIRM_PAID = "Xác nhận danh sách số {number} đã chi ngày {day}? Sau khi xác nhận, các vụ việc trong danh sách không được chi lại."
+PAY_CONFIRM_PAID = (
+    "Xác nhận danh sách số {number} đã chi ngày {day}? Sau khi xác nhận, các vụ việc trong "
+    "danh sách không được chi lại."
+)
 PAY_MARKED = "Đã ghi nhận danh sách số {number} đã chi ngày {day}."
 PAY_ASK_CASE = "Gõ số vụ việc cần loại khỏi danh sách chi (ví dụ {example}), hoặc /huy để dừng."
 PAY_ASK_REASON = (
@@ -1060,8 +1071,8 @@ SUBMIT_DENIED = "Chỉ công chức Tư pháp – hộ tịch của xã/phườn
 SUBMIT_CONFIRM = (
     "Chốt số liệu {scope}, {period} (lần {revision}):\n"
     "Tiếp nhận {received} vụ việc; tỷ lệ hòa giải thành {rate}.\n\n"
-    "Sau khi chốt, số liệu gửi lên được giữ nguyên. Vụ việc sửa đổi hoặc ghi thêm về sau sẽ được báo để anh/chị "
-    "chốt lại nếu cần. Anh/chị xác nhận?"
+    "Sau khi chốt, số liệu gửi lên được giữ nguyên. Vụ việc sửa đổi hoặc ghi thêm về sau sẽ được báo để "
+    "anh/chị chốt lại nếu cần. Anh/chị xác nhận?"
 )
 SUBMIT_DONE = (
     "✅ Đã chốt số liệu {scope}, {period}: lần {revision}.\n"
@@ -1133,8 +1144,8 @@ CASE_FIELD_NAMES.update(
 CASE_PROMPTS.update(
     {
         "invited_kinds": (
-            "Ai được mời tham gia hòa giải (Điều 19 Luật Hòa giải ở cơ sở)? Bấm để chọn/bỏ chọn (✓), xong bấm "
-            '"Xong". Không mời ai: bấm "Không mời ai".'
+            "Ai được mời tham gia hòa giải (Điều 19 Luật Hòa giải ở cơ sở)? Bấm để chọn/bỏ chọn (✓), xong "
+            'bấm "Xong". Không mời ai: bấm "Không mời ai".'
         ),
         "invited_count": "Có bao nhiêu người được mời tham gia? Bấm nút hoặc gõ số.",
         "invited_names": (
@@ -1228,8 +1239,8 @@ LOGBOOK_AGREEMENT_HEADS = {
     "unknown": "Chưa rõ",
 }
 LOGBOOK_AGREEMENTS_NOTE = (
-    'Vụ việc hòa giải thành nhận trong kỳ, theo câu trả lời gần nhất của hòa giải viên; "Chưa rõ": chưa trả lời '
-    "hoặc chưa đến lúc hỏi. (1) = (2) + (3) + (4) + (5)."
+    'Vụ việc hòa giải thành nhận trong kỳ, theo câu trả lời gần nhất của hòa giải viên; "Chưa rõ": chưa trả '
+    "lời hoặc chưa đến lúc hỏi. (1) = (2) + (3) + (4) + (5)."
 )
 LOGBOOK_NOT_RECORDED = "(chưa ghi)"
 LOGBOOK_BOOK_MEDIATORS = "Hòa giải viên: {names}"
@@ -1253,7 +1264,9 @@ LOGBOOK_COVER = {
     "book": "Quyển số: ..........",
     "opened": "Mở ngày {d:02d} tháng {m:02d} năm {y}",
     "closed": "Khóa ngày {d:02d} tháng {m:02d} năm {y}",
-    "printed": "In từ Trợ lý Hòa giải ở cơ sở: {count} vụ, việc nhận trong kỳ. Hòa giải viên ký cột (9) trên bản in.",
+    "printed": (
+        "In từ Trợ lý Hòa giải ở cơ sở: {count} vụ, việc nhận trong kỳ. Hòa giải viên ký cột (9) trên bản in."
+    ),
 }
 LOGBOOK_PART_ONE_TITLE = "PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN — {team}"
 LOGBOOK_PERIOD = "Vụ, việc nhận từ ngày {start} đến ngày {end}"
@@ -1289,25 +1302,27 @@ FOLLOWUP_BTN_NOTE = "📝 Ghi chú"
 FOLLOWUP_TEXTS = {
     "agreement_ask": (
         "🤝 Theo dõi thỏa thuận (Điều 26 Luật Hòa giải ở cơ sở)\n"
-        "Vụ việc {number} ({field}) hòa giải thành ngày {closed}. Các bên có đang thực hiện thỏa thuận không? "
-        "Anh/chị bấm một nút bên dưới."
+        "Vụ việc {number} ({field}) hòa giải thành ngày {closed}. Các bên có đang thực hiện thỏa thuận "
+        "không? Anh/chị bấm một nút bên dưới."
     ),
     "agreement_remind": (
-        "🤝 Nhắc lại: vụ việc {number} ({field}, hòa giải thành ngày {closed}) — các bên có thực hiện thỏa thuận "
-        "không? Anh/chị bấm một nút bên dưới. Nếu chưa có trả lời, vụ việc sẽ được chuyển vào danh sách của tổ trưởng."
+        "🤝 Nhắc lại: vụ việc {number} ({field}, hòa giải thành ngày {closed}) — các bên có thực hiện thỏa "
+        "thuận không? Anh/chị bấm một nút bên dưới. Nếu chưa có trả lời, vụ việc sẽ được chuyển vào danh "
+        "sách của tổ trưởng."
     ),
     "agreement_listed": (
-        "📋 Vụ việc {number} ({field}, hòa giải thành ngày {closed}): hòa giải viên chưa trả lời việc các bên có "
-        "thực hiện thỏa thuận không (đã nhắc hai lần). Vụ việc được đưa vào danh sách theo dõi của tổ trưởng "
-        "(/vuviec)."
+        "📋 Vụ việc {number} ({field}, hòa giải thành ngày {closed}): hòa giải viên chưa trả lời việc các "
+        "bên có thực hiện thỏa thuận không (đã nhắc hai lần). Vụ việc được đưa vào danh sách theo dõi của tổ "
+        "trưởng (/vuviec)."
     ),
     "agreement_not_done": (
         "⚠️ {by} báo: các bên KHÔNG thực hiện thỏa thuận của vụ việc {number} ({field}, hòa giải thành ngày "
         "{closed})."
     ),
     "agreement_escalated": (
-        "📣 {by} đề nghị tổ trưởng xử lý: vụ việc {number} ({field}, hòa giải thành ngày {closed}) — các bên không "
-        "thực hiện thỏa thuận. Theo Điều 26 Luật Hòa giải ở cơ sở, tổ trưởng báo Trưởng ban công tác Mặt trận."
+        "📣 {by} đề nghị tổ trưởng xử lý: vụ việc {number} ({field}, hòa giải thành ngày {closed}) — các bên "
+        "không thực hiện thỏa thuận. Theo Điều 26 Luật Hòa giải ở cơ sở, tổ trưởng báo Trưởng ban công tác "
+        "Mặt trận."
     ),
 }
 FOLLOWUP_RECORDED = "Đã ghi: vụ việc {number} — các bên {answer}. Cảm ơn anh/chị."
@@ -1339,7 +1354,8 @@ OA_CHOOSE = "Mời anh/chị chọn:"
 OA_MORE_BUTTONS = "Lựa chọn khác:"
 CHANNEL_NAMES["oa"] = "Zalo OA"
 LINK_ERRORS["invalid"] = (
-    "Mã liên kết không dùng được (sai, đã dùng hoặc hết hạn). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã mới."
+    "Mã liên kết không dùng được (sai, đã dùng hoặc hết hạn). Anh/chị gõ /lienket ở ứng dụng kia để lấy mã "
+    "mới."
 )
 STARTUP_ERRORS = {
     "disk_full": (
@@ -1347,8 +1363,8 @@ STARTUP_ERRORS = {
         "lượng rồi chạy lại. / Cannot start: the disk is full (or failing)."
     ),
     "read_only": (
-        "Không khởi động được: thư mục dữ liệu {where} chỉ đọc hoặc không có quyền ghi. Cho phép ghi rồi chạy "
-        "lại. / Cannot start: the data directory is read-only or not writable."
+        "Không khởi động được: thư mục dữ liệu {where} chỉ đọc hoặc không có quyền ghi. Cho phép ghi rồi "
+        "chạy lại. / Cannot start: the data directory is read-only or not writable."
     ),
     "party_key": (
         "Không khởi động được: PARTY_DATA_KEY không phải khóa Fernet hợp lệ (44 ký tự base64). Tạo khóa bằng "
@@ -1413,8 +1429,8 @@ ORG_PEOPLE_HEADERS = (
 ORG_NOTES_HEADERS = ("Cột", "Ý nghĩa", "Giá trị được nhập")
 ORG_NOTES_INTRO = (
     "Sửa danh sách trong Excel (hoặc trên điện thoại) rồi gửi lại tệp cho bot, hoặc dùng lệnh "
-    "mediator-bot admin import-org. Bot kiểm tra từng dòng; nếu có lỗi, không thay đổi gì và báo số dòng bị lỗi. "
-    "Không xóa dòng của người đã thôi: đổi Tình trạng thành «Đã thôi» và ghi lý do, ngày thôi."
+    "mediator-bot admin import-org. Bot kiểm tra từng dòng; nếu có lỗi, không thay đổi gì và báo số dòng bị "
+    "lỗi. Không xóa dòng của người đã thôi: đổi Tình trạng thành «Đã thôi» và ghi lý do, ngày thôi."
 )
 ORG_NOTES = {
     "Mã tổ": (
@@ -1488,8 +1504,8 @@ BTN_ORG = "👥 Danh sách tổ hòa giải"
 CMD_ORG = "Danh sách tổ hòa giải: tải Excel, sửa, thêm, cho thôi"
 ORG_PICK_COMMUNE = "Chọn xã/phường:"
 ORG_FILE_CAPTION = (
-    "Danh sách tổ hòa giải của {commune}. Sửa trong Excel (xem trang «Hướng dẫn») rồi gửi lại tệp này cho bot "
-    "ngay trong cuộc trò chuyện; bot sẽ kiểm tra và cho xem trước các thay đổi."
+    "Danh sách tổ hòa giải của {commune}. Sửa trong Excel (xem trang «Hướng dẫn») rồi gửi lại tệp này cho "
+    "bot ngay trong cuộc trò chuyện; bot sẽ kiểm tra và cho xem trước các thay đổi."
 )
 ORG_FILE_CAPTION_READONLY = "Danh sách {team} (chỉ để xem)."
 ORG_MENU = "Hoặc sửa nhanh bằng nút:"
@@ -1569,8 +1585,8 @@ ORG_MERGE_BAD_CODE = (
     "Mã chỉ gồm chữ không dấu, số và dấu gạch ngang (2–20 ký tự), chưa dùng cho xã/phường nào."
 )
 ORG_MERGE_CONFIRM = (
-    "Gộp {sources} vào {into}? Các tổ, hòa giải viên và mã mời còn hạn chuyển sang {into} từ hôm nay; vụ việc giữ ở "
-    "xã/phường đã nhận nên báo cáo cũ không đổi."
+    "Gộp {sources} vào {into}? Các tổ, hòa giải viên và mã mời còn hạn chuyển sang {into} từ hôm nay; vụ "
+    "việc giữ ở xã/phường đã nhận nên báo cáo cũ không đổi."
 )
 INVITE_ROLE_BUTTONS["province_official"] = "Cán bộ Sở Tư pháp"
 INVITE_PROVINCE_PLACE = "Sở Tư pháp tỉnh {province}"
@@ -1584,7 +1600,8 @@ FIRST_CONTACT = (
     'Muốn hỏi người thật: bấm "🧑‍⚖️ Hỏi chuyên gia" dưới câu trả lời (cần đăng ký bằng mã mời) để chuyển câu '
     "hỏi cho công chức Tư pháp – hộ tịch của xã, hoặc liên hệ trực tiếp UBND xã/phường nơi mình ở."
 )
-#: An answer that says the matter is NOT grassroots mediation (land conciliation at the commune, divorce at court).
+#: An answer that says the matter is NOT grassroots mediation (land conciliation at the commune, divorce at
+#: court).
 QA_OUTSIDE = "ℹ️ {title}\n\n{answer}\n\n{citation}"
 
 # --- Issue 19: a chat nobody gets lost in ---
@@ -1598,7 +1615,8 @@ QA_NOT_SURE_PICK = "Bấm số của câu đúng ý anh/chị."
 TR_UPCOMING_LINE_N = "{n}. {date} {time} — {title}\n   tại {place}"
 TR_BTN_EVENT_YES_N = "✅ Dự buổi {n}"
 TR_BTN_EVENT_NO_N = "❌ Không dự buổi {n}"
-#: Short button labels where the full wording (kept in reports and on the review screen) does not fit a button.
+#: Short button labels where the full wording (kept in reports and on the review screen) does not fit a
+#: button.
 CASE_CHOICE_BUTTONS = {
     "dan_su": "Dân sự (vay, tài sản, thừa kế)",
     "vi_pham_phap_luat": "Vi phạm chưa đến mức bị xử lý",
@@ -1628,8 +1646,8 @@ MASK_QUESTIONS_DONE = "Đã che số điện thoại / số giấy tờ trong {c
 # --- QA: checks of issues 17, 21, 22 ---
 CASE_ERRORS.update(
     {
-        "mediator_ref_unknown": "Không có hòa giải viên mã {refs} trong tổ {team}. Ghi mã hòa giải viên của tổ, "
-        "cách nhau bằng dấu phẩy.",
+        "mediator_ref_unknown": "Không có hòa giải viên mã {refs} trong tổ {team}. Ghi mã hòa giải viên của "
+        "tổ, cách nhau bằng dấu phẩy.",
     }
 )
 #: A pay list whose period spans a rate change: every rate, by the date it applies from (chat summary).

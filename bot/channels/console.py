@@ -47,7 +47,8 @@ class ConsoleSession:
         self.user_id = user_id
         self.write = write
         self.files_dir = files_dir
-        #: Keyboards still on screen: message id → (input number it answered, options numbered on screen, text).
+        #: Keyboards still on screen: message id → (input number it answered, options numbered on screen,
+        #: text).
         self.screens: dict[int, tuple[int, list[numbered.Option], str]] = {}
         self.inputs = 0
         #: Per person played: how much of the bot's outbox they have seen (for /doi: their unread messages).
@@ -92,7 +93,7 @@ class ConsoleSession:
                     for batch, shown, _ in self.screens.values()
                     if batch == self.inputs
                     for o in shown
-                    if message_id not in self.screens or o not in kept[1]
+                    if kept is None or o not in kept[1]
                 ),
                 default=0,
             )
@@ -190,10 +191,14 @@ async def run_console(
 ) -> None:
     """Run the application with polling over `api` and feed it what the user types.
 
-    `personas` (key → (user id, name)): `/doi <key>` switches person inside the chat; `banner(key)` says who."""
+    `personas` (key → (user id, name)): `/doi <key>` switches person inside the chat; `banner(key)` says
+    who."""
     session = ConsoleSession(app, api, user_id, first_name, write, files_dir)
+    updater = app.updater
+    if updater is None:  # built by bot.app with its updater: polling is how the console is fed
+        raise RuntimeError("the console needs an application with an updater")
     async with app:
-        await app.updater.start_polling(poll_interval=0, timeout=10, drop_pending_updates=False)
+        await updater.start_polling(poll_interval=0, timeout=10, drop_pending_updates=False)
         await app.start()
         try:
             write(f"— {msg.APP_NAME} (chế độ ngoại tuyến). Gõ số để chọn, /thoat để thoát. —")
@@ -211,7 +216,7 @@ async def run_console(
                 session.make_update(line)
                 await _settle(api, settle_s)
         finally:
-            await app.updater.stop()
+            await updater.stop()
             await app.stop()
 
 

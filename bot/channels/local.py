@@ -97,8 +97,9 @@ class LocalBotApi:
     def user_message(self, user_id: int, text: str) -> dict:
         """Build (and queue for getUpdates) the update of a user typing `text`."""
         user = self.user(user_id)
+        message_id = next(self._message_ids)
         message = {
-            "message_id": next(self._message_ids),
+            "message_id": message_id,
             "date": int(time.time()),
             "chat": self._chat(user),
             "from": user.as_json(),
@@ -107,7 +108,7 @@ class LocalBotApi:
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        self.messages[(user.id, message["message_id"])] = message
+        self.messages[(user.id, message_id)] = message
         return self._queue({"message": message})
 
     def user_document(self, user_id: int, file_name: str, content: bytes, caption: str | None = None) -> dict:

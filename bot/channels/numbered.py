@@ -67,8 +67,9 @@ def _fold(text: str) -> str:
 def choose(text: str, opts: list[Option], body: str | None = None) -> Option | None:
     """The option the user meant, or None when `text` is something else (a typed answer).
 
-    `body`: the message's text; choices too long for buttons are listed there ("2. Mẫu biên bản…") with buttons
-    that carry only their numbers, and typing such a choice's text picks the button with its number."""
+    `body`: the message's text; choices too long for buttons are listed there ("2. Mẫu biên bản…") with
+    buttons that carry only their numbers, and typing such a choice's text picks the button with its
+    number."""
     if not opts:
         return None
     found = _choose(text, opts)

@@ -152,7 +152,8 @@ async def serve(
                 if webhook:
                     from bot.channels.webhook import make_web_app
 
-                    # main's Telegram webhook app (secret check, /healthz); Zalo's routes join it on the same port.
+                    # main's Telegram webhook app (secret check, /healthz); Zalo's routes join it on the same
+                    # port.
                     run.server = servers[(config.webhook_listen, config.webhook_port)] = ZaloServer(
                         make_web_app(run.app, config.webhook_path, config.webhook_secret)
                     )
