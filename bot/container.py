@@ -92,7 +92,7 @@ class Services:
                 FollowUpSettings(days=self.config.agreement_follow_up_days),
                 channels=self.broadcasts.channels,
             )
-        self.org_list = self.org_list or OrgListService(OrgListRepository(self.db))
+        self.org_list = self.org_list or OrgListService(OrgListRepository(self.db), org=self.org)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

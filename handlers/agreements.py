@@ -149,8 +149,9 @@ async def ask_note(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     person = await context.person(update)
     case_id = int_arg(update) or 0
-    case = await context.services.cases.repo.get(case_id)
-    if case is None or not context.services.followups.may_answer(person, case):
+    try:
+        case = await context.services.followups.case_for(person, case_id)
+    except FollowUpDenied:
         await reply(update, msg.FOLLOWUP_DENIED)
         return ConversationHandler.END
     context.user_data["fu_note"] = case_id

@@ -522,8 +522,7 @@ async def _card(context: BotContext, case: Case) -> str:
     )
     values = case.form_values()
     if case.follows_case_id:
-        followed = await services.cases.repo.get(case.follows_case_id)
-        values["_follows_number"] = followed.number if followed else None
+        values["_follows_number"] = await services.cases.number_of(case.follows_case_id)
     lines = [
         f"• {f.label}: {form.display(f.key, values, ctx)}"
         for f in form.FORM
@@ -561,8 +560,7 @@ async def view_case(update: Update, context: BotContext) -> None:
     card = await _card(context, case)
     followups = context.services.followups
     if followups.may_answer(person, case):  # Law 35/2013 Art. 26: is the agreement carried out?
-        followup = await followups.repo.followup(case.id)
-        answer = (followup or {}).get("answer")
+        answer = await followups.recorded_answer(person, case)
         card += "\n" + msg.FOLLOWUP_CARD_LINE.format(
             answer=msg.FOLLOWUP_ANSWERS[answer] if answer else msg.FOLLOWUP_CARD_UNKNOWN
         )

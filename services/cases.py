@@ -175,6 +175,11 @@ class CaseService:
             raise CaseDenied()
         return case
 
+    async def number_of(self, case_id: int) -> str | None:
+        """The number of a case another case follows (shown on the card of a case its viewer may see)."""
+        case = await self.repo.get(case_id)
+        return case.number if case else None
+
     async def lists_for(self, person: Person) -> tuple[list[Case], list[Case]]:
         """(open cases in the person's scope, recent cases they may correct)."""
         since = (self.now() - timedelta(days=self.settings.edit_days)).isoformat()

@@ -166,3 +166,7 @@ class QAService:
         if not await self.repo.answer(request.id, expert.id, text):
             raise QAError("already_answered")
         return await self.repo.request(request.id), question
+
+    async def asker_chat(self, request: ExpertRequest, channel: str) -> str | None:
+        """The chat on `channel` where the asker of an answered request hears the answer (None: not there)."""
+        return await self.repo.chat_of(request.asker_id, channel)
