@@ -8,6 +8,7 @@ from bot.config import Config
 from services.agreements import AgreementFollowUp, FollowUpSettings
 from services.broadcast import BroadcastService, ScopeChecker
 from services.cases import CaseService, CaseSettings
+from services.jobs import CaseReminders, MonthlySummaries
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.linking import LinkingService
@@ -26,6 +27,7 @@ from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.jobs import JobRepository
 from storage.kb_version import KnowledgeVersion
 from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
@@ -68,6 +70,8 @@ class Services:
     logbook: LogbookService = field(default=None)  # type: ignore[assignment]
     followups: AgreementFollowUp = field(default=None)  # type: ignore[assignment]
     org_list: OrgListService = field(default=None)  # type: ignore[assignment]
+    case_reminders: CaseReminders = field(default=None)  # type: ignore[assignment]
+    summaries: MonthlySummaries = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.scopes = self.scopes or ScopeChecker(self.db, self.org)
@@ -93,6 +97,13 @@ class Services:
                 channels=self.broadcasts.channels,
             )
         self.org_list = self.org_list or OrgListService(OrgListRepository(self.db), org=self.org)
+        jobs = JobRepository(self.db)
+        if self.case_reminders is None and self.cases is not None:
+            self.case_reminders = CaseReminders(self.cases, jobs, channels=self.broadcasts.channels)
+        if self.summaries is None and self.statistics is not None:
+            self.summaries = MonthlySummaries(
+                self.stats, self.statistics, jobs, channels=self.broadcasts.channels
+            )
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -7,7 +7,7 @@ reminder job only translate to and from this service. Every permission is checke
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -600,16 +600,3 @@ class CaseService:
                     if not await self.repo.reminder_sent(case.id, leader_id, "leader", period):
                         due.append(Reminder(case, leader_id, "leader", period, days))
         return due
-
-    async def send_reminders(
-        self, send: Callable[[Reminder], Awaitable[bool]], today: date | None = None
-    ) -> int:
-        """Send the due reminders with `send` (True when delivered); delivered ones are remembered."""
-        sent = 0
-        for reminder in await self.due_reminders(today):
-            if await send(reminder):
-                await self.repo.mark_reminder(
-                    reminder.case.id, reminder.recipient_id, reminder.kind, reminder.period
-                )
-                sent += 1
-        return sent
