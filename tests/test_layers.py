@@ -1,4 +1,5 @@
-"""Issue 15: the layers import one way, and the storage methods that replaced handler SQL give the same answers."""
+"""Issue 15: the layers import one way, handlers go through the services, one reader of the environment, and
+the storage methods that replaced handler SQL give the same answers."""
 
 from __future__ import annotations
 
@@ -107,3 +108,33 @@ async def test_history_counts_match_the_per_broadcast_counts(bot):
         counts = await broadcasts.repo.counts(item["id"])
         assert item["counts"] == {"sent": counts["sent"], "total": counts["total"], "acked": counts["acked"]}
     assert history[-1]["counts"] == {"sent": 1, "total": 2, "acked": 1}
+
+
+def test_config_is_the_only_reader_of_the_environment():
+    """One definition per concept: bot/config.Config.from_env reads every variable, the channels' included."""
+    readers = []
+    for package in ("bot", "handlers", "services", "storage", "knowledge"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path == ROOT / "bot" / "config.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv"):
+                    readers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                elif isinstance(node, ast.FunctionDef) and node.name == "from_env":
+                    readers.append(f"{path.relative_to(ROOT)}:{node.lineno} from_env")
+    assert readers == []
+
+
+def test_the_channels_settings_come_from_config():
+    import pytest
+
+    from bot.config import Config, ConfigError
+
+    config = Config.from_env({"ZALO_BOT_TOKEN": "1:a", "ZALO_OA_APP_ID": "7", "ZALO_OA_WEBHOOK_PORT": "9001"})
+    assert config.zalo.token == "1:a" and config.zalo.webhook_port == 8444 and config.zalo.poll_timeout == 30
+    assert config.oa.app_id == "7" and config.oa.webhook_port == 9001 and not config.oa.proactive
+    assert Config().zalo.token is None and Config().oa.webhook_path == "zalo-oa"
+    with pytest.raises(ConfigError, match="ZALO_WEBHOOK_PORT và ZALO_POLL_TIMEOUT phải là số."):
+        Config.from_env({"ZALO_POLL_TIMEOUT": "ba mươi"})
+    with pytest.raises(ConfigError, match="ZALO_OA_WEBHOOK_PORT phải là số."):
+        Config.from_env({"ZALO_OA_WEBHOOK_PORT": "x"})

@@ -17,11 +17,11 @@ from telegram import Update
 from telegram.error import InvalidToken
 
 from bot.app import MediatorApplication, build_application
-from bot.channels.oa import OaConfig, OaRequest, build_tokens
+from bot.channels.oa import OaRequest, build_tokens
 from bot.channels.telegram import ConfigError, check_telegram_config
-from bot.channels.zalo import ZaloConfig, ZaloFiles, ZaloRequest
+from bot.channels.zalo import ZaloFiles, ZaloRequest
 from bot.channels.zalo_server import ZaloServer, add_oa_routes, add_zalo_routes
-from bot.config import Config
+from bot.config import Config, OaConfig, ZaloConfig
 from bot.container import Services
 from storage.oa import OaWindows
 from storage.zalo import ZaloStore
@@ -108,8 +108,8 @@ async def serve(
         raise ConfigError(
             f"Kênh chưa hỗ trợ: {', '.join(unknown) or '(trống)'} (dùng: {', '.join(CHANNELS)})"
         )
-    zalo = zalo or ZaloConfig.from_env()
-    oa = oa or OaConfig.from_env()
+    zalo = zalo or config.zalo
+    oa = oa or config.oa
     if "telegram" in channels:
         check_telegram_config(config, webhook)
     if "zalo" in channels:

@@ -19,8 +19,9 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.channels.oa import SIGNATURE_HEADER, OaConfig, OaRequest, to_bot_event, verify
+from bot.channels.oa import SIGNATURE_HEADER, OaRequest, to_bot_event, verify
 from bot.channels.zalo import SECRET_HEADER, BadEvent, ZaloFiles, ZaloRequest, event_key, unwrap
+from bot.config import OaConfig
 from storage.zalo import BUSY, DONE
 
 log = logging.getLogger(__name__)
