@@ -138,3 +138,14 @@ def test_the_channels_settings_come_from_config():
         Config.from_env({"ZALO_POLL_TIMEOUT": "ba mươi"})
     with pytest.raises(ConfigError, match="ZALO_OA_WEBHOOK_PORT phải là số."):
         Config.from_env({"ZALO_OA_WEBHOOK_PORT": "x"})
+
+
+def test_channels_share_the_http_transport_not_each_others_servers():
+    """Channels are adapters at the transport level: the Zalo routes and the Telegram webhook each add routes
+    to bot/channels/http.HttpServer; neither imports the other."""
+    channels = ROOT / "bot" / "channels"
+    for name in ("zalo_server", "zalo", "oa"):
+        assert "bot.channels.webhook" not in _imports(channels / f"{name}.py"), name
+    assert not {n for n in _imports(channels / "webhook.py") if n.startswith("bot.channels.zalo")}
+    assert "bot.channels.http" in _imports(channels / "webhook.py")
+    assert "bot.channels.http" in _imports(channels / "runner.py")
