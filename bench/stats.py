@@ -63,6 +63,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402  (matplotlib's dependency)
 
+from bench import stats_bulk  # noqa: E402
 from services.national import NationalService  # noqa: E402
 from services.statistics import (  # noqa: E402
     FIELDS,
@@ -74,7 +75,6 @@ from services.statistics import (  # noqa: E402
     recognition_window,
 )
 from services.submissions import SubmissionService  # noqa: E402
-from storage import stats_bulk  # noqa: E402
 from storage.db import Database, is_postgres_url, migrations  # noqa: E402
 from storage.org import OrgRepository  # noqa: E402
 from storage.stats import StatsRepository  # noqa: E402

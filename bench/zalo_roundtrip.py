@@ -22,8 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.channels.runner import serve  # noqa: E402
-from bot.channels.zalo import ZaloConfig  # noqa: E402
-from bot.config import Config  # noqa: E402
+from bot.config import Config, ZaloConfig  # noqa: E402
 from bot.container import Services  # noqa: E402
 from bot.demo import seed_demo  # noqa: E402
 from tests.zalo_emulator import ZaloApiEmulator  # noqa: E402

@@ -17,6 +17,7 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Config
 from bot.container import Services
 from bot.delivery import install as install_delivery
+from bot.jobs import register as register_jobs
 from bot.kb_sync import register as register_kb_sync
 from bot.persistence import SqlitePersistence
 from handlers.common import BotContext, ServiceApplication
@@ -109,6 +110,7 @@ def build_application(
     services.broadcasts.channels.add(channel)
     handlers.register_all(app)
     install_delivery(app)
+    register_jobs(app)
     register_kb_sync(app)
     if config.shares_state:
         from bot.shared_state import register as register_shared_state

@@ -8,7 +8,7 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.logs import setup_logging
 
 #: Modules that add the commands of a capability: each has add_commands(sub, admin, with_db).
@@ -290,7 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except Exception as exc:  # a start-up failure the operator can fix: one line, exit code 2
-        text = problem(exc, where=str(getattr(args, "db", None) or Config.from_env().database_path))
+        where = getattr(args, "db", None)
+        if where is None and not isinstance(exc, ConfigError):
+            where = Config.from_env().database_path
+        text = problem(exc, where=str(where or ""))
         if text is None:
             raise
         print(text, file=sys.stderr)

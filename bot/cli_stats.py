@@ -55,10 +55,14 @@ def check_args(args: argparse.Namespace):
 
 
 async def _scope(services, level: str, code: str):
-    """The scope by its code as typed, else in upper case (codes are written upper case: `--commune ml` is ML)."""
-    return await services.statistics.scope_by_code(level, code) or await services.statistics.scope_by_code(
-        level, code.upper()
-    )
+    """The statistics scope of the place with this code, found by bot.cli.lookup_code (in any case: `--commune
+    ml` is ML; when there is none, the valid codes are printed); None when there is none."""
+    from bot.cli import lookup_code
+
+    if level == "national":
+        return await services.statistics.scope_by_code(level, code)
+    place = await lookup_code(services, level, code)
+    return await services.statistics.scope_by_code(level, place.code) if place else None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -80,12 +84,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             if level == "national":
                 return await services.national.report(period, submitted=args.submitted), None
-            from bot.cli import lookup_code
-
-            place = (
-                await lookup_code(services, level, code) if level in ("commune", "province", "team") else None
-            )
-            scope = await services.statistics.scope_by_code(level, place.code if place else code)
+            scope = await _scope(services, level, code)
             if scope is None:
                 return None, msg.STATS_CLI_ERRORS[f"unknown_{level}"].format(code=code)
             if not args.submitted:

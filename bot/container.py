@@ -8,6 +8,7 @@ from bot.config import Config
 from services.agreements import AgreementFollowUp, FollowUpSettings
 from services.broadcast import BroadcastService, ScopeChecker
 from services.cases import CaseService, CaseSettings
+from services.jobs import CaseReminders, MonthlySummaries
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
 from services.linking import LinkingService
@@ -26,6 +27,7 @@ from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.jobs import JobRepository
 from storage.kb_version import KnowledgeVersion
 from storage.library import LibraryRepository
 from storage.links import LinkCodeRepository
@@ -69,6 +71,8 @@ class Services:
     logbook: LogbookService = field(init=False)
     followups: AgreementFollowUp = field(init=False)
     org_list: OrgListService = field(init=False)
+    case_reminders: CaseReminders = field(init=False)
+    summaries: MonthlySummaries = field(init=False)
 
     def __post_init__(self) -> None:
         self.scopes = ScopeChecker(self.db, self.org)
@@ -84,7 +88,12 @@ class Services:
             FollowUpSettings(days=self.config.agreement_follow_up_days),
             channels=self.broadcasts.channels,
         )
-        self.org_list = OrgListService(OrgListRepository(self.db))
+        self.org_list = OrgListService(OrgListRepository(self.db), org=self.org)
+        jobs = JobRepository(self.db)
+        self.case_reminders = CaseReminders(self.cases, jobs, channels=self.broadcasts.channels)
+        self.summaries = MonthlySummaries(
+            self.stats, self.statistics, jobs, channels=self.broadcasts.channels
+        )
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

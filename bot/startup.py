@@ -32,10 +32,13 @@ def _chain(exc: BaseException | None):
 
 def problem(exc: BaseException, where: str = "") -> str | None:
     """The one-line message for a start-up failure the operator can fix, or None for anything else."""
+    from bot.config import ConfigError
     from services.privacy import PartyCipherError
     from storage.db import StorageError
 
     for item in _chain(exc):
+        if isinstance(item, ConfigError):  # worded for the operator already (the variable to fix)
+            return str(item)
         if isinstance(item, LogLevelError):
             return msg.STARTUP_ERRORS["log_level"].format(value=item.value)
         if isinstance(item, PartyCipherError):

@@ -1,5 +1,6 @@
-"""Following up successful agreements (Law 35/2013 Art. 26): the daily job that queues the questions, reminders
-and listings through the outbox, and the answers. Thin: the rules are in services/agreements.py.
+"""Following up successful agreements (Law 35/2013 Art. 26): the text and buttons of the questions, reminders
+and listings the daily job queues through the outbox (scheduled in bot/jobs.py), and the answers. Thin: the
+rules are in services/agreements.py.
 
 Callback data: fu:a:<case id>:<done|ongoing|not_done>  answer · fu:l:<case id>  tell the team leader ·
 fu:n:<case id>  write a note (the next text) · case:again:<case id>  re-mediate (handled by handlers/cases.py).
@@ -9,8 +10,6 @@ Every id is checked again by the service against the person (the case's mediator
 from __future__ import annotations
 
 import logging
-from datetime import time
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
@@ -24,7 +23,6 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from bot.jobs import once_across_processes
 from handlers.broadcast import register_markup, wake_worker
 from handlers.common import (
     BotContext,
@@ -44,8 +42,6 @@ log = logging.getLogger(__name__)
 
 NOTE = 0
 NOTE_GROUP = -3
-JOB = "agreement-followups"
-JOB_AT = time(8, 15)
 
 
 def answer_rows(case_id: int) -> list[list[tuple[str, str]]]:
@@ -79,23 +75,6 @@ def render(topic: str, case: Case, info: dict) -> str:
         "by": info.get("by", ""),
     }
     return msg.FOLLOWUP_TEXTS[topic].format(**values)
-
-
-async def run_followups(app: Application) -> None:
-    services = app.services  # type: ignore[attr-defined]
-    report = await services.followups.run(app.channel, render)  # type: ignore[attr-defined]
-    if report.asked or report.reminded or report.listed:
-        log.info(
-            "agreement follow-up: %d asked, %d reminded, %d listed",
-            report.asked,
-            report.reminded,
-            report.listed,
-        )
-        wake_worker(app)
-
-
-async def followup_job(context: BotContext) -> None:
-    await run_followups(context.application)
 
 
 # --- answers ---------------------------------------------------------------------------------------------------
@@ -149,8 +128,9 @@ async def ask_note(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     person = await context.registered(update)
     case_id = int_arg(update) or 0
-    case = await context.services.cases.repo.get(case_id)
-    if case is None or not context.services.followups.may_answer(person, case):
+    try:
+        case = await context.services.followups.case_for(person, case_id)
+    except FollowUpDenied:
         await reply(update, msg.FOLLOWUP_DENIED)
         return ConversationHandler.END
     context.user_data["fu_note"] = case_id
@@ -216,8 +196,3 @@ def register(app: Application) -> None:
     )
     app.add_handler(CallbackQueryHandler(answered, pattern=r"^fu:a:\d+:(done|ongoing|not_done)$"))
     app.add_handler(CallbackQueryHandler(escalate, pattern=r"^fu:l:\d+$"))
-    if app.job_queue is not None:
-        tz = ZoneInfo(app.services.cases.settings.timezone)  # type: ignore[attr-defined]
-        app.job_queue.run_daily(
-            once_across_processes(JOB, followup_job), time=JOB_AT.replace(tzinfo=tz), name=JOB
-        )

@@ -1,5 +1,6 @@
 """/baocao: report a case through a conversational form; /vuviec: open cases, results recorded later,
-corrections; the daily reminder job. Thin: every rule lives in services/case_form.py and services/cases.py.
+corrections; the text and button of the daily reminders. Thin: every rule lives in services/case_form.py,
+services/cases.py and services/jobs.py.
 
 Callback data (prefix `case:`; purpose p = n new report | e correction | r result recorded later):
   case:a:<p>:<field>:<value>  answer     case:s:<p>:<field>  skip      case:m:<p>:<id|me|done>  mediators
@@ -13,7 +14,7 @@ Every id in a callback is re-checked against the person's scope by the service.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -28,7 +29,7 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from bot.jobs import once_across_processes
+from handlers.broadcast import register_markup
 from handlers.common import (
     BotContext,
     callback_arg,
@@ -53,11 +54,11 @@ from services.cases import (
     DraftInProgress,
     DraftView,
     NoDraft,
-    Reminder,
     StaleStep,
     SubmitOutcome,
     TextNotAwaited,
 )
+from services.jobs import REMIND_LEADER, REMIND_REPORTER
 from services.models import Person, Role
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,6 @@ PURPOSE_LETTERS = {v: k for k, v in PURPOSE_CODES.items()}
 LIST_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.ADMIN)
 #: Channels on which people can send a photo (the console cannot).
 PHOTO_CHANNELS = frozenset({"telegram", "zalo", "oa"})
-REMINDER_JOB = "case-reminders"
-REMINDER_AT = time(8, 0)
 #: Steps that answer typed text (any other typed text is a legal question): those whose prompt asks for it, and
 #: the photo step, which answers it with its reminder that a photo is expected.
 TEXT_KINDS = ("date", "count", "text", "secret", "photo")
@@ -84,7 +83,7 @@ register_capability(
 )
 
 
-# --- rendering -----------------------------------------------------------------------------------------------
+# --- rendering ----------------------------------------------------------------------------------------------
 def error_text(exc: FormError) -> str:
     """The Vietnamese sentence for an answer the form refused (the chat and `mediator-bot import-cases`)."""
     return msg.CASE_ERRORS[exc.code].format(**exc.params)
@@ -232,7 +231,7 @@ async def _person(update: Update, context: BotContext) -> Person:
     return await context.registered(update)  # the callers are wrapped in requires(), so never None
 
 
-# --- starting ------------------------------------------------------------------------------------------------
+# --- starting -----------------------------------------------------------------------------------------------
 @requires(*REPORTER_ROLES)
 async def start_report(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
@@ -292,7 +291,7 @@ async def resume(update: Update, context: BotContext) -> int | None:
     return await _show(update, context, view)
 
 
-# --- answering -----------------------------------------------------------------------------------------------
+# --- answering ----------------------------------------------------------------------------------------------
 async def _run(update: Update, context: BotContext, purpose: str, action) -> int | None:
     """Run a draft action and show what comes next; errors become clear messages, the step is asked again."""
     person = await _person(update, context)
@@ -462,7 +461,7 @@ async def _asks_text(update: Update, context: BotContext, state: object) -> bool
     return view.step is not None and form.BY_KEY[view.step].kind in TEXT_KINDS
 
 
-# --- /vuviec -------------------------------------------------------------------------------------------------
+# --- /vuviec ------------------------------------------------------------------------------------------------
 def _row_label(case: Case) -> str:
     return msg.CASE_ROW.format(
         icon=msg.CASE_RESULT_ICONS.get(case.result, ""),
@@ -527,8 +526,7 @@ async def _card(context: BotContext, case: Case) -> str:
     )
     values = case.form_values()
     if case.follows_case_id:
-        followed = await services.cases.repo.get(case.follows_case_id)
-        values["_follows_number"] = followed.number if followed else None
+        values["_follows_number"] = await services.cases.number_of(case.follows_case_id)
     lines = [
         f"• {f.label}: {form.display(f.key, values, ctx)}"
         for f in form.FORM
@@ -566,8 +564,7 @@ async def view_case(update: Update, context: BotContext) -> None:
     card = await _card(context, case)
     followups = context.services.followups
     if followups.may_answer(person, case):  # Law 35/2013 Art. 26: is the agreement carried out?
-        followup = await followups.repo.followup(case.id)
-        answer = (followup or {}).get("answer")
+        answer = await followups.recorded_answer(person, case)
         card += "\n" + msg.FOLLOWUP_CARD_LINE.format(
             answer=msg.FOLLOWUP_ANSWERS[answer] if answer else msg.FOLLOWUP_CARD_UNKNOWN
         )
@@ -643,49 +640,27 @@ async def correct(update: Update, context: BotContext) -> int | None:
     return await _show(update, context, view, msg.CASE_PARTIES_LOCKED if locked else None)
 
 
-# --- reminders -----------------------------------------------------------------------------------------------
-async def reminder_job(context: BotContext) -> None:
-    """Daily: remind reporters (and team leaders, for stale cases) of cases still being mediated."""
-    app = context.application
-    services = app.services
-    channel = app.channel
+# --- reminders (queued by the daily job, services/jobs.py; scheduled in bot/jobs.py) ------------------------
+def render_reminder(topic: str, case: Case, info: dict) -> str:
+    """The text of a case reminder (stored with its outbox rows when the job queues it)."""
+    values = {
+        "number": case.number,
+        "field": form.FIELDS.get(case.field, case.field),
+        "received": form.display_date(case.received_on),
+        "days": info["days"],
+    }
+    if topic == REMIND_LEADER:
+        return msg.CASE_REMIND_LEADER.format(**values, reporter=info.get("reporter") or msg.CASE_NOT_SET)
+    return msg.CASE_REMIND_REPORTER.format(**values)
 
-    async def deliver(reminder: Reminder) -> bool:
-        case = reminder.case
-        chats = [
-            chat or external
-            for ch, external, chat in await services.people.identities(reminder.recipient_id)
-            if ch == channel
-        ]
-        if not chats:
-            return False
-        field_label = form.FIELDS.get(case.field, case.field)
-        received = form.display_date(case.received_on)
-        if reminder.kind == "reporter":
-            text = msg.CASE_REMIND_REPORTER.format(
-                number=case.number, field=field_label, received=received, days=reminder.days
-            )
-        else:
-            reporter = await services.people.get(case.reporter_id) if case.reporter_id else None
-            text = msg.CASE_REMIND_LEADER.format(
-                number=case.number,
-                field=field_label,
-                received=received,
-                days=reminder.days,
-                reporter=reporter.full_name if reporter else msg.CASE_NOT_SET,
-            )
-        markup = column([(msg.CASE_BTN_RECORD_RESULT, f"case:r:{case.id}")])
-        delivered = False
-        for chat in chats:
-            try:
-                await context.bot.send_message(int(chat), text, reply_markup=markup)
-                delivered = True
-            except (TelegramError, ValueError):
-                log.warning("case reminder not delivered to person %s", reminder.recipient_id, exc_info=True)
-        return delivered
 
-    sent = await services.cases.send_reminders(deliver)
-    log.info("case reminders sent: %d", sent)
+def _markup_reminder(broadcast: dict):
+    """The reminder's button records the result (checked again by the service when tapped)."""
+    return column([(msg.CASE_BTN_RECORD_RESULT, f"case:r:{broadcast['case_id']}")])
+
+
+for _topic in (REMIND_REPORTER, REMIND_LEADER):
+    register_markup(_topic, _markup_reminder)
 
 
 def register(app: Application) -> None:
@@ -734,10 +709,3 @@ def register(app: Application) -> None:
             allow_reentry=True,
         )
     )
-    if app.job_queue is not None:
-        tz = ZoneInfo(app.services.cases.settings.timezone)  # type: ignore[attr-defined]
-        app.job_queue.run_daily(
-            once_across_processes(REMINDER_JOB, reminder_job),
-            time=REMINDER_AT.replace(tzinfo=tz),
-            name=REMINDER_JOB,
-        )

@@ -277,7 +277,7 @@ async def action(update: Update, context: BotContext) -> None:
         return
     state = _state(context)
     state.update(c=commune.id, act=kind, picked=[])
-    teams = [t for t in await context.services.org_list.repo.teams(commune.id) if t["status"] == "active"]
+    teams = await context.services.org_list.active_teams(commune, person)
     await clear_buttons(update)
     await reply(
         update,
@@ -286,12 +286,10 @@ async def action(update: Update, context: BotContext) -> None:
     )
 
 
-async def _members(context: BotContext, commune: Commune, team: str) -> list[dict]:
-    return [
-        p
-        for p in await context.services.org_list.repo.people(commune.id)
-        if p["team"] == team and p["status"] == "active"
-    ]
+async def _members(
+    context: BotContext, person: Person | None, commune: Commune, team: str | None
+) -> list[dict]:
+    return await context.services.org_list.active_members(commune, person, team)
 
 
 @requires(*ROLES)
@@ -307,7 +305,7 @@ async def team_picked(update: Update, context: BotContext) -> None:
         context.user_data["og_step"] = "name"
         await reply(update, msg.ORG_ASK_NAME)
         return
-    members = await _members(context, commune, state["team"])
+    members = await _members(context, person, commune, state["team"])
     if not members:
         await reply(update, msg.ORG_NOBODY)
         return
@@ -336,7 +334,7 @@ async def toggle(update: Update, context: BotContext) -> None:
     else:
         picked.append(ref)
     await update.callback_query.answer()
-    members = await _members(context, commune, state.get("team"))
+    members = await _members(context, person, commune, state.get("team"))
     await update.callback_query.edit_message_reply_markup(reply_markup=_toggles(members, picked))
 
 
@@ -373,8 +371,8 @@ async def person_picked(update: Update, context: BotContext) -> None:
     elif kind == "move":
         teams = [
             t
-            for t in await context.services.org_list.repo.teams(commune.id)
-            if t["status"] == "active" and t["code"] != state.get("team")
+            for t in await context.services.org_list.active_teams(commune, person)
+            if t["code"] != state.get("team")
         ]
         await reply(
             update,
@@ -394,8 +392,9 @@ async def _invite(update: Update, context: BotContext, person: Person, commune: 
     from handlers.invite import invite_text
     from services.registration import PermissionDenied
 
-    row = await context.services.org_list.repo.person_by_ref(ref)
-    if row is None or row["commune_id"] != commune.id:
+    try:
+        row = await context.services.org_list.member(commune, person, ref)
+    except OrgDenied:
         await reply(update, msg.ORG_DENIED)
         return
     try:
@@ -648,7 +647,6 @@ async def _merge_confirm(update: Update, context: BotContext) -> None:
 
 @requires(*MERGERS)
 async def merge_apply(update: Update, context: BotContext) -> None:
-    from services.org_list import merge_communes
 
     person = await context.person(update)
     state = context.user_data.pop("og", {})
@@ -656,8 +654,8 @@ async def merge_apply(update: Update, context: BotContext) -> None:
     org = context.services.org
     codes = [c.code for c in [await org.commune(i) for i in state.get("merge", [])] if c]
     try:
-        commune, sources = await merge_communes(
-            org, context.services.db, state.get("into", ""), codes, state.get("name"), person
+        commune, sources = await context.services.org_list.merge_communes(
+            state.get("into", ""), codes, state.get("name"), person
         )
     except MergeError as exc:
         await reply(update, merge_error_text(exc))

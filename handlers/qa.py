@@ -344,7 +344,7 @@ async def expert_answer(update: Update, context: BotContext) -> int:
         context.user_data.pop("qa_answering", None)
         return ConversationHandler.END
     context.user_data.pop("qa_answering", None)
-    chat = await services.qa.repo.chat_of(request.asker_id, context.channel)
+    chat = await services.qa.asker_chat(request, context.channel)
     text = msg.QA_EXPERT_REPLY_TO_ASKER.format(
         expert=expert.full_name,
         role=msg.ROLE_NAMES[expert.role],

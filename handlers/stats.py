@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from bot.jobs import once_across_processes
+from handlers.broadcast import register_markup
 from handlers.common import (
     BotContext,
     claim_text,
@@ -32,6 +32,7 @@ from handlers.common import (
 )
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
+from services.jobs import SUMMARY
 from services.logbook import agreements_line, summary_text, with_logbook_sheets
 from services.models import Role
 from services.statistics import (
@@ -44,7 +45,6 @@ from services.statistics import (
     may_see,
     parse_period_text,
     preset_period,
-    previous_month,
     reporting_periods,
 )
 from services.stats_export import (
@@ -73,9 +73,6 @@ VIEWERS = (
 LEVEL_CODES = {"t": "team", "c": "commune", "p": "province", "n": "national"}
 LEVEL_LETTERS = {v: k for k, v in LEVEL_CODES.items()}
 MAX_COMMUNE_BUTTONS = 40
-#: The monthly summary goes out from the 1st; a bot that was down on the 1st catches up until this day.
-SUMMARY_LAST_DAY = 3
-SUMMARY_TIME = time(7, 30)
 
 register_capability(
     Capability(
@@ -124,6 +121,16 @@ def logbook_buttons(scope: Scope, period: Period) -> list[tuple[str, str]]:
     ]
 
 
+def figure_buttons(
+    level: str, scope_id: int, period: Period, submitted: bool = False
+) -> list[tuple[str, str]]:
+    """The chart and the workbook of a scope's period (live or as submitted)."""
+    ref = f"{LEVEL_LETTERS[level]}:{scope_id}"
+    dates = f"{_compact(period.start)}:{_compact(period.end)}"
+    xlsx = f"st:xs:{ref}:{dates}" if submitted else f"st:x:{ref}:{dates}"
+    return [(msg.STATS_BTN_CHART, f"st:g:{ref}:{dates}"), (msg.STATS_BTN_XLSX, xlsx)]
+
+
 def report_buttons(
     scope: Scope,
     period: Period,
@@ -138,8 +145,7 @@ def report_buttons(
     country, the switch between live and submitted figures and the submission status."""
     ref = f"{LEVEL_LETTERS[scope.level]}:{scope.id}"
     dates = f"{_compact(period.start)}:{_compact(period.end)}"
-    xlsx = f"st:xs:{ref}:{dates}" if submitted else f"st:x:{ref}:{dates}"
-    rows = [[(msg.STATS_BTN_CHART, f"st:g:{ref}:{dates}"), (msg.STATS_BTN_XLSX, xlsx)]]
+    rows = [figure_buttons(scope.level, scope.id, period, submitted)]
     if (
         person is not None
         and scope.commune is not None
@@ -715,17 +721,34 @@ async def send_book(update: Update, context: BotContext) -> None:
     await update.effective_chat.send_document(data, filename=name, caption=caption)
 
 
-# --- monthly summary ---------------------------------------------------------------------------------------
+# --- monthly summary (queued by the daily job, services/jobs.py; scheduled in bot/jobs.py) ------------------
 def _summary_toggle(opted_out: bool):
     return column(
         [(msg.STATS_SUMMARY_ON_BUTTON, "st:on")] if opted_out else [(msg.STATS_SUMMARY_OFF_BUTTON, "st:off")]
     )
 
 
+def render_summary(report: Report) -> str:
+    """The text of the monthly summary (stored with its outbox row when the job queues it)."""
+    return f"{msg.STATS_SUMMARY_TITLE}\n{report_text(report)}"
+
+
+def _markup_summary(broadcast: dict):
+    """Under the summary: the chart and the workbook of the commune's month, and turning the summary off."""
+    scope = broadcast["scope"]
+    period = Period(date.fromisoformat(scope["start"]), date.fromisoformat(scope["end"]))
+    return keyboard(
+        [figure_buttons("commune", scope["communes"][0], period), [(msg.STATS_SUMMARY_OFF_BUTTON, "st:off")]]
+    )
+
+
+register_markup(SUMMARY, _markup_summary)
+
+
 @requires(Role.COMMUNE_OFFICIAL)
 async def summary_status(update: Update, context: BotContext) -> None:
     person = await context.registered(update)
-    opted_out = await context.services.stats.summary_opted_out(person.id)
+    opted_out = await context.services.summaries.opted_out(person)
     await reply(
         update,
         msg.STATS_SUMMARY_STATUS_OFF if opted_out else msg.STATS_SUMMARY_STATUS_ON,
@@ -736,53 +759,13 @@ async def summary_status(update: Update, context: BotContext) -> None:
 async def summary_toggle(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
     person = await context.person(update)
-    if person is None or person.role != Role.COMMUNE_OFFICIAL:
+    off = update.callback_query.data == "st:off"
+    try:
+        await context.services.summaries.set_opt_out(person, off)
+    except ScopeDenied:
         await reply(update, msg.STATS_SUMMARY_ONLY_COMMUNE)
         return
-    off = update.callback_query.data == "st:off"
-    await context.services.stats.set_summary_opt_out(person.id, off)
     await reply(update, msg.STATS_SUMMARY_OFF if off else msg.STATS_SUMMARY_ON, _summary_toggle(off))
-
-
-async def send_monthly_summaries(app: Application, day: date) -> int:
-    """Send last month's summary to every commune official who has not opted out and has not had it yet.
-
-    Runs daily; sends only on days 1–3 of a month (catching up if the bot was down on the 1st). Each send is
-    recorded first (so a restart never sends twice) and the record is removed if the message could not go out.
-    """
-    if day.day > SUMMARY_LAST_DAY:
-        return 0
-    services = app.services  # type: ignore[attr-defined]
-    period = previous_month(day)
-    month = period.start.strftime("%Y-%m")
-    sent = 0
-    reports: dict[int, Report] = {}
-    for person_id, commune_id, chat_id in await services.stats.summary_recipients(app.channel, month):
-        if not await services.stats.claim_summary(person_id, month):
-            continue
-        try:
-            if commune_id not in reports:
-                scope = await services.statistics.scope("commune", commune_id)
-                reports[commune_id] = await services.statistics.report(scope, period)
-            report = reports[commune_id]
-            rows = report_buttons(report.scope, period, again=False)
-            rows.append([(msg.STATS_SUMMARY_OFF_BUTTON, "st:off")])
-            await app.bot.send_message(
-                chat_id=int(chat_id) if str(chat_id).isdigit() else chat_id,
-                text=f"{msg.STATS_SUMMARY_TITLE}\n{report_text(report)}",
-                reply_markup=keyboard(rows),
-            )
-            sent += 1
-        except Exception:
-            log.warning("monthly summary to person %s not sent; will retry", person_id, exc_info=True)
-            await services.stats.release_summary(person_id, month)
-    if sent:
-        log.info("monthly statistics summary %s sent to %d officials", month, sent)
-    return sent
-
-
-async def monthly_job(context: BotContext) -> None:
-    await send_monthly_summaries(context.application, today(context.application))
 
 
 def _int(text: str) -> int | None:
@@ -830,10 +813,3 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(summary_toggle, pattern=r"^st:(on|off)$"))
     app.add_handler(CommandHandler("bantin", summary_status))
     app.add_handler(CallbackQueryHandler(summary_status, pattern=r"^menu:bantin$"))
-    if app.job_queue is not None:
-        tz = ZoneInfo(app.services.config.timezone)  # type: ignore[attr-defined]
-        job = once_across_processes("stats-monthly-summary", monthly_job)
-        app.job_queue.run_daily(job, time=SUMMARY_TIME.replace(tzinfo=tz), name="stats-monthly-summary")
-        app.job_queue.run_once(
-            job, when=60, name="stats-monthly-summary-catch-up", job_kwargs={"misfire_grace_time": None}
-        )

@@ -19,7 +19,6 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from bot.jobs import once_across_processes
 from handlers.broadcast import (
     ScopePicker,
     edit_or_reply,
@@ -57,7 +56,6 @@ log = logging.getLogger(__name__)
 
 MENU, ASK_TITLE, ASK_WHEN, ASK_PLACE, CONFIRM = range(10, 15)
 ALL_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, *SENDERS)
-REMINDER_EVERY_S = 600
 
 register_capability(
     Capability("taphuan", msg.BTN_TRAINING, "taphuan", msg.CMD_TRAINING, frozenset(ALL_ROLES), order=65)
@@ -334,32 +332,14 @@ async def preview_button(update: Update, context: BotContext) -> None:
     await tapped(update).answer(msg.BC_PREVIEW_BUTTON)
 
 
-# --- the reminder (JobQueue) -----------------------------------------------------------------------------
-async def send_due_reminders(app: Application, now: datetime | None = None) -> int:
-    """Store a reminder broadcast for every event starting within 24 hours (once per event). Returns how
-    many."""
-    app = service_app(app)
-    services = app.services
-    training = services.training
-    sent = 0
-    for event in await training.due_reminders(now):
-        organiser = await services.people.get(event["organiser_id"])
-        text = msg.TR_REMINDER.format(
-            announcement=announcement_text(
-                event, await organiser_label(app, organiser), services.config.timezone
-            )
-        )
-        broadcast_id, count = await training.remind(event, app.channel, text)
-        if broadcast_id is not None:
-            sent += 1
-            log.info("training %s: reminder %s to %d people", event["id"], broadcast_id, count)
-    if sent:
-        services.broadcasts.wake()
-    return sent
-
-
-async def reminder_job(context: BotContext) -> None:
-    await send_due_reminders(context.application)
+# --- the reminder (queued by the job, services/training.py; scheduled in bot/jobs.py) -----------------------
+async def reminder_text(app: Application, event: dict) -> str:
+    """The text of an event's reminder (stored with its outbox rows when the job queues it)."""
+    services = service_app(app).services
+    organiser = await services.people.get(event["organiser_id"])
+    return msg.TR_REMINDER.format(
+        announcement=announcement_text(event, await organiser_label(app, organiser), services.config.timezone)
+    )
 
 
 # --- attendance ------------------------------------------------------------------------------------------
@@ -508,13 +488,6 @@ def register(app: Application) -> None:
     register_flow(
         "training", text_states={ASK_TITLE, ASK_WHEN, ASK_PLACE}, cancel=cancel, keys=["tr", "tr_att"]
     )
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            once_across_processes("training-reminders", reminder_job),
-            interval=REMINDER_EVERY_S,
-            first=30,
-            name="training-reminders",
-        )
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(
         ConversationHandler(

@@ -89,11 +89,19 @@ class AgreementFollowUp:
             return True
         return person.id in case.mediator_ids
 
-    async def _case_for(self, person: Person, case_id: int) -> Case:
+    async def case_for(self, person: Person, case_id: int) -> Case:
+        """The case whose follow-up `person` may answer or annotate; FollowUpDenied otherwise."""
         case = await self.cases.repo.get(case_id)
         if case is None or not self.may_answer(person, case):
             raise FollowUpDenied()
         return case
+
+    async def recorded_answer(self, person: Person, case: Case) -> str | None:
+        """The answer recorded for the case's follow-up ('done' | 'ongoing' | 'not_done'), None if none yet;
+        FollowUpDenied for a person who may not answer it."""
+        if not self.may_answer(person, case):
+            raise FollowUpDenied()
+        return ((await self.repo.followup(case.id)) or {}).get("answer")
 
     async def _broadcast(
         self,
@@ -184,7 +192,7 @@ class AgreementFollowUp:
         """Record 'done' | 'ongoing' | 'not_done'. Becoming 'not_done' tells the team leader (through the outbox)."""
         if answer not in ANSWERS:
             raise FollowUpDenied()
-        case = await self._case_for(person, case_id)
+        case = await self.case_for(person, case_id)
         notices = []
         before = await self.repo.followup(case.id)
         # Tell the leader when the answer becomes 'not_done', not again each time it is repeated.
@@ -209,7 +217,7 @@ class AgreementFollowUp:
     ) -> int:
         """'Báo tổ trưởng': ask the team leader to take it up (Art. 26: and inform the Front's committee head).
         Returns how many leaders were reached (0: the person is the leader or the team has none)."""
-        case = await self._case_for(person, case_id)
+        case = await self.case_for(person, case_id)
         leaders = [i for i in await self.leaders_of(case.team_id) if i != person.id]
         notices = (
             [
@@ -229,7 +237,7 @@ class AgreementFollowUp:
         return len(notices[0]["recipients"]) if notices else 0
 
     async def add_note(self, person: Person, case_id: int, raw: str) -> str:
-        case = await self._case_for(person, case_id)
+        case = await self.case_for(person, case_id)
         note = mask_personal_numbers(clean_text(raw, NOTE_MAX))
         if not note:
             raise ValueError("empty")
@@ -238,7 +246,7 @@ class AgreementFollowUp:
 
     async def begin_remediation(self, person: Person, case_id: int):
         """'Hòa giải lại': a new report prefilled from this case and linked to it (the person reports it)."""
-        case = await self._case_for(person, case_id)
+        case = await self.case_for(person, case_id)
         try:
             return await self.cases.begin_remediation(person, case)
         except CaseDenied:

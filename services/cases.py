@@ -7,7 +7,7 @@ reminder job only translate to and from this service. Every permission is checke
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -174,6 +174,11 @@ class CaseService:
         if case is None or not self.can_view(person, case):
             raise CaseDenied()
         return case
+
+    async def number_of(self, case_id: int) -> str | None:
+        """The number of a case another case follows (shown on the card of a case its viewer may see)."""
+        case = await self.repo.get(case_id)
+        return case.number if case else None
 
     async def lists_for(self, person: Person) -> tuple[list[Case], list[Case]]:
         """(open cases in the person's scope, recent cases they may correct)."""
@@ -593,16 +598,3 @@ class CaseService:
                     if not await self.repo.reminder_sent(case.id, leader_id, "leader", period):
                         due.append(Reminder(case, leader_id, "leader", period, days))
         return due
-
-    async def send_reminders(
-        self, send: Callable[[Reminder], Awaitable[bool]], today: date | None = None
-    ) -> int:
-        """Send the due reminders with `send` (True when delivered); delivered ones are remembered."""
-        sent = 0
-        for reminder in await self.due_reminders(today):
-            if await send(reminder):
-                await self.repo.mark_reminder(
-                    reminder.case.id, reminder.recipient_id, reminder.kind, reminder.period
-                )
-                sent += 1
-        return sent

@@ -195,9 +195,43 @@ class Plan:
 
 # --- the service -------------------------------------------------------------------------------------------
 class OrgListService:
-    def __init__(self, repo: OrgListRepository, today: Any = date.today):
+    def __init__(self, repo: OrgListRepository, today: Any = date.today, org: Any = None):
         self.repo = repo
         self.today = today
+        #: The organisation repository (storage/org.py), for commune mergers.
+        self.org = org
+
+    # reading, for the chat's buttons (the person may change the commune: checked again on every call)
+    async def active_teams(self, commune: Commune, person: Person | None) -> list[dict]:
+        """The commune's active teams (code, name), in code order."""
+        if not may_edit(person, commune):
+            raise OrgDenied()
+        return [t for t in await self.repo.teams(commune.id) if t["status"] == "active"]
+
+    async def active_members(
+        self, commune: Commune, person: Person | None, team_code: str | None
+    ) -> list[dict]:
+        """The active mediators and team leaders of one team of the commune, by name."""
+        if not may_edit(person, commune):
+            raise OrgDenied()
+        return [
+            p
+            for p in await self.repo.people(commune.id)
+            if p["team"] == team_code and p["status"] == "active"
+        ]
+
+    async def member(self, commune: Commune, person: Person | None, ref: str) -> Any:
+        """The person row with reference `ref` if it belongs to the commune; OrgDenied otherwise."""
+        row = await self.repo.person_by_ref(ref) if may_edit(person, commune) else None
+        if row is None or row["commune_id"] != commune.id:
+            raise OrgDenied()
+        return row
+
+    async def merge_communes(
+        self, into_code: str, from_codes: list[str], name: str | None, person: Person | None
+    ) -> tuple[Commune, list[Commune]]:
+        """merge_communes() below, with this service's storage."""
+        return await merge_communes(self.org, self.repo.db, into_code, from_codes, name, person)
 
     # export
     async def export_xlsx(

@@ -171,3 +171,7 @@ class QAService:
         if answered is None:
             raise QAError("request_gone")
         return answered, question
+
+    async def asker_chat(self, request: ExpertRequest, channel: str) -> str | None:
+        """The chat on `channel` where the asker of an answered request hears the answer (None: not there)."""
+        return await self.repo.chat_of(request.asker_id, channel)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,8 @@ from services import dates
 from services.broadcast import TEAM_MEMBER_ROLES, BroadcastScope, BroadcastService, PermissionDenied
 from services.models import Person, Role
 from storage.training import TrainingRepository
+
+log = logging.getLogger(__name__)
 
 REMINDER_LEAD = timedelta(hours=24)
 #: How long after an event the official may still record attendance.
@@ -208,6 +211,19 @@ class TrainingService:
             },
         )
         return broadcast_id, len(recipients)
+
+    async def queue_reminders(
+        self, channel: str, render: Callable[[dict], Awaitable[str]], now: datetime | None = None
+    ) -> int:
+        """The daily job: store the reminder of every event starting within 24 hours (once per event, through
+        the outbox); `render(event)` gives the text. Returns how many events were reminded."""
+        reminded = 0
+        for event in await self.due_reminders(now):
+            broadcast_id, count = await self.remind(event, channel, await render(event))
+            if broadcast_id is not None:
+                reminded += 1
+                log.info("training %s: reminder %s to %d people", event["id"], broadcast_id, count)
+        return reminded
 
     # --- attendance --------------------------------------------------------------------------------
     async def candidates(self, event: dict) -> list[dict]:

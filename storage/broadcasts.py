@@ -126,6 +126,18 @@ class BroadcastRepository:
             await conn.execute("UPDATE broadcasts SET finished_at = ? WHERE id = ?", (utcnow(), broadcast_id))
         return broadcast_id
 
+    @classmethod
+    async def insert_topical(cls, conn: Any, broadcast: dict) -> int:
+        """Insert a message of a scheduled job (kind 'reminder') with its `topic`, which picks its buttons,
+        and the `case_id` it is about (or None), inside the caller's transaction; returns the broadcast id."""
+        fields = {k: v for k, v in broadcast.items() if k not in ("case_id", "topic")}
+        broadcast_id = await cls.insert(conn, kind="reminder", **fields)
+        await conn.execute(
+            "UPDATE broadcasts SET case_id = ?, topic = ? WHERE id = ?",
+            (broadcast.get("case_id"), broadcast["topic"], broadcast_id),
+        )
+        return broadcast_id
+
     async def create(self, **fields: Any) -> int:
         """The broadcast and ONE outbox row per recipient, in one transaction, before anything is sent."""
         async with self.db.transaction() as conn:
@@ -182,7 +194,9 @@ class BroadcastRepository:
 
     async def history(self, sender_id: int, limit: int = 10) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT * FROM broadcasts WHERE sender_id = ? ORDER BY id DESC LIMIT ?", (sender_id, limit)
+            # a job's messages (topic set) are not what the person sent
+            "SELECT * FROM broadcasts WHERE sender_id = ? AND topic IS NULL ORDER BY id DESC LIMIT ?",
+            (sender_id, limit),
         )
         return [_broadcast(r) for r in rows]
 

@@ -498,10 +498,3 @@ class CaseRepository:
             (case_id, recipient_id, kind, period),
         )
         return row is not None
-
-    async def mark_reminder(self, case_id: int, recipient_id: int, kind: str, period: int) -> None:
-        await self.db.execute(
-            "INSERT INTO case_reminders(case_id, recipient_id, kind, period, sent_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (case_id, recipient_id, kind, period, utcnow()),
-        )

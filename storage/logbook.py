@@ -209,13 +209,7 @@ class LogbookRepository:
 
     @staticmethod
     async def _insert_broadcast(conn: Any, broadcast: dict) -> int:
-        fields = {k: v for k, v in broadcast.items() if k not in ("case_id", "topic")}
-        broadcast_id = await BroadcastRepository.insert(conn, kind="reminder", **fields)
-        await conn.execute(
-            "UPDATE broadcasts SET case_id = ?, topic = ? WHERE id = ?",
-            (broadcast["case_id"], broadcast["topic"], broadcast_id),
-        )
-        return broadcast_id
+        return await BroadcastRepository.insert_topical(conn, broadcast)
 
     async def answer(
         self, case_id: int, person_id: int, answer: str, broadcasts: list[dict], at: str | None = None

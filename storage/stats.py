@@ -277,23 +277,6 @@ class StatsRepository:
                 result.append((r["person_id"], r["commune_id"], r["chat"]))
         return result
 
-    async def claim_summary(self, person_id: int, month: str) -> bool:
-        """Record that `month`'s summary goes to `person_id`; False if it was already recorded."""
-        async with (
-            self.db.transaction() as conn,
-            conn.execute(
-                "INSERT INTO stats_summary_sent(person_id, month, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                (person_id, month, utcnow()),
-            ) as cur,
-        ):
-            return cur.rowcount == 1
-
-    async def release_summary(self, person_id: int, month: str) -> None:
-        """Undo a claim whose message could not be sent, so the next run tries again."""
-        await self.db.execute(
-            "DELETE FROM stats_summary_sent WHERE person_id = ? AND month = ?", (person_id, month)
-        )
-
 
 # --- Seeding cases (tests, demos, imports, the benchmark) --------------------------------------------------
 CASE_COLUMNS = (

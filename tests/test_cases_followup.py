@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot import messages as msg
-from handlers.cases import REMINDER_JOB
+from bot.delivery import worker_of
+from bot.jobs import CASE_REMINDERS as REMINDER_JOB
+from handlers.cases import render_reminder
 from services.case_models import Case
 from tests.harness import texts
 
@@ -188,32 +190,33 @@ async def test_reminder_core_once_per_period(bot):
         (stale.id, leader.id, "leader", 1),
     }
     assert fresh.id not in {r.case.id for r in due}
-    delivered = []
+    reminders = bot.services.case_reminders
+    queued: list[tuple[str, int, int]] = []
 
-    async def send(reminder):
-        delivered.append(reminder)
-        return True
+    def render(topic, case, info):
+        queued.append((topic, case.id, info["days"]))
+        return render_reminder(topic, case, info)
 
-    assert await cases.send_reminders(send, today) == 3
-    assert await cases.send_reminders(send, today) == 0
-    assert await cases.send_reminders(send, today + timedelta(days=1)) == 0
+    assert await reminders.queue("console", render, today) == 3
+    assert await reminders.queue("console", render, today) == 0
+    assert await reminders.queue("console", render, today + timedelta(days=1)) == 0
     # Six days later: `fresh` reaches 9 days (first reminder), `week` 14 (second reminder, and the leader),
     # `stale` 21 (third reminder; the leader's next one comes at 28).
-    delivered.clear()
-    assert await cases.send_reminders(send, today + timedelta(days=6)) == 4
-    assert {(r.case.id, r.kind, r.period) for r in delivered} == {
-        (fresh.id, "reporter", 1),
-        (week.id, "reporter", 2),
-        (week.id, "leader", 1),
-        (stale.id, "reporter", 3),
-    }
-    # An undelivered reminder is not remembered, so it is tried again.
+    queued.clear()
+    assert await reminders.queue("console", render, today + timedelta(days=6)) == 4
+    assert sorted(queued) == sorted(
+        [
+            ("case_remind_reporter", fresh.id, 9),
+            ("case_remind_reporter", week.id, 14),
+            ("case_remind_leader", week.id, 14),
+            ("case_remind_reporter", stale.id, 21),
+        ]
+    )
+    # A reminder nobody can receive (no chat on any channel of the deployment) is not remembered: tried again.
     other = await make_case(bot, LEADER, received=today - timedelta(days=7))
-
-    async def fail(reminder):
-        return False
-
-    assert await cases.send_reminders(fail, today) == 0
+    leader = await person(bot, LEADER)
+    await bot.services.db.execute("DELETE FROM identities WHERE person_id = ?", (leader.id,))
+    assert await reminders.queue("console", render, today) == 0
     assert other.id in {r.case.id for r in await cases.due_reminders(today)}
 
 
@@ -224,6 +227,7 @@ async def test_reminder_job_through_the_application(bot):
     assert len(jobs) == 1
     before = len(bot.api.outbox)
     await jobs[0].run(bot.app)
+    await worker_of(bot.app).drain()
     sent = bot.api.outbox[before:]
     to_mediator = [m for m in sent if m["chat"]["id"] == bot.user_id(MEDIATOR)]
     to_leader = [m for m in sent if m["chat"]["id"] == bot.user_id(LEADER)]
@@ -236,6 +240,7 @@ async def test_reminder_job_through_the_application(bot):
     await bot.restart()
     before = len(bot.api.outbox)
     await bot.app.job_queue.get_jobs_by_name(REMINDER_JOB)[0].run(bot.app)
+    await worker_of(bot.app).drain()
     assert bot.api.outbox[before:] == []
 
 

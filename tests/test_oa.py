@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from bot import messages as msg
-from bot.channels.oa import CALLBACK_PREFIX, OaConfig, signature
+from bot.channels.oa import CALLBACK_PREFIX, signature
 from bot.channels.runner import serve
-from bot.config import Config
+from bot.config import Config, OaConfig
 from bot.container import Services
 from bot.demo import DEMO_INVITE, seed_demo
 from services.models import Role
@@ -80,7 +80,7 @@ async def _start(tmp_path, channels: list[str], extra_emulators: dict | None = N
     target, config = await _seeded(tmp_path, "oa.db")
     zalo_conf = None
     if extra_emulators:
-        from bot.channels.zalo import ZaloConfig
+        from bot.config import ZaloConfig
 
         telegram, zalo = extra_emulators["telegram"], extra_emulators["zalo"]
         config = Config(
@@ -451,7 +451,7 @@ async def test_the_same_case_report_on_telegram_zalo_bot_and_zalo_oa(tmp_path):
 
 
 def test_oa_config_from_env():
-    conf = OaConfig.from_env(
+    conf = Config.from_env(
         {
             "ZALO_OA_APP_ID": "1",
             "ZALO_OA_APP_SECRET": "s",
@@ -460,10 +460,10 @@ def test_oa_config_from_env():
             "ZALO_OA_PROACTIVE": "1",
             "ZALO_OA_WEBHOOK_PORT": "9000",
         }
-    )
+    ).oa
     assert conf.proactive and conf.webhook_port == 9000 and conf.webhook_path == "zalo-oa"
     conf.check()
     from bot.channels.telegram import ConfigError
 
     with pytest.raises(ConfigError, match="ZALO_OA_SECRET_KEY"):
-        OaConfig.from_env({"ZALO_OA_APP_ID": "1", "ZALO_OA_APP_SECRET": "s"}).check()
+        Config.from_env({"ZALO_OA_APP_ID": "1", "ZALO_OA_APP_SECRET": "s"}).oa.check()

@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot import messages as msg
-from handlers.stats import send_monthly_summaries
+from bot.delivery import worker_of
+from bot.jobs import monthly_summaries
 from storage.stats import CaseSeed, seed_cases
 from tests.harness import texts
 
@@ -188,6 +189,13 @@ async def test_other_period_button_reuses_scope(cases):
     assert "Tiếp nhận: 3 vụ việc" in texts(out)
 
 
+async def send_monthly_summaries(bot, day: date) -> int:
+    """The monthly job on `day`, then the outbox delivered; how many summaries the job queued."""
+    queued = await monthly_summaries(bot.app, day)
+    await worker_of(bot.app).drain()
+    return queued
+
+
 async def test_monthly_summary_once_per_month_and_opt_out(bot):
     ml1 = await _team(bot, "ML-01")
     await seed_cases(
@@ -197,34 +205,64 @@ async def test_monthly_summary_once_per_month_and_opt_out(bot):
             CaseSeed(ml1.id, "2025-07-01", "dat_dai", "thanh"),
         ],
     )
-    assert await send_monthly_summaries(bot.app, date(2025, 7, 4)) == 0  # too late in the month
-    sent = await send_monthly_summaries(bot.app, date(2025, 7, 1))
+    assert await send_monthly_summaries(bot, date(2025, 7, 4)) == 0  # too late in the month
+    sent = await send_monthly_summaries(bot, date(2025, 7, 1))
     assert sent == 1
     message = bot.api.sent_to(1003)[-1]
     assert msg.STATS_SUMMARY_TITLE in message["text"] and "tháng 6/2025" in message["text"]
     assert "Tiếp nhận: 1 vụ việc" in message["text"]
     assert "Tỷ lệ hòa giải thành: 100,0% (1/1 vụ việc đã hòa giải)" in message["text"]  # the Ministry's rate
-    assert await send_monthly_summaries(bot.app, date(2025, 7, 1)) == 0
+    assert await send_monthly_summaries(bot, date(2025, 7, 1)) == 0
     await bot.restart()
-    assert await send_monthly_summaries(bot.app, date(2025, 7, 2)) == 0
+    assert await send_monthly_summaries(bot, date(2025, 7, 2)) == 0
+    assert len([m for m in bot.api.sent_to(1003) if msg.STATS_SUMMARY_TITLE in (m.get("text") or "")]) == 1
     # the chart button under the summary works
     out = await bot.tap("commune", "Biểu đồ", message)
     assert any("photo" in m for m in out)
     # opt out from the summary itself, then August sends nothing; opt back in with /bantin
     out = await bot.tap("commune", "Không nhận bản tin này", message)
     assert msg.STATS_SUMMARY_OFF in texts(out)
-    assert await send_monthly_summaries(bot.app, date(2025, 8, 1)) == 0
+    assert await send_monthly_summaries(bot, date(2025, 8, 1)) == 0
     out = await bot.say("commune", "/bantin")
     assert msg.STATS_SUMMARY_STATUS_OFF in texts(out)
     await bot.tap("commune", "Nhận bản tin hằng tháng")
-    assert await send_monthly_summaries(bot.app, date(2025, 8, 1)) == 1
+    assert await send_monthly_summaries(bot, date(2025, 8, 1)) == 1
+
+
+async def test_monthly_summary_looks_as_before(bot):
+    """What the official gets through the outbox is the summary the job used to send itself: the title and the
+    month's report, and under it the chart, the workbook and the opt-out buttons (no other-period button)."""
+    from handlers.stats import report_buttons
+    from services.statistics import previous_month
+    from services.stats_export import report_text
+
+    assert await send_monthly_summaries(bot, date(2025, 9, 1)) == 1
+    message = bot.api.sent_to(1003)[-1]
+    ml = await bot.services.org.commune_by_code("ML")
+    period = previous_month(date(2025, 9, 1))
+    report = await bot.services.statistics.report(
+        await bot.services.statistics.scope("commune", ml.id), period
+    )
+    assert message["text"] == f"{msg.STATS_SUMMARY_TITLE}\n{report_text(report)}"
+    rows = report_buttons(report.scope, period, again=False) + [[(msg.STATS_SUMMARY_OFF_BUTTON, "st:off")]]
+    assert [
+        [(b["text"], b["callback_data"]) for b in row] for row in message["reply_markup"]["inline_keyboard"]
+    ] == [list(row) for row in rows]
 
 
 async def test_monthly_summary_retried_when_sending_fails(bot):
-    bot.api.blocked_chats.add(1003)
-    assert await send_monthly_summaries(bot.app, date(2025, 9, 1)) == 0
-    bot.api.blocked_chats.clear()
-    assert await send_monthly_summaries(bot.app, date(2025, 9, 2)) == 1
+    """A send that fails (network, server error) is retried by the outbox until it goes through, once; the
+    job run again the next day queues nothing more."""
+    from bot.channels.local import Fault
+    from tests.test_broadcast import fast_worker
+
+    bot.api.faults.append(Fault("sendMessage", 502, "Bad Gateway", chat_id=1003, times=3))
+    assert await monthly_summaries(bot.app, date(2025, 9, 1)) == 1
+    await fast_worker(bot).drain()
+    assert not bot.api.faults
+    assert len([m for m in bot.api.sent_to(1003) if msg.STATS_SUMMARY_TITLE in (m.get("text") or "")]) == 1
+    assert await send_monthly_summaries(bot, date(2025, 9, 2)) == 0
+    assert len([m for m in bot.api.sent_to(1003) if msg.STATS_SUMMARY_TITLE in (m.get("text") or "")]) == 1
 
 
 async def test_only_commune_officials_toggle_summary(bot):

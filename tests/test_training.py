@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot import messages as msg
 from bot.delivery import worker_of
-from handlers.training import send_due_reminders
+from bot.jobs import training_reminders
 from services.broadcast import BroadcastScope, PermissionDenied
 from services.models import PersonDraft, Role
 from services.training import WhenError, parse_when
@@ -120,9 +120,9 @@ async def test_reminder_the_day_before_once_and_not_to_decliners(bot):
     await bot.services.training.answer(leader, event_id, "no")
     event = await bot.services.training.repo.get(event_id)
     starts = datetime.fromisoformat(event["starts_at"])
-    assert await send_due_reminders(bot.app, now=starts - timedelta(hours=30)) == 0  # too early
-    assert await send_due_reminders(bot.app, now=starts - timedelta(hours=20)) == 1
-    assert await send_due_reminders(bot.app, now=starts - timedelta(hours=19)) == 0  # idempotent
+    assert await training_reminders(bot.app, now=starts - timedelta(hours=30)) == 0  # too early
+    assert await training_reminders(bot.app, now=starts - timedelta(hours=20)) == 1
+    assert await training_reminders(bot.app, now=starts - timedelta(hours=19)) == 0  # idempotent
     await worker_of(bot.app).drain()
     assert "NHẮC LỊCH" in texts(bot.api.sent_to(MEDIATOR)[-1:])
     assert "NHẮC LỊCH" not in texts(bot.api.sent_to(LEADER))

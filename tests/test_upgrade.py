@@ -1359,7 +1359,9 @@ async def _check_services(services: Services, seeded: Seeded) -> None:
         )
     if seeded.has("sent-thu"):
         assert await services.stats.summary_opted_out(ids["binh"])
-        assert await services.stats.claim_summary(ids["thu"], "2025-05") is False
+        assert await db.fetchone(
+            "SELECT 1 FROM stats_summary_sent WHERE person_id = ? AND month = ?", (ids["thu"], "2025-05")
+        )
         assert await services.stats.summary_recipients("telegram", "2025-05") == []
     if seeded.has("draft-hung"):
         draft = await services.cases.repo.draft(ids["hung"], "edit")

@@ -21,8 +21,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import messages as msg
 from bot.app import MediatorApplication
 from bot.channels.runner import Running, serve
-from bot.channels.zalo import SECRET_HEADER, TEXT_LIMIT, ZaloConfig, plain_text, split_text, text_length
-from bot.config import Config
+from bot.channels.zalo import SECRET_HEADER, TEXT_LIMIT, plain_text, split_text, text_length
+from bot.config import Config, ZaloConfig
 from bot.container import Services
 from bot.demo import DEMO_INVITE, seed_demo
 from services.models import Role
@@ -408,20 +408,20 @@ def test_split_cuts_a_long_line_at_spaces():
 
 
 def test_zalo_config_from_env():
-    conf = ZaloConfig.from_env(
+    conf = Config.from_env(
         {
             "ZALO_BOT_TOKEN": "1:a",
             "ZALO_WEBHOOK_URL": "https://bot.example.vn/",
             "ZALO_WEBHOOK_SECRET": "short",
         }
-    )
+    ).zalo
     assert conf.base_url == "https://bot-api.zaloplatforms.com" and conf.files_url == "https://bot.example.vn"
     assert conf.public_webhook_url == "https://bot.example.vn/zalo"
     conf.check(webhook=False)
     with pytest.raises(Exception, match="ZALO_WEBHOOK_SECRET"):
         conf.check(webhook=True)
     with pytest.raises(Exception, match="ZALO_BOT_TOKEN"):
-        ZaloConfig.from_env({}).check(webhook=False)
+        Config.from_env({}).zalo.check(webhook=False)
 
 
 async def test_telegram_and_zalo_webhooks_share_one_port(tmp_path):

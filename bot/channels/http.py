@@ -1,5 +1,11 @@
-"""An aiohttp transport for python-telegram-bot: the same Bot API calls, with less CPU per request than the
-default httpx transport (measured by bench/throughput.py)."""
+"""HTTP for the channels, both ways, with aiohttp.
+
+- Outgoing: `AiohttpRequest`, a transport for python-telegram-bot: the same Bot API calls, with less CPU per
+  request than the default httpx transport (measured by bench/throughput.py).
+- Incoming: `HttpServer`, the web server the channels' webhook routes share (one per address and port): each
+  channel adds its own routes to `HttpServer.web` — Telegram's in bot/channels/webhook.py, the Zalo Bot's and
+  the Zalo OA's in bot/channels/zalo_server.py — so no channel's server depends on another's.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import asyncio
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -76,3 +83,43 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut() from exc
         except (aiohttp.ClientError, asyncio.IncompleteReadError) as exc:
             raise NetworkError(f"aiohttp: {exc!r}") from exc
+
+
+# --- incoming: the webhook server ---------------------------------------------------------------------------
+#: The largest request body a webhook takes (an update or an event is a few kilobytes).
+MAX_BODY = 1024 * 1024
+
+
+async def _hide_server(request: web.Request, response: web.StreamResponse) -> None:
+    """No `Server: Python/… aiohttp/…` header: the software and its version are nobody's business."""
+    response.headers.pop("Server", None)
+
+
+def new_web_app() -> web.Application:
+    """An aiohttp application for webhook routes: bodies up to MAX_BODY, no Server header in the answers."""
+    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app.on_response_prepare.append(_hide_server)
+    return web_app
+
+
+class HttpServer:
+    """An aiohttp server for the routes of one or several channels sharing one address and port."""
+
+    def __init__(self, web_app: web.Application | None = None):
+        self.web = web_app or new_web_app()
+        self.runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    async def start(self, listen: str, port: int) -> int:
+        """Listen on `listen`:`port` (0: any free port); returns the port bound."""
+        self.runner = web.AppRunner(self.web, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, listen, port)
+        await site.start()
+        self.port = int(self.runner.addresses[0][1])  # the bound socket's (host, port, …)
+        return self.port
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None

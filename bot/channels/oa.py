@@ -27,10 +27,7 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +37,6 @@ from telegram.error import NetworkError, TimedOut
 
 from bot import messages as msg
 from bot.channels import numbered
-from bot.channels.telegram import ConfigError
 from bot.channels.zalo import (
     TEXT_LIMIT,
     BadEvent,
@@ -49,13 +45,12 @@ from bot.channels.zalo import (
     ZaloRequest,
     split_text,
 )
+from bot.config import OaConfig
 from storage.oa import WINDOW_REPLIES, OaTokens, OaWindows
 from storage.zalo import ZaloStore
 
 log = logging.getLogger(__name__)
 
-OA_API = "https://openapi.zalo.me"
-OAUTH_API = "https://oauth.zaloapp.com"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 #: Prefix of the payload of a callback button (oa.query.hide): "#cb:<callback_data>".
 CALLBACK_PREFIX = "#cb:"
@@ -75,59 +70,6 @@ FILE_LIMIT = 5 * 1024 * 1024
 RESERVED_REPLIES = 2
 #: Marker of a message not sent because the user is outside the OA's window (the outbox reports it).
 OUTSIDE_WINDOW = "outside_window"
-
-
-@dataclass(frozen=True)
-class OaConfig:
-    app_id: str | None = None
-    app_secret: str | None = None
-    oa_secret_key: str | None = None
-    access_token: str | None = None
-    refresh_token: str | None = None
-    api_url: str = OA_API
-    oauth_url: str = OAUTH_API
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8445
-    webhook_path: str = "zalo-oa"
-    files_url: str | None = None
-    proactive: bool = False
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> OaConfig:
-        env = os.environ if env is None else env
-        try:
-            port = int(env.get("ZALO_OA_WEBHOOK_PORT") or 8445)
-        except ValueError as exc:
-            raise ConfigError("ZALO_OA_WEBHOOK_PORT phải là số.") from exc
-        return cls(
-            app_id=env.get("ZALO_OA_APP_ID") or None,
-            app_secret=env.get("ZALO_OA_APP_SECRET") or None,
-            oa_secret_key=env.get("ZALO_OA_SECRET_KEY") or None,
-            access_token=env.get("ZALO_OA_ACCESS_TOKEN") or None,
-            refresh_token=env.get("ZALO_OA_REFRESH_TOKEN") or None,
-            api_url=(env.get("ZALO_OA_API_URL") or OA_API).rstrip("/"),
-            oauth_url=(env.get("ZALO_OA_OAUTH_URL") or OAUTH_API).rstrip("/"),
-            webhook_listen=env.get("ZALO_OA_WEBHOOK_LISTEN") or "0.0.0.0",
-            webhook_port=port,
-            webhook_path=(env.get("ZALO_OA_WEBHOOK_PATH") or "zalo-oa").strip("/"),
-            files_url=(env.get("ZALO_OA_FILES_URL") or "").rstrip("/") or None,
-            proactive=(env.get("ZALO_OA_PROACTIVE") or "0").strip() in ("1", "true", "yes"),
-        )
-
-    def check(self) -> None:
-        missing = [
-            name
-            for name, value in (
-                ("ZALO_OA_APP_ID", self.app_id),
-                ("ZALO_OA_APP_SECRET", self.app_secret),
-                ("ZALO_OA_SECRET_KEY", self.oa_secret_key),
-            )
-            if not value
-        ]
-        if missing:
-            raise ConfigError(
-                f"Kênh Zalo OA cần {', '.join(missing)} (trang ứng dụng trên developers.zalo.me)."
-            )
 
 
 # --- webhook signature ------------------------------------------------------------------------------------

@@ -17,11 +17,12 @@ from telegram import Update
 from telegram.error import InvalidToken
 
 from bot.app import MediatorApplication, build_application
-from bot.channels.oa import OaConfig, OaRequest, build_tokens
+from bot.channels.http import HttpServer
+from bot.channels.oa import OaRequest, build_tokens
 from bot.channels.telegram import ConfigError, check_telegram_config
-from bot.channels.zalo import ZaloConfig, ZaloFiles, ZaloRequest
-from bot.channels.zalo_server import ZaloServer, add_oa_routes, add_zalo_routes
-from bot.config import Config
+from bot.channels.zalo import ZaloFiles, ZaloRequest
+from bot.channels.zalo_server import add_oa_routes, add_zalo_routes
+from bot.config import Config, OaConfig, ZaloConfig
 from bot.container import Services
 from storage.oa import OaWindows
 from storage.zalo import ZaloStore
@@ -50,7 +51,7 @@ class SharedServices(Services):
 @dataclass
 class Running:
     app: MediatorApplication
-    server: ZaloServer | None = None
+    server: HttpServer | None = None
     polling: bool = False
 
 
@@ -108,8 +109,8 @@ async def serve(
         raise ConfigError(
             f"Kênh chưa hỗ trợ: {', '.join(unknown) or '(trống)'} (dùng: {', '.join(CHANNELS)})"
         )
-    zalo = zalo or ZaloConfig.from_env()
-    oa = oa or OaConfig.from_env()
+    zalo = zalo or config.zalo
+    oa = oa or config.oa
     if "telegram" in channels:
         check_telegram_config(config, webhook)
     if "zalo" in channels:
@@ -134,7 +135,7 @@ async def serve(
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
     initialized: list[MediatorApplication] = []
-    servers: dict[tuple[str, int], ZaloServer] = {}
+    servers: dict[tuple[str, int], HttpServer] = {}
     try:
         for name, run in running.items():
             try:
@@ -144,18 +145,18 @@ async def serve(
                 raise ConfigError(f"{variable} không hợp lệ (máy chủ {name} từ chối token).") from exc
             initialized.append(run.app)
 
-        def server_at(listen: str, port: int) -> ZaloServer:
-            return servers.setdefault((listen, port), ZaloServer())
+        def server_at(listen: str, port: int) -> HttpServer:
+            return servers.setdefault((listen, port), HttpServer())
 
         for name, run in running.items():
             if name == "telegram":
                 if webhook:
-                    from bot.channels.webhook import make_web_app
+                    from bot.channels.webhook import add_telegram_routes
 
-                    # main's Telegram webhook app (secret check, /healthz); Zalo's routes join it on the same
-                    # port.
-                    run.server = servers[(config.webhook_listen, config.webhook_port)] = ZaloServer(
-                        make_web_app(run.app, config.webhook_path, config.webhook_secret)
+                    # Telegram's routes (secret check, /healthz); Zalo's join them when they share the port.
+                    run.server = server_at(config.webhook_listen, config.webhook_port)
+                    add_telegram_routes(
+                        run.server.web, run.app, config.webhook_path, config.webhook_secret or ""
                     )
                 else:
                     await run.app.updater.start_polling(allowed_updates=Update.ALL_TYPES)

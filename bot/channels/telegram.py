@@ -9,13 +9,9 @@ import re
 from telegram import Update
 
 from bot.app import build_application
-from bot.config import Config
+from bot.config import Config, ConfigError
 
 log = logging.getLogger(__name__)
-
-
-class ConfigError(RuntimeError):
-    pass
 
 
 #: Telegram's secret_token: 1–256 characters A-Z, a-z, 0-9, _ and - (setWebhook); we ask at least 16.

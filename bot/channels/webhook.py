@@ -1,4 +1,5 @@
-"""Webhook mode: an aiohttp server in front of the Application (python-telegram-bot's custom-webhook pattern).
+"""Webhook mode: Telegram's routes on the channels' web server (bot/channels/http.HttpServer) in front of the
+Application (python-telegram-bot's custom-webhook pattern).
 
 POST /<WEBHOOK_PATH> takes Telegram updates — only with the secret token header, anything else is refused — and
 answers once the update is handled (in per-chat order, concurrently across chats). GET /healthz answers whether
@@ -17,15 +18,16 @@ from aiohttp import web
 from telegram import Update
 
 from bot.app import MediatorApplication
+from bot.channels.http import HttpServer
 from bot.concurrency import PerChatUpdateProcessor
 from storage.handled_updates import HandledUpdates
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY = 1024 * 1024
 
 
-def make_web_app(app: MediatorApplication, path: str, secret: str) -> web.Application:
+def add_telegram_routes(web_app: web.Application, app: MediatorApplication, path: str, secret: str) -> None:
+    """POST /<path>: Telegram's updates; GET /healthz: whether the bot and its database are up."""
     if isinstance(app.update_processor, PerChatUpdateProcessor):
         app.update_processor.once = HandledUpdates(app.services.db, app.channel)  # each update handled once
 
@@ -54,16 +56,8 @@ def make_web_app(app: MediatorApplication, path: str, secret: str) -> web.Applic
                 healthy = False
         return web.json_response({"status": "ok" if healthy else "error"}, status=200 if healthy else 503)
 
-    web_app = web.Application(client_max_size=MAX_BODY)
-    web_app.on_response_prepare.append(_hide_server)
     web_app.router.add_post(f"/{path.strip('/')}", receive)
     web_app.router.add_get("/healthz", health)
-    return web_app
-
-
-async def _hide_server(request: web.Request, response: web.StreamResponse) -> None:
-    """No `Server: Python/… aiohttp/…` header: the software and its version are nobody's business."""
-    response.headers.pop("Server", None)
 
 
 #: Deeper JSON than this is not a Telegram update (and json would recurse on it).
@@ -121,17 +115,16 @@ async def serve_webhook(
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
-    runner = web.AppRunner(make_web_app(app, path, secret), access_log=None)
+    server = HttpServer()
+    add_telegram_routes(server.web, app, path, secret)
     async with app:
         await app.start()
         if public_url:
             await app.bot.set_webhook(url=public_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-        await runner.setup()
-        site = web.TCPSite(runner, listen, port)
-        await site.start()
+        await server.start(listen, port)
         log.info("webhook server on %s:%s /%s (health: /healthz)", listen, port, path)
         try:
             await stop.wait()
         finally:
-            await runner.cleanup()
+            await server.stop()
             await app.stop()

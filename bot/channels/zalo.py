@@ -29,13 +29,10 @@ import html
 import itertools
 import json
 import logging
-import os
 import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -47,67 +44,17 @@ from telegram.request import BaseRequest, RequestData
 from bot import messages as msg
 from bot.channels import numbered
 from bot.channels.local import decode_request
-from bot.channels.telegram import ConfigError
+from bot.config import ZALO_API
 from storage.zalo import NEW, EventLog, ZaloStore, first_contact
 
 log = logging.getLogger(__name__)
 
-ZALO_API = "https://bot-api.zaloplatforms.com"
 #: sendMessage and captions take 1 to 2000 characters (Zalo Bot API docs).
 TEXT_LIMIT = 2000
 #: The webhook request header that carries the secret token given to setWebhook.
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 #: Messages kept in memory to answer edits (Zalo cannot edit; we send a new message and need the old one).
 _SENT_CACHE = 2000
-
-
-@dataclass(frozen=True)
-class ZaloConfig:
-    token: str | None = None
-    base_url: str = ZALO_API
-    webhook_url: str | None = None
-    webhook_secret: str | None = None
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8444
-    webhook_path: str = "zalo"
-    files_url: str | None = None
-    poll_timeout: int = 30
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> ZaloConfig:
-        env = os.environ if env is None else env
-        webhook_url = (env.get("ZALO_WEBHOOK_URL") or "").rstrip("/") or None
-        try:
-            port = int(env.get("ZALO_WEBHOOK_PORT") or 8444)
-            poll_timeout = int(env.get("ZALO_POLL_TIMEOUT") or 30)
-        except ValueError as exc:
-            raise ConfigError("ZALO_WEBHOOK_PORT và ZALO_POLL_TIMEOUT phải là số.") from exc
-        return cls(
-            token=env.get("ZALO_BOT_TOKEN") or None,
-            base_url=(env.get("ZALO_BASE_URL") or ZALO_API).rstrip("/"),
-            webhook_url=webhook_url,
-            webhook_secret=env.get("ZALO_WEBHOOK_SECRET") or None,
-            webhook_listen=env.get("ZALO_WEBHOOK_LISTEN") or "0.0.0.0",
-            webhook_port=port,
-            webhook_path=(env.get("ZALO_WEBHOOK_PATH") or "zalo").strip("/"),
-            files_url=(env.get("ZALO_FILES_URL") or "").rstrip("/") or webhook_url,
-            poll_timeout=max(1, poll_timeout),
-        )
-
-    def check(self, webhook: bool) -> None:
-        if not self.token:
-            raise ConfigError("ZALO_BOT_TOKEN chưa được đặt (token nhận từ Zalo Bot Creator khi tạo bot).")
-        if webhook:
-            if not self.webhook_url:
-                raise ConfigError(
-                    "Chế độ webhook của Zalo cần ZALO_WEBHOOK_URL (địa chỉ https công khai của bot)."
-                )
-            if not self.webhook_secret or not 8 <= len(self.webhook_secret) <= 256:
-                raise ConfigError("Chế độ webhook của Zalo cần ZALO_WEBHOOK_SECRET dài từ 8 đến 256 ký tự.")
-
-    @property
-    def public_webhook_url(self) -> str:
-        return f"{(self.webhook_url or '').rstrip('/')}/{self.webhook_path}"
 
 
 # --- text helpers -----------------------------------------------------------------------------------------

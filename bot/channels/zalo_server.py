@@ -1,4 +1,5 @@
-"""The Zalo webhook (and file) routes: aiohttp, in the application's event loop.
+"""The Zalo webhook (and file) routes: aiohttp, in the application's event loop, added to the channels' shared
+web server (bot/channels/http.HttpServer).
 
 POST /<path> with the `X-Bot-Api-Secret-Token` header equal to the secret given to setWebhook: the Zalo
 event (wrapped or bare) is checked, translated by `ZaloRequest.translate` and handled before the answer
@@ -19,12 +20,12 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.channels.oa import SIGNATURE_HEADER, OaConfig, OaRequest, to_bot_event, verify
+from bot.channels.oa import SIGNATURE_HEADER, OaRequest, to_bot_event, verify
 from bot.channels.zalo import SECRET_HEADER, BadEvent, ZaloFiles, ZaloRequest, event_key, unwrap
+from bot.config import OaConfig
 from storage.zalo import BUSY, DONE
 
 log = logging.getLogger(__name__)
-MAX_BODY = 1024 * 1024
 
 
 def parse_body(raw: bytes) -> dict:
@@ -131,25 +132,3 @@ def add_oa_routes(web_app: web.Application, app: Application, request: OaRequest
     web_app.router.add_route("*", f"/{path}", receive)
     if request.files is not None:
         add_zalo_routes(web_app, app, request, path, None, files=request.files, webhook=False)
-
-
-class ZaloServer:
-    """An aiohttp server for the Zalo routes (or for routes of several channels sharing one port)."""
-
-    def __init__(self, web_app: web.Application | None = None):
-        self.web = web_app or web.Application(client_max_size=MAX_BODY)
-        self.runner: web.AppRunner | None = None
-        self.port: int | None = None
-
-    async def start(self, listen: str, port: int) -> int:
-        self.runner = web.AppRunner(self.web, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, listen, port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
-        return self.port
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
-            self.runner = None
