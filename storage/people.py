@@ -101,6 +101,14 @@ class PeopleRepository:
         )
         return _person(row) if row else None
 
+    async def identity_owner(self, channel: str, external_id: str) -> int | None:
+        """The person this chat identity is linked to (active or not), or None."""
+        row = await self.db.fetchone(
+            "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
+            (channel, str(external_id)),
+        )
+        return None if row is None else int(row["person_id"])
+
     async def link_identity(
         self, person_id: int, channel: str, external_id: str, chat_id: str | None = None, conn: Any = None
     ) -> None:
