@@ -23,8 +23,8 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 REASONS = ("malformed", "invalid", "already_registered", "team_required", "too_many_attempts")
-#: Why a well-formed code does not work; people get one reply for all of them ("invalid"), so that trying codes
-#: tells nothing about which ones exist (the exact reason stays in RegistrationError.detail).
+#: Why a well-formed code does not work; people get one reply for all of them ("invalid"), so that trying
+#: codes tells nothing about which ones exist (the exact reason stays in RegistrationError.detail).
 INVALID_DETAILS = ("unknown", "revoked", "expired", "used_up", "creator_inactive")
 #: Wrong invite codes one chat identity may try per window, and all identities together.
 MAX_FAILURES = 5
@@ -98,7 +98,8 @@ class InviteCheck:
 
 async def usable(invite: Invite | None, now: str, people: PeopleRepository) -> Invite:
     """The invite if a code may be used now; else raises RegistrationError with the exact reason (detail):
-    unknown, revoked, expired, used up, or made by a person no longer active or no longer allowed that role."""
+    unknown, revoked, expired, used up, or made by a person no longer active or no longer allowed that
+    role."""
     if invite is None:
         raise RegistrationError("unknown")
     if invite.revoked:
@@ -239,8 +240,8 @@ class RegistrationService:
 
         A person may create only the roles `creatable_roles` gives them, in their own commune (province), with
         a number of uses and days among INVITE_USES and INVITE_DAYS — whatever callback data they send. With
-        `person_id` the invite is for that person of the list (one use; registering attaches the chat account to
-        them)."""
+        `person_id` the invite is for that person of the list (one use; registering attaches the chat account
+        to them)."""
         # A new row: the only read-then-write is "the listed person has no chat account yet", under their row
         # lock; the code's uniqueness is a constraint.
         async with self.uow(*([Aggregate.person(person_id)] if person_id is not None else [])) as u:

@@ -44,11 +44,11 @@ class InviteRepository:
         created_by: int | None = None,
     ) -> Invite:
         """Insert an invite (the code is unique: a taken code raises an integrity error)."""
-        # Single INSERT, then a read of the row it wrote: nothing to lock (the code's uniqueness is a constraint).
+        # An INSERT and a read of the row it wrote: nothing to lock (the code's uniqueness is a constraint).
         async with self.db.transaction() as conn:
             async with conn.execute(
-                "INSERT INTO invites(code, commune_id, team_id, person_id, role, max_uses, expires_at, created_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO invites(code, commune_id, team_id, person_id, role, max_uses, expires_at,"
+                " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code, commune_id, team_id, person_id, str(role), max_uses, expires_at, created_by, utcnow()),
             ) as cur:
                 invite_id = cur.lastrowid
