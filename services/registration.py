@@ -206,7 +206,10 @@ class RegistrationService:
         one transaction under the invite's row lock; nothing is written when a rule says no."""
         async with self.uow(Aggregate.invite_code(code)) as u:
             invite = await usable(await u.invites.by_code(code), now, u.people)
-            if await u.people.identity_owner(channel, external_id) is not None:  # also a unique constraint
+            await u.lock_key(
+                "identity", f"{channel}:{external_id}"
+            )  # one chat account registering twice at once
+            if await u.people.identity_owner(channel, external_id) is not None:
                 raise RegistrationError("already_registered")
             named = invite.person_id or draft.extra.get("person_id")
             if named is not None:  # a person of the list: keep the name the official recorded

@@ -258,7 +258,7 @@ class SqliteDatabase(Database):
     async def transaction(self, serialized: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT; rolled back on any exception, so no half-written record.
 
-        `serialized` matters on PostgreSQL only (SQLite always has one writer at a time)."""
+        `serialized` matters only for PostgreSQL's benchmark baseline (SQLite has one writer at a time)."""
         async with self._lock:
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
@@ -309,7 +309,7 @@ class SqliteDatabase(Database):
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One statement in its own transaction; returns lastrowid."""
-        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cur:
+        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cur:  # one statement
             return cur.lastrowid or 0
 
 

@@ -10,11 +10,12 @@ that over an asyncpg connection:
 - NUL characters are dropped from string parameters (PostgreSQL text cannot hold them);
 - constraint violations raise storage.db.IntegrityError, lost connections raise StorageError.
 
-Transactions: `transaction()` takes a transaction-scoped advisory lock by default, so multi-statement
-transactions run one at a time across every process, as they do on SQLite with BEGIN IMMEDIATE (the
-repositories were written against that: read-then-write checks such as an invite's remaining uses stay
-correct). Single statements (`execute`, `fetch*`) and `transaction(serialized=False)` (used by the outbox
-claim, which locks its row with FOR UPDATE SKIP LOCKED) run concurrently, as PostgreSQL allows.
+Transactions: `transaction()` is BEGIN … COMMIT (READ COMMITTED) and takes no lock of its own: transactions
+of different processes run side by side. A transaction that reads and then writes protects what it read with
+a constraint, a row lock on its aggregate's root row, or a lock on one item (storage/locks.py; the unit of
+work, storage/uow.py, takes them for a use case). `global_write_lock=True` (benchmarks only: the baseline of
+bench/submissions.py) restores the old behaviour, one advisory lock (WRITE_LOCK_KEY) around every
+`transaction()` except `transaction(serialized=False)`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 
 log = logging.getLogger(__name__)
 
-#: pg_advisory_xact_lock key serialising multi-statement write transactions ("mediator" in ASCII).
+#: pg_advisory_xact_lock key of the old global write lock ("mediator" in ASCII): taken only with
+#: `global_write_lock=True`, the baseline of bench/submissions.py.
 WRITE_LOCK_KEY = 0x6D65646961746F72
 #: pg_advisory_lock key taken while migrating, so that processes starting together migrate once.
 MIGRATE_LOCK_KEY = WRITE_LOCK_KEY + 1
@@ -212,12 +214,13 @@ class PostgresDatabase(Database):
 
     dialect = "postgres"
 
-    def __init__(self, url: str, pool_size: int = 10, **_: Any):
+    def __init__(self, url: str, pool_size: int = 10, *, global_write_lock: bool = False, **_: Any):
         if asyncpg is None:
             raise RuntimeError("PostgreSQL needs asyncpg: pip install 'mediator-bot[postgres]'")
         self.url = url
         self.path = describe_target(url)  # printable, as SqliteDatabase.path
         self.pool_size = pool_size
+        self.global_write_lock = global_write_lock  # benchmark baseline only (see the module docstring)
         self._pool: Any = None
         self._identity_tables: frozenset[str] = frozenset()
         self._sql_cache: dict[str, tuple[str, bool, bool]] = {}
@@ -405,10 +408,8 @@ class PostgresDatabase(Database):
     # --- statements -------------------------------------------------------------------------------------------
     @asynccontextmanager
     async def transaction(self, serialized: bool = True) -> AsyncIterator[PgConnection]:
-        """BEGIN … COMMIT on a pooled connection; rolled back on any exception.
-
-        `serialized` (default): wait for the write lock first, so that multi-statement transactions run one at
-        a time across processes (SQLite's BEGIN IMMEDIATE guarantees, which the repositories rely on).
+        """BEGIN … COMMIT on a pooled connection; rolled back on any exception. No lock is taken here (see the
+        module docstring); `serialized` matters only with `global_write_lock=True` (the benchmark's baseline).
         """
         try:
             raw = await self.pool.acquire()
@@ -418,7 +419,7 @@ class PostgresDatabase(Database):
             tr = raw.transaction()
             with _translated_errors():
                 await tr.start()
-                if serialized:
+                if serialized and self.global_write_lock:
                     await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
             try:
                 yield PgConnection(raw, self)

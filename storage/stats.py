@@ -12,6 +12,7 @@ from typing import Any
 from services.models import Province, Team
 from services.statistics import MEDIATOR_ROLES, MIN_TEAM_SIZE, TeamMembers
 from storage.db import Database, utcnow
+from storage.locks import lock_key
 from storage.org_history import COMMUNE_AND_MERGED, today
 
 #: WHERE clause on `cases` for each level of scope (a commune's cases include those of communes merged into it).
@@ -280,6 +281,7 @@ class StatsRepository:
 
     async def claim_summary(self, person_id: int, month: str) -> bool:
         """Record that `month`'s summary goes to `person_id`; False if it was already recorded."""
+        # one statement: the primary key decides (ON CONFLICT)
         async with (
             self.db.transaction() as conn,
             conn.execute(
@@ -332,6 +334,7 @@ async def seed_cases(db: Database, cases: Iterable[CaseSeed]) -> list[int]:
     ids = []
     now = utcnow()
     async with db.transaction() as conn:
+        await lock_key(conn, db.dialect, "seed_cases", "")  # SEED- numbers: MAX(id) + 1, one seeder at a time
         async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM cases") as cur:
             next_number = (await cur.fetchone())[0] + 1
         for case in cases:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -33,61 +32,9 @@ from storage.audit import AuditLog
 from storage.cases import CaseRepository
 from storage.db import Database
 from storage.invites import InviteRepository
+from storage.locks import Aggregate, lock_key, lock_rows
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
-
-#: Root tables of the aggregates a unit of work may lock, and the columns it may find a root row by.
-ROOTS: dict[str, tuple[str, ...]] = {
-    "provinces": ("id",),
-    "communes": ("id",),
-    "teams": ("id",),
-    "persons": ("id",),
-    "invites": ("id", "code"),
-    "cases": ("id",),
-    "broadcasts": ("id",),
-}
-
-
-@dataclass(frozen=True, order=True)
-class Aggregate:
-    """The root row of a consistency boundary: `table`.`column` = `value` (see ROOTS)."""
-
-    table: str
-    value: int | str
-    column: str = "id"
-
-    def __post_init__(self) -> None:
-        if self.column not in ROOTS.get(self.table, ()):
-            raise ValueError(f"not an aggregate root: {self.table}.{self.column}")
-
-    @classmethod
-    def commune(cls, commune_id: int) -> Aggregate:
-        """Everything numbered or counted per commune (case numbers, a statistics submission)."""
-        return cls("communes", commune_id)
-
-    @classmethod
-    def invite(cls, invite_id: int) -> Aggregate:
-        return cls("invites", invite_id)
-
-    @classmethod
-    def invite_code(cls, code: str) -> Aggregate:
-        return cls("invites", code, "code")
-
-    @classmethod
-    def person(cls, person_id: int) -> Aggregate:
-        return cls("persons", person_id)
-
-    @classmethod
-    def broadcast(cls, broadcast_id: int) -> Aggregate:
-        return cls("broadcasts", broadcast_id)
-
-    @classmethod
-    def case(cls, case_id: int) -> Aggregate:
-        return cls("cases", case_id)
-
-    def lock_sql(self) -> str:
-        return f"SELECT 1 FROM {self.table} WHERE {self.column} = ? FOR UPDATE"
-
 
 _savepoints = itertools.count(1)
 
@@ -154,15 +101,14 @@ class Work:
 
     async def lock(self, *aggregates: Aggregate) -> None:
         """Lock the root rows of `aggregates` until the end of the transaction (PostgreSQL; SQLite's BEGIN
-        IMMEDIATE already holds the only write lock). Taken in one order (table, value), so that two units of
-        work locking the same aggregates cannot deadlock. A missing row locks nothing: the use case finds it
-        missing too."""
-        for aggregate in sorted(
-            set(aggregates) - self.locked, key=lambda a: (a.table, a.column, str(a.value))
-        ):
-            if self.db.dialect == "postgres":
-                await self.conn.execute(aggregate.lock_sql(), (aggregate.value,))
-            self.locked.add(aggregate)
+        IMMEDIATE already holds the only write lock); see storage/locks.py."""
+        todo = set(aggregates) - self.locked
+        await lock_rows(self.conn, self.db.dialect, *todo)
+        self.locked |= todo
+
+    async def lock_key(self, namespace: str, key: object) -> None:
+        """Lock one item that may have no row yet (e.g. a chat identity about to be linked)."""
+        await lock_key(self.conn, self.db.dialect, namespace, key)
 
     @cached_property
     def invites(self) -> InviteRepository:

@@ -13,8 +13,10 @@ import pytest
 from services.models import PersonDraft, Role
 from services.registration import RegistrationError
 from storage.audit import AuditLog
+from storage.cases import DuplicateSubmission
 from storage.db import INTEGRITY_ERRORS
 from storage.uow import Aggregate, UnitOfWork
+from tests import dbtarget
 
 
 async def _invite(bot, uses=1, person_id=None):
@@ -107,7 +109,7 @@ async def test_namesakes_registering_at_once_claim_the_listed_person_once(bot):
     commune = await bot.services.org.commune(team.commune_id)
     listed = await bot.services.people.create(
         PersonDraft(
-            full_name="Quàng Thị Mai",
+            full_name="Lường Văn Sáng",
             role=Role.MEDIATOR,
             province_id=commune.province_id,
             commune_id=commune.id,
@@ -117,7 +119,7 @@ async def test_namesakes_registering_at_once_claim_the_listed_person_once(bot):
     invite = await _invite(bot, uses=5)
     outcomes = await asyncio.gather(
         *(
-            bot.services.registration.register(invite.code, "Quàng Thị Mai", "console", str(7200 + n))
+            bot.services.registration.register(invite.code, "Lường Văn Sáng", "console", str(7200 + n))
             for n in range(2)
         )
     )
@@ -133,3 +135,93 @@ async def test_a_redemption_that_a_rule_refuses_writes_nothing(bot):
         await bot.services.registration.register(invite.code, "Người Sau", "console", "7301", team_id=team.id)
     assert refused.value.detail == "used_up"
     assert await bot.services.people.identity_owner("console", "7301") is None
+
+
+# --- case reports: numbered per commune under the commune's row lock ---------------------------------
+on_postgres_only = pytest.mark.skipif(
+    not dbtarget.on_postgres(), reason="SQLite has one writer at a time: nothing runs side by side"
+)
+
+
+def _values(team_id: int, day: str = "2025-03-04") -> dict:
+    return {"team_id": team_id, "received_on": day, "field": "dat_dai", "basis": "yeu_cau", "result": "thanh"}
+
+
+async def _report(uow: UnitOfWork, commune, team_id: int, key: str):
+    """What CaseService.submit stores for a new report: one unit of work under the commune's lock."""
+    async with uow(Aggregate.commune(commune.id)) as u:
+        return await u.cases.create(
+            _values(team_id),
+            province_id=commune.province_id,
+            commune_id=commune.id,
+            commune_code=commune.code,
+            reporter_id=None,
+            submission_key=key,
+        )
+
+
+async def test_concurrent_reports_in_one_commune_get_unique_consecutive_numbers(bot):
+    commune = await bot.services.org.commune_by_code("ML")
+    team = await bot.services.org.team_by_code("ML-01")
+    uow = UnitOfWork(bot.services.db)
+    cases = await asyncio.gather(*(_report(uow, commune, team.id, f"k-{n}") for n in range(12)))
+    numbers = sorted(c.number for c in cases)
+    assert numbers == [f"ML-2025-{n:04d}" for n in range(1, 13)]
+    for case in cases:  # each with its audit row
+        assert [e.action for e in await bot.services.cases.repo.audit(case.id)] == ["create"]
+
+
+async def test_the_same_submission_twice_at_once_stores_one_case(bot):
+    commune = await bot.services.org.commune_by_code("ML")
+    team = await bot.services.org.team_by_code("ML-01")
+    uow = UnitOfWork(bot.services.db)
+    outcomes = await asyncio.gather(
+        *(_report(uow, commune, team.id, "same-key") for _ in range(3)), return_exceptions=True
+    )
+    stored = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert len(stored) == 1
+    assert all(
+        isinstance(o, DuplicateSubmission) and o.case.id == stored[0].id for o in outcomes if o not in stored
+    )
+    assert await bot.services.cases.repo.count() == 1
+
+
+@on_postgres_only
+async def test_a_commune_held_locked_does_not_hold_up_reports_of_another_commune(bot):
+    """While a unit of work holds commune A's lock, a report in commune B is stored, and a report in commune
+    A waits (seen waiting in pg_locks) until A's lock goes. No timing: only the order of events."""
+    db = bot.services.db
+    uow = UnitOfWork(db)
+    a, b = await bot.services.org.commune_by_code("ML"), await bot.services.org.commune_by_code("NH")
+    team_a, team_b = (
+        await bot.services.org.team_by_code("ML-01"),
+        await bot.services.org.team_by_code("NH-01"),
+    )
+    order: list[str] = []
+    holding = asyncio.Event()
+
+    async def waiting_on(pid: int) -> int:
+        row = await db.fetchone(
+            "SELECT COUNT(*) AS n FROM pg_locks WHERE NOT granted AND ? = ANY(pg_blocking_pids(pid))", (pid,)
+        )
+        return int(row["n"])
+
+    async def hold_a() -> None:
+        async with uow(Aggregate.commune(a.id)) as u:
+            pid = int((await u.bound.fetchone("SELECT pg_backend_pid() AS pid"))["pid"])
+            holding.set()
+            # Release when B is stored and the report in A is seen waiting — or when two wait (B was held up).
+            while True:
+                waiters = await waiting_on(pid)
+                if waiters >= 2 or (waiters == 1 and "B stored" in order):
+                    break
+                await asyncio.sleep(0.01)
+            order.append("A released")
+
+    async def report(commune, team_id: int, label: str) -> None:
+        await holding.wait()
+        await _report(uow, commune, team_id, f"key-{label}")
+        order.append(f"{label} stored")
+
+    await asyncio.gather(hold_a(), report(a, team_a.id, "A"), report(b, team_b.id, "B"))
+    assert order == ["B stored", "A released", "A stored"]
