@@ -3,8 +3,10 @@
 There is no global write lock: a transaction that reads and then writes protects what it read with one of
 - a constraint that the write itself checks (unique index, `ON CONFLICT`, a conditional `UPDATE … WHERE`);
 - a first statement that writes the aggregate's root row (an UPDATE takes that row's lock);
-- `lock_rows`: `SELECT 1 FROM <root> WHERE … FOR UPDATE` on the aggregate's root row (a commune for
-  everything numbered per commune, an invite, a person, a case, …), held until COMMIT;
+- `lock_rows`: `SELECT 1 FROM <root> WHERE … FOR NO KEY UPDATE` on the aggregate's root row (a commune for
+  everything numbered per commune, an invite, a person, a case, …), held until COMMIT. NO KEY: it excludes
+  the other writers of the aggregate but not the foreign-key checks of rows that merely refer to it (a new
+  person or invite of the commune), so those neither wait for it nor deadlock with it;
 - `lock_key`: for an item that may have no row yet (a chat identity about to be linked, an event key),
   `pg_advisory_xact_lock` on a hash of (namespace, key) — one item, never everything.
 Writers of different aggregates do not wait for one another. Several row locks are taken in one order
@@ -71,7 +73,7 @@ class Aggregate:
         return cls("cases", case_id)
 
     def lock_sql(self) -> str:
-        return f"SELECT 1 FROM {self.table} WHERE {self.column} = ? FOR UPDATE"
+        return f"SELECT 1 FROM {self.table} WHERE {self.column} = ? FOR NO KEY UPDATE"
 
 
 async def lock_rows(conn: Any, dialect: str, *aggregates: Aggregate) -> None:

@@ -1,17 +1,17 @@
 """Unit of work: one connection, one transaction, the repositories bound to it (one use case at a time).
 
     uow = UnitOfWork(db)
-    async with uow(Aggregate.invite_code(code)) as u:  # BEGIN; PostgreSQL: SELECT … FOR UPDATE of the invite
+    async with uow(Aggregate.invite_code(code)) as u:  # BEGIN; PostgreSQL: lock the invite's row
         invite = await u.invites.by_code(code)         # every repository of `u` runs in that transaction
         …
     # COMMIT when the block ends; ROLLBACK when it raises
 
 A use case names the consistency boundary it writes (cosmicpython ch. 7, "aggregates"): the root row of a
-commune, an invite, a person, a broadcast, a case. On PostgreSQL the unit of work takes that row's lock first
-(`SELECT 1 FROM <root> WHERE … FOR UPDATE`), so two use cases writing the same aggregate run one after the
-other, and use cases writing different aggregates (cases of two communes, say) run side by side. Rules that
-a constraint can carry are left to the constraint (unique indexes, conditional UPDATEs, ON CONFLICT). On
-SQLite the transaction is BEGIN IMMEDIATE (one writer at a time), so there is nothing more to lock.
+commune, an invite, a person, a broadcast, a case. On PostgreSQL the unit of work takes that row's lock
+first (`SELECT 1 FROM <root> WHERE … FOR NO KEY UPDATE`), so two use cases writing the same aggregate run one
+after the other, and use cases writing different aggregates (cases of two communes, say) run side by side.
+Rules that a constraint can carry are left to the constraint (unique indexes, conditional UPDATEs, ON
+CONFLICT). On SQLite the transaction is BEGIN IMMEDIATE (one writer at a time): nothing more to lock.
 
 The repositories of `u` are the ordinary ones over a `BoundDatabase`: every statement runs on the unit of
 work's connection, and a repository's own `transaction()` becomes a SAVEPOINT inside it (so a constraint

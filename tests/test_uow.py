@@ -188,8 +188,9 @@ async def test_the_same_submission_twice_at_once_stores_one_case(bot):
 
 @on_postgres_only
 async def test_a_commune_held_locked_does_not_hold_up_reports_of_another_commune(bot):
-    """While a unit of work holds commune A's lock, a report in commune B is stored, and a report in commune
-    A waits (seen waiting in pg_locks) until A's lock goes. No timing: only the order of events."""
+    """While a unit of work holds commune A's lock, a report in commune B is stored, so is an invite of
+    commune A (it only refers to the commune), and a report in commune A waits (seen waiting in pg_locks)
+    until A's lock goes. No timing: only the order of events."""
     db = bot.services.db
     uow = UnitOfWork(db)
     a, b = await bot.services.org.commune_by_code("ML"), await bot.services.org.commune_by_code("NH")
@@ -201,19 +202,26 @@ async def test_a_commune_held_locked_does_not_hold_up_reports_of_another_commune
     holding = asyncio.Event()
 
     async def waiting_on(pid: int) -> int:
-        row = await db.fetchone(
-            "SELECT COUNT(*) AS n FROM pg_locks WHERE NOT granted AND ? = ANY(pg_blocking_pids(pid))", (pid,)
+        """How many backends wait for `pid`, directly or behind another waiter."""
+        rows = await db.fetchall(
+            "SELECT DISTINCT pid, pg_blocking_pids(pid) AS blockers FROM pg_locks WHERE NOT granted"
         )
-        return int(row["n"])
+        waiting: set[int] = set()
+        while True:
+            more = {r["pid"] for r in rows if ({pid} | waiting) & set(r["blockers"])} - waiting
+            if not more:
+                return len(waiting)
+            waiting |= more
 
     async def hold_a() -> None:
         async with uow(Aggregate.commune(a.id)) as u:
             pid = int((await u.bound.fetchone("SELECT pg_backend_pid() AS pid"))["pid"])
             holding.set()
-            # Release when B is stored and the report in A is seen waiting — or when two wait (B was held up).
+            # Release when the others are stored and the report in A is seen waiting — or when two wait (one
+            # that should not was held up).
             while True:
                 waiters = await waiting_on(pid)
-                if waiters >= 2 or (waiters == 1 and "B stored" in order):
+                if waiters >= 2 or (waiters == 1 and {"B stored", "invite stored"} <= set(order)):
                     break
                 await asyncio.sleep(0.01)
             order.append("A released")
@@ -223,5 +231,11 @@ async def test_a_commune_held_locked_does_not_hold_up_reports_of_another_commune
         await _report(uow, commune, team_id, f"key-{label}")
         order.append(f"{label} stored")
 
-    await asyncio.gather(hold_a(), report(a, team_a.id, "A"), report(b, team_b.id, "B"))
-    assert order == ["B stored", "A released", "A stored"]
+    async def invite() -> None:
+        await holding.wait()
+        await bot.services.registration.create_invite(None, a.id, Role.MEDIATOR, team_id=team_a.id)
+        order.append("invite stored")
+
+    await asyncio.gather(hold_a(), report(a, team_a.id, "A"), report(b, team_b.id, "B"), invite())
+    assert set(order[:2]) == {"B stored", "invite stored"}
+    assert order[2:] == ["A released", "A stored"]
