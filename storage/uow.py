@@ -35,6 +35,7 @@ from storage.invites import InviteRepository
 from storage.locks import Aggregate, lock_key, lock_rows
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.submissions import SubmissionRepository
 
 _savepoints = itertools.count(1)
 
@@ -129,6 +130,10 @@ class Work:
     @cached_property
     def audit(self) -> AuditLog:
         return AuditLog(self.bound)
+
+    @cached_property
+    def submissions(self) -> SubmissionRepository:
+        return SubmissionRepository(self.bound)
 
 
 class UnitOfWork:
