@@ -176,8 +176,8 @@ class SubmissionService:
             raise SubmitDenied(f"{person.id} may not submit commune {commune.id}")
         freeze = await self._freezer(scope, period)  # the organisation, read before the unit of work
         start, end = period.iso
-        # One unit of work under the commune's row lock: "unchanged since the latest?" and the new revision are
-        # decided on the same reading, and case reports of the commune wait until the figures are frozen.
+        # One unit of work under the commune's row lock: "unchanged since the latest?" and the new revision
+        # are decided on the same reading, and case reports of the commune wait until the figures are frozen.
         async with self.uow(Aggregate.commune(commune.id)) as u:
             inside = SubmissionService(u.submissions, self.statistics, self.org)
             same = await inside.unchanged(scope, period, freeze)
