@@ -23,6 +23,7 @@ one (SQLite).
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from functools import cached_property
@@ -37,6 +38,7 @@ from storage.org import OrgRepository
 from storage.people import PeopleRepository
 from storage.submissions import SubmissionRepository
 
+log = logging.getLogger(__name__)
 _savepoints = itertools.count(1)
 
 
@@ -64,8 +66,11 @@ class BoundDatabase(Database):
         try:
             yield self.conn
         except BaseException:
-            await self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            await self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            try:
+                await self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                await self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            except Exception:  # the connection itself failed: the whole unit of work rolls back anyway
+                log.warning("rollback to a savepoint failed", exc_info=True)
             raise
         await self.conn.execute(f"RELEASE SAVEPOINT {name}")
 
