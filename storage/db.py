@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -36,6 +37,9 @@ class StorageError(RuntimeError):
 class IntegrityError(Exception):
     """A constraint violation on PostgreSQL (SQLite raises sqlite3.IntegrityError); catch INTEGRITY_ERRORS."""
 
+
+#: The database whose unit of work (storage/uow.py) the current task is inside, if any.
+IN_UNIT_OF_WORK: ContextVar[Database | None] = ContextVar("in_unit_of_work", default=None)
 
 #: Constraint violations of either backend (unique, foreign key, check).
 INTEGRITY_ERRORS: tuple[type[BaseException], ...] = (aiosqlite.IntegrityError, IntegrityError)
@@ -254,11 +258,18 @@ class SqliteDatabase(Database):
                 applied.append(version)
         return applied
 
+    def _not_in_unit_of_work(self) -> None:
+        """A standalone statement inside this task's own unit of work would wait for ever for the connection
+        that unit of work holds: say so instead (inside a unit of work, use its repositories)."""
+        if IN_UNIT_OF_WORK.get() is self:
+            raise RuntimeError("standalone database call inside a unit of work: use the unit of work's")
+
     @asynccontextmanager
     async def transaction(self, serialized: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT; rolled back on any exception, so no half-written record.
 
         `serialized` matters only for PostgreSQL's benchmark baseline (SQLite has one writer at a time)."""
+        self._not_in_unit_of_work()
         async with self._lock:
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
@@ -300,10 +311,12 @@ class SqliteDatabase(Database):
         yield
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        self._not_in_unit_of_work()
         async with self._lock, self.conn.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        self._not_in_unit_of_work()
         async with self._lock, self.conn.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from storage.audit import AuditLog
 from storage.cases import CaseRepository
-from storage.db import Database
+from storage.db import IN_UNIT_OF_WORK, Database
 from storage.invites import InviteRepository
 from storage.locks import Aggregate, lock_key, lock_rows
 from storage.org import OrgRepository
@@ -152,4 +152,8 @@ class UnitOfWork:
         async with self.db.transaction() as conn:
             work = Work(self.db, conn)
             await work.lock(*lock)
-            yield work
+            inside = IN_UNIT_OF_WORK.set(self.db)
+            try:
+                yield work
+            finally:
+                IN_UNIT_OF_WORK.reset(inside)

@@ -239,3 +239,16 @@ async def test_a_commune_held_locked_does_not_hold_up_reports_of_another_commune
     await asyncio.gather(hold_a(), report(a, team_a.id, "A"), report(b, team_b.id, "B"), invite())
     assert set(order[:2]) == {"B stored", "invite stored"}
     assert order[2:] == ["A released", "A stored"]
+
+
+@pytest.mark.sqlite_only
+async def test_a_standalone_call_inside_a_unit_of_work_is_refused_not_left_waiting(db):
+    """SQLite has one connection per process, held by the unit of work: a standalone repository call inside
+    the block would wait for it for ever; it is refused with a clear error instead."""
+    uow = UnitOfWork(db)
+    with pytest.raises(RuntimeError, match="inside a unit of work"):
+        async with uow():
+            await db.fetchone("SELECT 1")
+    async with uow() as u:  # through the unit of work it works, and after the block the database does too
+        assert (await u.bound.fetchone("SELECT 1 AS one"))["one"] == 1
+    assert (await db.fetchone("SELECT 1 AS one"))["one"] == 1
