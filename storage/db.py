@@ -1,9 +1,10 @@
 """The database handle: connection, pragmas, versioned migrations, transactions.
 
-`Database(target)` opens SQLite (a file path, `sqlite:///relative/path`, `sqlite:////absolute/path`) or PostgreSQL
-(`postgresql://…`, see storage/postgres.py). Both expose the same API, and the connection a transaction yields
-takes the same SQL text (`?` placeholders, `conn.execute(...)` as an async context manager returning a cursor with
-fetchone/fetchall/lastrowid/rowcount), so repositories keep one SQL text for both backends.
+`Database(target)` opens SQLite (a file path, `sqlite:///relative/path`, `sqlite:////absolute/path`) or
+PostgreSQL (`postgresql://…`, see storage/postgres.py). Both expose the same API, and the connection a
+transaction yields takes the same SQL text (`?` placeholders, `conn.execute(...)` as an async context manager
+returning a cursor with fetchone/fetchall/lastrowid/rowcount), so repositories keep one SQL text for both
+backends. A use case that writes runs in a unit of work (storage/uow.py).
 """
 
 from __future__ import annotations
@@ -95,8 +96,8 @@ def migrations_for(dialect: str) -> list[tuple[int, str, str]]:
 class Database:
     """The database of the application: `Database(target)` is a SqliteDatabase or a PostgresDatabase.
 
-    Common API: open(migrate=True), close(), is_open, migrate(target=None), schema_version(), applied_versions(),
-    transaction() (yields a connection taking `?` SQL), fetchone, fetchall, execute (returns lastrowid), and
+    Common API: open(migrate=True), close(), is_open, migrate(target=None), schema_version(),
+    applied_versions(), transaction() (yields a connection taking `?` SQL), fetchone, fetchall, execute (returns lastrowid), and
     `dialect` ("sqlite" or "postgres") for the few statements that must differ (kept inside storage/).
     """
 
@@ -229,7 +230,8 @@ class SqliteDatabase(Database):
     async def migrate(self, target: int | None = None) -> list[int]:
         """Apply every bundled migration not applied yet, in order, each in its own transaction.
 
-        Safe to call again; a migration merged later with a lower number than one already applied is applied too.
+        Safe to call again; a migration merged later with a lower number than one already applied is applied
+        too.
         """
         applied = []
         async with self._lock:
@@ -287,8 +289,8 @@ class SqliteDatabase(Database):
                 raise
 
     async def _rollback(self) -> None:
-        """Roll back, unless SQLite already did (it does by itself on a full disk or an I/O error): the original
-        error is the one to report, not "cannot rollback - no transaction is active"."""
+        """Roll back, unless SQLite already did (it does by itself on a full disk or an I/O error): the
+        original error is the one to report, not "cannot rollback - no transaction is active"."""
         if not self.conn.in_transaction:
             return
         try:
