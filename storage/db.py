@@ -97,7 +97,8 @@ class Database:
     """The database of the application: `Database(target)` is a SqliteDatabase or a PostgresDatabase.
 
     Common API: open(migrate=True), close(), is_open, migrate(target=None), schema_version(),
-    applied_versions(), transaction() (yields a connection taking `?` SQL), fetchone, fetchall, execute (returns lastrowid), and
+    applied_versions(), transaction() (yields a connection taking `?` SQL), fetchone, fetchall, execute
+    (returns lastrowid), and
     `dialect` ("sqlite" or "postgres") for the few statements that must differ (kept inside storage/).
     """
 
