@@ -98,8 +98,8 @@ class Database:
 
     Common API: open(migrate=True), close(), is_open, migrate(target=None), schema_version(),
     applied_versions(), transaction() (yields a connection taking `?` SQL), fetchone, fetchall, execute
-    (returns lastrowid), and
-    `dialect` ("sqlite" or "postgres") for the few statements that must differ (kept inside storage/).
+    (returns lastrowid), and `dialect` ("sqlite" or "postgres") for the few statements that must differ
+    (kept inside storage/).
     """
 
     dialect = "sqlite"
