@@ -16,8 +16,8 @@ CONFLICT). On SQLite the transaction is BEGIN IMMEDIATE (one writer at a time): 
 The repositories of `u` are the ordinary ones over a `BoundDatabase`: every statement runs on the unit of
 work's connection, and a repository's own `transaction()` becomes a SAVEPOINT inside it (so a constraint
 violation a repository catches rolls back only its own statements). Inside the block, read and write only
-through `u` (or `u.conn`): the standalone repositories use other connections (PostgreSQL) or wait for this
-one (SQLite).
+through `u` (or `u.conn`): the standalone repositories use other connections (PostgreSQL); on SQLite they
+would wait for this one, so they are refused there (RuntimeError, storage.db.IN_UNIT_OF_WORK).
 """
 
 from __future__ import annotations
