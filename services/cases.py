@@ -23,6 +23,7 @@ from storage.cases import CaseRepository, DuplicateSubmission
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
 from storage.text_claims import TextClaimRepository
+from storage.uow import Aggregate, UnitOfWork
 
 REPORTER_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL)
 PURPOSES = ("new", "edit", "result")
@@ -117,8 +118,10 @@ class CaseService:
         cipher: PartyCipher | None = None,
         settings: CaseSettings | None = None,
         claims: TextClaimRepository | None = None,
+        uow: UnitOfWork | None = None,
     ):
         self.repo = repo
+        self.uow = uow or UnitOfWork(repo.db)
         self.claims = claims or TextClaimRepository(repo.db)
         self.org = org
         self.people = people
@@ -514,19 +517,22 @@ class CaseService:
             commune = await self.org.commune(team.commune_id) if team is not None else None
             if commune is None:  # a team of report_teams always exists, with its commune
                 raise CaseDenied()
-            if values.get("follows_case_id"):
-                followed = await self.repo.get(values["follows_case_id"])
-                if followed is None or followed.commune_id != commune.id:
-                    raise CaseDenied()
             try:
-                case = await self.repo.create(
-                    values,
-                    province_id=commune.province_id,
-                    commune_id=commune.id,
-                    commune_code=commune.code,
-                    reporter_id=person.id,
-                    submission_key=key,
-                )
+                # One unit of work under the commune's row lock: case numbers run per commune, so reports of
+                # one commune are stored one after the other, and reports of other communes do not wait.
+                async with self.uow(Aggregate.commune(commune.id)) as u:
+                    if values.get("follows_case_id"):
+                        followed = await u.cases.get(values["follows_case_id"])
+                        if followed is None or followed.commune_id != commune.id:
+                            raise CaseDenied()
+                    case = await u.cases.create(
+                        values,
+                        province_id=commune.province_id,
+                        commune_id=commune.id,
+                        commune_code=commune.code,
+                        reporter_id=person.id,
+                        submission_key=key,
+                    )
             except DuplicateSubmission as dup:
                 return SubmitOutcome(dup.case, created=False, duplicate=True)
             return SubmitOutcome(case)
@@ -564,9 +570,10 @@ class CaseService:
         ):
             # Names of invited persons cannot be shown or changed without the key: the stored ciphertext stays.
             values["invited_names"] = case.invited_names_encrypted
-        updated, changed = await self.repo.update(
-            case.id, values, actor_id=person.id, action=action, draft=(person.id, purpose)
-        )
+        async with self.uow(Aggregate.case(case.id)) as u:  # read, then write: the case's row lock
+            updated, changed = await u.cases.update(
+                case.id, values, actor_id=person.id, action=action, draft=(person.id, purpose)
+            )
         return SubmitOutcome(updated, created=False, changed=changed)
 
     # --- reminders -----------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from services.statistics import (
     build_report,
 )
 from storage.submissions import CaseVersion, Submission, SubmissionRepository
+from storage.uow import Aggregate, UnitOfWork
 
 if TYPE_CHECKING:
     from storage.org import OrgRepository
@@ -151,10 +152,17 @@ class CommuneStatus:
 
 
 class SubmissionService:
-    def __init__(self, repo: SubmissionRepository, statistics: StatisticsService, org: OrgRepository):
+    def __init__(
+        self,
+        repo: SubmissionRepository,
+        statistics: StatisticsService,
+        org: OrgRepository,
+        uow: UnitOfWork | None = None,
+    ):
         self.repo = repo
         self.statistics = statistics
         self.org = org
+        self.uow = uow or UnitOfWork(repo.db)
 
     async def submit(
         self, person: Person | None, scope: Scope, period: Period, label: str | None = None
@@ -166,20 +174,24 @@ class SubmissionService:
         commune = scope.commune
         if person is not None and not may_submit(person, commune):
             raise SubmitDenied(f"{person.id} may not submit commune {commune.id}")
-        freeze = await self._freezer(scope, period)
-        same = await self.unchanged(scope, period, freeze)
-        if same is not None:
-            raise Unchanged(same)
+        freeze = await self._freezer(scope, period)  # the organisation, read before the unit of work
         start, end = period.iso
-        return await self.repo.submit(
-            commune.id,
-            commune.province_id,
-            start,
-            end,
-            freeze=freeze,
-            submitted_by=person.id if person else None,
-            submitted_label=label,
-        )
+        # One unit of work under the commune's row lock: "unchanged since the latest?" and the new revision
+        # are decided on the same reading, and case reports of the commune wait until the figures are frozen.
+        async with self.uow(Aggregate.commune(commune.id)) as u:
+            inside = SubmissionService(u.submissions, self.statistics, self.org)
+            same = await inside.unchanged(scope, period, freeze)
+            if same is not None:
+                raise Unchanged(same)
+            return await u.submissions.submit(
+                commune.id,
+                commune.province_id,
+                start,
+                end,
+                freeze=freeze,
+                submitted_by=person.id if person else None,
+                submitted_label=label,
+            )
 
     async def _freezer(
         self, scope: Scope, period: Period

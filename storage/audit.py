@@ -88,7 +88,7 @@ class AuditLog:
 
     async def add(self, **fields: Any) -> None:
         """`record` in a transaction of its own (for a change that is itself a single statement elsewhere)."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # one INSERT: nothing to lock
             await self.record(conn, **fields)
 
     async def rows(

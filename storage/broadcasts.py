@@ -140,7 +140,7 @@ class BroadcastRepository:
 
     async def create(self, **fields: Any) -> int:
         """The broadcast and ONE outbox row per recipient, in one transaction, before anything is sent."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # new rows only: nothing to lock
             return await self.insert(conn, **fields)
 
     async def set_progress_message(self, broadcast_id: int, chat_id: str, message_id: int) -> None:
@@ -330,7 +330,7 @@ class BroadcastRepository:
 
     async def finish_if_done(self, broadcast_id: int) -> bool:
         """Mark the broadcast finished when no row is left to deliver; True only for the call that did it."""
-        async with (
+        async with (  # one conditional UPDATE
             self.db.transaction() as conn,
             conn.execute(
                 "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND NOT EXISTS"
@@ -343,17 +343,14 @@ class BroadcastRepository:
     async def ack(self, broadcast_id: int, person_id: int) -> bool | None:
         """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
         async with self.db.transaction() as conn:
+            # a conditional UPDATE: of two taps at once, exactly one records the acknowledgement
             async with conn.execute(
-                "SELECT acked_at FROM outbox WHERE broadcast_id = ? AND person_id = ?",
-                (broadcast_id, person_id),
-            ) as cur:
-                row = await cur.fetchone()
-            if row is None:
-                return None
-            if row["acked_at"]:
-                return False
-            await conn.execute(
-                "UPDATE outbox SET acked_at = ? WHERE broadcast_id = ? AND person_id = ?",
+                "UPDATE outbox SET acked_at = ? WHERE broadcast_id = ? AND person_id = ? AND acked_at IS NULL",
                 (utcnow(), broadcast_id, person_id),
-            )
-            return True
+            ) as cur:
+                if cur.rowcount > 0:
+                    return True
+            async with conn.execute(
+                "SELECT 1 FROM outbox WHERE broadcast_id = ? AND person_id = ?", (broadcast_id, person_id)
+            ) as cur:
+                return None if await cur.fetchone() is None else False

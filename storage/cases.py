@@ -8,6 +8,7 @@ from typing import Any
 
 from services.case_models import AuditEntry, Case, Draft
 from storage.db import INTEGRITY_ERRORS, Database, utcnow
+from storage.locks import Aggregate, lock_rows
 
 #: Columns of `cases` a form value maps to (the rest are set by the repository).
 CASE_COLUMNS = (
@@ -240,14 +241,15 @@ class CaseRepository:
         return int(row["n"])
 
     # --- writing -------------------------------------------------------------------------------------------
-    @staticmethod
     async def _next_number(
-        conn: Any, commune_id: int, commune_code: str, year: str, counters: dict[str, int] | None = None
+        self, conn: Any, commune_id: int, commune_code: str, year: str, counters: dict[str, int] | None = None
     ) -> str:
         prefix = f"{commune_code}-{year}-"
-        if counters is not None and prefix in counters:
+        if counters is not None and prefix in counters:  # the commune is locked since the first number
             counters[prefix] += 1
             return f"{prefix}{counters[prefix]:04d}"
+        # Numbers run per commune: the commune's row lock, until COMMIT, makes MAX + 1 unique (PostgreSQL).
+        await lock_rows(conn, self.db.dialect, Aggregate.commune(commune_id))
         async with conn.execute(
             "SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM cases WHERE commune_id = ? AND number LIKE ?",
             (len(prefix) + 1, commune_id, prefix + "%"),
@@ -348,6 +350,7 @@ class CaseRepository:
 
         Raises DuplicateSubmission (with the stored case) if this submission key was already used."""
         try:
+            # The number is MAX + 1 under the commune's row lock (_next_number); the submission key is unique.
             async with self.db.transaction() as conn:
                 case = await self._insert(
                     conn,
@@ -390,6 +393,9 @@ class CaseRepository:
     ) -> tuple[Case, bool]:
         """Apply form `values` to a case, with an audit row (before/after). Returns (case, changed)."""
         async with self.db.transaction() as conn:
+            await lock_rows(
+                conn, self.db.dialect, Aggregate.case(case_id)
+            )  # read, then write: the case's lock
             async with conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)) as cur:
                 row = await cur.fetchone()
             if row is None:
@@ -433,6 +439,8 @@ class CaseRepository:
         existing = 0
         counters: dict[str, int] = {}  # case numbers within this transaction, without re-reading the table
         async with self.db.transaction() as conn:
+            # external ids are checked, and cases numbered, under the commune's row lock
+            await lock_rows(conn, self.db.dialect, Aggregate.commune(commune_id))
             for values, external_id in rows:
                 if external_id is not None:
                     async with conn.execute(

@@ -1,9 +1,10 @@
 """The database handle: connection, pragmas, versioned migrations, transactions.
 
-`Database(target)` opens SQLite (a file path, `sqlite:///relative/path`, `sqlite:////absolute/path`) or PostgreSQL
-(`postgresql://…`, see storage/postgres.py). Both expose the same API, and the connection a transaction yields
-takes the same SQL text (`?` placeholders, `conn.execute(...)` as an async context manager returning a cursor with
-fetchone/fetchall/lastrowid/rowcount), so repositories keep one SQL text for both backends.
+`Database(target)` opens SQLite (a file path, `sqlite:///relative/path`, `sqlite:////absolute/path`) or
+PostgreSQL (`postgresql://…`, see storage/postgres.py). Both expose the same API, and the connection a
+transaction yields takes the same SQL text (`?` placeholders, `conn.execute(...)` as an async context manager
+returning a cursor with fetchone/fetchall/lastrowid/rowcount), so repositories keep one SQL text for both
+backends. A use case that writes runs in a unit of work (storage/uow.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -36,6 +38,9 @@ class StorageError(RuntimeError):
 class IntegrityError(Exception):
     """A constraint violation on PostgreSQL (SQLite raises sqlite3.IntegrityError); catch INTEGRITY_ERRORS."""
 
+
+#: The database whose unit of work (storage/uow.py) the current task is inside, if any.
+IN_UNIT_OF_WORK: ContextVar[Database | None] = ContextVar("in_unit_of_work", default=None)
 
 #: Constraint violations of either backend (unique, foreign key, check).
 INTEGRITY_ERRORS: tuple[type[BaseException], ...] = (aiosqlite.IntegrityError, IntegrityError)
@@ -91,9 +96,10 @@ def migrations_for(dialect: str) -> list[tuple[int, str, str]]:
 class Database:
     """The database of the application: `Database(target)` is a SqliteDatabase or a PostgresDatabase.
 
-    Common API: open(migrate=True), close(), is_open, migrate(target=None), schema_version(), applied_versions(),
-    transaction() (yields a connection taking `?` SQL), fetchone, fetchall, execute (returns lastrowid), and
-    `dialect` ("sqlite" or "postgres") for the few statements that must differ (kept inside storage/).
+    Common API: open(migrate=True), close(), is_open, migrate(target=None), schema_version(),
+    applied_versions(), transaction() (yields a connection taking `?` SQL), fetchone, fetchall, execute
+    (returns lastrowid), and `dialect` ("sqlite" or "postgres") for the few statements that must differ
+    (kept inside storage/).
     """
 
     dialect = "sqlite"
@@ -225,7 +231,8 @@ class SqliteDatabase(Database):
     async def migrate(self, target: int | None = None) -> list[int]:
         """Apply every bundled migration not applied yet, in order, each in its own transaction.
 
-        Safe to call again; a migration merged later with a lower number than one already applied is applied too.
+        Safe to call again; a migration merged later with a lower number than one already applied is applied
+        too.
         """
         applied = []
         async with self._lock:
@@ -254,11 +261,18 @@ class SqliteDatabase(Database):
                 applied.append(version)
         return applied
 
+    def _not_in_unit_of_work(self) -> None:
+        """A standalone statement inside this task's own unit of work would wait for ever for the connection
+        that unit of work holds: say so instead (inside a unit of work, use its repositories)."""
+        if IN_UNIT_OF_WORK.get() is self:
+            raise RuntimeError("standalone database call inside a unit of work: use the unit of work's")
+
     @asynccontextmanager
     async def transaction(self, serialized: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT; rolled back on any exception, so no half-written record.
 
-        `serialized` matters on PostgreSQL only (SQLite always has one writer at a time)."""
+        `serialized` matters only for PostgreSQL's benchmark baseline (SQLite has one writer at a time)."""
+        self._not_in_unit_of_work()
         async with self._lock:
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
@@ -276,8 +290,8 @@ class SqliteDatabase(Database):
                 raise
 
     async def _rollback(self) -> None:
-        """Roll back, unless SQLite already did (it does by itself on a full disk or an I/O error): the original
-        error is the one to report, not "cannot rollback - no transaction is active"."""
+        """Roll back, unless SQLite already did (it does by itself on a full disk or an I/O error): the
+        original error is the one to report, not "cannot rollback - no transaction is active"."""
         if not self.conn.in_transaction:
             return
         try:
@@ -300,16 +314,18 @@ class SqliteDatabase(Database):
         yield
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        self._not_in_unit_of_work()
         async with self._lock, self.conn.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        self._not_in_unit_of_work()
         async with self._lock, self.conn.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One statement in its own transaction; returns lastrowid."""
-        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cur:
+        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cur:  # one statement
             return cur.lastrowid or 0
 
 

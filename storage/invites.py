@@ -1,13 +1,14 @@
-"""Repository of the invite aggregate: invite codes and their redemptions."""
+"""Repository of the invite aggregate: invite codes and their redemptions (SQL only).
+
+The rules — who may invite whom, when a code may be used — are services/registration.py's; it creates and
+redeems invites in a unit of work (storage/uow.py) under the invite's row lock."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from services.models import Invite, PersonDraft, Role
-from storage.audit import AuditLog
+from services.models import Invite, Role
 from storage.db import Database, utcnow
-from storage.people import PeopleRepository
 
 
 def _invite(row: Any) -> Invite:
@@ -26,14 +27,6 @@ def _invite(row: Any) -> Invite:
     )
 
 
-class InviteUnavailable(Exception):
-    """The invite could not be redeemed; `reason` is one of services.registration.REASONS."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
 class InviteRepository:
     def __init__(self, db: Database):
         self.db = db
@@ -49,37 +42,18 @@ class InviteRepository:
         team_id: int | None = None,
         person_id: int | None = None,
         created_by: int | None = None,
-        audit_province_id: int | None = None,
     ) -> Invite:
-        """Insert an invite; with `audit_province_id` (an invite made by a person or the command line, not the
-        demo seed) its creation is written to the audit log in the same transaction."""
+        """Insert an invite (the code is unique: a taken code raises an integrity error)."""
+        # An INSERT and a read of the row it wrote: nothing to lock (the code's uniqueness is a constraint).
         async with self.db.transaction() as conn:
             async with conn.execute(
-                "INSERT INTO invites(code, commune_id, team_id, person_id, role, max_uses, expires_at, created_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO invites(code, commune_id, team_id, person_id, role, max_uses, expires_at,"
+                " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code, commune_id, team_id, person_id, str(role), max_uses, expires_at, created_by, utcnow()),
             ) as cur:
                 invite_id = cur.lastrowid
             async with conn.execute("SELECT * FROM invites WHERE id = ?", (invite_id,)) as cur:
-                invite = _invite(await cur.fetchone())
-            if audit_province_id is not None:
-                await AuditLog.record(
-                    conn,
-                    action="invite.create",
-                    object_type="invite",
-                    object_id=invite.id,
-                    actor_id=created_by,
-                    actor_label=None if created_by is not None else "cli",
-                    province_id=audit_province_id,
-                    commune_id=commune_id,
-                    after={
-                        "role": str(role),
-                        "team_id": team_id,
-                        "max_uses": max_uses,
-                        "expires_at": expires_at,
-                    },
-                )
-            return invite
+                return _invite(await cur.fetchone())
 
     async def record_failure(self, channel: str, external_id: str, at: str) -> None:
         await self.db.execute(
@@ -121,62 +95,19 @@ class InviteRepository:
         found = [r["id"] for r in rows if " ".join(r["full_name"].split()).casefold() == wanted]
         return found[0] if len(found) == 1 else None
 
-    async def redeem(
-        self,
-        code: str,
-        now: str,
-        draft: PersonDraft,
-        channel: str,
-        external_id: str,
-        chat_id: str | None,
-        people: PeopleRepository,
-    ) -> int:
-        """Atomically check the invite, create (or claim) the person, link the identity, count the use.
+    async def count_use(self, invite_id: int, person_id: int) -> bool:
+        """Count one use of the invite by `person_id`; False (nothing written) when it has no use left.
 
-        Raises InviteUnavailable when the code is unknown, revoked, expired or used up; nothing is written then.
-        """
+        The conditional UPDATE carries the "uses < max_uses" rule itself, whatever the caller read before."""
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT * FROM invites WHERE code = ?", (code,)) as cur:
-                row = await cur.fetchone()
-            if row is None:
-                raise InviteUnavailable("unknown")
-            invite = _invite(row)
-            if invite.revoked:
-                raise InviteUnavailable("revoked")
-            if invite.expires_at <= now:
-                raise InviteUnavailable("expired")
-            if invite.uses >= invite.max_uses:
-                raise InviteUnavailable("used_up")
-            if invite.created_by is not None:
-                async with conn.execute(
-                    "SELECT active FROM persons WHERE id = ?", (invite.created_by,)
-                ) as cur:
-                    creator = await cur.fetchone()
-                if creator is None or not creator["active"]:
-                    raise InviteUnavailable("creator_inactive")
             async with conn.execute(
-                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
-                (channel, str(external_id)),
+                "UPDATE invites SET uses = uses + 1 WHERE id = ? AND uses < max_uses AND revoked = 0",
+                (invite_id,),
             ) as cur:
-                if await cur.fetchone() is not None:
-                    raise InviteUnavailable("already_registered")
-            named = invite.person_id or draft.extra.get("person_id")
-            if named is not None:  # a person of the list: keep the name the official recorded
-                person_id = named
-                async with conn.execute("SELECT active FROM persons WHERE id = ?", (person_id,)) as cur:
-                    found = await cur.fetchone()
-                async with conn.execute("SELECT 1 FROM identities WHERE person_id = ?", (person_id,)) as cur:
-                    linked = await cur.fetchone()
-                if found is None or not found["active"] or (invite.person_id is not None and linked):
-                    raise InviteUnavailable("revoked")
-                if linked and invite.person_id is None:  # the namesake registered meanwhile: a new person
-                    person_id = await people.create(draft, conn=conn)
-            else:
-                person_id = await people.create(draft, conn=conn)
-            await people.link_identity(person_id, channel, external_id, chat_id, conn=conn)
-            await conn.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite.id,))
+                if cur.rowcount != 1:
+                    return False
             await conn.execute(
                 "INSERT INTO invite_redemptions(invite_id, person_id, redeemed_at) VALUES (?, ?, ?)",
-                (invite.id, person_id, utcnow()),
+                (invite_id, person_id, utcnow()),
             )
-            return person_id
+            return True

@@ -22,7 +22,9 @@ class KnowledgeVersion:
 
     async def bump(self) -> int:
         """One more than the stored number, atomically (several processes may bump at once); returns it."""
-        async with self.db.transaction() as conn:
+        async with (
+            self.db.transaction() as conn
+        ):  # an upsert (it locks the row), then a read: nothing to lock
             await conn.execute(
                 "INSERT INTO bot_state(kind, key, data) VALUES (?, ?, '1')"
                 " ON CONFLICT(kind, key) DO UPDATE SET data = CAST(CAST(bot_state.data AS INTEGER) + 1 AS TEXT)",

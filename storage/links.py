@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.db import Database
+from storage.locks import Aggregate, lock_key, lock_rows
 from storage.people import PeopleRepository
 
 
@@ -31,6 +32,7 @@ class LinkCodeRepository:
     async def issue(self, person_id: int, channel: str, code_hash: str, expires_at: str, now: str) -> None:
         """Store a new code for the person; their earlier unused codes stop working."""
         async with self.db.transaction() as conn:
+            await lock_rows(conn, self.db.dialect, Aggregate.person(person_id))  # one valid code at a time
             await conn.execute(
                 "UPDATE link_codes SET expires_at = ? WHERE person_id = ? AND used_at IS NULL AND expires_at > ?",
                 (now, person_id, now),
@@ -68,6 +70,8 @@ class LinkCodeRepository:
         identity belongs to someone) or 'inactive'. Nothing else is written then.
         """
         async with self.db.transaction() as conn:
+            # the identity is checked, then linked: its own lock; the code is used once (conditional UPDATE)
+            await lock_key(conn, self.db.dialect, "identity", f"{channel}:{external_id}")
             async with conn.execute(
                 "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
                 (channel, external_id),
@@ -103,9 +107,12 @@ class LinkCodeRepository:
                 person = await cur.fetchone()
             if person is None or not person["active"]:
                 return LinkOutcome("inactive")
-            await conn.execute(
-                "UPDATE link_codes SET used_at = ?, used_channel = ?, used_external_id = ? WHERE id = ?",
+            async with conn.execute(
+                "UPDATE link_codes SET used_at = ?, used_channel = ?, used_external_id = ?"
+                " WHERE id = ? AND used_at IS NULL",
                 (now, channel, external_id, row["id"]),
-            )
+            ) as cur:
+                if cur.rowcount != 1:  # used meanwhile by another chat account
+                    return LinkOutcome("used")
             await people.link_identity(row["person_id"], channel, external_id, chat_id, conn=conn)
             return LinkOutcome("linked", row["person_id"])

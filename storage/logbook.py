@@ -9,6 +9,7 @@ from typing import Any
 
 from storage.broadcasts import BroadcastRepository
 from storage.db import Database, utcnow
+from storage.locks import Aggregate, lock_rows
 
 #: WHERE clause on `cases c` for each level of scope (as storage/stats.py).
 CASES_SCOPE = {"team": "c.team_id = ?", "commune": "c.commune_id = ?", "province": "c.province_id = ?"}
@@ -179,7 +180,7 @@ class LogbookRepository:
         `broadcasts`: the arguments of BroadcastRepository.insert (kind 'reminder', with case_id and topic)."""
         now = at or utcnow()
         params: tuple[object, ...]
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # ON CONFLICT / conditional UPDATE decide the step
             if step == "ask":
                 sql, params = (
                     "INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'asked', ?)"
@@ -220,6 +221,8 @@ class LogbookRepository:
             raise ValueError(answer)
         now = at or utcnow()
         async with self.db.transaction() as conn:
+            # the earlier answer is read for the audit row, then replaced: the case's row lock
+            await lock_rows(conn, self.db.dialect, Aggregate.case(case_id))
             async with conn.execute(
                 "SELECT answer FROM agreement_followups WHERE case_id = ?", (case_id,)
             ) as cur:
@@ -274,7 +277,7 @@ class LogbookRepository:
         remediation_case_id: int | None = None,
         broadcasts: Sequence[dict] = (),
     ) -> None:
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # writes only (no read decides them): nothing to lock
             await self._audit(
                 conn,
                 case_id,

@@ -108,7 +108,7 @@ class OaTokens:
             async with self.db.chat_lock(f"oa-token:{self.app_id}"):
                 yield None
         else:
-            async with self.db.transaction() as conn:
+            async with self.db.transaction() as conn:  # SQLite only: BEGIN IMMEDIATE is the lock
                 yield conn
 
     async def _refresh_locked(self, conn, stale: str | None) -> Tokens:

@@ -42,7 +42,7 @@ class OrgRepository:
         self.db = db
 
     async def upsert_province(self, code: str, name: str) -> Province:
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # an upsert, then a read of its row: nothing to lock
             await conn.execute(
                 "INSERT INTO provinces(code, name) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name",
                 (code, name),
@@ -62,7 +62,7 @@ class OrgRepository:
         success_target: float | None = None,
         store_party_names: bool = False,
     ) -> Commune:
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # an upsert, then a read of its row: nothing to lock
             await conn.execute(
                 "INSERT INTO communes(province_id, code, name, kind, is_pilot, many_ethnic_minority,"
                 " success_target, store_party_names) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -85,7 +85,7 @@ class OrgRepository:
                 return _commune(await cur.fetchone())
 
     async def upsert_team(self, commune_id: int, code: str, name: str) -> Team:
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # the upsert locks the team's row; its history follows
             await conn.execute(
                 "INSERT INTO teams(commune_id, code, name) VALUES (?, ?, ?)"
                 " ON CONFLICT(code) DO UPDATE SET commune_id = excluded.commune_id, name = excluded.name",
@@ -142,6 +142,6 @@ class OrgRepository:
 
     async def set_team_active(self, team_id: int, active: bool, effective_on: str | None = None) -> None:
         """Dissolve (or re-form) a team from `effective_on` (default today); earlier periods keep counting it."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # the UPDATE locks the team's row; its history follows
             await conn.execute("UPDATE teams SET active = ? WHERE id = ?", (int(active), team_id))
             await snapshot_team(conn, team_id, effective_on)

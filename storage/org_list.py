@@ -12,6 +12,7 @@ from typing import Any
 from services.models import TEAM_ROLES, Commune
 from storage.audit import AuditLog
 from storage.db import Database, utcnow
+from storage.locks import Aggregate, lock_rows
 from storage.org_history import snapshot_person, snapshot_team, today
 
 _TEAM_ROLES_SQL = ", ".join(f"'{r}'" for r in TEAM_ROLES)
@@ -116,6 +117,8 @@ class OrgListRepository:
         """Apply every change in one transaction, each with its history and its audit row."""
         day = today()
         async with self.db.transaction() as conn:
+            # the commune's list (team codes, new references) is read, then written: the commune's row lock
+            await lock_rows(conn, self.db.dialect, Aggregate.commune(commune.id))
             team_ids: dict[str, int] = {}
             async with conn.execute("SELECT id, code FROM teams WHERE commune_id = ?", (commune.id,)) as cur:
                 team_ids.update({r["code"]: r["id"] for r in await cur.fetchall()})
@@ -237,6 +240,9 @@ async def merge_communes(
     day, now = today(), utcnow()
     province_id = sources[0].province_id
     async with db.transaction() as conn:
+        # every commune of the merge is read, then written: their row locks (one order: no deadlock)
+        communes = [c.id for c in sources] + ([into.id] if into is not None else [])
+        await lock_rows(conn, db.dialect, *(Aggregate.commune(c) for c in communes))
         if into is None:
             async with conn.execute(
                 "INSERT INTO communes(province_id, code, name, kind, is_pilot, many_ethnic_minority,"

@@ -67,7 +67,7 @@ class PeopleRepository:
                 person_id = cur.lastrowid
             await snapshot_person(conn, person_id, from_recognition=True)
             return person_id
-        async with self.db.transaction() as own:
+        async with self.db.transaction() as own:  # a new row and its history: nothing to lock
             return await self.create(draft, conn=own)
 
     async def upsert_by_ref(self, draft: PersonDraft) -> int:
@@ -75,7 +75,7 @@ class PeopleRepository:
         assert draft.external_ref, "upsert_by_ref needs external_ref"
         now = utcnow()
         updates = ", ".join(f"{f} = excluded.{f}" for f in _FIELDS if f != "external_ref")
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # the upsert locks the person's row; the history follows
             await conn.execute(
                 f"INSERT INTO persons({', '.join(_FIELDS)}, created_at, updated_at)"
                 f" VALUES ({', '.join('?' * len(_FIELDS))}, ?, ?)"
@@ -100,6 +100,14 @@ class PeopleRepository:
             (channel, str(external_id)),
         )
         return _person(row) if row else None
+
+    async def identity_owner(self, channel: str, external_id: str) -> int | None:
+        """The person this chat identity is linked to (active or not), or None."""
+        row = await self.db.fetchone(
+            "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
+            (channel, str(external_id)),
+        )
+        return None if row is None else int(row["person_id"])
 
     async def link_identity(
         self, person_id: int, channel: str, external_id: str, chat_id: str | None = None, conn: Any = None
@@ -142,7 +150,7 @@ class PeopleRepository:
         if unknown:
             raise ValueError(f"unknown person fields: {sorted(unknown)}")
         assignments = ", ".join(f"{k} = ?" for k in fields)
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # the UPDATE locks the person's row; the history follows
             await conn.execute(
                 f"UPDATE persons SET {assignments}, updated_at = ? WHERE id = ?",
                 (*[str(v) if isinstance(v, Role) else v for v in fields.values()], utcnow(), person_id),

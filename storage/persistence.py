@@ -22,7 +22,7 @@ class BotStateStore:
 
     async def write(self, batch: dict[tuple[str, str], str | None]) -> None:
         """Write JSON texts by (kind, key) in one transaction; None deletes the row."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # blind upserts and deletes: nothing to lock
             for (kind, key), data in batch.items():
                 if data is None:
                     await conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))

@@ -1,8 +1,8 @@
 """PostgreSQL backend through asyncpg (optional extra `[postgres]`): same API and SQL text as the SQLite one.
 
-Repositories write SQLite-flavoured SQL with `?` placeholders and use `conn.execute(sql, params)` as an async
-context manager returning a cursor (fetchone, fetchall, lastrowid, rowcount). `PgConnection` gives them exactly
-that over an asyncpg connection:
+Repositories write SQLite-flavoured SQL with `?` placeholders and use `conn.execute(sql, params)` as an
+async context manager returning a cursor (fetchone, fetchall, lastrowid, rowcount). `PgConnection` gives them
+exactly that over an asyncpg connection:
 
 - `?` becomes `$1, $2, …` (question marks inside string literals, quoted names and comments are left alone);
 - an INSERT into a table with an identity `id` column gets `RETURNING id` appended, which is the cursor's
@@ -10,11 +10,12 @@ that over an asyncpg connection:
 - NUL characters are dropped from string parameters (PostgreSQL text cannot hold them);
 - constraint violations raise storage.db.IntegrityError, lost connections raise StorageError.
 
-Transactions: `transaction()` takes a transaction-scoped advisory lock by default, so multi-statement
-transactions run one at a time across every process, as they do on SQLite with BEGIN IMMEDIATE (the
-repositories were written against that: read-then-write checks such as an invite's remaining uses stay
-correct). Single statements (`execute`, `fetch*`) and `transaction(serialized=False)` (used by the outbox
-claim, which locks its row with FOR UPDATE SKIP LOCKED) run concurrently, as PostgreSQL allows.
+Transactions: `transaction()` is BEGIN … COMMIT (READ COMMITTED) and takes no lock of its own: transactions
+of different processes run side by side. A transaction that reads and then writes protects what it read with
+a constraint, a row lock on its aggregate's root row, or a lock on one item (storage/locks.py; the unit of
+work, storage/uow.py, takes them for a use case). `global_write_lock=True` (benchmarks only: the baseline of
+bench/submissions.py) restores the old behaviour, one advisory lock (WRITE_LOCK_KEY) around every
+`transaction()` except `transaction(serialized=False)`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 
 log = logging.getLogger(__name__)
 
-#: pg_advisory_xact_lock key serialising multi-statement write transactions ("mediator" in ASCII).
+#: pg_advisory_xact_lock key of the old global write lock ("mediator" in ASCII): taken only with
+#: `global_write_lock=True`, the baseline of bench/submissions.py.
 WRITE_LOCK_KEY = 0x6D65646961746F72
 #: pg_advisory_lock key taken while migrating, so that processes starting together migrate once.
 MIGRATE_LOCK_KEY = WRITE_LOCK_KEY + 1
@@ -53,8 +55,8 @@ MIGRATE_LOCK_KEY = WRITE_LOCK_KEY + 1
 LIVENESS_NS = 0x6D62  # "mb"
 #: First key of the two-key advisory locks taken while a process handles a chat's update.
 CHAT_NS = 0x6D63  # "mc"
-#: Connections kept for chat locks, apart from the pool (a handler waiting for the pool never holds one of them
-#: while another waits for a lock, so the two cannot deadlock); more updates in flight wait for one.
+#: Connections kept for chat locks, apart from the pool (a handler waiting for the pool never holds one of
+#: them while another waits for a lock, so the two cannot deadlock); more updates in flight wait for one.
 CHAT_LOCK_CONNECTIONS = 8
 
 _ROW_KEYWORDS = ("SELECT", "WITH", "VALUES", "SHOW", "EXPLAIN", "TABLE")
@@ -116,7 +118,7 @@ def _rowcount(status: str) -> int:
 
 
 class PgCursor:
-    """What `conn.execute` yields: the rows already fetched, rowcount and lastrowid (as aiosqlite's cursor)."""
+    """What `conn.execute` yields: the rows already fetched, rowcount and lastrowid (as aiosqlite's)."""
 
     def __init__(self, rows: list[Any], rowcount: int, lastrowid: int | None):
         self._rows = rows
@@ -212,12 +214,13 @@ class PostgresDatabase(Database):
 
     dialect = "postgres"
 
-    def __init__(self, url: str, pool_size: int = 10, **_: Any):
+    def __init__(self, url: str, pool_size: int = 10, *, global_write_lock: bool = False, **_: Any):
         if asyncpg is None:
             raise RuntimeError("PostgreSQL needs asyncpg: pip install 'mediator-bot[postgres]'")
         self.url = url
         self.path = describe_target(url)  # printable, as SqliteDatabase.path
         self.pool_size = pool_size
+        self.global_write_lock = global_write_lock  # benchmark baseline only (see the module docstring)
         self._pool: Any = None
         self._identity_tables: frozenset[str] = frozenset()
         self._sql_cache: dict[str, tuple[str, bool, bool]] = {}
@@ -250,12 +253,13 @@ class PostgresDatabase(Database):
             pool, self._pool = self._pool, None
             await pool.close()
 
-    # --- liveness of this process -----------------------------------------------------------------------------
+    # --- liveness of this process ---------------------------------------------------------------------------
     async def process_token(self) -> int:
-        """This process's liveness token, for work it claims (outbox rows): while the process lives it holds the
-        session advisory lock (LIVENESS_NS, token) on a connection of its own, which every other process sees in
-        pg_locks (see `alive_sql`). The lock goes when the process dies — its connection closes, even on SIGKILL —
-        so the others know at once that its claims are orphaned. A lost connection gets a new token."""
+        """This process's liveness token, for work it claims (outbox rows): while the process lives it holds
+        the session advisory lock (LIVENESS_NS, token) on a connection of its own, which every other process
+        sees in pg_locks (see `alive_sql`). The lock goes when the process dies — its connection closes, even
+        on SIGKILL — so the others know at once that its claims are orphaned. A lost connection gets a new
+        token."""
         async with self._setup_lock:
             if self._liveness is not None and not self._liveness.is_closed():
                 return self._token
@@ -283,9 +287,9 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def chat_lock(self, key: str) -> AsyncIterator[None]:
-        """Several processes behind one URL: while one handles an update of chat `key`, another process with an
-        update of the same chat waits (a session advisory lock on a connection of a small pool of its own; it
-        goes with the connection if the process dies). Updates of other chats are not held up."""
+        """Several processes behind one URL: while one handles an update of chat `key`, another process with
+        an update of the same chat waits (a session advisory lock on a connection of a small pool of its own;
+        it goes with the connection if the process dies). Updates of other chats are not held up."""
         if self._chat_pool is None:
             async with self._setup_lock:
                 if self._chat_pool is None:
@@ -327,7 +331,7 @@ class PostgresDatabase(Database):
             raise RuntimeError("database is not open")
         return self._pool
 
-    # --- SQL translation --------------------------------------------------------------------------------------
+    # --- SQL translation ------------------------------------------------------------------------------------
     def prepare_sql(self, sql: str) -> tuple[str, bool, bool]:
         """(PostgreSQL text, returns rows, returns the inserted id) of a repository statement (cached)."""
         cached = self._sql_cache.get(sql)
@@ -354,7 +358,7 @@ class PostgresDatabase(Database):
         self._identity_tables = frozenset(r["table_name"] for r in rows)
         self._sql_cache.clear()
 
-    # --- migrations -------------------------------------------------------------------------------------------
+    # --- migrations -----------------------------------------------------------------------------------------
     async def _ensure_migrations_table(self, raw: Any) -> None:
         await raw.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -372,7 +376,8 @@ class PostgresDatabase(Database):
             return {int(r[0]) for r in await raw.fetch("SELECT version FROM schema_migrations")}
 
     async def migrate(self, target: int | None = None) -> list[int]:
-        """Apply every PostgreSQL migration not applied yet (storage/migrations/postgres), each in a transaction.
+        """Apply every PostgreSQL migration not applied yet (storage/migrations/postgres), each in its own
+        transaction.
 
         A session advisory lock makes processes that start together wait for one another: each migration
         is applied once.
@@ -402,13 +407,11 @@ class PostgresDatabase(Database):
         await self._load_identity_tables()
         return applied
 
-    # --- statements -------------------------------------------------------------------------------------------
+    # --- statements -----------------------------------------------------------------------------------------
     @asynccontextmanager
     async def transaction(self, serialized: bool = True) -> AsyncIterator[PgConnection]:
-        """BEGIN … COMMIT on a pooled connection; rolled back on any exception.
-
-        `serialized` (default): wait for the write lock first, so that multi-statement transactions run one at
-        a time across processes (SQLite's BEGIN IMMEDIATE guarantees, which the repositories rely on).
+        """BEGIN … COMMIT on a pooled connection; rolled back on any exception. No lock is taken here (see the
+        module docstring); `serialized` matters only with `global_write_lock=True` (the benchmark's baseline).
         """
         try:
             raw = await self.pool.acquire()
@@ -418,7 +421,7 @@ class PostgresDatabase(Database):
             tr = raw.transaction()
             with _translated_errors():
                 await tr.start()
-                if serialized:
+                if serialized and self.global_write_lock:
                     await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
             try:
                 yield PgConnection(raw, self)

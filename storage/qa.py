@@ -101,7 +101,7 @@ class QARepository:
 
     async def rewrite_texts(self, texts: list[tuple[int, str, str]]) -> None:
         """Replace (id, text, folded) of stored questions, in one transaction."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # UPDATEs by id only: nothing to lock
             for question_id, text, folded in texts:
                 await conn.execute(
                     "UPDATE qa_questions SET text = ?, folded = ? WHERE id = ?", (text, folded, question_id)
@@ -202,19 +202,17 @@ class QARepository:
     ) -> tuple[ExpertRequest, bool]:
         """The expert request of a question; (request, True) when it was created now."""
         async with self.db.transaction() as conn:
+            # one request per question: the unique question_id decides (ON CONFLICT)
+            async with conn.execute(
+                "INSERT INTO qa_expert_requests(question_id, asker_id, commune_id, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(question_id) DO NOTHING",
+                (question_id, asker_id, commune_id, utcnow()),
+            ) as cur:
+                created = cur.rowcount == 1
             async with conn.execute(
                 "SELECT * FROM qa_expert_requests WHERE question_id = ?", (question_id,)
             ) as cur:
-                row = await cur.fetchone()
-            if row is not None:
-                return _request(row), False
-            async with conn.execute(
-                "INSERT INTO qa_expert_requests(question_id, asker_id, commune_id, created_at) VALUES (?, ?, ?, ?)",
-                (question_id, asker_id, commune_id, utcnow()),
-            ) as cur:
-                request_id = cur.lastrowid
-            async with conn.execute("SELECT * FROM qa_expert_requests WHERE id = ?", (request_id,)) as cur:
-                return _request(await cur.fetchone()), True
+                return _request(await cur.fetchone()), created
 
     async def request(self, request_id: int) -> ExpertRequest | None:
         row = await self.db.fetchone("SELECT * FROM qa_expert_requests WHERE id = ?", (request_id,))
@@ -225,7 +223,7 @@ class QARepository:
 
     async def answer(self, request_id: int, expert_id: int, text: str) -> bool:
         """Store the answer; False if someone else answered first."""
-        async with (
+        async with (  # one conditional UPDATE
             self.db.transaction() as conn,
             conn.execute(
                 "UPDATE qa_expert_requests SET status = 'answered', expert_id = ?, answer = ?, answered_at = ?"

@@ -60,7 +60,7 @@ class QuizRepository:
         processed one after the other (or a replay after a restart) count once.
         """
         now = utcnow()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # the compare-and-set UPDATE decides: nothing to lock
             async with conn.execute(
                 "UPDATE quiz_sessions SET position = position + 1, score = score + ?,"
                 " finished_at = CASE WHEN position + 1 >= total THEN ? ELSE NULL END"

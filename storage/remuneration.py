@@ -15,6 +15,7 @@ from typing import Any
 from services.remuneration_models import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
 from storage.audit import AuditLog
 from storage.db import INTEGRITY_ERRORS, Database, utcnow
+from storage.locks import Aggregate, lock_rows
 from storage.org_history import COMMUNE_AND_MERGED
 from vocabulary import messages as msg
 
@@ -175,7 +176,7 @@ class RemunerationRepository:
         actor_id: int | None,
         actor_label: str | None,
     ) -> int:
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # a new row and its audit row: nothing to lock
             async with conn.execute(
                 "INSERT INTO remuneration_rates(province_id, commune_id, effective_from, per_case,"
                 " per_successful_case, team_month, basis, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -236,7 +237,7 @@ class RemunerationRepository:
         actor_label: str | None,
     ) -> None:
         try:
-            async with self.db.transaction() as conn:
+            async with self.db.transaction() as conn:  # one exclusion per case: a unique index decides
                 await conn.execute(
                     "INSERT INTO remuneration_exclusions(case_id, commune_id, reason, created_by, created_at)"
                     " VALUES (?, ?, ?, ?, ?)",
@@ -265,6 +266,9 @@ class RemunerationRepository:
         actor_label: str | None,
     ) -> bool:
         async with self.db.transaction() as conn:
+            await lock_rows(
+                conn, self.db.dialect, Aggregate.case(case_id)
+            )  # read, then write: the case's lock
             async with conn.execute(
                 "SELECT id, reason FROM remuneration_exclusions WHERE case_id = ? AND lifted_at IS NULL",
                 (case_id,),
@@ -330,6 +334,8 @@ class RemunerationRepository:
         actor_label: str | None,
     ) -> StoredList:
         async with self.db.transaction() as conn:
+            # lists are numbered per commune: the commune's row lock
+            await lock_rows(conn, self.db.dialect, Aggregate.commune(commune_id))
             async with conn.execute(
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM remuneration_lists WHERE commune_id = ?",
                 (commune_id,),
@@ -391,6 +397,8 @@ class RemunerationRepository:
         """Mark a drafted list paid on `paid_on`. Raises PayConflict (nothing changed) if another list paid one
         of its lines since it was drawn up, or KeyError if the list is not a draft any more."""
         async with self.db.transaction() as conn:
+            # whether another list of the commune paid one of these lines: the commune's row lock
+            await lock_rows(conn, self.db.dialect, Aggregate.commune(stored.commune_id))
             async with conn.execute(
                 "SELECT status FROM remuneration_lists WHERE id = ?", (stored.id,)
             ) as cur:

@@ -11,6 +11,7 @@ from typing import Any
 
 from services.models import MIN_TEAM_SIZE, TEAM_ROLES, Province, Team, TeamMembers
 from storage.db import Database, utcnow
+from storage.locks import lock_key
 from storage.org_history import COMMUNE_AND_MERGED, today
 
 #: WHERE clause on `cases` for each level of scope (a commune's cases include those of communes merged into it).
@@ -314,6 +315,7 @@ async def seed_cases(db: Database, cases: Iterable[CaseSeed]) -> list[int]:
     ids = []
     now = utcnow()
     async with db.transaction() as conn:
+        await lock_key(conn, db.dialect, "seed_cases", "")  # SEED- numbers: MAX(id) + 1, one seeder at a time
         async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM cases") as cur:
             next_number = (await cur.fetchone())[0] + 1
         for case in cases:

@@ -13,6 +13,7 @@ from typing import Any
 
 from storage.audit import AuditLog
 from storage.db import Database, utcnow
+from storage.locks import Aggregate, lock_rows
 
 #: The counted state of a case: what a later edit could change in a submitted report.
 CASE_VERSION_COLUMNS = ("case_id", "team_id", "field", "result", "received_on", "updated_at")
@@ -117,6 +118,9 @@ class SubmissionRepository:
         (a plain function: it must not read the database), and store them as the next revision with the case
         versions and an audit row, in one transaction."""
         async with self.db.transaction() as conn:
+            # the commune's cases and its revision number are read, then the submission written: the commune's
+            # row lock (case reports of the commune wait for it too, so the frozen figures are the committed)
+            await lock_rows(conn, self.db.dialect, Aggregate.commune(commune_id))
             async with conn.execute(_CASES_OF_COMMUNE, (commune_id, start, end)) as cur:
                 cases = [_version(r) for r in await cur.fetchall()]
             async with conn.execute(

@@ -8,6 +8,7 @@ from typing import Any
 from services.models import Role
 from storage.broadcasts import BroadcastRepository
 from storage.db import Database, utcnow
+from storage.locks import Aggregate, lock_rows
 from storage.org_history import snapshot_person
 
 
@@ -27,7 +28,7 @@ class TrainingRepository:
 
     async def create_with_announcement(self, *, event: dict, broadcast: dict) -> tuple[int, int]:
         """The event, its announcement broadcast and the outbox, in one transaction."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # new rows only: nothing to lock
             async with conn.execute(
                 "INSERT INTO training_events(title, starts_at, local_date, place, scope_json, organiser_id,"
                 " province_id, commune_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -54,7 +55,9 @@ class TrainingRepository:
 
     async def add_reminder(self, event_id: int, broadcast: dict) -> int | None:
         """Store the reminder broadcast once: None if this event was already reminded (idempotent job)."""
-        async with self.db.transaction() as conn:
+        async with (
+            self.db.transaction() as conn
+        ):  # the conditional UPDATE first: it decides, and locks the row
             async with conn.execute(
                 "UPDATE training_events SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
                 (utcnow(), event_id),
@@ -151,6 +154,8 @@ class TrainingRepository:
         changed = 0
         now = utcnow()
         async with self.db.transaction() as conn:
+            # the attendance is read, then replaced: the event's row lock (trained_on: compare-and-set)
+            await lock_rows(conn, self.db.dialect, Aggregate("training_events", event_id))
             async with conn.execute(
                 "SELECT * FROM training_attendance WHERE event_id = ?", (event_id,)
             ) as cur:

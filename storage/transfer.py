@@ -163,7 +163,7 @@ async def copy_database(
     types = await _target_types(target)
     counts = {t.name: (await source.fetchone(f"SELECT COUNT(*) AS n FROM {t.name}"))["n"] for t in tables}
     report: list[TableCopy] = []
-    async with target.transaction() as conn:
+    async with target.transaction() as conn:  # the operator's copy into a new database: nobody else writes
         for table in tables:
             async with conn.execute(f"SELECT COUNT(*) AS n FROM {table.name}") as cur:
                 before = (await cur.fetchone())["n"]

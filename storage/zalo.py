@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from storage.db import Database, utcnow
+from storage.locks import lock_key
 
 #: Integer ids handed to python-telegram-bot for Zalo users and chats start here: far above any Telegram id
 #: (Telegram ids have at most 52 significant bits), so conversation state never mixes the two channels.
@@ -29,7 +30,7 @@ class ZaloStore:
         known = self._by_zalo.get(zalo_id)
         if known is not None and (display_name is None or self._names.get(zalo_id) == display_name):
             return known
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # an upsert, then a read of its row: nothing to lock
             await conn.execute(
                 "INSERT INTO zalo_ids(zalo_id, display_name, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(zalo_id) DO UPDATE SET display_name = COALESCE(excluded.display_name, zalo_ids.display_name)",
@@ -114,6 +115,9 @@ class EventLog:
         alive = alive_sql("claimed_by") if alive_sql else "0"
         now = utcnow()
         async with self.db.transaction() as conn:
+            await lock_key(
+                conn, self.db.dialect, "channel_event", f"{self.channel}:{key}"
+            )  # read, then write
             if time.monotonic() - self._pruned_at > 3600:
                 self._pruned_at = time.monotonic()
                 await conn.execute(
@@ -161,11 +165,11 @@ class EventLog:
 
 async def first_contact(db: Database, zalo_id: str) -> bool:
     """True exactly once per chat account: the first time it writes (recorded in chat_disclosures)."""
-    async with db.transaction() as conn:
-        async with conn.execute("SELECT 1 FROM chat_disclosures WHERE zalo_id = ?", (zalo_id,)) as cur:
-            if await cur.fetchone() is not None:
-                return False
-        await conn.execute(
-            "INSERT INTO chat_disclosures(zalo_id, shown_at) VALUES (?, ?)", (zalo_id, utcnow())
-        )
-    return True
+    async with (  # one statement: the primary key decides
+        db.transaction() as conn,
+        conn.execute(
+            "INSERT INTO chat_disclosures(zalo_id, shown_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (zalo_id, utcnow()),
+        ) as cur,
+    ):
+        return cur.rowcount == 1

@@ -3,6 +3,7 @@ only a commune's own official submits; province roll-ups from the latest snapsho
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -170,3 +171,18 @@ async def test_province_status_late_and_revised(org):
     assert statuses["B"].late and not statuses["A"].late
     statuses = {s.commune.code: s for s in await service.province_status(org["P1"], H1, today)}
     assert statuses["A"].late and not statuses["A"].revised and statuses["B"].late
+
+
+async def test_the_same_submission_sent_twice_at_once_freezes_one_revision(org):
+    """The 'unchanged since the latest?' check and the new revision are one unit of work under the commune's
+    row lock: of two identical submissions at once, one is stored and the other is told it is unchanged."""
+    await org.cases("A-1", ("2025-01-10", "thanh"), ("2025-02-10", "khong_thanh"))
+    a = await scope(org, "commune", "A")
+    service = org.services.submissions
+    outcomes = await asyncio.gather(
+        *(service.submit(None, a, H1, label="cli") for _ in range(3)), return_exceptions=True
+    )
+    stored = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert len(stored) == 1 and stored[0].revision == 1
+    assert all(isinstance(o, Unchanged) for o in outcomes if o is not stored[0])
+    assert (await service.latest(a, H1)).revision == 1
