@@ -3,9 +3,11 @@ the first-contact disclosure."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bench.retrieval import declines, heldout_scores
+from bench.retrieval import HELDOUT_SETS, declines, heldout_scores, heldout_table, load_heldout, score_heldout
 from bot import messages as msg
 from knowledge.catalog import load
 from knowledge.search import SearchIndex
@@ -182,3 +184,44 @@ def test_yes_no_questions_are_answered_yes_or_no_first(kb):
         e.id for e in kb.entries if yes_no.search(fold(e.questions[0])) and not e.answer.startswith(direct)
     ]
     assert not late
+
+
+# --- the second held-out set (heldout2.yaml) is read by the same loader and scorer -------------------------
+FIXTURE = Path(__file__).parent / "fixtures" / "heldout_tiny.yaml"
+
+
+def test_heldout_loader_reads_the_schema_and_a_missing_file_is_empty(tmp_path):
+    held = load_heldout(FIXTURE)
+    assert [bool(q.get("out_of_scope")) for q in held] == [False, False, True]
+    assert held[0]["cites"][0] == {"doc": "35/2013/QH13", "article": 12, "clause": 1}
+    assert load_heldout(tmp_path / "heldout2.yaml") == []
+    assert [name for name, _ in HELDOUT_SETS] == ["heldout", "heldout2"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "questions: {}\n",
+        "questions:\n  - cites: [{doc: '35/2013/QH13', article: 12}]\n",
+        "questions:\n  - q: 'to hoa giai'\n    accented: false\n",
+        "questions:\n  - q: 'to hoa giai'\n    cites: [{doc: '35/2013/QH13', article: 'muoi hai'}]\n",
+    ],
+)
+def test_heldout_loader_rejects_a_malformed_file_by_position_not_text(tmp_path, text):
+    path = tmp_path / "heldout2.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as raised:
+        load_heldout(path)
+    assert "to hoa giai" not in str(raised.value)
+
+
+def test_both_heldout_sets_are_scored_in_one_table_beside_bm25(kb, index):
+    held = load_heldout(FIXTURE)
+    scored = {"heldout": score_heldout(kb, index, held), "heldout2": score_heldout(kb, index, held[1:])}
+    assert scored["heldout"]["ours"]["in_scope"] == 2 and scored["heldout2"]["ours"]["in_scope"] == 1
+    assert scored["heldout"]["ours"]["out_of_scope_declined"] == 1
+    assert "confident" not in scored["heldout"]["bm25_folded"]  # baselines have no confidence
+    lines = heldout_table(scored)
+    rows = [line.split(",")[0] for line in lines[1:]]
+    assert rows == ["heldout"] * 3 + ["heldout2"] * 3
+    assert any(line.startswith("heldout2, BM25 folded") for line in lines)
