@@ -225,3 +225,26 @@ def test_both_heldout_sets_are_scored_in_one_table_beside_bm25(kb, index):
     rows = [line.split(",")[0] for line in lines[1:]]
     assert rows == ["heldout"] * 3 + ["heldout2"] * 3
     assert any(line.startswith("heldout2, BM25 folded") for line in lines)
+
+
+# --- honest confidence (session 2) -------------------------------------------------------------------------
+def _with_copy(kb, entry_id: str, article: int):
+    """The knowledge base plus a copy of one entry that cites `article` of the same document."""
+    from dataclasses import replace
+
+    from knowledge.catalog import KnowledgeBase
+
+    entry = kb.get(entry_id)
+    twin = replace(entry, id=entry.id + "-twin", source=replace(entry.source, article=article))
+    return KnowledgeBase(
+        documents=kb.documents, entries=[*kb.entries, twin], synonyms=kb.synonyms, root=kb.root
+    )
+
+
+def test_two_provisions_answering_alike_is_not_a_confident_answer(kb):
+    question = "tổ hòa giải có ít nhất mấy người"
+    assert SearchIndex(kb).search(question).confident  # one provision says it: confident
+    same_article = SearchIndex(_with_copy(kb, "l35-d12-k1-thanh-phan-to", 12)).search(question)
+    assert same_article.confident  # two entries on one article agreeing is not doubt
+    other_article = SearchIndex(_with_copy(kb, "l35-d12-k1-thanh-phan-to", 13)).search(question)
+    assert not other_article.confident and other_article.confidence <= 0.6
