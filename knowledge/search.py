@@ -117,6 +117,11 @@ DISAGREEMENT_TOP = 1
 #: (bench/retrieval_loo.py): at 0.12 confident wrong answers there fall by two fifths (108 → 66) while
 #: 94 % of the right confident dev answers stay confident.
 MIN_MARGIN = 0.12
+#: Read a known word one edit away from another as that other word too, when only the other makes a known
+#: word pair with a neighbour ("thu loa" → "thu lao").
+VALID_TYPOS = True
+#: ... and only when the word as typed is rare in the knowledge base (in at most this many entries).
+RARE_DF = 3
 #: Suggestions list different provisions before a second entry on the same one.
 DIVERSE = True
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
@@ -276,6 +281,8 @@ class SearchIndex:
             t: math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()
         }
         self.max_idf = math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
+        #: IDF of a word found in at most RARE_DF entries
+        self._rare_idf = math.log(1.0 + (n - RARE_DF + 0.5) / (RARE_DF + 0.5)) if n else 0.0
         # each phrasing's terms with their total information, for the phrasing-precision feature
         self.phrase_terms = [
             [(terms, sum(self.idf.get(t, 0.0) for t in terms) or 1.0) for terms in entry]
@@ -364,6 +371,46 @@ class SearchIndex:
             self._typo_cache[word] = found
         return found
 
+    def _near_words(self, word: str) -> tuple[str, ...]:
+        """Vocabulary words one edit away from a known word ("loa" → "lao", "hoa"): a typo that happens to
+        spell another syllable, read as such only when it makes a word pair the knowledge base uses."""
+        key = "\x00" + word
+        cached = self._typo_cache.get(key)
+        if cached is not None:
+            return cached
+        matches = process.extract(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=1, limit=None)
+        found = tuple(m[0] for m in matches if m[1] == 1)
+        if len(self._typo_cache) < 20000:
+            self._typo_cache[key] = found
+        return found
+
+    def _valid_typos(self, words: list[str], slots: list[tuple[str, ...]]) -> None:
+        """A known word that makes no known pair with either neighbour, while a word one edit away does
+        ("nhan thu loa" → "thu lao"), gets that word as a second reading. Syllables are short: a village typo
+        often spells another real syllable, which the out-of-vocabulary correction never sees."""
+        postings, rare = self.postings, self._rare_idf
+        for i, w in enumerate(words):
+            if len(slots[i]) != 1 or len(w) < 3 or w.isdigit() or w in STOPWORDS or w not in self._word_set:
+                continue
+            if self.idf[w] < rare:  # a word many entries use is meant as typed
+                continue
+            before = slots[i - 1] if i else ()
+            after = slots[i + 1] if i + 1 < len(slots) else ()
+            if not before and not after:
+                continue
+            if any(f"{b}_{w}" in postings for b in before) or any(f"{w}_{a}" in postings for a in after):
+                continue
+            fits = []
+            for c in self._near_words(w):
+                made = [f"{b}_{c}" for b in before] + [f"{c}_{a}" for a in after]
+                found = [self.idf[t] for t in made if t in postings]
+                if found:
+                    fits.append((min(found), c))
+            if fits:
+                # the commonest pair first: a typo of a frequent phrase ("thu lao") is likelier than of a rare one
+                fits.sort()
+                slots[i] = (w, *(c for _, c in fits[:2]))
+
     def analyse(self, query: str) -> Analysis:
         """The weighted query terms, and the content words and word pairs used to judge the evidence."""
         words = numbers(fold(query[:MAX_QUERY_CHARS])).split()[:MAX_QUERY_WORDS]
@@ -381,6 +428,8 @@ class SearchIndex:
                 slots.append((w,))
             else:
                 slots.append(self._typo_candidates(w) or (w,))
+        if VALID_TYPOS:
+            self._valid_typos(words, slots)
         content: list[tuple[tuple[str, ...], float]] = []
         for w, readings in zip(words, slots, strict=True):
             stop = w in STOPWORDS

@@ -311,3 +311,12 @@ def test_a_story_asking_what_to_do_is_answered_by_how_to_ask_for_or_conduct_medi
         ("35/2013/QH13", 16),
         ("35/2013/QH13", 21),
     }
+
+
+def test_a_typo_that_spells_another_syllable_is_read_by_the_word_pair_it_makes(index):
+    """ "thu loa" is a typo of "thu lao" (remuneration) although "loa" (loudspeaker) is a word too."""
+    readings = [r for r, _ in index.analyse("hgv co dc nhan thu loa ko").content]
+    assert ("loa", "lao") == readings[-1][:2]
+    assert "thù lao" in best(index, "hoa giai khong thanh thi hgv co dc nhan thu loa ko")[1].title.lower()
+    # a word that makes a known pair as typed keeps its one reading
+    assert [r for r, _ in index.analyse("nha ben mo loa keo keo").content][-3] == ("loa",)
