@@ -105,6 +105,10 @@ FACETS: dict[str, re.Pattern[str]] = {
     }.items()
 }
 FACET_WEIGHT = 0.2
+#: An entry whose title is about the team leader or the court, for a question that names neither: the rule
+#: for everyone ("các bên ở hai thôn") before the team leader's duty on the same matter.
+SUBJECTS = frozenset({"leader", "court"})
+SUBJECT_PENALTY = 0.05
 #: Confidence at or above which an answer is given directly.
 CONFIDENT = 0.65
 #: Highest confidence when the lexical ranking alone (BM25F) prefers an entry on another provision: the
@@ -136,9 +140,12 @@ class Analysis:
     #: content words (their readings) and adjacent word pairs, each with its information weight
     content: list[tuple[tuple[str, ...], float]]
     pairs: list[tuple[tuple[str, ...], float]]
+    #: word pairs that exist only through a known word read as a typo ("giá vàng" → "già làng"): they help
+    #: the ranking but never make a question look like one about mediation
+    guessed: frozenset[str] = frozenset()
 
     def in_domain(self, domain_pairs: frozenset[str]) -> bool:
-        return any(t in domain_pairs for t in self.terms)
+        return any(t in domain_pairs and t not in self.guessed for t in self.terms)
 
     def coverage(self, entry_terms: frozenset[str]) -> tuple[float, float]:
         """Share of the query's content words and word pairs (by weight) that the entry contains."""
@@ -244,6 +251,7 @@ class SearchIndex:
         self.accented: list[frozenset[str]] = []
         self.intents: list[list[frozenset[str]]] = []
         self.facets: list[frozenset[str]] = []
+        self.subjects: list[frozenset[str]] = []
         self._article: list[tuple[str, int]] = []
         doc_freq: dict[str, int] = defaultdict(int)
         for entry in self.entries:
@@ -268,6 +276,7 @@ class SearchIndex:
             self.phrase_terms.append([frozenset(_terms(p)) for p in phrasings])  # IDF total added below
             self.intents.append([intents_of(p) for p in phrasings])
             self.facets.append(frozenset().union(*(facets_of(p) for p in phrasings)))
+            self.subjects.append(facets_of(fields["title"][0]) & SUBJECTS)
             self._article.append((entry.source.document, entry.source.article))
             self.accented.append(
                 frozenset(
@@ -428,8 +437,10 @@ class SearchIndex:
                 slots.append((w,))
             else:
                 slots.append(self._typo_candidates(w) or (w,))
+        typed = list(words)
         if VALID_TYPOS:
             self._valid_typos(words, slots)
+        guessed: set[str] = set()
         content: list[tuple[tuple[str, ...], float]] = []
         for w, readings in zip(words, slots, strict=True):
             stop = w in STOPWORDS
@@ -447,6 +458,11 @@ class SearchIndex:
             found = tuple(f"{x}_{y}" for x in slots[i] for y in slots[i + 1] if f"{x}_{y}" in self.postings)
             for pair in found:
                 add(pair, base)
+                x, y = pair.split("_")
+                if (x != typed[i] and slots[i][0] == typed[i]) or (
+                    y != typed[i + 1] and slots[i + 1][0] == typed[i + 1]
+                ):
+                    guessed.add(pair)  # a reading added to a known word, not the word as typed
             if stop < 2:
                 # an unseen pair weighs like a rare one: something the knowledge base does not talk about
                 weight = max((self.idf[p] for p in found), default=self.max_idf * 0.5)
@@ -455,7 +471,9 @@ class SearchIndex:
             for term in _terms(" ".join(phrase)):
                 if term in self.postings:
                     add(term, weight * (STOP_WEIGHT if term in STOPWORDS else 1.0))
-        return Analysis(terms=terms, text=" ".join(words), content=content, pairs=pairs)
+        return Analysis(
+            terms=terms, text=" ".join(words), content=content, pairs=pairs, guessed=frozenset(guessed)
+        )
 
     # --- searching --------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 3) -> SearchResult:
@@ -521,6 +539,8 @@ class SearchIndex:
                 score += INTENT_WEIGHT * sum(1 for k in kinds if k & asked) / len(kinds)
             if about:
                 score += FACET_WEIGHT * len(about & self.facets[i]) / len(about)
+            if SUBJECT_PENALTY and self.subjects[i] and not self.subjects[i] & about:
+                score -= SUBJECT_PENALTY
             ranked.append((score / weights, i, fz))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         best, first, fz = ranked[0]
