@@ -88,6 +88,7 @@ INTENTS: dict[str, re.Pattern[str]] = {
         "define": r"\b(la gi|nghia la|hieu the nao|gom nhung)\b",
         "list": r"\bnhung\b.*\bgi\b|\bviec gi\b|\bgom\b",
         "yesno": r"\b(khong|co phai|co can|co bat buoc)$",
+        "compare": r"\bkhac (nhau )?(cho nao|o dau|gi|the nao|ra sao)\b|\bphan biet\b|\bgiong\b",
     }.items()
 }
 INTENT_WEIGHT = 0.1
