@@ -320,3 +320,9 @@ def test_a_typo_that_spells_another_syllable_is_read_by_the_word_pair_it_makes(i
     assert "thù lao" in best(index, "hoa giai khong thanh thi hgv co dc nhan thu loa ko")[1].title.lower()
     # a word that makes a known pair as typed keeps its one reading
     assert [r for r, _ in index.analyse("nha ben mo loa keo keo").content][-3] == ("loa",)
+
+
+def test_commendation_of_mediators_has_its_own_answer(index):
+    result, entry = best(index, "hoa giai vien lam tot nhieu nam co duoc khen thuong khong")
+    assert (entry.source.document, entry.source.article, entry.source.clause) == ("35/2013/QH13", 9, 6)
+    assert entry.answer.startswith("Có.") and "thi đua, khen thưởng" in entry.answer
