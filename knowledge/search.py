@@ -122,6 +122,10 @@ DISAGREEMENT_TOP = 1
 #: (bench/retrieval_loo.py): at 0.12 confident wrong answers there fall by two fifths (108 → 66) while
 #: 94 % of the right confident dev answers stay confident.
 MIN_MARGIN = 0.12
+#: ... and when the best entry on another provision is one the knowledge base itself marks as related to the
+#: answer (`related`), the lead must be at least this: on unseen phrasings such close neighbours are wrong about
+#: three times in ten (confident 363 → 350, of them wrong 63 → 59; right dev answers kept 144/147).
+RELATED_MARGIN = 0.16
 #: Read a known word one edit away from another as that other word too, when only the other makes a known
 #: word pair with a neighbour ("thu loa" → "thu lao").
 VALID_TYPOS = True
@@ -548,7 +552,8 @@ class SearchIndex:
         # the runner-up is the best entry on ANOTHER provision: several entries on one article agreeing with
         # each other is not doubt about the answer
         cited = self._article[first]
-        runner = next((r[0] for r in ranked[1:] if self._article[r[1]] != cited), 0.0)
+        other = next((r for r in ranked[1:] if self._article[r[1]] != cited), None)
+        runner = other[0] if other else 0.0
         words, pairs = analysis.coverage(self.entry_terms[first])
         confidence = self.confidence(
             fz=fz, words=words, pairs=pairs, margin=best - runner, n_pairs=len(analysis.pairs)
@@ -557,6 +562,10 @@ class SearchIndex:
             # the word evidence alone (BM25F) points at another provision than the re-ranked answer, or another
             # provision scores almost as well: on phrasings the index has not seen, such answers are wrong
             # far more often than the others — not confident
+            confidence = min(confidence, DISAGREEMENT_CAP)
+        elif other and best - runner < RELATED_MARGIN and self._related(first, other[1]):
+            # the runner-up is a neighbouring provision the knowledge base itself links to the answer (the law
+            # and the decree on remuneration, the court's conditions and procedure): it needs a clearer lead
             confidence = min(confidence, DISAGREEMENT_CAP)
         if DIVERSE:
             # the suggestions cover different provisions first: three entries on one article give the asker
@@ -575,6 +584,11 @@ class SearchIndex:
             confident=confidence >= CONFIDENT,
             out_of_scope=confidence < CONFIDENT and not analysis.in_domain(self.domain_pairs),
         )
+
+    def _related(self, a: int, b: int) -> bool:
+        """Whether either entry lists the other as related."""
+        ea, eb = self.entries[a], self.entries[b]
+        return eb.id in ea.related or ea.id in eb.related
 
     def _marked(self, query: str) -> dict[str, float]:
         """The query's words written with diacritics, each with the IDF of its folded form."""

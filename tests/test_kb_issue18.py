@@ -326,3 +326,18 @@ def test_commendation_of_mediators_has_its_own_answer(index):
     result, entry = best(index, "hoa giai vien lam tot nhieu nam co duoc khen thuong khong")
     assert (entry.source.document, entry.source.article, entry.source.clause) == ("35/2013/QH13", 9, 6)
     assert entry.answer.startswith("Có.") and "thi đua, khen thưởng" in entry.answer
+
+
+def test_a_close_runner_up_the_knowledge_base_marks_as_related_needs_a_clearer_lead(index, monkeypatch):
+    """The logbook rule (Điều 21 K4) and the logbook form (Điều 28 K2 d) are related entries on different
+    provisions; a lead between MIN_MARGIN and RELATED_MARGIN is not enough for a direct answer."""
+    from knowledge import search
+
+    question = "Sổ theo dõi hoạt động hòa giải ai ghi và dùng vào việc gì?"
+    result = index.search(question, 5)
+    first, runner = result.hits[0].entry, result.hits[1].entry
+    assert runner.id in first.related or first.id in runner.related
+    assert search.MIN_MARGIN <= result.hits[0].score - result.hits[1].score < search.RELATED_MARGIN
+    assert not result.confident
+    monkeypatch.setattr(search, "RELATED_MARGIN", 0.0)
+    assert index.search(question, 5).confident
