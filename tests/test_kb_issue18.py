@@ -347,3 +347,26 @@ def test_a_close_runner_up_the_knowledge_base_marks_as_related_needs_a_clearer_l
     assert not result.confident
     monkeypatch.setattr(search, "RELATED_MARGIN", 0.0)
     assert index.search(question, 5).confident
+
+
+def test_initialisms_are_spelled_out_to_compare_with_phrasings(index):
+    """'hgv' stays a search term (the knowledge base writes HGV too) but is compared with the phrasings as
+    'hòa giải viên': the common remuneration question typed with it is answered directly."""
+    assert index.analyse("hgv co duoc tra thu lao khong").text == "hoa giai vien co duoc tra thu lao khong"
+    assert "hgv" in index.analyse("hgv co duoc tra thu lao khong").terms
+    result, entry = best(index, "hgv co duoc tra thu lao khong")
+    assert result.confident and entry.id == "l35-d9-k5-thu-lao" and entry.answer.startswith("Có")
+
+
+def test_a_question_worded_as_an_entry_phrasing_is_answered_directly_despite_a_close_neighbour(
+    index, monkeypatch
+):
+    from knowledge import search
+
+    question = "Tổ hòa giải gồm những ai?"  # a phrasing of the entry on Điều 12 K1, word for word
+    result = index.search(question, 5)
+    other = next(h for h in result.hits[1:] if h.entry.source.article != 12)
+    assert result.hits[0].entry.id == "l35-d12-k1-thanh-phan-to" and result.confident
+    assert result.hits[0].score - other.score < search.MIN_MARGIN
+    monkeypatch.setattr(search, "EXACT_FUZZ", 1.01)
+    assert not index.search(question, 5).confident
