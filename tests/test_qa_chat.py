@@ -34,7 +34,7 @@ async def test_question_gets_answer_with_citation_and_buttons(bot):
 
 
 async def test_feedback_is_stored_and_forged_feedback_refused(bot):
-    await bot.say("mediator", "hòa giải không thành thì hòa giải viên có được thù lao không")
+    await bot.say("mediator", "hòa giải viên có được hưởng thù lao không")
     await bot.tap("mediator", msg.BTN_QA_NOT_HELPFUL)
     row = (await stored(bot, "SELECT feedback FROM qa_questions"))[0]
     assert row["feedback"] == -1
@@ -134,7 +134,7 @@ async def test_gaps_and_reviews_cli(bot, capsys):
     await bot.say("mediator", "giá lúa hôm nay?")
     await bot.say("guest", "giá lúa hôm nay?")
     await bot.say("mediator", "thu tuc bau")
-    await bot.say("mediator", "hòa giải không thành thì hòa giải viên có được thù lao không")
+    await bot.say("mediator", "hòa giải viên có được hưởng thù lao không")
     await bot.tap("mediator", msg.BTN_QA_NOT_HELPFUL)
     db_path = bot.config.database_path
     await bot.stop()
