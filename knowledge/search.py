@@ -18,10 +18,10 @@ How a query is scored
    court, rights, duties) each phrasing shares with the query.
 5. Confidence combines how much of the query (by information content) the best entry explains, its fuzzy
    similarity, and its margin over the best entry on ANOTHER provision; it is capped below the threshold when
-   the word evidence alone (BM25F) prefers another provision than the re-ranked answer, or when the margin is
-   below MIN_MARGIN. Unknown words weigh
-   as much as the rarest known word, so a question about something the knowledge base never mentions ("giá
-   lúa hôm nay") explains little and comes out not confident.
+   the word evidence alone (BM25F) prefers another provision than the re-ranked answer, or when another
+   provision comes within MIN_MARGIN (RELATED_MARGIN for an entry the answer lists as related). Unknown words
+   weigh as much as the rarest known word, so a question about something the knowledge base never mentions
+   ("giá lúa hôm nay") explains little and comes out not confident.
 """
 
 from __future__ import annotations
@@ -119,14 +119,13 @@ DISAGREEMENT_CAP = 0.6
 DISAGREEMENT_TOP = 1
 #: Least margin (final score over the best entry on another provision) of a confident answer; below it the
 #: answer is capped like a disagreement. Chosen on the dev tuning split and the unseen-phrasing check
-#: (bench/retrieval_loo.py), counting a confident wrong answer three times as bad as a right answer turned into
-#: suggestions: from none to 0.15, confident wrong answers on unseen phrasings fall by half (108 → 52 of
-#: 390 → 331 confident) while nine in ten right confident dev answers stay confident; 0.18 costs more right
-#: answers than it saves wrong ones.
+#: (bench/retrieval_loo.py), counting a confident wrong answer three times as bad as a right answer turned
+#: into suggestions. On unseen phrasings it takes confident answers from 463 (107 wrong) to 340 (54 wrong); on
+#: the tuning split from 162 (3 wrong) to 142 (none wrong). 0.18 costs more right answers than it saves.
 MIN_MARGIN = 0.15
 #: ... and when the best entry on another provision is one the knowledge base itself marks as related to the
-#: answer (`related`), the lead must be at least this: on unseen phrasings such close neighbours are wrong about
-#: three times in ten (confident 363 → 350, of them wrong 63 → 59; right dev answers kept 144/147).
+#: answer (`related`: the law and the decree on remuneration, the court's conditions and procedure), the lead
+#: must be at least this (unseen phrasings: confident 340 → 334, wrong 54 → 51; one right tuning answer lost).
 RELATED_MARGIN = 0.16
 #: A question that is (almost) word for word one of the entry's own phrasings is the knowledge base's own
 #: decision: the margin rules above do not apply to it.
@@ -223,7 +222,7 @@ def facets_of(folded: str) -> frozenset[str]:
 
 
 def _initialism(key: str, meaning: list[str]) -> bool:
-    """ "hgv" for "hoa giai vien", "hgcs" for "hoa giai o co so": the key's letters are initials of the meaning."""
+    """Whether the key's letters are initials of the meaning: hgv (hoa giai vien), hgcs (hoa giai o co so)."""
     if " " in key or len(meaning) < 2:
         return False
     initials = iter(w[0] for w in meaning)
@@ -351,9 +350,9 @@ class SearchIndex:
     def _expand(self, words: list[str]) -> tuple[list[str], list[tuple[list[str], float]], list[str]]:
         """Replace chat abbreviations that are not real words; collect synonym phrases to add.
 
-        Returns the normalised word sequence, extra phrases with their weights, and the words spelled out for
-        comparing with the entries' phrasings: an initialism the knowledge base also uses ("hgv", "ubnd", "tt")
-        stays a search term, but the phrasings write it in full ("hòa giải viên").
+        Returns the normalised word sequence, extra phrases with their weights, and the words spelled out
+        for comparing with the entries' phrasings: an initialism the knowledge base also uses ("hgv", "ubnd",
+        "tt") stays a search term, but the phrasings write it in full ("hòa giải viên").
         """
         out: list[str] = []
         spelled: list[str] = []
@@ -440,7 +439,7 @@ class SearchIndex:
                 if found:
                     fits.append((min(found), c))
             if fits:
-                # the commonest pair first: a typo of a frequent phrase ("thu lao") is likelier than of a rare one
+                # the commonest pair first: a typo of a frequent phrase ("thu lao") is likelier
                 fits.sort()
                 slots[i] = (w, *(c for _, c in fits[:2]))
 
@@ -579,9 +578,9 @@ class SearchIndex:
         )
         close = best - runner < MIN_MARGIN and fz < EXACT_FUZZ
         if cited not in {self._article[i] for i, _ in top[:DISAGREEMENT_TOP]} or close:
-            # the word evidence alone (BM25F) points at another provision than the re-ranked answer, or another
-            # provision scores almost as well: on phrasings the index has not seen, such answers are wrong
-            # far more often than the others — not confident
+            # the word evidence alone (BM25F) points at another provision than the re-ranked answer, or
+            # another provision scores almost as well: on phrasings the index has not seen, such answers are
+            # wrong far more often than the others — not confident
             confidence = min(confidence, DISAGREEMENT_CAP)
         elif other and best - runner < RELATED_MARGIN and fz < EXACT_FUZZ and self._related(first, other[1]):
             # the runner-up is a neighbouring provision the knowledge base itself links to the answer (the law
