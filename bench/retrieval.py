@@ -1,6 +1,7 @@
 """Retrieval benchmark of the legal Q&A search, beside a plain BM25 baseline, with latency figures.
 
-    python bench/retrieval.py
+    python bench/retrieval.py                # dev splits, held-out sets, BM25, latency
+    python bench/retrieval.py --no-heldout   # the same without the held-out sets (while developing)
 
 Loads every bench/data/questions_*.yaml ({q, expected: [ids]}, best id first), and reports top-1, top-3 and
 MRR (over the first 10 results) overall and on the questions typed without diacritics, for our search and
@@ -14,8 +15,10 @@ glossary, the practical skill), and the dev set names only some of them.
 
 Confidence is checked on bench/data/out_of_scope.yaml (questions the knowledge base must not answer).
 
-Held-out set: bench/data/heldout.yaml was written by someone who never saw the knowledge base, and is never
-used to tune (do not read its questions while changing entries or ranking). Its in-scope questions name the
+Held-out sets: bench/data/heldout.yaml and, when it exists, bench/data/heldout2.yaml were each written by
+someone who never saw the knowledge base, and are never used to tune (do not read their questions while
+changing entries or ranking; `--no-heldout` leaves them out of a development run). Both are scored by the same
+scorer and printed in one table beside their BM25 baselines. Its in-scope questions name the
 provisions that answer them ({doc, article}); a result is right when its entry cites the same document and
 article as one of them. Reported: top-1, top-3, top-1 on the questions typed without diacritics, how many
 in-scope questions get a confident wrong answer, and how many out-of-scope questions are declined (no
@@ -30,6 +33,7 @@ is one JSON object.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import hashlib
 import json
@@ -57,6 +61,9 @@ REPEATS = 5
 
 
 HELDOUT = ROOT / "bench" / "data" / "heldout.yaml"
+HELDOUT2 = ROOT / "bench" / "data" / "heldout2.yaml"
+#: The independent held-out sets, scored side by side when their files exist.
+HELDOUT_SETS = (("heldout", HELDOUT), ("heldout2", HELDOUT2))
 
 
 def is_test_split(text: str) -> bool:
@@ -65,9 +72,55 @@ def is_test_split(text: str) -> bool:
 
 
 def load_heldout(path: Path = HELDOUT) -> list[dict]:
+    """The questions of a held-out file, [] when it does not exist. Schema: `questions: [{q, cites: [{doc,
+    article, clause?}], accented, kind}]`, or `out_of_scope: true` instead of cites. A malformed item is an
+    error naming its position (never its text: the questions are not to be read while tuning)."""
     if not path.exists():
         return []
-    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"])
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        raise ValueError(f"{path.name}: expected a mapping with a list 'questions'")
+    for n, item in enumerate(data["questions"], 1):
+        if not isinstance(item, dict) or not str(item.get("q") or "").strip():
+            raise ValueError(f"{path.name}: question {n} has no text 'q'")
+        if item.get("out_of_scope"):
+            continue
+        cites = item.get("cites")
+        if not cites or not all(
+            isinstance(c, dict) and c.get("doc") and str(c.get("article", "")).isdigit() for c in cites
+        ):
+            raise ValueError(f"{path.name}: question {n} needs 'cites' [{{doc, article}}] or 'out_of_scope'")
+    return list(data["questions"])
+
+
+def score_heldout(kb: KnowledgeBase, index: SearchIndex, held: list[dict]) -> dict[str, dict]:
+    """Our search and the two BM25 baselines on one held-out set, by the same scorer."""
+    results = [index.search(q["q"], K) for q in held]
+    return {
+        "ours": heldout_scores(kb, held, [[h.entry.id for h in r.hits] for r in results], results),
+        "bm25_plain": heldout_scores(kb, held, bm25_rankings(kb, held, plain_tokens)),
+        "bm25_folded": heldout_scores(kb, held, bm25_rankings(kb, held, lambda t: fold(t).split())),
+    }
+
+
+def heldout_table(scored: dict[str, dict[str, dict]]) -> list[str]:
+    """One table of every held-out set scored: ours and the BM25 baselines, confidence and declines."""
+    lines = [
+        f"{'held-out (article-level)':28}{'n':>5}{'top-1':>8}{'top-3':>8}{'top-1 un':>10}"
+        f"{'conf':>6}{'wrong':>7}{'declined':>10}"
+    ]
+    for name, by_method in scored.items():
+        for method, label in (("ours", "ours"), ("bm25_plain", "BM25 plain"), ("bm25_folded", "BM25 folded")):
+            m = by_method[method]
+            row = (
+                f"{name + ', ' + label:28}{m['in_scope']:>5}{m['top1']:>8.3f}{m['top3']:>8.3f}"
+                f"{m['top1_unaccented']:>10.3f}"
+            )
+            if "confident" in m:
+                declined = f"{m['out_of_scope_declined']}/{m['out_of_scope']}"
+                row += f"{m['confident']:>6}{m['confident_wrong']:>7}{declined:>10}"
+            lines.append(row)
+    return lines
 
 
 def _nfc(text: str) -> str:
@@ -300,6 +353,11 @@ def synthetic_kb(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--no-heldout", action="store_true", help="leave the held-out sets out (development runs)"
+    )
+    args = parser.parse_args()
     kb = load()
     if kb.problems:
         print("knowledge base has problems; run `mediator-bot kb check`", file=sys.stderr)
@@ -372,26 +430,18 @@ def main() -> None:
         f"top-1* {split['test']['top1_same_article']:.3f}"
     )
 
-    # the independent held-out set, beside the BM25 baselines on the same questions
-    held = load_heldout()
-    h_ours = h_plain = h_folded = {}
-    if held:
-        h_results = [index.search(q["q"], K) for q in held]
-        h_ours = heldout_scores(kb, held, [[h.entry.id for h in r.hits] for r in h_results], h_results)
-        h_plain = heldout_scores(kb, held, bm25_rankings(kb, held, plain_tokens))
-        h_folded = heldout_scores(kb, held, bm25_rankings(kb, held, lambda t: fold(t).split()))
+    # the independent held-out sets, each beside the BM25 baselines on the same questions
+    scored: dict[str, dict[str, dict]] = {}
+    if not args.no_heldout:
+        for name, path in HELDOUT_SETS:
+            held = load_heldout(path)
+            if held:
+                scored[name] = score_heldout(kb, index, held)
+    if scored:
+        print("\n".join(heldout_table(scored)))
         print(
-            f"Held-out set (independent, article-level): {h_ours['in_scope']} in scope "
-            f"({h_ours['unaccented']} without diacritics), {h_ours['out_of_scope']} out of scope"
-        )
-        print(f"{'':28}{'top-1':>8}{'top-3':>8}{'top-1 un':>10}")
-        for name, m in [("ours", h_ours), ("BM25 plain", h_plain), ("BM25 folded", h_folded)]:
-            print(f"{name:28}{m['top1']:>8.3f}{m['top3']:>8.3f}{m['top1_unaccented']:>10.3f}")
-        print(
-            f"Held-out confidence: {h_ours['confident']}/{h_ours['in_scope']} in-scope answered "
-            "with confidence, "
-            f"{h_ours['confident_wrong']} of them wrong; out of scope declined "
-            f"{h_ours['out_of_scope_declined']}/{h_ours['out_of_scope']}"
+            "(n = in-scope questions; conf = answered with confidence, wrong = of them wrong; declined = "
+            "out-of-scope questions not answered)"
         )
 
     texts = [q["q"] for q in questions] + list(oos)
@@ -440,9 +490,15 @@ def main() -> None:
                 "out_of_scope_total": len(oos),
                 "dev_tune_top1": split["tune"]["top1"],
                 "dev_test_top1": split["test"]["top1"],
-                "heldout": h_ours,
-                "heldout_bm25_plain": h_plain,
-                "heldout_bm25_folded": h_folded,
+                **{
+                    f"{name}{suffix}": by_method[method]
+                    for name, by_method in scored.items()
+                    for method, suffix in (
+                        ("ours", ""),
+                        ("bm25_plain", "_bm25_plain"),
+                        ("bm25_folded", "_bm25_folded"),
+                    )
+                },
                 "p50_ms": p50,
                 "p99_ms": p99,
                 "p50_ms_2000": p50_big,

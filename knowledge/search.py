@@ -18,9 +18,10 @@ How a query is scored
    court, rights, duties) each phrasing shares with the query.
 5. Confidence combines how much of the query (by information content) the best entry explains, its fuzzy
    similarity, and its margin over the best entry on ANOTHER provision; it is capped below the threshold when
-   the word evidence alone (BM25F) prefers another provision than the re-ranked answer. Unknown words weigh
-   as much as the rarest known word, so a question about something the knowledge base never mentions ("giá
-   lúa hôm nay") explains little and comes out not confident.
+   the word evidence alone (BM25F) prefers another provision than the re-ranked answer, or when another
+   provision comes within MIN_MARGIN (RELATED_MARGIN for an entry the answer lists as related). Unknown words
+   weigh as much as the rarest known word, so a question about something the knowledge base never mentions
+   ("giá lúa hôm nay") explains little and comes out not confident.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ INTENTS: dict[str, re.Pattern[str]] = {
         "define": r"\b(la gi|nghia la|hieu the nao|gom nhung)\b",
         "list": r"\bnhung\b.*\bgi\b|\bviec gi\b|\bgom\b",
         "yesno": r"\b(khong|co phai|co can|co bat buoc)$",
+        "compare": r"\bkhac (nhau )?(cho nao|o dau|gi|the nao|ra sao)\b|\bphan biet\b|\bgiong\b",
     }.items()
 }
 INTENT_WEIGHT = 0.1
@@ -104,6 +106,10 @@ FACETS: dict[str, re.Pattern[str]] = {
     }.items()
 }
 FACET_WEIGHT = 0.2
+#: An entry whose title is about the team leader or the court, for a question that names neither: the rule
+#: for everyone ("các bên ở hai thôn") before the team leader's duty on the same matter.
+SUBJECTS = frozenset({"leader", "court"})
+SUBJECT_PENALTY = 0.05
 #: Confidence at or above which an answer is given directly.
 CONFIDENT = 0.65
 #: Highest confidence when the lexical ranking alone (BM25F) prefers an entry on another provision: the
@@ -111,6 +117,24 @@ CONFIDENT = 0.65
 #: mostly wrong answers on unseen phrasings).
 DISAGREEMENT_CAP = 0.6
 DISAGREEMENT_TOP = 1
+#: Least margin (final score over the best entry on another provision) of a confident answer; below it the
+#: answer is capped like a disagreement. Chosen on the dev tuning split and the unseen-phrasing check
+#: (bench/retrieval_loo.py), counting a confident wrong answer three times as bad as a right answer turned
+#: into suggestions. On unseen phrasings it takes confident answers from 463 (107 wrong) to 340 (54 wrong); on
+#: the tuning split from 162 (3 wrong) to 142 (none wrong). 0.18 costs more right answers than it saves.
+MIN_MARGIN = 0.15
+#: ... and when the best entry on another provision is one the knowledge base itself marks as related to the
+#: answer (`related`: the law and the decree on remuneration, the court's conditions and procedure), the lead
+#: must be at least this (unseen phrasings: confident 340 → 334, wrong 54 → 51; one right tuning answer lost).
+RELATED_MARGIN = 0.16
+#: A question that is (almost) word for word one of the entry's own phrasings is the knowledge base's own
+#: decision: the margin rules above do not apply to it.
+EXACT_FUZZ = 0.95
+#: Read a known word one edit away from another as that other word too, when only the other makes a known
+#: word pair with a neighbour ("thu loa" → "thu lao").
+VALID_TYPOS = True
+#: ... and only when the word as typed is rare in the knowledge base (in at most this many entries).
+RARE_DF = 3
 #: Suggestions list different provisions before a second entry on the same one.
 DIVERSE = True
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
@@ -125,9 +149,12 @@ class Analysis:
     #: content words (their readings) and adjacent word pairs, each with its information weight
     content: list[tuple[tuple[str, ...], float]]
     pairs: list[tuple[tuple[str, ...], float]]
+    #: word pairs that exist only through a known word read as a typo ("giá vàng" → "già làng"): they help
+    #: the ranking but never make a question look like one about mediation
+    guessed: frozenset[str] = frozenset()
 
     def in_domain(self, domain_pairs: frozenset[str]) -> bool:
-        return any(t in domain_pairs for t in self.terms)
+        return any(t in domain_pairs and t not in self.guessed for t in self.terms)
 
     def coverage(self, entry_terms: frozenset[str]) -> tuple[float, float]:
         """Share of the query's content words and word pairs (by weight) that the entry contains."""
@@ -194,6 +221,14 @@ def facets_of(folded: str) -> frozenset[str]:
     return frozenset(name for name, pattern in FACETS.items() if pattern.search(folded))
 
 
+def _initialism(key: str, meaning: list[str]) -> bool:
+    """Whether the key's letters are initials of the meaning: hgv (hoa giai vien), hgcs (hoa giai o co so)."""
+    if " " in key or len(meaning) < 2:
+        return False
+    initials = iter(w[0] for w in meaning)
+    return all(ch in initials for ch in key)
+
+
 def _pairs(words: Sequence[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 
@@ -233,6 +268,7 @@ class SearchIndex:
         self.accented: list[frozenset[str]] = []
         self.intents: list[list[frozenset[str]]] = []
         self.facets: list[frozenset[str]] = []
+        self.subjects: list[frozenset[str]] = []
         self._article: list[tuple[str, int]] = []
         doc_freq: dict[str, int] = defaultdict(int)
         for entry in self.entries:
@@ -257,6 +293,7 @@ class SearchIndex:
             self.phrase_terms.append([frozenset(_terms(p)) for p in phrasings])  # IDF total added below
             self.intents.append([intents_of(p) for p in phrasings])
             self.facets.append(frozenset().union(*(facets_of(p) for p in phrasings)))
+            self.subjects.append(facets_of(fields["title"][0]) & SUBJECTS)
             self._article.append((entry.source.document, entry.source.article))
             self.accented.append(
                 frozenset(
@@ -270,6 +307,8 @@ class SearchIndex:
             t: math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()
         }
         self.max_idf = math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
+        #: IDF of a word found in at most RARE_DF entries
+        self._rare_idf = math.log(1.0 + (n - RARE_DF + 0.5) / (RARE_DF + 0.5)) if n else 0.0
         # each phrasing's terms with their total information, for the phrasing-precision feature
         self.phrase_terms = [
             [(terms, sum(self.idf.get(t, 0.0) for t in terms) or 1.0) for terms in entry]
@@ -308,12 +347,15 @@ class SearchIndex:
         return [set().union(*per_field.values()) for per_field in field_tf]
 
     # --- query analysis ---------------------------------------------------------------------------------
-    def _expand(self, words: list[str]) -> tuple[list[str], list[tuple[list[str], float]]]:
+    def _expand(self, words: list[str]) -> tuple[list[str], list[tuple[list[str], float]], list[str]]:
         """Replace chat abbreviations that are not real words; collect synonym phrases to add.
 
-        Returns the normalised word sequence and extra phrases with their weights.
+        Returns the normalised word sequence, extra phrases with their weights, and the words spelled out
+        for comparing with the entries' phrasings: an initialism the knowledge base also uses ("hgv", "ubnd",
+        "tt") stays a search term, but the phrasings write it in full ("hòa giải viên").
         """
         out: list[str] = []
+        spelled: list[str] = []
         extra: list[tuple[list[str], float]] = []
         i = 0
         while i < len(words):
@@ -327,16 +369,19 @@ class SearchIndex:
                 if not known:
                     # not a word of the knowledge base: read it as its (first) meaning
                     out.extend(folded[0])
+                    spelled.extend(folded[0])
                     extra.extend((m, 0.6) for m in folded[1:])
                 else:
                     out.extend(words[i : i + size])
+                    spelled.extend(folded[0] if _initialism(key, folded[0]) else words[i : i + size])
                     extra.extend((m, 0.6) for m in folded)
                 i += size
                 break
             else:
                 out.append(words[i])
+                spelled.append(words[i])
                 i += 1
-        return out, extra
+        return out, extra, spelled
 
     def _typo_candidates(self, word: str) -> tuple[str, ...]:
         cached = self._typo_cache.get(word)
@@ -358,10 +403,50 @@ class SearchIndex:
             self._typo_cache[word] = found
         return found
 
+    def _near_words(self, word: str) -> tuple[str, ...]:
+        """Vocabulary words one edit away from a known word ("loa" → "lao", "hoa"): a typo that happens to
+        spell another syllable, read as such only when it makes a word pair the knowledge base uses."""
+        key = "\x00" + word
+        cached = self._typo_cache.get(key)
+        if cached is not None:
+            return cached
+        matches = process.extract(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=1, limit=None)
+        found = tuple(m[0] for m in matches if m[1] == 1)
+        if len(self._typo_cache) < 20000:
+            self._typo_cache[key] = found
+        return found
+
+    def _valid_typos(self, words: list[str], slots: list[tuple[str, ...]]) -> None:
+        """A known word that makes no known pair with either neighbour, while a word one edit away does
+        ("nhan thu loa" → "thu lao"), gets that word as a second reading. Syllables are short: a village typo
+        often spells another real syllable, which the out-of-vocabulary correction never sees."""
+        postings, rare = self.postings, self._rare_idf
+        for i, w in enumerate(words):
+            if len(slots[i]) != 1 or len(w) < 3 or w.isdigit() or w in STOPWORDS or w not in self._word_set:
+                continue
+            if self.idf[w] < rare:  # a word many entries use is meant as typed
+                continue
+            before = slots[i - 1] if i else ()
+            after = slots[i + 1] if i + 1 < len(slots) else ()
+            if not before and not after:
+                continue
+            if any(f"{b}_{w}" in postings for b in before) or any(f"{w}_{a}" in postings for a in after):
+                continue
+            fits = []
+            for c in self._near_words(w):
+                made = [f"{b}_{c}" for b in before] + [f"{c}_{a}" for a in after]
+                found = [self.idf[t] for t in made if t in postings]
+                if found:
+                    fits.append((min(found), c))
+            if fits:
+                # the commonest pair first: a typo of a frequent phrase ("thu lao") is likelier
+                fits.sort()
+                slots[i] = (w, *(c for _, c in fits[:2]))
+
     def analyse(self, query: str) -> Analysis:
         """The weighted query terms, and the content words and word pairs used to judge the evidence."""
         words = numbers(fold(query[:MAX_QUERY_CHARS])).split()[:MAX_QUERY_WORDS]
-        words, extra = self._expand(words)
+        words, extra, spelled = self._expand(words)
         terms: dict[str, float] = {}
 
         def add(term: str, weight: float) -> None:
@@ -375,6 +460,10 @@ class SearchIndex:
                 slots.append((w,))
             else:
                 slots.append(self._typo_candidates(w) or (w,))
+        typed = list(words)
+        if VALID_TYPOS:
+            self._valid_typos(words, slots)
+        guessed: set[str] = set()
         content: list[tuple[tuple[str, ...], float]] = []
         for w, readings in zip(words, slots, strict=True):
             stop = w in STOPWORDS
@@ -392,6 +481,11 @@ class SearchIndex:
             found = tuple(f"{x}_{y}" for x in slots[i] for y in slots[i + 1] if f"{x}_{y}" in self.postings)
             for pair in found:
                 add(pair, base)
+                x, y = pair.split("_")
+                if (x != typed[i] and slots[i][0] == typed[i]) or (
+                    y != typed[i + 1] and slots[i + 1][0] == typed[i + 1]
+                ):
+                    guessed.add(pair)  # a reading added to a known word, not the word as typed
             if stop < 2:
                 # an unseen pair weighs like a rare one: something the knowledge base does not talk about
                 weight = max((self.idf[p] for p in found), default=self.max_idf * 0.5)
@@ -400,7 +494,9 @@ class SearchIndex:
             for term in _terms(" ".join(phrase)):
                 if term in self.postings:
                     add(term, weight * (STOP_WEIGHT if term in STOPWORDS else 1.0))
-        return Analysis(terms=terms, text=" ".join(words), content=content, pairs=pairs)
+        return Analysis(
+            terms=terms, text=" ".join(spelled), content=content, pairs=pairs, guessed=frozenset(guessed)
+        )
 
     # --- searching --------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 3) -> SearchResult:
@@ -466,20 +562,29 @@ class SearchIndex:
                 score += INTENT_WEIGHT * sum(1 for k in kinds if k & asked) / len(kinds)
             if about:
                 score += FACET_WEIGHT * len(about & self.facets[i]) / len(about)
+            if SUBJECT_PENALTY and self.subjects[i] and not self.subjects[i] & about:
+                score -= SUBJECT_PENALTY
             ranked.append((score / weights, i, fz))
         ranked.sort(key=lambda r: (-r[0], r[1]))
         best, first, fz = ranked[0]
         # the runner-up is the best entry on ANOTHER provision: several entries on one article agreeing with
         # each other is not doubt about the answer
         cited = self._article[first]
-        runner = next((r[0] for r in ranked[1:] if self._article[r[1]] != cited), 0.0)
+        other = next((r for r in ranked[1:] if self._article[r[1]] != cited), None)
+        runner = other[0] if other else 0.0
         words, pairs = analysis.coverage(self.entry_terms[first])
         confidence = self.confidence(
             fz=fz, words=words, pairs=pairs, margin=best - runner, n_pairs=len(analysis.pairs)
         )
-        if cited not in {self._article[i] for i, _ in top[:DISAGREEMENT_TOP]}:
-            # the word evidence alone (BM25F) points at another provision than the re-ranked answer: on
-            # phrasings the index has not seen, such answers are wrong three times in four — not confident
+        close = best - runner < MIN_MARGIN and fz < EXACT_FUZZ
+        if cited not in {self._article[i] for i, _ in top[:DISAGREEMENT_TOP]} or close:
+            # the word evidence alone (BM25F) points at another provision than the re-ranked answer, or
+            # another provision scores almost as well: on phrasings the index has not seen, such answers are
+            # wrong far more often than the others — not confident
+            confidence = min(confidence, DISAGREEMENT_CAP)
+        elif other and best - runner < RELATED_MARGIN and fz < EXACT_FUZZ and self._related(first, other[1]):
+            # the runner-up is a neighbouring provision the knowledge base itself links to the answer (the law
+            # and the decree on remuneration, the court's conditions and procedure): it needs a clearer lead
             confidence = min(confidence, DISAGREEMENT_CAP)
         if DIVERSE:
             # the suggestions cover different provisions first: three entries on one article give the asker
@@ -498,6 +603,11 @@ class SearchIndex:
             confident=confidence >= CONFIDENT,
             out_of_scope=confidence < CONFIDENT and not analysis.in_domain(self.domain_pairs),
         )
+
+    def _related(self, a: int, b: int) -> bool:
+        """Whether either entry lists the other as related."""
+        ea, eb = self.entries[a], self.entries[b]
+        return eb.id in ea.related or ea.id in eb.related
 
     def _marked(self, query: str) -> dict[str, float]:
         """The query's words written with diacritics, each with the IDF of its folded form."""

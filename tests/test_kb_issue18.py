@@ -3,9 +3,11 @@ and the first-contact disclosure."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bench.retrieval import declines, heldout_scores
+from bench.retrieval import HELDOUT_SETS, declines, heldout_scores, heldout_table, load_heldout, score_heldout
 from bot import messages as msg
 from knowledge.catalog import load
 from knowledge.search import SearchIndex
@@ -182,3 +184,189 @@ def test_yes_no_questions_are_answered_yes_or_no_first(kb):
         e.id for e in kb.entries if yes_no.search(fold(e.questions[0])) and not e.answer.startswith(direct)
     ]
     assert not late
+
+
+# --- the second held-out set (heldout2.yaml) is read by the same loader and scorer -------------------------
+FIXTURE = Path(__file__).parent / "fixtures" / "heldout_tiny.yaml"
+
+
+def test_heldout_loader_reads_the_schema_and_a_missing_file_is_empty(tmp_path):
+    held = load_heldout(FIXTURE)
+    assert [bool(q.get("out_of_scope")) for q in held] == [False, False, True]
+    assert held[0]["cites"][0] == {"doc": "35/2013/QH13", "article": 12, "clause": 1}
+    assert load_heldout(tmp_path / "heldout2.yaml") == []
+    assert [name for name, _ in HELDOUT_SETS] == ["heldout", "heldout2"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "questions: {}\n",
+        "questions:\n  - cites: [{doc: '35/2013/QH13', article: 12}]\n",
+        "questions:\n  - q: 'to hoa giai'\n    accented: false\n",
+        "questions:\n  - q: 'to hoa giai'\n    cites: [{doc: '35/2013/QH13', article: 'muoi hai'}]\n",
+    ],
+)
+def test_heldout_loader_rejects_a_malformed_file_by_position_not_text(tmp_path, text):
+    path = tmp_path / "heldout2.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as raised:
+        load_heldout(path)
+    assert "to hoa giai" not in str(raised.value)
+
+
+def test_both_heldout_sets_are_scored_in_one_table_beside_bm25(kb, index):
+    held = load_heldout(FIXTURE)
+    scored = {"heldout": score_heldout(kb, index, held), "heldout2": score_heldout(kb, index, held[1:])}
+    assert scored["heldout"]["ours"]["in_scope"] == 2 and scored["heldout2"]["ours"]["in_scope"] == 1
+    assert scored["heldout"]["ours"]["out_of_scope_declined"] == 1
+    assert "confident" not in scored["heldout"]["bm25_folded"]  # baselines have no confidence
+    lines = heldout_table(scored)
+    rows = [line.split(",")[0] for line in lines[1:]]
+    assert rows == ["heldout"] * 3 + ["heldout2"] * 3
+    assert any(line.startswith("heldout2, BM25 folded") for line in lines)
+
+
+# --- honest confidence (session 2) -------------------------------------------------------------------------
+def _with_copy(kb, entry_id: str, article: int):
+    """The knowledge base plus a copy of one entry that cites `article` of the same document."""
+    from dataclasses import replace
+
+    from knowledge.catalog import KnowledgeBase
+
+    entry = kb.get(entry_id)
+    twin = replace(entry, id=entry.id + "-twin", source=replace(entry.source, article=article))
+    return KnowledgeBase(
+        documents=kb.documents, entries=[*kb.entries, twin], synonyms=kb.synonyms, root=kb.root
+    )
+
+
+def test_two_provisions_answering_alike_is_not_a_confident_answer(kb):
+    question = "tổ hòa giải có ít nhất mấy người"
+    assert SearchIndex(kb).search(question).confident  # one provision says it: confident
+    same_article = SearchIndex(_with_copy(kb, "l35-d12-k1-thanh-phan-to", 12)).search(question)
+    assert same_article.confident  # two entries on one article agreeing is not doubt
+    other_article = SearchIndex(_with_copy(kb, "l35-d12-k1-thanh-phan-to", 13)).search(question)
+    assert not other_article.confident and other_article.confidence <= 0.6
+
+
+#: how the main phrasing of an entry asks who / how long / how much (folded), and what the answer's first
+#: sentence must then contain: an actor, a duration or date, an amount
+_WHO = (
+    r"^ai\b|\bnhung ai\b|\b(do|cho|gui|bao|hoi|la|voi) ai\b"
+    r"|\bai (cong nhan|quyet|phan cong|theo doi|co quyen|lam|chiu|bau|ky)"
+)
+_HOW_LONG = r"\b(bao lau|may ngay|may thang|thoi han)\b"
+_HOW_MUCH = r"\bbao nhieu\b|\bmuc chi\b"
+_HOW_TO = r"\b(the nao|lam sao|ra sao|cach|cac buoc|lam gi|phai lam)\b"
+_ACTOR = (
+    r"\b(to truong|hoa giai vien|chu tich|ubnd|uy ban|toa an|toa|hdnd|bo tu phap|bo tai chinh|cac ben|"
+    r"mat tran|ban cong tac|truong thon|cong chuc|so tu phap|chinh phu|nguoi|ca nhan|tap huan vien|luat su|"
+    r"to hoa giai)\b"
+)
+
+
+def _first_sentence(answer: str) -> str:
+    import re
+
+    from knowledge.text import fold
+
+    return fold(re.split(r"(?<=[.:;])\s", answer, maxsplit=1)[0])
+
+
+@pytest.mark.parametrize(
+    ("asks", "needs"),
+    [
+        (_WHO, _ACTOR),
+        (_HOW_LONG, r"\d|\bkhong\b|\bngay\b"),
+        (_HOW_MUCH, r"\d|\bquyet dinh\b|\btoi da\b"),
+        (_HOW_TO, r"\w"),  # how to: any first step, but no legal preamble
+    ],
+    ids=["who", "how-long", "how-much", "how-to"],
+)
+def test_who_how_long_how_much_questions_get_the_answer_first(kb, asks, needs):
+    """An entry whose main phrasing asks who / how long / how much names the actor, the time or the amount in
+    its first sentence, before any explanation or legal preamble ("Theo Điều …", "Căn cứ …")."""
+    import re
+
+    from knowledge.text import fold
+
+    late = []
+    for e in kb.entries:
+        if not re.search(asks, fold(e.questions[0])):
+            continue
+        first = _first_sentence(e.answer)
+        if first.startswith(("theo ", "can cu ", "luat quy dinh")) or not re.search(needs, first):
+            late.append(f"{e.id}: {first[:80]}")
+    assert not late
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "trâu nhà bên kia sang phá lúa nhà tôi, tôi phải làm gì",
+        "hang xom hat karaoke den 1h sang thi lam sao",
+        "nha tren xa nuoc thai xuong vuon nha minh thi xu ly the nao",
+    ],
+)
+def test_a_story_asking_what_to_do_is_answered_by_how_to_ask_for_or_conduct_mediation(index, question):
+    """Not by the scope (Điều 3) or principles (Điều 4) article: by asking for mediation (Điều 16) or how the
+    mediator helps the parties agree (Điều 21)."""
+    hits = index.search(question, 3).hits
+    assert (hits[0].entry.source.document, hits[0].entry.source.article) in {
+        ("35/2013/QH13", 16),
+        ("35/2013/QH13", 21),
+    }
+
+
+def test_a_typo_that_spells_another_syllable_is_read_by_the_word_pair_it_makes(index):
+    """ "thu loa" is a typo of "thu lao" (remuneration) although "loa" (loudspeaker) is a word too."""
+    readings = [r for r, _ in index.analyse("hgv co dc nhan thu loa ko").content]
+    assert ("loa", "lao") == readings[-1][:2]
+    assert "thù lao" in best(index, "hoa giai khong thanh thi hgv co dc nhan thu loa ko")[1].title.lower()
+    # a word that makes a known pair as typed keeps its one reading
+    assert [r for r, _ in index.analyse("nha ben mo loa keo keo").content][-3] == ("loa",)
+
+
+def test_commendation_of_mediators_has_its_own_answer(index):
+    result, entry = best(index, "hoa giai vien lam tot nhieu nam co duoc khen thuong khong")
+    assert (entry.source.document, entry.source.article, entry.source.clause) == ("35/2013/QH13", 9, 6)
+    assert entry.answer.startswith("Có.") and "thi đua, khen thưởng" in entry.answer
+
+
+def test_a_close_runner_up_the_knowledge_base_marks_as_related_needs_a_clearer_lead(index, monkeypatch):
+    """The logbook rule (Điều 21 K4) and the logbook form (Điều 28 K2 d) are related entries on different
+    provisions; a lead between MIN_MARGIN and RELATED_MARGIN is not enough for a direct answer."""
+    from knowledge import search
+
+    question = "Sổ theo dõi hoạt động hòa giải ai ghi và dùng vào việc gì?"
+    result = index.search(question, 5)
+    first, runner = result.hits[0].entry, result.hits[1].entry
+    assert runner.id in first.related or first.id in runner.related
+    assert search.MIN_MARGIN <= result.hits[0].score - result.hits[1].score < search.RELATED_MARGIN
+    assert not result.confident
+    monkeypatch.setattr(search, "RELATED_MARGIN", 0.0)
+    assert index.search(question, 5).confident
+
+
+def test_initialisms_are_spelled_out_to_compare_with_phrasings(index):
+    """'hgv' stays a search term (the knowledge base writes HGV too) but is compared with the phrasings as
+    'hòa giải viên': the common remuneration question typed with it is answered directly."""
+    assert index.analyse("hgv co duoc tra thu lao khong").text == "hoa giai vien co duoc tra thu lao khong"
+    assert "hgv" in index.analyse("hgv co duoc tra thu lao khong").terms
+    result, entry = best(index, "hgv co duoc tra thu lao khong")
+    assert result.confident and entry.id == "l35-d9-k5-thu-lao" and entry.answer.startswith("Có")
+
+
+def test_a_question_worded_as_an_entry_phrasing_is_answered_directly_despite_a_close_neighbour(
+    index, monkeypatch
+):
+    from knowledge import search
+
+    question = "Tổ hòa giải gồm những ai?"  # a phrasing of the entry on Điều 12 K1, word for word
+    result = index.search(question, 5)
+    other = next(h for h in result.hits[1:] if h.entry.source.article != 12)
+    assert result.hits[0].entry.id == "l35-d12-k1-thanh-phan-to" and result.confident
+    assert result.hits[0].score - other.score < search.MIN_MARGIN
+    monkeypatch.setattr(search, "EXACT_FUZZ", 1.01)
+    assert not index.search(question, 5).confident
