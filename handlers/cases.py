@@ -473,10 +473,10 @@ def _row_label(case: Case) -> str:
 
 async def _scope(context: BotContext, person: Person) -> str:
     if person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
-        commune = await context.services.org.commune(person.commune_id)
+        commune = await context.services.directory.commune(person.commune_id)
         return msg.CASE_SCOPE_COMMUNE.format(commune=commune.name if commune else "")
     if person.role == Role.TEAM_LEADER and person.team_id:
-        team = await context.services.org.team(person.team_id)
+        team = await context.services.directory.team(person.team_id)
         return msg.CASE_SCOPE_TEAM.format(team=team.name if team else "")
     return msg.CASE_SCOPE_MINE
 
@@ -516,10 +516,10 @@ async def list_cases(update: Update, context: BotContext) -> None:
 
 async def _card(context: BotContext, case: Case) -> str:
     services = context.services
-    team = await services.org.team(case.team_id)
+    team = await services.directory.team(case.team_id)
     members = {}
     for pid in case.mediator_ids:
-        p = await services.people.get(pid)
+        p = await services.directory.person(pid)
         members[pid] = p.full_name if p else f"#{pid}"
     ctx = FormContext(
         today=services.cases.today(), teams={case.team_id: team.name if team else "?"}, members=members
@@ -536,7 +536,7 @@ async def _card(context: BotContext, case: Case) -> str:
         lines.append(f"• {form.BY_KEY['parties'].label}: {msg.CASE_PARTIES_SAVED}")
     if case.invited_names_encrypted:
         lines.append(f"• {form.BY_KEY['invited_names'].label}: {msg.CASE_PARTIES_SAVED}")
-    reporter = await services.people.get(case.reporter_id) if case.reporter_id else None
+    reporter = await services.directory.person(case.reporter_id) if case.reporter_id else None
     return msg.CASE_CARD.format(
         number=case.number,
         lines="\n".join(lines),

@@ -92,7 +92,7 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):
         user = update.effective_user
         person = None
         if user is not None:
-            person = await self.services.people.by_identity(self.channel, str(user.id))
+            person = await self.services.directory.person_by_identity(self.channel, str(user.id))
         self.__dict__["_person"] = person
         return person
 
@@ -284,7 +284,7 @@ async def watched_places(
 ) -> list[tuple[str, dict]]:
     """The places a person looks after, as (name, scope) pairs: a team leader their team, a commune official
     their commune, a province official the province and (up to `max_communes`) each of its communes."""
-    org = context.services.org
+    org = context.services.directory
     places: list[tuple[str, dict]] = []
     if person.role == Role.TEAM_LEADER and person.team_id and (team := await org.team(person.team_id)):
         places.append((team.name, {"team_id": team.id}))

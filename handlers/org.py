@@ -81,7 +81,7 @@ def _state(context: BotContext) -> dict:
 async def _commune(update: Update, context: BotContext, person: Person, edit: bool = True) -> Commune | None:
     """The commune chosen in this flow, if the person may (still) change it — checked on every tap."""
     commune_id = _state(context).get("c") or person.commune_id
-    commune = await context.services.org.commune(commune_id) if commune_id else None
+    commune = await context.services.directory.commune(commune_id) if commune_id else None
     allowed = commune is not None and (
         may_edit(person, commune) if edit else may_view(person, commune, person.team_id)
     )
@@ -96,12 +96,7 @@ async def start(update: Update, context: BotContext) -> None:
     person = await context.registered(update)
     context.user_data["og"] = {}
     if person.role in (Role.PROVINCE_OFFICIAL, Role.ADMIN) and not person.commune_id:
-        communes = []
-        if person.province_id:
-            communes = await context.services.org.communes_of_province(person.province_id)
-        else:
-            for province in await context.services.stats.provinces():
-                communes += await context.services.org.communes_of_province(province.id)
+        communes = await context.services.directory.communes_in_reach(person)
         buttons = [(c.name, f"og:c:{c.id}") for c in communes[:40]]
         await reply(update, msg.ORG_PICK_COMMUNE, column([*buttons, (msg.ORG_BTN_MERGE, "og:mg")]))
         return
@@ -132,7 +127,7 @@ async def _send_list(update: Update, context: BotContext, person: Person) -> Non
         )
         await reply(update, msg.ORG_MENU, column([(label, f"og:a:{key}") for key, label in ACTIONS.items()]))
         return
-    team = await context.services.org.team(person.team_id)
+    team = await context.services.directory.team(person.team_id)
     content = await service.export_xlsx(commune, person, person.team_id)
     await update.effective_chat.send_document(
         content,
@@ -464,7 +459,8 @@ async def typed(update: Update, context: BotContext) -> None:
     state = _state(context)
     if step == "merge_code":
         code = text.upper()
-        if not re.fullmatch(r"[A-Z0-9-]{2,20}", code) or await context.services.org.commune_by_code(code):
+        directory = context.services.directory
+        if not re.fullmatch(r"[A-Z0-9-]{2,20}", code) or await directory.commune_by_code(code):
             await reply(update, msg.ORG_MERGE_BAD_CODE)
             raise ApplicationHandlerStop
         state["into"] = code
@@ -566,12 +562,7 @@ MERGERS = (Role.PROVINCE_OFFICIAL, Role.ADMIN)
 
 
 async def _province_communes(context: BotContext, person: Person) -> list[Commune]:
-    if person.province_id:
-        return await context.services.org.communes_of_province(person.province_id)
-    found: list[Commune] = []
-    for province in await context.services.stats.provinces():
-        found += await context.services.org.communes_of_province(province.id)
-    return found
+    return await context.services.directory.communes_in_reach(person)
 
 
 def _merge_toggles(communes: list[Commune], picked: list[int]):
@@ -634,7 +625,7 @@ async def merge_new(update: Update, context: BotContext) -> None:
 
 async def _merge_confirm(update: Update, context: BotContext) -> None:
     state = _state(context)
-    org = context.services.org
+    org = context.services.directory
     sources = [c.name for c in [await org.commune(i) for i in state.get("merge", [])] if c]
     into = await org.commune_by_code(state.get("into", ""))
     label = into.name if into else f"{state.get('name')} ({state.get('into')})"
@@ -651,7 +642,7 @@ async def merge_apply(update: Update, context: BotContext) -> None:
     person = await context.person(update)
     state = context.user_data.pop("og", {})
     await clear_buttons(update)
-    org = context.services.org
+    org = context.services.directory
     codes = [c.code for c in [await org.commune(i) for i in state.get("merge", [])] if c]
     try:
         commune, sources = await context.services.org_list.merge_communes(

@@ -272,8 +272,8 @@ async def on_expert(update: Update, context: BotContext) -> None:
         await reply(update, msg.QA_EXPERT_ALREADY)
         return
     asker = await context.person(update)
-    commune = await services.org.commune(request.commune_id)
-    team = await services.org.team(asker.team_id) if asker.team_id else None
+    commune = await services.directory.commune(request.commune_id)
+    team = await services.directory.team(asker.team_id) if asker.team_id else None
     place = f"{team.name}, {commune.name}" if team else commune.name
     suggestion = ""
     if question.matched_ids:

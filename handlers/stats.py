@@ -178,7 +178,7 @@ async def start(update: Update, context: BotContext) -> int:
     context.user_data.pop("st", None)
     services = context.services
     if person.role in (Role.ADMIN, Role.MINISTRY_OFFICIAL):
-        provinces = await services.stats.provinces()
+        provinces = await services.directory.provinces()
         if not provinces:
             await reply(update, msg.STATS_NO_SCOPE)
             return ConversationHandler.END
@@ -210,7 +210,7 @@ async def _ask_scope_in_province(update: Update, context: BotContext, province_i
     except ScopeDenied:
         await reply(update, msg.STATS_DENIED)
         return ConversationHandler.END
-    communes = await context.services.org.communes_of_province(province_id)
+    communes = await context.services.directory.communes_of_province(province_id)
     buttons = [(msg.STATS_WHOLE_PROVINCE.format(name=province.name), f"st:s:p:{province.id}")]
     if len(communes) <= MAX_COMMUNE_BUTTONS:
         buttons += [(c.name, f"st:s:c:{c.id}") for c in communes]
@@ -711,7 +711,7 @@ async def send_book(update: Update, context: BotContext) -> None:
     scope, period = found
     await update.callback_query.answer()
     if scope.level == "commune":
-        teams = await context.services.org.teams_of_commune(scope.id)
+        teams = await context.services.directory.teams_of_commune(scope.id)
         dates = f"{_compact(period.start)}:{_compact(period.end)}"
         await reply(update, msg.LOGBOOK_PICK_TEAM, column((t.name, f"st:b:t:{t.id}:{dates}") for t in teams))
         return
