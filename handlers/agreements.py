@@ -33,6 +33,7 @@ from handlers.common import (
     keyboard,
     reply,
     requires,
+    typed,
 )
 from services import case_form as form
 from services.agreements import ASK, ESCALATED, LISTED, NOT_DONE, REMIND, FollowUpDenied
@@ -143,7 +144,7 @@ async def note_written(update: Update, context: BotContext) -> int:
     person = await context.registered(update)
     case_id = context.user_data.pop("fu_note", None)
     try:
-        await context.services.followups.add_note(person, case_id or 0, update.message.text or "")
+        await context.services.followups.add_note(person, case_id or 0, typed(update))
     except FollowUpDenied:
         await reply(update, msg.FOLLOWUP_DENIED)
         return ConversationHandler.END

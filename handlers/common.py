@@ -236,11 +236,16 @@ def tapped_data(update: Update) -> str:
     return tapped(update).data or ""
 
 
-def typed(update: Update) -> str:
-    """The text of the message, in a handler registered for messages ("" for a message without text)."""
+def new_message(update: Update) -> Message:
+    """The new message of the update (not an edited one), in a handler registered for messages."""
     if update.message is None:
         raise UnexpectedUpdate("a message handler got an update without a message")
-    return update.message.text or ""
+    return update.message
+
+
+def typed(update: Update) -> str:
+    """The text of the message, in a handler registered for messages ("" for a message without text)."""
+    return new_message(update).text or ""
 
 
 def message_of(update: Update) -> Message:

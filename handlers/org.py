@@ -14,7 +14,20 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, keyboard, numbered_choices, reply, requires
+from handlers.common import (
+    BotContext,
+    chat_of,
+    clear_buttons,
+    column,
+    existing,
+    keyboard,
+    message_of,
+    numbered_choices,
+    reply,
+    requires,
+    tapped,
+    tapped_data,
+)
 from handlers.menu import Capability, register_capability
 from services.models import Commune, Person, Role
 from services.org_list import (
@@ -106,7 +119,7 @@ async def start(update: Update, context: BotContext) -> None:
 @requires(*ROLES)
 async def commune_picked(update: Update, context: BotContext) -> None:
     person = await context.registered(update)
-    _state(context)["c"] = int(update.callback_query.data.split(":")[2])
+    _state(context)["c"] = int(tapped_data(update).split(":")[2])
     await clear_buttons(update)
     await _send_list(update, context, person)
 
@@ -117,19 +130,20 @@ async def _send_list(update: Update, context: BotContext, person: Person) -> Non
         return
     service = context.services.org_list
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await tapped(update).answer()
     if may_edit(person, commune):
         content = await service.export_xlsx(commune, person)
-        await update.effective_chat.send_document(
+        await chat_of(update).send_document(
             content,
             filename=f"danh-sach-to-hoa-giai-{commune.code}.xlsx",
             caption=msg.ORG_FILE_CAPTION.format(commune=commune.name),
         )
         await reply(update, msg.ORG_MENU, column([(label, f"og:a:{key}") for key, label in ACTIONS.items()]))
         return
-    team = await context.services.directory.team(person.team_id)
+    # may_view let only a team leader of one of the commune's teams in
+    team = existing(await context.services.directory.team(existing(person.team_id, "team id")), "team")
     content = await service.export_xlsx(commune, person, person.team_id)
-    await update.effective_chat.send_document(
+    await chat_of(update).send_document(
         content,
         filename=f"danh-sach-{team.code}.xlsx",
         caption=msg.ORG_FILE_CAPTION_READONLY.format(team=team.name),
@@ -139,8 +153,13 @@ async def _send_list(update: Update, context: BotContext, person: Person) -> Non
 # --- the file sent back ------------------------------------------------------------------------------------
 async def document(update: Update, context: BotContext) -> None:
     person = await context.person(update)
-    doc = update.effective_message.document
-    if person is None or person.role not in ROLES or not (doc.file_name or "").lower().endswith(".xlsx"):
+    doc = message_of(update).document
+    if (
+        person is None
+        or person.role not in ROLES
+        or doc is None
+        or not (doc.file_name or "").lower().endswith(".xlsx")
+    ):
         return  # not ours: the fallback answers
     commune = await _commune(update, context, person)
     if commune is None:
@@ -208,10 +227,11 @@ def preview_text(plan: Plan) -> str:
                 msg.ORG_PREVIEW_ADDED.format(name=change.after["full_name"], team=change.after["team"])
             )
     for change in plan.changed:
+        before = change.before or {}  # an update always has its row before
         parts = [
-            f"{msg.ORG_FIELD_NAMES.get(f, f)} {_show(f, change.before.get(f))} → {_show(f, v)}"
+            f"{msg.ORG_FIELD_NAMES.get(f, f)} {_show(f, before.get(f))} → {_show(f, v)}"
             for f, v in change.after.items()
-            if f not in ("ref", "code") and change.before.get(f) != v
+            if f not in ("ref", "code") and before.get(f) != v
         ]
         name = change.after.get("full_name") or change.after.get("name")
         lines.append(msg.ORG_PREVIEW_CHANGED.format(name=name, changes="; ".join(parts)))
@@ -267,7 +287,7 @@ async def action(update: Update, context: BotContext) -> None:
     commune = await _commune(update, context, person)
     if commune is None:
         return
-    kind = update.callback_query.data.split(":")[2]
+    kind = tapped_data(update).split(":")[2]
     if kind not in ACTIONS:
         return
     state = _state(context)
@@ -294,7 +314,7 @@ async def team_picked(update: Update, context: BotContext) -> None:
     if commune is None:
         return
     state = _state(context)
-    state["team"] = update.callback_query.data.split(":", 2)[2]
+    state["team"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     if state.get("act") == "add":
         context.user_data["og_step"] = "name"
@@ -322,15 +342,15 @@ async def toggle(update: Update, context: BotContext) -> None:
     if commune is None:
         return
     state = _state(context)
-    ref = update.callback_query.data.split(":", 2)[2]
+    ref = tapped_data(update).split(":", 2)[2]
     picked = state.setdefault("picked", [])
     if ref in picked:
         picked.remove(ref)
     else:
         picked.append(ref)
-    await update.callback_query.answer()
+    await tapped(update).answer()
     members = await _members(context, person, commune, state.get("team"))
-    await update.callback_query.edit_message_reply_markup(reply_markup=_toggles(members, picked))
+    await tapped(update).edit_message_reply_markup(reply_markup=_toggles(members, picked))
 
 
 @requires(*ROLES)
@@ -354,7 +374,7 @@ async def person_picked(update: Update, context: BotContext) -> None:
     if commune is None:
         return
     state = _state(context)
-    state["ref"] = update.callback_query.data.split(":", 2)[2]
+    state["ref"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     kind = state.get("act")
     if kind == "retire":
@@ -407,7 +427,7 @@ async def _invite(update: Update, context: BotContext, person: Person, commune: 
 
 @requires(*ROLES)
 async def reason_picked(update: Update, context: BotContext) -> None:
-    _state(context)["reason"] = update.callback_query.data.split(":", 2)[2]
+    _state(context)["reason"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     await _ask_date(update, context)
 
@@ -418,7 +438,7 @@ async def target_picked(update: Update, context: BotContext) -> None:
     commune = await _commune(update, context, person)
     if commune is None:
         return
-    _state(context)["target"] = update.callback_query.data.split(":", 2)[2]
+    _state(context)["target"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     await _finish(update, context, person, commune)
 
@@ -429,7 +449,7 @@ async def gender_picked(update: Update, context: BotContext) -> None:
     commune = await _commune(update, context, person)
     if commune is None:
         return
-    _state(context)["gender"] = update.callback_query.data.split(":", 2)[2]
+    _state(context)["gender"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     await _finish(update, context, person, commune)
 
@@ -455,7 +475,7 @@ async def typed(update: Update, context: BotContext) -> None:
     if person is None:
         context.user_data.pop("og_step", None)
         return
-    text = clean_text(update.effective_message.text, limit=200)
+    text = clean_text(message_of(update).text, limit=200)
     state = _state(context)
     if step == "merge_code":
         code = text.upper()
@@ -582,13 +602,13 @@ async def merge_start(update: Update, context: BotContext) -> None:
 async def merge_toggle(update: Update, context: BotContext) -> None:
     person = await context.registered(update)
     picked = _state(context).setdefault("merge", [])
-    commune_id = int(update.callback_query.data.rsplit(":", 1)[1])
+    commune_id = int(tapped_data(update).rsplit(":", 1)[1])
     if commune_id in picked:
         picked.remove(commune_id)
     else:
         picked.append(commune_id)
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(
+    await tapped(update).answer()
+    await tapped(update).edit_message_reply_markup(
         reply_markup=_merge_toggles(await _province_communes(context, person), picked)
     )
 
@@ -611,7 +631,7 @@ async def merge_sources_done(update: Update, context: BotContext) -> None:
 
 @requires(*MERGERS)
 async def merge_into_picked(update: Update, context: BotContext) -> None:
-    _state(context)["into"] = update.callback_query.data.split(":", 2)[2]
+    _state(context)["into"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     await _merge_confirm(update, context)
 
