@@ -141,7 +141,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = args.out
     if out is None and args.format == "xlsx":
         out = f"bao-cao-{code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
-    if out is None:
+    if out is None and isinstance(data, str):  # an xlsx workbook (bytes) always has a file name
         sys.stdout.write(data)
         return 0
     try:

@@ -189,12 +189,11 @@ class OaRequest(ZaloRequest):
         params: dict | None = None,
     ) -> dict:
         """One OA API call with a valid access token; `data` of the answer, or ZaloApiError."""
-        if self._client is None:
-            await self.initialize()
+        client = await self._http()
         for attempt in (1, 2):
             token = await self.tokens.access_token(force=attempt == 2)
             try:
-                response = await self._client.request(
+                response = await client.request(
                     method,
                     f"{self.base_url}{path}",
                     json=json_body,
@@ -226,7 +225,7 @@ class OaRequest(ZaloRequest):
         user_id = str(chat_id).removeprefix("oa:")
         window = await self.windows.get(user_id)
         reply = window is not None and window.last_message_id and window.open(datetime.now(UTC))
-        if reply:
+        if reply and window is not None:
             recipient = {"message_id": window.last_message_id}
         elif self.config.proactive:
             recipient = {"user_id": user_id}
@@ -273,10 +272,9 @@ class OaRequest(ZaloRequest):
 
     async def oauth_refresh(self, refresh_token: str) -> tuple[str, str, int]:
         """OAuth v4: a refresh token (single use) for a new access token and a new refresh token."""
-        if self._client is None:
-            await self.initialize()
+        client = await self._http()
         try:
-            response = await self._client.post(
+            response = await client.post(
                 f"{self.config.oauth_url}/v4/oa/access_token",
                 headers={"secret_key": self.config.app_secret or ""},
                 data={
@@ -385,9 +383,8 @@ class OaRequest(ZaloRequest):
             "file_name": name,
             "file_size": len(content),
         }
-        return self._new_message(
-            chat_int, zalo_id, document=document, **({"caption": caption} if caption else {})
-        )
+        extra: dict[str, Any] = {"caption": caption} if caption else {}
+        return self._new_message(chat_int, zalo_id, document=document, **extra)
 
     async def translate(self, event: Any) -> dict | None:
         """An OA webhook event (already verified) → the Telegram-shaped update; the user's window reopens."""

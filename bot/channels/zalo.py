@@ -311,11 +311,16 @@ class ZaloRequest(BaseRequest):
         return self._read_timeout
 
     async def initialize(self) -> None:
+        await self._http()
+
+    async def _http(self) -> httpx.AsyncClient:
+        """The HTTP client: the one given, else made on first use (and closed by shutdown)."""
         if self._client is None:
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self._read_timeout, connect=self._connect_timeout)
             )
             self._own_client = True
+        return self._client
 
     async def shutdown(self) -> None:
         if self._client is not None and self._own_client:
@@ -356,11 +361,10 @@ class ZaloRequest(BaseRequest):
         self, method: str, payload: dict[str, Any] | None = None, timeout: float | None = None
     ) -> Any:
         """Call a Zalo Bot API method; returns `result`, raises ZaloApiError (or PTB's network errors)."""
-        if self._client is None:
-            await self.initialize()
+        client = await self._http()
         url = f"{self.base_url}/bot{self.token}/{method}"
         try:
-            response = await self._client.post(
+            response = await client.post(
                 url,
                 json=payload or {},
                 timeout=httpx.Timeout(timeout or self._read_timeout, connect=self._connect_timeout),
@@ -650,7 +654,11 @@ class ZaloRequest(BaseRequest):
             text = msg.ZALO_FILE_UNAVAILABLE.format(name=name)
         if caption:
             text = f"{caption}\n\n{text}"
-        document = {"file_id": file_id or name, "file_unique_id": (file_id or name)[:32], "file_name": name}
+        document: dict[str, Any] = {
+            "file_id": file_id or name,
+            "file_unique_id": (file_id or name)[:32],
+            "file_name": name,
+        }
         if content is not None:
             document["file_size"] = len(content)
         content_json: dict[str, Any] = {"document": document}
@@ -704,12 +712,11 @@ class ZaloRequest(BaseRequest):
             path = self.files.find(file_path[4:])
             return (200, path.read_bytes()) if path else (404, b"")
         if file_path.startswith("zalo/"):
-            if self._client is None:
-                await self.initialize()
+            client = await self._http()
             try:
                 encoded = unquote(file_path[5:])
                 url = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-                response = await self._client.get(url)
+                response = await client.get(url)
             except httpx.HTTPError as exc:
                 raise NetworkError(f"Zalo file download: {exc.__class__.__name__}") from exc
             return response.status_code, response.content
