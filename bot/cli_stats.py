@@ -159,7 +159,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _submit(args: argparse.Namespace, code: str, period) -> int:
     """`report submit`: freeze the commune's report; the revision number on standard output. Nothing changed
-    since the latest submission: no new revision, its number on standard output and a note on standard error."""
+    since the latest submission: no new revision, its number on standard output and a note on standard
+    error."""
     from services.stats_export import local_time
     from services.submissions import Unchanged
 
@@ -245,7 +246,9 @@ def add_commands(sub, admin, with_db) -> None:
         sub.add_parser(
             "report",
             help="báo cáo thống kê của một xã/phường hoặc một tỉnh (json, xlsx, text)",
-            description="Thống kê vụ việc hòa giải và chỉ tiêu QĐ 315 của một xã/phường hoặc tỉnh trong một kỳ.",
+            description=(
+                "Thống kê vụ việc hòa giải và chỉ tiêu QĐ 315 của một xã/phường hoặc tỉnh trong một kỳ."
+            ),
         )
     )
     p.error = types.MethodType(_usage_error, p)

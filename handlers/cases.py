@@ -74,8 +74,8 @@ PURPOSE_LETTERS = {v: k for k, v in PURPOSE_CODES.items()}
 LIST_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.ADMIN)
 #: Channels on which people can send a photo (the console cannot).
 PHOTO_CHANNELS = frozenset({"telegram", "zalo", "oa"})
-#: Steps that answer typed text (any other typed text is a legal question): those whose prompt asks for it, and
-#: the photo step, which answers it with its reminder that a photo is expected.
+#: Steps that answer typed text (any other typed text is a legal question): those whose prompt asks for it,
+#: and the photo step, which answers it with its reminder that a photo is expected.
 TEXT_KINDS = ("date", "count", "text", "secret", "photo")
 
 register_capability(
@@ -142,7 +142,8 @@ def _step_buttons(context: BotContext, view: DraftView, key: str) -> list[list[t
     elif f.kind == "count" and key == "invited_count":
         rows = [[(str(n), f"case:a:{p}:{key}:{n}") for n in (1, 2, 3, 4, 5)]]
     elif f.kind == "count":
-        # "More" first, so that on numbered channels (console, Zalo) typing 2…5 picks the button with that number.
+        # "More" first, so that on numbered channels (console, Zalo) typing 2…5 picks the button with that
+        # number.
         rows = [
             [(msg.CASE_BTN_MORE_PARTIES, f"case:a:{p}:{key}:more")],
             [(str(n), f"case:a:{p}:{key}:{n}") for n in (2, 3, 4, 5)],
@@ -226,7 +227,8 @@ async def _show(update: Update, context: BotContext, view: DraftView, note: str 
 
 
 def _back(view: DraftView) -> str:
-    """◀ Quay lại: the previous question; before the first, the case's card (result, correction) or the menu."""
+    """◀ Quay lại: the previous question; before the first, the case's card (result, correction) or the
+    menu."""
     if view.draft.history or (view.draft.editing and view.step is not None):
         return f"case:b:{PURPOSE_LETTERS[view.draft.purpose]}"
     return f"case:v:{view.case.id}" if view.case is not None else "menu:home"
@@ -374,7 +376,8 @@ async def invited_kind(update: Update, context: BotContext) -> int | None:
 
 @requires()
 async def answer_photo(update: Update, context: BotContext) -> int | None:
-    """A photo sent while the form asks for the photo of the signed written record: its chat file id is kept."""
+    """A photo sent while the form asks for the photo of the signed written record: its chat file id is
+    kept."""
     purpose = context.user_data.get("case_p") or "new"
     photos = new_message(update).photo or ()
     if not photos:
@@ -581,7 +584,8 @@ async def view_case(update: Update, context: BotContext) -> None:
 
 @requires(*REPORTER_ROLES)
 async def remediate(update: Update, context: BotContext) -> int | None:
-    """'Hòa giải lại' after an agreement was not carried out: a new report prefilled and linked to the case."""
+    """'Hòa giải lại' after an agreement was not carried out: a new report prefilled and linked to the
+    case."""
     from services.agreements import FollowUpDenied
 
     await clear_buttons(update)

@@ -1,7 +1,7 @@
 """«Danh sách tổ hòa giải»: the organisation list for commune officials (and province officials, for the
 communes of their province): the XLSX to edit and send back (checked, previewed, applied with «Áp dụng»), and
-small changes with buttons. Team leaders receive their team's list, read only. Every change is checked again on
-the server by services/org_list.py (who may change which commune, the values themselves)."""
+small changes with buttons. Team leaders receive their team's list, read only. Every change is checked again
+on the server by services/org_list.py (who may change which commune, the values themselves)."""
 
 from __future__ import annotations
 

@@ -86,7 +86,8 @@ async def _asker(update: Update, context: BotContext) -> Asker:
 
 
 def _answer_markup(context: BotContext, qid: int, entry: Entry) -> tuple[str, InlineKeyboardMarkup]:
-    """The buttons under an answer, and the related questions (numbered text; their buttons are the numbers)."""
+    """The buttons under an answer, and the related questions (numbered text; their buttons are the
+    numbers)."""
     related = [
         (r.title, f"qa:rel:{qid}:{n}")
         for n, r in enumerate(context.services.knowledge.index.related(entry)[:3])

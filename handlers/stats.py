@@ -366,7 +366,7 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-# --- chart and workbook (buttons under any report, also old ones) --------------------------------------------
+# --- chart and workbook (buttons under any report, also old ones) -------------------------------------------
 async def _scope_period_from_button(
     update: Update, context: BotContext, data: str | None = None
 ) -> tuple[Scope, Period] | None:
@@ -663,9 +663,10 @@ async def show_status(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines))
 
 
-# --- Part II and the printable book (issue 17) ----------------------------------------------------------------
+# --- Part II and the printable book (issue 17) --------------------------------------------------------------
 async def _logbook_scope(update: Update, context: BotContext) -> tuple[Scope, Period] | None:
-    """Scope and period of a Part II / book button, checked again: the person's role and scope, never the ids."""
+    """Scope and period of a Part II / book button, checked again: the person's role and scope, never the
+    ids."""
     parts = tapped_data(update).split(":")
     person = await context.person(update)
     if person is None or person.role not in LOGBOOK_VIEWERS:
