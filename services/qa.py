@@ -88,7 +88,7 @@ class QAService:
         return len(changed)
 
     async def gaps(self, since: str, limit: int = 100) -> list[GapRow]:
-        """Questions since `since` the knowledge base did not serve well, most asked first (for its editors)."""
+        """Questions since `since` the knowledge base did not serve well, most asked first (for editors)."""
         return await self.repo.gaps(since, limit=limit)
 
     async def review_queue(self, limit: int = 50) -> list[tuple[ExpertRequest, QuestionRecord]]:
