@@ -175,8 +175,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
 
 def cmd_exclude(args: argparse.Namespace) -> int:
     async def work(services) -> int:
-        from services.pay_lists import PayInputError
-        from storage.remuneration import AlreadyExcluded
+        from services.pay_lists import AlreadyExcluded, PayInputError
 
         commune = await _commune(services, args.commune)
         try:
@@ -230,8 +229,7 @@ def cmd_draw(args: argparse.Namespace) -> int:
 
 def cmd_paid(args: argparse.Namespace) -> int:
     async def work(services) -> int:
-        from services.pay_lists import PayInputError
-        from storage.remuneration import PayConflict
+        from services.pay_lists import PayConflict, PayInputError
 
         commune = await _commune(services, args.commune)
         day = _day(args.paid_on)

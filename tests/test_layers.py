@@ -221,6 +221,17 @@ def test_the_chat_layer_reaches_only_services():
         assert not faults, (str(path.relative_to(ROOT)), faults)
 
 
+def test_the_chat_layer_imports_no_repository():
+    """Handlers import from storage/ only the database's error (handlers/errors.py answers it); the
+    command-line commands, nothing (the plumbing modules and the demo seed aside)."""
+    for path, _ in _chat_layer_modules():
+        allowed = {"storage.db", "storage.db.StorageError"} if path.parent.name == "handlers" else set()
+        if path.name == "demo.py":
+            continue  # the demo fixtures write their year of cases with storage.stats.seed_cases
+        bad = {n for n in _imports(path) if n.split(".")[0] == "storage" and n not in allowed}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
 def test_every_container_field_the_chat_layer_uses_is_a_service():
     """Whatever a field is called: each `services.<field>` a handler or command reads is typed, in
     bot/container.Services, as a class of services/ (or the configuration)."""
