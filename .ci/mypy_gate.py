@@ -3,8 +3,8 @@
     python .ci/mypy_gate.py            # fail if a file has more mypy errors than in .ci/mypy-baseline.json
     python .ci/mypy_gate.py --update   # write the current counts (only ever lower them: review the diff)
 
-storage/, services/ and vocabulary/ are held at zero (but the files of NOT_YET_CLEAN, at their baseline); the
-other packages at their baseline until their errors are fixed.
+Every package is held at zero (but the files of NOT_YET_CLEAN, at their baseline); a package outside CLEAN would
+be held at its baseline until its errors are fixed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / ".ci" / "mypy-baseline.json"
 PACKAGES = ["bot", "handlers", "services", "storage", "knowledge", "vocabulary"]
 #: Packages that must stay free of mypy errors whatever the baseline says.
-CLEAN = ("storage/", "services/", "vocabulary/")
+CLEAN = ("storage/", "services/", "vocabulary/", "handlers/", "bot/", "knowledge/")
 #: Files inside CLEAN that still have errors, held at their baseline until they are fixed (then remove them).
 NOT_YET_CLEAN: tuple[str, ...] = ()
 ERROR = re.compile(r"^([\w/.]+\.py):\d+: error:")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import LinkPreviewOptions
@@ -47,7 +48,7 @@ class MediatorApplication(ServiceApplication):
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
-        if self.persistence is not None and self.persistence.shared:
+        if isinstance(self.persistence, SqlitePersistence) and self.persistence.shared:
             # Another process may get this user's next update: save the state now, not at the next interval.
             await self.update_persistence()
             await self.persistence.flush()
@@ -68,7 +69,8 @@ def build_application(
     """Build the bot for `channel`; pass `request` to swap the transport (console, tests, Zalo)."""
     services = services or Services.build(config)
     token = config.bot_token or LOCAL_TOKEN
-    builder = (
+    # Any: the builder's type parameters change as it is configured (the rate limiter's arguments below)
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .application_class(MediatorApplication)
         .token(token)

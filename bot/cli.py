@@ -101,7 +101,7 @@ async def demo_banner(services, role: str) -> str:
     from bot.demo import DEMO_USERS
 
     user_id, name = DEMO_USERS[role]
-    person = await services.people.by_identity("console", str(user_id))
+    person = await services.directory.person_by_identity("console", str(user_id))
     from handlers.common import name_and_role
 
     who = name_and_role(person) if person is not None else msg.CHAT_AS_GUEST.format(name=name)
@@ -211,8 +211,7 @@ async def lookup_code(services, kind: str, code: str):
     codes are printed and None is returned."""
     from bot import messages as msg
 
-    table = {"province": "provinces", "commune": "communes", "team": "teams"}[kind]
-    codes = [r["code"] for r in await services.db.fetchall(f"SELECT code FROM {table} ORDER BY code")]
+    codes = await services.directory.codes(kind)
     wanted = (code or "").strip()
     match = wanted if wanted in codes else next((c for c in codes if c.upper() == wanted.upper()), None)
     if match is None:
@@ -222,7 +221,7 @@ async def lookup_code(services, kind: str, code: str):
             file=sys.stderr,
         )
         return None
-    return await getattr(services.org, f"{kind}_by_code")(match)
+    return await services.directory.by_code(kind, match)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -96,7 +96,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     since = (datetime.now(UTC) - timedelta(days=args.days)).replace(microsecond=0).isoformat()
 
     async def work(services) -> int:
-        rows = await services.qa.repo.gaps(since, limit=args.limit)
+        rows = await services.qa.gaps(since, limit=args.limit)
         if not rows:
             print(f"Không có câu hỏi nào bị bỏ sót trong {args.days} ngày qua.")
             return 0
@@ -114,13 +114,13 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
 def cmd_reviews(args: argparse.Namespace) -> int:
     async def work(services) -> int:
-        queue = await services.qa.repo.review_queue(limit=args.limit)
+        queue = await services.qa.review_queue(limit=args.limit)
         if not queue:
             print("Không có câu trả lời nào của chuyên gia đang chờ duyệt.")
             return 0
         print(f"{len(queue)} câu trả lời của chuyên gia chờ duyệt (đưa vào knowledge/kb nếu dùng được):")
         for request, question in queue:
-            expert = await services.people.get(request.expert_id) if request.expert_id else None
+            expert = await services.directory.person(request.expert_id) if request.expert_id else None
             print(
                 f"\n#{request.id} ({(request.answered_at or '')[:10]}, {expert.full_name if expert else '?'})"
             )

@@ -60,8 +60,7 @@ def cmd_logbook(args: argparse.Namespace) -> int:
             scope = await services.statistics.scope_by_code("team", code)
             if scope is None:
                 return None
-            start, end = period.iso
-            count = len(await services.logbook.repo.book_cases(scope.team.id, start, end))
+            count = await services.logbook.book_size(scope, period)
             return count, await services.logbook.book(scope, period, today=services.cases.today())
         finally:
             await services.close()

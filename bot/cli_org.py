@@ -24,12 +24,11 @@ def cmd_export_org(args: argparse.Namespace) -> int:
     async def main() -> tuple[bytes, int, int] | None:
         services = await _open(args)
         try:
-            commune = await services.org.commune_by_code(args.commune)
+            commune = await services.directory.commune_by_code(args.commune)
             if commune is None:
                 return None
             content = await services.org_list.export_xlsx(commune)
-            teams = len(await services.org_list.repo.teams(commune.id))
-            people = len(await services.org_list.repo.people(commune.id))
+            teams, people = await services.org_list.sizes(commune)
         finally:
             await services.close()
         return content, teams, people
@@ -58,7 +57,7 @@ def cmd_import_org(args: argparse.Namespace) -> int:
     async def main() -> int:
         services = await _open(args)
         try:
-            commune = await services.org.commune_by_code(args.commune)
+            commune = await services.directory.commune_by_code(args.commune)
             if commune is None:
                 print(msg.ORG_UNKNOWN_COMMUNE.format(code=args.commune), file=sys.stderr)
                 return 1
@@ -85,15 +84,15 @@ def cmd_import_org(args: argparse.Namespace) -> int:
 
 def cmd_merge_communes(args: argparse.Namespace) -> int:
     from handlers.org import merge_error_text
-    from services.org_list import MergeError, merge_communes
+    from services.org_list import MergeError
 
     async def main() -> int:
         services = await _open(args)
         try:
-            commune, sources = await merge_communes(
-                services.org, services.db, args.into, args.sources.split(","), args.name
+            commune, sources = await services.org_list.merge_communes(
+                args.into, args.sources.split(","), args.name, None
             )
-            teams = len(await services.org.teams_of_commune(commune.id))
+            teams = len(await services.directory.teams_of_commune(commune.id))
         except MergeError as exc:
             print(merge_error_text(exc), file=sys.stderr)
             return 1

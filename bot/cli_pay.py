@@ -84,12 +84,14 @@ def _run(args: argparse.Namespace, work) -> int:
 
 async def _province(services, code: str | None):
     code = (code or "").strip()
-    return await services.org.province_by_code(code) or await services.org.province_by_code(code.upper())
+    directory = services.directory
+    return await directory.province_by_code(code) or await directory.province_by_code(code.upper())
 
 
 async def _commune(services, code: str):
     code = (code or "").strip()
-    commune = await services.org.commune_by_code(code) or await services.org.commune_by_code(code.upper())
+    directory = services.directory
+    commune = await directory.commune_by_code(code) or await directory.commune_by_code(code.upper())
     if commune is None:
         raise PayArgumentError(ERR["unknown_commune"].format(code=code))
     return commune
@@ -173,8 +175,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
 
 def cmd_exclude(args: argparse.Namespace) -> int:
     async def work(services) -> int:
-        from services.pay_lists import PayInputError
-        from storage.remuneration import AlreadyExcluded
+        from services.pay_lists import AlreadyExcluded, PayInputError
 
         commune = await _commune(services, args.commune)
         try:
@@ -228,8 +229,7 @@ def cmd_draw(args: argparse.Namespace) -> int:
 
 def cmd_paid(args: argparse.Namespace) -> int:
     async def work(services) -> int:
-        from services.pay_lists import PayInputError
-        from storage.remuneration import PayConflict
+        from services.pay_lists import PayConflict, PayInputError
 
         commune = await _commune(services, args.commune)
         day = _day(args.paid_on)

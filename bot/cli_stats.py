@@ -141,7 +141,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = args.out
     if out is None and args.format == "xlsx":
         out = f"bao-cao-{code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
-    if out is None:
+    if out is None and isinstance(data, str):  # an xlsx workbook (bytes) always has a file name
         sys.stdout.write(data)
         return 0
     try:
@@ -159,7 +159,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _submit(args: argparse.Namespace, code: str, period) -> int:
     """`report submit`: freeze the commune's report; the revision number on standard output. Nothing changed
-    since the latest submission: no new revision, its number on standard output and a note on standard error."""
+    since the latest submission: no new revision, its number on standard output and a note on standard
+    error."""
     from services.stats_export import local_time
     from services.submissions import Unchanged
 
@@ -215,8 +216,6 @@ def cmd_invite_ministry(args: argparse.Namespace) -> int:
     """`admin invite-ministry`: the operator (an administrator) creates a Bộ Tư pháp official — the only way
     the role ministry_official comes into being (invite codes in chat never carry it) — and either links the
     given chat account or prints a one-time /lienket code for the official to type in the bot."""
-    from services.models import PersonDraft, Role
-
     name = " ".join((args.name or "").split())[:100]
     if not name:
         print(msg.MINISTRY_CLI_NAME, file=sys.stderr)
@@ -224,33 +223,17 @@ def cmd_invite_ministry(args: argparse.Namespace) -> int:
 
     async def run() -> str:
         from bot.container import Services
-        from storage.audit import AuditLog
 
         config = Config.from_env().with_overrides(database_path=args.db)
         services = Services.build(config)
         await services.open()
         try:
-            draft = PersonDraft(full_name=name, role=Role.MINISTRY_OFFICIAL, external_ref=args.ref)
-            person_id = (
-                await services.people.upsert_by_ref(draft)
-                if args.ref
-                else await services.people.create(draft)
-            )
-            await AuditLog(services.db).add(
-                action="person.create",
-                object_type="person",
-                object_id=person_id,
-                actor_label="cli",
-                after={"role": "ministry_official", "name": name},
-            )
-            if args.telegram or args.zalo:
-                for channel, external in (("telegram", args.telegram), ("zalo", args.zalo)):
-                    if external:
-                        await services.people.link_identity(person_id, channel, external, external)
-                return msg.MINISTRY_CLI_LINKED.format(name=name, id=person_id)
-            person = await services.people.get(person_id)
+            accounts = [(ch, ext) for ch, ext in (("telegram", args.telegram), ("zalo", args.zalo)) if ext]
+            person = await services.registration.create_ministry_official(name, args.ref, accounts)
+            if accounts:
+                return msg.MINISTRY_CLI_LINKED.format(name=name, id=person.id)
             issued = await services.linking.issue(person, "cli")
-            return msg.MINISTRY_CLI_CODE.format(name=name, id=person_id, code=issued.code)
+            return msg.MINISTRY_CLI_CODE.format(name=name, id=person.id, code=issued.code)
         finally:
             await services.close()
 
@@ -263,7 +246,9 @@ def add_commands(sub, admin, with_db) -> None:
         sub.add_parser(
             "report",
             help="báo cáo thống kê của một xã/phường hoặc một tỉnh (json, xlsx, text)",
-            description="Thống kê vụ việc hòa giải và chỉ tiêu QĐ 315 của một xã/phường hoặc tỉnh trong một kỳ.",
+            description=(
+                "Thống kê vụ việc hòa giải và chỉ tiêu QĐ 315 của một xã/phường hoặc tỉnh trong một kỳ."
+            ),
         )
     )
     p.error = types.MethodType(_usage_error, p)

@@ -8,6 +8,7 @@ from bot.config import Config
 from services.agreements import AgreementFollowUp, FollowUpSettings
 from services.broadcast import BroadcastService, ScopeChecker
 from services.cases import CaseService, CaseSettings
+from services.directory import DirectoryService
 from services.jobs import CaseReminders, MonthlySummaries
 from services.knowledge import KnowledgeService
 from services.library import LibraryService
@@ -22,6 +23,7 @@ from services.quiz import QuizService
 from services.registration import RegistrationService
 from services.statistics import StatisticsService
 from services.submissions import SubmissionService
+from services.text_claims import TextClaims
 from services.training import TrainingService
 from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
@@ -40,7 +42,6 @@ from storage.quiz import QuizRepository
 from storage.remuneration import RemunerationRepository
 from storage.stats import StatsRepository
 from storage.submissions import SubmissionRepository
-from storage.text_claims import TextClaimRepository
 from storage.training import TrainingRepository
 
 
@@ -63,7 +64,7 @@ class Services:
     remuneration: PayListService
     # Made from the others by __post_init__:
     scopes: ScopeChecker = field(init=False)
-    text_claims: TextClaimRepository = field(init=False)
+    text_claims: TextClaims = field(init=False)
     broadcasts: BroadcastService = field(init=False)
     training: TrainingService = field(init=False)
     submissions: SubmissionService = field(init=False)
@@ -73,10 +74,11 @@ class Services:
     org_list: OrgListService = field(init=False)
     case_reminders: CaseReminders = field(init=False)
     summaries: MonthlySummaries = field(init=False)
+    directory: DirectoryService = field(init=False)  # what handlers read of the organisation and people
 
     def __post_init__(self) -> None:
         self.scopes = ScopeChecker(self.db, self.org)
-        self.text_claims = self.cases.claims
+        self.text_claims = TextClaims(self.cases.claims)
         self.broadcasts = BroadcastService(BroadcastRepository(self.db), self.scopes)
         self.training = TrainingService(TrainingRepository(self.db), self.broadcasts, self.config.timezone)
         self.submissions = SubmissionService(SubmissionRepository(self.db), self.statistics, self.org)
@@ -94,6 +96,7 @@ class Services:
         self.summaries = MonthlySummaries(
             self.stats, self.statistics, jobs, channels=self.broadcasts.channels
         )
+        self.directory = DirectoryService(self.org, self.people, self.stats)
 
     @classmethod
     def build(cls, config: Config, db: Database | None = None) -> Services:

@@ -1,7 +1,7 @@
 """Delivery, wired in the composition root: the transport that sends outbox rows with python-telegram-bot (and
 maps its errors to the worker's), and the outbox worker started with each application (JobQueue, resumed after
-a restart). What a delivered broadcast looks like (text, keyboard by kind, progress lines) is the chat layer's:
-handlers/broadcast.py.
+a restart). What a delivered broadcast looks like (text, keyboard by kind, progress lines) is the chat
+layer's: handlers/broadcast.py.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ class BotTransport:
             and row["channel"] != broadcast.get("channel")
             and broadcast.get("attachment_kind")
         ):
-            # A file id belongs to the channel it was uploaded on: elsewhere, the text and a word about the file.
+            # A file id belongs to the channel it was uploaded on: elsewhere, the text and a word about the
+            # file.
             broadcast = {
                 **broadcast,
                 "attachment_kind": None,
@@ -101,7 +102,8 @@ def install(app: MediatorApplication) -> OutboxWorker:
     app.outbox_worker = worker  # type: ignore[attr-defined]  # one worker per application
     app.services.broadcasts.on_queued(worker.wake)
     if app.job_queue is not None:
-        # however late the job queue starts it (a busy machine at start-up): a worker that never runs sends nothing
+        # however late the job queue starts it (a busy machine at start-up): a worker that never runs sends
+        # nothing
         app.job_queue.run_once(
             _start_worker, when=0, name="outbox-worker", job_kwargs={"misfire_grace_time": None}
         )

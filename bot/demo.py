@@ -39,8 +39,8 @@ async def seed_demo(services: Services) -> bool:
     if row["n"]:
         return False
     await load_org(demo_org(), services.org, services.people)
-    commune = await services.org.commune_by_code("ML")
-    team = await services.org.team_by_code("ML-01")
+    commune = await services.directory.commune_by_code("ML")
+    team = await services.directory.team_by_code("ML-01")
     if commune is None or team is None:
         raise RuntimeError("the demo organisation has no commune ML or team ML-01")
     await services.invites.create(
@@ -131,11 +131,11 @@ async def seed_demo_year(services: Services, today: date | None = None) -> int:
     today = today or datetime.now(ZoneInfo(services.config.timezone)).date()
     teams: list[tuple[int, str]] = []
     for commune in demo_org()["communes"]:
-        found = await services.org.commune_by_code(commune["code"])
+        found = await services.directory.commune_by_code(commune["code"])
         if found is None:
             continue
-        teams += [(team.id, found.code) for team in await services.org.teams_of_commune(found.id)]
+        teams += [(team.id, found.code) for team in await services.directory.teams_of_commune(found.id)]
     members = {
-        team_id: [p.id for p in await services.people.members_of_team(team_id)] for team_id, _ in teams
+        team_id: [p.id for p in await services.directory.members_of_team(team_id)] for team_id, _ in teams
     }
     return len(await seed_cases(services.db, demo_year_cases(teams, today, members=members)))

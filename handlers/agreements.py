@@ -2,9 +2,10 @@
 and listings the daily job queues through the outbox (scheduled in bot/jobs.py), and the answers. Thin: the
 rules are in services/agreements.py.
 
-Callback data: fu:a:<case id>:<done|ongoing|not_done>  answer · fu:l:<case id>  tell the team leader ·
-fu:n:<case id>  write a note (the next text) · case:again:<case id>  re-mediate (handled by handlers/cases.py).
-Every id is checked again by the service against the person (the case's mediators, team leader, commune officials).
+Callback data: fu:a:<case id>:<done|ongoing|not_done> answer · fu:l:<case id> tell the team leader ·
+fu:n:<case id> write a note (the next text) · case:again:<case id> re-mediate (handled by handlers/cases.py).
+Every id is checked again by the service against the person (the case's mediators, team leader, commune
+officials).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from handlers.common import (
     keyboard,
     reply,
     requires,
+    typed,
 )
 from services import case_form as form
 from services.agreements import ASK, ESCALATED, LISTED, NOT_DONE, REMIND, FollowUpDenied
@@ -77,7 +79,7 @@ def render(topic: str, case: Case, info: dict) -> str:
     return msg.FOLLOWUP_TEXTS[topic].format(**values)
 
 
-# --- answers ---------------------------------------------------------------------------------------------------
+# --- answers ------------------------------------------------------------------------------------------------
 @requires()
 async def answered(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
@@ -143,7 +145,7 @@ async def note_written(update: Update, context: BotContext) -> int:
     person = await context.registered(update)
     case_id = context.user_data.pop("fu_note", None)
     try:
-        await context.services.followups.add_note(person, case_id or 0, update.message.text or "")
+        await context.services.followups.add_note(person, case_id or 0, typed(update))
     except FollowUpDenied:
         await reply(update, msg.FOLLOWUP_DENIED)
         return ConversationHandler.END
@@ -178,7 +180,8 @@ async def leave(update: Update, context: BotContext) -> int:
 def register(app: Application) -> None:
     # A group of its own (-3): while a note is awaited, the typed note reaches this conversation before the
     # organisation list's typed steps (-2), the flows (-1) and an open case form or the question answerer (0)
-    # could take it; it then stops the update there. Its state is refreshed across processes (bot/shared_state).
+    # could take it; it then stops the update there. Its state is refreshed across processes
+    # (bot/shared_state).
     app.add_handler(
         ConversationHandler(
             name="followup",

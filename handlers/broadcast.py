@@ -132,7 +132,7 @@ async def scope_label(context: BotContext, scope: BroadcastScope) -> str:
 
 
 async def sender_header(context: BotContext, person: Person) -> str:
-    org = context.services.org
+    org = context.services.directory
     if person.commune_id and (commune := await org.commune(person.commune_id)):
         place = commune.name
     elif person.province_id and (province := await org.province(person.province_id)):
@@ -263,7 +263,7 @@ class ScopePicker:
     async def _team_list(self, update: Update, context: BotContext, page: int) -> int:
         data = self.data(context)
         communes = data.get("communes") or []
-        teams = await context.services.org.teams_of_commune(communes[0]) if len(communes) == 1 else []
+        teams = await context.services.directory.teams_of_commune(communes[0]) if len(communes) == 1 else []
         p = self.prefix
         await edit_or_reply(
             update,
@@ -286,7 +286,7 @@ class ScopePicker:
         person = await context.registered(update)
         data = self.data(context)
         team_id = int_arg(update, -2)
-        team = await context.services.org.team(team_id) if team_id else None
+        team = await context.services.directory.team(team_id) if team_id else None
         communes = data.get("communes") or []
         allowed = {c.id for c in await context.services.scopes.communes_for(person)}
         if (

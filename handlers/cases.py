@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -33,14 +34,18 @@ from handlers.broadcast import register_markup
 from handlers.common import (
     BotContext,
     callback_arg,
+    chat_of,
     clear_buttons,
     column,
     int_arg,
     keyboard,
+    new_message,
     numbered_choices,
     reply,
     requires,
+    tapped_data,
     text_for_another_flow,
+    typed,
 )
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
@@ -69,8 +74,8 @@ PURPOSE_LETTERS = {v: k for k, v in PURPOSE_CODES.items()}
 LIST_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICIAL, Role.ADMIN)
 #: Channels on which people can send a photo (the console cannot).
 PHOTO_CHANNELS = frozenset({"telegram", "zalo", "oa"})
-#: Steps that answer typed text (any other typed text is a legal question): those whose prompt asks for it, and
-#: the photo step, which answers it with its reminder that a photo is expected.
+#: Steps that answer typed text (any other typed text is a legal question): those whose prompt asks for it,
+#: and the photo step, which answers it with its reminder that a photo is expected.
 TEXT_KINDS = ("date", "count", "text", "secret", "photo")
 
 register_capability(
@@ -100,9 +105,9 @@ def _fmt_local(iso: str, tz: str) -> str:
         return iso
 
 
-def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, str]]]:
+def _step_buttons(context: BotContext, view: DraftView, key: str) -> list[list[tuple[str, str]]]:
+    """The buttons of the step `key` (view.step) of the form."""
     p = PURPOSE_LETTERS[view.draft.purpose]
-    key = view.step
     f = form.BY_KEY[key]
     values = view.draft.values
     rows: list[list[tuple[str, str]]] = []
@@ -137,7 +142,8 @@ def _step_buttons(context: BotContext, view: DraftView) -> list[list[tuple[str, 
     elif f.kind == "count" and key == "invited_count":
         rows = [[(str(n), f"case:a:{p}:{key}:{n}") for n in (1, 2, 3, 4, 5)]]
     elif f.kind == "count":
-        # "More" first, so that on numbered channels (console, Zalo) typing 2…5 picks the button with that number.
+        # "More" first, so that on numbered channels (console, Zalo) typing 2…5 picks the button with that
+        # number.
         rows = [
             [(msg.CASE_BTN_MORE_PARTIES, f"case:a:{p}:{key}:more")],
             [(str(n), f"case:a:{p}:{key}:{n}") for n in (2, 3, 4, 5)],
@@ -213,7 +219,7 @@ async def _show(update: Update, context: BotContext, view: DraftView, note: str 
             text = msg.CASE_RECORD_RESULT.format(
                 number=view.case.number, received=form.display_date(view.case.received_on)
             )
-        rows = _step_buttons(context, view)
+        rows = _step_buttons(context, view, view.step)
     if note:
         text = f"{note}\n\n{text}"
     await reply(update, text, keyboard(rows, nav=True, back=_back(view)))
@@ -221,7 +227,8 @@ async def _show(update: Update, context: BotContext, view: DraftView, note: str 
 
 
 def _back(view: DraftView) -> str:
-    """◀ Quay lại: the previous question; before the first, the case's card (result, correction) or the menu."""
+    """◀ Quay lại: the previous question; before the first, the case's card (result, correction) or the
+    menu."""
     if view.draft.history or (view.draft.editing and view.step is not None):
         return f"case:b:{PURPOSE_LETTERS[view.draft.purpose]}"
     return f"case:v:{view.case.id}" if view.case is not None else "menu:home"
@@ -268,7 +275,8 @@ async def _fresh(update: Update, context: BotContext, person: Person) -> int:
     except CaseDenied:
         await reply(update, msg.CASE_NO_TEAM)
         return ConversationHandler.END
-    team = view.ctx.teams.get(view.draft.values.get("team_id")) if view.draft.values.get("team_id") else None
+    team_id = view.draft.values.get("team_id")
+    team = view.ctx.teams.get(team_id) if team_id else None
     intro = msg.CASE_START.format(team=team) if team else None
     return await _show(update, context, view, intro)
 
@@ -318,7 +326,7 @@ async def _run(update: Update, context: BotContext, purpose: str, action) -> int
 async def answer_button(update: Update, context: BotContext) -> int | None:
     await clear_buttons(update)
     purpose, key = _purpose(update), callback_arg(update, 3)
-    value = (update.callback_query.data or "").split(":", 4)[-1]
+    value = tapped_data(update).split(":", 4)[-1]
     if key == "parties_count" and value == "more":
         await reply(update, msg.CASE_ASK_MORE_PARTIES)
         return STEP
@@ -330,7 +338,7 @@ async def answer_button(update: Update, context: BotContext) -> int | None:
 @requires()
 async def answer_text(update: Update, context: BotContext) -> int | None:
     purpose = context.user_data.get("case_p") or "new"
-    text = update.message.text or ""
+    text = typed(update)
     return await _run(
         update, context, purpose, lambda person: context.services.cases.answer(person, purpose, None, text)
     )
@@ -368,9 +376,10 @@ async def invited_kind(update: Update, context: BotContext) -> int | None:
 
 @requires()
 async def answer_photo(update: Update, context: BotContext) -> int | None:
-    """A photo sent while the form asks for the photo of the signed written record: its chat file id is kept."""
+    """A photo sent while the form asks for the photo of the signed written record: its chat file id is
+    kept."""
     purpose = context.user_data.get("case_p") or "new"
-    photos = update.message.photo or ()
+    photos = new_message(update).photo or ()
     if not photos:
         await reply(update, msg.CASE_ERRORS["photo_expected"])
         return STEP
@@ -473,10 +482,10 @@ def _row_label(case: Case) -> str:
 
 async def _scope(context: BotContext, person: Person) -> str:
     if person.role == Role.COMMUNE_OFFICIAL and person.commune_id:
-        commune = await context.services.org.commune(person.commune_id)
+        commune = await context.services.directory.commune(person.commune_id)
         return msg.CASE_SCOPE_COMMUNE.format(commune=commune.name if commune else "")
     if person.role == Role.TEAM_LEADER and person.team_id:
-        team = await context.services.org.team(person.team_id)
+        team = await context.services.directory.team(person.team_id)
         return msg.CASE_SCOPE_TEAM.format(team=team.name if team else "")
     return msg.CASE_SCOPE_MINE
 
@@ -516,10 +525,10 @@ async def list_cases(update: Update, context: BotContext) -> None:
 
 async def _card(context: BotContext, case: Case) -> str:
     services = context.services
-    team = await services.org.team(case.team_id)
+    team = await services.directory.team(case.team_id)
     members = {}
     for pid in case.mediator_ids:
-        p = await services.people.get(pid)
+        p = await services.directory.person(pid)
         members[pid] = p.full_name if p else f"#{pid}"
     ctx = FormContext(
         today=services.cases.today(), teams={case.team_id: team.name if team else "?"}, members=members
@@ -536,7 +545,7 @@ async def _card(context: BotContext, case: Case) -> str:
         lines.append(f"• {form.BY_KEY['parties'].label}: {msg.CASE_PARTIES_SAVED}")
     if case.invited_names_encrypted:
         lines.append(f"• {form.BY_KEY['invited_names'].label}: {msg.CASE_PARTIES_SAVED}")
-    reporter = await services.people.get(case.reporter_id) if case.reporter_id else None
+    reporter = await services.directory.person(case.reporter_id) if case.reporter_id else None
     return msg.CASE_CARD.format(
         number=case.number,
         lines="\n".join(lines),
@@ -575,7 +584,8 @@ async def view_case(update: Update, context: BotContext) -> None:
 
 @requires(*REPORTER_ROLES)
 async def remediate(update: Update, context: BotContext) -> int | None:
-    """'Hòa giải lại' after an agreement was not carried out: a new report prefilled and linked to the case."""
+    """'Hòa giải lại' after an agreement was not carried out: a new report prefilled and linked to the
+    case."""
     from services.agreements import FollowUpDenied
 
     await clear_buttons(update)
@@ -607,9 +617,7 @@ async def show_photo(update: Update, context: BotContext) -> None:
         await reply(update, msg.CASE_NO_PHOTO_CHANNEL)
         return
     try:
-        await update.effective_chat.send_photo(
-            file_id, caption=msg.CASE_PHOTO_CAPTION.format(number=case.number)
-        )
+        await chat_of(update).send_photo(file_id, caption=msg.CASE_PHOTO_CAPTION.format(number=case.number))
     except TelegramError:
         log.warning("photo of case %s not sent again", case.id, exc_info=True)
         await reply(update, msg.CASE_PHOTO_GONE)
@@ -620,7 +628,7 @@ async def record_result(update: Update, context: BotContext) -> int | None:
     await clear_buttons(update)
     person = await _person(update, context)
     try:
-        view = await context.services.cases.begin_result(person, int_arg(update))
+        view = await context.services.cases.begin_result(person, int_arg(update) or 0)
     except CaseDenied:
         await reply(update, msg.CASE_CANNOT_RECORD)
         return None
@@ -632,7 +640,7 @@ async def correct(update: Update, context: BotContext) -> int | None:
     await clear_buttons(update)
     person = await _person(update, context)
     try:
-        view = await context.services.cases.begin_correction(person, int_arg(update))
+        view = await context.services.cases.begin_correction(person, int_arg(update) or 0)
     except CaseDenied:
         await reply(update, msg.CASE_CANNOT_CORRECT.format(days=context.services.cases.settings.edit_days))
         return None
@@ -666,7 +674,7 @@ for _topic in (REMIND_REPORTER, REMIND_LEADER):
 def register(app: Application) -> None:
     register_flow("cases", asks_text=_asks_text, cancel=cancel, keys=["case_p"])
     text = filters.TEXT & ~filters.COMMAND
-    flow_callbacks = [
+    flow_callbacks: list[BaseHandler[Update, BotContext, object]] = [
         CallbackQueryHandler(answer_button, pattern=r"^case:a:[ner]:\w+:"),
         CallbackQueryHandler(skip, pattern=r"^case:s:[ner]:\w+$"),
         CallbackQueryHandler(mediator, pattern=r"^case:m:[ner]:(\d+|me|done)$"),

@@ -92,7 +92,7 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):
         user = update.effective_user
         person = None
         if user is not None:
-            person = await self.services.people.by_identity(self.channel, str(user.id))
+            person = await self.services.directory.person_by_identity(self.channel, str(user.id))
         self.__dict__["_person"] = person
         return person
 
@@ -236,11 +236,16 @@ def tapped_data(update: Update) -> str:
     return tapped(update).data or ""
 
 
-def typed(update: Update) -> str:
-    """The text of the message, in a handler registered for messages ("" for a message without text)."""
+def new_message(update: Update) -> Message:
+    """The new message of the update (not an edited one), in a handler registered for messages."""
     if update.message is None:
         raise UnexpectedUpdate("a message handler got an update without a message")
-    return update.message.text or ""
+    return update.message
+
+
+def typed(update: Update) -> str:
+    """The text of the message, in a handler registered for messages ("" for a message without text)."""
+    return new_message(update).text or ""
 
 
 def message_of(update: Update) -> Message:
@@ -284,7 +289,7 @@ async def watched_places(
 ) -> list[tuple[str, dict]]:
     """The places a person looks after, as (name, scope) pairs: a team leader their team, a commune official
     their commune, a province official the province and (up to `max_communes`) each of its communes."""
-    org = context.services.org
+    org = context.services.directory
     places: list[tuple[str, dict]] = []
     if person.role == Role.TEAM_LEADER and person.team_id and (team := await org.team(person.team_id)):
         places.append((team.name, {"team_id": team.id}))

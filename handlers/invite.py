@@ -50,7 +50,7 @@ async def start(update: Update, context: BotContext) -> int:
     if person.role == Role.COMMUNE_OFFICIAL:
         context.user_data["inv"]["commune_id"] = person.commune_id
         return await _ask_role(update, context)
-    org = context.services.org
+    org = context.services.directory
     if person.role == Role.PROVINCE_OFFICIAL:
         communes = await org.communes_of_province(existing(person.province_id, "province id"))
     else:
@@ -89,7 +89,7 @@ async def role_picked(update: Update, context: BotContext) -> int:
     if role in (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL):
         inv["team_id"] = None
         return await _ask_uses(update)
-    teams = await context.services.org.teams_of_commune(inv.get("commune_id") or 0)
+    teams = await context.services.directory.teams_of_commune(inv.get("commune_id") or 0)
     if not teams:
         await reply(update, msg.INVITE_NO_TEAMS)
         return ConversationHandler.END
@@ -149,7 +149,7 @@ async def days_picked(update: Update, context: BotContext) -> int:
 
 
 async def invite_text(context: BotContext, invite) -> str:
-    org = context.services.org
+    org = context.services.directory
     commune = existing(await org.commune(invite.commune_id), "commune")
     team = await org.team(invite.team_id) if invite.team_id else None
     place = f"{team.name}, {commune.name}" if team else commune.name

@@ -1,7 +1,7 @@
 """«Danh sách tổ hòa giải»: the organisation list for commune officials (and province officials, for the
 communes of their province): the XLSX to edit and send back (checked, previewed, applied with «Áp dụng»), and
-small changes with buttons. Team leaders receive their team's list, read only. Every change is checked again on
-the server by services/org_list.py (who may change which commune, the values themselves)."""
+small changes with buttons. Team leaders receive their team's list, read only. Every change is checked again
+on the server by services/org_list.py (who may change which commune, the values themselves)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,20 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages as msg
-from handlers.common import BotContext, clear_buttons, column, keyboard, numbered_choices, reply, requires
+from handlers.common import (
+    BotContext,
+    chat_of,
+    clear_buttons,
+    column,
+    existing,
+    keyboard,
+    message_of,
+    numbered_choices,
+    reply,
+    requires,
+    tapped,
+    tapped_data,
+)
 from handlers.menu import Capability, register_capability
 from services.models import Commune, Person, Role
 from services.org_list import (
@@ -81,7 +94,7 @@ def _state(context: BotContext) -> dict:
 async def _commune(update: Update, context: BotContext, person: Person, edit: bool = True) -> Commune | None:
     """The commune chosen in this flow, if the person may (still) change it — checked on every tap."""
     commune_id = _state(context).get("c") or person.commune_id
-    commune = await context.services.org.commune(commune_id) if commune_id else None
+    commune = await context.services.directory.commune(commune_id) if commune_id else None
     allowed = commune is not None and (
         may_edit(person, commune) if edit else may_view(person, commune, person.team_id)
     )
@@ -96,12 +109,7 @@ async def start(update: Update, context: BotContext) -> None:
     person = await context.registered(update)
     context.user_data["og"] = {}
     if person.role in (Role.PROVINCE_OFFICIAL, Role.ADMIN) and not person.commune_id:
-        communes = []
-        if person.province_id:
-            communes = await context.services.org.communes_of_province(person.province_id)
-        else:
-            for province in await context.services.stats.provinces():
-                communes += await context.services.org.communes_of_province(province.id)
+        communes = await context.services.directory.communes_in_reach(person)
         buttons = [(c.name, f"og:c:{c.id}") for c in communes[:40]]
         await reply(update, msg.ORG_PICK_COMMUNE, column([*buttons, (msg.ORG_BTN_MERGE, "og:mg")]))
         return
@@ -111,7 +119,7 @@ async def start(update: Update, context: BotContext) -> None:
 @requires(*ROLES)
 async def commune_picked(update: Update, context: BotContext) -> None:
     person = await context.registered(update)
-    _state(context)["c"] = int(update.callback_query.data.split(":")[2])
+    _state(context)["c"] = int(tapped_data(update).split(":")[2])
     await clear_buttons(update)
     await _send_list(update, context, person)
 
@@ -122,19 +130,20 @@ async def _send_list(update: Update, context: BotContext, person: Person) -> Non
         return
     service = context.services.org_list
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await tapped(update).answer()
     if may_edit(person, commune):
         content = await service.export_xlsx(commune, person)
-        await update.effective_chat.send_document(
+        await chat_of(update).send_document(
             content,
             filename=f"danh-sach-to-hoa-giai-{commune.code}.xlsx",
             caption=msg.ORG_FILE_CAPTION.format(commune=commune.name),
         )
         await reply(update, msg.ORG_MENU, column([(label, f"og:a:{key}") for key, label in ACTIONS.items()]))
         return
-    team = await context.services.org.team(person.team_id)
+    # may_view let only a team leader of one of the commune's teams in
+    team = existing(await context.services.directory.team(existing(person.team_id, "team id")), "team")
     content = await service.export_xlsx(commune, person, person.team_id)
-    await update.effective_chat.send_document(
+    await chat_of(update).send_document(
         content,
         filename=f"danh-sach-{team.code}.xlsx",
         caption=msg.ORG_FILE_CAPTION_READONLY.format(team=team.name),
@@ -144,8 +153,13 @@ async def _send_list(update: Update, context: BotContext, person: Person) -> Non
 # --- the file sent back ------------------------------------------------------------------------------------
 async def document(update: Update, context: BotContext) -> None:
     person = await context.person(update)
-    doc = update.effective_message.document
-    if person is None or person.role not in ROLES or not (doc.file_name or "").lower().endswith(".xlsx"):
+    doc = message_of(update).document
+    if (
+        person is None
+        or person.role not in ROLES
+        or doc is None
+        or not (doc.file_name or "").lower().endswith(".xlsx")
+    ):
         return  # not ours: the fallback answers
     commune = await _commune(update, context, person)
     if commune is None:
@@ -213,10 +227,11 @@ def preview_text(plan: Plan) -> str:
                 msg.ORG_PREVIEW_ADDED.format(name=change.after["full_name"], team=change.after["team"])
             )
     for change in plan.changed:
+        before = change.before or {}  # an update always has its row before
         parts = [
-            f"{msg.ORG_FIELD_NAMES.get(f, f)} {_show(f, change.before.get(f))} → {_show(f, v)}"
+            f"{msg.ORG_FIELD_NAMES.get(f, f)} {_show(f, before.get(f))} → {_show(f, v)}"
             for f, v in change.after.items()
-            if f not in ("ref", "code") and change.before.get(f) != v
+            if f not in ("ref", "code") and before.get(f) != v
         ]
         name = change.after.get("full_name") or change.after.get("name")
         lines.append(msg.ORG_PREVIEW_CHANGED.format(name=name, changes="; ".join(parts)))
@@ -272,7 +287,7 @@ async def action(update: Update, context: BotContext) -> None:
     commune = await _commune(update, context, person)
     if commune is None:
         return
-    kind = update.callback_query.data.split(":")[2]
+    kind = tapped_data(update).split(":")[2]
     if kind not in ACTIONS:
         return
     state = _state(context)
@@ -299,7 +314,7 @@ async def team_picked(update: Update, context: BotContext) -> None:
     if commune is None:
         return
     state = _state(context)
-    state["team"] = update.callback_query.data.split(":", 2)[2]
+    state["team"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     if state.get("act") == "add":
         context.user_data["og_step"] = "name"
@@ -327,15 +342,15 @@ async def toggle(update: Update, context: BotContext) -> None:
     if commune is None:
         return
     state = _state(context)
-    ref = update.callback_query.data.split(":", 2)[2]
+    ref = tapped_data(update).split(":", 2)[2]
     picked = state.setdefault("picked", [])
     if ref in picked:
         picked.remove(ref)
     else:
         picked.append(ref)
-    await update.callback_query.answer()
+    await tapped(update).answer()
     members = await _members(context, person, commune, state.get("team"))
-    await update.callback_query.edit_message_reply_markup(reply_markup=_toggles(members, picked))
+    await tapped(update).edit_message_reply_markup(reply_markup=_toggles(members, picked))
 
 
 @requires(*ROLES)
@@ -359,7 +374,7 @@ async def person_picked(update: Update, context: BotContext) -> None:
     if commune is None:
         return
     state = _state(context)
-    state["ref"] = update.callback_query.data.split(":", 2)[2]
+    state["ref"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     kind = state.get("act")
     if kind == "retire":
@@ -412,7 +427,7 @@ async def _invite(update: Update, context: BotContext, person: Person, commune: 
 
 @requires(*ROLES)
 async def reason_picked(update: Update, context: BotContext) -> None:
-    _state(context)["reason"] = update.callback_query.data.split(":", 2)[2]
+    _state(context)["reason"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     await _ask_date(update, context)
 
@@ -423,7 +438,7 @@ async def target_picked(update: Update, context: BotContext) -> None:
     commune = await _commune(update, context, person)
     if commune is None:
         return
-    _state(context)["target"] = update.callback_query.data.split(":", 2)[2]
+    _state(context)["target"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     await _finish(update, context, person, commune)
 
@@ -434,7 +449,7 @@ async def gender_picked(update: Update, context: BotContext) -> None:
     commune = await _commune(update, context, person)
     if commune is None:
         return
-    _state(context)["gender"] = update.callback_query.data.split(":", 2)[2]
+    _state(context)["gender"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     await _finish(update, context, person, commune)
 
@@ -460,11 +475,12 @@ async def typed(update: Update, context: BotContext) -> None:
     if person is None:
         context.user_data.pop("og_step", None)
         return
-    text = clean_text(update.effective_message.text, limit=200)
+    text = clean_text(message_of(update).text, limit=200)
     state = _state(context)
     if step == "merge_code":
         code = text.upper()
-        if not re.fullmatch(r"[A-Z0-9-]{2,20}", code) or await context.services.org.commune_by_code(code):
+        directory = context.services.directory
+        if not re.fullmatch(r"[A-Z0-9-]{2,20}", code) or await directory.commune_by_code(code):
             await reply(update, msg.ORG_MERGE_BAD_CODE)
             raise ApplicationHandlerStop
         state["into"] = code
@@ -566,12 +582,7 @@ MERGERS = (Role.PROVINCE_OFFICIAL, Role.ADMIN)
 
 
 async def _province_communes(context: BotContext, person: Person) -> list[Commune]:
-    if person.province_id:
-        return await context.services.org.communes_of_province(person.province_id)
-    found: list[Commune] = []
-    for province in await context.services.stats.provinces():
-        found += await context.services.org.communes_of_province(province.id)
-    return found
+    return await context.services.directory.communes_in_reach(person)
 
 
 def _merge_toggles(communes: list[Commune], picked: list[int]):
@@ -591,13 +602,13 @@ async def merge_start(update: Update, context: BotContext) -> None:
 async def merge_toggle(update: Update, context: BotContext) -> None:
     person = await context.registered(update)
     picked = _state(context).setdefault("merge", [])
-    commune_id = int(update.callback_query.data.rsplit(":", 1)[1])
+    commune_id = int(tapped_data(update).rsplit(":", 1)[1])
     if commune_id in picked:
         picked.remove(commune_id)
     else:
         picked.append(commune_id)
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(
+    await tapped(update).answer()
+    await tapped(update).edit_message_reply_markup(
         reply_markup=_merge_toggles(await _province_communes(context, person), picked)
     )
 
@@ -620,7 +631,7 @@ async def merge_sources_done(update: Update, context: BotContext) -> None:
 
 @requires(*MERGERS)
 async def merge_into_picked(update: Update, context: BotContext) -> None:
-    _state(context)["into"] = update.callback_query.data.split(":", 2)[2]
+    _state(context)["into"] = tapped_data(update).split(":", 2)[2]
     await clear_buttons(update)
     await _merge_confirm(update, context)
 
@@ -634,7 +645,7 @@ async def merge_new(update: Update, context: BotContext) -> None:
 
 async def _merge_confirm(update: Update, context: BotContext) -> None:
     state = _state(context)
-    org = context.services.org
+    org = context.services.directory
     sources = [c.name for c in [await org.commune(i) for i in state.get("merge", [])] if c]
     into = await org.commune_by_code(state.get("into", ""))
     label = into.name if into else f"{state.get('name')} ({state.get('into')})"
@@ -651,7 +662,7 @@ async def merge_apply(update: Update, context: BotContext) -> None:
     person = await context.person(update)
     state = context.user_data.pop("og", {})
     await clear_buttons(update)
-    org = context.services.org
+    org = context.services.directory
     codes = [c.code for c in [await org.commune(i) for i in state.get("merge", [])] if c]
     try:
         commune, sources = await context.services.org_list.merge_communes(

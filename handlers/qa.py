@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -23,14 +23,18 @@ from handlers.common import (
     callback_arg,
     claim_text,
     clear_buttons,
+    existing,
     int_arg,
     keyboard,
     name_and_role,
     numbered_choices,
     reply,
     requires,
+    tapped,
     text_for_another_flow,
     text_is_for,
+    typed,
+    user_of,
 )
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
@@ -78,11 +82,12 @@ async def send_long(update: Update, text: str, markup: InlineKeyboardMarkup | No
 
 async def _asker(update: Update, context: BotContext) -> Asker:
     person = await context.person(update)
-    return Asker(channel=context.channel, ref=str(update.effective_user.id), person=person)
+    return Asker(channel=context.channel, ref=str(user_of(update).id), person=person)
 
 
 def _answer_markup(context: BotContext, qid: int, entry: Entry) -> tuple[str, InlineKeyboardMarkup]:
-    """The buttons under an answer, and the related questions (numbered text; their buttons are the numbers)."""
+    """The buttons under an answer, and the related questions (numbered text; their buttons are the
+    numbers)."""
     related = [
         (r.title, f"qa:rel:{qid}:{n}")
         for n, r in enumerate(context.services.knowledge.index.related(entry)[:3])
@@ -126,7 +131,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     ):
         await reply(update, msg.FIRST_CONTACT)
         context.user_data[FIRST_CONTACT_SHOWN] = True
-    if answer.outcome == "answered":
+    if answer.outcome == "answered" and result.best is not None:  # confident: there is a best hit
         await _show_entry(update, context, answer.question_id, result.best.entry)
     elif answer.outcome == "out_of_scope":
         await reply(update, msg.QA_OUT_OF_SCOPE)
@@ -147,7 +152,7 @@ async def free_text_question(update: Update, context: BotContext) -> None:
     if context.user_data.get("qa_answering"):
         await expert_answer(update, context)
         return
-    await answer_question(update, context, update.message.text or "")
+    await answer_question(update, context, typed(update))
 
 
 async def cmd_hoi(update: Update, context: BotContext) -> None:
@@ -170,17 +175,17 @@ async def on_feedback(update: Update, context: BotContext) -> None:
     except QAError as exc:
         await _error(update, exc)
         return
-    await update.callback_query.answer()
-    message = update.callback_query.message
+    await tapped(update).answer()
+    message = tapped(update).message
     # keep the other buttons (article, related, expert), drop the two feedback buttons
-    if message is not None and message.reply_markup is not None:
+    if isinstance(message, Message) and message.reply_markup is not None:
         rows = [
             row
             for row in message.reply_markup.inline_keyboard
-            if not any((b.callback_data or "").startswith("qa:fb:") for b in row)
+            if not any(str(b.callback_data or "").startswith("qa:fb:") for b in row)
         ]
         try:
-            await update.callback_query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+            await tapped(update).edit_message_reply_markup(InlineKeyboardMarkup(rows))
         except TelegramError:
             log.debug("could not update feedback buttons", exc_info=True)
     await reply(update, msg.QA_THANKS_HELPFUL if helpful else msg.QA_THANKS_NOT_HELPFUL)
@@ -271,9 +276,9 @@ async def on_expert(update: Update, context: BotContext) -> None:
     if not created:
         await reply(update, msg.QA_EXPERT_ALREADY)
         return
-    asker = await context.person(update)
-    commune = await services.org.commune(request.commune_id)
-    team = await services.org.team(asker.team_id) if asker.team_id else None
+    asker = await context.registered(update)  # request_expert refused anyone unregistered
+    commune = existing(await services.directory.commune(request.commune_id), "commune")
+    team = await services.directory.team(asker.team_id) if asker.team_id else None
     place = f"{team.name}, {commune.name}" if team else commune.name
     suggestion = ""
     if question.matched_ids:
@@ -326,17 +331,15 @@ async def expert_start(update: Update, context: BotContext) -> int:
 async def expert_answer(update: Update, context: BotContext) -> int:
     request_id = context.user_data.get("qa_answering")
     if not request_id:
-        await answer_question(update, context, update.message.text or "")
+        await answer_question(update, context, typed(update))
         return ConversationHandler.END
     if not await text_is_for(update, context, "expert"):
         context.user_data.pop("qa_answering", None)
         return await text_for_another_flow(update, context)
-    expert = await context.person(update)
+    expert = await context.registered(update)  # expert_start let in only a registered expert
     services = context.services
     try:
-        request, question = await services.qa.answer_request(
-            int(request_id), expert, update.message.text or ""
-        )
+        request, question = await services.qa.answer_request(int(request_id), expert, typed(update))
     except QAError as exc:
         await _error(update, exc)
         if exc.reason == "empty_answer":

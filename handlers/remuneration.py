@@ -120,7 +120,7 @@ async def _commune_of(update: Update, context: BotContext):
     if person.role != Role.COMMUNE_OFFICIAL or not person.commune_id:
         await reply(update, msg.NOT_ALLOWED.format(role=msg.ROLE_NAMES[person.role]))
         return person, None
-    return person, await context.services.org.commune(person.commune_id)
+    return person, await context.services.directory.commune(person.commune_id)
 
 
 def _list_buttons(period: Period):
@@ -334,7 +334,7 @@ async def province_view(update: Update, context: BotContext) -> None:
     if person is None or person.role != Role.PROVINCE_OFFICIAL or not person.province_id:
         await reply(update, msg.PAY_DENIED)
         return
-    province = existing(await context.services.org.province(person.province_id), "province")
+    province = existing(await context.services.directory.province(person.province_id), "province")
     try:
         totals = await context.services.remuneration.province_totals(person, province, period)
     except PayDenied:

@@ -105,7 +105,9 @@ async def _try_code(update: Update, context: BotContext, raw: str, stay: int) ->
     }
     place = checked.commune.name
     if checked.invite.role == Role.PROVINCE_OFFICIAL:
-        province = existing(await context.services.org.province(checked.commune.province_id), "province")
+        province = existing(
+            await context.services.directory.province(checked.commune.province_id), "province"
+        )
         place = msg.INVITE_PROVINCE_PLACE.format(province=province.name)
     await reply(update, msg.CODE_ACCEPTED.format(role=msg.ROLE_NAMES[checked.invite.role], commune=place))
     if suggested:
@@ -166,7 +168,7 @@ async def _team_step(update: Update, context: BotContext) -> int:
     # registration attaches the chat account to that person without asking. A team code asks.
     if reg["role"] in (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL) or reg.get("named"):
         return await _finish(update, context)
-    org = context.services.org
+    org = context.services.directory
     if reg["team_id"]:
         team = existing(await org.team(reg["team_id"]), "team")
         await reply(
@@ -187,7 +189,7 @@ async def team_confirmed(update: Update, context: BotContext) -> int:
 
 async def team_rejected(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    team = existing(await context.services.org.team(context.user_data["reg"]["team_id"]), "team")
+    team = existing(await context.services.directory.team(context.user_data["reg"]["team_id"]), "team")
     await reply(update, msg.WRONG_TEAM_ON_CODE.format(team=team.name))
     context.user_data.pop("reg", None)
     return ConversationHandler.END
@@ -196,7 +198,7 @@ async def team_rejected(update: Update, context: BotContext) -> int:
 async def team_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
     team_id = int_arg(update)
-    team = await context.services.org.team(team_id) if team_id else None
+    team = await context.services.directory.team(team_id) if team_id else None
     if team is None or team.commune_id != context.user_data["reg"]["commune_id"]:
         await reply(update, msg.CODE_ERRORS["team_required"])
         return PICK_TEAM
@@ -222,7 +224,7 @@ async def _finish(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     context.user_data.pop("reg", None)
     context.forget_person()
-    org = context.services.org
+    org = context.services.directory
     if person.team_id:
         place = existing(await org.team(person.team_id), "team").name
     elif person.commune_id:

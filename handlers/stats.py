@@ -21,14 +21,18 @@ from bot import messages as msg
 from handlers.broadcast import register_markup
 from handlers.common import (
     BotContext,
+    chat_of,
     claim_text,
     clear_buttons,
     column,
     keyboard,
     reply,
     requires,
+    tapped,
+    tapped_data,
     text_for_another_flow,
     text_is_for,
+    typed,
 )
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
@@ -178,7 +182,7 @@ async def start(update: Update, context: BotContext) -> int:
     context.user_data.pop("st", None)
     services = context.services
     if person.role in (Role.ADMIN, Role.MINISTRY_OFFICIAL):
-        provinces = await services.stats.provinces()
+        provinces = await services.directory.provinces()
         if not provinces:
             await reply(update, msg.STATS_NO_SCOPE)
             return ConversationHandler.END
@@ -210,7 +214,7 @@ async def _ask_scope_in_province(update: Update, context: BotContext, province_i
     except ScopeDenied:
         await reply(update, msg.STATS_DENIED)
         return ConversationHandler.END
-    communes = await context.services.org.communes_of_province(province_id)
+    communes = await context.services.directory.communes_of_province(province_id)
     buttons = [(msg.STATS_WHOLE_PROVINCE.format(name=province.name), f"st:s:p:{province.id}")]
     if len(communes) <= MAX_COMMUNE_BUTTONS:
         buttons += [(c.name, f"st:s:c:{c.id}") for c in communes]
@@ -220,13 +224,13 @@ async def _ask_scope_in_province(update: Update, context: BotContext, province_i
 
 async def province_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    province_id = _int(update.callback_query.data.rsplit(":", 1)[-1])
+    province_id = _int(tapped_data(update).rsplit(":", 1)[-1])
     return await _ask_scope_in_province(update, context, province_id or 0)
 
 
 async def scope_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    _, _, letter, raw_id = update.callback_query.data.split(":")
+    _, _, letter, raw_id = tapped_data(update).split(":")
     scope = await _allowed_scope(update, context, letter, raw_id)
     if scope is None:
         return ConversationHandler.END
@@ -235,7 +239,7 @@ async def scope_picked(update: Update, context: BotContext) -> int:
 
 async def again(update: Update, context: BotContext) -> int:
     """'Another period' under a report: the same scope, checked again."""
-    _, _, letter, raw_id = update.callback_query.data.split(":")
+    _, _, letter, raw_id = tapped_data(update).split(":")
     scope = await _allowed_scope(update, context, letter, raw_id)
     if scope is None:
         return ConversationHandler.END
@@ -296,7 +300,7 @@ async def _current_scope(update: Update, context: BotContext) -> Scope | None:
 
 async def period_picked(update: Update, context: BotContext) -> int:
     await clear_buttons(update)
-    key = update.callback_query.data.rsplit(":", 1)[-1]
+    key = tapped_data(update).rsplit(":", 1)[-1]
     if key == "custom":
         await claim_text(update, context, "stats")
         await reply(update, msg.STATS_ASK_CUSTOM, keyboard([], nav=True))
@@ -314,7 +318,7 @@ async def custom_typed(update: Update, context: BotContext) -> int:
     if not await text_is_for(update, context, "stats"):
         return await text_for_another_flow(update, context)
     try:
-        period = parse_period_text(update.message.text)
+        period = parse_period_text(typed(update))
     except PeriodError as exc:
         await reply(update, msg.STATS_PERIOD_ERRORS[exc.reason], keyboard([], nav=True))
         return CUSTOM
@@ -362,12 +366,12 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-# --- chart and workbook (buttons under any report, also old ones) --------------------------------------------
+# --- chart and workbook (buttons under any report, also old ones) -------------------------------------------
 async def _scope_period_from_button(
     update: Update, context: BotContext, data: str | None = None
 ) -> tuple[Scope, Period] | None:
     """st:<verb>:<level letter>:<id>:<start>:<end>, the scope checked again on the server."""
-    parts = (data or update.callback_query.data).split(":")
+    parts = (data or tapped_data(update)).split(":")
     if len(parts) != 6:
         await reply(update, msg.BUTTON_EXPIRED)
         return None
@@ -386,7 +390,7 @@ async def _report_from_button(update: Update, context: BotContext) -> Report | N
     if found is None:
         return None
     scope, period = found
-    if update.callback_query.data.startswith("st:xs:"):
+    if tapped_data(update).startswith("st:xs:"):
         return await submitted_report(update, context, scope, period)
     return await live_report(context.services, scope, period)
 
@@ -395,17 +399,17 @@ async def send_chart(update: Update, context: BotContext) -> None:
     report = await _report_from_button(update, context)
     if report is None:
         return
-    await update.callback_query.answer()
+    await tapped(update).answer()
     png = await asyncio.to_thread(report_chart, report)
     caption = chart_title(report)
-    await update.effective_chat.send_photo(png, filename="bieu-do-hoa-giai.png", caption=caption)
+    await chat_of(update).send_photo(png, filename="bieu-do-hoa-giai.png", caption=caption)
 
 
 async def send_xlsx(update: Update, context: BotContext) -> None:
     report = await _report_from_button(update, context)
     if report is None:
         return
-    await update.callback_query.answer()
+    await tapped(update).answer()
     data = await asyncio.to_thread(report_xlsx, report)
     if report.source != "submitted" and report.scope.level != "national":
         summary = await context.services.logbook.summary(report.scope, report.period)
@@ -417,7 +421,7 @@ async def send_xlsx(update: Update, context: BotContext) -> None:
     caption = msg.STATS_XLSX_CAPTION.format(
         scope=scope_label(report.scope), period=period_label(report.period)
     )
-    await update.effective_chat.send_document(data, filename=name, caption=caption)
+    await chat_of(update).send_document(data, filename=name, caption=caption)
 
 
 # --- submitted reports (chốt số liệu) ----------------------------------------------------------------------
@@ -501,7 +505,7 @@ async def ask_submit(update: Update, context: BotContext) -> None:
         return
     scope, period = found
     person = await context.registered(update)
-    if scope.level != "commune" or not may_submit(person, scope.commune):
+    if scope.level != "commune" or scope.commune is None or not may_submit(person, scope.commune):
         await reply(update, msg.SUBMIT_DENIED)
         return
     await clear_buttons(update)
@@ -532,7 +536,7 @@ async def ask_submit(update: Update, context: BotContext) -> None:
 
 
 async def confirm_submit(update: Update, context: BotContext) -> None:
-    data = update.callback_query.data
+    data = tapped_data(update)
     parts = data.split(":")
     expected = _int(parts[-1]) if len(parts) == 7 else None
     found = await _scope_period_from_button(update, context, ":".join(parts[:6]))  # checked as any button
@@ -602,7 +606,7 @@ async def show_submitted(update: Update, context: BotContext) -> None:
     if found is None:
         return
     scope, period = found
-    submitted = update.callback_query.data.startswith("st:ss:")
+    submitted = tapped_data(update).startswith("st:ss:")
     report = (
         await submitted_report(update, context, scope, period)
         if submitted
@@ -655,14 +659,15 @@ async def show_status(update: Update, context: BotContext) -> None:
             )
     if len(statuses) > MAX_COMMUNE_BUTTONS:
         lines.append(msg.SUBMIT_NOTE_MORE.format(n=len(statuses) - MAX_COMMUNE_BUTTONS))
-    await update.callback_query.answer()
+    await tapped(update).answer()
     await reply(update, "\n".join(lines))
 
 
-# --- Part II and the printable book (issue 17) ----------------------------------------------------------------
+# --- Part II and the printable book (issue 17) --------------------------------------------------------------
 async def _logbook_scope(update: Update, context: BotContext) -> tuple[Scope, Period] | None:
-    """Scope and period of a Part II / book button, checked again: the person's role and scope, never the ids."""
-    parts = update.callback_query.data.split(":")
+    """Scope and period of a Part II / book button, checked again: the person's role and scope, never the
+    ids."""
+    parts = tapped_data(update).split(":")
     person = await context.person(update)
     if person is None or person.role not in LOGBOOK_VIEWERS:
         await reply(update, msg.LOGBOOK_DENIED)
@@ -698,7 +703,7 @@ async def send_by_mediator(update: Update, context: BotContext) -> None:
     found = await _logbook_scope(update, context)
     if found is None:
         return
-    await update.callback_query.answer()
+    await tapped(update).answer()
     summary = await context.services.logbook.summary(*found)
     await reply(update, summary_text(summary))
 
@@ -709,16 +714,16 @@ async def send_book(update: Update, context: BotContext) -> None:
     if found is None:
         return
     scope, period = found
-    await update.callback_query.answer()
+    await tapped(update).answer()
     if scope.level == "commune":
-        teams = await context.services.org.teams_of_commune(scope.id)
+        teams = await context.services.directory.teams_of_commune(scope.id)
         dates = f"{_compact(period.start)}:{_compact(period.end)}"
         await reply(update, msg.LOGBOOK_PICK_TEAM, column((t.name, f"st:b:t:{t.id}:{dates}") for t in teams))
         return
     data = await context.services.logbook.book(scope, period, today=today(context))
     name = f"so-theo-doi-{scope.code}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
     caption = msg.LOGBOOK_BOOK_CAPTION.format(scope=scope_label(scope), period=period_label(period))
-    await update.effective_chat.send_document(data, filename=name, caption=caption)
+    await chat_of(update).send_document(data, filename=name, caption=caption)
 
 
 # --- monthly summary (queued by the daily job, services/jobs.py; scheduled in bot/jobs.py) ------------------
@@ -759,7 +764,7 @@ async def summary_status(update: Update, context: BotContext) -> None:
 async def summary_toggle(update: Update, context: BotContext) -> None:
     await clear_buttons(update)
     person = await context.person(update)
-    off = update.callback_query.data == "st:off"
+    off = tapped_data(update) == "st:off"
     try:
         await context.services.summaries.set_opt_out(person, off)
     except ScopeDenied:

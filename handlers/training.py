@@ -88,9 +88,9 @@ async def organiser_label(context_or_app, person: Person | None) -> str:
     if person is None:
         return msg.APP_NAME
     if person.commune_id:
-        place = (await services.org.commune(person.commune_id)).name
+        place = (await services.directory.commune(person.commune_id)).name
     elif person.province_id:
-        place = "Sở Tư pháp " + (await services.org.province(person.province_id)).name
+        place = "Sở Tư pháp " + (await services.directory.province(person.province_id)).name
     else:
         return person.full_name
     return f"{person.full_name} — {place}"
@@ -336,7 +336,7 @@ async def preview_button(update: Update, context: BotContext) -> None:
 async def reminder_text(app: Application, event: dict) -> str:
     """The text of an event's reminder (stored with its outbox rows when the job queues it)."""
     services = service_app(app).services
-    organiser = await services.people.get(event["organiser_id"])
+    organiser = await services.directory.person(event["organiser_id"])
     return msg.TR_REMINDER.format(
         announcement=announcement_text(event, await organiser_label(app, organiser), services.config.timezone)
     )
@@ -393,7 +393,7 @@ async def _checklist(update: Update, context: BotContext, event: dict, page: int
         return
     teams = {}
     for team_id in {c["team_id"] for c in candidates if c["team_id"]}:
-        team = await context.services.org.team(team_id)
+        team = await context.services.directory.team(team_id)
         teams[team_id] = team.name if team else ""
     items = [
         (c["id"], c["full_name"] + (f" · {short_team(teams[c['team_id']])}" if c["team_id"] in teams else ""))

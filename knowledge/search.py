@@ -476,8 +476,8 @@ class SearchIndex:
                 content.append((readings, max(self.idf.get(r, self.max_idf) for r in readings)))
         pairs: list[tuple[tuple[str, ...], float]] = []
         for i in range(len(words) - 1):
-            stop = (words[i] in STOPWORDS) + (words[i + 1] in STOPWORDS)
-            base = PAIR_WEIGHT * PAIR_STOP_WEIGHTS[stop]
+            stops = (words[i] in STOPWORDS) + (words[i + 1] in STOPWORDS)  # 0, 1 or 2 stop words
+            base = PAIR_WEIGHT * PAIR_STOP_WEIGHTS[stops]
             found = tuple(f"{x}_{y}" for x in slots[i] for y in slots[i + 1] if f"{x}_{y}" in self.postings)
             for pair in found:
                 add(pair, base)
@@ -486,10 +486,10 @@ class SearchIndex:
                     y != typed[i + 1] and slots[i + 1][0] == typed[i + 1]
                 ):
                     guessed.add(pair)  # a reading added to a known word, not the word as typed
-            if stop < 2:
+            if stops < 2:
                 # an unseen pair weighs like a rare one: something the knowledge base does not talk about
                 weight = max((self.idf[p] for p in found), default=self.max_idf * 0.5)
-                pairs.append((found, weight * (1.0 if stop == 0 else 0.5)))
+                pairs.append((found, weight * (1.0 if stops == 0 else 0.5)))
         for phrase, weight in extra:
             for term in _terms(" ".join(phrase)):
                 if term in self.postings:
@@ -590,7 +590,8 @@ class SearchIndex:
             # the suggestions cover different provisions first: three entries on one article give the asker
             # one answer three times, three provisions give three chances to find the right one
             seen: set[tuple[str, int]] = set()
-            fresh, again = [], []
+            fresh: list[tuple[float, int, float]] = []
+            again: list[tuple[float, int, float]] = []
             for item in ranked:
                 (again if self._article[item[1]] in seen else fresh).append(item)
                 seen.add(self._article[item[1]])

@@ -482,6 +482,12 @@ class LogbookService:
         """Only the follow-up counts of the period's successful cases (one query, any level)."""
         return await self.repo.agreement_answers(scope.level, scope.id, *period.iso)
 
+    async def book_size(self, scope: Scope, period: Period) -> int:
+        """How many cases the book of a team scope lists for the period."""
+        if scope.level != "team" or scope.team is None:
+            raise ValueError("the book is kept per team")
+        return len(await self.repo.book_cases(scope.team.id, *period.iso))
+
     async def book(self, scope: Scope, period: Period, today: date | None = None) -> bytes:
         """The book of a team scope (`scope.level == 'team'`); the workbook is built in a worker thread, so a
         large book never holds up the chat."""

@@ -246,6 +246,10 @@ class OrgListService:
             teams = [t for t in teams if t["id"] == team_id]
         return build_workbook(commune, teams, people, self.today())
 
+    async def sizes(self, commune: Commune) -> tuple[int, int]:
+        """How many teams (dissolved ones too) and members (retired ones too) the commune's list holds."""
+        return len(await self.repo.teams(commune.id)), len(await self.repo.people(commune.id))
+
     # import
     async def plan_file(self, commune: Commune, content: bytes, person: Person | None = None) -> Plan:
         if not may_edit(person, commune):

@@ -10,7 +10,7 @@ from knowledge.text import fold
 from services.knowledge import KnowledgeService
 from services.models import Person
 from services.privacy import mask_personal_numbers
-from storage.qa import ExpertRequest, QARepository, QuestionRecord
+from storage.qa import ExpertRequest, GapRow, QARepository, QuestionRecord
 
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 3000
@@ -86,6 +86,14 @@ class QAService:
         if changed:
             await self.repo.rewrite_texts(changed)
         return len(changed)
+
+    async def gaps(self, since: str, limit: int = 100) -> list[GapRow]:
+        """Questions since `since` the knowledge base did not serve well, most asked first (for editors)."""
+        return await self.repo.gaps(since, limit=limit)
+
+    async def review_queue(self, limit: int = 50) -> list[tuple[ExpertRequest, QuestionRecord]]:
+        """Experts' answers waiting for an editor's review, oldest first."""
+        return await self.repo.review_queue(limit=limit)
 
     async def own_question(self, question_id: int, asker: Asker) -> QuestionRecord:
         """The question, if it was asked by this asker (callback data can be forged)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -310,6 +311,30 @@ class RegistrationService:
                     )
                     return invite
         raise RuntimeError("could not allocate a unique invite code")
+
+    async def create_ministry_official(
+        self, full_name: str, external_ref: str | None = None, identities: Sequence[tuple[str, str]] = ()
+    ) -> Person:
+        """The operator's command line creates a Bộ Tư pháp official — the only way the role comes into being
+        (invite codes never carry it) — audited, with the given (channel, external id) chat accounts linked.
+        With `external_ref`, running it again updates the same person. One unit of work: a new row, its audit
+        row and its identities (an identity's uniqueness is a constraint)."""
+        draft = PersonDraft(full_name=full_name, role=Role.MINISTRY_OFFICIAL, external_ref=external_ref)
+        async with self.uow() as u:
+            person_id = await u.people.upsert_by_ref(draft) if external_ref else await u.people.create(draft)
+            await u.audit.add(
+                action="person.create",
+                object_type="person",
+                object_id=person_id,
+                actor_label="cli",
+                after={"role": "ministry_official", "name": full_name},
+            )
+            for channel, external_id in identities:
+                await u.people.link_identity(person_id, channel, external_id, external_id)
+            person = await u.people.get(person_id)
+        if person is None:  # just written: cannot happen
+            raise LookupError(f"person {person_id}")
+        return person
 
 
 def may_invite(creator: Person, role: Role, commune: Commune) -> bool:

@@ -91,6 +91,11 @@ class StatsRepository:
         rows = await self.db.fetchall("SELECT * FROM provinces ORDER BY name")
         return [Province(id=r["id"], code=r["code"], name=r["name"]) for r in rows]
 
+    async def codes(self, kind: str) -> list[str]:
+        """Every code of one kind of unit ('province', 'commune' or 'team'), sorted."""
+        table = {"province": "provinces", "commune": "communes", "team": "teams"}[kind]
+        return [r["code"] for r in await self.db.fetchall(f"SELECT code FROM {table} ORDER BY code")]
+
     async def teams(self, level: str, scope_id: int, as_of: str | None = None) -> list[Team]:
         """Teams of a commune (with the communes merged into it) or province that worked on `as_of` (default
         today), from the team history (migration 0013), each with the commune it belonged to then."""

@@ -128,6 +128,156 @@ def test_the_handler_check_sees_a_repository_call():
         assert _reaches_past_the_services(f"async def f(context, services):\n    {line}\n"), line
 
 
+#: The container's fields that are repositories or the database, not services (bot/container.py).
+_NOT_SERVICES = {"db", "people", "org", "stats", "invites"}
+#: Command-line modules that are pure admin plumbing (copying, backing up the database; argparse's words):
+#: they work on the database itself, below the services.
+_PLUMBING_MODULES = {"cli_dbcopy.py", "cli_ops.py", "cli_i18n.py"}
+#: Plumbing functions inside the command-line modules, which may open, migrate and load the database
+#: directly: schema migration, the operator's bulk load of the organisation file (before anyone uses the
+#: bot), and the demo fixtures (bot/demo.py, seeded into an empty database for `chat`).
+_PLUMBING_FUNCTIONS = {
+    "cli.py": {"cmd_migrate", "cmd_load_org"},
+    "demo.py": {"seed_demo", "seed_demo_year"},
+}
+#: What plumbing-free command-line code may still ask the database: open it (the services need it open).
+_DB_OPENING = {"open", "close", "is_open"}
+
+
+def _is_services(node: ast.expr) -> bool:
+    """`services` or `<anything>.services`: the container."""
+    return (isinstance(node, ast.Name) and node.id == "services") or (
+        isinstance(node, ast.Attribute) and node.attr == "services"
+    )
+
+
+def _container_uses(source: str, exempt: set[str] = frozenset()) -> list[tuple[int, str, str | None]]:
+    """(line, field, attribute read of it) for every `services.<field>[.<attribute>]` in `source`, outside
+    the functions named in `exempt`."""
+    tree = ast.parse(source)
+    skipped = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in exempt
+        for inner in ast.walk(node)
+    }
+    found = []
+    inner = set()  # `services.db` inside `services.db.open`: seen once, with its attribute
+    for node in ast.walk(tree):
+        if id(node) in skipped or not isinstance(node, ast.Attribute):
+            continue
+        if isinstance(node.value, ast.Attribute) and _is_services(node.value.value):
+            found.append((node.lineno, node.value.attr, node.attr))
+            inner.add(id(node.value))
+    for node in ast.walk(tree):
+        if id(node) in skipped or id(node) in inner or not isinstance(node, ast.Attribute):
+            continue
+        if _is_services(node.value):
+            found.append((node.lineno, node.attr, None))
+    return sorted(set(found), key=lambda use: (use[0], use[1], use[2] or ""))
+
+
+def _chat_layer_faults(source: str, exempt: set[str] = frozenset()) -> list[str]:
+    """What a handler (or a command-line command) reaches past the services: a repository (`.repo`, or a
+    container field that is one), the database beyond opening it, SQL."""
+    faults = [
+        f"{line}: services.{name}" + (f".{attr}" if attr else "")
+        for line, name, attr in _container_uses(source, exempt)
+        if (name in _NOT_SERVICES and not (name == "db" and attr in _DB_OPENING))
+    ]
+    tree = ast.parse(source)
+    skipped = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in exempt
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Attribute) and node.attr == "repo":
+            faults.append(f"{node.lineno}: .repo")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if any(word in node.value for word in ("SELECT ", "INSERT ", "UPDATE ", "DELETE ")):
+                faults.append(f"{node.lineno}: SQL")
+    return sorted(faults)
+
+
+def _chat_layer_modules() -> list[tuple[Path, set[str]]]:
+    """Every handler module, and the command-line modules of bot/ (they translate between a terminal and the
+    services, like handlers) with their plumbing functions."""
+    found = [(path, set()) for path in sorted((ROOT / "handlers").glob("*.py"))]
+    for path in sorted((ROOT / "bot").glob("*.py")):
+        if (path.name.startswith("cli") or path.name == "demo.py") and path.name not in _PLUMBING_MODULES:
+            found.append((path, _PLUMBING_FUNCTIONS.get(path.name, set())))
+    return found
+
+
+def test_the_chat_layer_reaches_only_services():
+    """Issue 15: handlers (and the command line) translate between chat and services; the repositories,
+    the database and SQL are the services' business."""
+    for path, exempt in _chat_layer_modules():
+        faults = _chat_layer_faults(path.read_text(encoding="utf-8"), exempt)
+        assert not faults, (str(path.relative_to(ROOT)), faults)
+
+
+def test_the_chat_layer_imports_no_repository():
+    """Handlers import from storage/ only the database's error (handlers/errors.py answers it); the
+    command-line commands, nothing (the plumbing modules and the demo seed aside)."""
+    for path, _ in _chat_layer_modules():
+        allowed = {"storage.db", "storage.db.StorageError"} if path.parent.name == "handlers" else set()
+        if path.name == "demo.py":
+            continue  # the demo fixtures write their year of cases with storage.stats.seed_cases
+        bad = {n for n in _imports(path) if n.split(".")[0] == "storage" and n not in allowed}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_every_container_field_the_chat_layer_uses_is_a_service():
+    """Whatever a field is called: each `services.<field>` a handler or command reads is typed, in
+    bot/container.Services, as a class of services/ (or the configuration)."""
+    import typing
+
+    from bot.config import Config
+    from bot.container import Services
+
+    hints = typing.get_type_hints(Services)
+    for path, exempt in _chat_layer_modules():
+        for line, name, attr in _container_uses(path.read_text(encoding="utf-8"), exempt):
+            if name not in hints or (name == "db" and attr in _DB_OPENING):
+                continue  # not the container (e.g. `context.services.config.x` is seen as config, x)
+            kind = hints[name]
+            assert kind is Config or kind.__module__.startswith("services."), (
+                f"{path.relative_to(ROOT)}:{line}: services.{name} is a {kind.__module__}.{kind.__name__}"
+            )
+
+
+def test_the_chat_layer_check_can_fail():
+    """Each way of reaching past the services is found, an exempt plumbing function is not, and a
+    repository-typed field under another name is caught by its type."""
+    for line in (
+        "await context.services.people.by_identity('console', '1')",
+        "org = context.services.org",
+        "await services.stats.provinces()",
+        "await services.invites.create('X', 1, 'mediator', 1, '2099')",
+        "await services.db.fetchall('SELECT code FROM teams')",
+        "await services.qa.repo.gaps('2025-01-01')",
+        "await context.services.org_list.repo.teams(1)",
+        "await services.db.migrate()",
+    ):
+        assert _chat_layer_faults(f"async def f(context, services):\n    {line}\n"), line
+    plumbing = "async def cmd_migrate(services):\n    await services.db.migrate()\n"
+    assert _chat_layer_faults(plumbing) and not _chat_layer_faults(plumbing, {"cmd_migrate"})
+    assert not _chat_layer_faults("async def f(services):\n    await services.db.open()\n")
+    assert not _chat_layer_faults("async def f(context):\n    await context.services.directory.team(1)\n")
+    import typing
+
+    from bot.container import Services
+
+    hints = typing.get_type_hints(Services)
+    assert hints["text_claims"].__module__.startswith("services.")
+    assert not hints["people"].__module__.startswith("services.")
+
+
 async def test_all_communes_in_the_order_of_the_per_province_reads(bot):
     org = bot.services.org
     other = await org.upsert_province("AA", "An Giang")  # sorts before Điện Biên

@@ -32,11 +32,16 @@ class AiohttpRequest(BaseRequest):
         return self._read_timeout
 
     async def initialize(self) -> None:
+        await self._opened()
+
+    async def _opened(self) -> aiohttp.ClientSession:
+        """The session, made (again, once closed) when needed."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300),
                 timeout=aiohttp.ClientTimeout(total=None, connect=self._connect_timeout),
             )
+        return self._session
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -53,8 +58,7 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None:
-            await self.initialize()
+        session = self._session if self._session is not None else await self._opened()
         read = self._read_timeout if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
         data: Any = None
         if request_data is not None:
@@ -77,7 +81,7 @@ class AiohttpRequest(BaseRequest):
                 data = request_data.json_parameters
         timeout = aiohttp.ClientTimeout(total=None, sock_read=read, connect=self._connect_timeout)
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut() from exc

@@ -5,17 +5,17 @@ it (a ZaloRequest: the translation of updates, edits, files and ids is shared) a
 
 - Sending: `POST https://openapi.zalo.me/v3.0/oa/message/cs` with the `access_token` header, body
   `{"recipient": {...}, "message": {"text": ..., "attachment": ...}}`. A reply inside the user's window is
-  addressed to the user's last message (`recipient.message_id`): the OA may send 8 free replies within 48 hours
-  of the user's last message. Outside it the message is *proactive* (`recipient.user_id`) and needs the OA's
-  proactive quota: without `ZALO_OA_PROACTIVE=1` it is not sent and reported as "ngoài thời hạn 48 giờ".
+  addressed to the user's last message (`recipient.message_id`): the OA may send 8 free replies within 48
+  hours of the user's last message. Outside it the message is *proactive* (`recipient.user_id`) and needs the
+  OA's proactive quota: without `ZALO_OA_PROACTIVE=1` it is not sent and reported as "ngoài thời hạn 48 giờ".
 - Buttons are real: a callback button is `oa.query.hide` (its payload `#cb:<callback_data>` comes back as the
   user's hidden text message), a reply-keyboard button `oa.query.show` (its label comes back as text), a link
   `oa.open.url`. No numbered options.
 - Pictures go as a `media` template with the picture's URL; PDF/DOC/DOCX documents up to 5 MB are uploaded
   (`/v2.0/oa/upload/file`) and sent as a file; other files as a link (as on the Zalo Bot).
-- The access token (OAuth v4, `https://oauth.zaloapp.com/v4/oa/access_token`) lives 25 hours; its refresh token
-  is single use. Both are kept in the database (`storage.oa.OaTokens`) and refreshed before expiry by one
-  process at a time.
+- The access token (OAuth v4, `https://oauth.zaloapp.com/v4/oa/access_token`) lives 25 hours; its refresh
+  token is single use. Both are kept in the database (`storage.oa.OaTokens`) and refreshed before expiry by
+  one process at a time.
 - Incoming: the OA webhook (configured in the developers' console, no setWebhook call), each request signed
   with `X-ZEvent-Signature: mac=sha256(app_id + body + timestamp + OA secret key)` — checked, with stale
   timestamps refused — and handled before the answer (`bot.channels.zalo_server`).
@@ -57,9 +57,9 @@ CALLBACK_PREFIX = "#cb:"
 #: Buttons per message (the OA's template shows a few buttons; more go in further messages).
 BUTTONS_PER_MESSAGE = 5
 TITLE_LIMIT = 100
-#: Signed events older than this are refused (a captured request replayed later). Zalo sends an event again for
-#: up to 12 hours when the webhook does not answer 200 in time; within that span a replay is caught by the event
-#: log (storage.zalo.EventLog keeps every handled event's key for a day), beyond it by this bound.
+#: Signed events older than this are refused (a captured request replayed later). Zalo sends an event again
+#: for up to 12 hours when the webhook does not answer 200 in time; within that span a replay is caught by the
+#: event log (storage.zalo.EventLog keeps every handled event's key for a day), beyond it by this bound.
 REPLAY_WINDOW_S = 12 * 3600
 #: OA API errors that mean the access token is not (or no longer) valid: refresh once and try again.
 TOKEN_ERRORS = {-216, -124}
@@ -74,7 +74,8 @@ OUTSIDE_WINDOW = "outside_window"
 
 # --- webhook signature ------------------------------------------------------------------------------------
 def signature(app_id: str, body: str, timestamp: str, oa_secret_key: str) -> str:
-    """The X-ZEvent-Signature value: "mac=" + sha256(app id + raw body + the body's timestamp + OA secret key)."""
+    """The X-ZEvent-Signature value: "mac=" + sha256(app id + raw body + the body's timestamp + OA secret
+    key)."""
     return "mac=" + hashlib.sha256(f"{app_id}{body}{timestamp}{oa_secret_key}".encode()).hexdigest()
 
 
@@ -116,8 +117,8 @@ def _string(value: Any, where: str, required: bool = False) -> str | None:
 
 
 def to_bot_event(body: dict) -> dict | None:
-    """An OA webhook event as a Zalo Bot-shaped event (the shared translation takes it from there), or None for
-    events that are not a user's message (follow, unfollow, the OA's own messages…)."""
+    """An OA webhook event as a Zalo Bot-shaped event (the shared translation takes it from there), or None
+    for events that are not a user's message (follow, unfollow, the OA's own messages…)."""
     name = body.get("event_name")
     if not isinstance(name, str):
         raise BadEvent("event_name")
@@ -189,12 +190,11 @@ class OaRequest(ZaloRequest):
         params: dict | None = None,
     ) -> dict:
         """One OA API call with a valid access token; `data` of the answer, or ZaloApiError."""
-        if self._client is None:
-            await self.initialize()
+        client = await self._http()
         for attempt in (1, 2):
             token = await self.tokens.access_token(force=attempt == 2)
             try:
-                response = await self._client.request(
+                response = await client.request(
                     method,
                     f"{self.base_url}{path}",
                     json=json_body,
@@ -226,7 +226,7 @@ class OaRequest(ZaloRequest):
         user_id = str(chat_id).removeprefix("oa:")
         window = await self.windows.get(user_id)
         reply = window is not None and window.last_message_id and window.open(datetime.now(UTC))
-        if reply:
+        if reply and window is not None:
             recipient = {"message_id": window.last_message_id}
         elif self.config.proactive:
             recipient = {"user_id": user_id}
@@ -273,10 +273,9 @@ class OaRequest(ZaloRequest):
 
     async def oauth_refresh(self, refresh_token: str) -> tuple[str, str, int]:
         """OAuth v4: a refresh token (single use) for a new access token and a new refresh token."""
-        if self._client is None:
-            await self.initialize()
+        client = await self._http()
         try:
-            response = await self._client.post(
+            response = await client.post(
                 f"{self.config.oauth_url}/v4/oa/access_token",
                 headers={"secret_key": self.config.app_secret or ""},
                 data={
@@ -346,10 +345,10 @@ class OaRequest(ZaloRequest):
         return {"title": title, "type": "oa.query.show", "payload": option.label}
 
     async def tg_editmessagetext(self, params: dict, uploads: dict) -> dict | bool:
-        """Zalo cannot edit, so each edit is a new message that spends one of the user's free replies. A status
-        update — a text without buttons replacing a text without buttons (a broadcast's progress) — is not sent
-        once only `RESERVED_REPLIES` remain (or the window is closed): they are kept for the answers that matter
-        (the broadcast's final report). The message still takes the new text, for a later edit."""
+        """Zalo cannot edit, so each edit is a new message that spends one of the user's free replies. A
+        status update — a text without buttons replacing a text without buttons (a broadcast's progress) — is
+        not sent once only `RESERVED_REPLIES` remain (or the window is closed): they are kept for the answers
+        that matter (the broadcast's final report). The message still takes the new text, for a later edit."""
         if not params.get("inline_message_id") and not _json_markup(params.get("reply_markup")):
             zalo_id, chat_int = await self._chat(params)
             key = (chat_int, int(params.get("message_id") or 0))
@@ -385,9 +384,8 @@ class OaRequest(ZaloRequest):
             "file_name": name,
             "file_size": len(content),
         }
-        return self._new_message(
-            chat_int, zalo_id, document=document, **({"caption": caption} if caption else {})
-        )
+        extra: dict[str, Any] = {"caption": caption} if caption else {}
+        return self._new_message(chat_int, zalo_id, document=document, **extra)
 
     async def translate(self, event: Any) -> dict | None:
         """An OA webhook event (already verified) → the Telegram-shaped update; the user's window reopens."""

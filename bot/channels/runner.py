@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from telegram import Update
 from telegram.error import InvalidToken
+from telegram.ext import Updater
 
 from bot.app import MediatorApplication, build_application
 from bot.channels.http import HttpServer
@@ -72,6 +73,13 @@ def build_zalo(
         replace(config, bot_token=None), channel="zalo", request=request, services=services, rate_limit=True
     )
     return app, request
+
+
+def _updater(app: MediatorApplication) -> Updater:
+    """The updater of an application that polls (build_application makes one for every channel)."""
+    if app.updater is None:
+        raise RuntimeError("an application without an updater cannot poll")
+    return app.updater
 
 
 def build_oa(config: Config, oa: OaConfig, services: Services) -> tuple[MediatorApplication, OaRequest]:
@@ -159,13 +167,16 @@ async def serve(
                         run.server.web, run.app, config.webhook_path, config.webhook_secret or ""
                     )
                 else:
-                    await run.app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+                    await _updater(run.app).start_polling(allowed_updates=Update.ALL_TYPES)
                     run.polling = True
             elif (
                 name == "oa"
             ):  # the OA has no long polling: its webhook (set in the developers' console) always
                 run.server = server_at(oa.webhook_listen, oa.webhook_port)
-                add_oa_routes(run.server.web, run.app, requests["oa"], oa)
+                oa_request = requests["oa"]
+                if not isinstance(oa_request, OaRequest):  # build_oa makes one
+                    raise TypeError(f"the OA channel runs over OaRequest, not {type(oa_request).__name__}")
+                add_oa_routes(run.server.web, run.app, oa_request, oa)
             else:
                 request = requests["zalo"]
                 if webhook or zalo.files_url:
@@ -180,14 +191,14 @@ async def serve(
                         webhook=webhook,
                     )
                 if not webhook:
-                    await run.app.updater.start_polling(poll_interval=0, timeout=zalo.poll_timeout)
+                    await _updater(run.app).start_polling(poll_interval=0, timeout=zalo.poll_timeout)
                     run.polling = True
             await run.app.start()
         for (listen, port), server in servers.items():
             bound = await server.start(listen, port)
             log.info("web server on %s:%s", listen, bound)
         if webhook and "telegram" in running:
-            url = f"{config.webhook_url.rstrip('/')}/{config.webhook_path}"
+            url = f"{(config.webhook_url or '').rstrip('/')}/{config.webhook_path}"  # checked: set
             await running["telegram"].app.bot.set_webhook(
                 url=url, secret_token=config.webhook_secret, allowed_updates=Update.ALL_TYPES
             )
@@ -205,7 +216,7 @@ async def serve(
             await server.stop()
         for run in running.values():
             with contextlib.suppress(Exception):
-                if run.polling and run.app.updater.running:
+                if run.polling and run.app.updater is not None and run.app.updater.running:
                     await run.app.updater.stop()
             with contextlib.suppress(Exception):
                 if run.app.running:

@@ -39,7 +39,7 @@ def run_telegram(config: Config, webhook: bool = False) -> None:
     if webhook:
         from bot.channels.webhook import serve_webhook
 
-        url = f"{config.webhook_url.rstrip('/')}/{config.webhook_path}"
+        url = f"{(config.webhook_url or '').rstrip('/')}/{config.webhook_path}"  # checked above: set
         log.info("starting webhook on %s:%s, public url %s", config.webhook_listen, config.webhook_port, url)
         asyncio.run(
             serve_webhook(
@@ -47,7 +47,7 @@ def run_telegram(config: Config, webhook: bool = False) -> None:
                 listen=config.webhook_listen,
                 port=config.webhook_port,
                 path=config.webhook_path,
-                secret=config.webhook_secret,
+                secret=config.webhook_secret or "",  # checked above: set
                 public_url=url,
             )
         )

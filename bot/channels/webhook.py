@@ -1,9 +1,9 @@
 """Webhook mode: Telegram's routes on the channels' web server (bot/channels/http.HttpServer) in front of the
 Application (python-telegram-bot's custom-webhook pattern).
 
-POST /<WEBHOOK_PATH> takes Telegram updates — only with the secret token header, anything else is refused — and
-answers once the update is handled (in per-chat order, concurrently across chats). GET /healthz answers whether
-the bot and its database are up (for a reverse proxy or an orchestrator).
+POST /<WEBHOOK_PATH> takes Telegram updates — only with the secret token header, anything else is refused —
+and answers once the update is handled (in per-chat order, concurrently across chats). GET /healthz answers
+whether the bot and its database are up (for a reverse proxy or an orchestrator).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def add_telegram_routes(web_app: web.Application, app: MediatorApplication, path
         update = await _parse_update(request, app)
         if update is None:
             return web.Response(status=400, text="bad update")
-        # Handled before the answer, not queued: once Telegram has its 200 the update is never sent again, so a
-        # process killed before handling it would lose it. A process killed mid-update drops the connection
+        # Handled before the answer, not queued: once Telegram has its 200 the update is never sent again, so
+        # a process killed before handling it would lose it. A process killed mid-update drops the connection
         # instead, and the proxy passes the update on to another process (deploy/nginx.conf).
         await app.update_processor.process_update(update, app.process_update(update))
         return web.Response(text="ok")

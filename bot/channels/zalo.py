@@ -1,11 +1,12 @@
 """The Zalo channel: the same python-telegram-bot Application, over the Zalo Bot API.
 
 Zalo's Bot Platform (https://bot.zaloplatforms.com/docs) offers a Bot API modelled on Telegram's:
-`https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>`, answers `{"ok", "result", "error_code", "description"}`,
-getMe, getUpdates (long polling), setWebhook/deleteWebhook/getWebhookInfo (the webhook carries the secret in
-the `X-Bot-Api-Secret-Token` header), sendMessage (1–2000 characters), sendPhoto (by URL), sendSticker,
-sendChatAction. Incoming events are `{"event_name": "message.text.received" | "message.image.received" |
-"message.sticker.received" | "message.unsupported.received", "message": {...}}`, with string ids.
+`https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>`, answers `{"ok", "result", "error_code",
+"description"}`, getMe, getUpdates (long polling), setWebhook/deleteWebhook/getWebhookInfo (the webhook
+carries the secret in the `X-Bot-Api-Secret-Token` header), sendMessage (1–2000 characters), sendPhoto (by
+URL), sendSticker, sendChatAction. Incoming events are `{"event_name": "message.text.received" |
+"message.image.received" | "message.sticker.received" | "message.unsupported.received", "message": {...}}`,
+with string ids.
 
 `ZaloRequest` plugs under python-telegram-bot in place of its HTTP request class (as the console's
 `LocalRequest` does) and translates both ways, so no handler is written twice:
@@ -190,7 +191,7 @@ def event_key(event: dict) -> str | None:
     return f"{event['event_name']}:{message_id}" if message_id not in (None, "") else None
 
 
-# --- files ----------------------------------------------------------------------------------------------------
+# --- files --------------------------------------------------------------------------------------------------
 class ZaloFiles:
     """Files the bot sends (documents, generated pictures): kept on disk and offered as unguessable links.
 
@@ -242,7 +243,8 @@ class ZaloFiles:
 
 # --- the transport ----------------------------------------------------------------------------------------
 class ZaloApiError(Exception):
-    """A Zalo error: `status` is the HTTP status python-telegram-bot is given (see `ptb_status`), `code` Zalo's own."""
+    """A Zalo error: `status` is the HTTP status python-telegram-bot is given (see `ptb_status`), `code`
+    Zalo's own."""
 
     def __init__(self, status: int, description: str, code: int | None = None):
         super().__init__(f"{status}: {description}")
@@ -311,11 +313,16 @@ class ZaloRequest(BaseRequest):
         return self._read_timeout
 
     async def initialize(self) -> None:
+        await self._http()
+
+    async def _http(self) -> httpx.AsyncClient:
+        """The HTTP client: the one given, else made on first use (and closed by shutdown)."""
         if self._client is None:
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self._read_timeout, connect=self._connect_timeout)
             )
             self._own_client = True
+        return self._client
 
     async def shutdown(self) -> None:
         if self._client is not None and self._own_client:
@@ -356,11 +363,10 @@ class ZaloRequest(BaseRequest):
         self, method: str, payload: dict[str, Any] | None = None, timeout: float | None = None
     ) -> Any:
         """Call a Zalo Bot API method; returns `result`, raises ZaloApiError (or PTB's network errors)."""
-        if self._client is None:
-            await self.initialize()
+        client = await self._http()
         url = f"{self.base_url}/bot{self.token}/{method}"
         try:
-            response = await self._client.post(
+            response = await client.post(
                 url,
                 json=payload or {},
                 timeout=httpx.Timeout(timeout or self._read_timeout, connect=self._connect_timeout),
@@ -650,7 +656,11 @@ class ZaloRequest(BaseRequest):
             text = msg.ZALO_FILE_UNAVAILABLE.format(name=name)
         if caption:
             text = f"{caption}\n\n{text}"
-        document = {"file_id": file_id or name, "file_unique_id": (file_id or name)[:32], "file_name": name}
+        document: dict[str, Any] = {
+            "file_id": file_id or name,
+            "file_unique_id": (file_id or name)[:32],
+            "file_name": name,
+        }
         if content is not None:
             document["file_size"] = len(content)
         content_json: dict[str, Any] = {"document": document}
@@ -704,12 +714,11 @@ class ZaloRequest(BaseRequest):
             path = self.files.find(file_path[4:])
             return (200, path.read_bytes()) if path else (404, b"")
         if file_path.startswith("zalo/"):
-            if self._client is None:
-                await self.initialize()
+            client = await self._http()
             try:
                 encoded = unquote(file_path[5:])
                 url = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-                response = await self._client.get(url)
+                response = await client.get(url)
             except httpx.HTTPError as exc:
                 raise NetworkError(f"Zalo file download: {exc.__class__.__name__}") from exc
             return response.status_code, response.content
@@ -735,8 +744,9 @@ class ZaloRequest(BaseRequest):
 
     # --- Zalo events -> Telegram updates ----------------------------------------------------------------
     async def translate(self, event: Any) -> dict | None:
-        """The Telegram-shaped update for one Zalo event (webhook body, wrapped or bare, or getUpdates result),
-        or None when there is nothing for the handlers (not a message, a group chat). Raises BadEvent."""
+        """The Telegram-shaped update for one Zalo event (webhook body, wrapped or bare, or getUpdates
+        result), or None when there is nothing for the handlers (not a message, a group chat). Raises
+        BadEvent."""
         event = unwrap(event)
         name = event["event_name"]
         message = event.get("message") or {}
@@ -748,8 +758,9 @@ class ZaloRequest(BaseRequest):
         display = str(sender.get("display_name") or sender.get("name") or "").strip() or None
         zalo_chat = str(chat.get("id") or sender["id"])
         if str(chat.get("chat_type") or "PRIVATE").upper() != "PRIVATE":
-            # Group chats (beta) deliver only messages that mention the bot. The bot serves private chats only:
-            # the group gets one polite line, the handlers never see it (its chat type would be "group").
+            # Group chats (beta) deliver only messages that mention the bot. The bot serves private chats
+            # only: the group gets one polite line, the handlers never see it (its chat type would be
+            # "group").
             await self._say_safely(zalo_chat, msg.GROUP_CHAT_REFUSED)
             return None
         user_id = await self.store.int_id(str(sender["id"]), display)
@@ -798,8 +809,9 @@ class ZaloRequest(BaseRequest):
     async def _choice(self, zalo_chat: str, text: str) -> tuple[str, Any, dict] | None:
         """What typing `text` means given the chat's last message with options.
 
-        ("tap", callback_data, message) for an inline button, ("label", button text, message) for a reply-keyboard
-        button; None when it is typed text (or names a link, already written out next to its number).
+        ("tap", callback_data, message) for an inline button, ("label", button text, message) for a
+        reply-keyboard button; None when it is typed text (or names a link, already written out next to its
+        number).
         """
         options_message = await self.store.options_message(zalo_chat)
         if not options_message:

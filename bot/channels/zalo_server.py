@@ -42,7 +42,8 @@ async def handle_event(app: Application, request: ZaloRequest, event: dict, key:
     """Handle one webhook event *before* answering: once Zalo has its 200 it never sends the event again, so a
     process killed before handling it would lose it; killed mid-event, it drops the connection instead and the
     event was never acknowledged. A repeated delivery (same `key`: event and message id) is answered 200 and
-    dropped; one that another process is handling right now gets 503 (not acknowledged: it may be sent again)."""
+    dropped; one that another process is handling right now gets 503 (not acknowledged: it may be sent
+    again)."""
     if key is not None:
         state = await request.events.claim(key)
         if state == DONE:
@@ -109,8 +110,8 @@ def add_zalo_routes(
 
 
 def add_oa_routes(web_app: web.Application, app: Application, request: OaRequest, config: OaConfig) -> None:
-    """POST /<ZALO_OA_WEBHOOK_PATH>: the Official Account's events, signed (X-ZEvent-Signature); a missing, wrong
-    or stale signature gets 403, a malformed body 400; each event is handled before the answer."""
+    """POST /<ZALO_OA_WEBHOOK_PATH>: the Official Account's events, signed (X-ZEvent-Signature); a missing,
+    wrong or stale signature gets 403, a malformed body 400; each event is handled before the answer."""
     path = config.webhook_path.strip("/")
 
     async def receive(http: web.Request) -> web.Response:
