@@ -139,9 +139,14 @@ class BroadcastRepository:
         return broadcast_id
 
     async def create(self, **fields: Any) -> int:
-        """The broadcast and ONE outbox row per recipient, in one transaction, before anything is sent."""
-        async with self.db.transaction() as conn:  # new rows only: nothing to lock
+        """The broadcast and ONE outbox row per recipient (`insert`), before anything is sent."""
+        async with self.db.transaction() as conn:  # new rows only; inside a unit of work, a savepoint
             return await self.insert(conn, **fields)
+
+    async def create_topical(self, broadcast: dict) -> int:
+        """A scheduled job's message with its outbox rows (`insert_topical`)."""
+        async with self.db.transaction() as conn:  # new rows only; inside a unit of work, a savepoint
+            return await self.insert_topical(conn, broadcast)
 
     async def set_progress_message(self, broadcast_id: int, chat_id: str, message_id: int) -> None:
         await self.db.execute(
@@ -340,17 +345,14 @@ class BroadcastRepository:
         ):
             return cur.rowcount == 1
 
-    async def ack(self, broadcast_id: int, person_id: int) -> bool | None:
-        """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
-        async with self.db.transaction() as conn:
-            # a conditional UPDATE: of two taps at once, exactly one records the acknowledgement
-            async with conn.execute(
+    async def set_acked(self, broadcast_id: int, person_id: int) -> bool:
+        """Record the recipient's 'Đã nhận'; False (nothing written) if not a recipient or already recorded.
+        A conditional UPDATE: of two taps at once, exactly one gets True."""
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
                 "UPDATE outbox SET acked_at = ? WHERE broadcast_id = ? AND person_id = ? AND acked_at IS NULL",
                 (utcnow(), broadcast_id, person_id),
-            ) as cur:
-                if cur.rowcount > 0:
-                    return True
-            async with conn.execute(
-                "SELECT 1 FROM outbox WHERE broadcast_id = ? AND person_id = ?", (broadcast_id, person_id)
-            ) as cur:
-                return None if await cur.fetchone() is None else False
+            ) as cur,
+        ):
+            return cur.rowcount > 0

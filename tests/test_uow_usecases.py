@@ -6,18 +6,27 @@ writer at a time) the concurrent tests check the same outcome one after the othe
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.config import Config
 from bot.container import Services
+from handlers.agreements import render
+from services.agreements import NOT_DONE
+from services.broadcast import BroadcastScope
 from services.pay_lists import PayConflict, PayInputError, PayListService
 from services.statistics import Period
 from storage.audit import AuditLog
+from storage.broadcasts import BroadcastRepository
+from storage.logbook import LogbookRepository
 from storage.remuneration import RemunerationRepository
+from storage.training import TrainingRepository
 from tests import dbtarget
+from tests.test_cases_flow import report
 from tests.test_remuneration import Pay
+from tests.test_training import COMMUNE, RECENT, make_event, person, to_past
 
 JAN = Period(date(2026, 1, 1), date(2026, 1, 31))
 
@@ -212,3 +221,198 @@ async def test_lists_of_merged_communes_paid_at_once_pay_a_team_month_once(pay, 
     months = await pay.service.repo.paid_months(pay.commune.id)
     team = await pay.services.org.team_by_code("MX-01")
     assert (team.id, f"{year}-01") in months
+
+
+# --- training events ------------------------------------------------------------------------------------
+async def _row(db, sql: str, *params) -> dict:
+    return dict(await db.fetchone(sql, params))
+
+
+async def test_an_event_is_stored_with_its_announcement_and_outbox_or_not_at_all(bot, monkeypatch):
+    with monkeypatch.context() as patch:
+        fail_after(patch, TrainingRepository, "create_event")
+        with pytest.raises(Injected):
+            await make_event(bot)
+    db = bot.services.db
+    assert (await _row(db, "SELECT COUNT(*) AS n FROM training_events"))["n"] == 0
+    assert (await _row(db, "SELECT COUNT(*) AS n FROM broadcasts"))["n"] == 0
+    assert (await _row(db, "SELECT COUNT(*) AS n FROM outbox"))["n"] == 0
+    event_id, broadcast_id = await make_event(bot)
+    assert (await bot.services.training.repo.get(event_id))["announcement_id"] == broadcast_id
+    assert (await bot.services.broadcasts.repo.counts(broadcast_id))["total"] == 2
+
+
+async def test_a_reminder_is_stored_once_with_its_outbox_or_not_at_all(bot, monkeypatch):
+    event_id, _ = await make_event(bot, days=0.5)
+    event = await bot.services.training.repo.get(event_id)
+    with monkeypatch.context() as patch:
+        fail_after(patch, TrainingRepository, "mark_reminded")
+        with pytest.raises(Injected):
+            await bot.services.training.remind(event, "console", "Nhắc")
+    assert (await bot.services.training.repo.get(event_id))["reminded_at"] is None
+    outcomes = await asyncio.gather(
+        *(bot.services.training.remind(event, "console", "Nhắc") for _ in range(3))
+    )
+    reminders = [b for b, _ in outcomes if b is not None]
+    assert len(reminders) == 1
+    assert (await bot.services.training.repo.get(event_id))["reminder_id"] == reminders[0]
+    row = await _row(bot.services.db, "SELECT COUNT(*) AS n FROM broadcasts WHERE kind = 'reminder'")
+    assert row["n"] == 1
+
+
+async def _trained(bot, person_id: int) -> str | None:
+    return (await bot.services.training.repo.trained_on(person_id))[1]
+
+
+async def test_attendance_is_saved_with_the_trained_dates_or_not_at_all(bot, monkeypatch):
+    official = await bot.services.people.by_identity("console", str(COMMUNE))
+    mai = await person(bot, "ML-01-01")
+    await bot.services.db.execute("UPDATE persons SET trained_on = NULL WHERE id = ?", (mai.id,))
+    event_id, _ = await make_event(bot)
+    await to_past(bot, event_id)
+    with monkeypatch.context() as patch:
+        fail_after(patch, TrainingRepository, "set_trained_on")
+        with pytest.raises(Injected):
+            await bot.services.training.save_attendance(official, event_id, {mai.id})
+    assert await bot.services.training.repo.attendance(event_id) == {}
+    assert await _trained(bot, mai.id) is None
+    await bot.services.training.save_attendance(official, event_id, {mai.id})
+    assert await _trained(bot, mai.id) == RECENT
+    with monkeypatch.context() as patch:  # un-ticking: the date restored, or nothing changed
+        fail_after(patch, TrainingRepository, "remove_attendance")
+        with pytest.raises(Injected):
+            await bot.services.training.save_attendance(official, event_id, set())
+    assert set(await bot.services.training.repo.attendance(event_id)) == {mai.id}
+    assert await _trained(bot, mai.id) == RECENT
+
+
+async def test_attendance_of_two_events_saved_at_once_keeps_the_earliest_trained_date(bot, monkeypatch):
+    """Each save reads the person's trained date, then sets it if the event is earlier: without the person's
+    row lock both would read the old date and the later event could win."""
+    official = await bot.services.people.by_identity("console", str(COMMUNE))
+    mai = await person(bot, "ML-01-01")
+    await bot.services.db.execute("UPDATE persons SET trained_on = NULL WHERE id = ?", (mai.id,))
+    early, _ = await make_event(bot)
+    late, _ = await make_event(bot)
+    days = [(datetime.now(UTC) - timedelta(days=d)).date().isoformat() for d in (20, 10)]
+    await to_past(bot, early, days[0])
+    await to_past(bot, late, days[1])
+    overlap_after(monkeypatch, TrainingRepository, "trained_on")
+    await asyncio.gather(
+        bot.services.training.save_attendance(official, late, {mai.id}),
+        bot.services.training.save_attendance(official, early, {mai.id}),
+    )
+    assert await _trained(bot, mai.id) == days[0]
+    rows = {e: (await bot.services.training.repo.attendance(e))[mai.id] for e in (early, late)}
+    # whichever ran first, un-ticking the early event would give the late event's date back
+    assert rows[early]["changed_trained_on"] == 1
+    assert rows[early]["previous_trained_on"] in (None, days[1])
+
+
+# --- the logbook's follow-ups -----------------------------------------------------------------------------
+async def _followup_case(bot):
+    await report(bot)
+    return (await bot.services.cases.repo.find(limit=1))[0]
+
+
+async def _count(db, sql: str, *params) -> int:
+    return int((await db.fetchone(sql, params))["n"])
+
+
+async def test_a_follow_up_step_is_stored_with_its_messages_or_not_at_all(bot, monkeypatch):
+    case = await _followup_case(bot)
+    followups = bot.services.followups
+    today = bot.services.cases.today() + timedelta(days=30)
+    with monkeypatch.context() as patch:
+        fail_after(patch, LogbookRepository, "start_followup")
+        with pytest.raises(Injected):
+            await followups.run("console", render, today=today)
+    assert await followups.repo.followup(case.id) is None
+    assert (
+        await _count(bot.services.db, "SELECT COUNT(*) AS n FROM broadcasts WHERE case_id = ?", case.id) == 0
+    )
+    reports = await asyncio.gather(*(followups.run("console", render, today=today) for _ in range(3)))
+    assert sum(r.asked for r in reports) == 1  # the step happens once
+    assert (await followups.repo.followup(case.id))["status"] == "asked"
+    assert (
+        await _count(bot.services.db, "SELECT COUNT(*) AS n FROM broadcasts WHERE case_id = ?", case.id) == 1
+    )
+
+
+async def test_an_answer_and_an_action_come_with_their_audit_rows_and_notices_or_not_at_all(bot, monkeypatch):
+    case = await _followup_case(bot)
+    mediator = await bot.services.people.get(case.mediator_ids[0])
+    followups = bot.services.followups
+    db = bot.services.db
+    audit_sql = "SELECT COUNT(*) AS n FROM case_audit WHERE case_id = ? AND action LIKE 'agreement%'"
+    with monkeypatch.context() as patch:
+        fail_after(patch, LogbookRepository, "audit")
+        with pytest.raises(Injected):
+            await followups.answer(mediator, case.id, "not_done", "console", render)
+        with pytest.raises(Injected):
+            await followups.add_note(mediator, case.id, "Hai bên hẹn trả dần")
+    assert await followups.repo.followup(case.id) is None
+    assert await _count(db, audit_sql, case.id) == 0
+    assert await _count(db, "SELECT COUNT(*) AS n FROM broadcasts WHERE case_id = ?", case.id) == 0
+    await followups.answer(mediator, case.id, "not_done", "console", render)
+    await followups.add_note(mediator, case.id, "Hai bên hẹn trả dần")
+    found = await followups.repo.followup(case.id)
+    assert (found["answer"], found["action"], found["note"]) == ("not_done", "note", "Hai bên hẹn trả dần")
+    assert await _count(db, audit_sql, case.id) == 2
+    assert await _count(db, "SELECT COUNT(*) AS n FROM broadcasts WHERE topic = ?", NOT_DONE) == 1
+
+
+async def test_not_done_answered_twice_at_once_tells_the_leader_once(bot, monkeypatch):
+    """The notice goes when the answer BECOMES 'not_done': the earlier answer is read under the case's row
+    lock, so of two such answers at once the second sees the first."""
+    case = await _followup_case(bot)
+    mediator = await bot.services.people.get(case.mediator_ids[0])
+    official = await bot.services.people.by_identity("console", str(COMMUNE))
+    overlap_after(monkeypatch, LogbookRepository, "followup")
+    await asyncio.gather(
+        *(
+            bot.services.followups.answer(p, case.id, "not_done", "console", render)
+            for p in (mediator, official)
+        )
+    )
+    db = bot.services.db
+    assert await _count(db, "SELECT COUNT(*) AS n FROM broadcasts WHERE topic = ?", NOT_DONE) == 1
+    audit = await db.fetchall(
+        "SELECT before_json FROM case_audit WHERE case_id = ? AND action = 'agreement_followup' ORDER BY id",
+        (case.id,),
+    )
+    assert [json.loads(r["before_json"])["answer"] for r in audit] == [None, "not_done"]
+
+
+# --- broadcasts -------------------------------------------------------------------------------------------
+async def test_a_broadcast_is_stored_with_its_outbox_or_not_at_all(bot, monkeypatch):
+    official = await bot.services.people.by_identity("console", str(COMMUNE))
+    ml = await bot.services.org.commune_by_code("ML")
+    with monkeypatch.context() as patch:
+        fail_after(patch, BroadcastRepository, "create")
+        with pytest.raises(Injected):
+            await bot.services.broadcasts.create(
+                official, BroadcastScope(communes=(ml.id,)), "console", "Tin"
+            )
+    db = bot.services.db
+    assert await _count(db, "SELECT COUNT(*) AS n FROM broadcasts") == 0
+    assert await _count(db, "SELECT COUNT(*) AS n FROM outbox") == 0
+    broadcast_id, count = await bot.services.broadcasts.create(
+        official, BroadcastScope(communes=(ml.id,)), "console", "Tin"
+    )
+    assert (await bot.services.broadcasts.repo.counts(broadcast_id))["total"] == count == 2
+
+
+async def test_acknowledged_twice_at_once_is_recorded_once(bot):
+    official = await bot.services.people.by_identity("console", str(COMMUNE))
+    ml = await bot.services.org.commune_by_code("ML")
+    broadcast_id, _ = await bot.services.broadcasts.create(
+        official, BroadcastScope(communes=(ml.id,)), "console", "Tin"
+    )
+    mai = await person(bot, "ML-01-01")
+    outcomes = await asyncio.gather(
+        *(bot.services.broadcasts.acknowledge(broadcast_id, mai) for _ in range(4))
+    )
+    assert sorted(outcomes) == [False, False, False, True]
+    assert await bot.services.broadcasts.acknowledge(broadcast_id, official) is None  # not a recipient
+    assert (await bot.services.broadcasts.repo.counts(broadcast_id))["acked"] == 1
