@@ -42,7 +42,8 @@ class TextError(ValueError):
 
 
 def clean_broadcast_text(text: str | None) -> str:
-    """NFC, no invisible characters, trailing spaces trimmed, at most two blank lines in a row; keeps newlines."""
+    """NFC, no invisible characters, trailing spaces trimmed, at most two blank lines in a row; keeps
+    newlines."""
     if not text:
         return ""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).replace("\r\n", "\n").replace("\r", "\n")
@@ -193,7 +194,8 @@ class BroadcastService:
     async def recipients(
         self, sender: Person, scope: BroadcastScope, channel: str, channels: tuple[str, ...] | None = None
     ) -> list[tuple[int, str, str]]:
-        """Who receives it: (person id, chat id, channel); `channels` are the channels this deployment runs."""
+        """Who receives it: (person id, chat id, channel); `channels` are the channels this deployment
+        runs."""
         scope = await self.scopes.check(sender, scope)
         return await self.repo.recipients(
             channel,

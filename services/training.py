@@ -204,7 +204,8 @@ class TrainingService:
         return due
 
     async def remind(self, event: dict, channel: str, text: str) -> tuple[int | None, int]:
-        """Store the reminder (once) for the invited people who have not declined. (broadcast id, recipients)."""
+        """Store the reminder (once) for the invited people who have not declined. (broadcast id,
+        recipients)."""
         scope = BroadcastScope.from_json(event["scope"])
         recipients = await self.broadcasts.repo.recipients(
             channel,

@@ -1,5 +1,5 @@
-"""Queries of the whole logbook (issue 17): Part II per mediator, the rows of the printable book, and the rows of
-the follow-up of successful agreements (Law 35/2013 Art. 26). It only reads and writes rows: the steps, the
+"""Queries of the whole logbook (issue 17): Part II per mediator, the rows of the printable book, and the rows
+of the follow-up of successful agreements (Law 35/2013 Art. 26). It only reads and writes rows: the steps, the
 answers and their messages are use cases of services/agreements.py, each one unit of work (storage/uow.py)."""
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ class LogbookRepository:
         _check(level)
         rows = await self.db.fetchall(
             "SELECT c.team_id AS team_id, c.field AS field, c.result AS result, COUNT(*) AS n FROM cases c"
-            f" WHERE {CASES_SCOPE[level]} AND c.received_on BETWEEN ? AND ? GROUP BY c.team_id, c.field, c.result",
+            f" WHERE {CASES_SCOPE[level]} AND c.received_on BETWEEN ? AND ?"
+            " GROUP BY c.team_id, c.field, c.result",
             (scope_id, start, end),
         )
         return [(r["team_id"], r["field"], r["result"], r["n"]) for r in rows]
@@ -111,11 +112,12 @@ class LogbookRepository:
 
     # --- the printable book ------------------------------------------------------------------------------
     async def book_cases(self, team_id: int, start: str, end: str) -> list[dict]:
-        """Cases of a team received in [start, end], in the order of the book (date received, number), with the
-        names of their mediators and the number of the case a re-mediation follows."""
+        """Cases of a team received in [start, end], in the order of the book (date received, number), with
+        the names of their mediators and the number of the case a re-mediation follows."""
         rows = await self.db.fetchall(
             "SELECT c.*, f.number AS follows_number, a.answer AS followup_answer FROM cases c"
-            " LEFT JOIN cases f ON f.id = c.follows_case_id LEFT JOIN agreement_followups a ON a.case_id = c.id"
+            " LEFT JOIN cases f ON f.id = c.follows_case_id"
+            " LEFT JOIN agreement_followups a ON a.case_id = c.id"
             " WHERE c.team_id = ? AND c.received_on BETWEEN ? AND ? ORDER BY c.received_on, c.number",
             (team_id, start, end),
         )
@@ -136,7 +138,8 @@ class LogbookRepository:
 
     # --- following up agreements ---------------------------------------------------------------------------
     async def due_for_question(self, closed_from: str, closed_to: str, limit: int = 500) -> list[dict]:
-        """Successful cases closed in [closed_from, closed_to] with at least one mediator and no follow-up yet."""
+        """Successful cases closed in [closed_from, closed_to] with at least one mediator and no follow-up
+        yet."""
         rows = await self.db.fetchall(
             "SELECT c.id, c.number, c.team_id, c.commune_id, c.field, c.received_on, c.closed_on FROM cases c"
             " WHERE c.result = 'thanh' AND c.closed_on BETWEEN ? AND ?"
@@ -168,8 +171,9 @@ class LogbookRepository:
         if not team_ids:
             return []
         rows = await self.db.fetchall(
-            "SELECT f.*, c.number, c.team_id, c.closed_on FROM agreement_followups f JOIN cases c ON c.id = f.case_id"
-            f" WHERE f.status = 'listed' AND f.answer IS NULL AND c.result = 'thanh' AND c.team_id IN ({_in(team_ids)})"
+            "SELECT f.*, c.number, c.team_id, c.closed_on FROM agreement_followups f"
+            " JOIN cases c ON c.id = f.case_id WHERE f.status = 'listed' AND f.answer IS NULL"
+            f" AND c.result = 'thanh' AND c.team_id IN ({_in(team_ids)})"
             " ORDER BY c.closed_on, c.id LIMIT ?",
             (*team_ids, limit),
         )
@@ -240,8 +244,8 @@ class LogbookRepository:
     async def recipients(
         self, person_ids: Sequence[int], channel: str, channels: Sequence[str]
     ) -> list[tuple[int, str, str]]:
-        """(person_id, chat_id, channel) of active people among `person_ids`, each on one identity: on `channel`
-        when they use it, else on their latest identity on one of `channels` (as broadcasts)."""
+        """(person_id, chat_id, channel) of active people among `person_ids`, each on one identity: on
+        `channel` when they use it, else on their latest identity on one of `channels` (as broadcasts)."""
         if not person_ids:
             return []
         channels = tuple(channels) or (channel,)

@@ -1,7 +1,7 @@
 """Repository of the training aggregate: events, answers (RSVP), attendance and the trained date it sets.
 
-It only reads and writes rows; services/training.py holds the rules (who may, which trained date holds) and runs
-each use case in one unit of work (storage/uow.py)."""
+It only reads and writes rows; services/training.py holds the rules (who may, which trained date holds) and
+runs each use case in one unit of work (storage/uow.py)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ class TrainingRepository:
 
     async def started_between(self, since: str, until: str, limit: int = 200) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT * FROM training_events WHERE starts_at >= ? AND starts_at <= ? ORDER BY starts_at DESC LIMIT ?",
+            "SELECT * FROM training_events WHERE starts_at >= ? AND starts_at <= ?"
+            " ORDER BY starts_at DESC LIMIT ?",
             (since, until, limit),
         )
         return [_event(r) for r in rows]
