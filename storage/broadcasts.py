@@ -355,7 +355,7 @@ class BroadcastRepository:
     async def set_acked(self, broadcast_id: int, person_id: int) -> bool:
         """Record the recipient's 'Đã nhận'; False (nothing written) if not a recipient or already recorded.
         A conditional UPDATE: of two taps at once, exactly one gets True."""
-        async with (
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
             self.db.transaction() as conn,
             conn.execute(
                 "UPDATE outbox SET acked_at = ?"

@@ -183,7 +183,7 @@ class LogbookRepository:
         """Create the case's follow-up in `status` (stamped `at`); False (nothing written) if it has one.
         `INSERT … ON CONFLICT DO NOTHING`: of two at once, exactly one gets True."""
         column = STAMPS[status]
-        async with (
+        async with (  # INSERT … ON CONFLICT DO NOTHING (a savepoint inside a unit of work)
             self.db.transaction() as conn,
             conn.execute(
                 f"INSERT INTO agreement_followups(case_id, status, {column}) VALUES (?, ?, ?)"
@@ -196,7 +196,7 @@ class LogbookRepository:
     async def move_followup(self, case_id: int, before: str, after: str, at: str) -> bool:
         """Move an unanswered follow-up from `before` to `after` (stamped `at`); False (nothing written) if it
         is not in `before` or was answered. A conditional UPDATE: of two at once, exactly one gets True."""
-        async with (
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
             self.db.transaction() as conn,
             conn.execute(
                 f"UPDATE agreement_followups SET status = ?, {STAMPS[after]} = ?"

@@ -233,7 +233,7 @@ class RemunerationRepository:
 
     async def lift_exclusion(self, exclusion_id: int, actor_id: int | None) -> bool:
         """Lift an exclusion in force; False (nothing written) if it was lifted already."""
-        async with (
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
             self.db.transaction() as conn,
             conn.execute(
                 "UPDATE remuneration_exclusions SET lifted_at = ?, lifted_by = ?"
@@ -362,7 +362,7 @@ class RemunerationRepository:
 
     async def set_paid(self, list_id: int, *, paid_on: str, actor_id: int | None) -> bool:
         """Mark a drafted list paid; False (nothing written) if it is not a draft any more."""
-        async with (
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
             self.db.transaction() as conn,
             conn.execute(
                 "UPDATE remuneration_lists SET status = 'paid', paid_on = ?, paid_by = ?, paid_at = ?"

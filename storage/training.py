@@ -53,7 +53,7 @@ class TrainingRepository:
     async def mark_reminded(self, event_id: int) -> bool:
         """Record that the event is reminded; False (nothing written) if it was already. A conditional UPDATE:
         of two runs at once, exactly one gets True."""
-        async with (
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
             self.db.transaction() as conn,
             conn.execute(
                 "UPDATE training_events SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
