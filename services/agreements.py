@@ -3,15 +3,16 @@ successful case are asked, AGREEMENT_FOLLOW_UP_DAYS after it closed, whether the
 agreed; asked once more a week later without an answer; then the case is listed for the team leader.
 
 Every question and notice goes through the outbox (services/delivery.py: paced, restart-safe). Each step of a
-follow-up (ask, remind, list) is stored in ONE transaction with its outbox rows (storage/logbook.py `step`): a
-second run of the daily job, on this process after a restart or on another process, finds the step done and
-sends nothing; a step once stored is delivered by the outbox even if the process dies right after.
+follow-up (ask, remind, list), each answer and each action is one unit of work (storage/uow.py) under the
+case's row lock, with its case_audit row and its outbox rows: a second run of the daily job, on this process
+after a restart or on another process, finds the step done and sends nothing; a step once stored is
+delivered by the outbox even if the process dies right after.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,6 +23,7 @@ from services.models import Person, Role
 from services.privacy import mask_personal_numbers
 from services.text import clean_text
 from storage.logbook import ANSWERS, LogbookRepository
+from storage.uow import Aggregate, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,12 @@ ASK, REMIND, LISTED, NOT_DONE, ESCALATED = (
     "agreement_escalated",
 )
 NOTE_MAX = 500
+#: The steps of a follow-up: the status each moves from (None: the follow-up starts with it) and to.
+STEPS: dict[str, tuple[str | None, str]] = {
+    "ask": (None, "asked"),
+    "remind": ("asked", "reminded"),
+    "list": ("reminded", "listed"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,8 @@ class FollowUpSettings:
     #: Days without an answer before the one reminder, then before the case is listed for the team leader.
     remind_after_days: int = 7
     list_after_days: int = 7
-    #: A bot that was down asks late, up to this many days; older cases (e.g. imported logbooks) are not asked.
+    #: A bot that was down asks late, up to this many days; older cases (e.g. imported logbooks) are not
+    #: asked.
     catch_up_days: int = 30
 
 
@@ -65,15 +74,17 @@ class AgreementFollowUp:
         cases: CaseService,
         settings: FollowUpSettings | None = None,
         channels: set[str] | None = None,
+        uow: UnitOfWork | None = None,
     ):
         self.repo = repo
         self.cases = cases
+        self.uow = uow or UnitOfWork(repo.db)
         self.settings = settings or FollowUpSettings()
         #: The channels this deployment runs (shared with the broadcast service).
         self.channels = channels if channels is not None else set()
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
-    # --- who -------------------------------------------------------------------------------------------------
+    # --- who ------------------------------------------------------------------------------------------------
     async def leaders_of(self, team_id: int) -> list[int]:
         return [p.id for p in await self.cases.people.members_of_team(team_id) if p.role == Role.TEAM_LEADER]
 
@@ -126,7 +137,7 @@ class AgreementFollowUp:
             "topic": topic,
         }
 
-    # --- the daily job ---------------------------------------------------------------------------------------
+    # --- the daily job --------------------------------------------------------------------------------------
     async def run(
         self,
         channel: str,
@@ -154,7 +165,7 @@ class AgreementFollowUp:
                 channel,
                 render(ASK, case, {"days": (today - date.fromisoformat(case.closed_on)).days}),
             )
-            if await self.repo.step(case.id, "ask", [message], stamp(now)):
+            if await self.step(case.id, "ask", [message], stamp(now)):
                 report.asked += 1
         remind_before = stamp(now - timedelta(days=s.remind_after_days))
         for row in await self.repo.unanswered("asked", remind_before):
@@ -165,7 +176,7 @@ class AgreementFollowUp:
             message = await self._broadcast(
                 case, REMIND, list(case.mediator_ids), channel, render(REMIND, case, row)
             )
-            if await self.repo.step(case.id, "remind", [message], stamp(now)):
+            if await self.step(case.id, "remind", [message], stamp(now)):
                 report.reminded += 1
         list_before = stamp(now - timedelta(days=s.list_after_days))
         for row in await self.repo.unanswered("reminded", list_before):
@@ -176,11 +187,30 @@ class AgreementFollowUp:
             message = await self._broadcast(
                 case, LISTED, await self.leaders_of(case.team_id), channel, render(LISTED, case, row)
             )
-            if await self.repo.step(case.id, "list", [message], stamp(now)):
+            if await self.step(case.id, "list", [message], stamp(now)):
                 report.listed += 1
         return report
 
-    # --- answers -----------------------------------------------------------------------------------------------
+    async def step(self, case_id: int, step: str, broadcasts: list[dict], at: str) -> bool:
+        """Record one step of a follow-up (ask | remind | list) with its messages in the outbox: the step
+        happens once (False, nothing stored, if another run already did it), its messages are never lost.
+
+        `broadcasts`: the arguments of BroadcastRepository.insert_topical."""
+        before, after = STEPS[step]
+        # The INSERT … ON CONFLICT / the conditional UPDATE decides; the case's row lock orders it with an
+        # answer given at the same moment.
+        async with self.uow(Aggregate.case(case_id)) as u:
+            if before is None:
+                done = await u.logbook.start_followup(case_id, after, at)
+            else:
+                done = await u.logbook.move_followup(case_id, before, after, at)
+            if not done:
+                return False
+            for broadcast in broadcasts:
+                await u.broadcasts.create_topical(broadcast)
+        return True
+
+    # --- answers --------------------------------------------------------------------------------------------
     async def answer(
         self,
         person: Person,
@@ -189,34 +219,42 @@ class AgreementFollowUp:
         channel: str,
         render: Callable[[str, Case, dict], str],
     ) -> Case:
-        """Record 'done' | 'ongoing' | 'not_done'. Becoming 'not_done' tells the team leader (through the outbox)."""
+        """Record 'done' | 'ongoing' | 'not_done'. Becoming 'not_done' tells the team leader (through the
+        outbox)."""
         if answer not in ANSWERS:
             raise FollowUpDenied()
         case = await self.case_for(person, case_id)
-        notices = []
-        before = await self.repo.followup(case.id)
-        # Tell the leader when the answer becomes 'not_done', not again each time it is repeated.
-        if answer == "not_done" and (before or {}).get("answer") != "not_done":
+        notice = None
+        if answer == "not_done":  # the notice to the leader, sent only if the answer becomes 'not_done'
             leaders = [i for i in await self.leaders_of(case.team_id) if i != person.id]
             if leaders:
-                notices.append(
-                    await self._broadcast(
-                        case,
-                        NOT_DONE,
-                        leaders,
-                        channel,
-                        render(NOT_DONE, case, {"by": person.full_name}),
-                        person.id,
-                    )
+                notice = await self._broadcast(
+                    case,
+                    NOT_DONE,
+                    leaders,
+                    channel,
+                    render(NOT_DONE, case, {"by": person.full_name}),
+                    person.id,
                 )
-        await self.repo.answer(case.id, person.id, answer, notices, stamp(self.clock()))
+        at = stamp(self.clock())
+        # The earlier answer is read (for the audit row and the notice), then replaced: the case's row lock.
+        async with self.uow(Aggregate.case(case.id)) as u:
+            before = ((await u.logbook.followup(case.id)) or {}).get("answer")
+            await u.logbook.start_followup(case.id, "answered", at)  # an answer before any question
+            await u.logbook.audit(
+                case.id, person.id, "agreement_followup", {"answer": before}, {"answer": answer}, at
+            )
+            await u.logbook.record_answer(case.id, answer, person.id, at)
+            # Tell the leader when the answer becomes 'not_done', not again each time it is repeated.
+            if notice is not None and before != "not_done":
+                await u.broadcasts.create_topical(notice)
         return case
 
     async def escalate(
         self, person: Person, case_id: int, channel: str, render: Callable[[str, Case, dict], str]
     ) -> int:
-        """'Báo tổ trưởng': ask the team leader to take it up (Art. 26: and inform the Front's committee head).
-        Returns how many leaders were reached (0: the person is the leader or the team has none)."""
+        """'Báo tổ trưởng': ask the team leader to take it up (Art. 26: and inform the Front's committee
+        head). Returns how many leaders were reached (0: the person is the leader or the team has none)."""
         case = await self.case_for(person, case_id)
         leaders = [i for i in await self.leaders_of(case.team_id) if i != person.id]
         notices = (
@@ -233,7 +271,7 @@ class AgreementFollowUp:
             if leaders
             else []
         )
-        await self.repo.set_action(case.id, "leader", person_id=person.id, broadcasts=notices)
+        await self._act(case.id, "leader", person.id, broadcasts=notices)
         return len(notices[0]["recipients"]) if notices else 0
 
     async def add_note(self, person: Person, case_id: int, raw: str) -> str:
@@ -241,8 +279,31 @@ class AgreementFollowUp:
         note = mask_personal_numbers(clean_text(raw, NOTE_MAX))
         if not note:
             raise ValueError("empty")
-        await self.repo.set_action(case.id, "note", person_id=person.id, note=note)
+        await self._act(case.id, "note", person.id, note=note)
         return note
+
+    async def _act(
+        self,
+        case_id: int,
+        action: str,
+        person_id: int,
+        *,
+        note: str | None = None,
+        broadcasts: Sequence[dict] = (),
+    ) -> None:
+        """Record what was done about a follow-up, with its case_audit row and its messages."""
+        async with self.uow(Aggregate.case(case_id)) as u:  # writes only; the case's lock orders them
+            await u.logbook.audit(
+                case_id,
+                person_id,
+                "agreement_followup_action",
+                {},
+                {"action": action, "note": note},
+                stamp(self.clock()),
+            )
+            await u.logbook.record_action(case_id, action, note)
+            for broadcast in broadcasts:
+                await u.broadcasts.create_topical(broadcast)
 
     async def begin_remediation(self, person: Person, case_id: int):
         """'Hòa giải lại': a new report prefilled from this case and linked to it (the person reports it)."""
@@ -253,7 +314,8 @@ class AgreementFollowUp:
             raise FollowUpDenied() from None
 
     async def listed_for(self, person: Person) -> list[dict]:
-        """Unanswered follow-ups listed for a team leader (their team) or a commune official (their commune)."""
+        """Unanswered follow-ups listed for a team leader (their team) or a commune official (their
+        commune)."""
         if person.role == Role.TEAM_LEADER and person.team_id:
             return await self.repo.listed_for_teams([person.team_id])
         if person.role == Role.COMMUNE_OFFICIAL and person.commune_id:

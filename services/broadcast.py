@@ -11,6 +11,7 @@ from services.models import Person, Role
 from storage.broadcasts import BroadcastRepository
 from storage.db import Database
 from storage.org import OrgRepository
+from storage.uow import UnitOfWork
 
 #: Longest broadcast text (Telegram allows 4096; we keep room for the header).
 MAX_TEXT = 3500
@@ -41,7 +42,8 @@ class TextError(ValueError):
 
 
 def clean_broadcast_text(text: str | None) -> str:
-    """NFC, no invisible characters, trailing spaces trimmed, at most two blank lines in a row; keeps newlines."""
+    """NFC, no invisible characters, trailing spaces trimmed, at most two blank lines in a row; keeps
+    newlines."""
     if not text:
         return ""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).replace("\r\n", "\n").replace("\r", "\n")
@@ -145,9 +147,10 @@ class ScopeChecker:
 
 
 class BroadcastService:
-    def __init__(self, repo: BroadcastRepository, scopes: ScopeChecker):
+    def __init__(self, repo: BroadcastRepository, scopes: ScopeChecker, uow: UnitOfWork | None = None):
         self.repo = repo
         self.scopes = scopes
+        self.uow = uow or UnitOfWork(repo.db)
         #: The channels this deployment runs (each application adds its own): recipients are reached on one.
         self.channels: set[str] = set()
         #: Called when new outbox rows are due (the composition root registers each delivery worker's wake).
@@ -181,12 +184,18 @@ class BroadcastService:
 
     async def acknowledge(self, broadcast_id: int, person: Person) -> bool | None:
         """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
-        return await self.repo.ack(broadcast_id, person.id)
+        # The conditional UPDATE decides (of two taps at once, one records it); no lock on the broadcast, so
+        # that its recipients acknowledging at once do not wait for one another.
+        async with self.uow() as u:
+            if await u.broadcasts.set_acked(broadcast_id, person.id):
+                return True
+            return None if await u.broadcasts.outbox_row(broadcast_id, person.id) is None else False
 
     async def recipients(
         self, sender: Person, scope: BroadcastScope, channel: str, channels: tuple[str, ...] | None = None
     ) -> list[tuple[int, str, str]]:
-        """Who receives it: (person id, chat id, channel); `channels` are the channels this deployment runs."""
+        """Who receives it: (person id, chat id, channel); `channels` are the channels this deployment
+        runs."""
         scope = await self.scopes.check(sender, scope)
         return await self.repo.recipients(
             channel,
@@ -214,13 +223,14 @@ class BroadcastService:
         if attachment is not None and attachment.get("kind") not in ("document", "photo"):
             raise ValueError("attachment kind")
         recipients = await self.recipients(sender, scope, channel, channels)
-        broadcast_id = await self.repo.create(
-            sender_id=sender.id,
-            channel=channel,
-            kind="announcement",
-            scope=scope.as_json(),
-            text=text,
-            recipients=recipients,
-            attachment=attachment,
-        )
+        async with self.uow() as u:  # new rows only: nothing to lock
+            broadcast_id = await u.broadcasts.create(
+                sender_id=sender.id,
+                channel=channel,
+                kind="announcement",
+                scope=scope.as_json(),
+                text=text,
+                recipients=recipients,
+                attachment=attachment,
+            )
         return broadcast_id, len(recipients)

@@ -1,13 +1,14 @@
 """The whole logbook (issue 17): Part II — the team leader's summary per mediator — and the printable book.
 
-Part II counts, for a period (cases by date received, as every statistic), per mediator of each team: the cases
-they took part in by field and by result, then the team's totals. A case with two mediators counts once on each
-mediator's line but once only in the team's total; cases with no mediator recorded (imported paper logbooks) get
-a line of their own, so the lines of a team always account for its total. The counts use services.statistics
-Counts (one definition of received/successful/… and of the rates).
+Part II counts, for a period (cases by date received, as every statistic), per mediator of each team: the
+cases they took part in by field and by result, then the team's totals. A case with two mediators counts once
+on each mediator's line but once only in the team's total; cases with no mediator recorded (imported paper
+logbooks) get a line of their own, so the lines of a team always account for its total. The counts use
+services.statistics Counts (one definition of received/successful/… and of the rates).
 
-The printable book (`mediator-bot logbook`, and the same from the chat) is Part I — one row per case in the paper
-column order (1)–(10) of services/logbook_template.py — and Part II, laid out by services/xlsx_layout.
+The printable book (`mediator-bot logbook`, and the same from the chat) is Part I — one row per case in the
+paper column order (1)–(10) of services/logbook_template.py — and Part II, laid out by services/xlsx_layout.
+The follow-up of agreements (answers, steps, actions and their messages) is services/agreements.py.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ async def mediator_summary(
     return MediatorSummary(scope, period, parts, grand, agreements)
 
 
-# --- renderings ----------------------------------------------------------------------------------------------
+# --- renderings ---------------------------------------------------------------------------------------------
 def _results_text(counts: Counts) -> str:
     parts = [
         f"{msg.LOGBOOK_RESULT_SHORT[key]} {getattr(counts, key)}"
@@ -190,13 +191,15 @@ def summary_text(summary: MediatorSummary, limit: int = 3500) -> str:
 
 
 def agreements_line(agreements: dict[str, int], plain: bool = False) -> str:
-    """The follow-up of the period's successful agreements in one line (`plain`: without the emoji, for print)."""
+    """The follow-up of the period's successful agreements in one line (`plain`: without the emoji, for
+    print)."""
     line = msg.LOGBOOK_AGREEMENTS_LINE.format(successful=sum(agreements.values()), **agreements)
     return line.split(" ", 1)[1] if plain else line
 
 
 def part_two_values(summary: MediatorSummary) -> list[tuple[list[Any], str]]:
-    """Rows of the Part II table: (values, style) with style 'team' (a team's heading), 'line', 'total', 'grand'."""
+    """Rows of the Part II table: (values, style) with style 'team' (a team's heading), 'line', 'total',
+    'grand'."""
     rows: list[tuple[list[Any], str]] = []
     number = 0
     for part in summary.teams:
@@ -264,7 +267,7 @@ def add_statistics_sheets(xlsx: bytes, summary: MediatorSummary, by_mediator: bo
     return buffer.getvalue()
 
 
-# --- what the statistics report gets (kept here so that services/statistics.py stays untouched) ------------------
+# --- what the statistics report gets (kept here so that services/statistics.py stays untouched) -------------
 #: Levels whose statistics workbook gets the "Theo hòa giải viên" sheet (a province's would run to tens of
 #: thousands of lines; its JSON still has `by_mediator`).
 SHEET_LEVELS = ("team", "commune")
@@ -291,7 +294,7 @@ def period_of(start: date, end: date) -> Period:
     return Period(start, end)
 
 
-# --- the printable book ----------------------------------------------------------------------------------------
+# --- the printable book -------------------------------------------------------------------------------------
 def book_row(number: int, case: dict, *, parties_plain: str | None, invited_plain: str | None) -> list[Any]:
     """One Part I row, columns (1)–(10) in the paper order."""
     from services.xlsx_layout import text
@@ -357,9 +360,9 @@ def build_book(
     decrypt=None,
     today: date | None = None,
 ) -> bytes:
-    """The printable Sổ theo dõi of one team for a period: cover, Part I (one row per case, paper column order),
-    Part II (per mediator, team total) with the team leader's signature, notes. `decrypt(token)` gives the plain
-    party / invited names where the commune stores them (None: they are not printed)."""
+    """The printable Sổ theo dõi of one team for a period: cover, Part I (one row per case, paper column
+    order), Part II (per mediator, team total) with the team leader's signature, notes. `decrypt(token)` gives
+    the plain party / invited names where the commune stores them (None: they are not printed)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 

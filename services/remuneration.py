@@ -1,21 +1,22 @@
 """Remuneration of mediators per case (thù lao theo vụ, việc): the rules, as plain functions (no I/O).
 
 Legal ground (see README "Thù lao hòa giải viên" for the sources and what could not be confirmed):
-- Law 35/2013/QH13 Art. 6 cl. 1 (the State pays mediators per case), Art. 9 cl. 5 (a mediator's right to be paid
-  per case), Art. 23 (the three ways a mediation ends), Art. 10 (the mediator's duties).
+- Law 35/2013/QH13 Art. 6 cl. 1 (the State pays mediators per case), Art. 9 cl. 5 (a mediator's right to be
+  paid per case), Art. 23 (the three ways a mediation ends), Art. 10 (the mediator's duties).
 - Decree 15/2014/NĐ-CP Art. 14: paid when the case was mediated and ENDED in one of the ways of Law Art. 23 (a
   successful result is not required) and the mediator did not breach Law Art. 10; Art. 15: the team leader
   applies, the commune People's Committee decides and pays through the team.
-- Thông tư 56/2023/TT-BTC Art. 3 cl. 17 point a: 300,000 đ per case for the mediators who took part directly,
-  400,000 đ per case that ended in agreement (Law Art. 24); point đ: 150,000 đ per team per month for the team's
-  costs; Art. 5 cl. 1: these are maxima, the province's People's Council sets the local amounts (the maxima
-  apply where it has not). It replaced TTLT 100/2014/TTLT-BTC-BTP from 06/10/2023 (Art. 7 cl. 2).
+- Thông tư 56/2023/TT-BTC Art. 3 cl. 17 point a: 300,000 đ per case for the mediators who took part
+  directly, 400,000 đ per case that ended in agreement (Law Art. 24); point đ: 150,000 đ per team per month
+  for the team's costs; Art. 5 cl. 1: these are maxima, the province's People's Council sets the local
+  amounts (the maxima apply where it has not). It replaced TTLT 100/2014/TTLT-BTC-BTP from 06/10/2023
+  (Art. 7 cl. 2).
 
 Definitions used on every list (an accountant checks them):
 - a case belongs to the period of its end date (closed_on; the received date if it has none, e.g. pending);
-- the amount of a case is the rate in force on that date: the successful-case rate for `thanh`, the case rate
-  for the other eligible results; a team's monthly support uses the rate in force on the month's first day, for
-  every calendar month the period overlaps;
+- the amount of a case is the rate in force on that date: the successful-case rate for `thanh`, the case
+  rate for the other eligible results; a team's monthly support uses the rate in force on the month's first
+  day, for every calendar month the period overlaps;
 - the amount is per case (not per mediator); how the mediators who took part share it is not set by the texts
   found (left to the locality): the list shows equal shares, in whole đồng, the first mediators in the list
   taking one đồng more until the shares add up exactly to the case amount.
@@ -55,7 +56,8 @@ class ResultRule:
     reason: str
 
 
-#: Each result the bot records → eligible or not, and why (Decree 15/2014 Art. 14 read with Law 35/2013 Art. 23).
+#: Each result the bot records → eligible or not, and why (Decree 15/2014 Art. 14 read with Law 35/2013
+#: Art. 23).
 RESULT_RULES: dict[str, ResultRule] = {
     "thanh": ResultRule(True, True, msg.PAY_RESULT_REASONS["thanh"]),
     "khong_thanh": ResultRule(True, False, msg.PAY_RESULT_REASONS["khong_thanh"]),
@@ -79,7 +81,8 @@ DEFAULT_RATE = Rate(
 
 
 def check_rate(per_case: int, per_successful_case: int, team_month: int) -> None:
-    """Amounts a province may set: whole đồng, not negative, not above the TT 56/2023 maxima (Art. 5 cl. 1)."""
+    """Amounts a province may set: whole đồng, not negative, not above the TT 56/2023 maxima (Art. 5
+    cl. 1)."""
     values = (per_case, per_successful_case, team_month)
     if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in values):
         raise RateError("negative")
@@ -92,8 +95,9 @@ def check_rate(per_case: int, per_successful_case: int, team_month: int) -> None
 
 
 class RateTable:
-    """The rates of one commune: its own override rows win over the province's rows once in force; before any
-    row is in force, the TT 56/2023 maxima apply (the Thông tư itself says so where no resolution was issued)."""
+    """The rates of one commune: its own override rows win over the province's rows once in force; before
+    any row is in force, the TT 56/2023 maxima apply (the Thông tư itself says so where no resolution was
+    issued)."""
 
     def __init__(self, province_rates: Iterable[Rate] = (), commune_rates: Iterable[Rate] = ()):
         self.province = sorted(province_rates, key=lambda r: r.effective_from)
@@ -324,9 +328,9 @@ def build_pay_list(
 
     `cases`: every case of the period (by end date); `paid_cases`: what paid lists paid per case (net);
     `paid_cases_facts`: the current version of every paid case of the commune (for adjustments, wherever its
-    date now falls); `teams`: the teams that worked in the commune, with their spans (a month gets a support line
-    only if the team worked on one of its days, or if it was paid); `paid_months`: team months already paid;
-    `today`: months that have not begun by then get no team support yet."""
+    date now falls); `teams`: the teams that worked in the commune, with their spans (a month gets a support
+    line only if the team worked on one of its days, or if it was paid); `paid_months`: team months already
+    paid; `today`: months that have not begun by then get no team support yet."""
     totals: dict[str, TeamTotals] = {t.code: TeamTotals(t) for t in teams if t.worked_in(start, end)}
     used: dict[tuple, Rate] = {}
 
@@ -456,7 +460,8 @@ def _three(n: int, full: bool) -> list[str]:
 
 
 def amount_in_words(amount: int) -> str:
-    """'Hai triệu không trăm năm mươi nghìn đồng' — the reading used on payment vouchers (số tiền bằng chữ)."""
+    """'Hai triệu không trăm năm mươi nghìn đồng' — the reading used on payment vouchers (số tiền bằng
+    chữ)."""
     if amount < 0:
         positive = amount_in_words(-amount)
         return "Âm " + positive[0].lower() + positive[1:]

@@ -1,4 +1,8 @@
-"""Training events: creation (announced through the outbox), answers, the reminder, attendance."""
+"""Training events: creation (announced through the outbox), answers, the reminder, attendance.
+
+Each change is one unit of work (storage/uow.py): the event with its announcement and outbox rows; the
+reminder with its outbox rows (once per event: a conditional UPDATE decides); the attendance with the trained
+dates it sets, under the event's row lock and the row locks of the people it touches."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from services import dates
 from services.broadcast import TEAM_MEMBER_ROLES, BroadcastScope, BroadcastService, PermissionDenied
 from services.models import Person, Role
 from storage.training import TrainingRepository
+from storage.uow import Aggregate, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +70,17 @@ def utc_iso(when: datetime) -> str:
 
 
 class TrainingService:
-    def __init__(self, repo: TrainingRepository, broadcasts: BroadcastService, timezone: str):
+    def __init__(
+        self,
+        repo: TrainingRepository,
+        broadcasts: BroadcastService,
+        timezone: str,
+        uow: UnitOfWork | None = None,
+    ):
         self.repo = repo
         self.broadcasts = broadcasts
         self.timezone = timezone
+        self.uow = uow or UnitOfWork(repo.db)
 
     def local(self, iso: str) -> datetime:
         return datetime.fromisoformat(iso).astimezone(ZoneInfo(self.timezone))
@@ -101,16 +113,19 @@ class TrainingService:
             "province_id": organiser.province_id,
             "commune_id": organiser.commune_id,
         }
-        event_id, broadcast_id = await self.repo.create_with_announcement(
-            event=event,
-            broadcast={
-                "sender_id": organiser.id,
-                "channel": channel,
-                "scope": scope.as_json(),
-                "text": render(event),
-                "recipients": recipients,
-            },
-        )
+        text = render(event)
+        async with self.uow() as u:  # new rows only: nothing to lock
+            event_id = await u.training.create_event(event)
+            broadcast_id = await u.broadcasts.create(
+                sender_id=organiser.id,
+                channel=channel,
+                kind="training",
+                scope=scope.as_json(),
+                text=text,
+                recipients=recipients,
+                event_id=event_id,
+            )
+            await u.training.set_announcement(event_id, broadcast_id)
         return event_id, broadcast_id, len(recipients)
 
     # --- who sees what -----------------------------------------------------------------------------
@@ -189,7 +204,8 @@ class TrainingService:
         return due
 
     async def remind(self, event: dict, channel: str, text: str) -> tuple[int | None, int]:
-        """Store the reminder (once) for the invited people who have not declined. (broadcast id, recipients)."""
+        """Store the reminder (once) for the invited people who have not declined. (broadcast id,
+        recipients)."""
         scope = BroadcastScope.from_json(event["scope"])
         recipients = await self.broadcasts.repo.recipients(
             channel,
@@ -200,16 +216,20 @@ class TrainingService:
             exclude_declined_event=event["id"],
             channels=tuple(sorted(self.broadcasts.channels | {channel})),
         )
-        broadcast_id = await self.repo.add_reminder(
-            event["id"],
-            {
-                "sender_id": event["organiser_id"],
-                "channel": channel,
-                "scope": event["scope"],
-                "text": text,
-                "recipients": recipients,
-            },
-        )
+        # Once per event: the conditional UPDATE decides (and locks the event's row until the end).
+        async with self.uow() as u:
+            if not await u.training.mark_reminded(event["id"]):
+                return None, len(recipients)
+            broadcast_id = await u.broadcasts.create(
+                sender_id=event["organiser_id"],
+                channel=channel,
+                kind="reminder",
+                scope=event["scope"],
+                text=text,
+                recipients=recipients,
+                event_id=event["id"],
+            )
+            await u.training.set_reminder(event["id"], broadcast_id)
         return broadcast_id, len(recipients)
 
     async def queue_reminders(
@@ -226,26 +246,62 @@ class TrainingService:
         return reminded
 
     # --- attendance --------------------------------------------------------------------------------
-    async def candidates(self, event: dict) -> list[dict]:
-        """Team members invited to the event: the checklist of attendance."""
+    async def candidates(self, event: dict, repo: TrainingRepository | None = None) -> list[dict]:
+        """Team members invited to the event: the checklist of attendance (`repo`: a unit of work's)."""
         scope = BroadcastScope.from_json(event["scope"])
         roles = tuple(r for r in scope.roles if r in TEAM_MEMBER_ROLES)
-        return await self.repo.members(
+        return await (repo or self.repo).members(
             list(scope.communes), roles, None if scope.teams is None else list(scope.teams)
         )
 
     async def save_attendance(
         self, official: Person, event_id: int, ticked: set[int], now: datetime | None = None
     ) -> tuple[int, int]:
+        """Replace the event's attendance with `ticked`, keeping each person's trained date the date of their
+        earliest training: a newly ticked person whose trained date is empty or later gets the event's date
+        (the replaced value is kept in the attendance row); un-ticking restores it. Only the event's invited
+        team members (and those already recorded) may be ticked. Returns (attendees, trained dates changed).
+        """
         event = await self.repo.get(event_id)
         if event is None or not await self.may_manage(official, event):
             raise PermissionDenied("event")
         if event["starts_at"] > utc_iso(now or datetime.now(UTC)):
             raise WhenError("not_started")
-        allowed = {c["id"] for c in await self.candidates(event)} | set(await self.repo.attendees(event_id))
-        if not ticked <= allowed:
-            raise PermissionDenied("person")
-        return await self.repo.save_attendance(event_id, event["local_date"], ticked, official.id)
+        attended_on = event["local_date"]
+        changed = 0
+        # The attendance is read, then replaced: the event's row lock. The trained dates are read, then set:
+        # the row locks of the people (taken after the event's, all at once in id order: no deadlock).
+        async with self.uow(Aggregate("training_events", event_id)) as u:
+            existing = await u.training.attendance(event_id)
+            allowed = {c["id"] for c in await self.candidates(event, u.training)} | set(existing)
+            if not ticked <= allowed:
+                raise PermissionDenied("person")
+            await u.lock(*(Aggregate.person(p) for p in ticked | set(existing)))
+            for person_id, row in existing.items():
+                if person_id in ticked:
+                    continue
+                await u.training.remove_attendance(event_id, person_id)
+                if row["changed_trained_on"]:
+                    other = await u.training.earliest_attendance(person_id)
+                    restored = min([d for d in (row["previous_trained_on"], other) if d], default=None)
+                    changed += await u.training.set_trained_on(person_id, restored, if_now=attended_on)
+            for person_id in sorted(ticked - set(existing)):
+                found, previous = await u.training.trained_on(person_id)
+                if not found:
+                    continue
+                earlier = previous is None or previous > attended_on
+                if earlier:
+                    changed += await u.training.set_trained_on(person_id, attended_on)
+                await u.training.add_attendance(
+                    event_id,
+                    person_id,
+                    attended_on,
+                    changed_trained_on=earlier,
+                    previous_trained_on=previous if earlier else None,
+                    recorded_by=official.id,
+                )
+            await u.training.attendance_saved(event_id)
+        return len(ticked), changed
 
 
 def event_day(event: dict) -> date:

@@ -12,8 +12,8 @@ from storage.db import Database, utcnow
 #: Outbox statuses; `sent`, `failed` and `blocked` are final.
 PENDING, SENDING, SENT, FAILED, BLOCKED = "pending", "sending", "sent", "failed", "blocked"
 FINAL = (SENT, FAILED, BLOCKED)
-#: PostgreSQL (several bot processes): a row of a live process left in `sending` longer than this is stuck; any
-#: process may send it again (at-least-once delivery). Rows of a process that died are taken back at once.
+#: PostgreSQL (several bot processes): a row of a live process left in `sending` longer than this is stuck;
+#: any process may send it again (at-least-once delivery). Rows of a process that died are taken back at once.
 STALE_CLAIM_S = 120.0
 
 
@@ -95,11 +95,13 @@ class BroadcastRepository:
         attachment: dict | None = None,
         event_id: int | None = None,
     ) -> int:
-        """Insert a broadcast and its outbox rows inside the caller's transaction; returns the broadcast id."""
+        """Insert a broadcast and its outbox rows inside the caller's transaction; returns the broadcast
+        id."""
         attachment = attachment or {}
         async with conn.execute(
-            "INSERT INTO broadcasts(sender_id, channel, kind, scope_json, text, attachment_kind, attachment_file_id,"
-            " attachment_name, event_id, recipients, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO broadcasts(sender_id, channel, kind, scope_json, text, attachment_kind,"
+            " attachment_file_id, attachment_name, event_id, recipients, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sender_id,
                 channel,
@@ -139,9 +141,14 @@ class BroadcastRepository:
         return broadcast_id
 
     async def create(self, **fields: Any) -> int:
-        """The broadcast and ONE outbox row per recipient, in one transaction, before anything is sent."""
-        async with self.db.transaction() as conn:  # new rows only: nothing to lock
+        """The broadcast and ONE outbox row per recipient (`insert`), before anything is sent."""
+        async with self.db.transaction() as conn:  # new rows only; inside a unit of work, a savepoint
             return await self.insert(conn, **fields)
+
+    async def create_topical(self, broadcast: dict) -> int:
+        """A scheduled job's message with its outbox rows (`insert_topical`)."""
+        async with self.db.transaction() as conn:  # new rows only; inside a unit of work, a savepoint
+            return await self.insert_topical(conn, broadcast)
 
     async def set_progress_message(self, broadcast_id: int, chat_id: str, message_id: int) -> None:
         await self.db.execute(
@@ -157,8 +164,8 @@ class BroadcastRepository:
     async def counts(self, broadcast_id: int) -> dict[str, int]:
         """Recipients by outbox status, plus `acked` and `total`."""
         rows = await self.db.fetchall(
-            "SELECT status, COUNT(*) AS n, SUM(CASE WHEN acked_at IS NOT NULL THEN 1 ELSE 0 END) AS acked FROM outbox WHERE broadcast_id = ?"
-            " GROUP BY status",
+            "SELECT status, COUNT(*) AS n, SUM(CASE WHEN acked_at IS NOT NULL THEN 1 ELSE 0 END) AS acked"
+            " FROM outbox WHERE broadcast_id = ? GROUP BY status",
             (broadcast_id,),
         )
         counts = {status: 0 for status in (PENDING, SENDING, SENT, FAILED, BLOCKED)}
@@ -201,13 +208,15 @@ class BroadcastRepository:
         return [_broadcast(r) for r in rows]
 
     async def history_with_counts(self, sender_id: int, limit: int = 10) -> list[dict]:
-        """The sender's latest broadcasts, newest first, each with `sent`, `total` and `acked` (two queries)."""
+        """The sender's latest broadcasts, newest first, each with `sent`, `total` and `acked` (two
+        queries)."""
         items = await self.history(sender_id, limit)
         if not items:
             return items
         ids = [b["id"] for b in items]
         rows = await self.db.fetchall(
-            "SELECT broadcast_id, COUNT(*) AS total, SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END) AS sent,"
+            "SELECT broadcast_id, COUNT(*) AS total,"
+            " SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END) AS sent,"
             " SUM(CASE WHEN acked_at IS NOT NULL THEN 1 ELSE 0 END) AS acked"
             f" FROM outbox WHERE broadcast_id IN ({_in(ids)}) GROUP BY broadcast_id",
             ids,
@@ -235,10 +244,11 @@ class BroadcastRepository:
         """Rows left in `sending` by a process that stopped go back to `pending` (the attempt stays counted).
         Returns how many.
 
-        SQLite (one process): every row in `sending`, called once at start. PostgreSQL (several processes, called
-        at start and every few seconds): the rows claimed by a process that is no longer alive (its liveness
-        lock is gone, see PostgresDatabase.process_token) at once; rows of a live process are never taken, unless
-        the claim is older than STALE_CLAIM_S (a send stuck that long) or was made without a token.
+        SQLite (one process): every row in `sending`, called once at start. PostgreSQL (several processes,
+        called at start and every few seconds): the rows claimed by a process that is no longer alive (its
+        liveness lock is gone, see PostgresDatabase.process_token) at once; rows of a live process are never
+        taken, unless the claim is older than STALE_CLAIM_S (a send stuck that long) or was made without a
+        token.
         """
         sql = (
             "UPDATE outbox SET status = 'pending', error = 'interrupted', claimed_by = NULL"
@@ -266,9 +276,10 @@ class BroadcastRepository:
         async with (
             self.db.transaction(serialized=False) as conn,
             conn.execute(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?, claimed_by = ?"
-                " WHERE id = (SELECT id FROM outbox WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ?"
-                f"             ORDER BY next_attempt_at, id LIMIT 1{lock})"
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?,"
+                " claimed_by = ? WHERE id = (SELECT id FROM outbox"
+                "   WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ?"
+                f"   ORDER BY next_attempt_at, id LIMIT 1{lock})"
                 " RETURNING *",
                 (stamp, token, channel, stamp),
             ) as cur,
@@ -293,7 +304,8 @@ class BroadcastRepository:
         return float(row["wait"])
 
     async def hold_sending(self, channel: str, seconds: float) -> None:
-        """Flood control (PostgreSQL, several processes): the channel's next slot is at least `seconds` away."""
+        """Flood control (PostgreSQL, several processes): the channel's next slot is at least `seconds`
+        away."""
         await self.db.execute(
             "WITH clock AS (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS t)"
             " INSERT INTO send_pacing(channel, next_slot) SELECT ?, t + ? FROM clock"
@@ -340,17 +352,15 @@ class BroadcastRepository:
         ):
             return cur.rowcount == 1
 
-    async def ack(self, broadcast_id: int, person_id: int) -> bool | None:
-        """Record 'Đã nhận'. None: this person was not a recipient; False: already acknowledged."""
-        async with self.db.transaction() as conn:
-            # a conditional UPDATE: of two taps at once, exactly one records the acknowledgement
-            async with conn.execute(
-                "UPDATE outbox SET acked_at = ? WHERE broadcast_id = ? AND person_id = ? AND acked_at IS NULL",
+    async def set_acked(self, broadcast_id: int, person_id: int) -> bool:
+        """Record the recipient's 'Đã nhận'; False (nothing written) if not a recipient or already recorded.
+        A conditional UPDATE: of two taps at once, exactly one gets True."""
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
+            self.db.transaction() as conn,
+            conn.execute(
+                "UPDATE outbox SET acked_at = ?"
+                " WHERE broadcast_id = ? AND person_id = ? AND acked_at IS NULL",
                 (utcnow(), broadcast_id, person_id),
-            ) as cur:
-                if cur.rowcount > 0:
-                    return True
-            async with conn.execute(
-                "SELECT 1 FROM outbox WHERE broadcast_id = ? AND person_id = ?", (broadcast_id, person_id)
-            ) as cur:
-                return None if await cur.fetchone() is None else False
+            ) as cur,
+        ):
+            return cur.rowcount > 0

@@ -1,5 +1,6 @@
-"""Queries of the whole logbook (issue 17): Part II per mediator, the rows of the printable book, and the follow-up
-of successful agreements (Law 35/2013 Art. 26) with its outbox messages."""
+"""Queries of the whole logbook (issue 17): Part II per mediator, the rows of the printable book, and the rows
+of the follow-up of successful agreements (Law 35/2013 Art. 26). It only reads and writes rows: the steps, the
+answers and their messages are use cases of services/agreements.py, each one unit of work (storage/uow.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from storage.broadcasts import BroadcastRepository
-from storage.db import Database, utcnow
-from storage.locks import Aggregate, lock_rows
+from storage.db import Database
 
 #: WHERE clause on `cases c` for each level of scope (as storage/stats.py).
 CASES_SCOPE = {"team": "c.team_id = ?", "commune": "c.commune_id = ?", "province": "c.province_id = ?"}
@@ -22,6 +21,9 @@ _PEOPLE_SCOPE = {
     ),
 }
 ANSWERS = ("done", "ongoing", "not_done")
+#: The column that records when a follow-up got each status (one that starts answered, e.g. from the case
+#: card before any question, is stamped as asked when answered).
+STAMPS = {"asked": "asked_at", "reminded": "reminded_at", "listed": "listed_at", "answered": "asked_at"}
 
 
 def _check(level: str) -> None:
@@ -64,7 +66,8 @@ class LogbookRepository:
         _check(level)
         rows = await self.db.fetchall(
             "SELECT c.team_id AS team_id, c.field AS field, c.result AS result, COUNT(*) AS n FROM cases c"
-            f" WHERE {CASES_SCOPE[level]} AND c.received_on BETWEEN ? AND ? GROUP BY c.team_id, c.field, c.result",
+            f" WHERE {CASES_SCOPE[level]} AND c.received_on BETWEEN ? AND ?"
+            " GROUP BY c.team_id, c.field, c.result",
             (scope_id, start, end),
         )
         return [(r["team_id"], r["field"], r["result"], r["n"]) for r in rows]
@@ -109,11 +112,12 @@ class LogbookRepository:
 
     # --- the printable book ------------------------------------------------------------------------------
     async def book_cases(self, team_id: int, start: str, end: str) -> list[dict]:
-        """Cases of a team received in [start, end], in the order of the book (date received, number), with the
-        names of their mediators and the number of the case a re-mediation follows."""
+        """Cases of a team received in [start, end], in the order of the book (date received, number), with
+        the names of their mediators and the number of the case a re-mediation follows."""
         rows = await self.db.fetchall(
             "SELECT c.*, f.number AS follows_number, a.answer AS followup_answer FROM cases c"
-            " LEFT JOIN cases f ON f.id = c.follows_case_id LEFT JOIN agreement_followups a ON a.case_id = c.id"
+            " LEFT JOIN cases f ON f.id = c.follows_case_id"
+            " LEFT JOIN agreement_followups a ON a.case_id = c.id"
             " WHERE c.team_id = ? AND c.received_on BETWEEN ? AND ? ORDER BY c.received_on, c.number",
             (team_id, start, end),
         )
@@ -134,7 +138,8 @@ class LogbookRepository:
 
     # --- following up agreements ---------------------------------------------------------------------------
     async def due_for_question(self, closed_from: str, closed_to: str, limit: int = 500) -> list[dict]:
-        """Successful cases closed in [closed_from, closed_to] with at least one mediator and no follow-up yet."""
+        """Successful cases closed in [closed_from, closed_to] with at least one mediator and no follow-up
+        yet."""
         rows = await self.db.fetchall(
             "SELECT c.id, c.number, c.team_id, c.commune_id, c.field, c.received_on, c.closed_on FROM cases c"
             " WHERE c.result = 'thanh' AND c.closed_on BETWEEN ? AND ?"
@@ -166,97 +171,66 @@ class LogbookRepository:
         if not team_ids:
             return []
         rows = await self.db.fetchall(
-            "SELECT f.*, c.number, c.team_id, c.closed_on FROM agreement_followups f JOIN cases c ON c.id = f.case_id"
-            f" WHERE f.status = 'listed' AND f.answer IS NULL AND c.result = 'thanh' AND c.team_id IN ({_in(team_ids)})"
+            "SELECT f.*, c.number, c.team_id, c.closed_on FROM agreement_followups f"
+            " JOIN cases c ON c.id = f.case_id WHERE f.status = 'listed' AND f.answer IS NULL"
+            f" AND c.result = 'thanh' AND c.team_id IN ({_in(team_ids)})"
             " ORDER BY c.closed_on, c.id LIMIT ?",
             (*team_ids, limit),
         )
         return [dict(r) for r in rows]
 
-    async def step(self, case_id: int, step: str, broadcasts: list[dict], at: str | None = None) -> bool:
-        """Record one step of a follow-up (ask | remind | list) and store its messages in the outbox, in ONE
-        transaction: the step happens once (False if another run already did it), its messages are never lost.
-
-        `broadcasts`: the arguments of BroadcastRepository.insert (kind 'reminder', with case_id and topic)."""
-        now = at or utcnow()
-        params: tuple[object, ...]
-        async with self.db.transaction() as conn:  # ON CONFLICT / conditional UPDATE decide the step
-            if step == "ask":
-                sql, params = (
-                    "INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'asked', ?)"
-                    " ON CONFLICT DO NOTHING",
-                    (case_id, now),
-                )
-            elif step == "remind":
-                sql, params = (
-                    "UPDATE agreement_followups SET status = 'reminded', reminded_at = ?"
-                    " WHERE case_id = ? AND status = 'asked' AND answer IS NULL",
-                    (now, case_id),
-                )
-            elif step == "list":
-                sql, params = (
-                    "UPDATE agreement_followups SET status = 'listed', listed_at = ?"
-                    " WHERE case_id = ? AND status = 'reminded' AND answer IS NULL",
-                    (now, case_id),
-                )
-            else:
-                raise ValueError(step)
-            async with conn.execute(sql, params) as cur:
-                if cur.rowcount != 1:
-                    return False
-            for broadcast in broadcasts:
-                await self._insert_broadcast(conn, broadcast)
-            return True
-
-    @staticmethod
-    async def _insert_broadcast(conn: Any, broadcast: dict) -> int:
-        return await BroadcastRepository.insert_topical(conn, broadcast)
-
-    async def answer(
-        self, case_id: int, person_id: int, answer: str, broadcasts: list[dict], at: str | None = None
-    ) -> bool:
-        """Record the answer (a later answer replaces an earlier one) and its notices, in one transaction.
-        Creates the follow-up row if the answer comes before any question (e.g. from the case card)."""
-        if answer not in ANSWERS:
-            raise ValueError(answer)
-        now = at or utcnow()
-        async with self.db.transaction() as conn:
-            # the earlier answer is read for the audit row, then replaced: the case's row lock
-            await lock_rows(conn, self.db.dialect, Aggregate.case(case_id))
-            async with conn.execute(
-                "SELECT answer FROM agreement_followups WHERE case_id = ?", (case_id,)
-            ) as cur:
-                before = await cur.fetchone()
-            await conn.execute(
-                "INSERT INTO agreement_followups(case_id, status, asked_at) VALUES (?, 'answered', ?)"
+    async def start_followup(self, case_id: int, status: str, at: str) -> bool:
+        """Create the case's follow-up in `status` (stamped `at`); False (nothing written) if it has one.
+        `INSERT … ON CONFLICT DO NOTHING`: of two at once, exactly one gets True."""
+        column = STAMPS[status]
+        async with (  # INSERT … ON CONFLICT DO NOTHING (a savepoint inside a unit of work)
+            self.db.transaction() as conn,
+            conn.execute(
+                f"INSERT INTO agreement_followups(case_id, status, {column}) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
-                (case_id, now),
-            )
-            await self._audit(
-                conn,
-                case_id,
-                person_id,
-                "agreement_followup",
-                {"answer": before["answer"] if before else None},
-                {"answer": answer},
-                now,
-            )
-            await conn.execute(
-                "UPDATE agreement_followups SET status = 'answered', answer = ?, answered_by = ?, answered_at = ?"
-                " WHERE case_id = ?",
-                (answer, person_id, now, case_id),
-            )
-            for broadcast in broadcasts:
-                await self._insert_broadcast(conn, broadcast)
-        return True
+                (case_id, status, at),
+            ) as cur,
+        ):
+            return cur.rowcount == 1
 
-    @staticmethod
-    async def _audit(
-        conn: Any, case_id: int, person_id: int | None, action: str, before: dict, after: dict, at: str
+    async def move_followup(self, case_id: int, before: str, after: str, at: str) -> bool:
+        """Move an unanswered follow-up from `before` to `after` (stamped `at`); False (nothing written) if it
+        is not in `before` or was answered. A conditional UPDATE: of two at once, exactly one gets True."""
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
+            self.db.transaction() as conn,
+            conn.execute(
+                f"UPDATE agreement_followups SET status = ?, {STAMPS[after]} = ?"
+                " WHERE case_id = ? AND status = ? AND answer IS NULL",
+                (after, at, case_id, before),
+            ) as cur,
+        ):
+            return cur.rowcount == 1
+
+    async def record_answer(self, case_id: int, answer: str, person_id: int, at: str) -> None:
+        """The follow-up's answer (the row exists: start_followup)."""
+        await self.db.execute(
+            "UPDATE agreement_followups SET status = 'answered', answer = ?, answered_by = ?, answered_at = ?"
+            " WHERE case_id = ?",
+            (answer, person_id, at, case_id),
+        )
+
+    async def record_action(
+        self, case_id: int, action: str, note: str | None = None, remediation_case_id: int | None = None
     ) -> None:
-        """The case's own audit log (case_audit) keeps every follow-up answer and action: who, when, what."""
-        await conn.execute(
-            "INSERT INTO case_audit(case_id, person_id, action, before_json, after_json, at) VALUES (?, ?, ?, ?, ?, ?)",
+        """What was done about the follow-up (a note or a remediation case kept when not given)."""
+        await self.db.execute(
+            "UPDATE agreement_followups SET action = ?, note = COALESCE(?, note),"
+            " remediation_case_id = COALESCE(?, remediation_case_id) WHERE case_id = ?",
+            (action, note, remediation_case_id, case_id),
+        )
+
+    async def audit(
+        self, case_id: int, person_id: int | None, action: str, before: dict, after: dict, at: str
+    ) -> None:
+        """A row of the case's own audit log (case_audit): who, when, what."""
+        await self.db.execute(
+            "INSERT INTO case_audit(case_id, person_id, action, before_json, after_json, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (
                 case_id,
                 person_id,
@@ -267,39 +241,11 @@ class LogbookRepository:
             ),
         )
 
-    async def set_action(
-        self,
-        case_id: int,
-        action: str,
-        *,
-        person_id: int | None = None,
-        note: str | None = None,
-        remediation_case_id: int | None = None,
-        broadcasts: Sequence[dict] = (),
-    ) -> None:
-        async with self.db.transaction() as conn:  # writes only (no read decides them): nothing to lock
-            await self._audit(
-                conn,
-                case_id,
-                person_id,
-                "agreement_followup_action",
-                {},
-                {"action": action, "note": note},
-                utcnow(),
-            )
-            await conn.execute(
-                "UPDATE agreement_followups SET action = ?, note = COALESCE(?, note),"
-                " remediation_case_id = COALESCE(?, remediation_case_id) WHERE case_id = ?",
-                (action, note, remediation_case_id, case_id),
-            )
-            for broadcast in broadcasts:
-                await self._insert_broadcast(conn, broadcast)
-
     async def recipients(
         self, person_ids: Sequence[int], channel: str, channels: Sequence[str]
     ) -> list[tuple[int, str, str]]:
-        """(person_id, chat_id, channel) of active people among `person_ids`, each on one identity: on `channel`
-        when they use it, else on their latest identity on one of `channels` (as broadcasts)."""
+        """(person_id, chat_id, channel) of active people among `person_ids`, each on one identity: on
+        `channel` when they use it, else on their latest identity on one of `channels` (as broadcasts)."""
         if not person_ids:
             return []
         channels = tuple(channels) or (channel,)

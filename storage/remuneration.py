@@ -1,7 +1,8 @@
 """Repository of remuneration: rates, exclusions, pay lists and their lines (migration 0015).
 
-Every change (a rate, an exclusion or its lifting, a list drawn up, a list paid) writes its audit_log row in the
-same transaction (storage/audit.py).
+It only reads and writes rows. The rules (who may, numbering, what conflicts with a payment, what is audited)
+are in services/pay_lists.py, which runs each change with its audit_log row in one unit of work
+(storage/uow.py) under the lock of the aggregate it changes.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from datetime import date
 from typing import Any
 
 from services.remuneration_models import CaseFacts, ExclusionFacts, PaidFacts, Rate, TeamFacts
-from storage.audit import AuditLog
 from storage.db import INTEGRITY_ERRORS, Database, utcnow
-from storage.locks import Aggregate, lock_rows
 from storage.org_history import COMMUNE_AND_MERGED
 from vocabulary import messages as msg
 
@@ -39,7 +38,8 @@ class AlreadyExcluded(Exception):
 
 
 class PayConflict(Exception):
-    """Some lines of a list were paid by another list since it was drawn up (their case numbers / team months)."""
+    """Some lines of a list were paid by another list since it was drawn up (their case numbers / team
+    months)."""
 
     def __init__(self, what: list[str]):
         super().__init__(", ".join(what))
@@ -89,7 +89,8 @@ class RemunerationRepository:
         for chunk in range(0, len(ids), 500):
             part = ids[chunk : chunk + 500]
             found = await self.db.fetchall(
-                "SELECT m.case_id, p.id, p.full_name FROM case_mediators m JOIN persons p ON p.id = m.person_id"
+                "SELECT m.case_id, p.id, p.full_name FROM case_mediators m"
+                " JOIN persons p ON p.id = m.person_id"
                 f" WHERE m.case_id IN ({', '.join('?' * len(part))}) ORDER BY m.case_id, p.id",
                 part,
             )
@@ -140,7 +141,8 @@ class RemunerationRepository:
         0013)."""
         rows = await self.db.fetchall(
             "SELECT t.id, t.code, t.name, th.valid_from, th.valid_to FROM team_history th"
-            f" JOIN teams t ON t.id = th.team_id WHERE th.commune_id IN {COMMUNE_AND_MERGED} AND th.active = 1"
+            " JOIN teams t ON t.id = th.team_id"
+            f" WHERE th.commune_id IN {COMMUNE_AND_MERGED} AND th.active = 1"
             " ORDER BY t.code, th.valid_from",
             (commune_id,),
         )
@@ -155,7 +157,8 @@ class RemunerationRepository:
     async def rates(self, province_id: int, commune_id: int | None) -> tuple[list[Rate], list[Rate]]:
         """(province rows, commune override rows)."""
         rows = await self.db.fetchall(
-            "SELECT * FROM remuneration_rates WHERE province_id = ? AND (commune_id IS NULL OR commune_id = ?)"
+            "SELECT * FROM remuneration_rates"
+            " WHERE province_id = ? AND (commune_id IS NULL OR commune_id = ?)"
             " ORDER BY effective_from, id",
             (province_id, commune_id if commune_id is not None else -1),
         )
@@ -174,43 +177,24 @@ class RemunerationRepository:
         team_month: int,
         basis: str,
         actor_id: int | None,
-        actor_label: str | None,
     ) -> int:
-        async with self.db.transaction() as conn:  # a new row and its audit row: nothing to lock
-            async with conn.execute(
-                "INSERT INTO remuneration_rates(province_id, commune_id, effective_from, per_case,"
-                " per_successful_case, team_month, basis, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    province_id,
-                    commune_id,
-                    effective_from,
-                    per_case,
-                    per_successful_case,
-                    team_month,
-                    basis,
-                    actor_id,
-                    utcnow(),
-                ),
-            ) as cur:
-                rate_id = cur.lastrowid
-            await AuditLog.record(
-                conn,
-                action="remuneration.rate",
-                object_type="remuneration_rate",
-                object_id=rate_id,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                province_id=province_id,
-                commune_id=commune_id,
-                after={
-                    "effective_from": effective_from,
-                    "per_case": per_case,
-                    "per_successful_case": per_successful_case,
-                    "team_month": team_month,
-                    "basis": basis,
-                },
-            )
-            return rate_id
+        """Insert a rate row; returns its id."""
+        return await self.db.execute(
+            "INSERT INTO remuneration_rates(province_id, commune_id, effective_from, per_case,"
+            " per_successful_case, team_month, basis, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                province_id,
+                commune_id,
+                effective_from,
+                per_case,
+                per_successful_case,
+                team_month,
+                basis,
+                actor_id,
+                utcnow(),
+            ),
+        )
 
     # --- exclusions ----------------------------------------------------------------------------------------
     async def exclusions(self, commune_id: int) -> dict[int, ExclusionFacts]:
@@ -226,71 +210,38 @@ class RemunerationRepository:
             for r in rows
         }
 
-    async def exclude(
-        self,
-        *,
-        case_id: int,
-        case_number: str,
-        commune_id: int,
-        reason: str,
-        actor_id: int | None,
-        actor_label: str | None,
-    ) -> None:
+    async def open_exclusion(self, case_id: int) -> tuple[int, str] | None:
+        """(row id, reason) of the case's exclusion in force, or None."""
+        row = await self.db.fetchone(
+            "SELECT id, reason FROM remuneration_exclusions WHERE case_id = ? AND lifted_at IS NULL",
+            (case_id,),
+        )
+        return (row["id"], row["reason"]) if row else None
+
+    async def exclude(self, *, case_id: int, commune_id: int, reason: str, actor_id: int | None) -> None:
+        """Insert an exclusion. A unique index keeps one in force per case: AlreadyExcluded (nothing written,
+        only this statement's savepoint is undone) when the case has one."""
         try:
-            async with self.db.transaction() as conn:  # one exclusion per case: a unique index decides
+            async with self.db.transaction() as conn:  # a savepoint inside a unit of work
                 await conn.execute(
                     "INSERT INTO remuneration_exclusions(case_id, commune_id, reason, created_by, created_at)"
                     " VALUES (?, ?, ?, ?, ?)",
                     (case_id, commune_id, reason, actor_id, utcnow()),
                 )
-                await AuditLog.record(
-                    conn,
-                    action="remuneration.exclude",
-                    object_type="case",
-                    object_id=case_id,
-                    actor_id=actor_id,
-                    actor_label=actor_label,
-                    commune_id=commune_id,
-                    after={"case_no": case_number, "reason": reason},
-                )
         except INTEGRITY_ERRORS:
-            raise AlreadyExcluded(case_number) from None
+            raise AlreadyExcluded(case_id) from None
 
-    async def lift_exclusion(
-        self,
-        *,
-        case_id: int,
-        case_number: str,
-        commune_id: int,
-        actor_id: int | None,
-        actor_label: str | None,
-    ) -> bool:
-        async with self.db.transaction() as conn:
-            await lock_rows(
-                conn, self.db.dialect, Aggregate.case(case_id)
-            )  # read, then write: the case's lock
-            async with conn.execute(
-                "SELECT id, reason FROM remuneration_exclusions WHERE case_id = ? AND lifted_at IS NULL",
-                (case_id,),
-            ) as cur:
-                row = await cur.fetchone()
-            if row is None:
-                return False
-            await conn.execute(
-                "UPDATE remuneration_exclusions SET lifted_at = ?, lifted_by = ? WHERE id = ?",
-                (utcnow(), actor_id, row["id"]),
-            )
-            await AuditLog.record(
-                conn,
-                action="remuneration.include",
-                object_type="case",
-                object_id=case_id,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                commune_id=commune_id,
-                before={"case_no": case_number, "reason": row["reason"]},
-            )
-            return True
+    async def lift_exclusion(self, exclusion_id: int, actor_id: int | None) -> bool:
+        """Lift an exclusion in force; False (nothing written) if it was lifted already."""
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
+            self.db.transaction() as conn,
+            conn.execute(
+                "UPDATE remuneration_exclusions SET lifted_at = ?, lifted_by = ?"
+                " WHERE id = ? AND lifted_at IS NULL",
+                (utcnow(), actor_id, exclusion_id),
+            ) as cur,
+        ):
+            return cur.rowcount == 1
 
     # --- what was paid -------------------------------------------------------------------------------------
     async def paid_cases(self, commune_id: int) -> dict[int, PaidFacts]:
@@ -310,39 +261,41 @@ class RemunerationRepository:
         return paid
 
     async def paid_months(self, commune_id: int) -> dict[tuple[int, str], PaidFacts]:
-        """Team months paid by any list, for the teams that ever worked in the commune (or a commune merged into
-        it): a month paid by the old commune's list is not paid again by the new one's."""
+        """Team months paid by any list, for the teams that ever worked in the commune (or a commune merged
+        into it): a month paid by the old commune's list is not paid again by the new one's."""
         rows = await self.db.fetchall(
             "SELECT i.team_id, i.month, i.amount, l.number, l.paid_on FROM remuneration_items i"
             " JOIN remuneration_lists l ON l.id = i.list_id WHERE l.status = 'paid' AND i.kind = 'team_month'"
-            f" AND i.team_id IN (SELECT th.team_id FROM team_history th WHERE th.commune_id IN {COMMUNE_AND_MERGED})",
+            " AND i.team_id IN (SELECT th.team_id FROM team_history th"
+            f" WHERE th.commune_id IN {COMMUNE_AND_MERGED})",
             (commune_id,),
         )
         return {(r["team_id"], r["month"]): PaidFacts(r["amount"], r["number"], r["paid_on"]) for r in rows}
 
     # --- lists ---------------------------------------------------------------------------------------------
+    async def next_number(self, commune_id: int) -> int:
+        """The number the commune's next list gets (MAX + 1; the caller holds the commune's lock)."""
+        row = await self.db.fetchone(
+            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM remuneration_lists WHERE commune_id = ?",
+            (commune_id,),
+        )
+        return int(row["n"])
+
     async def save_list(
         self,
         *,
         commune_id: int,
+        number: int,
         start: str,
         end: str,
         total: int,
         data: dict,
         items: Sequence[dict],
         actor_id: int | None,
-        actor_label: str | None,
     ) -> StoredList:
-        async with self.db.transaction() as conn:
-            # lists are numbered per commune: the commune's row lock
-            await lock_rows(conn, self.db.dialect, Aggregate.commune(commune_id))
-            async with conn.execute(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM remuneration_lists WHERE commune_id = ?",
-                (commune_id,),
-            ) as cur:
-                number = int((await cur.fetchone())[0])
-            data = {**data, "number": number}
-            now = utcnow()
+        """Insert a drafted list and its lines (UNIQUE (commune_id, number) refuses a number taken)."""
+        now = utcnow()
+        async with self.db.transaction() as conn:  # a savepoint inside a unit of work
             async with conn.execute(
                 "INSERT INTO remuneration_lists(commune_id, number, period_start, period_end, status, total,"
                 " data_json, created_by, created_at) VALUES (?, ?, ?, ?, 'drafted', ?, ?, ?, ?)",
@@ -366,16 +319,6 @@ class RemunerationRepository:
                     for i in items
                 ],
             )
-            await AuditLog.record(
-                conn,
-                action="remuneration.draft",
-                object_type="remuneration_list",
-                object_id=list_id,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                commune_id=commune_id,
-                after={"number": number, "from": start, "to": end, "total": total, "lines": len(items)},
-            )
         return StoredList(list_id, commune_id, number, start, end, "drafted", total, data, now, None)
 
     async def lists(self, commune_id: int, limit: int = 20) -> list[StoredList]:
@@ -391,65 +334,55 @@ class RemunerationRepository:
         )
         return _stored(row) if row else None
 
-    async def mark_paid(
-        self, stored: StoredList, *, paid_on: str, actor_id: int | None, actor_label: str | None
-    ) -> None:
-        """Mark a drafted list paid on `paid_on`. Raises PayConflict (nothing changed) if another list paid one
-        of its lines since it was drawn up, or KeyError if the list is not a draft any more."""
-        async with self.db.transaction() as conn:
-            # whether another list of the commune paid one of these lines: the commune's row lock
-            await lock_rows(conn, self.db.dialect, Aggregate.commune(stored.commune_id))
-            async with conn.execute(
-                "SELECT status FROM remuneration_lists WHERE id = ?", (stored.id,)
-            ) as cur:
-                row = await cur.fetchone()
-            if row is None or row["status"] != "drafted":
-                raise KeyError(stored.number)
-            async with conn.execute(
-                "SELECT * FROM remuneration_items WHERE list_id = ?", (stored.id,)
-            ) as cur:
-                items = await cur.fetchall()
-            conflicts = []
-            for item in items:
-                detail = json.loads(item["detail_json"] or "{}")
-                if item["kind"] == "team_month":
-                    sql = (
-                        "SELECT COUNT(*) FROM remuneration_items i JOIN remuneration_lists l ON l.id = i.list_id"
-                        " WHERE l.status = 'paid' AND i.kind = 'team_month' AND i.team_id = ? AND i.month = ?"
-                    )
-                    async with conn.execute(sql, (item["team_id"], item["month"])) as cur:
-                        if (await cur.fetchone())[0]:
-                            conflicts.append(f"{detail.get('team', item['team_id'])} {item['month']}")
-                    continue
-                async with conn.execute(
-                    "SELECT COALESCE(SUM(i.amount), 0), COUNT(*) FROM remuneration_items i JOIN remuneration_lists l"
-                    " ON l.id = i.list_id WHERE l.status = 'paid' AND i.case_id = ?"
-                    " AND i.kind IN ('case', 'adjustment')",
-                    (item["case_id"],),
-                ) as cur:
-                    paid_sum, paid_lines = await cur.fetchone()
-                if (item["kind"] == "case" and paid_lines) or (
-                    item["kind"] == "adjustment" and int(paid_sum) != detail.get("paid_before")
-                ):
-                    conflicts.append(detail.get("case_no", str(item["case_id"])))
-            if conflicts:
-                raise PayConflict(conflicts)
-            await conn.execute(
+    async def items(self, list_id: int) -> list[dict]:
+        """The lines of a list, with their `detail` decoded."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM remuneration_items WHERE list_id = ? ORDER BY id", (list_id,)
+        )
+        return [{**dict(r), "detail": json.loads(r["detail_json"] or "{}")} for r in rows]
+
+    async def month_paid(self, team_id: int, month: str) -> bool:
+        """Whether a paid list (of any commune) paid the team's support for `month`."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM remuneration_items i JOIN remuneration_lists l ON l.id = i.list_id"
+            " WHERE l.status = 'paid' AND i.kind = 'team_month' AND i.team_id = ? AND i.month = ?",
+            (team_id, month),
+        )
+        return bool(row["n"])
+
+    async def case_paid(self, case_id: int) -> tuple[int, int]:
+        """(net amount, lines) paid for a case by the paid lists (case lines and adjustments)."""
+        row = await self.db.fetchone(
+            "SELECT COALESCE(SUM(i.amount), 0) AS amount, COUNT(*) AS n FROM remuneration_items i"
+            " JOIN remuneration_lists l ON l.id = i.list_id WHERE l.status = 'paid' AND i.case_id = ?"
+            " AND i.kind IN ('case', 'adjustment')",
+            (case_id,),
+        )
+        return int(row["amount"]), int(row["n"])
+
+    async def set_paid(self, list_id: int, *, paid_on: str, actor_id: int | None) -> bool:
+        """Mark a drafted list paid; False (nothing written) if it is not a draft any more."""
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
+            self.db.transaction() as conn,
+            conn.execute(
                 "UPDATE remuneration_lists SET status = 'paid', paid_on = ?, paid_by = ?, paid_at = ?"
-                " WHERE id = ?",
-                (paid_on, actor_id, utcnow(), stored.id),
-            )
-            await AuditLog.record(
-                conn,
-                action="remuneration.paid",
-                object_type="remuneration_list",
-                object_id=stored.id,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                commune_id=stored.commune_id,
-                before={"status": "drafted"},
-                after={"status": "paid", "number": stored.number, "paid_on": paid_on, "total": stored.total},
-            )
+                " WHERE id = ? AND status = 'drafted'",
+                (paid_on, actor_id, utcnow(), list_id),
+            ) as cur,
+        ):
+            return cur.rowcount == 1
+
+    async def merge_family(self, commune_id: int) -> list[int]:
+        """The commune, the communes it was merged into and the communes merged into any of these: the
+        communes whose lists may pay the same team months (storage/org_history.py COMMUNE_AND_MERGED)."""
+        rows = await self.db.fetchall(
+            "WITH f(id) AS (SELECT CAST(? AS BIGINT) UNION SELECT into_commune_id FROM commune_merges"
+            "  WHERE from_commune_id = ?)"
+            " SELECT id FROM f UNION SELECT m.from_commune_id FROM commune_merges m"
+            " JOIN f ON m.into_commune_id = f.id",
+            (commune_id, commune_id),
+        )
+        return sorted(int(r["id"]) for r in rows)
 
     async def payments_of(self, person_id: int) -> dict[int, tuple[int, str]]:
         """Cases of a mediator paid so far: case id → (list number, paid on)."""

@@ -1,4 +1,7 @@
-"""Repository of the training aggregate: events, answers (RSVP), attendance and the trained date it sets."""
+"""Repository of the training aggregate: events, answers (RSVP), attendance and the trained date it sets.
+
+It only reads and writes rows; services/training.py holds the rules (who may, which trained date holds) and
+runs each use case in one unit of work (storage/uow.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +9,7 @@ import json
 from typing import Any
 
 from services.models import Role
-from storage.broadcasts import BroadcastRepository
 from storage.db import Database, utcnow
-from storage.locks import Aggregate, lock_rows
 from storage.org_history import snapshot_person
 
 
@@ -26,51 +27,45 @@ class TrainingRepository:
     def __init__(self, db: Database):
         self.db = db
 
-    async def create_with_announcement(self, *, event: dict, broadcast: dict) -> tuple[int, int]:
-        """The event, its announcement broadcast and the outbox, in one transaction."""
-        async with self.db.transaction() as conn:  # new rows only: nothing to lock
-            async with conn.execute(
-                "INSERT INTO training_events(title, starts_at, local_date, place, scope_json, organiser_id,"
-                " province_id, commune_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event["title"],
-                    event["starts_at"],
-                    event["local_date"],
-                    event["place"],
-                    json.dumps(event["scope"], sort_keys=True),
-                    event["organiser_id"],
-                    event.get("province_id"),
-                    event.get("commune_id"),
-                    utcnow(),
-                ),
-            ) as cur:
-                event_id = cur.lastrowid
-            broadcast_id = await BroadcastRepository.insert(
-                conn, kind="training", event_id=event_id, **broadcast
-            )
-            await conn.execute(
-                "UPDATE training_events SET announcement_id = ? WHERE id = ?", (broadcast_id, event_id)
-            )
-        return event_id, broadcast_id
+    async def create_event(self, event: dict) -> int:
+        """Insert an event (its announcement is set by set_announcement); returns its id."""
+        return await self.db.execute(
+            "INSERT INTO training_events(title, starts_at, local_date, place, scope_json, organiser_id,"
+            " province_id, commune_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event["title"],
+                event["starts_at"],
+                event["local_date"],
+                event["place"],
+                json.dumps(event["scope"], sort_keys=True),
+                event["organiser_id"],
+                event.get("province_id"),
+                event.get("commune_id"),
+                utcnow(),
+            ),
+        )
 
-    async def add_reminder(self, event_id: int, broadcast: dict) -> int | None:
-        """Store the reminder broadcast once: None if this event was already reminded (idempotent job)."""
-        async with (
-            self.db.transaction() as conn
-        ):  # the conditional UPDATE first: it decides, and locks the row
-            async with conn.execute(
+    async def set_announcement(self, event_id: int, broadcast_id: int) -> None:
+        await self.db.execute(
+            "UPDATE training_events SET announcement_id = ? WHERE id = ?", (broadcast_id, event_id)
+        )
+
+    async def mark_reminded(self, event_id: int) -> bool:
+        """Record that the event is reminded; False (nothing written) if it was already. A conditional UPDATE:
+        of two runs at once, exactly one gets True."""
+        async with (  # one conditional UPDATE (a savepoint inside a unit of work)
+            self.db.transaction() as conn,
+            conn.execute(
                 "UPDATE training_events SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
                 (utcnow(), event_id),
-            ) as cur:
-                if cur.rowcount != 1:
-                    return None
-            broadcast_id = await BroadcastRepository.insert(
-                conn, kind="reminder", event_id=event_id, **broadcast
-            )
-            await conn.execute(
-                "UPDATE training_events SET reminder_id = ? WHERE id = ?", (broadcast_id, event_id)
-            )
-        return broadcast_id
+            ) as cur,
+        ):
+            return cur.rowcount == 1
+
+    async def set_reminder(self, event_id: int, broadcast_id: int) -> None:
+        await self.db.execute(
+            "UPDATE training_events SET reminder_id = ? WHERE id = ?", (broadcast_id, event_id)
+        )
 
     async def get(self, event_id: int) -> dict | None:
         row = await self.db.fetchone("SELECT * FROM training_events WHERE id = ?", (event_id,))
@@ -84,7 +79,8 @@ class TrainingRepository:
 
     async def started_between(self, since: str, until: str, limit: int = 200) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT * FROM training_events WHERE starts_at >= ? AND starts_at <= ? ORDER BY starts_at DESC LIMIT ?",
+            "SELECT * FROM training_events WHERE starts_at >= ? AND starts_at <= ?"
+            " ORDER BY starts_at DESC LIMIT ?",
             (since, until, limit),
         )
         return [_event(r) for r in rows]
@@ -143,71 +139,66 @@ class TrainingRepository:
         )
         return [r["person_id"] for r in rows]
 
-    async def save_attendance(
-        self, event_id: int, attended_on: str, ticked: set[int], recorded_by: int
-    ) -> tuple[int, int]:
-        """Replace the event's attendance with `ticked`, keeping persons.trained_on = earliest training.
+    async def attendance(self, event_id: int) -> dict[int, dict]:
+        """The event's attendance rows by person id."""
+        rows = await self.db.fetchall("SELECT * FROM training_attendance WHERE event_id = ?", (event_id,))
+        return {r["person_id"]: dict(r) for r in rows}
 
-        A newly ticked person whose trained_on is empty or later gets the event's date (the replaced value is
-        kept in the attendance row); un-ticking restores it. Returns (attendees, trained dates changed).
-        """
-        changed = 0
-        now = utcnow()
-        async with self.db.transaction() as conn:
-            # the attendance is read, then replaced: the event's row lock (trained_on: compare-and-set)
-            await lock_rows(conn, self.db.dialect, Aggregate("training_events", event_id))
-            async with conn.execute(
-                "SELECT * FROM training_attendance WHERE event_id = ?", (event_id,)
-            ) as cur:
-                existing = {r["person_id"]: dict(r) for r in await cur.fetchall()}
-            for person_id, row in existing.items():
-                if person_id in ticked:
-                    continue
-                await conn.execute(
-                    "DELETE FROM training_attendance WHERE event_id = ? AND person_id = ?",
-                    (event_id, person_id),
-                )
-                if row["changed_trained_on"]:
-                    async with conn.execute(
-                        "SELECT MIN(attended_on) AS d FROM training_attendance WHERE person_id = ?",
-                        (person_id,),
-                    ) as cur:
-                        other = (await cur.fetchone())["d"]
-                    restored = min([d for d in (row["previous_trained_on"], other) if d], default=None)
-                    async with conn.execute(
-                        "UPDATE persons SET trained_on = ?, updated_at = ? WHERE id = ? AND trained_on = ?",
-                        (restored, now, person_id, attended_on),
-                    ) as cur:
-                        changed += cur.rowcount
-                    await snapshot_person(conn, person_id)
-            for person_id in sorted(ticked - set(existing)):
-                async with conn.execute("SELECT trained_on FROM persons WHERE id = ?", (person_id,)) as cur:
-                    person = await cur.fetchone()
-                if person is None:
-                    continue
-                previous = person["trained_on"]
-                earlier = previous is None or previous > attended_on
-                if earlier:
-                    await conn.execute(
-                        "UPDATE persons SET trained_on = ?, updated_at = ? WHERE id = ?",
-                        (attended_on, now, person_id),
-                    )
-                    await snapshot_person(conn, person_id)
-                    changed += 1
-                await conn.execute(
-                    "INSERT INTO training_attendance(event_id, person_id, attended_on, changed_trained_on,"
-                    " previous_trained_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        event_id,
-                        person_id,
-                        attended_on,
-                        int(earlier),
-                        previous if earlier else None,
-                        recorded_by,
-                        now,
-                    ),
-                )
-            await conn.execute(
-                "UPDATE training_events SET attendance_saved_at = ? WHERE id = ?", (now, event_id)
-            )
-        return len(ticked), changed
+    async def add_attendance(
+        self,
+        event_id: int,
+        person_id: int,
+        attended_on: str,
+        *,
+        changed_trained_on: bool,
+        previous_trained_on: str | None,
+        recorded_by: int,
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO training_attendance(event_id, person_id, attended_on, changed_trained_on,"
+            " previous_trained_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                event_id,
+                person_id,
+                attended_on,
+                int(changed_trained_on),
+                previous_trained_on,
+                recorded_by,
+                utcnow(),
+            ),
+        )
+
+    async def remove_attendance(self, event_id: int, person_id: int) -> None:
+        await self.db.execute(
+            "DELETE FROM training_attendance WHERE event_id = ? AND person_id = ?", (event_id, person_id)
+        )
+
+    async def earliest_attendance(self, person_id: int) -> str | None:
+        """The date of the person's earliest recorded training, or None."""
+        row = await self.db.fetchone(
+            "SELECT MIN(attended_on) AS d FROM training_attendance WHERE person_id = ?", (person_id,)
+        )
+        return row["d"] if row else None
+
+    async def trained_on(self, person_id: int) -> tuple[bool, str | None]:
+        """(the person exists, their trained date)."""
+        row = await self.db.fetchone("SELECT trained_on FROM persons WHERE id = ?", (person_id,))
+        return (row is not None, row["trained_on"] if row else None)
+
+    async def set_trained_on(self, person_id: int, value: str | None, *, if_now: str | None = None) -> int:
+        """Set the person's trained date (only if it is `if_now`, when given) and bring their history up to
+        date (storage/org_history.py); returns the rows changed (0 or 1)."""
+        sql = "UPDATE persons SET trained_on = ?, updated_at = ? WHERE id = ?"
+        params: tuple[Any, ...] = (value, utcnow(), person_id)
+        if if_now is not None:
+            sql, params = sql + " AND trained_on = ?", (*params, if_now)
+        async with self.db.transaction() as conn:  # a savepoint inside a unit of work
+            async with conn.execute(sql, params) as cur:
+                changed = cur.rowcount
+            await snapshot_person(conn, person_id)
+        return changed
+
+    async def attendance_saved(self, event_id: int) -> None:
+        await self.db.execute(
+            "UPDATE training_events SET attendance_saved_at = ? WHERE id = ?", (utcnow(), event_id)
+        )

@@ -30,13 +30,17 @@ from functools import cached_property
 from typing import Any
 
 from storage.audit import AuditLog
+from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import IN_UNIT_OF_WORK, Database
 from storage.invites import InviteRepository
 from storage.locks import Aggregate, lock_key, lock_rows
+from storage.logbook import LogbookRepository
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.remuneration import RemunerationRepository
 from storage.submissions import SubmissionRepository
+from storage.training import TrainingRepository
 
 log = logging.getLogger(__name__)
 _savepoints = itertools.count(1)
@@ -139,6 +143,23 @@ class Work:
     @cached_property
     def submissions(self) -> SubmissionRepository:
         return SubmissionRepository(self.bound)
+
+    # uowB (issue 15): remuneration lists, training events, the logbook's follow-ups, broadcasts
+    @cached_property
+    def remuneration(self) -> RemunerationRepository:
+        return RemunerationRepository(self.bound)
+
+    @cached_property
+    def training(self) -> TrainingRepository:
+        return TrainingRepository(self.bound)
+
+    @cached_property
+    def logbook(self) -> LogbookRepository:
+        return LogbookRepository(self.bound)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.bound)
 
 
 class UnitOfWork:

@@ -3,11 +3,11 @@ that changes a person (organisation file, registration, training attendance, rep
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from services.models import PersonDraft, Role
 from storage.db import Database
-from storage.training import TrainingRepository
 from tests import dbtarget
 
 
@@ -62,16 +62,17 @@ async def test_every_write_path_keeps_one_open_history_row(tmp_path):
         )
         today = date.today().isoformat()
         assert [tuple(r) for r in rows] == [("2020-01-01", today, None), (today, None, "2020-06-01")]
-        # training attendance (storage/training.py) writes trained_on with its history too
+        # training attendance (services/training.py) writes trained_on with its history too
         official = await org.person(None, "Cán Bộ", Role.COMMUNE_OFFICIAL, commune_id=org["A"])
         event_id = await services.db.execute(
             "INSERT INTO training_events(title, starts_at, local_date, place, scope_json, organiser_id,"
             " created_at)"
-            " VALUES ('Tập huấn', '2025-01-10T02:00:00+00:00', '2025-01-10', 'UBND', '{}', ?, 'x')",
-            (official,),
+            " VALUES ('Tập huấn', '2025-01-10T02:00:00+00:00', '2025-01-10', 'UBND', ?, ?, 'x')",
+            (json.dumps({"communes": [org["A"]]}), official),
         )
         other = await org.person("A-2", "Lò Thị Hai", recognised_on="2020-01-01")
-        await TrainingRepository(services.db).save_attendance(event_id, "2025-01-10", {other}, official)
+        organiser = await services.people.get(official)
+        await services.training.save_attendance(organiser, event_id, {other})
         [row] = await services.db.fetchall(
             "SELECT trained_on FROM person_history WHERE person_id = ? AND valid_to IS NULL", (other,)
         )
