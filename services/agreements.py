@@ -43,7 +43,8 @@ class FollowUpSettings:
     #: Days without an answer before the one reminder, then before the case is listed for the team leader.
     remind_after_days: int = 7
     list_after_days: int = 7
-    #: A bot that was down asks late, up to this many days; older cases (e.g. imported logbooks) are not asked.
+    #: A bot that was down asks late, up to this many days; older cases (e.g. imported logbooks) are not
+    #: asked.
     catch_up_days: int = 30
 
 
@@ -73,7 +74,7 @@ class AgreementFollowUp:
         self.channels = channels if channels is not None else set()
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
-    # --- who -------------------------------------------------------------------------------------------------
+    # --- who ------------------------------------------------------------------------------------------------
     async def leaders_of(self, team_id: int) -> list[int]:
         return [p.id for p in await self.cases.people.members_of_team(team_id) if p.role == Role.TEAM_LEADER]
 
@@ -126,7 +127,7 @@ class AgreementFollowUp:
             "topic": topic,
         }
 
-    # --- the daily job ---------------------------------------------------------------------------------------
+    # --- the daily job --------------------------------------------------------------------------------------
     async def run(
         self,
         channel: str,
@@ -180,7 +181,7 @@ class AgreementFollowUp:
                 report.listed += 1
         return report
 
-    # --- answers -----------------------------------------------------------------------------------------------
+    # --- answers --------------------------------------------------------------------------------------------
     async def answer(
         self,
         person: Person,
@@ -189,7 +190,8 @@ class AgreementFollowUp:
         channel: str,
         render: Callable[[str, Case, dict], str],
     ) -> Case:
-        """Record 'done' | 'ongoing' | 'not_done'. Becoming 'not_done' tells the team leader (through the outbox)."""
+        """Record 'done' | 'ongoing' | 'not_done'. Becoming 'not_done' tells the team leader (through the
+        outbox)."""
         if answer not in ANSWERS:
             raise FollowUpDenied()
         case = await self.case_for(person, case_id)
@@ -215,8 +217,8 @@ class AgreementFollowUp:
     async def escalate(
         self, person: Person, case_id: int, channel: str, render: Callable[[str, Case, dict], str]
     ) -> int:
-        """'Báo tổ trưởng': ask the team leader to take it up (Art. 26: and inform the Front's committee head).
-        Returns how many leaders were reached (0: the person is the leader or the team has none)."""
+        """'Báo tổ trưởng': ask the team leader to take it up (Art. 26: and inform the Front's committee
+        head). Returns how many leaders were reached (0: the person is the leader or the team has none)."""
         case = await self.case_for(person, case_id)
         leaders = [i for i in await self.leaders_of(case.team_id) if i != person.id]
         notices = (
@@ -253,7 +255,8 @@ class AgreementFollowUp:
             raise FollowUpDenied() from None
 
     async def listed_for(self, person: Person) -> list[dict]:
-        """Unanswered follow-ups listed for a team leader (their team) or a commune official (their commune)."""
+        """Unanswered follow-ups listed for a team leader (their team) or a commune official (their
+        commune)."""
         if person.role == Role.TEAM_LEADER and person.team_id:
             return await self.repo.listed_for_teams([person.team_id])
         if person.role == Role.COMMUNE_OFFICIAL and person.commune_id:

@@ -228,7 +228,8 @@ FORM: tuple[FormField, ...] = (
     FormField("court_recognition", "yesno", asked=False, applies=_successful),
     FormField("parties_count", "count", asked=False, import_column="parties_count"),
     FormField("mediator_ids", "people", asked=False, applies=_in_chat_or_imported, import_column="mediators"),
-    # Part I columns (3), (6), (9), (10) of the paper book: on the review screen with their defaults, each "Sửa".
+    # Part I columns (3), (6), (9), (10) of the paper book: on the review screen with their defaults, each
+    # "Sửa".
     FormField(
         "invited_kinds",
         "kinds",
@@ -490,7 +491,7 @@ def _check_value(f: FormField, value: Any, values: Mapping[str, Any], ctx: FormC
         raise FormError("summary_long", length=len(value), max=TEXT_LIMITS[f.key])
 
 
-# --- showing values ------------------------------------------------------------------------------------------
+# --- showing values -----------------------------------------------------------------------------------------
 def display_date(iso: str | None) -> str:
     if not iso:
         return msg.CASE_NOT_SET
@@ -537,7 +538,7 @@ def review_lines(values: Mapping[str, Any], ctx: FormContext, parties_plain: str
     ]
 
 
-# --- bulk import rows ----------------------------------------------------------------------------------------
+# --- bulk import rows ---------------------------------------------------------------------------------------
 @dataclass
 class ImportRow:
     row: int

@@ -21,7 +21,8 @@ class LibraryRepository:
 
     async def remember_file_id(self, material_id: str, file_hash: str, channel: str, file_id: str) -> None:
         await self.db.execute(
-            "INSERT INTO material_files(material_id, file_hash, channel, file_id, created_at) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO material_files(material_id, file_hash, channel, file_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(material_id, file_hash, channel) DO UPDATE SET file_id = excluded.file_id",
             (material_id, file_hash, channel, file_id, utcnow()),
         )
