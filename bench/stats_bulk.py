@@ -144,12 +144,6 @@ def bulk_insert(
     return total
 
 
-def count_rows(conn: sqlite3.Connection, table: str) -> int:
-    if table not in BULK_COLUMNS:
-        raise ValueError(table)
-    return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-
-
 def largest_province(conn: sqlite3.Connection) -> int:
     return conn.execute(
         "SELECT province_id FROM cases GROUP BY province_id ORDER BY COUNT(*) DESC LIMIT 1"

@@ -81,15 +81,6 @@ IMPORT_COLUMNS: tuple[str, ...] = (
     "parties_count",
     "summary",
 )
-IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = (
-    "external_id",
-    "invited_kinds",
-    "invited_count",
-    "agreement",
-    "note",
-    "written_record",
-    "mediators",
-)
 
 
 class FormError(ValueError):
@@ -141,10 +132,6 @@ def _concluded(values: Mapping[str, Any], ctx: FormContext) -> bool:
 def _successful(values: Mapping[str, Any], ctx: FormContext) -> bool:
     # The import has no column for it: imported successful cases leave it unknown (NULL).
     return values.get("result") == SUCCESS_RESULT and ctx.mode == "chat"
-
-
-def _in_chat(values: Mapping[str, Any], ctx: FormContext) -> bool:
-    return ctx.mode == "chat"
 
 
 def _in_chat_or_imported(values: Mapping[str, Any], ctx: FormContext) -> bool:

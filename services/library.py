@@ -322,7 +322,6 @@ class LibraryStore(Protocol):
     async def access(
         self, *, commune_id: int | None = None, province_id: int | None = None, team_id: int | None = None
     ) -> tuple[int, int]: ...
-    async def opens_by_material(self, commune_id: int) -> dict[str, int]: ...
 
 
 class LibraryService:

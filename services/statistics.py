@@ -70,7 +70,6 @@ INDICATORS = (
     "teams_with_legal_supporter",
 )
 
-LEVELS = ("team", "commune", "province", "national")
 #: The scope of the national roll-up (Bộ Tư pháp): not a row of the provinces table.
 NATIONAL = Province(id=0, code="VN", name=msg.STATS_NATIONAL)
 _EPS = 1e-9
@@ -93,10 +92,6 @@ class Period:
     def __post_init__(self) -> None:
         if self.start > self.end:
             raise PeriodError("order")
-
-    @classmethod
-    def from_iso(cls, start: str, end: str) -> Period:
-        return cls(parse_iso_date(start), parse_iso_date(end))
 
     @property
     def iso(self) -> tuple[str, str]:
@@ -151,9 +146,6 @@ def preset_period(key: str, today: date) -> Period:
 #: The periods of the Ministry of Justice's statistical regime that can be confirmed (README "Reporting
 #: periods"): Thông tư 03/2019/TT-BTP — the 6-month period 01/01–30/06 with actual figures 01/01–31/05 (the
 #: rest estimated), the year 01/01–31/12 (the official annual report has all actual figures).
-REPORTING_PERIODS = ("h6", "h6a", "y", "yp")
-
-
 def reporting_periods(today: date) -> list[tuple[str, Period]]:
     """The statistical periods offered first: this year's 6-month period, its actual-figures part (to 31/05),
     this year, and last year (the official annual report)."""

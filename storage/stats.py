@@ -282,7 +282,7 @@ class StatsRepository:
         return result
 
 
-# --- Seeding cases (tests, demos, imports, the benchmark) --------------------------------------------------
+# --- Seeding cases (tests and the demo) -----------------------------------------------------------------
 CASE_COLUMNS = (
     "number",
     "province_id",

@@ -15,10 +15,8 @@ from storage.audit import AuditLog
 from storage.db import Database, utcnow
 from storage.locks import Aggregate, lock_rows
 
+
 #: The counted state of a case: what a later edit could change in a submitted report.
-CASE_VERSION_COLUMNS = ("case_id", "team_id", "field", "result", "received_on", "updated_at")
-
-
 @dataclass(frozen=True, slots=True)
 class CaseVersion:
     case_id: int
