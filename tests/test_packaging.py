@@ -144,7 +144,8 @@ def names_read(*folders: str) -> set[str]:
 
 
 def catalogue_lookups(*folders: str) -> list[str]:
-    """`getattr(msg, …)` / `vars(messages)`: a catalogue name built at run time, which names_read cannot see."""
+    """`getattr(msg, …)` / `vars(messages)`: a catalogue name built at run time, which names_read cannot
+    see."""
     found = []
     for path in python_files(*folders):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
