@@ -3,8 +3,8 @@
     python .ci/mypy_gate.py            # fail if a file has more mypy errors than in .ci/mypy-baseline.json
     python .ci/mypy_gate.py --update   # write the current counts (only ever lower them: review the diff)
 
-Every package is held at zero (but the files of NOT_YET_CLEAN, at their baseline); a package outside CLEAN would
-be held at its baseline until its errors are fixed.
+Every package is held at zero (but the files of NOT_YET_CLEAN, at their baseline); a package outside CLEAN
+would be held at its baseline until its errors are fixed.
 """
 
 from __future__ import annotations

@@ -144,12 +144,6 @@ def bulk_insert(
     return total
 
 
-def count_rows(conn: sqlite3.Connection, table: str) -> int:
-    if table not in BULK_COLUMNS:
-        raise ValueError(table)
-    return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-
-
 def largest_province(conn: sqlite3.Connection) -> int:
     return conn.execute(
         "SELECT province_id FROM cases GROUP BY province_id ORDER BY COUNT(*) DESC LIMIT 1"
@@ -180,7 +174,7 @@ async def all_mediators(db: Database, level: str, scope_id: int) -> list[Any]:
     )
 
 
-# --- PostgreSQL: the seeded SQLite file copied into a dedicated schema (bench/stats.py --database-url) --------
+# --- PostgreSQL: the seeded SQLite file copied into a dedicated schema (bench/stats.py --database-url) ------
 #: Tables copied from the SQLite seed, parents first.
 LOAD_ORDER = ("provinces", "communes", "teams", "persons", "person_history", "team_history", "cases")
 #: Tables whose secondary indexes and foreign keys are dropped during the copy and rebuilt after it (as
@@ -212,7 +206,8 @@ async def pg_reset_schema(raw: Any, schema: str) -> None:
     objects = {
         r[0]
         for r in await raw.fetch(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1",
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = $1",
             schema,
         )
     }
@@ -252,8 +247,9 @@ async def pg_drop_indexes(raw: Any, schema: str, table: str) -> list[str]:
 
 
 async def pg_drop_foreign_keys(raw: Any, schema: str, table: str) -> list[str]:
-    """Drop the foreign keys of `table` (checked row by row during a COPY: a million cases took 58 s instead of
-    8 s here); returns the ALTER TABLE statements that add them back (validated then in one pass)."""
+    """Drop the foreign keys of `table` (checked row by row during a COPY: a million cases took 58 s
+    instead of 8 s here); returns the ALTER TABLE statements that add them back (validated then in one
+    pass)."""
     if table not in BULK_COLUMNS:
         raise ValueError(table)
     rows = await raw.fetch(
@@ -300,7 +296,8 @@ async def pg_copy_from_sqlite(
         copied[table] = total
     for table in LOAD_ORDER:
         await raw.execute(reset_identity_sql(f"{_quoted(schema)}.{table}"))
-        # VACUUM sets the visibility map (index-only scans need it; COPY leaves it empty), ANALYZE the statistics
+        # VACUUM sets the visibility map (index-only scans need it; COPY leaves it empty), ANALYZE the
+        # statistics
         await raw.execute(f"VACUUM (ANALYZE) {_quoted(schema)}.{table}")
     return copied
 

@@ -6,7 +6,8 @@
 Each process is a real OS process with its own connection pool; it files reports in its own commune through
 `CaseService.submit` (draft → validation → one unit of work under the commune's row lock, with the case's
 audit row), `--tasks` mediators at a time. The same load runs twice against PostgreSQL in the same run:
-- baseline: `global_write_lock=True`, the old single advisory lock around every write transaction;
+- baseline: the old single advisory lock around every write transaction (`GlobalLockDatabase` below, a
+  PostgresDatabase that takes it; the bot itself has no such lock any more);
 - row locks: the default (no global lock; a report locks its commune's row only).
 `--sqlite` adds the same load on one SQLite file (one writer at a time whatever the locks; for comparison).
 The database URL defaults to TEST_DATABASE_URL; the benchmark uses its own schema, `bench_submissions`,
@@ -23,6 +24,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,6 +40,26 @@ from tests.dbtarget import with_search_path  # noqa: E402
 
 SCHEMA = "bench_submissions"
 COMMUNES = ("BA", "BB", "BC")
+#: pg_advisory_xact_lock key of the old global write lock ("mediator" in ASCII; storage.postgres's
+#: MIGRATE_LOCK_KEY is this plus one).
+WRITE_LOCK_KEY = 0x6D65646961746F72
+
+
+def global_lock_database(url: str) -> Database:
+    """The baseline: a PostgresDatabase whose every `transaction()` (except `serialized=False`, the outbox's
+    pace and claims) first takes one advisory lock shared by all processes, as the bot did before the unit
+    of work and row locks."""
+    from storage.postgres import PgConnection, PostgresDatabase
+
+    class GlobalLockDatabase(PostgresDatabase):
+        @asynccontextmanager
+        async def transaction(self, serialized: bool = True) -> AsyncIterator[PgConnection]:
+            async with super().transaction(serialized) as conn:
+                if serialized:
+                    await conn.raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
+                yield conn
+
+    return GlobalLockDatabase(url)
 
 
 async def prepare(target: str, tasks: int) -> None:
@@ -83,8 +106,7 @@ def add_round_trip(rtt_ms: float) -> None:
 
 async def file_reports(target: str, commune_code: str, reports: int, tasks: int, global_lock: bool) -> int:
     """File `reports` reports in one commune, `tasks` mediators at a time; returns how many were stored."""
-    options = {"global_write_lock": global_lock} if is_postgres_url(target) else {}
-    db = Database(target, **options)
+    db = global_lock_database(target) if global_lock and is_postgres_url(target) else Database(target)
     await db.open(migrate=False)
     try:
         org, people = OrgRepository(db), PeopleRepository(db)

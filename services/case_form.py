@@ -81,15 +81,6 @@ IMPORT_COLUMNS: tuple[str, ...] = (
     "parties_count",
     "summary",
 )
-IMPORT_OPTIONAL_COLUMNS: tuple[str, ...] = (
-    "external_id",
-    "invited_kinds",
-    "invited_count",
-    "agreement",
-    "note",
-    "written_record",
-    "mediators",
-)
 
 
 class FormError(ValueError):
@@ -141,10 +132,6 @@ def _concluded(values: Mapping[str, Any], ctx: FormContext) -> bool:
 def _successful(values: Mapping[str, Any], ctx: FormContext) -> bool:
     # The import has no column for it: imported successful cases leave it unknown (NULL).
     return values.get("result") == SUCCESS_RESULT and ctx.mode == "chat"
-
-
-def _in_chat(values: Mapping[str, Any], ctx: FormContext) -> bool:
-    return ctx.mode == "chat"
 
 
 def _in_chat_or_imported(values: Mapping[str, Any], ctx: FormContext) -> bool:
@@ -228,7 +215,8 @@ FORM: tuple[FormField, ...] = (
     FormField("court_recognition", "yesno", asked=False, applies=_successful),
     FormField("parties_count", "count", asked=False, import_column="parties_count"),
     FormField("mediator_ids", "people", asked=False, applies=_in_chat_or_imported, import_column="mediators"),
-    # Part I columns (3), (6), (9), (10) of the paper book: on the review screen with their defaults, each "Sửa".
+    # Part I columns (3), (6), (9), (10) of the paper book: on the review screen with their defaults, each
+    # "Sửa".
     FormField(
         "invited_kinds",
         "kinds",
@@ -490,7 +478,7 @@ def _check_value(f: FormField, value: Any, values: Mapping[str, Any], ctx: FormC
         raise FormError("summary_long", length=len(value), max=TEXT_LIMITS[f.key])
 
 
-# --- showing values ------------------------------------------------------------------------------------------
+# --- showing values -----------------------------------------------------------------------------------------
 def display_date(iso: str | None) -> str:
     if not iso:
         return msg.CASE_NOT_SET
@@ -537,7 +525,7 @@ def review_lines(values: Mapping[str, Any], ctx: FormContext, parties_plain: str
     ]
 
 
-# --- bulk import rows ----------------------------------------------------------------------------------------
+# --- bulk import rows ---------------------------------------------------------------------------------------
 @dataclass
 class ImportRow:
     row: int

@@ -1,7 +1,7 @@
 """Bulk import of paper logbooks (CSV or XLSX) with the rules of the case form.
 
-Problems come back as codes (ImportFileError.code, DuplicateRow); the command line words them (bot/cli_cases.py).
-The per-cell messages still come worded from services/case_form.py (not changed here).
+Problems come back as codes (ImportFileError.code, DuplicateRow); the command line words them
+(bot/cli_cases.py). The per-cell messages still come worded from services/case_form.py (not changed here).
 """
 
 from __future__ import annotations

@@ -138,7 +138,8 @@ class CaseService:
 
     # --- scope and permissions -----------------------------------------------------------------------------
     async def report_teams(self, person: Person) -> dict[int, str]:
-        """Teams `person` may report a case for: their own team; a commune official: every team of the commune."""
+        """Teams `person` may report a case for: their own team; a commune official: every team of the
+        commune."""
         if person.role in (Role.MEDIATOR, Role.TEAM_LEADER) and person.team_id:
             team = await self.org.team(person.team_id)
             return {team.id: team.name} if team else {}
@@ -568,7 +569,8 @@ class CaseService:
             and values.get("invited_kinds")
             and "invited_names" not in values
         ):
-            # Names of invited persons cannot be shown or changed without the key: the stored ciphertext stays.
+            # Names of invited persons cannot be shown or changed without the key: the stored ciphertext
+            # stays.
             values["invited_names"] = case.invited_names_encrypted
         async with self.uow(Aggregate.case(case.id)) as u:  # read, then write: the case's row lock
             updated, changed = await u.cases.update(

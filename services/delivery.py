@@ -85,8 +85,9 @@ class Transport(Protocol):
 
 
 class SharedPacer:
-    """The channel's ceiling shared by every process: each `acquire()` reserves the next slot in the database
-    (BroadcastRepository.reserve_send_slot) and sleeps until it. Same interface as aiolimiter's AsyncLimiter."""
+    """The channel's ceiling shared by every process: each `acquire()` reserves the next slot in the
+    database (BroadcastRepository.reserve_send_slot) and sleeps until it. Same interface as aiolimiter's
+    AsyncLimiter."""
 
     def __init__(self, repo: BroadcastRepository, channel: str, rate_per_s: float, burst_s: float = 0.2):
         self.repo = repo
@@ -146,7 +147,8 @@ class OutboxWorker:
         self.max_attempts = max_attempts
         self.progress_every_s = progress_every_s
         self._slots = asyncio.Semaphore(self.concurrency)
-        #: Sends handed to the API whose outcome is not committed yet (the at-least-once window), and its bound.
+        #: Sends handed to the API whose outcome is not committed yet (the at-least-once window), and its
+        #: bound.
         self.max_unrecorded = max(1, max_unrecorded)
         self._open = 0
         self._recorded = asyncio.Condition()
@@ -166,8 +168,8 @@ class OutboxWorker:
         self._wake.set()
 
     async def recover(self) -> int:
-        """After a (re)start: rows a crash left in `sending` go back to `pending`; finished broadcasts get their
-        final report. Returns the number of rows requeued."""
+        """After a (re)start: rows a crash left in `sending` go back to `pending`; finished broadcasts get
+        their final report. Returns the number of rows requeued."""
         await self.repo.db.process_token()
         self.recovered = await self.repo.requeue_inflight(self.channel)
         self._last_reap = time.monotonic()
@@ -178,7 +180,8 @@ class OutboxWorker:
         return self.recovered
 
     async def reap(self) -> int:
-        """Several processes: put back the rows of a process that died (every `reap_every_s`). Returns how many."""
+        """Several processes: put back the rows of a process that died (every `reap_every_s`). Returns how
+        many."""
         if not self.shared or time.monotonic() - self._last_reap < self.reap_every_s:
             return 0
         self._last_reap = time.monotonic()

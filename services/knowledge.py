@@ -47,7 +47,8 @@ class ReloadReport:
 
 
 class VersionStore(Protocol):
-    """The shared version counter (storage.kb_version.KnowledgeVersion): how a reload reaches every process."""
+    """The shared version counter (storage.kb_version.KnowledgeVersion): how a reload reaches every
+    process."""
 
     async def current(self) -> int: ...
 
@@ -57,8 +58,8 @@ class VersionStore(Protocol):
 class KnowledgeService:
     """Holds the current version; a reload swaps it only when the new files pass the check.
 
-    `root`: the knowledge base folder (KB_DIR; default the bundled one). With `versions`, a reload in one process
-    is announced to the others, which pick it up with `sync()`."""
+    `root`: the knowledge base folder (KB_DIR; default the bundled one). With `versions`, a reload in one
+    process is announced to the others, which pick it up with `sync()`."""
 
     def __init__(self, root: str | Path | None = None, versions: VersionStore | None = None):
         self.root = Path(root) if root else ROOT

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-#: Official document numbers as they appear in text: 35/2013/QH13, 15/2014/NĐ-CP, 315/QĐ-TTg, 01/2014/NQLT/CP-…
+#: Official document numbers as they appear in text: 35/2013/QH13, 15/2014/NĐ-CP, 315/QĐ-TTg,
+#: 01/2014/NQLT/CP-…
 DOCUMENT_NUMBER = re.compile(r"\b\d{1,4}/(?:\d{4}/)?[A-ZĐƯ][A-ZĐƯa-z0-9]*(?:[/-][A-ZĐƯ0-9][A-ZĐƯa-z0-9]*)*")
 
 

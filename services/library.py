@@ -1,8 +1,8 @@
 """The training-materials library (/tailieu): catalogue, validation, search, files to send, access indicator.
 
 The catalogue is knowledge/materials/catalog.yaml: topics and materials (a file under knowledge/materials/
-or an official link). Markdown files are sent as plain-text .txt files (see `payload`): a .md attachment has no
-app to open it on most Android phones, while .txt opens in the phone's built-in viewer and in Notepad.
+or an official link). Markdown files are sent as plain-text .txt files (see `payload`): a .md attachment has
+no app to open it on most Android phones, while .txt opens in the phone's built-in viewer and in Notepad.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ class Payload:
 
 
 def fold(text: str) -> str:
-    """Lowercase ASCII without diacritics, punctuation as spaces but "/" kept: 'Sổ theo dõi' → 'so theo doi'."""
+    """Lowercase ASCII without diacritics, punctuation as spaces but "/" kept: 'Sổ theo dõi' →
+    'so theo doi'."""
     return fold_text(text, keep="/")
 
 
@@ -99,7 +100,8 @@ class Catalogue:
         return [m for m in self.materials if m.topic == code]
 
     def search(self, query: str, limit: int = 8) -> list[Material]:
-        """Materials matching `query` by name and keywords, best first; tolerant of missing accents and typos."""
+        """Materials matching `query` by name and keywords, best first; tolerant of missing accents and
+        typos."""
         q = fold(query)[:200]
         if not q:
             return []
@@ -117,7 +119,8 @@ class Catalogue:
             if score >= SEARCH_THRESHOLD:
                 scored.append((score, material))
         scored.sort(key=lambda pair: -pair[0])
-        # keep the close competitors of the best hit only: a long tail of weak matches confuses more than it helps
+        # keep the close competitors of the best hit only: a long tail of weak matches confuses more than it
+        # helps
         best = scored[0][0] if scored else 0.0
         return [m for score, m in scored[:limit] if score >= best - SEARCH_SPREAD]
 
@@ -153,7 +156,8 @@ def _inline(text: str) -> str:
 
 
 def markdown_to_text(markdown: str) -> str:
-    """Readable plain text from the project's Markdown sheets: headings underlined, tables as lines, bullets •."""
+    """Readable plain text from the project's Markdown sheets: headings underlined, tables as lines,
+    bullets •."""
     out: list[str] = []
     header: list[str] | None = None
     for raw in markdown.splitlines():
@@ -318,7 +322,6 @@ class LibraryStore(Protocol):
     async def access(
         self, *, commune_id: int | None = None, province_id: int | None = None, team_id: int | None = None
     ) -> tuple[int, int]: ...
-    async def opens_by_material(self, commune_id: int) -> dict[str, int]: ...
 
 
 class LibraryService:

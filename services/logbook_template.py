@@ -143,7 +143,8 @@ def write_table(ws, row: int, heads: list[str], rows: list[list], widths: list[i
 
 
 def write_cover(ws, lines: tuple[str, ...] | list[str]) -> None:
-    """The cover page (portrait): national heading and title centred over three columns, the lines in the middle."""
+    """The cover page (portrait): national heading and title centred over three columns, the lines in the
+    middle."""
     ws.title = msg.LOGBOOK_TEMPLATE["cover_sheet"]
     for col, width in (("A", 12), ("B", 80), ("C", 12)):
         ws.column_dimensions[col].width = width

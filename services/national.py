@@ -2,9 +2,9 @@
 
 The same definitions as every other report (services/statistics.py): counts by date received, the official
 success rate successful / (successful + unsuccessful), the QĐ 315 indicators nationally and per province.
-Live figures come from a few GROUP BY queries over the whole country (cases by province, field and result; the
-organisation by province, from the mediators of every active team), not from 34 province reports; submitted figures add each commune's
-latest snapshot for exactly that period, province by province.
+Live figures come from a few GROUP BY queries over the whole country (cases by province, field and result;
+the organisation by province, from the mediators of every active team), not from 34 province reports;
+submitted figures add each commune's latest snapshot for exactly that period, province by province.
 """
 
 from __future__ import annotations
@@ -113,8 +113,8 @@ class NationalService:
         return national_report(period, by_field, lines, total_recent, total_in_time, "live")
 
     async def submitted(self, period: Period) -> Report:
-        """Each province rolled up from its communes' latest submissions for the period (services.submissions);
-        a commune that has not submitted counts nothing and is not in `reported`."""
+        """Each province rolled up from its communes' latest submissions for the period
+        (services.submissions); a commune that has not submitted counts nothing and is not in `reported`."""
         from services.statistics import build_report
         from services.submissions import inputs_from_json
 

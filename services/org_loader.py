@@ -260,8 +260,8 @@ class _AliasRefused(yaml.YAMLError):
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (`*name`) before building anything: an organisation list needs none, and
-    nested aliases ("billion laughs") expand into huge values once turned into text."""
+    """SafeLoader that refuses aliases (`*name`) before building anything: an organisation list needs none,
+    and nested aliases ("billion laughs") expand into huge values once turned into text."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):

@@ -18,8 +18,8 @@ MASK_ID = msg.CASE_MASK_ID
 MASK_EMAIL = msg.CASE_MASK_EMAIL
 
 #: A number as people write it: digits, optionally in groups of 2+ digits separated by one space, dot, comma
-#: or dash, optionally led by + (international prefix) or wrapped country code "(+84)". Letters may touch it on
-#: either side ("SĐT0912345678", "CCCD001234567890"): only digits may not.
+#: or dash, optionally led by + (international prefix) or wrapped country code "(+84)". Letters may touch it
+#: on either side ("SĐT0912345678", "CCCD001234567890"): only digits may not.
 _NUMBER = re.compile(r"(?<![\d+])(?:\(\+?84\)\s?)?\+?\d+(?:[ .,\-]\d{2,})*(?!\d)")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 #: Words after a number that make it an amount or a measure, not a phone or ID number.

@@ -73,10 +73,6 @@ def normalize_code(text: str) -> str | None:
     return cleaned if CODE_PATTERN.match(cleaned) else None
 
 
-def looks_like_code(text: str) -> bool:
-    return normalize_code(text) is not None
-
-
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 

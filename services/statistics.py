@@ -3,8 +3,8 @@
 Definitions (the README repeats them):
 
 - A case counts in a period by its date received (`received_on`, both ends of the period included).
-- `received` = all such cases; `successful`, `unsuccessful`, `pending`, `transferred`, `withdrawn` count them by
-  their *current* result (`thanh`, `khong_thanh`, `dang_hoa_giai`, `chuyen_co_quan`, `rut_yeu_cau`).
+- `received` = all such cases; `successful`, `unsuccessful`, `pending`, `transferred`, `withdrawn` count them
+  by their *current* result (`thanh`, `khong_thanh`, `dang_hoa_giai`, `chuyen_co_quan`, `rut_yeu_cau`).
 - `success_rate` = successful / (successful + unsuccessful): the Ministry of Justice's rate ("tỷ lệ hòa giải
   thành" = hòa giải thành / số vụ việc đã tiến hành hòa giải, the mediated cases being the concluded ones:
   report 189/BC-BTP divides 1,096,572 by 1,350,533, not by the 1,364,806 received). The QĐ 315 indicator.
@@ -13,7 +13,8 @@ Definitions (the README repeats them):
   official denominator.
 - Indicators, each {value, target, met}; `met` is None when `value` is None. See `compute_indicators`.
 
-This module is pure computation plus a thin async service that asks storage for aggregates (GROUP BY in SQLite).
+This module is pure computation plus a thin async service that asks storage for aggregates (GROUP BY in
+SQLite).
 """
 
 from __future__ import annotations
@@ -69,13 +70,12 @@ INDICATORS = (
     "teams_with_legal_supporter",
 )
 
-LEVELS = ("team", "commune", "province", "national")
 #: The scope of the national roll-up (Bộ Tư pháp): not a row of the provinces table.
 NATIONAL = Province(id=0, code="VN", name=msg.STATS_NATIONAL)
 _EPS = 1e-9
 
 
-# --- Periods -------------------------------------------------------------------------------------------------
+# --- Periods ------------------------------------------------------------------------------------------------
 class PeriodError(ValueError):
     """A period that cannot be used; `reason` is one of 'format', 'date', 'order', 'range'."""
 
@@ -92,10 +92,6 @@ class Period:
     def __post_init__(self) -> None:
         if self.start > self.end:
             raise PeriodError("order")
-
-    @classmethod
-    def from_iso(cls, start: str, end: str) -> Period:
-        return cls(parse_iso_date(start), parse_iso_date(end))
 
     @property
     def iso(self) -> tuple[str, str]:
@@ -150,9 +146,6 @@ def preset_period(key: str, today: date) -> Period:
 #: The periods of the Ministry of Justice's statistical regime that can be confirmed (README "Reporting
 #: periods"): Thông tư 03/2019/TT-BTP — the 6-month period 01/01–30/06 with actual figures 01/01–31/05 (the
 #: rest estimated), the year 01/01–31/12 (the official annual report has all actual figures).
-REPORTING_PERIODS = ("h6", "h6a", "y", "yp")
-
-
 def reporting_periods(today: date) -> list[tuple[str, Period]]:
     """The statistical periods offered first: this year's 6-month period, its actual-figures part (to 31/05),
     this year, and last year (the official annual report)."""
@@ -218,7 +211,8 @@ class Counts:
 
     @property
     def mediated(self) -> int:
-        """The denominator of the official rate: cases mediated to a conclusion (successful + unsuccessful)."""
+        """The denominator of the official rate: cases mediated to a conclusion (successful +
+        unsuccessful)."""
         return self.successful + self.unsuccessful
 
     @property
@@ -322,8 +316,9 @@ def recognition_window(period_end: date) -> tuple[date, date]:
 
 
 def trained_within_6_months(groups: Iterable[tuple[str, str | None, int]], period_end: date) -> float | None:
-    """Share of mediators recognised since 2024-01-01 and at least 6 months before `period_end` who were trained
-    no later than 6 months after their recognition. `groups` are (recognised_on, trained_on, count)."""
+    """Share of mediators recognised since 2024-01-01 and at least 6 months before `period_end` who were
+    trained no later than 6 months after their recognition. `groups` are (recognised_on, trained_on,
+    count)."""
     since, cutoff = recognition_window(period_end)
     eligible = on_time = 0
     for recognised_on, trained_on, n in groups:
@@ -692,8 +687,8 @@ class StatisticsService:
         field_results: list[tuple[str, str, int]],
         team_results: list[tuple[int, int, str, int]],
     ) -> Report:
-        """The report of `scope` from case aggregates read elsewhere (a submission reads them with the case ids
-        in one transaction); the organisation is read here."""
+        """The report of `scope` from case aggregates read elsewhere (a submission reads them with the case
+        ids in one transaction); the organisation is read here."""
         inputs = await self.inputs(scope, period, field_results, team_results)
         return build_report(scope, period, **inputs)
 
@@ -704,7 +699,8 @@ class StatisticsService:
         field_results: list[tuple[str, str, int]],
         team_results: list[tuple[int, int, str, int]],
     ) -> dict[str, Any]:
-        """The keyword arguments of `build_report` for `scope`: the case aggregates given and the organisation."""
+        """The keyword arguments of `build_report` for `scope`: the case aggregates given and the
+        organisation."""
         start, end = period.iso
         level, sid = scope.level, scope.id
         if level == "team":

@@ -299,7 +299,8 @@ def _header(ws, report: Report, title: str, unit: str, ncols: int) -> int:
 
 
 def _head_row(ws, row: int, heads: list[str], widths: list[int]) -> int:
-    """Bold, wrapped column headings, then the MoJ numbering row (A), (1), (2)…; returns the first data row."""
+    """Bold, wrapped column headings, then the MoJ numbering row (A), (1), (2)…; returns the first data
+    row."""
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 

@@ -1,15 +1,16 @@
 """Submitted reports (chốt số liệu): a commune official freezes the commune's report for a period.
 
-- A submission stores every count, rate and indicator as shown (the report's JSON), the aggregates it was built
-  from, and the id and counted state of every case behind it. Later edits and late cases never change it; the
-  official sees which cases changed since and may submit a revision (1, 2, …; all kept). Submitting again when
-  nothing changed (no case changed and the same figures) makes no revision: `Unchanged` names the latest one.
-- Only a commune's own official (or an administrator, or the operator's command line) submits; team leaders and
-  everyone else are refused here, whatever a chat offered.
+- A submission stores every count, rate and indicator as shown (the report's JSON), the aggregates it was
+  built from, and the id and counted state of every case behind it. Later edits and late cases never change
+  it; the official sees which cases changed since and may submit a revision (1, 2, …; all kept). Submitting
+  again when nothing changed (no case changed and the same figures) makes no revision: `Unchanged` names the
+  latest one.
+- Only a commune's own official (or an administrator, or the operator's command line) submits; team leaders
+  and everyone else are refused here, whatever a chat offered.
 - Province and national roll-ups "from submitted figures" add each commune's latest revision for exactly that
   period; communes that have not submitted are listed, not filled in with live figures.
-- "Late" is this application's setting (DUE_DAYS after the period end), not a legal deadline: the receiving dates
-  of the current statistical regime (TT 17/2025/TT-BTP) are not confirmed (see README).
+- "Late" is this application's setting (DUE_DAYS after the period end), not a legal deadline: the receiving
+  dates of the current statistical regime (TT 17/2025/TT-BTP) are not confirmed (see README).
 """
 
 from __future__ import annotations
@@ -227,9 +228,10 @@ class SubmissionService:
     async def unchanged(
         self, scope: Scope, period: Period, freeze: Callable | None = None
     ) -> Submission | None:
-        """The latest submission when submitting again would freeze the same: no case changed since (changes())
-        and the figures built now from those cases equal the stored ones (a mediator or a team added or
-        removed changes figures without changing a case). None: never submitted, or something to revise."""
+        """The latest submission when submitting again would freeze the same: no case changed since
+        (changes()) and the figures built now from those cases equal the stored ones (a mediator or a team
+        added or removed changes figures without changing a case). None: never submitted, or something to
+        revise."""
         latest, changed = await self.changes(scope, period)
         if latest is None or changed:
             return None
@@ -282,7 +284,8 @@ class SubmissionService:
         return report
 
     async def province_status(self, province_id: int, period: Period, today: date) -> list[CommuneStatus]:
-        """Every commune of the province: its latest submission for the period, late or not, revised or not."""
+        """Every commune of the province: its latest submission for the period, late or not, revised or
+        not."""
         latest = {
             sub.commune_id: (sub, first)
             for sub, first in await self.repo.latest_of_province(province_id, *period.iso)

@@ -1,9 +1,9 @@
 """One page layout for every XLSX the bot produces: safe text cells, print settings, the signature block.
 
-Officials print the exports to sign and stamp them, so every sheet is laid out for A4 landscape, fit to one page
-wide, with the heading rows repeated on each page, margins and a page-number footer. Every export module calls
-`text()` for values that come from people (names, summaries) and `setup_print()` once per sheet; official
-forms end with `signature_block()`.
+Officials print the exports to sign and stamp them, so every sheet is laid out for A4 landscape, fit to one
+page wide, with the heading rows repeated on each page, margins and a page-number footer. Every export module
+calls `text()` for values that come from people (names, summaries) and `setup_print()` once per sheet;
+official forms end with `signature_block()`.
 """
 
 from __future__ import annotations
@@ -63,8 +63,9 @@ def signature_block(
 ) -> int:
     """Write '…, ngày … tháng … năm …' and one titled column per signer from `row`; returns the next free row.
 
-    Signers are spread across the `ncols` columns of the table above (first at `first_col`, last at the right);
-    start at a wider column when column A is a narrow "STT", or LibreOffice cuts the first title at the margin.
+    Signers are spread across the `ncols` columns of the table above (first at `first_col`, last at the
+    right); start at a wider column when column A is a narrow "STT", or LibreOffice cuts the first title at
+    the margin.
     """
     from openpyxl.styles import Alignment, Font
 

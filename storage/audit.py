@@ -1,7 +1,7 @@
 """The audit log of officials' changes outside the case log: who, when, what, before → after.
 
-Write a row inside the transaction that makes the change (`AuditLog.record(conn, …)`), so that a change and its
-audit row are committed together or not at all. Cases keep their own log (storage/cases.py, case_audit).
+Write a row inside the transaction that makes the change (`AuditLog.record(conn, …)`), so that a change and
+its audit row are committed together or not at all. Cases keep their own log (storage/cases.py, case_audit).
 """
 
 from __future__ import annotations

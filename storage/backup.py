@@ -22,7 +22,8 @@ _TABLE_CHANGE = re.compile(
 
 
 class BackupError(RuntimeError):
-    """`reason`: 'invalid' (see the message), 'same_file', 'in_use' or 'missing_tables' (message: the names)."""
+    """`reason`: 'invalid' (see the message), 'same_file', 'in_use' or 'missing_tables' (message: the
+    names)."""
 
     def __init__(self, message: str, reason: str = "invalid"):
         super().__init__(message)
@@ -60,7 +61,8 @@ def check(path: str | Path) -> dict[str, int]:
             tables = [
                 r[0]
                 for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                    " ORDER BY name"
                 )
             ]
             if "schema_migrations" not in tables:
@@ -92,9 +94,9 @@ def backup(source: str | Path, destination: str | Path) -> dict[str, int]:
 def restore(backup_file: str | Path, database: str | Path) -> tuple[dict[str, int], Path | None]:
     """Replace `database` by a checked copy of `backup_file`; the current file is kept aside.
 
-    Refused (BackupError) when the backup is the database itself, when any process has the database open (the
-    running bot holds storage/file_lock's lock) or when the backup lacks tables. Returns the restored row counts
-    and where the previous file was kept.
+    Refused (BackupError) when the backup is the database itself, when any process has the database open
+    (the running bot holds storage/file_lock's lock) or when the backup lacks tables. Returns the restored
+    row counts and where the previous file was kept.
     """
     backup_file, database = Path(backup_file), Path(database)
     if database.exists() and backup_file.exists() and os.path.samefile(backup_file, database):

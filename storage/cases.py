@@ -1,4 +1,5 @@
-"""Repository of the case aggregate: cases, their mediators, the audit log, drafts and reminder bookkeeping."""
+"""Repository of the case aggregate: cases, their mediators, the audit log, drafts and reminder
+bookkeeping."""
 
 from __future__ import annotations
 
@@ -91,7 +92,8 @@ def _draft(row: Any) -> Draft:
 
 
 def snapshot(case: Case) -> dict[str, Any]:
-    """What the audit log keeps of a case (party names only as 'set or not': they stay encrypted in one place)."""
+    """What the audit log keeps of a case (party names only as 'set or not': they stay encrypted in one
+    place)."""
     return {
         "number": case.number,
         "team_id": case.team_id,
@@ -157,7 +159,8 @@ class CaseRepository:
         if not case_ids:
             return {}
         sql = (
-            f"SELECT case_id, person_id FROM case_mediators WHERE case_id IN ({', '.join('?' * len(case_ids))})"
+            "SELECT case_id, person_id FROM case_mediators"
+            f" WHERE case_id IN ({', '.join('?' * len(case_ids))})"
             " ORDER BY person_id"
         )
         if conn is not None:
@@ -216,7 +219,8 @@ class CaseRepository:
 
     async def pending_received_before(self, day: str) -> list[Case]:
         rows = await self.db.fetchall(
-            "SELECT * FROM cases WHERE result = 'dang_hoa_giai' AND received_on <= ? ORDER BY received_on, id",
+            "SELECT * FROM cases WHERE result = 'dang_hoa_giai' AND received_on <= ?"
+            " ORDER BY received_on, id",
             (day,),
         )
         return await self._cases(rows)
@@ -251,7 +255,8 @@ class CaseRepository:
         # Numbers run per commune: the commune's row lock, until COMMIT, makes MAX + 1 unique (PostgreSQL).
         await lock_rows(conn, self.db.dialect, Aggregate.commune(commune_id))
         async with conn.execute(
-            "SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM cases WHERE commune_id = ? AND number LIKE ?",
+            "SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM cases"
+            " WHERE commune_id = ? AND number LIKE ?",
             (len(prefix) + 1, commune_id, prefix + "%"),
         ) as cur:
             row = await cur.fetchone()
@@ -324,7 +329,8 @@ class CaseRepository:
         at: str,
     ) -> None:
         await conn.execute(
-            "INSERT INTO case_audit(case_id, person_id, action, before_json, after_json, at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO case_audit(case_id, person_id, action, before_json, after_json, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (
                 case_id,
                 actor_id,
@@ -346,7 +352,8 @@ class CaseRepository:
         submission_key: str,
         draft_purpose: str | None = "new",
     ) -> Case:
-        """Store a reported case with its mediators and an audit row, and drop the reporter's draft, atomically.
+        """Store a reported case with its mediators and an audit row, and drop the reporter's draft,
+        atomically.
 
         Raises DuplicateSubmission (with the stored case) if this submission key was already used."""
         try:
@@ -478,9 +485,12 @@ class CaseRepository:
         now = utcnow()
         draft.started = draft.started or now
         await self.db.execute(
-            "INSERT INTO case_drafts(person_id, purpose, case_id, submission_key, data, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, purpose) DO UPDATE SET case_id = excluded.case_id,"
-            " submission_key = excluded.submission_key, data = excluded.data, updated_at = excluded.updated_at",
+            "INSERT INTO case_drafts"
+            "(person_id, purpose, case_id, submission_key, data, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(person_id, purpose) DO UPDATE SET case_id = excluded.case_id,"
+            " submission_key = excluded.submission_key, data = excluded.data,"
+            " updated_at = excluded.updated_at",
             (
                 draft.person_id,
                 draft.purpose,

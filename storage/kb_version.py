@@ -27,7 +27,8 @@ class KnowledgeVersion:
         ):  # an upsert (it locks the row), then a read: nothing to lock
             await conn.execute(
                 "INSERT INTO bot_state(kind, key, data) VALUES (?, ?, '1')"
-                " ON CONFLICT(kind, key) DO UPDATE SET data = CAST(CAST(bot_state.data AS INTEGER) + 1 AS TEXT)",
+                " ON CONFLICT(kind, key)"
+                " DO UPDATE SET data = CAST(CAST(bot_state.data AS INTEGER) + 1 AS TEXT)",
                 (_KIND, _KEY),
             )
             async with conn.execute(

@@ -21,7 +21,8 @@ class LibraryRepository:
 
     async def remember_file_id(self, material_id: str, file_hash: str, channel: str, file_id: str) -> None:
         await self.db.execute(
-            "INSERT INTO material_files(material_id, file_hash, channel, file_id, created_at) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO material_files(material_id, file_hash, channel, file_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(material_id, file_hash, channel) DO UPDATE SET file_id = excluded.file_id",
             (material_id, file_hash, channel, file_id, utcnow()),
         )
@@ -67,12 +68,3 @@ class LibraryRepository:
             (*MEDIATOR_ROLES, param),
         )
         return int(row["mediators"]), int(row["opened"])
-
-    async def opens_by_material(self, commune_id: int) -> dict[str, int]:
-        """Number of distinct people of a commune who opened each material."""
-        rows = await self.db.fetchall(
-            "SELECT o.material_id, COUNT(DISTINCT p.id) AS n FROM material_opens o"
-            " JOIN persons p ON p.id = o.person_id WHERE p.commune_id = ? GROUP BY o.material_id",
-            (commune_id,),
-        )
-        return {r["material_id"]: int(r["n"]) for r in rows}

@@ -1,5 +1,5 @@
-"""Zalo Official Account state: the OAuth v4 tokens (refreshed once, across processes) and each user's messaging
-window (replies free for 48 hours after the user's last message, at most 8 of them)."""
+"""Zalo Official Account state: the OAuth v4 tokens (refreshed once, across processes) and each user's
+messaging window (replies free for 48 hours after the user's last message, at most 8 of them)."""
 
 from __future__ import annotations
 
@@ -37,9 +37,10 @@ Refresher = Callable[[str], Awaitable[tuple[str, str, int]]]
 
 
 class OaTokens:
-    """The OA's access token, refreshed before it expires — by one process at a time (a PostgreSQL advisory lock;
-    on SQLite the refresh runs inside a write transaction, which SQLite serialises across processes), and the
-    row is read again under the lock, so a refresh token (single use) is never spent twice."""
+    """The OA's access token, refreshed before it expires — by one process at a time (a PostgreSQL
+    advisory lock; on SQLite the refresh runs inside a write transaction, which SQLite serialises across
+    processes), and the row is read again under the lock, so a refresh token (single use) is never spent
+    twice."""
 
     def __init__(
         self,
@@ -61,7 +62,8 @@ class OaTokens:
         if not refresh_token:
             return
         await self.db.execute(
-            "INSERT INTO oa_tokens(app_id, access_token, refresh_token, expires_at, refreshed_at) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO oa_tokens(app_id, access_token, refresh_token, expires_at, refreshed_at)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(app_id) DO NOTHING",
             # the pasted access token's expiry is unknown: refreshed on first use
             (

@@ -1,11 +1,12 @@
 """The dated history of people and teams (migration 0013): what a past period's indicators count.
 
-A person's history is a list of rows, each a copy of what counts for the indicators (team, commune, role, status,
-marks, recognition and training dates) valid from `valid_from` (included) to `valid_to` (excluded, NULL = still
-valid). Every change to a person or a team calls `snapshot_person` / `snapshot_team` in the change's transaction
-with the day the change takes effect (today unless the official gives a date, e.g. a retirement decision):
-the open row is closed on that day and a new one opened, so a report for a period that ended before that day
-keeps counting what was true then. A change on the day the open row began replaces that row.
+A person's history is a list of rows, each a copy of what counts for the indicators (team, commune, role,
+status, marks, recognition and training dates) valid from `valid_from` (included) to `valid_to` (excluded,
+NULL = still valid). Every change to a person or a team calls `snapshot_person` / `snapshot_team` in the
+change's transaction with the day the change takes effect (today unless the official gives a date, e.g. a
+retirement decision): the open row is closed on that day and a new one opened, so a report for a period that
+ended before that day keeps counting what was true then. A change on the day the open row began replaces that
+row.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ async def snapshot_person(
 ) -> None:
     """Bring the person's history up to date with the `persons` row, from `effective_on` (default today).
 
-    A new person's history starts on `effective_on`, or with `from_recognition` (an organisation file loaded by
-    the operator, which describes people as they are) on their recognition date when that is earlier."""
+    A new person's history starts on `effective_on`, or with `from_recognition` (an organisation file loaded
+    by the operator, which describes people as they are) on their recognition date when that is earlier."""
     row = await _one(
         conn, f"SELECT active, {', '.join(PERSON_COLUMNS)} FROM persons WHERE id = ?", (person_id,)
     )

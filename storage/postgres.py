@@ -13,9 +13,8 @@ exactly that over an asyncpg connection:
 Transactions: `transaction()` is BEGIN … COMMIT (READ COMMITTED) and takes no lock of its own: transactions
 of different processes run side by side. A transaction that reads and then writes protects what it read with
 a constraint, a row lock on its aggregate's root row, or a lock on one item (storage/locks.py; the unit of
-work, storage/uow.py, takes them for a use case). `global_write_lock=True` (benchmarks only: the baseline of
-bench/submissions.py) restores the old behaviour, one advisory lock (WRITE_LOCK_KEY) around every
-`transaction()` except `transaction(serialized=False)`.
+work, storage/uow.py, takes them for a use case). The old behaviour, one advisory lock around every
+`transaction()` except `transaction(serialized=False)`, lives on only as the baseline of bench/submissions.py.
 """
 
 from __future__ import annotations
@@ -46,11 +45,9 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 
 log = logging.getLogger(__name__)
 
-#: pg_advisory_xact_lock key of the old global write lock ("mediator" in ASCII): taken only with
-#: `global_write_lock=True`, the baseline of bench/submissions.py.
-WRITE_LOCK_KEY = 0x6D65646961746F72
-#: pg_advisory_lock key taken while migrating, so that processes starting together migrate once.
-MIGRATE_LOCK_KEY = WRITE_LOCK_KEY + 1
+#: pg_advisory_lock key taken while migrating, so that processes starting together migrate once ("mediator"
+#: in ASCII, plus one: the old global write lock, bench/submissions.py's baseline, has "mediator" itself).
+MIGRATE_LOCK_KEY = 0x6D65646961746F73
 #: First key of the two-key advisory locks that tell a process is alive (the second key is its token).
 LIVENESS_NS = 0x6D62  # "mb"
 #: First key of the two-key advisory locks taken while a process handles a chat's update.
@@ -214,13 +211,12 @@ class PostgresDatabase(Database):
 
     dialect = "postgres"
 
-    def __init__(self, url: str, pool_size: int = 10, *, global_write_lock: bool = False, **_: Any):
+    def __init__(self, url: str, pool_size: int = 10, **_: Any):
         if asyncpg is None:
             raise RuntimeError("PostgreSQL needs asyncpg: pip install 'mediator-bot[postgres]'")
         self.url = url
         self.path = describe_target(url)  # printable, as SqliteDatabase.path
         self.pool_size = pool_size
-        self.global_write_lock = global_write_lock  # benchmark baseline only (see the module docstring)
         self._pool: Any = None
         self._identity_tables: frozenset[str] = frozenset()
         self._sql_cache: dict[str, tuple[str, bool, bool]] = {}
@@ -411,7 +407,7 @@ class PostgresDatabase(Database):
     @asynccontextmanager
     async def transaction(self, serialized: bool = True) -> AsyncIterator[PgConnection]:
         """BEGIN … COMMIT on a pooled connection; rolled back on any exception. No lock is taken here (see the
-        module docstring); `serialized` matters only with `global_write_lock=True` (the benchmark's baseline).
+        module docstring); `serialized` is read only by the benchmark's global-lock baseline.
         """
         try:
             raw = await self.pool.acquire()
@@ -421,8 +417,6 @@ class PostgresDatabase(Database):
             tr = raw.transaction()
             with _translated_errors():
                 await tr.start()
-                if serialized and self.global_write_lock:
-                    await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
             try:
                 yield PgConnection(raw, self)
             except BaseException:

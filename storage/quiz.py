@@ -29,7 +29,8 @@ class QuizRepository:
 
     async def create_session(self, person_id: int, topic: str | None, question_ids: list[str]) -> int:
         return await self.db.execute(
-            "INSERT INTO quiz_sessions(person_id, topic, question_ids, total, started_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO quiz_sessions(person_id, topic, question_ids, total, started_at)"
+            " VALUES (?, ?, ?, ?, ?)",
             (person_id, topic, json.dumps(question_ids), len(question_ids), utcnow()),
         )
 
@@ -47,7 +48,8 @@ class QuizRepository:
 
     async def abandon_active(self, person_id: int) -> None:
         await self.db.execute(
-            "UPDATE quiz_sessions SET abandoned = 1 WHERE person_id = ? AND finished_at IS NULL AND abandoned = 0",
+            "UPDATE quiz_sessions SET abandoned = 1"
+            " WHERE person_id = ? AND finished_at IS NULL AND abandoned = 0",
             (person_id,),
         )
 
@@ -86,8 +88,8 @@ class QuizRepository:
 
     async def answers(self, session_id: int) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT position, question_id, choice, correct, answered_at FROM quiz_answers WHERE session_id = ?"
-            " ORDER BY position",
+            "SELECT position, question_id, choice, correct, answered_at FROM quiz_answers"
+            " WHERE session_id = ? ORDER BY position",
             (session_id,),
         )
         return [dict(r) for r in rows]
@@ -125,13 +127,15 @@ class QuizRepository:
         since = since or ""
         mediators = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM ({scope}) AS mediators", scope_params)
         participants = await self.db.fetchone(
-            f"SELECT COUNT(DISTINCT s.person_id) AS n FROM quiz_sessions s JOIN quiz_answers a ON a.session_id = s.id"
+            "SELECT COUNT(DISTINCT s.person_id) AS n"
+            " FROM quiz_sessions s JOIN quiz_answers a ON a.session_id = s.id"
             f" WHERE s.person_id IN ({scope}) AND a.answered_at >= ?",
             (*scope_params, since),
         )
         finished = await self.db.fetchone(
             f"SELECT COUNT(*) AS n, AVG(10.0 * s.score / s.total) AS average FROM quiz_sessions s"
-            f" WHERE s.person_id IN ({scope}) AND s.finished_at IS NOT NULL AND s.finished_at >= ? AND s.total > 0",
+            f" WHERE s.person_id IN ({scope}) AND s.finished_at IS NOT NULL AND s.finished_at >= ?"
+            " AND s.total > 0",
             (*scope_params, since),
         )
         average = None if finished["average"] is None else float(finished["average"])

@@ -14,7 +14,8 @@ from storage.db import Database, utcnow
 from storage.locks import lock_key
 from storage.org_history import COMMUNE_AND_MERGED, today
 
-#: WHERE clause on `cases` for each level of scope (a commune's cases include those of communes merged into it).
+#: WHERE clause on `cases` for each level of scope (a commune's cases include those of communes merged into
+#: it).
 _CASES_SCOPE = {
     "team": "team_id = ?",
     "commune": f"commune_id IN {COMMUNE_AND_MERGED}",
@@ -135,10 +136,10 @@ class StatsRepository:
         self, level: str, scope_id: int, as_of: str, since: str, cutoff: str
     ) -> list[TeamMembers]:
         """Per-team aggregates of the mediators (team leaders included) active on `as_of` according to their
-        history (migration 0013: team, role, status and marks as they were that day) and recognised by `as_of` (or
-        with no recognition date); `trained` counts those trained on or before `as_of`; `recent` those recognised in
-        [since, cutoff] and `recent_trained_in_time` those of them trained at most 6 calendar months after
-        recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
+        history (migration 0013: team, role, status and marks as they were that day) and recognised by
+        `as_of` (or with no recognition date); `trained` counts those trained on or before `as_of`; `recent`
+        those recognised in [since, cutoff] and `recent_trained_in_time` those of them trained at most 6
+        calendar months after recognition (31/08 + 6 months = 28/02, as services.statistics.add_months)."""
         _check(level)
         rows = await self.db.fetchall(
             self._members_sql(level), self._members_params(scope_id, as_of, since, cutoff)
@@ -212,9 +213,9 @@ class StatsRepository:
         return {r["province_id"]: r["n"] for r in rows}
 
     async def national_organisation(self, as_of: str, since: str, cutoff: str) -> dict[int, dict[str, int]]:
-        """province_id → the Organisation fields of the teams working on `as_of` (team history) plus `recent` /
-        `in_time` (the 6-month training indicator's counts), from the person history as of that day, summed in
-        SQL so that 34 rows, not 90,000 teams, reach Python.
+        """province_id → the Organisation fields of the teams working on `as_of` (team history) plus
+        `recent` / `in_time` (the 6-month training indicator's counts), from the person history as of that
+        day, summed in SQL so that 34 rows, not 90,000 teams, reach Python.
 
         A team is complete under the same rule as services.statistics.team_complete (MIN_TEAM_SIZE mediators
         including a leader, a woman, an ethnic-minority mediator where the commune has many ethnic-minority
@@ -253,7 +254,8 @@ class StatsRepository:
     async def set_summary_opt_out(self, person_id: int, opted_out: bool) -> None:
         if opted_out:
             await self.db.execute(
-                "INSERT INTO stats_summary_optout(person_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                "INSERT INTO stats_summary_optout(person_id, created_at) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (person_id, utcnow()),
             )
         else:
@@ -264,12 +266,13 @@ class StatsRepository:
         return row is not None
 
     async def summary_recipients(self, channel: str, month: str) -> list[tuple[int, int, str]]:
-        """(person_id, commune_id, chat id) of active commune officials on `channel` who have not opted out and
-        have not yet received the summary of `month`."""
+        """(person_id, commune_id, chat id) of active commune officials on `channel` who have not opted out
+        and have not yet received the summary of `month`."""
         rows = await self.db.fetchall(
             "SELECT p.id AS person_id, p.commune_id AS commune_id, COALESCE(i.chat_id, i.external_id) AS chat"
             " FROM persons p JOIN identities i ON i.person_id = p.id"
-            " WHERE p.role = 'commune_official' AND p.active = 1 AND p.commune_id IS NOT NULL AND i.channel = ?"
+            " WHERE p.role = 'commune_official' AND p.active = 1 AND p.commune_id IS NOT NULL"
+            " AND i.channel = ?"
             " AND NOT EXISTS (SELECT 1 FROM stats_summary_optout o WHERE o.person_id = p.id)"
             " AND NOT EXISTS (SELECT 1 FROM stats_summary_sent s WHERE s.person_id = p.id AND s.month = ?)"
             " ORDER BY p.id, i.id",
@@ -284,7 +287,7 @@ class StatsRepository:
         return result
 
 
-# --- Seeding cases (tests, demos, imports, the benchmark) --------------------------------------------------
+# --- Seeding cases (tests and the demo) -----------------------------------------------------------------
 CASE_COLUMNS = (
     "number",
     "province_id",

@@ -15,10 +15,8 @@ from storage.audit import AuditLog
 from storage.db import Database, utcnow
 from storage.locks import Aggregate, lock_rows
 
+
 #: The counted state of a case: what a later edit could change in a submitted report.
-CASE_VERSION_COLUMNS = ("case_id", "team_id", "field", "result", "received_on", "updated_at")
-
-
 @dataclass(frozen=True, slots=True)
 class CaseVersion:
     case_id: int
@@ -114,9 +112,9 @@ class SubmissionRepository:
         submitted_by: int | None,
         submitted_label: str | None,
     ) -> Submission:
-        """Read the commune's cases of the period, let `freeze(cases)` build (report, inputs) from exactly those
-        (a plain function: it must not read the database), and store them as the next revision with the case
-        versions and an audit row, in one transaction."""
+        """Read the commune's cases of the period, let `freeze(cases)` build (report, inputs) from exactly
+        those (a plain function: it must not read the database), and store them as the next revision with the
+        case versions and an audit row, in one transaction."""
         async with self.db.transaction() as conn:
             # the commune's cases and its revision number are read, then the submission written: the commune's
             # row lock (case reports of the commune wait for it too, so the frozen figures are the committed)
@@ -151,8 +149,9 @@ class SubmissionRepository:
             ) as cur:
                 submission_id = cur.lastrowid
             await conn.executemany(
-                "INSERT INTO report_submission_cases(submission_id, case_id, team_id, field, result, received_on,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO report_submission_cases"
+                "(submission_id, case_id, team_id, field, result, received_on, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (submission_id, c.case_id, c.team_id, c.field, c.result, c.received_on, c.updated_at)
                     for c in cases
@@ -214,7 +213,8 @@ class SubmissionRepository:
         params: Sequence[Any] = ((province_id,) if province_id is not None else ()) + (start, end)
         rows = await self.db.fetchall(
             "SELECT s.*, f.first_at FROM report_submissions s JOIN ("
-            "  SELECT commune_id, MAX(revision) AS last, MIN(submitted_at) AS first_at FROM report_submissions"
+            "  SELECT commune_id, MAX(revision) AS last, MIN(submitted_at) AS first_at"
+            " FROM report_submissions"
             f"  WHERE {where.replace('s.', '')}period_start = ? AND period_end = ? GROUP BY commune_id"
             ") f ON f.commune_id = s.commune_id AND f.last = s.revision"
             " WHERE s.period_start = ? AND s.period_end = ?",

@@ -1,9 +1,9 @@
 """Which flow a person's next typed text is for (one claim per person; the latest prompt wins).
 
-A flow that asks for typed text claims it; a command or menu tap claims it for the flow it opens. A writer that
-stores typed text (a case draft, a broadcast, a training event, an expert's answer…) first checks that the
-claim is its own, so text typed for another flow can never land in its record, whatever state a conversation
-was left in.
+A flow that asks for typed text claims it; a command or menu tap claims it for the flow it opens. A writer
+that stores typed text (a case draft, a broadcast, a training event, an expert's answer…) first checks that
+the claim is its own, so text typed for another flow can never land in its record, whatever state a
+conversation was left in.
 """
 
 from __future__ import annotations

@@ -185,7 +185,8 @@ async def copy_database(
                 after = (await cur.fetchone())["n"]
             if after != counts[table.name]:
                 raise TransferError(
-                    f"{table.name}: {after} rows in the target after the copy, {counts[table.name]} in the source"
+                    f"{table.name}: {after} rows in the target after the copy,"
+                    f" {counts[table.name]} in the source"
                     " (the target holds other data; nothing was written)"
                 )
             report.append(TableCopy(table.name, counts[table.name], before, after))

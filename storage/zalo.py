@@ -33,7 +33,8 @@ class ZaloStore:
         async with self.db.transaction() as conn:  # an upsert, then a read of its row: nothing to lock
             await conn.execute(
                 "INSERT INTO zalo_ids(zalo_id, display_name, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(zalo_id) DO UPDATE SET display_name = COALESCE(excluded.display_name, zalo_ids.display_name)",
+                " ON CONFLICT(zalo_id) DO UPDATE"
+                " SET display_name = COALESCE(excluded.display_name, zalo_ids.display_name)",
                 (zalo_id, display_name, utcnow()),
             )
             async with conn.execute(
@@ -81,7 +82,8 @@ class ZaloStore:
         self._options[zalo_id] = message
         await self.db.execute(
             "INSERT INTO zalo_chats(zalo_id, message, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(zalo_id) DO UPDATE SET message = excluded.message, updated_at = excluded.updated_at",
+            " ON CONFLICT(zalo_id) DO UPDATE"
+            " SET message = excluded.message, updated_at = excluded.updated_at",
             (zalo_id, json.dumps(message, ensure_ascii=False) if message else None, utcnow()),
         )
 
@@ -96,11 +98,12 @@ def _iso_ago(seconds: float) -> str:
 
 
 class EventLog:
-    """Zalo events seen once: a repeated delivery (same event, same Zalo message id) is dropped, in this process,
-    after a restart, or on another process sharing the database.
+    """Zalo events seen once: a repeated delivery (same event, same Zalo message id) is dropped, in this
+    process, after a restart, or on another process sharing the database.
 
-    An event being handled is claimed by its process (liveness token on PostgreSQL); a delivery of an event whose
-    claimer died (SIGKILL mid-event) takes it over, one whose claimer is alive and busy with it is told BUSY."""
+    An event being handled is claimed by its process (liveness token on PostgreSQL); a delivery of an event
+    whose claimer died (SIGKILL mid-event) takes it over, one whose claimer is alive and busy with it is told
+    BUSY."""
 
     def __init__(self, db: Database, channel: str):
         self.db = db

@@ -73,3 +73,34 @@ async def test_a_broken_reload_is_not_announced(tmp_path):
     finally:
         await first.close()
         await second.close()
+
+
+async def test_tailai_kb_in_one_bot_reaches_the_other_through_its_sync_job(tmp_path):
+    """The whole path: /tailai_kb typed to one bot process; the other one's JobQueue has the kb-sync job
+    (bot/kb_sync.py, registered by every application) and running it loads the new version."""
+    from bot.kb_sync import KB_SYNC_EVERY_S
+    from tests.harness import ChatHarness, texts
+
+    root = _copy_kb(tmp_path)
+    async with (
+        ChatHarness(tmp_path, kb_dir=str(root)) as first,
+        ChatHarness(tmp_path, kb_dir=str(root)) as second,
+    ):
+        assert first.config.database_path == second.config.database_path
+        await first.seed_demo()
+        entry = second.services.knowledge.kb.entries[0]
+        path = next(
+            p for p in (root / "kb").glob("*.yaml") if f"id: {entry.id}" in p.read_text(encoding="utf-8")
+        )
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace(f'title: "{entry.title}"', 'title: "Tiêu đề mới sau khi sửa"', 1), encoding="utf-8"
+        )
+        assert "Đã tải lại cơ sở tri thức" in texts(await first.say("admin", "/tailai_kb"))
+        assert first.services.knowledge.kb.get(entry.id).title == "Tiêu đề mới sau khi sửa"
+        assert second.services.knowledge.kb.get(entry.id).title == entry.title
+
+        (job,) = second.app.job_queue.get_jobs_by_name("kb-sync")
+        assert job.trigger.interval.total_seconds() == KB_SYNC_EVERY_S
+        await job.run(second.app)
+        assert second.services.knowledge.kb.get(entry.id).title == "Tiêu đề mới sau khi sửa"

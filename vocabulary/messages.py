@@ -252,7 +252,6 @@ CASE_ERRORS = {
 CASE_LIST_TITLE = "Vụ việc đang hòa giải ({count}) — {scope}:"
 CASE_LIST_EMPTY = "Không có vụ việc nào đang hòa giải — {scope}."
 CASE_LIST_RECENT = "Vụ việc gửi gần đây có thể sửa ({count}):"
-CASE_LIST_HINT = "Bấm vào một vụ việc để ghi kết quả hoặc sửa."
 CASE_SCOPE_MINE = "do anh/chị báo cáo"
 CASE_SCOPE_TEAM = "của {team}"
 CASE_SCOPE_COMMUNE = "của {commune}"
@@ -292,7 +291,6 @@ CMD_LIBRARY = "Tài liệu tập huấn"
 CMD_QUIZ = "Tự ôn tập, kiểm tra kiến thức"
 LIBRARY_HOME = '📚 Thư viện tài liệu tập huấn. Anh/chị chọn chủ đề bên dưới, hoặc bấm "🔎 Tìm theo tên".'
 LIBRARY_TOPIC_BUTTON = "{name} ({count})"
-LIBRARY_TOPIC = "📂 {name} — bấm vào tài liệu để nhận:"
 LIBRARY_TOPIC_EMPTY = "Chủ đề này chưa có tài liệu."
 LIBRARY_BACK_TOPICS = "◀ Các chủ đề"
 LIBRARY_FILE_ICON = "📄"
@@ -379,7 +377,6 @@ BTN_QA_NOT_HELPFUL = "👎 Chưa đúng"
 BTN_QA_MORE = "📄 Xem thêm"
 BTN_QA_ARTICLE = "📜 Xem điều luật"
 BTN_QA_EXPERT = "🧑‍⚖️ Hỏi chuyên gia"
-QA_RELATED_PREFIX = "➡ "
 QA_THANKS_HELPFUL = "Cảm ơn anh/chị đã đánh giá! 👍"
 QA_THANKS_NOT_HELPFUL = (
     'Cảm ơn anh/chị. Câu hỏi đã được ghi lại để cán bộ bổ sung. Anh/chị có thể bấm "Hỏi chuyên gia" '
@@ -560,15 +557,12 @@ TR_NOT_INVITED = "Buổi tập huấn này không dành cho anh/chị."
 TR_ALREADY_STARTED = "Buổi tập huấn này đã bắt đầu hoặc đã qua, không đăng ký được nữa."
 TR_NONE_UPCOMING = "Hiện chưa có buổi tập huấn nào sắp tới."
 TR_UPCOMING_TITLE = "Các buổi tập huấn sắp tới:"
-TR_UPCOMING_LINE = "• {date} {time} — {title}\n   tại {place}"
 TR_MY_ANSWER = {
     "yes": "   Anh/chị: sẽ tham gia",
     "no": "   Anh/chị: không tham gia",
     None: "   Anh/chị: chưa trả lời",
 }
 TR_COUNTS_LINE = "   Tham gia: {yes} · Không: {no} · Chưa trả lời: {none}"
-TR_BTN_EVENT_YES = "✅ Tham gia: {title}"
-TR_BTN_EVENT_NO = "❌ Không: {title}"
 TR_NONE_FOR_ATTENDANCE = "Chưa có buổi tập huấn nào đã diễn ra (trong 90 ngày qua) để điểm danh."
 TR_PICK_EVENT = "Điểm danh buổi nào?"
 TR_CHECKLIST = (
