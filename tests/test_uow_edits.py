@@ -85,3 +85,156 @@ async def test_concurrent_issues_leave_one_valid_code(bot):
         except LinkError as exc:
             assert exc.detail in ("expired", "used")
     assert len(working) == 1
+
+
+# --- Q&A: the expert's answer is stored and queued for the asker in one unit of work ---------------------
+MEDIATOR_CHAT, EXPERT_CHAT = 1001, 1003  # the demo's mediator and commune official (an expert) of ML
+
+
+async def _expert_request(bot, question: str = "hai nhà tranh chấp lối đi chung thì hòa giải thế nào"):
+    from services.qa import Asker
+
+    services = bot.services
+    mediator = await services.people.by_identity("console", str(MEDIATOR_CHAT))
+    asker = Asker(channel="console", ref=str(MEDIATOR_CHAT), person=mediator)
+    answer = await services.qa.ask(question, asker)
+    request, created, experts, _ = await services.qa.request_expert(answer.question_id, asker)
+    assert created and experts
+    expert = await services.people.by_identity("console", str(EXPERT_CHAT))
+    return request, expert
+
+
+async def _answer(bot, request, expert, text: str):
+    from handlers.qa import render_expert_answer
+
+    return await bot.services.qa.answer_request(request.id, expert, text, "console", render_expert_answer)
+
+
+def _relayed(bot) -> list[str]:
+    from bot import messages as msg
+
+    head = msg.QA_EXPERT_REPLY_TO_ASKER.split("{expert}")[0]
+    return [m["text"] for m in bot.api.sent_to(MEDIATOR_CHAT) if (m.get("text") or "").startswith(head)]
+
+
+async def _queued_answers(bot) -> list:
+    from services.qa import EXPERT_ANSWER
+
+    return await bot.services.db.fetchall(
+        "SELECT o.person_id, o.status, b.text FROM outbox o JOIN broadcasts b ON b.id = o.broadcast_id"
+        " WHERE b.topic = ? ORDER BY o.id",
+        (EXPERT_ANSWER,),
+    )
+
+
+async def test_an_answer_stored_is_delivered_after_a_crash_before_sending(bot):
+    """The process stops right after storing the answer (the message claimed, not sent): after the restart
+    the asker gets it exactly once, with the text and (no) buttons the handler used to send."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot import messages as msg
+    from bot.delivery import worker_of
+
+    request, expert = await _expert_request(bot)
+    answered = await _answer(bot, request, expert, "  Mời hai nhà ngồi lại, xem sổ đỏ.  ")
+    assert answered.queued and answered.request.answer == "Mời hai nhà ngồi lại, xem sổ đỏ."
+    assert _relayed(bot) == []  # queued, nothing sent yet
+    claimed = await bot.services.broadcasts.repo.claim_next(
+        "console", now=datetime.now(UTC) - timedelta(seconds=300)
+    )
+    assert claimed is not None and claimed["status"] == "sending"
+    await bot.restart()
+    await worker_of(bot.app).recover()
+    await worker_of(bot.app).drain()
+    expected = msg.QA_EXPERT_REPLY_TO_ASKER.format(
+        expert=expert.full_name,
+        role=msg.ROLE_NAMES[expert.role],
+        question=answered.question.text,
+        answer="Mời hai nhà ngồi lại, xem sổ đỏ.",
+    )
+    assert _relayed(bot) == [expected]
+    message = [m for m in bot.api.sent_to(MEDIATOR_CHAT) if m.get("text") == expected][0]
+    assert not (message.get("reply_markup") or {}).get("inline_keyboard")
+    await bot.restart()
+    await worker_of(bot.app).recover()
+    await worker_of(bot.app).drain()
+    assert len(_relayed(bot)) == 1
+    # the expert's own broadcast history does not list it
+    assert await bot.services.broadcasts.history(expert) == []
+
+
+async def test_a_long_answer_is_queued_in_parts_delivered_in_order(bot):
+    from bot.delivery import worker_of
+    from handlers.qa import TEXT_LIMIT
+    from services.qa import MAX_ANSWER_CHARS
+
+    question = "hòa giải viên " * 70  # a long question and the longest answer: more than one message
+    request, expert = await _expert_request(bot, question)
+    answer = " ".join(f"ý{n:04d}" for n in range(MAX_ANSWER_CHARS // 6))
+    await _answer(bot, request, expert, answer)
+    await worker_of(bot.app).drain()
+    sent = [m["text"] for m in bot.api.sent_to(MEDIATOR_CHAT)][-2:]
+    assert len(await _queued_answers(bot)) == 2
+    assert all(len(part) <= TEXT_LIMIT for part in sent)
+    assert sent[0].startswith("🧑‍⚖️") and sent[1].endswith(answer[-5:])
+
+
+async def test_an_answer_rolls_back_as_a_whole(bot, monkeypatch):
+    """The answer is stored first, then queued: if queueing fails, the request is still open and nothing is
+    queued; another try then works."""
+    from storage.qa import QARepository
+
+    request, expert = await _expert_request(bot)
+    monkeypatch.setattr(QARepository, "queue_message", fail)
+    with pytest.raises(Injected):
+        await _answer(bot, request, expert, "Câu trả lời thứ nhất.")
+    monkeypatch.undo()
+    assert (await bot.services.qa.repo.request(request.id)).status == "open"
+    assert await _queued_answers(bot) == []
+    answered = await _answer(bot, request, expert, "Câu trả lời thứ hai.")
+    assert answered.request.answer == "Câu trả lời thứ hai."
+    assert len(await _queued_answers(bot)) == 1
+
+
+async def test_two_experts_answering_at_once_store_and_queue_one_answer(bot):
+    from services.models import PersonDraft
+    from services.qa import QAError
+
+    request, expert = await _expert_request(bot)
+    # a second expert of the commune: a legal supporter
+    commune = await bot.services.org.commune(request.commune_id)
+    second_id = await bot.services.people.create(
+        PersonDraft(
+            full_name="Cầm Văn Luật",
+            role=expert.role,
+            province_id=commune.province_id,
+            commune_id=commune.id,
+        )
+    )
+    second = await bot.services.people.get(second_id)
+    outcomes = await asyncio.gather(
+        _answer(bot, request, expert, "Trả lời của chị Hoa."),
+        _answer(bot, request, second, "Trả lời của anh Luật."),
+        return_exceptions=True,
+    )
+    stored = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert len(stored) == 1
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert all(isinstance(e, QAError) and e.reason == "already_answered" for e in refused), refused
+    queued = await _queued_answers(bot)
+    assert len(queued) == 1 and stored[0].request.answer in queued[0]["text"]
+
+
+async def test_a_hand_off_stores_the_request_with_its_count_of_experts(bot, monkeypatch):
+    from storage.qa import QARepository
+
+    monkeypatch.setattr(QARepository, "mark_notified", fail)
+    with pytest.raises(Injected):
+        await _expert_request(bot)
+    monkeypatch.undo()
+    assert await bot.services.db.fetchall("SELECT * FROM qa_expert_requests") == []
+    request, _ = await _expert_request(bot)
+    row = await bot.services.db.fetchone(
+        "SELECT notified FROM qa_expert_requests WHERE id = ?", (request.id,)
+    )
+    assert row["notified"] >= 1
