@@ -23,6 +23,9 @@ MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 3000
 #: Topic (broadcasts.topic) of an expert's answer queued for the asker; the chat gives its buttons (none).
 EXPERT_ANSWER = "qa_expert_answer"
+#: A long answer goes in several messages, each due this many seconds after the one before (so that they are
+#: sent in order: the outbox sends due messages side by side).
+PART_GAP_S = 2.0
 
 
 class QAError(Exception):
@@ -220,7 +223,7 @@ class QAService:
                 raise QAError("request_gone")
             channels = tuple(sorted(self.channels | {channel}))
             recipients = await u.qa.recipient(answered.asker_id, channel, channels)
-            for part in render(expert, question, text) if recipients else []:
+            for n, part in enumerate(render(expert, question, text) if recipients else []):
                 await u.qa.queue_message(
                     {
                         "sender_id": expert.id,
@@ -230,6 +233,7 @@ class QAService:
                         "recipients": recipients,
                         "case_id": None,
                         "topic": EXPERT_ANSWER,
-                    }
+                    },
+                    after_s=n * PART_GAP_S,
                 )
         return Answered(answered, question, bool(recipients))

@@ -113,7 +113,8 @@ class PeopleRepository:
         self, person_id: int, channel: str, external_id: str, chat_id: str | None = None, conn: Any = None
     ) -> None:
         sql = (
-            "INSERT INTO identities(person_id, channel, external_id, chat_id, created_at) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO identities(person_id, channel, external_id, chat_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(channel, external_id) DO UPDATE SET person_id = excluded.person_id,"
             " chat_id = excluded.chat_id"
         )

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.models import Person
-from storage.broadcasts import BroadcastRepository
+from storage.broadcasts import BroadcastRepository, precise_now
 from storage.db import Database, utcnow
 from storage.logbook import LogbookRepository
 from storage.people import _person
@@ -201,11 +202,17 @@ class QARepository:
         if not."""
         return await LogbookRepository(self.db).recipients([person_id], channel, channels)
 
-    async def queue_message(self, broadcast: dict) -> int:
+    async def queue_message(self, broadcast: dict, after_s: float = 0.0) -> int:
         """Store a message for the outbox (BroadcastRepository.insert_topical: `topic` picks its buttons)
-        inside the caller's unit of work; returns the broadcast id."""
+        inside the caller's unit of work, due now or `after_s` seconds from now; returns the broadcast id."""
         async with self.db.transaction() as conn:  # new rows only: nothing to lock
-            return await BroadcastRepository.insert_topical(conn, broadcast)
+            broadcast_id = await BroadcastRepository.insert_topical(conn, broadcast)
+            if after_s > 0:
+                due = precise_now(datetime.now(UTC) + timedelta(seconds=after_s))
+                await conn.execute(
+                    "UPDATE outbox SET next_attempt_at = ? WHERE broadcast_id = ?", (due, broadcast_id)
+                )
+            return broadcast_id
 
     async def create_request(
         self, question_id: int, asker_id: int, commune_id: int

@@ -238,3 +238,225 @@ async def test_a_hand_off_stores_the_request_with_its_count_of_experts(bot, monk
         "SELECT notified FROM qa_expert_requests WHERE id = ?", (request.id,)
     )
     assert row["notified"] >= 1
+
+
+# --- the organisation list: a file applied, chat edits, commune mergers -------------------------------------
+@pytest.fixture
+async def org(tmp_path):
+    from services.models import Role
+    from tests.stats_factory import build_org
+
+    built = await build_org(tmp_path)
+    built.ids["leader"] = await built.person(
+        "A-1", "Lò Văn Một", Role.TEAM_LEADER, gender="nam", recognised_on="2019-01-01", external_ref="A-001"
+    )
+    built.ids["hai"] = await built.person(
+        "A-1", "Lò Thị Hai", gender="nu", recognised_on="2020-01-01", external_ref="A-002"
+    )
+    built.ids["ba"] = await built.person("A-1", "Trần Văn Ba", gender="nam", external_ref="A-003")
+    built.commune = await built.services.org.commune(built["A"])
+    yield built
+    await built.services.close()
+
+
+async def _org_state(org) -> dict:
+    """Everything an organisation edit writes: rows, history, audit, mergers, invites."""
+    db = org.services.db
+    return {
+        table: [dict(r) for r in await db.fetchall(f"SELECT * FROM {table} ORDER BY id")]
+        for table in (
+            "communes",
+            "teams",
+            "persons",
+            "person_history",
+            "team_history",
+            "audit_log",
+            "commune_merges",
+            "invites",
+        )
+    }
+
+
+def _fail_on_call(n: int):
+    """A replacement that lets the first n - 1 calls through, then fails."""
+    calls = {"n": 0}
+
+    def wrap(original):
+        async def replacement(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] >= n:
+                raise Injected()
+            return await original(*args, **kwargs)
+
+        return replacement
+
+    return wrap
+
+
+def _edited_file(content: bytes, edits: dict[str, dict[str, object]], new: list[dict] = ()) -> bytes:
+    """The exported list with cells of people (by name) changed, and new rows appended."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot import messages as msg
+    from services.org_list import FIRST_ROW, PEOPLE_COLUMNS
+
+    col = {name: i + 1 for i, name in enumerate(PEOPLE_COLUMNS)}
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb[msg.ORG_SHEET_PEOPLE]
+    last = FIRST_ROW
+    for r in range(FIRST_ROW, ws.max_row + 1):
+        name = ws.cell(row=r, column=col["full_name"]).value
+        if name:
+            last = r
+        for fieldname, value in edits.get(name, {}).items():
+            ws.cell(row=r, column=col[fieldname], value=value)
+    for n, entry in enumerate(new, start=1):
+        for fieldname, value in entry.items():
+            ws.cell(row=last + n, column=col[fieldname], value=value)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+async def test_applying_a_file_rolls_back_as_a_whole(org, monkeypatch):
+    """Three changes (a rename, a retirement, a new person): a failure after the first is written leaves the
+    list, its history and the audit log as they were."""
+    from storage.audit import AuditLog
+
+    service = org.services.org_list
+    content = _edited_file(
+        await service.export_xlsx(org.commune),
+        {
+            "Lò Thị Hai": {"full_name": "Lò Thị Hải"},
+            "Trần Văn Ba": {
+                "status": "Đã thôi",
+                "retire_reason": "Theo nguyện vọng (Điều 11 K1 a)",
+                "retired_on": "01/03/2025",
+            },
+        },
+        [{"team": "A-2", "full_name": "Vàng Thị Mới", "role": "Hòa giải viên"}],
+    )
+    plan = await service.plan_file(org.commune, content)
+    assert not plan.errors and plan.counts()["added"] == 1 and len(plan.changes) == 3
+    before = await _org_state(org)
+    monkeypatch.setattr(AuditLog, "add", _fail_on_call(2)(AuditLog.add))
+    with pytest.raises(Injected):
+        await service.apply(plan)
+    monkeypatch.undo()
+    assert await _org_state(org) == before
+    plan = await service.plan_file(org.commune, content)  # and it applies once the failure is gone
+    await service.apply(plan, None, actor_label="cli")
+    assert len(await AuditLog(org.services.db).rows()) == 3
+
+
+async def test_a_chat_edit_rolls_back_as_a_whole(org, monkeypatch):
+    """Making Hai the leader demotes the leader first: if promoting her fails, the team keeps its leader."""
+    from storage.org_list import OrgListRepository
+
+    service = org.services.org_list
+    before = await _org_state(org)
+    monkeypatch.setattr(OrgListRepository, "update_person", _fail_on_call(2)(OrgListRepository.update_person))
+    with pytest.raises(Injected):
+        await service.set_leader(org.commune, None, "A-002")
+    monkeypatch.undo()
+    assert await _org_state(org) == before
+    plan = await service.set_leader(org.commune, None, "A-002")
+    assert not plan.errors and len(plan.changes) == 2
+
+
+async def test_a_merger_rolls_back_as_a_whole(org, monkeypatch):
+    from services.org_list import merge_communes
+    from storage.org import OrgRepository
+
+    services = org.services
+    before = await _org_state(org)
+    monkeypatch.setattr(OrgRepository, "move_people", fail)  # after the new commune, the merger rows, teams
+    with pytest.raises(Injected):
+        await merge_communes(services.org, services.db, "AB", ["A", "B"], "Xã An Bình")
+    monkeypatch.undo()
+    assert await _org_state(org) == before
+    merged, _ = await merge_communes(services.org, services.db, "AB", ["A", "B"], "Xã An Bình")
+    assert merged.code == "AB"
+
+
+async def test_a_file_previewed_before_another_change_is_not_applied_over_it(org):
+    """Two officials preview their files, one applies: the other's plan no longer describes the list, so
+    applying it writes nothing and says so (the chat previews again)."""
+    from services.org_list import OrgListChanged
+
+    service = org.services.org_list
+    content = await service.export_xlsx(org.commune)
+    first = await service.plan_file(
+        org.commune, _edited_file(content, {"Lò Thị Hai": {"trained_on": "02/01/2024"}})
+    )
+    second = await service.plan_file(
+        org.commune, _edited_file(content, {"Lò Thị Hai": {"full_name": "Lò Thị Hà"}})
+    )
+    outcomes = await asyncio.gather(service.apply(first), service.apply(second), return_exceptions=True)
+    assert outcomes[0] is None and isinstance(outcomes[1], OrgListChanged)
+    hai = await org.services.people.get(org["hai"])
+    assert hai.full_name == "Lò Thị Hai" and hai.trained_on == "2024-01-02"
+
+
+async def test_concurrent_chat_edits_of_one_team_keep_one_leader(org):
+    service = org.services.org_list
+    plans = await asyncio.gather(
+        service.set_leader(org.commune, None, "A-002"), service.set_leader(org.commune, None, "A-003")
+    )
+    assert all(not p.errors for p in plans)
+    members = await service.repo.people(org["A"], org["A-1"])
+    assert [p["ref"] for p in members if p["role"] == "team_leader"] == ["A-003"]
+
+
+async def test_people_added_at_once_get_different_references(org):
+    service = org.services.org_list
+    plans = await asyncio.gather(
+        *(
+            service.add_person(
+                org.commune, None, {"team": "A-2", "full_name": f"Người Mới {name}", "role": "mediator"}
+            )
+            for name in ("An", "Bình", "Chi", "Dũng")
+        )
+    )
+    assert all(not p.errors for p in plans)
+    refs = [p.changes[0].key for p in plans]
+    assert len(set(refs)) == 4 and all(r.startswith("A-") for r in refs)
+
+
+async def test_two_mergers_of_one_commune_at_once_merge_it_once(org):
+    from services.org_list import MergeError, merge_communes
+
+    services = org.services
+    await services.org.upsert_commune(org["P1"], "D", "Xã Đông")
+    outcomes = await asyncio.gather(
+        merge_communes(services.org, services.db, "B", ["A"]),
+        merge_communes(services.org, services.db, "D", ["A"]),
+        return_exceptions=True,
+    )
+    merged = [o for o in outcomes if not isinstance(o, BaseException)]
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(merged) == 1 and len(refused) == 1, outcomes
+    assert isinstance(refused[0], MergeError) and refused[0].code == "merged"
+    rows = await services.db.fetchall("SELECT from_commune_id FROM commune_merges")
+    assert [r["from_commune_id"] for r in rows] == [org["A"]]
+    into = merged[0][0]
+    assert {t.code for t in await services.org.teams_of_commune(into.id)} >= {"A-1", "A-2", "A-3"}
+
+
+async def test_two_mergers_creating_one_new_commune_at_once_create_it_once(org):
+    from handlers.org import merge_error_text
+    from services.org_list import MergeError, merge_communes
+
+    services = org.services
+    outcomes = await asyncio.gather(
+        merge_communes(services.org, services.db, "Z", ["A"], "Xã Mới"),
+        merge_communes(services.org, services.db, "Z", ["B"], "Xã Mới"),
+        return_exceptions=True,
+    )
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(refused) == 1 and isinstance(refused[0], MergeError) and refused[0].code == "code_taken"
+    assert "Z" in merge_error_text(refused[0])
+    rows = await services.db.fetchall("SELECT id FROM communes WHERE code = 'Z'")
+    assert len(rows) == 1
