@@ -460,3 +460,21 @@ async def test_two_mergers_creating_one_new_commune_at_once_create_it_once(org):
     assert "Z" in merge_error_text(refused[0])
     rows = await services.db.fetchall("SELECT id FROM communes WHERE code = 'Z'")
     assert len(rows) == 1
+
+
+async def test_loading_an_organisation_file_rolls_back_as_a_whole(db, monkeypatch):
+    """The operator's YAML load: a failure after the province, communes and first people are written leaves
+    nothing (before, the rows written up to the failure stayed)."""
+    from bot.demo import demo_org
+    from services.org_loader import load_org
+    from storage.org import OrgRepository
+
+    org, people = OrgRepository(db), PeopleRepository(db)
+    monkeypatch.setattr(PeopleRepository, "link_identity", _fail_on_call(3)(PeopleRepository.link_identity))
+    with pytest.raises(Injected):
+        await load_org(demo_org(), org, people)
+    monkeypatch.undo()
+    for table in ("provinces", "communes", "teams", "persons", "identities", "person_history"):
+        assert (await db.fetchone(f"SELECT COUNT(*) AS n FROM {table}"))["n"] == 0, table
+    summary = await load_org(demo_org(), org, people)
+    assert summary.people >= 10
