@@ -478,3 +478,15 @@ async def test_loading_an_organisation_file_rolls_back_as_a_whole(db, monkeypatc
         assert (await db.fetchone(f"SELECT COUNT(*) AS n FROM {table}"))["n"] == 0, table
     summary = await load_org(demo_org(), org, people)
     assert summary.people >= 10
+
+
+def test_the_repositories_of_these_use_cases_only_read_and_write():
+    """The rules, the locks and the audit rows of these use cases are their services' (in one unit of work):
+    the repositories take no lock, write no audit row and open no unit of work themselves."""
+    from pathlib import Path
+
+    storage = Path(__file__).resolve().parent.parent / "storage"
+    for name in ("org", "org_list", "people", "links", "qa"):
+        source = (storage / f"{name}.py").read_text(encoding="utf-8")
+        for word in ("lock_rows", "lock_key", "AuditLog", "UnitOfWork", "conn: Any = None"):
+            assert word not in source, (name, word)
