@@ -12,6 +12,7 @@ import pytest
 from services.linking import LinkError
 from storage.links import LinkCodeRepository
 from storage.people import PeopleRepository
+from tests.test_org_list import org_db  # noqa: F401  (fixture)
 
 
 class Injected(RuntimeError):
@@ -490,3 +491,36 @@ def test_the_repositories_of_these_use_cases_only_read_and_write():
         source = (storage / f"{name}.py").read_text(encoding="utf-8")
         for word in ("lock_rows", "lock_key", "AuditLog", "UnitOfWork", "conn: Any = None"):
             assert word not in source, (name, word)
+
+
+def test_cli_import_of_a_list_changed_meanwhile_writes_nothing_and_says_so(
+    org_db,  # noqa: F811  (the fixture)
+    tmp_path,
+    capsys,
+    monkeypatch,
+):
+    """`admin import-org`: if the list changes between the check and applying it (another official's edit),
+    nothing is written, the operator is told and the command exits 1."""
+    from bot import messages as msg
+    from bot.cli import main as cli_main
+    from services.org_list import OrgListService
+
+    out = tmp_path / "a.xlsx"
+    assert cli_main(["admin", "export-org", "--commune", "A", "--out", str(out), "--db", org_db]) == 0
+    changed = tmp_path / "changed.xlsx"
+    changed.write_bytes(_edited_file(out.read_bytes(), {"Lò Thị Hai": {"full_name": "Lò Thị Hà"}}))
+    plan_file = OrgListService.plan_file
+
+    async def plan_then_someone_edits(self, commune, content, person=None):
+        plan = await plan_file(self, commune, content, person)
+        await self.retire(commune, None, "A-001", "nguyen_vong", "2025-01-02")
+        return plan
+
+    monkeypatch.setattr(OrgListService, "plan_file", plan_then_someone_edits)
+    capsys.readouterr()
+    assert cli_main(["admin", "import-org", str(changed), "--commune", "A", "--db", org_db]) == 1
+    assert msg.ORG_IMPORT_CHANGED in capsys.readouterr().err
+    monkeypatch.undo()
+    assert cli_main(["admin", "import-org", str(changed), "--commune", "A", "--dry-run", "--db", org_db]) == 0
+    # still to do: the rename (not written) and Một back to active (retired meanwhile by the other edit)
+    assert msg.ORG_SUMMARY.format(added=0, changed=2, retired=0, unchanged=3) in capsys.readouterr().out
