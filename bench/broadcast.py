@@ -44,6 +44,7 @@ from bot.demo import seed_demo  # noqa: E402
 from services.broadcast import BroadcastScope  # noqa: E402
 from services.models import PersonDraft, Role  # noqa: E402
 from storage.db import is_postgres_url  # noqa: E402
+from storage.uow import UnitOfWork  # noqa: E402
 from tests.dbtarget import with_search_path  # noqa: E402
 from tests.emulator import BotApiEmulator  # noqa: E402
 from tests.processes import free_port, start_bot, stop_bot  # noqa: E402
@@ -64,20 +65,19 @@ async def prepare(db_path: str, recipients: int) -> tuple[int, list[int]]:
         sender = await services.people.by_identity("console", "1003")
         await services.people.link_identity(sender.id, "telegram", str(SENDER_CHAT), str(SENDER_CHAT))
         chats = [FIRST_CHAT + i for i in range(recipients)]
-        async with services.db.transaction() as conn:
+        async with UnitOfWork(services.db)() as u:  # every recipient in one transaction
             for i, chat in enumerate(chats):
                 team = teams[i % len(teams)]
-                person_id = await services.people.create(
+                person_id = await u.people.create(
                     PersonDraft(
                         full_name=f"Hòa giải viên {i:05d}",
                         role=Role.MEDIATOR,
                         province_id=commune.province_id,
                         commune_id=commune.id,
                         team_id=team.id,
-                    ),
-                    conn=conn,
+                    )
                 )
-                await services.people.link_identity(person_id, "telegram", str(chat), str(chat), conn=conn)
+                await u.people.link_identity(person_id, "telegram", str(chat), str(chat))
         broadcast_id, count = await services.broadcasts.create(
             sender,
             BroadcastScope(communes=(commune.id,), teams=tuple(t.id for t in teams)),

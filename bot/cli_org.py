@@ -45,7 +45,7 @@ def cmd_export_org(args: argparse.Namespace) -> int:
 
 def cmd_import_org(args: argparse.Namespace) -> int:
     from handlers.org import file_error_text, plan_summary, row_error_line
-    from services.org_list import OrgFileError
+    from services.org_list import OrgFileError, OrgListChanged
 
     path = Path(args.file)
     if not path.is_file():
@@ -72,7 +72,13 @@ def cmd_import_org(args: argparse.Namespace) -> int:
                     print(f"  - {row_error_line(error)}", file=sys.stderr)
                 return 1
             if not args.dry_run:
-                await services.org_list.apply(plan, None, actor_label="cli")
+                try:
+                    await services.org_list.apply(plan, None, actor_label="cli")
+                except (
+                    OrgListChanged
+                ):  # changed by someone else between the check and applying: nothing written
+                    print(msg.ORG_IMPORT_CHANGED, file=sys.stderr)
+                    return 1
         finally:
             await services.close()
         print(plan_summary(plan))

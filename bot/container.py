@@ -91,6 +91,7 @@ class Services:
             channels=self.broadcasts.channels,
         )
         self.org_list = OrgListService(OrgListRepository(self.db), org=self.org)
+        self.qa.channels = self.broadcasts.channels  # an expert's answer reaches the asker on any of them
         jobs = JobRepository(self.db)
         self.case_reminders = CaseReminders(self.cases, jobs, channels=self.broadcasts.channels)
         self.summaries = MonthlySummaries(

@@ -34,6 +34,7 @@ from services.org_list import (
     MergeError,
     OrgDenied,
     OrgFileError,
+    OrgListChanged,
     Plan,
     RowError,
     looks_like_org_list,
@@ -268,7 +269,12 @@ async def apply_file(update: Update, context: BotContext) -> None:
         await reply(update, msg.ORG_STALE)
         await _preview(update, context, person, commune, content)
         return
-    await context.services.org_list.apply(plan, person)
+    try:
+        await context.services.org_list.apply(plan, person)
+    except OrgListChanged:  # changed between this check and applying it: nothing was written
+        await reply(update, msg.ORG_STALE)
+        await _preview(update, context, person, commune, content)
+        return
     state.pop("file", None)
     await reply(update, msg.ORG_APPLIED.format(summary=plan_summary(plan)))
 

@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot import messages as msg
 from handlers import fallback
+from handlers.broadcast import register_markup, wake_worker
 from handlers.common import (
     BotContext,
     callback_arg,
@@ -40,8 +41,8 @@ from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from handlers.start import DISCLOSED_BY_TRANSPORT, FIRST_CONTACT_SHOWN
 from knowledge.catalog import Entry
-from services.models import Role
-from services.qa import Answer, Asker, QAError
+from services.models import Person, Role
+from services.qa import EXPERT_ANSWER, Answer, Asker, QAError, QuestionRecord
 from services.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ register_capability(Capability("hoi", msg.BTN_QA, "hoi", msg.CMD_DESCRIPTIONS["h
 register_capability(
     Capability("tailai_kb", msg.BTN_QA_RELOAD, None, msg.BTN_QA_RELOAD, frozenset({Role.ADMIN}), order=98)
 )
+register_markup(EXPERT_ANSWER, lambda b: None)  # an expert's answer reaches the asker without buttons
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -337,9 +339,10 @@ async def expert_answer(update: Update, context: BotContext) -> int:
         context.user_data.pop("qa_answering", None)
         return await text_for_another_flow(update, context)
     expert = await context.registered(update)  # expert_start let in only a registered expert
-    services = context.services
     try:
-        request, question = await services.qa.answer_request(int(request_id), expert, typed(update))
+        answered = await context.services.qa.answer_request(
+            int(request_id), expert, typed(update), context.channel, render_expert_answer
+        )
     except QAError as exc:
         await _error(update, exc)
         if exc.reason == "empty_answer":
@@ -347,23 +350,18 @@ async def expert_answer(update: Update, context: BotContext) -> int:
         context.user_data.pop("qa_answering", None)
         return ConversationHandler.END
     context.user_data.pop("qa_answering", None)
-    chat = await services.qa.asker_chat(request, context.channel)
-    text = msg.QA_EXPERT_REPLY_TO_ASKER.format(
-        expert=expert.full_name,
-        role=msg.ROLE_NAMES[expert.role],
-        question=question.text,
-        answer=request.answer,
-    )
-    delivered = False
-    if chat:
-        try:
-            for part in split_text(text):
-                await context.bot.send_message(chat_id=int(chat), text=part)
-            delivered = True
-        except (TelegramError, ValueError):
-            log.warning("could not deliver expert answer %s", request.id, exc_info=True)
-    await reply(update, msg.QA_EXPERT_DONE if delivered else msg.QA_EXPERT_DELIVERY_FAILED)
+    if answered.queued:
+        wake_worker(context.application)
+    await reply(update, msg.QA_EXPERT_DONE if answered.queued else msg.QA_EXPERT_DELIVERY_FAILED)
     return ConversationHandler.END
+
+
+def render_expert_answer(expert: Person, question: QuestionRecord, answer: str) -> list[str]:
+    """The messages that bring an expert's answer to the asker (queued by QAService.answer_request)."""
+    text = msg.QA_EXPERT_REPLY_TO_ASKER.format(
+        expert=expert.full_name, role=msg.ROLE_NAMES[expert.role], question=question.text, answer=answer
+    )
+    return split_text(text)
 
 
 async def expert_cancel(update: Update, context: BotContext) -> int:

@@ -1,18 +1,20 @@
 """The organisation list a commune official keeps: export to XLSX, check an edited file, preview, apply.
 
 One list per commune: its teams (code, name, status) and their members (mediators and team leaders, retired
-ones included). People are matched by a stable reference (`Mã người`: the person's ref, else `ID<id>`), teams by
-code. Rows missing from a file are left as they are (nobody is deleted: a mediator leaves by the status «Đã thôi»
-with the reason of Law 35/2013 Art. 11 and its date). A file is checked as a whole: if any row is invalid nothing
-is written and every error comes back with its sheet and row number; otherwise the changes are previewed and
-applied in one transaction (storage/org_list.py), each with its audit row and its dated history.
+ones included). People are matched by a stable reference (`Mã người`: the person's ref, else `ID<id>`), teams
+by code. Rows missing from a file are left as they are (nobody is deleted: a mediator leaves by the status
+«Đã thôi» with the reason of Law 35/2013 Art. 11 and its date). A file is checked as a whole: if any row is
+invalid nothing is written and every error comes back with its sheet and row number; otherwise the changes are
+previewed and applied in one unit of work (storage/uow.py) under the commune's row lock, each with its audit
+row and its dated history; storage/org_list.py only reads and writes the rows.
 
-History dates (storage/org_history.py): a retirement takes effect on its date; every other change on the day it
-is applied, so reports for periods that ended before keep counting the list as it was.
+History dates (storage/org_history.py): a retirement takes effect on its date; every other change on the day
+it is applied, so reports for periods that ended before keep counting the list as it was.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +25,9 @@ from knowledge.text import fold
 from services import dates
 from services.models import OFFICIAL_ROLES, Commune, Person, Role
 from services.text import clean_name, clean_text
+from storage.org_history import today as history_day
 from storage.org_list import Change, OrgListRepository
+from storage.uow import Aggregate, UnitOfWork, Work
 from vocabulary import messages as msg
 
 PERSON_FIELDS = (
@@ -75,6 +79,11 @@ MIN_DATE = date(1990, 1, 1)
 
 class OrgDenied(PermissionError):
     """The person may not change (or see) this organisation list."""
+
+
+class OrgListChanged(Exception):
+    """The list changed between the preview and applying it (another official, a chat change): nothing was
+    written; preview the file again."""
 
 
 class OrgFileError(ValueError):
@@ -171,6 +180,8 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: What the plan was made from (applying makes it again from what is stored then, and compares).
+    parsed: ParsedList | None = None
 
     @property
     def added(self) -> list[Change]:
@@ -195,11 +206,22 @@ class Plan:
 
 # --- the service -------------------------------------------------------------------------------------------
 class OrgListService:
-    def __init__(self, repo: OrgListRepository, today: Any = date.today, org: Any = None):
+    """The rules of the list; every change (a file applied, a chat edit, a merger) is one unit of work
+    (storage/uow.py) under the commune's row lock: what is checked is what is written, with its history and
+    its audit rows, or nothing is."""
+
+    def __init__(
+        self,
+        repo: OrgListRepository,
+        today: Any = date.today,
+        org: Any = None,
+        uow: UnitOfWork | None = None,
+    ):
         self.repo = repo
         self.today = today
         #: The organisation repository (storage/org.py), for commune mergers.
         self.org = org
+        self.uow = uow or UnitOfWork(repo.db)
 
     # reading, for the chat's buttons (the person may change the commune: checked again on every call)
     async def active_teams(self, commune: Commune, person: Person | None) -> list[dict]:
@@ -231,7 +253,7 @@ class OrgListService:
         self, into_code: str, from_codes: list[str], name: str | None, person: Person | None
     ) -> tuple[Commune, list[Commune]]:
         """merge_communes() below, with this service's storage."""
-        return await merge_communes(self.org, self.repo.db, into_code, from_codes, name, person)
+        return await merge_communes(self.org, self.repo.db, into_code, from_codes, name, person, self.uow)
 
     # export
     async def export_xlsx(
@@ -257,10 +279,14 @@ class OrgListService:
         parsed = read_workbook(content)
         return await self.plan(commune, parsed)
 
-    async def plan(self, commune: Commune, parsed: ParsedList) -> Plan:
-        plan = Plan(commune, errors=list(parsed.errors))
-        current_teams = {t["code"]: t for t in await self.repo.teams(commune.id)}
-        current_people = {p["ref"]: p for p in await self.repo.people(commune.id)}
+    async def plan(self, commune: Commune, parsed: ParsedList, repo: OrgListRepository | None = None) -> Plan:
+        """What applying `parsed` to the list as `repo` reads it now (default: the service's repository;
+        inside a unit of work: its repository) would change, or the errors."""
+        repo = repo or self.repo
+        plan = Plan(commune, errors=list(parsed.errors), parsed=parsed)
+        parsed = copy.deepcopy(parsed)  # checking takes some values out of the entries
+        current_teams = {t["code"]: t for t in await repo.teams(commune.id)}
+        current_people = {p["ref"]: p for p in await repo.people(commune.id)}
         today = self.today()
         err = plan.errors.append
         people_sheet, teams_sheet = msg.ORG_SHEET_PEOPLE, msg.ORG_SHEET_TEAMS
@@ -282,7 +308,7 @@ class OrgListService:
                 continue
             team_rows[code] = row
             if code not in current_teams:
-                owner = await self.repo.team_commune(code)
+                owner = await repo.team_commune(code)
                 if owner is not None and owner != commune.id:
                     err(RowError(teams_sheet, row, _team_header("code"), "team_code_taken", dict(value=code)))
                     continue
@@ -311,7 +337,7 @@ class OrgListService:
                 seen_refs[ref] = row
                 before = current_people.get(ref)
                 if before is None:
-                    other = await self.repo.person_by_ref(ref)
+                    other = await repo.person_by_ref(ref)
                     if other is not None:
                         err(RowError(people_sheet, row, _header("ref"), "foreign_ref", dict(value=ref)))
                         continue
@@ -439,32 +465,94 @@ class OrgListService:
         return plan
 
     async def apply(self, plan: Plan, person: Person | None = None, actor_label: str | None = None) -> None:
+        """Apply a previewed plan: one unit of work under the commune's row lock, in which the plan is made
+        again from what is stored then; if that differs from the preview (the list changed meanwhile) nothing
+        is written and OrgListChanged is raised."""
         if plan.errors:
             raise ValueError("a plan with errors cannot be applied")
         if not may_edit(person, plan.commune):
             raise OrgDenied()
-        if plan.changes:
-            await self.repo.apply(
-                plan.commune,
-                plan.changes,
-                actor_id=person.id if person else None,
-                actor_label=actor_label if person is None else None,
+        if not plan.changes:
+            return
+        async with self.uow(Aggregate.commune(plan.commune.id)) as u:
+            if plan.parsed is not None:
+                fresh = await self.plan(plan.commune, plan.parsed, u.org_list)
+                if fresh.errors or fresh.changes != plan.changes:
+                    raise OrgListChanged()
+            await self._write(u, plan, person, actor_label)
+
+    @staticmethod
+    async def _write(u: Work, plan: Plan, person: Person | None, actor_label: str | None) -> None:
+        """Write the plan's changes (teams first), each with its dated history and its audit row, inside the
+        unit of work `u` (which holds the commune's row lock)."""
+        commune, day = plan.commune, history_day()
+        actor_id = person.id if person else None
+        actor_label = actor_label if person is None else None
+        team_ids = await u.org_list.team_ids(commune.id)
+        for change in sorted(plan.changes, key=lambda c: not c.kind.startswith("team")):
+            after = change.after
+            effective = change.effective_on or day
+            if change.kind == "team_add":
+                change.id = team_ids[change.key] = await u.org_list.insert_team(commune.id, after, effective)
+            elif change.kind == "team_update":
+                assert change.id is not None  # an update names an existing team
+                await u.org_list.update_team(change.id, after, effective)
+            elif change.kind == "person_add":
+                change.key = after["ref"] = after.get("ref") or await u.org_list.free_ref(commune)
+                change.id = await u.org_list.insert_person(commune, after, team_ids, change.key, effective)
+            elif change.kind == "person_update":
+                assert change.id is not None  # an update names an existing person
+                await u.org_list.update_person(change.id, after, team_ids, effective)
+            else:
+                raise ValueError(f"unknown change {change.kind!r}")
+            action = {
+                "team_add": "org.team.add",
+                "team_update": "org.team.update",
+                "person_add": "org.person.add",
+            }.get(change.kind)
+            if action is None:
+                action = "org.person.retire" if change.retires else "org.person.update"
+            await u.audit.add(
+                action=action,
+                object_type=change.kind.split("_")[0],
+                object_id=change.key,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                province_id=commune.province_id,
+                commune_id=commune.id,
+                before=_public(change.before),
+                after=_public(after),
             )
 
-    # small changes (chat buttons): each is a one-change plan checked and applied like a file
-    async def current(self, commune: Commune) -> tuple[dict[str, dict], dict[str, dict]]:
-        teams = {t["code"]: t for t in await self.repo.teams(commune.id)}
-        people = {p["ref"]: p for p in await self.repo.people(commune.id)}
+    # small changes (chat buttons): each is a one-change plan checked and applied like a file, in one unit of
+    # work under the commune's row lock (what the edit is computed from is what it is applied to)
+    async def current(
+        self, commune: Commune, repo: OrgListRepository | None = None
+    ) -> tuple[dict[str, dict], dict[str, dict]]:
+        repo = repo or self.repo
+        teams = {t["code"]: t for t in await repo.teams(commune.id)}
+        people = {p["ref"]: p for p in await repo.people(commune.id)}
         return teams, people
 
     async def change_people(
         self, commune: Commune, person: Person | None, edits: dict[str, dict], new: Iterable[dict] = ()
     ) -> Plan:
-        """Apply field edits {ref: {field: value}} and new people (entries of PERSON_FIELDS) with the checks of a
-        file import; returns the plan (with errors and nothing written, or applied)."""
+        """Apply field edits {ref: {field: value}} and new people (entries of PERSON_FIELDS) with the checks
+        of a file import; returns the plan (with errors and nothing written, or applied)."""
         if not may_edit(person, commune):
             raise OrgDenied()
-        teams, people = await self.current(commune)
+        async with self.uow(Aggregate.commune(commune.id)) as u:
+            return await self._change(u, commune, person, edits, new)
+
+    async def _change(
+        self,
+        u: Work,
+        commune: Commune,
+        person: Person | None,
+        edits: dict[str, dict],
+        new: Iterable[dict] = (),
+    ) -> Plan:
+        _, people = await self.current(commune, u.org_list)
         parsed = ParsedList()
         row = FIRST_ROW
         for ref, entry in people.items():
@@ -476,9 +564,9 @@ class OrgListService:
         for entry in new:
             parsed.people.append((row, {**{f: None for f in PERSON_FIELDS}, "status": "active", **entry}))
             row += 1
-        plan = await self.plan(commune, parsed)
-        if not plan.errors:
-            await self.apply(plan, person)
+        plan = await self.plan(commune, parsed, u.org_list)
+        if not plan.errors and plan.changes:
+            await self._write(u, plan, person, None)
         return plan
 
     async def retire(self, commune: Commune, person: Person | None, ref: str, reason: str, on: str) -> Plan:
@@ -487,24 +575,30 @@ class OrgListService:
         )
 
     async def move(self, commune: Commune, person: Person | None, ref: str, team_code: str) -> Plan:
-        _, people = await self.current(commune)
-        edit: dict[str, Any] = {"team": team_code}
-        if ref in people and people[ref]["role"] == "team_leader":
-            edit["role"] = "mediator"  # a leader who moves leads no team until chosen again
-        return await self.change_people(commune, person, {ref: edit})
+        if not may_edit(person, commune):
+            raise OrgDenied()
+        async with self.uow(Aggregate.commune(commune.id)) as u:
+            _, people = await self.current(commune, u.org_list)
+            edit: dict[str, Any] = {"team": team_code}
+            if ref in people and people[ref]["role"] == "team_leader":
+                edit["role"] = "mediator"  # a leader who moves leads no team until chosen again
+            return await self._change(u, commune, person, {ref: edit})
 
     async def set_leader(self, commune: Commune, person: Person | None, ref: str) -> Plan:
-        _, people = await self.current(commune)
-        target = people.get(ref)
-        if target is None:
-            return await self.change_people(commune, person, {ref: {}})
-        edits = {
-            r: {"role": "mediator"}
-            for r, p in people.items()
-            if p["team"] == target["team"] and p["role"] == "team_leader" and r != ref
-        }
-        edits[ref] = {"role": "team_leader"}
-        return await self.change_people(commune, person, edits)
+        if not may_edit(person, commune):
+            raise OrgDenied()
+        async with self.uow(Aggregate.commune(commune.id)) as u:
+            _, people = await self.current(commune, u.org_list)
+            target = people.get(ref)
+            if target is None:
+                return await self._change(u, commune, person, {ref: {}})
+            edits = {
+                r: {"role": "mediator"}
+                for r, p in people.items()
+                if p["team"] == target["team"] and p["role"] == "team_leader" and r != ref
+            }
+            edits[ref] = {"role": "team_leader"}
+            return await self._change(u, commune, person, edits)
 
     async def mark_trained(
         self, commune: Commune, person: Person | None, refs: Iterable[str], on: str
@@ -553,6 +647,11 @@ def _check_entry(p: dict, before: dict | None) -> list[tuple[str, str, dict[str,
         if p.get(fieldname) and len(str(p[fieldname])) > 60:
             problems.append((fieldname, "too_long", {}))
     return problems
+
+
+def _public(entry: dict | None) -> dict | None:
+    """An entry as the audit log keeps it (without the row id)."""
+    return None if entry is None else {k: v for k, v in entry.items() if k != "id"}
 
 
 def _team_public(team: dict) -> dict:
@@ -858,8 +957,9 @@ def is_official(person: Person | None) -> bool:
 
 # --- commune mergers ---------------------------------------------------------------------------------------
 class MergeError(ValueError):
-    """A merger refused: `code` is 'sources', 'provinces', 'name' (ORG_MERGE_ERR) or 'unknown_commune', with
-    `params`; the chat and the command line word it (handlers.org.merge_error_text)."""
+    """A merger refused: `code` is 'sources', 'provinces', 'name', 'merged', 'code_taken' (ORG_MERGE_ERR) or
+    'unknown_commune', with `params`; the chat and the command line word it
+    (handlers.org.merge_error_text)."""
 
     def __init__(self, code: str, /, **params: Any):
         super().__init__(code)
@@ -874,11 +974,18 @@ async def merge_communes(
     from_codes: list[str],
     name: str | None = None,
     person: Person | None = None,
+    uow: UnitOfWork | None = None,
 ) -> tuple[Commune, list[Commune]]:
-    """Merge the communes `from_codes` into `into_code` (created when it does not exist; then `name` is needed).
-    Only a province official of their province, an administrator or the command line (`person` None) may."""
-    from storage.org_list import merge_communes as merge
+    """Merge the communes `from_codes` into `into_code` (created when it does not exist; then `name` is
+    needed). Only a province official of their province, an administrator or the command line (`person`
+    None) may.
 
+    One unit of work under the row locks of every commune of the merger: their teams and people move with a
+    dated history row (from today), pending invites follow, and the merger is recorded (commune_merges, also
+    for communes merged into a source before) so that the commune's reports roll up the history of the
+    merged communes, with its audit row. Cases keep the commune they were received in, so the old communes'
+    reports stay as they were. A commune merged into another already is neither merged again nor merged
+    into (its history would count twice)."""
     codes = [c.strip() for c in from_codes if c.strip()]
     if not codes or into_code in codes or len(set(codes)) != len(codes):
         raise MergeError("sources")
@@ -903,13 +1010,43 @@ async def merge_communes(
         )
     ):
         raise OrgDenied()
-    merged = await merge(
-        db,
-        into,
-        sources,
-        new_code=into_code,
-        new_name=clean_text(name, 200) or None,
-        actor_id=person.id if person else None,
-        actor_label="cli" if person is None else None,
-    )
+    new_name = clean_text(name, 200) or None
+    province_id, day = sources[0].province_id, history_day()
+    involved = [*sources, *([into] if into is not None else [])]
+    uow = uow or UnitOfWork(db)
+    # every commune of the merger is read, then written: their row locks (taken in one order: no deadlock)
+    async with uow(*(Aggregate.commune(c.id) for c in involved)) as u:
+        for commune in involved:  # under the locks: a merger of the same communes may just have finished
+            if await u.org.merged_away(commune.id) is not None:
+                raise MergeError("merged", code=commune.code)
+        if into is None:
+            await u.lock_key("commune_code", into_code)  # two mergers creating the same new commune
+            if await u.org.commune_by_code(into_code) is not None:
+                raise MergeError("code_taken", code=into_code)
+            into_id = await u.org.insert_commune(province_id, into_code, new_name, sources)
+        else:
+            into_id = into.id
+            if new_name:
+                await u.org.rename_commune(into_id, new_name)
+        moved: dict[str, list[str]] = {}
+        for source in sources:
+            for from_id in (source.id, *await u.org.merged_into(source.id)):
+                await u.org.record_merge(from_id, into_id, day)
+            moved[source.code] = await u.org.move_teams(source.id, into_id, day)
+            await u.org.move_people(source.id, into_id, day)
+            await u.org.move_pending_invites(source.id, into_id)
+        await u.audit.add(
+            action="org.commune.merge",
+            object_type="commune",
+            object_id=into_code,
+            actor_id=person.id if person else None,
+            actor_label="cli" if person is None else None,
+            province_id=province_id,
+            commune_id=into_id,
+            before={"communes": [c.code for c in sources], "teams": moved},
+            after={"commune": into_code, "name": new_name, "merged_on": day},
+        )
+        merged = await u.org.commune(into_id)
+    if merged is None:  # written in the unit of work just committed: cannot happen
+        raise LookupError(f"commune {into_code}")
     return merged, sources

@@ -13,6 +13,7 @@ from services import dates
 from services.models import COMMUNE_KINDS, LEGAL_SUPPORTER_KINDS, PersonDraft, Role
 from storage.org import OrgRepository
 from storage.people import PeopleRepository
+from storage.uow import UnitOfWork
 
 MEMBER_ROLES = {"mediator": Role.MEDIATOR, "team_leader": Role.TEAM_LEADER}
 GENDERS = ("nam", "nu", "khac")
@@ -200,10 +201,16 @@ def parse_org(data: Any) -> tuple[dict, list[Problem]]:
 
 
 async def load_org(data: Any, org: OrgRepository, people: PeopleRepository) -> LoadSummary:
-    """Validate everything first; then upsert. People need a `ref` to be updated rather than duplicated."""
+    """Validate everything first; then upsert, all in one unit of work (a file is loaded whole or not at
+    all). People need a `ref` to be updated rather than duplicated."""
     parsed, problems = parse_org(data)
     if problems:
         raise OrgFileError(problems)
+    async with UnitOfWork(org.db)() as u:  # upserts: each row is locked by its own statement
+        return await _load(parsed, u.org, u.people)
+
+
+async def _load(parsed: dict, org: OrgRepository, people: PeopleRepository) -> LoadSummary:
     summary = LoadSummary()
     province = await org.upsert_province(parsed["province"]["code"], str(parsed["province"]["name"]))
     summary.provinces = 1

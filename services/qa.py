@@ -1,7 +1,13 @@
-"""Legal question answering: search the knowledge base, remember what was asked, hand a question to experts."""
+"""Legal question answering: search the knowledge base, remember what was asked, hand a question to experts.
+
+Handing a question to the experts and an expert's answer are each one unit of work (storage/uow.py). The
+answer is stored and its message to the asker queued through the outbox (services/delivery.py) in the same
+transaction, so it is paced like a broadcast and delivered even if the process stops right after storing it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.catalog import Entry
@@ -11,9 +17,15 @@ from services.knowledge import KnowledgeService
 from services.models import Person
 from services.privacy import mask_personal_numbers
 from storage.qa import ExpertRequest, GapRow, QARepository, QuestionRecord
+from storage.uow import UnitOfWork
 
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 3000
+#: Topic (broadcasts.topic) of an expert's answer queued for the asker; the chat gives its buttons (none).
+EXPERT_ANSWER = "qa_expert_answer"
+#: A long answer goes in several messages, each due this many seconds after the one before (so that they are
+#: sent in order: the outbox sends due messages side by side).
+PART_GAP_S = 2.0
 
 
 class QAError(Exception):
@@ -44,10 +56,29 @@ class Answer:
         return self.result.best.entry if self.result.best and self.outcome == "answered" else None
 
 
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """An expert's answer stored: the request (answered), its question, and whether its message to the asker
+    was queued (False: the asker cannot be reached on any channel of this deployment)."""
+
+    request: ExpertRequest
+    question: QuestionRecord
+    queued: bool
+
+
 class QAService:
-    def __init__(self, knowledge: KnowledgeService, repo: QARepository):
+    def __init__(
+        self,
+        knowledge: KnowledgeService,
+        repo: QARepository,
+        uow: UnitOfWork | None = None,
+        channels: set[str] | None = None,
+    ):
         self.knowledge = knowledge
         self.repo = repo
+        self.uow = uow or UnitOfWork(repo.db)
+        #: The channels this deployment runs (the composition root shares the broadcast service's set).
+        self.channels = channels if channels is not None else set()
 
     async def ask(self, text: str, asker: Asker, k: int = 3) -> Answer:
         text = " ".join((text or "").split())[:MAX_QUESTION_CHARS]
@@ -77,7 +108,8 @@ class QAService:
         return Answer(question_id=qid, result=result, outcome=outcome, first_contact=first_contact)
 
     async def mask_stored_questions(self) -> int:
-        """Mask phone / ID numbers in questions stored before masking was applied; returns how many changed."""
+        """Mask phone / ID numbers in questions stored before masking was applied; returns how many
+        changed."""
         changed = [
             (qid, masked, fold(masked)[:MAX_QUESTION_CHARS])
             for qid, text in await self.repo.texts_with_digits()
@@ -140,46 +172,76 @@ class QAService:
         person = asker.person
         if person.commune_id is None:
             raise QAError("no_commune")
-        request, created = await self.repo.create_request(record.id, person.id, person.commune_id)
-        experts = await self.repo.experts(person.commune_id, asker.channel, exclude_person=person.id)
-        if created:
-            await self.repo.mark_notified(request.id, len(experts))
+        # one request per question (ON CONFLICT), notified once: the request and its count in one unit of work
+        async with self.uow() as u:
+            request, created = await u.qa.create_request(record.id, person.id, person.commune_id)
+            experts = await u.qa.experts(person.commune_id, asker.channel, exclude_person=person.id)
+            if created:
+                await u.qa.mark_notified(request.id, len(experts))
         return request, created, experts, record
 
     async def expert_request(
         self, request_id: int, expert: Person | None
     ) -> tuple[ExpertRequest, QuestionRecord]:
         """A request this person may answer (re-checked on every tap: role and commune)."""
-        request = await self.repo.request(request_id)
+        return await self._answerable(self.repo, request_id, expert)
+
+    @staticmethod
+    async def _answerable(
+        repo: QARepository, request_id: int, expert: Person | None
+    ) -> tuple[ExpertRequest, QuestionRecord]:
+        request = await repo.request(request_id)
         if request is None:
             raise QAError("request_gone")
         if (
             expert is None
-            or not await self.repo.is_expert(expert, request.commune_id)
+            or not await repo.is_expert(expert, request.commune_id)
             or expert.id == request.asker_id
         ):
             raise QAError("not_expert")
         if request.status != "open":
             raise QAError("already_answered")
-        question = await self.repo.question(request.question_id)
+        question = await repo.question(request.question_id)
         if question is None:
             raise QAError("request_gone")
         return request, question
 
     async def answer_request(
-        self, request_id: int, expert: Person, text: str
-    ) -> tuple[ExpertRequest, QuestionRecord]:
+        self,
+        request_id: int,
+        expert: Person,
+        text: str,
+        channel: str,
+        render: Callable[[Person, QuestionRecord, str], list[str]],
+    ) -> Answered:
+        """Store the expert's answer and queue it for the asker, in one unit of work: `render(expert,
+        question, answer)` gives the messages (the chat's words, one message per part). The asker is reached
+        on `channel` (the expert's), else on their latest chat account on another channel of the
+        deployment."""
         text = (text or "").strip()[:MAX_ANSWER_CHARS]
         if not text:
             raise QAError("empty_answer")
-        request, question = await self.expert_request(request_id, expert)
-        if not await self.repo.answer(request.id, expert.id, text):
-            raise QAError("already_answered")
-        answered = await self.repo.request(request.id)
-        if answered is None:
-            raise QAError("request_gone")
-        return answered, question
-
-    async def asker_chat(self, request: ExpertRequest, channel: str) -> str | None:
-        """The chat on `channel` where the asker of an answered request hears the answer (None: not there)."""
-        return await self.repo.chat_of(request.asker_id, channel)
+        # the answer is a conditional UPDATE (still open): two experts answering at once store one answer
+        async with self.uow() as u:
+            request, question = await self._answerable(u.qa, request_id, expert)
+            if not await u.qa.answer(request.id, expert.id, text):
+                raise QAError("already_answered")
+            answered = await u.qa.request(request.id)
+            if answered is None:  # just updated in this transaction: cannot happen
+                raise QAError("request_gone")
+            channels = tuple(sorted(self.channels | {channel}))
+            recipients = await u.qa.recipient(answered.asker_id, channel, channels)
+            for n, part in enumerate(render(expert, question, text) if recipients else []):
+                await u.qa.queue_message(
+                    {
+                        "sender_id": expert.id,
+                        "channel": channel,
+                        "scope": {"qa_request": answered.id, "topic": EXPERT_ANSWER},
+                        "text": part,
+                        "recipients": recipients,
+                        "case_id": None,
+                        "topic": EXPERT_ANSWER,
+                    },
+                    after_s=n * PART_GAP_S,
+                )
+        return Answered(answered, question, bool(recipients))

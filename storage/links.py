@@ -1,4 +1,7 @@
-"""Repository of one-time identity-link codes (/lienket) and failed attempts to use them."""
+"""Repository of one-time identity-link codes (/lienket) and failed attempts to use them.
+
+It only reads and writes rows; the rules (one valid code per person, which code may be used, how many
+guesses) are services/linking.py's, which runs each use case in one unit of work (storage/uow.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.db import Database
-from storage.locks import Aggregate, lock_key, lock_rows
-from storage.people import PeopleRepository
 
 
 @dataclass(frozen=True)
-class LinkOutcome:
-    """What happened to a redemption: status 'linked' (person_id set), or the reason it was refused."""
-
-    status: str
-    person_id: int | None = None
+class LinkCode:
+    id: int
+    person_id: int
+    expires_at: str
+    created_at: str
+    used_at: str | None
 
 
 class LinkCodeRepository:
@@ -29,18 +31,48 @@ class LinkCodeRepository:
         )
         return row is not None
 
-    async def issue(self, person_id: int, channel: str, code_hash: str, expires_at: str, now: str) -> None:
-        """Store a new code for the person; their earlier unused codes stop working."""
-        async with self.db.transaction() as conn:
-            await lock_rows(conn, self.db.dialect, Aggregate.person(person_id))  # one valid code at a time
-            await conn.execute(
-                "UPDATE link_codes SET expires_at = ? WHERE person_id = ? AND used_at IS NULL AND expires_at > ?",
-                (now, person_id, now),
-            )
-            await conn.execute(
-                "INSERT INTO link_codes(code_hash, person_id, channel, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
-                (code_hash, person_id, channel, expires_at, now),
-            )
+    async def expire_unused(self, person_id: int, now: str) -> None:
+        """The person's unused codes stop working now."""
+        await self.db.execute(
+            "UPDATE link_codes SET expires_at = ? WHERE person_id = ? AND used_at IS NULL AND expires_at > ?",
+            (now, person_id, now),
+        )
+
+    async def insert(self, code_hash: str, person_id: int, channel: str, expires_at: str, now: str) -> None:
+        await self.db.execute(
+            "INSERT INTO link_codes(code_hash, person_id, channel, expires_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (code_hash, person_id, channel, expires_at, now),
+        )
+
+    async def latest(self, code_hash: str, now: str) -> LinkCode | None:
+        """The code with this hash: the live one if there is one, else the latest."""
+        row: Any = await self.db.fetchone(
+            "SELECT * FROM link_codes WHERE code_hash = ?"
+            " ORDER BY (used_at IS NULL AND expires_at > ?) DESC, id DESC LIMIT 1",
+            (code_hash, now),
+        )
+        if row is None:
+            return None
+        return LinkCode(row["id"], row["person_id"], row["expires_at"], row["created_at"], row["used_at"])
+
+    async def use(self, code_id: int, now: str, channel: str, external_id: str) -> bool:
+        """Mark the code used by (channel, external_id); False when it was used already (conditional)."""
+        async with (  # one conditional UPDATE
+            self.db.transaction() as conn,
+            conn.execute(
+                "UPDATE link_codes SET used_at = ?, used_channel = ?, used_external_id = ?"
+                " WHERE id = ? AND used_at IS NULL",
+                (now, channel, external_id, code_id),
+            ) as cur,
+        ):
+            return cur.rowcount == 1
+
+    async def record_failure(self, channel: str, external_id: str, now: str) -> None:
+        await self.db.execute(
+            "INSERT INTO link_attempts(channel, external_id, at) VALUES (?, ?, ?)",
+            (channel, external_id, now),
+        )
 
     async def failures_since(self, channel: str | None, external_id: str | None, since: str) -> int:
         """Failed attempts after `since` of one chat identity, or of everyone (channel None)."""
@@ -52,67 +84,3 @@ class LinkCodeRepository:
                 (channel, external_id, since),
             )
         return int(row["n"])
-
-    async def redeem(
-        self,
-        code_hash: str,
-        channel: str,
-        external_id: str,
-        chat_id: str | None,
-        now: str,
-        people: PeopleRepository,
-        max_guesses: int | None = None,
-    ) -> LinkOutcome:
-        """Atomically use the code and attach (channel, external_id) to its person.
-
-        Refused with status 'unknown', 'expired', 'used', 'guessed_at' (`max_guesses` wrong codes were tried
-        anywhere since it was issued; a failed attempt is recorded for these four), 'already_registered' (the
-        identity belongs to someone) or 'inactive'. Nothing else is written then.
-        """
-        async with self.db.transaction() as conn:
-            # the identity is checked, then linked: its own lock; the code is used once (conditional UPDATE)
-            await lock_key(conn, self.db.dialect, "identity", f"{channel}:{external_id}")
-            async with conn.execute(
-                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
-                (channel, external_id),
-            ) as cur:
-                if await cur.fetchone() is not None:
-                    return LinkOutcome("already_registered")
-            async with conn.execute(
-                "SELECT * FROM link_codes WHERE code_hash = ? ORDER BY (used_at IS NULL AND expires_at > ?) DESC,"
-                " id DESC LIMIT 1",
-                (code_hash, now),
-            ) as cur:
-                row: Any = await cur.fetchone()
-            status = None
-            if row is None:
-                status = "unknown"
-            elif row["used_at"] is not None:
-                status = "used"
-            elif row["expires_at"] <= now:
-                status = "expired"
-            elif max_guesses is not None:
-                async with conn.execute(
-                    "SELECT COUNT(*) AS n FROM link_attempts WHERE at > ?", (row["created_at"],)
-                ) as cur:
-                    if int((await cur.fetchone())["n"]) >= max_guesses:
-                        status = "guessed_at"
-            if status is not None:
-                await conn.execute(
-                    "INSERT INTO link_attempts(channel, external_id, at) VALUES (?, ?, ?)",
-                    (channel, external_id, now),
-                )
-                return LinkOutcome(status)
-            async with conn.execute("SELECT active FROM persons WHERE id = ?", (row["person_id"],)) as cur:
-                person = await cur.fetchone()
-            if person is None or not person["active"]:
-                return LinkOutcome("inactive")
-            async with conn.execute(
-                "UPDATE link_codes SET used_at = ?, used_channel = ?, used_external_id = ?"
-                " WHERE id = ? AND used_at IS NULL",
-                (now, channel, external_id, row["id"]),
-            ) as cur:
-                if cur.rowcount != 1:  # used meanwhile by another chat account
-                    return LinkOutcome("used")
-            await people.link_identity(row["person_id"], channel, external_id, chat_id, conn=conn)
-            return LinkOutcome("linked", row["person_id"])

@@ -54,21 +54,18 @@ class PeopleRepository:
     def __init__(self, db: Database):
         self.db = db
 
-    async def create(self, draft: PersonDraft, conn: Any = None) -> int:
-        """Insert a person. Pass `conn` to take part in a caller's transaction."""
+    async def create(self, draft: PersonDraft) -> int:
+        """Insert a person (with their history row); inside a unit of work, use its repository."""
         now = utcnow()
-        sql = (
-            f"INSERT INTO persons({', '.join(_FIELDS)}, created_at, updated_at)"
-            f" VALUES ({', '.join('?' * len(_FIELDS))}, ?, ?)"
-        )
-        params = (*_values(draft), now, now)
-        if conn is not None:
-            async with conn.execute(sql, params) as cur:
+        async with self.db.transaction() as conn:  # a new row and its history: nothing to lock
+            async with conn.execute(
+                f"INSERT INTO persons({', '.join(_FIELDS)}, created_at, updated_at)"
+                f" VALUES ({', '.join('?' * len(_FIELDS))}, ?, ?)",
+                (*_values(draft), now, now),
+            ) as cur:
                 person_id = cur.lastrowid
             await snapshot_person(conn, person_id, from_recognition=True)
             return person_id
-        async with self.db.transaction() as own:  # a new row and its history: nothing to lock
-            return await self.create(draft, conn=own)
 
     async def upsert_by_ref(self, draft: PersonDraft) -> int:
         """Create or update the person with this external reference (idempotent org loading)."""
@@ -110,18 +107,16 @@ class PeopleRepository:
         return None if row is None else int(row["person_id"])
 
     async def link_identity(
-        self, person_id: int, channel: str, external_id: str, chat_id: str | None = None, conn: Any = None
+        self, person_id: int, channel: str, external_id: str, chat_id: str | None = None
     ) -> None:
-        sql = (
-            "INSERT INTO identities(person_id, channel, external_id, chat_id, created_at) VALUES (?, ?, ?, ?, ?)"
+        """Link (channel, external_id) to the person (re-pointed if it was linked to someone else)."""
+        await self.db.execute(
+            "INSERT INTO identities(person_id, channel, external_id, chat_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(channel, external_id) DO UPDATE SET person_id = excluded.person_id,"
-            " chat_id = excluded.chat_id"
+            " chat_id = excluded.chat_id",
+            (person_id, channel, str(external_id), None if chat_id is None else str(chat_id), utcnow()),
         )
-        params = (person_id, channel, str(external_id), None if chat_id is None else str(chat_id), utcnow())
-        if conn is not None:
-            await conn.execute(sql, params)
-        else:
-            await self.db.execute(sql, params)
 
     async def identities(self, person_id: int) -> list[tuple[str, str, str | None]]:
         rows = await self.db.fetchall(

@@ -1,13 +1,18 @@
-"""Repository of the legal Q&A aggregate: questions asked, feedback, expert hand-offs and their review queue."""
+"""Repository of the legal Q&A aggregate: questions asked, feedback, expert hand-offs and their review
+queue. It only reads and writes; the rules and the units of work are services/qa.py's."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.models import Person
+from storage.broadcasts import BroadcastRepository, precise_now
 from storage.db import Database, utcnow
+from storage.logbook import LogbookRepository
 from storage.people import _person
 
 
@@ -124,8 +129,8 @@ class QARepository:
         parent_id: int | None = None,
     ) -> int:
         return await self.db.execute(
-            "INSERT INTO qa_questions(asked_at, channel, asker_ref, person_id, commune_id, text, folded, outcome,"
-            " confidence, matched_ids, matched_scores, shown_id, parent_id)"
+            "INSERT INTO qa_questions(asked_at, channel, asker_ref, person_id, commune_id, text, folded,"
+            " outcome, confidence, matched_ids, matched_scores, shown_id, parent_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 utcnow(),
@@ -189,13 +194,25 @@ class QARepository:
             str(person.role) == "commune_official" or person.legal_supporter is not None
         )
 
-    async def chat_of(self, person_id: int, channel: str) -> str | None:
-        row = await self.db.fetchone(
-            "SELECT COALESCE(chat_id, external_id) AS chat FROM identities WHERE person_id = ? AND channel = ?"
-            " ORDER BY id DESC LIMIT 1",
-            (person_id, channel),
-        )
-        return row["chat"] if row else None
+    async def recipient(
+        self, person_id: int, channel: str, channels: Sequence[str]
+    ) -> list[tuple[int, str, str]]:
+        """[(person_id, chat_id, channel)] of the person if active and reachable: on `channel`, else on
+        their latest identity on one of `channels` (as broadcasts and the jobs' messages reach people); []
+        if not."""
+        return await LogbookRepository(self.db).recipients([person_id], channel, channels)
+
+    async def queue_message(self, broadcast: dict, after_s: float = 0.0) -> int:
+        """Store a message for the outbox (BroadcastRepository.insert_topical: `topic` picks its buttons)
+        inside the caller's unit of work, due now or `after_s` seconds from now; returns the broadcast id."""
+        async with self.db.transaction() as conn:  # new rows only: nothing to lock
+            broadcast_id = await BroadcastRepository.insert_topical(conn, broadcast)
+            if after_s > 0:
+                due = precise_now(datetime.now(UTC) + timedelta(seconds=after_s))
+                await conn.execute(
+                    "UPDATE outbox SET next_attempt_at = ? WHERE broadcast_id = ?", (due, broadcast_id)
+                )
+            return broadcast_id
 
     async def create_request(
         self, question_id: int, asker_id: int, commune_id: int
@@ -226,8 +243,8 @@ class QARepository:
         async with (  # one conditional UPDATE
             self.db.transaction() as conn,
             conn.execute(
-                "UPDATE qa_expert_requests SET status = 'answered', expert_id = ?, answer = ?, answered_at = ?"
-                " WHERE id = ? AND status = 'open'",
+                "UPDATE qa_expert_requests SET status = 'answered', expert_id = ?, answer = ?,"
+                " answered_at = ? WHERE id = ? AND status = 'open'",
                 (expert_id, text, utcnow(), request_id),
             ) as cur,
         ):
@@ -248,7 +265,8 @@ class QARepository:
 
     # --- gaps ---------------------------------------------------------------------------------------------
     async def gaps(self, since: str, limit: int = 100) -> list[GapRow]:
-        """Questions the knowledge base did not serve well, grouped by their folded text, most frequent first."""
+        """Questions the knowledge base did not serve well, grouped by their folded text, most frequent
+        first."""
         rows = await self.db.fetchall(
             "SELECT * FROM (SELECT q.folded, MIN(q.text) AS text, COUNT(*) AS asked,"
             " SUM(CASE WHEN q.outcome = 'not_sure' THEN 1 ELSE 0 END) AS not_sure,"

@@ -34,10 +34,13 @@ from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import IN_UNIT_OF_WORK, Database
 from storage.invites import InviteRepository
+from storage.links import LinkCodeRepository
 from storage.locks import Aggregate, lock_key, lock_rows
 from storage.logbook import LogbookRepository
 from storage.org import OrgRepository
+from storage.org_list import OrgListRepository
 from storage.people import PeopleRepository
+from storage.qa import QARepository
 from storage.remuneration import RemunerationRepository
 from storage.submissions import SubmissionRepository
 from storage.training import TrainingRepository
@@ -160,6 +163,19 @@ class Work:
     @cached_property
     def broadcasts(self) -> BroadcastRepository:
         return BroadcastRepository(self.bound)
+
+    # uowA: link codes, Q&A, the organisation list (services/linking.py, qa.py, org_list.py)
+    @cached_property
+    def links(self) -> LinkCodeRepository:
+        return LinkCodeRepository(self.bound)
+
+    @cached_property
+    def qa(self) -> QARepository:
+        return QARepository(self.bound)
+
+    @cached_property
+    def org_list(self) -> OrgListRepository:
+        return OrgListRepository(self.bound)
 
 
 class UnitOfWork:

@@ -7,6 +7,7 @@ import asyncio
 
 from bot import messages as msg
 from bot.cli import main
+from bot.delivery import worker_of
 from handlers.qa import split_text
 from tests.harness import texts
 
@@ -110,6 +111,7 @@ async def test_expert_hand_off_round_trip(bot):
     await bot.restart()  # the pending answer survives a restart
     out = await bot.say("commune", "Anh chị mời hai nhà ngồi lại, xem sổ đỏ và hiện trạng lối đi.")
     assert msg.QA_EXPERT_DONE in texts(out)
+    await worker_of(bot.app).drain()  # the answer goes to the asker through the outbox
     relayed = bot.api.sent_to(1001)[-1]["text"]
     assert "Lò Thị Hoa" in relayed and "xem sổ đỏ" in relayed
     request = (await stored(bot, "SELECT * FROM qa_expert_requests"))[0]

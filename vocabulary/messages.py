@@ -1848,3 +1848,11 @@ ORG_FILE_PROBLEMS = {
     "member_role": "thành viên tổ chỉ là mediator hoặc team_leader",
 }
 ORG_FILE_FAILED = "Tệp tổ chức có lỗi, chưa nạp gì:"
+
+
+# --- Issue 15 (session 3): organisation edits as units of work ----------------------------------------------
+ORG_MERGE_ERR["merged"] = "Xã/phường {code} đã được gộp vào xã/phường khác rồi, không gộp lại được."
+ORG_MERGE_ERR["code_taken"] = "Mã {code} vừa được dùng cho một xã/phường khác. Anh/chị chọn mã khác."
+ORG_IMPORT_CHANGED = (
+    "Danh sách vừa được người khác thay đổi trong lúc nhập, chưa ghi gì. Anh/chị chạy lại lệnh."
+)
