@@ -1,0 +1,146 @@
+"""Issue 18, third round: entries for confirmed provisions that had none, other legal matters declined
+politely with where to ask, and the project's own out-of-scope set scored the way the held-out sets are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.retrieval import declines
+from knowledge.catalog import load
+from knowledge.search import SearchIndex
+from tests.harness import texts
+from vocabulary import messages as msg
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load()
+
+
+@pytest.fixture(scope="module")
+def index(kb):
+    return SearchIndex(kb)
+
+
+def cite(entry) -> tuple:
+    s = entry.source
+    return (s.document, s.article, s.clause, s.point)
+
+
+# --- new entries on confirmed text: citation and the direct answer first ------------------------------------
+@pytest.mark.parametrize(
+    ("entry_id", "source", "opens"),
+    [
+        ("l35-d4-k4-khong-xam-pham-loi-ich", ("35/2013/QH13", 4, 4, None), "Không."),
+        ("l35-d9-k3-sinh-hoat-to", ("35/2013/QH13", 9, 3, None), "Có."),
+        ("l35-d9-k8-kien-nghi", ("35/2013/QH13", 9, 8, None), "Có."),
+        ("tt56-d1-pham-vi", ("56/2023/TT-BTC", 1, None, None), "Thông tư 56/2023/TT-BTC quy định"),
+        ("tt56-d3-k1-chi-hop-bau", ("56/2023/TT-BTC", 3, 1, None), "Có."),
+        ("tt56-d3-k2-chi-tap-huan", ("56/2023/TT-BTC", 3, 2, None), "Có."),
+    ],
+)
+def test_new_entries_cite_the_provision_and_answer_first(kb, entry_id, source, opens):
+    entry = kb.get(entry_id)
+    assert entry is not None
+    assert cite(entry) == source
+    assert entry.answer.startswith(opens)
+    assert not entry.outside
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("họp dân bầu hòa giải viên thì xã có kinh phí chi cho cuộc họp không", "tt56-d3-k1-chi-hop-bau"),
+        ("hoa giai vien di tap huan co duoc ho tro tien an tien xe khong", "tt56-d3-k2-chi-tap-huan"),
+        (
+            "hai ben thoa thuan chia nhau khoang dat cong cua thon co duoc khong",
+            "l35-d4-k4-khong-xam-pham-loi-ich",
+        ),
+        ("hòa giải viên có được góp ý, kiến nghị với xã về công việc hòa giải không", "l35-d9-k8-kien-nghi"),
+    ],
+)
+def test_new_entries_are_found_by_village_wording(index, question, entry_id):
+    hits = [h.entry.id for h in index.search(question, 3).hits]
+    assert entry_id in hits, hits
+
+
+def test_funeral_support_uses_the_circulars_own_words(kb):
+    """Thông tư 56/2023 Điều 3 Khoản 17 điểm d says "05 tháng lương cơ sở", not "5 lần mức lương cơ sở"."""
+    for entry in kb.entries:
+        assert "5 lần" not in entry.answer, entry.id
+    entry = kb.get("tt56-d3-k17-mai-tang")
+    assert entry is not None and cite(entry) == ("56/2023/TT-BTC", 3, 17, "d")
+    assert entry.answer.startswith("Người lo mai táng được hỗ trợ 05 tháng lương cơ sở")
+
+
+# --- other legal matters: declined, saying it is not grassroots mediation and where to ask -----------------
+@pytest.mark.parametrize(
+    ("question", "entry_id", "where"),
+    [
+        (
+            "muon kien chia tai san thua ke cua ong ba thi lam don nop toa the nao",
+            "ngoai-khoi-kien-thua-ke",
+            "Tòa án",
+        ),
+        ("nha toi bi trom mat con trau thi bao o dau", "ngoai-to-giac-toi-pham", "Công an xã"),
+        ("Tôi muốn tách thửa để cho con thì làm thủ tục ở đâu?", "ngoai-thu-tuc-so-do", "một cửa"),
+        ("đăng ký khai sinh cho con thì lên xã gặp ai", "ngoai-thu-tuc-giay-to", "một cửa"),
+        ("bi cong an phat vi vuot den do thi nop tien phat o dau", "ngoai-xu-phat-hanh-chinh", "quyết định"),
+    ],
+)
+def test_other_legal_matters_are_declined_with_where_to_ask(index, question, entry_id, where):
+    result = index.search(question, 3)
+    assert result.best is not None and result.best.entry.id == entry_id, [h.entry.id for h in result.hits]
+    entry = result.best.entry
+    assert entry.outside and declines(result)
+    assert where in entry.answer
+    assert "hòa giải ở cơ sở" in entry.answer.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("anh em tranh chap dat thua ke, nho to hoa giai o thon giup duoc khong", 21),
+        ("Hàng xóm lấn sang đất nhà tôi thì tổ hòa giải giải quyết thế nào?", 21),
+        ("hoa giai vien phat hien vu viec co dau hieu trom cap thi phai lam gi", 10),
+    ],
+)
+def test_the_mediation_side_of_the_same_matters_stays_in_scope(index, question, article):
+    result = index.search(question, 3)
+    entry = result.best.entry
+    assert not entry.outside, entry.id
+    assert (entry.source.document, entry.source.article) == ("35/2013/QH13", article)
+
+
+def test_every_outside_entry_cites_a_listed_document_and_says_where_to_ask(kb):
+    outside = [e for e in kb.entries if e.outside]
+    assert len(outside) >= 7
+    for entry in outside:
+        assert kb.documents.get(entry.source.document) is not None, entry.id
+        assert any(w in entry.answer for w in ("hỏi", "Hỏi", "báo", "Báo")), entry.id
+
+
+def test_the_projects_out_of_scope_questions_are_all_declined(index):
+    """bench/data/out_of_scope.yaml: weather, prices... and other legal matters (divorce at court, inheritance
+    suits, criminal complaints, land papers, fines). None gets a confident answer about mediation."""
+    questions = yaml.safe_load((ROOT / "bench" / "data" / "out_of_scope.yaml").read_text(encoding="utf-8"))
+    undeclined = [q for q in questions["questions"] if not declines(index.search(q, 3))]
+    assert not undeclined
+    assert len(questions["questions"]) >= 35
+
+
+def test_the_out_of_scope_reply_says_where_to_ask():
+    assert "một cửa" in msg.QA_OUT_OF_SCOPE and "trợ giúp pháp lý" in msg.QA_OUT_OF_SCOPE
+
+
+async def test_a_theft_report_in_chat_is_an_information_reply_not_an_answer(bot):
+    out = await bot.say("mediator", "nha toi bi trom mat con trau thi bao o dau")
+    text = texts(out)
+    assert text.startswith("ℹ️") and "✅" not in text
+    assert "Công an xã" in text
+    assert msg.QA_NOT_SURE not in text
