@@ -144,3 +144,44 @@ async def test_a_theft_report_in_chat_is_an_information_reply_not_an_answer(bot)
     assert text.startswith("ℹ️") and "✅" not in text
     assert "Công an xã" in text
     assert msg.QA_NOT_SURE not in text
+
+
+# --- ranking: article-level evidence ------------------------------------------------------------------------
+def test_article_level_evidence_adds_the_best_other_entry_on_the_same_provision(index):
+    from knowledge import search
+
+    by_article: dict = {}
+    for i, entry in enumerate(index.entries):
+        by_article.setdefault((entry.source.document, entry.source.article), []).append(i)
+    i, j, m = next(v for v in by_article.values() if len(v) >= 3)
+    k = next(v[0] for v in by_article.values() if len(v) == 1)
+    boosted = dict(
+        (n, s)
+        for s, n, _ in index._article_evidence([(0.8, i, 0.0), (0.6, j, 0.0), (0.5, m, 0.0), (0.7, k, 0.0)])
+    )
+    w = search.ARTICLE_WEIGHT
+    assert w > 0
+    assert boosted[i] == pytest.approx(0.8 + w * 0.6)  # the best sibling, not the sum of all
+    assert boosted[j] == pytest.approx(0.6 + w * 0.8)
+    assert boosted[m] == pytest.approx(0.5 + w * 0.8)
+    assert boosted[k] == pytest.approx(0.7)  # a provision with one candidate gets nothing
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Sổ theo dõi hoạt động hòa giải ai ghi và dùng vào việc gì?",
+        "to hoa giai can it nhat may nguoi",
+        "hoa giai vien bi tai nan khi di hoa giai duoc ho tro gi",
+        "bao lau thi phai hoa giai xong",
+    ],
+)
+def test_article_level_evidence_orders_answers_but_leaves_confidence_alone(index, monkeypatch, question):
+    from knowledge import search
+
+    with_evidence = index.search(question, 3)
+    monkeypatch.setattr(search, "ARTICLE_WEIGHT", 0.0)
+    without = index.search(question, 3)
+    if with_evidence.best.entry.id == without.best.entry.id:
+        assert with_evidence.confidence == without.confidence
+        assert with_evidence.confident == without.confident
