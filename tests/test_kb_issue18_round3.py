@@ -185,3 +185,11 @@ def test_article_level_evidence_orders_answers_but_leaves_confidence_alone(index
     if with_evidence.best.entry.id == without.best.entry.id:
         assert with_evidence.confidence == without.confidence
         assert with_evidence.confident == without.confident
+
+
+def test_a_word_typed_with_its_tone_marks_is_not_read_as_another_syllable(index):
+    """ "xóm dưới" is not "xóm nuôi" (a word pair of the knowledge base); unaccented "thu loa" still reads as
+    "thu lao"."""
+    assert "xom_nuoi" not in index.analyse("Một nhà ở xóm trên, một nhà ở xóm dưới").terms
+    assert "xom_nuoi" in index.analyse("mot nha o xom tren, mot nha o xom duoi").terms
+    assert "thu_lao" in index.analyse("hoa giai vien nhan thu loa o dau").terms
