@@ -104,6 +104,9 @@ FACETS: dict[str, re.Pattern[str]] = {
         "court": r"\btoa\b",
         "duty": r"\b(nghia vu|trach nhiem|phai lam (nhung )?viec gi|bat buoc phai lam)\b",
         "right": r"(?<!tham )\bquyen\b",
+        # the commune's government and its justice officer, not the team: tuning split +1, unseen phrasings
+        # top-1 70.3 -> 70.5 %, confident answers unchanged ("Mặt trận" as a facet too cost top-3)
+        "commune": r"\b(uy ban nhan dan xa|ubnd xa|chinh quyen xa|cong chuc tu phap)\b",
     }.items()
 }
 FACET_WEIGHT = 0.2

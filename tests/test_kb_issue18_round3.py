@@ -193,3 +193,12 @@ def test_a_word_typed_with_its_tone_marks_is_not_read_as_another_syllable(index)
     assert "xom_nuoi" not in index.analyse("Một nhà ở xóm trên, một nhà ở xóm dưới").terms
     assert "xom_nuoi" in index.analyse("mot nha o xom tren, mot nha o xom duoi").terms
     assert "thu_lao" in index.analyse("hoa giai vien nhan thu loa o dau").terms
+
+
+def test_the_communes_government_is_a_subject_of_its_own(index):
+    from knowledge.search import facets_of
+
+    assert "commune" in facets_of(index.analyse("UBND xã phải làm gì cho công tác hòa giải?").text)
+    assert "commune" not in facets_of(index.analyse("to hoa giai phai lam gi").text)
+    result = index.search("chinh quyen xa co trach nhiem gi voi hoa giai o thon", 3)
+    assert (result.best.entry.source.article, result.best.entry.source.clause) == (29, 2)
