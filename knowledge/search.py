@@ -591,7 +591,7 @@ class SearchIndex:
         if ARTICLE_WEIGHT:
             ranked = self._article_evidence(ranked)
         ranked.sort(key=lambda r: (-r[0], r[1]))
-        best, first, fz = ranked[0]
+        _, first, fz = ranked[0]
         # the runner-up is the best entry on ANOTHER provision: several entries on one article agreeing with
         # each other is not doubt about the answer
         cited = self._article[first]
@@ -653,7 +653,7 @@ class SearchIndex:
 
     @staticmethod
     def _marked_forms(query: str) -> frozenset[str]:
-        """Folded forms of the words typed with diacritics and more than one letter."""
+        """Folded forms of the words typed with diacritics."""
         out = set()
         for word in accented_words(query[:MAX_QUERY_CHARS]):
             folded = fold(word)
