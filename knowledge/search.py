@@ -155,6 +155,16 @@ DIVERSE = True
 #: (with the bonus in the margins, a decree article with two entries came within MIN_MARGIN of the law's own
 #: article on "Luật … có hiệu lực từ ngày nào").
 ARTICLE_WEIGHT = 0.05
+#: A question about mediating the matter (the mediator, the team, "có hòa giải được không", "hòa giải không
+#: thành thì…") is not one about the lawsuit, the police report or the paperwork itself: entries marked
+#: `outside` rank OUTSIDE_PENALTY lower for it ("hòa giải không thành thì có được kiện ra tòa không" is
+#: Điều 27, not the inheritance suit). No change on the dev splits or unseen phrasings (few touch those
+#: entries); every question of the own out-of-scope set is still declined.
+MEDIATION_ASKED = re.compile(
+    r"\b(hoa giai vien|to hoa giai|to truong|hoa giai o (thon|xom|to dan pho|co so)|hoa giai (duoc|dc)|"
+    r"co (duoc |the )?hoa giai|nho hoa giai|hoa giai (khong )?thanh)\b"
+)
+OUTSIDE_PENALTY = 0.05
 #: A not-confident question is out of scope when it shares no common word pair of the knowledge base
 #: (pairs found in at least this share of entries: "hoa giai", "to hoa", "thu lao"...).
 DOMAIN_SHARE = 0.03
@@ -553,6 +563,7 @@ class SearchIndex:
         idf = self.idf
         asked = intents_of(analysis.text) if INTENT_WEIGHT else frozenset()
         about = facets_of(analysis.text) if FACET_WEIGHT else frozenset()
+        mediation = bool(OUTSIDE_PENALTY and MEDIATION_ASKED.search(analysis.text))
         weights = (
             LEX_WEIGHT
             + FUZZ_WEIGHT
@@ -586,6 +597,8 @@ class SearchIndex:
                 score += FACET_WEIGHT * len(about & self.facets[i]) / len(about)
             if SUBJECT_PENALTY and self.subjects[i] and not self.subjects[i] & about:
                 score -= SUBJECT_PENALTY
+            if mediation and self.entries[i].outside:
+                score -= OUTSIDE_PENALTY
             ranked.append((score / weights, i, fz))
         own = {i: score for score, i, _ in ranked}  # before article-level evidence: the margins use these
         if ARTICLE_WEIGHT:

@@ -202,3 +202,18 @@ def test_the_communes_government_is_a_subject_of_its_own(index):
     assert "commune" not in facets_of(index.analyse("to hoa giai phai lam gi").text)
     result = index.search("chinh quyen xa co trach nhiem gi voi hoa giai o thon", 3)
     assert (result.best.entry.source.article, result.best.entry.source.clause) == (29, 2)
+
+
+@pytest.mark.parametrize(
+    ("question", "articles"),
+    [
+        ("hoa giai khong thanh thi co duoc kien ra toa khong", {27}),
+        ("Nhà tôi mất trộm gà thì tổ hòa giải thôn có hòa giải được không?", {3}),
+        ("hòa giải viên thấy có dấu hiệu lừa đảo thì làm gì", {3, 10}),  # not mediable (3), report it (10)
+    ],
+)
+def test_a_question_about_mediating_the_matter_is_not_answered_by_an_outside_entry(index, question, articles):
+    result = index.search(question, 3)
+    entry = result.best.entry
+    assert not entry.outside, entry.id
+    assert entry.source.document == "35/2013/QH13" and entry.source.article in articles
