@@ -408,13 +408,16 @@ def main() -> None:
     oos_results = [index.search(q) for q in oos]
     oos_confident = sum(r.confident for r in oos_results)
     oos_flagged = sum(r.out_of_scope for r in oos_results)
+    # declined as in the held-out scorer: no confident answer, or a confident "not grassroots mediation"
+    oos_declined = sum(declines(r) for r in oos_results)
     print(
         f"Confidence ≥ {CONFIDENT}: {len(confident)}/{len(questions)} dev questions answered directly, "
         f"{right} of them right ({right / max(len(confident), 1):.3f}); the rest get 3 suggestions."
     )
     print(
         f"Out-of-scope set: {len(oos)} questions, {oos_confident} answered with confidence, "
-        f"{oos_flagged} recognised as out of scope."
+        f"{oos_flagged} recognised as out of scope, {oos_declined} declined (no confident answer, or a "
+        "confident one from an entry that says the matter is not grassroots mediation and where to ask)."
     )
 
     # the project's own questions: tuning split vs. test split (never tuned on)
@@ -488,6 +491,7 @@ def main() -> None:
                 "confident_precision": round(right / max(len(confident), 1), 4),
                 "out_of_scope_confident": oos_confident,
                 "out_of_scope_total": len(oos),
+                "out_of_scope_declined": oos_declined,
                 "dev_tune_top1": split["tune"]["top1"],
                 "dev_test_top1": split["test"]["top1"],
                 **{

@@ -240,13 +240,7 @@ def _check_contract(obj: dict, query: str, k: int) -> None:
         assert isinstance(r["score"], float)
         src = r["source"]
         assert set(src) == {"document", "article", "clause"}
-        assert src["document"] in {
-            "35/2013/QH13",
-            "15/2014/NĐ-CP",
-            "92/2015/QH13",
-            "315/QĐ-TTg",
-            "01/2014/NQLT/CP-UBTƯMTTQVN",
-        }
+        assert src["document"] in load().documents  # a document the catalogue lists
         assert isinstance(src["article"], int)
         assert src["clause"] is None or isinstance(src["clause"], int)
 

@@ -369,7 +369,9 @@ QA_OUT_OF_SCOPE = (
     "Xin lỗi, câu hỏi này nằm ngoài phạm vi hiểu biết của tôi. Tôi chỉ trả lời về hòa giải ở cơ sở: "
     "Luật Hòa giải ở cơ sở 2013, Nghị định 15/2014/NĐ-CP, việc công nhận hòa giải thành tại Tòa án, "
     "Đề án 315, kỹ năng hòa giải và cách xử lý các tranh chấp thường gặp (đất đai, thừa kế, vợ chồng, nợ, "
-    "hàng xóm)."
+    "hàng xóm). Việc khác (giấy tờ, thủ tục, kiện ở Tòa án, xử phạt): anh/chị hỏi bộ phận một cửa UBND xã, "
+    "công chức Tư pháp – hộ tịch xã hoặc Trung tâm trợ giúp pháp lý của tỉnh; việc trộm cắp, đánh nhau: báo "
+    "công an."
 )
 QA_EMPTY = "Anh/chị gõ câu hỏi giúp tôi (ít nhất vài chữ)."
 BTN_QA_HELPFUL = "👍 Hữu ích"
