@@ -159,6 +159,9 @@ class OutboxWorker:
         self._last_chat: dict[str, float] = {}
         self._last_progress: dict[int, float] = {}
         self._progress_lock: dict[int, asyncio.Lock] = {}
+        #: Broadcasts whose rows changed while their progress was being reported: look again (the last row
+        #: may be among them, and its final report must not be skipped).
+        self._recheck: set[int] = set()
         self._broadcasts: dict[int, dict] = {}
         self.recovered = 0
 
@@ -360,33 +363,43 @@ class OutboxWorker:
             return  # the sender's channel worker reports (see report_unfinished)
         lock = self._progress_lock.setdefault(broadcast_id, asyncio.Lock())
         if lock.locked() and not force:
+            self._recheck.add(broadcast_id)  # the holder looks again when it is done
             return
         async with lock:
-            finished = await self.repo.finish_if_done(broadcast_id)
-            now = time.monotonic()
-            if (
-                not finished
-                and not force
-                and now - self._last_progress.get(broadcast_id, 0.0) < self.progress_every_s
-            ):
-                return
-            if not finished and not force and broadcast_id not in self._last_progress:
-                # first row of a broadcast: start the clock, the sender already sees "0 / N"
-                self._last_progress[broadcast_id] = now
-                return
+            while True:
+                self._recheck.discard(broadcast_id)
+                await self._report(broadcast_id, force)
+                if broadcast_id not in self._recheck:
+                    return
+                force = False
+
+    async def _report(self, broadcast_id: int, force: bool) -> None:
+        """One look at a broadcast (under its progress lock): finish it if nothing is left, show progress."""
+        finished = await self.repo.finish_if_done(broadcast_id)
+        now = time.monotonic()
+        if (
+            not finished
+            and not force
+            and now - self._last_progress.get(broadcast_id, 0.0) < self.progress_every_s
+        ):
+            return
+        if not finished and not force and broadcast_id not in self._last_progress:
+            # first row of a broadcast: start the clock, the sender already sees "0 / N"
             self._last_progress[broadcast_id] = now
-            broadcast = await self.repo.get(broadcast_id)
-            if broadcast is None or (force and broadcast["finished_at"] and not finished):
-                return
-            counts = await self.repo.counts(broadcast_id)
-            try:
-                await self.transport.progress(broadcast, counts, final=finished)
-            except Exception:
-                log.warning("progress of broadcast %s not shown", broadcast_id, exc_info=True)
-            if finished:
-                self._broadcasts.pop(broadcast_id, None)
-                self._last_progress.pop(broadcast_id, None)
-                self._progress_lock.pop(broadcast_id, None)
+            return
+        self._last_progress[broadcast_id] = now
+        broadcast = await self.repo.get(broadcast_id)
+        if broadcast is None or (force and broadcast["finished_at"] and not finished):
+            return
+        counts = await self.repo.counts(broadcast_id)
+        try:
+            await self.transport.progress(broadcast, counts, final=finished)
+        except Exception:
+            log.warning("progress of broadcast %s not shown", broadcast_id, exc_info=True)
+        if finished:
+            self._broadcasts.pop(broadcast_id, None)
+            self._last_progress.pop(broadcast_id, None)
+            self._progress_lock.pop(broadcast_id, None)
 
 
 def _utc_after(seconds: float) -> datetime:

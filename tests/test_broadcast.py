@@ -3,6 +3,7 @@ acknowledgements."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -365,3 +366,38 @@ def test_clean_text_is_idempotent_and_bounded(text):
         assert len(check_text(text)) <= MAX_TEXT
     except TextError as exc:
         assert exc.reason in ("empty", "too_long")
+
+
+async def test_the_final_report_is_not_lost_when_the_last_row_ends_during_a_progress_check(bot, monkeypatch):
+    """Regression (seen on PostgreSQL in CI): the last row finished while the first row's progress check still
+    held the broadcast's progress lock; that check had found a row left, the last row's check was skipped for
+    the lock, and the sender never got "2/2" nor the report. Now the holder looks again."""
+    await compose(bot, COMMUNE)
+    before = len(bot.api.sent_to(COMMUNE))
+    await bot.tap(COMMUNE, "Gửi cho 2 người")
+    progress = bot.api.sent_to(COMMUNE)[before]
+    worker = fast_worker(bot)
+    real_finish, real_after = worker.repo.finish_if_done, worker._after
+    holding, second_checked = asyncio.Event(), asyncio.Event()
+    calls = {"finish": 0, "after": 0}
+
+    async def finish_if_done(broadcast_id: int) -> bool:
+        calls["finish"] += 1
+        if calls["finish"] == 1:  # the first check saw a row still in flight...
+            holding.set()
+            await second_checked.wait()  # ...and is still running when the last row ends
+            return False
+        return await real_finish(broadcast_id)
+
+    async def after(broadcast_id: int, force: bool = False) -> None:
+        await real_after(broadcast_id, force)
+        calls["after"] += 1
+        if calls["after"] == 1:  # the second row's check returned (it found the lock held)
+            second_checked.set()
+
+    monkeypatch.setattr(worker.repo, "finish_if_done", finish_if_done)
+    monkeypatch.setattr(worker, "_after", after)
+    await worker.drain()
+    assert holding.is_set() and calls["after"] == 2
+    assert "2/2 (100 %)" in bot.api.current(progress)["text"]
+    assert any("Đã gửi xong thông báo số 1" in (m.get("text") or "") for m in bot.api.sent_to(COMMUNE))

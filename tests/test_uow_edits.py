@@ -457,8 +457,32 @@ async def test_two_mergers_creating_one_new_commune_at_once_create_it_once(org):
         return_exceptions=True,
     )
     refused = [o for o in outcomes if isinstance(o, BaseException)]
-    assert len(refused) == 1 and isinstance(refused[0], MergeError) and refused[0].code == "code_taken"
-    assert "Z" in merge_error_text(refused[0])
+    rows = await services.db.fetchall("SELECT id FROM communes WHERE code = 'Z'")
+    assert len(rows) == 1  # whatever the timing, Z is created once
+    if refused:  # both read "no Z yet" before either wrote: the second is refused under the lock
+        assert len(refused) == 1 and isinstance(refused[0], MergeError) and refused[0].code == "code_taken"
+        assert "Z" in merge_error_text(refused[0])
+    else:  # the first had finished before the second looked: B simply joins the Z that now exists
+        merged = await services.db.fetchall("SELECT from_commune_id FROM commune_merges ORDER BY 1")
+        assert [r["from_commune_id"] for r in merged] == [org["A"], org["B"]]
+
+
+async def test_a_new_commune_code_taken_after_the_first_look_is_refused_under_the_lock(org, monkeypatch):
+    """The deterministic half of the race above: the merger looked for Z before the unit of work (none),
+    another merger created Z meanwhile; the check under the lock refuses instead of creating Z twice."""
+    from services.org_list import MergeError, merge_communes
+
+    services = org.services
+    await merge_communes(services.org, services.db, "Z", ["A"], "Xã Mới")
+    real = services.org.commune_by_code
+
+    async def stale(code: str):  # the look before the unit of work: Z not there yet
+        return None if code == "Z" else await real(code)
+
+    monkeypatch.setattr(services.org, "commune_by_code", stale)
+    with pytest.raises(MergeError) as refused:
+        await merge_communes(services.org, services.db, "Z", ["B"], "Xã Mới")
+    assert refused.value.code == "code_taken"
     rows = await services.db.fetchall("SELECT id FROM communes WHERE code = 'Z'")
     assert len(rows) == 1
 
