@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services import dates
@@ -302,7 +302,3 @@ class TrainingService:
                 )
             await u.training.attendance_saved(event_id)
         return len(ticked), changed
-
-
-def event_day(event: dict) -> date:
-    return date.fromisoformat(event["local_date"])

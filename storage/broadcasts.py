@@ -11,7 +11,6 @@ from storage.db import Database, utcnow
 
 #: Outbox statuses; `sent`, `failed` and `blocked` are final.
 PENDING, SENDING, SENT, FAILED, BLOCKED = "pending", "sending", "sent", "failed", "blocked"
-FINAL = (SENT, FAILED, BLOCKED)
 #: PostgreSQL (several bot processes): a row of a live process left in `sending` longer than this is stuck;
 #: any process may send it again (at-least-once delivery). Rows of a process that died are taken back at once.
 STALE_CLAIM_S = 120.0
@@ -259,7 +258,7 @@ class BroadcastRepository:
             alive = self.db.alive_sql("claimed_by")  # type: ignore[attr-defined]  # PostgresDatabase only
             sql += f" AND (claimed_at < ? OR (claimed_by IS NOT NULL AND NOT {alive}))"
             params += (precise_now((now or datetime.now(UTC)) - timedelta(seconds=STALE_CLAIM_S)),)
-        async with self.db.transaction(serialized=False) as conn, conn.execute(sql, params) as cur:
+        async with self.db.transaction() as conn, conn.execute(sql, params) as cur:
             return cur.rowcount
 
     async def claim_next(
@@ -274,7 +273,7 @@ class BroadcastRepository:
         stamp = precise_now(now)
         lock = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgres" else ""
         async with (
-            self.db.transaction(serialized=False) as conn,
+            self.db.transaction() as conn,
             conn.execute(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?,"
                 " claimed_by = ? WHERE id = (SELECT id FROM outbox"

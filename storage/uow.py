@@ -67,7 +67,7 @@ class BoundDatabase(Database):
         return self.parent.is_open
 
     @asynccontextmanager
-    async def transaction(self, serialized: bool = True) -> AsyncIterator[Any]:
+    async def transaction(self) -> AsyncIterator[Any]:
         name = f"uow_{next(_savepoints)}"
         await self.conn.execute(f"SAVEPOINT {name}")
         try:
