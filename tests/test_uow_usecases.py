@@ -26,7 +26,7 @@ from storage.training import TrainingRepository
 from tests import dbtarget
 from tests.test_cases_flow import report
 from tests.test_remuneration import Pay
-from tests.test_training import COMMUNE, RECENT, make_event, person, to_past
+from tests.test_training import COMMUNE, LEADER, RECENT, make_event, person, to_past
 
 JAN = Period(date(2026, 1, 1), date(2026, 1, 31))
 
@@ -416,3 +416,102 @@ async def test_acknowledged_twice_at_once_is_recorded_once(bot):
     assert sorted(outcomes) == [False, False, False, True]
     assert await bot.services.broadcasts.acknowledge(broadcast_id, official) is None  # not a recipient
     assert (await bot.services.broadcasts.repo.counts(broadcast_id))["acked"] == 1
+
+
+# --- a training answer (RSVP), one unit of work under the event's lock (issue 15, session 3) --------------
+async def _reminded(bot, event_id: int) -> set[int]:
+    rows = await bot.services.db.fetchall(
+        "SELECT o.person_id FROM outbox o JOIN training_events e ON e.reminder_id = o.broadcast_id"
+        " WHERE e.id = ?",
+        (event_id,),
+    )
+    return {r["person_id"] for r in rows}
+
+
+async def test_a_decline_stored_while_the_reminder_is_due_is_never_reminded(bot, monkeypatch):
+    """The decline holds the event's lock (stored, not committed yet) when the daily reminder starts: the
+    reminder waits for it and leaves the decliner out."""
+    event_id, _ = await make_event(bot, days=0.5)
+    event = await bot.services.training.repo.get(event_id)
+    leader = await bot.services.people.by_identity("console", str(LEADER))
+    stored, release, pids = asyncio.Event(), asyncio.Event(), []
+    original = TrainingRepository.set_rsvp
+
+    async def held(self, *args, **kwargs):
+        await original(self, *args, **kwargs)
+        if dbtarget.on_postgres():
+            pids.append(int((await self.db.fetchone("SELECT pg_backend_pid() AS pid"))["pid"]))
+        stored.set()
+        await release.wait()
+
+    monkeypatch.setattr(TrainingRepository, "set_rsvp", held)
+    decline = asyncio.create_task(bot.services.training.answer(leader, event_id, "no"))
+    await stored.wait()
+    remind = asyncio.create_task(bot.services.training.remind(event, "console", "Nhắc"))
+    if pids:  # PostgreSQL: release the decline once the reminder waits for its lock
+        while True:  # polled: the reminder runs on another connection
+            if remind.done() or await blocked_by(bot.services.db, pids[0]):
+                break
+            await asyncio.sleep(0.01)
+    else:  # SQLite: the reminder's transaction waits for the only writer; let it get there
+        for _ in range(20):
+            await asyncio.sleep(0)
+    release.set()
+    await decline
+    broadcast_id, count = await remind
+    assert broadcast_id is not None and count >= 1
+    reminded = await _reminded(bot, event_id)
+    assert leader.id not in reminded and len(reminded) == count
+    assert await bot.services.training.answer_of(event_id, leader) == "no"
+
+
+async def test_a_decline_arriving_while_the_reminder_is_stored_waits_for_it(bot, monkeypatch):
+    """The reminder has read who declined (under the event's lock) when a decline arrives: the decline waits
+    until the reminder is stored, so no one is reminded after their decline was stored. Before, the reminder
+    read who declined before its unit of work and the decline committed in between (PostgreSQL)."""
+    event_id, _ = await make_event(bot, days=0.5)
+    event = await bot.services.training.repo.get(event_id)
+    leader = await bot.services.people.by_identity("console", str(LEADER))
+    read, release, pids = asyncio.Event(), asyncio.Event(), []
+    original = BroadcastRepository.recipients
+
+    async def held(self, *args, **kwargs):
+        found = await original(self, *args, **kwargs)
+        if kwargs.get("exclude_declined_event") is not None:  # the reminder's read of who declined
+            if dbtarget.on_postgres():
+                pids.append(int((await self.db.fetchone("SELECT pg_backend_pid() AS pid"))["pid"]))
+            read.set()
+            await release.wait()
+        return found
+
+    monkeypatch.setattr(BroadcastRepository, "recipients", held)
+    remind = asyncio.create_task(bot.services.training.remind(event, "console", "Nhắc"))
+    await read.wait()
+    decline = asyncio.create_task(bot.services.training.answer(leader, event_id, "no"))
+    if pids:  # PostgreSQL: wait until the decline is stored or waits for the reminder's lock
+        while True:  # polled: the decline runs on another connection
+            if decline.done() or await blocked_by(bot.services.db, pids[0]):
+                break
+            await asyncio.sleep(0.01)
+    else:  # SQLite: the decline's transaction waits for the only writer; let it get there
+        for _ in range(20):
+            await asyncio.sleep(0)
+    declined_before_the_reminder_was_stored = decline.done()
+    release.set()
+    broadcast_id, _ = await remind
+    await decline
+    assert not declined_before_the_reminder_was_stored
+    assert broadcast_id is not None and leader.id in await _reminded(bot, event_id)
+    assert await bot.services.training.answer_of(event_id, leader) == "no"
+
+
+async def test_a_training_answer_is_refused_and_stores_nothing_once_the_event_has_started(bot):
+    """The start is checked in the answer's unit of work, against the event as stored then."""
+    from services.training import WhenError
+
+    event_id, _ = await make_event(bot)
+    leader = await bot.services.people.by_identity("console", str(LEADER))
+    await to_past(bot, event_id)
+    with pytest.raises(WhenError):
+        await bot.services.training.answer(leader, event_id, "yes")
+    assert await bot.services.training.answer_of(event_id, leader) is None
