@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -339,14 +340,15 @@ class BroadcastRepository:
             (precise_now(at), (error or "")[:300], row_id),
         )
 
-    async def finish_if_done(self, broadcast_id: int) -> bool:
-        """Mark the broadcast finished when no row is left to deliver; True only for the call that did it."""
+    async def set_finished(self, broadcast_id: int, unless: Sequence[str]) -> bool:
+        """Mark the broadcast finished unless one of its rows has a status in `unless` (the rule is
+        services/broadcast.py's); True only for the call that marked it."""
         async with (  # one conditional UPDATE
             self.db.transaction() as conn,
             conn.execute(
                 "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND NOT EXISTS"
-                " (SELECT 1 FROM outbox WHERE broadcast_id = ? AND status IN ('pending', 'sending'))",
-                (utcnow(), broadcast_id, broadcast_id),
+                f" (SELECT 1 FROM outbox WHERE broadcast_id = ? AND status IN ({_in(list(unless))}))",
+                (utcnow(), broadcast_id, broadcast_id, *unless),
             ) as cur,
         ):
             return cur.rowcount == 1

@@ -515,3 +515,28 @@ async def test_a_training_answer_is_refused_and_stores_nothing_once_the_event_ha
     with pytest.raises(WhenError):
         await bot.services.training.answer(leader, event_id, "yes")
     assert await bot.services.training.answer_of(event_id, leader) is None
+
+
+# --- a broadcast's finish, the broadcast service's rule (issue 15, session 3) ------------------------------
+async def test_a_broadcast_is_finished_once_no_row_is_left_to_deliver_and_only_once(bot):
+    from bot.delivery import worker_of
+    from storage.broadcasts import FAILED
+
+    official = await bot.services.people.by_identity("console", str(COMMUNE))
+    ml = await bot.services.org.commune_by_code("ML")
+    broadcasts = bot.services.broadcasts
+    broadcast_id, count = await broadcasts.create(
+        official, BroadcastScope(communes=(ml.id,)), "console", "Tin"
+    )
+    assert count == 2
+    first = await broadcasts.repo.claim_next("console")
+    assert await broadcasts.finish_if_done(broadcast_id) is False  # one row sending, one pending
+    await broadcasts.repo.mark_sent(first["id"], 1)
+    assert await broadcasts.finish_if_done(broadcast_id) is False  # one row pending
+    second = await broadcasts.repo.claim_next("console")
+    await broadcasts.repo.mark_final(second["id"], FAILED, "test")  # failed is final: nothing left
+    outcomes = await asyncio.gather(*(broadcasts.finish_if_done(broadcast_id) for _ in range(3)))
+    assert sorted(outcomes) == [False, False, True]
+    assert (await broadcasts.repo.get(broadcast_id))["finished_at"] is not None
+    # the application's delivery worker asks the same service (wired in bot/delivery.py)
+    assert worker_of(bot.app).broadcasts is broadcasts
