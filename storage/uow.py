@@ -41,6 +41,7 @@ from storage.org import OrgRepository
 from storage.org_list import OrgListRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
+from storage.quiz import QuizRepository
 from storage.remuneration import RemunerationRepository
 from storage.submissions import SubmissionRepository
 from storage.training import TrainingRepository
@@ -176,6 +177,11 @@ class Work:
     @cached_property
     def org_list(self) -> OrgListRepository:
         return OrgListRepository(self.bound)
+
+    # finish15 (issue 15): the self-test quiz (services/quiz.py)
+    @cached_property
+    def quiz(self) -> QuizRepository:
+        return QuizRepository(self.bound)
 
 
 class UnitOfWork:

@@ -540,3 +540,38 @@ async def test_a_broadcast_is_finished_once_no_row_is_left_to_deliver_and_only_o
     assert (await broadcasts.repo.get(broadcast_id))["finished_at"] is not None
     # the application's delivery worker asks the same service (wired in bot/delivery.py)
     assert worker_of(bot.app).broadcasts is broadcasts
+
+
+# --- a quiz started: the old session closed and the new one stored, one unit of work (issue 15, session 3) -
+async def _active_sessions(bot, person_id: int) -> list[int]:
+    rows = await bot.services.db.fetchall(
+        "SELECT id FROM quiz_sessions WHERE person_id = ? AND finished_at IS NULL AND abandoned = 0",
+        (person_id,),
+    )
+    return [r["id"] for r in rows]
+
+
+async def test_a_quiz_started_replaces_the_active_session_or_changes_nothing(bot, monkeypatch):
+    from storage.quiz import QuizRepository
+
+    mai = await person(bot, "ML-01-01")
+    first = await bot.services.quiz.start(mai.id)
+    with monkeypatch.context() as patch:
+        fail_after(patch, QuizRepository, "create_session")
+        with pytest.raises(Injected):
+            await bot.services.quiz.start(mai.id)
+    assert await _active_sessions(bot, mai.id) == [first.id]  # the old session was not closed
+    second = await bot.services.quiz.start(mai.id)
+    assert await _active_sessions(bot, mai.id) == [second.id]
+
+
+async def test_quizzes_started_at_once_leave_one_active_session(bot, monkeypatch):
+    """Each start closes the person's active session, then stores its own: without the person's row lock
+    both close nothing new and both sessions stay active (PostgreSQL)."""
+    from storage.quiz import QuizRepository
+
+    mai = await person(bot, "ML-01-01")
+    overlap_after(monkeypatch, QuizRepository, "answered_question_ids")
+    sessions = await asyncio.gather(*(bot.services.quiz.start(mai.id) for _ in range(2)))
+    assert len({s.id for s in sessions}) == 2
+    assert len(await _active_sessions(bot, mai.id)) == 1
