@@ -575,3 +575,59 @@ async def test_quizzes_started_at_once_leave_one_active_session(bot, monkeypatch
     sessions = await asyncio.gather(*(bot.services.quiz.start(mai.id) for _ in range(2)))
     assert len({s.id for s in sessions}) == 2
     assert len(await _active_sessions(bot, mai.id)) == 1
+
+
+# --- a logbook file imported: one unit of work under the commune's lock (issue 15, session 3) -------------
+async def _import_rows(bot, n: int):
+    from tests.test_logbook_book import _case
+
+    team = await bot.services.org.team_by_code("ML-01")
+    commune = await bot.services.org.commune_by_code("ML")
+    rows = [(_case(team.id, f"2025-03-{d + 1:02d}", "dan_su", "thanh", []), f"X{d}") for d in range(n)]
+    return commune, rows
+
+
+async def _imported(bot, commune_id: int) -> list[tuple[str, str]]:
+    rows = await bot.services.db.fetchall(
+        "SELECT external_id, number FROM cases WHERE commune_id = ? AND external_id IS NOT NULL ORDER BY id",
+        (commune_id,),
+    )
+    return [(r["external_id"], r["number"]) for r in rows]
+
+
+async def test_an_import_stores_every_row_or_none(bot, monkeypatch):
+    from services.case_import import store_rows
+    from storage.cases import CaseRepository
+
+    commune, rows = await _import_rows(bot, 3)
+    original, calls = CaseRepository.insert_imported, []
+
+    async def third_fails(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise Injected("insert_imported")
+        return await original(self, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CaseRepository, "insert_imported", third_fails)
+        with pytest.raises(Injected):
+            await store_rows(bot.services.cases, commune, rows)
+    assert await _imported(bot, commune.id) == []
+    assert await _count(bot.services.db, "SELECT COUNT(*) AS n FROM case_audit WHERE action = 'import'") == 0
+    created, existing = await store_rows(bot.services.cases, commune, rows)
+    assert (len(created), existing) == (3, 0)
+    assert [n for _, n in await _imported(bot, commune.id)] == [c.number for c in created]
+
+
+async def test_one_file_imported_twice_at_once_stores_each_row_once(bot, monkeypatch):
+    """Each import checks which external ids are stored, then stores the others: without the commune's row
+    lock both would store every row (PostgreSQL)."""
+    from services.case_import import store_rows
+    from storage.cases import CaseRepository
+
+    commune, rows = await _import_rows(bot, 3)
+    overlap_after(monkeypatch, CaseRepository, "external_id_stored")
+    outcomes = await asyncio.gather(*(store_rows(bot.services.cases, commune, rows) for _ in range(2)))
+    assert sorted((len(c), e) for c, e in outcomes) == [(0, 3), (3, 0)]
+    stored = await _imported(bot, commune.id)
+    assert sorted(x for x, _ in stored) == ["X0", "X1", "X2"] and len({n for _, n in stored}) == 3
