@@ -34,6 +34,7 @@ from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import IN_UNIT_OF_WORK, Database
 from storage.invites import InviteRepository
+from storage.jobs import JobRepository
 from storage.links import LinkCodeRepository
 from storage.locks import Aggregate, lock_key, lock_rows
 from storage.logbook import LogbookRepository
@@ -178,10 +179,14 @@ class Work:
     def org_list(self) -> OrgListRepository:
         return OrgListRepository(self.bound)
 
-    # finish15 (issue 15): the self-test quiz (services/quiz.py)
+    # finish15 (issue 15): the self-test quiz (services/quiz.py), the jobs' records (services/jobs.py)
     @cached_property
     def quiz(self) -> QuizRepository:
         return QuizRepository(self.bound)
+
+    @cached_property
+    def jobs(self) -> JobRepository:
+        return JobRepository(self.bound)
 
 
 class UnitOfWork:
