@@ -46,17 +46,16 @@ WRITE_LOCK_KEY = 0x6D65646961746F72
 
 
 def global_lock_database(url: str) -> Database:
-    """The baseline: a PostgresDatabase whose every `transaction()` (except `serialized=False`, the outbox's
-    pace and claims) first takes one advisory lock shared by all processes, as the bot did before the unit
-    of work and row locks."""
+    """The baseline: a PostgresDatabase whose every `transaction()` first takes one advisory lock shared by
+    all processes, as the bot did before the unit of work and row locks. (The bot exempted only the outbox
+    worker's claims, which this benchmark does not run.)"""
     from storage.postgres import PgConnection, PostgresDatabase
 
     class GlobalLockDatabase(PostgresDatabase):
         @asynccontextmanager
-        async def transaction(self, serialized: bool = True) -> AsyncIterator[PgConnection]:
-            async with super().transaction(serialized) as conn:
-                if serialized:
-                    await conn.raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
+        async def transaction(self) -> AsyncIterator[PgConnection]:
+            async with super().transaction() as conn:
+                await conn.raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
                 yield conn
 
     return GlobalLockDatabase(url)

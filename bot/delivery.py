@@ -98,6 +98,7 @@ def install(app: MediatorApplication) -> OutboxWorker:
         BotTransport(app),
         app.channel,
         rate_per_s=app.services.config.rate_limit_per_s,
+        broadcasts=app.services.broadcasts,
     )
     app.outbox_worker = worker  # type: ignore[attr-defined]  # one worker per application
     app.services.broadcasts.on_queued(worker.wake)

@@ -192,7 +192,7 @@ async def clear_buttons(update: Update) -> None:
             log.debug("could not clear buttons", exc_info=True)
 
 
-def requires(*roles: Role, same_message: bool = False) -> Callable[[Handler], Handler]:
+def requires(*roles: Role) -> Callable[[Handler], Handler]:
     """Allow the handler only for registered people with one of `roles` (all registered if none given)."""
 
     def decorate(func: Handler) -> Handler:

@@ -40,9 +40,9 @@ from handlers.common import (
 from handlers.flows import register_flow
 from handlers.menu import Capability, register_capability
 from handlers.start import DISCLOSED_BY_TRANSPORT, FIRST_CONTACT_SHOWN
-from knowledge.catalog import Entry
+from knowledge.catalog import Entry, KnowledgeBase
 from services.models import Person, Role
-from services.qa import EXPERT_ANSWER, Answer, Asker, QAError, QuestionRecord
+from services.qa import EXPERT_ANSWER, EXPERT_QUESTION, Answer, Asker, ExpertRequest, QAError, QuestionRecord
 from services.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,10 @@ register_capability(
     Capability("tailai_kb", msg.BTN_QA_RELOAD, None, msg.BTN_QA_RELOAD, frozenset({Role.ADMIN}), order=98)
 )
 register_markup(EXPERT_ANSWER, lambda b: None)  # an expert's answer reaches the asker without buttons
+# the notice of a new question reaches each expert with the button that starts their answer
+register_markup(
+    EXPERT_QUESTION, lambda b: keyboard([[(msg.BTN_QA_REPLY, f"qa:ans:{b['scope']['qa_request']}")]])
+)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -268,27 +272,41 @@ async def _open(update: Update, context: BotContext, parent_id: int, entry_id: s
 # --- expert hand-off ----------------------------------------------------------------------------------------
 async def on_expert(update: Update, context: BotContext) -> None:
     services = context.services
+    asker = await _asker(update, context)
+    person = asker.person  # request_expert refuses anyone unregistered or without a commune
+    commune = await services.directory.commune(person.commune_id) if person and person.commune_id else None
+    team = await services.directory.team(person.team_id) if person and person.team_id else None
+    place = f"{team.name}, {commune.name}" if team and commune else commune.name if commune else ""
+
+    def render(request: ExpertRequest, question: QuestionRecord) -> str:
+        kb = services.knowledge.kb
+        return render_expert_question(kb, existing(person, "asker"), place, request, question)
+
     try:
-        request, created, experts, question = await services.qa.request_expert(
-            int_arg(update) or 0, await _asker(update, context)
-        )
+        handed = await services.qa.request_expert(int_arg(update) or 0, asker, render)
     except QAError as exc:
         await _error(update, exc)
         return
-    if not created:
+    if not handed.created:
         await reply(update, msg.QA_EXPERT_ALREADY)
         return
-    asker = await context.registered(update)  # request_expert refused anyone unregistered
-    commune = existing(await services.directory.commune(request.commune_id), "commune")
-    team = await services.directory.team(asker.team_id) if asker.team_id else None
-    place = f"{team.name}, {commune.name}" if team else commune.name
+    commune = existing(commune, "commune")
+    if handed.notified:
+        wake_worker(context.application)
+        await reply(update, msg.QA_EXPERT_SENT.format(count=handed.notified, commune=commune.name))
+    else:
+        await reply(update, msg.QA_EXPERT_NONE.format(commune=commune.name))
+
+
+def render_expert_question(
+    kb: KnowledgeBase, asker: Person, place: str, request: ExpertRequest, question: QuestionRecord
+) -> str:
+    """The notice of a new question to the commune's experts (queued by QAService.request_expert): who asks
+    from where (`place`), the question, and the entry the search found closest."""
     suggestion = ""
-    if question.matched_ids:
-        entry = services.knowledge.kb.get(question.matched_ids[0])
-        if entry is not None:
-            suggestion = msg.QA_EXPERT_SUGGESTION.format(
-                title=entry.title, citation=services.knowledge.kb.citation(entry)
-            )
+    entry = kb.get(question.matched_ids[0]) if question.matched_ids else None
+    if entry is not None:
+        suggestion = msg.QA_EXPERT_SUGGESTION.format(title=entry.title, citation=kb.citation(entry))
     text = msg.QA_EXPERT_QUESTION.format(
         request=request.id,
         asker=name_and_role(asker),
@@ -296,21 +314,7 @@ async def on_expert(update: Update, context: BotContext) -> None:
         question=question.text,
         suggestion=suggestion,
     )
-    sent = 0
-    for expert, chat in experts:
-        try:
-            await context.bot.send_message(
-                chat_id=int(chat),
-                text=text[:TELEGRAM_LIMIT],
-                reply_markup=keyboard([[(msg.BTN_QA_REPLY, f"qa:ans:{request.id}")]]),
-            )
-            sent += 1
-        except (TelegramError, ValueError):
-            log.warning("could not notify expert %s of request %s", expert.id, request.id, exc_info=True)
-    if sent:
-        await reply(update, msg.QA_EXPERT_SENT.format(count=sent, commune=commune.name))
-    else:
-        await reply(update, msg.QA_EXPERT_NONE.format(commune=commune.name))
+    return text[:TELEGRAM_LIMIT]
 
 
 async def expert_start(update: Update, context: BotContext) -> int:

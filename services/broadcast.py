@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.models import Person, Role
-from storage.broadcasts import BroadcastRepository
+from storage.broadcasts import PENDING, SENDING, BroadcastRepository
 from storage.db import Database
 from storage.org import OrgRepository
 from storage.uow import UnitOfWork
@@ -26,6 +26,8 @@ AUDIENCE_ROLES: dict[str, tuple[Role, ...]] = {
     "officials": (Role.COMMUNE_OFFICIAL,),
 }
 TEAM_MEMBER_ROLES = (Role.MEDIATOR, Role.TEAM_LEADER)
+#: Outbox statuses of a row still to deliver: a broadcast none of whose rows is in one of them is finished.
+UNDELIVERED = (PENDING, SENDING)
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
@@ -165,6 +167,12 @@ class BroadcastService:
         """New rows were queued: the delivery workers look for due rows now rather than at their next poll."""
         for wake in self._wakers:
             wake()
+
+    async def finish_if_done(self, broadcast_id: int) -> bool:
+        """Mark the broadcast finished once none of its rows is left to deliver (UNDELIVERED); True only for
+        the call that marked it, so the sender's final report is sent once (the delivery worker's step)."""
+        async with self.uow() as u:  # one conditional UPDATE decides: of two workers at once, one marks it
+            return await u.broadcasts.set_finished(broadcast_id, unless=UNDELIVERED)
 
     async def set_progress_message(self, broadcast_id: int, chat_id: int | str, message_id: int) -> None:
         """The sender's progress message, edited by the worker as it delivers."""

@@ -15,8 +15,11 @@ from typing import Any
 
 from services import case_form as form
 from services.case_form import FormContext, FormError
+from services.case_models import Case
 from services.cases import CaseService
+from services.models import Commune
 from storage.logbook import LogbookRepository
+from storage.uow import Aggregate
 
 
 class ImportFileError(ValueError):
@@ -122,8 +125,33 @@ async def import_cases(
             valid.append((row.values, row.external_id))
     if report.errors and not skip_invalid:
         return report
-    created, existing = await cases.repo.import_many(
-        valid, province_id=commune.province_id, commune_id=commune.id, commune_code=commune.code
-    )
+    created, existing = await store_rows(cases, commune, valid)
     report.created, report.existing, report.imported = len(created), existing, True
     return report
+
+
+async def store_rows(
+    cases: CaseService, commune: Commune, rows: list[tuple[Mapping[str, Any], str | None]]
+) -> tuple[list[Case], int]:
+    """Store validated rows (values, external id) in one unit of work under the commune's row lock: a row
+    whose external id the commune already holds is skipped (a file imported twice adds nothing), and the
+    new cases are numbered on from the commune's last number. (created cases, rows skipped as stored)."""
+    created: list[Case] = []
+    existing = 0
+    counters: dict[str, int] = {}  # case numbers within this import, without re-reading the table
+    async with cases.uow(Aggregate.commune(commune.id)) as u:
+        for values, external_id in rows:
+            if external_id is not None and await u.cases.external_id_stored(commune.id, external_id):
+                existing += 1
+                continue
+            created.append(
+                await u.cases.insert_imported(
+                    values,
+                    province_id=commune.province_id,
+                    commune_id=commune.id,
+                    commune_code=commune.code,
+                    external_id=external_id,
+                    counters=counters,
+                )
+            )
+    return created, existing

@@ -45,7 +45,9 @@ from typing import Protocol
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
 
+from services.broadcast import BroadcastService, ScopeChecker
 from storage.broadcasts import BLOCKED, FAILED, BroadcastRepository
+from storage.org import OrgRepository
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +126,12 @@ class OutboxWorker:
         shared: bool | None = None,
         reap_every_s: float = 2.0,
         max_unrecorded: int = 2,
+        broadcasts: BroadcastService | None = None,
     ):
         self.repo = repo
+        #: The broadcast service, whose rule says when a broadcast is finished (the composition root passes
+        #: its own; by default one over `repo`'s database).
+        self.broadcasts = broadcasts or BroadcastService(repo, ScopeChecker(repo.db, OrgRepository(repo.db)))
         self.transport = transport
         self.channel = channel
         self.rate_per_s = rate_per_s
@@ -375,7 +381,7 @@ class OutboxWorker:
 
     async def _report(self, broadcast_id: int, force: bool) -> None:
         """One look at a broadcast (under its progress lock): finish it if nothing is left, show progress."""
-        finished = await self.repo.finish_if_done(broadcast_id)
+        finished = await self.broadcasts.finish_if_done(broadcast_id)
         now = time.monotonic()
         if (
             not finished

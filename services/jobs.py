@@ -1,7 +1,7 @@
 """Scheduled jobs as services: the daily case reminders and the monthly statistics summary. Each job decides
 who gets which message and queues it through the outbox (services/delivery.py delivers it, paced and
-restart-safe, as broadcasts): the record that a message was sent and the message itself are stored in one
-transaction (storage/jobs.py), so a job run twice queues once and a restart between queueing and sending
+restart-safe, as broadcasts): the record that a message was sent (storage/jobs.py) and the message itself
+are stored in one unit of work, so a job run twice queues once and a restart between queueing and sending
 delivers it once.
 The chat layer gives the text (`render`) and, by the message's topic, its buttons; the composition root
 schedules the jobs (bot/jobs.py). The agreement follow-ups (services/agreements.py) and the training reminders
@@ -20,6 +20,7 @@ from services.models import Person, Role
 from services.statistics import Report, ScopeDenied, StatisticsService, previous_month
 from storage.jobs import JobRepository
 from storage.stats import StatsRepository
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,16 @@ class CaseReminders:
     """Remind reporters (and team leaders, for stale cases) of cases still being mediated: each reminder once
     per period (CaseService.due_reminders)."""
 
-    def __init__(self, cases: CaseService, jobs: JobRepository, channels: set[str] | None = None):
+    def __init__(
+        self,
+        cases: CaseService,
+        jobs: JobRepository,
+        channels: set[str] | None = None,
+        uow: UnitOfWork | None = None,
+    ):
         self.cases = cases
         self.jobs = jobs
+        self.uow = uow or UnitOfWork(jobs.db)
         #: The channels this deployment runs (shared with the broadcast service).
         self.channels = channels if channels is not None else set()
 
@@ -67,11 +75,18 @@ class CaseReminders:
                 "case_id": case.id,
                 "topic": topic,
             }
-            if await self.jobs.queue_case_reminder(
-                case.id, reminder.recipient_id, reminder.kind, reminder.period, message
-            ):
+            if await self._queue(message, reminder.recipient_id, reminder.kind, reminder.period):
                 queued += 1
         return queued
+
+    async def _queue(self, message: dict, recipient_id: int, kind: str, period: int) -> bool:
+        """The record (once per case, recipient, kind and period: the conditional INSERT decides) and the
+        message's outbox rows, in one unit of work; False (nothing queued) when it was recorded before."""
+        async with self.uow() as u:
+            if not await u.jobs.record_case_reminder(message["case_id"], recipient_id, kind, period):
+                return False
+            await u.broadcasts.create_topical(message)
+            return True
 
 
 class MonthlySummaries:
@@ -83,10 +98,12 @@ class MonthlySummaries:
         statistics: StatisticsService,
         jobs: JobRepository,
         channels: set[str] | None = None,
+        uow: UnitOfWork | None = None,
     ):
         self.stats = stats
         self.statistics = statistics
         self.jobs = jobs
+        self.uow = uow or UnitOfWork(jobs.db)
         self.channels = channels if channels is not None else set()
 
     async def opted_out(self, person: Person) -> bool:
@@ -134,8 +151,17 @@ class MonthlySummaries:
                 "case_id": None,
                 "topic": SUMMARY,
             }
-            if await self.jobs.queue_summary(person_id, month, message):
+            if await self._queue(person_id, month, message):
                 queued += 1
         if queued:
             log.info("monthly statistics summary %s queued for %d officials", month, queued)
         return queued
+
+    async def _queue(self, person_id: int, month: str, message: dict) -> bool:
+        """The record (once per person and month: the conditional INSERT decides) and the summary's outbox
+        rows, in one unit of work; False (nothing queued) when it was recorded before."""
+        async with self.uow() as u:
+            if not await u.jobs.record_summary(person_id, month):
+                return False
+            await u.broadcasts.create_topical(message)
+            return True

@@ -33,14 +33,14 @@ GLOBAL_MAX_FAILURES = 30
 #: for a new one), so no code can be found by trying more than this many guesses out of a million.
 PER_CODE_MAX_FAILURES = 10
 FAILURE_WINDOW_MINUTES = 10
-REASONS = ("malformed", "invalid", "already_registered", "too_many_attempts")
 #: Why a well-formed code does not work; one reply for all (an answer must not tell a used code from a wrong
 #: one).
 INVALID_DETAILS = ("unknown", "expired", "used", "inactive", "guessed_at")
 
 
 class LinkError(Exception):
-    """`reason` decides the reply (REASONS); `detail` says exactly why, for logs and tests."""
+    """`reason` decides the reply: malformed, invalid, already_registered or too_many_attempts; `detail`
+    says exactly why, for logs and tests."""
 
     def __init__(self, reason: str):
         detail = reason
@@ -140,8 +140,8 @@ class LinkingService:
     async def _redeem(
         self, code_hash: str, channel: str, external_id: str, chat_id: str | None, now: str
     ) -> int | str:
-        """Use the code and link the identity in one unit of work; the person's id, or why not (REASONS /
-        INVALID_DETAILS; a wrong code records a failed attempt, nothing else is written)."""
+        """Use the code and link the identity in one unit of work; the person's id, or why not (a LinkError
+        reason or INVALID_DETAILS; a wrong code records a failed attempt, nothing else is written)."""
         # the identity is checked, then linked: its own lock; the code is used once (conditional UPDATE)
         async with self.uow() as u:
             await u.lock_key("identity", f"{channel}:{external_id}")

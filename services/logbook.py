@@ -290,10 +290,6 @@ def vn_date(iso: str | None) -> str:
     return form.display_date(iso) if iso else ""
 
 
-def period_of(start: date, end: date) -> Period:
-    return Period(start, end)
-
-
 # --- the printable book -------------------------------------------------------------------------------------
 def book_row(number: int, case: dict, *, parties_plain: str | None, invited_plain: str | None) -> list[Any]:
     """One Part I row, columns (1)–(10) in the paper order."""

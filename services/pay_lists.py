@@ -25,7 +25,6 @@ from storage.uow import Aggregate, UnitOfWork
 
 __all__ = ["AlreadyExcluded", "PayConflict", "PayDenied", "PayInputError", "PayListService"]
 
-MANAGERS = (Role.COMMUNE_OFFICIAL, Role.ADMIN)
 EARNERS = (Role.MEDIATOR, Role.TEAM_LEADER)
 MIN_REASON, MAX_REASON = 10, 500
 

@@ -1,8 +1,9 @@
 """Legal question answering: search the knowledge base, remember what was asked, hand a question to experts.
 
 Handing a question to the experts and an expert's answer are each one unit of work (storage/uow.py). The
-answer is stored and its message to the asker queued through the outbox (services/delivery.py) in the same
-transaction, so it is paced like a broadcast and delivered even if the process stops right after storing it.
+request is stored and its notice to the experts queued through the outbox (services/delivery.py) in the same
+transaction; so is the answer with its message to the asker. Both are paced like a broadcast and delivered,
+once, even if the process stops right after storing them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 3000
 #: Topic (broadcasts.topic) of an expert's answer queued for the asker; the chat gives its buttons (none).
 EXPERT_ANSWER = "qa_expert_answer"
+#: Topic of the notice of a new question queued for the commune's experts (the chat gives its "reply" button;
+#: the broadcast's scope carries the request: {"qa_request": id}).
+EXPERT_QUESTION = "qa_expert_question"
 #: A long answer goes in several messages, each due this many seconds after the one before (so that they are
 #: sent in order: the outbox sends due messages side by side).
 PART_GAP_S = 2.0
@@ -54,6 +58,17 @@ class Answer:
     @property
     def entry(self) -> Entry | None:
         return self.result.best.entry if self.result.best and self.outcome == "answered" else None
+
+
+@dataclass(frozen=True, slots=True)
+class HandedOff:
+    """A question handed to the experts: the request, whether it was created now (a second tap finds it),
+    how many experts its notice was queued for (0 when not created now), and the question."""
+
+    request: ExpertRequest
+    created: bool
+    notified: int
+    question: QuestionRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,22 +178,38 @@ class QAService:
         return record
 
     async def request_expert(
-        self, question_id: int, asker: Asker
-    ) -> tuple[ExpertRequest, bool, list[tuple[Person, str]], QuestionRecord]:
-        """Hand the question to the commune's experts; returns (request, created now, experts, question)."""
+        self, question_id: int, asker: Asker, render: Callable[[ExpertRequest, QuestionRecord], str]
+    ) -> HandedOff:
+        """Hand the question to the commune's experts: the request, its notice to every expert with an account
+        on the asker's channel (`render(request, question)` gives its text, the chat's words) queued in the
+        outbox, and their count, in one unit of work."""
         if asker.person is None:
             raise QAError("not_registered")
         record = await self.own_question(question_id, asker)
         person = asker.person
         if person.commune_id is None:
             raise QAError("no_commune")
-        # one request per question (ON CONFLICT), notified once: the request and its count in one unit of work
+        # one request per question (ON CONFLICT decides): of two taps at once, one creates it and notifies
         async with self.uow() as u:
             request, created = await u.qa.create_request(record.id, person.id, person.commune_id)
+            if not created:
+                return HandedOff(request, False, 0, record)
             experts = await u.qa.experts(person.commune_id, asker.channel, exclude_person=person.id)
-            if created:
-                await u.qa.mark_notified(request.id, len(experts))
-        return request, created, experts, record
+            recipients = [(expert.id, chat, asker.channel) for expert, chat in experts]
+            if recipients:
+                await u.qa.queue_message(
+                    {
+                        "sender_id": person.id,
+                        "channel": asker.channel,
+                        "scope": {"qa_request": request.id, "topic": EXPERT_QUESTION},
+                        "text": render(request, record),
+                        "recipients": recipients,
+                        "case_id": None,
+                        "topic": EXPERT_QUESTION,
+                    }
+                )
+            await u.qa.mark_notified(request.id, len(recipients))
+        return HandedOff(request, True, len(recipients), record)
 
     async def expert_request(
         self, request_id: int, expert: Person | None

@@ -28,6 +28,8 @@ from services.legal_docs import (
     load_documents,
 )
 from services.quiz_models import Session
+from storage.db import Database
+from storage.uow import Aggregate, UnitOfWork
 
 SESSION_SIZE = 10
 
@@ -193,6 +195,8 @@ class Participation:
 
 
 class QuizStore(Protocol):
+    db: Database
+
     async def create_session(self, person_id: int, topic: str | None, question_ids: list[str]) -> int: ...
     async def session(self, session_id: int) -> Session | None: ...
     async def active_session(self, person_id: int) -> Session | None: ...
@@ -213,8 +217,15 @@ class QuizStore(Protocol):
 
 
 class QuizService:
-    def __init__(self, store: QuizStore, bank: QuestionBank | None = None, rng: random.Random | None = None):
+    def __init__(
+        self,
+        store: QuizStore,
+        bank: QuestionBank | None = None,
+        rng: random.Random | None = None,
+        uow: UnitOfWork | None = None,
+    ):
         self.store = store
+        self.uow = uow or UnitOfWork(store.db)
         self._bank = bank
         self.rng = rng or random.Random()
 
@@ -228,11 +239,14 @@ class QuizService:
         """Close any unfinished session of the person and start a new one."""
         if topic is not None and topic not in self.bank.topic_by_code:
             raise ValueError(f"unknown topic {topic!r}")
-        seen = await self.store.answered_question_ids(person_id)
-        questions = self.bank.draw(SESSION_SIZE, topic, seen, self.rng)
-        await self.store.abandon_active(person_id)
-        session_id = await self.store.create_session(person_id, topic, [q.id for q in questions])
-        session = await self.store.session(session_id)
+        # one unit of work under the person's row lock: of two starts at once, the later one closes the
+        # other's session, so the person has one active session
+        async with self.uow(Aggregate.person(person_id)) as u:
+            seen = await u.quiz.answered_question_ids(person_id)
+            questions = self.bank.draw(SESSION_SIZE, topic, seen, self.rng)
+            await u.quiz.abandon_active(person_id)
+            session_id = await u.quiz.create_session(person_id, topic, [q.id for q in questions])
+            session = await u.quiz.session(session_id)
         if session is None:  # just created in this call
             raise LookupError(f"quiz session {session_id} not found")
         return session

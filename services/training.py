@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services import dates
@@ -170,12 +170,15 @@ class TrainingService:
         """Record 'yes' / 'no'; PermissionDenied if the person is not invited, WhenError if it has started."""
         if answer not in ("yes", "no"):
             raise ValueError(answer)
-        event = await self.repo.get(event_id)
-        if event is None or not BroadcastScope.from_json(event["scope"]).contains(person):
-            raise PermissionDenied("audience")
-        if event["starts_at"] <= utc_iso(now or datetime.now(UTC)):
-            raise WhenError("past")
-        await self.repo.set_rsvp(event_id, person.id, answer)
+        # Under the event's row lock, which its reminder takes before reading who declined: a "no" stored
+        # first is never reminded; one stored after the reminder finds it already queued.
+        async with self.uow(Aggregate("training_events", event_id)) as u:
+            event = await u.training.get(event_id)
+            if event is None or not BroadcastScope.from_json(event["scope"]).contains(person):
+                raise PermissionDenied("audience")
+            if event["starts_at"] <= utc_iso(now or datetime.now(UTC)):
+                raise WhenError("past")
+            await u.training.set_rsvp(event_id, person.id, answer)
         return event
 
     async def counts(self, event: dict) -> dict[str, int]:
@@ -205,21 +208,22 @@ class TrainingService:
 
     async def remind(self, event: dict, channel: str, text: str) -> tuple[int | None, int]:
         """Store the reminder (once) for the invited people who have not declined. (broadcast id,
-        recipients)."""
+        recipients); (None, 0) when it was stored already."""
         scope = BroadcastScope.from_json(event["scope"])
-        recipients = await self.broadcasts.repo.recipients(
-            channel,
-            list(scope.communes),
-            scope.roles,
-            None if scope.teams is None else list(scope.teams),
-            exclude_person_id=event["organiser_id"],
-            exclude_declined_event=event["id"],
-            channels=tuple(sorted(self.broadcasts.channels | {channel})),
-        )
-        # Once per event: the conditional UPDATE decides (and locks the event's row until the end).
+        # Once per event: the conditional UPDATE decides (and locks the event's row until the end). Who
+        # declined is read after it, so an answer (`answer`, under the same lock) is seen or comes after.
         async with self.uow() as u:
             if not await u.training.mark_reminded(event["id"]):
-                return None, len(recipients)
+                return None, 0
+            recipients = await u.broadcasts.recipients(
+                channel,
+                list(scope.communes),
+                scope.roles,
+                None if scope.teams is None else list(scope.teams),
+                exclude_person_id=event["organiser_id"],
+                exclude_declined_event=event["id"],
+                channels=tuple(sorted(self.broadcasts.channels | {channel})),
+            )
             broadcast_id = await u.broadcasts.create(
                 sender_id=event["organiser_id"],
                 channel=channel,
@@ -302,7 +306,3 @@ class TrainingService:
                 )
             await u.training.attendance_saved(event_id)
         return len(ticked), changed
-
-
-def event_day(event: dict) -> date:
-    return date.fromisoformat(event["local_date"])

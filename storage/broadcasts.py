@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,6 @@ from storage.db import Database, utcnow
 
 #: Outbox statuses; `sent`, `failed` and `blocked` are final.
 PENDING, SENDING, SENT, FAILED, BLOCKED = "pending", "sending", "sent", "failed", "blocked"
-FINAL = (SENT, FAILED, BLOCKED)
 #: PostgreSQL (several bot processes): a row of a live process left in `sending` longer than this is stuck;
 #: any process may send it again (at-least-once delivery). Rows of a process that died are taken back at once.
 STALE_CLAIM_S = 120.0
@@ -259,7 +259,7 @@ class BroadcastRepository:
             alive = self.db.alive_sql("claimed_by")  # type: ignore[attr-defined]  # PostgresDatabase only
             sql += f" AND (claimed_at < ? OR (claimed_by IS NOT NULL AND NOT {alive}))"
             params += (precise_now((now or datetime.now(UTC)) - timedelta(seconds=STALE_CLAIM_S)),)
-        async with self.db.transaction(serialized=False) as conn, conn.execute(sql, params) as cur:
+        async with self.db.transaction() as conn, conn.execute(sql, params) as cur:
             return cur.rowcount
 
     async def claim_next(
@@ -274,7 +274,7 @@ class BroadcastRepository:
         stamp = precise_now(now)
         lock = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgres" else ""
         async with (
-            self.db.transaction(serialized=False) as conn,
+            self.db.transaction() as conn,
             conn.execute(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = ?,"
                 " claimed_by = ? WHERE id = (SELECT id FROM outbox"
@@ -340,14 +340,15 @@ class BroadcastRepository:
             (precise_now(at), (error or "")[:300], row_id),
         )
 
-    async def finish_if_done(self, broadcast_id: int) -> bool:
-        """Mark the broadcast finished when no row is left to deliver; True only for the call that did it."""
+    async def set_finished(self, broadcast_id: int, unless: Sequence[str]) -> bool:
+        """Mark the broadcast finished unless one of its rows has a status in `unless` (the rule is
+        services/broadcast.py's); True only for the call that marked it."""
         async with (  # one conditional UPDATE
             self.db.transaction() as conn,
             conn.execute(
                 "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND NOT EXISTS"
-                " (SELECT 1 FROM outbox WHERE broadcast_id = ? AND status IN ('pending', 'sending'))",
-                (utcnow(), broadcast_id, broadcast_id),
+                f" (SELECT 1 FROM outbox WHERE broadcast_id = ? AND status IN ({_in(list(unless))}))",
+                (utcnow(), broadcast_id, broadcast_id, *unless),
             ) as cur,
         ):
             return cur.rowcount == 1

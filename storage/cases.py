@@ -432,47 +432,39 @@ class CaseRepository:
             await self._audit(conn, case_id, actor_id, action, snapshot(before), snapshot(after), now)
             return after, True
 
-    async def import_many(
+    async def external_id_stored(self, commune_id: int, external_id: str) -> bool:
+        """Whether a case of the commune carries this external id (a row of an earlier import)."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM cases WHERE commune_id = ? AND external_id = ?", (commune_id, external_id)
+        )
+        return row is not None
+
+    async def insert_imported(
         self,
-        rows: list[tuple[Mapping[str, Any], str | None]],
+        values: Mapping[str, Any],
         *,
         province_id: int,
         commune_id: int,
         commune_code: str,
-    ) -> tuple[list[Case], int]:
-        """Insert imported rows in one transaction; rows whose external_id is already stored are skipped.
-        Returns (created cases, number skipped as existing)."""
-        created: list[Case] = []
-        existing = 0
-        counters: dict[str, int] = {}  # case numbers within this transaction, without re-reading the table
-        async with self.db.transaction() as conn:
-            # external ids are checked, and cases numbered, under the commune's row lock
-            await lock_rows(conn, self.db.dialect, Aggregate.commune(commune_id))
-            for values, external_id in rows:
-                if external_id is not None:
-                    async with conn.execute(
-                        "SELECT 1 FROM cases WHERE commune_id = ? AND external_id = ?",
-                        (commune_id, external_id),
-                    ) as cur:
-                        if await cur.fetchone() is not None:
-                            existing += 1
-                            continue
-                created.append(
-                    await self._insert(
-                        conn,
-                        values,
-                        province_id=province_id,
-                        commune_id=commune_id,
-                        commune_code=commune_code,
-                        reporter_id=None,
-                        submission_key=None,
-                        external_id=external_id,
-                        actor_id=None,
-                        action="import",
-                        counters=counters,
-                    )
-                )
-        return created, existing
+        external_id: str | None,
+        counters: dict[str, int],
+    ) -> Case:
+        """Store one imported row: its case, mediators and audit row. `counters` numbers the cases of one
+        import without re-reading the table (the caller holds the commune's row lock for the whole import)."""
+        async with self.db.transaction() as conn:  # a savepoint inside the import's unit of work
+            return await self._insert(
+                conn,
+                values,
+                province_id=province_id,
+                commune_id=commune_id,
+                commune_code=commune_code,
+                reporter_id=None,
+                submission_key=None,
+                external_id=external_id,
+                actor_id=None,
+                action="import",
+                counters=counters,
+            )
 
     # --- drafts --------------------------------------------------------------------------------------------
     async def draft(self, person_id: int, purpose: str) -> Draft | None:

@@ -134,7 +134,7 @@ class Database:
     async def applied_versions(self) -> set[int]:
         raise NotImplementedError
 
-    def transaction(self, serialized: bool = True) -> AbstractAsyncContextManager[Any]:
+    def transaction(self) -> AbstractAsyncContextManager[Any]:
         """BEGIN … COMMIT around the block; yields a connection taking `?` SQL (see the module docstring)."""
         raise NotImplementedError
 
@@ -268,10 +268,8 @@ class SqliteDatabase(Database):
             raise RuntimeError("standalone database call inside a unit of work: use the unit of work's")
 
     @asynccontextmanager
-    async def transaction(self, serialized: bool = True) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; rolled back on any exception, so no half-written record.
-
-        `serialized` matters only for PostgreSQL's benchmark baseline (SQLite has one writer at a time)."""
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; rolled back on any exception, so no half-written record."""
         self._not_in_unit_of_work()
         async with self._lock:
             try:

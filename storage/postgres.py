@@ -14,7 +14,7 @@ Transactions: `transaction()` is BEGIN … COMMIT (READ COMMITTED) and takes no 
 of different processes run side by side. A transaction that reads and then writes protects what it read with
 a constraint, a row lock on its aggregate's root row, or a lock on one item (storage/locks.py; the unit of
 work, storage/uow.py, takes them for a use case). The old behaviour, one advisory lock around every
-`transaction()` except `transaction(serialized=False)`, lives on only as the baseline of bench/submissions.py.
+write transaction, lives on only as the baseline of bench/submissions.py.
 """
 
 from __future__ import annotations
@@ -405,9 +405,9 @@ class PostgresDatabase(Database):
 
     # --- statements -----------------------------------------------------------------------------------------
     @asynccontextmanager
-    async def transaction(self, serialized: bool = True) -> AsyncIterator[PgConnection]:
+    async def transaction(self) -> AsyncIterator[PgConnection]:
         """BEGIN … COMMIT on a pooled connection; rolled back on any exception. No lock is taken here (see the
-        module docstring); `serialized` is read only by the benchmark's global-lock baseline.
+        module docstring).
         """
         try:
             raw = await self.pool.acquire()

@@ -34,6 +34,7 @@ from storage.broadcasts import BroadcastRepository
 from storage.cases import CaseRepository
 from storage.db import IN_UNIT_OF_WORK, Database
 from storage.invites import InviteRepository
+from storage.jobs import JobRepository
 from storage.links import LinkCodeRepository
 from storage.locks import Aggregate, lock_key, lock_rows
 from storage.logbook import LogbookRepository
@@ -41,6 +42,7 @@ from storage.org import OrgRepository
 from storage.org_list import OrgListRepository
 from storage.people import PeopleRepository
 from storage.qa import QARepository
+from storage.quiz import QuizRepository
 from storage.remuneration import RemunerationRepository
 from storage.submissions import SubmissionRepository
 from storage.training import TrainingRepository
@@ -67,7 +69,7 @@ class BoundDatabase(Database):
         return self.parent.is_open
 
     @asynccontextmanager
-    async def transaction(self, serialized: bool = True) -> AsyncIterator[Any]:
+    async def transaction(self) -> AsyncIterator[Any]:
         name = f"uow_{next(_savepoints)}"
         await self.conn.execute(f"SAVEPOINT {name}")
         try:
@@ -176,6 +178,15 @@ class Work:
     @cached_property
     def org_list(self) -> OrgListRepository:
         return OrgListRepository(self.bound)
+
+    # finish15 (issue 15): the self-test quiz (services/quiz.py), the jobs' records (services/jobs.py)
+    @cached_property
+    def quiz(self) -> QuizRepository:
+        return QuizRepository(self.bound)
+
+    @cached_property
+    def jobs(self) -> JobRepository:
+        return JobRepository(self.bound)
 
 
 class UnitOfWork:

@@ -377,7 +377,7 @@ async def test_the_final_report_is_not_lost_when_the_last_row_ends_during_a_prog
     await bot.tap(COMMUNE, "Gửi cho 2 người")
     progress = bot.api.sent_to(COMMUNE)[before]
     worker = fast_worker(bot)
-    real_finish, real_after = worker.repo.finish_if_done, worker._after
+    real_finish, real_after = worker.broadcasts.finish_if_done, worker._after
     holding, second_checked = asyncio.Event(), asyncio.Event()
     calls = {"finish": 0, "after": 0}
 
@@ -395,7 +395,7 @@ async def test_the_final_report_is_not_lost_when_the_last_row_ends_during_a_prog
         if calls["after"] == 1:  # the second row's check returned (it found the lock held)
             second_checked.set()
 
-    monkeypatch.setattr(worker.repo, "finish_if_done", finish_if_done)
+    monkeypatch.setattr(worker.broadcasts, "finish_if_done", finish_if_done)
     monkeypatch.setattr(worker, "_after", after)
     await worker.drain()
     assert holding.is_set() and calls["after"] == 2

@@ -142,3 +142,44 @@ def test_handlers_neither_schedule_nor_send_jobs():
         modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert not attrs & {"job_queue", "run_daily", "run_repeating"}, path.name
         assert "bot.jobs" not in modules, path.name
+
+
+# --- the record and the message in one unit of work (issue 15, session 3) --------------------------------
+class Injected(RuntimeError):
+    """Storing the message fails right after the job's record was written."""
+
+
+async def _fail(*_args, **_kwargs):
+    raise Injected()
+
+
+async def test_a_reminder_whose_message_is_not_stored_is_not_recorded(bot, monkeypatch):
+    """If storing the message fails, the record is rolled back with it: the next run queues the reminder."""
+    import pytest
+
+    from storage.broadcasts import BroadcastRepository
+
+    today = bot.services.cases.today()
+    await make_case(bot, MEDIATOR, received=today - timedelta(days=15))
+    with monkeypatch.context() as patch:
+        patch.setattr(BroadcastRepository, "create_topical", _fail)
+        with pytest.raises(Injected):
+            await jobs.case_reminders(bot.app, today)
+    assert await bot.services.db.fetchall("SELECT * FROM case_reminders") == []
+    assert await outbox_rows(bot, REMIND_REPORTER) == []
+    assert await jobs.case_reminders(bot.app, today) == 2
+
+
+async def test_a_summary_whose_message_is_not_stored_is_not_recorded(bot, monkeypatch):
+    import pytest
+
+    from storage.broadcasts import BroadcastRepository
+
+    day = date(2025, 7, 1)
+    with monkeypatch.context() as patch:
+        patch.setattr(BroadcastRepository, "create_topical", _fail)
+        with pytest.raises(Injected):
+            await jobs.monthly_summaries(bot.app, day)
+    assert await bot.services.db.fetchall("SELECT * FROM stats_summary_sent") == []
+    assert await outbox_rows(bot, SUMMARY) == []
+    assert await jobs.monthly_summaries(bot.app, day) == 1

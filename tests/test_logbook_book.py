@@ -17,6 +17,7 @@ from bot.config import Config
 from bot.container import Services
 from bot.demo import seed_demo
 from services import logbook_template as layout
+from services.case_import import store_rows
 from services.statistics import Period
 from tests.harness import texts
 
@@ -66,12 +67,7 @@ async def hand_built(services) -> dict[str, int]:
         _case(ml01, "2024-12-31", "dat_dai", "thanh", [mai]),  # before the period
         _case(ml01, "2025-07-01", "dat_dai", "thanh", [mai]),  # after the period
     ]
-    await services.cases.repo.import_many(
-        [(c, f"H{i}") for i, c in enumerate(cases)],
-        province_id=commune.province_id,
-        commune_id=commune.id,
-        commune_code="ML",
-    )
+    await store_rows(services.cases, commune, [(c, f"H{i}") for i, c in enumerate(cases)])
     return people
 
 
@@ -381,9 +377,7 @@ async def test_book_prints_names_only_where_the_commune_stores_them(bot):
         invited_count=1,
         invited_names=cipher.encrypt("Cụ Lò Văn Pọm"),
     )
-    await bot.services.cases.repo.import_many(
-        [(values, "P1")], province_id=commune.province_id, commune_id=commune.id, commune_code="ML"
-    )
+    await store_rows(bot.services.cases, commune, [(values, "P1")])
     scope = await bot.services.statistics.scope_by_code("team", "ML-01")
 
     async def first_row():

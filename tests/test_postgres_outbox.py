@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.broadcast import UNDELIVERED
 from services.models import PersonDraft, Role
 from storage.broadcasts import STALE_CLAIM_S, BroadcastRepository
 from storage.db import Database
@@ -67,7 +68,7 @@ async def test_concurrent_workers_never_claim_the_same_row(two_processes):
     counts = await BroadcastRepository(second).counts(broadcast_id)
     assert counts["sent"] == 300 and counts["pending"] == counts["sending"] == 0
     assert await BroadcastRepository(first).retried_rows(broadcast_id) == 0
-    assert await BroadcastRepository(first).finish_if_done(broadcast_id) is True
+    assert await BroadcastRepository(first).set_finished(broadcast_id, unless=UNDELIVERED) is True
 
 
 async def test_claims_of_a_dead_process_are_taken_over_at_once_not_stolen(two_processes):

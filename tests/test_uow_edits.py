@@ -99,10 +99,15 @@ async def _expert_request(bot, question: str = "hai nhà tranh chấp lối đi 
     mediator = await services.people.by_identity("console", str(MEDIATOR_CHAT))
     asker = Asker(channel="console", ref=str(MEDIATOR_CHAT), person=mediator)
     answer = await services.qa.ask(question, asker)
-    request, created, experts, _ = await services.qa.request_expert(answer.question_id, asker)
-    assert created and experts
+    handed = await services.qa.request_expert(answer.question_id, asker, _notice)
+    assert handed.created and handed.notified
+    request = handed.request
     expert = await services.people.by_identity("console", str(EXPERT_CHAT))
     return request, expert
+
+
+def _notice(request, question) -> str:
+    return f"#{request.id}: {question.text}"
 
 
 async def _answer(bot, request, expert, text: str):
@@ -234,11 +239,100 @@ async def test_a_hand_off_stores_the_request_with_its_count_of_experts(bot, monk
         await _expert_request(bot)
     monkeypatch.undo()
     assert await bot.services.db.fetchall("SELECT * FROM qa_expert_requests") == []
+    assert await _queued_notices(bot) == []  # the notice queued before the failure is rolled back too
     request, _ = await _expert_request(bot)
     row = await bot.services.db.fetchone(
         "SELECT notified FROM qa_expert_requests WHERE id = ?", (request.id,)
     )
     assert row["notified"] >= 1
+    assert row["notified"] == len(await _queued_notices(bot))
+
+
+# --- Q&A: the experts' notice of a new question is queued with the request (issue 15, session 3) ----------
+async def _queued_notices(bot) -> list:
+    from services.qa import EXPERT_QUESTION
+
+    return await bot.services.db.fetchall(
+        "SELECT o.person_id, o.status, b.text FROM outbox o JOIN broadcasts b ON b.id = o.broadcast_id"
+        " WHERE b.topic = ? ORDER BY o.id",
+        (EXPERT_QUESTION,),
+    )
+
+
+def _notices(bot) -> list[dict]:
+    head = "❓ Câu hỏi cần chuyên gia trả lời"
+    return [m for m in bot.api.sent_to(EXPERT_CHAT) if (m.get("text") or "").startswith(head)]
+
+
+async def test_a_question_handed_off_is_notified_after_a_crash_before_sending(bot):
+    """The process stops right after storing the request (the notice claimed, not sent): after the restart
+    the expert gets it exactly once, with its reply button, and can answer."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot import messages as msg
+    from bot.delivery import worker_of
+
+    await bot.say("mediator", "hai nhà tranh chấp lối đi chung thì hòa giải thế nào")
+    out = await bot.tap("mediator", msg.BTN_QA_EXPERT)
+    assert any("Đã gửi câu hỏi của anh/chị tới 1 chuyên gia" in (m.get("text") or "") for m in out)
+    assert _notices(bot) == []  # queued, nothing sent yet
+    claimed = await bot.services.broadcasts.repo.claim_next(
+        "console", now=datetime.now(UTC) - timedelta(seconds=300)
+    )
+    assert claimed is not None and claimed["status"] == "sending"
+    await bot.restart()
+    await worker_of(bot.app).recover()
+    await worker_of(bot.app).drain()
+    request = (await bot.services.db.fetchall("SELECT * FROM qa_expert_requests"))[0]
+    [notice] = _notices(bot)
+    assert f"(#{request['id']})" in notice["text"] and "«hai nhà tranh chấp lối đi chung" in notice["text"]
+    assert "Người hỏi: " in notice["text"] and 'Bấm "Trả lời"' in notice["text"]
+    buttons = [b for row in notice["reply_markup"]["inline_keyboard"] for b in row]
+    assert [(b["text"], b["callback_data"]) for b in buttons] == [
+        (msg.BTN_QA_REPLY, f"qa:ans:{request['id']}")
+    ]
+    await bot.restart()
+    await worker_of(bot.app).recover()
+    await worker_of(bot.app).drain()
+    assert len(_notices(bot)) == 1
+    assert [r["status"] for r in await _queued_notices(bot)] == ["sent"]
+    # the notice is not the asker's broadcast, and its button starts the expert's answer
+    mediator = await bot.services.people.by_identity("console", str(MEDIATOR_CHAT))
+    assert await bot.services.broadcasts.history(mediator) == []
+    out = await bot.tap("commune", msg.BTN_QA_REPLY, message=notice)
+    assert f"#{request['id']}" in "\n".join(m.get("text") or "" for m in out)
+
+
+async def test_a_hand_off_queues_its_notice_in_the_same_unit_of_work(bot, monkeypatch):
+    """Storing the notice fails: no request is left (a second tap would otherwise find it "already sent" and
+    no expert would ever hear of it); another try then queues it."""
+    from storage.qa import QARepository
+
+    monkeypatch.setattr(QARepository, "queue_message", fail)
+    with pytest.raises(Injected):
+        await _expert_request(bot)
+    monkeypatch.undo()
+    assert await bot.services.db.fetchall("SELECT * FROM qa_expert_requests") == []
+    assert await _queued_notices(bot) == []
+    await _expert_request(bot)
+    assert len(await _queued_notices(bot)) == 1
+
+
+async def test_two_taps_at_once_hand_the_question_off_and_notify_once(bot):
+    from services.qa import Asker
+
+    services = bot.services
+    mediator = await services.people.by_identity("console", str(MEDIATOR_CHAT))
+    asker = Asker(channel="console", ref=str(MEDIATOR_CHAT), person=mediator)
+    answer = await services.qa.ask("hai nhà tranh chấp lối đi chung thì hòa giải thế nào", asker)
+    handed = await asyncio.gather(
+        *(services.qa.request_expert(answer.question_id, asker, _notice) for _ in range(3))
+    )
+    assert sorted(h.created for h in handed) == [False, False, True]
+    assert len({h.request.id for h in handed}) == 1
+    queued = await _queued_notices(bot)
+    assert len(queued) == [h.notified for h in handed if h.created][0] == 1
+    assert queued[0]["text"].startswith(f"#{handed[0].request.id}: hai nhà tranh chấp")
 
 
 # --- the organisation list: a file applied, chat edits, commune mergers -------------------------------------

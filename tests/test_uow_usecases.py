@@ -26,7 +26,7 @@ from storage.training import TrainingRepository
 from tests import dbtarget
 from tests.test_cases_flow import report
 from tests.test_remuneration import Pay
-from tests.test_training import COMMUNE, RECENT, make_event, person, to_past
+from tests.test_training import COMMUNE, LEADER, RECENT, make_event, person, to_past
 
 JAN = Period(date(2026, 1, 1), date(2026, 1, 31))
 
@@ -416,3 +416,218 @@ async def test_acknowledged_twice_at_once_is_recorded_once(bot):
     assert sorted(outcomes) == [False, False, False, True]
     assert await bot.services.broadcasts.acknowledge(broadcast_id, official) is None  # not a recipient
     assert (await bot.services.broadcasts.repo.counts(broadcast_id))["acked"] == 1
+
+
+# --- a training answer (RSVP), one unit of work under the event's lock (issue 15, session 3) --------------
+async def _reminded(bot, event_id: int) -> set[int]:
+    rows = await bot.services.db.fetchall(
+        "SELECT o.person_id FROM outbox o JOIN training_events e ON e.reminder_id = o.broadcast_id"
+        " WHERE e.id = ?",
+        (event_id,),
+    )
+    return {r["person_id"] for r in rows}
+
+
+async def test_a_decline_stored_while_the_reminder_is_due_is_never_reminded(bot, monkeypatch):
+    """The decline holds the event's lock (stored, not committed yet) when the daily reminder starts: the
+    reminder waits for it and leaves the decliner out."""
+    event_id, _ = await make_event(bot, days=0.5)
+    event = await bot.services.training.repo.get(event_id)
+    leader = await bot.services.people.by_identity("console", str(LEADER))
+    stored, release, pids = asyncio.Event(), asyncio.Event(), []
+    original = TrainingRepository.set_rsvp
+
+    async def held(self, *args, **kwargs):
+        await original(self, *args, **kwargs)
+        if dbtarget.on_postgres():
+            pids.append(int((await self.db.fetchone("SELECT pg_backend_pid() AS pid"))["pid"]))
+        stored.set()
+        await release.wait()
+
+    monkeypatch.setattr(TrainingRepository, "set_rsvp", held)
+    decline = asyncio.create_task(bot.services.training.answer(leader, event_id, "no"))
+    await stored.wait()
+    remind = asyncio.create_task(bot.services.training.remind(event, "console", "Nhắc"))
+    if pids:  # PostgreSQL: release the decline once the reminder waits for its lock
+        while True:  # polled: the reminder runs on another connection
+            if remind.done() or await blocked_by(bot.services.db, pids[0]):
+                break
+            await asyncio.sleep(0.01)
+    else:  # SQLite: the reminder's transaction waits for the only writer; let it get there
+        for _ in range(20):
+            await asyncio.sleep(0)
+    release.set()
+    await decline
+    broadcast_id, count = await remind
+    assert broadcast_id is not None and count >= 1
+    reminded = await _reminded(bot, event_id)
+    assert leader.id not in reminded and len(reminded) == count
+    assert await bot.services.training.answer_of(event_id, leader) == "no"
+
+
+async def test_a_decline_arriving_while_the_reminder_is_stored_waits_for_it(bot, monkeypatch):
+    """The reminder has read who declined (under the event's lock) when a decline arrives: the decline waits
+    until the reminder is stored, so no one is reminded after their decline was stored. Before, the reminder
+    read who declined before its unit of work and the decline committed in between (PostgreSQL)."""
+    event_id, _ = await make_event(bot, days=0.5)
+    event = await bot.services.training.repo.get(event_id)
+    leader = await bot.services.people.by_identity("console", str(LEADER))
+    read, release, pids = asyncio.Event(), asyncio.Event(), []
+    original = BroadcastRepository.recipients
+
+    async def held(self, *args, **kwargs):
+        found = await original(self, *args, **kwargs)
+        if kwargs.get("exclude_declined_event") is not None:  # the reminder's read of who declined
+            if dbtarget.on_postgres():
+                pids.append(int((await self.db.fetchone("SELECT pg_backend_pid() AS pid"))["pid"]))
+            read.set()
+            await release.wait()
+        return found
+
+    monkeypatch.setattr(BroadcastRepository, "recipients", held)
+    remind = asyncio.create_task(bot.services.training.remind(event, "console", "Nhắc"))
+    await read.wait()
+    decline = asyncio.create_task(bot.services.training.answer(leader, event_id, "no"))
+    if pids:  # PostgreSQL: wait until the decline is stored or waits for the reminder's lock
+        while True:  # polled: the decline runs on another connection
+            if decline.done() or await blocked_by(bot.services.db, pids[0]):
+                break
+            await asyncio.sleep(0.01)
+    else:  # SQLite: the decline's transaction waits for the only writer; let it get there
+        for _ in range(20):
+            await asyncio.sleep(0)
+    declined_before_the_reminder_was_stored = decline.done()
+    release.set()
+    broadcast_id, _ = await remind
+    await decline
+    assert not declined_before_the_reminder_was_stored
+    assert broadcast_id is not None and leader.id in await _reminded(bot, event_id)
+    assert await bot.services.training.answer_of(event_id, leader) == "no"
+
+
+async def test_a_training_answer_is_refused_and_stores_nothing_once_the_event_has_started(bot):
+    """The start is checked in the answer's unit of work, against the event as stored then."""
+    from services.training import WhenError
+
+    event_id, _ = await make_event(bot)
+    leader = await bot.services.people.by_identity("console", str(LEADER))
+    await to_past(bot, event_id)
+    with pytest.raises(WhenError):
+        await bot.services.training.answer(leader, event_id, "yes")
+    assert await bot.services.training.answer_of(event_id, leader) is None
+
+
+# --- a broadcast's finish, the broadcast service's rule (issue 15, session 3) ------------------------------
+async def test_a_broadcast_is_finished_once_no_row_is_left_to_deliver_and_only_once(bot):
+    from bot.delivery import worker_of
+    from storage.broadcasts import FAILED
+
+    official = await bot.services.people.by_identity("console", str(COMMUNE))
+    ml = await bot.services.org.commune_by_code("ML")
+    broadcasts = bot.services.broadcasts
+    broadcast_id, count = await broadcasts.create(
+        official, BroadcastScope(communes=(ml.id,)), "console", "Tin"
+    )
+    assert count == 2
+    first = await broadcasts.repo.claim_next("console")
+    assert await broadcasts.finish_if_done(broadcast_id) is False  # one row sending, one pending
+    await broadcasts.repo.mark_sent(first["id"], 1)
+    assert await broadcasts.finish_if_done(broadcast_id) is False  # one row pending
+    second = await broadcasts.repo.claim_next("console")
+    await broadcasts.repo.mark_final(second["id"], FAILED, "test")  # failed is final: nothing left
+    outcomes = await asyncio.gather(*(broadcasts.finish_if_done(broadcast_id) for _ in range(3)))
+    assert sorted(outcomes) == [False, False, True]
+    assert (await broadcasts.repo.get(broadcast_id))["finished_at"] is not None
+    # the application's delivery worker asks the same service (wired in bot/delivery.py)
+    assert worker_of(bot.app).broadcasts is broadcasts
+
+
+# --- a quiz started: the old session closed and the new one stored, one unit of work (issue 15, session 3) -
+async def _active_sessions(bot, person_id: int) -> list[int]:
+    rows = await bot.services.db.fetchall(
+        "SELECT id FROM quiz_sessions WHERE person_id = ? AND finished_at IS NULL AND abandoned = 0",
+        (person_id,),
+    )
+    return [r["id"] for r in rows]
+
+
+async def test_a_quiz_started_replaces_the_active_session_or_changes_nothing(bot, monkeypatch):
+    from storage.quiz import QuizRepository
+
+    mai = await person(bot, "ML-01-01")
+    first = await bot.services.quiz.start(mai.id)
+    with monkeypatch.context() as patch:
+        fail_after(patch, QuizRepository, "create_session")
+        with pytest.raises(Injected):
+            await bot.services.quiz.start(mai.id)
+    assert await _active_sessions(bot, mai.id) == [first.id]  # the old session was not closed
+    second = await bot.services.quiz.start(mai.id)
+    assert await _active_sessions(bot, mai.id) == [second.id]
+
+
+async def test_quizzes_started_at_once_leave_one_active_session(bot, monkeypatch):
+    """Each start closes the person's active session, then stores its own: without the person's row lock
+    both close nothing new and both sessions stay active (PostgreSQL)."""
+    from storage.quiz import QuizRepository
+
+    mai = await person(bot, "ML-01-01")
+    overlap_after(monkeypatch, QuizRepository, "answered_question_ids")
+    sessions = await asyncio.gather(*(bot.services.quiz.start(mai.id) for _ in range(2)))
+    assert len({s.id for s in sessions}) == 2
+    assert len(await _active_sessions(bot, mai.id)) == 1
+
+
+# --- a logbook file imported: one unit of work under the commune's lock (issue 15, session 3) -------------
+async def _import_rows(bot, n: int):
+    from tests.test_logbook_book import _case
+
+    team = await bot.services.org.team_by_code("ML-01")
+    commune = await bot.services.org.commune_by_code("ML")
+    rows = [(_case(team.id, f"2025-03-{d + 1:02d}", "dan_su", "thanh", []), f"X{d}") for d in range(n)]
+    return commune, rows
+
+
+async def _imported(bot, commune_id: int) -> list[tuple[str, str]]:
+    rows = await bot.services.db.fetchall(
+        "SELECT external_id, number FROM cases WHERE commune_id = ? AND external_id IS NOT NULL ORDER BY id",
+        (commune_id,),
+    )
+    return [(r["external_id"], r["number"]) for r in rows]
+
+
+async def test_an_import_stores_every_row_or_none(bot, monkeypatch):
+    from services.case_import import store_rows
+    from storage.cases import CaseRepository
+
+    commune, rows = await _import_rows(bot, 3)
+    original, calls = CaseRepository.insert_imported, []
+
+    async def third_fails(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise Injected("insert_imported")
+        return await original(self, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CaseRepository, "insert_imported", third_fails)
+        with pytest.raises(Injected):
+            await store_rows(bot.services.cases, commune, rows)
+    assert await _imported(bot, commune.id) == []
+    assert await _count(bot.services.db, "SELECT COUNT(*) AS n FROM case_audit WHERE action = 'import'") == 0
+    created, existing = await store_rows(bot.services.cases, commune, rows)
+    assert (len(created), existing) == (3, 0)
+    assert [n for _, n in await _imported(bot, commune.id)] == [c.number for c in created]
+
+
+async def test_one_file_imported_twice_at_once_stores_each_row_once(bot, monkeypatch):
+    """Each import checks which external ids are stored, then stores the others: without the commune's row
+    lock both would store every row (PostgreSQL)."""
+    from services.case_import import store_rows
+    from storage.cases import CaseRepository
+
+    commune, rows = await _import_rows(bot, 3)
+    overlap_after(monkeypatch, CaseRepository, "external_id_stored")
+    outcomes = await asyncio.gather(*(store_rows(bot.services.cases, commune, rows) for _ in range(2)))
+    assert sorted((len(c), e) for c, e in outcomes) == [(0, 3), (3, 0)]
+    stored = await _imported(bot, commune.id)
+    assert sorted(x for x, _ in stored) == ["X0", "X1", "X2"] and len({n for _, n in stored}) == 3

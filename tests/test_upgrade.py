@@ -1513,14 +1513,14 @@ async def _check_broadcast(services: Services, seeded: Seeded) -> None:
     assert (counts["sending"], counts["total"]) == (3, 3)
     for row_id in claimed:
         await repo.mark_sent(row_id, 9000 + row_id)
-    assert await repo.finish_if_done(broadcast_id)
+    assert await services.broadcasts.finish_if_done(broadcast_id)
     assert (await repo.get(broadcast_id))["finished_at"] is not None
     if seeded.has("o-zalo"):
         claim = await repo.claim_next("zalo")
         assert claim["id"] == ids["o-zalo"] and claim["chat_id"] == str(ZALO_ID_BASE + ids["z-mai"])
     if seeded.has("b1"):
-        assert await repo.finish_if_done(ids["b1"])  # its last rows were just sent
-        assert await repo.finish_if_done(ids["b2"]) is False  # the RetryAfter row is still pending
+        assert await services.broadcasts.finish_if_done(ids["b1"])  # its last rows were just sent
+        assert await services.broadcasts.finish_if_done(ids["b2"]) is False  # the RetryAfter row is pending
     if seeded.has("pace-tg") and services.db.dialect == "postgres":  # the shared pace is PostgreSQL's
         assert await repo.reserve_send_slot("telegram", 0.04, 1.0) <= 0  # the stored slot is long past
         slot = (await services.db.fetchone("SELECT next_slot FROM send_pacing WHERE channel = 'telegram'"))[0]
