@@ -28,6 +28,7 @@ from handlers.common import (
     tapped,
     tapped_data,
 )
+from handlers.flows import leaving_word, show_main_menu
 from handlers.menu import Capability, register_capability
 from services.models import Commune, Person, Role
 from services.org_list import (
@@ -481,6 +482,13 @@ async def typed(update: Update, context: BotContext) -> None:
     if person is None:
         context.user_data.pop("og_step", None)
         return
+    how = leaving_word(message_of(update).text)
+    if how is not None:  # "huy", "thoát"…: the small change ends here, as every flow does (handlers.flows)
+        context.user_data.pop("og_step", None)
+        context.user_data.pop("og", None)
+        await reply(update, msg.FLOW_CANCELLED if how == "cancel" else msg.FLOW_LEFT)
+        await show_main_menu(update, context)
+        raise ApplicationHandlerStop
     text = clean_text(message_of(update).text, limit=200)
     state = _state(context)
     if step == "merge_code":

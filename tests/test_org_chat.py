@@ -156,6 +156,20 @@ async def test_small_changes_with_buttons(bot):
     assert actions.count("org.person.retire") == 1 and actions.count("org.person.add") == 1
 
 
+async def test_a_leaving_word_at_a_typed_step_ends_the_small_change(bot):
+    """Found by test_fuzz_flows: "huy" typed where a new mediator's name is asked was taken as the name."""
+    before = await people(bot)
+    await bot.say("commune", "/danhsach")
+    await bot.tap("commune", msg.ORG_BTN_ADD)
+    await bot.tap("commune", "ML-03 – Tổ hòa giải bản Bó")
+    out = await bot.say("commune", "huy")
+    assert msg.FLOW_CANCELLED in texts(out) and msg.MENU_AFTER_FLOW in texts(out)
+    assert "Giới tính" not in texts(out)
+    out = await bot.say("commune", "Lò Thị Mới")  # no step is waiting any more: an ordinary question
+    assert "Giới tính" not in texts(out)
+    assert await people(bot) == before
+
+
 async def test_who_may_do_what_in_the_chat(bot):
     out = await bot.say("mediator", "/danhsach")
     assert "document" not in str(out) and out  # refused politely
