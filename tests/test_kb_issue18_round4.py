@@ -79,7 +79,7 @@ def test_court_recognition_is_answered_directly_not_mandatory(index, question):
 
 
 def test_the_shortest_phrasing_puts_the_rule_first(index):
-    # "có bắt buộc ra tòa không" names neither a mediation nor land: the rule first, not answered with confidence
+    # "có bắt buộc ra tòa không" names neither a mediation nor land: the rule first, not confident
     result = index.search("co bat buoc ra toa khong", 3)
     assert result.best.entry.id == "blttds-d416-cong-nhan-la-gi"
 
