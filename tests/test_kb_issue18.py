@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bench.retrieval import HELDOUT_SETS, declines, heldout_scores, heldout_table, load_heldout, score_heldout
-from bot import messages as msg
 from knowledge.catalog import load
 from knowledge.search import SearchIndex
 from tests.harness import texts
+from vocabulary import messages as msg
 
 
 @pytest.fixture(scope="module")
