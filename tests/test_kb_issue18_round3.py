@@ -105,16 +105,18 @@ def test_other_legal_matters_are_declined_with_where_to_ask(index, question, ent
 @pytest.mark.parametrize(
     ("question", "article"),
     [
-        ("anh em tranh chap dat thua ke, nho to hoa giai o thon giup duoc khong", 21),
-        ("Hàng xóm lấn sang đất nhà tôi thì tổ hòa giải giải quyết thế nào?", 21),
-        ("hoa giai vien phat hien vu viec co dau hieu trom cap thi phai lam gi", 10),
+        # "can the team help?" is answered by the scope (Điều 3) since the fifth round (every blind
+        # development set reads it so); the practical entry (Điều 21) was the answer before
+        ("anh em tranh chap dat thua ke, nho to hoa giai o thon giup duoc khong", (3, 21)),
+        ("Hàng xóm lấn sang đất nhà tôi thì tổ hòa giải giải quyết thế nào?", (21,)),
+        ("hoa giai vien phat hien vu viec co dau hieu trom cap thi phai lam gi", (10,)),
     ],
 )
 def test_the_mediation_side_of_the_same_matters_stays_in_scope(index, question, article):
     result = index.search(question, 3)
     entry = result.best.entry
     assert not entry.outside, entry.id
-    assert (entry.source.document, entry.source.article) == ("35/2013/QH13", article)
+    assert entry.source.document == "35/2013/QH13" and entry.source.article in article
 
 
 def test_every_outside_entry_cites_a_listed_document_and_says_where_to_ask(kb):

@@ -51,6 +51,36 @@ def test_a_story_that_asks_what_to_do_still_gets_the_practical_entry(index, ques
     assert index.search(question, 3).best.entry.id == "kn-gia-suc-pha-hoa-mau"
 
 
+# --- 1b. "can the team take this on?" is answered by the scope rules, "what do I do" by the practical
+#         entry ---
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ông A vay tiền bà B 5 triệu không trả, tổ hòa giải thôn có hòa giải được không",
+        "Mẹ chồng nàng dâu mâu thuẫn lâu ngày, con dâu bế con về nhà ngoại. "
+        "Tổ hòa giải có vào cuộc được không?",
+        "hang xom xay tuong lan sang dat nha toi may tac, to hoa giai co hoa giai dc ko",
+    ],
+)
+def test_whether_the_team_can_mediate_is_the_scope(index, question, monkeypatch):
+    assert article(index.search(question, 3)) == ("35/2013/QH13", 3)
+    monkeypatch.setattr(search, "STORY_PENALTY", 0.0)
+    monkeypatch.setattr(search, "SCOPE_BOOST", 0.0)
+    assert index.search(question, 3).best.entry.id.startswith("kn-")  # the practical entry, before the rule
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "minh thay hai anh em nha kia cai nhau to ve chuyen chia dat, "
+        "chua ai nho thi minh co tu vao hoa giai duoc ko",
+        "Hàng xóm lấn sang đất nhà tôi thì tổ hòa giải giải quyết thế nào?",
+    ],
+)
+def test_stepping_in_unasked_and_how_to_questions_are_not_the_scope(index, question):
+    assert article(index.search(question, 3)) != ("35/2013/QH13", 3)
+
+
 # --- 2. spouses who want a divorce: grassroots mediation encouraged, not compulsory; the court's own
 #        mediation and the divorce procedure are not ours ---
 @pytest.mark.parametrize(
