@@ -81,6 +81,28 @@ def test_stepping_in_unasked_and_how_to_questions_are_not_the_scope(index, quest
     assert article(index.search(question, 3)) != ("35/2013/QH13", 3)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "3 anh em tranh chap dat bo me de lai, hoa giai o thon co dc ko",
+        "anh em chia dat cua me khong dong y, ai dung ra hoa giai",
+    ],
+)
+def test_a_story_entry_is_not_a_direct_answer_to_another_kind_of_question(index, question, monkeypatch):
+    result = index.search(question, 3)
+    assert not result.confident
+    monkeypatch.setattr(search, "STORY_CAP", False)
+    monkeypatch.setattr(search, "STORY_PENALTY", 0.0)
+    monkeypatch.setattr(search, "SCOPE_BOOST", 0.0)
+    before = index.search(question, 3)
+    assert before.confident and before.best.entry.id == "kn-tranh-chap-thua-ke"
+
+
+def test_a_story_asking_what_to_do_is_still_answered_directly(index):
+    result = index.search("hàng xóm hát karaoke đến nửa đêm thì hòa giải thế nào", 3)
+    assert result.confident and result.best.entry.id == "kn-tieng-on-hang-xom"
+
+
 # --- 2. spouses who want a divorce: grassroots mediation encouraged, not compulsory; the court's own
 #        mediation and the divorce procedure are not ours ---
 @pytest.mark.parametrize(
