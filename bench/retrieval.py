@@ -21,7 +21,10 @@ changing entries or ranking; `--no-heldout` leaves them out of a development run
 scorer and printed in one table beside their BM25 baselines. Its in-scope questions name the
 provisions that answer them ({doc, article}); a result is right when its entry cites the same document and
 article as one of them. Reported: top-1, top-3, top-1 on the questions typed without diacritics, how many
-in-scope questions get a confident wrong answer, and how many out-of-scope questions are declined (no
+in-scope questions get a confident wrong answer (a confident answer on a provision the question does not
+cite; until session 5 every confident "not grassroots mediation" answer to an in-scope question was counted
+wrong, even on the provision the question cites: the column "right outside" counts those right answers, so
+the old figure is wrong + right outside), and how many out-of-scope questions are declined (no
 confident answer, or a confident answer from an entry that itself says the matter is outside grassroots
 mediation and where to go). The BM25 baselines are scored the same way.
 
@@ -116,7 +119,7 @@ def heldout_table(scored: dict[str, dict[str, dict]]) -> list[str]:
     """One table of every held-out set scored: ours and the BM25 baselines, confidence and declines."""
     lines = [
         f"{'held-out (article-level)':28}{'n':>5}{'top-1':>8}{'top-3':>8}{'top-1 un':>10}"
-        f"{'conf':>6}{'wrong':>7}{'declined':>10}"
+        f"{'conf':>6}{'wrong':>7}{'right outside':>14}{'declined':>10}"
     ]
     for name, by_method in scored.items():
         for method, label in (("ours", "ours"), ("bm25_plain", "BM25 plain"), ("bm25_folded", "BM25 folded")):
@@ -127,7 +130,8 @@ def heldout_table(scored: dict[str, dict[str, dict]]) -> list[str]:
             )
             if "confident" in m:
                 declined = f"{m['out_of_scope_declined']}/{m['out_of_scope']}"
-                row += f"{m['confident']:>6}{m['confident_wrong']:>7}{declined:>10}"
+                row += f"{m['confident']:>6}{m['confident_wrong']:>7}"
+                row += f"{m['confident_outside_right']:>14}{declined:>10}"
             lines.append(row)
     return lines
 
@@ -147,7 +151,7 @@ def heldout_scores(
         return (_nfc(e.source.document), e.source.article) if e and e.source.document else None
 
     n_in = n_un = top1 = top3 = top1_un = wrong_confident = confident = 0
-    n_out = declined = 0
+    n_out = declined = outside_right = 0
     for i, (q, ids) in enumerate(zip(questions, ranked, strict=True)):
         result = results[i] if results is not None else None
         if q.get("out_of_scope"):
@@ -164,12 +168,13 @@ def heldout_scores(
         if not q.get("accented", True):
             n_un += 1
             top1_un += first
-        if result is not None and result.confident and not _outside(result.best.entry):
+        if result is not None and result.confident:
+            # a confident answer is wrong when it is not on a provision the question cites, whatever it says;
+            # a confident "this is not grassroots mediation" is right when the question asks about that very
+            # matter (the land conciliation at the commune, Land Law Art. 235) and counted apart as well
             confident += 1
             wrong_confident += not first
-        elif result is not None and result.confident:  # a confident "this is not grassroots mediation"
-            confident += 1
-            wrong_confident += 1
+            outside_right += first and _outside(result.best.entry)
     out = {
         "in_scope": n_in,
         "unaccented": n_un,
@@ -182,6 +187,7 @@ def heldout_scores(
             {
                 "confident": confident,
                 "confident_wrong": wrong_confident,
+                "confident_outside_right": outside_right,
                 "out_of_scope": n_out,
                 "out_of_scope_declined": declined,
             }
@@ -460,8 +466,9 @@ def main() -> None:
     if scored:
         print("\n".join(heldout_table(scored)))
         print(
-            "(n = in-scope questions; conf = answered with confidence, wrong = of them wrong; declined = "
-            "out-of-scope questions not answered)"
+            "(n = in-scope questions; conf = answered with confidence, wrong = of them not on a cited "
+            "provision; right outside = right confident 'not grassroots mediation' answers (counted wrong "
+            "before session 5); declined = out-of-scope questions not answered)"
         )
 
     texts = [q["q"] for q in questions] + list(oos)

@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.retrieval import (  # noqa: E402
     K,
-    _outside,
     blind_dev_sets,
     declines,
     is_test_split,
@@ -102,7 +101,7 @@ def blind_misses(kb: KnowledgeBase, index: SearchIndex, top3_only: bool) -> None
             wanted = {(unicodedata.normalize("NFC", c["doc"]), int(c["article"])) for c in q["cites"]}
             got = [article(h.entry.id) for h in result.hits[:3]]
             first = bool(got) and got[0] in wanted
-            confident_wrong = result.confident and (not first or _outside(result.best.entry))
+            confident_wrong = result.confident and not first
             counts["confident_wrong"] += confident_wrong
             if first and not confident_wrong:
                 continue

@@ -117,6 +117,8 @@ FACET_WEIGHT = 0.2
 #: An entry whose title is about the team leader or the court, for a question that names neither: the rule
 #: for everyone ("các bên ở hai thôn") before the team leader's duty on the same matter.
 SUBJECTS = frozenset({"leader", "court"})
+#: Entries on the court's recognition (RECOGNITION_TAG) are about the court whatever their title says (blind
+#: set E +1, nothing else changed).
 SUBJECT_PENALTY = 0.05
 #: Confidence at or above which an answer is given directly.
 CONFIDENT = 0.65
@@ -399,7 +401,8 @@ class SearchIndex:
             self.phrase_terms.append([frozenset(_terms(p)) for p in phrasings])  # IDF total added below
             self.intents.append([intents_of(p) for p in phrasings])
             self.facets.append(frozenset().union(*(facets_of(p) for p in phrasings)))
-            self.subjects.append(facets_of(fields["title"][0]) & SUBJECTS)
+            court = {"court"} if RECOGNITION_TAG in entry.tags else set()  # titles rarely say "tòa"
+            self.subjects.append(facets_of(fields["title"][0]) & SUBJECTS | court)
             self._article.append((entry.source.document, entry.source.article))
             self.accented.append(
                 frozenset(

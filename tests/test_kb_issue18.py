@@ -374,3 +374,22 @@ def test_a_question_worded_as_an_entry_phrasing_is_answered_directly_despite_a_c
     assert result.hits[0].score - other.score < search.MIN_MARGIN
     monkeypatch.setattr(search, "EXACT_FUZZ", 1.01)
     assert not index.search(question, 5).confident
+
+
+def test_a_confident_outside_answer_is_wrong_only_off_the_cited_provision(kb):
+    """'This is not grassroots mediation: the land conciliation at the commune' is the right answer to a
+    question citing the Land Law's Art. 235, and a wrong one to a question citing Law 35 Art. 16."""
+    from types import SimpleNamespace
+
+    outside = kb.get("ngoai-hoa-giai-dat-ubnd-xa")
+    assert outside.outside and (outside.source.document, outside.source.article) == ("31/2024/QH15", 235)
+    result = SimpleNamespace(confident=True, best=SimpleNamespace(entry=outside))
+    question = "tranh chap dat co bat buoc hoa giai o xa truoc khi kien ko"
+    on = {"q": question, "accented": False, "cites": [{"doc": "31/2024/QH15", "article": 235}]}
+    off = {"q": question, "accented": False, "cites": [{"doc": "35/2013/QH13", "article": 16}]}
+    ids = [[outside.id]]
+    right = heldout_scores(kb, [on], ids, [result])
+    assert (right["top1"], right["confident"], right["confident_wrong"]) == (1.0, 1, 0)
+    assert right["confident_outside_right"] == 1
+    wrong = heldout_scores(kb, [off], ids, [result])
+    assert (wrong["top1"], wrong["confident_wrong"], wrong["confident_outside_right"]) == (0.0, 1, 0)
