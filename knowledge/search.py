@@ -343,18 +343,38 @@ class SearchIndex:
         self.entries: list[Entry] = list(kb.entries)
         self.synonyms = kb.synonyms
         self._max_syn_words = max((len(k.split()) for k in self.synonyms), default=1)
+        self._chat = self._chat_words()
         self._build()
 
     # --- building ---------------------------------------------------------------------------------------
     def _fields(self, entry: Entry) -> dict[str, list[str]]:
         return {
             "title": [numbers(fold(entry.title))],
-            "questions": [numbers(fold(q)) for q in entry.questions],
+            "questions": [self._spell(numbers(fold(q))) for q in entry.questions],
             "keywords": [numbers(fold(k)) for k in entry.keywords],
             "synonyms": [numbers(fold(s)) for s in entry.synonyms],
             "tags": [t.replace("-", " ") for t in entry.tags],
             "answer": [numbers(fold(entry.answer))],
         }
+
+    def _chat_words(self) -> dict[str, str]:
+        """Chat abbreviations ("ko", "dc", "j", "ntn") that are no word of the entries' own text (title,
+        answer, keywords, synonyms), with the words they stand for. A phrasing written the way people type
+        ("to hoa giai co dc ko") is indexed spelled out, as every question is read: otherwise such
+        phrasings would make "dc" a word of the knowledge base and change how every question using it is
+        read (see `_expand`)."""
+        own: set[str] = set()
+        for e in self.entries:
+            for text in (e.title, e.answer, *e.keywords, *e.synonyms):
+                own.update(numbers(fold(text)).split())
+        return {
+            key: " ".join(fold(meanings[0]).split())
+            for key, meanings in self.synonyms.items()
+            if " " not in key and key not in own and meanings
+        }
+
+    def _spell(self, phrasing: str) -> str:
+        return " ".join(self._chat.get(w, w) for w in phrasing.split())
 
     def _build(self) -> None:
         n = len(self.entries)
