@@ -66,3 +66,31 @@ def test_questions_about_a_mediator_or_a_result_or_a_manner_are_not_scope_questi
     assert not search.SCOPE & {
         (h.entry.source.document, h.entry.source.article) for h in index.search(question, 1).hits
     }
+
+
+def test_a_phrasing_typed_in_chat_shorthand_does_not_change_how_questions_are_read(tmp_path):
+    """'dc', 'ko', 'j' are read as 'được', 'không', 'gì' in a question; a phrasing written with them is
+    indexed spelled out, so it neither makes them words of the knowledge base nor changes other questions."""
+    import shutil
+
+    root = tmp_path / "knowledge"
+    shutil.copytree(load().root, root, ignore=shutil.ignore_patterns("materials", "quiz"))
+    path = root / "kb" / "luat-35-2013.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = '      - "Người dân có được chọn hòa giải viên mình tin tưởng không?"\n'
+    assert anchor in text
+    added = '      - "toi co dc tu chon nguoi hoa giai ko, j cung dc"\n'
+    path.write_text(text.replace(anchor, anchor + added))
+    before, after = SearchIndex(load()), SearchIndex(load(root))
+    assert (
+        "toi co duoc tu chon nguoi hoa giai khong gi cung duoc"
+        in after.phrasings[[e.id for e in after.entries].index("l35-d17-k1-chon-hgv-dia-diem")]
+    )
+    for word in ("dc", "ko", "j"):
+        assert word not in after._word_set
+    question = "nhung viec j ko dc hoa giai o thon"
+    assert (
+        after.analyse(question).text
+        == before.analyse(question).text
+        == ("nhung viec gi khong duoc hoa giai o thon")
+    )
