@@ -23,6 +23,7 @@ ENTRY_KEYS = {
     "id",
     "title",
     "questions",
+    "also_asked",
     "answer",
     "more",
     "source",
@@ -67,6 +68,9 @@ class Entry:
     answer: str
     source: Source
     more: str | None = None
+    #: more ways people ask for this entry (written from the entry, in the users' words, often without
+    #: diacritics): the search reads them like `questions`, at a lower weight
+    also_asked: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
@@ -222,7 +226,7 @@ def _entry(
         more = None
     more = more.strip() if more and more.strip() else None
     lists = {}
-    for key in ("tags", "keywords", "synonyms", "related"):
+    for key in ("also_asked", "tags", "keywords", "synonyms", "related"):
         value = _texts(item.get(key))
         if value is None:
             problems.append(f"{where}: '{key}' phải là danh sách")
@@ -243,6 +247,7 @@ def _entry(
         questions=questions,
         answer=answer,
         more=more,
+        also_asked=lists["also_asked"],
         source=source or Source("", 0),
         tags=lists["tags"],
         keywords=lists["keywords"],

