@@ -142,3 +142,16 @@ def test_a_typed_content_word_is_not_read_as_a_stop_word(index, monkeypatch):
     assert "hoa_giai" in index.analyse("hoa giai vein co dc thu loa ko").terms  # real typos still read
     monkeypatch.setattr(search, "TYPO_NOT_STOP", False)
     assert "cach_nao" in SearchIndex(load()).analyse("cách nấu phở bò").terms
+
+
+@pytest.mark.parametrize(
+    "question", ["cai zalo tren dien thoai the nao", "tải zalo về máy điện thoại mới ra sao"]
+)
+def test_a_question_with_no_word_pair_of_mediation_is_not_answered_directly(monkeypatch, question):
+    from bench.retrieval import declines
+
+    index = SearchIndex(load())
+    assert declines(index.search(question, 3))
+    assert index.search("hoa giai qua zalo dc ko", 3).best.entry.id == "l35-d21-k1-truc-tiep-co-mat"
+    monkeypatch.setattr(search, "DOMAIN_CAP", False)
+    assert not declines(index.search(question, 3))  # the rule is what declines it
