@@ -257,6 +257,16 @@ SCOPE_GENERAL_BOOST = 0.5
 #: confident, 59 → 58 wrong.
 STORY_SURE = frozenset({"how", "todo"})
 STORY_CAP = True
+#: A question whether the mediator may STEP IN unasked ("không ai nhờ, tôi có tự vào hòa giải được không",
+#: "thấy … thì làm luôn được không"), however much of a story comes before it, is answered by that rule
+#: (Điều 16 K2, STEP_IN_ENTRY), the story's practical entry next: it ranks STEP_IN_BOOST higher when another
+#: provision leads. Blind dev sets C, D, G +1 question each, nothing lost. (The same for "…tôi muốn nhờ tổ hòa
+#: giải thì phải làm gì" → Điều 16 K1 changed nothing at 0.2 and lost as much as it gained at 0.35: left out.)
+STEP_IN = re.compile(
+    r"\b(chua|khong) ai (nho|yeu cau|de nghi)\b|\btu (vao|dung ra|den|di) hoa giai\b|\blam luon\b"
+)
+STEP_IN_ENTRY = "l35-d16-k2-tu-phat-hien"
+STEP_IN_BOOST = 0.2
 #: Court recognition is of a SUCCESSFUL mediation: a question about one that failed ("hòa giải không thành thì
 #: có được kiện ra tòa không") is not answered by an entry tagged RECOGNITION_TAG, however alike the wording.
 FAILED_ASKED = re.compile(r"\bkhong thanh\b")
@@ -433,6 +443,7 @@ class SearchIndex:
             s and SCOPE_TAG in e.tags for s, e in zip(self.scope, self.entries, strict=True)
         ]
         self.general_scope_ids = [i for i, g in enumerate(self.general_scope) if g]
+        self._index = {e.id: i for i, e in enumerate(self.entries)}
         self.recognition = [RECOGNITION_TAG in e.tags for e in self.entries]
         self._article: list[tuple[str, int]] = []
         doc_freq: dict[str, int] = defaultdict(int)
@@ -707,6 +718,9 @@ class SearchIndex:
         if can and SCOPE_GENERAL_BOOST:
             have = {i for i, _ in top}
             top += [(i, scores.get(i, 0.0)) for i in self.general_scope_ids if i not in have]
+        step_in = self._index.get(STEP_IN_ENTRY) if STEP_IN_BOOST and STEP_IN.search(analysis.text) else None
+        if step_in is not None and step_in not in {i for i, _ in top}:
+            top.append((step_in, scores.get(step_in, 0.0)))
         best_lex = top[0][1]
         # fuzzy similarity of the query to every phrasing of the candidates, in one call into rapidfuzz
         owners: list[int] = []
@@ -778,6 +792,9 @@ class SearchIndex:
             if can and self.scope[i]:
                 score += SCOPE_BOOST
             ranked.append((score / weights, i, fz))
+        if step_in is not None and self._article[max(ranked)[1]] != self._article[step_in]:
+            lift = STEP_IN_BOOST / weights
+            ranked = [(r[0] + lift, r[1], r[2]) if r[1] == step_in else r for r in ranked]
         if can and SCOPE_GENERAL_BOOST and self.story[max(ranked)[1]]:
             # the best general scope entry leads (one: they say the same thing), the story comes next
             rule = max((r for r in ranked if self.general_scope[r[1]]), default=None)

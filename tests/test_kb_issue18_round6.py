@@ -155,3 +155,28 @@ def test_a_question_with_no_word_pair_of_mediation_is_not_answered_directly(monk
     assert index.search("hoa giai qua zalo dc ko", 3).best.entry.id == "l35-d21-k1-truc-tiep-co-mat"
     monkeypatch.setattr(search, "DOMAIN_CAP", False)
     assert not declines(index.search(question, 3))  # the rule is what declines it
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "khong ai nho nhung toi thay hai nha cai nhau ve bo rao, toi co tu vao hoa giai duoc khong",
+            "l35-d16-k2-tu-phat-hien",
+        ),
+        ("hoa giai vien thay 2 nha danh nhau thi lam luon dc ko", "l35-d16-k2-tu-phat-hien"),
+    ],
+)
+def test_a_story_asking_whether_the_mediator_may_step_in_is_answered_by_that_rule(
+    monkeypatch, question, expected
+):
+    index = SearchIndex(load())
+    assert index.search(question, 3).best.entry.id == expected
+    monkeypatch.setattr(search, "STEP_IN_BOOST", 0.0)
+    assert index.search(question, 3).best.entry.id != expected  # the rule is what decides
+
+
+def test_whether_a_matter_can_be_mediated_is_still_the_scope_question():
+    result = SearchIndex(load()).search("cay xoai nha ben do vo ngoi nha toi, nho to hoa giai dc ko", 3)
+    first = result.best.entry
+    assert (first.source.document, first.source.article) in search.SCOPE
