@@ -380,6 +380,11 @@ def _terms(phrase: str) -> list[str]:
     return words + _pairs(words)
 
 
+def _lift(ranked: list[tuple[float, int, float]], entry: int, by: float) -> list[tuple[float, int, float]]:
+    """The candidates with one entry's score raised (the rules that put a provision first)."""
+    return [(score + by, i, fz) if i == entry else (score, i, fz) for score, i, fz in ranked]
+
+
 class SearchIndex:
     """An immutable index over one version of the knowledge base; build once, query from any task."""
 
@@ -388,39 +393,39 @@ class SearchIndex:
         self.entries: list[Entry] = list(kb.entries)
         self.synonyms = kb.synonyms
         self._max_syn_words = max((len(k.split()) for k in self.synonyms), default=1)
-        self._chat = self._chat_words()
         self._build()
 
     # --- building ---------------------------------------------------------------------------------------
     def _fields(self, entry: Entry) -> dict[str, list[str]]:
         return {
             "title": [numbers(fold(entry.title))],
-            "questions": [self._spell(numbers(fold(q))) for q in entry.questions],
-            "asked": [self._spell(numbers(fold(q))) for q in entry.also_asked],
+            "questions": [numbers(fold(q)) for q in entry.questions],
+            "asked": [numbers(fold(q)) for q in entry.also_asked],
             "keywords": [numbers(fold(k)) for k in entry.keywords],
             "synonyms": [numbers(fold(s)) for s in entry.synonyms],
             "tags": [t.replace("-", " ") for t in entry.tags],
             "answer": [numbers(fold(entry.answer))],
         }
 
-    def _chat_words(self) -> dict[str, str]:
-        """Chat abbreviations ("ko", "dc", "j", "ntn") that are no word of the entries' own text (title,
-        answer, keywords, synonyms), with the words they stand for. A phrasing written the way people type
-        ("to hoa giai co dc ko") is indexed spelled out, as every question is read: otherwise such
-        phrasings would make "dc" a word of the knowledge base and change how every question using it is
-        read (see `_expand`)."""
+    def _spell_chat_words(self, all_fields: list[dict[str, list[str]]]) -> None:
+        """Spell out, in the phrasings (`questions`, `also_asked`), the chat abbreviations ("ko", "dc", "j",
+        "ntn") that are no word of the entries' own text (title, answer, keywords, synonyms). A phrasing
+        written the way people type ("to hoa giai co dc ko") is indexed as every question is read: otherwise
+        such phrasings would make "dc" a word of the knowledge base and change how every question using it
+        is read (see `_expand`)."""
         own: set[str] = set()
-        for e in self.entries:
-            for text in (e.title, e.answer, *e.keywords, *e.synonyms):
-                own.update(numbers(fold(text)).split())
-        return {
+        for fields in all_fields:
+            for name in ("title", "answer", "keywords", "synonyms"):
+                for text in fields[name]:
+                    own.update(text.split())
+        chat = {
             key: " ".join(fold(meanings[0]).split())
             for key, meanings in self.synonyms.items()
             if " " not in key and key not in own and meanings
         }
-
-    def _spell(self, phrasing: str) -> str:
-        return " ".join(self._chat.get(w, w) for w in phrasing.split())
+        for fields in all_fields:
+            for name in ("questions", "asked"):
+                fields[name] = [" ".join(chat.get(w, w) for w in p.split()) for p in fields[name]]
 
     def _build(self) -> None:
         n = len(self.entries)
@@ -439,16 +444,18 @@ class SearchIndex:
             not e.outside and (unicodedata.normalize("NFC", e.source.document), e.source.article) in SCOPE
             for e in self.entries
         ]
-        self.general_scope = [
-            s and SCOPE_TAG in e.tags for s, e in zip(self.scope, self.entries, strict=True)
-        ]
-        self.general_scope_ids = [i for i, g in enumerate(self.general_scope) if g]
+        self.general_scope = frozenset(
+            i
+            for i, (s, e) in enumerate(zip(self.scope, self.entries, strict=True))
+            if s and SCOPE_TAG in e.tags
+        )
         self._index = {e.id: i for i, e in enumerate(self.entries)}
         self.recognition = [RECOGNITION_TAG in e.tags for e in self.entries]
         self._article: list[tuple[str, int]] = []
         doc_freq: dict[str, int] = defaultdict(int)
-        for entry in self.entries:
-            fields = self._fields(entry)
+        all_fields = [self._fields(entry) for entry in self.entries]
+        self._spell_chat_words(all_fields)
+        for entry, fields in zip(self.entries, all_fields, strict=True):
             per_field: dict[str, dict[str, int]] = {}
             seen: set[str] = set()
             for name, phrases in fields.items():
@@ -715,12 +722,13 @@ class SearchIndex:
             and CAN_MEDIATE.search(analysis.text)
             and not CAN_MEDIATE_NOT.search(analysis.text)
         )
-        if can and SCOPE_GENERAL_BOOST:
-            have = {i for i, _ in top}
-            top += [(i, scores.get(i, 0.0)) for i in self.general_scope_ids if i not in have]
         step_in = self._index.get(STEP_IN_ENTRY) if STEP_IN_BOOST and STEP_IN.search(analysis.text) else None
-        if step_in is not None and step_in not in {i for i, _ in top}:
-            top.append((step_in, scores.get(step_in, 0.0)))
+        # the entries a rule below may lift are scored even when their words put them outside the candidates
+        ruled = (self.general_scope if can and SCOPE_GENERAL_BOOST else frozenset()) | (
+            {step_in} if step_in is not None else set()
+        )
+        have = {i for i, _ in top}
+        top += [(i, scores.get(i, 0.0)) for i in sorted(ruled - have)]
         best_lex = top[0][1]
         # fuzzy similarity of the query to every phrasing of the candidates, in one call into rapidfuzz
         owners: list[int] = []
@@ -793,13 +801,12 @@ class SearchIndex:
                 score += SCOPE_BOOST
             ranked.append((score / weights, i, fz))
         if step_in is not None and self._article[max(ranked)[1]] != self._article[step_in]:
-            lift = STEP_IN_BOOST / weights
-            ranked = [(r[0] + lift, r[1], r[2]) if r[1] == step_in else r for r in ranked]
+            ranked = _lift(ranked, step_in, STEP_IN_BOOST / weights)
         if can and SCOPE_GENERAL_BOOST and self.story[max(ranked)[1]]:
             # the best general scope entry leads (one: they say the same thing), the story comes next
-            rule = max((r for r in ranked if self.general_scope[r[1]]), default=None)
-            lift = SCOPE_GENERAL_BOOST / weights
-            ranked = [(r[0] + lift, r[1], r[2]) if r is rule else r for r in ranked]
+            rule = max((r for r in ranked if r[1] in self.general_scope), default=None)
+            if rule is not None:
+                ranked = _lift(ranked, rule[1], SCOPE_GENERAL_BOOST / weights)
         own = {i: score for score, i, _ in ranked}  # before article-level evidence: the margins use these
         if ARTICLE_WEIGHT:
             ranked = self._article_evidence(ranked)
