@@ -141,16 +141,15 @@ def test_a_typed_content_word_is_not_read_as_a_stop_word(index, monkeypatch):
     assert "nao" not in terms and "cach_nao" not in terms  # 'nấu' is not 'nào'
     assert "hoa_giai" in index.analyse("hoa giai vein co dc thu loa ko").terms  # real typos still read
     monkeypatch.setattr(search, "TYPO_NOT_STOP", False)
-    assert "cach_nao" in SearchIndex(load()).analyse("cách nấu phở bò").terms
+    assert "cach_nao" in index.analyse("cách nấu phở bò").terms
 
 
 @pytest.mark.parametrize(
     "question", ["cai zalo tren dien thoai the nao", "tải zalo về máy điện thoại mới ra sao"]
 )
-def test_a_question_with_no_word_pair_of_mediation_is_not_answered_directly(monkeypatch, question):
+def test_a_question_with_no_word_pair_of_mediation_is_not_answered_directly(index, monkeypatch, question):
     from bench.retrieval import declines
 
-    index = SearchIndex(load())
     assert declines(index.search(question, 3))
     assert index.search("hoa giai qua zalo dc ko", 3).best.entry.id == "l35-d21-k1-truc-tiep-co-mat"
     monkeypatch.setattr(search, "DOMAIN_CAP", False)
@@ -168,15 +167,14 @@ def test_a_question_with_no_word_pair_of_mediation_is_not_answered_directly(monk
     ],
 )
 def test_a_story_asking_whether_the_mediator_may_step_in_is_answered_by_that_rule(
-    monkeypatch, question, expected
+    index, monkeypatch, question, expected
 ):
-    index = SearchIndex(load())
     assert index.search(question, 3).best.entry.id == expected
     monkeypatch.setattr(search, "STEP_IN_BOOST", 0.0)
     assert index.search(question, 3).best.entry.id != expected  # the rule is what decides
 
 
-def test_whether_a_matter_can_be_mediated_is_still_the_scope_question():
-    result = SearchIndex(load()).search("cay xoai nha ben do vo ngoi nha toi, nho to hoa giai dc ko", 3)
+def test_whether_a_matter_can_be_mediated_is_still_the_scope_question(index):
+    result = index.search("cay xoai nha ben do vo ngoi nha toi, nho to hoa giai dc ko", 3)
     first = result.best.entry
     assert (first.source.document, first.source.article) in search.SCOPE
