@@ -257,16 +257,17 @@ SCOPE_GENERAL_BOOST = 0.5
 #: confident, 59 → 58 wrong.
 STORY_SURE = frozenset({"how", "todo"})
 STORY_CAP = True
-#: A question whether the mediator may STEP IN unasked ("không ai nhờ, tôi có tự vào hòa giải được không",
-#: "thấy … thì làm luôn được không"), however much of a story comes before it, is answered by that rule
-#: (Điều 16 K2, STEP_IN_ENTRY), the story's practical entry next: it ranks STEP_IN_BOOST higher when another
-#: provision leads. Blind dev sets C, D, G +1 question each, nothing lost. (The same for "…tôi muốn nhờ tổ hòa
-#: giải thì phải làm gì" → Điều 16 K1 changed nothing at 0.2 and lost as much as it gained at 0.35: left out.)
-STEP_IN = re.compile(
-    r"\b(chua|khong) ai (nho|yeu cau|de nghi)\b|\btu (vao|dung ra|den|di) hoa giai\b|\blam luon\b"
-)
-STEP_IN_ENTRY = "l35-d16-k2-tu-phat-hien"
-STEP_IN_BOOST = 0.2
+#: A question that names one document ("Luật Hòa giải ở cơ sở có hiệu lực từ ngày nào", "nghị định 15 …")
+#: is about that document: entries citing another one rank DOC_PENALTY lower.
+NAMED_DOCUMENTS = {
+    "35/2013/QH13": re.compile(r"\bluat (hoa giai|35)\b"),
+    "15/2014/NĐ-CP": re.compile(r"\b(nghi dinh|nd) 15\b|\bnghi dinh\b(?! \d)"),
+    "01/2014/NQLT/CP-UBTƯMTTQVN": re.compile(r"\bnghi quyet lien tich\b|\bnqlt\b"),
+    "56/2023/TT-BTC": re.compile(r"\bthong tu\b"),
+    "92/2015/QH13": re.compile(r"\b(bo luat to tung|blttds)\b"),
+    "315/QĐ-TTg": re.compile(r"\b(de an|quyet dinh) 315\b"),
+}
+DOC_PENALTY = 0.05
 #: Court recognition is of a SUCCESSFUL mediation: a question about one that failed ("hòa giải không thành thì
 #: có được kiện ra tòa không") is not answered by an entry tagged RECOGNITION_TAG, however alike the wording.
 FAILED_ASKED = re.compile(r"\bkhong thanh\b")
@@ -381,7 +382,7 @@ def _terms(phrase: str) -> list[str]:
 
 
 def _lift(ranked: list[tuple[float, int, float]], entry: int, by: float) -> list[tuple[float, int, float]]:
-    """The candidates with one entry's score raised (the rules that put a provision first)."""
+    """The candidates with one entry's score raised (the rule that puts the general scope first)."""
     return [(score + by, i, fz) if i == entry else (score, i, fz) for score, i, fz in ranked]
 
 
@@ -449,8 +450,8 @@ class SearchIndex:
             for i, (s, e) in enumerate(zip(self.scope, self.entries, strict=True))
             if s and SCOPE_TAG in e.tags
         )
-        self._index = {e.id: i for i, e in enumerate(self.entries)}
         self.recognition = [RECOGNITION_TAG in e.tags for e in self.entries]
+        self._document = [unicodedata.normalize("NFC", e.source.document) for e in self.entries]
         self._article: list[tuple[str, int]] = []
         doc_freq: dict[str, int] = defaultdict(int)
         all_fields = [self._fields(entry) for entry in self.entries]
@@ -473,7 +474,9 @@ class SearchIndex:
             field_tf.append(per_field)
             phrasings = [p for p in fields["title"] + fields["questions"] if p]
             asked = [p for p in fields["asked"] if p]
-            self.phrasings.append(phrasings + asked)
+            # compared with the query by token_sort_ratio: kept with their words sorted, so that each search
+            # sorts only the query (fuzz.ratio on sorted words is token_sort_ratio)
+            self.phrasings.append([" ".join(sorted(p.split())) for p in phrasings + asked])
             self.discount.append([1.0] * len(phrasings) + [ASKED_DISCOUNT] * len(asked))
             # IDF total added below
             self.phrase_terms.append([frozenset(_terms(p)) for p in phrasings + asked])
@@ -496,11 +499,23 @@ class SearchIndex:
         self.max_idf = math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
         #: IDF of a word found in at most RARE_DF entries
         self._rare_idf = math.log(1.0 + (n - RARE_DF + 0.5) / (RARE_DF + 0.5)) if n else 0.0
-        # each phrasing's terms with their total information, for the phrasing-precision feature
-        self.phrase_terms = [
-            [(terms, sum(self.idf.get(t, 0.0) for t in terms) or 1.0) for terms in entry]
-            for entry in self.phrase_terms
-        ]
+        # for the phrasing features, per entry: which of its phrasings hold each term, and each phrasing's
+        # weight (its discount) over its total information
+        self.phrase_index: list[dict[str, tuple[int, ...]]] = []
+        self.phrase_scale: list[list[float]] = []
+        for entry_terms, discount in zip(self.phrase_terms, self.discount, strict=True):
+            holders: dict[str, list[int]] = defaultdict(list)
+            for j, terms in enumerate(entry_terms):
+                for term in terms:
+                    holders[term].append(j)
+            self.phrase_index.append({term: tuple(js) for term, js in holders.items()})
+            self.phrase_scale.append(
+                [
+                    share / (sum(self.idf.get(t, 0.0) for t in terms) or 1.0)
+                    for terms, share in zip(entry_terms, discount, strict=True)
+                ]
+            )
+        del self.phrase_terms
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         for i, per_field in enumerate(field_tf):
             combined: dict[str, float] = defaultdict(float)
@@ -716,17 +731,14 @@ class SearchIndex:
                 scores[i] = get(i, 0.0) + weight * contribution
         if not scores:
             return SearchResult(query=query, hits=(), confidence=0.0, confident=False, out_of_scope=True)
-        top = heapq.nlargest(FUZZY_CANDIDATES, scores.items(), key=lambda kv: kv[1])
+        top = [(i, scores[i]) for i in heapq.nlargest(FUZZY_CANDIDATES, scores, key=scores.__getitem__)]
         can = bool(
             (STORY_PENALTY or SCOPE_BOOST)
             and CAN_MEDIATE.search(analysis.text)
             and not CAN_MEDIATE_NOT.search(analysis.text)
         )
-        step_in = self._index.get(STEP_IN_ENTRY) if STEP_IN_BOOST and STEP_IN.search(analysis.text) else None
-        # the entries a rule below may lift are scored even when their words put them outside the candidates
-        ruled = (self.general_scope if can and SCOPE_GENERAL_BOOST else frozenset()) | (
-            {step_in} if step_in is not None else set()
-        )
+        # the entries the rule below may lift are scored even when their words put them outside the candidates
+        ruled = self.general_scope if can and SCOPE_GENERAL_BOOST else frozenset()
         have = {i for i, _ in top}
         top += [(i, scores.get(i, 0.0)) for i in sorted(ruled - have)]
         best_lex = top[0][1]
@@ -739,7 +751,8 @@ class SearchIndex:
             flat.extend(self.phrasings[i])
             scale.extend(self.discount[i])
         fuzzy = [0.0] * len(top)
-        for _, value, j in process.extract(analysis.text, flat, scorer=fuzz.token_sort_ratio, limit=None):
+        sorted_query = " ".join(sorted(analysis.text.split()))
+        for _, value, j in process.extract(sorted_query, flat, scorer=fuzz.ratio, limit=None):
             rank = owners[j]
             value *= scale[j]
             if value > fuzzy[rank]:
@@ -756,6 +769,12 @@ class SearchIndex:
         mediation = bool(OUTSIDE_PENALTY and MEDIATION_ASKED.search(analysis.text))
         whether = bool(PAPERWORK_PENALTY and WHETHER_MEDIABLE.search(analysis.text))
         failed = bool(FAILED_PENALTY and FAILED_ASKED.search(analysis.text))
+        named = (
+            [d for d, pattern in NAMED_DOCUMENTS.items() if pattern.search(analysis.text)]
+            if DOC_PENALTY
+            else []
+        )
+        named_doc = named[0] if len(named) == 1 else None
         weights = (
             LEX_WEIGHT
             + FUZZ_WEIGHT
@@ -770,15 +789,20 @@ class SearchIndex:
             fz = fuzzy[rank] / 100.0
             score = LEX_WEIGHT * lex / best_lex + FUZZ_WEIGHT * fz
             if PHRASE_WEIGHT or PHRASE_PREC_WEIGHT:
-                cover = precision = 0.0
-                for (terms, own), share in zip(self.phrase_terms[i], self.discount[i], strict=True):
-                    shared = terms & query_terms
-                    if not shared:
-                        continue
-                    if PHRASE_WEIGHT:
-                        cover = max(cover, share * sum(map(info.__getitem__, shared)) / total_info)
-                    precision = max(precision, share * sum(map(idf.__getitem__, shared)) / own)
-                score += PHRASE_WEIGHT * cover + PHRASE_PREC_WEIGHT * precision
+                # per phrasing, the information of the query terms it holds (one pass over the query's terms)
+                holders = self.phrase_index[i]
+                got: dict[int, float] = {}
+                got_info: dict[int, float] = {}
+                for term in query_terms:
+                    for j in holders.get(term, ()):
+                        got[j] = got.get(j, 0.0) + idf[term]
+                        if PHRASE_WEIGHT:
+                            got_info[j] = got_info.get(j, 0.0) + info[term]
+                if got:
+                    scale, share = self.phrase_scale[i], self.discount[i]
+                    precision = max(v * scale[j] for j, v in got.items())
+                    cover = max(v * share[j] for j, v in got_info.items()) / total_info if got_info else 0.0
+                    score += PHRASE_WEIGHT * cover + PHRASE_PREC_WEIGHT * precision
             if marks and ACCENT_WEIGHT:
                 spelled = self.accented[i]
                 score += ACCENT_WEIGHT * sum(w for word, w in marks.items() if word in spelled) / total_marks
@@ -793,6 +817,8 @@ class SearchIndex:
                 score -= OUTSIDE_PENALTY
             if whether and self.paperwork[i]:
                 score -= PAPERWORK_PENALTY
+            if named_doc and self._document[i] != named_doc:
+                score -= DOC_PENALTY
             if failed and self.recognition[i]:
                 score -= FAILED_PENALTY
             if can and self.story[i]:
@@ -800,8 +826,6 @@ class SearchIndex:
             if can and self.scope[i]:
                 score += SCOPE_BOOST
             ranked.append((score / weights, i, fz))
-        if step_in is not None and self._article[max(ranked)[1]] != self._article[step_in]:
-            ranked = _lift(ranked, step_in, STEP_IN_BOOST / weights)
         if can and SCOPE_GENERAL_BOOST and self.story[max(ranked)[1]]:
             # the best general scope entry leads (one: they say the same thing), the story comes next
             rule = max((r for r in ranked if r[1] in self.general_scope), default=None)

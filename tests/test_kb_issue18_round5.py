@@ -36,7 +36,6 @@ STORY = (
 def test_the_last_clause_of_a_story_decides_the_answer(index, monkeypatch):
     assert article(index.search(STORY, 3)) == ("35/2013/QH13", 16)
     monkeypatch.setattr(search, "QUESTION_BOOST", 0.0)
-    monkeypatch.setattr(search, "STEP_IN_BOOST", 0.0)  # the later rule for stepping in decides it too
     # without the rules the story's words (buffalo, rice) win: the practical entry on straying animals
     assert index.search(STORY, 3).best.entry.id == "kn-gia-suc-pha-hoa-mau"
 
@@ -83,20 +82,25 @@ def test_stepping_in_unasked_and_how_to_questions_are_not_the_scope(index, quest
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "story"),
     [
-        "3 anh em tranh chap dat bo me de lai, hoa giai o thon co dc ko",
-        "anh em chia dat cua me khong dong y, ai dung ra hoa giai",
+        (
+            "Anh họ tôi mượn tiền mua xe từ năm ngoái giờ khất mãi, tổ hòa giải có giúp đòi được không?",
+            "kn-no-nan-vay-tien",
+        ),
+        ("anh em chia dat cua me khong dong y, ai dung ra hoa giai", "kn-tranh-chap-thua-ke"),
     ],
 )
-def test_a_story_entry_is_not_a_direct_answer_to_another_kind_of_question(index, question, monkeypatch):
+def test_a_story_entry_is_not_a_direct_answer_to_another_kind_of_question(
+    index, question, story, monkeypatch
+):
     result = index.search(question, 3)
     assert not result.confident
     monkeypatch.setattr(search, "STORY_CAP", False)
     monkeypatch.setattr(search, "STORY_PENALTY", 0.0)
     monkeypatch.setattr(search, "SCOPE_BOOST", 0.0)
     before = index.search(question, 3)
-    assert before.confident and before.best.entry.id == "kn-tranh-chap-thua-ke"
+    assert before.confident and before.best.entry.id == story
 
 
 def test_a_story_asking_what_to_do_is_still_answered_directly(index):
@@ -149,7 +153,8 @@ def test_joint_resolution_in_force_date(index):
     assert article(result) == ("01/2014/NQLT/CP-UBTƯMTTQVN", 15)
     assert result.best.entry.answer.startswith("Từ ngày 10/01/2015.")
     law = index.search("Luật Hòa giải ở cơ sở có hiệu lực từ ngày nào", 3)
-    assert law.confident and article(law) == ("35/2013/QH13", 32)
+    # first, as a suggestion: the decree's own in-force entry is asked the same way and scores close
+    assert article(law) == ("35/2013/QH13", 32) and "01/01/2014" in law.best.entry.answer
 
 
 # --- 4. court recognition, remuneration, what the team may not mediate ---

@@ -27,7 +27,7 @@ def index():
             "Nhà hàng xóm hát karaoke đến 12 giờ đêm, nói mãi không nghe. Có nhờ tổ hòa giải được không?",
             "kn-tieng-on-hang-xom",
         ),
-        ("nha ben canh de nuoc mua chay sang san nha toi, hoa giai o thon dc ko", "kn-nuoc-thai-thoat-nuoc"),
+        ("nha tren doc xa nuoc thai xuong ruong nha duoi, nho hoa giai dc ko a", "kn-nuoc-thai-thoat-nuoc"),
     ],
 )
 def test_whether_a_told_matter_can_be_mediated_leads_with_the_scope_rule(index, monkeypatch, question, story):
@@ -81,10 +81,9 @@ def test_a_phrasing_typed_in_chat_shorthand_does_not_change_how_questions_are_re
     added = '      - "toi co dc tu chon nguoi hoa giai ko, j cung dc"\n'
     path.write_text(text.replace(anchor, anchor + added))
     before, after = SearchIndex(load()), SearchIndex(load(root))
-    assert (
-        "toi co duoc tu chon nguoi hoa giai khong gi cung duoc"
-        in after.phrasings[[e.id for e in after.entries].index("l35-d17-k1-chon-hgv-dia-diem")]
-    )
+    spelled = "toi co duoc tu chon nguoi hoa giai khong gi cung duoc"  # kept with its words sorted
+    phrasings = after.phrasings[[e.id for e in after.entries].index("l35-d17-k1-chon-hgv-dia-diem")]
+    assert " ".join(sorted(spelled.split())) in phrasings
     for word in ("dc", "ko", "j"):
         assert word not in after._word_set
     question = "nhung viec j ko dc hoa giai o thon"
@@ -130,7 +129,7 @@ def test_a_phrasing_in_also_asked_ranks_its_entry(index):
 def test_a_question_matching_only_more_ways_of_asking_is_not_answered_with_confidence(monkeypatch):
     from bench.retrieval import declines
 
-    question = "thi bằng lái xe máy ở đâu"  # one also_asked phrasing has a motorbike accident in it
+    question = "Cách bón phân cho lúa để năng suất cao?"  # words found only in more ways of asking
     assert declines(SearchIndex(load()).search(question, 3))
     monkeypatch.setattr(search, "ASKED_ONLY_RANKS", False)
     assert not declines(SearchIndex(load()).search(question, 3))
@@ -156,22 +155,15 @@ def test_a_question_with_no_word_pair_of_mediation_is_not_answered_directly(inde
     assert not declines(index.search(question, 3))  # the rule is what declines it
 
 
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        (
-            "khong ai nho nhung toi thay hai nha cai nhau ve bo rao, toi co tu vao hoa giai duoc khong",
-            "l35-d16-k2-tu-phat-hien",
-        ),
-        ("hoa giai vien thay 2 nha danh nhau thi lam luon dc ko", "l35-d16-k2-tu-phat-hien"),
-    ],
-)
-def test_a_story_asking_whether_the_mediator_may_step_in_is_answered_by_that_rule(
-    index, monkeypatch, question, expected
-):
-    assert index.search(question, 3).best.entry.id == expected
-    monkeypatch.setattr(search, "STEP_IN_BOOST", 0.0)
-    assert index.search(question, 3).best.entry.id != expected  # the rule is what decides
+def test_a_story_asking_whether_the_mediator_may_step_in_finds_that_rule(index):
+    """Điều 16 K2 (the mediator steps in unasked). The rule that lifted it for such questions was removed in
+    session 6: with the blind questions as more ways of asking it decided none of ~2,000 bench questions."""
+    question = "khong ai nho nhung toi thay hai nha cai nhau ve bo rao, toi co tu vao hoa giai duoc khong"
+    assert index.search(question, 3).best.entry.id == "l35-d16-k2-tu-phat-hien"
+    # a fight: the duty to report a risk of violence comes first, the step-in rule next; neither is given as
+    # a direct answer
+    result = index.search("hoa giai vien thay 2 nha danh nhau thi lam luon dc ko", 3)
+    assert "l35-d16-k2-tu-phat-hien" in [h.entry.id for h in result.hits[:2]] and not result.confident
 
 
 def test_whether_a_matter_can_be_mediated_is_still_the_scope_question(index):
