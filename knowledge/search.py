@@ -160,6 +160,7 @@ CONFIDENT = 0.65
 #: mostly wrong answers on unseen phrasings).
 DISAGREEMENT_CAP = 0.6
 DISAGREEMENT_TOP = 1
+EXACT_OVERRIDES = True
 #: Least margin (final score over the best entry on another provision) of a confident answer; below it the
 #: answer is capped like a disagreement. Chosen on the dev tuning split and the unseen-phrasing check
 #: (bench/retrieval_loo.py), counting a confident wrong answer three times as bad as a right answer turned
@@ -267,7 +268,7 @@ NAMED_DOCUMENTS = {
     "92/2015/QH13": re.compile(r"\b(bo luat to tung|blttds)\b"),
     "315/QĐ-TTg": re.compile(r"\b(de an|quyet dinh) 315\b"),
 }
-DOC_PENALTY = 0.05
+DOC_PENALTY = 0.1
 #: Court recognition is of a SUCCESSFUL mediation: a question about one that failed ("hòa giải không thành thì
 #: có được kiện ra tòa không") is not answered by an entry tagged RECOGNITION_TAG, however alike the wording.
 FAILED_ASKED = re.compile(r"\bkhong thanh\b")
@@ -846,7 +847,8 @@ class SearchIndex:
             fz=fz, words=words, pairs=pairs, margin=best - runner, n_pairs=len(analysis.pairs)
         )
         close = best - runner < MIN_MARGIN and fz < EXACT_FUZZ
-        if cited not in {self._article[i] for i, _ in top[:DISAGREEMENT_TOP]} or close:
+        disagree = cited not in {self._article[i] for i, _ in top[:DISAGREEMENT_TOP]}
+        if (disagree and (fz < EXACT_FUZZ or not EXACT_OVERRIDES)) or close:
             # the word evidence alone (BM25F) points at another provision than the re-ranked answer, or
             # another provision scores almost as well: on phrasings the index has not seen, such answers are
             # wrong far more often than the others — not confident

@@ -85,10 +85,13 @@ def test_stepping_in_unasked_and_how_to_questions_are_not_the_scope(index, quest
     ("question", "story"),
     [
         (
-            "Anh họ tôi mượn tiền mua xe từ năm ngoái giờ khất mãi, tổ hòa giải có giúp đòi được không?",
-            "kn-no-nan-vay-tien",
+            "Con cái không chịu nuôi mẹ già, tổ hòa giải có can thiệp hòa giải được không?",
+            "kn-phung-duong-cha-me",
         ),
-        ("anh em chia dat cua me khong dong y, ai dung ra hoa giai", "kn-tranh-chap-thua-ke"),
+        (
+            "cay mit nha ben nghieng sang mai nha toi, gio bao thi ho khong chat, toi nho ai",
+            "kn-cay-leo-sang-nha",
+        ),
     ],
 )
 def test_a_story_entry_is_not_a_direct_answer_to_another_kind_of_question(

@@ -1,0 +1,67 @@
+"""Issue 18, session 6: the blind development sets as ways of asking, and the rules that came with them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.retrieval import fitted_share, load_heldout
+from knowledge import search
+from knowledge.catalog import load
+from knowledge.search import SearchIndex
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load()
+
+
+@pytest.fixture(scope="module")
+def index(kb):
+    return SearchIndex(kb)
+
+
+def test_a_question_worded_as_an_entry_phrasing_is_answered_even_when_word_counts_prefer_a_neighbour(
+    index, monkeypatch
+):
+    """The word counts alone (BM25F, with every way of asking pooled) rank an entry on another provision first
+    (the parties' duties, Điều 17); the question is word for word a phrasing of the team's own entry."""
+    question = "tổ hòa giải có trách nhiệm gì"
+    result = index.search(question, 3)
+    assert result.best.entry.id == "l35-d13-trach-nhiem-to" and result.confident
+    monkeypatch.setattr(search, "EXACT_OVERRIDES", False)
+    assert not index.search(question, 3).confident
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Luật Hòa giải ở cơ sở có hiệu lực từ ngày nào", "l35-d32-hieu-luc"),
+        ("nghi dinh 15 co hieu luc tu ngay nao", "nd15-d19-hieu-luc"),
+        ("nghi quyet lien tich 01/2014 co hieu luc tu ngay nao", "nqlt01-d15-hieu-luc"),
+    ],
+)
+def test_a_question_naming_a_document_is_answered_from_that_document(index, question, entry):
+    assert index.search(question, 3).best.entry.id == entry
+
+
+def test_the_named_document_is_what_makes_the_law_answer_direct(index, monkeypatch):
+    question = "Luật Hòa giải ở cơ sở có hiệu lực từ ngày nào"
+    assert index.search(question, 3).confident
+    monkeypatch.setattr(search, "DOC_PENALTY", 0.0)
+    assert not index.search(question, 3).confident
+
+
+def test_two_documents_named_is_no_rule(index):
+    """Naming two documents says nothing about which one answers: no entry is ranked down for it."""
+    analysis_text = index.analyse("luat hoa giai va nghi dinh 15 khac nhau the nao").text
+    named = [d for d, p in search.NAMED_DOCUMENTS.items() if p.search(analysis_text)]
+    assert len(named) == 2
+
+
+def test_blind_sets_used_as_ways_of_asking_are_reported_as_fitted(kb):
+    from bench.retrieval import ROOT
+
+    data = ROOT / "bench" / "data"
+    assert fitted_share(kb, load_heldout(data / "dev_blindA.yaml")) >= 0.5
+    assert fitted_share(kb, load_heldout(data / "dev_blindM.yaml")) == 0.0  # kept fresh: nor near-copies
+    assert fitted_share(kb, load_heldout(data / "dev_blindN.yaml")) == 0.0
