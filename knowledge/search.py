@@ -27,7 +27,6 @@ How a query is scored
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 import unicodedata
@@ -35,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -92,6 +92,9 @@ trong tu va vao ve voi vi xin xem
 """.split()
 )
 STOP_WEIGHT = 0.25
+#: Words that close a question as a particle ("… là gì vậy", "… được không ạ"): dropped at the end of a query.
+#: "vay" is a content word elsewhere ("vay tiền"), so it is not a stop word.
+FINAL_PARTICLES = frozenset({"vay"})
 #: Weight of a word pair by how many of its two words are stopwords ("giai_co", "co_duoc" say little).
 PAIR_STOP_WEIGHTS = (1.0, 0.5, 0.15)
 FUZZY_CANDIDATES = 25
@@ -533,6 +536,10 @@ class SearchIndex:
             t: tuple(sorted(p.items(), key=lambda kv: -kv[1])[:MAX_POSTINGS]) for t, p in postings.items()
         }
         self.entry_terms: list[frozenset[str]] = [frozenset(c) for c in self._entry_term_sets(field_tf)]
+        self._postings_arrays = {
+            t: (np.array([i for i, _ in p], dtype=np.intp), np.array([c for _, c in p], dtype=np.float64))
+            for t, p in self.postings.items()
+        }
         self.words = sorted(t for t in self.postings if "_" not in t)
         self._word_set = frozenset(self.words)
         self._fuzzy_words = [w for w in self.words if len(w) >= 3 and not w.isdigit()]
@@ -657,6 +664,8 @@ class SearchIndex:
     def analyse(self, query: str) -> Analysis:
         """The weighted query terms, and the content words and word pairs used to judge the evidence."""
         words = numbers(fold(query[:MAX_QUERY_CHARS])).split()[:MAX_QUERY_WORDS]
+        while len(words) > 1 and words[-1] in FINAL_PARTICLES:
+            words = words[:-1]  # "… là gì vậy": the closing particle, not "vay" (borrow)
         words, extra, spelled = self._expand(words)
         terms: dict[str, float] = {}
 
@@ -725,14 +734,17 @@ class SearchIndex:
                     t: w * (1.0 + QUESTION_BOOST) if all(x in last for x in t.split("_")) else w
                     for t, w in terms.items()
                 }
-        scores: dict[int, float] = {}
-        get = scores.get
+        # BM25F: each term adds its weight times its postings, in one vectorised step per term
+        scores = np.zeros(len(self.entries))
         for term, weight in terms.items():
-            for i, contribution in self.postings[term]:
-                scores[i] = get(i, 0.0) + weight * contribution
-        if not scores:
+            entries, contributions = self._postings_arrays[term]
+            scores[entries] += weight * contributions
+        scored = np.flatnonzero(scores)
+        if not scored.size:
             return SearchResult(query=query, hits=(), confidence=0.0, confident=False, out_of_scope=True)
-        top = [(i, scores[i]) for i in heapq.nlargest(FUZZY_CANDIDATES, scores, key=scores.__getitem__)]
+        if scored.size > FUZZY_CANDIDATES:
+            scored = scored[np.argpartition(-scores[scored], FUZZY_CANDIDATES - 1)[:FUZZY_CANDIDATES]]
+        top = sorted(((int(i), float(scores[i])) for i in scored), key=lambda kv: (-kv[1], kv[0]))
         can = bool(
             (STORY_PENALTY or SCOPE_BOOST)
             and CAN_MEDIATE.search(analysis.text)
@@ -741,7 +753,7 @@ class SearchIndex:
         # the entries the rule below may lift are scored even when their words put them outside the candidates
         ruled = self.general_scope if can and SCOPE_GENERAL_BOOST else frozenset()
         have = {i for i, _ in top}
-        top += [(i, scores.get(i, 0.0)) for i in sorted(ruled - have)]
+        top += [(i, float(scores[i])) for i in sorted(ruled - have)]
         best_lex = top[0][1]
         # fuzzy similarity of the query to every phrasing of the candidates, in one call into rapidfuzz
         owners: list[int] = []

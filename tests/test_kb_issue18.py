@@ -336,12 +336,12 @@ def test_commendation_of_mediators_has_its_own_answer(index):
 
 
 def test_a_close_runner_up_the_knowledge_base_marks_as_related_needs_a_clearer_lead(index, monkeypatch):
-    """Two entries the knowledge base links as related, on different provisions (here the Law's procedure for
-    leaving the post, Điều 11 K2, and the joint resolution's coordination of it, NQLT 01/2014 Điều 14); a lead
-    between MIN_MARGIN and RELATED_MARGIN is not enough for a direct answer."""
+    """Two entries the knowledge base links as related, on different provisions (here the court's general rule
+    on recognising an out-of-court mediation, Điều 416, and its conditions, Điều 417); a lead between
+    MIN_MARGIN and RELATED_MARGIN is not enough for a direct answer."""
     from knowledge import search
 
-    question = "Ai có quyền ra quyết định cho thôi làm hòa giải viên?"
+    question = "Kết quả hòa giải thành ở thôn có được Tòa án công nhận không?"
     assert not index.search(question, 5).confident
     # the margins are taken on the scores before article-level evidence: show those
     monkeypatch.setattr(search, "ARTICLE_WEIGHT", 0.0)

@@ -65,3 +65,24 @@ def test_blind_sets_used_as_ways_of_asking_are_reported_as_fitted(kb):
     assert fitted_share(kb, load_heldout(data / "dev_blindA.yaml")) >= 0.5
     assert fitted_share(kb, load_heldout(data / "dev_blindM.yaml")) == 0.0  # kept fresh: nor near-copies
     assert fitted_share(kb, load_heldout(data / "dev_blindN.yaml")) == 0.0
+    assert fitted_share(kb, load_heldout(data / "dev_blindO.yaml")) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("hòa giải ở cơ sở là gì", "l35-d2-k1-hoa-giai-o-co-so-la-gi"),
+        ("hoa giai o co so la gi vay", "l35-d2-k1-hoa-giai-o-co-so-la-gi"),
+    ],
+)
+def test_what_grassroots_mediation_is_finds_the_definition(index, question, entry):
+    """The title read "Hòa giải ở cơ sở (HGCS, HGOCS) là gì": the bracket split "cơ sở là gì", and the entry
+    on what "cơ sở" means (or the Law's scope) answered; a closing "vậy" typed "vay" read as borrowing."""
+    assert index.search(question, 3).best.entry.id == entry
+
+
+def test_a_closing_particle_is_dropped_but_borrowing_is_still_read(index, monkeypatch):
+    assert "vay" not in index.analyse("hoa giai o co so la gi vay").terms
+    assert "vay" in index.analyse("hang xom vay tien ko tra").terms
+    monkeypatch.setattr(search, "FINAL_PARTICLES", frozenset())
+    assert index.search("hoa giai o co so la gi vay", 3).best.entry.id != "l35-d2-k1-hoa-giai-o-co-so-la-gi"
