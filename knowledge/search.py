@@ -147,6 +147,11 @@ FACETS: dict[str, re.Pattern[str]] = {
         # "chính quyền" is the government, not a right (it fired the right facet before): tuning split and
         # unseen-phrasing top-1/top-3 unchanged, one confident unseen answer fewer (none more wrong)
         "commune": r"\b(uy ban nhan dan xa|ubnd xa|chinh quyen|cong chuc tu phap)\b",
+        # the Ministry and the province, each a subject of its own (session 6: "bộ tư pháp làm gì" was
+        # answered with the glossary entry on the Sở Tư pháp, "Bộ Tư pháp có trách nhiệm gì" with the
+        # commune's duties): fresh blind sets N and O +1 question each, confident wrong on N 2 -> 1
+        "ministry": r"\bbo tu phap\b",
+        "province": r"\b(uy ban nhan dan tinh|ubnd tinh|so tu phap)\b",
     }.items()
 }
 FACET_WEIGHT = 0.2

@@ -86,3 +86,20 @@ def test_a_closing_particle_is_dropped_but_borrowing_is_still_read(index, monkey
     assert "vay" in index.analyse("hang xom vay tien ko tra").terms
     monkeypatch.setattr(search, "FINAL_PARTICLES", frozenset())
     assert index.search("hoa giai o co so la gi vay", 3).best.entry.id != "l35-d2-k1-hoa-giai-o-co-so-la-gi"
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("Bộ Tư pháp có trách nhiệm gì đối với công tác hòa giải ở cơ sở?", 28),
+        ("bo tu phap lam gi trong cong tac hoa giai co so", 28),
+    ],
+)
+def test_the_ministry_is_a_subject_of_its_own(index, monkeypatch, question, article):
+    source = index.search(question, 3).best.entry.source
+    assert (source.document, source.article) == ("35/2013/QH13", article)
+    monkeypatch.setattr(
+        search, "FACETS", {k: v for k, v in search.FACETS.items() if k not in ("ministry", "province")}
+    )
+    source = index.search(question, 3).best.entry.source
+    assert (source.document, source.article) != ("35/2013/QH13", article)
