@@ -80,6 +80,11 @@ def blind_dev_sets() -> list[tuple[str, Path]]:
     return [(p.stem, p) for p in sorted((ROOT / "bench" / "data").glob("dev_blind*.yaml"))]
 
 
+#: A blind set is printed as fitted when at least this share of its in-scope questions are ways of asking
+#: of the knowledge base (the sets used that way: 45–85 %, the rest left out as near-copies; fresh: 0–2 %).
+FITTED = 0.3
+
+
 def fitted_share(kb: KnowledgeBase, questions: list[dict]) -> float:
     """The share of a set's in-scope questions that are, folded, ways of asking of some entry."""
     asked = {fold(a) for e in kb.entries for a in e.also_asked}
@@ -464,7 +469,7 @@ def main() -> None:
     fitted: dict[str, dict[str, dict]] = {}
     for name, path in blind_dev_sets():
         held = load_heldout(path)
-        (fitted if fitted_share(kb, held) >= 0.5 else blind)[name] = score_heldout(kb, index, held)
+        (fitted if fitted_share(kb, held) >= FITTED else blind)[name] = score_heldout(kb, index, held)
     if fitted:
         print("Blind development sets whose questions are ways of asking in the knowledge base (FITTED):")
         print("\n".join(heldout_table(fitted)))
