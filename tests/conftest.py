@@ -4,6 +4,8 @@ import asyncio
 
 import pytest
 
+from knowledge.catalog import KnowledgeBase, load
+from knowledge.search import SearchIndex
 from storage.db import Database
 from tests import dbtarget
 from tests.harness import ChatHarness
@@ -43,3 +45,15 @@ async def bot(tmp_path, request):
     async with ChatHarness(tmp_path, backend=_backend(request)) as harness:
         await harness.seed_demo()
         yield harness
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The bundled knowledge base, read once (a test module may define its own)."""
+    return load()
+
+
+@pytest.fixture(scope="session")
+def index(kb) -> SearchIndex:
+    """One search index for the whole run: tests switch rules off with monkeypatch, never mutate it."""
+    return SearchIndex(kb)

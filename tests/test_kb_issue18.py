@@ -14,16 +14,6 @@ from tests.harness import texts
 from vocabulary import messages as msg
 
 
-@pytest.fixture(scope="module")
-def kb():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def index(kb):
-    return SearchIndex(kb)
-
-
 def best(index, question):
     result = index.search(question, 3)
     assert result.best is not None

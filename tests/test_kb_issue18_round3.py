@@ -9,22 +9,10 @@ import pytest
 import yaml
 
 from bench.retrieval import declines
-from knowledge.catalog import load
-from knowledge.search import SearchIndex
 from tests.harness import texts
 from vocabulary import messages as msg
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def index(kb):
-    return SearchIndex(kb)
 
 
 def cite(entry) -> tuple:

@@ -6,18 +6,7 @@ import pytest
 
 import knowledge.search as search
 from bench.retrieval import declines
-from knowledge.catalog import load
-from knowledge.search import SearchIndex, facets_of
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def index(kb):
-    return SearchIndex(kb)
+from knowledge.search import facets_of
 
 
 # --- 1. a land dispute without a title can be mediated: not the land-paperwork entry ---

@@ -7,18 +7,6 @@ import pytest
 
 import knowledge.search as search
 from bench.retrieval import blind_dev_sets, declines, load_heldout
-from knowledge.catalog import load
-from knowledge.search import SearchIndex
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def index(kb):
-    return SearchIndex(kb)
 
 
 def article(result) -> tuple[str, int]:

@@ -13,11 +13,6 @@ from knowledge.search import SearchIndex
 GENERAL = {"l35-d3-k1-pham-vi-hoa-giai", "nd15-d5-pham-vi"}  # tagged pham-vi-chung
 
 
-@pytest.fixture(scope="module")
-def index():
-    return SearchIndex(load())
-
-
 @pytest.mark.parametrize(
     ("question", "story"),
     [

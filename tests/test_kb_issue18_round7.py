@@ -6,18 +6,6 @@ import pytest
 
 from bench.retrieval import FITTED, fitted_share, load_heldout
 from knowledge import search
-from knowledge.catalog import load
-from knowledge.search import SearchIndex
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def index(kb):
-    return SearchIndex(kb)
 
 
 def test_a_question_worded_as_an_entry_phrasing_is_answered_even_when_word_counts_prefer_a_neighbour(
