@@ -68,8 +68,9 @@ class Entry:
     answer: str
     source: Source
     more: str | None = None
-    #: more ways people ask for this entry (written from the entry, in the users' words, often without
-    #: diacritics): the search reads them like `questions`, at a lower weight
+    #: more ways people ask for this entry (written from the entry, or questions of the blind development
+    #: sets, in the users' words, often without diacritics): the search reads them like `questions`, at a
+    #: lower weight
     also_asked: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
