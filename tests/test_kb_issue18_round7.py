@@ -52,10 +52,9 @@ def test_blind_sets_used_as_ways_of_asking_are_reported_as_fitted(kb):
     data = ROOT / "bench" / "data"
     assert fitted_share(kb, load_heldout(data / "dev_blindA.yaml")) >= FITTED
     assert fitted_share(kb, load_heldout(data / "dev_blindI.yaml")) >= FITTED
-    assert fitted_share(kb, load_heldout(data / "dev_blindM.yaml")) == 0.0  # kept fresh: nor near-copies
-    assert fitted_share(kb, load_heldout(data / "dev_blindN.yaml")) == 0.0
-    assert fitted_share(kb, load_heldout(data / "dev_blindO.yaml")) == 0.0
-    for name in ("U", "V"):  # written after: near-copies of other sets happen, no more
+    for name in ("M", "N", "O", "U", "V"):  # session 7: ways of asking too
+        assert fitted_share(kb, load_heldout(data / f"dev_blind{name}.yaml")) >= FITTED
+    for name in ("W", "X", "Y", "Z"):  # session 7, not ways of asking (a few of their questions happen to be)
         assert fitted_share(kb, load_heldout(data / f"dev_blind{name}.yaml")) < FITTED
 
 

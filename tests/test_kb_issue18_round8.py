@@ -1,0 +1,38 @@
+"""Issue 18, session 7: blind sets M–V as ways of asking, and the rules that came with them."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import search
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "trau nha ong Tam pha het ruong lua nha toi, ong ay ko chiu sang noi chuyen, toi phai lam gi",
+        "Nhà bên xây tường lấn sang đất nhà tôi chừng nửa mét. Tôi muốn hòa giải trước khi đi kiện "
+        "thì bắt đầu từ đâu?",
+        "Hàng xóm xả nước rửa chuồng ra rãnh chung bốc mùi, nói mãi không được. Giờ tôi phải làm gì?",
+    ],
+)
+def test_a_party_telling_a_story_and_asking_where_to_turn_is_told_how_to_ask_for_mediation(
+    index, monkeypatch, question
+):
+    """The story entries tell a mediator how to mediate such a case; a party asking what to do is answered
+    with how to ask for mediation (Điều 16 khoản 1), the story entry among the suggestions."""
+    result = index.search(question, 3)
+    assert result.best.entry.id == "l35-d16-k1-nho-hoa-giai"
+    assert any(search.STORY_TAG in h.entry.tags for h in result.hits[:3])
+    monkeypatch.setattr(search, "PARTY_HELP", search.re.compile(r"(?!)"))
+    assert search.STORY_TAG in index.search(question, 3).best.entry.tags
+
+
+def test_a_mediator_asking_what_to_do_in_a_story_still_gets_the_how_to(index):
+    question = "nha tren doc xa nuoc thai xuong ao nha duoi, ca chet het, hoa giai vien toi phai lam j"
+    assert index.search(question, 3).best.entry.id == "kn-nuoc-thai-thoat-nuoc"
+
+
+def test_in_law_relatives_are_relatives_for_the_recusal_rule(index):
+    result = index.search("toi la hgv, nguoi nho hoa giai la em re toi thi sao", 3)
+    assert "l35-d10-k3-tu-choi-hoa-giai" in [h.entry.id for h in result.hits[:3]]
