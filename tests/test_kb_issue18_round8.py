@@ -36,3 +36,23 @@ def test_a_mediator_asking_what_to_do_in_a_story_still_gets_the_how_to(index):
 def test_in_law_relatives_are_relatives_for_the_recusal_rule(index):
     result = index.search("toi la hgv, nguoi nho hoa giai la em re toi thi sao", 3)
     assert "l35-d10-k3-tu-choi-hoa-giai" in [h.entry.id for h in result.hits[:3]]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry", "without"),
+    [
+        ("kinh phi cho hoa giai lay tu dau", "l35-d6-k1-kinh-phi-ho-tro", "nqlt01-d16-to-chuc-thuc-hien"),
+        ("mat tran to quoc lam gi trong hoa giai co so", "l35-d30-k1-mttq", "nqlt01-vai-tro-mttq"),
+    ],
+)
+def test_a_question_naming_no_document_is_answered_from_the_law_first(
+    index, monkeypatch, question, entry, without
+):
+    assert index.search(question, 3).best.entry.id == entry
+    monkeypatch.setattr(search, "LAW_PRIOR", 0.0)
+    assert index.search(question, 3).best.entry.id == without
+
+
+def test_the_law_prior_gives_way_to_a_named_document(index):
+    result = index.search("nghi quyet lien tich 01/2014 noi mat tran to quoc lam gi trong hoa giai", 3)
+    assert result.best.entry.source.document == "01/2014/NQLT/CP-UBTƯMTTQVN"
