@@ -11,8 +11,7 @@ from knowledge import search
     "question",
     [
         "trau nha ong Tam pha het ruong lua nha toi, ong ay ko chiu sang noi chuyen, toi phai lam gi",
-        "Nhà bên xây tường lấn sang đất nhà tôi chừng nửa mét. Tôi muốn hòa giải trước khi đi kiện "
-        "thì bắt đầu từ đâu?",
+        "Hàng xóm xây tường lấn sang đất nhà tôi khoảng nửa mét, tôi nên làm gì trước?",
         "Hàng xóm xả nước rửa chuồng ra rãnh chung bốc mùi, nói mãi không được. Giờ tôi phải làm gì?",
     ],
 )
@@ -42,7 +41,7 @@ def test_in_law_relatives_are_relatives_for_the_recusal_rule(index):
     ("question", "entry", "without"),
     [
         ("kinh phi cho hoa giai lay tu dau", "l35-d6-k1-kinh-phi-ho-tro", "nqlt01-d16-to-chuc-thuc-hien"),
-        ("mat tran to quoc lam gi trong hoa giai co so", "l35-d30-k1-mttq", "nqlt01-vai-tro-mttq"),
+        ("Mttq ở thôn giữ vai trò gì trong việc hòa giải?", "l35-d5-k2-vai-tro-mttq", "nqlt01-vai-tro-mttq"),
     ],
 )
 def test_a_question_naming_no_document_is_answered_from_the_law_first(
