@@ -314,6 +314,12 @@ IMPLEMENTING = frozenset({"15/2014/NĐ-CP", "01/2014/NQLT/CP-UBTƯMTTQVN", "56/2
 FAILED_ASKED = re.compile(r"\bkhong thanh\b")
 RECOGNITION_TAG = "cong-nhan-hoa-giai-thanh"
 FAILED_PENALTY = 0.1
+#: ... nor by the entry on whether mediation must come BEFORE a lawsuit (tagged BEFORE_SUIT_TAG): after a
+#: failed mediation the question is what comes next (Điều 27). Added with that entry (session 7): it decides
+#: "hòa giải không thành thì có được kiện ra tòa không" (a regression test of the issue's); no question of
+#: the blind sets changes with it.
+BEFORE_SUIT_TAG = "truoc-khi-kien"
+BEFORE_SUIT_PENALTY = 0.2
 #: A question told as a story ends with what is asked ("…, trâu nhà kia ăn lúa, không ai nhờ thì tôi có
 #: được tự đứng ra hòa giải không?"): the words of its last clause weigh this much more than the story's.
 #: Chosen on the blind development sets (bench/data/dev_blind*.yaml): 0 → 0.6 takes dev_blindB top-1 from
@@ -487,6 +493,7 @@ class SearchIndex:
             if s and SCOPE_TAG in e.tags
         )
         self.recognition = [RECOGNITION_TAG in e.tags for e in self.entries]
+        self.before_suit = [BEFORE_SUIT_TAG in e.tags for e in self.entries]
         self._article: list[tuple[str, int]] = []
         doc_freq: dict[str, int] = defaultdict(int)
         all_fields = [self._fields(entry) for entry in self.entries]
@@ -869,6 +876,8 @@ class SearchIndex:
                 score -= LAW_PRIOR
             if failed and self.recognition[i]:
                 score -= FAILED_PENALTY
+            if failed and self.before_suit[i]:
+                score -= BEFORE_SUIT_PENALTY
             if can and self.story[i]:
                 score -= STORY_PENALTY
             elif helped and self.story[i]:

@@ -55,3 +55,27 @@ def test_a_question_naming_no_document_is_answered_from_the_law_first(
 def test_the_law_prior_gives_way_to_a_named_document(index):
     result = index.search("nghi quyet lien tich 01/2014 noi mat tran to quoc lam gi trong hoa giai", 3)
     assert result.best.entry.source.document == "01/2014/NQLT/CP-UBTƯMTTQVN"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "co bat buoc hoa giai o thon truoc khi kien ko",
+        "hoa giai o thon co bat buoc ko",
+        "chua qua hoa giai o thon co kien dc ko",
+    ],
+)
+def test_whether_mediation_must_come_before_a_lawsuit_is_answered_plainly(index, question):
+    """A new entry (session 7): no — grassroots mediation is voluntary (Điều 4 khoản 1); the land dispute's
+    conciliation at the commune is another matter, and the answer says so."""
+    result = index.search(question, 3)
+    entry = result.best.entry
+    assert entry.id == "l35-d4-k1-khong-bat-buoc-truoc-khi-kien"
+    assert entry.answer.startswith("Không.") and "UBND xã" in entry.answer
+
+
+def test_after_a_failed_mediation_the_lawsuit_question_is_about_what_comes_next(index, monkeypatch):
+    question = "hoa giai khong thanh thi co duoc kien ra toa khong"
+    assert index.search(question, 3).best.entry.id == "l35-d27-hoa-giai-khong-thanh"
+    monkeypatch.setattr(search, "BEFORE_SUIT_PENALTY", 0.0)
+    assert index.search(question, 3).best.entry.id == "l35-d4-k1-khong-bat-buoc-truoc-khi-kien"
