@@ -37,7 +37,7 @@ table, apart from the held-out sets: the gap between the two shows how much of t
 whose questions became ways of asking (`also_asked`) in the knowledge base (A–L and P–T since session 6, M–O,
 U and V since session 7) is printed apart again, as fitted: its figures say what the index remembers, not how
 it generalises. W and Y (session 7) were never looked at question by question; X and Z were (misses read);
-AA and AB were written at the end of session 7 and scored once, before and after its changes.
+AA–AD were written at the end of session 7 and scored once, before and after its changes.
 Latency: each question searched 5 times, at the real size and at a synthetic 2,000 entries. The last line
 is one JSON object.
 """
