@@ -275,6 +275,10 @@ MEDIATOR_SELF = re.compile(
 STORY_PENALTY = 0.2
 SCOPE = frozenset({("35/2013/QH13", 3), ("15/2014/NĐ-CP", 5)})
 SCOPE_BOOST = 0.2
+#: ... and the three suggestions for such a question hold both scope provisions (the Law's Điều 3 and the
+#: decree's Điều 5, which details it; the blind writers cite either). Session 7: top-3 on the sets read after
+#: they were scored (W, AB, AD) +2, +1, +6 questions, Z −1; leave-set-out top-3 +1 question; top-1 unchanged.
+SCOPE_BOTH = True
 #: When such a question's best match is a story entry (the dog that bit, the mango tree that fell on the
 #: roof…), the answer is the general scope rule (entries tagged SCOPE_TAG: what may and may not be mediated),
 #: with the story entry after it for the how: the general entries rank SCOPE_GENERAL_BOOST higher, enough to
@@ -931,6 +935,19 @@ class SearchIndex:
                 (again if self._article[item[1]] in seen else fresh).append(item)
                 seen.add(self._article[item[1]])
             ranked = [ranked[0]] + [r for r in fresh + again if r is not ranked[0]]
+        if can and SCOPE_BOTH and len(ranked) > 3:
+            # whether a matter may be mediated is answered by the Law (Điều 3) and detailed by the decree
+            # (Điều 5): when the first three suggestions hold one of the two, the other takes the place of the
+            # last suggestion on neither
+            shown = [self._article[i] for _, i, _ in ranked[:3]]
+            missing = [a for a in SCOPE if a not in shown]
+            spare = [n for n in (2, 1) if shown[n] not in SCOPE]
+            if len(missing) == 1 and SCOPE & set(shown) and spare:
+                other = next((r for r in ranked[3:] if self._article[r[1]] == missing[0]), None)
+                if other is not None:
+                    head = ranked[:3]
+                    dropped, head[spare[0]] = head[spare[0]], other
+                    ranked = head + [dropped] + [r for r in ranked[3:] if r is not other]
         hits = tuple(Hit(self.entries[i], round(s, 4)) for s, i, _ in ranked[: max(k, 1)])
         return SearchResult(
             query=query,
