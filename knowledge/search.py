@@ -234,8 +234,9 @@ PAPERWORK_PENALTY = 0.3
 #: ... nor by the practical entry on the same kind of situation (tagged STORY_TAG: straying animals, noise,
 #: boundaries…), which says how to mediate it, not whether it may be: for a question asking whether the team
 #: can take a matter on, those rank STORY_PENALTY lower and the scope provisions (SCOPE) SCOPE_BOOST higher.
+#: ("bản" is a village, "ban hành" is not: "Bộ Tư pháp có ban hành mẫu sổ hòa giải không" asks no such thing.)
 CAN_MEDIATE = re.compile(
-    r"\b(to hoa giai|to|hoa giai vien|thon|xom|ban|co so)\b( \w+){0,3} (co )?(duoc |the )?"
+    r"\b(to hoa giai|to|hoa giai vien|thon|xom|ban(?! hanh)|co so)\b( \w+){0,3} (co )?(duoc |the )?"
     r"(hoa giai|giai quyet|vao cuoc|dung ra|giup|can thiep)\b( \w+){0,5} (duoc|khong)( duoc| khong)?"
     r"( a| ah)?$"
     r"|\bnho (to hoa giai|to|hoa giai vien|hoa giai)\b( \w+){0,5} duoc( khong)?( a| ah)?$"

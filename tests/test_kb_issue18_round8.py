@@ -103,3 +103,11 @@ def test_whether_a_matter_may_be_mediated_suggests_the_law_and_the_decree(index,
 def test_the_scope_provision_already_shown_is_not_the_one_given_up(index):
     hits = index.search("vo chong dinh ly hon, truoc khi ra toa to hoa giai co giup duoc khong", 3).hits
     assert {(h.entry.source.document, h.entry.source.article) for h in hits} >= search.SCOPE
+
+
+def test_issuing_a_form_is_not_read_as_a_village_asking_to_mediate(index):
+    text = index.analyse("Bộ Tư pháp có ban hành mẫu sổ hòa giải không?").text
+    assert not search.CAN_MEDIATE.search(text)
+    assert search.CAN_MEDIATE.search(
+        index.analyse("ban toi co hoa giai duoc khong").text
+    )  # "bản tôi": a village
