@@ -794,7 +794,7 @@ class SearchIndex:
             and not CAN_MEDIATE_NOT.search(analysis.text)
         )
         helped = bool(
-            STORY_PENALTY and PARTY_HELP.search(analysis.text) and not MEDIATOR_SELF.search(analysis.text)
+            HELP_PENALTY and PARTY_HELP.search(analysis.text) and not MEDIATOR_SELF.search(analysis.text)
         )
         # the entries the rule below may lift are scored even when their words put them outside the candidates
         ruled = self.general_scope if can and SCOPE_GENERAL_BOOST else frozenset()
