@@ -89,6 +89,7 @@ def test_a_story_entry_is_not_a_direct_answer_to_another_kind_of_question(
     assert not result.confident
     monkeypatch.setattr(search, "STORY_CAP", False)
     monkeypatch.setattr(search, "STORY_PENALTY", 0.0)
+    monkeypatch.setattr(search, "HELP_PENALTY", 0.0)  # session 7: the where-to-turn rule is a story rule too
     monkeypatch.setattr(search, "SCOPE_BOOST", 0.0)
     before = index.search(question, 3)
     assert before.confident and before.best.entry.id == story
