@@ -111,3 +111,10 @@ def test_issuing_a_form_is_not_read_as_a_village_asking_to_mediate(index):
     assert search.CAN_MEDIATE.search(
         index.analyse("ban toi co hoa giai duoc khong").text
     )  # "bản tôi": a village
+
+
+def test_a_mediator_fined_asks_about_leaving_the_post_not_about_the_fine(index, monkeypatch):
+    question = "hgv bi xu phat hanh chinh thi co bi cho thoi ko"
+    assert index.search(question, 3).best.entry.id == "l35-d11-k1-truong-hop-thoi"
+    monkeypatch.setattr(search, "FACETS", {k: v for k, v in search.FACETS.items() if k != "leave"})
+    assert index.search(question, 3).best.entry.id == "l35-d3-k1c-hinh-su-hanh-chinh"
