@@ -949,7 +949,7 @@ class SearchIndex:
             shown = [self._article[i] for _, i, _ in ranked[:3]]
             missing = [a for a in SCOPE if a not in shown]
             spare = [n for n in (2, 1) if shown[n] not in SCOPE]
-            if len(missing) == 1 and SCOPE & set(shown) and spare:
+            if len(missing) == 1 and spare:  # one of the two shown (SCOPE holds two)
                 other = next((r for r in ranked[3:] if self._article[r[1]] == missing[0]), None)
                 if other is not None:
                     head = ranked[:3]
