@@ -162,6 +162,14 @@ FACETS: dict[str, re.Pattern[str]] = {
         # top-1 +9 questions (none lost), own test split +1; eight right answers on Điều 11 lose their
         # confidence (the two Điều 11 entries now share the facet)
         "leave": r"\b(thoi lam|cho thoi|phai thoi|bi thoi|xin thoi)\b",
+        # the team and the mediator as the subject of a duty or a right ("tổ hòa giải có những trách nhiệm
+        # gì" is Điều 13, not the mediator's Điều 10 nor the team leader's Điều 15; "nghĩa vụ của hòa giải
+        # viên" is Điều 10, not Điều 15). Session 8: leave-set-out top-1 +8 questions (none lost),
+        # confidently wrong 40 -> 39, and the plain "nghĩa vụ của hòa giải viên là gì" answered directly
+        "team": r"(?<!truong )\bto (hoa giai|hg)\b.{0,25}\b(trach nhiem|nhiem vu|lam nhung viec gi)\b"
+        r"|\b(trach nhiem|nhiem vu) cua (cac )?to (hoa giai|hg)\b",
+        "mediator": r"\b(hoa giai vien|hgv)\b.{0,25}\b(quyen|nghia vu|trach nhiem|nhiem vu)\b"
+        r"|\b(quyen|nghia vu|trach nhiem|nhiem vu)( va nghia vu| va quyen)? cua (cac )?(hoa giai vien|hgv)\b",
     }.items()
 }
 FACET_WEIGHT = 0.2

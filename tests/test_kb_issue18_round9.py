@@ -1,0 +1,43 @@
+"""Issue 18, session 8: the team and the mediator as subjects of duties and rights."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import search
+
+
+def _without(monkeypatch, *facets: str) -> search.SearchIndex:
+    from knowledge.catalog import load
+
+    kept = {name: pattern for name, pattern in search.FACETS.items() if name not in facets}
+    monkeypatch.setattr(search, "FACETS", kept)
+    return search.SearchIndex(load())
+
+
+@pytest.mark.parametrize(
+    ("question", "without"),
+    [
+        ("tổ hòa giải ở thôn có những trách nhiệm gì", "l35-d10-nghia-vu-hgv"),
+        ("to hg co nhiem vu j", "tn-to-hoa-giai"),
+    ],
+)
+def test_the_team_as_the_subject_of_a_duty_is_article_13(index, monkeypatch, question, without):
+    """Điều 13 (the team's duties), not the mediator's Điều 10 nor the glossary entry on the team."""
+    assert index.search(question, 3).best.entry.id == "l35-d13-trach-nhiem-to"
+    assert _without(monkeypatch, "team").search(question, 3).best.entry.id == without
+
+
+def test_the_team_leader_keeps_his_own_article(index):
+    assert index.search("tổ trưởng tổ hòa giải có nhiệm vụ gì", 3).best.entry.id == (
+        "l35-d15-quyen-nghia-vu-to-truong"
+    )
+
+
+@pytest.mark.parametrize(
+    "question", ["nghia vu cua hgv gom nhung viec gi", "trach nhiem cua to hoa giai voi thon la gi"]
+)
+def test_a_plain_question_on_whose_duty_is_answered_directly(index, monkeypatch, question):
+    """Without the subject the team leader's article (rights and duties too) kept the answer unsure."""
+    assert index.search(question, 3).confident
+    assert not _without(monkeypatch, "team", "mediator").search(question, 3).confident
