@@ -41,3 +41,17 @@ def test_a_plain_question_on_whose_duty_is_answered_directly(index, monkeypatch,
     """Without the subject the team leader's article (rights and duties too) kept the answer unsure."""
     assert index.search(question, 3).confident
     assert not _without(monkeypatch, "team", "mediator").search(question, 3).confident
+
+
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("vai trò của mặt trận tổ quốc đối với hòa giải ở thôn là gì", "35/2013/QH13"),
+        ("nghị quyết liên tịch 01/2014 giao mặt trận làm gì trong hòa giải", "01/2014/NQLT/CP-UBTƯMTTQVN"),
+        ("luat hoa giai o co so co hieu luc tu bao gio, thay van ban nao", "35/2013/QH13"),
+    ],
+)
+def test_the_law_answers_for_itself_unless_another_text_is_named(index, question, document):
+    """The Front's role is the Law's (Điều 5, 30); the entry on Nghị quyết liên tịch 01/2014 answers when that
+    text is named. The Law's entry into force says what it replaced, as Nghị định 15's does."""
+    assert index.search(question, 3).best.entry.source.document == document
