@@ -49,9 +49,9 @@ def test_in_law_relatives_are_relatives_for_the_recusal_rule(index):
             "nd15-d5-pham-vi",
         ),
         (
-            "Nhà nước bỏ tiền ra cho những khoản gì liên quan đến hòa giải?",
-            "l35-d6-k1-kinh-phi-ho-tro",
-            "nd15-tai-nan-cac-khoan-ho-tro",
+            "Vai trò của Mặt trận Tổ quốc trong công tác hòa giải ở cơ sở là gì vậy?",
+            "l35-d5-k2-vai-tro-mttq",
+            "nqlt01-vai-tro-mttq",
         ),
     ],
 )

@@ -55,3 +55,11 @@ def test_the_law_answers_for_itself_unless_another_text_is_named(index, question
     """The Front's role is the Law's (Điều 5, 30); the entry on Nghị quyết liên tịch 01/2014 answers when that
     text is named. The Law's entry into force says what it replaced, as Nghị định 15's does."""
     assert index.search(question, 3).best.entry.source.document == document
+
+
+def test_where_the_money_comes_from_under_the_circular_has_its_entry(index):
+    """Thông tư 56/2023 Điều 2 khoản 1 (new entry, session 8): three sources, the direct answer first."""
+    result = index.search("theo thong tu 56 thi tien cho hoa giai co so lay tu nguon nao", 3)
+    entry = result.best.entry
+    assert entry.id == "tt56-d2-nguon-kinh-phi"
+    assert entry.answer.startswith("Từ ba nguồn") and "tài trợ" in entry.answer
