@@ -248,14 +248,20 @@ PAPERWORK_PENALTY = 0.3
 #: boundaries…), which says how to mediate it, not whether it may be: for a question asking whether the team
 #: can take a matter on, those rank STORY_PENALTY lower and the scope provisions (SCOPE) SCOPE_BOOST higher.
 #: ("bản" is a village, "ban hành" is not: "Bộ Tư pháp có ban hành mẫu sổ hòa giải không" asks no such thing.)
+#: Session 8: also when the question goes on with the other way out ("… được không hay phải ra tòa / báo công
+#: an / lên xã"), asks "nhờ tổ hòa giải hay phải kiện", leaves out the final "không" ("có được hòa giải ở
+#: thôn?"), or says "vào" / "can" for stepping in ("tổ hg vào được không"): leave-set-out top-1 +5 / −1
+#: questions, top-3 98.35 → 98.45 %, confidently wrong 34 → 33; the four sets of session 8 +4 questions.
+OR_ELSE = r"( hay (la |phai |bat buoc )*(ra toa|kien|len xa|bao)\b.*)?"
 CAN_MEDIATE = re.compile(
     r"\b(to hoa giai|to|hoa giai vien|thon|xom|ban(?! hanh)|co so)\b( \w+){0,3} (co )?(duoc |the )?"
-    r"(hoa giai|giai quyet|vao cuoc|dung ra|giup|can thiep)\b( \w+){0,5} (duoc|khong)( duoc| khong)?"
-    r"( a| ah)?$"
-    r"|\bnho (to hoa giai|to|hoa giai vien|hoa giai)\b( \w+){0,5} duoc( khong)?( a| ah)?$"
-    r"|\bco (duoc |the )?hoa giai( o (thon|xom|co so))?( duoc)? khong( a| ah)?$"
+    r"(hoa giai|giai quyet|vao cuoc|vao|dung ra|giup|can thiep|can)\b( \w+){0,5} (duoc|khong)( duoc| khong)?"
+    r"( a| ah)?" + OR_ELSE + "$"
+    r"|\bnho (to hoa giai|to|hoa giai vien|hoa giai)\b( \w+){0,5} "
+    r"(duoc( khong)?|hay (phai |bat buoc )*(ra toa|kien|len xa|bao)\b.*)( a| ah)?$"
+    r"|\bco (duoc |the )?hoa giai( o (thon|xom|co so))?( duoc)?( khong)?( a| ah)?$"
     # "…, hòa giải ở thôn được không" / "hòa giải vụ này dc ko" / "có nhận hòa giải không" with no subject
-    r"|\bhoa giai\b(?! vien| thanh| khong thanh)( \w+){0,5} duoc( khong)?( a| ah)?$"
+    r"|\bhoa giai\b(?! vien| thanh| khong thanh)( \w+){0,5} duoc( khong)?( a| ah)?" + OR_ELSE + "$"
     r"|\bco (duoc |the )?(nhan )?hoa giai\b( \w+){0,4} khong( a| ah)?$"
 )
 #: ... but not when the mediator asks about stepping in unasked or about a matter of their own family.

@@ -63,3 +63,23 @@ def test_where_the_money_comes_from_under_the_circular_has_its_entry(index):
     entry = result.best.entry
     assert entry.id == "tt56-d2-nguon-kinh-phi"
     assert entry.answer.startswith("Từ ba nguồn") and "tài trợ" in entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "without"),
+    [
+        ("tranh chap tien hui giua may nha co duoc hoa giai o thon", "kn-loi-di-chung"),
+        ("nha ben lan ranh dat nha toi, nho to hoa giai hay phai kien ra toa", "ngoai-hoa-giai-dat-ubnd-xa"),
+        (
+            "hai chi em dau cai nhau vi tien nuoi me, to hoa giai co giai quyet duoc khong hay phai len xa",
+            "kn-phung-duong-cha-me",
+        ),
+    ],
+)
+def test_whether_a_matter_can_be_mediated_is_read_in_more_forms(index, monkeypatch, question, without):
+    """Without the final "không", with "… hay phải ra tòa / lên xã" after it, or "nhờ tổ hòa giải hay phải
+    kiện": still a question on the scope (Điều 3), answered from it."""
+    first = index.search(question, 3).best.entry
+    assert (first.source.document, first.source.article) in search.SCOPE
+    monkeypatch.setattr(search, "CAN_MEDIATE", search.re.compile(r"(?!)"))
+    assert index.search(question, 3).best.entry.id == without
