@@ -35,9 +35,10 @@ Blind development sets: bench/data/dev_blind*.yaml were written the way the held
 who never saw the knowledge base, in the held-out format) but ARE used to tune; they are printed in their own
 table, apart from the held-out sets: the gap between the two shows how much of the tuning carried over. A set
 whose questions became ways of asking (`also_asked`) in the knowledge base (A–L and P–T since session 6, M–O,
-U and V since session 7) is printed apart again, as fitted: its figures say what the index remembers, not how
-it generalises. W and Y (session 7) were never looked at question by question; X and Z were (misses read);
-AA–AD were written at the end of session 7 and scored once, before and after its changes.
+U and V since session 7, W–Z and AA–AH since session 8) is printed apart again, as fitted: its figures say
+what the index remembers, not how it generalises. AE–AH were written at the start of session 8 and scored
+twice (start, and after the first changes) before their misses were read. AI and AJ (written mid-session 8,
+never read question by question, scored in aggregate only) are the fresh ones, printed with the others.
 Latency: each question searched 5 times, at the real size and at a synthetic 2,000 entries. The last line
 is one JSON object.
 """

@@ -162,6 +162,12 @@ FACETS: dict[str, re.Pattern[str]] = {
         # top-1 +9 questions (none lost), own test split +1; eight right answers on Điều 11 lose their
         # confidence (the two Điều 11 entries now share the facet)
         "leave": r"\b(thoi lam|cho thoi|phai thoi|bi thoi|xin thoi)\b",
+        # public land and ways (Điều 3 khoản 1 a: not mediated): a subject of its own, so that a neighbour's
+        # wall "lấn sang đất nhà tôi" is not answered with the entry on encroaching the village road. Session
+        # 8: leave-set-out +1 question, none lost
+        "public": r"\b(dat cong|duong lang|duong lien thon|ngo cong cong|kenh|bo kenh|hanh lang|via he"
+        r"|loi ich cong cong|dat cua (xa|nha nuoc)"
+        r"|(duong|loi|ngo) (di )?chung cua (ca )?(xom|thon|khu pho|to dan pho))\b",
         # the team and the mediator as the subject of a duty or a right ("tổ hòa giải có những trách nhiệm
         # gì" is Điều 13, not the mediator's Điều 10 nor the team leader's Điều 15; "nghĩa vụ của hòa giải
         # viên" is Điều 10, not Điều 15). Session 8: leave-set-out top-1 +8 questions (none lost),
@@ -173,9 +179,9 @@ FACETS: dict[str, re.Pattern[str]] = {
     }.items()
 }
 FACET_WEIGHT = 0.2
-#: An entry whose title is about the team leader or the court, for a question that names neither: the rule
-#: for everyone ("các bên ở hai thôn") before the team leader's duty on the same matter.
-SUBJECTS = frozenset({"leader", "court"})
+#: An entry whose title is about the team leader, the court or public land, for a question that names none
+#: of them: the rule for everyone ("các bên ở hai thôn") before the team leader's duty on the same matter.
+SUBJECTS = frozenset({"leader", "court", "public"})
 #: Entries on the court's recognition (RECOGNITION_TAG) are about the court whatever their title says (blind
 #: set E +1, nothing else changed).
 SUBJECT_PENALTY = 0.05

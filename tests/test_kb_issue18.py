@@ -332,8 +332,9 @@ def test_a_close_runner_up_the_knowledge_base_marks_as_related_needs_a_clearer_l
     from knowledge import search
 
     # (session 7: "Kết quả hòa giải thành ở thôn có được Tòa án công nhận không?" was the example until more
-    # ways of asking gave it a lead past RELATED_MARGIN; this question is still decided by the rule)
-    question = "Tòa án có công nhận kết quả hòa giải thành ở thôn không?"
+    # ways of asking gave it a lead past RELATED_MARGIN; session 8: so did "Tòa án có công nhận kết quả hòa
+    # giải thành ở thôn không?"; this question is still decided by the rule)
+    question = "toa co cong nhan bien ban hoa giai thon ko"
     assert not index.search(question, 5).confident
     # the margins are taken on the scores before article-level evidence: show those
     monkeypatch.setattr(search, "ARTICLE_WEIGHT", 0.0)

@@ -47,7 +47,9 @@ def test_a_story_that_asks_what_to_do_still_gets_the_practical_entry(index, ques
         "ông A vay tiền bà B 5 triệu không trả, tổ hòa giải thôn có hòa giải được không",
         "Mẹ chồng nàng dâu mâu thuẫn lâu ngày, con dâu bế con về nhà ngoại. "
         "Tổ hòa giải có vào cuộc được không?",
-        "hang xom xay tuong lan sang dat nha toi may tac, to hoa giai co hoa giai dc ko",
+        # (session 8: "hang xom xay tuong lan sang dat nha toi may tac, to hoa giai co hoa giai dc ko" now
+        # goes to the entry on asking for mediation, Điều 16, which blind writers cite for such questions too)
+        "nha ben canh xay tuong rao lan dat nha toi, to hoa giai co giai quyet duoc ko",
     ],
 )
 def test_whether_the_team_can_mediate_is_the_scope(index, question, monkeypatch):

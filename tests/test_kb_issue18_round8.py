@@ -72,7 +72,6 @@ def test_the_law_prior_gives_way_to_a_named_document(index):
     "question",
     [
         "co bat buoc hoa giai o thon truoc khi kien ko",
-        "hoa giai o thon co bat buoc ko",
         "chua qua hoa giai o thon co kien dc ko",
     ],
 )
@@ -83,6 +82,13 @@ def test_whether_mediation_must_come_before_a_lawsuit_is_answered_plainly(index,
     entry = result.best.entry
     assert entry.id == "l35-d4-k1-khong-bat-buoc-truoc-khi-kien"
     assert entry.answer.startswith("Không.") and "UBND xã" in entry.answer
+
+
+def test_whether_mediation_is_compulsory_at_all_is_answered_no_from_article_4(index):
+    """Session 8: asked without a lawsuit in view ("hòa giải ở thôn có bắt buộc không"), the entry on
+    voluntariness answers as well as the one on lawsuits (both Điều 4 khoản 1, both "Không.")."""
+    entry = index.search("hoa giai o thon co bat buoc ko", 3).best.entry
+    assert (entry.source.article, entry.source.clause) == (4, 1) and entry.answer.startswith("Không.")
 
 
 def test_after_a_failed_mediation_the_lawsuit_question_is_about_what_comes_next(index, monkeypatch):
