@@ -103,3 +103,22 @@ def test_a_neighbours_wall_is_not_the_village_road(index, monkeypatch, question)
 def test_the_village_road_still_finds_the_public_land_entry(index):
     result = index.search("nha kia lan ra duong lang xay quan, to hoa giai co hoa giai duoc khong", 3)
     assert result.best.entry.id == "kn-lan-chiem-dat-cong"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hòa giải không thành thì hòa giải viên có phải hướng dẫn hai bên đi đâu không",
+        "hai ben ko thoa thuan dc thi hoa giai vien huong dan ho di dau",
+    ],
+)
+def test_after_a_failed_mediation_the_mediator_points_the_way(index, question):
+    """New entry (session 8): Điều 21 khoản 3, last paragraph — the mediator guides the parties to the
+    competent body (the parties' own choice is Điều 27)."""
+    entry = index.search(question, 3).best.entry
+    assert (entry.source.article, entry.source.clause) == (21, 3)
+
+
+def test_the_new_entry_answers_yes_and_names_where_to_go(kb):
+    entry = kb.get("l35-d21-k3-huong-dan-khi-khong-thanh")
+    assert entry.answer.startswith("Có.") and "Tòa án" in entry.answer and "UBND xã" in entry.answer
