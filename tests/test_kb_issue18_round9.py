@@ -122,3 +122,19 @@ def test_after_a_failed_mediation_the_mediator_points_the_way(index, question):
 def test_the_new_entry_answers_yes_and_names_where_to_go(kb):
     entry = kb.get("l35-d21-k3-huong-dan-khi-khong-thanh")
     assert entry.answer.startswith("Có.") and "Tòa án" in entry.answer and "UBND xã" in entry.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "con gái 15 tuổi bị gia đình ép lấy chồng, tổ hòa giải có dàn xếp cho cưới được không",
+        "hai nguoi la anh em ho chung song nhu vo chong, hoa giai cho ho tiep tuc song chung dc ko",
+    ],
+)
+def test_an_unlawful_marriage_is_not_mediated_into_a_lasting_one(index, question):
+    """New entry (session 8): underage or forced marriage, cohabiting with a married person or a close
+    relative are forbidden (Luật Hôn nhân và gia đình Điều 5 khoản 2) — not for the team to settle (Luật Hòa
+    giải ở cơ sở Điều 3 khoản 1 b, c); the answer says "Không" first."""
+    entry = index.search(question, 3).best.entry
+    assert entry.id == "l35-d3-k1b-hon-nhan-trai-phap-luat"
+    assert entry.answer.startswith("Không.") and "Điều 5 khoản 2" in entry.answer
