@@ -38,7 +38,8 @@ whose questions became ways of asking (`also_asked`) in the knowledge base (A–
 U and V since session 7, W–Z and AA–AH since session 8) is printed apart again, as fitted: its figures say
 what the index remembers, not how it generalises. AE–AH were written at the start of session 8 and scored
 twice (start, and after the first changes) before their misses were read. AI and AJ (written mid-session 8,
-never read question by question, scored in aggregate only) are the fresh ones, printed with the others.
+never read question by question, scored in aggregate only, four times) and AK, AL (written near the end of
+session 8, scored twice: at the session's start code and at its end) are the fresh ones.
 Latency: each question searched 5 times, at the real size and at a synthetic 2,000 entries. The last line
 is one JSON object.
 """
