@@ -145,3 +145,18 @@ def test_what_the_parties_do_after_a_successful_mediation_is_answered_directly(i
     that entry within the related margin; the title of Điều 25 khoản 1 now says what it answers."""
     result = index.search("hoa giai thanh thi cac ben phai lam gi", 3)
     assert result.best.entry.id == "l35-d25-k1-thuc-hien-thoa-thuan" and result.confident
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tổ trưởng đã giao vụ việc thì hòa giải viên có được từ chối không",
+        "dan nho hoa giai thi hoa giai vien co duoc tu choi khong",
+    ],
+)
+def test_a_mediator_may_not_simply_refuse_a_case(index, question):
+    """New entry (session 8): the duty to mediate when there are grounds (Điều 10 khoản 1), refusal only for a
+    conflict of interest (khoản 3) — answered "Không được tùy ý từ chối" first."""
+    entry = index.search(question, 3).best.entry
+    assert entry.id == "l35-d10-k1-khong-tuy-y-tu-choi"
+    assert entry.answer.startswith("Không được tùy ý từ chối.")
